@@ -1,0 +1,191 @@
+/**
+ * The Lambda functions, declared once: the CDK stack bundles each `entry` with esbuild into its own
+ * function and grants exactly the access listed here; the local runtime imports the same entry
+ * files and runs their `handler` in-process with the same environment variables.
+ */
+import type { TableId } from './tables';
+import type { StateMachineId } from './state-machines';
+
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export type FunctionId =
+  | 'Authorizer'
+  | 'PutCustomer'
+  | 'GetCustomer'
+  | 'PlaceOrder'
+  | 'GetOrder'
+  | 'ReportShipment'
+  | 'CancelOrder'
+  | 'GetInvoice'
+  | 'ListInvoices'
+  | 'RecordPayment'
+  | 'LedgerCheck'
+  | 'WaitForShipment'
+  | 'IssueInvoice'
+  | 'SendInvoice'
+  | 'WaitForPayment'
+  | 'CompleteOrder';
+
+export interface FunctionDefinition {
+  readonly id: FunctionId;
+  /** Path of the handler module from the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly tables: readonly { readonly table: TableId; readonly access: TableAccess }[];
+  /** Step Functions access: start executions of a machine, or answer its task tokens. */
+  readonly stateMachines?: readonly { readonly machine: StateMachineId; readonly access: 'start' | 'respond' | 'read' }[];
+  /** Sends email through SES from the configured identity. */
+  readonly sendsEmail?: boolean;
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+}
+
+const api = (name: string) => `lambdas/handlers/api/${name}.ts`;
+const step = (name: string) => `lambdas/handlers/steps/${name}.ts`;
+
+export const functions: readonly FunctionDefinition[] = [
+  {
+    id: 'Authorizer',
+    entry: 'lambdas/handlers/auth/authorizer.ts',
+    description: 'Checks the x-api-key credential and tells API Gateway which routes its role may call',
+    tables: [{ table: 'ApiClients', access: 'read' }],
+  },
+  {
+    id: 'PutCustomer',
+    entry: api('put-customer'),
+    description: 'PUT /customers/{customerId}: create or update a customer',
+    tables: [
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'GetCustomer',
+    entry: api('get-customer'),
+    description: 'GET /customers/{customerId}: the customer with balances',
+    tables: [{ table: 'Customers', access: 'read' }],
+  },
+  {
+    id: 'PlaceOrder',
+    entry: api('place-order'),
+    description: 'POST /orders: validate, store and start the order lifecycle',
+    tables: [
+      { table: 'Customers', access: 'read' },
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'start' }],
+  },
+  {
+    id: 'GetOrder',
+    entry: api('get-order'),
+    description: 'GET /orders/{orderId}: status, lines, totals, invoices and history',
+    tables: [{ table: 'Orders', access: 'read' }],
+  },
+  {
+    id: 'ReportShipment',
+    entry: api('report-shipment'),
+    description: 'POST /orders/{orderId}/shipments: record the shipment and resume the order',
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'CancelOrder',
+    entry: api('cancel-order'),
+    description: 'POST /orders/{orderId}/cancel: cancel an order before it is invoiced',
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'GetInvoice',
+    entry: api('get-invoice'),
+    description: 'GET /invoices/{invoiceId}: the invoice with balance, status and allocations',
+    tables: [{ table: 'Invoices', access: 'read' }],
+  },
+  {
+    id: 'ListInvoices',
+    entry: api('list-invoices'),
+    description: 'GET /invoices?customerId=&status=: invoices of a customer or in a status, paginated',
+    tables: [{ table: 'Invoices', access: 'read' }],
+  },
+  {
+    id: 'RecordPayment',
+    entry: api('record-payment'),
+    description: 'POST /payments: record a payment taken online and apply it to the invoices it names',
+    tables: [
+      { table: 'Payments', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'LedgerCheck',
+    entry: api('ledger-check'),
+    description: 'GET /reports/ledger-check: debits equal credits and receivables equal open items',
+    tables: [
+      { table: 'Ledger', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+    ],
+    timeoutSeconds: 60,
+  },
+  {
+    id: 'WaitForShipment',
+    entry: step('wait-for-shipment'),
+    description: 'Order step: keep the task token so the shipment report can resume the order',
+    tables: [{ table: 'Orders', access: 'readWrite' }],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'IssueInvoice',
+    entry: step('issue-invoice'),
+    description: 'Order step: issue the invoice with a gapless number, RF reference and ledger entries',
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Counters', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'SendInvoice',
+    entry: step('send-invoice'),
+    description: 'Order step: email the invoice to the customer through SES',
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'read' },
+    ],
+    sendsEmail: true,
+  },
+  {
+    id: 'WaitForPayment',
+    entry: step('wait-for-payment'),
+    description: 'Order step: keep the task token so a payment settling the invoice resumes the order',
+    tables: [{ table: 'Invoices', access: 'readWrite' }],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'CompleteOrder',
+    entry: step('complete-order'),
+    description: 'Order step: complete the order once its invoices are settled',
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Invoices', access: 'read' },
+    ],
+  },
+];
+
+export function functionById(id: FunctionId): FunctionDefinition {
+  const fn = functions.find((f) => f.id === id);
+  if (!fn) throw new Error(`No function ${id}`);
+  return fn;
+}

@@ -1,0 +1,77 @@
+/**
+ * Settings of one deployment (a stage), shared by the CDK stack (read from CDK context) and the
+ * local runtime (read from environment variables with local defaults). Functions receive them as
+ * environment variables named in {@link settingsEnvironment}.
+ */
+
+export interface SellerSettings {
+  readonly name: string;
+  /** Postal address, one line per element. */
+  readonly address: readonly string[];
+  readonly iban: string;
+  readonly bic: string;
+  readonly vatId: string;
+}
+
+export interface AppSettings {
+  /** Stage name, part of every resource name (`dev`, `prod`, `local`). */
+  readonly stage: string;
+  /** IANA time zone in which calendar dates ("today", due dates) are read. */
+  readonly businessTimeZone: string;
+  /** Verified SES identity invoices and reminders are sent from. */
+  readonly sesFromAddress: string;
+  /** Prefix of the invoice number series (`INV` gives `INV-2026-000123`). */
+  readonly invoiceNumberPrefix: string;
+  /** Powertools log level of every function. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly seller: SellerSettings;
+}
+
+export const defaultSettings: AppSettings = {
+  stage: 'dev',
+  businessTimeZone: 'Europe/Berlin',
+  sesFromAddress: 'billing@example.com',
+  invoiceNumberPrefix: 'INV',
+  logLevel: 'INFO',
+  seller: {
+    name: 'Example Trading GmbH',
+    address: ['Musterstrasse 1', '10115 Berlin', 'Germany'],
+    iban: 'DE89370400440532013000',
+    bic: 'COBADEFFXXX',
+    vatId: 'DE123456789',
+  },
+};
+
+/** The environment variables every function gets from the settings. */
+export function settingsEnvironment(settings: AppSettings): Record<string, string> {
+  return {
+    STAGE: settings.stage,
+    BUSINESS_TIME_ZONE: settings.businessTimeZone,
+    SES_FROM_ADDRESS: settings.sesFromAddress,
+    INVOICE_NUMBER_PREFIX: settings.invoiceNumberPrefix,
+    SELLER_JSON: JSON.stringify(settings.seller),
+    POWERTOOLS_SERVICE_NAME: 'order-to-cash',
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+  };
+}
+
+/** Reads settings from CDK context values (or any key/value source), filling in the defaults. */
+export function settingsFrom(get: (key: string) => unknown): AppSettings {
+  const text = (key: string, fallback: string): string => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return fallback;
+    if (typeof value !== 'string') throw new Error(`Setting "${key}" must be a string`);
+    return value;
+  };
+  const level = text('logLevel', defaultSettings.logLevel);
+  if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new Error(`Setting "logLevel" must be DEBUG, INFO, WARN or ERROR, not ${level}`);
+  const seller = get('seller');
+  return {
+    stage: text('stage', defaultSettings.stage),
+    businessTimeZone: text('businessTimeZone', defaultSettings.businessTimeZone),
+    sesFromAddress: text('sesFromAddress', defaultSettings.sesFromAddress),
+    invoiceNumberPrefix: text('invoiceNumberPrefix', defaultSettings.invoiceNumberPrefix),
+    logLevel: level as AppSettings['logLevel'],
+    seller: seller && typeof seller === 'object' ? { ...defaultSettings.seller, ...(seller as Partial<SellerSettings>) } : defaultSettings.seller,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The DynamoDB tables, declared once. The CDK stack creates them from this list and the local
+ * runtime creates the same tables (keys and indexes) in DynamoDB Local. Every function learns a
+ * table's name from the environment variable named here.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  readonly id: TableId;
+  /** Environment variable that carries the table's name to the functions that use it. */
+  readonly envVar: string;
+  readonly description: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  readonly indexes: readonly IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, when items expire. */
+  readonly timeToLiveAttribute?: string;
+}
+
+export type TableId = 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients';
+
+const S = (name: string): KeyDefinition => ({ name, type: 'S' });
+
+export const tables: readonly TableDefinition[] = [
+  {
+    id: 'Customers',
+    envVar: 'CUSTOMERS_TABLE',
+    description: 'Customers with credit limit, payment terms, dunning policy and running balances',
+    partitionKey: S('customerId'),
+    indexes: [],
+  },
+  {
+    id: 'Orders',
+    envVar: 'ORDERS_TABLE',
+    description: 'Orders with lines, totals, status and the history of state changes',
+    partitionKey: S('orderId'),
+    indexes: [{ indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt') }],
+  },
+  {
+    id: 'Invoices',
+    envVar: 'INVOICES_TABLE',
+    description: 'Invoices (open items) with balance, status, allocations and dunning state',
+    partitionKey: S('invoiceId'),
+    indexes: [
+      { indexName: 'byNumber', partitionKey: S('number') },
+      { indexName: 'byRfReference', partitionKey: S('rfReference') },
+      { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('dueDate') },
+      { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('dueDate') },
+    ],
+  },
+  {
+    id: 'Payments',
+    envVar: 'PAYMENTS_TABLE',
+    description: 'Payments received, their allocations, and the unapplied worklist (sparse index)',
+    partitionKey: S('paymentId'),
+    indexes: [{ indexName: 'unappliedWorklist', partitionKey: S('worklist'), sortKey: S('receivedAt') }],
+  },
+  {
+    id: 'Ledger',
+    envVar: 'LEDGER_TABLE',
+    description: 'Double-entry journal lines (pk journalId) and running account balances (pk "balance#<account>#<currency>")',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [],
+  },
+  {
+    id: 'Counters',
+    envVar: 'COUNTERS_TABLE',
+    description: 'Gapless number series (invoice numbers per series and year)',
+    partitionKey: S('counterId'),
+    indexes: [],
+  },
+  {
+    id: 'Idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    description: 'First responses of mutating API calls by Idempotency-Key, kept 24 hours',
+    partitionKey: S('idempotencyKey'),
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  {
+    id: 'ApiClients',
+    envVar: 'API_CLIENTS_TABLE',
+    description: 'API credentials by SHA-256 of the key: the client name and its role (storefront or finance)',
+    partitionKey: S('keyHash'),
+    indexes: [],
+  },
+];
+
+export function tableById(id: TableId): TableDefinition {
+  const table = tables.find((t) => t.id === id);
+  if (!table) throw new Error(`No table ${id}`);
+  return table;
+}
