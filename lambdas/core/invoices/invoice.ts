@@ -1,0 +1,170 @@
+/**
+ * Invoices (open items): issued from a shipped order with a gapless number and an ISO 11649 RF
+ * creditor reference, due after the customer's payment terms, settled by allocations.
+ */
+import { formatAmount, type Money } from '../money/money';
+import { addCalendarDays, calendarDateIn, startOfDateIn } from '../time/clock';
+import { createRfReference } from '../references/rf-creditor-reference';
+import { journal, type Journal } from '../ledger/ledger';
+import type { Order, OrderLine, StatusChange } from '../orders/order';
+import type { Customer } from '../customers/customer';
+
+export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE' | 'DISPUTED' | 'WRITTEN_OFF' | 'CREDITED';
+
+export interface Allocation {
+  readonly paymentId: string;
+  readonly amountMinor: number;
+  readonly at: string;
+}
+
+export interface DunningState {
+  readonly level: number;
+  readonly blockedUntil: string | null;
+  readonly history: readonly { level: number; at: string; channel: string; messageId: string | null }[];
+}
+
+export interface Invoice {
+  readonly invoiceId: string;
+  readonly number: string;
+  readonly series: string;
+  readonly sequence: number;
+  readonly rfReference: string;
+  readonly orderId: string | null;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly currency: string;
+  readonly lines: readonly OrderLine[];
+  readonly totalMinor: number;
+  readonly paidMinor: number;
+  readonly balanceMinor: number;
+  readonly status: InvoiceStatus;
+  readonly issueDate: string;
+  readonly dueDate: string;
+  /** The instant the invoice becomes overdue: the start of the day after the due date, business time. */
+  readonly overdueAt: string;
+  readonly overdueSince: string | null;
+  readonly issuedAt: string;
+  readonly sentAt: string | null;
+  readonly emailMessageId: string | null;
+  readonly allocations: readonly Allocation[];
+  readonly history: readonly StatusChange[];
+  readonly dunning: DunningState;
+}
+
+/** The series an invoice issued on `issueDate` belongs to: one gapless series per prefix and year. */
+export function invoiceSeries(prefix: string, issueDate: string): string {
+  return `${prefix}-${issueDate.slice(0, 4)}`;
+}
+
+/** `INV-2026` and 123 give `INV-2026-000123`. */
+export function invoiceNumber(series: string, sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new Error(`Invalid invoice sequence ${sequence}`);
+  return `${series}-${String(sequence).padStart(6, '0')}`;
+}
+
+/**
+ * The RF creditor reference printed on an invoice: the number's letters and digits (at most 21),
+ * with ISO 11649 check digits, so a payer who quotes it identifies exactly this invoice.
+ */
+export function rfReferenceFor(number: string): string {
+  const base = number.replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(-21);
+  return createRfReference(base);
+}
+
+/** The id of the invoice for the n-th shipment of an order: deterministic, so a retried issue finds it. */
+export function invoiceIdFor(orderId: string, shipmentIndex: number): string {
+  return `${orderId}-I${shipmentIndex}`;
+}
+
+export interface IssueInvoiceInput {
+  readonly invoiceId: string;
+  readonly order: Order;
+  readonly customer: Customer;
+  readonly series: string;
+  readonly sequence: number;
+  readonly now: Date;
+  readonly businessTimeZone: string;
+}
+
+/** The invoice for a shipped order, and the journal it posts (receivables against revenue). */
+export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; journal: Journal } {
+  const { order, customer, now, businessTimeZone } = input;
+  const issueDate = calendarDateIn(now, businessTimeZone);
+  const dueDate = addCalendarDays(issueDate, customer.paymentTermsDays);
+  const overdueAt = startOfDateIn(addCalendarDays(dueDate, 1), businessTimeZone).toISOString();
+  const number = invoiceNumber(input.series, input.sequence);
+  const at = now.toISOString();
+  const total: Money = { minor: order.totalMinor, currency: order.currency };
+  const invoice: Invoice = {
+    invoiceId: input.invoiceId,
+    number,
+    series: input.series,
+    sequence: input.sequence,
+    rfReference: rfReferenceFor(number),
+    orderId: order.orderId,
+    customerId: customer.customerId,
+    customerName: customer.name,
+    currency: order.currency,
+    lines: order.lines,
+    totalMinor: order.totalMinor,
+    paidMinor: 0,
+    balanceMinor: order.totalMinor,
+    status: 'OPEN',
+    issueDate,
+    dueDate,
+    overdueAt,
+    overdueSince: null,
+    issuedAt: at,
+    sentAt: null,
+    emailMessageId: null,
+    allocations: [],
+    history: [{ status: 'OPEN', at, note: `issued as ${number}, due ${dueDate}` }],
+    dunning: { level: 0, blockedUntil: null, history: [] },
+  };
+  const posting = journal(`invoice-${input.invoiceId}`, 'InvoiceIssued', at, [
+    { account: 'receivables', side: 'debit', amount: total, reference: input.invoiceId },
+    { account: 'revenue', side: 'credit', amount: total, reference: input.invoiceId },
+  ]);
+  return { invoice, journal: posting };
+}
+
+/** The status that follows from the balance and whether the due date has passed. */
+export function derivedStatus(invoice: Pick<Invoice, 'balanceMinor' | 'paidMinor' | 'overdueSince' | 'status'>): InvoiceStatus {
+  if (invoice.status === 'WRITTEN_OFF' || invoice.status === 'CREDITED' || invoice.status === 'DISPUTED') return invoice.status;
+  if (invoice.balanceMinor === 0) return 'PAID';
+  if (invoice.overdueSince) return 'OVERDUE';
+  if (invoice.paidMinor > 0) return 'PARTIALLY_PAID';
+  return 'OPEN';
+}
+
+/** True while the invoice still has money to collect. */
+export function isOpen(invoice: Pick<Invoice, 'balanceMinor' | 'status'>): boolean {
+  return invoice.balanceMinor > 0 && invoice.status !== 'WRITTEN_OFF' && invoice.status !== 'CREDITED';
+}
+
+/** The invoice as the API shows it. */
+export function invoiceView(invoice: Invoice) {
+  const m = (minor: number) => formatAmount({ minor, currency: invoice.currency });
+  return {
+    invoiceId: invoice.invoiceId,
+    number: invoice.number,
+    rfReference: invoice.rfReference,
+    orderId: invoice.orderId,
+    customerId: invoice.customerId,
+    customerName: invoice.customerName,
+    currency: invoice.currency,
+    lines: invoice.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: m(l.unitPriceMinor), amount: m(l.amountMinor) })),
+    total: m(invoice.totalMinor),
+    paid: m(invoice.paidMinor),
+    balance: m(invoice.balanceMinor),
+    status: invoice.status,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    issuedAt: invoice.issuedAt,
+    sentAt: invoice.sentAt,
+    overdueSince: invoice.overdueSince,
+    dunning: invoice.dunning,
+    allocations: invoice.allocations.map((a) => ({ paymentId: a.paymentId, amount: m(a.amountMinor), at: a.at })),
+    history: invoice.history,
+  };
+}

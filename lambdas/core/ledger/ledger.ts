@@ -1,0 +1,61 @@
+/**
+ * Double-entry bookkeeping. Every money event posts a journal whose debits equal its credits, in
+ * the same transaction as the business change it records.
+ */
+import type { Money } from '../money/money';
+
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit';
+
+export interface JournalLine {
+  readonly account: Account;
+  readonly side: 'debit' | 'credit';
+  readonly amount: Money;
+  /** The open item or payment the line concerns. */
+  readonly reference: string;
+}
+
+export interface Journal {
+  readonly journalId: string;
+  readonly event: 'InvoiceIssued' | 'PaymentReceived';
+  readonly postedAt: string;
+  readonly currency: string;
+  readonly lines: readonly JournalLine[];
+}
+
+export class UnbalancedJournalError extends Error {
+  constructor(journalId: string, debits: number, credits: number) {
+    super(`Journal ${journalId} is unbalanced: debits ${debits} != credits ${credits}`);
+    this.name = 'UnbalancedJournalError';
+  }
+}
+
+/** Builds a journal and refuses it unless its debits equal its credits in one currency. */
+export function journal(journalId: string, event: Journal['event'], postedAt: string, lines: readonly JournalLine[]): Journal {
+  const nonZero = lines.filter((l) => l.amount.minor !== 0);
+  const currency = nonZero[0]?.amount.currency ?? lines[0]?.amount.currency;
+  if (!currency) throw new UnbalancedJournalError(journalId, 0, 0);
+  if (nonZero.some((l) => l.amount.currency !== currency || l.amount.minor < 0)) {
+    throw new Error(`Journal ${journalId} mixes currencies or has negative lines`);
+  }
+  const debits = nonZero.filter((l) => l.side === 'debit').reduce((a, l) => a + l.amount.minor, 0);
+  const credits = nonZero.filter((l) => l.side === 'credit').reduce((a, l) => a + l.amount.minor, 0);
+  if (debits !== credits) throw new UnbalancedJournalError(journalId, debits, credits);
+  return { journalId, event, postedAt, currency, lines: nonZero };
+}
+
+export interface AccountBalance {
+  readonly account: Account;
+  readonly currency: string;
+  readonly debitMinor: number;
+  readonly creditMinor: number;
+}
+
+export interface LedgerCheckResult {
+  readonly balanced: boolean;
+  /** Per currency, decimal strings. */
+  readonly debits: Record<string, string>;
+  readonly credits: Record<string, string>;
+  readonly receivablesControl: Record<string, string>;
+  readonly openItemsTotal: Record<string, string>;
+  readonly problems: string[];
+}

@@ -1,0 +1,183 @@
+/**
+ * Payments taken online: recorded once, applied to the invoices they name (by id, number or RF
+ * reference). What cannot be applied stays unapplied with a reason, for finance's worklist; what
+ * is paid over the balance becomes the customer's on-account credit.
+ */
+import { z } from 'zod';
+import { formatAmount, money } from '../money/money';
+import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith } from '../validation';
+import { journal, type Journal, type JournalLine } from '../ledger/ledger';
+import { derivedStatus, isOpen, type Invoice } from '../invoices/invoice';
+
+export const recordPaymentRequest = z.strictObject({
+  amount: decimalString,
+  currency: currencyCode,
+  reference: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
+  payerName: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
+  valueDate: calendarDate,
+  invoiceIds: z.array(identifier).min(1, 'must name at least one invoice when given').max(100).optional(),
+});
+
+export type RecordPaymentRequest = z.infer<typeof recordPaymentRequest>;
+
+export interface PaymentRequest {
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly reference: string | null;
+  readonly payerName: string | null;
+  readonly valueDate: string;
+  readonly invoiceIds: readonly string[];
+}
+
+/** Validates a payment request: a positive amount with at most the currency's decimals. */
+export function parseRecordPayment(body: unknown): PaymentRequest {
+  const request = parseWith(recordPaymentRequest, body);
+  return {
+    amountMinor: decimalIn('amount', request.amount, request.currency, { allowZero: false }),
+    currency: request.currency,
+    reference: request.reference ?? null,
+    payerName: request.payerName ?? null,
+    valueDate: request.valueDate,
+    invoiceIds: request.invoiceIds ?? [],
+  };
+}
+
+export type UnappliedReason = 'unknown-reference' | 'currency-mismatch' | 'no-open-balance' | 'no-reference';
+
+export interface PaymentAllocation {
+  readonly invoiceId: string;
+  readonly invoiceNumber: string;
+  readonly amountMinor: number;
+}
+
+export interface Payment {
+  readonly paymentId: string;
+  readonly source: 'online' | 'statement' | 'manual';
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly reference: string | null;
+  readonly payerName: string | null;
+  readonly valueDate: string;
+  readonly receivedAt: string;
+  readonly customerId: string | null;
+  readonly allocations: readonly PaymentAllocation[];
+  readonly onAccountMinor: number;
+  readonly unappliedMinor: number;
+  readonly unappliedReason: UnappliedReason | null;
+  readonly status: 'applied' | 'partially-applied' | 'unapplied';
+}
+
+export interface PaymentApplication {
+  readonly payment: Payment;
+  /** The invoices after allocation, only those that changed. */
+  readonly invoices: readonly Invoice[];
+  readonly journal: Journal;
+}
+
+/**
+ * Applies a payment to the candidate invoices, in the order given (or oldest due date first when
+ * the payer named none explicitly). Never applies across currencies; the rest after the named
+ * invoices are settled becomes on-account credit of their customer; a payment that identifies no
+ * open invoice stays unapplied with the reason. Pure: returns the new state, changes nothing.
+ */
+export function applyPayment(
+  paymentId: string,
+  request: PaymentRequest,
+  candidates: readonly Invoice[],
+  options: { readonly now: Date; readonly source: Payment['source']; readonly explicitOrder: boolean },
+): PaymentApplication {
+  const at = options.now.toISOString();
+  const customers = new Set(candidates.map((c) => c.customerId));
+  const base = {
+    paymentId,
+    source: options.source,
+    amountMinor: request.amountMinor,
+    currency: request.currency,
+    reference: request.reference,
+    payerName: request.payerName,
+    valueDate: request.valueDate,
+    receivedAt: at,
+  };
+  const unapplied = (reason: UnappliedReason, customerId: string | null): PaymentApplication => ({
+    payment: { ...base, customerId, allocations: [], onAccountMinor: 0, unappliedMinor: request.amountMinor, unappliedReason: reason, status: 'unapplied' },
+    invoices: [],
+    journal: paymentJournal(paymentId, at, request.currency, request.amountMinor, [], 0, request.amountMinor),
+  });
+  if (candidates.length === 0) return unapplied(request.reference || request.invoiceIds.length ? 'unknown-reference' : 'no-reference', null);
+  const customerId = customers.size === 1 ? [...customers][0]! : null;
+  if (candidates.some((c) => c.currency !== request.currency)) return unapplied('currency-mismatch', customerId);
+  if (customers.size > 1) return unapplied('unknown-reference', null);
+  const open = candidates.filter(isOpen);
+  if (open.length === 0) return unapplied('no-open-balance', customerId);
+  const ordered = options.explicitOrder ? open : [...open].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
+  let remaining = request.amountMinor;
+  const allocations: PaymentAllocation[] = [];
+  const updated: Invoice[] = [];
+  for (const invoice of ordered) {
+    if (remaining === 0) break;
+    const amountMinor = Math.min(remaining, invoice.balanceMinor);
+    remaining -= amountMinor;
+    allocations.push({ invoiceId: invoice.invoiceId, invoiceNumber: invoice.number, amountMinor });
+    const paidMinor = invoice.paidMinor + amountMinor;
+    const balanceMinor = invoice.balanceMinor - amountMinor;
+    const next = { ...invoice, paidMinor, balanceMinor, allocations: [...invoice.allocations, { paymentId, amountMinor, at }] };
+    const status = derivedStatus(next);
+    updated.push({
+      ...next,
+      status,
+      history: status === invoice.status ? invoice.history : [...invoice.history, { status, at, note: `payment ${paymentId} of ${formatAmount(money(amountMinor, invoice.currency))}` }],
+    });
+  }
+  const allocatedMinor = request.amountMinor - remaining;
+  return {
+    payment: {
+      ...base,
+      customerId,
+      allocations,
+      onAccountMinor: remaining,
+      unappliedMinor: 0,
+      unappliedReason: null,
+      status: remaining === 0 ? 'applied' : 'partially-applied',
+    },
+    invoices: updated,
+    journal: paymentJournal(paymentId, at, request.currency, request.amountMinor, allocations, remaining, 0),
+  };
+}
+
+function paymentJournal(
+  paymentId: string,
+  at: string,
+  currency: string,
+  amountMinor: number,
+  allocations: readonly PaymentAllocation[],
+  onAccountMinor: number,
+  unappliedMinor: number,
+): Journal {
+  const lines: JournalLine[] = [
+    { account: 'cash', side: 'debit', amount: money(amountMinor, currency), reference: paymentId },
+    ...allocations.map((a): JournalLine => ({ account: 'receivables', side: 'credit', amount: money(a.amountMinor, currency), reference: a.invoiceId })),
+    { account: 'customer-credit', side: 'credit', amount: money(onAccountMinor, currency), reference: paymentId },
+    { account: 'unapplied-cash', side: 'credit', amount: money(unappliedMinor, currency), reference: paymentId },
+  ];
+  return journal(`payment-${paymentId}`, 'PaymentReceived', at, lines);
+}
+
+/** The payment as the API shows it. */
+export function paymentView(payment: Payment) {
+  const m = (minor: number) => formatAmount({ minor, currency: payment.currency });
+  return {
+    paymentId: payment.paymentId,
+    status: payment.status,
+    amount: m(payment.amountMinor),
+    currency: payment.currency,
+    reference: payment.reference,
+    payerName: payment.payerName,
+    valueDate: payment.valueDate,
+    receivedAt: payment.receivedAt,
+    customerId: payment.customerId,
+    allocations: payment.allocations.map((a) => ({ invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amount: m(a.amountMinor) })),
+    onAccountAmount: m(payment.onAccountMinor),
+    unappliedAmount: m(payment.unappliedMinor),
+    unappliedReason: payment.unappliedReason,
+  };
+}

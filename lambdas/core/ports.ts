@@ -1,0 +1,110 @@
+/**
+ * The ports of the core: what the domain needs from the outside world, as interfaces. Adapters in
+ * `lambdas/adapters/` implement them with DynamoDB, SES and Step Functions; tests implement them
+ * in memory.
+ */
+import type { Customer } from './customers/customer';
+import type { Order, Shipment, StatusChange } from './orders/order';
+import type { Invoice } from './invoices/invoice';
+import type { Journal, AccountBalance } from './ledger/ledger';
+import type { Payment } from './payments/payment';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque; absent on the last page. */
+  readonly cursor?: string;
+}
+
+export interface CustomerStore {
+  get(customerId: string): Promise<Customer | undefined>;
+  put(customer: Customer): Promise<void>;
+}
+
+export interface OrderStore {
+  get(orderId: string): Promise<Order | undefined>;
+  /** Stores a new order; false when an order with that id exists already. */
+  create(order: Order): Promise<boolean>;
+  /** Records a shipment while the order is in one of `expectedStatuses`; false when it is not. */
+  addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[]): Promise<boolean>;
+  /** Moves the order to `status` with a history entry, when it is in one of `from`; false otherwise. */
+  transition(orderId: string, from: readonly string[], change: StatusChange & { status: Order['status'] }, extra?: { taskToken?: string | null; requireNoShipments?: boolean }): Promise<boolean>;
+  /** The task token of the step the order's execution waits in, if any. */
+  taskToken(orderId: string): Promise<string | undefined>;
+  /** Sum of totals of the customer's orders accepted and not yet invoiced. */
+  uninvoicedTotal(customerId: string): Promise<number>;
+}
+
+export interface InvoiceStore {
+  get(invoiceId: string): Promise<Invoice | undefined>;
+  getByNumber(number: string): Promise<Invoice | undefined>;
+  getByRfReference(rfReference: string): Promise<Invoice | undefined>;
+  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Invoice>>;
+  listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Invoice>>;
+  /** Every invoice of the customer (for balances); bounded by the customer's own items. */
+  allOfCustomer(customerId: string): Promise<Invoice[]>;
+  /**
+   * Issues an invoice atomically: takes the next number of its series (gapless: fails with
+   * {@link SequenceTakenError} when another writer took it first), stores the invoice, links it
+   * to its order and posts the journal. When the invoice id exists already nothing is written and
+   * the stored invoice is returned.
+   */
+  issue(invoice: Invoice, journal: Journal, order: { orderId: string; change: StatusChange & { status: Order['status'] } }): Promise<{ invoice: Invoice; created: boolean }>;
+  /** The last number taken in a series (0 when none). */
+  lastSequence(series: string): Promise<number>;
+  /** Stores the payment task token while the invoice is unpaid; false when it is already settled. */
+  setPaymentTaskToken(invoiceId: string, token: string): Promise<boolean>;
+  paymentTaskToken(invoiceId: string): Promise<string | undefined>;
+  markSent(invoiceId: string, messageId: string, at: string): Promise<void>;
+}
+
+export class SequenceTakenError extends Error {
+  constructor(series: string, sequence: number) {
+    super(`Invoice number ${sequence} of series ${series} was taken concurrently`);
+    this.name = 'SequenceTakenError';
+  }
+}
+
+export class ConcurrentUpdateError extends Error {
+  constructor(what: string) {
+    super(`${what} changed concurrently`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+export interface PaymentStore {
+  get(paymentId: string): Promise<Payment | undefined>;
+  /**
+   * Records a payment with its allocations atomically: the payment, the invoices (each only if it
+   * is unchanged since it was read: {@link ConcurrentUpdateError} otherwise), the customer's
+   * on-account credit and the journal.
+   */
+  record(payment: Payment, invoices: readonly { before: Invoice; after: Invoice }[], journal: Journal): Promise<void>;
+}
+
+export interface LedgerReader {
+  balances(): Promise<AccountBalance[]>;
+  /** Sum of the open balances of all invoices, per currency. */
+  openItemsTotal(): Promise<Record<string, number>>;
+  /** Sum of all journal lines, per currency and side (recomputed from the journal, not the balances). */
+  journalTotals(): Promise<{ debits: Record<string, number>; credits: Record<string, number>; unbalancedJournals: string[] }>;
+}
+
+export interface Workflow {
+  startOrderLifecycle(executionName: string, input: Record<string, unknown>): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /** Resumes a waiting step; false when the token is no longer valid (the step ended already). */
+  resume(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+  /** Fails a waiting step with a business error the state machine catches; false when stale. */
+  fail(taskToken: string, error: string, cause: string): Promise<boolean>;
+}
+
+export interface OutgoingEmail {
+  readonly to: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+export interface Mailer {
+  /** Sends the email and returns the provider's message id. */
+  send(email: OutgoingEmail): Promise<string>;
+}

@@ -1,0 +1,23 @@
+/** What the use cases need, injected: the ports, the clock, an id source and the settings. */
+import type { Clock } from '../time/clock';
+import type { CustomerStore, InvoiceStore, LedgerReader, Mailer, OrderStore, PaymentStore, Workflow } from '../ports';
+import type { Seller } from '../invoices/invoice-email';
+
+export interface CoreSettings {
+  readonly businessTimeZone: string;
+  readonly invoiceNumberPrefix: string;
+  readonly seller: Seller;
+}
+
+export interface CoreDeps {
+  readonly customers: CustomerStore;
+  readonly orders: OrderStore;
+  readonly invoices: InvoiceStore;
+  readonly payments: PaymentStore;
+  readonly ledger: LedgerReader;
+  readonly workflow: Workflow;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly settings: CoreSettings;
+}

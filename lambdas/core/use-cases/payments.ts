@@ -1,0 +1,50 @@
+/** Payments taken online: record once, apply to the invoices they name, resume settled orders. */
+import { applyPayment, parseRecordPayment, paymentView, type PaymentRequest } from '../payments/payment';
+import { normalizeRfReference } from '../references/rf-creditor-reference';
+import { ConcurrentUpdateError } from '../ports';
+import type { Invoice } from '../invoices/invoice';
+import type { CoreDeps } from './deps';
+
+const MAX_ATTEMPTS = 10;
+
+export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
+  const request = parseRecordPayment(body);
+  const paymentId = deps.newId();
+  for (let attempt = 1; ; attempt++) {
+    const candidates = await findInvoices(deps, request);
+    const application = applyPayment(paymentId, request, candidates, { now: deps.clock.now(), source: 'online', explicitOrder: request.invoiceIds.length > 0 });
+    const before = new Map(candidates.map((c) => [c.invoiceId, c]));
+    try {
+      await deps.payments.record(
+        application.payment,
+        application.invoices.map((after) => ({ before: before.get(after.invoiceId)!, after })),
+        application.journal,
+      );
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    for (const invoice of application.invoices.filter((i) => i.balanceMinor === 0)) {
+      const token = await deps.invoices.paymentTaskToken(invoice.invoiceId);
+      if (token) await deps.workflow.resume(token, { invoiceId: invoice.invoiceId, status: invoice.status });
+    }
+    return paymentView(application.payment);
+  }
+}
+
+/** The invoices a payment names: by id when given, else its reference as number, RF reference or id. */
+async function findInvoices(deps: Pick<CoreDeps, 'invoices'>, request: PaymentRequest): Promise<Invoice[]> {
+  if (request.invoiceIds.length > 0) {
+    const found = await Promise.all(request.invoiceIds.map((id) => deps.invoices.get(id)));
+    return found.some((i) => i === undefined) ? [] : (found as Invoice[]);
+  }
+  if (!request.reference) return [];
+  const reference = request.reference.trim();
+  const rf = normalizeRfReference(reference);
+  const byRf = rf ? await deps.invoices.getByRfReference(rf) : undefined;
+  if (byRf) return [byRf];
+  const byNumber = await deps.invoices.getByNumber(reference.toUpperCase());
+  if (byNumber) return [byNumber];
+  const byId = await deps.invoices.get(reference);
+  return byId ? [byId] : [];
+}
