@@ -82,11 +82,10 @@ export interface PaymentStore {
 }
 
 export interface LedgerReader {
-  balances(): Promise<AccountBalance[]>;
+  /** Debits and credits of every account per currency, summed over every journal line. */
+  accountTotals(): Promise<{ balances: AccountBalance[]; unbalancedJournals: string[] }>;
   /** Sum of the open balances of all invoices, per currency. */
   openItemsTotal(): Promise<Record<string, number>>;
-  /** Sum of all journal lines, per currency and side (recomputed from the journal, not the balances). */
-  journalTotals(): Promise<{ debits: Record<string, number>; credits: Record<string, number>; unbalancedJournals: string[] }>;
 }
 
 export interface Workflow {

@@ -10,7 +10,11 @@ export interface StatementLine {
   /**
    * Stable identity of the line within its account: the transaction's `AcctSvcrRef`, else its
    * `EndToEndId` unless it is `NOTPROVIDED`, else the entry's reference with `#n` for its n-th
-   * transaction, else `line-<n>` (n counted from 1 over the whole file).
+   * transaction, else `line-<n>` (n counted from 1 over the whole file). BAI2 and MT940 have no
+   * entry reference: their bank reference stands for `AcctSvcrRef` (MT940 `NONREF` counts as
+   * none). Unique within an account in one file: when a bank repeats an identity (two
+   * transactions with one `EndToEndId`), the later ones get `#2`, `#3`, ... appended, so reading the
+   * same file twice gives the same ids and no payment is mistaken for a repeat of another.
    */
   readonly lineId: string;
   /** 1-based position of the line in the file (over all statements and accounts). */
@@ -22,17 +26,57 @@ export interface StatementLine {
   /** Calendar dates `YYYY-MM-DD`; either may be missing when the format does not carry it. */
   readonly bookingDate: string | null;
   readonly valueDate: string | null;
-  /** Structured creditor reference (camt `Strd/CdtrRefInf/Ref`), e.g. an RF reference. */
+  /**
+   * Structured creditor reference (camt `Strd/CdtrRefInf/Ref`, the first when there are several),
+   * e.g. an RF reference. CSV: the `reference` column when it is a valid RF creditor reference.
+   */
   readonly structuredReference: string | null;
+  /**
+   * Every structured creditor reference of the line in file order (a camt payment may settle
+   * several documents, one `Strd` each); the first is `structuredReference`. Always set by the
+   * readers in this folder (empty when there is none); optional for lines built elsewhere.
+   */
+  readonly structuredReferences?: readonly string[];
   readonly endToEndId: string | null;
   readonly accountServicerReference: string | null;
-  /** Free remittance text (camt `Ustrd` lines joined by a space, MT940 `:86:`, BAI2 88 text). */
+  /**
+   * The account owner's own reference for the transaction: camt `AcctOwnrTxId`, MT940 `:61:`
+   * reference for the account owner (unless `NONREF`), BAI2 16 customer reference. Always set by
+   * the readers in this folder; optional for lines built elsewhere.
+   */
+  readonly customerReference?: string | null;
+  /**
+   * Free remittance text, never null (empty when the file has none). camt: `Ustrd` lines joined by
+   * a space. MT940: the remittance part of a structured `:86:` (`/REMI/`, `SVWZ+`, `?20`-`?29`),
+   * else the whole `:86:` with its line breaks kept as `\n`, plus the `:61:` supplementary details
+   * on a last line unless they are the payer's IBAN. BAI2: the 16 record text and its 88
+   * continuations joined by a space. CSV: the `reference` column.
+   */
   readonly remittanceText: string;
   readonly payerName: string | null;
   /** The payer's account (IBAN or other identification), as printed on the statement. */
   readonly payerAccount: string | null;
   /** Bank transaction code as the format writes it (camt domain/family, BAI2 type code, MT940 code). */
   readonly bankTransactionCode: string | null;
+  /**
+   * The booked entry the line comes from: its 1-based position among the entries of its statement
+   * (camt `Ntry`, MT940 `:61:`, BAI2 16 record, CSV row), the line's 1-based place among that
+   * entry's lines and their count (above 1 only for a camt batch entry split per `TxDtls`), and the
+   * amount the bank booked for the whole entry. Lets a caller put a split batch back together and
+   * compare it with the booking. Always set by the readers in this folder; optional for lines
+   * built elsewhere.
+   */
+  readonly entry?: StatementEntryPosition;
+}
+
+/** See {@link StatementLine.entry}. */
+export interface StatementEntryPosition {
+  readonly index: number;
+  readonly transaction: number;
+  readonly transactions: number;
+  /** The entry's booked amount, positive minor units of `currency`, in the line's direction. */
+  readonly amountMinor: number;
+  readonly currency: string;
 }
 
 /** One account's statement (a camt `Stmt`/`Ntfctn`, a BAI2 account group, an MT940 statement). */
@@ -56,12 +100,13 @@ export interface ParsedStatementFile {
 
 /**
  * A file that cannot be read. Rejects the whole file: `location` names the place (a line number,
- * an XML path or a record), so the user can find and fix it.
+ * an XML path or a record, and the file's name when the caller gave it), so the user can find and
+ * fix it. The message names the same place in words.
  */
 export class StatementParseError extends Error {
   constructor(
     message: string,
-    readonly location: { readonly line?: number; readonly path?: string; readonly record?: string },
+    readonly location: { readonly line?: number; readonly path?: string; readonly record?: string; readonly file?: string },
   ) {
     super(message);
     this.name = 'StatementParseError';

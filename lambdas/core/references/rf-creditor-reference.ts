@@ -102,50 +102,64 @@ export function formatRfReferenceForPrint(reference: string): string {
 const TOKEN = /[0-9A-Za-z]+/g;
 const RF_START = /^RF\d{2}/i;
 
+/** An RF creditor reference found in free text, with the characters it spans there. */
+export interface RfReferenceInText {
+  /** Electronic form, check digits verified. */
+  readonly reference: string;
+  /** Offset of its first character in the text and the number of characters it spans (spaces included). */
+  readonly index: number;
+  readonly length: number;
+}
+
 /**
  * Finds every valid RF creditor reference written in free text (remittance information), in the
- * order they appear, in electronic form and without duplicates. A reference counts when it stands
- * as one word (`RF18539007547034`, also after punctuation such as `ref:`) or in printed groups of
- * four (`RF18 5390 0754 7034`). Only references whose check digits verify are returned, so a
- * mistyped reference is never read as another one.
+ * order they appear, with where it stands. A reference counts when it stands as one word
+ * (`RF18539007547034`, also after punctuation such as `ref:`) or in printed groups of four
+ * (`RF18 5390 0754 7034`, the longest grouping whose check digits verify). Only references whose
+ * check digits verify are returned, so a mistyped reference is never read as another one.
  */
-export function findRfReferences(text: string): string[] {
-  const tokens = text.match(TOKEN) ?? [];
-  const found: string[] = [];
-  const seen = new Set<string>();
-  const add = (reference: string): void => {
-    if (!seen.has(reference)) {
-      seen.add(reference);
-      found.push(reference);
-    }
-  };
+export function locateRfReferences(text: string): RfReferenceInText[] {
+  const tokens = [...text.matchAll(TOKEN)];
+  const found: RfReferenceInText[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+    const token = tokens[i]![0];
     if (!RF_START.test(token)) continue;
+    const start = tokens[i]!.index;
     const single = normalizeRfReference(token);
     if (single !== null) {
-      add(single);
+      found.push({ reference: single, index: start, length: token.length });
       continue;
     }
     // Printed form: the first group has four characters (RFdd), then groups of four, the last
     // possibly shorter. Try the longest grouping first.
     if (token.length !== 4) continue;
-    const candidates: string[] = [];
+    const candidates: { joined: string; last: number }[] = [];
     let joined = token;
     for (let j = i + 1; j < tokens.length; j++) {
-      const group = tokens[j]!;
+      const group = tokens[j]![0];
       if (group.length > 4 || joined.length + group.length > 4 + RF_MAX_BASE_LENGTH) break;
       joined += group;
-      candidates.push(joined);
+      candidates.push({ joined, last: j });
       if (group.length < 4) break;
     }
     for (let k = candidates.length - 1; k >= 0; k--) {
-      const reference = normalizeRfReference(candidates[k]!);
+      const candidate = candidates[k]!;
+      const reference = normalizeRfReference(candidate.joined);
       if (reference !== null) {
-        add(reference);
+        const lastToken = tokens[candidate.last]!;
+        found.push({ reference, index: start, length: lastToken.index + lastToken[0].length - start });
+        i = candidate.last;
         break;
       }
     }
   }
   return found;
+}
+
+/**
+ * The valid RF creditor references written in free text, in electronic form, in order of
+ * appearance, each once. See {@link locateRfReferences} for what counts as written.
+ */
+export function findRfReferences(text: string): string[] {
+  return [...new Set(locateRfReferences(text).map((found) => found.reference))];
 }

@@ -1,0 +1,33 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Customer } from '../../core/customers/customer';
+import type { CustomerStore } from '../../core/ports';
+
+export class DynamoCustomerStore implements CustomerStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(customerId: string): Promise<Customer | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }));
+    return Item as Customer | undefined;
+  }
+
+  /**
+   * Stores the customer's master data. The on-account credit is left as it is (payments change it
+   * atomically with their allocations), so an update never loses a concurrent payment's credit.
+   */
+  async put(customer: Customer): Promise<void> {
+    const { customerId, onAccountCreditMinor: _credit, ...fields } = customer;
+    const entries = Object.entries(fields);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { customerId },
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, onAccountCreditMinor = if_not_exists(onAccountCreditMinor, :zero)`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+        ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ':zero': 0 },
+      }),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Idempotency records: the first response to a mutating call, by key, kept 24 hours. A record is
+ * claimed before the call runs (so concurrent duplicates have one effect) and completed after.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from './document-client';
+
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+export type ClaimResult =
+  | { readonly outcome: 'claimed' }
+  | { readonly outcome: 'completed'; readonly requestHash: string; readonly response: StoredResponse }
+  | { readonly outcome: 'in-progress'; readonly requestHash: string };
+
+const TTL_SECONDS = 24 * 60 * 60;
+/** A claim older than this is considered abandoned (the function that made it died). */
+const STALE_CLAIM_MS = 60_000;
+
+export class IdempotencyStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(key: string, requestHash: string, now: Date): Promise<ClaimResult> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { idempotencyKey: key, requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':stale': now.getTime() - STALE_CLAIM_MS },
+        }),
+      );
+      return { outcome: 'claimed' };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { idempotencyKey: key }, ConsistentRead: true }));
+    if (Item?.state === 'COMPLETED') {
+      return { outcome: 'completed', requestHash: String(Item.requestHash), response: Item.response as StoredResponse };
+    }
+    return { outcome: 'in-progress', requestHash: String(Item?.requestHash ?? '') };
+  }
+
+  async complete(key: string, response: StoredResponse): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { idempotencyKey: key },
+        UpdateExpression: 'SET #state = :done, #response = :response',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: { ':done': 'COMPLETED', ':response': response },
+      }),
+    );
+  }
+
+  /** Releases a claim whose call failed unexpectedly, so that a retry can run. */
+  async release(key: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { idempotencyKey: key } }));
+  }
+}

@@ -1,0 +1,200 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Invoice } from '../../core/invoices/invoice';
+import type { Journal } from '../../core/ledger/ledger';
+import type { Order, StatusChange } from '../../core/orders/order';
+import { SequenceTakenError, type InvoiceStore, type Page } from '../../core/ports';
+import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
+import { journalPuts } from './ledger-items';
+
+export interface InvoiceTables {
+  readonly invoices: string;
+  readonly counters: string;
+  readonly orders: string;
+  readonly ledger: string;
+}
+
+const STORAGE_ONLY = ['paymentTaskToken'];
+
+/** Invoices, their gapless number series (Counters) and the journal they post (Ledger). */
+export class DynamoInvoiceStore implements InvoiceStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: Partial<InvoiceTables> & { invoices: string },
+  ) {}
+
+  async get(invoiceId: string): Promise<Invoice | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.invoices, Key: { invoiceId }, ConsistentRead: true }));
+    return Item ? withoutAttributes<Invoice>(Item, ...STORAGE_ONLY) : undefined;
+  }
+
+  getByNumber(number: string): Promise<Invoice | undefined> {
+    return this.byIndex('byNumber', 'number', number);
+  }
+
+  getByRfReference(rfReference: string): Promise<Invoice | undefined> {
+    return this.byIndex('byRfReference', 'rfReference', rfReference);
+  }
+
+  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
+    return this.page('byCustomer', 'customerId', customerId, limit, cursor);
+  }
+
+  listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
+    return this.page('byStatus', 'status', status, limit, cursor);
+  }
+
+  async allOfCustomer(customerId: string): Promise<Invoice[]> {
+    const all: Invoice[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.page('byCustomer', 'customerId', customerId, 500, cursor);
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
+  async lastSequence(series: string): Promise<number> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.required('counters'), Key: { counterId: series }, ConsistentRead: true }));
+    return typeof Item?.last === 'number' ? Item.last : 0;
+  }
+
+  async issue(
+    invoice: Invoice,
+    journal: Journal,
+    order: { orderId: string; change: StatusChange & { status: Order['status'] } },
+  ): Promise<{ invoice: Invoice; created: boolean }> {
+    const counterCondition = invoice.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous';
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tables.invoices,
+                Item: invoice,
+                ConditionExpression: 'attribute_not_exists(invoiceId)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.required('counters'),
+                Key: { counterId: invoice.series },
+                UpdateExpression: 'SET #last = :sequence',
+                ConditionExpression: counterCondition,
+                ExpressionAttributeNames: { '#last': 'last' },
+                ExpressionAttributeValues: invoice.sequence === 1 ? { ':sequence': 1 } : { ':sequence': invoice.sequence, ':previous': invoice.sequence - 1 },
+              },
+            },
+            {
+              Update: {
+                TableName: this.required('orders'),
+                Key: { orderId: order.orderId },
+                UpdateExpression: 'SET #status = :status, invoiceIds = list_append(invoiceIds, :invoice), history = list_append(history, :change), updatedAt = :at REMOVE taskToken',
+                ConditionExpression: 'attribute_exists(orderId) AND #status IN (:received, :awaiting)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':status': order.change.status,
+                  ':invoice': [invoice.invoiceId],
+                  ':change': [order.change],
+                  ':at': order.change.at,
+                  ':received': 'RECEIVED',
+                  ':awaiting': 'AWAITING_SHIPMENT',
+                },
+              },
+            },
+            ...journalPuts(this.required('ledger'), journal),
+          ],
+        }),
+      );
+      return { invoice, created: true };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[0] === 'ConditionalCheckFailed') {
+        const existing = await this.get(invoice.invoiceId);
+        if (existing) return { invoice: existing, created: false };
+      }
+      if (codes[1] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) {
+        throw new SequenceTakenError(invoice.series, invoice.sequence);
+      }
+      throw new Error(`Issuing invoice ${invoice.invoiceId} was refused: ${codes.join(', ')}`, { cause: error });
+    }
+  }
+
+  async setPaymentTaskToken(invoiceId: string, token: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.invoices,
+          Key: { invoiceId },
+          UpdateExpression: 'SET paymentTaskToken = :token',
+          ConditionExpression: 'attribute_exists(invoiceId) AND balanceMinor > :zero',
+          ExpressionAttributeValues: { ':token': token, ':zero': 0 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async paymentTaskToken(invoiceId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.invoices, Key: { invoiceId }, ConsistentRead: true, ProjectionExpression: 'paymentTaskToken' }),
+    );
+    return typeof Item?.paymentTaskToken === 'string' ? Item.paymentTaskToken : undefined;
+  }
+
+  async markSent(invoiceId: string, messageId: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tables.invoices,
+        Key: { invoiceId },
+        UpdateExpression: 'SET sentAt = :at, emailMessageId = :id, history = list_append(history, :change)',
+        ConditionExpression: 'attribute_exists(invoiceId)',
+        ExpressionAttributeValues: { ':at': at, ':id': messageId, ':change': [{ status: 'SENT', at, note: 'emailed to the customer' }] },
+      }),
+    );
+  }
+
+  private async byIndex(indexName: string, attribute: string, value: string): Promise<Invoice | undefined> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.invoices,
+        IndexName: indexName,
+        KeyConditionExpression: '#a = :v',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': value },
+        Limit: 2,
+      }),
+    );
+    const item = Items?.[0];
+    // Index reads are eventually consistent: read the item itself for its current state.
+    return item ? this.get(String(item.invoiceId)) : undefined;
+  }
+
+  private async page(indexName: string, attribute: string, value: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.invoices,
+        IndexName: indexName,
+        KeyConditionExpression: '#a = :v',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': value },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const items = (result.Items ?? []).map((i) => withoutAttributes<Invoice>(i, ...STORAGE_ONLY));
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+
+  private required(table: keyof Omit<InvoiceTables, 'invoices'>): string {
+    const name = this.tables[table];
+    if (!name) throw new Error(`The invoice store was built without the ${table} table`);
+    return name;
+  }
+}

@@ -1,0 +1,7 @@
+/** Cash application: match bank statement credit lines to open items. Pure domain code. */
+export type * from './types';
+export { CashApplication, DEFAULT_CASH_APPLICATION_POLICY, matchStatementLines, statementLines } from './matcher';
+export { buildOpenItemIndex, CashApplicationInputError, compareByAge, type OpenItemIndex } from './open-item-index';
+export { compactForm, groupForm, lookupKey, readingStrength, withinOneEdit } from './invoice-number';
+export { normalizeAccount, normalizePayerName } from './payer';
+export { findSubsetsWithSum, type SubsetSearch } from './subset-sum';

@@ -1,0 +1,182 @@
+/**
+ * Lookup structures over the open items and known customers, built once per run so that matching
+ * one statement line costs a handful of map lookups whatever the number of open items: no scan over
+ * all items per line. Immutable after it is built; the running balances live in the matcher.
+ */
+import { isCurrency } from '../money/money';
+import { normalizeRfReference } from '../references/rf-creditor-reference';
+import { letterPrefix, lookupKey } from './invoice-number';
+import { normalizeAccount, normalizePayerName } from './payer';
+import type { KnownCustomer, OpenItem } from './types';
+
+/** Open items or customers the matcher cannot work with; names the offending record and field. */
+export class CashApplicationInputError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = 'CashApplicationInputError';
+  }
+}
+
+/** A map value that is one position or several: most keys have one, so no array is made for them. */
+export type Positions = number | number[];
+
+export function positionsOf(value: Positions | undefined): readonly number[] {
+  if (value === undefined) return [];
+  return typeof value === 'number' ? [value] : value;
+}
+
+function addPosition<K>(map: Map<K, Positions>, key: K, position: number): void {
+  const existing = map.get(key);
+  if (existing === undefined) map.set(key, position);
+  else if (typeof existing === 'number') {
+    if (existing !== position) map.set(key, [existing, position]);
+  } else if (!existing.includes(position)) existing.push(position);
+}
+
+export interface OpenItemIndex {
+  readonly items: readonly OpenItem[];
+  /** invoiceId -> position in `items`. */
+  readonly byInvoiceId: ReadonlyMap<string, number>;
+  /** Electronic RF reference -> position. */
+  readonly byRfReference: ReadonlyMap<string, number>;
+  /** {@link lookupKey} of the invoice number -> positions (several when spellings collide). */
+  readonly byNumberKey: ReadonlyMap<string, Positions>;
+  /** Currency -> open balance -> positions, over the balances the items came with (positive only). */
+  readonly byAmount: ReadonlyMap<string, ReadonlyMap<number, Positions>>;
+  /** customerId -> positions of its items with a positive balance, oldest due date first. */
+  readonly byCustomer: ReadonlyMap<string, readonly number[]>;
+  /** Letter prefixes of invoice numbers (`INV`), tried before numbers written without one; empty when more than 20. */
+  readonly numberPrefixes: readonly string[];
+  /** Normalized payer account -> customerIds known to pay from it. */
+  readonly customersByAccount: ReadonlyMap<string, readonly string[]>;
+  /** Normalized payer or customer name -> customerIds known by it. */
+  readonly customersByName: ReadonlyMap<string, readonly string[]>;
+}
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/**
+ * The order in which a payment is spread over several items of one customer: oldest due date first,
+ * then oldest issue date, then invoice number. Settling the oldest debt first is what finance and
+ * dunning expect (it stops the most advanced reminders first).
+ */
+export function compareByAge(a: OpenItem, b: OpenItem): number {
+  if (a.dueDate !== b.dueDate) return a.dueDate < b.dueDate ? -1 : 1;
+  if (a.issueDate !== b.issueDate) return a.issueDate < b.issueDate ? -1 : 1;
+  return a.invoiceNumber < b.invoiceNumber ? -1 : a.invoiceNumber > b.invoiceNumber ? 1 : 0;
+}
+
+/**
+ * Checks and indexes the open items and known customers. Time and memory grow linearly with the
+ * number of items. Items with a zero or negative balance (settled items, credit notes) are kept for
+ * the reference lookups, so that a payment quoting them is explained, but are never matched.
+ *
+ * @throws CashApplicationInputError naming the item or customer position and field that is wrong:
+ *   a duplicate invoiceId or invoice number, an unknown currency, a balance that is not an integer,
+ *   a date that is not `YYYY-MM-DD`, or an RF reference with wrong check digits.
+ */
+export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: readonly KnownCustomer[] = []): OpenItemIndex {
+  const byInvoiceId = new Map<string, number>();
+  const byRfReference = new Map<string, number>();
+  const byNumberKey = new Map<string, Positions>();
+  const byAmount = new Map<string, Map<number, Positions>>();
+  const byCustomerUnsorted = new Map<string, number[]>();
+  const prefixes = new Set<string>();
+  const customersByAccount = new Map<string, string[]>();
+  const customersByName = new Map<string, string[]>();
+  const namedCustomers = new Set<string>();
+
+  const addCustomerName = (name: string, customerId: string): void => {
+    const normalized = normalizePayerName(name);
+    if (normalized === null) return;
+    const list = customersByName.get(normalized);
+    if (!list) customersByName.set(normalized, [customerId]);
+    else if (!list.includes(customerId)) list.push(customerId);
+  };
+
+  for (let position = 0; position < openItems.length; position++) {
+    const item = openItems[position]!;
+    const fail = (field: string, problem: string): never => {
+      throw new CashApplicationInputError(`open item ${position + 1} (${item.invoiceNumber || item.invoiceId}): ${field} ${problem}`, field, position);
+    };
+    if (!item.invoiceId) fail('invoiceId', 'is empty');
+    if (byInvoiceId.has(item.invoiceId)) fail('invoiceId', `"${item.invoiceId}" appears twice`);
+    if (!/[0-9A-Za-z]/.test(item.invoiceNumber)) fail('invoiceNumber', 'has no letters or digits');
+    if (!item.customerId) fail('customerId', 'is empty');
+    if (!isCurrency(item.currency)) fail('currency', `"${item.currency}" is not an ISO 4217 currency code`);
+    if (!Number.isSafeInteger(item.balanceMinor)) fail('balanceMinor', 'is not an integer count of minor units');
+    if (!DATE.test(item.issueDate)) fail('issueDate', `"${item.issueDate}" is not a date YYYY-MM-DD`);
+    if (!DATE.test(item.dueDate)) fail('dueDate', `"${item.dueDate}" is not a date YYYY-MM-DD`);
+    byInvoiceId.set(item.invoiceId, position);
+
+    if (item.rfReference !== null && item.rfReference !== '') {
+      const rf = normalizeRfReference(item.rfReference);
+      if (rf === null) fail('rfReference', `"${item.rfReference}" is not a valid RF creditor reference`);
+      if (byRfReference.has(rf!)) fail('rfReference', `"${rf}" appears twice`);
+      byRfReference.set(rf!, position);
+    }
+    const numberKey = lookupKey(item.invoiceNumber);
+    for (const other of positionsOf(byNumberKey.get(numberKey))) {
+      if (openItems[other]!.invoiceNumber === item.invoiceNumber) fail('invoiceNumber', `"${item.invoiceNumber}" appears twice`);
+    }
+    addPosition(byNumberKey, numberKey, position);
+    const prefix = letterPrefix(item.invoiceNumber);
+    if (prefix !== '' && prefixes.size <= 20) prefixes.add(prefix);
+
+    if (!namedCustomers.has(item.customerId)) {
+      namedCustomers.add(item.customerId);
+      addCustomerName(item.customerName, item.customerId);
+    }
+    if (item.balanceMinor > 0) {
+      let amounts = byAmount.get(item.currency);
+      if (!amounts) byAmount.set(item.currency, (amounts = new Map()));
+      addPosition(amounts, item.balanceMinor, position);
+      const list = byCustomerUnsorted.get(item.customerId);
+      if (list) list.push(position);
+      else byCustomerUnsorted.set(item.customerId, [position]);
+    }
+  }
+
+  const seenCustomers = new Set<string>();
+  for (let position = 0; position < customers.length; position++) {
+    const customer = customers[position]!;
+    if (!customer.customerId) {
+      throw new CashApplicationInputError(`customer ${position + 1}: customerId is empty`, 'customerId', position);
+    }
+    if (seenCustomers.has(customer.customerId)) {
+      throw new CashApplicationInputError(`customer ${position + 1}: customerId "${customer.customerId}" appears twice`, 'customerId', position);
+    }
+    seenCustomers.add(customer.customerId);
+    addCustomerName(customer.name, customer.customerId);
+    for (const name of customer.knownPayerNames) addCustomerName(name, customer.customerId);
+    for (const account of customer.knownAccounts) {
+      const normalized = normalizeAccount(account);
+      if (normalized === '') continue;
+      const list = customersByAccount.get(normalized);
+      if (!list) customersByAccount.set(normalized, [customer.customerId]);
+      else if (!list.includes(customer.customerId)) list.push(customer.customerId);
+    }
+  }
+
+  const byCustomer = new Map<string, readonly number[]>();
+  for (const [customerId, positions] of byCustomerUnsorted) {
+    positions.sort((a, b) => compareByAge(openItems[a]!, openItems[b]!));
+    byCustomer.set(customerId, positions);
+  }
+
+  return {
+    items: openItems,
+    byInvoiceId,
+    byRfReference,
+    byNumberKey,
+    byAmount,
+    byCustomer,
+    numberPrefixes: prefixes.size > 20 ? [] : [...prefixes].sort(),
+    customersByAccount,
+    customersByName,
+  };
+}

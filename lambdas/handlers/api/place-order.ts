@@ -1,0 +1,14 @@
+/** POST /orders: validate, store, start the order's lifecycle; 202 with orderId and status. */
+import { placeOrder } from '../../core/use-cases/orders';
+import type { CoreDeps } from '../../core/use-cases/deps';
+import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { clock, customerStore, idempotency, newId, orderStore, workflow } from '../../shared/wiring';
+
+export function makeHandler(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
+  return apiHandler(options, async (request) => {
+    const { orderId, status } = await placeOrder(deps, request.body);
+    return { statusCode: 202, body: { orderId, status }, headers: { location: `/orders/${orderId}` } };
+  });
+}
+
+export const handler = makeHandler({ customers: customerStore(), orders: orderStore(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });

@@ -1,0 +1,11 @@
+/** POST /payments: a payment taken online, applied to the invoices it names; 201 with the result. */
+import { recordPayment } from '../../core/use-cases/payments';
+import type { CoreDeps } from '../../core/use-cases/deps';
+import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { clock, idempotency, invoiceReader, newId, paymentStore, workflow } from '../../shared/wiring';
+
+export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
+  return apiHandler(options, async (request) => ({ statusCode: 201, body: await recordPayment(deps, request.body) }));
+}
+
+export const handler = makeHandler({ invoices: invoiceReader(), payments: paymentStore(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });

@@ -1,0 +1,11 @@
+/** POST /orders/{orderId}/shipments: record the shipment; the order goes on to invoicing. */
+import { reportShipment } from '../../core/use-cases/orders';
+import type { CoreDeps } from '../../core/use-cases/deps';
+import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { clock, idempotency, orderStore, workflow } from '../../shared/wiring';
+
+export function makeHandler(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, options: ApiHandlerOptions) {
+  return apiHandler(options, async (request) => ({ statusCode: 202, body: await reportShipment(deps, request.pathParameters.orderId ?? '', request.body) }));
+}
+
+export const handler = makeHandler({ orders: orderStore(), workflow: workflow(), clock }, { idempotency: idempotency() });

@@ -1,0 +1,15 @@
+/** Order step SendInvoiceByEmail: email the invoice through SES, once. */
+import { z } from 'zod';
+import { sendInvoice } from '../../core/use-cases/order-steps';
+import type { CoreDeps } from '../../core/use-cases/deps';
+import { parseWith } from '../../core/validation';
+import { stepHandler } from '../../shared/http';
+import { clock, coreSettings, customerStore, invoiceReader, mailer } from '../../shared/wiring';
+
+const input = z.object({ invoiceId: z.string().min(1) });
+
+export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>) {
+  return stepHandler((event) => parseWith(input, event), (command) => sendInvoice(deps, command));
+}
+
+export const handler = makeHandler({ invoices: invoiceReader(), customers: customerStore(), mailer: mailer(), clock, settings: coreSettings() });

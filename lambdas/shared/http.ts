@@ -1,0 +1,159 @@
+/**
+ * API Gateway (REST, Lambda proxy) in and out: parses the request, checks the Idempotency-Key of
+ * mutating calls, and maps results and errors to JSON responses. Errors are always
+ * `{"error": {"code", "message", "details"}}` with a 4xx that says what is wrong, or a 500 that
+ * says nothing internal.
+ */
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../core/errors';
+import { InvalidCursorError } from '../adapters/dynamodb/document-client';
+import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idempotency-store';
+import type { Clock } from '../core/time/clock';
+import type { Role } from '../../lib/definitions/routes';
+import { logger, wrapHandler } from './observability';
+
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The parsed JSON body (undefined when there is none). */
+  readonly body: unknown;
+  readonly rawBody: string;
+  readonly role: Role;
+  readonly clientName: string;
+}
+
+export interface ApiResult {
+  readonly statusCode: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface ApiHandlerOptions {
+  /** Mutating routes honour Idempotency-Key with this store. */
+  readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+export function errorResponse(statusCode: number, code: string, message: string, details: unknown = []): APIGatewayProxyResult {
+  return { statusCode, headers: JSON_HEADERS, body: JSON.stringify({ error: { code, message, details } }) };
+}
+
+/** Maps an error to its HTTP answer; unexpected errors are logged and become a bare 500. */
+export function toErrorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof ValidationError) return errorResponse(400, error.code, error.message, error.problems);
+  if (error instanceof InvalidCursorError) return errorResponse(400, 'VALIDATION_FAILED', 'cursor: is not one this API returned', [{ field: 'cursor', problem: 'is not one this API returned' }]);
+  if (error instanceof NotFoundError) return errorResponse(404, error.code, error.message, [{ entity: error.entity, id: error.id }]);
+  if (error instanceof ConflictError) return errorResponse(409, error.code, error.message);
+  if (error instanceof DomainError) return errorResponse(400, error.code, error.message);
+  logger.error('Unexpected error', error instanceof Error ? error : new Error(String(error)));
+  return errorResponse(500, 'INTERNAL', 'The request could not be completed; it is safe to retry with the same Idempotency-Key');
+}
+
+function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v ?? undefined;
+  return headers;
+}
+
+function parseRequest(event: APIGatewayProxyEvent): ApiRequest {
+  const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const headers = headerMap(event);
+  let body: unknown;
+  if (rawBody.trim() !== '') {
+    const type = headers['content-type'] ?? 'application/json';
+    if (!/json/i.test(type)) throw ValidationError.of('(body)', `must be JSON (content-type application/json), not ${type}`);
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      throw ValidationError.of('(body)', 'is not valid JSON');
+    }
+  }
+  const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
+  const role = authorizer.role === 'finance' ? 'finance' : 'storefront';
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
+    query: event.queryStringParameters ?? {},
+    headers,
+    body,
+    rawBody,
+    role,
+    clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : 'unknown',
+  };
+}
+
+function toResponse(result: ApiResult): APIGatewayProxyResult {
+  if (typeof result.body === 'string' && result.headers?.['content-type']) {
+    return { statusCode: result.statusCode, headers: result.headers, body: result.body };
+  }
+  return { statusCode: result.statusCode, headers: { ...JSON_HEADERS, ...result.headers }, body: JSON.stringify(result.body) };
+}
+
+/**
+ * Builds an API Gateway handler around `run`. With `idempotency`, a call carrying an
+ * Idempotency-Key returns the first response again for the same key and body, 422 for the same
+ * key with another body, and 409 while the first call with that key is still running.
+ */
+export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest) => Promise<ApiResult>) {
+  const inner = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
+    let request: ApiRequest;
+    try {
+      request = parseRequest(event);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+    const key = request.headers['idempotency-key'];
+    if (!options.idempotency || key === undefined) {
+      try {
+        return toResponse(await run(request));
+      } catch (error) {
+        return toErrorResponse(error);
+      }
+    }
+    if (key.length < 1 || key.length > 255) {
+      return errorResponse(400, 'VALIDATION_FAILED', 'Idempotency-Key: must be 1 to 255 characters', [{ field: 'Idempotency-Key', problem: 'must be 1 to 255 characters' }]);
+    }
+    const { store, clock } = options.idempotency;
+    const scopedKey = `${request.clientName}|${request.method} ${request.path}|${key}`;
+    const requestHash = createHash('sha256').update(request.rawBody).digest('hex');
+    const claim = await store.claim(scopedKey, requestHash, clock.now());
+    if (claim.outcome !== 'claimed') {
+      if (claim.requestHash !== requestHash) {
+        return errorResponse(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [{ field: 'Idempotency-Key', problem: 'was used with a different request body' }]);
+      }
+      if (claim.outcome === 'in-progress') {
+        return errorResponse(409, 'IDEMPOTENT_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
+      }
+      const stored = claim.response;
+      return { statusCode: stored.statusCode, headers: { ...stored.headers, 'idempotent-replayed': 'true' }, body: stored.body };
+    }
+    let response: APIGatewayProxyResult;
+    try {
+      response = toResponse(await run(request));
+    } catch (error) {
+      response = toErrorResponse(error);
+    }
+    if (response.statusCode >= 500) {
+      await store.release(scopedKey);
+      return response;
+    }
+    const stored: StoredResponse = { statusCode: response.statusCode, body: response.body, headers: (response.headers ?? {}) as Record<string, string> };
+    await store.complete(scopedKey, stored);
+    return response;
+  };
+  return wrapHandler(inner);
+}
+
+/**
+ * Builds a Step Functions task handler: validates the task input with `parse` and runs `run`.
+ * Errors are thrown as they are, so that the state machine sees their name (`OrderCancelled`).
+ */
+export function stepHandler<I, R>(parse: (input: unknown) => I, run: (input: I) => Promise<R>) {
+  return wrapHandler(async (event: unknown) => run(parse(event)));
+}

@@ -1,0 +1,38 @@
+/**
+ * The real adapters, built from the environment the stack (or the local runtime) sets. Each
+ * handler asks only for what it uses, so a missing variable names itself at cold start.
+ */
+import { randomUUID } from 'node:crypto';
+import { documentClient } from '../adapters/dynamodb/document-client';
+import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
+import { DynamoOrderStore } from '../adapters/dynamodb/order-store';
+import { DynamoInvoiceStore } from '../adapters/dynamodb/invoice-store';
+import { DynamoPaymentStore } from '../adapters/dynamodb/payment-store';
+import { DynamoLedgerReader } from '../adapters/dynamodb/ledger-reader';
+import { IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { SesMailer, sesClient } from '../adapters/ses/ses-mailer';
+import { StepFunctionsWorkflow, sfnClient } from '../adapters/stepfunctions/sfn-workflow';
+import { stateMachineById } from '../../lib/definitions/state-machines';
+import type { CoreSettings } from '../core/use-cases/deps';
+import { systemClock } from '../core/time/clock';
+import { requireEnv, tableName } from './config';
+
+export const clock = systemClock;
+export const newId = (): string => randomUUID();
+
+export const customerStore = () => new DynamoCustomerStore(documentClient(), tableName('Customers'));
+export const orderStore = () => new DynamoOrderStore(documentClient(), tableName('Orders'));
+export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices') });
+export const invoiceIssuer = () =>
+  new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger') });
+export const paymentStore = () =>
+  new DynamoPaymentStore(documentClient(), { payments: tableName('Payments'), invoices: tableName('Invoices'), customers: tableName('Customers'), ledger: tableName('Ledger') });
+export const ledgerReader = () => new DynamoLedgerReader(documentClient(), { ledger: tableName('Ledger'), invoices: tableName('Invoices') });
+export const idempotency = () => ({ store: new IdempotencyStore(documentClient(), tableName('Idempotency')), clock });
+export const mailer = () => new SesMailer(sesClient(), requireEnv('SES_FROM_ADDRESS'));
+export const workflow = () => new StepFunctionsWorkflow(sfnClient(), process.env[stateMachineById('OrderLifecycle').envVar]);
+
+export function coreSettings(): CoreSettings {
+  const seller = JSON.parse(requireEnv('SELLER_JSON')) as CoreSettings['seller'];
+  return { businessTimeZone: requireEnv('BUSINESS_TIME_ZONE'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX'), seller };
+}
