@@ -39,7 +39,6 @@ export const stateMachines: readonly StateMachineDefinition[] = [
       WaitForPaymentFunctionArn: fn('WaitForPayment'),
       CompleteOrderFunctionArn: fn('CompleteOrder'),
       InvoicesTableName: table('Invoices'),
-      OrdersTableName: table('Orders'),
     },
   },
 ];
