@@ -1,0 +1,204 @@
+/**
+ * One Lambda function per entry of `functions` (lib/definitions/functions.ts), bundled by esbuild
+ * from its `entry` into one ESM file, on Node.js 22 / ARM64, with its own role and log group, and
+ * exactly the access it declares: tables through {@link bindTable}, state machines through
+ * {@link bindStateMachine}, SES through {@link allowSendEmail}.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { functions, type FunctionDefinition, type FunctionId, type TableAccess } from '../definitions/functions';
+import { settingsEnvironment } from '../definitions/settings';
+import { stateMachineById, type StateMachineId } from '../definitions/state-machines';
+import { tableById, type TableDefinition } from '../definitions/tables';
+import type { DataTables } from './data-tables';
+import { removalPolicyOf, resourceName, type DeploymentConfig } from './deployment-config';
+import { repositoryRoot } from './repository';
+import { stateMachineArnFor } from './workflows';
+
+/** Defaults of a function that declares no `memoryMb` / `timeoutSeconds`. */
+export const functionDefaults = { memoryMb: 512, timeoutSeconds: 10 } as const;
+
+/**
+ * DynamoDB actions per declared access. Reads include ConditionCheckItem (a condition inside a
+ * transaction); TransactWriteItems/TransactGetItems are authorized by these per-item actions.
+ * No stream actions: no table has a stream.
+ */
+export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = (() => {
+  const read = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+  const write = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  return { read, write, readWrite: [...new Set([...read, ...write])].sort() };
+})();
+
+/** Actions of the SES identity a `sendsEmail` function may use. */
+export const sendEmailActions = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+
+/** Runs before the bundle so CommonJS dependencies that `require` Node built-ins work in ESM. */
+const esmRequireBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface HandlerFunctionsProps {
+  readonly config: DeploymentConfig;
+  readonly tables: DataTables;
+  /** ARN of the SES identity (`sesIdentity`) the `sendsEmail` functions may send from. */
+  readonly sesIdentityArn: string;
+}
+
+export class HandlerFunctions extends Construct {
+  private readonly byId = new Map<FunctionId, NodejsFunction>();
+  private readonly machineRefs = new Map<StateMachineId, sfn.IStateMachine>();
+  /** Handler entries that did not exist at synth time (only possible with `allowMissingSources`). */
+  readonly missingEntries: string[] = [];
+
+  constructor(scope: Construct, id: string, private readonly props: HandlerFunctionsProps) {
+    super(scope, id);
+    for (const definition of functions) this.byId.set(definition.id, this.createFunction(definition));
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22, ESM ' +
+        'output, the AWS SDK v3 the runtime provides); moving to Node.js 24 is a deliberate upgrade ' +
+        'with its own test run, not a side effect of a CDK release.',
+    });
+  }
+
+  /** The function created for a declared function id. */
+  function(id: FunctionId): NodejsFunction {
+    const fn = this.byId.get(id);
+    if (!fn) throw new Error(`No function ${id}`);
+    return fn;
+  }
+
+  private createFunction(definition: FunctionDefinition): NodejsFunction {
+    const { config, tables } = this.props;
+    const name = resourceName(config, definition.id);
+    const logGroup = new logs.LogGroup(this, `${definition.id}Logs`, {
+      logGroupName: `/aws/lambda/${name}`,
+      retention: config.logRetention,
+      removalPolicy: removalPolicyOf(config),
+    });
+    // Own role without the AWSLambdaBasicExecutionRole managed policy: writing to its own log group only.
+    const role = new iam.Role(this, `${definition.id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${name}`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(this, definition.id, {
+      functionName: name,
+      description: definition.description,
+      entry: this.entryOf(definition),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: definition.memoryMb ?? functionDefaults.memoryMb,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? functionDefaults.timeoutSeconds),
+      role,
+      logGroup,
+      tracing: config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      environment: {
+        ...settingsEnvironment(config.settings),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        // Error classes are told apart by name in the handlers; minifying must not rename them.
+        keepNames: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The Node.js 22 runtime provides the AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        banner: esmRequireBanner,
+      },
+    });
+
+    for (const { table, access } of definition.tables) bindTable(fn, tables, tableById(table), access);
+    for (const { machine, access } of definition.stateMachines ?? []) this.bindStateMachine(fn, machine, access);
+    if (definition.sendsEmail) allowSendEmail(fn, this.props.sesIdentityArn, config.settings.sesFromAddress);
+
+    if (config.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Added by CDK for active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not ' +
+          'support resource-level permissions. Every other statement of this role names its resources ' +
+          '(tested in test/cdk/functions.test.ts).',
+      });
+    }
+    return fn;
+  }
+
+  private entryOf(definition: FunctionDefinition): string {
+    const entry = path.join(repositoryRoot, definition.entry);
+    if (fs.existsSync(entry)) return entry;
+    if (!this.props.config.allowMissingSources) {
+      throw new Error(`Function ${definition.id}: handler entry ${definition.entry} does not exist (context allowMissingSources=true bundles a failing stub)`);
+    }
+    this.missingEntries.push(definition.entry);
+    Annotations.of(this).addWarningV2(`order-to-cash:missing-handler:${definition.id}`, `${definition.entry} is missing: ${definition.id} is bundled from a stub that fails every call`);
+    return path.join(repositoryRoot, 'lib/constructs/missing-handler.ts');
+  }
+
+  /**
+   * Lets the function start executions of a machine, answer its task tokens or read it, and tells
+   * it the machine's ARN in the machine's `envVar`. The ARN is built from the machine's fixed name
+   * (see `stateMachineArnFor`), so a function that is also a task of the machine makes no cycle.
+   */
+  private bindStateMachine(fn: NodejsFunction, machineId: StateMachineId, access: 'start' | 'respond' | 'read'): void {
+    const definition = stateMachineById(machineId);
+    let machine = this.machineRefs.get(machineId);
+    if (!machine) {
+      machine = sfn.StateMachine.fromStateMachineArn(this, `${machineId}Ref`, stateMachineArnFor(this, this.props.config, definition));
+      this.machineRefs.set(machineId, machine);
+    }
+    fn.addEnvironment(definition.envVar, machine.stateMachineArn);
+    if (access === 'start') machine.grantStartExecution(fn);
+    else if (access === 'respond') machine.grantTaskResponse(fn);
+    else machine.grantRead(fn);
+  }
+}
+
+/**
+ * Grants the function exactly `access` to one table and sets the table's `envVar` to its name:
+ * the only way functions learn about tables, so a variable never exists without its grant. Reads
+ * cover the table and each declared index by name; writes cover the table (they never apply to indexes).
+ */
+export function bindTable(fn: lambda.Function, tables: DataTables, definition: TableDefinition, access: TableAccess): void {
+  const table = tables.table(definition.id);
+  fn.addEnvironment(definition.envVar, table.tableName);
+  if (access === 'read' || access === 'readWrite') {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: `Read${definition.id}`,
+        actions: [...tableActions.read],
+        resources: [table.tableArn, ...tables.indexArns(definition)],
+      }),
+    );
+  }
+  if (access === 'write' || access === 'readWrite') {
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid: `Write${definition.id}`, actions: [...tableActions.write], resources: [table.tableArn] }));
+  }
+}
+
+/** Lets the function send email from the configured SES identity, and only with the configured From address. */
+export function allowSendEmail(fn: lambda.Function, identityArn: string, fromAddress: string): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'SendEmailFromConfiguredIdentity',
+      actions: [...sendEmailActions],
+      resources: [identityArn],
+      conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+    }),
+  );
+}
