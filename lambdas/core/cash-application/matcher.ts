@@ -36,7 +36,7 @@
  * | RF reference | 0.99 | 0.94 | 0.89 |
  * | invoice number as printed | 0.97 | 0.92 | 0.87 |
  * | invoice number written loosely | 0.95 | 0.90 | 0.85 |
- * | prefix or zeros left out, confirmed | 0.90 (amount) | 0.80 (payer) | 0.80 (payer) |
+ * | prefix or zeros left out, confirmed by amount or payer | 0.90 | 0.85 | 0.80 |
  * | one mistyped character, amount confirms | 0.85 (0.90 when the payer agrees) | - | - |
  * | payer account, one item with the amount | 0.88 | suggested 0.60 | suggested 0.60 |
  * | payer name, one item with the amount | 0.80 | suggested 0.60 | suggested 0.60 |
@@ -248,13 +248,13 @@ export class CashApplication {
         const hit = confirmed[0]!;
         const how = byAmount.length > 0 ? 'the amount equals its balance' : 'the payer is its customer';
         reasons.push(`${describeHit(hit, this.item(hit.position))}; ${how}`);
-        return this.settleQuoted(line, confirmed, payer, payerReasons, reasons, byAmount.length > 0 ? 0.9 : 0.8, true);
+        return this.settleQuoted(line, confirmed, payer, payerReasons, reasons, 0.9, true);
       }
       if (confirmed.length > 1) {
         const customers = new Set(confirmed.map((h) => this.item(h.position).customerId));
         if (customers.size === 1 && byAmount.length === 0 && this.sumOf(confirmed) === amount) {
           reasons.push(`${confirmed.length} invoices of the payer quoted loosely add up to the amount`);
-          return this.settleQuoted(line, confirmed, payer, payerReasons, reasons, 0.8, true);
+          return this.settleQuoted(line, confirmed, payer, payerReasons, reasons, 0.9, true);
         }
         reasons.push(`${confirmed.length} invoices fit the loosely written numbers equally`);
         reasons.push(...payerReasons);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createRfReference,
   findRfReferences,
+  locateRfReferences,
   formatRfReferenceForPrint,
   isValidRfReference,
   normalizeRfReference,
@@ -112,5 +113,17 @@ describe('RF creditor reference (ISO 11649)', () => {
     it('finds nothing in text without references', () => {
       expect(findRfReferences('INV-2026-000123 RFQ 42, RF form')).toEqual([]);
     });
+  });
+});
+
+describe('locateRfReferences', () => {
+  it('says where each reference stands, spaces of the printed form included', () => {
+    const text = 'Pay rf18 5390 0754 7034, ref:RF712348231';
+    const found = locateRfReferences(text);
+    expect(found).toEqual([
+      { reference: 'RF18539007547034', index: 4, length: 19 },
+      { reference: 'RF712348231', index: 29, length: 11 },
+    ]);
+    expect(text.slice(4, 4 + 19)).toBe('rf18 5390 0754 7034');
   });
 });
