@@ -49,7 +49,7 @@ export interface StatementLine {
    * Free remittance text, never null (empty when the file has none). camt: `Ustrd` lines joined by
    * a space. MT940: the remittance part of a structured `:86:` (`/REMI/`, `SVWZ+`, `?20`-`?29`),
    * else the whole `:86:` with its line breaks kept as `\n`, plus the `:61:` supplementary details
-   * on a last line unless they are the payer's IBAN. BAI2: the 16 record text and its 88
+   * on a last line unless they are an IBAN (the counterparty's account, not text). BAI2: the 16 record text and its 88
    * continuations joined by a space. CSV: the `reference` column.
    */
   readonly remittanceText: string;
