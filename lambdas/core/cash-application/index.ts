@@ -5,3 +5,4 @@ export { buildOpenItemIndex, CashApplicationInputError, compareByAge, type OpenI
 export { compactForm, groupForm, lookupKey, readingStrength, withinOneEdit } from './invoice-number';
 export { normalizeAccount, normalizePayerName } from './payer';
 export { findSubsetsWithSum, type SubsetSearch } from './subset-sum';
+export { CashApplicationFileError, checkHeader, CUSTOMER_COLUMNS, knownCustomerFromRow, OPEN_ITEM_COLUMNS, openItemFromRow, OPTIONAL_CUSTOMER_COLUMNS, toOutputRecord, type CashApplicationOutputRecord } from './files';

@@ -15,6 +15,7 @@ export class CashApplicationInputError extends Error {
     message: string,
     readonly field: string,
     readonly position: number,
+    readonly record: 'openItem' | 'customer' = 'openItem',
   ) {
     super(message);
     this.name = 'CashApplicationInputError';
@@ -145,10 +146,10 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   for (let position = 0; position < customers.length; position++) {
     const customer = customers[position]!;
     if (!customer.customerId) {
-      throw new CashApplicationInputError(`customer ${position + 1}: customerId is empty`, 'customerId', position);
+      throw new CashApplicationInputError(`customer ${position + 1}: customerId is empty`, 'customerId', position, 'customer');
     }
     if (seenCustomers.has(customer.customerId)) {
-      throw new CashApplicationInputError(`customer ${position + 1}: customerId "${customer.customerId}" appears twice`, 'customerId', position);
+      throw new CashApplicationInputError(`customer ${position + 1}: customerId "${customer.customerId}" appears twice`, 'customerId', position, 'customer');
     }
     seenCustomers.add(customer.customerId);
     addCustomerName(customer.name, customer.customerId);

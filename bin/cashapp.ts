@@ -1,0 +1,212 @@
+/**
+ * Cash application from files, without any database:
+ *
+ *   npm run cashapp -- --open-items OPEN.csv --statement FILE [--customers CUSTOMERS.csv] [--out FILE]
+ *
+ * Reads the open items (and known customers) as CSV, streaming, and a bank statement in any format
+ * the statement readers know; writes one JSON object per credit line (JSON Lines) to `--out` or
+ * stdout. Progress and a summary go to stderr. Exit codes: 0 done, 2 bad input (a usage error, a
+ * CSV row or statement that cannot be read: the message names file, line and field), 1 anything else.
+ */
+import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { parse, CsvError } from 'csv-parse';
+import type { Writable } from 'node:stream';
+import { StatementParseError, type ParsedStatementFile } from '../lambdas/core/bank-statements/statement';
+import {
+  CashApplication,
+  CashApplicationFileError,
+  CashApplicationInputError,
+  checkHeader,
+  CUSTOMER_COLUMNS,
+  knownCustomerFromRow,
+  OPEN_ITEM_COLUMNS,
+  openItemFromRow,
+  OPTIONAL_CUSTOMER_COLUMNS,
+  statementLines,
+  toOutputRecord,
+  type KnownCustomer,
+} from '../lambdas/core/cash-application';
+
+const USAGE = 'usage: npm run cashapp -- --open-items OPEN.csv --statement FILE [--customers CUSTOMERS.csv] [--out FILE] [--progress-every N]';
+
+/** Bad input: reported in one line on stderr with exit code 2. */
+class UsageError extends Error {}
+
+type ReadStatementFile = (content: string, options?: { fileName?: string }) => ParsedStatementFile;
+
+const started = performance.now();
+const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
+const log = (message: string): void => {
+  process.stderr.write(`cashapp: ${message}\n`);
+};
+
+async function main(): Promise<void> {
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({
+    options: {
+      'open-items': { type: 'string' },
+      statement: { type: 'string' },
+      customers: { type: 'string' },
+      out: { type: 'string' },
+      'progress-every': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  const { values } = parsedArgs;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const openItemsPath = values['open-items'];
+  const statementPath = values.statement;
+  if (!openItemsPath || !statementPath) throw new UsageError(USAGE);
+  const progressEvery = values['progress-every'] === undefined ? 10_000 : Number(values['progress-every']);
+  if (!Number.isSafeInteger(progressEvery) || progressEvery <= 0) throw new UsageError('--progress-every must be a positive integer');
+  for (const path of [openItemsPath, statementPath, values.customers]) {
+    if (path !== undefined && !isFile(path)) throw new UsageError(`${path}: no such file`);
+  }
+
+  const openItemsFile = await readCsv(openItemsPath, OPEN_ITEM_COLUMNS, [], openItemFromRow, 'open items');
+  const openItems = openItemsFile.rows;
+  const customersFile = values.customers
+    ? await readCsv(values.customers, CUSTOMER_COLUMNS, OPTIONAL_CUSTOMER_COLUMNS, knownCustomerFromRow, 'customers')
+    : { rows: [] as KnownCustomer[], lines: [] as number[], file: '' };
+  const customers = customersFile.rows;
+
+  const readStatementFile = await loadStatementReader();
+  let parsed: ParsedStatementFile;
+  try {
+    parsed = readStatementFile(readFileSync(statementPath, 'utf8'), { fileName: basename(statementPath) });
+  } catch (error) {
+    if (error instanceof StatementParseError) throw new UsageError(`${statementPath}: ${error.message}`);
+    throw error;
+  }
+  const lines = statementLines(parsed);
+  log(`statement ${basename(statementPath)} (${parsed.format}): ${lines.length} lines read (${seconds()} s)`);
+
+  let run: CashApplication;
+  try {
+    run = CashApplication.fromData({ openItems, customers });
+  } catch (error) {
+    if (error instanceof CashApplicationInputError) {
+      const source = error.record === 'customer' ? customersFile : openItemsFile;
+      throw new UsageError(`${source.file} line ${source.lines[error.position] ?? '?'}: ${error.message}`);
+    }
+    throw error;
+  }
+  log(`indexed ${openItems.length} open items and ${customers.length} customers (${seconds()} s)`);
+
+  const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
+  const counts = { lines: 0, applied: 0, suggested: 0, unapplied: 0, debit: 0 };
+  let buffer = '';
+  for (const line of lines) {
+    const match = run.match(line);
+    if (!match) {
+      counts.debit++;
+      continue;
+    }
+    counts.lines++;
+    counts[match.status]++;
+    buffer += `${JSON.stringify(toOutputRecord(match))}\n`;
+    if (buffer.length > 256 * 1024) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+    if (counts.lines % progressEvery === 0) log(`${counts.lines} of ${lines.length} lines matched (${seconds()} s)`);
+  }
+  if (buffer !== '') out.write(buffer);
+  if (out !== process.stdout) {
+    out.end();
+    await once(out, 'finish');
+  }
+
+  const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  log(
+    `${counts.lines} credit lines (${counts.debit} debit lines skipped): ${counts.applied} applied, ${counts.suggested} suggested, ${counts.unapplied} unapplied; ${seconds()} s; peak memory ${maxRssMb} MB`,
+  );
+  log(`summary ${JSON.stringify({ ...counts, openItems: openItems.length, seconds: Number(seconds()), maxRssMb })}`);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Streams a CSV file through `toRow`, checking the header first; reports progress every 100,000 rows. */
+async function readCsv<T>(
+  path: string,
+  required: readonly string[],
+  optional: readonly string[],
+  toRow: (file: string, line: number, row: Readonly<Record<string, string>>) => T,
+  what: string,
+): Promise<{ rows: T[]; lines: number[]; file: string }> {
+  const file = basename(path);
+  const rows: T[] = [];
+  const lines: number[] = [];
+  const parser = createReadStream(path).pipe(
+    parse({
+      bom: true,
+      columns: (header: string[]) => {
+        const names = header.map((h) => h.trim());
+        checkHeader(file, names, required, optional);
+        return names;
+      },
+      info: true,
+      skip_empty_lines: true,
+    }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      rows.push(toRow(file, info.lines, record));
+      lines.push(info.lines);
+      if (rows.length % 100_000 === 0) log(`${what}: ${rows.length} rows read (${seconds()} s)`);
+    }
+  } catch (error) {
+    if (error instanceof CashApplicationFileError) throw new UsageError(error.message);
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new UsageError(`${file}${line === undefined ? '' : ` line ${line}`}: ${error.message}`);
+    }
+    throw error;
+  }
+  log(`${what}: ${rows.length} rows read from ${file} (${seconds()} s)`);
+  return { rows, lines, file };
+}
+
+/**
+ * The statement reader (`readStatementFile` of the bank statement module), loaded when the run
+ * needs it.
+ */
+async function loadStatementReader(): Promise<ReadStatementFile> {
+  const specifier = '../lambdas/core/bank-statements/read-statement-file';
+  let module: { readStatementFile?: unknown };
+  try {
+    module = (await import(specifier)) as { readStatementFile?: unknown };
+  } catch (error) {
+    throw new Error(`the statement reader (${specifier}) cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof module.readStatementFile !== 'function') throw new Error(`${specifier} does not export readStatementFile`);
+  return module.readStatementFile as ReadStatementFile;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    log(error.message);
+    process.exitCode = 2;
+  } else {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  }
+});
