@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes sure the machine has what the local AWS needs outside npm: Java 11+ for DynamoDB Local
+# (and, with --browser, Chromium for the console's browser tests). On Debian/Ubuntu as root it
+# installs what is missing with apt-get; elsewhere it says what to install and stops.
+set -euo pipefail
+
+need_java=0
+if ! command -v java >/dev/null 2>&1; then need_java=1; fi
+need_browser=0
+if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
+[[ $need_java == 0 && $need_browser == 0 ]] && exit 0
+
+packages=()
+[[ $need_java == 1 ]] && packages+=(openjdk-17-jre-headless)
+[[ $need_browser == 1 ]] && packages+=(chromium)
+
+if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${packages[*]} from Debian's packages (needed by the local AWS)..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${packages[@]}"
+  echo "Installed ${packages[*]}."
+else
+  echo "The local AWS needs: ${packages[*]}" >&2
+  echo "Install it, for example: sudo apt-get install -y ${packages[*]}  (macOS: brew install openjdk@17)" >&2
+  exit 1
+fi
