@@ -235,7 +235,7 @@ export class CashApplication {
       if (extra.length > 0 && extra.every((h) => this.usable(h, line, [])) && this.sumOf([...quoted, ...extra]) === amount) {
         quoted = [...quoted, ...extra];
       }
-      return this.settleQuoted(line, quoted, payer, payerReasons, reasons);
+      return this.settleQuoted(line, text, quoted, payer, payerReasons, reasons);
     }
 
     // Weak readings may be noise (a date read as a number): their problems are not worth a reason.
@@ -248,13 +248,13 @@ export class CashApplication {
         const hit = confirmed[0]!;
         const how = byAmount.length > 0 ? 'the amount equals its balance' : 'the payer is its customer';
         reasons.push(`${describeHit(hit, this.item(hit.position))}; ${how}`);
-        return this.settleQuoted(line, confirmed, payer, payerReasons, reasons, 0.9, true);
+        return this.settleQuoted(line, text, confirmed, payer, payerReasons, reasons, 0.9, true);
       }
       if (confirmed.length > 1) {
         const customers = new Set(confirmed.map((h) => this.item(h.position).customerId));
         if (customers.size === 1 && byAmount.length === 0 && this.sumOf(confirmed) === amount) {
           reasons.push(`${confirmed.length} invoices of the payer quoted loosely add up to the amount`);
-          return this.settleQuoted(line, confirmed, payer, payerReasons, reasons, 0.9, true);
+          return this.settleQuoted(line, text, confirmed, payer, payerReasons, reasons, 0.9, true);
         }
         reasons.push(`${confirmed.length} invoices fit the loosely written numbers equally`);
         reasons.push(...payerReasons);
@@ -283,6 +283,7 @@ export class CashApplication {
   /** Rule 3: the quoted items take the payment; exact, combined, short, partial or over. */
   private settleQuoted(
     line: StatementLine,
+    text: LineText,
     hits: readonly Hit[],
     payer: Payer | null,
     payerReasons: readonly string[],
@@ -304,6 +305,17 @@ export class CashApplication {
     }
     const total = positions.reduce((s, p) => s + this.balances[p]!, 0);
     const numbers = positions.map((p) => this.item(p).invoiceNumber).join(', ');
+
+    // A mistyped number can be another valid number: when the amount does not fit the quoted
+    // invoice but equals the balance of an item one character off what was written, both readings
+    // are plausible and neither is applied. RF references are safe from this (check digits).
+    if (amount !== total && hits.every((h) => h.reading !== 'rf')) {
+      const near = this.typoCandidates(line, text, new Set(positions));
+      if (near !== 'too-many' && near.length > 0) {
+        for (const n of near) reasons.push(`"${n.written}" may also be a mistyped ${this.item(n.position).invoiceNumber}, whose balance equals the amount`);
+        return suggestAmong(customerId, [...positions, ...near.map((n) => n.position)], 0.5);
+      }
+    }
 
     if (amount === total) {
       reasons.push(positions.length === 1 ? 'amount equals the open balance' : `amount equals the open balances of ${numbers} together`);
@@ -360,22 +372,23 @@ export class CashApplication {
     return { kind: 'apply', customerId, allocations, onAccountMinor: 0, confidence: base - 0.1, quoted: true };
   }
 
-  /** Rule 2, last resort: one mistyped character in an invoice number, confirmed by the exact amount. */
-  private readTypos(line: StatementLine, text: LineText, payer: Payer | null, payerReasons: readonly string[], reasons: string[]): Decision | null {
+  /**
+   * Open items with exactly the line amount whose invoice number is one edit off a number written on
+   * the line (the items in `exclude` left out), or 'too-many' when too many items have the amount.
+   */
+  private typoCandidates(line: StatementLine, text: LineText, exclude: ReadonlySet<number>): { position: number; written: string }[] | 'too-many' {
     const windows: WindowForms[] = [];
     for (const field of text.fields) {
       for (const window of numberWindows(words(field), 5)) {
         windows.push({ window, compact: compactForm(window.written), group: groupForm(window.written) });
       }
     }
-    if (windows.length === 0) return null;
+    if (windows.length === 0) return [];
     const candidates = this.openWithAmount(line.currency, line.amountMinor, null);
-    if (candidates.length > this.policy.maxTypoCandidates) {
-      reasons.push(`${candidates.length} open items have this amount: too many to check for mistyped numbers`);
-      return null;
-    }
+    if (candidates.length > this.policy.maxTypoCandidates) return 'too-many';
     const found: { position: number; written: string }[] = [];
     for (const position of candidates) {
+      if (exclude.has(position)) continue;
       const number = this.item(position).invoiceNumber;
       const compact = compactForm(number);
       const group = groupForm(number);
@@ -392,6 +405,16 @@ export class CashApplication {
           break;
         }
       }
+    }
+    return found;
+  }
+
+  /** Rule 2, last resort: one mistyped character in an invoice number, confirmed by the exact amount. */
+  private readTypos(line: StatementLine, text: LineText, payer: Payer | null, payerReasons: readonly string[], reasons: string[]): Decision | null {
+    const found = this.typoCandidates(line, text, new Set());
+    if (found === 'too-many') {
+      reasons.push('too many open items have this amount to check for mistyped numbers');
+      return null;
     }
     if (found.length === 0) return null;
     if (found.length > 1) {

@@ -130,6 +130,15 @@ describe('cash application: invoice numbers', () => {
     expect(result.candidates?.map((c) => c.invoiceNumber)).toEqual(['INV-2026-000123', 'INV-2026-000125']);
   });
 
+  it('suggests when a quoted number may be a mistyped other invoice whose balance equals the amount', () => {
+    // The payer meant INV-2026-000123 (250.00) and typed 124, which is another open invoice (400.00).
+    const neighbours = [openItem('INV-2026-000123', 25_000), openItem('INV-2026-000124', 40_000)];
+    const { result } = matchOne(neighbours, creditLine({ amountMinor: 25_000, remittanceText: 'INV-2026-000124' }));
+    expect(result.status).toBe('suggested');
+    expect(result.candidates?.map((c) => c.invoiceNumber)).toEqual(['INV-2026-000124', 'INV-2026-000123']);
+    expect(result.reasons).toContain('"INV 2026 000124" may also be a mistyped INV-2026-000123, whose balance equals the amount');
+  });
+
   it('applies a payment quoting several invoices that add up', () => {
     const { result } = matchOne(items, creditLine({ amountMinor: 34_900, remittanceText: 'INV-2026-000777 and INV 2026 123' }));
     expect(result.status).toBe('applied');
