@@ -24,7 +24,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          // One file at a time (each starts its own local AWS), each with fresh modules.
+          poolOptions: { forks: { singleFork: true, isolate: true } },
         },
       },
     ],
