@@ -51,7 +51,7 @@ export class HttpApi extends Construct {
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       cloudWatchRole: config.apiGatewayCloudWatchRole,
       // The CloudWatch role is an account-wide API Gateway setting other stages rely on too.
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      ...(config.apiGatewayCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: stage,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),

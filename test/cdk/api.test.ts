@@ -1,0 +1,115 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../lib/definitions/routes';
+import { buildStack } from './fixture';
+
+const dev = buildStack();
+type Res = { Properties: Record<string, unknown> };
+
+/** Full path of every API Gateway resource, by logical id, from the PathPart/ParentId chain. */
+function resourcePaths(built: typeof dev): Map<string, string> {
+  const resources = built.template.findResources('AWS::ApiGateway::Resource') as Record<string, Res>;
+  const paths = new Map<string, string>();
+  const pathOf = (logicalId: string): string => {
+    const known = paths.get(logicalId);
+    if (known) return known;
+    const resource = resources[logicalId]!;
+    const parent = resource.Properties.ParentId as { Ref?: string };
+    const parentPath = parent.Ref ? pathOf(parent.Ref) : '';
+    const full = `${parentPath}/${resource.Properties.PathPart as string}`;
+    paths.set(logicalId, full);
+    return full;
+  };
+  Object.keys(resources).forEach(pathOf);
+  return paths;
+}
+
+function methodsByRoute(built: typeof dev): Map<string, Res> {
+  const paths = resourcePaths(built);
+  const methods = built.template.findResources('AWS::ApiGateway::Method') as Record<string, Res>;
+  const byRoute = new Map<string, Res>();
+  for (const method of Object.values(methods)) {
+    const resourceId = method.Properties.ResourceId as { Ref?: string };
+    const routePath = resourceId.Ref ? paths.get(resourceId.Ref)! : '/';
+    byRoute.set(`${method.Properties.HttpMethod as string} ${routePath}`, method);
+  }
+  return byRoute;
+}
+
+describe('HTTP API', () => {
+  const authorizers = dev.template.findResources('AWS::ApiGateway::Authorizer');
+  const [authorizerId] = Object.keys(authorizers);
+
+  it('has one request authorizer on the x-api-key header, cached 5 minutes, backed by the Authorizer function', () => {
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    dev.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.x-api-key',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    expect(JSON.stringify((authorizers[authorizerId!] as Res).Properties.AuthorizerUri)).toContain(dev.functionLogicalId('Authorizer'));
+  });
+
+  it('has exactly the declared routes', () => {
+    expect([...methodsByRoute(dev).keys()].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (key, route) => {
+    it('is a Lambda proxy integration of its function behind the custom authorizer', () => {
+      const method = methodsByRoute(dev).get(key)!;
+      expect(method.Properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId },
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+        RequestValidatorId: { Ref: expect.stringContaining('ParameterValidator') },
+      });
+      expect(JSON.stringify((method.Properties.Integration as { Uri: unknown }).Uri)).toContain(`"${dev.functionLogicalId(route.functionId)}"`);
+      const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+      expect(Object.keys((method.Properties.RequestParameters as Record<string, boolean> | undefined) ?? {}).sort()).toEqual(pathParameters.sort());
+    });
+
+    it('API Gateway may invoke the function for this method only', () => {
+      const permissions = dev.template.findResources('AWS::Lambda::Permission', {
+        Properties: { FunctionName: { 'Fn::GetAtt': [dev.functionLogicalId(route.functionId), 'Arn'] } },
+      }) as Record<string, Res>;
+      const sources = Object.values(permissions).map((p) => JSON.stringify(p.Properties.SourceArn));
+      const apiPath = route.path.replace(/\{[^}]+\}/g, '*');
+      expect(sources.some((s) => s.includes(`/${route.method}${apiPath}"`))).toBe(true);
+      // no test-invoke permissions (allowTestInvoke: false)
+      expect(sources.some((s) => s.includes('/test-invoke-stage/'))).toBe(false);
+    });
+  });
+
+  it('deploys a stage named after the stage, with access logs, throttling and no data trace', () => {
+    dev.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'dev',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] }, Format: Match.anyValue() },
+      MethodSettings: [
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DataTraceEnabled: false, LoggingLevel: 'ERROR' }),
+      ],
+    });
+  });
+
+  it('throttling comes from context', () => {
+    const throttled = buildStack({ apiThrottleRateLimit: '7', apiThrottleBurstLimit: '9' });
+    throttled.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 })],
+    });
+  });
+
+  it('answers gateway errors in the product error shape', () => {
+    const responses = dev.template.findResources('AWS::ApiGateway::GatewayResponse') as Record<string, Res>;
+    const byType = new Map(Object.values(responses).map((r) => [r.Properties.ResponseType as string, r.Properties]));
+    expect(byType.get('UNAUTHORIZED')).toMatchObject({ StatusCode: '401' });
+    expect(byType.get('ACCESS_DENIED')).toMatchObject({ StatusCode: '403' });
+    for (const properties of byType.values()) {
+      const template = (properties.ResponseTemplates as Record<string, string>)['application/json']!;
+      expect(template).toMatch(/^\{"error":\{"code":"[A-Z_]+","message":.+,"details":\[\]\}\}$/);
+    }
+  });
+
+  it('outputs the API URL', () => {
+    dev.template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+});

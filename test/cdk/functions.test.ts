@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { functions, type FunctionDefinition, type TableAccess } from '../../lib/definitions/functions';
+import { settingsEnvironment, settingsFrom } from '../../lib/definitions/settings';
+import { stateMachineById, stateMachines } from '../../lib/definitions/state-machines';
+import { tables, type TableId } from '../../lib/definitions/tables';
+import { asList, buildStack, cdkJsonContext, getAttTarget, statementsOfRole, type Built, type PolicyStatementJson } from './fixture';
+
+const dev = buildStack();
+
+/** The DynamoDB actions each declared access must give: written out here as the specification. */
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const expectedTableActions: Record<TableAccess, string[]> = { read: READ, write: WRITE, readWrite: [...new Set([...READ, ...WRITE])].sort() };
+
+const STATE_MACHINE_ACTIONS = {
+  start: ['states:StartExecution'],
+  respond: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
+} as const;
+
+function functionResource(built: Built, definition: FunctionDefinition) {
+  return built.resource(built.functionLogicalId(definition.id));
+}
+
+function roleOf(built: Built, definition: FunctionDefinition): string {
+  const role = getAttTarget(functionResource(built, definition).Properties.Role);
+  if (!role) throw new Error(`${definition.id} has no role of this stack`);
+  return role;
+}
+
+/** Which table a policy resource points at (the table ARN or one of its index ARNs), if any. */
+function tableOfResource(built: Built, resource: unknown): { table: TableId; index?: string } | undefined {
+  const text = JSON.stringify(resource);
+  for (const table of tables) {
+    const logicalId = built.tableLogicalId(table.id);
+    if (!text.includes(`"${logicalId}"`)) continue;
+    const index = /\/index\/([^"]+)"/.exec(text)?.[1];
+    return index ? { table: table.id, index } : { table: table.id };
+  }
+  return undefined;
+}
+
+describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, definition) => {
+  const statements = statementsOfRole(dev.template, roleOf(dev, definition));
+
+  it('runs the declared entry on Node.js 22, ARM64, with its memory and timeout', () => {
+    const fn = functionResource(dev, definition);
+    expect(fn.Properties).toMatchObject({
+      FunctionName: `order-to-cash-dev-${id}`,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: definition.memoryMb ?? 512,
+      Timeout: definition.timeoutSeconds ?? 10,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: expect.stringContaining(`${id}Logs`) } },
+    });
+  });
+
+  it('gets the settings, the name of each declared table and the ARN of each declared machine, and nothing else', () => {
+    const variables = (functionResource(dev, definition).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const expected: Record<string, unknown> = {
+      ...settingsEnvironment(settingsFrom((key) => cdkJsonContext[key])),
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    for (const { table } of definition.tables) {
+      expected[tables.find((t) => t.id === table)!.envVar] = { Ref: dev.tableLogicalId(table) };
+    }
+    for (const { machine } of definition.stateMachines ?? []) {
+      expected[stateMachineById(machine).envVar] = {
+        'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(new RegExp(`:stateMachine:dev-${stateMachineById(machine).name}$`))])],
+      };
+    }
+    expect(variables).toEqual(expected);
+  });
+
+  it('has exactly the table actions of its declared access, on declared tables and indexes only', () => {
+    const actual = new Map<TableId, { actions: Set<string>; indexes: Set<string> }>();
+    for (const statement of statements) {
+      for (const resource of asList(statement.Resource)) {
+        const target = tableOfResource(dev, resource);
+        if (!target) continue;
+        const entry = actual.get(target.table) ?? { actions: new Set<string>(), indexes: new Set<string>() };
+        const actions = asList(statement.Action);
+        // Index ARNs only make sense for reads; a write action on an index would be a sloppy grant.
+        if (target.index) {
+          entry.indexes.add(target.index);
+          expect(actions.filter((a) => !READ.includes(a)), `write actions granted on ${target.table} index ${target.index}`).toEqual([]);
+        } else {
+          actions.forEach((a) => entry.actions.add(a));
+        }
+        actual.set(target.table, entry);
+      }
+    }
+    const expected = new Map(
+      definition.tables.map(({ table, access }) => {
+        const indexes = access === 'write' ? [] : tables.find((t) => t.id === table)!.indexes.map((i) => i.indexName);
+        return [table, { actions: expectedTableActions[access], indexes: indexes.sort() }];
+      }),
+    );
+    expect(
+      Object.fromEntries([...actual].map(([table, e]) => [table, { actions: [...e.actions].sort(), indexes: [...e.indexes].sort() }])),
+    ).toEqual(Object.fromEntries(expected));
+  });
+
+  it('has no statement besides its logs, X-Ray, declared tables, declared machines and declared email', () => {
+    const ownLogGroup = (functionResource(dev, definition).Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const unexpected = statements.filter((statement: PolicyStatementJson) => {
+      const actions = asList(statement.Action);
+      const resources = asList(statement.Resource);
+      if (statement.Effect !== 'Allow') return true;
+      if (resources.every((r) => tableOfResource(dev, r))) return false;
+      if (actions.every((a) => a === 'logs:CreateLogStream' || a === 'logs:PutLogEvents')) {
+        return !(resources.length === 1 && getAttTarget(resources[0]) === ownLogGroup);
+      }
+      if (actions.every((a) => a.startsWith('xray:'))) return !(resources.length === 1 && resources[0] === '*');
+      if (actions.every((a) => a.startsWith('states:'))) {
+        return !(definition.stateMachines ?? []).some(
+          ({ machine }) => resources.length === 1 && JSON.stringify(resources[0]).endsWith(`:stateMachine:dev-${stateMachineById(machine).name}"]]}`),
+        );
+      }
+      if (actions.every((a) => a.startsWith('ses:'))) return !definition.sendsEmail;
+      return true;
+    });
+    expect(unexpected).toEqual([]);
+    // The only wildcard resource is X-Ray's, which supports no resource-level permissions.
+    const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('*'));
+    expect(wildcards.flatMap((s) => asList(s.Action)).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('may use each declared state machine exactly as declared', () => {
+    const granted = statements
+      .filter((s) => asList(s.Action).every((a) => a.startsWith('states:')))
+      .flatMap((s) => asList(s.Action))
+      .sort();
+    const expected = (definition.stateMachines ?? [])
+      .flatMap(({ access }) => (access === 'read' ? [] : [...STATE_MACHINE_ACTIONS[access]]))
+      .sort();
+    if (!(definition.stateMachines ?? []).some((m) => m.access === 'read')) expect(granted).toEqual(expected);
+    else expect(granted).toEqual(expect.arrayContaining(expected));
+  });
+
+  it(definition.sendsEmail ? 'may send email from the configured identity only' : 'may not send email', () => {
+    const email = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('ses:')));
+    if (!definition.sendsEmail) {
+      expect(email).toEqual([]);
+      return;
+    }
+    expect(email).toHaveLength(1);
+    expect(asList(email[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(email[0]!.Resource)).toMatch(/:identity\/billing@example\.com"\]\]\}$/);
+    expect(email[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'billing@example.com' } });
+  });
+});
+
+describe('functions', () => {
+  it('one Lambda function per declared function, no others', () => {
+    dev.template.resourceCountIs('AWS::Lambda::Function', functions.length);
+  });
+
+  it('grants state machine access on the ARN of the machine the stack creates', () => {
+    for (const machine of stateMachines) {
+      dev.template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `dev-${machine.name}` });
+    }
+  });
+
+  it('an SES identity is created only when context createSesIdentity is true', () => {
+    dev.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const withIdentity = buildStack({ createSesIdentity: 'true' });
+    withIdentity.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'billing@example.com' });
+  });
+
+  it('tracing can be switched off by context', () => {
+    const untraced = buildStack({ tracing: 'false' });
+    const fns = untraced.template.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) expect(fn.Properties.TracingConfig).toBeUndefined();
+  });
+});

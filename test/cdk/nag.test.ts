@@ -1,0 +1,88 @@
+/**
+ * cdk-nag 3 is a policy validation plugin: its findings go to the validation report at synth, not
+ * into construct annotations. So besides the annotation check, the AwsSolutions pack is run on the
+ * app directly (`validateScope`) and a synth with the plugin registered (as bin/app.ts does) must
+ * pass. A control stack with a known violation proves the check is not vacuous.
+ */
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { deploymentConfigFrom, stackName } from '../../lib/constructs/deployment-config';
+import { OrderToCashStack } from '../../lib/order-to-cash-stack';
+import { cdkJsonContext } from './fixture';
+
+function appWithChecks(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], allowMissingSources: true, ...context } });
+  const config = deploymentConfigFrom(app.node);
+  const stack = new OrderToCashStack(app, stackName(config.settings.stage), { config });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+function violationsOf(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks().validateScope(scope);
+  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} [${v.severity}] ${r.constructPath}`));
+}
+
+/** Every acknowledgement in the tree: rule id, reason and where. */
+function acknowledgements(scope: IConstruct): { id: string; reason: string; path: string }[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id: id.replace(/^annotation::/i, ''), reason, path: construct.node.path }))),
+  );
+}
+
+describe.each([['dev'], ['prod']])('cdk-nag AwsSolutions (%s)', (stage) => {
+  it('has no unacknowledged AwsSolutions finding, error or warning', () => {
+    const { app } = appWithChecks({ stage });
+    expect(violationsOf(app)).toEqual([]);
+  });
+
+  it('synthesizes with the AwsSolutions plugin registered, and no AwsSolutions error annotations', () => {
+    const { app, stack } = appWithChecks({ stage });
+    expect(() => app.synth()).not.toThrow();
+    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+  });
+
+  it('acknowledges only the reviewed rules, each with a written reason', () => {
+    const { app } = appWithChecks({ stage });
+    const acks = acknowledgements(app);
+    for (const ack of acks) expect(ack.reason.length, `reason of ${ack.id} at ${ack.path}`).toBeGreaterThan(60);
+    expect([...new Set(acks.map((a) => a.id))].sort()).toEqual([
+      'AwsSolutions-APIG2',
+      'AwsSolutions-APIG3',
+      'AwsSolutions-COG4',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+    ]);
+  });
+});
+
+describe('cdk-nag check itself', () => {
+  it('reports known violations (control: a table without point-in-time recovery, a role with a managed policy)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Control');
+    new dynamodb.Table(stack, 'NoPitr', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new iam.Role(stack, 'Managed', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    const violations = violationsOf(app);
+    expect(violations.some((v) => v.startsWith('AwsSolutions-DDB3 [warning] Control/NoPitr'))).toBe(true);
+    expect(violations.some((v) => v.startsWith('AwsSolutions-IAM4[Policy::') && v.includes('[error] Control/Managed'))).toBe(true);
+  });
+
+  it('without the API Gateway CloudWatch role there is no IAM4 acknowledgement left over', () => {
+    const { app } = appWithChecks({ apiGatewayCloudWatchRole: 'false', tracing: 'false' });
+    expect(violationsOf(app)).toEqual([]);
+    expect(acknowledgements(app).map((a) => a.id)).not.toContain(
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    );
+  });
+});
