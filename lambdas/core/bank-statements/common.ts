@@ -66,7 +66,7 @@ export function decimalToMinor(text: string, currency: string, place: Place, wha
     try {
       return parseAmount(`${whole}.${fraction || '0'}`, currency).minor;
     } catch (error) {
-      if (error instanceof MoneyError) return fail(`${what} "${text}": ${error.message}`, place);
+      if (error instanceof MoneyError) return fail(`${what} ${error.message}`, place);
       throw error;
     }
   }

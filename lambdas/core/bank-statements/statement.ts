@@ -47,14 +47,20 @@ export interface StatementLine {
   readonly customerReference?: string | null;
   /**
    * Free remittance text, never null (empty when the file has none). camt: `Ustrd` lines joined by
-   * a space. MT940: the remittance part of a structured `:86:` (`/REMI/`, `SVWZ+`, `?20`-`?29`),
-   * else the whole `:86:` with its line breaks kept as `\n`, plus the `:61:` supplementary details
-   * on a last line unless they are an IBAN (the counterparty's account, not text). BAI2: the 16 record text and its 88
+   * a space (an entry with no `TxDtls`: its `AddtlNtryInf`). MT940: the remittance part of a
+   * structured `:86:` (`/REMI/`, `SVWZ+`, `?20`-`?29`), else the whole `:86:` with its line breaks
+   * kept as `\n`; then the `:61:` supplementary details on a last line unless they are an IBAN (the
+   * counterparty's account) or already in the text. BAI2: the 16 record text and its 88
    * continuations joined by a space. CSV: the `reference` column.
    */
   readonly remittanceText: string;
+  /**
+   * Who paid: camt `Dbtr` (else `UltmtDbtr`) name, whatever the direction; MT940 the counterparty
+   * of a structured `:86:` on credits only (on a debit the counterparty is the payee); CSV the
+   * `payer_name` column; BAI2 never (its text is not structured).
+   */
   readonly payerName: string | null;
-  /** The payer's account (IBAN or other identification), as printed on the statement. */
+  /** The payer's account (IBAN or other identification), as printed on the statement; as `payerName`. */
   readonly payerAccount: string | null;
   /** Bank transaction code as the format writes it (camt domain/family, BAI2 type code, MT940 code). */
   readonly bankTransactionCode: string | null;

@@ -1,0 +1,66 @@
+/**
+ * One entry point for every bank statement format cash application reads: recognises the format
+ * from the content and hands it to its reader. Pure: no I/O.
+ */
+import { looksLikeBai2, readBai2 } from './bai2';
+import { camtNamespace, readCamt } from './camt';
+import { CSV_HEADER, looksLikeCsv, readCsv } from './csv';
+import { looksLikeMt940, readMt940 } from './mt940';
+import { StatementParseError, type ParsedStatementFile } from './statement';
+
+export { StatementParseError } from './statement';
+export type { AccountStatement, ParsedStatementFile, StatementFormat, StatementLine } from './statement';
+
+/** The formats {@link readStatementFile} accepts, in words, for error messages and help texts. */
+export const ACCEPTED_FORMATS =
+  'camt.053 or camt.054 XML (ISO 20022, versions 001.02 to 001.08), BAI2 (starting with a 01 file header), ' +
+  `MT940 (SWIFT fields :20:, :25:, :60F:, :61:, :86:, :62F:) or CSV with the header "${CSV_HEADER}"`;
+
+export interface ReadStatementFileOptions {
+  /** The file's name, only to name the file in error messages; never used to guess the format. */
+  readonly fileName?: string;
+}
+
+/**
+ * Reads a bank statement file in any accepted format (see {@link ACCEPTED_FORMATS}). The format
+ * is recognised from the content, never from the name: XML whose root `Document` is in a
+ * camt.053/camt.054 namespace, a first record `01,` (BAI2), a first line starting `date,` (CSV),
+ * SWIFT fields such as `:20:` (MT940).
+ *
+ * What callers may rely on: the result is complete or there is none. Any file that cannot be
+ * read, wholly and exactly, throws a {@link StatementParseError} whose message starts with the
+ * file name (when given) and the place (line number, record or XML element path) and says what
+ * is wrong; `error.location` holds the same place. Nothing else is thrown for bad content. Lines
+ * are numbered by `sequence` from 1 over the whole file, and `lineId`s are unique per account; see
+ * `statement.ts` for the meaning of every field and the readers for the rules of each format.
+ */
+export function readStatementFile(content: string, options: ReadStatementFileOptions = {}): ParsedStatementFile {
+  try {
+    return dispatch(content);
+  } catch (error) {
+    const named = (message: string): string => (options.fileName ? `${options.fileName}: ${message}` : message);
+    if (error instanceof StatementParseError) {
+      throw new StatementParseError(named(error.message), options.fileName ? { ...error.location, file: options.fileName } : error.location);
+    }
+    // A parser library failing on content it accepted at first is still bad content, not a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StatementParseError(named(`could not be read: ${message}`), options.fileName ? { file: options.fileName } : {});
+  }
+}
+
+function dispatch(content: string): ParsedStatementFile {
+  const text = content.replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new StatementParseError(`the file is empty; expected ${ACCEPTED_FORMATS}`, { line: 1 });
+  if (text.trimStart().startsWith('<')) {
+    const namespace = camtNamespace(text);
+    if (namespace && /^urn:iso:std:iso:20022:tech:xsd:camt\.05[34]\./.test(namespace)) return readCamt(text);
+    throw new StatementParseError(
+      `an XML document that is not a camt.053 or camt.054 statement (root namespace ${namespace ? `"${namespace}"` : 'missing'}); expected ${ACCEPTED_FORMATS}`,
+      { path: 'Document' },
+    );
+  }
+  if (looksLikeBai2(text)) return readBai2(text);
+  if (looksLikeCsv(text)) return readCsv(text);
+  if (looksLikeMt940(text)) return readMt940(text);
+  throw new StatementParseError(`not a bank statement format this product reads; expected ${ACCEPTED_FORMATS}`, { line: 1 });
+}
