@@ -266,7 +266,16 @@ export class CashApplication {
     }
 
     if (strong.length > 0) {
-      // Every quoted invoice is in another currency or settled: the payment is not for open items.
+      // Every quoted invoice is in another currency or settled. The number may be a mistyped other
+      // one: that reading counts only when the payer confirms it; else the payment is not for open items.
+      const near = this.typoCandidates(line, text, new Set(strong.map((h) => h.position)));
+      if (near !== 'too-many' && near.length === 1) {
+        const only = near[0]!;
+        if (payer && payer.customerId === this.item(only.position).customerId) return this.typoReading(line, only, payer, payerReasons, reasons, true);
+        reasons.push(`"${only.written}" may also be a mistyped ${this.item(only.position).invoiceNumber}, whose balance equals the amount`);
+        reasons.push(...payerReasons);
+        return suggestAmong(this.item(only.position).customerId, [only.position], 0.5);
+      }
       reasons.push(...payerReasons);
       return unapplied(this.item(strong[0]!.position).customerId);
     }
@@ -312,7 +321,13 @@ export class CashApplication {
     if (amount !== total && hits.every((h) => h.reading !== 'rf')) {
       const near = this.typoCandidates(line, text, new Set(positions));
       if (near !== 'too-many' && near.length > 0) {
+        // The payer settles it: known as the near item's customer and not as the quoted one's.
+        const only = near.length === 1 ? near[0]! : null;
+        if (only && payer && payer.customerId === this.item(only.position).customerId && payer.customerId !== customerId) {
+          return this.typoReading(line, only, payer, payerReasons, reasons, true);
+        }
         for (const n of near) reasons.push(`"${n.written}" may also be a mistyped ${this.item(n.position).invoiceNumber}, whose balance equals the amount`);
+        reasons.push(...payerReasons);
         return suggestAmong(customerId, [...positions, ...near.map((n) => n.position)], 0.5);
       }
     }
@@ -422,12 +437,28 @@ export class CashApplication {
       reasons.push(...payerReasons);
       return suggestAmong(null, found.map((f) => f.position), 0.5);
     }
-    const { position, written } = found[0]!;
+    return this.typoReading(line, found[0]!, payer, payerReasons, reasons, false);
+  }
+
+  /**
+   * Applies the one open item whose number is one character off what was written and whose balance
+   * equals the amount. `contested`: the written number is itself another invoice; then the payer
+   * being the near item's customer is what decides (0.85).
+   */
+  private typoReading(
+    line: StatementLine,
+    found: { readonly position: number; readonly written: string },
+    payer: Payer | null,
+    payerReasons: readonly string[],
+    reasons: string[],
+    contested: boolean,
+  ): Decision {
+    const { position, written } = found;
     const item = this.item(position);
     reasons.push(`"${written}" is one character off ${item.invoiceNumber}; the amount equals its balance`);
     let confidence = 0.85;
     if (payer && payer.customerId === item.customerId) {
-      confidence = 0.9;
+      confidence = contested ? 0.85 : 0.9;
       reasons.push(...payerReasons);
     } else if (payer) {
       confidence = 0.65;

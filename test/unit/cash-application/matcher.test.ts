@@ -139,6 +139,25 @@ describe('cash application: invoice numbers', () => {
     expect(result.reasons).toContain('"INV 2026 000124" may also be a mistyped INV-2026-000123, whose balance equals the amount');
   });
 
+  it('applies the mistyped reading of another invoice when the payer is known as its customer', () => {
+    const neighbours = [openItem('INV-2026-000123', 25_000), openItem('INV-2026-000124', 40_000, { customerId: 'C-2' })];
+    const customers = [customer('C-1', { knownAccounts: [IBAN_C1] }), customer('C-2')];
+    const { result } = matchOne(neighbours, creditLine({ amountMinor: 25_000, remittanceText: 'INV-2026-000124', payerAccount: IBAN_C1 }), customers);
+    expect(result.status).toBe('applied');
+    expect(result.allocations.map((a) => a.invoiceNumber)).toEqual(['INV-2026-000123']);
+    expect(result.confidence).toBe(0.85);
+  });
+
+  it('reads a quoted number in another currency as a possible typo of an item with the amount', () => {
+    const neighbours = [openItem('INV-2026-000123', 25_000), openItem('INV-2026-000124', 25_000, { currency: 'USD', customerId: 'C-2' })];
+    const confirmed = matchOne(neighbours, creditLine({ amountMinor: 25_000, remittanceText: 'INV-2026-000124', payerAccount: IBAN_C1 })).result;
+    expect(confirmed.status).toBe('applied');
+    expect(confirmed.allocations.map((a) => a.invoiceNumber)).toEqual(['INV-2026-000123']);
+    const unconfirmed = matchOne(neighbours, creditLine({ amountMinor: 25_000, remittanceText: 'INV-2026-000124' })).result;
+    expect(unconfirmed.status).toBe('suggested');
+    expect(unconfirmed.reasons[0]).toBe('INV-2026-000124 is in USD, the payment in EUR: never applied across currencies');
+  });
+
   it('applies a payment quoting several invoices that add up', () => {
     const { result } = matchOne(items, creditLine({ amountMinor: 34_900, remittanceText: 'INV-2026-000777 and INV 2026 123' }));
     expect(result.status).toBe('applied');
