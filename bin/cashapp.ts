@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parse, CsvError } from 'csv-parse';
 import type { Writable } from 'node:stream';
+import { readStatementFile } from '../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError, type ParsedStatementFile } from '../lambdas/core/bank-statements/statement';
 import {
   CashApplication,
@@ -34,8 +35,6 @@ const USAGE = 'usage: npm run cashapp -- --open-items OPEN.csv --statement FILE 
 
 /** Bad input: reported in one line on stderr with exit code 2. */
 class UsageError extends Error {}
-
-type ReadStatementFile = (content: string, options?: { fileName?: string }) => ParsedStatementFile;
 
 const started = performance.now();
 const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
@@ -82,7 +81,6 @@ async function main(): Promise<void> {
     : { rows: [] as KnownCustomer[], lines: [] as number[], file: '' };
   const customers = customersFile.rows;
 
-  const readStatementFile = await loadStatementReader();
   let parsed: ParsedStatementFile;
   try {
     parsed = readStatementFile(readFileSync(statementPath, 'utf8'), { fileName: basename(statementPath) });
@@ -183,22 +181,6 @@ async function readCsv<T>(
   }
   log(`${what}: ${rows.length} rows read from ${file} (${seconds()} s)`);
   return { rows, lines, file };
-}
-
-/**
- * The statement reader (`readStatementFile` of the bank statement module), loaded when the run
- * needs it.
- */
-async function loadStatementReader(): Promise<ReadStatementFile> {
-  const specifier = '../lambdas/core/bank-statements/read-statement-file';
-  let module: { readStatementFile?: unknown };
-  try {
-    module = (await import(specifier)) as { readStatementFile?: unknown };
-  } catch (error) {
-    throw new Error(`the statement reader (${specifier}) cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof module.readStatementFile !== 'function') throw new Error(`${specifier} does not export readStatementFile`);
-  return module.readStatementFile as ReadStatementFile;
 }
 
 main().catch((error: unknown) => {

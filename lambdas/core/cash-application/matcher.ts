@@ -560,12 +560,15 @@ export class CashApplication {
   // ---------------------------------------------------------------------------------------------
   // Reading the line
 
-  /** The structured reference (unless it is an RF reference), remittance text and end-to-end id. */
+  /**
+   * The fields a payer quotes in: every structured reference (RF references are taken as such,
+   * others read as text), the remittance text, the end-to-end id and the customer reference.
+   */
   private lineText(line: StatementLine, reasons: string[]): LineText & { rf: string[] } {
     const rf: string[] = [];
     const fields: string[] = [];
-    const structured = line.structuredReference?.trim() ?? '';
-    if (structured !== '') {
+    const structuredAll = [...(line.structuredReferences ?? []), line.structuredReference ?? ''];
+    for (const structured of new Set(structuredAll.map((s) => s.trim()).filter((s) => s !== ''))) {
       if (/^RF\d{2}/i.test(structured.replace(/\s+/g, ''))) {
         const normalized = normalizeRfReference(structured);
         if (normalized) rf.push(normalized);
@@ -574,7 +577,7 @@ export class CashApplication {
         fields.push(structured);
       }
     }
-    for (const raw of [line.remittanceText, line.endToEndId ?? '']) {
+    for (const raw of new Set([line.remittanceText, line.endToEndId ?? '', line.customerReference ?? ''])) {
       if (raw === '' || raw.toUpperCase() === 'NOTPROVIDED') continue;
       const found = locateRfReferences(raw);
       let rest = raw;
