@@ -488,6 +488,13 @@ export class RecordingWorkflow implements Workflow {
     return accepted;
   }
 
+  /** Forgets the calls recorded so far (the waiting steps stay waiting): for a test's Act to start clean. */
+  forgetCalls(): void {
+    this.starts.length = 0;
+    this.resumes.length = 0;
+    this.failures.length = 0;
+  }
+
   /** The resumes that ended a waiting step (what the state machine saw). */
   acceptedResumes(taskToken?: string) {
     return this.resumes.filter((r) => r.accepted && (taskToken === undefined || r.taskToken === taskToken));
