@@ -56,6 +56,7 @@ export const functions: readonly FunctionDefinition[] = [
     description: 'PUT /customers/{customerId}: create or update a customer',
     tables: [
       { table: 'Customers', access: 'readWrite' },
+      { table: 'Invoices', access: 'read' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
   },
@@ -63,7 +64,11 @@ export const functions: readonly FunctionDefinition[] = [
     id: 'GetCustomer',
     entry: api('get-customer'),
     description: 'GET /customers/{customerId}: the customer with balances',
-    tables: [{ table: 'Customers', access: 'read' }],
+    tables: [
+      { table: 'Customers', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+      { table: 'Orders', access: 'read' },
+    ],
   },
   {
     id: 'PlaceOrder',
