@@ -301,9 +301,12 @@ function rewriteState(name: string, state: JsonObject, context: PrepareContext):
  */
 export function prepareDefinition(machineName: string, definition: JsonObject): PreparedDefinition {
   const context: PrepareContext = { machineName, states: new Map(), handlerStates: [], retryStates: [] };
+  // Copies: the caller's object stays untouched, and the validator adds members to what it validates.
+  const text = JSON.stringify(definition, null, 2);
+  definition = JSON.parse(text) as JsonObject;
   if (definition['QueryLanguage'] === 'JSONata') fail(context, 'JSONata definitions are not run by the local Step Functions service');
   try {
-    new StateMachine(definition as unknown as StateMachineDefinition);
+    new StateMachine(JSON.parse(text) as StateMachineDefinition);
   } catch (error) {
     fail(context, error instanceof Error ? error.message : String(error));
   }
@@ -314,7 +317,7 @@ export function prepareDefinition(machineName: string, definition: JsonObject): 
   const timeoutSeconds = definition['TimeoutSeconds'];
   const machine = new StateMachine(rewritten as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
   return {
-    text: JSON.stringify(definition, null, 2),
+    text,
     machine,
     states: context.states,
     ...(typeof timeoutSeconds === 'number' ? { timeoutSeconds } : {}),
