@@ -268,8 +268,8 @@ export class CashApplication {
     if (strong.length > 0) {
       // Every quoted invoice is in another currency or settled. The number may be a mistyped other
       // one: that reading counts only when the payer confirms it; else the payment is not for open items.
-      const near = this.typoCandidates(line, text, new Set(strong.map((h) => h.position)));
-      if (near !== 'too-many' && near.length === 1) {
+      const near = this.nearMisses(line, text, strong, new Set(strong.map((h) => h.position)));
+      if (near.length === 1) {
         const only = near[0]!;
         if (payer && payer.customerId === this.item(only.position).customerId) return this.typoReading(line, only, payer, payerReasons, reasons, true);
         reasons.push(`"${only.written}" may also be a mistyped ${this.item(only.position).invoiceNumber}, whose balance equals the amount`);
@@ -315,17 +315,20 @@ export class CashApplication {
     const total = positions.reduce((s, p) => s + this.balances[p]!, 0);
     const numbers = positions.map((p) => this.item(p).invoiceNumber).join(', ');
 
-    // A mistyped number can be another valid number: when the amount does not fit the quoted
+    // A mistyped number can be another valid number. When the amount does not fit the quoted
     // invoice but equals the balance of an item one character off what was written, both readings
-    // are plausible and neither is applied. RF references are safe from this (check digits).
-    if (amount !== total && hits.every((h) => h.reading !== 'rf')) {
-      const near = this.typoCandidates(line, text, new Set(positions));
-      if (near !== 'too-many' && near.length > 0) {
-        // The payer settles it: known as the near item's customer and not as the quoted one's.
-        const only = near.length === 1 ? near[0]! : null;
-        if (only && payer && payer.customerId === this.item(only.position).customerId && payer.customerId !== customerId) {
-          return this.typoReading(line, only, payer, payerReasons, reasons, true);
-        }
+    // are plausible and neither is applied, unless the payer is known as that item's customer and
+    // not as the quoted one's. When the amount fits but the payer is known as another customer, an
+    // item of the payer one character off with that balance is the better reading. RF references
+    // are safe from this (check digits).
+    const payerConflict = payer !== null && payer.customerId !== customerId;
+    if ((amount !== total || payerConflict) && hits.every((h) => h.reading !== 'rf')) {
+      const near = this.nearMisses(line, text, hits, new Set(positions));
+      const only = near.length === 1 ? near[0]! : null;
+      if (only && payer && payer.customerId === this.item(only.position).customerId && payerConflict) {
+        return this.typoReading(line, only, payer, payerReasons, reasons, true);
+      }
+      if (amount !== total && near.length > 0) {
         for (const n of near) reasons.push(`"${n.written}" may also be a mistyped ${this.item(n.position).invoiceNumber}, whose balance equals the amount`);
         reasons.push(...payerReasons);
         return suggestAmong(customerId, [...positions, ...near.map((n) => n.position)], 0.5);
@@ -422,6 +425,31 @@ export class CashApplication {
       }
     }
     return found;
+  }
+
+  /**
+   * Open items with exactly the line amount whose number is one edit off a number written on the
+   * line. Checks the items with that amount when they are few; when many items share the amount
+   * (a round sum), looks up every one-digit edit of what was written for the quoted `hits` instead,
+   * so the answer never depends on how common the amount is.
+   */
+  private nearMisses(line: StatementLine, text: LineText, hits: readonly Hit[], exclude: ReadonlySet<number>): { position: number; written: string }[] {
+    const byAmount = this.typoCandidates(line, text, exclude);
+    if (byAmount !== 'too-many') return byAmount;
+    const found = new Map<number, string>();
+    for (const hit of hits) {
+      if (hit.reading === 'rf') continue;
+      const compact = compactForm(hit.written);
+      for (const variant of oneDigitEdits(compact)) {
+        for (const position of positionsOf(this.index.byNumberKey.get(lookupKey(variant)))) {
+          if (exclude.has(position) || found.has(position)) continue;
+          const item = this.item(position);
+          if (item.currency !== line.currency || this.balances[position] !== line.amountMinor) continue;
+          if (withinOneEdit(compact, compactForm(item.invoiceNumber)) || withinOneEdit(groupForm(hit.written), groupForm(item.invoiceNumber))) found.set(position, hit.written);
+        }
+      }
+    }
+    return [...found].map(([position, written]) => ({ position, written }));
   }
 
   /** Rule 2, last resort: one mistyped character in an invoice number, confirmed by the exact amount. */
@@ -793,6 +821,24 @@ export class CashApplication {
     };
     return result;
   }
+}
+
+/** Every string one digit edit away from `text`: a digit replaced, inserted or deleted, or neighbours swapped. */
+function oneDigitEdits(text: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= text.length; i++) {
+    const head = text.slice(0, i);
+    const tail = text.slice(i);
+    for (let d = 0; d <= 9; d++) out.add(`${head}${d}${tail}`);
+    if (i < text.length) {
+      const rest = text.slice(i + 1);
+      out.add(head + rest);
+      if (/[0-9]/.test(text[i]!)) for (let d = 0; d <= 9; d++) out.add(`${head}${d}${rest}`);
+      if (i + 1 < text.length) out.add(head + text[i + 1]! + text[i]! + text.slice(i + 2));
+    }
+  }
+  out.delete(text);
+  return out;
 }
 
 function unapplied(customerId: string | null): Decision {

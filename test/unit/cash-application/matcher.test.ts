@@ -148,6 +148,27 @@ describe('cash application: invoice numbers', () => {
     expect(result.confidence).toBe(0.85);
   });
 
+  it('prefers the payer own invoice one character off when the quoted one belongs to another customer', () => {
+    // Both have 500.00; the payer (C-1) meant its INV-2026-000123 and typed 124, an invoice of C-2.
+    const neighbours = [openItem('INV-2026-000123', 50_000), openItem('INV-2026-000124', 50_000, { customerId: 'C-2' })];
+    const customers = [customer('C-1', { knownAccounts: [IBAN_C1] }), customer('C-2')];
+    const { result } = matchOne(neighbours, creditLine({ amountMinor: 50_000, remittanceText: 'INV-2026-000124', payerAccount: IBAN_C1 }), customers);
+    expect(result.status).toBe('applied');
+    expect(result.allocations.map((a) => a.invoiceNumber)).toEqual(['INV-2026-000123']);
+    const unknownPayer = matchOne(neighbours, creditLine({ amountMinor: 50_000, remittanceText: 'INV-2026-000124' }), customers).result;
+    expect(unknownPayer.allocations.map((a) => a.invoiceNumber)).toEqual(['INV-2026-000124']);
+  });
+
+  it('finds the mistyped reading even when many items share the amount', () => {
+    const many = [openItem('INV-2025-203311', 10_000), openItem('INV-2025-003311', 2_808, { customerId: 'C-2' })];
+    for (let i = 0; i < 5; i++) many.push(openItem(`INV-2024-00000${i}`, 10_000, { customerId: `C-${10 + i}` }));
+    const run = CashApplication.fromData({ openItems: many, policy: { maxTypoCandidates: 2 } });
+    // "INV-2025-03311" is INV-2025-003311 written loosely, and one digit off INV-2025-203311 (100.00).
+    const result = run.match(creditLine({ amountMinor: 10_000, remittanceText: 'INV-2025-03311' }))!;
+    expect(result.status).toBe('suggested');
+    expect(result.candidates?.map((c) => c.invoiceNumber)).toEqual(['INV-2025-003311', 'INV-2025-203311']);
+  });
+
   it('reads a quoted number in another currency as a possible typo of an item with the amount', () => {
     const neighbours = [openItem('INV-2026-000123', 25_000), openItem('INV-2026-000124', 25_000, { currency: 'USD', customerId: 'C-2' })];
     const confirmed = matchOne(neighbours, creditLine({ amountMinor: 25_000, remittanceText: 'INV-2026-000124', payerAccount: IBAN_C1 })).result;
