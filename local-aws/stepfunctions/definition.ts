@@ -295,6 +295,9 @@ function rewriteState(name: string, state: JsonObject, context: PrepareContext):
   }
 }
 
+/** Definitions the ASL validator accepted (it takes a few hundred ms per definition). */
+const VALID_DEFINITIONS = new Set<string>();
+
 /**
  * Validates the definition (the library's ASL validator) and prepares it. Throws an `Error` naming
  * the state machine when the definition is invalid or uses what the service does not run.
@@ -305,10 +308,13 @@ export function prepareDefinition(machineName: string, definition: JsonObject): 
   const text = JSON.stringify(definition, null, 2);
   definition = JSON.parse(text) as JsonObject;
   if (definition['QueryLanguage'] === 'JSONata') fail(context, 'JSONata definitions are not run by the local Step Functions service');
-  try {
-    new StateMachine(JSON.parse(text) as StateMachineDefinition);
-  } catch (error) {
-    fail(context, error instanceof Error ? error.message : String(error));
+  if (!VALID_DEFINITIONS.has(text)) {
+    try {
+      new StateMachine(JSON.parse(text) as StateMachineDefinition);
+    } catch (error) {
+      fail(context, error instanceof Error ? error.message : String(error));
+    }
+    VALID_DEFINITIONS.add(text);
   }
   const rewritten: JsonObject = {
     StartAt: definition['StartAt'] ?? null,

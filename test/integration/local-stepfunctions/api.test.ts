@@ -223,13 +223,13 @@ describe('GetExecutionHistory', () => {
     expect(withoutData.events![1]!.stateEnteredEventDetails).toEqual({ name: 'Before' });
   });
 
-  it('records Wait, Choice, Pass, Succeed and Fail states and the failure', async () => {
+  it('records Choice, Wait, Pass and Succeed states, Lambda function events and failures', async () => {
     harness = await apiHarness();
-    const { executionArn } = await harness.client.send(
+    const waits = await harness.client.send(
       new StartExecutionCommand({ stateMachineArn: harness.arn('waits'), input: JSON.stringify({ label: 'x', until: '2000-01-01T00:00:00Z' }) }),
     );
-    await waitForStatus(harness.client, executionArn!);
-    const { events } = await harness.client.send(new GetExecutionHistoryCommand({ executionArn }));
+    await waitForStatus(harness.client, waits.executionArn!);
+    let { events } = await harness.client.send(new GetExecutionHistoryCommand({ executionArn: waits.executionArn }));
     expect(events!.map((e) => e.type)).toEqual([
       'ExecutionStarted',
       'ChoiceStateEntered',
@@ -243,6 +243,56 @@ describe('GetExecutionHistory', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
+
+    // A plain Lambda ARN resource gives LambdaFunction* events; a Succeed state Entered/Exited.
+    const ok = await harness.client.send(new StartExecutionCommand({ stateMachineArn: harness.arn('invoke-and-catch'), input: '{"orderId":"1"}' }));
+    await waitForStatus(harness.client, ok.executionArn!);
+    ({ events } = await harness.client.send(new GetExecutionHistoryCommand({ executionArn: ok.executionArn })));
+    expect(events!.map((e) => e.type).slice(6)).toEqual([
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(events![7]!.lambdaFunctionScheduledEventDetails).toMatchObject({ resource: 'arn:aws:lambda:eu-west-1:000000000000:function:plain' });
+
+    // A caught error: TaskFailed, the state exits to the Catch target (a Pass state).
+    const lookupFails = await Harness.start({
+      machines: ['invoke-and-catch'],
+      lambdas: {
+        lookup: () => {
+          throw Object.assign(new Error('gone'), { name: 'OrderNotFound' });
+        },
+      },
+    });
+    try {
+      const caught = await lookupFails.client.send(new StartExecutionCommand({ stateMachineArn: lookupFails.arn('invoke-and-catch'), input: '{"orderId":"2"}' }));
+      await waitForStatus(lookupFails.client, caught.executionArn!);
+      ({ events } = await lookupFails.client.send(new GetExecutionHistoryCommand({ executionArn: caught.executionArn })));
+      expect(events!.map((e) => e.type)).toEqual([
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskFailed',
+        'TaskStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
+      ]);
+      expect(events![4]!.taskFailedEventDetails).toEqual({
+        resourceType: 'lambda',
+        resource: 'invoke',
+        error: 'OrderNotFound',
+        cause: JSON.stringify({ errorType: 'OrderNotFound', errorMessage: 'gone' }),
+      });
+    } finally {
+      await lookupFails.close();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { LocalClock } from '../../../local-aws/clock';
-import { LocalStepFunctions } from '../../../local-aws/stepfunctions/service';
+import { LocalStepFunctions, type LocalStateMachineDefinition } from '../../../local-aws/stepfunctions/service';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '000000000000';
@@ -29,6 +29,8 @@ export function fixture(name: string): Record<string, unknown> {
 export interface HarnessOptions {
   /** Fixture names; each becomes a state machine of the same name. */
   readonly machines: readonly string[];
+  /** More state machines, given as definitions. */
+  readonly definitions?: readonly LocalStateMachineDefinition[];
   readonly lambdas: Record<string, LambdaHandler>;
   readonly dynamodb?: DynamoDBClient;
   readonly clock?: LocalClock;
@@ -61,7 +63,7 @@ export class Harness {
       clock: this.clock,
       region: REGION,
       accountId: ACCOUNT,
-      stateMachines: this.options.machines.map((name) => ({ name, definition: fixture(name) })),
+      stateMachines: [...this.options.machines.map((name) => ({ name, definition: fixture(name) })), ...(this.options.definitions ?? [])],
       invokeLambda: async (functionNameOrArn, payload) => {
         const functionName = functionNameOrArn.split(':function:').pop()?.split(':')[0] ?? functionNameOrArn;
         this.calls.push({ functionName, payload, atMs: this.clock.nowMs() });

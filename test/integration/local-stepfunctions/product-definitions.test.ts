@@ -1,0 +1,89 @@
+/**
+ * The product's own state machines (`statemachines/*.asl.json` with their substitutions) run on the
+ * local Step Functions service: every one is accepted, and the order lifecycle goes through its
+ * callbacks, the payment timeout on the local clock, the conditional DynamoDB update and completion.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stateMachineById, stateMachines, type StateMachineDefinition } from '../../../lib/definitions/state-machines';
+import type { LocalStateMachineDefinition } from '../../../local-aws/stepfunctions/service';
+import { ACCOUNT, Harness, REGION, waitFor, waitForStatus } from './harness';
+
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+function localDefinition(machine: StateMachineDefinition): LocalStateMachineDefinition {
+  let text = readFileSync(join(import.meta.dirname, '../../..', machine.file), 'utf8');
+  for (const [placeholder, substitution] of Object.entries(machine.substitutions)) {
+    const value =
+      substitution.kind === 'functionArn' ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${substitution.functionId}` : `local-${substitution.tableId}`;
+    text = text.split(`\${${placeholder}}`).join(value);
+  }
+  return { name: machine.name, definition: JSON.parse(text) as Record<string, unknown> };
+}
+
+function tokenOf(h: Harness, functionName: string, call = 1): Promise<string> {
+  return waitFor(`${functionName} token`, () => (h.callsOf(functionName)[call - 1]?.payload as { taskToken?: string } | undefined)?.taskToken);
+}
+
+describe('product state machines', () => {
+  it('are all accepted by the local service', async () => {
+    harness = await Harness.start({ machines: [], definitions: stateMachines.map(localDefinition), lambdas: {} });
+    for (const machine of stateMachines) {
+      expect(harness.service.stateMachineArn(machine.name)).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machine.name}`);
+    }
+  });
+
+  it('runs the order lifecycle through shipment, invoice, payment timeout, overdue update and completion', async () => {
+    const machine = stateMachineById('OrderLifecycle');
+    const dynamodb = new DynamoDBClient({ region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamoMock = mockClient(dynamodb);
+    dynamoMock.on(UpdateItemCommand).resolves({});
+    harness = await Harness.start({
+      machines: [],
+      definitions: [localDefinition(machine)],
+      dynamodb,
+      lambdas: {
+        WaitForShipment: () => ({ waiting: true }),
+        IssueInvoice: () => ({
+          invoiceId: 'INV-1',
+          number: '2026-0001',
+          dueDate: '2026-12-31',
+          overdueAt: '2027-01-01T00:00:00.000Z',
+          secondsUntilOverdue: 30 * 86_400,
+        }),
+        SendInvoice: () => ({ messageId: 'm-1', sentAt: '2026-12-01T00:00:00.000Z' }),
+        WaitForPayment: () => ({ waiting: true }),
+        CompleteOrder: () => ({ status: 'COMPLETED' }),
+      },
+    });
+    const startMs = harness.clock.nowMs();
+    const { executionArn } = await harness.client.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn(machine.name), input: JSON.stringify({ orderId: 'ORD-1' }) }),
+    );
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
+    await tokenOf(harness, 'WaitForPayment');
+    expect(harness.callsOf('IssueInvoice')).toHaveLength(1);
+    expect(harness.callsOf('SendInvoice')).toHaveLength(1);
+
+    // No payment within secondsUntilOverdue: the wait times out, the invoice is marked overdue.
+    await harness.clock.advanceTo(new Date(startMs + 30 * 86_400_000 + 1000));
+    const secondWait = await tokenOf(harness, 'WaitForPayment', 2);
+    const update = dynamoMock.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(update?.TableName).toBe('local-Invoices');
+    expect(update?.Key).toEqual({ invoiceId: { S: 'INV-1' } });
+
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: secondWait, output: JSON.stringify({ paid: true }) }));
+    const result = await waitForStatus(harness.client, executionArn!);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(harness.callsOf('CompleteOrder')).toHaveLength(1);
+  });
+});
