@@ -61,10 +61,14 @@ function stripProlog(content: string): string {
  *   element is rejected whole with a {@link StatementParseError} naming the XML element path (or
  *   the line, for XML syntax errors).
  */
-export function readCamt(content: string): ParsedStatementFile {
+export function readCamt(file: string): ParsedStatementFile {
+  // Blank lines before the XML declaration are not XML, but harmless: skip them, keep line numbers.
+  const leading = /^\uFEFF?\s*/.exec(file)?.[0] ?? '';
+  const content = file.slice(leading.length);
   const syntax = XMLValidator.validate(content);
   if (syntax !== true) {
-    fail(`not well-formed XML: ${syntax.err.msg} (column ${syntax.err.col})`, { line: syntax.err.line });
+    const skippedLines = leading.split('\n').length - 1;
+    fail(`not well-formed XML: ${syntax.err.msg} (column ${syntax.err.col})`, { line: syntax.err.line + skippedLines });
   }
   const namespace = camtNamespace(content);
   const match = namespace ? NAMESPACE.exec(namespace) : null;

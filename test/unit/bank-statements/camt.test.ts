@@ -256,6 +256,13 @@ describe('camt reader', () => {
       });
     }
 
+    it('a syntax error after blank lines before the declaration: the line counts them', () => {
+      const broken = camt053(entry('')).replace('</Stmt>', '');
+      const line = errorOf(() => readCamt(broken)).location.line!;
+      expect(errorOf(() => readCamt(`\n\n${broken}`)).location.line).toBe(line + 2);
+      expect(readCamt(`\r\n  ${camt053(entry(''))}`).statements[0]!.lines).toHaveLength(1);
+    });
+
     it('the invalid sample camt053.v2.wrong.xml: a message without statement', () => {
       const error = errorOf(() => readStatementFile(fs.readFileSync(path.join(samples, 'camt053.v2.wrong.xml'), 'utf8'), { fileName: 'camt053.v2.wrong.xml' }));
       expect(error.message).toBe('camt053.v2.wrong.xml: Document/BkToCstmrStmt/Stmt: a camt.053 message needs at least one Stmt element, this one has none');

@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readMt940, readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
+import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
+import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
+
+const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/samples/bank/mt940');
+
+/** One statement around `body` (the :61:/:86: lines). */
+const statement = (body: string, balances = { opening: 'C260301EUR1000,00', closing: 'C260305EUR1000,00' }): string =>
+  [':20:STMT-1', ':25:NL91ABNA0417164300', ':28C:12/1', `:60F:${balances.opening}`, body, `:62F:${balances.closing}`, '-'].join('\n');
+
+const linesOf = (content: string) => readMt940(content).statements.flatMap((s) => s.lines);
+
+const errorOf = (action: () => unknown): StatementParseError => {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof StatementParseError) return error;
+    throw error;
+  }
+  throw new Error('expected a StatementParseError');
+};
+
+describe('MT940 reader', () => {
+  it('reads a multi-line :86: as text with its line breaks, skipping empty lines, and joins several :86: fields', () => {
+    const lines = linesOf(
+      statement(
+        [
+          ':61:2603020302C150,00NTRFNONREF//BANK-1',
+          ':86:BETALING VAN J. JANSEN',
+          '',
+          'FACTUUR INV-2026-000123',
+          ':61:2603020302C10,NTRFNONREF//BANK-2',
+          ':86:KENMERK 1',
+          ':86:FACTUUR INV-2026-000124',
+        ].join('\n'),
+      ),
+    );
+    expect(lines.map((line) => [line.lineId, line.amountMinor, line.remittanceText])).toEqual([
+      ['BANK-1', 15000, 'BETALING VAN J. JANSEN\nFACTUUR INV-2026-000123'],
+      ['BANK-2', 1000, 'KENMERK 1\nFACTUUR INV-2026-000124'],
+    ]);
+  });
+
+  it('reads the German ?20-?29 subfields: SEPA end-to-end id and remittance, payer name and IBAN on a credit', () => {
+    const lines = linesOf(
+      statement(
+        [
+          ':61:2603020302CR250,00NTRFNONREF//B-7',
+          ':86:166?00SEPA GUTSCHRIFT?109310?20EREF+ACME-PAY-0001?21SVWZ+Rechnung INV-2026-0001',
+          '23 und?22 INV-2026-000124?30DEUTDEFF?31532013000?32ACME Industries?33 GmbH?38DE445001051754',
+          '07324931',
+          ':61:2603030303D20,00NSTONONREF',
+          ':86:008?00DAUERAUFTRAG?20Miete Maerz?32Vermieter AG?31998877',
+        ].join('\n'),
+      ),
+    );
+    expect(lines[0]).toMatchObject({
+      direction: 'credit',
+      amountMinor: 25000,
+      endToEndId: 'ACME-PAY-0001',
+      remittanceText: 'Rechnung INV-2026-000123 und INV-2026-000124',
+      payerName: 'ACME Industries GmbH',
+      payerAccount: 'DE44500105175407324931',
+      bankTransactionCode: 'NTRF',
+    });
+    // On a debit the counterparty is the payee: no payer.
+    expect(lines[1]).toMatchObject({ direction: 'debit', remittanceText: 'Miete Maerz', payerName: null, payerAccount: null, lineId: 'line-2' });
+  });
+
+  it('reads the Dutch slash codes: ABN AMRO /NAME/ /IBAN/ /REMI/, Rabobank /ORDP/ with the IBAN in the :61: details, ING /CNTP/', () => {
+    const lines = linesOf(
+      statement(
+        [
+          ':61:2603020302C100,00N654NONREF',
+          ':86:/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/J. JANSE',
+          'N/REMI/INV-2026-000123/EREF/NOTPROVIDED',
+          ':61:2603020302C200,00N541EREF',
+          'NL39RABO0300065264',
+          ':86:/EREF/E2E-RABO-1/ORDP//NAME/Jane Example/ADDR/Main Street 1 Utrecht/REMI/USTD//Factuur INV-2026-000124/',
+          ':61:2603020302C300,00N541NONREF',
+          ':86:/EREF/NOTPROVIDED/ORDP//NAME/Initech BV/REMI/STRD/CUR/RF17INV2026000126/',
+          ':61:2603020302C400,00NTRFNONREF',
+          ':86:/CNTP/NL91ABNA0417164300/ABNANL2A/Hooli Inc./AMSTERDAM/REMI/USTD//INV-2026-000130/',
+        ].join('\n'),
+      ),
+    );
+    expect(lines.map((line) => [line.payerName, line.payerAccount, line.remittanceText, line.endToEndId, line.structuredReference])).toEqual([
+      ['J. JANSEN', 'NL91ABNA0417164300', 'INV-2026-000123', null, null],
+      ['Jane Example', 'NL39RABO0300065264', 'Factuur INV-2026-000124', 'E2E-RABO-1', null],
+      ['Initech BV', null, '', null, 'RF17INV2026000126'],
+      ['Hooli Inc.', 'NL91ABNA0417164300', 'INV-2026-000130', null, null],
+    ]);
+    expect(lines[1]!.lineId).toBe('E2E-RABO-1');
+    expect(lines[1]!.customerReference).toBe('EREF');
+  });
+
+  it('reads the rabobank-iban sample: end-to-end ids, empty REMI, the beneficiary left out of debits', () => {
+    const lines = readStatementFile(fs.readFileSync(path.join(samples, 'jejik/rabobank-iban.sta'), 'utf8')).statements.flatMap((s) => s.lines);
+    expect(lines.map((line) => [line.lineId, line.direction, line.amountMinor, line.endToEndId, line.remittanceText, line.payerName])).toEqual([
+      ['01-01-2013 12:00 0030000987654321', 'debit', 2500, '01-01-2013 12:00 0030000987654321', '', null],
+      ['line-2', 'debit', 1000, null, 'Reference 201301234\nP001234567', null],
+      ['08-01-2013 12:00 0030000987654321', 'debit', 2500, '08-01-2013 12:00 0030000987654321', '', null],
+      ['line-4', 'debit', 1000, null, 'Reference 201301234\nP001234567', null],
+    ]);
+  });
+
+  it('reads the Triodos >20 subfields of the triodos sample as one purpose text', () => {
+    const lines = readStatementFile(fs.readFileSync(path.join(samples, 'jejik/triodos.sta'), 'utf8')).statements[0]!.lines;
+    expect(lines.map((line) => line.remittanceText)).toEqual(['ALGEMENE TUSSENREKENING KOSTEN VAN 01-10-2010 TOT EN MET 31-12-2010', 'HUUR KANTOOR - FEB 2010']);
+  });
+
+  it('reads reversals, entry dates across a year end, amounts without decimals, and leaves out zero amounts', () => {
+    const lines = linesOf(
+      statement(
+        [
+          ':61:2612310102RD10,NTRFNONREF//R1',
+          ':61:2701021231RC20,5NTRFNONREF//R2',
+          ':61:270102C500NTRFNONREF//R3',
+          ':61:270102D0,NTRFNONREF//R4',
+        ].join('\n'),
+      ),
+    );
+    expect(lines.map((line) => [line.lineId, line.direction, line.amountMinor, line.valueDate, line.bookingDate])).toEqual([
+      ['R1', 'credit', 1000, '2026-12-31', '2027-01-02'],
+      ['R2', 'debit', 2050, '2027-01-02', '2026-12-31'],
+      ['R3', 'credit', 50000, '2027-01-02', null],
+    ]);
+    expect(lines.map((line) => line.entry!.index)).toEqual([1, 2, 3]);
+  });
+
+  it('reads balances with their sign and several statements, skips bank headers and SWIFT blocks, keeps a statement :86: off the lines', () => {
+    const content = [
+      '{1:F01BANKNL2AXXXX0000000000}{2:O9401200260305BANKNL2AXXXX00000000002603051200N}{4:',
+      ':20:ONE',
+      ':25:ACC',
+      ':28C:1/1',
+      ':60F:D260301EUR10,00',
+      ':61:260302C15,00NTRFNONREF//X',
+      ':86:ON THE LINE',
+      ':62F:C260302EUR5,00',
+      ':86:D000001C000001 STATEMENT INFORMATION',
+      '-}{5:{CHK:123456789ABC}}',
+      'ABNANL2A',
+      '940',
+      ':20:TWO',
+      ':25:ACC',
+      ':28:2',
+      ':60M:C260302EUR5,00',
+      ':61:260303D5,00NTRFNONREF//X',
+      ':62M:C260303EUR0,',
+      '-XXX',
+    ].join('\r\n');
+    const file = readStatementFile(content);
+    expect(file.statements.map((s) => [s.statementId, s.account, s.currency, s.openingBalanceMinor, s.closingBalanceMinor])).toEqual([
+      ['ONE/1/1', 'ACC', 'EUR', -1000, 500],
+      ['TWO/2', 'ACC', 'EUR', 500, 0],
+    ]);
+    expect(file.statements.flatMap((s) => s.lines).map((line) => [line.sequence, line.lineId, line.remittanceText])).toEqual([
+      [1, 'X', 'ON THE LINE'],
+      [2, 'X#2', ''],
+    ]);
+  });
+
+  it('reads a Deutsche Mark statement with two decimals', () => {
+    const lines = linesOf(statement(':61:131017D6800,NCHK16703074', { opening: 'C131016DEM84349,74', closing: 'C131017DEM77549,74' }));
+    expect(lines[0]).toMatchObject({ currency: 'DEM', amountMinor: 680000, customerReference: '16703074' });
+  });
+
+  it('reads :86: text in the layout it is written in', () => {
+    expect(readTransactionDetails(['free text /NAME/ is not a code here']).layout).toBe('free-text');
+    expect(readTransactionDetails(['/NAME/X/REMI/Y']).layout).toBe('slash-codes');
+    expect(readTransactionDetails(['051?00UEBERWEISUNG?20Text']).layout).toBe('subfields');
+    expect(readTransactionDetails(['/TRTP/SEPA/NAME/A B']).remittanceText).toBe('/TRTP/SEPA/NAME/A B');
+  });
+
+  describe('rejects a file that cannot be read, naming the line', () => {
+    const cases: [string, string, string][] = [
+      ['a malformed statement line', statement(':61:26030C1,00NTRF'), 'line 5 (record :61:): "26030C1,00NTRF" is not a statement line (value date YYMMDD, optional entry date MMDD, C/D/RC/RD, optional funds code, amount, transaction type, reference)'],
+      ['an impossible value date', statement(':61:260230C1,00NTRFNONREF'), 'line 5 (record :61:): value date "260230" is not a YYMMDD date'],
+      ['an amount with two commas', statement(':61:260302C1,0,0NTRFNONREF'), 'line 5 (record :61:): amount "1,0,0" has more than one decimal comma'],
+      ['too many decimals', statement(':61:260302C1,001NTRFNONREF'), 'line 5 (record :61:): amount "1.001" has more than the 2 decimals EUR allows'],
+      ['a statement line before the opening balance', [':20:A', ':25:B', ':28C:1', ':61:260302C1,00NTRFNONREF', ':60F:C260301EUR1,00', ':62F:C260301EUR1,00'].join('\n'), 'line 4 (record :61:): statement line before the opening balance (:60F: or :60M:)'],
+      ['a missing closing balance', [':20:A', ':25:B', ':28C:1', ':60F:C260301EUR1,00', ':61:260302C1,00NTRFNONREF'].join('\n'), 'line 1 (record :20:): statement A has no closing balance (:62F: or :62M:)'],
+      ['a missing account', [':20:A', ':28C:1', ':60F:C260301EUR1,00', ':62F:C260301EUR1,00'].join('\n'), 'line 1 (record :20:): statement A has no :25: account identification'],
+      ['a malformed balance', [':20:A', ':25:B', ':28C:1', ':60F:C260301EUR'].join('\n'), 'line 4 (record :60F:): "C260301EUR" is not a balance (D or C, YYMMDD date, currency, amount such as C140829EUR147,64)'],
+      ['an unknown currency', statement('', { opening: 'C260301XYZ1,00', closing: 'C260301XYZ1,00' }), 'line 4 (record :60F:): "XYZ" is not an ISO 4217 currency code'],
+      ['balances in two currencies', statement('', { opening: 'C260301EUR1,00', closing: 'C260301USD1,00' }), 'line 6 (record :62F:): closing balance in USD, opening balance in EUR'],
+      ['a field before any statement', ':61:260302C1,00NTRFNONREF\n' + statement(''), 'line 1: field :61: comes before any :20: field; an MT940 statement starts with :20: (transaction reference)'],
+    ];
+    for (const [what, content, message] of cases) {
+      it(what, () => {
+        const error = errorOf(() => readStatementFile(content, { fileName: 'f.sta' }));
+        expect(error.message).toBe(`f.sta: ${message}`);
+        expect(error.location.line).toBe(Number(/^line (\d+)/.exec(message)![1]));
+      });
+    }
+  });
+});
