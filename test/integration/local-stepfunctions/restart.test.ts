@@ -48,7 +48,7 @@ async function history(h: Harness, executionArn: string): Promise<HistoryEvent[]
 function expectOneRun(events: HistoryEvent[]): void {
   events.forEach((event, index) => expect(event.id).toBe(index + 1));
   expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
-  const entered = events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+  const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
   expect(new Set(entered).size).toBe(entered.length);
 }
 
