@@ -57,8 +57,8 @@ function stripProlog(content: string): string {
  * - The direction is the entry's `CdtDbtInd` (a transaction's own indicator is not used: the
  *   entry is what was booked, and batch transactions share its direction).
  * - Amounts are exact minor units; extra decimals must be zeros (`8.850` EUR is 885).
- * - A file that is not well-formed, not camt.053/054 in a supported version, or lacks a required
- *   element is rejected whole with a {@link StatementParseError} naming the XML element path (or
+ * - A file that is not well-formed, has a DOCTYPE, is not camt.053/054 in a supported version, or
+ *   lacks a required element is rejected whole with a {@link StatementParseError} naming the XML element path (or
  *   the line, for XML syntax errors).
  */
 export function readCamt(file: string): ParsedStatementFile {
@@ -69,6 +69,11 @@ export function readCamt(file: string): ParsedStatementFile {
   if (syntax !== true) {
     const skippedLines = leading.split('\n').length - 1;
     fail(`not well-formed XML: ${syntax.err.msg} (column ${syntax.err.col})`, { line: syntax.err.line + skippedLines });
+  }
+  const doctype = /<!DOCTYPE/i.exec(content);
+  if (doctype) {
+    // ISO 20022 messages have none; refusing it keeps entity expansion (and its abuse) out.
+    fail('a DOCTYPE declaration is not allowed in a camt file', { line: content.slice(0, doctype.index).split('\n').length + leading.split('\n').length - 1 });
   }
   const namespace = camtNamespace(content);
   const match = namespace ? NAMESPACE.exec(namespace) : null;

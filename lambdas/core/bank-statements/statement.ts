@@ -5,7 +5,11 @@
 
 export type StatementFormat = 'camt.053' | 'camt.054' | 'bai2' | 'mt940' | 'csv';
 
-/** One transaction on a statement: for camt, one `TxDtls` of an entry (an entry with several is split). */
+/**
+ * One transaction on a statement: for camt, one `TxDtls` of an entry (an entry with several that
+ * state their amounts is split; without their amounts it stays one line), for MT940 one `:61:`,
+ * for BAI2 one 16 record, for CSV one row. Lines of amount zero move no money and are not read.
+ */
 export interface StatementLine {
   /**
    * Stable identity of the line within its account: the transaction's `AcctSvcrRef`, else its
