@@ -18,6 +18,7 @@ export function fail(problem: string, place: Place): never {
   throw new StatementParseError(`${describePlace(place)}: ${problem}`, place);
 }
 
+/** A place in words for error messages: the XML path, `line 12 (record 49)`, `line 12`, or `file`. */
 export function describePlace(place: Place): string {
   if (place.path !== undefined) return place.path;
   if (place.line !== undefined) return place.record ? `line ${place.line} (record ${place.record})` : `line ${place.line}`;

@@ -201,7 +201,11 @@ export interface Balance {
   readonly amountMinor: number;
 }
 
-/** Reads a balance field value such as `C140829EUR000000000147,64`. */
+/**
+ * Reads a balance field value such as `C140829EUR000000000147,64` (`:60F:`, `:62M:`, `:64:` ...).
+ * Exported for tests and diagnostics of single fields; throws a {@link StatementParseError} at
+ * `place` when the value is not a balance.
+ */
 export function parseBalanceField(value: string, place: Place): Balance {
   const match = /^([DC])(\d{6})([A-Z]{3})(\d+(?:,\d*)?)$/.exec(value.trim());
   if (!match) fail(`"${value}" is not a balance (D or C, YYMMDD date, currency, amount such as C140829EUR147,64)`, place);
@@ -232,7 +236,11 @@ export interface StatementLineField {
 
 /**
  * Reads a `:61:` field value (its first line and continuation lines) such as
- * `1409010902DR000000000001,62NTRF0000549855700010//025498557/000001`.
+ * `1409010902DR000000000001,62NTRF0000549855700010//025498557/000001` into its parts, as written.
+ * `DR`/`CR` are a debit/credit with funds code `R`; a reference for the account owner runs to `//`
+ * or for at most 16 characters, text after those 16 characters is supplementary details (old
+ * Rabobank layout). Exported for tests and diagnostics; throws a {@link StatementParseError} at
+ * `place` when the value is not a statement line.
  */
 export function parseStatementLineField(lines: readonly string[], place: Place): StatementLineField {
   const first = lines[0] ?? '';

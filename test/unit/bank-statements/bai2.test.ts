@@ -6,7 +6,8 @@ import { readBai2 } from '../../../lambdas/core/bank-statements/bai2';
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
-const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/samples/bank/bai2');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const samples = path.resolve(repositoryRoot, '../shared/samples/bank/bai2');
 const sample = (name: string): string => fs.readFileSync(path.join(samples, name), 'utf8');
 
 /** A one-group, one-account BAI2 file around `account` records (03 ... 16/88), trailers computed by hand in each test. */

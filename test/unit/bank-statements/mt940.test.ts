@@ -6,7 +6,8 @@ import { readMt940, readTransactionDetails } from '../../../lambdas/core/bank-st
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
-const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/samples/bank/mt940');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const samples = path.resolve(repositoryRoot, '../shared/samples/bank/mt940');
 
 /** One statement around `body` (the :61:/:86: lines). */
 const statement = (body: string, balances = { opening: 'C260301EUR1000,00', closing: 'C260305EUR1000,00' }): string =>
