@@ -12,6 +12,7 @@ import {
   TaskTimedOut,
   InvalidOutput,
   GetExecutionHistoryCommand,
+  DescribeExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness, waitFor, waitForStatus } from './harness';
@@ -179,7 +180,10 @@ describe('Wait states on the local clock', () => {
     expect((await waitForStatus(harness.client, past.executionArn!)).status).toBe('SUCCEEDED');
 
     await harness.clock.advanceTo(new Date(startMs + 300_000));
-    for (const { executionArn } of [a, b, c]) expect((await waitForStatus(harness.client, executionArn!)).status).toBe('SUCCEEDED');
+    // advanceTo waited for the consequences of each step (busy tracking): no polling needed.
+    for (const { executionArn } of [a, b, c]) {
+      expect((await harness.client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+    }
 
     const records = harness.callsOf('record').filter((call) => (call.payload as { label: string }).label !== 'D');
     expect(records.map((call) => (call.payload as { label: string }).label)).toEqual(['B', 'A', 'C']);
@@ -191,5 +195,25 @@ describe('Wait states on the local clock', () => {
     // $$.State.EnteredTime is the local clock at the state's entry.
     const entered = Date.parse((records[0]!.payload as { enteredTime: string }).enteredTime);
     expect(Math.round((entered - startMs) / 1000)).toBe(50);
+    const startTime = Date.parse((records[0]!.payload as { startTime: string }).startTime);
+    expect(Math.abs(startTime - startMs)).toBeLessThan(1000);
+  });
+});
+
+describe('execution TimeoutSeconds', () => {
+  it('times the execution out on the local clock', async () => {
+    harness = await Harness.start({ machines: ['execution-timeout'], lambdas: {} });
+    const startMs = harness.clock.nowMs();
+    const { executionArn } = await harness.client.send(new StartExecutionCommand({ stateMachineArn: harness.arn('execution-timeout'), input: '{}' }));
+    await harness.clock.advanceTo(new Date(startMs + 299_000));
+    expect((await harness.client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    await harness.clock.advanceTo(new Date(startMs + 301_000));
+    const description = await harness.client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(description.status).toBe('TIMED_OUT');
+    expect(description.error).toBe('States.Timeout');
+    const { events } = await harness.client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
+    expect(events![0]!.type).toBe('ExecutionTimedOut');
+    // The Wait's own timer was cancelled with the execution.
+    expect(harness.clock.pendingTimers()).toEqual([]);
   });
 });

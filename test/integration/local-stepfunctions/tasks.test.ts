@@ -5,14 +5,23 @@
  */
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, Harness, REGION, waitForStatus } from './harness';
+import { ACCOUNT, Harness, REGION, waitFor, waitForStatus } from './harness';
 
 class OrderNotFound extends Error {
   override name = 'OrderNotFound';
@@ -161,6 +170,26 @@ describe('DynamoDB direct integration', () => {
   });
 });
 
+describe('DynamoDB through the AWS SDK integration and deleteItem', () => {
+  it('queries with aws-sdk:dynamodb:query (SDK output shape) and maps deleteItem errors', async () => {
+    const dynamodb = new DynamoDBClient({ region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const mock = mockClient(dynamodb);
+    mock.on(QueryCommand).resolves({ Count: 1, ScannedCount: 1, Items: [{ pk: { S: 'p-2' } }] });
+    mock.on(DeleteItemCommand).resolvesOnce({}).rejectsOnce(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
+    harness = await Harness.start({ machines: ['dynamodb-more'], lambdas: {}, dynamodb });
+
+    const first = await run(harness, 'dynamodb-more', { id: 'p-2' });
+    expect(JSON.parse(first.output!)).toEqual({ id: 'p-2', found: { count: 1 }, removed: { status: 200 } });
+    expect(mock.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: 'payments',
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'p-2' } },
+    });
+    const second = await run(harness, 'dynamodb-more', { id: 'p-2' });
+    expect((JSON.parse(second.output!) as { error: { Error: string } }).error.Error).toBe('DynamoDB.ResourceNotFoundException');
+  });
+});
+
 describe('Map and Parallel', () => {
   it('runs tasks inside Map iterations and Parallel branches', async () => {
     harness = await Harness.start({
@@ -219,5 +248,33 @@ describe('nested executions', () => {
     const error = (JSON.parse(failed.output!) as { error: { Error: string; Cause: string } }).error;
     expect(error.Error).toBe('States.TaskFailed');
     expect(JSON.parse(error.Cause)).toMatchObject({ Status: 'FAILED', Error: 'NegativeValue', Cause: 'The value must not be negative' });
+  });
+});
+
+describe('states:startExecution request-response and .waitForTaskToken', () => {
+  it('starts a child and returns its ARN; waits for the token given to a child', async () => {
+    harness = await Harness.start({ machines: ['nested-token-parent', 'echo-child'], lambdas: {} });
+    const { executionArn } = await harness.client.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn('nested-token-parent'), name: 'p', input: '{}' }),
+    );
+    const children = await waitFor('two child executions', async () => {
+      const { executions } = await harness!.client.send(new ListExecutionsCommand({ stateMachineArn: harness!.arn('echo-child') }));
+      return executions && executions.length === 2 ? executions : undefined;
+    });
+    const fired = children.find((child) => child.name === 'p-fire');
+    expect(fired).toBeDefined();
+    const waiting = children.find((child) => child.name !== 'p-fire')!;
+    const childInput = JSON.parse((await harness.client.send(new DescribeExecutionCommand({ executionArn: waiting.executionArn }))).input!) as {
+      parentToken: string;
+      retries: number;
+    };
+    expect(childInput.retries).toBe(0);
+    expect((await waitForStatus(harness.client, executionArn!, ['RUNNING'])).status).toBe('RUNNING');
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: childInput.parentToken, output: JSON.stringify({ from: 'child' }) }));
+    const result = await waitForStatus(harness.client, executionArn!);
+    const output = JSON.parse(result.output!) as { fired: { ExecutionArn: string; StartDate: number }; answer: unknown };
+    expect(output.fired.ExecutionArn).toBe(fired!.executionArn);
+    expect(output.fired.StartDate).toBe(fired!.startDate!.getTime());
+    expect(output.answer).toEqual({ from: 'child' });
   });
 });
