@@ -22,7 +22,9 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { parseTaskResource, isJsonObject, type TaskResource } from './integrations';
 import type { JsonObject, JsonValue } from './types';
 
+/** Resource of the Tasks that stand for Wait states (answered by the engine, waiting on the local clock). */
 export const INTERNAL_WAIT_RESOURCE = 'arn:aws:states:::localsfn:wait';
+/** Resource of the Tasks that stand for Pass states reading `$$.State`/`$$.Task` (answered by the engine). */
 export const INTERNAL_PASS_RESOURCE = 'arn:aws:states:::localsfn:pass';
 /** Members of the wrapped input the handlers receive. */
 export const WRAP = {
@@ -35,6 +37,7 @@ export const WRAP = {
 /** The largest whole number of seconds the library's `setTimeout` can hold (2^31-1 ms). */
 const LIBRARY_TASK_TIMEOUT_SECONDS = 2_147_483;
 
+/** The ASL state types. */
 export type AslStateType = 'Task' | 'Parallel' | 'Map' | 'Pass' | 'Wait' | 'Choice' | 'Succeed' | 'Fail';
 
 /** One `Retry` entry of a state. */

@@ -26,6 +26,7 @@ export type StepFunctionsErrorType =
   | 'SerializationException'
   | 'ServiceUnavailable';
 
+/** An API error of the Step Functions API (see the module comment). */
 export class StepFunctionsError extends Error {
   /** The Step Functions error code (`__type`). */
   readonly type: StepFunctionsErrorType;

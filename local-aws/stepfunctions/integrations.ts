@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { JsonObject, JsonValue } from './types';
 
+/** The DynamoDB actions a Task can call. */
 export type DynamoDbAction = 'getItem' | 'putItem' | 'updateItem' | 'deleteItem' | 'query';
 
 /** How a task waits: answer of the call, child execution end, or task token. */
@@ -214,6 +215,7 @@ function decodeBinaryAttributes(value: JsonValue): unknown {
   return result;
 }
 
+/** Whether a JSON value is an object (not null, not an array). */
 export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -26,12 +26,14 @@ import { isJsonObject } from './integrations';
 import { ExecutionStore } from './store';
 import type { ExecutionRecord, ExecutionStatus, JournalEntry, JsonObject, JsonValue, StoredHistoryEvent } from './types';
 
+/** A state machine the service offers: its name (in its ARN) and its ASL definition. */
 export interface LocalStateMachineDefinition {
   name: string;
   /** ASL with `${...}` substitutions already applied. */
   definition: Record<string, unknown>;
 }
 
+/** Options of {@link LocalStepFunctions}. */
 export interface LocalStepFunctionsOptions {
   /** Default 127.0.0.1. */
   host?: string;

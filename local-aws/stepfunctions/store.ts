@@ -20,6 +20,7 @@ export interface StoredExecution {
   readonly history: StoredHistoryEvent[];
 }
 
+/** Reads and writes the execution files under one dataDir (one service instance at a time). */
 export class ExecutionStore {
   private readonly root: string;
   private tempCounter = 0;

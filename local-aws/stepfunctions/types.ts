@@ -3,6 +3,7 @@
  * record with its task journal, and the stored history events.
  */
 
+/** JSON values as they flow through executions. */
 export type JsonPrimitive = null | boolean | number | string;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };

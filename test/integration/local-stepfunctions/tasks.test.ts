@@ -278,3 +278,31 @@ describe('states:startExecution request-response and .waitForTaskToken', () => {
     expect(output.answer).toEqual({ from: 'child' });
   });
 });
+
+describe('context object', () => {
+  it('gives $$.State, $$.Execution and $$.StateMachine from the local clock in Pass and Task states', async () => {
+    harness = await Harness.start({ machines: ['context'], lambdas: { echo: (payload) => payload } });
+    await harness.clock.advanceTo(new Date(harness.clock.nowMs() + 86_400_000));
+    const startMs = harness.clock.nowMs();
+    const result = await run(harness, 'context', { who: 'Ada' }, 'ctx-1');
+    expect(result.status).toBe('SUCCEEDED');
+    const output = JSON.parse(result.output!) as {
+      stamp: Record<string, string>;
+      static: Record<string, unknown>;
+      task: { context: { Execution: Record<string, unknown>; State: Record<string, unknown>; StateMachine: Record<string, unknown> } };
+    };
+    expect(Math.abs(Date.parse(output.stamp['enteredTime']!) - startMs)).toBeLessThan(1000);
+    expect(output.stamp).toMatchObject({
+      stateName: 'Stamp',
+      greeting: 'Ada in Stamp',
+      executionId: result.executionArn,
+      machine: 'context',
+    });
+    expect(output.static).toEqual({ input: { who: 'Ada' }, name: 'ctx-1' });
+    const context = output.task.context;
+    expect(context.Execution).toMatchObject({ Id: result.executionArn, Name: 'ctx-1', Input: { who: 'Ada' } });
+    expect(Math.abs(Date.parse(context.Execution['StartTime'] as string) - startMs)).toBeLessThan(1000);
+    expect(context.State).toMatchObject({ Name: 'WholeContext', RetryCount: 0 });
+    expect(context.StateMachine).toEqual({ Id: harness.arn('context'), Name: 'context' });
+  });
+});
