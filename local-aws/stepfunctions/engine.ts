@@ -732,8 +732,16 @@ export class ExecutionRun {
         : sleepOrCancel(this.host.clock, entry.timeoutAtMs, timer.signal).then((due): StepOutcome | Promise<never> =>
             due ? { status: 'timedOut', error: 'States.Timeout', cause: '' } : never,
           );
+    // A stopped or detached run does not wait for the call (its result would be dropped anyway).
+    const closed = new Promise<never>((_resolve, reject) => {
+      const onStop = (): void => reject(new ExecutionClosedError());
+      if (this.stopSignal.signal.aborted) onStop();
+      else this.stopSignal.signal.addEventListener('abort', onStop, { once: true });
+      void call.finally(() => this.stopSignal.signal.removeEventListener('abort', onStop));
+    });
+    closed.catch(() => undefined);
     try {
-      return await Promise.race([call, timeout]);
+      return await Promise.race([call, timeout, closed]);
     } finally {
       timer.abort();
     }
