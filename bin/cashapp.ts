@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const openItems = openItemsFile.rows;
   const customersFile = values.customers
     ? await readCsv(values.customers, CUSTOMER_COLUMNS, OPTIONAL_CUSTOMER_COLUMNS, knownCustomerFromRow, 'customers')
-    : { rows: [] as KnownCustomer[], lines: [] as number[], file: '' };
+    : { rows: [] as KnownCustomer[], file: '', lineOf: async (i: number) => i + 1 };
   const customers = customersFile.rows;
 
   let parsed: ParsedStatementFile;
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof CashApplicationInputError) {
       const source = error.record === 'customer' ? customersFile : openItemsFile;
-      throw new UsageError(`${source.file} line ${source.lines[error.position] ?? '?'}: ${error.message}`);
+      throw new UsageError(`${source.file} line ${await source.lineOf(error.position + 1)}: ${error.message}`);
     }
     throw error;
   }
@@ -142,33 +142,40 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Streams a CSV file through `toRow`, checking the header first; reports progress every 100,000 rows. */
+/**
+ * Streams a CSV file through `toRow`, checking the header first; reports progress every 100,000
+ * rows. Records are read as plain arrays (the fastest way through csv-parse) and counted; the exact
+ * line of a record is worked out again only when one is wrong, since quoted fields may span lines.
+ */
 async function readCsv<T>(
   path: string,
   required: readonly string[],
   optional: readonly string[],
   toRow: (file: string, line: number, row: Readonly<Record<string, string>>) => T,
   what: string,
-): Promise<{ rows: T[]; lines: number[]; file: string }> {
+): Promise<{ rows: T[]; file: string; lineOf: (recordIndex: number) => Promise<number> }> {
   const file = basename(path);
   const rows: T[] = [];
-  const lines: number[] = [];
-  const parser = createReadStream(path).pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim());
-        checkHeader(file, names, required, optional);
-        return names;
-      },
-      info: true,
-      skip_empty_lines: true,
-    }),
-  );
+  const lineOf = (recordIndex: number): Promise<number> => lineOfRecord(path, recordIndex);
+  const parser = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true }));
+  let header: string[] | null = null;
+  let record: string[] | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      rows.push(toRow(file, info.lines, record));
-      lines.push(info.lines);
+    for await (record of parser as AsyncIterable<string[]>) {
+      if (header === null) {
+        header = record.map((h) => h.trim());
+        checkHeader(file, header, required, optional);
+        continue;
+      }
+      const row: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) row[header[i]!] = record[i] ?? '';
+      try {
+        rows.push(toRow(file, rows.length + 2, row));
+      } catch (error) {
+        // Say it again with the record's true line.
+        if (error instanceof CashApplicationFileError) toRow(file, await lineOf(rows.length + 1), row);
+        throw error;
+      }
       if (rows.length % 100_000 === 0) log(`${what}: ${rows.length} rows read (${seconds()} s)`);
     }
   } catch (error) {
@@ -179,8 +186,22 @@ async function readCsv<T>(
     }
     throw error;
   }
+  if (header === null) throw new UsageError(`${file}: the file is empty; expected the header ${required.join(',')}`);
   log(`${what}: ${rows.length} rows read from ${file} (${seconds()} s)`);
-  return { rows, lines, file };
+  return { rows, file, lineOf };
+}
+
+/** The line a data record (1-based, header not counted) starts on, reading the file again. */
+async function lineOfRecord(path: string, recordIndex: number): Promise<number> {
+  const parser = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true, info: true, raw: true, relax_column_count: true }));
+  let index = -1;
+  for await (const { info, raw } of parser as AsyncIterable<{ info: { lines: number }; raw: string }>) {
+    if (index++ === recordIndex - 1) {
+      parser.destroy();
+      return info.lines - (raw.replace(/^(\r?\n)+/, '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+    }
+  }
+  return recordIndex + 1;
 }
 
 main().catch((error: unknown) => {

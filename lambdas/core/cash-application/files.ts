@@ -45,13 +45,30 @@ export function checkHeader(file: string, header: readonly string[], required: r
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** A real calendar date written `YYYY-MM-DD` (so not 2026-02-30). */
 function isCalendarDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
-  const [, y, m, d] = match;
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
+const currencies = new Map<string, boolean>();
+
+/** {@link isCurrency}, remembered: the code list is searched linearly and files repeat few codes. */
+function knownCurrency(code: string): boolean {
+  let known = currencies.get(code);
+  if (known === undefined) {
+    known = isCurrency(code);
+    if (currencies.size < 1000) currencies.set(code, known);
+  }
+  return known;
 }
 
 type Row = Readonly<Record<string, string | undefined>>;
@@ -76,7 +93,7 @@ export function openItemFromRow(file: string, line: number, row: Row): OpenItem 
   const customerId = field(row, 'customer_id');
   if (customerId === '') throw bad('customer_id', 'is empty');
   const currency = field(row, 'currency');
-  if (!isCurrency(currency)) throw bad('currency', `"${currency}" is not an ISO 4217 currency code`);
+  if (!knownCurrency(currency)) throw bad('currency', `"${currency}" is not an ISO 4217 currency code`);
   const balanceText = field(row, 'balance');
   let balanceMinor: number;
   try {

@@ -6,7 +6,26 @@
 
 /** Upper case letters and digits only: `inv-2026-000123` -> `INV2026000123`. */
 export function compactForm(text: string): string {
-  return text.replace(/[^0-9A-Za-z]+/g, '').toUpperCase();
+  return alphanumericUpper(text, false);
+}
+
+/**
+ * Letters and digits of `text`, letters upper-cased, zeros left out when `dropZeros`. A character
+ * loop rather than regular expressions: it runs once per open item and several times per line.
+ */
+function alphanumericUpper(text: string, dropZeros: boolean): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      if (!(dropZeros && code === 48)) out += text[i];
+    } else if (code >= 65 && code <= 90) {
+      out += text[i];
+    } else if (code >= 97 && code <= 122) {
+      out += String.fromCharCode(code - 32);
+    }
+  }
+  return out;
 }
 
 const GROUP = /[A-Za-z]+|[0-9]+/g;
@@ -38,13 +57,19 @@ export function groupForm(text: string): string {
  * candidates; {@link readingStrength} then says how well a spelling fits.
  */
 export function lookupKey(text: string): string {
-  return compactForm(text).replace(/0/g, '');
+  return alphanumericUpper(text, true);
 }
 
 /** The letters an invoice number starts with (`INV` of `INV-2026-1`), or '' for none. */
 export function letterPrefix(invoiceNumber: string): string {
-  const match = /^[A-Za-z]+/.exec(compactForm(invoiceNumber));
-  return match ? match[0] : '';
+  let out = '';
+  for (let i = 0; i < invoiceNumber.length; i++) {
+    const code = invoiceNumber.charCodeAt(i);
+    if (code >= 48 && code <= 57) break;
+    if (code >= 65 && code <= 90) out += invoiceNumber[i];
+    else if (code >= 97 && code <= 122) out += String.fromCharCode(code - 32);
+  }
+  return out;
 }
 
 /**

@@ -402,7 +402,11 @@ export class CashApplication {
       }
     }
     if (windows.length === 0) return [];
-    const candidates = this.openWithAmount(line.currency, line.amountMinor, null);
+    // Count before filtering: a round amount can be shared by thousands of items.
+    const bucket = this.index.byAmount.get(line.currency)?.get(line.amountMinor);
+    const size = bucket === undefined ? 0 : typeof bucket === 'number' ? 1 : bucket.length;
+    if (size > this.policy.maxTypoCandidates) return 'too-many';
+    const candidates = this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxTypoCandidates);
     if (candidates.length > this.policy.maxTypoCandidates) return 'too-many';
     const found: { position: number; written: string }[] = [];
     for (const position of candidates) {
@@ -571,7 +575,7 @@ export class CashApplication {
 
   /** Rule 5: nobody known, nothing quoted. An amount alone never applies. */
   private matchByAmountOnly(line: StatementLine, reasons: string[]): Decision {
-    const same = this.openWithAmount(line.currency, line.amountMinor, null);
+    const same = this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxSuggestedCandidates);
     if (same.length === 1) {
       const item = this.item(same[0]!);
       reasons.push(`payer unknown and nothing quoted; the amount equals the balance of ${item.invoiceNumber} only`);
@@ -731,20 +735,31 @@ export class CashApplication {
     return true;
   }
 
-  /** Open items (of `customerId`, or of anyone) whose running balance equals `amount`, oldest first. */
-  private openWithAmount(currency: string, amount: number, customerId: string | null): number[] {
+  /**
+   * Open items (of `customerId`, or of anyone) whose running balance equals `amount`, oldest first
+   * (left unsorted when there are more than `sortUpTo`: the caller only counts them then).
+   */
+  private openWithAmount(currency: string, amount: number, customerId: string | null, sortUpTo = Number.MAX_SAFE_INTEGER): number[] {
     let base: readonly number[];
     if (customerId === null) {
       base = positionsOf(this.index.byAmount.get(currency)?.get(amount));
     } else {
       base = this.customerAmountMap(customerId, currency).get(amount) ?? [];
     }
-    const moved = this.moved.get(`${currency} ${amount}`) ?? [];
-    const result = new Set<number>();
-    for (const p of [...base, ...moved]) {
-      if (this.balances[p] === amount && (customerId === null || this.item(p).customerId === customerId)) result.add(p);
+    const moved = this.moved.size === 0 ? undefined : this.moved.get(`${currency} ${amount}`);
+    const result: number[] = [];
+    const fits = (p: number): boolean => this.balances[p] === amount && (customerId === null || this.item(p).customerId === customerId);
+    for (const p of base) if (fits(p)) result.push(p);
+    if (moved) {
+      const seen = new Set(result);
+      for (const p of moved) {
+        if (!seen.has(p) && fits(p)) {
+          seen.add(p);
+          result.push(p);
+        }
+      }
     }
-    return [...result].sort((a, b) => compareByAge(this.item(a), this.item(b)));
+    return result.length < 2 || result.length > sortUpTo ? result : result.sort((a, b) => compareByAge(this.item(a), this.item(b)));
   }
 
   private customerAmountMap(customerId: string, currency: string): Map<number, number[]> {

@@ -22,7 +22,10 @@ export class CashApplicationInputError extends Error {
   }
 }
 
-/** A map value that is one position or several: most keys have one, so no array is made for them. */
+/**
+ * A map value that is one position or several: most keys have one, so no array is made for them.
+ * Callers add each position once.
+ */
 export type Positions = number | number[];
 
 export function positionsOf(value: Positions | undefined): readonly number[] {
@@ -33,9 +36,8 @@ export function positionsOf(value: Positions | undefined): readonly number[] {
 function addPosition<K>(map: Map<K, Positions>, key: K, position: number): void {
   const existing = map.get(key);
   if (existing === undefined) map.set(key, position);
-  else if (typeof existing === 'number') {
-    if (existing !== position) map.set(key, [existing, position]);
-  } else if (!existing.includes(position)) existing.push(position);
+  else if (typeof existing === 'number') map.set(key, [existing, position]);
+  else existing.push(position);
 }
 
 export interface OpenItemIndex {
@@ -59,6 +61,22 @@ export interface OpenItemIndex {
 }
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function fail(item: OpenItem, position: number, field: string, problem: string): never {
+  throw new CashApplicationInputError(`open item ${position + 1} (${item.invoiceNumber || item.invoiceId}): ${field} ${problem}`, field, position);
+}
+
+const currencies = new Map<string, boolean>();
+
+/** {@link isCurrency}, remembered: the code list is searched linearly and items repeat few codes. */
+function knownCurrency(code: string): boolean {
+  let known = currencies.get(code);
+  if (known === undefined) {
+    known = isCurrency(code);
+    if (currencies.size < 1000) currencies.set(code, known);
+  }
+  return known;
+}
 
 /**
  * The order in which a payment is spread over several items of one customer: oldest due date first,
@@ -101,28 +119,25 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
 
   for (let position = 0; position < openItems.length; position++) {
     const item = openItems[position]!;
-    const fail = (field: string, problem: string): never => {
-      throw new CashApplicationInputError(`open item ${position + 1} (${item.invoiceNumber || item.invoiceId}): ${field} ${problem}`, field, position);
-    };
-    if (!item.invoiceId) fail('invoiceId', 'is empty');
-    if (byInvoiceId.has(item.invoiceId)) fail('invoiceId', `"${item.invoiceId}" appears twice`);
-    if (!/[0-9A-Za-z]/.test(item.invoiceNumber)) fail('invoiceNumber', 'has no letters or digits');
-    if (!item.customerId) fail('customerId', 'is empty');
-    if (!isCurrency(item.currency)) fail('currency', `"${item.currency}" is not an ISO 4217 currency code`);
-    if (!Number.isSafeInteger(item.balanceMinor)) fail('balanceMinor', 'is not an integer count of minor units');
-    if (!DATE.test(item.issueDate)) fail('issueDate', `"${item.issueDate}" is not a date YYYY-MM-DD`);
-    if (!DATE.test(item.dueDate)) fail('dueDate', `"${item.dueDate}" is not a date YYYY-MM-DD`);
+    if (!item.invoiceId) fail(item, position, 'invoiceId', 'is empty');
+    if (byInvoiceId.has(item.invoiceId)) fail(item, position, 'invoiceId', `"${item.invoiceId}" appears twice`);
+    if (!/[0-9A-Za-z]/.test(item.invoiceNumber)) fail(item, position, 'invoiceNumber', 'has no letters or digits');
+    if (!item.customerId) fail(item, position, 'customerId', 'is empty');
+    if (!knownCurrency(item.currency)) fail(item, position, 'currency', `"${item.currency}" is not an ISO 4217 currency code`);
+    if (!Number.isSafeInteger(item.balanceMinor)) fail(item, position, 'balanceMinor', 'is not an integer count of minor units');
+    if (!DATE.test(item.issueDate)) fail(item, position, 'issueDate', `"${item.issueDate}" is not a date YYYY-MM-DD`);
+    if (!DATE.test(item.dueDate)) fail(item, position, 'dueDate', `"${item.dueDate}" is not a date YYYY-MM-DD`);
     byInvoiceId.set(item.invoiceId, position);
 
     if (item.rfReference !== null && item.rfReference !== '') {
       const rf = normalizeRfReference(item.rfReference);
-      if (rf === null) fail('rfReference', `"${item.rfReference}" is not a valid RF creditor reference`);
-      if (byRfReference.has(rf!)) fail('rfReference', `"${rf}" appears twice`);
+      if (rf === null) fail(item, position, 'rfReference', `"${item.rfReference}" is not a valid RF creditor reference`);
+      if (byRfReference.has(rf!)) fail(item, position, 'rfReference', `"${rf}" appears twice`);
       byRfReference.set(rf!, position);
     }
     const numberKey = lookupKey(item.invoiceNumber);
     for (const other of positionsOf(byNumberKey.get(numberKey))) {
-      if (openItems[other]!.invoiceNumber === item.invoiceNumber) fail('invoiceNumber', `"${item.invoiceNumber}" appears twice`);
+      if (openItems[other]!.invoiceNumber === item.invoiceNumber) fail(item, position, 'invoiceNumber', `"${item.invoiceNumber}" appears twice`);
     }
     addPosition(byNumberKey, numberKey, position);
     const prefix = letterPrefix(item.invoiceNumber);
