@@ -30,8 +30,10 @@ export interface OrderStore {
   transition(orderId: string, from: readonly string[], change: StatusChange & { status: Order['status'] }, extra?: { taskToken?: string | null; requireNoShipments?: boolean }): Promise<boolean>;
   /** The task token of the step the order's execution waits in, if any. */
   taskToken(orderId: string): Promise<string | undefined>;
-  /** Sum of totals of the customer's orders accepted and not yet invoiced. */
-  uninvoicedTotal(customerId: string): Promise<number>;
+  /** Removes a RECEIVED order whose lifecycle could not be started; false when it moved on. */
+  discard(orderId: string): Promise<boolean>;
+  /** Sum of totals of the customer's orders in `currency` accepted and not yet invoiced. */
+  uninvoicedTotal(customerId: string, currency: string): Promise<number>;
 }
 
 export interface InvoiceStore {

@@ -10,7 +10,7 @@ import { isCalendarDate, isTimeZone } from './time/clock';
 
 /** Parses `input` with `schema` or throws a ValidationError listing each field and problem. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.map(toProblem));
 }
@@ -23,8 +23,20 @@ function toProblem(issue: z.core.$ZodIssue): FieldProblem {
   if (issue.code === 'unrecognized_keys') {
     return { field: field || issue.keys.join(', '), problem: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return { field: field || '(body)', problem: 'is required' };
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return { field: field || '(body)', problem: 'is required' };
+    // A message the schema gave (e.g. "must be a whole number") says it best; zod's own start "Invalid".
+    if (!issue.message.startsWith('Invalid')) return { field: field || '(body)', problem: issue.message };
+    const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+    return { field: field || '(body)', problem: `must be ${article} ${issue.expected}, not ${describeType(issue.input)}` };
+  }
   return { field: field || '(body)', problem: issue.message };
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `the ${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
 }
 
 export const currencyCode = z.string().refine(isCurrency, { message: 'must be an ISO 4217 currency code such as EUR' });

@@ -57,6 +57,7 @@ export const functions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
+      { table: 'Orders', access: 'read' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
   },

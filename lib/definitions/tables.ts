@@ -70,7 +70,7 @@ export const tables: readonly TableDefinition[] = [
   {
     id: 'Ledger',
     envVar: 'LEDGER_TABLE',
-    description: 'Double-entry journal lines (pk journalId) and running account balances (pk "balance#<account>#<currency>")',
+    description: 'Double-entry journal lines: pk the journal id, sk the line number',
     partitionKey: S('pk'),
     sortKey: S('sk'),
     indexes: [],

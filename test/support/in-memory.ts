@@ -204,11 +204,20 @@ export class InMemoryOrderStore implements OrderStore {
     return this.t.orderTaskTokens.get(orderId);
   }
 
-  async uninvoicedTotal(customerId: string): Promise<number> {
+  async discard(orderId: string): Promise<boolean> {
+    await this.t.tick();
+    const order = this.t.orders.get(orderId);
+    if (!order || order.status !== 'RECEIVED' || order.invoiceIds.length > 0) return false;
+    this.t.orders.delete(orderId);
+    this.t.orderTaskTokens.delete(orderId);
+    return true;
+  }
+
+  async uninvoicedTotal(customerId: string, currency: string): Promise<number> {
     await this.t.tick();
     let total = 0;
     for (const order of this.t.orders.values()) {
-      if (order.customerId === customerId && UNINVOICED.includes(order.status)) total += order.totalMinor;
+      if (order.customerId === customerId && order.currency === currency && UNINVOICED.includes(order.status)) total += order.totalMinor;
     }
     return total;
   }

@@ -27,25 +27,31 @@ export class IdempotencyStore {
   ) {}
 
   async claim(key: string, requestHash: string, now: Date): Promise<ClaimResult> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { idempotencyKey: key, requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + TTL_SECONDS },
-          ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND claimedAt < :stale)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':stale': now.getTime() - STALE_CLAIM_MS },
-        }),
-      );
-      return { outcome: 'claimed' };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+    // A claim released between our refused put and our read leaves nothing to read: try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { idempotencyKey: key, requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + TTL_SECONDS },
+            ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND claimedAt < :stale)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':stale': now.getTime() - STALE_CLAIM_MS },
+          }),
+        );
+        return { outcome: 'claimed' };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { idempotencyKey: key }, ConsistentRead: true }));
+      if (!Item) continue;
+      if (Item.state === 'COMPLETED') {
+        return { outcome: 'completed', requestHash: String(Item.requestHash), response: Item.response as StoredResponse };
+      }
+      return { outcome: 'in-progress', requestHash: String(Item.requestHash) };
     }
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { idempotencyKey: key }, ConsistentRead: true }));
-    if (Item?.state === 'COMPLETED') {
-      return { outcome: 'completed', requestHash: String(Item.requestHash), response: Item.response as StoredResponse };
-    }
-    return { outcome: 'in-progress', requestHash: String(Item?.requestHash ?? '') };
+    // Claimed and released over and over by others: report it as in progress (409, retry shortly).
+    return { outcome: 'in-progress', requestHash };
   }
 
   async complete(key: string, response: StoredResponse): Promise<void> {

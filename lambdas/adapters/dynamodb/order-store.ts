@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order, Shipment, StatusChange } from '../../core/orders/order';
 import type { OrderStore } from '../../core/ports';
 import { isConditionalCheckFailed, withoutAttributes } from './document-client';
@@ -18,6 +18,24 @@ export class DynamoOrderStore implements OrderStore {
   async create(order: Order): Promise<boolean> {
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async discard(orderId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { orderId },
+          ConditionExpression: '#status = :received AND size(invoiceIds) = :none',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':received': 'RECEIVED', ':none': 0 },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -87,7 +105,7 @@ export class DynamoOrderStore implements OrderStore {
     return typeof Item?.taskToken === 'string' ? Item.taskToken : undefined;
   }
 
-  async uninvoicedTotal(customerId: string): Promise<number> {
+  async uninvoicedTotal(customerId: string, currency: string): Promise<number> {
     let total = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -96,10 +114,10 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.tableName,
           IndexName: 'byCustomer',
           KeyConditionExpression: 'customerId = :c',
-          FilterExpression: '#status IN (:received, :hold, :awaiting)',
+          FilterExpression: '#status IN (:received, :hold, :awaiting) AND currency = :currency',
           ProjectionExpression: 'totalMinor',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':c': customerId, ':received': 'RECEIVED', ':hold': 'CREDIT_HOLD', ':awaiting': 'AWAITING_SHIPMENT' },
+          ExpressionAttributeValues: { ':c': customerId, ':currency': currency, ':received': 'RECEIVED', ':hold': 'CREDIT_HOLD', ':awaiting': 'AWAITING_SHIPMENT' },
           ExclusiveStartKey,
         }),
       );

@@ -59,7 +59,7 @@ import {
   words,
   type TextWindow,
 } from './invoice-number';
-import { buildOpenItemIndex, compareByAge, positionsOf, type OpenItemIndex } from './open-item-index';
+import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
 import { findSubsetsWithSum } from './subset-sum';
 import type { Allocation, CashApplicationPolicy, KnownCustomer, LineMatch, OpenItem } from './types';
@@ -169,7 +169,7 @@ export class CashApplication {
 
   /** The open balance of an item in this run (after the lines applied so far), or undefined if unknown. */
   openBalanceMinor(invoiceId: string): number | undefined {
-    const position = this.index.byInvoiceId.get(invoiceId);
+    const position = positionOfInvoice(this.index, invoiceId);
     return position === undefined ? undefined : this.balances[position];
   }
 

@@ -42,8 +42,11 @@ function addPosition<K>(map: Map<K, Positions>, key: K, position: number): void 
 
 export interface OpenItemIndex {
   readonly items: readonly OpenItem[];
-  /** invoiceId -> position in `items`. */
-  readonly byInvoiceId: ReadonlyMap<string, number>;
+  /**
+   * invoiceId -> position, for the items whose invoiceId is not their invoice number (the others
+   * are found through `byNumberKey`; see {@link positionOfInvoice}).
+   */
+  readonly byOtherInvoiceId: ReadonlyMap<string, number>;
   /** Electronic RF reference -> position. */
   readonly byRfReference: ReadonlyMap<string, number>;
   /** {@link lookupKey} of the invoice number -> positions (several when spellings collide). */
@@ -78,6 +81,17 @@ function knownCurrency(code: string): boolean {
   return known;
 }
 
+/** The position of the item with `invoiceId` in `index.items`, or undefined. */
+export function positionOfInvoice(index: OpenItemIndex, invoiceId: string): number | undefined {
+  const other = index.byOtherInvoiceId.get(invoiceId);
+  if (other !== undefined) return other;
+  for (const position of positionsOf(index.byNumberKey.get(lookupKey(invoiceId)))) {
+    const item = index.items[position]!;
+    if (item.invoiceId === invoiceId) return position;
+  }
+  return undefined;
+}
+
 /**
  * The order in which a payment is spread over several items of one customer: oldest due date first,
  * then oldest issue date, then invoice number. Settling the oldest debt first is what finance and
@@ -99,7 +113,7 @@ export function compareByAge(a: OpenItem, b: OpenItem): number {
  *   a date that is not `YYYY-MM-DD`, or an RF reference with wrong check digits.
  */
 export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: readonly KnownCustomer[] = []): OpenItemIndex {
-  const byInvoiceId = new Map<string, number>();
+  const byOtherInvoiceId = new Map<string, number>();
   const byRfReference = new Map<string, number>();
   const byNumberKey = new Map<string, Positions>();
   const byAmount = new Map<string, Map<number, Positions>>();
@@ -120,14 +134,16 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   for (let position = 0; position < openItems.length; position++) {
     const item = openItems[position]!;
     if (!item.invoiceId) fail(item, position, 'invoiceId', 'is empty');
-    if (byInvoiceId.has(item.invoiceId)) fail(item, position, 'invoiceId', `"${item.invoiceId}" appears twice`);
+    if (item.invoiceId !== item.invoiceNumber) {
+      if (byOtherInvoiceId.has(item.invoiceId)) fail(item, position, 'invoiceId', `"${item.invoiceId}" appears twice`);
+      byOtherInvoiceId.set(item.invoiceId, position);
+    }
     if (!/[0-9A-Za-z]/.test(item.invoiceNumber)) fail(item, position, 'invoiceNumber', 'has no letters or digits');
     if (!item.customerId) fail(item, position, 'customerId', 'is empty');
     if (!knownCurrency(item.currency)) fail(item, position, 'currency', `"${item.currency}" is not an ISO 4217 currency code`);
     if (!Number.isSafeInteger(item.balanceMinor)) fail(item, position, 'balanceMinor', 'is not an integer count of minor units');
     if (!DATE.test(item.issueDate)) fail(item, position, 'issueDate', `"${item.issueDate}" is not a date YYYY-MM-DD`);
     if (!DATE.test(item.dueDate)) fail(item, position, 'dueDate', `"${item.dueDate}" is not a date YYYY-MM-DD`);
-    byInvoiceId.set(item.invoiceId, position);
 
     if (item.rfReference !== null && item.rfReference !== '') {
       const rf = normalizeRfReference(item.rfReference);
@@ -137,7 +153,11 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
     const numberKey = lookupKey(item.invoiceNumber);
     for (const other of positionsOf(byNumberKey.get(numberKey))) {
-      if (openItems[other]!.invoiceNumber === item.invoiceNumber) fail(item, position, 'invoiceNumber', `"${item.invoiceNumber}" appears twice`);
+      const twin = openItems[other]!;
+      if (twin.invoiceNumber === item.invoiceNumber) {
+        const field = twin.invoiceId === item.invoiceId ? 'invoiceId' : 'invoiceNumber';
+        fail(item, position, field, `"${field === 'invoiceId' ? item.invoiceId : item.invoiceNumber}" appears twice`);
+      }
     }
     addPosition(byNumberKey, numberKey, position);
     const prefix = letterPrefix(item.invoiceNumber);
@@ -178,6 +198,16 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
   }
 
+  // An invoiceId that differs from its own number must not be another item's number-as-id.
+  for (const [invoiceId, position] of byOtherInvoiceId) {
+    for (const other of positionsOf(byNumberKey.get(lookupKey(invoiceId)))) {
+      const twin = openItems[other]!;
+      if (twin.invoiceId === invoiceId && twin.invoiceId === twin.invoiceNumber) {
+        fail(openItems[Math.max(position, other)]!, Math.max(position, other), 'invoiceId', `"${invoiceId}" appears twice`);
+      }
+    }
+  }
+
   const byCustomer = new Map<string, readonly number[]>();
   for (const [customerId, positions] of byCustomerUnsorted) {
     positions.sort((a, b) => compareByAge(openItems[a]!, openItems[b]!));
@@ -186,7 +216,7 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
 
   return {
     items: openItems,
-    byInvoiceId,
+    byOtherInvoiceId,
     byRfReference,
     byNumberKey,
     byAmount,

@@ -64,7 +64,7 @@ export function formatMoneyForLocale(minor: number, currency: string, locale: st
   return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(decimal as unknown as number);
 }
 
-/** A calendar date in the customer's locale (`26 Nov 2026`, `26.11.2026`). */
+/** A calendar date in the customer's locale (en `Nov 26, 2026`, de `26.11.2026`). */
 export function formatDateForLocale(date: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }

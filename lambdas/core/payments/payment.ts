@@ -15,7 +15,12 @@ export const recordPaymentRequest = z.strictObject({
   reference: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
   payerName: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
   valueDate: calendarDate,
-  invoiceIds: z.array(identifier).min(1, 'must name at least one invoice when given').max(100).optional(),
+  invoiceIds: z
+    .array(identifier)
+    .min(1, 'must name at least one invoice when given')
+    .max(100, 'must name at most 100 invoices')
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'must not name the same invoice twice' })
+    .optional(),
 });
 
 export type RecordPaymentRequest = z.infer<typeof recordPaymentRequest>;

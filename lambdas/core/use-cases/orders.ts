@@ -13,7 +13,12 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
   if (!customer) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
   const order = newOrder(deps.newId(), request, customer, deps.clock.now());
   if (!(await deps.orders.create(order))) throw new ConflictError(`Order ${order.orderId} exists already`);
-  await deps.workflow.startOrderLifecycle(order.executionName, { orderId: order.orderId, customerId: order.customerId });
+  try {
+    await deps.workflow.startOrderLifecycle(order.executionName, { orderId: order.orderId, customerId: order.customerId });
+  } catch (error) {
+    await deps.orders.discard(order.orderId);
+    throw error;
+  }
   return { orderId: order.orderId, status: order.status, executionName: order.executionName };
 }
 
@@ -48,12 +53,14 @@ export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | '
   if (!order) throw new NotFoundError('Order', orderId);
   const reason = typeof (body as { reason?: unknown } | null)?.reason === 'string' ? String((body as { reason: string }).reason).slice(0, 500) : 'cancelled by the storefront';
   assertCancellable(order);
-  const token = await deps.orders.taskToken(orderId);
-  const moved = await deps.orders.transition(orderId, ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'], { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason }, { taskToken: null, requireNoShipments: true });
+  const moved = await deps.orders.transition(orderId, ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'], { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason }, { requireNoShipments: true });
   if (!moved) {
     const now = await deps.orders.get(orderId);
     throw new ConflictError(`Order ${orderId} is ${now?.status ?? 'gone'} and can no longer be cancelled`, 'ORDER_NOT_CANCELLABLE');
   }
+  // Read the token only after the change: a step that stored it before ends here, one that comes
+  // later finds the order CANCELLED and ends itself.
+  const token = await deps.orders.taskToken(orderId);
   if (token) await deps.workflow.fail(token, 'OrderCancelled', reason);
   return { orderId, status: 'CANCELLED' as const };
 }

@@ -2,13 +2,13 @@
 import { putCustomer } from '../../core/use-cases/customers';
 import type { CoreDeps } from '../../core/use-cases/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { clock, customerStore, idempotency, invoiceReader } from '../../shared/wiring';
+import { clock, customerStore, idempotency, invoiceReader, orderStore } from '../../shared/wiring';
 
-export function makeHandler(deps: Pick<CoreDeps, 'customers' | 'invoices' | 'clock'>, options: ApiHandlerOptions) {
+export function makeHandler(deps: Pick<CoreDeps, 'customers' | 'invoices' | 'orders' | 'clock'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
     const result = await putCustomer(deps, request.pathParameters.customerId ?? '', request.body);
     return { statusCode: result.created ? 201 : 200, body: result.customer };
   });
 }
 
-export const handler = makeHandler({ customers: customerStore(), invoices: invoiceReader(), clock }, { idempotency: idempotency() });
+export const handler = makeHandler({ customers: customerStore(), invoices: invoiceReader(), orders: orderStore(), clock }, { idempotency: idempotency() });

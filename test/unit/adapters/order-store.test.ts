@@ -123,7 +123,7 @@ describe('DynamoOrderStore', () => {
     expect(token).toBe('token-1');
   });
 
-  it('sums the uninvoiced orders of a customer over every page of the byCustomer index', async () => {
+  it('sums the uninvoiced orders of a customer in its currency over every page of the byCustomer index', async () => {
     // Prepare
     ddb
       .on(QueryCommand)
@@ -132,7 +132,7 @@ describe('DynamoOrderStore', () => {
     const store = new DynamoOrderStore(client, 'Orders');
 
     // Act
-    const total = await store.uninvoicedTotal('C-1');
+    const total = await store.uninvoicedTotal('C-1', 'EUR');
 
     // Assess
     expect(total).toBe(4_000);
@@ -141,8 +141,8 @@ describe('DynamoOrderStore', () => {
       TableName: 'Orders',
       IndexName: 'byCustomer',
       KeyConditionExpression: 'customerId = :c',
-      FilterExpression: '#status IN (:received, :hold, :awaiting)',
-      ExpressionAttributeValues: { ':c': 'C-1', ':received': 'RECEIVED', ':hold': 'CREDIT_HOLD', ':awaiting': 'AWAITING_SHIPMENT' },
+      FilterExpression: '#status IN (:received, :hold, :awaiting) AND currency = :currency',
+      ExpressionAttributeValues: { ':c': 'C-1', ':currency': 'EUR', ':received': 'RECEIVED', ':hold': 'CREDIT_HOLD', ':awaiting': 'AWAITING_SHIPMENT' },
     });
     expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: { orderId: 'O-2' } });
   });

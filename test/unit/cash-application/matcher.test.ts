@@ -460,6 +460,15 @@ describe('cash application: statements', () => {
     expect(() => CashApplication.fromData({ openItems: [openItem('INV-1', 1, { dueDate: '2026-13-01' })] })).toThrow(/dueDate/);
   });
 
+  it('refuses an invoiceId used twice, also when one item is identified by its number', () => {
+    expect(() => CashApplication.fromData({ openItems: [openItem('INV-1', 1, { invoiceId: 'X' }), openItem('INV-2', 1, { invoiceId: 'X' })] })).toThrow(/invoiceId "X" appears twice/);
+    expect(() => CashApplication.fromData({ openItems: [openItem('INV-1', 1, { invoiceId: 'INV-2' }), openItem('INV-2', 1, { invoiceId: 'INV-2' })] })).toThrow(/invoiceId "INV-2" appears twice/);
+    const run = CashApplication.fromData({ openItems: [openItem('INV-1', 100, { invoiceId: 'INV-1' }), openItem('INV-2', 200, { invoiceId: 'uuid-2' })] });
+    expect(run.openBalanceMinor('INV-1')).toBe(100);
+    expect(run.openBalanceMinor('uuid-2')).toBe(200);
+    expect(run.openBalanceMinor('INV-2')).toBeUndefined();
+  });
+
   it('never matches credit notes or settled items by amount', () => {
     const { result } = matchOne([openItem('CN-1', -5_000), openItem('INV-1', 0)], creditLine({ amountMinor: 5_000, payerAccount: IBAN_C1 }));
     expect(result.status).toBe('unapplied');
