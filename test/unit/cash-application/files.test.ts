@@ -107,3 +107,20 @@ describe('cash application files', () => {
     });
   });
 });
+
+describe('balance reading', () => {
+  it('reads balances exactly as parseAmount does', async () => {
+    const { parseAmount } = await import('../../../lambdas/core/money/money');
+    const cases: [string, string][] = [
+      ['0', 'EUR'], ['0.5', 'EUR'], ['12.30', 'EUR'], ['12.300', 'EUR'], ['1500', 'JPY'], ['1500.00', 'JPY'], ['1.234', 'KWD'],
+      ['999999999999.99', 'EUR'], ['007.10', 'EUR'],
+    ];
+    for (const [balance, currency] of cases) {
+      const item = openItemFromRow('f.csv', 2, { ...ROW, balance, currency, rf_reference: '' });
+      expect(item.balanceMinor, `${balance} ${currency}`).toBe(parseAmount(balance, currency).minor);
+    }
+    expect(openItemFromRow('f.csv', 2, { ...ROW, balance: '-5.00' }).balanceMinor).toBe(-500);
+    expect(() => openItemFromRow('f.csv', 2, { ...ROW, balance: '1.5', currency: 'JPY' })).toThrow(/more than the 0 decimals JPY allows/);
+    expect(() => openItemFromRow('f.csv', 2, { ...ROW, balance: '99999999999999999' })).toThrow(/too large/);
+  });
+});
