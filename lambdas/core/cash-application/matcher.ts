@@ -8,12 +8,17 @@
  *
  * 1. **RF creditor reference** (check digits verified) in the structured reference or anywhere in
  *    the text, in electronic or printed form. A reference with wrong check digits is ignored.
- * 2. **Invoice numbers** in the structured reference, remittance text or end-to-end id, written
+ * 2. **Invoice numbers** in the structured references, remittance text, end-to-end id or customer
+ *    reference, written
  *    loosely: any case, without separators, without leading zeros of a number group
  *    (`INV-2026-000123` as `inv2026123` or `INV 2026 123`). Weaker readings (the letter prefix left
  *    out, `2026-123`; other zeros dropped) count only when the amount equals the item's balance or
  *    the payer is known as the item's customer. **One mistyped character** (replaced, missing, extra
- *    or two swapped) counts only when the amount equals that item's balance exactly.
+ *    or two swapped) counts only when the amount equals that item's balance exactly. Since a typo
+ *    can give another valid number, a quoted number whose balance does not fit the amount while an
+ *    item one character off has exactly that balance is suggested, not applied (unless the payer
+ *    is known as that item's customer and not the quoted one's); the same holds when the quoted
+ *    number is in another currency or the payer is known as another customer.
  * 3. With quoted items: the exact balance (or the sum of several quoted items) applies; less than the
  *    balance is a **short payment** written off with the policy's reason code when within tolerance,
  *    else a **partial payment**; more is an **overpayment** whose rest becomes on-account credit.
@@ -37,13 +42,15 @@
  * | invoice number as printed | 0.97 | 0.92 | 0.87 |
  * | invoice number written loosely | 0.95 | 0.90 | 0.85 |
  * | prefix or zeros left out, confirmed by amount or payer | 0.90 | 0.85 | 0.80 |
- * | one mistyped character, amount confirms | 0.85 (0.90 when the payer agrees) | - | - |
+ * | one mistyped character, amount confirms | 0.85 (0.90 when the payer agrees, 0.65 when not) | - | - |
  * | payer account, one item with the amount | 0.88 | suggested 0.60 | suggested 0.60 |
  * | payer name, one item with the amount | 0.80 | suggested 0.60 | suggested 0.60 |
  * | payer account / name, combined payment | 0.85 / 0.78 | - | - |
  * | unknown payer, unique amount | suggested 0.50 | - | - |
  *
- * A payer known as another customer than the quoted invoices' lowers the confidence by 0.15.
+ * A payer known as another customer than the quoted invoices' lowers the confidence by 0.15. Several
+ * quoted invoices of which a unique subset adds up to the amount: the quoted reading less 0.05.
+ * Ambiguous readings are suggested at 0.3 to 0.5.
  */
 import type { ParsedStatementFile, StatementLine } from '../bank-statements/statement';
 import { formatAmount } from '../money/money';
