@@ -14,10 +14,10 @@ export interface CredentialLookup {
   find(apiKey: string): Promise<{ clientName: string; role: Role } | undefined>;
 }
 
-/** `arn:aws:execute-api:region:account:api/stage/GET/orders/x` -> `arn:...:api/stage`. */
-function stageArn(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  return `${arnPrefix}/${apiId}/${stage}`;
+/** `arn:aws:execute-api:region:account:apiId/stage/GET/orders/x` -> `arn:...:apiId/stage`. */
+export function stageArn(methodArn: string): string {
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}`;
 }
 
 /** The execute-api resources the role may call, with `*` for path parameters. */

@@ -1,0 +1,77 @@
+/**
+ * `npm start`: the whole product on this machine, no AWS account, no Docker. Prints progress and
+ * the endpoints, keeps running until Ctrl-C, and stops every part cleanly.
+ */
+import { LocalStartupError } from './errors';
+import { DEFAULT_PORTS, startLocalAws } from './runtime';
+
+function portFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new LocalStartupError(`${name}=${text} is not a port number`, `Use a number from 1 to 65535, for example ${name}=${fallback}`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log('Starting the local order-to-cash stack (DynamoDB Local, SES, Step Functions, Lambdas, API Gateway)...');
+  const local = await startLocalAws({
+    ports: {
+      gateway: portFromEnv('PORT', DEFAULT_PORTS.gateway),
+      dynamodb: portFromEnv('DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
+      ses: portFromEnv('SES_PORT', DEFAULT_PORTS.ses),
+      stepFunctions: portFromEnv('SFN_PORT', DEFAULT_PORTS.stepFunctions),
+    },
+    ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
+    apiKeys: {
+      ...(process.env.STOREFRONT_API_KEY ? { storefront: process.env.STOREFRONT_API_KEY } : {}),
+      ...(process.env.FINANCE_API_KEY ? { finance: process.env.FINANCE_API_KEY } : {}),
+    },
+    settings: process.env.BUSINESS_TIME_ZONE ? { businessTimeZone: process.env.BUSINESS_TIME_ZONE } : {},
+    log: (line) => console.log(`  ✓ ${line}`),
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`
+Ready in ${seconds} s.
+
+  API            ${local.url}
+  Health         ${local.url}/_local/health
+  Clock          ${local.url}/_local/clock   (POST {"advance":"P7D"} to move it)
+  Sent emails    ${local.url}/_local/emails
+  Data folder    ${local.dataDir}
+
+  Credentials    storefront  x-api-key: ${local.apiKeys.storefront}
+                 finance     x-api-key: ${local.apiKeys.finance}
+
+  AWS CLI / SDK endpoints (any credentials, region eu-west-1):
+    DynamoDB       ${local.endpoints.dynamodb}
+    SES            ${local.endpoints.ses}
+    Step Functions ${local.endpoints.stepFunctions}
+    e.g. aws stepfunctions list-executions --endpoint-url ${local.endpoints.stepFunctions} --state-machine-arn ${Object.values(local.stateMachineArns)[0] ?? ''}
+
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping (waiting executions resume at the next start)...`);
+    await local.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('Ctrl-C'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof LocalStartupError) {
+    console.error(`\n✗ ${error.message}\n  What to do: ${error.hint}`);
+  } else {
+    console.error('\n✗ The local stack could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,227 @@
+/**
+ * The whole local AWS in one process: DynamoDB Local (a child Java process), SES, Step Functions
+ * (the ASL files run by aws-local-stepfunctions), the Lambdas in-process, the API Gateway, and
+ * one movable clock. Used by `npm start` and by the integration tests.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultSettings, type AppSettings } from '../lib/definitions/settings';
+import { ApiClientStore } from '../lambdas/adapters/dynamodb/api-client-store';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableById } from '../lib/definitions/tables';
+import { LocalClock, parseIsoDurationMs, InvalidDurationError, ClockMovedBackwardsError } from './clock';
+import { ensureTables, localTableName, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
+import { localEnvironment } from './environment';
+import { LocalGateway } from './gateway';
+import { LocalLambdas } from './lambda-runtime';
+import { assertPortFree, freePort } from './ports';
+import { startLocalSes, type LocalSes } from './ses';
+import { localStateMachines } from './state-machines';
+import { LocalStepFunctions } from './stepfunctions/service';
+import './polyfills';
+
+export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
+
+export interface LocalAwsOptions {
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number };
+  readonly dataDir?: string;
+  readonly settings?: Partial<AppSettings>;
+  readonly apiKeys?: { storefront?: string; finance?: string };
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalAws {
+  readonly url: string;
+  readonly endpoints: { gateway: string; dynamodb: string; ses: string; stepFunctions: string };
+  readonly apiKeys: { storefront: string; finance: string };
+  readonly clock: LocalClock;
+  readonly dataDir: string;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly stateMachineArns: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083 };
+
+async function pickPort(requested: number | undefined, fallback: number, host: string, what: string, envVar: string): Promise<number> {
+  const port = requested ?? fallback;
+  if (port === 0) return freePort(host);
+  await assertPortFree(port, host, what, envVar);
+  return port;
+}
+
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  const settings: AppSettings = { ...defaultSettings, stage: 'local', logLevel: 'WARN', ...options.settings };
+  const dataDir = resolve(options.dataDir ?? join(ROOT_DIR, '.local-data'));
+  const apiKeys = { storefront: options.apiKeys?.storefront ?? 'local-storefront-key', finance: options.apiKeys?.finance ?? 'local-finance-key' };
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    const ports = {
+      gateway: await pickPort(options.ports?.gateway, DEFAULT_PORTS.gateway, host, 'the API gateway', 'PORT'),
+      dynamodb: await pickPort(options.ports?.dynamodb, DEFAULT_PORTS.dynamodb, host, 'DynamoDB Local', 'DYNAMODB_PORT'),
+      ses: await pickPort(options.ports?.ses, DEFAULT_PORTS.ses, host, 'SES', 'SES_PORT'),
+      stepFunctions: await pickPort(options.ports?.stepFunctions, DEFAULT_PORTS.stepFunctions, host, 'Step Functions', 'SFN_PORT'),
+    };
+
+    const clock = new LocalClock({ stateFile: join(dataDir, 'clock.json') });
+    stops.push(async () => clock.dispose());
+    clock.install();
+    log(`clock        ${clock.now().toISOString()}`);
+
+    let t = Date.now();
+    const dynamodb: LocalDynamoDb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb'), log });
+    stops.push(() => dynamodb.stop());
+    const created = await ensureTables(dynamodb.client, settings.stage);
+    log(`dynamodb     ${dynamodb.endpoint} (DynamoDB Local, ${created.length ? `created ${created.length} tables` : 'tables present'}) ${Date.now() - t} ms`);
+
+    const documents = DynamoDBDocumentClient.from(dynamodb.client);
+    const clients = new ApiClientStore(documents, localTableName(tableById('ApiClients'), settings.stage));
+    await clients.register(apiKeys.storefront, { clientName: 'local-storefront', role: 'storefront' });
+    await clients.register(apiKeys.finance, { clientName: 'local-finance', role: 'finance' });
+
+    t = Date.now();
+    const ses: LocalSes = await startLocalSes({ host, port: ports.ses, mailFile: join(dataDir, 'ses', 'emails.json') });
+    stops.push(() => ses.stop());
+    log(`ses          ${ses.endpoint} (aws-ses-v2-local) ${Date.now() - t} ms`);
+
+    const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}` };
+    Object.assign(process.env, localEnvironment(settings, endpoints));
+
+    t = Date.now();
+    const lambdas = new LocalLambdas(ROOT_DIR, settings.stage, clock);
+    await lambdas.load();
+    log(`lambda       ${'in-process'} handlers loaded ${Date.now() - t} ms`);
+
+    t = Date.now();
+    const machines = localStateMachines(ROOT_DIR, settings.stage);
+    const stepFunctions = new LocalStepFunctions({
+      host,
+      port: ports.stepFunctions,
+      dataDir: join(dataDir, 'stepfunctions'),
+      clock,
+      region: 'eu-west-1',
+      accountId: '000000000000',
+      stateMachines: machines,
+      invokeLambda: (name, payload) => lambdas.invoke(name, payload),
+      dynamodb: dynamodb.client,
+      log,
+    });
+    const sfn = await stepFunctions.start();
+    stops.push(() => stepFunctions.stop());
+    log(`stepfunctions ${sfn.url} (${machines.map((m) => m.name).join(', ')}) ${Date.now() - t} ms`);
+
+    const gateway = new LocalGateway({
+      host,
+      port: ports.gateway,
+      stage: settings.stage,
+      lambdas,
+      clock,
+      localRoutes: {
+        'GET /health': {
+          open: true,
+          handler: async () => {
+            const parts = await health(dynamodb, ses, stepFunctions);
+            const ok = Object.values(parts).every((p) => p === 'up');
+            return { statusCode: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', parts, clock: clock.now().toISOString() } };
+          },
+        },
+        'GET /clock': { handler: async () => ({ statusCode: 200, body: clockView(clock) }) },
+        'POST /clock': { handler: async (request) => moveClock(clock, request.body) },
+        'GET /emails': {
+          handler: async () => ({
+            statusCode: 200,
+            body: {
+              items: (await ses.emails()).map((e) => ({
+                messageId: e.messageId,
+                from: e.from,
+                to: e.destination.to,
+                subject: e.subject,
+                at: new Date(e.at).toISOString(),
+                text: e.body.text ?? null,
+                html: e.body.html ?? null,
+              })),
+            },
+          }),
+        },
+      },
+    });
+    const url = await gateway.start();
+    stops.push(() => gateway.stop());
+    endpoints.gateway = url;
+    log(`api gateway  ${url}`);
+
+    return {
+      url,
+      endpoints,
+      apiKeys,
+      clock,
+      dataDir,
+      stepFunctions,
+      stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function health(dynamodb: LocalDynamoDb, ses: LocalSes, sfn: LocalStepFunctions) {
+  const check = async (probe: () => Promise<unknown>) => {
+    try {
+      await probe();
+      return 'up';
+    } catch {
+      return 'down';
+    }
+  };
+  const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+  return {
+    dynamodb: await check(() => dynamodb.client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) })),
+    ses: await check(() => ses.emails()),
+    stepFunctions: await check(() => sfn.handle('ListStateMachines', {})),
+    gateway: 'up',
+  };
+}
+
+function clockView(clock: LocalClock) {
+  return { now: clock.now().toISOString(), pendingTimers: clock.pendingTimers().map((d) => d.toISOString()) };
+}
+
+function clockError(field: string, problem: string) {
+  return { statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', message: `${field}: ${problem}`, details: [{ field, problem }] } } };
+}
+
+async function moveClock(clock: LocalClock, body: string) {
+  let request: { advance?: unknown; to?: unknown };
+  try {
+    request = JSON.parse(body || '{}') as typeof request;
+  } catch {
+    return clockError('(body)', 'is not valid JSON');
+  }
+  try {
+    if (typeof request.advance === 'string' && request.to === undefined) {
+      parseIsoDurationMs(request.advance);
+      await clock.advance(request.advance);
+    } else if (typeof request.to === 'string' && request.advance === undefined) {
+      const target = new Date(request.to);
+      if (Number.isNaN(target.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(request.to)) return clockError('to', 'must be an ISO 8601 instant such as 2026-12-31T06:00:00Z');
+      await clock.advanceTo(target);
+    } else {
+      return clockError('advance', 'give either "advance" (an ISO 8601 duration such as P30D) or "to" (an instant)');
+    }
+  } catch (error) {
+    if (error instanceof InvalidDurationError) return clockError('advance', error.message);
+    if (error instanceof ClockMovedBackwardsError) return clockError('to', error.message);
+    throw error;
+  }
+  return { statusCode: 200, body: clockView(clock) };
+}
