@@ -17,6 +17,8 @@ function portFromEnv(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Locally on Node 20 the SDK warns that its 2027 releases need Node 22 (the Lambdas run on 22).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log('Starting the local order-to-cash stack (DynamoDB Local, SES, Step Functions, Lambdas, API Gateway)...');
   const local = await startLocalAws({
     ports: {

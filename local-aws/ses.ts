@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import sesServer from 'aws-ses-v2-local';
+import * as sesModule from 'aws-ses-v2-local';
 import { saveEmail, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store';
 
 export interface LocalSes {
@@ -21,6 +21,14 @@ export interface LocalEmail {
   readonly at: number;
 }
 
+type SesServer = (config: { host: string; port: number }) => Promise<Server>;
+
+/** The package is CommonJS with `exports.default`: its default export, however the loader wraps it. */
+const startSesServer: SesServer = (() => {
+  const loaded = sesModule as unknown as { default: SesServer | { default: SesServer } };
+  return typeof loaded.default === 'function' ? loaded.default : loaded.default.default;
+})();
+
 /**
  * Starts the local SES. The mail it stores in memory is saved to `mailFile` on stop and loaded
  * again on start, so sent mail stays readable across restarts.
@@ -30,7 +38,7 @@ export async function startLocalSes(options: { host: string; port: number; mailF
     const saved = JSON.parse(readFileSync(options.mailFile, 'utf8')) as Email[];
     saved.forEach((email) => saveEmail(email));
   }
-  const server: Server = await sesServer({ host: options.host, port: options.port });
+  const server: Server = await startSesServer({ host: options.host, port: options.port });
   const endpoint = `http://${options.host}:${options.port}`;
   const persist = () => {
     mkdirSync(dirname(options.mailFile), { recursive: true });
