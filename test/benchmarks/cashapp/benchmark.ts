@@ -2,16 +2,16 @@
  * Cash application benchmark: runs the `cashapp` command line on generated statements and reports
  * time, peak memory and accuracy.
  *
- *   npm run bench:cashapp -- [--sizes 100000,1000000] [--lines 100000] [--seed 1] [--format csv|camt]
+ *   npm run bench:cashapp -- [--sizes 100000,1000000] [--lines 100000] [--seed 1] [--format csv|camt] [--data-dir DIR]
  *
  * For each number of open items it generates the data once (seeded, into the git-ignored
- * `.local-data/cashapp/`), runs the CLI as a separate process (under `/usr/bin/time -v` when present,
+ * `.local-data/cashapp/`, or under `--data-dir`), runs the CLI as a separate process (under `/usr/bin/time -v` when present,
  * for the peak resident memory of the whole process), passes its progress through to stderr, scores
  * its output against the answers and prints one table at the end.
  */
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultOutDir, generate } from './generate';
 import { score, type Score } from './score';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       lines: { type: 'string', default: '100000' },
       seed: { type: 'string', default: '1' },
       format: { type: 'string', default: 'csv' },
+      'data-dir': { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
 
   const runs: Run[] = [];
   for (const openItems of sizes) {
-    const dir = defaultOutDir(openItems, lines, seed);
+    const dir = values['data-dir'] ? join(values['data-dir'], basename(defaultOutDir(openItems, lines, seed))) : defaultOutDir(openItems, lines, seed);
     if (!existsSync(join(dir, 'answers.jsonl')) || !existsSync(join(dir, statement))) {
       log(`generating ${openItems} open items and ${lines} statement lines into ${dir}`);
       await generate({ openItems, lines, seed, outDir: dir, camt: values.format === 'camt', log: (m) => log(`  ${m}`) });
