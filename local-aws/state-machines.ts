@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { stateMachines, type StateMachineDefinition } from '../lib/definitions/state-machines';
 import { tableById } from '../lib/definitions/tables';
 import { localTableName } from './dynamodb';
-import { localFunctionArn } from './environment';
+import { localFunctionArn, localStateMachineArn } from './environment';
+import { stateMachineById } from '../lib/definitions/state-machines';
 
 /** Replaces every `${Name}`; an unknown placeholder is an error naming it. */
 export function substitute(text: string, values: Readonly<Record<string, string>>, file: string): string {
@@ -22,7 +23,11 @@ export function localSubstitutions(machine: StateMachineDefinition, stage: strin
   return Object.fromEntries(
     Object.entries(machine.substitutions).map(([name, s]) => [
       name,
-      s.kind === 'functionArn' ? localFunctionArn(s.functionId, stage) : localTableName(tableById(s.tableId), stage),
+      s.kind === 'functionArn'
+        ? localFunctionArn(s.functionId, stage)
+        : s.kind === 'tableName'
+          ? localTableName(tableById(s.tableId), stage)
+          : localStateMachineArn(stateMachineById(s.stateMachineId).name, stage),
     ]),
   );
 }

@@ -20,18 +20,43 @@ export interface CustomerStore {
   put(customer: Customer): Promise<void>;
 }
 
+/** What an order's execution waits for when it keeps a task token on the order. */
+export type OrderWait = 'credit-decision' | 'shipment' | 'settlement';
+
 export interface OrderStore {
   get(orderId: string): Promise<Order | undefined>;
   /** Stores a new order; false when an order with that id exists already. */
   create(order: Order): Promise<boolean>;
-  /** Records a shipment while the order is in one of `expectedStatuses`; false when it is not. */
-  addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[]): Promise<boolean>;
-  /** Moves the order to `status` with a history entry, when it is in one of `from`; false otherwise. */
-  transition(orderId: string, from: readonly string[], change: StatusChange & { status: Order['status'] }, extra?: { taskToken?: string | null; requireNoShipments?: boolean }): Promise<boolean>;
-  /** The task token of the step the order's execution waits in, if any. */
-  taskToken(orderId: string): Promise<string | undefined>;
   /** Removes a RECEIVED order whose lifecycle could not be started; false when it moved on. */
   discard(orderId: string): Promise<boolean>;
+  /**
+   * Records a shipment (one more pending shipment) if the order is still at `expectedVersion` and in
+   * one of `expectedStatuses`; false otherwise (re-read and decide again).
+   */
+  addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number): Promise<boolean>;
+  /**
+   * Moves the order to `status` with a history entry, when it is in one of `from`; false otherwise.
+   * With `wait`, keeps the task token of the step that now waits; with `requireNoPendingShipments`,
+   * only while no reported shipment waits to be invoiced; with `requireNoShipments`, only before
+   * anything shipped.
+   */
+  transition(
+    orderId: string,
+    from: readonly string[],
+    change: StatusChange & { status: Order['status'] },
+    extra?: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean },
+  ): Promise<boolean>;
+  /** The task token of the step the order's execution waits in, if it waits for `waitingFor`. */
+  taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined>;
+  /** Keeps the token of a step that waits while the order stays in `status`; false when it moved on. */
+  waitInStatus(orderId: string, status: Order['status'], wait: { taskToken: string; waitingFor: OrderWait }): Promise<boolean>;
+  /** Keeps the token of the step that waits for the order's invoices to be settled; false when none is open. */
+  waitForSettlement(orderId: string, taskToken: string): Promise<boolean>;
+  /**
+   * Counts one of the order's invoices as settled (once per invoice). Returns how many are still
+   * open and the settlement token if the execution waits for it; `undefined` when already counted.
+   */
+  recordInvoiceSettled(orderId: string, invoiceId: string): Promise<{ openInvoiceCount: number; settlementToken: string | undefined } | undefined>;
   /** Sum of totals of the customer's orders in `currency` accepted and not yet invoiced. */
   uninvoicedTotal(customerId: string, currency: string): Promise<number>;
 }
@@ -50,7 +75,11 @@ export interface InvoiceStore {
    * to its order and posts the journal. When the invoice id exists already nothing is written and
    * the stored invoice is returned.
    */
-  issue(invoice: Invoice, journal: Journal, order: { orderId: string; change: StatusChange & { status: Order['status'] } }): Promise<{ invoice: Invoice; created: boolean }>;
+  issue(
+    invoice: Invoice,
+    journal: Journal,
+    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] } },
+  ): Promise<{ invoice: Invoice; created: boolean }>;
   /** The last number taken in a series (0 when none). */
   lastSequence(series: string): Promise<number>;
   /** Stores the payment task token while the invoice is unpaid; false when it is already settled. */

@@ -2,7 +2,8 @@
  * One Step Functions state machine per entry of `stateMachines` (lib/definitions/state-machines.ts):
  * the ASL file loaded with `DefinitionBody.fromFile`, its `${Name}` placeholders filled from the
  * declared substitutions, STANDARD type, a fixed name, logs (ALL, without execution data) and X-Ray.
- * Its role may invoke exactly the substituted functions and read/write exactly the substituted tables.
+ * Its role may invoke exactly the substituted functions, read/write exactly the substituted tables
+ * and start exactly the substituted state machines.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { stateMachines, type StateMachineDefinition, type StateMachineId } from '../definitions/state-machines';
+import { stateMachineById, stateMachines, type StateMachineDefinition, type StateMachineId } from '../definitions/state-machines';
 import type { DataTables } from './data-tables';
 import { removalPolicyOf, stateMachineName, type DeploymentConfig } from './deployment-config';
 import type { HandlerFunctions } from './handler-functions';
@@ -62,11 +63,16 @@ export class Workflows extends Construct {
       const substitutions: Record<string, string> = {};
       const invokedFunctions: string[] = [];
       const usedTables: string[] = [];
+      const startedMachines: string[] = [];
       for (const [placeholder, substitution] of Object.entries(definition.substitutions)) {
         if (substitution.kind === 'functionArn') {
           const fn = functions.function(substitution.functionId);
           substitutions[placeholder] = fn.functionArn;
           invokedFunctions.push(fn.functionArn);
+        } else if (substitution.kind === 'stateMachineArn') {
+          const arn = stateMachineArnFor(this, config, stateMachineById(substitution.stateMachineId));
+          substitutions[placeholder] = arn;
+          startedMachines.push(arn);
         } else {
           const table = tables.table(substitution.tableId);
           substitutions[placeholder] = table.tableName;
@@ -90,6 +96,10 @@ export class Workflows extends Construct {
       // The ASL calls arn:aws:states:::dynamodb:updateItem (and get/put) directly on these tables.
       if (usedTables.length > 0) {
         machine.addToRolePolicy(new iam.PolicyStatement({ actions: [...stateMachineTableActions], resources: usedTables }));
+      }
+      // The ASL starts these machines with arn:aws:states:::states:startExecution (no .sync).
+      if (startedMachines.length > 0) {
+        machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: startedMachines }));
       }
       Validations.of(machine.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -20,6 +20,11 @@ export type FunctionId =
   | 'ListInvoices'
   | 'RecordPayment'
   | 'LedgerCheck'
+  | 'RecordCreditDecision'
+  | 'CheckCredit'
+  | 'WaitForCreditDecision'
+  | 'WaitForOrderSettlement'
+  | 'RecordInvoiceSettled'
   | 'WaitForShipment'
   | 'IssueInvoice'
   | 'SendInvoice'
@@ -131,7 +136,7 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Ledger', access: 'readWrite' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
-    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
   },
   {
     id: 'LedgerCheck',
@@ -142,6 +147,47 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Invoices', access: 'read' },
     ],
     timeoutSeconds: 60,
+  },
+  {
+    id: 'RecordCreditDecision',
+    entry: api('record-credit-decision'),
+    description: 'POST /orders/{orderId}/credit-decision: finance approves or rejects an order on credit hold',
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'CheckCredit',
+    entry: step('check-credit'),
+    description: 'Order step: reject blocked customers, put orders over the credit limit on hold',
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+    ],
+  },
+  {
+    id: 'WaitForCreditDecision',
+    entry: step('wait-for-credit-decision'),
+    description: "Order step: keep the task token so finance's credit decision resumes the order",
+    tables: [{ table: 'Orders', access: 'readWrite' }],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'WaitForOrderSettlement',
+    entry: step('wait-for-order-settlement'),
+    description: 'Order step: keep the task token until every invoice of the order is settled',
+    tables: [{ table: 'Orders', access: 'readWrite' }],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+  },
+  {
+    id: 'RecordInvoiceSettled',
+    entry: step('record-invoice-settled'),
+    description: 'Invoice step: count a settled invoice on its order and resume the order when it was the last',
+    tables: [{ table: 'Orders', access: 'readWrite' }],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
   },
   {
     id: 'WaitForShipment',
@@ -175,9 +221,9 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'WaitForPayment',
     entry: step('wait-for-payment'),
-    description: 'Order step: keep the task token so a payment settling the invoice resumes the order',
+    description: 'Invoice step: keep the task token so a payment settling the invoice resumes its settlement',
     tables: [{ table: 'Invoices', access: 'readWrite' }],
-    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
   },
   {
     id: 'CompleteOrder',

@@ -28,6 +28,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrder', access: both },
   { method: 'POST', path: '/orders/{orderId}/shipments', functionId: 'ReportShipment', access: storefront },
   { method: 'POST', path: '/orders/{orderId}/cancel', functionId: 'CancelOrder', access: storefront },
+  { method: 'POST', path: '/orders/{orderId}/credit-decision', functionId: 'RecordCreditDecision', access: finance },
   { method: 'GET', path: '/invoices', functionId: 'ListInvoices', access: both },
   { method: 'GET', path: '/invoices/{invoiceId}', functionId: 'GetInvoice', access: both },
   { method: 'POST', path: '/payments', functionId: 'RecordPayment', access: storefront },

@@ -1,17 +1,19 @@
 /**
  * The state machines, declared once. The ASL lives in `statemachines/*.asl.json`; `${Name}`
- * placeholders are filled from `substitutions`: a function's ARN or a table's name. The CDK stack
- * passes them as `definitionSubstitutions`; the local runtime fills them with its local ARNs and
- * table names. Tests check that every placeholder has a substitution and every substitution is used.
+ * placeholders are filled from `substitutions`: a function's ARN, a table's name or another state
+ * machine's ARN. The CDK stack passes them as `definitionSubstitutions`; the local runtime fills
+ * them with its local ARNs and table names. Tests check that every placeholder has a substitution
+ * and every substitution is used.
  */
 import type { FunctionId } from './functions';
 import type { TableId } from './tables';
 
-export type StateMachineId = 'OrderLifecycle';
+export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement';
 
 export type Substitution =
   | { readonly kind: 'functionArn'; readonly functionId: FunctionId }
-  | { readonly kind: 'tableName'; readonly tableId: TableId };
+  | { readonly kind: 'tableName'; readonly tableId: TableId }
+  | { readonly kind: 'stateMachineArn'; readonly stateMachineId: StateMachineId };
 
 export interface StateMachineDefinition {
   readonly id: StateMachineId;
@@ -25,26 +27,40 @@ export interface StateMachineDefinition {
 
 const fn = (functionId: FunctionId): Substitution => ({ kind: 'functionArn', functionId });
 const table = (tableId: TableId): Substitution => ({ kind: 'tableName', tableId });
+const machine = (stateMachineId: StateMachineId): Substitution => ({ kind: 'stateMachineArn', stateMachineId });
 
 export const stateMachines: readonly StateMachineDefinition[] = [
+  {
+    id: 'InvoiceSettlement',
+    name: 'InvoiceSettlement',
+    file: 'statemachines/invoice-settlement.asl.json',
+    envVar: 'INVOICE_SETTLEMENT_STATE_MACHINE_ARN',
+    substitutions: {
+      WaitForPaymentFunctionArn: fn('WaitForPayment'),
+      RecordInvoiceSettledFunctionArn: fn('RecordInvoiceSettled'),
+      InvoicesTableName: table('Invoices'),
+    },
+  },
   {
     id: 'OrderLifecycle',
     name: 'OrderLifecycle',
     file: 'statemachines/order-lifecycle.asl.json',
     envVar: 'ORDER_LIFECYCLE_STATE_MACHINE_ARN',
     substitutions: {
+      CheckCreditFunctionArn: fn('CheckCredit'),
+      WaitForCreditDecisionFunctionArn: fn('WaitForCreditDecision'),
       WaitForShipmentFunctionArn: fn('WaitForShipment'),
       IssueInvoiceFunctionArn: fn('IssueInvoice'),
       SendInvoiceFunctionArn: fn('SendInvoice'),
-      WaitForPaymentFunctionArn: fn('WaitForPayment'),
+      InvoiceSettlementStateMachineArn: machine('InvoiceSettlement'),
+      WaitForOrderSettlementFunctionArn: fn('WaitForOrderSettlement'),
       CompleteOrderFunctionArn: fn('CompleteOrder'),
-      InvoicesTableName: table('Invoices'),
     },
   },
 ];
 
 export function stateMachineById(id: StateMachineId): StateMachineDefinition {
-  const machine = stateMachines.find((m) => m.id === id);
-  if (!machine) throw new Error(`No state machine ${id}`);
-  return machine;
+  const found = stateMachines.find((m) => m.id === id);
+  if (!found) throw new Error(`No state machine ${id}`);
+  return found;
 }

@@ -45,7 +45,9 @@ describe.each(stateMachines.map((m) => [m.id, m] as const))('state machine %s', 
         name,
         substitution.kind === 'functionArn'
           ? { 'Fn::GetAtt': [dev.functionLogicalId(substitution.functionId), 'Arn'] }
-          : { Ref: dev.tableLogicalId(substitution.tableId) },
+          : substitution.kind === 'tableName'
+            ? { Ref: dev.tableLogicalId(substitution.tableId) }
+            : { 'Fn::Join': ['', expect.arrayContaining([expect.stringContaining(`:stateMachine:dev-${substitution.stateMachineId}`)])] },
       ]),
     );
     expect(machine.Properties.DefinitionSubstitutions).toEqual(expected);
@@ -68,8 +70,13 @@ describe.each(stateMachines.map((m) => [m.id, m] as const))('state machine %s', 
     const substitutedTables = Object.values(definition.substitutions).flatMap((s) => (s.kind === 'tableName' ? [dev.tableLogicalId(s.tableId)] : []));
     expect(tablesUsed.sort()).toEqual([...new Set(substitutedTables)].sort());
 
+    const start = statements.filter((s) => asList(s.Action).includes('states:StartExecution'));
+    const startsMachines = Object.values(definition.substitutions).some((s) => s.kind === 'stateMachineArn');
+    expect(start.length).toBe(startsMachines ? 1 : 0);
+    for (const statement of start) expect(asList(statement.Action)).toEqual(['states:StartExecution']);
+
     // Everything else is CDK's log delivery and X-Ray, which support no resource-level permissions.
-    const rest = statements.filter((s) => !invoke.includes(s) && !dynamo.includes(s));
+    const rest = statements.filter((s) => !invoke.includes(s) && !dynamo.includes(s) && !start.includes(s));
     for (const statement of rest) {
       expect(statement.Resource).toBe('*');
       expect(asList(statement.Action).every((a) => a.startsWith('logs:') || a.startsWith('xray:'))).toBe(true);

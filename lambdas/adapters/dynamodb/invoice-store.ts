@@ -62,7 +62,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
   async issue(
     invoice: Invoice,
     journal: Journal,
-    order: { orderId: string; change: StatusChange & { status: Order['status'] } },
+    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] } },
   ): Promise<{ invoice: Invoice; created: boolean }> {
     const counterCondition = invoice.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous';
     try {
@@ -90,16 +90,22 @@ export class DynamoInvoiceStore implements InvoiceStore {
               Update: {
                 TableName: this.required('orders'),
                 Key: { orderId: order.orderId },
-                UpdateExpression: 'SET #status = :status, invoiceIds = list_append(invoiceIds, :invoice), history = list_append(history, :change), updatedAt = :at REMOVE taskToken',
-                ConditionExpression: 'attribute_exists(orderId) AND #status IN (:received, :awaiting)',
+                UpdateExpression: `SET #status = :status, invoiceIds = list_append(invoiceIds, :invoice), history = list_append(history, :change), updatedAt = :at, shipments[${order.shipmentIndex}].invoiceId = :invoiceId ADD pendingShipments :minusOne, openInvoiceCount :one, invoicedMinor :gross REMOVE taskToken, waitingFor`,
+                ConditionExpression: `attribute_exists(orderId) AND #status IN (:received, :awaiting, :partially) AND shipments[${order.shipmentIndex}].shipmentId = :shipmentId`,
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
                   ':status': order.change.status,
                   ':invoice': [invoice.invoiceId],
+                  ':invoiceId': invoice.invoiceId,
                   ':change': [order.change],
                   ':at': order.change.at,
                   ':received': 'RECEIVED',
                   ':awaiting': 'AWAITING_SHIPMENT',
+                  ':partially': 'PARTIALLY_SHIPPED',
+                  ':shipmentId': order.shipmentId,
+                  ':minusOne': -1,
+                  ':one': 1,
+                  ':gross': invoice.totalMinor,
                 },
               },
             },

@@ -1,9 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order, Shipment, StatusChange } from '../../core/orders/order';
-import type { OrderStore } from '../../core/ports';
+import type { OrderStore, OrderWait } from '../../core/ports';
 import { isConditionalCheckFailed, withoutAttributes } from './document-client';
 
-/** Orders, with the task token of the step their execution waits in (`taskToken`, storage only). */
+/** Storage-only attributes: the waiting step's token and what it waits for, the settled invoices. */
+const STORAGE_ONLY = ['taskToken', 'waitingFor', 'settledInvoiceIds'];
+
+/** Orders, with the task token of the step their execution waits in. */
 export class DynamoOrderStore implements OrderStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -12,49 +15,38 @@ export class DynamoOrderStore implements OrderStore {
 
   async get(orderId: string): Promise<Order | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
-    return Item ? withoutAttributes<Order>(Item, 'taskToken') : undefined;
+    return Item ? withoutAttributes<Order>(Item, ...STORAGE_ONLY) : undefined;
   }
 
   async create(order: Order): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return this.conditional(new PutCommand({ TableName: this.tableName, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
   }
 
   async discard(orderId: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { orderId },
-          ConditionExpression: '#status = :received AND size(invoiceIds) = :none',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':received': 'RECEIVED', ':none': 0 },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return this.conditional(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { orderId },
+        ConditionExpression: '#status = :received AND size(invoiceIds) = :none',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':received': 'RECEIVED', ':none': 0 },
+      }),
+    );
   }
 
-  async addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[]): Promise<boolean> {
+  async addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { orderId },
-        UpdateExpression: 'SET shipments = list_append(shipments, :shipment), updatedAt = :now',
-        ConditionExpression: `attribute_exists(orderId) AND size(shipments) = :none AND #status IN (${expectedStatuses.map((_, i) => `:s${i}`).join(', ')})`,
+        UpdateExpression: 'SET shipments = list_append(shipments, :shipment), updatedAt = :now ADD pendingShipments :one, version :one',
+        ConditionExpression: `attribute_exists(orderId) AND version = :version AND #status IN (${expectedStatuses.map((_, i) => `:s${i}`).join(', ')})`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':shipment': [shipment],
           ':now': shipment.reportedAt,
-          ':none': 0,
+          ':one': 1,
+          ':version': expectedVersion,
           ...Object.fromEntries(expectedStatuses.map((s, i) => [`:s${i}`, s])),
         },
       }),
@@ -65,7 +57,7 @@ export class DynamoOrderStore implements OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra: { taskToken?: string | null; requireNoShipments?: boolean } = {},
+    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean } = {},
   ): Promise<boolean> {
     const sets = ['#status = :status', 'history = list_append(history, :change)', 'updatedAt = :at'];
     const values: Record<string, unknown> = {
@@ -74,23 +66,25 @@ export class DynamoOrderStore implements OrderStore {
       ':at': change.at,
       ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])),
     };
-    let remove = '';
-    if (extra.taskToken) {
-      sets.push('taskToken = :token');
-      values[':token'] = extra.taskToken;
-    } else if (extra.taskToken === null) {
-      remove = ' REMOVE taskToken';
+    if (extra.wait) {
+      sets.push('taskToken = :token', 'waitingFor = :waitingFor');
+      values[':token'] = extra.wait.taskToken;
+      values[':waitingFor'] = extra.wait.waitingFor;
     }
     let condition = `attribute_exists(orderId) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`;
     if (extra.requireNoShipments) {
       condition += ' AND size(shipments) = :none';
       values[':none'] = 0;
     }
+    if (extra.requireNoPendingShipments) {
+      condition += ' AND pendingShipments = :zero';
+      values[':zero'] = 0;
+    }
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { orderId },
-        UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+        UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
@@ -98,11 +92,58 @@ export class DynamoOrderStore implements OrderStore {
     );
   }
 
-  async taskToken(orderId: string): Promise<string | undefined> {
+  async taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true, ProjectionExpression: 'taskToken' }),
+      new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true, ProjectionExpression: 'taskToken, waitingFor' }),
     );
-    return typeof Item?.taskToken === 'string' ? Item.taskToken : undefined;
+    return typeof Item?.taskToken === 'string' && Item.waitingFor === waitingFor ? Item.taskToken : undefined;
+  }
+
+  async waitInStatus(orderId: string, status: Order['status'], wait: { taskToken: string; waitingFor: OrderWait }): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { orderId },
+        UpdateExpression: 'SET taskToken = :token, waitingFor = :waitingFor',
+        ConditionExpression: 'attribute_exists(orderId) AND #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':token': wait.taskToken, ':waitingFor': wait.waitingFor, ':status': status },
+      }),
+    );
+  }
+
+  async waitForSettlement(orderId: string, taskToken: string): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { orderId },
+        UpdateExpression: 'SET taskToken = :token, waitingFor = :settlement',
+        ConditionExpression: 'attribute_exists(orderId) AND openInvoiceCount > :zero',
+        ExpressionAttributeValues: { ':token': taskToken, ':settlement': 'settlement', ':zero': 0 },
+      }),
+    );
+  }
+
+  async recordInvoiceSettled(orderId: string, invoiceId: string) {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId },
+          UpdateExpression: 'ADD openInvoiceCount :minusOne, settledInvoiceIds :invoice',
+          ConditionExpression: 'attribute_exists(orderId) AND NOT contains(settledInvoiceIds, :id)',
+          ExpressionAttributeValues: { ':minusOne': -1, ':invoice': new Set([invoiceId]), ':id': invoiceId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return {
+        openInvoiceCount: Number(Attributes?.openInvoiceCount ?? 0),
+        settlementToken: Attributes?.waitingFor === 'settlement' && typeof Attributes.taskToken === 'string' ? Attributes.taskToken : undefined,
+      };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
   }
 
   async uninvoicedTotal(customerId: string, currency: string): Promise<number> {
@@ -114,22 +155,22 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.tableName,
           IndexName: 'byCustomer',
           KeyConditionExpression: 'customerId = :c',
-          FilterExpression: '#status IN (:received, :hold, :awaiting) AND currency = :currency',
-          ProjectionExpression: 'totalMinor',
+          FilterExpression: '#status IN (:received, :awaiting, :partially) AND currency = :currency',
+          ProjectionExpression: 'totalMinor, invoicedMinor',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':c': customerId, ':currency': currency, ':received': 'RECEIVED', ':hold': 'CREDIT_HOLD', ':awaiting': 'AWAITING_SHIPMENT' },
+          ExpressionAttributeValues: { ':c': customerId, ':currency': currency, ':received': 'RECEIVED', ':awaiting': 'AWAITING_SHIPMENT', ':partially': 'PARTIALLY_SHIPPED' },
           ExclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) total += Number(item.totalMinor ?? 0);
+      for (const item of page.Items ?? []) total += Number(item.totalMinor ?? 0) - Number(item.invoicedMinor ?? 0);
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return total;
   }
 
-  private async conditional(command: UpdateCommand): Promise<boolean> {
+  private async conditional(command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {
     try {
-      await this.db.send(command);
+      await this.db.send(command as UpdateCommand);
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;

@@ -6,7 +6,8 @@ import { formatAmount, type Money } from '../money/money';
 import { addCalendarDays, calendarDateIn, startOfDateIn } from '../time/clock';
 import { createRfReference } from '../references/rf-creditor-reference';
 import { journal, type Journal } from '../ledger/ledger';
-import type { Order, OrderLine, StatusChange } from '../orders/order';
+import type { Order, OrderLine, Shipment, StatusChange } from '../orders/order';
+import { lineTax, taxSummary, type TaxSummaryLine } from '../tax/tax';
 import type { Customer } from '../customers/customer';
 
 export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE' | 'DISPUTED' | 'WRITTEN_OFF' | 'CREDITED';
@@ -30,10 +31,19 @@ export interface Invoice {
   readonly sequence: number;
   readonly rfReference: string;
   readonly orderId: string | null;
+  /** Where the invoice came from: issued for an order here, or imported as an open item of an earlier ledger (absent: order). */
+  readonly source?: 'order' | 'import';
   readonly customerId: string;
   readonly customerName: string;
   readonly currency: string;
+  /** The shipment this invoice bills (null for imported open items). */
+  readonly shipmentId?: string | null;
   readonly lines: readonly OrderLine[];
+  readonly netTotalMinor?: number;
+  readonly taxTotalMinor?: number;
+  /** Per tax rate: the lines' nets and their (per line rounded) taxes. */
+  readonly taxes?: readonly TaxSummaryLine[];
+  /** Gross total. */
   readonly totalMinor: number;
   readonly paidMinor: number;
   readonly balanceMinor: number;
@@ -71,6 +81,20 @@ export function rfReferenceFor(number: string): string {
   return createRfReference(base);
 }
 
+/**
+ * The lines billed for a shipment: each shipped quantity at the order line's net unit price, with
+ * its tax rounded per line.
+ */
+export function invoiceLinesFor(order: Pick<Order, 'lines'>, shipment: Pick<Shipment, 'lines'>): OrderLine[] {
+  return shipment.lines.map((shipped) => {
+    const line = order.lines.find((l) => l.lineNo === shipped.lineNo);
+    if (!line) throw new Error(`The shipment names line ${shipped.lineNo}, which the order does not have`);
+    const amountMinor = line.unitPriceMinor * shipped.quantity;
+    const taxMinor = line.taxRatePercent === null ? 0 : lineTax(amountMinor, line.taxRatePercent);
+    return { ...line, quantity: shipped.quantity, amountMinor, taxMinor, grossMinor: amountMinor + taxMinor };
+  });
+}
+
 /** The id of the invoice for the n-th shipment of an order: deterministic, so a retried issue finds it. */
 export function invoiceIdFor(orderId: string, shipmentIndex: number): string {
   return `${orderId}-I${shipmentIndex}`;
@@ -79,6 +103,8 @@ export function invoiceIdFor(orderId: string, shipmentIndex: number): string {
 export interface IssueInvoiceInput {
   readonly invoiceId: string;
   readonly order: Order;
+  /** The shipment billed; its lines become the invoice's lines. */
+  readonly shipment: Shipment;
   readonly customer: Customer;
   readonly series: string;
   readonly sequence: number;
@@ -86,15 +112,22 @@ export interface IssueInvoiceInput {
   readonly businessTimeZone: string;
 }
 
-/** The invoice for a shipped order, and the journal it posts (receivables against revenue). */
+/**
+ * The invoice for a shipment of an order, and the journal it posts: receivables (gross) against
+ * revenue (net) and tax payable (tax).
+ */
 export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; journal: Journal } {
   const { order, customer, now, businessTimeZone } = input;
+  const lines = invoiceLinesFor(order, input.shipment);
+  const netTotalMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
+  const taxTotalMinor = lines.reduce((a, l) => a + l.taxMinor, 0);
+  const totalMinor = netTotalMinor + taxTotalMinor;
   const issueDate = calendarDateIn(now, businessTimeZone);
   const dueDate = addCalendarDays(issueDate, customer.paymentTermsDays);
   const overdueAt = startOfDateIn(addCalendarDays(dueDate, 1), businessTimeZone).toISOString();
   const number = invoiceNumber(input.series, input.sequence);
   const at = now.toISOString();
-  const total: Money = { minor: order.totalMinor, currency: order.currency };
+  const total: Money = { minor: totalMinor, currency: order.currency };
   const invoice: Invoice = {
     invoiceId: input.invoiceId,
     number,
@@ -105,10 +138,14 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
     customerId: customer.customerId,
     customerName: customer.name,
     currency: order.currency,
-    lines: order.lines,
-    totalMinor: order.totalMinor,
+    shipmentId: input.shipment.shipmentId,
+    lines,
+    netTotalMinor,
+    taxTotalMinor,
+    taxes: taxSummary(lines.map((l) => ({ netMinor: l.amountMinor, taxMinor: l.taxMinor, taxRatePercent: l.taxRatePercent }))),
+    totalMinor,
     paidMinor: 0,
-    balanceMinor: order.totalMinor,
+    balanceMinor: totalMinor,
     status: 'OPEN',
     issueDate,
     dueDate,
@@ -123,7 +160,8 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
   };
   const posting = journal(`invoice-${input.invoiceId}`, 'InvoiceIssued', at, [
     { account: 'receivables', side: 'debit', amount: total, reference: input.invoiceId },
-    { account: 'revenue', side: 'credit', amount: total, reference: input.invoiceId },
+    { account: 'revenue', side: 'credit', amount: { minor: netTotalMinor, currency: order.currency }, reference: input.invoiceId },
+    { account: 'tax-payable', side: 'credit', amount: { minor: taxTotalMinor, currency: order.currency }, reference: input.invoiceId },
   ]);
   return { invoice, journal: posting };
 }
@@ -153,7 +191,19 @@ export function invoiceView(invoice: Invoice) {
     customerId: invoice.customerId,
     customerName: invoice.customerName,
     currency: invoice.currency,
-    lines: invoice.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: m(l.unitPriceMinor), amount: m(l.amountMinor) })),
+    shipmentId: invoice.shipmentId ?? null,
+    lines: invoice.lines.map((l) => ({
+      lineNo: l.lineNo,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: m(l.unitPriceMinor),
+      amount: m(l.amountMinor),
+      taxRate: l.taxRatePercent ?? null,
+      tax: m(l.taxMinor ?? 0),
+    })),
+    netTotal: m(invoice.netTotalMinor ?? invoice.totalMinor),
+    taxTotal: m(invoice.taxTotalMinor ?? 0),
+    taxes: (invoice.taxes ?? []).map((t) => ({ rate: t.ratePercent, net: m(t.netMinor), tax: m(t.taxMinor) })),
     total: m(invoice.totalMinor),
     paid: m(invoice.paidMinor),
     balance: m(invoice.balanceMinor),

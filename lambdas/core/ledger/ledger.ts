@@ -4,7 +4,7 @@
  */
 import type { Money } from '../money/money';
 
-export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit';
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance';
 
 export interface JournalLine {
   readonly account: Account;
@@ -16,7 +16,7 @@ export interface JournalLine {
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived';
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported';
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];

@@ -7,6 +7,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { formatAmount } from '../money/money';
 import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith } from '../validation';
 import type { Customer } from '../customers/customer';
+import { lineTax, normalizeRate, rateBasisPoints, TaxRateError } from '../tax/tax';
 
 export type OrderStatus =
   | 'RECEIVED'
@@ -22,8 +23,21 @@ export interface OrderLine {
   readonly lineNo: number;
   readonly sku: string;
   readonly quantity: number;
+  /** Net unit price. */
   readonly unitPriceMinor: number;
+  /** Net amount: quantity x unit price. */
   readonly amountMinor: number;
+  /** Decimal percent ("19"), or null for a line without tax. */
+  readonly taxRatePercent: string | null;
+  /** Tax of the line, rounded per line (see `../tax/tax.ts`). */
+  readonly taxMinor: number;
+  readonly grossMinor: number;
+}
+
+export interface ShipmentLine {
+  readonly lineNo: number;
+  readonly sku: string;
+  readonly quantity: number;
 }
 
 export interface StatusChange {
@@ -38,6 +52,9 @@ export interface Shipment {
   readonly carrier: string | null;
   readonly trackingNumber: string | null;
   readonly reportedAt: string;
+  readonly lines: readonly ShipmentLine[];
+  /** The invoice issued for this shipment; null until it is issued. */
+  readonly invoiceId: string | null;
 }
 
 export interface Order {
@@ -46,12 +63,23 @@ export interface Order {
   readonly currency: string;
   readonly externalRef: string | null;
   readonly lines: readonly OrderLine[];
+  readonly netTotalMinor: number;
+  readonly taxTotalMinor: number;
+  /** Gross total: what the customer owes for the whole order. */
   readonly totalMinor: number;
   readonly status: OrderStatus;
   readonly history: readonly StatusChange[];
   readonly invoiceIds: readonly string[];
   readonly shipments: readonly Shipment[];
   readonly executionName: string;
+  /** Shipments reported and not yet invoiced. */
+  readonly pendingShipments: number;
+  /** Invoices issued and not yet settled. */
+  readonly openInvoiceCount: number;
+  /** Gross amount invoiced so far (the rest counts in the customer's exposure until invoiced). */
+  readonly invoicedMinor: number;
+  /** Optimistic concurrency: bumped by every change of the shipments. */
+  readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -67,6 +95,7 @@ export const placeOrderRequest = z.strictObject({
         sku: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
         quantity: z.number().int('must be a whole number').positive('must be greater than zero').max(1_000_000, 'must be at most 1000000'),
         unitPrice: decimalString,
+        taxRate: z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, { message: 'must be a decimal percent from 0 to 100 such as "19" or "7.5"' }).optional(),
       }),
     )
     .min(1, 'must contain at least one line')
@@ -99,14 +128,28 @@ export function newOrder(orderId: string, request: PlaceOrderRequest, customer: 
         problems.push({ field: `lines[${index}]`, problem: 'quantity times unit price is too large' });
         return;
       }
-      lines.push({ lineNo: index + 1, sku: line.sku, quantity: line.quantity, unitPriceMinor, amountMinor });
+      let taxRatePercent: string | null = null;
+      if (line.taxRate !== undefined) {
+        try {
+          rateBasisPoints(line.taxRate);
+          taxRatePercent = normalizeRate(line.taxRate);
+        } catch (error) {
+          if (!(error instanceof TaxRateError)) throw error;
+          problems.push({ field: `lines[${index}].taxRate`, problem: 'must be a decimal percent from 0 to 100 such as "19" or "7.5"' });
+          return;
+        }
+      }
+      const taxMinor = taxRatePercent === null ? 0 : lineTax(amountMinor, taxRatePercent);
+      lines.push({ lineNo: index + 1, sku: line.sku, quantity: line.quantity, unitPriceMinor, amountMinor, taxRatePercent, taxMinor, grossMinor: amountMinor + taxMinor });
     } catch (error) {
       if (error instanceof ValidationError) problems.push(...error.problems);
       else throw error;
     }
   });
   if (problems.length > 0) throw new ValidationError(problems);
-  const totalMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
+  const netTotalMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
+  const taxTotalMinor = lines.reduce((a, l) => a + l.taxMinor, 0);
+  const totalMinor = netTotalMinor + taxTotalMinor;
   if (!Number.isSafeInteger(totalMinor)) throw ValidationError.of('lines', 'the order total is too large');
   const at = now.toISOString();
   return {
@@ -115,12 +158,18 @@ export function newOrder(orderId: string, request: PlaceOrderRequest, customer: 
     currency: request.currency,
     externalRef: request.externalRef ?? null,
     lines,
+    netTotalMinor,
+    taxTotalMinor,
     totalMinor,
     status: 'RECEIVED',
     history: [{ status: 'RECEIVED', at }],
     invoiceIds: [],
     shipments: [],
     executionName: orderExecutionName(orderId),
+    pendingShipments: 0,
+    openInvoiceCount: 0,
+    invoicedMinor: 0,
+    version: 1,
     createdAt: at,
     updatedAt: at,
   };
@@ -136,21 +185,72 @@ export const reportShipmentRequest = z.strictObject({
   shippedAt: instant.optional(),
   carrier: z.string().trim().min(1).max(64).optional(),
   trackingNumber: z.string().trim().min(1).max(64).optional(),
+  lines: z
+    .array(
+      z.strictObject({
+        lineNo: z.number().int('must be a whole number').positive('must be greater than zero').optional(),
+        sku: z.string().trim().min(1).max(64).optional(),
+        quantity: z.number().int('must be a whole number').positive('must be greater than zero'),
+      }),
+    )
+    .min(1, 'must contain at least one line when given')
+    .max(MAX_LINES)
+    .optional(),
 });
 
-const SHIPPABLE: readonly OrderStatus[] = ['RECEIVED', 'AWAITING_SHIPMENT'];
+const SHIPPABLE: readonly OrderStatus[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
+
+/** Quantity of each order line shipped so far. */
+export function shippedQuantities(order: Pick<Order, 'lines' | 'shipments'>): Map<number, number> {
+  const shipped = new Map(order.lines.map((l) => [l.lineNo, 0]));
+  for (const shipment of order.shipments) {
+    for (const line of shipment.lines) shipped.set(line.lineNo, (shipped.get(line.lineNo) ?? 0) + line.quantity);
+  }
+  return shipped;
+}
+
+/** True when every line has shipped in full. */
+export function isFullyShipped(order: Pick<Order, 'lines' | 'shipments'>): boolean {
+  const shipped = shippedQuantities(order);
+  return order.lines.every((l) => (shipped.get(l.lineNo) ?? 0) >= l.quantity);
+}
 
 /**
- * The shipment a storefront reports, checked against the order: only an order that is waiting for
- * its shipment (or not yet there) can ship; a second report of the same shipment id is a no-op.
+ * The shipment a storefront reports, checked against the order: the order must be shippable
+ * (credit approved, not cancelled or complete); lines name order lines by `lineNo` or `sku` with a
+ * quantity no larger than what remains to ship; without lines, everything that remains ships. A
+ * second report of the same shipment id is a no-op.
  */
 export function shipmentFor(order: Order, body: unknown, now: Date): { shipment: Shipment; alreadyReported: boolean } {
   const request = parseWith(reportShipmentRequest, body ?? {});
-  const shipmentId = request.shipmentId ?? `${order.orderId}-S1`;
+  const shipmentId = request.shipmentId ?? `${order.orderId}-S${order.shipments.length + 1}`;
   const existing = order.shipments.find((s) => s.shipmentId === shipmentId);
   if (existing) return { shipment: existing, alreadyReported: true };
-  if (!SHIPPABLE.includes(order.status) || order.shipments.length > 0) {
-    throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot take a shipment`, 'ORDER_NOT_SHIPPABLE');
+  if (!SHIPPABLE.includes(order.status) || isFullyShipped(order)) {
+    throw new ConflictError(`Order ${order.orderId} is ${order.status}${isFullyShipped(order) ? ' and fully shipped' : ''} and cannot take a shipment`, 'ORDER_NOT_SHIPPABLE');
+  }
+  const shipped = shippedQuantities(order);
+  const remaining = (line: OrderLine) => line.quantity - (shipped.get(line.lineNo) ?? 0);
+  let lines: ShipmentLine[];
+  if (!request.lines) {
+    lines = order.lines.filter((l) => remaining(l) > 0).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: remaining(l) }));
+  } else {
+    const problems: { field: string; problem: string }[] = [];
+    const taken = new Map<number, number>();
+    lines = [];
+    request.lines.forEach((requested, index) => {
+      const field = `lines[${index}]`;
+      const matches = order.lines.filter((l) => (requested.lineNo === undefined || l.lineNo === requested.lineNo) && (requested.sku === undefined || l.sku === requested.sku));
+      if (requested.lineNo === undefined && requested.sku === undefined) return problems.push({ field, problem: 'must name the order line by lineNo or sku' });
+      const line = matches.find((l) => remaining(l) - (taken.get(l.lineNo) ?? 0) > 0) ?? matches[0];
+      if (!line) return problems.push({ field, problem: `the order has no line ${requested.lineNo ?? requested.sku}` });
+      const left = remaining(line) - (taken.get(line.lineNo) ?? 0);
+      if (requested.quantity > left) return problems.push({ field: `${field}.quantity`, problem: `must be at most ${left}, the quantity of line ${line.lineNo} not yet shipped` });
+      taken.set(line.lineNo, (taken.get(line.lineNo) ?? 0) + requested.quantity);
+      lines.push({ lineNo: line.lineNo, sku: line.sku, quantity: requested.quantity });
+      return undefined;
+    });
+    if (problems.length) throw new ValidationError(problems);
   }
   return {
     shipment: {
@@ -159,6 +259,8 @@ export function shipmentFor(order: Order, body: unknown, now: Date): { shipment:
       carrier: request.carrier ?? null,
       trackingNumber: request.trackingNumber ?? null,
       reportedAt: now.toISOString(),
+      lines,
+      invoiceId: null,
     },
     alreadyReported: false,
   };
@@ -166,9 +268,9 @@ export function shipmentFor(order: Order, body: unknown, now: Date): { shipment:
 
 const CANCELLABLE: readonly OrderStatus[] = ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'];
 
-/** Refuses to cancel an order once it has been invoiced (or has ended). */
+/** Refuses to cancel an order once anything of it has shipped or been invoiced (or it has ended). */
 export function assertCancellable(order: Order): void {
-  if (!CANCELLABLE.includes(order.status) || order.invoiceIds.length > 0) {
+  if (!CANCELLABLE.includes(order.status) || order.invoiceIds.length > 0 || order.shipments.length > 0) {
     throw new ConflictError(`Order ${order.orderId} is ${order.status} and can no longer be cancelled`, 'ORDER_NOT_CANCELLABLE');
   }
 }
@@ -182,7 +284,19 @@ export function orderView(order: Order) {
     currency: order.currency,
     externalRef: order.externalRef,
     status: order.status,
-    lines: order.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: m(l.unitPriceMinor), amount: m(l.amountMinor) })),
+    lines: order.lines.map((l) => ({
+      lineNo: l.lineNo,
+      sku: l.sku,
+      quantity: l.quantity,
+      shippedQuantity: shippedQuantities(order).get(l.lineNo) ?? 0,
+      unitPrice: m(l.unitPriceMinor),
+      amount: m(l.amountMinor),
+      taxRate: l.taxRatePercent,
+      tax: m(l.taxMinor),
+      gross: m(l.grossMinor),
+    })),
+    netTotal: m(order.netTotalMinor),
+    taxTotal: m(order.taxTotalMinor),
     total: m(order.totalMinor),
     invoiceId: order.invoiceIds[0] ?? null,
     invoiceIds: order.invoiceIds,

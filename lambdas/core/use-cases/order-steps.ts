@@ -1,12 +1,18 @@
 /**
- * The steps of the order lifecycle state machine (`statemachines/order-lifecycle.asl.json`). Each
- * is safe to run twice: Step Functions retries, and a step may resume after a restart.
+ * The steps of the order lifecycle and invoice settlement state machines
+ * (`statemachines/order-lifecycle.asl.json`, `statemachines/invoice-settlement.asl.json`). Each is
+ * safe to run twice: Step Functions retries, and a step may resume after a restart. A step that
+ * waits keeps its task token where the fact it waits for is recorded; the call that records the
+ * fact resumes it, and a step that arrives after the fact resumes itself.
  */
 import { ConflictError, NotFoundError } from '../errors';
 import { invoiceEmail } from '../invoices/invoice-email';
 import { invoiceIdFor, invoiceSeries, issueInvoice, type Invoice } from '../invoices/invoice';
+import { isFullyShipped, type Order } from '../orders/order';
+import { formatAmount } from '../money/money';
 import { calendarDateIn } from '../time/clock';
 import { SequenceTakenError } from '../ports';
+import { balancesOf } from './customers';
 import type { CoreDeps } from './deps';
 
 /** The order was cancelled while it waited; the state machine ends it as `OrderCancelled`. */
@@ -17,33 +23,95 @@ export class OrderCancelledError extends Error {
   }
 }
 
-/** The invoice is not settled yet; completing the order must wait. */
+/** The order's invoices are not all settled, or not everything shipped; completing must wait. */
 export class InvoiceNotSettledError extends Error {
-  constructor(invoiceId: string) {
-    super(`Invoice ${invoiceId} still has a balance`);
+  constructor(what: string) {
+    super(what);
     this.name = 'InvoiceNotSettled';
   }
 }
 
+async function loadOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string): Promise<Order> {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new NotFoundError('Order', orderId);
+  return order;
+}
+
+export type CreditCheckResult = { decision: 'APPROVED' | 'HOLD' | 'REJECTED'; reason: string };
+
 /**
- * Keeps the task token on the order so that the shipment report resumes the execution. When the
- * shipment was reported before the execution got here, resumes at once.
+ * Credit control: a blocked customer is rejected; an order that takes the customer's exposure
+ * (open receivables + orders accepted and not yet invoiced, this one included) over the credit
+ * limit waits in CREDIT_HOLD for finance; anything else goes on.
+ */
+export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 'invoices' | 'clock'>, input: { orderId: string }): Promise<CreditCheckResult> {
+  const order = await loadOrder(deps, input.orderId);
+  if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+  if (order.status === 'CREDIT_HOLD') return { decision: 'HOLD', reason: 'on credit hold' };
+  if (order.status === 'REJECTED') return { decision: 'REJECTED', reason: order.history.at(-1)?.note ?? 'rejected' };
+  if (order.status !== 'RECEIVED') return { decision: 'APPROVED', reason: 'credit checked before' };
+  const customer = await deps.customers.get(order.customerId);
+  if (!customer) throw new NotFoundError('Customer', order.customerId);
+  const at = deps.clock.now().toISOString();
+  let result: CreditCheckResult;
+  if (customer.blocked) {
+    result = { decision: 'REJECTED', reason: `customer ${customer.customerId} is blocked` };
+  } else {
+    const { exposureMinor } = await balancesOf(deps, customer);
+    const m = (minor: number) => `${formatAmount({ minor, currency: customer.currency })} ${customer.currency}`;
+    result =
+      exposureMinor > customer.creditLimitMinor
+        ? { decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` }
+        : { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+  }
+  if (result.decision === 'APPROVED') return result;
+  const status = result.decision === 'HOLD' ? 'CREDIT_HOLD' : 'REJECTED';
+  if (!(await deps.orders.transition(order.orderId, ['RECEIVED'], { status, at, note: result.reason }))) {
+    const now = await loadOrder(deps, order.orderId);
+    if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+  }
+  return result;
+}
+
+/** Keeps the token while the order is on credit hold; resumes at once when finance decided already. */
+export async function waitForCreditDecision(deps: Pick<CoreDeps, 'orders' | 'workflow'>, input: { orderId: string; taskToken: string }) {
+  if (await deps.orders.waitInStatus(input.orderId, 'CREDIT_HOLD', { taskToken: input.taskToken, waitingFor: 'credit-decision' })) return { waiting: true };
+  const order = await loadOrder(deps, input.orderId);
+  if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+  const decision = order.status === 'REJECTED' ? 'reject' : 'approve';
+  await deps.workflow.resume(input.taskToken, { decision, reason: order.history.at(-1)?.note ?? '' });
+  return { waiting: false };
+}
+
+/**
+ * Keeps the task token on the order until a shipment is reported. When a reported shipment waits
+ * to be invoiced already, resumes at once with it.
  */
 export async function waitForShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, input: { orderId: string; taskToken: string }) {
-  const order = await deps.orders.get(input.orderId);
-  if (!order) throw new NotFoundError('Order', input.orderId);
+  const order = await loadOrder(deps, input.orderId);
   if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
-  const waiting = await deps.orders.transition(
-    order.orderId,
-    ['RECEIVED', 'AWAITING_SHIPMENT'],
-    { status: 'AWAITING_SHIPMENT', at: deps.clock.now().toISOString() },
-    { taskToken: input.taskToken, requireNoShipments: true },
-  );
-  if (waiting) return { waiting: true };
-  const now = await deps.orders.get(order.orderId);
-  if (now?.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
-  const shipment = now?.shipments[0];
-  if (!shipment) throw new ConflictError(`Order ${order.orderId} is ${now?.status ?? 'gone'} and cannot wait for a shipment`);
+  const status = order.status === 'PARTIALLY_SHIPPED' ? 'PARTIALLY_SHIPPED' : 'AWAITING_SHIPMENT';
+  const from = status === 'PARTIALLY_SHIPPED' ? ['PARTIALLY_SHIPPED'] : ['RECEIVED', 'AWAITING_SHIPMENT'];
+  const pending = order.shipments.find((s) => s.invoiceId === null);
+  if (!pending) {
+    const change = { status, at: deps.clock.now().toISOString() } as const;
+    const waiting =
+      order.status === status
+        ? await deps.orders.waitInStatus(order.orderId, status, { taskToken: input.taskToken, waitingFor: 'shipment' })
+        : await deps.orders.transition(order.orderId, from, change, { wait: { taskToken: input.taskToken, waitingFor: 'shipment' }, requireNoPendingShipments: true });
+    if (waiting) {
+      // A shipment may have been recorded between our read and our write: look once more.
+      const again = await loadOrder(deps, order.orderId);
+      const arrived = again.shipments.find((s) => s.invoiceId === null);
+      if (!arrived) return { waiting: true };
+      await deps.workflow.resume(input.taskToken, { shipmentId: arrived.shipmentId });
+      return { waiting: false };
+    }
+  }
+  const now = await loadOrder(deps, order.orderId);
+  if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+  const shipment = now.shipments.find((s) => s.invoiceId === null);
+  if (!shipment) throw new ConflictError(`Order ${order.orderId} is ${now.status} and cannot wait for a shipment`);
   await deps.workflow.resume(input.taskToken, { shipmentId: shipment.shipmentId });
   return { waiting: false };
 }
@@ -51,25 +119,37 @@ export async function waitForShipment(deps: Pick<CoreDeps, 'orders' | 'workflow'
 const MAX_NUMBER_ATTEMPTS = 25;
 
 /**
- * Issues the order's invoice with the next gapless number of its series. Running it again for the
- * same order returns the invoice issued the first time.
+ * Issues the invoice for one shipment with the next gapless number of its series. Running it again
+ * for the same shipment returns the invoice issued the first time.
  */
-export async function issueInvoiceForOrder(deps: Pick<CoreDeps, 'orders' | 'customers' | 'invoices' | 'clock' | 'settings'>, input: { orderId: string }) {
-  const order = await deps.orders.get(input.orderId);
-  if (!order) throw new NotFoundError('Order', input.orderId);
-  const invoiceId = invoiceIdFor(order.orderId, 1);
+export async function issueInvoiceForShipment(
+  deps: Pick<CoreDeps, 'orders' | 'customers' | 'invoices' | 'clock' | 'settings'>,
+  input: { orderId: string; shipmentId: string },
+) {
+  const order = await loadOrder(deps, input.orderId);
+  const shipmentIndex = order.shipments.findIndex((s) => s.shipmentId === input.shipmentId);
+  const shipment = order.shipments[shipmentIndex];
+  if (!shipment) throw new NotFoundError('Shipment', input.shipmentId);
+  const invoiceId = invoiceIdFor(order.orderId, shipmentIndex + 1);
   const existing = await deps.invoices.get(invoiceId);
-  if (existing) return issuedSummary(existing, deps.clock.now());
+  if (existing) return issuedSummary(existing, deps.clock.now(), await loadOrder(deps, order.orderId));
   const customer = await deps.customers.get(order.customerId);
   if (!customer) throw new NotFoundError('Customer', order.customerId);
+  const afterThis = { ...order, shipments: order.shipments.map((s, i) => (i === shipmentIndex ? { ...s, invoiceId } : s)) };
+  const fullyInvoiced = isFullyShipped(afterThis) && afterThis.shipments.every((s) => s.invoiceId !== null);
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
     const series = invoiceSeries(deps.settings.invoiceNumberPrefix, calendarDateIn(now, deps.settings.businessTimeZone));
     const sequence = (await deps.invoices.lastSequence(series)) + 1;
-    const { invoice, journal } = issueInvoice({ invoiceId, order, customer, series, sequence, now, businessTimeZone: deps.settings.businessTimeZone });
+    const { invoice, journal } = issueInvoice({ invoiceId, order, shipment, customer, series, sequence, now, businessTimeZone: deps.settings.businessTimeZone });
     try {
-      const result = await deps.invoices.issue(invoice, journal, { orderId: order.orderId, change: { status: 'INVOICED', at: now.toISOString(), note: `invoice ${invoice.number}` } });
-      return issuedSummary(result.invoice, now);
+      const result = await deps.invoices.issue(invoice, journal, {
+        orderId: order.orderId,
+        shipmentIndex,
+        shipmentId: shipment.shipmentId,
+        change: { status: fullyInvoiced ? 'INVOICED' : 'PARTIALLY_SHIPPED', at: now.toISOString(), note: `invoice ${invoice.number} for shipment ${shipment.shipmentId}` },
+      });
+      return issuedSummary(result.invoice, now, await loadOrder(deps, order.orderId));
     } catch (error) {
       if (!(error instanceof SequenceTakenError) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20 * attempt)));
@@ -77,7 +157,7 @@ export async function issueInvoiceForOrder(deps: Pick<CoreDeps, 'orders' | 'cust
   }
 }
 
-function issuedSummary(invoice: Invoice, now: Date) {
+function issuedSummary(invoice: Invoice, now: Date, order: Order) {
   const secondsUntilOverdue = Math.max(1, Math.ceil((Date.parse(invoice.overdueAt) - now.getTime()) / 1000));
   return {
     invoiceId: invoice.invoiceId,
@@ -85,6 +165,7 @@ function issuedSummary(invoice: Invoice, now: Date) {
     dueDate: invoice.dueDate,
     overdueAt: invoice.overdueAt,
     secondsUntilOverdue,
+    orderFullyShipped: isFullyShipped(order),
   };
 }
 
@@ -113,16 +194,35 @@ export async function waitForPayment(deps: Pick<CoreDeps, 'invoices' | 'workflow
   return { waiting: false };
 }
 
-/** Completes the order once every invoice of it is settled. */
+/**
+ * Counts a settled invoice on its order; when it was the last open one of a fully shipped order,
+ * resumes the order's execution that waits for the settlement.
+ */
+export async function recordInvoiceSettled(deps: Pick<CoreDeps, 'orders' | 'workflow'>, input: { orderId: string; invoiceId: string }) {
+  const result = await deps.orders.recordInvoiceSettled(input.orderId, input.invoiceId);
+  if (result && result.openInvoiceCount <= 0 && result.settlementToken) {
+    await deps.workflow.resume(result.settlementToken, { settled: true });
+  }
+  return { openInvoices: Math.max(0, result?.openInvoiceCount ?? 0) };
+}
+
+/** Keeps the token until the order's last open invoice is settled; resumes at once if none is open. */
+export async function waitForOrderSettlement(deps: Pick<CoreDeps, 'orders' | 'workflow'>, input: { orderId: string; taskToken: string }) {
+  if (await deps.orders.waitForSettlement(input.orderId, input.taskToken)) return { waiting: true };
+  await deps.workflow.resume(input.taskToken, { settled: true });
+  return { waiting: false };
+}
+
+/** Completes the order once everything shipped and every invoice of it is settled. */
 export async function completeOrder(deps: Pick<CoreDeps, 'orders' | 'invoices' | 'clock'>, input: { orderId: string }) {
-  const order = await deps.orders.get(input.orderId);
-  if (!order) throw new NotFoundError('Order', input.orderId);
+  const order = await loadOrder(deps, input.orderId);
   if (order.status === 'COMPLETED') return { status: 'COMPLETED' };
+  if (!isFullyShipped(order)) throw new InvoiceNotSettledError(`Order ${order.orderId} has lines not yet shipped`);
   for (const invoiceId of order.invoiceIds) {
     const invoice = await deps.invoices.get(invoiceId);
-    if (!invoice || invoice.balanceMinor > 0) throw new InvoiceNotSettledError(invoiceId);
+    if (!invoice || invoice.balanceMinor > 0) throw new InvoiceNotSettledError(`Invoice ${invoiceId} still has a balance`);
   }
-  const moved = await deps.orders.transition(order.orderId, ['INVOICED'], { status: 'COMPLETED', at: deps.clock.now().toISOString(), note: 'every invoice settled' });
+  const moved = await deps.orders.transition(order.orderId, ['INVOICED'], { status: 'COMPLETED', at: deps.clock.now().toISOString(), note: 'everything shipped, every invoice settled' });
   if (!moved) throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot complete`);
   return { status: 'COMPLETED' };
 }

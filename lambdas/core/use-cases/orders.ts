@@ -1,5 +1,7 @@
 /** The storefront's side of an order: placing it, reporting its shipment, cancelling it. */
+import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
+import { parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from '../orders/order';
 import type { CoreDeps } from './deps';
 
@@ -29,25 +31,27 @@ export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) 
 }
 
 /**
- * Records the shipment, then resumes the order's execution if it already waits for it (if it does
- * not yet, the waiting step finds the shipment when it gets there). Reporting the same shipment
- * twice changes nothing.
+ * Records the shipment, then resumes the order's execution if it waits for one (if it does not
+ * yet, the waiting step finds the shipment when it gets there). Reporting the same shipment twice
+ * changes nothing; concurrent reports are checked against each other (optimistic version).
  */
 export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
-  const order = await deps.orders.get(orderId);
-  if (!order) throw new NotFoundError('Order', orderId);
-  const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now());
-  if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, ['RECEIVED', 'AWAITING_SHIPMENT']))) {
-    const now = await deps.orders.get(orderId);
-    throw new ConflictError(`Order ${orderId} is ${now?.status ?? 'gone'} and cannot take a shipment`, 'ORDER_NOT_SHIPPABLE');
+  for (let attempt = 1; ; attempt++) {
+    const order = await deps.orders.get(orderId);
+    if (!order) throw new NotFoundError('Order', orderId);
+    const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now());
+    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'], order.version))) {
+      if (attempt < 5) continue;
+      throw new ConflictError(`Order ${orderId} changed while the shipment was recorded; retry`, 'CONCURRENT_UPDATE');
+    }
+    const token = await deps.orders.taskToken(orderId, 'shipment');
+    if (token) await deps.workflow.resume(token, { shipmentId: shipment.shipmentId });
+    const current = await deps.orders.get(orderId);
+    return { orderId, status: current?.status ?? order.status, shipment };
   }
-  const token = await deps.orders.taskToken(orderId);
-  if (token) await deps.workflow.resume(token, { shipmentId: shipment.shipmentId });
-  const current = await deps.orders.get(orderId);
-  return { orderId, status: current?.status ?? order.status, shipment };
 }
 
-/** Cancels an order that has not been invoiced, and ends its execution. */
+/** Cancels an order before anything of it shipped or was invoiced, and ends its execution. */
 export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFoundError('Order', orderId);
@@ -60,7 +64,33 @@ export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | '
   }
   // Read the token only after the change: a step that stored it before ends here, one that comes
   // later finds the order CANCELLED and ends itself.
-  const token = await deps.orders.taskToken(orderId);
-  if (token) await deps.workflow.fail(token, 'OrderCancelled', reason);
+  for (const waitingFor of ['shipment', 'credit-decision'] as const) {
+    const token = await deps.orders.taskToken(orderId, waitingFor);
+    if (token) await deps.workflow.fail(token, 'OrderCancelled', reason);
+  }
   return { orderId, status: 'CANCELLED' as const };
+}
+
+export const creditDecisionRequest = z.strictObject({
+  decision: z.enum(['approve', 'reject'], { message: 'must be "approve" or "reject"' }),
+  reason: z.string().trim().min(1, 'must say why').max(500, 'must be at most 500 characters'),
+});
+
+/**
+ * Finance's decision on an order on credit hold: approve lets it go on to shipment, reject ends it
+ * REJECTED with the reason. A decision on an order not on hold is a 409.
+ */
+export async function decideCredit(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown, decidedBy: string) {
+  const request = parseWith(creditDecisionRequest, body);
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new NotFoundError('Order', orderId);
+  const status = request.decision === 'approve' ? 'AWAITING_SHIPMENT' : 'REJECTED';
+  const note = `credit ${request.decision === 'approve' ? 'approved' : 'rejected'} by ${decidedBy}: ${request.reason}`;
+  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at: deps.clock.now().toISOString(), note }))) {
+    const now = await deps.orders.get(orderId);
+    throw new ConflictError(`Order ${orderId} is ${now?.status ?? order.status}, not on credit hold`, 'ORDER_NOT_ON_CREDIT_HOLD');
+  }
+  const token = await deps.orders.taskToken(orderId, 'credit-decision');
+  if (token) await deps.workflow.resume(token, { decision: request.decision, reason: request.reason });
+  return { orderId, status, decision: request.decision, reason: request.reason };
 }

@@ -1,15 +1,15 @@
-/** Order step IssueInvoice: the invoice with a gapless number, RF reference and ledger entries. */
+/** Order step IssueInvoice: the invoice for one shipment, with a gapless number, RF reference and ledger entries. */
 import { z } from 'zod';
-import { issueInvoiceForOrder } from '../../core/use-cases/order-steps';
+import { issueInvoiceForShipment } from '../../core/use-cases/order-steps';
 import type { CoreDeps } from '../../core/use-cases/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, coreSettings, customerStore, invoiceIssuer, orderStore } from '../../shared/wiring';
 
-const input = z.object({ orderId: z.string().min(1) });
+const input = z.object({ orderId: z.string().min(1), shipmentId: z.string().min(1) });
 
 export function makeHandler(deps: Pick<CoreDeps, 'orders' | 'customers' | 'invoices' | 'clock' | 'settings'>) {
-  return stepHandler((event) => parseWith(input, event), (command) => issueInvoiceForOrder(deps, command));
+  return stepHandler((event) => parseWith(input, event), (command) => issueInvoiceForShipment(deps, command));
 }
 
 export const handler = makeHandler({ orders: orderStore(), customers: customerStore(), invoices: invoiceIssuer(), clock, settings: coreSettings() });

@@ -24,7 +24,11 @@ function localDefinition(machine: StateMachineDefinition): LocalStateMachineDefi
   let text = readFileSync(join(import.meta.dirname, '../../..', machine.file), 'utf8');
   for (const [placeholder, substitution] of Object.entries(machine.substitutions)) {
     const value =
-      substitution.kind === 'functionArn' ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${substitution.functionId}` : `local-${substitution.tableId}`;
+      substitution.kind === 'functionArn'
+        ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${substitution.functionId}`
+        : substitution.kind === 'tableName'
+          ? `local-${substitution.tableId}`
+          : `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${stateMachineById(substitution.stateMachineId).name}`;
     text = text.split(`\${${placeholder}}`).join(value);
   }
   return { name: machine.name, definition: JSON.parse(text) as Record<string, unknown> };
@@ -42,8 +46,63 @@ describe('product state machines', () => {
     }
   });
 
-  it('runs the order lifecycle through shipment, invoice, payment timeout, overdue update and completion', async () => {
-    const machine = stateMachineById('OrderLifecycle');
+  it('runs the order lifecycle: credit check, two partial shipments each invoiced and tracked, settlement, completion', async () => {
+    harness = await Harness.start({
+      machines: [],
+      definitions: stateMachines.map(localDefinition),
+      lambdas: {
+        CheckCredit: () => ({ decision: 'APPROVED', reason: 'within the limit' }),
+        WaitForShipment: () => ({ waiting: true }),
+        IssueInvoice: (payload) => {
+          const { shipmentId } = payload as { shipmentId: string };
+          return {
+            invoiceId: `INV-${shipmentId}`,
+            number: `2026-${shipmentId}`,
+            dueDate: '2026-12-31',
+            overdueAt: '2027-01-01T00:00:00.000Z',
+            secondsUntilOverdue: 30 * 86_400,
+            orderFullyShipped: shipmentId === 'S-2',
+          };
+        },
+        SendInvoice: () => ({ messageId: 'm-1', sentAt: '2026-12-01T00:00:00.000Z' }),
+        WaitForPayment: () => ({ waiting: true }),
+        RecordInvoiceSettled: () => ({ openInvoices: 0 }),
+        WaitForOrderSettlement: () => ({ waiting: true }),
+        CompleteOrder: () => ({ status: 'COMPLETED' }),
+      },
+    });
+    const { executionArn } = await harness.client.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn('OrderLifecycle'), name: 'order-ORD-1', input: JSON.stringify({ orderId: 'ORD-1' }) }),
+    );
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment', 2), output: JSON.stringify({ shipmentId: 'S-2' }) }));
+    const settlement = await tokenOf(harness, 'WaitForOrderSettlement');
+    expect(harness.callsOf('IssueInvoice').map((c) => c.payload)).toEqual([
+      { orderId: 'ORD-1', shipmentId: 'S-1' },
+      { orderId: 'ORD-1', shipmentId: 'S-2' },
+    ]);
+    // Each invoice got its own settlement execution, waiting for payment.
+    await waitFor('two payment waits', () => (harness!.callsOf('WaitForPayment').length === 2 ? true : undefined));
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: settlement, output: JSON.stringify({ settled: true }) }));
+    const result = await waitForStatus(harness.client, executionArn!);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(harness.callsOf('CompleteOrder')).toHaveLength(1);
+  });
+
+  it('ends an order rejected by credit control without waiting for a shipment', async () => {
+    harness = await Harness.start({
+      machines: [],
+      definitions: stateMachines.map(localDefinition),
+      lambdas: { CheckCredit: () => ({ decision: 'REJECTED', reason: 'customer is blocked' }) },
+    });
+    const { executionArn } = await harness.client.send(new StartExecutionCommand({ stateMachineArn: harness.arn('OrderLifecycle'), input: JSON.stringify({ orderId: 'ORD-2' }) }));
+    const result = await waitForStatus(harness.client, executionArn!);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(harness.callsOf('WaitForShipment')).toHaveLength(0);
+  });
+
+  it('settles an invoice: payment timeout on the clock, overdue update, payment, order told', async () => {
+    const machine = stateMachineById('InvoiceSettlement');
     const dynamodb = new DynamoDBClient({ region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const dynamoMock = mockClient(dynamodb);
     dynamoMock.on(UpdateItemCommand).resolves({});
@@ -52,27 +111,18 @@ describe('product state machines', () => {
       definitions: [localDefinition(machine)],
       dynamodb,
       lambdas: {
-        WaitForShipment: () => ({ waiting: true }),
-        IssueInvoice: () => ({
-          invoiceId: 'INV-1',
-          number: '2026-0001',
-          dueDate: '2026-12-31',
-          overdueAt: '2027-01-01T00:00:00.000Z',
-          secondsUntilOverdue: 30 * 86_400,
-        }),
-        SendInvoice: () => ({ messageId: 'm-1', sentAt: '2026-12-01T00:00:00.000Z' }),
         WaitForPayment: () => ({ waiting: true }),
-        CompleteOrder: () => ({ status: 'COMPLETED' }),
+        RecordInvoiceSettled: () => ({ openInvoices: 0 }),
       },
     });
     const startMs = harness.clock.nowMs();
     const { executionArn } = await harness.client.send(
-      new StartExecutionCommand({ stateMachineArn: harness.arn(machine.name), input: JSON.stringify({ orderId: 'ORD-1' }) }),
+      new StartExecutionCommand({
+        stateMachineArn: harness.arn(machine.name),
+        input: JSON.stringify({ invoiceId: 'INV-1', orderId: 'ORD-1', overdueAt: '2027-01-01T00:00:00.000Z', secondsUntilOverdue: 30 * 86_400 }),
+      }),
     );
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
     await tokenOf(harness, 'WaitForPayment');
-    expect(harness.callsOf('IssueInvoice')).toHaveLength(1);
-    expect(harness.callsOf('SendInvoice')).toHaveLength(1);
 
     // No payment within secondsUntilOverdue: the wait times out, the invoice is marked overdue.
     await harness.clock.advanceTo(new Date(startMs + 30 * 86_400_000 + 1000));
@@ -84,6 +134,6 @@ describe('product state machines', () => {
     await harness.client.send(new SendTaskSuccessCommand({ taskToken: secondWait, output: JSON.stringify({ paid: true }) }));
     const result = await waitForStatus(harness.client, executionArn!);
     expect(result.status).toBe('SUCCEEDED');
-    expect(harness.callsOf('CompleteOrder')).toHaveLength(1);
+    expect(harness.callsOf('RecordInvoiceSettled').map((c) => c.payload)).toEqual([{ orderId: 'ORD-1', invoiceId: 'INV-1' }]);
   });
 });

@@ -1,0 +1,15 @@
+/** Order step AwaitCreditDecision (.waitForTaskToken): keep the token until finance decides. */
+import { z } from 'zod';
+import { waitForCreditDecision } from '../../core/use-cases/order-steps';
+import type { CoreDeps } from '../../core/use-cases/deps';
+import { parseWith } from '../../core/validation';
+import { stepHandler } from '../../shared/http';
+import { orderStore, workflow } from '../../shared/wiring';
+
+const input = z.object({ orderId: z.string().min(1), taskToken: z.string().min(1) });
+
+export function makeHandler(deps: Pick<CoreDeps, 'orders' | 'workflow'>) {
+  return stepHandler((event) => parseWith(input, event), (command) => waitForCreditDecision(deps, command));
+}
+
+export const handler = makeHandler({ orders: orderStore(), workflow: workflow() });
