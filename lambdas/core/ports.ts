@@ -127,11 +127,19 @@ export interface Workflow {
   fail(taskToken: string, error: string, cause: string): Promise<boolean>;
 }
 
+export interface EmailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
+}
+
 export interface OutgoingEmail {
   readonly to: string;
   readonly subject: string;
   readonly html: string;
   readonly text: string;
+  /** Files sent with the email (the invoice PDF). */
+  readonly attachments?: readonly EmailAttachment[];
 }
 
 export interface Mailer {

@@ -28,6 +28,7 @@ export interface ApiRequest {
 
 export interface ApiResult {
   readonly statusCode: number;
+  /** JSON-serialized, except a string or bytes (`Uint8Array`, sent base64-encoded) with a content-type header. */
   readonly body: unknown;
   readonly headers?: Record<string, string>;
 }
@@ -89,6 +90,9 @@ function parseRequest(event: APIGatewayProxyEvent): ApiRequest {
 }
 
 function toResponse(result: ApiResult): APIGatewayProxyResult {
+  if (result.body instanceof Uint8Array && result.headers?.['content-type']) {
+    return { statusCode: result.statusCode, headers: result.headers, body: Buffer.from(result.body).toString('base64'), isBase64Encoded: true };
+  }
   if (typeof result.body === 'string' && result.headers?.['content-type']) {
     return { statusCode: result.statusCode, headers: result.headers, body: result.body };
   }
