@@ -72,6 +72,15 @@ export async function startDynamoDbLocal(options: { port: number; dataDir: strin
       await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(2_000) });
       break;
     } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status >= 500) {
+        // It answers, but cannot read its data: the data folder is damaged.
+        child.kill();
+        throw new LocalStartupError(
+          `DynamoDB Local cannot read its data in ${dbPath}: ${(error as Error).message}`,
+          `The data folder looks corrupt: move it away (mv ${dbPath} ${dbPath}.broken) and start again, or set DATA_DIR to another folder`,
+        );
+      }
       if (Date.now() > deadline) {
         child.kill();
         throw new LocalStartupError(`DynamoDB Local did not answer within 60 s: ${(error as Error).message}`, `See its output: ${lastLines(output)}`);
