@@ -20,6 +20,7 @@ export type FunctionId =
   | 'ListInvoices'
   | 'RecordPayment'
   | 'LedgerCheck'
+  | 'ImportInvoices'
   | 'RecordCreditDecision'
   | 'CheckCredit'
   | 'WaitForCreditDecision'
@@ -147,6 +148,20 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Invoices', access: 'read' },
     ],
     timeoutSeconds: 60,
+  },
+  {
+    id: 'ImportInvoices',
+    entry: api('import-invoices'),
+    description: 'POST /invoices/import: import up to 10,000 open items of an earlier ledger, all or nothing, with opening-balance journals',
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Imports', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
   },
   {
     id: 'RecordCreditDecision',

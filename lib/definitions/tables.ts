@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients';
+export type TableId = 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -95,6 +95,13 @@ export const tables: readonly TableDefinition[] = [
     envVar: 'API_CLIENTS_TABLE',
     description: 'API credentials by SHA-256 of the key: the client name and its role (storefront or finance)',
     partitionKey: S('keyHash'),
+    indexes: [],
+  },
+  {
+    id: 'Imports',
+    envVar: 'IMPORTS_TABLE',
+    description: 'Bulk imports of open items by importId (state, attempt, lease), and the numbers and RF references they reserve (invoice-number#..., rf-reference#...)',
+    partitionKey: S('importId'),
     indexes: [],
   },
 ];

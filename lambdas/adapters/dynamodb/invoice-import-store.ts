@@ -1,0 +1,365 @@
+/**
+ * Bulk imports of open items on DynamoDB. A transaction holds at most 100 items, so an import of
+ * up to 10,000 open items is written in chunks, all or nothing by design:
+ *
+ * 1. the import record (Imports table, `importId`) is claimed by one attempt with a lease;
+ * 2. every item's number and RF reference is reserved with a uniqueness item in the Imports table
+ *    (`invoice-number#<number>`, `rf-reference#<reference>`, conditional on not being held by
+ *    another import): conflicts show here, before anything the rest of the product reads exists;
+ * 3. the invoices (conditional on their id being new) are written with their journal lines;
+ * 4. the record is marked COMPLETED.
+ *
+ * Every chunk also checks that its attempt still holds the import, so an attempt that lost its
+ * lease (it was too slow and a retry took over) cannot write beside the new one. A failure part way
+ * is undone by {@link DynamoInvoiceImportStore.rollBack}; a crash is finished by a retry of the call.
+ */
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Customer } from '../../core/customers/customer';
+import type { ImportEntry, TakenBy } from '../../core/invoices/import';
+import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../../core/ports';
+import { cancellationCodes, isConditionalCheckFailed } from './document-client';
+import { journalPuts } from './ledger-items';
+
+export interface InvoiceImportTables {
+  readonly imports: string;
+  readonly invoices: string;
+  readonly ledger: string;
+  readonly customers: string;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type ImportKey = Pick<ImportRecord, 'importId' | 'attemptId'>;
+
+/** Most items in one transaction (DynamoDB's limit), one of which is the attempt check. */
+const MAX_TRANSACTION_ITEMS = 100;
+/** Transactions in flight at once. */
+const TRANSACTION_CONCURRENCY = 8;
+/** Index queries in flight at once. */
+const QUERY_CONCURRENCY = 32;
+/** Tries of a transaction refused for a transient reason (conflict with another transaction, throttling). */
+const TRANSIENT_ATTEMPTS = 6;
+
+export const numberReservation = (number: string) => `invoice-number#${number}`;
+export const rfReservation = (rfReference: string) => `rf-reference#${rfReference}`;
+
+export class DynamoInvoiceImportStore implements InvoiceImportStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: InvoiceImportTables,
+  ) {}
+
+  async getImport(importId: string): Promise<ImportRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.imports, Key: { importId }, ConsistentRead: true }));
+    if (!Item || Item.kind !== 'import') return undefined;
+    const { kind: _kind, ...record } = Item;
+    return record as ImportRecord;
+  }
+
+  async findCustomers(customerIds: readonly string[]): Promise<Map<string, Customer>> {
+    const items = await this.batchGet(this.tables.customers, [...new Set(customerIds)].map((customerId) => ({ customerId })));
+    return new Map(items.map((c) => [String(c.customerId), c as unknown as Customer]));
+  }
+
+  async findTaken(keys: readonly { number: string; rfReference: string }[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }> {
+    const numbers = new Map<string, TakenBy[]>();
+    const rfReferences = new Map<string, TakenBy[]>();
+    const lookups = [
+      ...[...new Set(keys.map((k) => k.number))].map((value) => ({ index: 'byNumber', attribute: 'number', value, into: numbers })),
+      ...[...new Set(keys.map((k) => k.rfReference))].map((value) => ({ index: 'byRfReference', attribute: 'rfReference', value, into: rfReferences })),
+    ];
+    await inParallel(QUERY_CONCURRENCY, lookups, async ({ index, attribute, value, into }) => {
+      const { Items } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tables.invoices,
+          IndexName: index,
+          KeyConditionExpression: '#a = :v',
+          ExpressionAttributeNames: { '#a': attribute },
+          ExpressionAttributeValues: { ':v': value },
+          ProjectionExpression: 'invoiceId, importId',
+        }),
+      );
+      if (Items?.length) into.set(value, Items.map((i) => ({ invoiceId: String(i.invoiceId), importId: typeof i.importId === 'string' ? i.importId : null })));
+    });
+    return { numbers, rfReferences };
+  }
+
+  async claim(record: ImportRecord, replacing?: Pick<ImportRecord, 'attemptId' | 'state'>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.imports,
+          Item: { ...record, kind: 'import' },
+          ...(replacing
+            ? {
+                ConditionExpression: 'attemptId = :previous AND #state = :previousState',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':previous': replacing.attemptId, ':previousState': replacing.state },
+              }
+            : { ConditionExpression: 'attribute_not_exists(importId)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async reserve(record: ImportKey, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]> {
+    const reservations = keys.flatMap((k) => [
+      { index: k.index, key: 'number' as const, id: numberReservation(k.number), invoiceId: k.invoiceId, value: k.number },
+      { index: k.index, key: 'rfReference' as const, id: rfReservation(k.rfReference), invoiceId: k.invoiceId, value: k.rfReference },
+    ]);
+    const conflicts: ImportConflict[] = [];
+    await inParallel(TRANSACTION_CONCURRENCY, chunk(reservations, MAX_TRANSACTION_ITEMS - 1), async (part) => {
+      const items: TransactItem[] = part.map((r) => ({
+        Put: {
+          TableName: this.tables.imports,
+          Item: { importId: r.id, kind: 'reservation', ownerImportId: record.importId, invoiceId: r.invoiceId, [r.key]: r.value },
+          ConditionExpression: 'attribute_not_exists(importId) OR ownerImportId = :owner',
+          ExpressionAttributeValues: { ':owner': record.importId },
+        },
+      }));
+      const codes = await this.transact(record, items);
+      if (!codes) return;
+      const refused = part.filter((_, i) => codes[i] === 'ConditionalCheckFailed');
+      if (refused.length === 0) throw new Error(`Reserving the numbers of import ${record.importId} was refused: ${codes.join(', ')}`);
+      for (const r of refused) {
+        const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.imports, Key: { importId: r.id }, ConsistentRead: true }));
+        const owner = typeof Item?.ownerImportId === 'string' ? Item.ownerImportId : null;
+        if (owner === record.importId) continue;
+        conflicts.push({ index: r.index, key: r.key, heldBy: { invoiceId: typeof Item?.invoiceId === 'string' ? Item.invoiceId : null, importId: owner } });
+      }
+    });
+    return conflicts.sort((a, b) => a.index - b.index);
+  }
+
+  async write(record: ImportKey, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void> {
+    let pending = entries;
+    if (options.resuming) {
+      const stored = await this.storedInvoices(entries);
+      const foreign = [...stored.values()].filter((s) => s.importId !== record.importId);
+      if (foreign.length > 0) throw new Error(`Invoices ${foreign.map((f) => f.invoiceId).join(', ')} exist and are not of import ${record.importId}`);
+      pending = entries.filter((e) => !stored.has(e.invoice.invoiceId));
+    }
+    const groups = pack(
+      pending.map((e) => [
+        {
+          Put: {
+            TableName: this.tables.invoices,
+            Item: { ...e.invoice, importId: record.importId },
+            ConditionExpression: 'attribute_not_exists(invoiceId)',
+          },
+        },
+        ...journalPuts(this.tables.ledger, e.journal),
+      ]),
+    );
+    await inParallel(TRANSACTION_CONCURRENCY, groups, async (items) => {
+      const codes = await this.transact(record, items);
+      if (codes) throw new Error(`Writing invoices of import ${record.importId} was refused: ${codes.join(', ')}`);
+    });
+  }
+
+  async complete(record: ImportKey, at: string): Promise<void> {
+    await this.finish(record, { state: 'COMPLETED', updatedAt: at });
+  }
+
+  async rollBack(record: ImportKey, entries: readonly ImportEntry[], reason: string, at: string): Promise<{ leftBehind: string[] }> {
+    const stored = await this.storedInvoices(entries);
+    const own = entries.filter((e) => stored.get(e.invoice.invoiceId)?.importId === record.importId);
+    const leftBehind: string[] = [];
+    const removal = (e: ImportEntry): TransactItem[] => [
+      {
+        Delete: {
+          TableName: this.tables.invoices,
+          Key: { invoiceId: e.invoice.invoiceId },
+          // Only with the balance it was written with: once a payment (or a write-off) moved it, the
+          // ledger refers to it and dropping it would unbalance the books.
+          ConditionExpression: 'importId = :import AND balanceMinor = :balance AND paidMinor = :paid',
+          ExpressionAttributeValues: { ':import': record.importId, ':balance': e.invoice.balanceMinor, ':paid': e.invoice.paidMinor },
+        },
+      },
+      ...journalPuts(this.tables.ledger, e.journal).map((p) => ({ Delete: { TableName: this.tables.ledger, Key: { pk: p.Put.Item.pk, sk: p.Put.Item.sk } } })),
+    ];
+    const groups = packWith(own, (e) => removal(e));
+    await inParallel(TRANSACTION_CONCURRENCY, groups, async ({ members, items }) => {
+      if (!(await this.transact(record, items))) return;
+      // One of them changed: remove the others one by one, keep the changed ones.
+      for (const e of members) {
+        if (await this.transact(record, removal(e))) leftBehind.push(e.invoice.invoiceId);
+      }
+    });
+    const kept = new Set(leftBehind);
+    const reservationIds = entries
+      .filter((e) => !kept.has(e.invoice.invoiceId))
+      .flatMap((e) => [numberReservation(e.invoice.number), rfReservation(e.invoice.rfReference)]);
+    const held = await this.batchGet(this.tables.imports, reservationIds.map((importId) => ({ importId })), 'importId, ownerImportId');
+    const mine = held.filter((h) => h.ownerImportId === record.importId).map((h) => String(h.importId));
+    await inParallel(TRANSACTION_CONCURRENCY, chunk(mine, MAX_TRANSACTION_ITEMS - 1), async (part) => {
+      const codes = await this.transact(
+        record,
+        part.map((importId) => ({
+          Delete: { TableName: this.tables.imports, Key: { importId }, ConditionExpression: 'ownerImportId = :owner', ExpressionAttributeValues: { ':owner': record.importId } },
+        })),
+      );
+      if (codes) throw new Error(`Releasing the numbers of import ${record.importId} was refused: ${codes.join(', ')}`);
+    });
+    if (leftBehind.length === 0) {
+      await this.finish(record, { state: 'ROLLED_BACK', updatedAt: at, reason });
+    } else {
+      // Stays PENDING with its lease ended: a retry of the call may finish the import.
+      await this.finish(record, { state: 'PENDING', updatedAt: at, leaseUntil: at, reason: `${reason}; ${leftBehind.length} invoices changed since they were written and were kept: ${leftBehind.slice(0, 20).join(', ')}` });
+    }
+    return { leftBehind };
+  }
+
+  /**
+   * Runs one transaction with the check that `record`'s attempt still holds the import, retrying
+   * transient refusals. Returns undefined when it was written, or the refusal codes of the items
+   * (without the attempt check's); throws {@link ImportLeaseLostError} when the attempt lost the import.
+   */
+  private async transact(record: ImportKey, items: readonly TransactItem[]): Promise<string[] | undefined> {
+    const attemptCheck: TransactItem = {
+      ConditionCheck: {
+        TableName: this.tables.imports,
+        Key: { importId: record.importId },
+        ConditionExpression: 'attemptId = :attempt AND #state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':attempt': record.attemptId, ':pending': 'PENDING' },
+      },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [...items, attemptCheck] }));
+        return undefined;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        const transient = codes ? codes.includes('TransactionConflict') || codes.includes('ThrottlingError') || codes.includes('ProvisionedThroughputExceeded') : isThrottling(error);
+        if (codes?.[items.length] === 'ConditionalCheckFailed') throw new ImportLeaseLostError(record.importId);
+        if (codes && codes.slice(0, items.length).includes('ConditionalCheckFailed')) return codes.slice(0, items.length);
+        if (!transient || attempt >= TRANSIENT_ATTEMPTS) {
+          if (codes) return codes.slice(0, items.length);
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 25 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async finish(record: ImportKey, fields: Record<string, unknown>): Promise<void> {
+    const entries = Object.entries(fields);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.imports,
+          Key: { importId: record.importId },
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attemptId = :attempt AND #state = :pending',
+          ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])), '#state': 'state' },
+          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ':attempt': record.attemptId, ':pending': 'PENDING' },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new ImportLeaseLostError(record.importId);
+      throw error;
+    }
+  }
+
+  /** The stored invoices among the entries' ids, with the import that wrote each. */
+  private async storedInvoices(entries: readonly ImportEntry[]): Promise<Map<string, { invoiceId: string; importId: string | null }>> {
+    const items = await this.batchGet(
+      this.tables.invoices,
+      entries.map((e) => ({ invoiceId: e.invoice.invoiceId })),
+      'invoiceId, importId',
+    );
+    return new Map(items.map((i) => [String(i.invoiceId), { invoiceId: String(i.invoiceId), importId: typeof i.importId === 'string' ? i.importId : null }]));
+  }
+
+  /** BatchGet of any number of keys (100 a request, unprocessed keys asked again), consistent reads. */
+  private async batchGet(tableName: string, keys: readonly Record<string, string>[], projection?: string): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    const names = projection?.split(',').map((p) => p.trim());
+    await inParallel(TRANSACTION_CONCURRENCY, chunk(keys, 100), async (part) => {
+      let request: Record<string, unknown>[] | undefined = [...part];
+      for (let round = 0; request && request.length > 0; round++) {
+        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** round)));
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: request,
+                ConsistentRead: true,
+                ...(names ? { ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#p${i}`, n])) } : {}),
+              },
+            },
+          }),
+        );
+        found.push(...(result.Responses?.[tableName] ?? []));
+        request = result.UnprocessedKeys?.[tableName]?.Keys;
+      }
+    });
+    return found;
+  }
+}
+
+function isThrottling(error: unknown): boolean {
+  const name = (error as { name?: string })?.name ?? '';
+  return name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException' || name === 'RequestLimitExceeded';
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
+}
+
+/** Packs groups of transaction items (one group per invoice) into transactions, never splitting a group. */
+function pack(groups: readonly (readonly TransactItem[])[]): TransactItem[][] {
+  return packWith(groups, (g) => g).map((p) => p.items);
+}
+
+function packWith<T>(members: readonly T[], itemsOf: (member: T) => readonly TransactItem[]): { members: T[]; items: TransactItem[] }[] {
+  const limit = MAX_TRANSACTION_ITEMS - 1;
+  const packed: { members: T[]; items: TransactItem[] }[] = [];
+  let current: { members: T[]; items: TransactItem[] } = { members: [], items: [] };
+  for (const member of members) {
+    const items = itemsOf(member);
+    if (items.length > limit) throw new Error(`A group of ${items.length} transaction items does not fit one transaction`);
+    if (current.items.length + items.length > limit) {
+      packed.push(current);
+      current = { members: [], items: [] };
+    }
+    current.members.push(member);
+    current.items.push(...items);
+  }
+  if (current.items.length > 0) packed.push(current);
+  return packed;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; the first failure fails the whole (after the running ones end). */
+async function inParallel<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+}
