@@ -4,7 +4,7 @@
  */
 import type { Customer } from '../../lambdas/core/customers/customer';
 import { invoiceNumber, rfReferenceFor, type Invoice } from '../../lambdas/core/invoices/invoice';
-import type { Order } from '../../lambdas/core/orders/order';
+import type { Order, OrderLine, Shipment } from '../../lambdas/core/orders/order';
 
 /** The body of `PUT /customers/{customerId}`. */
 export function customerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -49,21 +49,66 @@ export function orderRequest(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
-/** A stored order record (RECEIVED, one line, 100.00 EUR unless told otherwise). */
+/** An order (or invoice) line without tax: 1 x 100.00 unless told otherwise; amounts follow quantity and price. */
+export function anOrderLine(overrides: Partial<OrderLine> = {}): OrderLine {
+  const quantity = overrides.quantity ?? 1;
+  const unitPriceMinor = overrides.unitPriceMinor ?? 10_000;
+  const amountMinor = overrides.amountMinor ?? quantity * unitPriceMinor;
+  const taxMinor = overrides.taxMinor ?? 0;
+  return {
+    lineNo: 1,
+    sku: 'SKU-1',
+    quantity,
+    unitPriceMinor,
+    amountMinor,
+    taxRatePercent: null,
+    taxMinor,
+    grossMinor: amountMinor + taxMinor,
+    ...overrides,
+  };
+}
+
+/** A reported shipment of everything in `lines` (line 1 x 1 unless told otherwise), not yet invoiced. */
+export function aShipment(overrides: Partial<Shipment> = {}): Shipment {
+  return {
+    shipmentId: 'S-1',
+    shippedAt: '2026-03-03T10:00:00.000Z',
+    carrier: null,
+    trackingNumber: null,
+    reportedAt: '2026-03-03T11:00:00.000Z',
+    lines: [{ lineNo: 1, sku: 'SKU-1', quantity: 1 }],
+    invoiceId: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A stored order record (RECEIVED, one line without tax, 100.00 EUR unless told otherwise). The
+ * totals follow the lines given unless they are given too.
+ */
 export function anOrder(overrides: Partial<Order> = {}): Order {
   const orderId = overrides.orderId ?? 'O-1';
+  const lines = overrides.lines ?? (overrides.totalMinor !== undefined ? [anOrderLine({ unitPriceMinor: overrides.totalMinor })] : [anOrderLine()]);
+  const netTotalMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
+  const taxTotalMinor = lines.reduce((a, l) => a + l.taxMinor, 0);
   return {
     orderId,
     customerId: 'C-1',
     currency: 'EUR',
     externalRef: null,
-    lines: [{ lineNo: 1, sku: 'SKU-1', quantity: 1, unitPriceMinor: 10_000, amountMinor: 10_000 }],
-    totalMinor: 10_000,
+    lines,
+    netTotalMinor,
+    taxTotalMinor,
+    totalMinor: netTotalMinor + taxTotalMinor,
     status: 'RECEIVED',
     history: [{ status: 'RECEIVED', at: '2026-03-01T09:00:00.000Z' }],
     invoiceIds: [],
     shipments: [],
     executionName: `order-${orderId}`,
+    pendingShipments: 0,
+    openInvoiceCount: 0,
+    invoicedMinor: 0,
+    version: 1,
     createdAt: '2026-03-01T09:00:00.000Z',
     updatedAt: '2026-03-01T09:00:00.000Z',
     ...overrides,
@@ -86,7 +131,11 @@ export function anInvoice(overrides: Partial<Invoice> = {}): Invoice {
     customerId: 'C-1',
     customerName: 'Acme Retail GmbH',
     currency: 'EUR',
-    lines: [{ lineNo: 1, sku: 'SKU-1', quantity: 1, unitPriceMinor: totalMinor, amountMinor: totalMinor }],
+    shipmentId: null,
+    lines: [anOrderLine({ unitPriceMinor: totalMinor })],
+    netTotalMinor: totalMinor,
+    taxTotalMinor: 0,
+    taxes: [],
     totalMinor,
     paidMinor: 0,
     balanceMinor: totalMinor,

@@ -7,6 +7,11 @@
  * - every conditional write checks all its conditions before it writes anything (one transaction);
  * - the invoice series are gapless: `issue` refuses a sequence that is not the last one plus one;
  * - a payment only changes invoices that are unchanged since they were read;
+ * - an order keeps the token of the step its execution waits in together with what it waits for
+ *   (`credit-decision`, `shipment`, `settlement`); issuing an invoice drops it, as the adapter's
+ *   `REMOVE taskToken, waitingFor` does;
+ * - a shipment is added only at the version the caller read (optimistic concurrency);
+ * - an invoice is counted as settled on its order once, however often it is reported;
  * - the ledger reader computes its figures from the journal lines actually posted.
  *
  * {@link InMemoryTables} holds the shared state, so tests can look at it and corrupt it on purpose.
@@ -24,6 +29,7 @@ import {
   type LedgerReader,
   type Mailer,
   type OrderStore,
+  type OrderWait,
   type OutgoingEmail,
   type Page,
   type PaymentStore,
@@ -97,14 +103,17 @@ export interface InMemoryOptions {
 export class InMemoryTables {
   readonly customers = new Map<string, Customer>();
   readonly orders = new Map<string, Order>();
-  readonly orderTaskTokens = new Map<string, string>();
+  /** The task token an order's execution waits with, and what it waits for (storage-only attributes of the order). */
+  readonly orderTaskTokens = new Map<string, { taskToken: string; waitingFor: OrderWait }>();
+  /** The invoices of each order counted as settled (storage-only attribute of the order). */
+  readonly settledInvoiceIds = new Map<string, Set<string>>();
   readonly invoices = new Map<string, Invoice>();
   readonly invoicePaymentTokens = new Map<string, string>();
   readonly counters = new Map<string, number>();
   readonly payments = new Map<string, Payment>();
   readonly ledger: LedgerRow[] = [];
   /** How often each kind of refusal happened (e.g. to prove a concurrency test really collided). */
-  readonly stats = { sequenceTaken: 0, concurrentUpdates: 0 };
+  readonly stats = { sequenceTaken: 0, concurrentUpdates: 0, staleOrderVersions: 0 };
 
   constructor(private readonly options: InMemoryOptions = {}) {}
 
@@ -156,8 +165,8 @@ export class InMemoryCustomerStore implements CustomerStore {
   }
 }
 
-/** Orders counted in a customer's exposure: accepted and not yet invoiced. */
-const UNINVOICED: readonly string[] = ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'];
+/** Orders counted in a customer's exposure: accepted and not yet (fully) invoiced. */
+const UNINVOICED: readonly string[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
 
 export class InMemoryOrderStore implements OrderStore {
   constructor(private readonly t: InMemoryTables) {}
@@ -175,11 +184,33 @@ export class InMemoryOrderStore implements OrderStore {
     return true;
   }
 
-  async addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[]): Promise<boolean> {
+  /** As the adapter's delete: only a RECEIVED order without invoices; the token goes with the item. */
+  async discard(orderId: string): Promise<boolean> {
     await this.t.tick();
     const order = this.t.orders.get(orderId);
-    if (!order || order.shipments.length > 0 || !expectedStatuses.includes(order.status)) return false;
-    this.t.orders.set(orderId, { ...order, shipments: [...order.shipments, copy(shipment)], updatedAt: shipment.reportedAt });
+    if (!order || order.status !== 'RECEIVED' || order.invoiceIds.length > 0) return false;
+    this.t.orders.delete(orderId);
+    this.t.orderTaskTokens.delete(orderId);
+    this.t.settledInvoiceIds.delete(orderId);
+    return true;
+  }
+
+  /** Appends the shipment, one more pending shipment, version + 1; only at `expectedVersion` in one of `expectedStatuses`. */
+  async addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number): Promise<boolean> {
+    await this.t.tick();
+    const order = this.t.orders.get(orderId);
+    if (!order || !expectedStatuses.includes(order.status)) return false;
+    if (order.version !== expectedVersion) {
+      this.t.stats.staleOrderVersions++;
+      return false;
+    }
+    this.t.orders.set(orderId, {
+      ...order,
+      shipments: [...order.shipments, copy(shipment)],
+      updatedAt: shipment.reportedAt,
+      pendingShipments: order.pendingShipments + 1,
+      version: order.version + 1,
+    });
     return true;
   }
 
@@ -187,49 +218,69 @@ export class InMemoryOrderStore implements OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra: { taskToken?: string | null; requireNoShipments?: boolean } = {},
+    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean } = {},
   ): Promise<boolean> {
     await this.t.tick();
     const order = this.t.orders.get(orderId);
     if (!order || !from.includes(order.status)) return false;
     if (extra.requireNoShipments && order.shipments.length > 0) return false;
+    if (extra.requireNoPendingShipments && order.pendingShipments !== 0) return false;
     this.t.orders.set(orderId, { ...order, status: change.status, history: [...order.history, copy(change)], updatedAt: change.at });
-    if (extra.taskToken) this.t.orderTaskTokens.set(orderId, extra.taskToken);
-    else if (extra.taskToken === null) this.t.orderTaskTokens.delete(orderId);
+    if (extra.wait) this.t.orderTaskTokens.set(orderId, { ...extra.wait });
     return true;
   }
 
-  async taskToken(orderId: string): Promise<string | undefined> {
+  async taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined> {
     await this.t.tick();
-    return this.t.orderTaskTokens.get(orderId);
+    const wait = this.t.orderTaskTokens.get(orderId);
+    return this.t.orders.has(orderId) && wait?.waitingFor === waitingFor ? wait.taskToken : undefined;
   }
 
-  async discard(orderId: string): Promise<boolean> {
+  async waitInStatus(orderId: string, status: Order['status'], wait: { taskToken: string; waitingFor: OrderWait }): Promise<boolean> {
     await this.t.tick();
     const order = this.t.orders.get(orderId);
-    if (!order || order.status !== 'RECEIVED' || order.invoiceIds.length > 0) return false;
-    this.t.orders.delete(orderId);
-    this.t.orderTaskTokens.delete(orderId);
+    if (!order || order.status !== status) return false;
+    this.t.orderTaskTokens.set(orderId, { ...wait });
     return true;
+  }
+
+  async waitForSettlement(orderId: string, taskToken: string): Promise<boolean> {
+    await this.t.tick();
+    const order = this.t.orders.get(orderId);
+    if (!order || !(order.openInvoiceCount > 0)) return false;
+    this.t.orderTaskTokens.set(orderId, { taskToken, waitingFor: 'settlement' });
+    return true;
+  }
+
+  async recordInvoiceSettled(orderId: string, invoiceId: string): Promise<{ openInvoiceCount: number; settlementToken: string | undefined } | undefined> {
+    await this.t.tick();
+    const order = this.t.orders.get(orderId);
+    const settled = this.t.settledInvoiceIds.get(orderId) ?? new Set<string>();
+    if (!order || settled.has(invoiceId)) return undefined;
+    const openInvoiceCount = order.openInvoiceCount - 1;
+    this.t.orders.set(orderId, { ...order, openInvoiceCount });
+    this.t.settledInvoiceIds.set(orderId, new Set([...settled, invoiceId]));
+    const wait = this.t.orderTaskTokens.get(orderId);
+    return { openInvoiceCount, settlementToken: wait?.waitingFor === 'settlement' ? wait.taskToken : undefined };
   }
 
   async uninvoicedTotal(customerId: string, currency: string): Promise<number> {
     await this.t.tick();
     let total = 0;
     for (const order of this.t.orders.values()) {
-      if (order.customerId === customerId && order.currency === currency && UNINVOICED.includes(order.status)) total += order.totalMinor;
+      if (order.customerId === customerId && order.currency === currency && UNINVOICED.includes(order.status)) total += order.totalMinor - order.invoicedMinor;
     }
     return total;
   }
 
-  /** Test setup: stores the order exactly as given. */
-  seed(order: Order, taskToken?: string): void {
+  /** Test setup: stores the order exactly as given, with the token of a waiting step if given. */
+  seed(order: Order, wait?: { taskToken: string; waitingFor: OrderWait }): void {
     this.t.orders.set(order.orderId, copy(order));
-    if (taskToken) this.t.orderTaskTokens.set(order.orderId, taskToken);
+    if (wait) this.t.orderTaskTokens.set(order.orderId, { ...wait });
   }
 }
 
-const ISSUABLE_ORDER: readonly string[] = ['RECEIVED', 'AWAITING_SHIPMENT'];
+const ISSUABLE_ORDER: readonly string[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
 
 export class InMemoryInvoiceStore implements InvoiceStore {
   constructor(private readonly t: InMemoryTables) {}
@@ -268,7 +319,7 @@ export class InMemoryInvoiceStore implements InvoiceStore {
   async issue(
     invoice: Invoice,
     journal: Journal,
-    order: { orderId: string; change: StatusChange & { status: Order['status'] } },
+    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] } },
   ): Promise<{ invoice: Invoice; created: boolean }> {
     await this.t.tick();
     // One transaction: every condition is checked before anything is written.
@@ -283,6 +334,9 @@ export class InMemoryInvoiceStore implements InvoiceStore {
     if (!stored || !ISSUABLE_ORDER.includes(stored.status)) {
       throw new TransactionRefusedError(`Issuing invoice ${invoice.invoiceId}`, `order ${order.orderId} is ${stored?.status ?? 'missing'}`);
     }
+    if (stored.shipments[order.shipmentIndex]?.shipmentId !== order.shipmentId) {
+      throw new TransactionRefusedError(`Issuing invoice ${invoice.invoiceId}`, `shipment ${order.shipmentIndex} of order ${order.orderId} is not ${order.shipmentId}`);
+    }
     if (this.t.hasJournal(journal.journalId)) {
       throw new TransactionRefusedError(`Issuing invoice ${invoice.invoiceId}`, `journal ${journal.journalId} exists`);
     }
@@ -294,6 +348,10 @@ export class InMemoryInvoiceStore implements InvoiceStore {
       invoiceIds: [...stored.invoiceIds, invoice.invoiceId],
       history: [...stored.history, copy(order.change)],
       updatedAt: order.change.at,
+      shipments: stored.shipments.map((s, i) => (i === order.shipmentIndex ? { ...s, invoiceId: invoice.invoiceId } : s)),
+      pendingShipments: stored.pendingShipments - 1,
+      openInvoiceCount: stored.openInvoiceCount + 1,
+      invoicedMinor: stored.invoicedMinor + invoice.totalMinor,
     });
     this.t.orderTaskTokens.delete(order.orderId);
     this.t.post(journal);

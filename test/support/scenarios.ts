@@ -1,10 +1,11 @@
 /**
- * Steps of the order lifecycle played through the real use cases over the in-memory ports, so a
- * test can start from "a customer with an invoiced order" in one line.
+ * Steps of the order lifecycle and invoice settlement state machines played through the real use
+ * cases over the in-memory ports, so a test can start from "a customer with an invoiced order" in
+ * one line.
  */
 import { putCustomer } from '../../lambdas/core/use-cases/customers';
 import { placeOrder, reportShipment } from '../../lambdas/core/use-cases/orders';
-import { issueInvoiceForOrder, waitForPayment, waitForShipment } from '../../lambdas/core/use-cases/order-steps';
+import { checkCredit, issueInvoiceForShipment, waitForCreditDecision, waitForPayment, waitForShipment } from '../../lambdas/core/use-cases/order-steps';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import { customerRequest, orderRequest } from './builders';
 import type { InMemoryWorld } from './in-memory';
@@ -13,25 +14,52 @@ export async function registerCustomer(world: InMemoryWorld, customerId = 'C-1',
   return putCustomer(world.deps, customerId, customerRequest(overrides));
 }
 
-/** Places an order and plays the state machine until the order's execution waits for its shipment. */
+/**
+ * Places an order and plays the state machine through CheckCredit (which must approve it) until the
+ * order's execution waits for its shipment.
+ */
 export async function orderAwaitingShipment(world: InMemoryWorld, overrides: Record<string, unknown> = {}) {
   const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
+  const credit = await checkCredit(world.deps, { orderId });
+  if (credit.decision !== 'APPROVED') throw new Error(`the scenario needs an approved order, CheckCredit answered ${credit.decision}: ${credit.reason}`);
   const shipmentToken = world.workflow.newTaskToken('shipment');
   await waitForShipment(world.deps, { orderId, taskToken: shipmentToken });
   return { orderId, shipmentToken };
 }
 
 /**
- * Places, ships and invoices an order; the execution then waits for the payment with
- * `paymentToken`. Returns the stored invoice.
+ * Places an order that CheckCredit puts on credit hold, and plays the state machine until the
+ * execution waits for finance's decision with `creditToken`.
+ */
+export async function orderOnCreditHold(world: InMemoryWorld, overrides: Record<string, unknown> = {}) {
+  const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
+  const credit = await checkCredit(world.deps, { orderId });
+  if (credit.decision !== 'HOLD') throw new Error(`the scenario needs an order on hold, CheckCredit answered ${credit.decision}: ${credit.reason}`);
+  const creditToken = world.workflow.newTaskToken('credit-decision');
+  await waitForCreditDecision(world.deps, { orderId, taskToken: creditToken });
+  return { orderId, creditToken, credit };
+}
+
+/**
+ * Reports a shipment (`body` as the storefront sends it) and plays IssueInvoice for it, then the
+ * invoice settlement execution up to the point where it waits for the payment with `paymentToken`.
+ */
+export async function shipAndInvoice(world: InMemoryWorld, orderId: string, body: Record<string, unknown> = {}) {
+  const { shipment } = await reportShipment(world.deps, orderId, body);
+  const issued = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: shipment.shipmentId });
+  const paymentToken = world.workflow.newTaskToken('payment');
+  await waitForPayment(world.deps, { invoiceId: issued.invoiceId, taskToken: paymentToken });
+  return { shipment, issued, paymentToken };
+}
+
+/**
+ * Places, ships (everything) and invoices an order; its invoice settlement execution then waits for
+ * the payment with `paymentToken`. Returns the stored invoice.
  */
 export async function invoicedOrder(world: InMemoryWorld, overrides: Record<string, unknown> = {}): Promise<{ orderId: string; invoice: Invoice; paymentToken: string }> {
   const { orderId } = await orderAwaitingShipment(world, overrides);
-  await reportShipment(world.deps, orderId, {});
-  const { invoiceId } = await issueInvoiceForOrder(world.deps, { orderId });
-  const paymentToken = world.workflow.newTaskToken('payment');
-  await waitForPayment(world.deps, { invoiceId, taskToken: paymentToken });
-  const invoice = await world.invoices.get(invoiceId);
-  if (!invoice) throw new Error(`invoice ${invoiceId} was not stored`);
+  const { issued, paymentToken } = await shipAndInvoice(world, orderId);
+  const invoice = await world.invoices.get(issued.invoiceId);
+  if (!invoice) throw new Error(`invoice ${issued.invoiceId} was not stored`);
   return { orderId, invoice, paymentToken };
 }

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand,
 import { DynamoInvoiceStore } from '../../../lambdas/adapters/dynamodb/invoice-store';
 import { issueInvoice } from '../../../lambdas/core/invoices/invoice';
 import { SequenceTakenError } from '../../../lambdas/core/ports';
-import { aCustomer, anInvoice, anOrder } from '../../support/builders';
+import { aCustomer, anInvoice, anOrder, anOrderLine, aShipment } from '../../support/builders';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -19,6 +19,7 @@ function issued(sequence: number) {
   return issueInvoice({
     invoiceId: 'O-1-I1',
     order: anOrder({ orderId: 'O-1', totalMinor: 10_000 }),
+    shipment: aShipment({ shipmentId: 'S-1' }),
     customer: aCustomer(),
     series: 'INV-2026',
     sequence,
@@ -27,21 +28,23 @@ function issued(sequence: number) {
   });
 }
 
-const change = { status: 'INVOICED' as const, at: '2026-03-02T09:00:00.000Z', note: 'invoice INV-2026-000007' };
+const change = { status: 'INVOICED' as const, at: '2026-03-02T09:00:00.000Z', note: 'invoice INV-2026-000007 for shipment S-1' };
+/** The invoice bills the order's first shipment, S-1. */
+const link = { orderId: 'O-1', shipmentIndex: 0, shipmentId: 'S-1', change };
 
 function cancelled(...codes: string[]) {
   return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
 }
 
 describe('DynamoInvoiceStore.issue', () => {
-  it('writes invoice, counter, order and journal lines in one transaction, in that order', async () => {
+  it('writes invoice, counter, order (the shipment invoiced, counters moved) and journal lines in one transaction, in that order', async () => {
     // Prepare
     ddb.on(TransactWriteCommand).resolves({});
     const store = new DynamoInvoiceStore(client, tables);
     const { invoice, journal } = issued(7);
 
     // Act
-    const result = await store.issue(invoice, journal, { orderId: 'O-1', change });
+    const result = await store.issue(invoice, journal, link);
 
     // Assess
     expect(result).toEqual({ invoice, created: true });
@@ -59,16 +62,54 @@ describe('DynamoInvoiceStore.issue', () => {
         ExpressionAttributeValues: { ':sequence': 7, ':previous': 6 },
       },
     });
-    expect(items[2]?.Update).toMatchObject({
+    expect(items[2]?.Update).toEqual({
       TableName: 'Orders',
       Key: { orderId: 'O-1' },
-      ConditionExpression: 'attribute_exists(orderId) AND #status IN (:received, :awaiting)',
-      ExpressionAttributeValues: expect.objectContaining({ ':status': 'INVOICED', ':invoice': ['O-1-I1'], ':change': [change], ':received': 'RECEIVED', ':awaiting': 'AWAITING_SHIPMENT' }),
+      UpdateExpression:
+        'SET #status = :status, invoiceIds = list_append(invoiceIds, :invoice), history = list_append(history, :change), updatedAt = :at, shipments[0].invoiceId = :invoiceId ADD pendingShipments :minusOne, openInvoiceCount :one, invoicedMinor :gross REMOVE taskToken, waitingFor',
+      ConditionExpression: 'attribute_exists(orderId) AND #status IN (:received, :awaiting, :partially) AND shipments[0].shipmentId = :shipmentId',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': 'INVOICED',
+        ':invoice': ['O-1-I1'],
+        ':invoiceId': 'O-1-I1',
+        ':change': [change],
+        ':at': change.at,
+        ':received': 'RECEIVED',
+        ':awaiting': 'AWAITING_SHIPMENT',
+        ':partially': 'PARTIALLY_SHIPPED',
+        ':shipmentId': 'S-1',
+        ':minusOne': -1,
+        ':one': 1,
+        ':gross': 10_000,
+      },
     });
-    expect(items[2]?.Update?.UpdateExpression).toContain('REMOVE taskToken');
     expect(items.slice(3).map((i) => i.Put)).toEqual([
       expect.objectContaining({ TableName: 'Ledger', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: 'invoice-O-1-I1', sk: 'line#001', account: 'receivables', side: 'debit', amountMinor: 10_000, currency: 'EUR' }) }),
       expect.objectContaining({ TableName: 'Ledger', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: 'invoice-O-1-I1', sk: 'line#002', account: 'revenue', side: 'credit', amountMinor: 10_000 }) }),
+    ]);
+  });
+
+  it('links the invoice to the shipment at its index and posts tax payable for a taxed shipment', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+    const store = new DynamoInvoiceStore(client, tables);
+    const order = anOrder({ orderId: 'O-1', lines: [anOrderLine({ quantity: 3, unitPriceMinor: 1_000, taxRatePercent: '19', taxMinor: 570 })] });
+    const second = aShipment({ shipmentId: 'S-2', lines: [{ lineNo: 1, sku: 'SKU-1', quantity: 2 }] });
+    const { invoice, journal } = issueInvoice({ invoiceId: 'O-1-I2', order, shipment: second, customer: aCustomer(), series: 'INV-2026', sequence: 8, now: new Date('2026-03-02T09:00:00Z'), businessTimeZone: 'Europe/Berlin' });
+
+    // Act
+    await store.issue(invoice, journal, { orderId: 'O-1', shipmentIndex: 1, shipmentId: 'S-2', change: { status: 'PARTIALLY_SHIPPED', at: change.at } });
+
+    // Assess
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[2]?.Update?.UpdateExpression).toContain('shipments[1].invoiceId = :invoiceId');
+    expect(items[2]?.Update?.ConditionExpression).toContain('shipments[1].shipmentId = :shipmentId');
+    expect(items[2]?.Update?.ExpressionAttributeValues).toMatchObject({ ':status': 'PARTIALLY_SHIPPED', ':shipmentId': 'S-2', ':invoiceId': 'O-1-I2', ':gross': 2_380 });
+    expect(items.slice(3).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
+      ['receivables', 'debit', 2_380],
+      ['revenue', 'credit', 2_000],
+      ['tax-payable', 'credit', 380],
     ]);
   });
 
@@ -79,7 +120,7 @@ describe('DynamoInvoiceStore.issue', () => {
     const { invoice, journal } = issued(1);
 
     // Act
-    await store.issue(invoice, journal, { orderId: 'O-1', change });
+    await store.issue(invoice, journal, link);
 
     // Assess
     const counter = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Update!;
@@ -94,7 +135,7 @@ describe('DynamoInvoiceStore.issue', () => {
     const { invoice, journal } = issued(7);
 
     // Act
-    const outcome = store.issue(invoice, journal, { orderId: 'O-1', change });
+    const outcome = store.issue(invoice, journal, link);
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(SequenceTakenError);
@@ -108,7 +149,7 @@ describe('DynamoInvoiceStore.issue', () => {
     const { invoice, journal } = issued(7);
 
     // Act / Assess
-    await expect(store.issue(invoice, journal, { orderId: 'O-1', change })).rejects.toBeInstanceOf(SequenceTakenError);
+    await expect(store.issue(invoice, journal, link)).rejects.toBeInstanceOf(SequenceTakenError);
   });
 
   it('returns the stored invoice, created false, when the invoice id exists already', async () => {
@@ -120,21 +161,21 @@ describe('DynamoInvoiceStore.issue', () => {
     const { invoice, journal } = issued(7);
 
     // Act
-    const result = await store.issue(invoice, journal, { orderId: 'O-1', change });
+    const result = await store.issue(invoice, journal, link);
 
     // Assess
     expect(result).toEqual({ invoice: stored, created: false });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'Invoices', Key: { invoiceId: 'O-1-I1' }, ConsistentRead: true });
   });
 
-  it('refuses (not as a taken number) when the order is no longer in a state to be invoiced', async () => {
+  it('refuses (not as a taken number) when the order is no longer in a state to be invoiced or the shipment is not at its index', async () => {
     // Prepare
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed', 'None', 'None'));
     const store = new DynamoInvoiceStore(client, tables);
     const { invoice, journal } = issued(7);
 
     // Act
-    const outcome = store.issue(invoice, journal, { orderId: 'O-1', change }).catch((e: unknown) => e);
+    const outcome = store.issue(invoice, journal, link).catch((e: unknown) => e);
 
     // Assess
     const error = await outcome;
@@ -150,7 +191,7 @@ describe('DynamoInvoiceStore.issue', () => {
     const { invoice, journal } = issued(7);
 
     // Act / Assess
-    await expect(store.issue(invoice, journal, { orderId: 'O-1', change })).rejects.toBe(throttled);
+    await expect(store.issue(invoice, journal, link)).rejects.toBe(throttled);
   });
 
   it('refuses to issue when it was built without the tables issuing writes', async () => {
@@ -159,7 +200,7 @@ describe('DynamoInvoiceStore.issue', () => {
     const { invoice, journal } = issued(7);
 
     // Act / Assess
-    await expect(store.issue(invoice, journal, { orderId: 'O-1', change })).rejects.toThrow('The invoice store was built without the counters table');
+    await expect(store.issue(invoice, journal, link)).rejects.toThrow('The invoice store was built without the counters table');
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
 });

@@ -158,7 +158,7 @@ describe('customers: balances', () => {
     world.customers.seed(aCustomer({ customerId: 'C-2' }));
   });
 
-  it('shows open, overdue and exposure (open items plus accepted orders not yet invoiced)', async () => {
+  it('shows open, overdue and exposure (open items plus what accepted orders have not invoiced yet; an order on credit hold is not accepted)', async () => {
     // Prepare
     world.invoices.seed(anInvoice({ invoiceId: 'I-1', sequence: 1, totalMinor: 10_000 }));
     world.invoices.seed(anInvoice({ invoiceId: 'I-2', sequence: 2, totalMinor: 5_000, paidMinor: 2_000, balanceMinor: 3_000, status: 'PARTIALLY_PAID' }));
@@ -172,12 +172,13 @@ describe('customers: balances', () => {
     world.orders.seed(anOrder({ orderId: 'O-4', totalMinor: 8_000, status: 'INVOICED' }));
     world.orders.seed(anOrder({ orderId: 'O-5', totalMinor: 16_000, status: 'CANCELLED' }));
     world.orders.seed(anOrder({ orderId: 'O-6', totalMinor: 32_000, status: 'RECEIVED', customerId: 'C-2' }));
+    world.orders.seed(anOrder({ orderId: 'O-7', totalMinor: 5_000, invoicedMinor: 1_500, status: 'PARTIALLY_SHIPPED' }));
 
     // Act
     const view = await getCustomer(world.deps, 'C-1');
 
-    // Assess
-    expect(view).toMatchObject({ openBalance: '170.00', overdueBalance: '40.00', exposure: '240.00', onAccountCredit: '3.00' });
+    // Assess: 170.00 open + 10.00 (O-1) + 20.00 (O-2) + 35.00 not yet invoiced of O-7
+    expect(view).toMatchObject({ openBalance: '170.00', overdueBalance: '40.00', exposure: '235.00', onAccountCredit: '3.00' });
   });
 
   it('reports an unknown customer as not found', async () => {

@@ -4,7 +4,7 @@ import { sendInvoice } from '../../../lambdas/core/use-cases/order-steps';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import { formatRfReferenceForPrint } from '../../../lambdas/core/references/rf-creditor-reference';
 import { inMemoryWorld, testSettings, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, anInvoice } from '../../support/builders';
+import { aCustomer, anInvoice, anOrderLine } from '../../support/builders';
 
 /** Intl separates amount and currency with a no-break space; compare with plain spaces. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -17,8 +17,8 @@ const invoice = anInvoice({
   totalMinor: 123_450,
   balanceMinor: 123_450,
   lines: [
-    { lineNo: 1, sku: 'WIDGET<b>', quantity: 2, unitPriceMinor: 50_000, amountMinor: 100_000 },
-    { lineNo: 2, sku: 'GADGET', quantity: 1, unitPriceMinor: 23_450, amountMinor: 23_450 },
+    anOrderLine({ lineNo: 1, sku: 'WIDGET<b>', quantity: 2, unitPriceMinor: 50_000 }),
+    anOrderLine({ lineNo: 2, sku: 'GADGET', quantity: 1, unitPriceMinor: 23_450 }),
   ],
   issueDate: '2026-03-02',
   dueDate: '2026-04-01',

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { issueInvoiceForOrder } from '../../../lambdas/core/use-cases/order-steps';
+import { issueInvoiceForShipment } from '../../../lambdas/core/use-cases/order-steps';
 import { placeOrder, reportShipment } from '../../../lambdas/core/use-cases/orders';
 import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
 import { NotFoundError } from '../../../lambdas/core/errors';
@@ -7,14 +7,14 @@ import { isValidRfReference } from '../../../lambdas/core/references/rf-creditor
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, orderRequest } from '../../support/builders';
 
-/** A placed and shipped order, ready for the IssueInvoice step. */
-async function shippedOrder(world: InMemoryWorld, overrides: Record<string, unknown> = {}): Promise<string> {
+/** A placed order shipped in full, ready for the IssueInvoice step of its one shipment. */
+async function shippedOrder(world: InMemoryWorld, overrides: Record<string, unknown> = {}): Promise<{ orderId: string; shipmentId: string }> {
   const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
-  await reportShipment(world.deps, orderId, {});
-  return orderId;
+  const { shipment } = await reportShipment(world.deps, orderId, {});
+  return { orderId, shipmentId: shipment.shipmentId };
 }
 
-describe('issuing the invoice of a shipped order', () => {
+describe('issuing the invoice of an order shipped in one shipment', () => {
   let world: InMemoryWorld;
 
   beforeEach(() => {
@@ -24,18 +24,20 @@ describe('issuing the invoice of a shipped order', () => {
 
   it('issues INV-2026-000001 with a valid RF reference, due after the payment terms, and invoices the order', async () => {
     // Prepare
-    const orderId = await shippedOrder(world, { lines: [{ sku: 'A', quantity: 2, unitPrice: '50.25' }] });
+    const shipped = await shippedOrder(world, { lines: [{ sku: 'A', quantity: 2, unitPrice: '50.25' }] });
 
     // Act
-    const summary = await issueInvoiceForOrder(world.deps, { orderId });
+    const summary = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
+    const { orderId } = shipped;
     expect(summary).toEqual({
       invoiceId: `${orderId}-I1`,
       number: 'INV-2026-000001',
       dueDate: '2026-04-01',
       overdueAt: '2026-04-01T22:00:00.000Z',
       secondsUntilOverdue: Math.ceil((Date.parse('2026-04-01T22:00:00.000Z') - Date.parse('2026-03-02T09:00:00Z')) / 1000),
+      orderFullyShipped: true,
     });
     const invoice = world.tables.invoices.get(summary.invoiceId)!;
     expect(invoice).toMatchObject({ customerId: 'C-1', customerName: 'Acme Retail GmbH', currency: 'EUR', totalMinor: 10_050, balanceMinor: 10_050, paidMinor: 0, status: 'OPEN', issueDate: '2026-03-02' });
@@ -44,16 +46,18 @@ describe('issuing the invoice of a shipped order', () => {
     const order = world.tables.orders.get(orderId)!;
     expect(order.status).toBe('INVOICED');
     expect(order.invoiceIds).toEqual([summary.invoiceId]);
-    expect(order.history.at(-1)).toEqual({ status: 'INVOICED', at: '2026-03-02T09:00:00.000Z', note: 'invoice INV-2026-000001' });
+    expect(order.history.at(-1)).toEqual({ status: 'INVOICED', at: '2026-03-02T09:00:00.000Z', note: `invoice INV-2026-000001 for shipment ${orderId}-S1` });
+    expect(order).toMatchObject({ pendingShipments: 0, openInvoiceCount: 1, invoicedMinor: 10_050 });
+    expect(order.shipments.map((s) => s.invoiceId)).toEqual([summary.invoiceId]);
     expect(world.tables.counters.get('INV-2026')).toBe(1);
   });
 
-  it('posts receivables against revenue, and the books balance', async () => {
+  it('posts receivables against revenue (no tax-payable line for an order without tax), and the books balance', async () => {
     // Prepare
-    const orderId = await shippedOrder(world);
+    const shipped = await shippedOrder(world);
 
     // Act
-    const { invoiceId } = await issueInvoiceForOrder(world.deps, { orderId });
+    const { invoiceId } = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
     expect(world.tables.ledger.map((r) => [r.account, r.side, r.amountMinor, r.reference])).toEqual([
@@ -69,8 +73,8 @@ describe('issuing the invoice of a shipped order', () => {
     const second = await shippedOrder(world);
 
     // Act
-    const a = await issueInvoiceForOrder(world.deps, { orderId: first });
-    const b = await issueInvoiceForOrder(world.deps, { orderId: second });
+    const a = await issueInvoiceForShipment(world.deps, first);
+    const b = await issueInvoiceForShipment(world.deps, second);
 
     // Assess
     expect([a.number, b.number]).toEqual(['INV-2026-000001', 'INV-2026-000002']);
@@ -78,12 +82,12 @@ describe('issuing the invoice of a shipped order', () => {
 
   it('returns the same invoice when the step runs again, taking no new number and posting nothing more', async () => {
     // Prepare
-    const orderId = await shippedOrder(world);
-    const first = await issueInvoiceForOrder(world.deps, { orderId });
+    const shipped = await shippedOrder(world);
+    const first = await issueInvoiceForShipment(world.deps, shipped);
     world.clock.advanceDays(1);
 
     // Act
-    const again = await issueInvoiceForOrder(world.deps, { orderId });
+    const again = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
     expect(again.invoiceId).toBe(first.invoiceId);
@@ -96,10 +100,10 @@ describe('issuing the invoice of a shipped order', () => {
 
   it('returns the stored invoice when two runs of the same step race', async () => {
     // Prepare
-    const orderId = await shippedOrder(world);
+    const shipped = await shippedOrder(world);
 
     // Act
-    const [a, b] = await Promise.all([issueInvoiceForOrder(world.deps, { orderId }), issueInvoiceForOrder(world.deps, { orderId })]);
+    const [a, b] = await Promise.all([issueInvoiceForShipment(world.deps, shipped), issueInvoiceForShipment(world.deps, shipped)]);
 
     // Assess
     expect(a.number).toBe('INV-2026-000001');
@@ -112,10 +116,10 @@ describe('issuing the invoice of a shipped order', () => {
   it('dates the invoice in the business time zone: 23:30 UTC is already the next day in Europe/Berlin', async () => {
     // Prepare
     world.clock.set('2026-03-31T23:30:00Z'); // 01:30 on 1 April in Berlin (CEST, UTC+2)
-    const orderId = await shippedOrder(world);
+    const shipped = await shippedOrder(world);
 
     // Act
-    const summary = await issueInvoiceForOrder(world.deps, { orderId });
+    const summary = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
     const invoice = world.tables.invoices.get(summary.invoiceId)!;
@@ -127,10 +131,10 @@ describe('issuing the invoice of a shipped order', () => {
   it('starts the next year series at New Year in the business time zone, not in UTC', async () => {
     // Prepare
     world.clock.set('2026-12-31T23:30:00Z'); // 00:30 on 1 January 2027 in Berlin (CET, UTC+1)
-    const orderId = await shippedOrder(world);
+    const shipped = await shippedOrder(world);
 
     // Act
-    const summary = await issueInvoiceForOrder(world.deps, { orderId });
+    const summary = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
     expect(summary.number).toBe('INV-2027-000001');
@@ -141,10 +145,10 @@ describe('issuing the invoice of a shipped order', () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1', paymentTermsDays: 14 }));
     world.clock.set('2026-03-20T10:00:00Z');
-    const orderId = await shippedOrder(world);
+    const shipped = await shippedOrder(world);
 
     // Act
-    const summary = await issueInvoiceForOrder(world.deps, { orderId });
+    const summary = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
     expect(summary.dueDate).toBe('2026-04-03');
@@ -155,10 +159,10 @@ describe('issuing the invoice of a shipped order', () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1', paymentTermsDays: 0 }));
     world.clock.set('2026-01-15T08:00:00Z');
-    const orderId = await shippedOrder(world);
+    const shipped = await shippedOrder(world);
 
     // Act
-    const summary = await issueInvoiceForOrder(world.deps, { orderId });
+    const summary = await issueInvoiceForShipment(world.deps, shipped);
 
     // Assess
     expect(summary.dueDate).toBe('2026-01-15');
@@ -167,11 +171,25 @@ describe('issuing the invoice of a shipped order', () => {
 
   it('reports an unknown order as not found', async () => {
     // Act
-    const error = await issueInvoiceForOrder(world.deps, { orderId: 'O-404' }).catch((e: unknown) => e);
+    const error = await issueInvoiceForShipment(world.deps, { orderId: 'O-404', shipmentId: 'O-404-S1' }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);
     expect(world.tables.counters.size).toBe(0);
+  });
+
+  it('reports a shipment the order does not have as not found, taking no number', async () => {
+    // Prepare
+    const { orderId } = await shippedOrder(world);
+
+    // Act
+    const error = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-404' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ entity: 'Shipment', id: 'S-404' });
+    expect(world.tables.counters.size).toBe(0);
+    expect(world.tables.invoices.size).toBe(0);
   });
 });
 
@@ -180,11 +198,11 @@ describe('issuing under concurrency', () => {
     // Prepare
     const world = inMemoryWorld({ start: '2026-06-15T10:00:00Z', latency: () => new Promise((resolve) => setTimeout(resolve, 1)) });
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
-    const orderIds: string[] = [];
-    for (let i = 0; i < 50; i++) orderIds.push(await shippedOrder(world));
+    const shipments: { orderId: string; shipmentId: string }[] = [];
+    for (let i = 0; i < 50; i++) shipments.push(await shippedOrder(world));
 
     // Act
-    const results = await Promise.all(orderIds.map((orderId) => issueInvoiceForOrder(world.deps, { orderId })));
+    const results = await Promise.all(shipments.map((shipped) => issueInvoiceForShipment(world.deps, shipped)));
 
     // Assess
     const numbers = results.map((r) => r.number).sort();

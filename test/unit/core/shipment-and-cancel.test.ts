@@ -70,7 +70,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
     expect(world.workflow.acceptedResumes()).toHaveLength(1);
   });
 
-  it('refuses a second, different shipment of the order with 409 ORDER_NOT_SHIPPABLE', async () => {
+  it('refuses another shipment once a report without lines shipped everything, with 409 ORDER_NOT_SHIPPABLE', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
     await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });

@@ -257,7 +257,7 @@ describe('POST /orders/{orderId}/shipments', () => {
     expect(bodyOf<{ shipment: { shipmentId: string } }>(response).shipment.shipmentId).toBe(`${orderId}-S1`);
   });
 
-  it('answers 409 for a second, different shipment and 404 for an unknown order', async () => {
+  it('answers 409 for another shipment of a fully shipped order and 404 for an unknown order', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
     const handler = reportShipmentModule.makeHandler(world.deps, options());
