@@ -8,6 +8,8 @@ import type { Order, Shipment, StatusChange } from './orders/order';
 import type { Invoice } from './invoices/invoice';
 import type { Journal, AccountBalance } from './ledger/ledger';
 import type { Payment } from './payments/payment';
+import type { CashPayment, LineApplication, LineResult, ManualApplication } from './cash-application/application';
+import type { StatementProgress, StatementRecord } from './cash-application/statement-record';
 import type { ImportEntry, TakenBy } from './invoices/import';
 
 export interface Page<T> {
@@ -146,6 +148,144 @@ export interface OutgoingEmail {
 export interface Mailer {
   /** Sends the email and returns the provider's message id. */
   send(email: OutgoingEmail): Promise<string>;
+}
+
+/** One bulk import of open items (`POST /invoices/import`), as the Imports table keeps it. */
+export interface ImportRecord {
+  /** A hash of the imported items: the same call sent again is the same import. */
+  readonly importId: string;
+  /**
+   * PENDING while an attempt writes it (or, after a failure, removes it again); COMPLETED once
+   * every item is written; ROLLED_BACK when nothing of it is left.
+   */
+  readonly state: 'PENDING' | 'COMPLETED' | 'ROLLED_BACK';
+  /** The attempt that holds the import; every write of the import checks it still does. */
+  readonly attemptId: string;
+  /** Until then the attempt holds the import; afterwards a retry of the same call may take it over. */
+  readonly leaseUntil: string;
+  readonly itemCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Why it was rolled back (or could not be). */
+  readonly reason: string | null;
+}
+
+/** A number or RF reference of an item that another import holds already. */
+export interface ImportConflict {
+  /** The item's place in the request. */
+  readonly index: number;
+  readonly key: 'number' | 'rfReference';
+  readonly heldBy: TakenBy;
+}
+
+/**
+ * Writes an import all or nothing, beyond the 100 items of one DynamoDB transaction: the import's
+ * numbers and RF references are first reserved (uniqueness items only imports see), then the
+ * invoices are written with their journals in transactional chunks; every chunk checks that the
+ * attempt still holds the import ({@link ImportLeaseLostError} otherwise), and {@link rollBack}
+ * removes whatever the import wrote.
+ */
+export interface InvoiceImportStore {
+  getImport(importId: string): Promise<ImportRecord | undefined>;
+  /** The customers with these ids that exist. */
+  findCustomers(customerIds: readonly string[]): Promise<Map<string, Customer>>;
+  /** The invoices that carry these numbers (byNumber index) or RF references (byRfReference index) already. */
+  findTaken(keys: readonly { number: string; rfReference: string }[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }>;
+  /**
+   * Claims the import for `record.attemptId`: creates the record, or replaces the one that was read
+   * (`replacing`, a rolled-back import or one whose lease ran out). False when another attempt came first.
+   */
+  claim(record: ImportRecord, replacing?: Pick<ImportRecord, 'attemptId' | 'state'>): Promise<boolean>;
+  /**
+   * Reserves every item's number and RF reference for the import (keeping those it holds already).
+   * Returns the items another import holds a key of; what was reserved stays until {@link rollBack}.
+   */
+  reserve(record: Pick<ImportRecord, 'importId' | 'attemptId'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]>;
+  /** Writes each invoice with its journal; when `resuming`, skips the invoices this import wrote before. */
+  write(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void>;
+  complete(record: Pick<ImportRecord, 'importId' | 'attemptId'>, at: string): Promise<void>;
+  /**
+   * Removes the invoices, journals and reservations the import wrote, and marks it ROLLED_BACK. An
+   * invoice changed since it was written (a payment came in) is left with its reservations and
+   * named in `leftBehind`; the import then stays PENDING, for a retry of the call to finish it.
+   */
+  rollBack(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], reason: string, at: string): Promise<{ leftBehind: string[] }>;
+}
+
+/** Another attempt took the import over (this one was too slow); this attempt must stop writing. */
+export class ImportLeaseLostError extends Error {
+  constructor(importId: string) {
+    super(`Import ${importId} is held by another attempt now`);
+    this.name = 'ImportLeaseLostError';
+  }
+}
+
+/** Customers known to pay from an account or under a name (normalized keys -> customer ids). */
+export interface KnownPayers {
+  readonly accounts: ReadonlyMap<string, readonly string[]>;
+  readonly names: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * What cash application reads to match a batch of statement lines: only the invoices the lines can
+ * concern (see `cash-application/lookups.ts`), never the whole invoice table. Invoices come in
+ * their current state (read consistently), fit for a conditional write.
+ */
+export interface OpenItemReader {
+  /** Invoices carrying these RF creditor references (electronic form). */
+  invoicesByRfReference(references: readonly string[]): Promise<Invoice[]>;
+  /** Invoices with these numbers (exactly as printed). */
+  invoicesByNumber(numbers: readonly string[]): Promise<Invoice[]>;
+  /** Every invoice of these customers that still has a balance. */
+  openInvoicesOfCustomers(customerIds: readonly string[]): Promise<Invoice[]>;
+  invoicesById(invoiceIds: readonly string[]): Promise<Invoice[]>;
+  /** The customers known to pay from these normalized accounts and under these normalized names. */
+  knownPayers(accounts: readonly string[], names: readonly string[]): Promise<KnownPayers>;
+}
+
+/** The line was recorded already (by an earlier or a concurrent upload): nothing was written. */
+export class LineAlreadyRecordedError extends Error {
+  constructor(readonly lineKey: string) {
+    super(`Statement line ${lineKey} was recorded already`);
+    this.name = 'LineAlreadyRecordedError';
+  }
+}
+
+/** Uploaded bank statements, the outcome of each line, and the identity that applies each line once. */
+export interface StatementStore {
+  /**
+   * Starts processing an upload: stores a new statement (`created`), or marks a known one as
+   * processing again with its progress reset and one more upload counted.
+   */
+  begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }>;
+  get(statementId: string): Promise<StatementRecord | undefined>;
+  /** The statement's line results in file order. */
+  lineResults(statementId: string, limit: number, cursor?: string): Promise<Page<LineResult>>;
+  /** The lines recorded before, by line key (the identity of {@link LineApplication.result}). */
+  recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>>;
+  /**
+   * Writes one line atomically: its identity (only if it does not exist yet:
+   * {@link LineAlreadyRecordedError} otherwise), its result in `statementId`, the payment, the
+   * invoices (each only if unchanged since it was read: {@link ConcurrentUpdateError} otherwise),
+   * the customer's on-account credit, the payer learned and the journal.
+   */
+  recordLine(statementId: string, application: LineApplication): Promise<void>;
+  /** Shows in `statementId` a line another statement recorded before (moves no money). */
+  reportLine(statementId: string, result: LineResult): Promise<void>;
+  progress(statementId: string, progress: StatementProgress): Promise<void>;
+}
+
+/** Payments with money not yet applied: finance's worklist. */
+export interface UnappliedPaymentStore {
+  get(paymentId: string): Promise<CashPayment | undefined>;
+  /** Payments with an unapplied amount, oldest received first. */
+  listUnapplied(limit: number, cursor?: string): Promise<Page<CashPayment>>;
+  /**
+   * Writes a manual application atomically: the payment (only if its unapplied amount is still the
+   * one read: {@link ConcurrentUpdateError} otherwise; off the worklist when nothing is left), the
+   * invoices (each only if unchanged since read), the payer remembered for the customer, the journal.
+   */
+  applyByHand(application: ManualApplication): Promise<void>;
 }
 
 /** One bulk import of open items (`POST /invoices/import`), as the Imports table keeps it. */

@@ -36,6 +36,8 @@ export interface ApiResult {
 export interface ApiHandlerOptions {
   /** Mutating routes honour Idempotency-Key with this store. */
   readonly idempotency?: { readonly store: IdempotencyStore; readonly clock: Clock };
+  /** The body is not JSON (a bank statement file): it is handed over as `rawBody` only, whatever its content type. */
+  readonly rawBody?: boolean;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -61,11 +63,11 @@ function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefin
   return headers;
 }
 
-function parseRequest(event: APIGatewayProxyEvent): ApiRequest {
+function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): ApiRequest {
   const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   const headers = headerMap(event);
   let body: unknown;
-  if (rawBody.trim() !== '') {
+  if (rawBody.trim() !== '' && !rawBodyOnly) {
     const type = headers['content-type'] ?? 'application/json';
     if (!/json/i.test(type)) throw ValidationError.of('(body)', `must be JSON (content-type application/json), not ${type}`);
     try {
@@ -104,18 +106,18 @@ function toResponse(result: ApiResult): APIGatewayProxyResult {
  * Idempotency-Key returns the first response again for the same key and body, 422 for the same
  * key with another body, and 409 while the first call with that key is still running.
  */
-export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest) => Promise<ApiResult>) {
-  const inner = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
+export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest, context: Context) => Promise<ApiResult>) {
+  const inner = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     let request: ApiRequest;
     try {
-      request = parseRequest(event);
+      request = parseRequest(event, options.rawBody === true);
     } catch (error) {
       return toErrorResponse(error);
     }
     const key = request.headers['idempotency-key'];
     if (!options.idempotency || key === undefined) {
       try {
-        return toResponse(await run(request));
+        return toResponse(await run(request, context));
       } catch (error) {
         return toErrorResponse(error);
       }
@@ -139,7 +141,7 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
     }
     let response: APIGatewayProxyResult;
     try {
-      response = toResponse(await run(request));
+      response = toResponse(await run(request, context));
     } catch (error) {
       response = toErrorResponse(error);
     }

@@ -7,7 +7,9 @@ import { documentClient } from '../adapters/dynamodb/document-client';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store';
 import { DynamoInvoiceStore } from '../adapters/dynamodb/invoice-store';
-import { DynamoPaymentStore } from '../adapters/dynamodb/payment-store';
+import { DynamoPaymentStore, DynamoUnappliedPayments } from '../adapters/dynamodb/payment-store';
+import { DynamoStatementStore } from '../adapters/dynamodb/statement-store';
+import { DynamoOpenItemReader } from '../adapters/dynamodb/open-item-reader';
 import { DynamoLedgerReader } from '../adapters/dynamodb/ledger-reader';
 import { IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { SesMailer, sesClient } from '../adapters/ses/ses-mailer';
@@ -36,3 +38,26 @@ export function coreSettings(): CoreSettings {
   const seller = JSON.parse(requireEnv('SELLER_JSON')) as CoreSettings['seller'];
   return { businessTimeZone: requireEnv('BUSINESS_TIME_ZONE'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX'), seller };
 }
+
+// Cash application: statements, the open items their lines concern, the unapplied worklist.
+export const statementStore = () =>
+  new DynamoStatementStore(documentClient(), {
+    statements: tableName('Statements'),
+    statementLines: tableName('StatementLines'),
+    payments: tableName('Payments'),
+    invoices: tableName('Invoices'),
+    customers: tableName('Customers'),
+    payers: tableName('Payers'),
+    ledger: tableName('Ledger'),
+  });
+export const statementReader = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements') });
+export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
+export const unappliedPaymentReader = () => new DynamoUnappliedPayments(documentClient(), { payments: tableName('Payments') });
+export const unappliedPaymentStore = () =>
+  new DynamoUnappliedPayments(documentClient(), {
+    payments: tableName('Payments'),
+    invoices: tableName('Invoices'),
+    customers: tableName('Customers'),
+    payers: tableName('Payers'),
+    ledger: tableName('Ledger'),
+  });

@@ -20,6 +20,10 @@ export type FunctionId =
   | 'ListInvoices'
   | 'RecordPayment'
   | 'LedgerCheck'
+  | 'UploadStatement'
+  | 'GetStatement'
+  | 'ListUnappliedPayments'
+  | 'ApplyPayment'
   | 'ImportInvoices'
   | 'RecordCreditDecision'
   | 'CheckCredit'
@@ -135,6 +139,50 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Customers', access: 'readWrite' },
       { table: 'Ledger', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+  },
+  {
+    id: 'UploadStatement',
+    entry: api('upload-statement'),
+    description: 'POST /remittances: read a bank statement, match its credit lines to open items and apply them, each line once, in chunks with progress',
+    tables: [
+      { table: 'Statements', access: 'readWrite' },
+      { table: 'StatementLines', access: 'readWrite' },
+      { table: 'Payers', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Payments', access: 'write' },
+      { table: 'Customers', access: 'write' },
+      { table: 'Ledger', access: 'write' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
+  {
+    id: 'GetStatement',
+    entry: api('get-statement'),
+    description: 'GET /remittances/{statementId}: the statement with its progress and the outcome of each line',
+    tables: [{ table: 'Statements', access: 'read' }],
+  },
+  {
+    id: 'ListUnappliedPayments',
+    entry: api('list-unapplied-payments'),
+    description: 'GET /payments/unapplied: the worklist of payments not (fully) applied, with the matcher suggestion',
+    tables: [{ table: 'Payments', access: 'read' }],
+  },
+  {
+    id: 'ApplyPayment',
+    entry: api('apply-payment'),
+    description: 'POST /payments/{paymentId}/apply: finance applies an unapplied payment by hand; the payer is remembered for the customer',
+    tables: [
+      { table: 'Payments', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'write' },
+      { table: 'Payers', access: 'write' },
+      { table: 'Ledger', access: 'write' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],

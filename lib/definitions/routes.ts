@@ -33,17 +33,27 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/invoices/{invoiceId}', functionId: 'GetInvoice', access: both },
   { method: 'POST', path: '/invoices/import', functionId: 'ImportInvoices', access: finance },
   { method: 'POST', path: '/payments', functionId: 'RecordPayment', access: storefront },
+  { method: 'GET', path: '/payments/unapplied', functionId: 'ListUnappliedPayments', access: finance },
+  { method: 'POST', path: '/payments/{paymentId}/apply', functionId: 'ApplyPayment', access: finance },
+  { method: 'POST', path: '/remittances', functionId: 'UploadStatement', access: finance },
+  { method: 'GET', path: '/remittances/{statementId}', functionId: 'GetStatement', access: finance },
   { method: 'GET', path: '/reports/ledger-check', functionId: 'LedgerCheck', access: finance },
 ];
 
-/** Turns `/orders/{orderId}/shipments` into a matcher that yields `{ orderId }`. */
+/**
+ * Finds the route of a request as API Gateway does: first the resource, where a literal segment
+ * wins over a `{param}` at the same place (`/payments/unapplied` before `/payments/{paymentId}`,
+ * whatever their order in the table), then the method on that resource. `/orders/{orderId}/shipments`
+ * yields `{ orderId }`. Without a route for the method, `allowedMethods` lists the resource's methods.
+ */
 export function matchRoute(
   method: string,
   path: string,
   table: readonly RouteDefinition[] = routes,
 ): { route: RouteDefinition; pathParameters: Record<string, string> } | { route: undefined; allowedMethods: string[] } {
   const segments = path.split('/').filter(Boolean);
-  const allowedMethods: string[] = [];
+  let best: { resource: string; literals: readonly boolean[] } | undefined;
+  const fitting: { route: RouteDefinition; params: Record<string, string> }[] = [];
   for (const route of table) {
     const routeSegments = route.path.split('/').filter(Boolean);
     if (routeSegments.length !== segments.length) continue;
@@ -58,8 +68,18 @@ export function matchRoute(
       return seg === actual;
     });
     if (!fits) continue;
-    if (route.method === method) return { route, pathParameters: params };
-    allowedMethods.push(route.method);
+    fitting.push({ route, params });
+    const literals = routeSegments.map((seg) => !/^\{.+\}$/.test(seg));
+    if (!best || moreSpecific(literals, best.literals)) best = { resource: route.path, literals };
   }
-  return { route: undefined, allowedMethods };
+  const onResource = fitting.filter((f) => f.route.path === best?.resource);
+  const chosen = onResource.find((f) => f.route.method === method);
+  if (chosen) return { route: chosen.route, pathParameters: chosen.params };
+  return { route: undefined, allowedMethods: onResource.map((f) => f.route.method) };
+}
+
+/** True when a path with these literal segments is more specific: a literal at the first place they differ. */
+function moreSpecific(a: readonly boolean[], b: readonly boolean[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] === true;
+  return false;
 }

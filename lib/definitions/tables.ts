@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports';
+export type TableId = 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -89,6 +89,28 @@ export const tables: readonly TableDefinition[] = [
     partitionKey: S('idempotencyKey'),
     indexes: [],
     timeToLiveAttribute: 'expiresAt',
+  },
+  {
+    id: 'Statements',
+    envVar: 'STATEMENTS_TABLE',
+    description: 'Uploaded bank statements (sk "statement": format, progress, counts) and the outcome of each credit line (sk "line#<sequence>")',
+    partitionKey: S('statementId'),
+    sortKey: S('sk'),
+    indexes: [],
+  },
+  {
+    id: 'StatementLines',
+    envVar: 'STATEMENT_LINES_TABLE',
+    description: 'One item per statement line identity (account, line id, amount, dates), written with the line: applies each line once',
+    partitionKey: S('lineKey'),
+    indexes: [],
+  },
+  {
+    id: 'Payers',
+    envVar: 'PAYERS_TABLE',
+    description: 'Payer accounts and names learned from applied payments ("account#<IBAN>", "name#<NAME>") -> the customers known to pay with them',
+    partitionKey: S('payerKey'),
+    indexes: [],
   },
   {
     id: 'ApiClients',

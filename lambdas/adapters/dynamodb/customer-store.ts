@@ -31,3 +31,41 @@ export class DynamoCustomerStore implements CustomerStore {
     );
   }
 }
+
+/**
+ * The transaction item that adds to a customer what cash application learned or kept for it: the
+ * on-account credit of an overpayment (`ADD onAccountCreditMinor`) and the payer accounts and names
+ * it pays with (`ADD` to the string sets `knownPayerAccounts` / `knownPayerNames`). Only `ADD`: no
+ * other field of the customer is touched, so it never overwrites a concurrent update of the master
+ * data. Undefined when there is nothing to add.
+ */
+export function customerCashUpdate(
+  tableName: string,
+  customerId: string,
+  add: { readonly onAccountCreditMinor?: number; readonly payerAccount?: string | null; readonly payerName?: string | null },
+) {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (add.onAccountCreditMinor) {
+    parts.push('onAccountCreditMinor :credit');
+    values[':credit'] = add.onAccountCreditMinor;
+  }
+  if (add.payerAccount) {
+    parts.push('knownPayerAccounts :accounts');
+    values[':accounts'] = new Set([add.payerAccount]);
+  }
+  if (add.payerName) {
+    parts.push('knownPayerNames :names');
+    values[':names'] = new Set([add.payerName]);
+  }
+  if (parts.length === 0) return undefined;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { customerId },
+      UpdateExpression: `ADD ${parts.join(', ')}`,
+      ConditionExpression: 'attribute_exists(customerId)',
+      ExpressionAttributeValues: values,
+    },
+  };
+}

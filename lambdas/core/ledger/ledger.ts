@@ -4,7 +4,7 @@
  */
 import type { Money } from '../money/money';
 
-export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance';
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off';
 
 export interface JournalLine {
   readonly account: Account;
@@ -12,11 +12,13 @@ export interface JournalLine {
   readonly amount: Money;
   /** The open item or payment the line concerns. */
   readonly reference: string;
+  /** Why the money moved where a rule decided it (the reason code of a short-pay write-off). */
+  readonly reasonCode?: string;
 }
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported';
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied';
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];

@@ -1,0 +1,231 @@
+/**
+ * Uploaded bank statements on DynamoDB, and the one transaction that applies a statement line.
+ *
+ * - `Statements`: per statement one item `sk = "statement"` (format, progress, counts) and one item
+ *   per credit line `sk = "line#<sequence>"` (its outcome), so a statement's lines are one query.
+ * - `StatementLines`: one item per line identity (`lineKey`), written in the same transaction as the
+ *   line's payment, conditional on not existing: whatever uploads race, a line is applied once.
+ * - `Payers`: `account#<ACCOUNT>` / `name#<NAME>` -> the customers known to pay with them.
+ */
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LineApplication, LineResult, PayerToRemember } from '../../core/cash-application/application';
+import type { StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
+import type { Invoice } from '../../core/invoices/invoice';
+import type { Journal } from '../../core/ledger/ledger';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, type Page, type StatementStore } from '../../core/ports';
+import { customerCashUpdate } from './customer-store';
+import { batchGet } from './open-item-reader';
+import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
+import { journalPuts } from './ledger-items';
+
+export interface StatementTables {
+  readonly statements: string;
+  readonly statementLines: string;
+  readonly payments: string;
+  readonly invoices: string;
+  readonly customers: string;
+  readonly payers: string;
+  readonly ledger: string;
+}
+
+const HEADER = 'statement';
+
+/** The sort key of a line's outcome: its place in the file, zero-padded so the query returns file order. */
+export function lineSortKey(sequence: number): string {
+  return `line#${String(sequence).padStart(9, '0')}`;
+}
+
+/** The invoice update of an allocation: only if balance and status are still what was read. */
+export function invoiceAllocationUpdate(tableName: string, before: Invoice, after: Invoice) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { invoiceId: after.invoiceId },
+      UpdateExpression: 'SET paidMinor = :paid, balanceMinor = :balance, #status = :status, allocations = :allocations, history = :history',
+      ConditionExpression: 'balanceMinor = :beforeBalance AND #status = :beforeStatus',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':paid': after.paidMinor,
+        ':balance': after.balanceMinor,
+        ':status': after.status,
+        ':allocations': after.allocations,
+        ':history': after.history,
+        ':beforeBalance': before.balanceMinor,
+        ':beforeStatus': before.status,
+      },
+    },
+  };
+}
+
+/** The journal's ledger puts, with the reason code on the lines that have one. */
+export function journalPutsWithReasons(tableName: string, journal: Journal) {
+  return journalPuts(tableName, journal).map((put, index) => {
+    const reasonCode = journal.lines[index]?.reasonCode;
+    return reasonCode ? { Put: { ...put.Put, Item: { ...put.Put.Item, reasonCode } } } : put;
+  });
+}
+
+/** The `Payers` updates that remember a payer account and name for a customer (string set `ADD`). */
+export function payerItems(tableName: string, payer: PayerToRemember, at: string) {
+  const keys = [...(payer.account ? [`account#${payer.account}`] : []), ...(payer.name ? [`name#${payer.name}`] : [])];
+  return keys.map((payerKey) => ({
+    Update: {
+      TableName: tableName,
+      Key: { payerKey },
+      UpdateExpression: 'ADD customerIds :customer SET updatedAt = :at',
+      ExpressionAttributeValues: { ':customer': new Set([payer.customerId]), ':at': at },
+    },
+  }));
+}
+
+function resultFromItem(item: Record<string, unknown>): LineResult {
+  const { sk: _sk, lineKey, recordedIn, statementId, ...rest } = item;
+  return { ...rest, lineKey: String(lineKey), statementId: String(recordedIn ?? statementId) } as unknown as LineResult;
+}
+
+function statementFromItem(item: Record<string, unknown>): StatementRecord {
+  const { sk: _sk, ...rest } = item;
+  return rest as unknown as StatementRecord;
+}
+
+export class DynamoStatementStore implements StatementStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: Partial<StatementTables> & { statements: string },
+  ) {}
+
+  async begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.statements,
+          Item: { ...statement, sk: HEADER },
+          ConditionExpression: 'attribute_not_exists(statementId)',
+        }),
+      );
+      return { statement, created: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tables.statements,
+        Key: { statementId: statement.statementId, sk: HEADER },
+        UpdateExpression:
+          'SET #status = :status, processed = :zero, counts = :counts, lastUpload = :lastUpload, lastUploadAt = :at, #at = :at, #error = :null ADD uploads :one',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':status': statement.status,
+          ':zero': 0,
+          ':counts': statement.counts,
+          ':lastUpload': statement.lastUpload,
+          ':at': statement.lastUploadAt,
+          ':null': null,
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { statement: statementFromItem(Attributes ?? {}), created: false };
+  }
+
+  async get(statementId: string): Promise<StatementRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.statements, Key: { statementId, sk: HEADER }, ConsistentRead: true }));
+    return Item ? statementFromItem(Item) : undefined;
+  }
+
+  async lineResults(statementId: string, limit: number, cursor?: string): Promise<Page<LineResult>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.statements,
+        KeyConditionExpression: 'statementId = :id AND begins_with(sk, :line)',
+        ExpressionAttributeValues: { ':id': statementId, ':line': 'line#' },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+        ConsistentRead: true,
+      }),
+    );
+    const items = (result.Items ?? []).map(resultFromItem);
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+
+  async recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>> {
+    const items = await batchGet(this.db, this.required('statementLines'), lineKeys.map((lineKey) => ({ lineKey })));
+    return new Map(items.map((item) => [String(item.lineKey), resultFromItem(item)]));
+  }
+
+  async recordLine(statementId: string, application: LineApplication): Promise<void> {
+    const { result, payment } = application;
+    const at = result.recordedAt;
+    const paymentItem = payment.unappliedMinor > 0 ? { ...payment, worklist: 'UNAPPLIED' } : payment;
+    const customerId = application.onAccount?.customerId ?? application.rememberPayer?.customerId;
+    const customer =
+      customerId === undefined
+        ? undefined
+        : customerCashUpdate(this.required('customers'), customerId, {
+            onAccountCreditMinor: application.onAccount?.amountMinor ?? 0,
+            payerAccount: application.rememberPayer?.account ?? null,
+            payerName: application.rememberPayer?.name ?? null,
+          });
+    const items = [
+      {
+        Put: {
+          TableName: this.required('statementLines'),
+          Item: { ...result, lineKey: result.lineKey },
+          ConditionExpression: 'attribute_not_exists(lineKey)',
+        },
+      },
+      { Put: { TableName: this.tables.statements, Item: { ...result, statementId, sk: lineSortKey(result.sequence), recordedIn: result.statementId } } },
+      { Put: { TableName: this.required('payments'), Item: paymentItem, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+      ...application.invoices.map(({ before, after }) => invoiceAllocationUpdate(this.required('invoices'), before, after)),
+      ...(customer ? [customer] : []),
+      ...(application.rememberPayer ? payerItems(this.required('payers'), application.rememberPayer, at) : []),
+      ...journalPutsWithReasons(this.required('ledger'), application.journal),
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[0] === 'ConditionalCheckFailed') throw new LineAlreadyRecordedError(result.lineKey);
+      const invoiceCodes = codes.slice(3, 3 + application.invoices.length);
+      if (invoiceCodes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) {
+        throw new ConcurrentUpdateError('An invoice the statement line applies to');
+      }
+      throw new Error(`Applying statement line ${result.lineId} was refused: ${codes.join(', ')}`, { cause: error });
+    }
+  }
+
+  async reportLine(statementId: string, result: LineResult): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tables.statements, Item: { ...result, statementId, sk: lineSortKey(result.sequence), recordedIn: result.statementId } }),
+    );
+  }
+
+  async progress(statementId: string, progress: StatementProgress): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tables.statements,
+        Key: { statementId, sk: HEADER },
+        UpdateExpression: 'SET #status = :status, processed = :processed, counts = :counts, lastUpload = :lastUpload, #error = :error, #at = :at',
+        ConditionExpression: 'attribute_exists(statementId)',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':status': progress.status,
+          ':processed': progress.processed,
+          ':counts': progress.counts,
+          ':lastUpload': progress.lastUpload,
+          ':error': progress.error,
+          ':at': progress.at,
+        },
+      }),
+    );
+  }
+
+  private required(table: keyof Omit<StatementTables, 'statements'>): string {
+    const name = this.tables[table];
+    if (!name) throw new Error(`The statement store was built without the ${table} table`);
+    return name;
+  }
+}

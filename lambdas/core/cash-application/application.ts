@@ -1,0 +1,461 @@
+/**
+ * Turning the matcher's reading of a statement line into what is written: the payment, the
+ * invoices' new balances and statuses, the journal, the customer's on-account credit and what is
+ * learned about the payer. Also the manual application of an unapplied payment by finance.
+ * Pure functions: no AWS, no I/O, no clock (the caller passes `now`).
+ */
+import { createHash } from 'node:crypto';
+import type { StatementLine } from '../bank-statements/statement';
+import { ConflictError, ValidationError, type FieldProblem } from '../errors';
+import { derivedStatus, isOpen, type Invoice } from '../invoices/invoice';
+import { journal, type Journal, type JournalLine } from '../ledger/ledger';
+import { formatAmount, money } from '../money/money';
+import type { Payment, PaymentAllocation, UnappliedReason } from '../payments/payment';
+import { ConcurrentUpdateError } from '../ports';
+import { normalizeAccount, normalizePayerName } from './payer';
+import type { Allocation, KnownCustomer, LineMatch, MatchStatus, OpenItem, ShortPayWriteOff } from './types';
+
+/** What the matcher proposed for a line it did not apply, kept on the payment for finance. */
+export interface MatchSuggestion {
+  readonly status: Exclude<MatchStatus, 'applied'>;
+  readonly customerId: string | null;
+  /** The proposed allocations (empty when several readings fit equally: see `candidates`). */
+  readonly allocations: readonly Allocation[];
+  readonly shortPayWriteOff: ShortPayWriteOff | null;
+  readonly onAccountMinor: number;
+  readonly candidates: readonly { readonly invoiceId: string; readonly invoiceNumber: string }[];
+  readonly confidence: number;
+  readonly reasons: readonly string[];
+}
+
+/** Where a payment read from a bank statement came from. */
+export interface StatementOrigin {
+  readonly statementId: string;
+  readonly sequence: number;
+  readonly lineId: string;
+  readonly lineKey: string;
+}
+
+/**
+ * A payment as cash application keeps it: the payment of `payments/payment.ts` with the payer's
+ * account, the statement line it came from and the matcher's suggestion (all absent on payments
+ * taken online).
+ */
+export type CashPayment = Payment & {
+  readonly payerAccount?: string | null;
+  readonly statement?: StatementOrigin;
+  readonly suggestion?: MatchSuggestion | null;
+};
+
+/** The outcome of one statement line, as `GET /remittances/{id}` reports it. */
+export interface LineResult {
+  /** The statement whose upload recorded the line (the first one that carried it). */
+  readonly statementId: string;
+  readonly sequence: number;
+  readonly lineId: string;
+  readonly lineKey: string;
+  readonly account: string | null;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly bookingDate: string | null;
+  readonly valueDate: string | null;
+  readonly payerName: string | null;
+  readonly payerAccount: string | null;
+  readonly reference: string | null;
+  readonly status: MatchStatus;
+  readonly customerId: string | null;
+  readonly allocations: readonly Allocation[];
+  readonly shortPayWriteOff: ShortPayWriteOff | null;
+  readonly onAccountMinor: number;
+  readonly unappliedMinor: number;
+  readonly confidence: number;
+  readonly reasons: readonly string[];
+  readonly candidates: readonly { readonly invoiceId: string; readonly invoiceNumber: string }[];
+  readonly paymentId: string;
+  readonly recordedAt: string;
+}
+
+/** A payer account and name to remember for a customer, so that the matcher knows them next time. */
+export interface PayerToRemember {
+  readonly customerId: string;
+  /** Normalized (see `normalizeAccount`), or null. */
+  readonly account: string | null;
+  /** Normalized (see `normalizePayerName`), or null. */
+  readonly name: string | null;
+}
+
+/** Everything one statement line writes, in one transaction. */
+export interface LineApplication {
+  readonly result: LineResult;
+  readonly payment: CashPayment;
+  readonly invoices: readonly { readonly before: Invoice; readonly after: Invoice }[];
+  readonly journal: Journal;
+  /** On-account credit to add to the customer (0 for none). */
+  readonly onAccount: { readonly customerId: string; readonly amountMinor: number } | null;
+  readonly rememberPayer: PayerToRemember | null;
+  /** Invoices this line settles (balance 0 now): their waiting executions are resumed. */
+  readonly settledInvoiceIds: readonly string[];
+}
+
+/**
+ * The stable identity of a statement line across uploads and files: the account, the line id the
+ * reader gives, direction, amount with currency and both dates. Where the line id is only the
+ * line's position in its file (`line-<n>`, CSV files and entries without any reference) it says
+ * little, so the payer, reference and text are added (as a hash) to tell two files' `line-1` apart.
+ */
+export function statementLineKey(line: StatementLine, account: string | null): string {
+  const parts = [
+    account === null ? '-' : normalizeAccount(account),
+    line.lineId,
+    line.direction === 'credit' ? 'C' : 'D',
+    `${line.amountMinor}${line.currency}`,
+    line.bookingDate ?? '-',
+    line.valueDate ?? '-',
+  ];
+  if (/^line-\d+$/.test(line.lineId)) {
+    const detail = [line.payerAccount ?? '', line.payerName ?? '', line.structuredReference ?? '', line.remittanceText, line.endToEndId ?? ''].join('\u0000');
+    parts.push(createHash('sha256').update(detail).digest('hex').slice(0, 16));
+  }
+  return parts.join('|');
+}
+
+/** The id of a statement file: the SHA-256 of its content, so the same file is the same statement. */
+export function statementIdFor(content: string): string {
+  return `st-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
+}
+
+/** An invoice as the matcher sees it: settled, written-off and credited items keep a balance of 0. */
+export function openItemOf(invoice: Invoice): OpenItem {
+  return {
+    invoiceId: invoice.invoiceId,
+    invoiceNumber: invoice.number,
+    customerId: invoice.customerId,
+    customerName: invoice.customerName,
+    currency: invoice.currency,
+    balanceMinor: isOpen(invoice) ? invoice.balanceMinor : 0,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    rfReference: invoice.rfReference ? invoice.rfReference : null,
+  };
+}
+
+/**
+ * The customers the matcher may identify a payer as, from what was learned earlier: normalized
+ * payer account or name -> customer ids. Names of customers come with their invoices.
+ */
+export function knownCustomersFrom(payers: { readonly accounts: ReadonlyMap<string, readonly string[]>; readonly names: ReadonlyMap<string, readonly string[]> }): KnownCustomer[] {
+  const byCustomer = new Map<string, { accounts: string[]; names: string[] }>();
+  const entry = (customerId: string) => {
+    let e = byCustomer.get(customerId);
+    if (!e) byCustomer.set(customerId, (e = { accounts: [], names: [] }));
+    return e;
+  };
+  for (const [account, customerIds] of payers.accounts) for (const id of customerIds) entry(id).accounts.push(account);
+  for (const [name, customerIds] of payers.names) for (const id of customerIds) entry(id).names.push(name);
+  return [...byCustomer].map(([customerId, e]) => ({ customerId, name: '', knownAccounts: e.accounts, knownPayerNames: e.names }));
+}
+
+/** The reference a payment shows: the structured reference, else the remittance text (shortened). */
+function referenceOf(line: StatementLine): string | null {
+  const text = line.structuredReference ?? (line.remittanceText.trim() || null);
+  return text === null ? null : text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}
+
+function unappliedReasonOf(line: StatementLine): UnappliedReason {
+  return line.structuredReference || line.remittanceText.trim() || (line.endToEndId && line.endToEndId !== 'NOTPROVIDED') ? 'unknown-reference' : 'no-reference';
+}
+
+export interface ApplyStatementLineInput {
+  readonly statementId: string;
+  readonly paymentId: string;
+  readonly line: StatementLine;
+  readonly account: string | null;
+  readonly lineKey: string;
+  readonly match: LineMatch;
+  /** The current state of the invoices the match allocates to (as read for the matcher). */
+  readonly invoices: ReadonlyMap<string, Invoice>;
+  readonly now: Date;
+  /** A payer account the matcher learned from this line (applied on a quoted reference). */
+  readonly learnedAccount?: string | null;
+}
+
+/**
+ * What one matched credit line writes. An `applied` line becomes a payment with its allocations:
+ * each invoice's paid amount rises and its balance falls (also by a short-pay write-off), its
+ * status follows from {@link derivedStatus}; the journal debits cash (and write-off) and credits
+ * receivables per allocation and write-off, customer credit for an overpayment kept on account and
+ * unapplied cash for any rest. A `suggested` or `unapplied` line becomes an unapplied payment
+ * (cash against unapplied cash) that keeps the suggestion for finance's worklist.
+ *
+ * @throws ConcurrentUpdateError when an invoice the match allocates to is missing or no longer has
+ *   the balance the matcher saw (the caller reads again and matches again).
+ */
+export function applyStatementLine(input: ApplyStatementLineInput): LineApplication {
+  const { line, match, now, paymentId } = input;
+  const at = now.toISOString();
+  const currency = line.currency;
+  const applied = match.status === 'applied';
+  const base = {
+    paymentId,
+    source: 'statement' as const,
+    amountMinor: line.amountMinor,
+    currency,
+    reference: referenceOf(line),
+    payerName: line.payerName,
+    payerAccount: line.payerAccount,
+    valueDate: line.valueDate ?? line.bookingDate ?? at.slice(0, 10),
+    receivedAt: at,
+    statement: { statementId: input.statementId, sequence: line.sequence, lineId: line.lineId, lineKey: input.lineKey },
+  };
+  const result: LineResult = {
+    statementId: input.statementId,
+    sequence: line.sequence,
+    lineId: line.lineId,
+    lineKey: input.lineKey,
+    account: input.account,
+    amountMinor: line.amountMinor,
+    currency,
+    bookingDate: line.bookingDate,
+    valueDate: line.valueDate,
+    payerName: line.payerName,
+    payerAccount: line.payerAccount,
+    reference: referenceOf(line),
+    status: match.status,
+    customerId: match.customerId,
+    allocations: match.allocations,
+    shortPayWriteOff: match.shortPayWriteOff ?? null,
+    onAccountMinor: match.onAccountMinor,
+    unappliedMinor: match.unappliedMinor,
+    confidence: match.confidence,
+    reasons: match.reasons,
+    candidates: match.candidates ?? [],
+    paymentId,
+    recordedAt: at,
+  };
+
+  if (!applied) {
+    const suggestion: MatchSuggestion = {
+      status: match.status === 'suggested' ? 'suggested' : 'unapplied',
+      customerId: match.customerId,
+      allocations: match.allocations,
+      shortPayWriteOff: match.shortPayWriteOff ?? null,
+      onAccountMinor: match.onAccountMinor,
+      candidates: match.candidates ?? [],
+      confidence: match.confidence,
+      reasons: match.reasons,
+    };
+    const payment: CashPayment = {
+      ...base,
+      customerId: null,
+      allocations: [],
+      onAccountMinor: 0,
+      unappliedMinor: line.amountMinor,
+      unappliedReason: unappliedReasonOf(line),
+      status: 'unapplied',
+      suggestion,
+    };
+    const posting = journal(`statement-line-${paymentId}`, 'PaymentReceived', at, [
+      { account: 'cash', side: 'debit', amount: money(line.amountMinor, currency), reference: paymentId },
+      { account: 'unapplied-cash', side: 'credit', amount: money(line.amountMinor, currency), reference: paymentId },
+    ]);
+    return {
+      result: { ...result, unappliedMinor: line.amountMinor },
+      payment,
+      invoices: [],
+      journal: posting,
+      onAccount: null,
+      rememberPayer: null,
+      settledInvoiceIds: [],
+    };
+  }
+
+  // Applied: each invoice once, with its allocation and any write-off.
+  const writeOff = match.shortPayWriteOff;
+  const touched = [...new Set([...match.allocations.map((a) => a.invoiceId), ...(writeOff ? [writeOff.invoiceId] : [])])];
+  const changes: { before: Invoice; after: Invoice }[] = [];
+  for (const invoiceId of touched) {
+    const before = input.invoices.get(invoiceId);
+    const allocated = match.allocations.filter((a) => a.invoiceId === invoiceId).reduce((s, a) => s + a.amountMinor, 0);
+    const writtenOff = writeOff?.invoiceId === invoiceId ? writeOff.amountMinor : 0;
+    if (!before || !isOpen(before) || before.currency !== currency || before.balanceMinor < allocated + writtenOff) {
+      throw new ConcurrentUpdateError(`Invoice ${invoiceId}`);
+    }
+    const notes: string[] = [];
+    if (allocated > 0) notes.push(`payment ${paymentId} of ${formatAmount(money(allocated, currency))} from statement line ${line.lineId}`);
+    if (writtenOff > 0) notes.push(`short payment of ${formatAmount(money(writtenOff, currency))} written off (${writeOff!.reasonCode})`);
+    const next = {
+      ...before,
+      paidMinor: before.paidMinor + allocated,
+      balanceMinor: before.balanceMinor - allocated - writtenOff,
+      allocations: allocated > 0 ? [...before.allocations, { paymentId, amountMinor: allocated, at }] : before.allocations,
+    };
+    const status = derivedStatus(next);
+    changes.push({ before, after: { ...next, status, history: [...before.history, { status, at, note: notes.join('; ') }] } });
+  }
+
+  const lines: JournalLine[] = [
+    { account: 'cash', side: 'debit', amount: money(line.amountMinor, currency), reference: paymentId },
+    ...match.allocations.map((a): JournalLine => ({ account: 'receivables', side: 'credit', amount: money(a.amountMinor, currency), reference: a.invoiceId })),
+  ];
+  if (writeOff && writeOff.amountMinor > 0) {
+    lines.push(
+      { account: 'write-off', side: 'debit', amount: money(writeOff.amountMinor, currency), reference: writeOff.invoiceId, reasonCode: writeOff.reasonCode },
+      { account: 'receivables', side: 'credit', amount: money(writeOff.amountMinor, currency), reference: writeOff.invoiceId, reasonCode: writeOff.reasonCode },
+    );
+  }
+  lines.push(
+    { account: 'customer-credit', side: 'credit', amount: money(match.onAccountMinor, currency), reference: paymentId },
+    { account: 'unapplied-cash', side: 'credit', amount: money(match.unappliedMinor, currency), reference: paymentId },
+  );
+  const allocations: PaymentAllocation[] = match.allocations.map((a) => ({ invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amountMinor: a.amountMinor }));
+  const allocated = allocations.reduce((s, a) => s + a.amountMinor, 0);
+  const payment: CashPayment = {
+    ...base,
+    customerId: match.customerId,
+    allocations,
+    onAccountMinor: match.onAccountMinor,
+    unappliedMinor: match.unappliedMinor,
+    unappliedReason: match.unappliedMinor > 0 ? 'no-open-balance' : null,
+    status: allocated === line.amountMinor ? 'applied' : 'partially-applied',
+    suggestion: null,
+  };
+  const learned = input.learnedAccount && match.customerId ? normalizeAccount(input.learnedAccount) : '';
+  return {
+    result,
+    payment,
+    invoices: changes,
+    journal: journal(`statement-line-${paymentId}`, 'StatementLineApplied', at, lines),
+    onAccount: match.onAccountMinor > 0 && match.customerId ? { customerId: match.customerId, amountMinor: match.onAccountMinor } : null,
+    rememberPayer: learned !== '' ? { customerId: match.customerId!, account: learned, name: null } : null,
+    settledInvoiceIds: changes.filter((c) => c.after.balanceMinor === 0).map((c) => c.after.invoiceId),
+  };
+}
+
+/**
+ * DynamoDB writes at most 100 items in one transaction; a line whose application needs more (a
+ * payment quoting dozens of invoices) cannot be applied all-or-nothing and is left for finance.
+ */
+export const MAX_ITEMS_PER_TRANSACTION = 100;
+
+/** The items the transaction of {@link applyStatementLine}'s result writes (see the statement store). */
+export function transactionItemCount(application: Pick<LineApplication, 'invoices' | 'journal' | 'onAccount' | 'rememberPayer'>): number {
+  const customer = application.onAccount || application.rememberPayer ? 1 : 0;
+  const payer = application.rememberPayer ? 1 : 0;
+  // payment + identity + line result + invoices + customer + payer + journal lines
+  return 3 + application.invoices.length + customer + payer + application.journal.lines.length;
+}
+
+/** One allocation finance asks for, its amount already read in the payment's currency. */
+export interface ManualAllocation {
+  readonly invoiceId: string;
+  readonly amountMinor: number;
+}
+
+/** What applying an unapplied payment by hand writes, in one transaction. */
+export interface ManualApplication {
+  readonly before: CashPayment;
+  readonly payment: CashPayment;
+  readonly invoices: readonly { readonly before: Invoice; readonly after: Invoice }[];
+  readonly journal: Journal;
+  readonly rememberPayer: PayerToRemember | null;
+  readonly settledInvoiceIds: readonly string[];
+}
+
+/**
+ * Applies (part of) an unapplied payment to invoices finance chose. Checks, naming the field: each
+ * invoice exists, is open, is in the payment's currency and belongs to one customer (the one the
+ * payment was applied to before, if any); each amount is at most the invoice's balance; together
+ * at most the unapplied amount. What is left stays unapplied. The journal moves the amount from
+ * unapplied cash to receivables. The payer's account and name are remembered for the customer.
+ *
+ * @throws ConflictError when nothing of the payment is unapplied any more.
+ * @throws ValidationError naming `allocations[i].invoiceId`, `allocations[i].amount` or `allocations`.
+ */
+export function applyUnappliedPayment(
+  payment: CashPayment,
+  allocations: readonly ManualAllocation[],
+  invoices: ReadonlyMap<string, Invoice>,
+  now: Date,
+): ManualApplication {
+  if (payment.unappliedMinor <= 0) {
+    throw new ConflictError(`Payment ${payment.paymentId} is applied in full already; nothing is left to apply`, 'PAYMENT_ALREADY_APPLIED');
+  }
+  const currency = payment.currency;
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  const customers = new Set<string>();
+  allocations.forEach((allocation, i) => {
+    const invoice = invoices.get(allocation.invoiceId);
+    const field = `allocations[${i}]`;
+    if (seen.has(allocation.invoiceId)) problems.push({ field: `${field}.invoiceId`, problem: `names invoice ${allocation.invoiceId} a second time` });
+    seen.add(allocation.invoiceId);
+    if (!invoice) {
+      problems.push({ field: `${field}.invoiceId`, problem: `invoice ${allocation.invoiceId} does not exist` });
+      return;
+    }
+    customers.add(invoice.customerId);
+    if (invoice.currency !== currency) {
+      problems.push({ field: `${field}.invoiceId`, problem: `invoice ${invoice.number} is in ${invoice.currency}, the payment in ${currency}` });
+    } else if (!isOpen(invoice)) {
+      problems.push({ field: `${field}.invoiceId`, problem: `invoice ${invoice.number} has no open balance (${invoice.status})` });
+    } else if (allocation.amountMinor > invoice.balanceMinor) {
+      problems.push({
+        field: `${field}.amount`,
+        problem: `is more than the open balance ${formatAmount(money(invoice.balanceMinor, currency))} of invoice ${invoice.number}`,
+      });
+    }
+  });
+  const total = allocations.reduce((s, a) => s + a.amountMinor, 0);
+  if (total > payment.unappliedMinor) {
+    problems.push({ field: 'allocations', problem: `add up to ${formatAmount(money(total, currency))}, more than the unapplied ${formatAmount(money(payment.unappliedMinor, currency))}` });
+  }
+  if (customers.size > 1) problems.push({ field: 'allocations', problem: 'must all be invoices of one customer' });
+  const [customerId] = customers;
+  if (customerId !== undefined && payment.allocations.length > 0 && payment.customerId && payment.customerId !== customerId) {
+    problems.push({ field: 'allocations', problem: `the payment is applied to customer ${payment.customerId} already; its invoices only` });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const at = now.toISOString();
+  const changes: { before: Invoice; after: Invoice }[] = [];
+  const applied: PaymentAllocation[] = [];
+  for (const allocation of allocations) {
+    const before = invoices.get(allocation.invoiceId)!;
+    const next = {
+      ...before,
+      paidMinor: before.paidMinor + allocation.amountMinor,
+      balanceMinor: before.balanceMinor - allocation.amountMinor,
+      allocations: [...before.allocations, { paymentId: payment.paymentId, amountMinor: allocation.amountMinor, at }],
+    };
+    const status = derivedStatus(next);
+    changes.push({
+      before,
+      after: { ...next, status, history: [...before.history, { status, at, note: `payment ${payment.paymentId} of ${formatAmount(money(allocation.amountMinor, currency))} applied by hand` }] },
+    });
+    applied.push({ invoiceId: before.invoiceId, invoiceNumber: before.number, amountMinor: allocation.amountMinor });
+  }
+  const unappliedMinor = payment.unappliedMinor - total;
+  const allAllocations = [...payment.allocations, ...applied];
+  const after: CashPayment = {
+    ...payment,
+    customerId: customerId ?? payment.customerId,
+    allocations: allAllocations,
+    unappliedMinor,
+    unappliedReason: unappliedMinor > 0 ? payment.unappliedReason : null,
+    status: unappliedMinor === 0 && payment.onAccountMinor === 0 ? 'applied' : 'partially-applied',
+  };
+  const posting = journal(`payment-${payment.paymentId}-by-hand-${payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
+    { account: 'unapplied-cash', side: 'debit', amount: money(total, currency), reference: payment.paymentId },
+    ...applied.map((a): JournalLine => ({ account: 'receivables', side: 'credit', amount: money(a.amountMinor, currency), reference: a.invoiceId })),
+  ]);
+  const account = payment.payerAccount ? normalizeAccount(payment.payerAccount) : '';
+  const name = payment.payerName ? normalizePayerName(payment.payerName) : null;
+  return {
+    before: payment,
+    payment: after,
+    invoices: changes,
+    journal: posting,
+    rememberPayer: customerId !== undefined && (account !== '' || name !== null) ? { customerId, account: account || null, name } : null,
+    settledInvoiceIds: changes.filter((c) => c.after.balanceMinor === 0).map((c) => c.after.invoiceId),
+  };
+}

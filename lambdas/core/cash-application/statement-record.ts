@@ -1,0 +1,136 @@
+/**
+ * An uploaded bank statement as cash application keeps it: the statement record with its progress,
+ * and how statements, line results and unapplied payments are shown through the API (amounts as
+ * decimal strings with the currency beside them). Pure.
+ */
+import type { StatementFormat } from '../bank-statements/statement';
+import { formatAmount } from '../money/money';
+import { paymentView } from '../payments/payment';
+import type { CashPayment, LineResult, MatchSuggestion } from './application';
+
+export type StatementStatus = 'processing' | 'completed' | 'incomplete' | 'failed';
+
+export interface LineCounts {
+  readonly applied: number;
+  readonly suggested: number;
+  readonly unapplied: number;
+}
+
+/** What the latest upload of a statement did: lines it recorded, lines found recorded before. */
+export interface UploadOutcome {
+  readonly newlyRecorded: number;
+  readonly alreadyRecorded: number;
+}
+
+export interface StatementProgress {
+  readonly status: StatementStatus;
+  /** Credit lines handled by the latest upload so far (recorded by it or found recorded before). */
+  readonly processed: number;
+  readonly counts: LineCounts;
+  readonly lastUpload: UploadOutcome;
+  readonly error: string | null;
+  readonly at: string;
+}
+
+export interface StatementRecord extends StatementProgress {
+  /** `st-` and the start of the SHA-256 of the file: the same file is the same statement. */
+  readonly statementId: string;
+  readonly format: StatementFormat;
+  readonly version: string | null;
+  /** The statement's own accounts (the bank accounts the money arrived on). */
+  readonly accounts: readonly string[];
+  readonly sizeBytes: number;
+  /** Credit lines (payments received); debit lines are not cash application's business. */
+  readonly total: number;
+  readonly debitLines: number;
+  readonly receivedAt: string;
+  readonly lastUploadAt: string;
+  readonly uploads: number;
+}
+
+export const NO_LINES: LineCounts = { applied: 0, suggested: 0, unapplied: 0 };
+
+function amount(minor: number, currency: string): string {
+  return formatAmount({ minor, currency });
+}
+
+/** A line's outcome as the API shows it. `alreadyRecorded`: recorded by an earlier upload. */
+export function lineResultView(result: LineResult, options: { alreadyRecorded?: boolean } = {}) {
+  const m = (minor: number) => amount(minor, result.currency);
+  return {
+    sequence: result.sequence,
+    lineId: result.lineId,
+    account: result.account,
+    amount: m(result.amountMinor),
+    currency: result.currency,
+    bookingDate: result.bookingDate,
+    valueDate: result.valueDate,
+    payerName: result.payerName,
+    payerAccount: result.payerAccount,
+    reference: result.reference,
+    status: result.status,
+    customerId: result.customerId,
+    allocations: result.allocations.map((a) => ({ invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amount: m(a.amountMinor) })),
+    shortPayWriteOff: result.shortPayWriteOff
+      ? { invoiceId: result.shortPayWriteOff.invoiceId, amount: m(result.shortPayWriteOff.amountMinor), reasonCode: result.shortPayWriteOff.reasonCode }
+      : null,
+    onAccountAmount: m(result.onAccountMinor),
+    unappliedAmount: m(result.unappliedMinor),
+    confidence: result.confidence,
+    reasons: result.reasons,
+    candidates: result.candidates,
+    paymentId: result.paymentId,
+    recordedAt: result.recordedAt,
+    /** The statement whose upload recorded the line (another one when the line came twice). */
+    recordedIn: result.statementId,
+    ...(options.alreadyRecorded === undefined ? {} : { alreadyRecorded: options.alreadyRecorded }),
+  };
+}
+
+/** The statement record as the API shows it (without its lines). */
+export function statementView(statement: StatementRecord) {
+  return {
+    statementId: statement.statementId,
+    format: statement.format,
+    version: statement.version,
+    accounts: statement.accounts,
+    status: statement.status,
+    total: statement.total,
+    processed: statement.processed,
+    progress: `${statement.processed}/${statement.total}`,
+    counts: statement.counts,
+    lastUpload: statement.lastUpload,
+    debitLinesIgnored: statement.debitLines,
+    uploads: statement.uploads,
+    receivedAt: statement.receivedAt,
+    lastUploadAt: statement.lastUploadAt,
+    error: statement.error,
+  };
+}
+
+function suggestionView(suggestion: MatchSuggestion, currency: string) {
+  const m = (minor: number) => amount(minor, currency);
+  return {
+    status: suggestion.status,
+    customerId: suggestion.customerId,
+    allocations: suggestion.allocations.map((a) => ({ invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amount: m(a.amountMinor) })),
+    shortPayWriteOff: suggestion.shortPayWriteOff
+      ? { invoiceId: suggestion.shortPayWriteOff.invoiceId, amount: m(suggestion.shortPayWriteOff.amountMinor), reasonCode: suggestion.shortPayWriteOff.reasonCode }
+      : null,
+    onAccountAmount: m(suggestion.onAccountMinor),
+    candidates: suggestion.candidates,
+    confidence: suggestion.confidence,
+    reasons: suggestion.reasons,
+  };
+}
+
+/** A payment on (or off) the unapplied worklist, with where it came from and the suggestion. */
+export function cashPaymentView(payment: CashPayment) {
+  return {
+    ...paymentView(payment),
+    source: payment.source,
+    payerAccount: payment.payerAccount ?? null,
+    statement: payment.statement ? { statementId: payment.statement.statementId, sequence: payment.statement.sequence, lineId: payment.statement.lineId } : null,
+    suggestion: payment.suggestion ? suggestionView(payment.suggestion, payment.currency) : null,
+  };
+}

@@ -1,0 +1,354 @@
+/**
+ * Bank statements uploaded by finance (`POST /remittances`): read the file, match every credit line
+ * against the open items it can concern, and apply it, each line all-or-nothing and once, in chunks
+ * with progress on the statement; `GET /remittances/{id}` reads the outcome.
+ *
+ * ## What is loaded per chunk of lines
+ *
+ * Only what the lines quote or name (see `cash-application/lookups.ts`): the invoices carrying the
+ * RF references quoted, the invoices whose numbers are read from the text (loosely written numbers
+ * turned into the printed form first), the customers the payer accounts and names are known for
+ * (`Payers`), and those customers' open invoices (for amounts: exact balance, combined payments).
+ * The cost grows with the statement and the customers it concerns, not with the invoice table. A
+ * payment quoting nothing from a payer nobody knows is matched against what the other lines loaded
+ * only, so such lines end up unapplied (for finance) rather than matched by amount across all items.
+ *
+ * ## Once, and resumable
+ *
+ * Each line has an identity (`statementLineKey`: account, line id, amount, dates). Its payment,
+ * invoice changes, journal and identity item are one transaction that fails when the identity
+ * exists: uploading the same statement again (or another file carrying the same lines) applies
+ * nothing twice and reports those lines as recorded before. Lines are processed in chunks; after
+ * each chunk the statement's `processed` count is saved, so an upload that stops (failure, time
+ * budget) leaves every line applied or not, and the same file uploaded again continues.
+ */
+import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
+import type { StatementLine } from '../bank-statements/statement';
+import {
+  applyStatementLine,
+  knownCustomersFrom,
+  MAX_ITEMS_PER_TRANSACTION,
+  openItemOf,
+  statementIdFor,
+  statementLineKey,
+  transactionItemCount,
+  type LineApplication,
+  type LineResult,
+} from '../cash-application/application';
+import { statementLookups } from '../cash-application/lookups';
+import { normalizeRfReference } from '../references/rf-creditor-reference';
+import { CashApplication } from '../cash-application/matcher';
+import { lineResultView, NO_LINES, statementView, type LineCounts, type StatementRecord, type StatementStatus } from '../cash-application/statement-record';
+import type { CashApplicationPolicy, LineMatch } from '../cash-application/types';
+import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
+import type { Invoice } from '../invoices/invoice';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, type InvoiceStore, type OpenItemReader, type StatementStore, type Workflow } from '../ports';
+import type { Clock } from '../time/clock';
+import type { CoreSettings } from './deps';
+
+export interface RemittanceDeps {
+  readonly statements: StatementStore;
+  readonly openItems: OpenItemReader;
+  readonly invoices: Pick<InvoiceStore, 'paymentTaskToken'>;
+  readonly workflow: Workflow;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly settings: Pick<CoreSettings, 'invoiceNumberPrefix'>;
+}
+
+export interface UploadOptions {
+  /** Lines loaded, matched and applied together; progress is saved after each chunk. Default 50. */
+  readonly chunkSize?: number;
+  readonly policy?: Partial<CashApplicationPolicy>;
+  /** Milliseconds this run may still take (the Lambda's remaining time); checked between chunks. */
+  readonly timeLeftMs?: () => number;
+  /** Stop starting chunks when less than this is left (default 30 s); the statement is then `incomplete`. */
+  readonly reserveMs?: number;
+}
+
+export const DEFAULT_CHUNK_SIZE = 50;
+/** Conflicts with concurrent writers one chunk may meet (each followed by a fresh read) before giving up. */
+const MAX_CONFLICTS = 10;
+/** The upload answer lists at most this many lines; `GET /remittances/{id}` pages through all. */
+const MAX_LINES_IN_ANSWER = 1000;
+
+interface Entry {
+  readonly line: StatementLine;
+  readonly account: string | null;
+  readonly lineKey: string;
+}
+
+interface Outcome {
+  readonly result: LineResult;
+  readonly alreadyRecorded: boolean;
+}
+
+/**
+ * Reads a statement file (any format `readStatementFile` knows, detected from the content).
+ *
+ * @throws ValidationError naming the body and the place in the file when it cannot be read.
+ */
+export function parseStatementUpload(content: string): ParsedStatementFile {
+  if (content.trim() === '') throw ValidationError.of('(body)', 'is empty: send the bank statement file as the request body');
+  try {
+    return readStatementFile(content);
+  } catch (error) {
+    if (error instanceof StatementParseError) {
+      const problem = { field: '(body)', problem: error.message, location: error.location };
+      throw new ValidationError([problem as FieldProblem]);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads, matches and applies a bank statement (see the module comment for what is loaded, and how
+ * lines are applied once). `complete` is false when the time budget ran out before the last line:
+ * uploading the same file again continues.
+ *
+ * @throws ValidationError (nothing written) when the file cannot be read.
+ */
+export async function uploadStatement(deps: RemittanceDeps, content: string, options: UploadOptions = {}) {
+  const file = parseStatementUpload(content);
+  const entries: Entry[] = file.statements
+    .flatMap((s) => s.lines.map((line) => ({ line, account: s.account })))
+    .sort((a, b) => a.line.sequence - b.line.sequence)
+    .filter((e) => e.line.direction === 'credit')
+    .map((e) => ({ ...e, lineKey: statementLineKey(e.line, e.account) }));
+  const statementId = statementIdFor(content);
+  const at = deps.clock.now().toISOString();
+  const previous = await deps.statements.get(statementId);
+  const started = await deps.statements.begin({
+    statementId,
+    format: file.format,
+    version: file.version,
+    accounts: [...new Set(file.statements.map((s) => s.account).filter((a): a is string => a !== null))],
+    sizeBytes: Buffer.byteLength(content, 'utf8'),
+    total: entries.length,
+    debitLines: file.statements.reduce((n, s) => n + s.lines.filter((l) => l.direction === 'debit').length, 0),
+    receivedAt: at,
+    lastUploadAt: at,
+    uploads: 1,
+    status: 'processing',
+    processed: 0,
+    counts: NO_LINES,
+    lastUpload: { newlyRecorded: 0, alreadyRecorded: 0 },
+    error: null,
+    at,
+  });
+  const run = new StatementRun(deps, started.statement.statementId, options, previous !== undefined && previous.status !== 'completed');
+  let status: StatementStatus = 'completed';
+  try {
+    const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    for (let from = 0; from < entries.length; from += size) {
+      if (options.timeLeftMs && options.timeLeftMs() < (options.reserveMs ?? 30_000)) {
+        status = 'incomplete';
+        break;
+      }
+      await run.chunk(entries.slice(from, from + size));
+      if (from + size < entries.length) await deps.statements.progress(statementId, run.progress('processing'));
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await deps.statements.progress(statementId, run.progress('failed', `stopped after ${run.processed} of ${entries.length} lines: ${message}`)).catch(() => undefined);
+    throw error;
+  }
+  const progress = run.progress(status, status === 'incomplete' ? `the time for one upload ran out after ${run.processed} of ${entries.length} lines: upload the same file again to continue` : null);
+  await deps.statements.progress(statementId, progress);
+  const statement: StatementRecord = { ...started.statement, ...progress };
+  const outcomes = run.outcomes();
+  return {
+    created: started.created,
+    complete: status === 'completed',
+    body: {
+      ...statementView(statement),
+      lines: outcomes.slice(0, MAX_LINES_IN_ANSWER).map((o) => lineResultView(o.result, { alreadyRecorded: o.alreadyRecorded })),
+      ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?cursor=... lists every line` } : {}),
+    },
+  };
+}
+
+/** One upload's processing of a statement: loads, matches and applies chunk by chunk. */
+class StatementRun {
+  private readonly results = new Map<number, Outcome>();
+  processed = 0;
+
+  constructor(
+    private readonly deps: RemittanceDeps,
+    private readonly statementId: string,
+    private readonly options: UploadOptions,
+    /** An earlier upload of this statement did not finish: its executions may not all be resumed. */
+    private readonly recovering: boolean,
+  ) {}
+
+  outcomes(): Outcome[] {
+    return [...this.results.values()].sort((a, b) => a.result.sequence - b.result.sequence);
+  }
+
+  progress(status: StatementStatus, error: string | null = null) {
+    const counts: { -readonly [K in keyof LineCounts]: number } = { ...NO_LINES };
+    let alreadyRecorded = 0;
+    for (const { result, alreadyRecorded: before } of this.results.values()) {
+      counts[result.status] += 1;
+      if (before) alreadyRecorded += 1;
+    }
+    return {
+      status,
+      processed: this.processed,
+      counts,
+      lastUpload: { newlyRecorded: this.results.size - alreadyRecorded, alreadyRecorded },
+      error,
+      at: this.deps.clock.now().toISOString(),
+    };
+  }
+
+  async chunk(entries: readonly Entry[]): Promise<void> {
+    const recorded = await this.deps.statements.recordedLines(entries.map((e) => e.lineKey));
+    const fresh: Entry[] = [];
+    const earlier: LineResult[] = [];
+    for (const entry of entries) {
+      const result = recorded.get(entry.lineKey);
+      if (result) earlier.push(await this.recordedBefore(entry, result));
+      else fresh.push(entry);
+    }
+    if (this.recovering) await this.resumeSettled(earlier);
+    await this.apply(fresh);
+    this.processed += entries.length;
+  }
+
+  /** A line recorded by an earlier upload: shown in this statement too, nothing applied again. */
+  private async recordedBefore(entry: Entry, result: LineResult): Promise<LineResult> {
+    const shown = { ...result, sequence: entry.line.sequence };
+    if (result.statementId !== this.statementId) await this.deps.statements.reportLine(this.statementId, shown);
+    this.results.set(entry.line.sequence, { result: shown, alreadyRecorded: true });
+    return shown;
+  }
+
+  /**
+   * Matches and applies fresh lines in order against the open items they concern, read once for
+   * the chunk. A conflict (another writer changed an invoice, or recorded the line) means the
+   * matcher's view is stale: the rest of the chunk is read and matched again.
+   */
+  private async apply(entries: readonly Entry[]): Promise<void> {
+    let remaining = entries;
+    let conflicts = 0;
+    while (remaining.length > 0) {
+      const { invoices, matcher } = await this.load(remaining.map((e) => e.line));
+      let restartAt = -1;
+      for (let i = 0; i < remaining.length; i++) {
+        const entry = remaining[i]!;
+        const application = this.application(entry, matcher, invoices);
+        try {
+          await this.deps.statements.recordLine(this.statementId, application);
+        } catch (error) {
+          if (error instanceof LineAlreadyRecordedError) {
+            const result = (await this.deps.statements.recordedLines([entry.lineKey])).get(entry.lineKey);
+            if (!result) throw error;
+            await this.recordedBefore(entry, result);
+            restartAt = i + 1;
+          } else if (error instanceof ConcurrentUpdateError && ++conflicts <= MAX_CONFLICTS) {
+            restartAt = i;
+          } else {
+            throw error;
+          }
+          break;
+        }
+        this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
+        await this.resume(application.invoices.map((c) => c.after).filter((invoice) => application.settledInvoiceIds.includes(invoice.invoiceId)));
+      }
+      remaining = restartAt < 0 ? [] : remaining.slice(restartAt);
+    }
+  }
+
+  private application(entry: Entry, matcher: CashApplication, invoices: ReadonlyMap<string, Invoice>): LineApplication {
+    const learnedBefore = new Set(matcher.learnedAccounts().keys());
+    const match = matcher.match(entry.line)!;
+    const learnedAccount = [...matcher.learnedAccounts().keys()].find((account) => !learnedBefore.has(account)) ?? null;
+    const input = { statementId: this.statementId, paymentId: this.deps.newId(), line: entry.line, account: entry.account, lineKey: entry.lineKey, invoices, now: this.deps.clock.now() };
+    const application = applyStatementLine({ ...input, match, learnedAccount });
+    if (transactionItemCount(application) <= MAX_ITEMS_PER_TRANSACTION) return application;
+    const tooLarge: LineMatch = {
+      ...match,
+      status: 'suggested',
+      unappliedMinor: match.amountMinor,
+      onAccountMinor: 0,
+      reasons: [...match.reasons, `applying it touches more items than one transaction may (${MAX_ITEMS_PER_TRANSACTION}): left for finance`],
+    };
+    return applyStatementLine({ ...input, match: tooLarge });
+  }
+
+  /** The open items and known payers the lines concern, and a matcher over them. */
+  private async load(lines: readonly StatementLine[]) {
+    const reader = this.deps.openItems;
+    const lookups = statementLookups(lines, this.deps.settings.invoiceNumberPrefix);
+    const [byReference, byNumber, payers] = await Promise.all([
+      reader.invoicesByRfReference(lookups.rfReferences),
+      reader.invoicesByNumber(lookups.invoiceNumbers),
+      reader.knownPayers(lookups.payerAccounts, lookups.payerNames),
+    ]);
+    const payerCustomers = [...new Set([...payers.accounts.values(), ...payers.names.values()].flat())];
+    const ofCustomers = await reader.openInvoicesOfCustomers(payerCustomers);
+    const invoices = new Map<string, Invoice>();
+    for (const invoice of [...byReference, ...byNumber, ...ofCustomers]) if (!invoices.has(invoice.invoiceId)) invoices.set(invoice.invoiceId, invoice);
+    const matcher = CashApplication.fromData({
+      openItems: uniqueOpenItems([...invoices.values()]),
+      customers: knownCustomersFrom(payers),
+      ...(this.options.policy ? { policy: this.options.policy } : {}),
+    });
+    return { invoices, matcher };
+  }
+
+  /** Resumes the waiting settlement of each invoice a line settled, as `recordPayment` does. */
+  private async resume(settled: readonly Pick<Invoice, 'invoiceId' | 'status'>[]): Promise<void> {
+    for (const invoice of settled) {
+      const token = await this.deps.invoices.paymentTaskToken(invoice.invoiceId);
+      if (token) await this.deps.workflow.resume(token, { invoiceId: invoice.invoiceId, status: invoice.status });
+    }
+  }
+
+  /**
+   * An earlier upload that stopped may have applied a line and not resumed the executions of the
+   * invoices it settled: resume those still settled (a stale token is harmless).
+   */
+  private async resumeSettled(results: readonly LineResult[]): Promise<void> {
+    const ids = results.filter((r) => r.status === 'applied' && r.statementId === this.statementId).flatMap((r) => r.allocations.map((a) => a.invoiceId));
+    if (ids.length === 0) return;
+    const invoices = await this.deps.openItems.invoicesById(ids);
+    await this.resume(invoices.filter((i) => i.balanceMinor === 0));
+  }
+}
+
+/**
+ * Open items for the matcher, which refuses a number or RF reference twice and an RF reference with
+ * wrong check digits: of imported items sharing a number the first is kept, a reference that cannot
+ * be one is left out.
+ */
+function uniqueOpenItems(invoices: readonly Invoice[]) {
+  const numbers = new Set<string>();
+  const references = new Set<string>();
+  const items = [];
+  for (const invoice of [...invoices].sort((a, b) => a.invoiceId.localeCompare(b.invoiceId))) {
+    const item = openItemOf(invoice);
+    if (numbers.has(item.invoiceNumber)) continue;
+    numbers.add(item.invoiceNumber);
+    const normalized = item.rfReference ? normalizeRfReference(item.rfReference) : null;
+    const rf = normalized && !references.has(normalized) ? normalized : null;
+    if (rf) references.add(rf);
+    items.push({ ...item, rfReference: rf });
+  }
+  return items;
+}
+
+/**
+ * The statement with its progress and a page of its lines' outcomes.
+ *
+ * @throws NotFoundError when no statement has this id.
+ */
+export async function getStatement(deps: Pick<RemittanceDeps, 'statements'>, statementId: string, query: { limit?: string | undefined; cursor?: string | undefined }) {
+  const limit = query.limit === undefined ? 200 : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw ValidationError.of('limit', 'must be a whole number from 1 to 1000');
+  const statement = await deps.statements.get(statementId);
+  if (!statement) throw new NotFoundError('Statement', statementId);
+  const page = await deps.statements.lineResults(statementId, limit, query.cursor);
+  return { ...statementView(statement), lines: page.items.map((r) => lineResultView(r)), cursor: page.cursor ?? null };
+}
