@@ -8,9 +8,9 @@ import type { Order, Shipment, StatusChange } from './orders/order';
 import type { Invoice } from './invoices/invoice';
 import type { Journal, AccountBalance } from './ledger/ledger';
 import type { Payment } from './payments/payment';
+import type { ImportEntry, TakenBy } from './invoices/import';
 import type { CashPayment, LineApplication, LineResult, ManualApplication } from './cash-application/application';
 import type { StatementProgress, StatementRecord } from './cash-application/statement-record';
-import type { ImportEntry, TakenBy } from './invoices/import';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -148,76 +148,6 @@ export interface OutgoingEmail {
 export interface Mailer {
   /** Sends the email and returns the provider's message id. */
   send(email: OutgoingEmail): Promise<string>;
-}
-
-/** One bulk import of open items (`POST /invoices/import`), as the Imports table keeps it. */
-export interface ImportRecord {
-  /** A hash of the imported items: the same call sent again is the same import. */
-  readonly importId: string;
-  /**
-   * PENDING while an attempt writes it (or, after a failure, removes it again); COMPLETED once
-   * every item is written; ROLLED_BACK when nothing of it is left.
-   */
-  readonly state: 'PENDING' | 'COMPLETED' | 'ROLLED_BACK';
-  /** The attempt that holds the import; every write of the import checks it still does. */
-  readonly attemptId: string;
-  /** Until then the attempt holds the import; afterwards a retry of the same call may take it over. */
-  readonly leaseUntil: string;
-  readonly itemCount: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** Why it was rolled back (or could not be). */
-  readonly reason: string | null;
-}
-
-/** A number or RF reference of an item that another import holds already. */
-export interface ImportConflict {
-  /** The item's place in the request. */
-  readonly index: number;
-  readonly key: 'number' | 'rfReference';
-  readonly heldBy: TakenBy;
-}
-
-/**
- * Writes an import all or nothing, beyond the 100 items of one DynamoDB transaction: the import's
- * numbers and RF references are first reserved (uniqueness items only imports see), then the
- * invoices are written with their journals in transactional chunks; every chunk checks that the
- * attempt still holds the import ({@link ImportLeaseLostError} otherwise), and {@link rollBack}
- * removes whatever the import wrote.
- */
-export interface InvoiceImportStore {
-  getImport(importId: string): Promise<ImportRecord | undefined>;
-  /** The customers with these ids that exist. */
-  findCustomers(customerIds: readonly string[]): Promise<Map<string, Customer>>;
-  /** The invoices that carry these numbers (byNumber index) or RF references (byRfReference index) already. */
-  findTaken(keys: readonly { number: string; rfReference: string }[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }>;
-  /**
-   * Claims the import for `record.attemptId`: creates the record, or replaces the one that was read
-   * (`replacing`, a rolled-back import or one whose lease ran out). False when another attempt came first.
-   */
-  claim(record: ImportRecord, replacing?: Pick<ImportRecord, 'attemptId' | 'state'>): Promise<boolean>;
-  /**
-   * Reserves every item's number and RF reference for the import (keeping those it holds already).
-   * Returns the items another import holds a key of; what was reserved stays until {@link rollBack}.
-   */
-  reserve(record: Pick<ImportRecord, 'importId' | 'attemptId'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]>;
-  /** Writes each invoice with its journal; when `resuming`, skips the invoices this import wrote before. */
-  write(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void>;
-  complete(record: Pick<ImportRecord, 'importId' | 'attemptId'>, at: string): Promise<void>;
-  /**
-   * Removes the invoices, journals and reservations the import wrote, and marks it ROLLED_BACK. An
-   * invoice changed since it was written (a payment came in) is left with its reservations and
-   * named in `leftBehind`; the import then stays PENDING, for a retry of the call to finish it.
-   */
-  rollBack(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], reason: string, at: string): Promise<{ leftBehind: string[] }>;
-}
-
-/** Another attempt took the import over (this one was too slow); this attempt must stop writing. */
-export class ImportLeaseLostError extends Error {
-  constructor(importId: string) {
-    super(`Import ${importId} is held by another attempt now`);
-    this.name = 'ImportLeaseLostError';
-  }
 }
 
 /** Customers known to pay from an account or under a name (normalized keys -> customer ids). */
