@@ -9,6 +9,7 @@ import { journal, type Journal } from '../ledger/ledger';
 import type { Order, OrderLine, Shipment, StatusChange } from '../orders/order';
 import { lineTax, taxSummary, type TaxSummaryLine } from '../tax/tax';
 import type { Customer } from '../customers/customer';
+import type { DunningDetails, DunningHistoryEntry } from '../dunning/state';
 
 export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE' | 'DISPUTED' | 'WRITTEN_OFF' | 'CREDITED';
 
@@ -18,10 +19,11 @@ export interface Allocation {
   readonly at: string;
 }
 
-export interface DunningState {
+/** The dunning record: level, block end and the escalation's history; the rest in {@link DunningDetails}. */
+export interface DunningState extends DunningDetails {
   readonly level: number;
   readonly blockedUntil: string | null;
-  readonly history: readonly { level: number; at: string; channel: string; messageId: string | null }[];
+  readonly history: readonly DunningHistoryEntry[];
 }
 
 export interface Invoice {
@@ -32,7 +34,7 @@ export interface Invoice {
   readonly rfReference: string;
   readonly orderId: string | null;
   /** Where the invoice came from: issued for an order here, or imported as an open item of an earlier ledger (absent: order). */
-  readonly source?: 'order' | 'import';
+  readonly source?: 'order' | 'import' | 'dunning-charges';
   readonly customerId: string;
   readonly customerName: string;
   readonly currency: string;
@@ -59,6 +61,10 @@ export interface Invoice {
   readonly allocations: readonly Allocation[];
   readonly history: readonly StatusChange[];
   readonly dunning: DunningState;
+  /** The first day the dunning run considers the item (a GSI key: absent when no action is planned). */
+  readonly nextActionDate?: string;
+  /** For a dunning-charges item: the invoice whose fees and interest it carries. */
+  readonly chargesOf?: string;
 }
 
 /** The series an invoice issued on `issueDate` belongs to: one gapless series per prefix and year. */
@@ -157,6 +163,8 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
     allocations: [],
     history: [{ status: 'OPEN', at, note: `issued as ${number}, due ${dueDate}` }],
     dunning: { level: 0, blockedUntil: null, history: [] },
+    // The first day dunning may consider the invoice: the day after its due date.
+    nextActionDate: addCalendarDays(dueDate, 1),
   };
   const posting = journal(`invoice-${input.invoiceId}`, 'InvoiceIssued', at, [
     { account: 'receivables', side: 'debit', amount: total, reference: input.invoiceId },

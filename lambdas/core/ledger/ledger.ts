@@ -4,7 +4,10 @@
  */
 import type { Money } from '../money/money';
 
-export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off';
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount;
+
+/** Accounts of dunning: fees and compensation, statutory interest, and invoices written off as bad debt. */
+export type DunningAccount = 'dunning-fee-income' | 'interest-income' | 'bad-debt-expense';
 
 export interface JournalLine {
   readonly account: Account;
@@ -18,11 +21,14 @@ export interface JournalLine {
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied';
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent;
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];
 }
+
+/** Money events of dunning: fees and interest charged, a dispute credited, an invoice written off. */
+export type DunningJournalEvent = 'DunningChargesPosted' | 'CreditNoteIssued' | 'InvoiceWrittenOff';
 
 export class UnbalancedJournalError extends Error {
   constructor(journalId: string, debits: number, credits: number) {
