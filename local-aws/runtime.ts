@@ -147,6 +147,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
                 at: new Date(e.at).toISOString(),
                 text: e.body.text ?? null,
                 html: e.body.html ?? null,
+                // The local SES keeps the attachments of a raw message (content base64); listed without content.
+                attachments: ((e as { attachments?: { filename?: string; contentType: string; size: number }[] }).attachments ?? []).map((a) => ({
+                  filename: a.filename ?? null,
+                  contentType: a.contentType,
+                  size: a.size,
+                })),
               })),
             },
           }),

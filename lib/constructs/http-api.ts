@@ -49,6 +49,10 @@ export class HttpApi extends Construct {
       restApiName: resourceName(config, 'Api'),
       description: `Order-to-cash public HTTP API v1 (${stage})`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // Lambda answers with isBase64Encoded bodies (the invoice PDF) are decoded only when the
+      // request's Accept matches a binary media type; `*/*` covers callers that accept anything.
+      // Request bodies then reach the handlers base64-encoded, which `lambdas/shared/http.ts` decodes.
+      binaryMediaTypes: ['*/*'],
       cloudWatchRole: config.apiGatewayCloudWatchRole,
       // The CloudWatch role is an account-wide API Gateway setting other stages rely on too.
       ...(config.apiGatewayCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
