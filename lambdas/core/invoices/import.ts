@@ -311,6 +311,8 @@ export function importedInvoice(item: ImportItem, customer: Pick<Customer, 'cust
     allocations: [],
     history: [{ status, at, note: `imported as an open item (${importId}): total ${m(item.totalMinor)}, balance ${m(item.balanceMinor)}` }],
     dunning: { level: 0, blockedUntil: null, history: [] },
+    // Dunning considers an open item from the day after its due date, or from the import day if that has passed.
+    ...(item.balanceMinor > 0 ? { nextActionDate: laterDate(addCalendarDays(item.dueDate, 1), calendarDateIn(now, businessTimeZone)) } : {}),
   };
   const amount = { minor: item.balanceMinor, currency: item.currency };
   const posting = journal(`opening-${item.invoiceId}`, 'OpeningBalanceImported', at, [
@@ -350,4 +352,8 @@ export function importResult(importId: string, items: readonly ImportItem[]): Im
     totals,
     invoices: items.length <= MAX_LISTED_INVOICES ? items.map((i) => ({ number: i.number, invoiceId: i.invoiceId })) : null,
   };
+}
+
+function laterDate(a: string, b: string): string {
+  return a > b ? a : b;
 }
