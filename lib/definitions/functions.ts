@@ -17,6 +17,7 @@ export type FunctionId =
   | 'ReportShipment'
   | 'CancelOrder'
   | 'GetInvoice'
+  | 'GetInvoiceDocument'
   | 'ListInvoices'
   | 'RecordPayment'
   | 'LedgerCheck'
@@ -123,6 +124,15 @@ export const functions: readonly FunctionDefinition[] = [
     entry: api('get-invoice'),
     description: 'GET /invoices/{invoiceId}: the invoice with balance, status and allocations',
     tables: [{ table: 'Invoices', access: 'read' }],
+  },
+  {
+    id: 'GetInvoiceDocument',
+    entry: api('get-invoice-document'),
+    description: 'GET /invoices/{invoiceId}/document: the invoice rendered as PDF, or HTML on Accept: text/html',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+    ],
   },
   {
     id: 'ListInvoices',

@@ -31,6 +31,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/orders/{orderId}/credit-decision', functionId: 'RecordCreditDecision', access: finance },
   { method: 'GET', path: '/invoices', functionId: 'ListInvoices', access: both },
   { method: 'GET', path: '/invoices/{invoiceId}', functionId: 'GetInvoice', access: both },
+  { method: 'GET', path: '/invoices/{invoiceId}/document', functionId: 'GetInvoiceDocument', access: both },
   { method: 'POST', path: '/invoices/import', functionId: 'ImportInvoices', access: finance },
   { method: 'POST', path: '/payments', functionId: 'RecordPayment', access: storefront },
   { method: 'GET', path: '/payments/unapplied', functionId: 'ListUnappliedPayments', access: finance },
