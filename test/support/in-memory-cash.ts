@@ -1,0 +1,363 @@
+/**
+ * In-memory implementations of the cash application ports (`OpenItemReader`, `StatementStore`,
+ * `UnappliedPaymentStore`) over the same {@link InMemoryTables} as the other fakes, faithful to the
+ * conditions the DynamoDB adapters put on their writes:
+ *
+ * - a line is recorded only if its identity does not exist yet (else `LineAlreadyRecordedError`),
+ *   and only if every invoice it changes is unchanged since it was read (else
+ *   `ConcurrentUpdateError`); all conditions are checked before anything is written;
+ * - a manual application changes the payment only if its unapplied amount is still the one read;
+ * - payers are remembered on the customer record (`knownPayerAccounts` / `knownPayerNames`) and in
+ *   the payer lookup, as string sets.
+ *
+ * The reader counts what it is asked for, so tests can prove a statement loads only what its lines
+ * concern.
+ */
+import type { CashPayment, LineApplication, LineResult, ManualApplication, PayerToRemember } from '../../lambdas/core/cash-application/application';
+import type { StatementProgress, StatementRecord } from '../../lambdas/core/cash-application/statement-record';
+import type { Invoice } from '../../lambdas/core/invoices/invoice';
+import type { Journal } from '../../lambdas/core/ledger/ledger';
+import {
+  ConcurrentUpdateError,
+  LineAlreadyRecordedError,
+  type KnownPayers,
+  type OpenItemReader,
+  type Page,
+  type StatementStore,
+  type UnappliedPaymentStore,
+} from '../../lambdas/core/ports';
+import type { RemittanceDeps } from '../../lambdas/core/use-cases/remittances';
+import type { UnappliedPaymentDeps } from '../../lambdas/core/use-cases/unapplied-payments';
+import { decodeCursor, encodeCursor } from '../../lambdas/adapters/dynamodb/document-client';
+import { inMemoryWorld, TransactionRefusedError, type InMemoryOptions, type InMemoryTables, type InMemoryWorld } from './in-memory';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** The cash application tables: statements, their lines' outcomes, line identities, payers. */
+export class CashTables {
+  readonly statements = new Map<string, StatementRecord>();
+  /** statementId -> sequence -> the line's outcome as shown in that statement. */
+  readonly lineResults = new Map<string, Map<number, LineResult>>();
+  /** lineKey -> the outcome recorded with the line. */
+  readonly statementLines = new Map<string, LineResult>();
+  /** `account#...` / `name#...` -> customer ids. */
+  readonly payers = new Map<string, Set<string>>();
+  /** Every progress saved, in order (to check chunking). */
+  readonly progressLog: { statementId: string; progress: StatementProgress }[] = [];
+}
+
+/** What a customer record carries besides `Customer` once cash application remembered payers. */
+export interface RememberedPayers {
+  knownPayerAccounts?: Set<string>;
+  knownPayerNames?: Set<string>;
+}
+
+function remember(t: InMemoryTables, cash: CashTables, payer: PayerToRemember): void {
+  const customer = t.customers.get(payer.customerId) as (RememberedPayers & Record<string, unknown>) | undefined;
+  if (!customer) return;
+  const add = (set: Set<string> | undefined, value: string) => new Set([...(set ?? []), value]);
+  const next: RememberedPayers = {
+    ...(payer.account ? { knownPayerAccounts: add(customer.knownPayerAccounts, payer.account) } : {}),
+    ...(payer.name ? { knownPayerNames: add(customer.knownPayerNames, payer.name) } : {}),
+  };
+  t.customers.set(payer.customerId, { ...(customer as object), ...next } as never);
+  for (const key of [...(payer.account ? [`account#${payer.account}`] : []), ...(payer.name ? [`name#${payer.name}`] : [])]) {
+    cash.payers.set(key, add(cash.payers.get(key), payer.customerId));
+  }
+}
+
+function invoicesUnchanged(t: InMemoryTables, invoices: readonly { before: Invoice; after: Invoice }[]): boolean {
+  return invoices.every(({ before }) => {
+    const current = t.invoices.get(before.invoiceId);
+    return current !== undefined && current.balanceMinor === before.balanceMinor && current.status === before.status;
+  });
+}
+
+function writeInvoices(t: InMemoryTables, invoices: readonly { before: Invoice; after: Invoice }[]): void {
+  for (const { after } of invoices) {
+    const current = t.invoices.get(after.invoiceId)!;
+    t.invoices.set(after.invoiceId, {
+      ...current,
+      paidMinor: after.paidMinor,
+      balanceMinor: after.balanceMinor,
+      status: after.status,
+      allocations: copy(after.allocations),
+      history: copy(after.history),
+    });
+  }
+}
+
+function checkJournal(t: InMemoryTables, journal: Journal, what: string): void {
+  if (t.hasJournal(journal.journalId)) throw new TransactionRefusedError(what, `journal ${journal.journalId} exists`);
+}
+
+/** Counts of what the reader was asked for. */
+export interface ReaderCalls {
+  rfReferences: string[];
+  invoiceNumbers: string[];
+  customers: string[];
+  invoiceIds: string[];
+  payerKeys: string[];
+  /** Every invoice id handed out, to prove no other invoice was read. */
+  invoicesRead: Set<string>;
+}
+
+export class InMemoryOpenItemReader implements OpenItemReader {
+  readonly calls: ReaderCalls = { rfReferences: [], invoiceNumbers: [], customers: [], invoiceIds: [], payerKeys: [], invoicesRead: new Set() };
+
+  constructor(
+    private readonly t: InMemoryTables,
+    private readonly cash: CashTables,
+  ) {}
+
+  async invoicesByRfReference(references: readonly string[]): Promise<Invoice[]> {
+    await this.t.tick();
+    this.calls.rfReferences.push(...references);
+    const wanted = new Set(references);
+    return this.hand([...this.t.invoices.values()].filter((i) => wanted.has(i.rfReference)));
+  }
+
+  async invoicesByNumber(numbers: readonly string[]): Promise<Invoice[]> {
+    await this.t.tick();
+    this.calls.invoiceNumbers.push(...numbers);
+    const wanted = new Set(numbers);
+    return this.hand([...this.t.invoices.values()].filter((i) => wanted.has(i.number)));
+  }
+
+  async openInvoicesOfCustomers(customerIds: readonly string[]): Promise<Invoice[]> {
+    await this.t.tick();
+    this.calls.customers.push(...customerIds);
+    const wanted = new Set(customerIds);
+    return this.hand([...this.t.invoices.values()].filter((i) => wanted.has(i.customerId) && i.balanceMinor > 0));
+  }
+
+  async invoicesById(invoiceIds: readonly string[]): Promise<Invoice[]> {
+    await this.t.tick();
+    this.calls.invoiceIds.push(...invoiceIds);
+    return this.hand(invoiceIds.map((id) => this.t.invoices.get(id)).filter((i): i is Invoice => i !== undefined));
+  }
+
+  async knownPayers(accounts: readonly string[], names: readonly string[]): Promise<KnownPayers> {
+    await this.t.tick();
+    const result = { accounts: new Map<string, string[]>(), names: new Map<string, string[]>() };
+    for (const account of accounts) {
+      this.calls.payerKeys.push(`account#${account}`);
+      const ids = this.cash.payers.get(`account#${account}`);
+      if (ids) result.accounts.set(account, [...ids].sort());
+    }
+    for (const name of names) {
+      this.calls.payerKeys.push(`name#${name}`);
+      const ids = this.cash.payers.get(`name#${name}`);
+      if (ids) result.names.set(name, [...ids].sort());
+    }
+    return result;
+  }
+
+  private hand(invoices: Invoice[]): Invoice[] {
+    for (const i of invoices) this.calls.invoicesRead.add(i.invoiceId);
+    return invoices.map(copy);
+  }
+}
+
+export class InMemoryStatementStore implements StatementStore {
+  private readonly interleaved: ((application: LineApplication) => void | Promise<void>)[] = [];
+  /** Recorded lines so far (each successful `recordLine`). */
+  recordCalls = 0;
+
+  constructor(
+    private readonly t: InMemoryTables,
+    private readonly cash: CashTables,
+  ) {}
+
+  /**
+   * Plays another writer (or a crash): `write` runs at the start of the next `recordLine`, before
+   * its conditions are checked; if it throws, the line is not recorded and the error propagates.
+   */
+  beforeNextRecord(write: (application: LineApplication) => void | Promise<void>): void {
+    this.interleaved.push(write);
+  }
+
+  async begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }> {
+    await this.t.tick();
+    const existing = this.cash.statements.get(statement.statementId);
+    if (!existing) {
+      this.cash.statements.set(statement.statementId, copy(statement));
+      return { statement: copy(statement), created: true };
+    }
+    const next: StatementRecord = {
+      ...existing,
+      status: statement.status,
+      processed: 0,
+      counts: statement.counts,
+      lastUpload: statement.lastUpload,
+      lastUploadAt: statement.lastUploadAt,
+      at: statement.lastUploadAt,
+      error: null,
+      uploads: existing.uploads + 1,
+    };
+    this.cash.statements.set(statement.statementId, next);
+    return { statement: copy(next), created: false };
+  }
+
+  async get(statementId: string): Promise<StatementRecord | undefined> {
+    await this.t.tick();
+    const statement = this.cash.statements.get(statementId);
+    return statement ? copy(statement) : undefined;
+  }
+
+  async lineResults(statementId: string, limit: number, cursor?: string): Promise<Page<LineResult>> {
+    await this.t.tick();
+    const after = Number(decodeCursor(cursor)?.sequence ?? 0);
+    const all = [...(this.cash.lineResults.get(statementId)?.values() ?? [])].filter((r) => r.sequence > after).sort((a, b) => a.sequence - b.sequence);
+    const items = all.slice(0, limit).map(copy);
+    const last = items[items.length - 1];
+    return all.length > limit && last ? { items, cursor: encodeCursor({ sequence: last.sequence })! } : { items };
+  }
+
+  async recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>> {
+    await this.t.tick();
+    const found = new Map<string, LineResult>();
+    for (const key of lineKeys) {
+      const result = this.cash.statementLines.get(key);
+      if (result) found.set(key, copy(result));
+    }
+    return found;
+  }
+
+  async recordLine(statementId: string, application: LineApplication): Promise<void> {
+    await this.t.tick();
+    const other = this.interleaved.shift();
+    if (other) await other(application);
+    const { result, payment } = application;
+    const what = `Recording statement line ${result.lineId}`;
+    // One transaction: every condition is checked before anything is written.
+    if (this.cash.statementLines.has(result.lineKey)) throw new LineAlreadyRecordedError(result.lineKey);
+    if (this.t.payments.has(payment.paymentId)) throw new TransactionRefusedError(what, 'the payment exists');
+    if (!invoicesUnchanged(this.t, application.invoices)) {
+      this.t.stats.concurrentUpdates++;
+      throw new ConcurrentUpdateError('An invoice the statement line applies to');
+    }
+    const customerId = application.onAccount?.customerId ?? application.rememberPayer?.customerId;
+    if (customerId !== undefined && !this.t.customers.has(customerId)) throw new TransactionRefusedError(what, `customer ${customerId} does not exist`);
+    checkJournal(this.t, application.journal, what);
+
+    this.cash.statementLines.set(result.lineKey, copy(result));
+    this.resultsOf(statementId).set(result.sequence, copy(result));
+    this.t.payments.set(payment.paymentId, copy(payment));
+    writeInvoices(this.t, application.invoices);
+    if (application.onAccount) {
+      const customer = this.t.customers.get(application.onAccount.customerId)!;
+      this.t.customers.set(customer.customerId, { ...customer, onAccountCreditMinor: customer.onAccountCreditMinor + application.onAccount.amountMinor });
+    }
+    if (application.rememberPayer) remember(this.t, this.cash, application.rememberPayer);
+    this.t.post(application.journal);
+    this.recordCalls++;
+  }
+
+  async reportLine(statementId: string, result: LineResult): Promise<void> {
+    await this.t.tick();
+    this.resultsOf(statementId).set(result.sequence, copy(result));
+  }
+
+  async progress(statementId: string, progress: StatementProgress): Promise<void> {
+    await this.t.tick();
+    const statement = this.cash.statements.get(statementId);
+    if (!statement) throw new TransactionRefusedError(`Saving the progress of ${statementId}`, 'the statement does not exist');
+    this.cash.statements.set(statementId, { ...statement, ...copy(progress) });
+    this.cash.progressLog.push({ statementId, progress: copy(progress) });
+  }
+
+  private resultsOf(statementId: string): Map<number, LineResult> {
+    let map = this.cash.lineResults.get(statementId);
+    if (!map) this.cash.lineResults.set(statementId, (map = new Map()));
+    return map;
+  }
+}
+
+export class InMemoryUnappliedPayments implements UnappliedPaymentStore {
+  private readonly interleaved: (() => void | Promise<void>)[] = [];
+
+  constructor(
+    private readonly t: InMemoryTables,
+    private readonly cash: CashTables,
+  ) {}
+
+  /** Plays another writer between the caller's read and its `applyByHand` (see the payment store fake). */
+  beforeNextApply(write: () => void | Promise<void>): void {
+    this.interleaved.push(write);
+  }
+
+  async get(paymentId: string): Promise<CashPayment | undefined> {
+    await this.t.tick();
+    const payment = this.t.payments.get(paymentId);
+    return payment ? (copy(payment) as CashPayment) : undefined;
+  }
+
+  /** The sparse worklist index: payments with an unapplied amount, by `receivedAt` then id. */
+  async listUnapplied(limit: number, cursor?: string): Promise<Page<CashPayment>> {
+    await this.t.tick();
+    const start = decodeCursor(cursor);
+    const key = (p: CashPayment) => `${p.receivedAt}|${p.paymentId}`;
+    const all = ([...this.t.payments.values()] as CashPayment[]).filter((p) => p.unappliedMinor > 0).sort((a, b) => key(a).localeCompare(key(b)));
+    const from = start ? all.filter((p) => key(p) > `${String(start.receivedAt)}|${String(start.paymentId)}`) : all;
+    const items = from.slice(0, limit).map(copy);
+    const last = items[items.length - 1];
+    return from.length > limit && last ? { items, cursor: encodeCursor({ receivedAt: last.receivedAt, paymentId: last.paymentId })! } : { items };
+  }
+
+  async applyByHand(application: ManualApplication): Promise<void> {
+    await this.t.tick();
+    const other = this.interleaved.shift();
+    if (other) await other();
+    const { before, payment } = application;
+    const current = this.t.payments.get(payment.paymentId);
+    if (!current || current.unappliedMinor !== before.unappliedMinor || !invoicesUnchanged(this.t, application.invoices)) {
+      this.t.stats.concurrentUpdates++;
+      throw new ConcurrentUpdateError(`Payment ${payment.paymentId} or an invoice it applies to`);
+    }
+    if (application.rememberPayer && !this.t.customers.has(application.rememberPayer.customerId)) {
+      throw new TransactionRefusedError(`Applying payment ${payment.paymentId}`, `customer ${application.rememberPayer.customerId} does not exist`);
+    }
+    checkJournal(this.t, application.journal, `Applying payment ${payment.paymentId}`);
+    this.t.payments.set(payment.paymentId, copy(payment));
+    writeInvoices(this.t, application.invoices);
+    if (application.rememberPayer) remember(this.t, this.cash, application.rememberPayer);
+    this.t.post(application.journal);
+  }
+}
+
+/** Every port in memory (see `inMemoryWorld`) plus the cash application ports and their use-case deps. */
+export interface CashWorld extends InMemoryWorld {
+  readonly cash: CashTables;
+  readonly openItems: InMemoryOpenItemReader;
+  readonly statements: InMemoryStatementStore;
+  readonly unapplied: InMemoryUnappliedPayments;
+  readonly remittanceDeps: RemittanceDeps;
+  readonly unappliedDeps: UnappliedPaymentDeps;
+}
+
+export function cashWorld(options: InMemoryOptions & { start?: string } = {}): CashWorld {
+  const world = inMemoryWorld(options);
+  const cash = new CashTables();
+  const openItems = new InMemoryOpenItemReader(world.tables, cash);
+  const statements = new InMemoryStatementStore(world.tables, cash);
+  const unapplied = new InMemoryUnappliedPayments(world.tables, cash);
+  let ids = 0;
+  return {
+    ...world,
+    cash,
+    openItems,
+    statements,
+    unapplied,
+    remittanceDeps: {
+      statements,
+      openItems,
+      invoices: world.invoices,
+      workflow: world.workflow,
+      clock: world.clock,
+      newId: () => `P-${String(++ids).padStart(5, '0')}`,
+      settings: { invoiceNumberPrefix: 'INV' },
+    },
+    unappliedDeps: { payments: unapplied, invoices: world.invoices, workflow: world.workflow, clock: world.clock },
+  };
+}
