@@ -3,12 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, orderRequest } from '../../support/builders';
-import { invoicedOrder, orderAwaitingShipment } from '../../support/scenarios';
+import { invoicedOrder, orderAwaitingShipment, orderOnCreditHold } from '../../support/scenarios';
 
 let placeOrderModule: typeof import('../../../lambdas/handlers/api/place-order');
 let getOrderModule: typeof import('../../../lambdas/handlers/api/get-order');
 let reportShipmentModule: typeof import('../../../lambdas/handlers/api/report-shipment');
 let cancelOrderModule: typeof import('../../../lambdas/handlers/api/cancel-order');
+let creditDecisionModule: typeof import('../../../lambdas/handlers/api/record-credit-decision');
 
 beforeAll(async () => {
   stubHandlerEnvironment();
@@ -16,6 +17,7 @@ beforeAll(async () => {
   getOrderModule = await import('../../../lambdas/handlers/api/get-order');
   reportShipmentModule = await import('../../../lambdas/handlers/api/report-shipment');
   cancelOrderModule = await import('../../../lambdas/handlers/api/cancel-order');
+  creditDecisionModule = await import('../../../lambdas/handlers/api/record-credit-decision');
 });
 
 afterAll(() => {
@@ -274,6 +276,121 @@ describe('POST /orders/{orderId}/shipments', () => {
   });
 });
 
+describe('POST /orders/{orderId}/shipments with lines', () => {
+  it('answers 202 with the lines shipped and shows the shipped quantities on the order', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 3, unitPrice: '1.00' }, { sku: 'B', quantity: 1, unitPrice: '2.00' }] });
+    const handler = reportShipmentModule.makeHandler(world.deps, options());
+
+    // Act
+    const response = await handler(apiEvent('POST', `/orders/${orderId}/shipments`, { pathParameters: { orderId }, body: { lines: [{ sku: 'A', quantity: 2 }] } }), lambdaContext);
+    const order = await getOrderModule.makeHandler(world.deps)(apiEvent('GET', `/orders/${orderId}`, { pathParameters: { orderId } }), lambdaContext);
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    expect(bodyOf(response)).toMatchObject({ orderId, status: 'AWAITING_SHIPMENT', shipment: { lines: [{ lineNo: 1, sku: 'A', quantity: 2 }], invoiceId: null } });
+    expect(bodyOf<{ lines: { shippedQuantity: number }[] }>(order).lines.map((l) => l.shippedQuantity)).toEqual([2, 0]);
+  });
+
+  it('answers 400 naming lines[i].quantity for more than remains to ship', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 3, unitPrice: '1.00' }] });
+    const handler = reportShipmentModule.makeHandler(world.deps, options());
+
+    // Act
+    const response = await handler(apiEvent('POST', `/orders/${orderId}/shipments`, { pathParameters: { orderId }, body: { lines: [{ lineNo: 1, quantity: 4 }] } }), lambdaContext);
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'lines[0].quantity', problem: 'must be at most 3, the quantity of line 1 not yet shipped' }] });
+    expect(world.tables.orders.get(orderId)?.shipments).toEqual([]);
+  });
+});
+
+describe('POST /orders/{orderId}/credit-decision', () => {
+  const decide = (orderId: string, body: unknown, clientName = 'finance-desk') =>
+    creditDecisionModule.makeHandler(world.deps, options())(
+      apiEvent('POST', `/orders/${orderId}/credit-decision`, { pathParameters: { orderId }, body, role: 'finance', clientName }),
+      lambdaContext,
+    );
+
+  beforeEach(() => {
+    world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 5_000 }));
+  });
+
+  it('answers 200 for an approval, recording which client decided, and resumes the waiting execution', async () => {
+    // Prepare
+    const { orderId, creditToken } = await orderOnCreditHold(world);
+
+    // Act
+    const response = await decide(orderId, { decision: 'approve', reason: 'customer prepaid' });
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toEqual({ orderId, status: 'AWAITING_SHIPMENT', decision: 'approve', reason: 'customer prepaid' });
+    expect(world.tables.orders.get(orderId)?.history.at(-1)?.note).toBe('credit approved by finance-desk: customer prepaid');
+    expect(world.workflow.acceptedResumes(creditToken)).toHaveLength(1);
+  });
+
+  it('answers 200 REJECTED for a rejection', async () => {
+    // Prepare
+    const { orderId } = await orderOnCreditHold(world);
+
+    // Act
+    const response = await decide(orderId, { decision: 'reject', reason: 'no' });
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toMatchObject({ status: 'REJECTED', decision: 'reject' });
+  });
+
+  it('answers 400 naming decision for anything but approve or reject', async () => {
+    // Prepare
+    const { orderId } = await orderOnCreditHold(world);
+
+    // Act
+    const response = await decide(orderId, { decision: 'APPROVE', reason: 'ok' });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details).toEqual([{ field: 'decision', problem: 'must be "approve" or "reject"' }]);
+    expect(world.tables.orders.get(orderId)?.status).toBe('CREDIT_HOLD');
+  });
+
+  it('answers 409 ORDER_NOT_ON_CREDIT_HOLD once decided, and 404 for an unknown order', async () => {
+    // Prepare
+    const { orderId } = await orderOnCreditHold(world);
+    await decide(orderId, { decision: 'approve', reason: 'ok' });
+
+    // Act
+    const conflict = await decide(orderId, { decision: 'reject', reason: 'second thoughts' });
+    const missing = await decide('O-404', { decision: 'approve', reason: 'ok' });
+
+    // Assess
+    expect(conflict.statusCode).toBe(409);
+    expect(errorOf(conflict).code).toBe('ORDER_NOT_ON_CREDIT_HOLD');
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('replays the decision for the same Idempotency-Key instead of answering 409', async () => {
+    // Prepare
+    const { orderId } = await orderOnCreditHold(world);
+    const event = () =>
+      apiEvent('POST', `/orders/${orderId}/credit-decision`, { pathParameters: { orderId }, body: { decision: 'approve', reason: 'ok' }, role: 'finance', idempotencyKey: 'decision-1' });
+    const handler = creditDecisionModule.makeHandler(world.deps, options());
+    const first = await handler(event(), lambdaContext);
+
+    // Act
+    const again = await handler(event(), lambdaContext);
+
+    // Assess
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(first.body);
+    expect(again.headers?.['idempotent-replayed']).toBe('true');
+    expect(world.workflow.resumes).toHaveLength(1);
+  });
+});
+
 describe('POST /orders/{orderId}/cancel', () => {
   it('answers 200 CANCELLED before invoicing', async () => {
     // Prepare
@@ -286,6 +403,20 @@ describe('POST /orders/{orderId}/cancel', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toEqual({ orderId, status: 'CANCELLED' });
+  });
+
+  it('answers 200 CANCELLED for an order on credit hold, failing the credit-decision step', async () => {
+    // Prepare
+    world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 100 }));
+    const { orderId, creditToken } = await orderOnCreditHold(world);
+    const handler = cancelOrderModule.makeHandler(world.deps, options());
+
+    // Act
+    const response = await handler(apiEvent('POST', `/orders/${orderId}/cancel`, { pathParameters: { orderId }, body: { reason: 'withdrawn' } }), lambdaContext);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(world.workflow.failures).toEqual([{ taskToken: creditToken, error: 'OrderCancelled', cause: 'withdrawn', accepted: true }]);
   });
 
   it('answers 409 ORDER_NOT_CANCELLABLE after invoicing', async () => {

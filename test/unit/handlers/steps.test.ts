@@ -93,6 +93,39 @@ describe('order lifecycle step handlers', () => {
     expect(await world.orders.taskToken(orderId, 'credit-decision')).toBe(creditToken);
   });
 
+  it("reject a blocked customer's order and resume the credit wait at once when finance decided already", async () => {
+    // Prepare
+    world.customers.seed(aCustomer({ customerId: 'C-2', blocked: true }));
+    const blocked = (await placeOrder(world.deps, orderRequest({ customerId: 'C-2' }))).orderId;
+    const rejectedToken = world.workflow.newTaskToken('credit-decision');
+
+    // Act
+    const credit = await checkCreditModule.makeHandler(world.deps)({ orderId: blocked }, lambdaContext);
+    const waiting = await waitForCreditDecisionModule.makeHandler(world.deps)({ orderId: blocked, taskToken: rejectedToken }, lambdaContext);
+
+    // Assess
+    expect(credit).toEqual({ decision: 'REJECTED', reason: 'customer C-2 is blocked' });
+    expect(waiting).toEqual({ waiting: false });
+    expect(world.workflow.acceptedResumes(rejectedToken)).toEqual([{ taskToken: rejectedToken, output: { decision: 'reject', reason: 'customer C-2 is blocked' }, accepted: true }]);
+  });
+
+  it('resume the settlement wait at once when no invoice of the order is open', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, orderId, {});
+    const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: issued.number }));
+    await recordInvoiceSettledModule.makeHandler(world.deps)({ orderId, invoiceId: issued.invoiceId }, lambdaContext);
+    const settlementToken = world.workflow.newTaskToken('settlement');
+
+    // Act
+    const result = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
+
+    // Assess
+    expect(result).toEqual({ waiting: false });
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { settled: true }, accepted: true }]);
+  });
+
   it('reject task input without the fields they need, naming them', async () => {
     // Act
     const outcome = waitForShipmentModule.makeHandler(world.deps)({ orderId: 'O-1' }, lambdaContext);
