@@ -72,7 +72,7 @@ export function renderInvoiceHtml(doc: InvoiceDocument): string {
 <header>
 <div><div class="seller-name">${e(doc.seller.name)}</div>
 <div class="muted">${doc.seller.address.map(e).join('<br>')}</div></div>
-<h1>${e(t.title)}</h1>
+<div style="text-align:right"><h1>${e(t.title)}</h1><div>${e(doc.number)}</div></div>
 </header>
 <section class="parties">
 <div><div class="label">${e(t.billTo)}</div><div class="buyer-name">${e(doc.buyer.name)}</div>
