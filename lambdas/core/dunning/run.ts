@@ -147,13 +147,13 @@ export function decideItem(item: ItemToDecide, customer: Customer | undefined, p
   const reminderSpacing = (rule: DunningLevelRule) => (d.lastReminderDate ? addCalendarDays(d.lastReminderDate, rule.minDaysSincePrevious) : asOf);
   const resumeNote = { unblocked, keptPromise };
 
-  if (dpd < policy.graceDays && !brokenPromise) {
-    return skip('within-grace', `${dpd} days past due, grace ${policy.graceDays} days`, laterOf(addCalendarDays(invoice.dueDate, policy.graceDays), nextRule ? addCalendarDays(invoice.dueDate, nextRule.daysPastDue) : null), resumeNote);
-  }
   const minimum = policy.minimumAmountsMinor[invoice.currency] ?? 0;
   const outstanding = invoice.balanceMinor + charges;
   if (outstanding < minimum) {
     return skip('below-minimum', `outstanding ${amountText(outstanding)} is below the minimum ${amountText(minimum)} ${invoice.currency}`, escalationOpen ? addCalendarDays(asOf, RECHECK_DAYS) : null, resumeNote);
+  }
+  if (dpd < policy.graceDays && !brokenPromise) {
+    return skip('within-grace', `${dpd} day(s) past due, grace ${policy.graceDays} days`, laterOf(addCalendarDays(invoice.dueDate, policy.graceDays), nextRule ? addCalendarDays(invoice.dueDate, nextRule.daysPastDue) : null), resumeNote);
   }
   if (!nextRule) {
     return skip('with-collector', `at level ${current}, the last level of policy ${policy.policyId}`, addCalendarDays(asOf, RECHECK_DAYS), resumeNote);

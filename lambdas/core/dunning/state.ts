@@ -30,6 +30,8 @@ export interface DunningHistoryEntry {
   readonly note?: string;
   /** The run that wrote the entry (reminders and hand-overs). */
   readonly runId?: string;
+  /** The state of the escalation execution this entry leads to (`ReminderLevel2Sent`, `BlockedByDispute`, `Settled`, ...). */
+  readonly state?: string;
 }
 
 export type BlockKind = 'dispute' | 'promise' | 'manual';

@@ -1,0 +1,376 @@
+/**
+ * What finance (and customers through the storefront) do to an item's dunning: dispute it and
+ * resolve the dispute (credit or reject), promise to pay, block it by hand, override its policy,
+ * write it off; and what they read: the policies and the collectors' worklist.
+ *
+ * Each change is one conditional write of the invoice (with its ledger entries when money moves),
+ * retried on a concurrent change, followed by delivering the new history entry to the item's
+ * escalation execution.
+ */
+import { z } from 'zod';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { derivedStatus, isOpen, type Invoice, type InvoiceStatus } from '../invoices/invoice';
+import { journal, type Journal, type JournalLine } from '../ledger/ledger';
+import { allocate, formatAmount, money } from '../money/money';
+import { addCalendarDays, calendarDateIn, calendarDaysBetween } from '../time/clock';
+import { calendarDate, decimalIn, decimalString, identifier, parseWith } from '../validation';
+import { deliverPending } from './escalation';
+import { effectivePolicies, policyFromRequest, policyView } from './policy';
+import { DunningConflictError, type DunningChange } from './ports';
+import type { DunningDeps } from './run-dunning';
+import type { DunningHistoryEntry, Dispute, PromiseToPay } from './state';
+
+type Deps = Pick<DunningDeps, 'store' | 'workflow' | 'clock' | 'newId' | 'settings'> & {
+  /** Resumes the invoice's settlement (order lifecycle) when a credit or write-off settles it. */
+  readonly settlement?: { paymentTaskToken(invoiceId: string): Promise<string | undefined> };
+};
+
+async function load(deps: Pick<DunningDeps, 'store'>, invoiceId: string): Promise<{ invoice: Invoice; charges: Invoice | null }> {
+  const invoice = (await deps.store.invoices([invoiceId])).get(invoiceId);
+  if (!invoice || invoice.chargesOf) throw new NotFoundError('Invoice', invoiceId);
+  const chargesId = invoice.dunning.chargesInvoiceId;
+  const charges = chargesId ? ((await deps.store.invoices([chargesId])).get(chargesId) ?? null) : null;
+  return { invoice, charges };
+}
+
+/**
+ * Reads the invoice, builds the change and writes it; on a concurrent change reads again and
+ * builds again (the builder re-checks its preconditions). Then advances the escalation.
+ */
+async function change<T>(deps: Deps, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => { change: DunningChange; result: T }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const { invoice, charges } = await load(deps, invoiceId);
+    const built = build(invoice, charges);
+    try {
+      await deps.store.apply(built.change);
+    } catch (error) {
+      if (error instanceof DunningConflictError && attempt < 5) continue;
+      throw error;
+    }
+    await deliverPending(deps, invoiceId);
+    if (built.change.after.balanceMinor === 0 && built.change.before.balanceMinor > 0 && deps.settlement) {
+      const token = await deps.settlement.paymentTaskToken(invoiceId);
+      if (token) await deps.workflow.resume(token, { invoiceId, status: built.change.after.status });
+    }
+    return built.result;
+  }
+}
+
+const entry = (deps: Deps, e: Omit<DunningHistoryEntry, 'at' | 'channel' | 'messageId'>): DunningHistoryEntry => ({
+  channel: 'none',
+  messageId: null,
+  at: deps.clock.now().toISOString(),
+  ...e,
+});
+
+function today(deps: Deps): string {
+  return calendarDateIn(deps.clock.now(), deps.settings.businessTimeZone);
+}
+
+/** The status an invoice returns to when a dispute ends: from its balance and whether it is past due. */
+function statusAfterDispute(invoice: Invoice, now: Date): { status: InvoiceStatus; overdueSince: string | null } {
+  const overdueSince = invoice.overdueSince ?? (now.getTime() >= Date.parse(invoice.overdueAt) ? invoice.overdueAt : null);
+  return { status: derivedStatus({ ...invoice, overdueSince, status: 'OPEN' }), overdueSince };
+}
+
+const reason = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+
+export const disputeRequest = z.strictObject({ reason, amount: decimalString.optional() });
+
+/** `POST /invoices/{id}/disputes`: blocks dunning from the next run on, until resolved. */
+export async function openDispute(deps: Deps, invoiceId: string, body: unknown) {
+  const request = parseWith(disputeRequest, body);
+  const disputeId = `D-${deps.newId()}`;
+  return change(deps, invoiceId, (invoice) => {
+    if (!isOpen(invoice)) throw new ConflictError(`Invoice ${invoiceId} is ${invoice.status} with nothing left to dispute`, 'NOT_OPEN');
+    if ((invoice.dunning.disputes ?? []).some((d) => d.status === 'open')) throw new ConflictError(`Invoice ${invoiceId} has an open dispute already`, 'DISPUTE_OPEN');
+    const amountMinor = request.amount === undefined ? null : decimalIn('amount', request.amount, invoice.currency, { allowZero: false });
+    if (amountMinor !== null && amountMinor > invoice.balanceMinor) throw ValidationError.of('amount', `must not exceed the balance ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
+    const now = deps.clock.now().toISOString();
+    const d = invoice.dunning;
+    const dispute: Dispute = { disputeId, reason: request.reason, amountMinor, openedAt: now, levelAtOpen: d.level, status: 'open', resolvedAt: null, resolution: null, creditMinor: null };
+    const after: Invoice = {
+      ...invoice,
+      status: 'DISPUTED',
+      nextActionDate: undefined,
+      dunning: {
+        ...d,
+        block: { kind: 'dispute', reason: request.reason, until: null, since: now, ref: disputeId },
+        blockedUntil: null,
+        disputes: [...(d.disputes ?? []), dispute],
+        history: [...d.history, entry(deps, { level: d.level, event: 'blocked', state: 'BlockedByDispute', note: `dispute ${disputeId}: ${request.reason}` })],
+        version: (d.version ?? 0) + 1,
+      },
+    };
+    return {
+      change: { before: invoice, after, journals: [], statusChange: { status: 'DISPUTED', at: now, note: `dispute ${disputeId}` } },
+      result: { disputeId, invoiceId, status: 'open', reason: request.reason, amount: amountMinor === null ? null : formatAmount(money(amountMinor, invoice.currency)), blocksDunning: true },
+    };
+  });
+}
+
+export const resolveDisputeRequest = z.strictObject({
+  outcome: z.enum(['credit', 'reject'], { message: 'must be credit or reject' }),
+  reason,
+  creditAmount: decimalString.optional(),
+});
+
+/**
+ * `POST /invoices/{id}/disputes/{disputeId}/resolve`. Credit: a credit note reduces the balance
+ * (revenue and tax reversed in the invoice's proportion, receivables credited); reject: dunning
+ * resumes at the level the item had. Either way the next run looks at the item again.
+ */
+export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: string, body: unknown) {
+  const request = parseWith(resolveDisputeRequest, body);
+  if (request.outcome === 'credit' && request.creditAmount === undefined) throw ValidationError.of('creditAmount', 'is required when the outcome is credit');
+  if (request.outcome === 'reject' && request.creditAmount !== undefined) throw ValidationError.of('creditAmount', 'must not be given when the outcome is reject');
+  return change(deps, invoiceId, (invoice, charges) => {
+    const d = invoice.dunning;
+    const dispute = (d.disputes ?? []).find((x) => x.disputeId === disputeId);
+    if (!dispute) throw new NotFoundError('Dispute', disputeId);
+    if (dispute.status !== 'open') throw new ConflictError(`Dispute ${disputeId} was resolved already (${dispute.status})`, 'DISPUTE_RESOLVED');
+    const nowDate = deps.clock.now();
+    const now = nowDate.toISOString();
+    const creditMinor = request.outcome === 'credit' ? decimalIn('creditAmount', request.creditAmount!, invoice.currency, { allowZero: false }) : 0;
+    if (creditMinor > invoice.balanceMinor) throw ValidationError.of('creditAmount', `must not exceed the balance ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
+    const balanceMinor = invoice.balanceMinor - creditMinor;
+    const restored = statusAfterDispute({ ...invoice, balanceMinor }, nowDate);
+    const status: InvoiceStatus = balanceMinor === 0 && invoice.paidMinor === 0 ? 'CREDITED' : restored.status;
+    const m = (minor: number) => formatAmount(money(minor, invoice.currency));
+    const entries: DunningHistoryEntry[] = [];
+    const journals: Journal[] = [];
+    if (creditMinor > 0) {
+      entries.push(entry(deps, { level: d.level, event: 'credit-note', state: 'CreditNoteIssued', note: `dispute ${disputeId} credited ${m(creditMinor)}: ${request.reason}` }));
+      journals.push(creditNoteJournal(invoice, disputeId, creditMinor, now));
+    }
+    const settled = balanceMinor === 0 && (charges?.balanceMinor ?? 0) === 0;
+    const escalation = d.escalation ?? null;
+    if (settled && escalation?.state === 'active') entries.push(entry(deps, { level: d.level, event: 'settled', state: 'Settled', note: 'credited in full' }));
+    else entries.push(entry(deps, { level: d.level, event: 'resumed', state: 'DunningResumed', note: `dispute ${disputeId} ${request.outcome === 'credit' ? 'credited' : 'rejected'}: ${request.reason}; dunning resumes at level ${d.level}` }));
+    const resolved: Dispute = { ...dispute, status: request.outcome === 'credit' ? 'credited' : 'rejected', resolvedAt: now, resolution: request.reason, creditMinor: creditMinor || null };
+    const after: Invoice = {
+      ...invoice,
+      balanceMinor,
+      status,
+      overdueSince: restored.overdueSince,
+      nextActionDate: settled ? undefined : today(deps),
+      dunning: {
+        ...d,
+        block: null,
+        blockedUntil: null,
+        disputes: (d.disputes ?? []).map((x) => (x.disputeId === disputeId ? resolved : x)),
+        history: [...d.history, ...entries],
+        escalation: settled && escalation?.state === 'active' ? { ...escalation, state: 'ended', endedAs: 'Settled' } : escalation,
+        version: (d.version ?? 0) + 1,
+      },
+    };
+    return {
+      change: {
+        before: invoice,
+        after,
+        journals,
+        statusChange: { status, at: now, note: `dispute ${disputeId} ${resolved.status}${creditMinor ? ` (credit note ${m(creditMinor)})` : ''}` },
+        ...(settled ? { worklist: 'remove' as const } : {}),
+      },
+      result: { disputeId, invoiceId, status: resolved.status, credit: creditMinor ? m(creditMinor) : null, balance: m(balanceMinor), invoiceStatus: status, dunningLevel: d.level },
+    };
+  });
+}
+
+/** The credit note's journal: revenue and tax payable debited in the invoice's net/tax proportion, receivables credited. */
+export function creditNoteJournal(invoice: Invoice, ref: string, creditMinor: number, at: string): Journal {
+  const net = invoice.netTotalMinor ?? invoice.totalMinor;
+  const tax = invoice.taxTotalMinor ?? 0;
+  const [netPart, taxPart] = net + tax > 0 && tax > 0 ? allocate(money(creditMinor, invoice.currency), [net, tax]) : [money(creditMinor, invoice.currency), money(0, invoice.currency)];
+  const lines: JournalLine[] = [
+    { account: 'revenue', side: 'debit', amount: netPart!, reference: invoice.invoiceId },
+    { account: 'tax-payable', side: 'debit', amount: taxPart!, reference: invoice.invoiceId },
+    { account: 'receivables', side: 'credit', amount: money(creditMinor, invoice.currency), reference: invoice.invoiceId },
+  ];
+  return journal(`credit-note-${invoice.invoiceId}-${ref}`, 'CreditNoteIssued', at, lines);
+}
+
+export const promiseRequest = z.strictObject({ amount: decimalString, promisedDate: calendarDate });
+
+/**
+ * `POST /invoices/{id}/promises`: blocks dunning until the promised date. The first run after it
+ * decides: paid as promised (kept: a settled item ends its escalation, a balance left is dunned at
+ * its level), or not (broken: up one level at once, and the history says so).
+ */
+export async function recordPromise(deps: Deps, invoiceId: string, body: unknown) {
+  const request = parseWith(promiseRequest, body);
+  const promiseId = `P-${deps.newId()}`;
+  return change(deps, invoiceId, (invoice, charges) => {
+    if (!isOpen(invoice)) throw new ConflictError(`Invoice ${invoiceId} is ${invoice.status} with nothing left to promise`, 'NOT_OPEN');
+    if (invoice.dunning.block?.kind === 'dispute') throw new ConflictError(`Invoice ${invoiceId} is disputed; resolve the dispute first`, 'DISPUTE_OPEN');
+    const amountMinor = decimalIn('amount', request.amount, invoice.currency, { allowZero: false });
+    const outstanding = invoice.balanceMinor + (charges?.balanceMinor ?? 0);
+    if (amountMinor > outstanding) throw ValidationError.of('amount', `must not exceed what is outstanding, ${formatAmount(money(outstanding, invoice.currency))}`);
+    if (request.promisedDate < today(deps)) throw ValidationError.of('promisedDate', `must not be before today (${today(deps)})`);
+    const now = deps.clock.now().toISOString();
+    const d = invoice.dunning;
+    const m = formatAmount(money(amountMinor, invoice.currency));
+    const promise: PromiseToPay = { promiseId, amountMinor, promisedDate: request.promisedDate, recordedAt: now, paidAtRecordMinor: invoice.paidMinor, status: 'open', closedAt: null };
+    const earlier = (d.promises ?? []).map((p) => (p.status === 'open' ? { ...p, status: 'broken' as const, closedAt: now } : p));
+    const after: Invoice = {
+      ...invoice,
+      nextActionDate: addCalendarDays(request.promisedDate, 1),
+      dunning: {
+        ...d,
+        block: { kind: 'promise', reason: `promise to pay ${m} by ${request.promisedDate}`, until: request.promisedDate, since: now, ref: promiseId },
+        blockedUntil: request.promisedDate,
+        promises: [...earlier, promise],
+        history: [...d.history, entry(deps, { level: d.level, event: 'blocked', state: 'BlockedByPromise', note: `promise ${promiseId}: ${m} ${invoice.currency} by ${request.promisedDate}` })],
+        version: (d.version ?? 0) + 1,
+      },
+    };
+    return { change: { before: invoice, after, journals: [] }, result: { promiseId, invoiceId, amount: m, currency: invoice.currency, promisedDate: request.promisedDate, blockedUntil: request.promisedDate } };
+  });
+}
+
+export const blockRequest = z.strictObject({ reason, until: calendarDate });
+
+/** `POST /invoices/{id}/dunning-block`: no reminder until `until` (inclusive); the run after resumes. */
+export async function blockDunning(deps: Deps, invoiceId: string, body: unknown) {
+  const request = parseWith(blockRequest, body);
+  return change(deps, invoiceId, (invoice) => {
+    if (!isOpen(invoice)) throw new ConflictError(`Invoice ${invoiceId} is ${invoice.status}`, 'NOT_OPEN');
+    if (invoice.dunning.block?.kind === 'dispute') throw new ConflictError(`Invoice ${invoiceId} is disputed; the dispute blocks it already`, 'DISPUTE_OPEN');
+    if (request.until < today(deps)) throw ValidationError.of('until', `must not be before today (${today(deps)})`);
+    const now = deps.clock.now().toISOString();
+    const d = invoice.dunning;
+    const after: Invoice = {
+      ...invoice,
+      nextActionDate: addCalendarDays(request.until, 1),
+      dunning: {
+        ...d,
+        block: { kind: 'manual', reason: request.reason, until: request.until, since: now, ref: null },
+        blockedUntil: request.until,
+        history: [...d.history, entry(deps, { level: d.level, event: 'blocked', state: 'BlockedManually', note: `blocked until ${request.until}: ${request.reason}` })],
+        version: (d.version ?? 0) + 1,
+      },
+    };
+    return { change: { before: invoice, after, journals: [] }, result: { invoiceId, blockedUntil: request.until, reason: request.reason } };
+  });
+}
+
+export const invoicePolicyRequest = z.strictObject({ policyId: identifier.nullable() });
+
+/** `PUT /invoices/{id}/dunning-policy`: the per-invoice policy override (null: back to the customer's). */
+export async function setInvoicePolicy(deps: Deps, invoiceId: string, body: unknown) {
+  const request = parseWith(invoicePolicyRequest, body);
+  if (request.policyId !== null && !effectivePolicies(await deps.store.listPolicies()).has(request.policyId)) {
+    throw ValidationError.of('policyId', `names no dunning policy (GET /dunning/policies lists them)`);
+  }
+  return change(deps, invoiceId, (invoice) => ({
+    change: { before: invoice, after: { ...invoice, dunning: { ...invoice.dunning, policyId: request.policyId, version: (invoice.dunning.version ?? 0) + 1 } }, journals: [] },
+    result: { invoiceId, policyId: request.policyId },
+  }));
+}
+
+export const writeOffRequest = z.strictObject({ reason, amount: decimalString.optional() });
+
+/**
+ * `POST /invoices/{id}/write-off`: writes off the balance (or `amount` of it) as bad debt. In full
+ * it also writes off the open dunning charges, ends the escalation (`WrittenOff`) and lets the
+ * order complete; a part leaves the rest dunned.
+ */
+export async function writeOff(deps: Deps, invoiceId: string, body: unknown) {
+  const request = parseWith(writeOffRequest, body);
+  return change(deps, invoiceId, (invoice, charges) => {
+    if (!isOpen(invoice)) throw new ConflictError(`Invoice ${invoiceId} is ${invoice.status} with nothing to write off`, 'NOT_OPEN');
+    const amountMinor = request.amount === undefined ? invoice.balanceMinor : decimalIn('amount', request.amount, invoice.currency, { allowZero: false });
+    if (amountMinor > invoice.balanceMinor) throw ValidationError.of('amount', `must not exceed the balance ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
+    const full = amountMinor === invoice.balanceMinor;
+    const chargesMinor = full ? (charges?.balanceMinor ?? 0) : 0;
+    const now = deps.clock.now().toISOString();
+    const d = invoice.dunning;
+    const m = (minor: number) => formatAmount(money(minor, invoice.currency));
+    const count = d.history.filter((h) => h.event === 'written-off' || h.event === 'partly-written-off').length + 1;
+    const lines: JournalLine[] = [
+      { account: 'bad-debt-expense', side: 'debit', amount: money(amountMinor + chargesMinor, invoice.currency), reference: invoice.invoiceId },
+      { account: 'receivables', side: 'credit', amount: money(amountMinor, invoice.currency), reference: invoice.invoiceId },
+      ...(chargesMinor > 0 && charges ? [{ account: 'receivables' as const, side: 'credit' as const, amount: money(chargesMinor, invoice.currency), reference: charges.invoiceId }] : []),
+    ];
+    const journals = [journal(`write-off-${invoice.invoiceId}-${count}`, 'InvoiceWrittenOff', now, lines)];
+    const escalation = d.escalation ?? null;
+    const note = `${full ? 'written off' : `${m(amountMinor)} written off`}: ${request.reason}`;
+    const after: Invoice = {
+      ...invoice,
+      balanceMinor: invoice.balanceMinor - amountMinor,
+      status: full ? 'WRITTEN_OFF' : invoice.status,
+      nextActionDate: full ? undefined : invoice.nextActionDate,
+      dunning: {
+        ...d,
+        block: full ? null : (d.block ?? null),
+        blockedUntil: full ? null : d.blockedUntil,
+        history: [...d.history, entry(deps, { level: d.level, event: full ? 'written-off' : 'partly-written-off', state: full ? 'WrittenOff' : 'PartlyWrittenOff', note })],
+        escalation: full && escalation ? { ...escalation, state: 'ended', endedAs: 'WrittenOff' } : escalation,
+        version: (d.version ?? 0) + 1,
+      },
+    };
+    const chargesAfter: Invoice | null =
+      chargesMinor > 0 && charges ? { ...charges, balanceMinor: 0, status: 'WRITTEN_OFF', history: [...charges.history, { status: 'WRITTEN_OFF', at: now, note: `written off with ${invoice.number}` }] } : null;
+    return {
+      change: {
+        before: invoice,
+        after,
+        journals,
+        ...(full ? { statusChange: { status: 'WRITTEN_OFF', at: now, note }, worklist: 'remove' as const } : {}),
+        ...(chargesAfter ? { charges: { before: charges, after: chargesAfter } } : {}),
+      },
+      result: { invoiceId, writtenOff: m(amountMinor + chargesMinor), balance: m(after.balanceMinor), status: after.status, escalationEnded: full },
+    };
+  });
+}
+
+/** `GET /dunning/policies`: the built-in policies overlaid with the stored ones. */
+export async function listPolicies(deps: Pick<DunningDeps, 'store'>) {
+  const policies = effectivePolicies(await deps.store.listPolicies());
+  return { items: [...policies.values()].sort((a, b) => a.policyId.localeCompare(b.policyId)).map(policyView) };
+}
+
+/** `PUT /dunning/policies/{policyId}`: validates (naming each field) and stores the policy. */
+export async function putPolicy(deps: Pick<DunningDeps, 'store' | 'clock'>, policyId: string, body: unknown) {
+  const policy = policyFromRequest(policyId, body, deps.clock.now());
+  await deps.store.putPolicy(policy);
+  return policyView(policy);
+}
+
+/**
+ * `GET /collections/worklist`: the invoices handed to collectors, most days past due first (then
+ * the larger amount), with broken promises and disputes marked.
+ */
+export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clock' | 'settings'>) {
+  const ids = await deps.store.worklist();
+  const invoices = await deps.store.invoices(ids);
+  const chargesIds = [...invoices.values()].map((i) => i.dunning.chargesInvoiceId).filter((id): id is string => !!id);
+  const charges = chargesIds.length ? await deps.store.invoices(chargesIds) : new Map<string, Invoice>();
+  const asOf = calendarDateIn(deps.clock.now(), deps.settings.businessTimeZone);
+  const rows = [...invoices.values()]
+    .filter((i) => i.balanceMinor + (charges.get(i.dunning.chargesInvoiceId ?? '')?.balanceMinor ?? 0) > 0 && i.status !== 'WRITTEN_OFF')
+    .map((i) => {
+      const chargesMinor = charges.get(i.dunning.chargesInvoiceId ?? '')?.balanceMinor ?? 0;
+      const m = (minor: number) => formatAmount(money(minor, i.currency));
+      return {
+        invoiceId: i.invoiceId,
+        number: i.number,
+        customerId: i.customerId,
+        customerName: i.customerName,
+        currency: i.currency,
+        balance: m(i.balanceMinor),
+        charges: m(chargesMinor),
+        outstanding: m(i.balanceMinor + chargesMinor),
+        outstandingMinor: i.balanceMinor + chargesMinor,
+        dueDate: i.dueDate,
+        daysPastDue: calendarDaysBetween(i.dueDate, asOf),
+        level: i.dunning.level,
+        handedToCollectorAt: i.dunning.handedToCollectorAt ?? null,
+        brokenPromise: (i.dunning.promises ?? []).some((p) => p.status === 'broken'),
+        disputed: (i.dunning.disputes ?? []).length > 0,
+        openDispute: (i.dunning.disputes ?? []).some((x) => x.status === 'open'),
+      };
+    })
+    .sort((a, b) => b.daysPastDue - a.daysPastDue || b.outstandingMinor - a.outstandingMinor || a.number.localeCompare(b.number));
+  return { asOf, items: rows.map(({ outstandingMinor: _o, ...row }, index) => ({ rank: index + 1, ...row })) };
+}

@@ -1,0 +1,134 @@
+/**
+ * The consolidated dunning letter: one per customer per run, HTML and plain text, in the
+ * customer's locale (en, de), listing every overdue item with its number, due date, days past
+ * due, balance, fees and interest to date and RF reference, and how to pay. Every piece of
+ * customer text is escaped in the HTML.
+ */
+import escapeHtml from 'escape-html';
+import { formatDateForLocale, formatMoneyForLocale, type Seller } from '../invoices/invoice-email';
+import { formatRfReferenceForPrint } from '../references/rf-creditor-reference';
+import type { OutgoingEmail } from '../ports';
+import type { LetterPlan } from './run';
+
+const TEXTS = {
+  en: {
+    subject: {
+      'friendly-reminder': 'Payment reminder',
+      'firm-reminder': 'Second payment reminder',
+      'final-notice': 'Final notice before collection',
+      none: 'Payment reminder',
+    },
+    greeting: (name: string) => `Dear ${name},`,
+    intro: {
+      'friendly-reminder': 'our records show the following items as unpaid. Perhaps this has escaped your attention; if you have paid in the meantime, please disregard this letter.',
+      'firm-reminder': 'despite our reminder, the following items are still unpaid. Please pay them within 7 days.',
+      'final-notice': 'the following items remain unpaid despite our reminders. Unless we receive payment within 7 days, we will hand the matter to a collection agency without further notice.',
+      none: 'the following items are unpaid.',
+    },
+    number: 'Invoice',
+    due: 'Due date',
+    daysPastDue: 'Days past due',
+    level: 'Reminder level',
+    balance: 'Balance',
+    fees: 'Fees',
+    interest: 'Interest to date',
+    reference: 'Reference',
+    total: 'Total to pay',
+    chargesLine: (n: string, rf: string) => `Fees and interest of ${n}: quote ${rf}`,
+    pay: 'Please transfer the amounts to',
+    quote: 'quoting the RF reference of each item (for fees and interest, the reference given for them).',
+    contact: 'If you dispute an item or need to agree a payment date, please reply to this email.',
+    regards: 'Kind regards,',
+  },
+  de: {
+    subject: {
+      'friendly-reminder': 'Zahlungserinnerung',
+      'firm-reminder': 'Zweite Mahnung',
+      'final-notice': 'Letzte Mahnung vor Übergabe an ein Inkassobüro',
+      none: 'Zahlungserinnerung',
+    },
+    greeting: (name: string) => `Guten Tag ${name},`,
+    intro: {
+      'friendly-reminder': 'laut unserer Buchhaltung sind die folgenden Posten noch offen. Sicher haben Sie die Zahlung nur übersehen; falls Sie inzwischen gezahlt haben, betrachten Sie dieses Schreiben bitte als gegenstandslos.',
+      'firm-reminder': 'trotz unserer Zahlungserinnerung sind die folgenden Posten noch offen. Bitte begleichen Sie sie innerhalb von 7 Tagen.',
+      'final-notice': 'die folgenden Posten sind trotz unserer Mahnungen noch offen. Geht die Zahlung nicht innerhalb von 7 Tagen ein, übergeben wir die Forderung ohne weitere Ankündigung einem Inkassobüro.',
+      none: 'die folgenden Posten sind noch offen.',
+    },
+    number: 'Rechnung',
+    due: 'Fällig am',
+    daysPastDue: 'Tage überfällig',
+    level: 'Mahnstufe',
+    balance: 'Offener Betrag',
+    fees: 'Gebühren',
+    interest: 'Zinsen bis heute',
+    reference: 'Referenz',
+    total: 'Zu zahlen',
+    chargesLine: (n: string, rf: string) => `Gebühren und Zinsen zu ${n}: Referenz ${rf}`,
+    pay: 'Bitte überweisen Sie die Beträge an',
+    quote: 'unter Angabe der RF-Referenz jedes Postens (für Gebühren und Zinsen die dafür genannte Referenz).',
+    contact: 'Wenn Sie einen Posten beanstanden oder einen Zahlungstermin vereinbaren möchten, antworten Sie bitte auf diese E-Mail.',
+    regards: 'Mit freundlichen Grüßen',
+  },
+} as const;
+
+function languageOf(locale: string): keyof typeof TEXTS {
+  return locale.slice(0, 2) === 'de' ? 'de' : 'en';
+}
+
+/** The letter for `plan`, to the customer. Deterministic for the same input. */
+export function dunningLetter(plan: LetterPlan, customer: { name: string; email: string; locale: string }, seller: Seller): OutgoingEmail {
+  const locale = customer.locale || 'en';
+  const t = TEXTS[languageOf(locale)];
+  const e = escapeHtml;
+  const money = (minor: number, currency: string) => formatMoneyForLocale(minor, currency, locale);
+  const date = (d: string) => formatDateForLocale(d, locale);
+  const totals = new Map<string, number>();
+  for (const item of plan.items) totals.set(item.currency, (totals.get(item.currency) ?? 0) + item.balanceMinor + item.chargesOpenMinor);
+  const subject = `${t.subject[plan.template]}: ${plan.items.length === 1 ? plan.items[0]!.number : `${plan.items.length} ${languageOf(locale) === 'de' ? 'Posten' : 'items'}`}`;
+
+  const rows = plan.items
+    .map(
+      (i) => `<tr><td>${e(i.number)}</td><td>${e(date(i.dueDate))}</td><td style="text-align:right">${i.daysPastDue}</td><td style="text-align:right">${i.level}</td>` +
+        `<td style="text-align:right">${e(money(i.balanceMinor, i.currency))}</td><td style="text-align:right">${e(money(i.feesMinor, i.currency))}</td>` +
+        `<td style="text-align:right">${e(money(i.interestMinor, i.currency))}</td><td>${e(formatRfReferenceForPrint(i.rfReference))}</td></tr>`,
+    )
+    .join('\n');
+  const chargeLines = plan.items.filter((i) => i.chargesRfReference && i.chargesOpenMinor > 0);
+  const totalRows = [...totals.entries()]
+    .map(([currency, minor]) => `<tr><th colspan="7" style="text-align:right">${e(t.total)} (${e(currency)})</th><th style="text-align:right">${e(money(minor, currency))}</th></tr>`)
+    .join('');
+  const html = `<!doctype html><html lang="${e(languageOf(locale))}"><body style="font-family:sans-serif">
+<p>${e(t.greeting(customer.name))}</p><p>${e(t.intro[plan.template])}</p>
+<table border="1" cellspacing="0" cellpadding="4"><tr><th>${e(t.number)}</th><th>${e(t.due)}</th><th>${e(t.daysPastDue)}</th><th>${e(t.level)}</th><th>${e(t.balance)}</th><th>${e(t.fees)}</th><th>${e(t.interest)}</th><th>${e(t.reference)}</th></tr>
+${rows}
+${totalRows}</table>
+${chargeLines.map((i) => `<p>${e(t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!)))} (${e(money(i.chargesOpenMinor, i.currency))})</p>`).join('\n')}
+<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
+<p>${e(t.contact)}</p>
+<p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p></body></html>`;
+
+  const text = [
+    t.greeting(customer.name),
+    '',
+    t.intro[plan.template],
+    '',
+    ...plan.items.map(
+      (i) =>
+        `${t.number} ${i.number} | ${t.due} ${date(i.dueDate)} | ${t.daysPastDue} ${i.daysPastDue} | ${t.level} ${i.level} | ` +
+        `${t.balance} ${money(i.balanceMinor, i.currency)} | ${t.fees} ${money(i.feesMinor, i.currency)} | ${t.interest} ${money(i.interestMinor, i.currency)} | ` +
+        `${t.reference} ${formatRfReferenceForPrint(i.rfReference)}`,
+    ),
+    '',
+    ...[...totals.entries()].map(([currency, minor]) => `${t.total} (${currency}): ${money(minor, currency)}`),
+    ...chargeLines.map((i) => `${t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!))} (${money(i.chargesOpenMinor, i.currency)})`),
+    '',
+    `${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`,
+    '',
+    t.contact,
+    '',
+    t.regards,
+    seller.name,
+    ...seller.address,
+  ].join('\n');
+  return { to: customer.email, subject, html, text };
+}

@@ -1,0 +1,138 @@
+/**
+ * The ports dunning needs beyond the core's: the dunning store (policies, items by next action
+ * date, runs and letters, dunning changes of invoices with their ledger entries, task tokens of
+ * escalations, the collectors' worklist) and the escalation workflow.
+ */
+import type { Customer } from '../customers/customer';
+import type { Invoice } from '../invoices/invoice';
+import type { Journal } from '../ledger/ledger';
+import type { Page } from '../ports';
+import type { DunningPolicy } from './policy';
+import type { SkipReason } from './run';
+
+/** The summary of one run (`pk` the run id). */
+export interface DunningRunRecord {
+  readonly runId: string;
+  readonly asOf: string;
+  readonly dryRun: boolean;
+  readonly trigger: 'schedule' | 'api';
+  readonly status: 'RUNNING' | 'COMPLETED';
+  readonly startedAt: string;
+  readonly completedAt: string | null;
+  /** The next action dates the run looked at, first and last. */
+  readonly fromDate: string;
+  readonly toDate: string;
+  readonly attempts: number;
+  readonly counts: { readonly itemsFound: number; readonly escalated: number; readonly skipped: number; readonly letters: number; readonly lettersFailed: number };
+}
+
+/** What the run did with one item. */
+export interface RunItemRecord {
+  readonly invoiceId: string;
+  readonly number: string;
+  readonly customerId: string;
+  readonly outcome: 'escalated' | 'skipped' | 'send-failed' | 'handed-to-collector' | 'letter-uncertain';
+  readonly fromLevel: number;
+  readonly level: number;
+  readonly reason: SkipReason | null;
+  readonly detail: string | null;
+  readonly fee: string | null;
+  readonly interest: string | null;
+  readonly currency: string;
+}
+
+/**
+ * The letter of one customer in one run, written before the letter is sent: its existence is what
+ * makes a second attempt of the run send nobody a second letter.
+ */
+export interface LetterRecord {
+  readonly runId: string;
+  readonly customerId: string;
+  /** SENDING while it is being sent (a crash leaves it so: never resent), SENT, FAILED (retried), or DRY_RUN (what a dry run would send). */
+  readonly state: 'SENDING' | 'SENT' | 'FAILED' | 'DRY_RUN';
+  readonly attempts: number;
+  readonly messageId: string | null;
+  readonly error: string | null;
+  readonly subject: string;
+  readonly level: number;
+  /** The items listed, with the level each was at (raised: moved up by this run). */
+  readonly items: readonly { readonly invoiceId: string; readonly number: string; readonly level: number; readonly raised: boolean }[];
+  readonly updatedAt: string;
+}
+
+/**
+ * One dunning change of an invoice, written atomically: the invoice (only if its dunning version,
+ * and for money changes its balance and status, are still those read: {@link DunningConflictError}
+ * otherwise), the charges item (only if unchanged since read), the journals (each only once: a
+ * journal that exists already makes the change a no-op, {@link DunningAlreadyAppliedError}) and the
+ * collectors' worklist entry.
+ */
+export interface DunningChange {
+  readonly before: Invoice;
+  readonly after: Invoice;
+  /** The invoice's own status history gets this entry (disputes, credits, write-offs). */
+  readonly statusChange?: { readonly status: string; readonly at: string; readonly note: string };
+  readonly charges?: { readonly before: Invoice | null; readonly after: Invoice };
+  readonly journals: readonly Journal[];
+  readonly worklist?: 'add' | 'remove';
+}
+
+export class DunningConflictError extends Error {
+  constructor(invoiceId: string) {
+    super(`Invoice ${invoiceId} changed while its dunning was being updated`);
+    this.name = 'DunningConflictError';
+  }
+}
+
+export class DunningAlreadyAppliedError extends Error {
+  constructor(invoiceId: string) {
+    super(`The dunning change of invoice ${invoiceId} was applied before`);
+    this.name = 'DunningAlreadyAppliedError';
+  }
+}
+
+export interface DunningStore {
+  listPolicies(): Promise<DunningPolicy[]>;
+  putPolicy(policy: DunningPolicy): Promise<void>;
+
+  /** Invoices whose next action date is `date`, through the index (eventually consistent). */
+  itemsDueOn(date: string, cursor?: string): Promise<Page<Invoice>>;
+  /** Invoices by id, read consistently; missing ids are absent from the map. */
+  invoices(invoiceIds: readonly string[]): Promise<Map<string, Invoice>>;
+  customers(customerIds: readonly string[]): Promise<Map<string, Customer>>;
+  /** Every invoice of the customer (to list their other overdue items in a letter). */
+  invoicesOfCustomer(customerId: string): Promise<Invoice[]>;
+
+  getRun(runId: string): Promise<DunningRunRecord | undefined>;
+  /** Creates the run, or returns the one that exists (a second attempt of the same day). */
+  startRun(run: DunningRunRecord): Promise<{ run: DunningRunRecord; created: boolean }>;
+  finishRun(run: DunningRunRecord): Promise<void>;
+  /** The day of the last completed (not dry) run. */
+  lastCompletedRunDate(): Promise<string | null>;
+  putRunItems(runId: string, items: readonly RunItemRecord[]): Promise<void>;
+  runItems(runId: string): Promise<RunItemRecord[]>;
+
+  /** Writes the letter record if there is none for the run and customer; otherwise returns the existing one. */
+  claimLetter(letter: LetterRecord): Promise<{ claimed: true } | { claimed: false; existing: LetterRecord }>;
+  /** Takes a FAILED letter for another attempt (SENDING); false when another attempt took it first. */
+  retryLetter(runId: string, customerId: string, attempts: number, at: string): Promise<boolean>;
+  finishLetter(runId: string, customerId: string, outcome: { state: 'SENT'; messageId: string } | { state: 'FAILED'; error: string }, at: string): Promise<void>;
+  letters(runId: string): Promise<LetterRecord[]>;
+
+  apply(change: DunningChange): Promise<void>;
+
+  /** The task token the invoice's escalation waits with, and how many history entries it has seen. */
+  escalationWait(invoiceId: string): Promise<{ taskToken: string; seen: number } | undefined>;
+  setEscalationWait(invoiceId: string, taskToken: string, seen: number): Promise<void>;
+  /** Removes the token if it is still `taskToken`; true for the one caller that may use it. */
+  claimEscalationWait(invoiceId: string, taskToken: string): Promise<boolean>;
+
+  /** Invoice ids handed to collectors. */
+  worklist(): Promise<string[]>;
+}
+
+export interface EscalationWorkflow {
+  /** Starts the invoice's escalation execution; a second start of the same name is not an error. */
+  startEscalation(executionName: string, input: Record<string, unknown>): Promise<{ alreadyStarted: boolean }>;
+  resume(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+}
