@@ -30,6 +30,9 @@ export interface StatementTables {
 
 const HEADER = 'statement';
 
+/** Every attribute an update names goes through a placeholder: several (`status`, `processed`) are DynamoDB reserved words. */
+const PROGRESS_NAMES = { '#status': 'status', '#processed': 'processed', '#counts': 'counts', '#lastUpload': 'lastUpload', '#error': 'error', '#at': 'at' };
+
 /** The sort key of a line's outcome: its place in the file, zero-padded so the query returns file order. */
 export function lineSortKey(sequence: number): string {
   return `line#${String(sequence).padStart(9, '0')}`;
@@ -112,8 +115,8 @@ export class DynamoStatementStore implements StatementStore {
         TableName: this.tables.statements,
         Key: { statementId: statement.statementId, sk: HEADER },
         UpdateExpression:
-          'SET #status = :status, processed = :zero, counts = :counts, lastUpload = :lastUpload, lastUploadAt = :at, #at = :at, #error = :null ADD uploads :one',
-        ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#at': 'at' },
+          'SET #status = :status, #processed = :zero, #counts = :counts, #lastUpload = :lastUpload, #lastUploadAt = :at, #at = :at, #error = :null ADD #uploads :one',
+        ExpressionAttributeNames: { ...PROGRESS_NAMES, '#lastUploadAt': 'lastUploadAt', '#uploads': 'uploads' },
         ExpressionAttributeValues: {
           ':status': statement.status,
           ':zero': 0,
@@ -208,9 +211,9 @@ export class DynamoStatementStore implements StatementStore {
       new UpdateCommand({
         TableName: this.tables.statements,
         Key: { statementId, sk: HEADER },
-        UpdateExpression: 'SET #status = :status, processed = :processed, counts = :counts, lastUpload = :lastUpload, #error = :error, #at = :at',
+        UpdateExpression: 'SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at',
         ConditionExpression: 'attribute_exists(statementId)',
-        ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#at': 'at' },
+        ExpressionAttributeNames: PROGRESS_NAMES,
         ExpressionAttributeValues: {
           ':status': progress.status,
           ':processed': progress.processed,

@@ -180,7 +180,8 @@ describe('DynamoStatementStore statements and results', () => {
     expect(again.statement).not.toHaveProperty('sk');
     expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
       Key: { statementId: 'st-1', sk: 'statement' },
-      UpdateExpression: expect.stringContaining('ADD uploads :one'),
+      UpdateExpression: expect.stringContaining('ADD #uploads :one'),
+      ExpressionAttributeNames: expect.objectContaining({ '#processed': 'processed', '#uploads': 'uploads' }),
       ExpressionAttributeValues: expect.objectContaining({ ':zero': 0, ':at': '2026-03-11T08:00:00.000Z' }),
       ReturnValues: 'ALL_NEW',
     });
