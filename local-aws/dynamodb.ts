@@ -8,9 +8,11 @@ import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
@@ -151,6 +153,8 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
         }),
       );
       created.push(name);
+    } else {
+      await addMissingIndexes(client, name, table);
     }
     if (table.timeToLiveAttribute) {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
@@ -160,4 +164,34 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
     }
   }
   return created;
+}
+
+/**
+ * Adds the indexes declared since a kept data folder's table was created (DynamoDB Local fills
+ * them from the existing items), one at a time as DynamoDB allows.
+ */
+async function addMissingIndexes(client: DynamoDBClient, name: string, table: TableDefinition): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of table.indexes.filter((i) => !present.has(i.indexName))) {
+    const keys = [index.partitionKey, index.sortKey].filter((k) => k !== undefined);
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+                ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,7 +18,7 @@ import { settingsEnvironment } from '../definitions/settings';
 import { stateMachineById, type StateMachineId } from '../definitions/state-machines';
 import { tableById, type TableDefinition } from '../definitions/tables';
 import type { DataTables } from './data-tables';
-import { removalPolicyOf, resourceName, type DeploymentConfig } from './deployment-config';
+import { removalPolicyOf, resourceName, stateMachineName, type DeploymentConfig } from './deployment-config';
 import { repositoryRoot } from './repository';
 import { stateMachineArnFor } from './workflows';
 
@@ -35,6 +35,9 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = ((
   const write = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
   return { read, write, readWrite: [...new Set([...read, ...write])].sort() };
 })();
+
+/** What `read` access to a state machine allows, on its executions only (no List* or Describe* on "*"). */
+export const readExecutionActions = ['states:DescribeExecution', 'states:DescribeStateMachineForExecution', 'states:GetExecutionHistory'] as const;
 
 /** Actions of the SES identity a `sendsEmail` function may use. */
 export const sendEmailActions = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
@@ -165,7 +168,29 @@ export class HandlerFunctions extends Construct {
     fn.addEnvironment(definition.envVar, machine.stateMachineArn);
     if (access === 'start') machine.grantStartExecution(fn);
     else if (access === 'respond') machine.grantTaskResponse(fn);
-    else machine.grantRead(fn);
+    else this.allowReadExecutions(fn, definition);
+  }
+
+  /**
+   * Lets the function read the executions of a machine (status, definition, history), and nothing
+   * else of Step Functions. Execution names are not known in advance (`order-<orderId>`), so the
+   * resource is every execution of that one machine.
+   */
+  private allowReadExecutions(fn: NodejsFunction, definition: ReturnType<typeof stateMachineById>): void {
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName(this.props.config, definition.name)}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid: `Read${definition.id}Executions`, actions: [...readExecutionActions], resources: [executions] }));
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(this.props.config, definition.name)}:*]`,
+      reason:
+        'Reading the executions of one state machine (the finance console draws an order\'s execution): ' +
+        'execution names are only known at run time, so the resource is that machine\'s executions, ' +
+        'and the actions are the three read-only ones (describe, its definition, its history).',
+    });
   }
 }
 

@@ -35,7 +35,12 @@ export type FunctionId =
   | 'IssueInvoice'
   | 'SendInvoice'
   | 'WaitForPayment'
-  | 'CompleteOrder';
+  | 'CompleteOrder'
+  | 'ListCustomers'
+  | 'ListOrders'
+  | 'GetOrderExecution'
+  | 'AgingReport'
+  | 'KpiReport';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -306,6 +311,42 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Orders', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
     ],
+  },
+  {
+    id: 'ListCustomers',
+    entry: api('list-customers'),
+    description: 'GET /customers: customers with their terms, a page of a scan at a time (finance console)',
+    tables: [{ table: 'Customers', access: 'read' }],
+  },
+  {
+    id: 'ListOrders',
+    entry: api('list-orders'),
+    description: 'GET /orders?status=&customerId=: orders newest first from the byStatus or byCustomer index (finance console)',
+    tables: [{ table: 'Orders', access: 'read' }],
+  },
+  {
+    id: 'GetOrderExecution',
+    entry: api('get-order-execution'),
+    description: "GET /orders/{orderId}/execution: the order lifecycle's definition and the states the order's execution went through",
+    tables: [{ table: 'Orders', access: 'read' }],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'read' }],
+  },
+  {
+    id: 'AgingReport',
+    entry: api('aging-report'),
+    description: 'GET /reports/aging: open items in aging buckets per currency and customer (Invoices byStatus index)',
+    tables: [{ table: 'Invoices', access: 'read' }],
+  },
+  {
+    id: 'KpiReport',
+    entry: api('kpi-report'),
+    description: 'GET /reports/kpis: DSO (countback), CEI, cash collected, auto-match rate; reads the whole journal (finance only)',
+    tables: [
+      { table: 'Ledger', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+    ],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
   },
 ];
 

@@ -24,6 +24,11 @@ const finance: readonly Role[] = ['finance'];
 export const routes: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/customers/{customerId}', functionId: 'PutCustomer', access: both },
   { method: 'GET', path: '/customers/{customerId}', functionId: 'GetCustomer', access: both },
+  { method: 'GET', path: '/customers', functionId: 'ListCustomers', access: finance },
+  { method: 'GET', path: '/orders', functionId: 'ListOrders', access: finance },
+  { method: 'GET', path: '/orders/{orderId}/execution', functionId: 'GetOrderExecution', access: finance },
+  { method: 'GET', path: '/reports/aging', functionId: 'AgingReport', access: finance },
+  { method: 'GET', path: '/reports/kpis', functionId: 'KpiReport', access: finance },
   { method: 'POST', path: '/orders', functionId: 'PlaceOrder', access: storefront },
   { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrder', access: both },
   { method: 'POST', path: '/orders/{orderId}/shipments', functionId: 'ReportShipment', access: storefront },

@@ -46,7 +46,10 @@ export const tables: readonly TableDefinition[] = [
     envVar: 'ORDERS_TABLE',
     description: 'Orders with lines, totals, status and the history of state changes',
     partitionKey: S('orderId'),
-    indexes: [{ indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt') }],
+    indexes: [
+      { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt') },
+      { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('createdAt') },
+    ],
   },
   {
     id: 'Invoices',

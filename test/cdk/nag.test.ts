@@ -59,6 +59,7 @@ describe.each([['dev'], ['prod']])('cdk-nag AwsSolutions (%s)', (stage) => {
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'AwsSolutions-IAM5[Resource::*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stage}-OrderLifecycle:*]`,
       'AwsSolutions-L1',
     ]);
   });

@@ -1,0 +1,206 @@
+/**
+ * What finance reads from DynamoDB beyond single items: the receivables reports' data, statement
+ * results, and the order and customer lists of the finance console.
+ */
+import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Customer } from '../../core/customers/customer';
+import type { CustomerLister, OrderLister, ReceivablesReader, StatementResultsReader } from '../../core/finance-ports';
+import type { Order } from '../../core/orders/order';
+import type { Page } from '../../core/ports';
+import type { AgingItem } from '../../core/reports/aging';
+import type { LedgerLine, StatementCounts } from '../../core/reports/kpis';
+import { decodeCursor, encodeCursor, withoutAttributes } from './document-client';
+
+/** Invoice statuses that can carry a balance: aging reads these partitions of `byStatus`. */
+export const OPEN_INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'OVERDUE', 'DISPUTED'] as const;
+
+type Item = Record<string, unknown>;
+
+/** Runs a query or scan to its end, page by page. */
+async function all(db: DynamoDBDocumentClient, command: (start: Item | undefined) => QueryCommand | ScanCommand): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await db.send(command(start) as QueryCommand);
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey as Item | undefined;
+  } while (start);
+  return items;
+}
+
+function names(projection: readonly string[]) {
+  return {
+    ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(projection.map((n, i) => [`#p${i}`, n])),
+  };
+}
+
+/** Open items from the Invoices `byStatus` index, journal lines from a Ledger scan, due dates by BatchGet. */
+export class DynamoReceivablesReader implements ReceivablesReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: { invoices: string; ledger?: string },
+  ) {}
+
+  async openItems(): Promise<AgingItem[]> {
+    const projection = ['invoiceId', 'customerId', 'customerName', 'currency', 'balanceMinor', 'issueDate', 'dueDate'];
+    const pages = await Promise.all(
+      OPEN_INVOICE_STATUSES.map((status) =>
+        all(this.db, (start) => {
+          const { ProjectionExpression, ExpressionAttributeNames } = names(projection);
+          return new QueryCommand({
+            TableName: this.tables.invoices,
+            IndexName: 'byStatus',
+            KeyConditionExpression: '#status = :status',
+            FilterExpression: '#balance > :zero',
+            ProjectionExpression,
+            ExpressionAttributeNames: { ...ExpressionAttributeNames, '#status': 'status', '#balance': 'balanceMinor' },
+            ExpressionAttributeValues: { ':status': status, ':zero': 0 },
+            ExclusiveStartKey: start,
+          });
+        }),
+      ),
+    );
+    return pages.flat().map((i) => ({
+      invoiceId: String(i.invoiceId),
+      customerId: String(i.customerId),
+      customerName: String(i.customerName ?? ''),
+      currency: String(i.currency),
+      balanceMinor: Number(i.balanceMinor ?? 0),
+      issueDate: String(i.issueDate),
+      dueDate: String(i.dueDate),
+    }));
+  }
+
+  async journalLines(accounts: readonly string[]): Promise<LedgerLine[]> {
+    const projection = ['pk', 'event', 'postedAt', 'account', 'side', 'amountMinor', 'currency', 'reference'];
+    const ledger = this.tables.ledger;
+    if (!ledger) throw new Error('The receivables reader was built without the Ledger table');
+    const items = await all(this.db, (start) => {
+      const { ProjectionExpression, ExpressionAttributeNames } = names(projection);
+      return new ScanCommand({
+        TableName: ledger,
+        FilterExpression: `#account IN (${accounts.map((_, i) => `:a${i}`).join(', ')})`,
+        ProjectionExpression,
+        ExpressionAttributeNames: { ...ExpressionAttributeNames, '#account': 'account' },
+        ExpressionAttributeValues: Object.fromEntries(accounts.map((a, i) => [`:a${i}`, a])),
+        ExclusiveStartKey: start,
+      });
+    });
+    return items.map((i) => ({
+      journalId: String(i.pk),
+      event: String(i.event ?? ''),
+      postedAt: String(i.postedAt ?? ''),
+      account: String(i.account),
+      side: i.side === 'credit' ? 'credit' : 'debit',
+      amountMinor: Number(i.amountMinor ?? 0),
+      currency: String(i.currency),
+      reference: String(i.reference ?? ''),
+    }));
+  }
+
+  async dueDates(invoiceIds: readonly string[]): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    const ids = [...new Set(invoiceIds)];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Item[] = ids.slice(i, i + 100).map((invoiceId) => ({ invoiceId }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        const response = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tables.invoices]: { Keys: keys, ProjectionExpression: 'invoiceId, dueDate' } } }),
+        );
+        for (const item of response.Responses?.[this.tables.invoices] ?? []) result.set(String(item.invoiceId), String(item.dueDate));
+        keys = (response.UnprocessedKeys?.[this.tables.invoices]?.Keys ?? []) as Item[];
+        if (keys.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+    return result;
+  }
+}
+
+/**
+ * The counts of every uploaded statement: a scan of the Statements table for the statement items
+ * (sk `statement`), finance only.
+ */
+export class DynamoStatementResultsReader implements StatementResultsReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async statementCounts(): Promise<StatementCounts[]> {
+    const items = await all(this.db, (start) => {
+      const { ProjectionExpression, ExpressionAttributeNames } = names(['receivedAt', 'total', 'counts']);
+      return new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: '#sk = :statement',
+        ProjectionExpression,
+        ExpressionAttributeNames: { ...ExpressionAttributeNames, '#sk': 'sk' },
+        ExpressionAttributeValues: { ':statement': 'statement' },
+        ExclusiveStartKey: start,
+      });
+    });
+    return items.map((i) => ({
+      receivedAt: String(i.receivedAt ?? ''),
+      creditLines: Number(i.total ?? 0),
+      appliedAutomatically: Number((i.counts as { applied?: unknown } | undefined)?.applied ?? 0),
+    }));
+  }
+}
+
+const ORDER_STORAGE_ONLY = ['taskToken', 'waitingFor', 'settledInvoiceIds'];
+
+/** Orders by status (`byStatus` index) or customer (`byCustomer` index), newest first; or all (scan). */
+export class DynamoOrderLister implements OrderLister {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    return this.query('byStatus', 'status', status, limit, cursor);
+  }
+
+  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    return this.query('byCustomer', 'customerId', customerId, limit, cursor);
+  }
+
+  async listAll(limit: number, cursor?: string): Promise<Page<Order>> {
+    const result = await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ExclusiveStartKey: decodeCursor(cursor) }));
+    const items = (result.Items ?? []).map((i) => withoutAttributes<Order>(i, ...ORDER_STORAGE_ONLY)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+
+  private async query(indexName: string, attribute: string, value: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#a = :v',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': value },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const items = (result.Items ?? []).map((i) => withoutAttributes<Order>(i, ...ORDER_STORAGE_ONLY));
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+}
+
+/** Customers, a page of a scan at a time. */
+export class DynamoCustomerLister implements CustomerLister {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async list(limit: number, cursor?: string): Promise<Page<Customer>> {
+    const result = await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ExclusiveStartKey: decodeCursor(cursor) }));
+    const items = (result.Items ?? []) as Customer[];
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+}
