@@ -242,6 +242,7 @@ export interface ImportRecord {
 export interface ImportConflict {
   /** The item's place in the request. */
   readonly index: number;
+  /** `number` when the other import has the same number, `rfReference` when another number with the same reference. */
   readonly key: 'number' | 'rfReference';
   readonly heldBy: TakenBy;
 }
@@ -249,38 +250,39 @@ export interface ImportConflict {
 /**
  * Writes an import all or nothing, beyond the 100 items of one DynamoDB transaction: the import's
  * numbers and RF references are first reserved (uniqueness items only imports see), then the
- * invoices are written with their journals in transactional chunks; every chunk checks that the
- * attempt still holds the import ({@link ImportLeaseLostError} otherwise), and {@link rollBack}
- * removes whatever the import wrote.
+ * invoices are written with their journals in transactional chunks, none of them once the
+ * attempt's lease is (nearly) over ({@link ImportLeaseLostError}), and {@link rollBack} removes
+ * whatever the import wrote. The record's own state changes are conditional on the attempt.
  */
 export interface InvoiceImportStore {
   getImport(importId: string): Promise<ImportRecord | undefined>;
   /** The customers with these ids that exist. */
   findCustomers(customerIds: readonly string[]): Promise<Map<string, Customer>>;
   /** The invoices that carry these numbers (byNumber index) or RF references (byRfReference index) already. */
-  findTaken(keys: readonly { number: string; rfReference: string }[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }>;
+  findTaken(numbers: readonly string[], rfReferences: readonly string[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }>;
   /**
    * Claims the import for `record.attemptId`: creates the record, or replaces the one that was read
    * (`replacing`, a rolled-back import or one whose lease ran out). False when another attempt came first.
    */
   claim(record: ImportRecord, replacing?: Pick<ImportRecord, 'attemptId' | 'state'>): Promise<boolean>;
   /**
-   * Reserves every item's number and RF reference for the import (keeping those it holds already).
-   * Returns the items another import holds a key of; what was reserved stays until {@link rollBack}.
+   * Reserves every item's RF reference for the import (keeping those it holds already); one number
+   * has one reference, so the numbers are reserved with them. Returns the items whose number or
+   * reference another import holds; what was reserved stays until {@link rollBack}.
    */
-  reserve(record: Pick<ImportRecord, 'importId' | 'attemptId'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]>;
+  reserve(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]>;
   /** Writes each invoice with its journal; when `resuming`, skips the invoices this import wrote before. */
-  write(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void>;
-  complete(record: Pick<ImportRecord, 'importId' | 'attemptId'>, at: string): Promise<void>;
+  write(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void>;
+  complete(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, at: string): Promise<void>;
   /**
    * Removes the invoices, journals and reservations the import wrote, and marks it ROLLED_BACK. An
    * invoice changed since it was written (a payment came in) is left with its reservations and
    * named in `leftBehind`; the import then stays PENDING, for a retry of the call to finish it.
    */
-  rollBack(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], reason: string, at: string): Promise<{ leftBehind: string[] }>;
+  rollBack(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, entries: readonly ImportEntry[], reason: string, at: string): Promise<{ leftBehind: string[] }>;
 }
 
-/** Another attempt took the import over (this one was too slow); this attempt must stop writing. */
+/** The attempt's lease on the import is (nearly) over, or another attempt took it over: this one must stop writing. */
 export class ImportLeaseLostError extends Error {
   constructor(importId: string) {
     super(`Import ${importId} is held by another attempt now`);

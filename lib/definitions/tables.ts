@@ -125,7 +125,7 @@ export const tables: readonly TableDefinition[] = [
   {
     id: 'Imports',
     envVar: 'IMPORTS_TABLE',
-    description: 'Bulk imports of open items by importId (state, attempt, lease), and the numbers and RF references they reserve (invoice-number#..., rf-reference#...)',
+    description: 'Bulk imports of open items by importId (state, attempt, lease), and the RF references (so the numbers) they reserve: rf-reference#...',
     partitionKey: S('importId'),
     indexes: [],
   },

@@ -3,15 +3,19 @@
  * up to 10,000 open items is written in chunks, all or nothing by design:
  *
  * 1. the import record (Imports table, `importId`) is claimed by one attempt with a lease;
- * 2. every item's number and RF reference is reserved with a uniqueness item in the Imports table
- *    (`invoice-number#<number>`, `rf-reference#<reference>`, conditional on not being held by
- *    another import): conflicts show here, before anything the rest of the product reads exists;
+ * 2. every item's RF reference is reserved with a uniqueness item in the Imports table
+ *    (`rf-reference#<reference>`, conditional on not being held by another import). One number has
+ *    one RF reference, so this also keeps numbers unique among imports (the byNumber index is not
+ *    unique): conflicts show here, before anything the rest of the product reads exists;
  * 3. the invoices (conditional on their id being new) are written with their journal lines;
  * 4. the record is marked COMPLETED.
  *
- * Every chunk also checks that its attempt still holds the import, so an attempt that lost its
- * lease (it was too slow and a retry took over) cannot write beside the new one. A failure part way
- * is undone by {@link DynamoInvoiceImportStore.rollBack}; a crash is finished by a retry of the call.
+ * Chunks run in parallel and touch disjoint items (a check of the import record in every chunk
+ * would make them conflict with each other). Instead an attempt starts no transaction once its
+ * lease is about to run out, and a retry takes over only after the lease ran out, so two attempts
+ * never write at once; the state changes of the record itself are conditional on the attempt. A
+ * failure part way is undone by {@link DynamoInvoiceImportStore.rollBack}; a crash is finished by
+ * a retry of the call.
  */
 import {
   BatchGetCommand,
@@ -25,6 +29,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../../core/customers/customer';
+import { systemClock, type Clock } from '../../core/time/clock';
 import type { ImportEntry, TakenBy } from '../../core/invoices/import';
 import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../../core/ports';
 import { cancellationCodes, isConditionalCheckFailed } from './document-client';
@@ -38,9 +43,9 @@ export interface InvoiceImportTables {
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type ImportKey = Pick<ImportRecord, 'importId' | 'attemptId'>;
+type ImportKey = Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>;
 
-/** Most items in one transaction (DynamoDB's limit), one of which is the attempt check. */
+/** Most items in one transaction (DynamoDB's limit). */
 const MAX_TRANSACTION_ITEMS = 100;
 /** Transactions in flight at once. */
 const TRANSACTION_CONCURRENCY = 8;
@@ -48,14 +53,17 @@ const TRANSACTION_CONCURRENCY = 8;
 const QUERY_CONCURRENCY = 32;
 /** Tries of a transaction refused for a transient reason (conflict with another transaction, throttling). */
 const TRANSIENT_ATTEMPTS = 6;
+/** No transaction starts later than this before the lease ends (room for the ones in flight to end). */
+const LEASE_SAFETY_MS = 15_000;
 
-export const numberReservation = (number: string) => `invoice-number#${number}`;
+/** The key of the item reserving an RF reference (and so the number it is made from) for one import. */
 export const rfReservation = (rfReference: string) => `rf-reference#${rfReference}`;
 
 export class DynamoInvoiceImportStore implements InvoiceImportStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: InvoiceImportTables,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async getImport(importId: string): Promise<ImportRecord | undefined> {
@@ -70,12 +78,12 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     return new Map(items.map((c) => [String(c.customerId), c as unknown as Customer]));
   }
 
-  async findTaken(keys: readonly { number: string; rfReference: string }[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }> {
+  async findTaken(numberValues: readonly string[], rfValues: readonly string[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }> {
     const numbers = new Map<string, TakenBy[]>();
     const rfReferences = new Map<string, TakenBy[]>();
     const lookups = [
-      ...[...new Set(keys.map((k) => k.number))].map((value) => ({ index: 'byNumber', attribute: 'number', value, into: numbers })),
-      ...[...new Set(keys.map((k) => k.rfReference))].map((value) => ({ index: 'byRfReference', attribute: 'rfReference', value, into: rfReferences })),
+      ...[...new Set(numberValues)].map((value) => ({ index: 'byNumber', attribute: 'number', value, into: numbers })),
+      ...[...new Set(rfValues)].map((value) => ({ index: 'byRfReference', attribute: 'rfReference', value, into: rfReferences })),
     ];
     await inParallel(QUERY_CONCURRENCY, lookups, async ({ index, attribute, value, into }) => {
       const { Items } = await this.db.send(
@@ -116,16 +124,12 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
   }
 
   async reserve(record: ImportKey, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]> {
-    const reservations = keys.flatMap((k) => [
-      { index: k.index, key: 'number' as const, id: numberReservation(k.number), invoiceId: k.invoiceId, value: k.number },
-      { index: k.index, key: 'rfReference' as const, id: rfReservation(k.rfReference), invoiceId: k.invoiceId, value: k.rfReference },
-    ]);
     const conflicts: ImportConflict[] = [];
-    await inParallel(TRANSACTION_CONCURRENCY, chunk(reservations, MAX_TRANSACTION_ITEMS - 1), async (part) => {
-      const items: TransactItem[] = part.map((r) => ({
+    await inParallel(TRANSACTION_CONCURRENCY, chunk(keys, MAX_TRANSACTION_ITEMS), async (part) => {
+      const items: TransactItem[] = part.map((k) => ({
         Put: {
           TableName: this.tables.imports,
-          Item: { importId: r.id, kind: 'reservation', ownerImportId: record.importId, invoiceId: r.invoiceId, [r.key]: r.value },
+          Item: { importId: rfReservation(k.rfReference), kind: 'reservation', ownerImportId: record.importId, invoiceId: k.invoiceId, number: k.number },
           ConditionExpression: 'attribute_not_exists(importId) OR ownerImportId = :owner',
           ExpressionAttributeValues: { ':owner': record.importId },
         },
@@ -134,11 +138,12 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
       if (!codes) return;
       const refused = part.filter((_, i) => codes[i] === 'ConditionalCheckFailed');
       if (refused.length === 0) throw new Error(`Reserving the numbers of import ${record.importId} was refused: ${codes.join(', ')}`);
-      for (const r of refused) {
-        const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.imports, Key: { importId: r.id }, ConsistentRead: true }));
+      for (const k of refused) {
+        const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.imports, Key: { importId: rfReservation(k.rfReference) }, ConsistentRead: true }));
         const owner = typeof Item?.ownerImportId === 'string' ? Item.ownerImportId : null;
         if (owner === record.importId) continue;
-        conflicts.push({ index: r.index, key: r.key, heldBy: { invoiceId: typeof Item?.invoiceId === 'string' ? Item.invoiceId : null, importId: owner } });
+        const heldBy = { invoiceId: typeof Item?.invoiceId === 'string' ? Item.invoiceId : null, importId: owner };
+        conflicts.push({ index: k.index, key: Item?.number === k.number ? 'number' : 'rfReference', heldBy });
       }
     });
     return conflicts.sort((a, b) => a.index - b.index);
@@ -202,10 +207,10 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     const kept = new Set(leftBehind);
     const reservationIds = entries
       .filter((e) => !kept.has(e.invoice.invoiceId))
-      .flatMap((e) => [numberReservation(e.invoice.number), rfReservation(e.invoice.rfReference)]);
+      .map((e) => rfReservation(e.invoice.rfReference));
     const held = await this.batchGet(this.tables.imports, reservationIds.map((importId) => ({ importId })), 'importId, ownerImportId');
     const mine = held.filter((h) => h.ownerImportId === record.importId).map((h) => String(h.importId));
-    await inParallel(TRANSACTION_CONCURRENCY, chunk(mine, MAX_TRANSACTION_ITEMS - 1), async (part) => {
+    await inParallel(TRANSACTION_CONCURRENCY, chunk(mine, MAX_TRANSACTION_ITEMS), async (part) => {
       const codes = await this.transact(
         record,
         part.map((importId) => ({
@@ -224,31 +229,22 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
   }
 
   /**
-   * Runs one transaction with the check that `record`'s attempt still holds the import, retrying
-   * transient refusals. Returns undefined when it was written, or the refusal codes of the items
-   * (without the attempt check's); throws {@link ImportLeaseLostError} when the attempt lost the import.
+   * Runs one transaction while `record`'s lease lasts, retrying transient refusals. Returns
+   * undefined when it was written, or the refusal codes of its items; throws
+   * {@link ImportLeaseLostError} when the lease is (nearly) over.
    */
   private async transact(record: ImportKey, items: readonly TransactItem[]): Promise<string[] | undefined> {
-    const attemptCheck: TransactItem = {
-      ConditionCheck: {
-        TableName: this.tables.imports,
-        Key: { importId: record.importId },
-        ConditionExpression: 'attemptId = :attempt AND #state = :pending',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':attempt': record.attemptId, ':pending': 'PENDING' },
-      },
-    };
     for (let attempt = 1; ; attempt++) {
+      if (this.clock.now().getTime() > Date.parse(record.leaseUntil) - LEASE_SAFETY_MS) throw new ImportLeaseLostError(record.importId);
       try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: [...items, attemptCheck] }));
+        await this.db.send(new TransactWriteCommand({ TransactItems: [...items] }));
         return undefined;
       } catch (error) {
         const codes = cancellationCodes(error);
+        if (codes?.includes('ConditionalCheckFailed')) return codes;
         const transient = codes ? codes.includes('TransactionConflict') || codes.includes('ThrottlingError') || codes.includes('ProvisionedThroughputExceeded') : isThrottling(error);
-        if (codes?.[items.length] === 'ConditionalCheckFailed') throw new ImportLeaseLostError(record.importId);
-        if (codes && codes.slice(0, items.length).includes('ConditionalCheckFailed')) return codes.slice(0, items.length);
         if (!transient || attempt >= TRANSIENT_ATTEMPTS) {
-          if (codes) return codes.slice(0, items.length);
+          if (codes) return codes;
           throw error;
         }
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 25 * 2 ** attempt)));
@@ -329,7 +325,7 @@ function pack(groups: readonly (readonly TransactItem[])[]): TransactItem[][] {
 }
 
 function packWith<T>(members: readonly T[], itemsOf: (member: T) => readonly TransactItem[]): { members: T[]; items: TransactItem[] }[] {
-  const limit = MAX_TRANSACTION_ITEMS - 1;
+  const limit = MAX_TRANSACTION_ITEMS;
   const packed: { members: T[]; items: TransactItem[] }[] = [];
   let current: { members: T[]; items: TransactItem[] } = { members: [], items: [] };
   for (const member of members) {

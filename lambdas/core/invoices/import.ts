@@ -195,6 +195,17 @@ function ownSeriesMatcher(rules: ImportRules): (rfReference: string) => string |
   };
 }
 
+/**
+ * True when the RF reference has the shape of those of the product's own invoices (`PREFIX`, a
+ * year, a sequence). Only such a reference can belong to an existing invoice under another
+ * number: the references of imported invoices are reserved by their import, so only these need a
+ * lookup in the byRfReference index.
+ */
+export function mayBeIssuedHere(rfReference: string, invoiceNumberPrefix: string): boolean {
+  const prefix = invoiceNumberPrefix.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  return new RegExp(`^${prefix}\\d{10,}$`).test(rfReference.slice(4));
+}
+
 /** An invoice or import that holds a number or RF reference already. */
 export interface TakenBy {
   readonly invoiceId: string | null;

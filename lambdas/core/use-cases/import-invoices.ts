@@ -13,6 +13,7 @@ import {
   importRefusal,
   importResult,
   lookupProblems,
+  mayBeIssuedHere,
   parseImport,
   type ImportEntry,
   type ImportItem,
@@ -45,7 +46,10 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
 
   const [customers, taken] = await Promise.all([
     deps.imports.findCustomers([...new Set(parsed.keys.map((k) => k.customerId))]),
-    deps.imports.findTaken(parsed.keys),
+    deps.imports.findTaken(
+      parsed.keys.map((k) => k.number),
+      parsed.keys.filter((k) => mayBeIssuedHere(k.rfReference, invoiceNumberPrefix)).map((k) => k.rfReference),
+    ),
   ]);
   const problems = [...parsed.problems, ...lookupProblems(parsed.keys, { customers, numbers: taken.numbers, rfReferences: taken.rfReferences }, importId ?? '')];
   if (problems.length > 0 && !importId) throw importRefusal(problems);

@@ -324,7 +324,7 @@ describe('importIdFor and importResult', () => {
  */
 class InMemoryImportStore implements InvoiceImportStore {
   readonly records = new Map<string, ImportRecord>();
-  readonly reservations = new Map<string, { owner: string; invoiceId: string }>();
+  readonly reservations = new Map<string, { owner: string; invoiceId: string; number: string }>();
   readonly writtenBy = new Map<string, string>();
   /** Throws after this many invoices of the next `write` (a failure part way). */
   failWriteAfter: number | undefined;
@@ -344,11 +344,11 @@ class InMemoryImportStore implements InvoiceImportStore {
     return new Map(customerIds.flatMap((id) => (this.t.customers.has(id) ? [[id, structuredClone(this.t.customers.get(id)!)] as const] : [])));
   }
 
-  async findTaken(keys: readonly { number: string; rfReference: string }[]) {
+  async findTaken(numberValues: readonly string[], rfValues: readonly string[]) {
     await this.t.tick();
     const numbers = new Map<string, TakenBy[]>();
     const rfReferences = new Map<string, TakenBy[]>();
-    const wanted = { numbers: new Set(keys.map((k) => k.number)), rf: new Set(keys.map((k) => k.rfReference)) };
+    const wanted = { numbers: new Set(numberValues), rf: new Set(rfValues) };
     for (const invoice of this.t.invoices.values()) {
       const taken = { invoiceId: invoice.invoiceId, importId: this.writtenBy.get(invoice.invoiceId) ?? null };
       if (wanted.numbers.has(invoice.number)) numbers.set(invoice.number, [...(numbers.get(invoice.number) ?? []), taken]);
@@ -370,11 +370,10 @@ class InMemoryImportStore implements InvoiceImportStore {
     for (const k of keys) {
       await this.t.tick();
       this.assertHolds(record);
-      for (const [key, id] of [['number', `invoice-number#${k.number}`], ['rfReference', `rf-reference#${k.rfReference}`]] as const) {
-        const held = this.reservations.get(id);
-        if (held && held.owner !== record.importId) conflicts.push({ index: k.index, key, heldBy: { invoiceId: held.invoiceId, importId: held.owner } });
-        else this.reservations.set(id, { owner: record.importId, invoiceId: k.invoiceId });
-      }
+      const id = `rf-reference#${k.rfReference}`;
+      const held = this.reservations.get(id);
+      if (held && held.owner !== record.importId) conflicts.push({ index: k.index, key: held.number === k.number ? 'number' : 'rfReference', heldBy: { invoiceId: held.invoiceId, importId: held.owner } });
+      else this.reservations.set(id, { owner: record.importId, invoiceId: k.invoiceId, number: k.number });
     }
     return conflicts;
   }
@@ -423,9 +422,8 @@ class InMemoryImportStore implements InvoiceImportStore {
       for (let i = this.t.ledger.length - 1; i >= 0; i--) if (this.t.ledger[i]!.journalId === journal.journalId) this.t.ledger.splice(i, 1);
     }
     for (const { invoice } of entries.filter((e) => !leftBehind.includes(e.invoice.invoiceId))) {
-      for (const id of [`invoice-number#${invoice.number}`, `rf-reference#${invoice.rfReference}`]) {
-        if (this.reservations.get(id)?.owner === record.importId) this.reservations.delete(id);
-      }
+      const id = `rf-reference#${invoice.rfReference}`;
+      if (this.reservations.get(id)?.owner === record.importId) this.reservations.delete(id);
     }
     const current = this.records.get(record.importId)!;
     this.records.set(record.importId, leftBehind.length ? { ...current, leaseUntil: at, reason } : { ...current, state: 'ROLLED_BACK', updatedAt: at, reason });
