@@ -399,6 +399,33 @@ describe('cancelling an order on credit hold', () => {
     expect(world.workflow.resumes).toEqual([]);
   });
 
+  it('either ends the racing AwaitCreditDecision step as OrderCancelled or fails its stored token, never both nor neither', async () => {
+    const seen = new Set<string>();
+    for (const [stepDelay, cancelDelay] of [[0, 0], [0, 2], [2, 0], [4, 0]] as const) {
+      // Prepare
+      const racing = inMemoryWorld({ latency: () => new Promise((r) => setTimeout(r, 1)) });
+      racing.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 5_000 }));
+      const { orderId } = await placeOrder(racing.deps, orderRequest());
+      await checkCredit(racing.deps, { orderId });
+      const token = racing.workflow.newTaskToken('credit-decision');
+      const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+      // Act
+      const [step] = await Promise.all([
+        after(stepDelay).then(() => waitForCreditDecision(racing.deps, { orderId, taskToken: token }).then((r) => r, (e: unknown) => e)),
+        after(cancelDelay).then(() => cancelOrder(racing.deps, orderId, {})),
+      ]);
+
+      // Assess
+      const stepEnded = step instanceof OrderCancelledError;
+      const tokenFailed = racing.workflow.failures.some((f) => f.taskToken === token && f.accepted);
+      seen.add(stepEnded ? 'step ended' : 'token failed');
+      expect(stepEnded !== tokenFailed, `step after ${stepDelay}ms, cancel after ${cancelDelay}ms: ${JSON.stringify({ stepEnded, tokenFailed })}`).toBe(true);
+      expect(racing.workflow.resumes).toEqual([]);
+    }
+    expect([...seen].sort()).toEqual(['step ended', 'token failed']);
+  });
+
   it('lets exactly one of a cancel and an approval racing each other win', async () => {
     // Prepare
     const racing = inMemoryWorld({ latency: () => new Promise((r) => setTimeout(r, 1)) });
