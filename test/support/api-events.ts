@@ -91,6 +91,7 @@ export function stubHandlerEnvironment(): void {
     IDEMPOTENCY_TABLE: 'test-idempotency',
     API_CLIENTS_TABLE: 'test-api-clients',
     ORDER_LIFECYCLE_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:OrderLifecycle',
+    INVOICE_SETTLEMENT_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:InvoiceSettlement',
     BUSINESS_TIME_ZONE: 'Europe/Berlin',
     INVOICE_NUMBER_PREFIX: 'INV',
     SES_FROM_ADDRESS: 'billing@example.com',
