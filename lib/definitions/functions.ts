@@ -10,6 +10,19 @@ export type TableAccess = 'read' | 'write' | 'readWrite';
 
 export type FunctionId =
   | 'Authorizer'
+  | 'RunDunning'
+  | 'StartDunningRun'
+  | 'GetDunningRun'
+  | 'ListDunningPolicies'
+  | 'PutDunningPolicy'
+  | 'OpenDispute'
+  | 'ResolveDispute'
+  | 'RecordPromise'
+  | 'BlockDunning'
+  | 'SetInvoiceDunningPolicy'
+  | 'WriteOffInvoice'
+  | 'CollectionsWorklist'
+  | 'AwaitDunningEvent'
   | 'PutCustomer'
   | 'GetCustomer'
   | 'PlaceOrder'
@@ -59,12 +72,141 @@ export interface FunctionDefinition {
 const api = (name: string) => `lambdas/handlers/api/${name}.ts`;
 const step = (name: string) => `lambdas/handlers/steps/${name}.ts`;
 
+/** What a dunning run reads and writes. */
+const dunningRunTables: FunctionDefinition['tables'] = [
+  { table: 'Invoices', access: 'readWrite' },
+  { table: 'Customers', access: 'read' },
+  { table: 'Ledger', access: 'readWrite' },
+  { table: 'DunningPolicies', access: 'read' },
+  { table: 'DunningRuns', access: 'readWrite' },
+];
+
+/** What a change of an invoice's dunning (dispute, promise, block, write-off) reads and writes. */
+const dunningActionTables: FunctionDefinition['tables'] = [
+  { table: 'Invoices', access: 'readWrite' },
+  { table: 'Ledger', access: 'readWrite' },
+  { table: 'DunningRuns', access: 'readWrite' },
+  { table: 'Idempotency', access: 'readWrite' },
+];
+
 export const functions: readonly FunctionDefinition[] = [
   {
     id: 'Authorizer',
     entry: 'lambdas/handlers/auth/authorizer.ts',
     description: 'Checks the x-api-key credential and tells API Gateway which routes its role may call',
     tables: [{ table: 'ApiClients', access: 'read' }],
+  },
+  // Dunning (issue 4): the daily run, its API, what pauses and ends dunning, the escalation's waiting step.
+  {
+    id: 'RunDunning',
+    entry: step('run-dunning'),
+    description: 'Scheduled daily at 06:00 business time: the dunning run (letters, levels, fees and interest, escalations)',
+    tables: dunningRunTables,
+    stateMachines: [
+      { machine: 'DunningEscalation', access: 'start' },
+      { machine: 'DunningEscalation', access: 'respond' },
+    ],
+    sendsEmail: true,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  {
+    id: 'StartDunningRun',
+    entry: api('start-dunning-run'),
+    description: 'POST /dunning/runs: a dunning run now (asOf, dryRun); the same code as the scheduled run',
+    tables: [...dunningRunTables, { table: 'Idempotency', access: 'readWrite' }],
+    stateMachines: [
+      { machine: 'DunningEscalation', access: 'start' },
+      { machine: 'DunningEscalation', access: 'respond' },
+    ],
+    sendsEmail: true,
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    id: 'GetDunningRun',
+    entry: api('get-dunning-run'),
+    description: 'GET /dunning/runs/{runId}: customers contacted, items and levels, items skipped with the reason',
+    tables: [{ table: 'DunningRuns', access: 'read' }],
+  },
+  {
+    id: 'ListDunningPolicies',
+    entry: api('list-dunning-policies'),
+    description: 'GET /dunning/policies: the built-in and stored dunning policies',
+    tables: [{ table: 'DunningPolicies', access: 'read' }],
+  },
+  {
+    id: 'PutDunningPolicy',
+    entry: api('put-dunning-policy'),
+    description: 'PUT /dunning/policies/{policyId}: validate and store a dunning policy',
+    tables: [
+      { table: 'DunningPolicies', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'OpenDispute',
+    entry: api('open-dispute'),
+    description: 'POST /invoices/{invoiceId}/disputes: dispute an invoice, blocking its dunning',
+    tables: dunningActionTables,
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'ResolveDispute',
+    entry: api('resolve-dispute'),
+    description: 'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve: credit (a credit note) or reject; dunning resumes',
+    tables: dunningActionTables,
+    stateMachines: [
+      { machine: 'DunningEscalation', access: 'respond' },
+      { machine: 'InvoiceSettlement', access: 'respond' },
+    ],
+  },
+  {
+    id: 'RecordPromise',
+    entry: api('record-promise'),
+    description: 'POST /invoices/{invoiceId}/promises: a promise to pay blocks dunning until its date',
+    tables: dunningActionTables,
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'BlockDunning',
+    entry: api('block-dunning'),
+    description: 'POST /invoices/{invoiceId}/dunning-block: no reminders until an end date, with a reason',
+    tables: dunningActionTables,
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'SetInvoiceDunningPolicy',
+    entry: api('set-invoice-dunning-policy'),
+    description: 'PUT /invoices/{invoiceId}/dunning-policy: the per-invoice dunning policy override',
+    tables: [...dunningActionTables, { table: 'DunningPolicies', access: 'read' }],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'WriteOffInvoice',
+    entry: api('write-off-invoice'),
+    description: 'POST /invoices/{invoiceId}/write-off: write off as bad debt, ending the escalation',
+    tables: dunningActionTables,
+    stateMachines: [
+      { machine: 'DunningEscalation', access: 'respond' },
+      { machine: 'InvoiceSettlement', access: 'respond' },
+    ],
+  },
+  {
+    id: 'CollectionsWorklist',
+    entry: api('collections-worklist'),
+    description: 'GET /collections/worklist: invoices handed to collectors, ranked, broken promises and disputes marked',
+    tables: [
+      { table: 'DunningRuns', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+    ],
+  },
+  {
+    id: 'AwaitDunningEvent',
+    entry: step('await-dunning-event'),
+    description: "Escalation step (.waitForTaskToken): keep the token on the invoice until the next entry of its dunning history",
+    tables: [{ table: 'Invoices', access: 'readWrite' }],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
   },
   {
     id: 'PutCustomer',

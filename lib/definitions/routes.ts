@@ -44,6 +44,17 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/remittances', functionId: 'UploadStatement', access: finance },
   { method: 'GET', path: '/remittances/{statementId}', functionId: 'GetStatement', access: finance },
   { method: 'GET', path: '/reports/ledger-check', functionId: 'LedgerCheck', access: finance },
+  { method: 'POST', path: '/dunning/runs', functionId: 'StartDunningRun', access: finance },
+  { method: 'GET', path: '/dunning/runs/{runId}', functionId: 'GetDunningRun', access: finance },
+  { method: 'GET', path: '/dunning/policies', functionId: 'ListDunningPolicies', access: finance },
+  { method: 'PUT', path: '/dunning/policies/{policyId}', functionId: 'PutDunningPolicy', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/disputes', functionId: 'OpenDispute', access: both },
+  { method: 'POST', path: '/invoices/{invoiceId}/disputes/{disputeId}/resolve', functionId: 'ResolveDispute', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/promises', functionId: 'RecordPromise', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/dunning-block', functionId: 'BlockDunning', access: finance },
+  { method: 'PUT', path: '/invoices/{invoiceId}/dunning-policy', functionId: 'SetInvoiceDunningPolicy', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/write-off', functionId: 'WriteOffInvoice', access: finance },
+  { method: 'GET', path: '/collections/worklist', functionId: 'CollectionsWorklist', access: finance },
 ];
 
 /**

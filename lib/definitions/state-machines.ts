@@ -8,7 +8,7 @@
 import type { FunctionId } from './functions';
 import type { TableId } from './tables';
 
-export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement';
+export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation';
 
 export type Substitution =
   | { readonly kind: 'functionArn'; readonly functionId: FunctionId }
@@ -55,6 +55,15 @@ export const stateMachines: readonly StateMachineDefinition[] = [
       InvoiceSettlementStateMachineArn: machine('InvoiceSettlement'),
       WaitForOrderSettlementFunctionArn: fn('WaitForOrderSettlement'),
       CompleteOrderFunctionArn: fn('CompleteOrder'),
+    },
+  },
+  {
+    id: 'DunningEscalation',
+    name: 'DunningEscalation',
+    file: 'statemachines/dunning-escalation.asl.json',
+    envVar: 'DUNNING_ESCALATION_STATE_MACHINE_ARN',
+    substitutions: {
+      AwaitDunningEventFunctionArn: fn('AwaitDunningEvent'),
     },
   },
 ];

@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -61,6 +61,8 @@ export const tables: readonly TableDefinition[] = [
       { indexName: 'byRfReference', partitionKey: S('rfReference') },
       { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('dueDate') },
       { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('dueDate') },
+      // Sparse: only invoices with a dunning action planned; the daily run queries one date at a time.
+      { indexName: 'byNextActionDate', partitionKey: S('nextActionDate'), sortKey: S('invoiceId') },
     ],
   },
   {
@@ -127,6 +129,21 @@ export const tables: readonly TableDefinition[] = [
     envVar: 'IMPORTS_TABLE',
     description: 'Bulk imports of open items by importId (state, attempt, lease), and the RF references (so the numbers) they reserve: rf-reference#...',
     partitionKey: S('importId'),
+    indexes: [],
+  },
+  {
+    id: 'DunningPolicies',
+    envVar: 'DUNNING_POLICIES_TABLE',
+    description: 'Dunning policies by policyId (grace days, levels, minimum amounts, interest with reference rates, compensation); built-in policies apply until replaced here',
+    partitionKey: S('policyId'),
+    indexes: [],
+  },
+  {
+    id: 'DunningRuns',
+    envVar: 'DUNNING_RUNS_TABLE',
+    description: 'Dunning runs (pk run-<date>, sk run), their items (item#<invoiceId>) and letters (letter#<customerId>, written before sending), the last completed day (pk cursor) and the collectors worklist (pk collections-worklist)',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
     indexes: [],
   },
 ];

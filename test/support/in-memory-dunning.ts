@@ -86,11 +86,11 @@ export class InMemoryDunningStore implements DunningStore {
     this.policies.set(policy.policyId, copy(policy));
   }
 
-  async itemsDueOn(date: string): Promise<Page<Invoice>> {
+  async itemsDueOn(date: string): Promise<Page<{ invoiceId: string }>> {
     this.reads.indexQueries++;
     const items = [...this.invoicesById.values()].filter((i) => i.nextActionDate === date).sort((a, b) => a.invoiceId.localeCompare(b.invoiceId));
     this.reads.indexItems += items.length;
-    return { items: items.map(copy) };
+    return { items: items.map((i) => ({ invoiceId: i.invoiceId })) };
   }
 
   async invoices(invoiceIds: readonly string[]): Promise<Map<string, Invoice>> {

@@ -95,8 +95,8 @@ export interface DunningStore {
   listPolicies(): Promise<DunningPolicy[]>;
   putPolicy(policy: DunningPolicy): Promise<void>;
 
-  /** Invoices whose next action date is `date`, through the index (eventually consistent). */
-  itemsDueOn(date: string, cursor?: string): Promise<Page<Invoice>>;
+  /** The ids of the invoices whose next action date is `date`, through the index (eventually consistent). */
+  itemsDueOn(date: string, cursor?: string): Promise<Page<{ invoiceId: string }>>;
   /** Invoices by id, read consistently; missing ids are absent from the map. */
   invoices(invoiceIds: readonly string[]): Promise<Map<string, Invoice>>;
   customers(customerIds: readonly string[]): Promise<Map<string, Customer>>;

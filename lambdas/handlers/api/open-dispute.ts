@@ -1,0 +1,19 @@
+/** POST /invoices/{invoiceId}/disputes: blocks the invoice's dunning from the next run on; 201 with the disputeId. */
+import { openDispute } from '../../core/dunning/actions';
+import type { DunningDeps } from '../../core/dunning/run-dunning';
+import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { dunningDeps } from '../../shared/dunning-wiring';
+import { idempotency } from '../../shared/wiring';
+
+type Deps = Parameters<typeof openDispute>[0];
+
+export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
+  return apiHandler(options, async (request) => ({ statusCode: 201, body: await openDispute(deps, request.pathParameters.invoiceId ?? '', request.body) }));
+}
+
+const deps: DunningDeps & Deps = (() => {
+  const base = dunningDeps();
+  return { ...base, settlement: base.store };
+})();
+
+export const handler = makeHandler(deps, { idempotency: idempotency() });

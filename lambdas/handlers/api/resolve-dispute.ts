@@ -1,0 +1,17 @@
+/** POST /invoices/{invoiceId}/disputes/{disputeId}/resolve: `credit` (a credit note reduces the balance) or `reject` (dunning resumes at its level). */
+import { resolveDispute } from '../../core/dunning/actions';
+import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { dunningDeps } from '../../shared/dunning-wiring';
+import { idempotency } from '../../shared/wiring';
+
+type Deps = Parameters<typeof resolveDispute>[0];
+
+export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
+  return apiHandler(options, async (request) => ({
+    statusCode: 200,
+    body: await resolveDispute(deps, request.pathParameters.invoiceId ?? '', request.pathParameters.disputeId ?? '', request.body),
+  }));
+}
+
+const base = dunningDeps();
+export const handler = makeHandler({ ...base, settlement: base.store }, { idempotency: idempotency() });
