@@ -22,9 +22,11 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
+  type ScanCommandOutput,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -51,6 +53,11 @@ const MAX_TRANSACTION_ITEMS = 100;
 const TRANSACTION_CONCURRENCY = 8;
 /** Index queries in flight at once. */
 const QUERY_CONCURRENCY = 32;
+/** From this many lookups on, the byNumber index is scanned instead of queried (when it is small enough). */
+const SCAN_FROM_LOOKUPS = 200;
+/** The scan is given up (and numbers queried) once it read this many index items per lookup. */
+const SCAN_BUDGET_FACTOR = 4;
+const SCAN_SEGMENTS = 4;
 /** Tries of a transaction refused for a transient reason (conflict with another transaction, throttling). */
 const TRANSIENT_ATTEMPTS = 6;
 /** No transaction starts later than this before the lease ends (room for the ones in flight to end). */
@@ -78,14 +85,25 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     return new Map(items.map((c) => [String(c.customerId), c as unknown as Customer]));
   }
 
+  /**
+   * Many lookups against a table that is not much larger are read in one parallel scan of the
+   * byNumber index (a few requests instead of one query per number); once the scan passes
+   * {@link SCAN_BUDGET_FACTOR} items per lookup it stops and each number is queried instead.
+   */
   async findTaken(numberValues: readonly string[], rfValues: readonly string[]): Promise<{ numbers: Map<string, TakenBy[]>; rfReferences: Map<string, TakenBy[]> }> {
+    const wanted = { numbers: new Set(numberValues), rfReferences: new Set(rfValues) };
+    const lookups = wanted.numbers.size + wanted.rfReferences.size;
+    if (lookups >= SCAN_FROM_LOOKUPS) {
+      const scanned = await this.scanNumbers(wanted, lookups * SCAN_BUDGET_FACTOR);
+      if (scanned) return scanned;
+    }
     const numbers = new Map<string, TakenBy[]>();
     const rfReferences = new Map<string, TakenBy[]>();
-    const lookups = [
-      ...[...new Set(numberValues)].map((value) => ({ index: 'byNumber', attribute: 'number', value, into: numbers })),
-      ...[...new Set(rfValues)].map((value) => ({ index: 'byRfReference', attribute: 'rfReference', value, into: rfReferences })),
+    const queries = [
+      ...[...wanted.numbers].map((value) => ({ index: 'byNumber', attribute: 'number', value, into: numbers })),
+      ...[...wanted.rfReferences].map((value) => ({ index: 'byRfReference', attribute: 'rfReference', value, into: rfReferences })),
     ];
-    await inParallel(QUERY_CONCURRENCY, lookups, async ({ index, attribute, value, into }) => {
+    await inParallel(QUERY_CONCURRENCY, queries, async ({ index, attribute, value, into }) => {
       const { Items } = await this.db.send(
         new QueryCommand({
           TableName: this.tables.invoices,
@@ -96,9 +114,43 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
           ProjectionExpression: 'invoiceId, importId',
         }),
       );
-      if (Items?.length) into.set(value, Items.map((i) => ({ invoiceId: String(i.invoiceId), importId: typeof i.importId === 'string' ? i.importId : null })));
+      if (Items?.length) into.set(value, Items.map(takenBy));
     });
     return { numbers, rfReferences };
+  }
+
+  /** The scan of {@link findTaken}; undefined when the index holds more than `budget` items. */
+  private async scanNumbers(wanted: { numbers: Set<string>; rfReferences: Set<string> }, budget: number) {
+    const numbers = new Map<string, TakenBy[]>();
+    const rfReferences = new Map<string, TakenBy[]>();
+    let seen = 0;
+    const segments = Array.from({ length: SCAN_SEGMENTS }, (_, i) => i);
+    await inParallel(SCAN_SEGMENTS, segments, async (segment) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        if (seen > budget) return;
+        const page: ScanCommandOutput = await this.db.send(
+          new ScanCommand({
+            TableName: this.tables.invoices,
+            IndexName: 'byNumber',
+            Segment: segment,
+            TotalSegments: SCAN_SEGMENTS,
+            ProjectionExpression: '#n, rfReference, invoiceId, importId',
+            ExpressionAttributeNames: { '#n': 'number' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          seen++;
+          const number = String(item.number);
+          const rf = String(item.rfReference);
+          if (wanted.numbers.has(number)) numbers.set(number, [...(numbers.get(number) ?? []), takenBy(item)]);
+          if (wanted.rfReferences.has(rf)) rfReferences.set(rf, [...(rfReferences.get(rf) ?? []), takenBy(item)]);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    });
+    return seen > budget ? undefined : { numbers, rfReferences };
   }
 
   async claim(record: ImportRecord, replacing?: Pick<ImportRecord, 'attemptId' | 'state'>): Promise<boolean> {
@@ -306,6 +358,10 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     });
     return found;
   }
+}
+
+function takenBy(item: Record<string, unknown>): TakenBy {
+  return { invoiceId: String(item.invoiceId), importId: typeof item.importId === 'string' ? item.importId : null };
 }
 
 function isThrottling(error: unknown): boolean {

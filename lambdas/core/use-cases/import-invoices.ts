@@ -115,8 +115,10 @@ async function writeAllOrNothing(
     await deps.imports.complete(record, deps.clock.now().toISOString());
     return [];
   } catch (error) {
-    // Another attempt holds the import now: it finishes or removes it, not this one.
-    if (error instanceof ImportLeaseLostError) throw new ConflictError(`Import ${record.importId} was taken over by a retry of the same call`, 'IMPORT_IN_PROGRESS');
+    // Out of time (or another attempt took over): the import stays as it is for a retry to finish or remove.
+    if (error instanceof ImportLeaseLostError) {
+      throw new ConflictError(`Import ${record.importId} ran out of time before it was complete; send the same call again to finish it`, 'IMPORT_INCOMPLETE');
+    }
     try {
       await deps.imports.rollBack(record, entries, `failed part way: ${error instanceof Error ? error.message : String(error)}`, deps.clock.now().toISOString());
     } catch (rollBackError) {

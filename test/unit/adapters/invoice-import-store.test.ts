@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoInvoiceImportStore, rfReservation } from '../../../lambdas/adapters/dynamodb/invoice-import-store';
 import { importedInvoice, parseImport, type ImportEntry } from '../../../lambdas/core/invoices/import';
 import { ImportLeaseLostError, type ImportRecord } from '../../../lambdas/core/ports';
@@ -76,6 +76,35 @@ describe('DynamoInvoiceImportStore.findTaken', () => {
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { TableName: 'Invoices', IndexName: 'byNumber', ProjectionExpression: 'invoiceId, importId' });
     expect(found.numbers).toEqual(new Map([['OLD-1', [{ invoiceId: 'imp-1', importId: 'import-0' }]], ['INV-2025-000001', [{ invoiceId: 'O-1-I1', importId: null }]]]));
     expect(found.rfReferences.size).toBe(0);
+  });
+});
+
+describe('DynamoInvoiceImportStore.findTaken with many numbers', () => {
+  const many = Array.from({ length: 300 }, (_, i) => `OLD-${i + 1}`);
+
+  it('scans the byNumber index in parallel segments instead of querying each number, when the index is small', async () => {
+    ddb.on(ScanCommand).resolves({ Items: [] });
+    ddb.on(ScanCommand, { Segment: 2 }).resolves({ Items: [{ number: 'OLD-7', rfReference: 'RF00OLD7', invoiceId: 'imp-7', importId: 'import-0' }, { number: 'X-1', rfReference: 'RF00INV2025000001', invoiceId: 'O-1-I1' }] });
+
+    const found = await store().findTaken(many, ['RF00INV2025000001']);
+
+    expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 4);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 0);
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: 'Invoices', IndexName: 'byNumber', TotalSegments: 4, ProjectionExpression: '#n, rfReference, invoiceId, importId' });
+    expect(found.numbers).toEqual(new Map([['OLD-7', [{ invoiceId: 'imp-7', importId: 'import-0' }]]]));
+    expect(found.rfReferences).toEqual(new Map([['RF00INV2025000001', [{ invoiceId: 'O-1-I1', importId: null }]]]));
+  });
+
+  it('gives the scan up and queries each number when the index holds many more invoices than there are lookups', async () => {
+    const page = Array.from({ length: 400 }, (_, i) => ({ number: `OTHER-${i}`, rfReference: `RF00OTHER${i}`, invoiceId: `O-${i}-I1` }));
+    ddb.on(ScanCommand).resolves({ Items: page, LastEvaluatedKey: { invoiceId: 'next' } });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+
+    const found = await store().findTaken(many, []);
+
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 300);
+    expect(ddb.commandCalls(ScanCommand).length).toBeLessThanOrEqual(8);
+    expect(found.numbers.size).toBe(0);
   });
 });
 
