@@ -10,6 +10,7 @@ import { DataTables } from './constructs/data-tables';
 import type { DeploymentConfig } from './constructs/deployment-config';
 import { HandlerFunctions } from './constructs/handler-functions';
 import { HttpApi } from './constructs/http-api';
+import { Schedules } from './constructs/schedules';
 import { Workflows } from './constructs/workflows';
 
 export interface OrderToCashStackProps extends StackProps {
@@ -22,6 +23,7 @@ export class OrderToCashStack extends Stack {
   readonly functions: HandlerFunctions;
   readonly workflows: Workflows;
   readonly httpApi: HttpApi;
+  readonly schedules: Schedules;
 
   constructor(scope: Construct, id: string, props: OrderToCashStackProps) {
     super(scope, id, props);
@@ -34,6 +36,7 @@ export class OrderToCashStack extends Stack {
     this.functions = new HandlerFunctions(this, 'Functions', { config, tables: this.tables, sesIdentityArn: this.sesIdentityArn(config) });
     this.workflows = new Workflows(this, 'Workflows', { config, tables: this.tables, functions: this.functions });
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
+    this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
   }
 
   /** Sources missing at synth time (only possible with context `allowMissingSources=true`). */

@@ -17,6 +17,7 @@ import { LocalLambdas } from './lambda-runtime';
 import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
+import { LocalScheduler } from './scheduler';
 import { LocalStepFunctions } from './stepfunctions/service';
 import './polyfills';
 
@@ -117,6 +118,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const sfn = await stepFunctions.start();
     stops.push(() => stepFunctions.stop());
     log(`stepfunctions ${sfn.url} (${machines.map((m) => m.name).join(', ')}) ${Date.now() - t} ms`);
+
+    // EventBridge Scheduler on the local clock: the daily dunning run at 06:00 business time.
+    const scheduler = new LocalScheduler({ clock, timeZone: settings.businessTimeZone, invoke: (id, event) => lambdas.invoke(id, event), log });
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+    log(`scheduler    daily dunning run at 06:00 ${settings.businessTimeZone}`);
 
     const gateway = new LocalGateway({
       host,
