@@ -89,14 +89,27 @@ export function rfReferenceFor(number: string): string {
 
 /**
  * The lines billed for a shipment: each shipped quantity at the order line's net unit price, with
- * its tax rounded per line.
+ * its tax rounded per line. The shipment that completes an order line bills the rest of that
+ * line's tax (the order line's tax minus what earlier shipments billed), so a line split over
+ * several shipments never bills a cent more or less tax than the order showed.
  */
-export function invoiceLinesFor(order: Pick<Order, 'lines'>, shipment: Pick<Shipment, 'lines'>): OrderLine[] {
+export function invoiceLinesFor(order: Pick<Order, 'lines' | 'shipments'>, shipment: Pick<Shipment, 'shipmentId' | 'lines'>): OrderLine[] {
+  const index = order.shipments.findIndex((s) => s.shipmentId === shipment.shipmentId);
+  const earlier = index >= 0 ? order.shipments.slice(0, index) : order.shipments;
   return shipment.lines.map((shipped) => {
     const line = order.lines.find((l) => l.lineNo === shipped.lineNo);
     if (!line) throw new Error(`The shipment names line ${shipped.lineNo}, which the order does not have`);
     const amountMinor = line.unitPriceMinor * shipped.quantity;
-    const taxMinor = line.taxRatePercent === null ? 0 : lineTax(amountMinor, line.taxRatePercent);
+    let taxMinor = 0;
+    if (line.taxRatePercent !== null) {
+      const rate = line.taxRatePercent;
+      const before = earlier.flatMap((s) => s.lines.filter((l) => l.lineNo === line.lineNo));
+      const quantityBefore = before.reduce((a, l) => a + l.quantity, 0);
+      const completesLine = quantityBefore + shipped.quantity >= line.quantity;
+      taxMinor = completesLine
+        ? line.taxMinor - before.reduce((a, l) => a + lineTax(line.unitPriceMinor * l.quantity, rate), 0)
+        : lineTax(amountMinor, rate);
+    }
     return { ...line, quantity: shipped.quantity, amountMinor, taxMinor, grossMinor: amountMinor + taxMinor };
   });
 }

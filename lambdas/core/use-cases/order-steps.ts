@@ -166,7 +166,8 @@ function issuedSummary(invoice: Invoice, now: Date, order: Order) {
     dueDate: invoice.dueDate,
     overdueAt: invoice.overdueAt,
     secondsUntilOverdue,
-    orderFullyShipped: isFullyShipped(order),
+    // Everything shipped and every reported shipment invoiced: only then can the order wait for settlement.
+    orderFullyShipped: isFullyShipped(order) && order.pendingShipments === 0,
   };
 }
 
@@ -205,7 +206,9 @@ export async function recordInvoiceSettled(deps: Pick<CoreDeps, 'orders' | 'work
   if (result && result.openInvoiceCount <= 0 && result.settlementToken) {
     await deps.workflow.resume(result.settlementToken, { settled: true });
   }
-  return { openInvoices: Math.max(0, result?.openInvoiceCount ?? 0) };
+  // Counted before (a retried step): report the order's current count.
+  const open = result ? result.openInvoiceCount : ((await deps.orders.get(input.orderId))?.openInvoiceCount ?? 0);
+  return { openInvoices: Math.max(0, open) };
 }
 
 /** Keeps the token until the order's last open invoice is settled; resumes at once if none is open. */

@@ -44,7 +44,9 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
       if (attempt < 5) continue;
       throw new ConflictError(`Order ${orderId} changed while the shipment was recorded; retry`, 'CONCURRENT_UPDATE');
     }
-    const token = await deps.orders.taskToken(orderId, 'shipment');
+    // Resume only for a shipment still waiting to be invoiced: repeating the report of an invoiced
+    // one must not wake the step that waits for the next shipment.
+    const token = shipment.invoiceId === null ? await deps.orders.taskToken(orderId, 'shipment') : undefined;
     if (token) await deps.workflow.resume(token, { shipmentId: shipment.shipmentId });
     const current = await deps.orders.get(orderId);
     return { orderId, status: current?.status ?? order.status, shipment };
