@@ -10,6 +10,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyR
 import { matchRoute } from '../lib/definitions/routes';
 import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
+import { serveConsole } from './console';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './environment';
 
 export interface LocalRouteHandler {
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   /** The `/_local/...` routes: path after `/_local` -> handler; `open` ones need no credential. */
   readonly localRoutes: Readonly<Record<string, { handler: LocalRouteHandler; open?: boolean }>>;
   readonly maxBodyBytes?: number;
+  /** The finance console's built files, served at `/console` without a credential. */
+  readonly consoleDir?: string;
 }
 
 const API_ID = 'local';
@@ -65,6 +68,7 @@ export class LocalGateway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.options.consoleDir && serveConsole(req, res, this.options.consoleDir)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req, this.options.maxBodyBytes ?? 10 * 1024 * 1024);

@@ -4,6 +4,7 @@
  */
 import { LocalStartupError } from './errors';
 import { DEFAULT_PORTS, startLocalAws } from './runtime';
+import { ensureConsoleBuilt } from '../lib/console/build';
 
 function portFromEnv(name: string, fallback: number): number {
   const text = process.env[name];
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
   // Locally on Node 20 the SDK warns that its 2027 releases need Node 22 (the Lambdas run on 22).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log('Starting the local order-to-cash stack (DynamoDB Local, SES, Step Functions, Lambdas, API Gateway)...');
+  // The finance console is built when its sources changed since the last build (a few seconds).
+  await ensureConsoleBuilt((line) => console.log(`  … ${line}`)).catch((error: unknown) =>
+    console.warn(`  ✗ the finance console could not be built (${error instanceof Error ? error.message : String(error)}); the API runs without it`),
+  );
   const local = await startLocalAws({
     ports: {
       gateway: portFromEnv('PORT', DEFAULT_PORTS.gateway),
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
 Ready in ${seconds} s.
 
   API            ${local.url}
+  Finance console ${local.url}/console/   (finance key: ${local.apiKeys.finance})
   Health         ${local.url}/_local/health
   Clock          ${local.url}/_local/clock   (POST {"advance":"P7D"} to move it)
   Sent emails    ${local.url}/_local/emails

@@ -18,6 +18,7 @@ import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
 import { LocalScheduler } from './scheduler';
+import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
 import './polyfills';
 
@@ -131,6 +132,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stage: settings.stage,
       lambdas,
       clock,
+      consoleDir: CONSOLE_DIST,
       localRoutes: {
         'GET /health': {
           open: true,

@@ -486,6 +486,8 @@ export const functions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Ledger', access: 'read' },
       { table: 'Invoices', access: 'read' },
+      // The auto-match rate: the statement items' counts (a scan for sk "statement").
+      { table: 'Statements', access: 'read' },
     ],
     timeoutSeconds: 60,
     memoryMb: 1024,
