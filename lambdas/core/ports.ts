@@ -236,6 +236,8 @@ export interface ImportRecord {
   readonly updatedAt: string;
   /** Why it was rolled back (or could not be). */
   readonly reason: string | null;
+  /** When every item's reservation was in place (a retry then goes on with the writes). */
+  readonly reservedAt?: string | null;
 }
 
 /** A number or RF reference of an item that another import holds already. */
@@ -268,7 +270,8 @@ export interface InvoiceImportStore {
   /**
    * Reserves every item's RF reference for the import (keeping those it holds already); one number
    * has one reference, so the numbers are reserved with them. Returns the items whose number or
-   * reference another import holds; what was reserved stays until {@link rollBack}.
+   * reference another import holds; what was reserved stays until {@link rollBack}. Without
+   * conflicts, records `reservedAt` on the import.
    */
   reserve(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]>;
   /** Writes each invoice with its journal; when `resuming`, skips the invoices this import wrote before. */

@@ -61,7 +61,7 @@ const SCAN_SEGMENTS = 4;
 /** Tries of a transaction refused for a transient reason (conflict with another transaction, throttling). */
 const TRANSIENT_ATTEMPTS = 6;
 /** No transaction starts later than this before the lease ends (room for the ones in flight to end). */
-const LEASE_SAFETY_MS = 15_000;
+const LEASE_SAFETY_MS = 5_000;
 
 /** The key of the item reserving an RF reference (and so the number it is made from) for one import. */
 export const rfReservation = (rfReference: string) => `rf-reference#${rfReference}`;
@@ -198,6 +198,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
         conflicts.push({ index: k.index, key: Item?.number === k.number ? 'number' : 'rfReference', heldBy });
       }
     });
+    if (conflicts.length === 0) await this.finish(record, { reservedAt: this.clock.now().toISOString() });
     return conflicts.sort((a, b) => a.index - b.index);
   }
 
@@ -275,7 +276,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
       await this.finish(record, { state: 'ROLLED_BACK', updatedAt: at, reason });
     } else {
       // Stays PENDING with its lease ended: a retry of the call may finish the import.
-      await this.finish(record, { state: 'PENDING', updatedAt: at, leaseUntil: at, reason: `${reason}; ${leftBehind.length} invoices changed since they were written and were kept: ${leftBehind.slice(0, 20).join(', ')}` });
+      await this.finish(record, { state: 'PENDING', updatedAt: at, leaseUntil: at, reservedAt: null, reason: `${reason}; ${leftBehind.length} invoices changed since they were written and were kept: ${leftBehind.slice(0, 20).join(', ')}` });
     }
     return { leftBehind };
   }

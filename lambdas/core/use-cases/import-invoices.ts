@@ -2,11 +2,11 @@
  * `POST /invoices/import`: open items of an earlier ledger become invoices here, all or nothing.
  *
  * The import's id is a hash of its items, so the same call sent again is the same import: a
- * completed one answers its first result again, one that crashed part way is taken over once its
- * lease ran out and finished (or, if its items are no longer valid, removed), and one that is still
- * running answers 409. Nothing is written for a request with any bad item.
+ * completed one answers its first result again; one that stopped part way (its time ran out, or
+ * the function crashed) is taken over once its lease ended and finished where it stopped (or, if its
+ * items are no longer valid, removed); one that is still running is to be retried shortly.
+ * Nothing is written for a request with any bad item.
  */
-import { ConflictError } from '../errors';
 import {
   importedInvoice,
   importIdFor,
@@ -23,8 +23,28 @@ import type { FieldProblem } from '../errors';
 import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../ports';
 import type { CoreDeps } from './deps';
 
-/** How long an attempt holds an import before a retry may take it over (longer than the function may run). */
-export const IMPORT_LEASE_MS = 90_000;
+/**
+ * How long an attempt holds an import. It starts no write in the last seconds of it (see the
+ * store), and it is shorter than the function may run, so an attempt that runs out of time still
+ * answers, and its retry can take over right after.
+ */
+export const IMPORT_LEASE_MS = 45_000;
+
+/**
+ * The import is not finished yet and the same call should be sent again after `retryAfterSeconds`:
+ * another call is writing it, or this call ran out of time part way (the retry continues where it
+ * stopped). Not a refusal: nothing about the request is wrong.
+ */
+export class ImportNotFinishedError extends Error {
+  constructor(
+    readonly importId: string,
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImportNotFinishedError';
+  }
+}
 
 export type ImportInvoicesDeps = Pick<CoreDeps, 'clock' | 'newId' | 'settings'> & { readonly imports: InvoiceImportStore };
 
@@ -33,7 +53,8 @@ export type ImportInvoicesDeps = Pick<CoreDeps, 'clock' | 'newId' | 'settings'> 
  * invoices and their opening-balance journals. Returns the result, and whether this call wrote it.
  *
  * @throws ValidationError naming `items[i].field` for every problem; nothing is written.
- * @throws ConflictError (IMPORT_IN_PROGRESS) while another call of the same import is writing it.
+ * @throws ImportNotFinishedError while another call writes the same import, or when this call ran
+ *   out of time part way: send the same call again.
  */
 export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): Promise<{ created: boolean; result: ImportResult }> {
   const { businessTimeZone, invoiceNumberPrefix } = deps.settings;
@@ -42,7 +63,7 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
 
   const previous = importId ? await deps.imports.getImport(importId) : undefined;
   if (importId && previous?.state === 'COMPLETED') return { created: false, result: importResult(importId, parsed.items) };
-  if (previous?.state === 'PENDING' && Date.parse(previous.leaseUntil) > deps.clock.now().getTime()) throw inProgress(previous.importId);
+  if (previous?.state === 'PENDING' && Date.parse(previous.leaseUntil) > deps.clock.now().getTime()) throw inProgress(previous, deps.clock.now());
 
   const [customers, taken] = await Promise.all([
     deps.imports.findCustomers([...new Set(parsed.keys.map((k) => k.customerId))]),
@@ -66,6 +87,8 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
     createdAt: previous?.createdAt ?? at,
     updatedAt: at,
     reason: null,
+    // Reservations of an unfinished attempt are still held (a rollback that kept some clears this).
+    reservedAt: previous?.state === 'PENDING' ? (previous.reservedAt ?? null) : null,
   };
 
   if (problems.length > 0) {
@@ -80,7 +103,7 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
   const claimed = await claimOrExplain(deps, record, previous);
   if (claimed.completed) return { created: false, result: importResult(record.importId, parsed.items) };
 
-  const conflicts = await writeAllOrNothing(deps, record, parsed.items, entries, previous?.state === 'PENDING', at);
+  const conflicts = await writeAllOrNothing(deps, record, parsed.items, entries, previous?.state === 'PENDING');
   if (conflicts.length > 0) throw importRefusal(conflicts.map((c) => conflictProblem(c, parsed.items)));
   return { created: true, result: importResult(record.importId, parsed.items) };
 }
@@ -88,9 +111,9 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
 /** Claims the import; when another call claimed it first, says whether that one completed it. */
 async function claimOrExplain(deps: ImportInvoicesDeps, record: ImportRecord, previous: ImportRecord | undefined): Promise<{ completed: boolean }> {
   if (await deps.imports.claim(record, previous)) return { completed: false };
-  const now = await deps.imports.getImport(record.importId);
-  if (now?.state === 'COMPLETED') return { completed: true };
-  throw inProgress(record.importId);
+  const current = await deps.imports.getImport(record.importId);
+  if (current?.state === 'COMPLETED') return { completed: true };
+  throw inProgress(current ?? record, deps.clock.now());
 }
 
 /**
@@ -103,21 +126,23 @@ async function writeAllOrNothing(
   items: readonly ImportItem[],
   entries: readonly ImportEntry[],
   resuming: boolean,
-  at: string,
 ): Promise<ImportConflict[]> {
   try {
-    const conflicts = await deps.imports.reserve(record, items);
-    if (conflicts.length > 0) {
-      await deps.imports.rollBack(record, entries, `${conflicts.length} numbers or RF references are held by other imports`, at);
-      return conflicts;
+    if (!record.reservedAt) {
+      const conflicts = await deps.imports.reserve(record, items);
+      if (conflicts.length > 0) {
+        await deps.imports.rollBack(record, entries, `${conflicts.length} numbers or RF references are held by other imports`, deps.clock.now().toISOString());
+        return conflicts;
+      }
     }
     await deps.imports.write(record, entries, { resuming });
     await deps.imports.complete(record, deps.clock.now().toISOString());
     return [];
   } catch (error) {
-    // Out of time (or another attempt took over): the import stays as it is for a retry to finish or remove.
+    // Out of time: what is written stays, for the retry to go on from (or to remove).
     if (error instanceof ImportLeaseLostError) {
-      throw new ConflictError(`Import ${record.importId} ran out of time before it was complete; send the same call again to finish it`, 'IMPORT_INCOMPLETE');
+      const seconds = Math.max(1, Math.ceil((Date.parse(record.leaseUntil) - deps.clock.now().getTime()) / 1000));
+      throw new ImportNotFinishedError(record.importId, seconds, `Import ${record.importId} ran out of time part way; send the same call again in ${seconds} s to continue where it stopped`);
     }
     try {
       await deps.imports.rollBack(record, entries, `failed part way: ${error instanceof Error ? error.message : String(error)}`, deps.clock.now().toISOString());
@@ -142,6 +167,7 @@ function conflictProblem(conflict: ImportConflict, items: readonly ImportItem[])
     : { field: `items[${conflict.index}].number`, problem: `gives the RF creditor reference ${item?.rfReference ?? ''}, which ${holder} holds already` };
 }
 
-function inProgress(importId: string): ConflictError {
-  return new ConflictError(`Import ${importId} of the same items is being written by another call; retry shortly`, 'IMPORT_IN_PROGRESS');
+function inProgress(record: Pick<ImportRecord, 'importId' | 'leaseUntil'>, now: Date): ImportNotFinishedError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(record.leaseUntil) - now.getTime()) / 1000));
+  return new ImportNotFinishedError(record.importId, seconds, `Import ${record.importId} of the same items is being written by another call; send the call again in ${seconds} s`);
 }

@@ -113,10 +113,17 @@ describe('DynamoInvoiceImportStore.reserve', () => {
     ddb.on(TransactWriteCommand).resolves({});
     const list = entries(150);
 
+    ddb.on(UpdateCommand).resolves({});
+
     const conflicts = await store().reserve(lease, keysOf(list));
 
     expect(conflicts).toEqual([]);
     expect(transactions().map((t) => t.length).sort()).toEqual([100, 50]);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { importId: 'import-1' },
+      ExpressionAttributeNames: { '#f0': 'reservedAt', '#state': 'state' },
+      ExpressionAttributeValues: { ':v0': now.toISOString(), ':attempt': 'attempt-1', ':pending': 'PENDING' },
+    });
     const first = transactions().flat().find((i) => i.Put?.Item?.number === 'OLD-1');
     expect(first).toEqual({
       Put: {
@@ -147,6 +154,7 @@ describe('DynamoInvoiceImportStore.reserve', () => {
 
   it('retries a transaction that conflicted with another one', async () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled(['TransactionConflict', 'None'])).resolves({});
+    ddb.on(UpdateCommand).resolves({});
 
     expect(await store().reserve(lease, keysOf(entries(2)))).toEqual([]);
 
@@ -154,7 +162,7 @@ describe('DynamoInvoiceImportStore.reserve', () => {
   });
 
   it('starts no transaction once the lease is nearly over', async () => {
-    const clock = new TestClock('2026-03-02T09:01:16Z');
+    const clock = new TestClock('2026-03-02T09:01:26Z');
 
     await expect(store(clock).reserve(lease, keysOf(entries(2)))).rejects.toBeInstanceOf(ImportLeaseLostError);
 
@@ -268,7 +276,8 @@ describe('DynamoInvoiceImportStore.rollBack', () => {
     expect(all[2]![0]!.Delete!.Key).toEqual({ invoiceId: unchanged!.invoice.invoiceId });
     expect(ddb.commandCalls(BatchGetCommand)[1]!.args[0].input.RequestItems!.Imports!.Keys).toEqual([{ importId: rfReservation(unchanged!.invoice.rfReference) }]);
     const update = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(update.ExpressionAttributeValues).toMatchObject({ ':v0': 'PENDING', ':v2': '2026-03-02T09:00:30.000Z' });
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':v0': 'PENDING', ':v2': '2026-03-02T09:00:30.000Z', ':v3': null });
+    expect(update.ExpressionAttributeNames).toMatchObject({ '#f2': 'leaseUntil', '#f3': 'reservedAt' });
   });
 });
 

@@ -22,11 +22,11 @@ import {
 import { rfReferenceFor } from '../../../lambdas/core/invoices/invoice';
 import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../../../lambdas/core/ports';
 import type { Customer } from '../../../lambdas/core/customers/customer';
-import { importInvoices, IMPORT_LEASE_MS, type ImportInvoicesDeps } from '../../../lambdas/core/use-cases/import-invoices';
+import { importInvoices, IMPORT_LEASE_MS, ImportNotFinishedError, type ImportInvoicesDeps } from '../../../lambdas/core/use-cases/import-invoices';
 import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
 import { recordPayment } from '../../../lambdas/core/use-cases/payments';
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
-import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryTables, type InMemoryWorld } from '../../support/in-memory';
+import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryTables, type InMemoryWorld, type TestClock } from '../../support/in-memory';
 import { aCustomer } from '../../support/builders';
 
 const rules = { invoiceNumberPrefix: 'INV', now: new Date('2026-03-02T09:00:00Z'), businessTimeZone: 'Europe/Berlin' };
@@ -330,8 +330,14 @@ class InMemoryImportStore implements InvoiceImportStore {
   failWriteAfter: number | undefined;
   /** The next rollBack throws (the process died before it could clean up). */
   crashRollBack = false;
+  /** After this many invoices of the next `write`, the clock jumps (the call is slow). */
+  slowWrite: { afterEntries: number; advanceMs: number } | undefined;
+  readonly calls: string[] = [];
 
-  constructor(private readonly t: InMemoryTables) {}
+  constructor(
+    private readonly t: InMemoryTables,
+    private readonly clock: TestClock,
+  ) {}
 
   async getImport(importId: string) {
     await this.t.tick();
@@ -365,7 +371,8 @@ class InMemoryImportStore implements InvoiceImportStore {
     return true;
   }
 
-  async reserve(record: Pick<ImportRecord, 'importId' | 'attemptId'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]) {
+  async reserve(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]) {
+    this.calls.push('reserve');
     const conflicts: ImportConflict[] = [];
     for (const k of keys) {
       await this.t.tick();
@@ -375,14 +382,22 @@ class InMemoryImportStore implements InvoiceImportStore {
       if (held && held.owner !== record.importId) conflicts.push({ index: k.index, key: held.number === k.number ? 'number' : 'rfReference', heldBy: { invoiceId: held.invoiceId, importId: held.owner } });
       else this.reservations.set(id, { owner: record.importId, invoiceId: k.invoiceId, number: k.number });
     }
+    if (conflicts.length === 0) this.records.set(record.importId, { ...this.records.get(record.importId)!, reservedAt: this.clock.now().toISOString() });
     return conflicts;
   }
 
-  async write(record: Pick<ImportRecord, 'importId' | 'attemptId'>, entries: readonly ImportEntry[], options: { resuming: boolean }) {
+  async write(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, entries: readonly ImportEntry[], options: { resuming: boolean }) {
+    this.calls.push('write');
     let written = 0;
     for (const { invoice, journal } of entries) {
       await this.t.tick();
       this.assertHolds(record);
+      if (this.slowWrite && written === this.slowWrite.afterEntries) {
+        this.clock.advanceMs(this.slowWrite.advanceMs);
+        this.slowWrite = undefined;
+      }
+      // As the adapter: no write in the last 5 s of the lease.
+      if (this.clock.now().getTime() > Date.parse(record.leaseUntil) - 5_000) throw new ImportLeaseLostError(record.importId);
       if (options.resuming && this.writtenBy.get(invoice.invoiceId) === record.importId) continue;
       if (this.failWriteAfter !== undefined && written >= this.failWriteAfter) {
         this.failWriteAfter = undefined;
@@ -426,7 +441,7 @@ class InMemoryImportStore implements InvoiceImportStore {
       if (this.reservations.get(id)?.owner === record.importId) this.reservations.delete(id);
     }
     const current = this.records.get(record.importId)!;
-    this.records.set(record.importId, leftBehind.length ? { ...current, leaseUntil: at, reason } : { ...current, state: 'ROLLED_BACK', updatedAt: at, reason });
+    this.records.set(record.importId, leftBehind.length ? { ...current, leaseUntil: at, reservedAt: null, reason } : { ...current, state: 'ROLLED_BACK', updatedAt: at, reason });
     return { leftBehind };
   }
 
@@ -445,7 +460,7 @@ describe('importInvoices', () => {
     world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
     world.customers.seed(aCustomer({ customerId: 'C-2', currency: 'USD' }));
-    store = new InMemoryImportStore(world.tables);
+    store = new InMemoryImportStore(world.tables, world.clock);
     deps = { imports: store, clock: world.clock, newId: world.deps.newId, settings: world.deps.settings };
   });
 
@@ -541,13 +556,15 @@ describe('importInvoices', () => {
     expect((await ledgerCheck(world.deps)).balanced).toBe(true);
   });
 
-  it('after a crash part way answers 409 while the lease runs, then a retry finishes the import without doubling', async () => {
+  it('after a crash part way asks to retry while the lease runs, then a retry finishes the import without doubling', async () => {
     store.failWriteAfter = 1;
     store.crashRollBack = true;
     await expect(importInvoices(deps, three())).rejects.toThrow(AggregateError);
     expect(world.tables.invoices.size).toBe(1);
 
-    await expect(importInvoices(deps, three())).rejects.toMatchObject({ code: 'IMPORT_IN_PROGRESS' });
+    const busy = await importInvoices(deps, three()).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(ImportNotFinishedError);
+    expect(busy).toMatchObject({ retryAfterSeconds: IMPORT_LEASE_MS / 1000 });
 
     world.clock.advanceMs(IMPORT_LEASE_MS + 1);
     const resumed = await importInvoices(deps, three());
@@ -557,16 +574,37 @@ describe('importInvoices', () => {
     expect((await ledgerCheck(world.deps)).balanced).toBe(true);
   });
 
+  it('a call that runs out of time part way keeps what it wrote; the retry goes on from there without reserving again', async () => {
+    store.slowWrite = { afterEntries: 2, advanceMs: IMPORT_LEASE_MS - 4_000 };
+
+    const stopped = await importInvoices(deps, three()).catch((e: unknown) => e);
+
+    expect(stopped).toBeInstanceOf(ImportNotFinishedError);
+    expect((stopped as ImportNotFinishedError).message).toContain('ran out of time part way');
+    expect(world.tables.invoices.size).toBe(2);
+    expect((await ledgerCheck(world.deps)).balanced).toBe(true);
+    expect(store.calls).toEqual(['reserve', 'write']);
+
+    world.clock.advanceMs((stopped as ImportNotFinishedError).retryAfterSeconds * 1000);
+    const finished = await importInvoices(deps, three());
+
+    expect(finished).toMatchObject({ created: true, result: { imported: 3 } });
+    expect(store.calls).toEqual(['reserve', 'write', 'write']);
+    expect(world.tables.invoices.size).toBe(3);
+    expect(world.tables.ledger).toHaveLength(6);
+    expect([...store.records.values()][0]).toMatchObject({ state: 'COMPLETED' });
+  });
+
   it('an attempt that lost its lease stops, and the import stays with the attempt that took it over', async () => {
     const body = three();
     const parsed = parseImport(body, { ...rules, now: world.clock.now() });
     const importId = importIdFor(parsed.items);
-    store.records.set(importId, { importId, state: 'PENDING', attemptId: 'other', leaseUntil: '2026-03-02T09:00:00.000Z', itemCount: 3, createdAt: '2026-03-02T08:58:00.000Z', updatedAt: '2026-03-02T08:58:00.000Z', reason: null });
+    store.records.set(importId, { importId, state: 'PENDING', attemptId: 'other', reservedAt: null, leaseUntil: '2026-03-02T09:00:00.000Z', itemCount: 3, createdAt: '2026-03-02T08:58:00.000Z', updatedAt: '2026-03-02T08:58:00.000Z', reason: null });
     // The old attempt comes back after the new one took over: its writes are refused.
     const entries = parsed.items.map((i) => importedInvoice(i, aCustomer(), importId, world.clock.now(), 'Europe/Berlin'));
     const resumed = await importInvoices(deps, body);
     expect(resumed.created).toBe(true);
-    await expect(store.write({ importId, attemptId: 'other' }, entries, { resuming: true })).rejects.toBeInstanceOf(ImportLeaseLostError);
+    await expect(store.write({ importId, attemptId: 'other', leaseUntil: '2026-03-02T10:00:00.000Z' }, entries, { resuming: true })).rejects.toBeInstanceOf(ImportLeaseLostError);
   });
 
   it('an imported invoice can be paid quoting its number: PAID, and the books stay balanced', async () => {
@@ -614,7 +652,7 @@ describe('POST /invoices/import handler', () => {
     world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
     idempotency = new InMemoryIdempotencyStore();
-    deps = { imports: new InMemoryImportStore(world.tables), clock: world.clock, newId: world.deps.newId, settings: world.deps.settings };
+    deps = { imports: new InMemoryImportStore(world.tables, world.clock), clock: world.clock, newId: world.deps.newId, settings: world.deps.settings };
   });
 
   const post = (body: unknown, idempotencyKey?: string) =>
@@ -640,6 +678,24 @@ describe('POST /invoices/import handler', () => {
     expect(replay.statusCode).toBe(201);
     expect(replay.headers?.['idempotent-replayed']).toBe('true');
     expect(replay.body).toBe(first.body);
+  });
+
+  it('answers 503 with Retry-After when the call runs out of time, and frees the key so its retry continues', async () => {
+    const store = new InMemoryImportStore(world.tables, world.clock);
+    deps = { ...deps, imports: store };
+    store.slowWrite = { afterEntries: 1, advanceMs: IMPORT_LEASE_MS - 4_000 };
+    const body = [item({ number: 'OLD-1' }), item({ number: 'OLD-2' })];
+
+    const stopped = await post(body, 'import-key-2');
+    world.clock.advanceMs(Number(stopped.headers?.['retry-after']) * 1000);
+    const retried = await post(body, 'import-key-2');
+
+    expect(stopped.statusCode).toBe(503);
+    expect(errorOf(stopped)).toMatchObject({ code: 'IMPORT_NOT_FINISHED', message: expect.stringContaining('send the same call again') });
+    expect(Number(stopped.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect(retried.statusCode).toBe(201);
+    expect(bodyOf(retried)).toMatchObject({ imported: 2 });
+    expect(world.tables.invoices.size).toBe(2);
   });
 
   it('answers the same body without a key with the same result', async () => {
