@@ -10,8 +10,13 @@
  * turned into the printed form first), the customers the payer accounts and names are known for
  * (`Payers`), and those customers' open invoices (for amounts: exact balance, combined payments).
  * The cost grows with the statement and the customers it concerns, not with the invoice table. A
- * payment quoting nothing from a payer nobody knows is matched against what the other lines loaded
- * only, so such lines end up unapplied (for finance) rather than matched by amount across all items.
+ * payment that quotes nothing from a payer nobody knows concerns no open item: it stays unapplied,
+ * for finance's worklist, rather than being matched by amount across every invoice.
+ *
+ * Within a chunk, lines are grouped by what they concern (lines sharing an open item or a customer
+ * fall in one group): each group is matched against its own items only and applied in file order,
+ * groups several at a time. Groups share no invoice and no customer, so the order of groups cannot
+ * change any line's reading.
  *
  * ## Once, and resumable
  *
@@ -23,7 +28,6 @@
  * budget) leaves every line applied or not, and the same file uploaded again continues.
  */
 import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
-import type { StatementLine } from '../bank-statements/statement';
 import {
   applyStatementLine,
   knownCustomersFrom,
@@ -35,6 +39,7 @@ import {
   type LineApplication,
   type LineResult,
 } from '../cash-application/application';
+import type { StatementLine } from '../bank-statements/statement';
 import { statementLookups } from '../cash-application/lookups';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { CashApplication } from '../cash-application/matcher';
@@ -42,7 +47,7 @@ import { lineResultView, NO_LINES, statementView, type LineCounts, type Statemen
 import type { CashApplicationPolicy, LineMatch } from '../cash-application/types';
 import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { Invoice } from '../invoices/invoice';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, type InvoiceStore, type OpenItemReader, type StatementStore, type Workflow } from '../ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, type InvoiceStore, type KnownPayers, type OpenItemReader, type StatementStore, type Workflow } from '../ports';
 import type { Clock } from '../time/clock';
 import type { CoreSettings } from './deps';
 
@@ -225,19 +230,29 @@ class StatementRun {
   }
 
   /**
-   * Matches and applies fresh lines in order against the open items they concern, read once for
-   * the chunk. A conflict (another writer changed an invoice, or recorded the line) means the
-   * matcher's view is stale: the rest of the chunk is read and matched again.
+   * Matches and applies the fresh lines of a chunk. The open items and payers of the whole chunk are
+   * read at once; then the lines are grouped by what they concern (lines sharing an open item or a
+   * customer fall in one group). Groups share nothing, so each is matched against its own items and
+   * applied on its own, several groups at a time; within a group lines go in file order, each
+   * written before the next is matched. A conflict (another writer changed an invoice or recorded
+   * the line) means the group's view is stale: its remaining lines are read and matched again.
    */
   private async apply(entries: readonly Entry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const concerns = await this.load(entries);
+    await inParallel(groupsOf(entries, concerns), GROUP_CONCURRENCY, (group) => this.applyGroup(group, concerns));
+  }
+
+  private async applyGroup(entries: readonly Entry[], loaded: Concerns): Promise<void> {
     let remaining = entries;
+    let concerns = loaded;
     let conflicts = 0;
     while (remaining.length > 0) {
-      const { invoices, matcher } = await this.load(remaining.map((e) => e.line));
+      const { invoices, matcher } = this.matcherFor(remaining, concerns);
       let restartAt = -1;
       for (let i = 0; i < remaining.length; i++) {
         const entry = remaining[i]!;
-        const application = this.application(entry, matcher, invoices);
+        const { application, downgraded } = this.application(entry, matcher, invoices);
         try {
           await this.deps.statements.recordLine(this.statementId, application);
         } catch (error) {
@@ -255,18 +270,24 @@ class StatementRun {
         }
         this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
         await this.resume(application.invoices.map((c) => c.after).filter((invoice) => application.settledInvoiceIds.includes(invoice.invoiceId)));
+        if (downgraded) {
+          // The matcher counted the line as applied: the rest is matched again on what was written.
+          restartAt = i + 1;
+          break;
+        }
       }
       remaining = restartAt < 0 ? [] : remaining.slice(restartAt);
+      if (remaining.length > 0) concerns = await this.load(remaining);
     }
   }
 
-  private application(entry: Entry, matcher: CashApplication, invoices: ReadonlyMap<string, Invoice>): LineApplication {
+  private application(entry: Entry, matcher: CashApplication, invoices: ReadonlyMap<string, Invoice>): { application: LineApplication; downgraded: boolean } {
     const learnedBefore = new Set(matcher.learnedAccounts().keys());
     const match = matcher.match(entry.line)!;
     const learnedAccount = [...matcher.learnedAccounts().keys()].find((account) => !learnedBefore.has(account)) ?? null;
     const input = { statementId: this.statementId, paymentId: this.deps.newId(), line: entry.line, account: entry.account, lineKey: entry.lineKey, invoices, now: this.deps.clock.now() };
     const application = applyStatementLine({ ...input, match, learnedAccount });
-    if (transactionItemCount(application) <= MAX_ITEMS_PER_TRANSACTION) return application;
+    if (transactionItemCount(application) <= MAX_ITEMS_PER_TRANSACTION) return { application, downgraded: false };
     const tooLarge: LineMatch = {
       ...match,
       status: 'suggested',
@@ -274,25 +295,74 @@ class StatementRun {
       onAccountMinor: 0,
       reasons: [...match.reasons, `applying it touches more items than one transaction may (${MAX_ITEMS_PER_TRANSACTION}): left for finance`],
     };
-    return applyStatementLine({ ...input, match: tooLarge });
+    return { application: applyStatementLine({ ...input, match: tooLarge }), downgraded: match.status === 'applied' };
   }
 
-  /** The open items and known payers the lines concern, and a matcher over them. */
-  private async load(lines: readonly StatementLine[]) {
+  /**
+   * Reads what the lines concern, in one batch of lookups for all of them (see the module comment),
+   * and notes per line which invoices and customers it concerns.
+   */
+  private async load(entries: readonly Entry[]): Promise<Concerns> {
     const reader = this.deps.openItems;
-    const lookups = statementLookups(lines, this.deps.settings.invoiceNumberPrefix);
+    const prefix = this.deps.settings.invoiceNumberPrefix;
+    const perLine = entries.map((entry) => ({ entry, lookups: statementLookups([entry.line], prefix) }));
+    const all = statementLookups(
+      entries.map((e) => e.line),
+      prefix,
+    );
     const [byReference, byNumber, payers] = await Promise.all([
-      reader.invoicesByRfReference(lookups.rfReferences),
-      reader.invoicesByNumber(lookups.invoiceNumbers),
-      reader.knownPayers(lookups.payerAccounts, lookups.payerNames),
+      reader.invoicesByRfReference(all.rfReferences),
+      reader.invoicesByNumber(all.invoiceNumbers),
+      reader.knownPayers(all.payerAccounts, all.payerNames),
     ]);
     const payerCustomers = [...new Set([...payers.accounts.values(), ...payers.names.values()].flat())];
     const ofCustomers = await reader.openInvoicesOfCustomers(payerCustomers);
     const invoices = new Map<string, Invoice>();
     for (const invoice of [...byReference, ...byNumber, ...ofCustomers]) if (!invoices.has(invoice.invoiceId)) invoices.set(invoice.invoiceId, invoice);
+    const multiMap = (list: readonly Invoice[], key: (i: Invoice) => string) => {
+      const map = new Map<string, Invoice[]>();
+      for (const invoice of list) map.set(key(invoice), [...(map.get(key(invoice)) ?? []), invoice]);
+      return map;
+    };
+    const rf = multiMap(byReference, (i) => i.rfReference);
+    const numbers = multiMap(byNumber, (i) => i.number);
+    const customers = multiMap(ofCustomers, (i) => i.customerId);
+    const lines = new Map<string, LineConcern>();
+    for (const { entry, lookups } of perLine) {
+      const accounts = lookups.payerAccounts.filter((a) => payers.accounts.has(a));
+      const names = lookups.payerNames.filter((n) => payers.names.has(n));
+      const payerIds = [...new Set([...accounts.flatMap((a) => payers.accounts.get(a)!), ...names.flatMap((n) => payers.names.get(n)!)])];
+      const concerned = [
+        ...lookups.rfReferences.flatMap((r) => rf.get(r) ?? []),
+        ...lookups.invoiceNumbers.flatMap((n) => numbers.get(n) ?? []),
+        ...payerIds.flatMap((c) => customers.get(c) ?? []),
+      ];
+      lines.set(entry.lineKey, {
+        invoiceIds: [...new Set(concerned.map((i) => i.invoiceId))],
+        customerIds: [...new Set([...payerIds, ...concerned.map((i) => i.customerId)])],
+        accounts,
+        names,
+      });
+    }
+    return { invoices, payers, lines };
+  }
+
+  /** A matcher over the open items and payers the lines concern. */
+  private matcherFor(entries: readonly Entry[], concerns: Concerns) {
+    const invoiceIds = new Set<string>();
+    const accounts = new Map<string, readonly string[]>();
+    const names = new Map<string, readonly string[]>();
+    for (const entry of entries) {
+      const concern = concerns.lines.get(entry.lineKey);
+      if (!concern) continue;
+      concern.invoiceIds.forEach((id) => invoiceIds.add(id));
+      for (const a of concern.accounts) accounts.set(a, concerns.payers.accounts.get(a)!);
+      for (const n of concern.names) names.set(n, concerns.payers.names.get(n)!);
+    }
+    const invoices = new Map([...invoiceIds].map((id) => [id, concerns.invoices.get(id)!]));
     const matcher = CashApplication.fromData({
       openItems: uniqueOpenItems([...invoices.values()]),
-      customers: knownCustomersFrom(payers),
+      customers: knownCustomersFrom({ accounts, names }),
       ...(this.options.policy ? { policy: this.options.policy } : {}),
     });
     return { invoices, matcher };
@@ -316,6 +386,74 @@ class StatementRun {
     const invoices = await this.deps.openItems.invoicesById(ids);
     await this.resume(invoices.filter((i) => i.balanceMinor === 0));
   }
+}
+
+/** What one line concerns: the invoices it can be applied to and their customers, the payers it names. */
+interface LineConcern {
+  readonly invoiceIds: readonly string[];
+  readonly customerIds: readonly string[];
+  /** The line's payer account and name, normalized, where some customer is known by them. */
+  readonly accounts: readonly string[];
+  readonly names: readonly string[];
+}
+
+interface Concerns {
+  readonly invoices: ReadonlyMap<string, Invoice>;
+  readonly payers: KnownPayers;
+  /** By line key. */
+  readonly lines: ReadonlyMap<string, LineConcern>;
+}
+
+/** Groups of a chunk applied at the same time, at most. */
+const GROUP_CONCURRENCY = 8;
+
+/**
+ * The lines grouped so that no two groups concern the same invoice or customer (union-find over
+ * the invoices and customers each line concerns); each group in file order, groups by their first line.
+ */
+export function groupsOf<E extends { readonly lineKey: string }>(entries: readonly E[], concerns: { readonly lines: ReadonlyMap<string, Pick<LineConcern, 'invoiceIds' | 'customerIds'>> }): E[][] {
+  const parent = entries.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const owner = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const concern = concerns.lines.get(entry.lineKey);
+    const keys = [...(concern?.invoiceIds ?? []).map((id) => `invoice ${id}`), ...(concern?.customerIds ?? []).map((id) => `customer ${id}`)];
+    for (const key of keys) {
+      const other = owner.get(key);
+      if (other === undefined) owner.set(key, i);
+      else {
+        const [a, b] = [find(i), find(other)];
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<number, E[]>();
+  entries.forEach((entry, i) => {
+    const root = find(i);
+    groups.set(root, [...(groups.get(root) ?? []), entry]);
+  });
+  return [...groups.values()];
+}
+
+/** Runs `work` over `items`, at most `limit` at a time; the first failure is thrown once all have settled. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
 }
 
 /**

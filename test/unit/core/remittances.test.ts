@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aCustomer, anInvoice } from '../../support/builders';
 import { cashWorld, type CashWorld, type RememberedPayers } from '../../support/in-memory-cash';
-import { getStatement, uploadStatement } from '../../../lambdas/core/use-cases/remittances';
+import { getStatement, groupsOf, uploadStatement } from '../../../lambdas/core/use-cases/remittances';
 import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
 import { journal } from '../../../lambdas/core/ledger/ledger';
 import { NotFoundError, ValidationError } from '../../../lambdas/core/errors';
@@ -349,5 +349,25 @@ describe('getStatement', () => {
   it('answers not found for an unknown statement and refuses a bad limit', async () => {
     await expect(getStatement(world.remittanceDeps, 'st-unknown', {})).rejects.toThrow(NotFoundError);
     await expect(getStatement(world.remittanceDeps, 'st-unknown', { limit: '0' })).rejects.toThrow(/limit/);
+  });
+});
+
+describe('groupsOf', () => {
+  it('puts lines sharing an invoice or a customer in one group, in file order, and the others apart', () => {
+    // Prepare
+    const entries = ['a', 'b', 'c', 'd', 'e'].map((lineKey) => ({ lineKey }));
+    const lines = new Map([
+      ['a', { invoiceIds: ['I-1'], customerIds: ['C-1'] }],
+      ['b', { invoiceIds: ['I-7'], customerIds: ['C-2'] }],
+      ['c', { invoiceIds: ['I-2'], customerIds: ['C-1'] }],
+      ['d', { invoiceIds: [], customerIds: [] }],
+      ['e', { invoiceIds: ['I-7', 'I-9'], customerIds: ['C-2', 'C-3'] }],
+    ]);
+
+    // Act
+    const groups = groupsOf(entries, { lines });
+
+    // Assess
+    expect(groups.map((g) => g.map((e) => e.lineKey))).toEqual([['a', 'c'], ['b', 'e'], ['d']]);
   });
 });
