@@ -1,0 +1,170 @@
+/**
+ * `POST /invoices/import` on the local AWS through HTTP: open items of an earlier ledger become
+ * invoices (readable, listable, payable by number), the books stay balanced, a bad item writes
+ * nothing, the same call twice writes once, and 10,000 items import in one call (timed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let api: ApiDriver;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  api = stack.api;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface ImportAnswer {
+  importId: string;
+  imported: number;
+  totals: Record<string, { items: number; total: string; balance: string }>;
+  invoices: { number: string; invoiceId: string }[] | null;
+}
+
+async function createCustomer(currency = 'EUR') {
+  const customerId = uniqueId('legacy');
+  const response = await api.put(`/customers/${customerId}`, { name: 'Alt & Co <KG>', email: `${customerId}@example.com`, currency, creditLimit: '1000000.00', paymentTermsDays: 30 }, 'finance');
+  expect(response.status).toBe(201);
+  return customerId;
+}
+
+const importItems = (body: unknown, headers: Record<string, string> = {}) => api.call<ImportAnswer>('POST', '/invoices/import', { body, as: 'finance', headers });
+
+async function expectBalanced() {
+  const check = await api.ledgerCheck();
+  expect(check.problems).toEqual([]);
+  expect(check.balanced).toBe(true);
+}
+
+describe('POST /invoices/import', () => {
+  it('imports three open items: readable, listed for the customer, books balanced; a retry writes nothing twice', async () => {
+    const customerId = await createCustomer();
+    const tag = uniqueId('A').toUpperCase();
+    const body = [
+      { number: `${tag}-1`, customerId, currency: 'EUR', total: '1190.00', balance: '1190.00', issueDate: '2026-10-01', dueDate: '2099-12-31' },
+      { number: `${tag}-2`, customerId, currency: 'EUR', total: '500.00', balance: '120.50', issueDate: '2026-09-01', dueDate: '2099-10-01' },
+      { number: `${tag}-3`, customerId, currency: 'EUR', total: '99.99', balance: '99.99', issueDate: '2020-01-01', dueDate: '2020-01-31' },
+    ];
+
+    const first = await importItems(body, { 'Idempotency-Key': `${tag}-key` });
+
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ imported: 3, totals: { EUR: { items: 3, total: '1789.99', balance: '1410.49' } } });
+    const ids = first.body.invoices!.map((i) => i.invoiceId);
+    const [open, partly, overdue] = await Promise.all(ids.map((id) => api.get(`/invoices/${id}`)));
+    expect(open!.body).toMatchObject({ number: `${tag}-1`, customerId, orderId: null, total: '1190.00', paid: '0.00', balance: '1190.00', status: 'OPEN', dueDate: '2099-12-31' });
+    expect(String(open!.body.rfReference)).toMatch(/^RF\d{2}[A-Z0-9]+$/);
+    expect(partly!.body).toMatchObject({ status: 'PARTIALLY_PAID', paid: '379.50', balance: '120.50' });
+    expect(overdue!.body).toMatchObject({ status: 'OVERDUE', overdueSince: expect.stringMatching(/^2020-01-31T23:00:00/) });
+
+    const listed = await api.get<{ items: { invoiceId: string }[] }>(`/invoices?customerId=${customerId}`);
+    expect(listed.body.items.map((i) => i.invoiceId).sort()).toEqual([...ids].sort());
+    await expectBalanced();
+
+    // The same call again (with and without the key): the same answer, nothing doubled.
+    const replay = await importItems(body, { 'Idempotency-Key': `${tag}-key` });
+    const again = await importItems(body);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect((await api.get<{ items: unknown[] }>(`/invoices?customerId=${customerId}`)).body.items).toHaveLength(3);
+    expect((await api.get(`/customers/${customerId}`)).body).toMatchObject({ openBalance: '1410.49', overdueBalance: '99.99' });
+    await expectBalanced();
+
+    // An imported invoice is paid quoting its number.
+    const payment = await api.post('/payments', { amount: '120.50', currency: 'EUR', reference: `${tag}-2`, valueDate: '2026-11-26' });
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({ status: 'applied', allocations: [{ invoiceId: ids[1], amount: '120.50' }] });
+    expect((await api.get(`/invoices/${ids[1]}`)).body).toMatchObject({ status: 'PAID', balance: '0.00', paid: '500.00' });
+    await expectBalanced();
+
+    // Importing one of them again under another call is refused with its place.
+    const dup = await importItems([{ ...body[0], number: `${tag}-4` }, body[1]]);
+    expect(dup.status).toBe(400);
+    expect(dup.body).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'items[1].number', problem: expect.stringContaining('is already the number of invoice') }] } });
+  });
+
+  it('refuses a request with a bad item, naming items[i].field, and writes nothing', async () => {
+    const customerId = await createCustomer();
+    const tag = uniqueId('B').toUpperCase();
+    const good = { number: `${tag}-1`, customerId, currency: 'EUR', total: '10.00', balance: '10.00', issueDate: '2026-10-01', dueDate: '2026-12-01' };
+
+    const response = await importItems([
+      good,
+      { ...good, number: `${tag}-2`, dueDate: '2026-09-30' },
+      { ...good, number: `${tag}-3`, customerId: 'nobody-registered' },
+      { ...good, number: `${tag}-4`, currency: 'USD' },
+      { ...good, number: `${tag}-5`, balance: '10.001' },
+    ]);
+
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      error: {
+        code: 'VALIDATION_FAILED',
+        details: [
+          { field: 'items[1].dueDate', problem: 'must be on or after issueDate' },
+          { field: 'items[2].customerId', problem: expect.stringContaining('register the customers') },
+          { field: 'items[3].currency', problem: `is USD, but customer ${customerId} is invoiced in EUR` },
+          { field: 'items[4].balance', problem: expect.stringContaining('more than the 2 decimals EUR allows') },
+        ],
+      },
+    });
+    expect((await api.get<{ items: unknown[] }>(`/invoices?customerId=${customerId}`)).body.items).toEqual([]);
+    expect((await importItems({ items: [good] })).status).toBe(400);
+    expect((await api.call('POST', '/invoices/import', { body: [good], as: 'storefront' })).status).toBe(403);
+    await expectBalanced();
+  });
+
+  it('imports 10,000 open items in one call, and the books stay balanced', async () => {
+    const customers = await Promise.all(Array.from({ length: 20 }, () => createCustomer()));
+    const tag = uniqueId('BULK').toUpperCase();
+    let expectedMinor = 0;
+    const body = Array.from({ length: 10_000 }, (_, i) => {
+      const balanceMinor = 1_000 + ((i * 7919) % 500_000);
+      expectedMinor += balanceMinor;
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      return {
+        number: `${tag}-${String(i + 1).padStart(5, '0')}`,
+        customerId: customers[i % customers.length]!,
+        currency: 'EUR',
+        total: ((balanceMinor + (i % 3) * 1_000) / 100).toFixed(2),
+        balance: (balanceMinor / 100).toFixed(2),
+        issueDate: `2026-0${1 + (i % 9)}-${day}`,
+        dueDate: `2026-1${i % 3}-${day}`,
+      };
+    });
+
+    // A slow machine may need more than one call: each answers 503 with Retry-After when it ran
+    // out of time, and the same call sent again continues where the last one stopped.
+    const started = performance.now();
+    let calls = 0;
+    let response: Awaited<ReturnType<typeof importItems>>;
+    for (;;) {
+      calls++;
+      response = await importItems(body, { 'Idempotency-Key': `${tag}-key` });
+      if (response.status !== 503 || calls >= 6) break;
+      await new Promise((r) => setTimeout(r, Number(response.headers.get('retry-after') ?? '1') * 1000));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    // eslint-disable-next-line no-console
+    console.log(`[invoice-import] 10,000 open items imported in ${seconds.toFixed(1)} s over ${calls} call(s) (${Math.round(10_000 / seconds)} items/s)`);
+
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ imported: 10_000, invoices: null, totals: { EUR: { items: 10_000, balance: (expectedMinor / 100).toFixed(2) } } });
+    const listed = await api.get<{ items: { number: string }[] }>(`/invoices?customerId=${customers[3]}&limit=200`);
+    expect(listed.body.items.length).toBe(200);
+    const checkStarted = performance.now();
+    await expectBalanced();
+    // eslint-disable-next-line no-console
+    console.log(`[invoice-import] ledger check after the import: ${((performance.now() - checkStarted) / 1000).toFixed(1)} s`);
+
+    const again = await importItems(body);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(response.body);
+  });
+});
