@@ -74,8 +74,11 @@ export interface UploadOptions {
 export const DEFAULT_CHUNK_SIZE = 50;
 /** Conflicts with concurrent writers one chunk may meet (each followed by a fresh read) before giving up. */
 const MAX_CONFLICTS = 10;
-/** The upload answer lists at most this many lines; `GET /remittances/{id}` pages through all. */
-const MAX_LINES_IN_ANSWER = 1000;
+/**
+ * The upload answer lists at most this many lines; `GET /remittances/{id}` pages through all. Kept
+ * small enough for the answer to be stored for idempotent replay (a DynamoDB item is at most 400 KB).
+ */
+export const MAX_LINES_IN_ANSWER = 200;
 
 interface Entry {
   readonly line: StatementLine;
@@ -158,7 +161,7 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     await deps.statements.progress(statementId, run.progress('failed', `stopped after ${run.processed} of ${entries.length} lines: ${message}`)).catch(() => undefined);
     throw error;
   }
-  const progress = run.progress(status, status === 'incomplete' ? `the time for one upload ran out after ${run.processed} of ${entries.length} lines: upload the same file again to continue` : null);
+  const progress = run.progress(status, status === 'incomplete' ? `the time for one upload ran out after ${run.processed} of ${entries.length} lines: upload the same file again to continue (with a new Idempotency-Key, if you send one)` : null);
   await deps.statements.progress(statementId, progress);
   const statement: StatementRecord = { ...started.statement, ...progress };
   const outcomes = run.outcomes();
@@ -168,7 +171,7 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     body: {
       ...statementView(statement),
       lines: outcomes.slice(0, MAX_LINES_IN_ANSWER).map((o) => lineResultView(o.result, { alreadyRecorded: o.alreadyRecorded })),
-      ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?cursor=... lists every line` } : {}),
+      ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?limit=1000 (then its cursor) lists every line` } : {}),
     },
   };
 }

@@ -186,6 +186,17 @@ describe('uploadStatement', () => {
     await expect(uploadStatement(world.remittanceDeps, '<Document xmlns="urn:other"/>')).rejects.toThrow(ValidationError);
   });
 
+  it('lists at most 200 lines in its answer (small enough to keep for idempotent replay); GET pages through all', async () => {
+    // Act
+    const rows = Array.from({ length: 205 }, (_, n) => `2026-03-09,${n + 1}.00,EUR,,Payer ${n},`);
+    const outcome = await uploadStatement(world.remittanceDeps, csv(...rows));
+
+    // Assess
+    expect(outcome.body.lines).toHaveLength(200);
+    expect(outcome.body).toMatchObject({ total: 205, processed: 205, linesTruncated: true });
+    expect((await getStatement(world.remittanceDeps, outcome.body.statementId, { limit: '1000' })).lines).toHaveLength(205);
+  });
+
   it('processes the file in chunks, saving the progress after each', async () => {
     // Act
     await uploadStatement(world.remittanceDeps, mixedStatement(), { chunkSize: 2 });
