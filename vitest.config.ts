@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two kinds of tests: `unit` (domain, adapters with SDK mocks, ASL, CDK; never the network) and
- * `integration` (starts the local AWS itself and drives the product through HTTP).
+ * Three kinds of tests: `unit` (domain, adapters with SDK mocks, ASL, CDK; never the network),
+ * `integration` (starts the local AWS itself and drives the product through HTTP) and `browser`
+ * (the finance console in headless Chromium against the local AWS).
  */
 export default defineConfig({
   test: {
@@ -25,6 +26,18 @@ export default defineConfig({
           hookTimeout: 180_000,
           pool: 'forks',
           // One file at a time (each starts its own local AWS), each with fresh modules.
+          poolOptions: { forks: { singleFork: true, isolate: true } },
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Chromium must be there and the console built (when its sources changed) before any test.
+          globalSetup: ['test/browser/support/global-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          pool: 'forks',
           poolOptions: { forks: { singleFork: true, isolate: true } },
         },
       },
