@@ -1,16 +1,13 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CashPayment, ManualApplication } from '../../core/cash-application/application';
 import type { Invoice } from '../../core/invoices/invoice';
 import type { Journal } from '../../core/ledger/ledger';
 import type { Payment } from '../../core/payments/payment';
-import { ConcurrentUpdateError, type PaymentStore } from '../../core/ports';
-import { cancellationCodes } from './document-client';
-import { journalPuts } from './ledger-items';
-import type { CashPayment, ManualApplication } from '../../core/cash-application/application';
-import type { Page, UnappliedPaymentStore } from '../../core/ports';
+import { ConcurrentUpdateError, type Page, type PaymentStore, type UnappliedPaymentStore } from '../../core/ports';
 import { customerCashUpdate } from './customer-store';
-import { decodeCursor, encodeCursor } from './document-client';
+import { cancellationCodes, decodeCursor, encodeCursor } from './document-client';
+import { journalPuts } from './ledger-items';
 import { invoiceAllocationUpdate, journalPutsWithReasons, payerItems } from './statement-store';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface PaymentTables {
   readonly payments: string;
