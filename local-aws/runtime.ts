@@ -153,7 +153,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
                 from: e.from,
                 to: e.destination.to,
                 subject: e.subject,
-                at: new Date(e.at).toISOString(),
+                // The local SES keeps epoch seconds.
+                at: new Date(e.at * 1000).toISOString(),
                 text: e.body.text ?? null,
                 html: e.body.html ?? null,
                 // The local SES keeps the attachments of a raw message (content base64); listed without content.

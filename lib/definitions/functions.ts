@@ -23,6 +23,7 @@ export type FunctionId =
   | 'WriteOffInvoice'
   | 'CollectionsWorklist'
   | 'AwaitDunningEvent'
+  | 'EndDunningEscalation'
   | 'PutCustomer'
   | 'GetCustomer'
   | 'PlaceOrder'
@@ -206,6 +207,16 @@ export const functions: readonly FunctionDefinition[] = [
     entry: step('await-dunning-event'),
     description: "Escalation step (.waitForTaskToken): keep the token on the invoice until the next entry of its dunning history",
     tables: [{ table: 'Invoices', access: 'readWrite' }],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'EndDunningEscalation',
+    entry: step('end-dunning-escalation'),
+    description: 'Invoice settlement step: a settled invoice ends its dunning escalation (Settled) at once',
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'DunningRuns', access: 'readWrite' },
+    ],
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
   },
   {

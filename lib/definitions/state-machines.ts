@@ -38,6 +38,7 @@ export const stateMachines: readonly StateMachineDefinition[] = [
     substitutions: {
       WaitForPaymentFunctionArn: fn('WaitForPayment'),
       RecordInvoiceSettledFunctionArn: fn('RecordInvoiceSettled'),
+      EndDunningEscalationFunctionArn: fn('EndDunningEscalation'),
       InvoicesTableName: table('Invoices'),
     },
   },

@@ -374,3 +374,46 @@ export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clo
     .sort((a, b) => b.daysPastDue - a.daysPastDue || b.outstandingMinor - a.outstandingMinor || a.number.localeCompare(b.number));
   return { asOf, items: rows.map(({ outstandingMinor: _o, ...row }, index) => ({ rank: index + 1, ...row })) };
 }
+
+/**
+ * The invoice was settled (its settlement execution calls this after a payment, credit or
+ * write-off brought the balance to zero): if its escalation is still open and nothing is left to
+ * collect, fees and interest included, the escalation ends `Settled` now rather than at the next
+ * run that would have looked at the item. Otherwise nothing happens (the run decides later).
+ */
+export async function settleEscalation(deps: Pick<DunningDeps, 'store' | 'workflow' | 'clock'>, invoiceId: string): Promise<{ ended: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const invoice = (await deps.store.invoices([invoiceId])).get(invoiceId);
+    if (!invoice || invoice.chargesOf) return { ended: false };
+    const d = invoice.dunning;
+    const chargesId = d.chargesInvoiceId;
+    const charges = chargesId ? ((await deps.store.invoices([chargesId])).get(chargesId) ?? null) : null;
+    const escalation = d.escalation ?? null;
+    if (escalation?.state !== 'active' || invoice.balanceMinor > 0 || (charges?.balanceMinor ?? 0) > 0) return { ended: false };
+    const written = invoice.status === 'WRITTEN_OFF';
+    const after: Invoice = {
+      ...invoice,
+      nextActionDate: undefined,
+      dunning: {
+        ...d,
+        history: [
+          ...d.history,
+          { level: d.level, at: deps.clock.now().toISOString(), channel: 'none', messageId: null, event: written ? 'written-off' : 'settled', state: written ? 'WrittenOff' : 'Settled', note: written ? 'written off' : 'paid in full' },
+        ],
+        escalation: { ...escalation, state: 'ended', endedAs: written ? 'WrittenOff' : 'Settled' },
+        block: null,
+        blockedUntil: null,
+        promises: (d.promises ?? []).map((p) => (p.status === 'open' ? { ...p, status: 'kept' as const, closedAt: deps.clock.now().toISOString() } : p)),
+        version: (d.version ?? 0) + 1,
+      },
+    };
+    try {
+      await deps.store.apply({ before: invoice, after, journals: [], worklist: 'remove' });
+    } catch (error) {
+      if (error instanceof DunningConflictError && attempt < 5) continue;
+      throw error;
+    }
+    await deliverPending(deps, invoiceId);
+    return { ended: true };
+  }
+}
