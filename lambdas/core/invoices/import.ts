@@ -254,12 +254,21 @@ function heldByImport(taken: TakenBy): string {
   return taken.importId ? ` (import ${taken.importId})` : '';
 }
 
-/** Problems sorted by their place in the request, at most {@link MAX_LISTED_PROBLEMS} of them listed. */
+/**
+ * The refusal of a request: problems sorted by their place, at most {@link MAX_LISTED_PROBLEMS} of
+ * them listed in the details; with many, the message names the first few only (the answer must
+ * fit the Idempotency table).
+ */
 export function importRefusal(problems: readonly FieldProblem[]): ValidationError {
   const sorted = [...problems].sort((a, b) => placeOf(a.field) - placeOf(b.field));
-  if (sorted.length <= MAX_LISTED_PROBLEMS) return new ValidationError(sorted);
   const listed = sorted.slice(0, MAX_LISTED_PROBLEMS);
-  return new ValidationError([...listed, { field: '(body)', problem: `and ${sorted.length - listed.length} more problems not listed here` }]);
+  const rest = sorted.length - listed.length;
+  const error = new ValidationError(rest > 0 ? [...listed, { field: '(body)', problem: `and ${rest} more problems not listed here` }] : listed);
+  if (sorted.length > 5) {
+    const first = sorted.slice(0, 5).map((p) => `${p.field}: ${p.problem}`).join('; ');
+    error.message = `${sorted.length} problems in the items (${rest > 0 ? `the first ${listed.length}` : 'all'} listed in details), the first: ${first}`;
+  }
+  return error;
 }
 
 function placeOf(field: string): number {

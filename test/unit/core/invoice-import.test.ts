@@ -219,6 +219,8 @@ describe('importRefusal', () => {
     expect(error.problems[0]?.field).toBe('items[0].total');
     expect(error.problems[999]?.field).toBe('items[999].total');
     expect(error.problems[1000]).toEqual({ field: '(body)', problem: 'and 500 more problems not listed here' });
+    expect(error.message).toBe('1500 problems in the items (the first 1000 listed in details), the first: items[0].total: x; items[1].total: x; items[2].total: x; items[3].total: x; items[4].total: x');
+    expect(error.message.length).toBeLessThan(1000);
   });
 });
 
@@ -696,6 +698,17 @@ describe('POST /invoices/import handler', () => {
     expect(retried.statusCode).toBe(201);
     expect(bodyOf(retried)).toMatchObject({ imported: 2 });
     expect(world.tables.invoices.size).toBe(2);
+  });
+
+  it('keeps the answers of the largest imports small enough for the Idempotency table (400 KB items)', async () => {
+    const refused = await post(items(MAX_IMPORT_ITEMS, () => ({ customerId: 'never-registered-customer-with-a-long-id' })), 'import-key-3');
+    world.customers.seed(aCustomer({ customerId: 'never-registered-customer-with-a-long-id' }));
+    const imported = await post(items(MAX_IMPORT_ITEMS, () => ({ customerId: 'never-registered-customer-with-a-long-id' })), 'import-key-4');
+
+    expect(refused.statusCode).toBe(400);
+    expect(errorOf(refused).details).toHaveLength(1001);
+    expect(imported.statusCode).toBe(201);
+    for (const response of [refused, imported]) expect(Buffer.byteLength(response.body)).toBeLessThan(300_000);
   });
 
   it('answers the same body without a key with the same result', async () => {
