@@ -10,6 +10,7 @@ import { DataTables } from './constructs/data-tables';
 import type { DeploymentConfig } from './constructs/deployment-config';
 import { HandlerFunctions } from './constructs/handler-functions';
 import { HttpApi } from './constructs/http-api';
+import { Observability } from './constructs/observability';
 import { Schedules } from './constructs/schedules';
 import { Workflows } from './constructs/workflows';
 
@@ -24,6 +25,7 @@ export class OrderToCashStack extends Stack {
   readonly workflows: Workflows;
   readonly httpApi: HttpApi;
   readonly schedules: Schedules;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: OrderToCashStackProps) {
     super(scope, id, props);
@@ -37,6 +39,7 @@ export class OrderToCashStack extends Stack {
     this.workflows = new Workflows(this, 'Workflows', { config, tables: this.tables, functions: this.functions });
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
+    this.observability = new Observability(this, 'Observability', { config, functions: this.functions, workflows: this.workflows, httpApi: this.httpApi });
   }
 
   /** Sources missing at synth time (only possible with context `allowMissingSources=true`). */
