@@ -56,7 +56,7 @@ describe('POST /invoices/import', () => {
     expect(first.body).toMatchObject({ imported: 3, totals: { EUR: { items: 3, total: '1789.99', balance: '1410.49' } } });
     const ids = first.body.invoices!.map((i) => i.invoiceId);
     const [open, partly, overdue] = await Promise.all(ids.map((id) => api.get(`/invoices/${id}`)));
-    expect(open!.body).toMatchObject({ number: `${tag}-1`, customerId, orderId: null, total: '1190.00', paid: '0.00', balance: '1190.00', status: 'OPEN', dueDate: '2099-12-31' });
+    expect(open!.body).toMatchObject({ number: `${tag}-1`, customerId, orderId: null, source: 'import', total: '1190.00', paid: '0.00', balance: '1190.00', status: 'OPEN', dueDate: '2099-12-31' });
     expect(String(open!.body.rfReference)).toMatch(/^RF\d{2}[A-Z0-9]+$/);
     expect(partly!.body).toMatchObject({ status: 'PARTIALLY_PAID', paid: '379.50', balance: '120.50' });
     expect(overdue!.body).toMatchObject({ status: 'OVERDUE', overdueSince: expect.stringMatching(/^2020-01-31T23:00:00/) });

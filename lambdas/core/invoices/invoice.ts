@@ -209,6 +209,7 @@ export function invoiceView(invoice: Invoice) {
     number: invoice.number,
     rfReference: invoice.rfReference,
     orderId: invoice.orderId,
+    source: invoice.source ?? 'order',
     customerId: invoice.customerId,
     customerName: invoice.customerName,
     currency: invoice.currency,

@@ -24,9 +24,9 @@ import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type Invo
 import type { CoreDeps } from './deps';
 
 /**
- * How long an attempt holds an import. It starts no write in the last seconds of it (see the
- * store), and it is shorter than the function may run, so an attempt that runs out of time still
- * answers, and its retry can take over right after.
+ * How long an attempt holds an import, from the start of the call. It starts no write in the last
+ * seconds of it (see the store), and it is shorter than the function may run (60 s), so an attempt
+ * that runs out of time still answers, and its retry can take over right after.
  */
 export const IMPORT_LEASE_MS = 45_000;
 
@@ -58,7 +58,8 @@ export type ImportInvoicesDeps = Pick<CoreDeps, 'clock' | 'newId' | 'settings'> 
  */
 export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): Promise<{ created: boolean; result: ImportResult }> {
   const { businessTimeZone, invoiceNumberPrefix } = deps.settings;
-  const parsed = parseImport(body, { invoiceNumberPrefix, now: deps.clock.now(), businessTimeZone });
+  const started = deps.clock.now();
+  const parsed = parseImport(body, { invoiceNumberPrefix, now: started, businessTimeZone });
   const importId = parsed.problems.length === 0 ? importIdFor(parsed.items) : undefined;
 
   const previous = importId ? await deps.imports.getImport(importId) : undefined;
@@ -82,7 +83,7 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
     importId: importId!,
     state: 'PENDING',
     attemptId: deps.newId(),
-    leaseUntil: new Date(now.getTime() + IMPORT_LEASE_MS).toISOString(),
+    leaseUntil: new Date(started.getTime() + IMPORT_LEASE_MS).toISOString(),
     itemCount: parsed.items.length,
     createdAt: previous?.createdAt ?? at,
     updatedAt: at,
