@@ -1,10 +1,15 @@
 /** POST /payments/{paymentId}/apply: finance applies an unapplied payment by hand; 200 with the payment. */
 import { applyPaymentByHand, type UnappliedPaymentDeps } from '../../core/use-cases/unapplied-payments';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { countBusinessEvents } from '../../shared/metrics';
 import { clock, idempotency, invoiceReader, unappliedPaymentStore, workflow } from '../../shared/wiring';
 
 export function makeHandler(deps: UnappliedPaymentDeps, options: ApiHandlerOptions) {
-  return apiHandler(options, async (request) => ({ statusCode: 200, body: await applyPaymentByHand(deps, request.pathParameters.paymentId ?? '', request.body) }));
+  return apiHandler(options, async (request) => {
+    const payment = await applyPaymentByHand(deps, request.pathParameters.paymentId ?? '', request.body);
+    countBusinessEvents({ PaymentsApplied: 1 });
+    return { statusCode: 200, body: payment };
+  });
 }
 
 export const handler = makeHandler({ payments: unappliedPaymentStore(), invoices: invoiceReader(), workflow: workflow(), clock }, { idempotency: idempotency() });

@@ -2,13 +2,18 @@
 import { openDispute } from '../../core/dunning/actions';
 import type { DunningDeps } from '../../core/dunning/run-dunning';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { countBusinessEvents } from '../../shared/metrics';
 import { dunningDeps } from '../../shared/dunning-wiring';
 import { idempotency } from '../../shared/wiring';
 
 type Deps = Parameters<typeof openDispute>[0];
 
 export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
-  return apiHandler(options, async (request) => ({ statusCode: 201, body: await openDispute(deps, request.pathParameters.invoiceId ?? '', request.body) }));
+  return apiHandler(options, async (request) => {
+    const dispute = await openDispute(deps, request.pathParameters.invoiceId ?? '', request.body);
+    countBusinessEvents({ DisputesOpened: 1 });
+    return { statusCode: 201, body: dispute };
+  });
 }
 
 const deps: DunningDeps & Deps = (() => {

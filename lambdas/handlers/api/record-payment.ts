@@ -2,10 +2,15 @@
 import { recordPayment } from '../../core/use-cases/payments';
 import type { CoreDeps } from '../../core/use-cases/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { countBusinessEvents } from '../../shared/metrics';
 import { clock, idempotency, invoiceReader, newId, paymentStore, workflow } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
-  return apiHandler(options, async (request) => ({ statusCode: 201, body: await recordPayment(deps, request.body) }));
+  return apiHandler(options, async (request) => {
+    const payment = await recordPayment(deps, request.body);
+    countBusinessEvents({ PaymentsApplied: payment.allocations.length > 0 ? 1 : 0 });
+    return { statusCode: 201, body: payment };
+  });
 }
 
 export const handler = makeHandler({ invoices: invoiceReader(), payments: paymentStore(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { runDunning, type DunningDeps } from '../../core/dunning/run-dunning';
 import { parseWith, calendarDate } from '../../core/validation';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { countBusinessEvents } from '../../shared/metrics';
 import { dunningDeps } from '../../shared/dunning-wiring';
 import { idempotency } from '../../shared/wiring';
 
@@ -11,7 +12,11 @@ const body = z.strictObject({ asOf: calendarDate.optional(), dryRun: z.boolean()
 export function makeHandler(deps: DunningDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
     const command = parseWith(body, request.body ?? {});
-    return { statusCode: 201, body: await runDunning(deps, { asOf: command.asOf, dryRun: command.dryRun, trigger: 'api' }) };
+    const invokedAt = deps.clock.now().getTime();
+    const report = await runDunning(deps, { asOf: command.asOf, dryRun: command.dryRun, trigger: 'api' });
+    // A dry run sends nothing; a run of the day that ran before sent nothing now.
+    if (!report.dryRun && Date.parse(report.startedAt) >= invokedAt) countBusinessEvents({ RemindersSent: report.counts.letters });
+    return { statusCode: 201, body: report };
   });
 }
 

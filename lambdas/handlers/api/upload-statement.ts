@@ -6,6 +6,7 @@
  */
 import { uploadStatement, type RemittanceDeps } from '../../core/use-cases/remittances';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
+import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';
 import { clock, idempotency, invoiceReader, newId, openItemReader, statementStore, workflow } from '../../shared/wiring';
 
@@ -15,6 +16,9 @@ export function makeHandler(deps: RemittanceDeps, options: ApiHandlerOptions) {
     const reserveMs = Math.min(30_000, Math.floor(context.getRemainingTimeInMillis() / 5));
     const outcome = await uploadStatement(deps, request.rawBody, { timeLeftMs: () => context.getRemainingTimeInMillis(), reserveMs });
     const statusCode = !outcome.complete ? 202 : outcome.created ? 201 : 200;
+    // Lines this call applied by itself: from the lines listed (all of them unless truncated).
+    const applied = outcome.body.lines.filter((l) => l.status === 'applied' && l.alreadyRecorded === false).length;
+    countBusinessEvents({ LinesAppliedAutomatically: applied, PaymentsApplied: applied });
     return { statusCode, body: outcome.body, headers: { location: `/remittances/${outcome.body.statementId}` } };
   });
 }

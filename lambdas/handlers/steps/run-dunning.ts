@@ -8,6 +8,7 @@ import { runDunning, type DunningDeps } from '../../core/dunning/run-dunning';
 import { calendarDateIn } from '../../core/time/clock';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
+import { countBusinessEvents } from '../../shared/metrics';
 import { dunningDeps } from '../../shared/dunning-wiring';
 import { logger } from '../../shared/observability';
 
@@ -21,9 +22,12 @@ export function makeHandler(deps: DunningDeps) {
   return stepHandler(
     (event) => parseWith(input, event ?? {}),
     async (command) => {
+      const invokedAt = deps.clock.now().getTime();
       const asOf = command.scheduledTime ? calendarDateIn(new Date(command.scheduledTime), deps.settings.businessTimeZone) : undefined;
       const report = await runDunning(deps, { asOf, trigger: 'schedule' });
       logger.info('Dunning run finished', { runId: report.runId, counts: report.counts });
+      // A run of the day that ran before (a repeated invocation) sent nothing now.
+      if (Date.parse(report.startedAt) >= invokedAt) countBusinessEvents({ RemindersSent: report.counts.letters });
       return { runId: report.runId, status: report.status, counts: report.counts };
     },
   );
