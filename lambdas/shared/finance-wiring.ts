@@ -4,7 +4,7 @@
  * the function was given their table.
  */
 import { documentClient } from '../adapters/dynamodb/document-client';
-import { DynamoCustomerLister, DynamoOrderLister, DynamoReceivablesReader, DynamoStatementResultsReader } from '../adapters/dynamodb/finance-reader';
+import { DynamoCustomerLister, DynamoOrderLister, DynamoPromiseOutcomesReader, DynamoReceivablesReader, DynamoStatementResultsReader } from '../adapters/dynamodb/finance-reader';
 import { StepFunctionsExecutionReader } from '../adapters/stepfunctions/execution-reader';
 import { sfnClient } from '../adapters/stepfunctions/sfn-workflow';
 import type { StatementResultsReader } from '../core/finance-ports';
@@ -21,6 +21,9 @@ export function statementResultsReader(): StatementResultsReader | undefined {
   const name = process.env.STATEMENTS_TABLE;
   return name ? new DynamoStatementResultsReader(documentClient(), name) : undefined;
 }
+
+/** Promises kept and broken, from the invoices' dunning records (the Invoices table). */
+export const promiseOutcomesReader = () => new DynamoPromiseOutcomesReader(documentClient(), tableName('Invoices'));
 
 export const orderLister = () => new DynamoOrderLister(documentClient(), tableName('Orders'));
 export const customerLister = () => new DynamoCustomerLister(documentClient(), tableName('Customers'));

@@ -4,11 +4,11 @@
  */
 import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../../core/customers/customer';
-import type { CustomerLister, OrderLister, ReceivablesReader, StatementResultsReader } from '../../core/finance-ports';
+import type { CustomerLister, OrderLister, PromiseOutcomesReader, ReceivablesReader, StatementResultsReader } from '../../core/finance-ports';
 import type { Order } from '../../core/orders/order';
 import type { Page } from '../../core/ports';
 import type { AgingItem } from '../../core/reports/aging';
-import type { LedgerLine, StatementCounts } from '../../core/reports/kpis';
+import { countPromiseOutcomes, type LedgerLine, type PromiseCounts, type StatementCounts } from '../../core/reports/kpis';
 import { decodeCursor, encodeCursor, withoutAttributes } from './document-client';
 
 /** Invoice statuses that can carry a balance: aging reads these partitions of `byStatus`. */
@@ -144,6 +144,33 @@ export class DynamoStatementResultsReader implements StatementResultsReader {
       creditLines: Number(i.total ?? 0),
       appliedAutomatically: Number((i.counts as { applied?: unknown } | undefined)?.applied ?? 0),
     }));
+  }
+}
+
+/**
+ * Promise outcomes from the invoices' dunning records: a scan of the Invoices table for the items
+ * with promises (only their promises are read), finance only.
+ */
+export class DynamoPromiseOutcomesReader implements PromiseOutcomesReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async promiseCounts(fromInstant: string, toInstant: string): Promise<PromiseCounts> {
+    const items = await all(
+      this.db,
+      (start) =>
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'attribute_exists(#d.#p)',
+          ProjectionExpression: '#d.#p',
+          ExpressionAttributeNames: { '#d': 'dunning', '#p': 'promises' },
+          ExclusiveStartKey: start,
+        }),
+    );
+    const promises = items.flatMap((i) => ((i.dunning as { promises?: unknown } | undefined)?.promises ?? []) as { status: string; closedAt: string | null }[]);
+    return countPromiseOutcomes(promises, fromInstant, toInstant);
   }
 }
 

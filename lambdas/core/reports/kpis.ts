@@ -50,6 +50,24 @@ export interface PromiseCounts {
   readonly broken: number;
 }
 
+/**
+ * Promises that fell due between two instants: a promise counts once it is closed (`kept` when the
+ * money came by the promised date, `broken` otherwise), in the window its closing time falls in.
+ */
+export function countPromiseOutcomes(promises: readonly { readonly status: string; readonly closedAt: string | null }[], fromInstant: string, toInstant: string): PromiseCounts {
+  const from = Date.parse(fromInstant);
+  const to = Date.parse(toInstant);
+  let kept = 0;
+  let broken = 0;
+  for (const p of promises) {
+    const at = p.closedAt ? Date.parse(p.closedAt) : NaN;
+    if (!(at >= from && at < to)) continue;
+    if (p.status === 'kept') kept += 1;
+    else if (p.status === 'broken') broken += 1;
+  }
+  return { kept, broken };
+}
+
 export interface KpiInput {
   /** Journal lines of the `receivables` and `cash` accounts (others are ignored). */
   readonly lines: readonly LedgerLine[];

@@ -3,7 +3,7 @@ import { kpiCsv } from '../../core/reports/kpis';
 import { kpiReportFor, type ReportDeps } from '../../core/use-cases/reports';
 import { csvResult, wantsCsv } from '../../shared/content-negotiation';
 import { apiHandler } from '../../shared/http';
-import { receivablesReader, statementResultsReader } from '../../shared/finance-wiring';
+import { promiseOutcomesReader, receivablesReader, statementResultsReader } from '../../shared/finance-wiring';
 import { clock, coreSettings } from '../../shared/wiring';
 
 export function makeHandler(deps: ReportDeps) {
@@ -14,4 +14,4 @@ export function makeHandler(deps: ReportDeps) {
 }
 
 const statements = statementResultsReader();
-export const handler = makeHandler({ receivables: receivablesReader(), ...(statements ? { statements } : {}), clock, settings: coreSettings() });
+export const handler = makeHandler({ receivables: receivablesReader(), ...(statements ? { statements } : {}), promises: promiseOutcomesReader(), clock, settings: coreSettings() });

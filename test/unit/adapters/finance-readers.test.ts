@@ -10,7 +10,7 @@ import {
   GetExecutionHistoryCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { DynamoOrderLister, DynamoReceivablesReader, DynamoStatementResultsReader, OPEN_INVOICE_STATUSES } from '../../../lambdas/adapters/dynamodb/finance-reader';
+import { DynamoOrderLister, DynamoPromiseOutcomesReader, DynamoReceivablesReader, DynamoStatementResultsReader, OPEN_INVOICE_STATUSES } from '../../../lambdas/adapters/dynamodb/finance-reader';
 import { StepFunctionsExecutionReader } from '../../../lambdas/adapters/stepfunctions/execution-reader';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -71,6 +71,19 @@ describe('DynamoStatementResultsReader', () => {
     dynamo.on(ScanCommand).resolves({ Items: [{ receivedAt: '2026-03-10T08:00:00.000Z', total: 10, counts: { applied: 8, suggested: 1, unapplied: 1 } }] });
     expect(await new DynamoStatementResultsReader(db, 'Statements').statementCounts()).toEqual([{ receivedAt: '2026-03-10T08:00:00.000Z', creditLines: 10, appliedAutomatically: 8 }]);
     expect(dynamo).toHaveReceivedCommandWith(ScanCommand, { TableName: 'Statements', FilterExpression: '#sk = :statement', ExpressionAttributeValues: { ':statement': 'statement' } });
+  });
+});
+
+describe('DynamoPromiseOutcomesReader', () => {
+  it("reads only the invoices' promises and counts those closed in the window", async () => {
+    dynamo.on(ScanCommand).resolves({
+      Items: [
+        { dunning: { promises: [{ status: 'kept', closedAt: '2026-03-05T00:00:00.000Z' }, { status: 'open', closedAt: null }] } },
+        { dunning: { promises: [{ status: 'broken', closedAt: '2026-03-09T00:00:00.000Z' }] } },
+      ],
+    });
+    expect(await new DynamoPromiseOutcomesReader(db, 'Invoices').promiseCounts('2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z')).toEqual({ kept: 1, broken: 1 });
+    expect(dynamo).toHaveReceivedCommandWith(ScanCommand, { TableName: 'Invoices', FilterExpression: 'attribute_exists(#d.#p)', ProjectionExpression: '#d.#p' });
   });
 });
 

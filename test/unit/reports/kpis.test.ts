@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectionEffectivenessIndex, countbackDso, kpiCsv, kpiReport, type LedgerLine } from '../../../lambdas/core/reports/kpis';
+import { collectionEffectivenessIndex, countbackDso, countPromiseOutcomes, kpiCsv, kpiReport, type LedgerLine } from '../../../lambdas/core/reports/kpis';
 
 let journalNo = 0;
 function invoice(id: string, at: string, minor: number, currency = 'EUR'): LedgerLine[] {
@@ -180,5 +180,20 @@ describe('KPI report', () => {
       '2026-03,2026-03-01,2026-03-31,,promisesKept,n/a',
       '2026-03,2026-03-01,2026-03-31,,promisesBroken,n/a',
     ]);
+  });
+});
+
+describe('promises kept and broken', () => {
+  it('counts the promises closed in the window, by how they ended', () => {
+    // March (UTC): P1 kept 03-05, P2 broken 03-31 23:59, P3 kept 04-01 00:00 (April), P4 still open,
+    // P5 broken in February. March: 1 kept, 1 broken.
+    const promises = [
+      { status: 'kept', closedAt: '2026-03-05T06:00:00.000Z' },
+      { status: 'broken', closedAt: '2026-03-31T23:59:59.000Z' },
+      { status: 'kept', closedAt: '2026-04-01T00:00:00.000Z' },
+      { status: 'open', closedAt: null },
+      { status: 'broken', closedAt: '2026-02-27T06:00:00.000Z' },
+    ];
+    expect(countPromiseOutcomes(promises, '2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z')).toEqual({ kept: 1, broken: 1 });
   });
 });
