@@ -163,6 +163,36 @@ describe('finance console', () => {
     expect(String(invoice.number)).toMatch(/^INV-/);
   });
 
+  it('records a promise to pay and opens a dispute from the invoice page, when the API offers them', async () => {
+    if ((await api.get('/dunning/policies')).status === 403) return; // no dunning in this API: nothing to act with
+    const customerId = await customer({ paymentTermsDays: 3 });
+    const promised = await invoicedOrder(customerId, '50.00');
+    const disputed = await invoicedOrder(customerId, '70.00');
+    const today = String((await api.get<{ now: string }>('/_local/clock')).body.now).slice(0, 10);
+    const inFiveDays = new Date(Date.parse(`${today}T00:00:00Z`) + 5 * 86_400_000).toISOString().slice(0, 10);
+
+    await go(`#/invoices/${promised.invoiceId}`);
+    const promise = page.getByRole('form', { name: 'Record a promise to pay' });
+    await promise.getByLabel('Amount in EUR').fill('59.50');
+    await promise.getByLabel('Promised date').fill(inFiveDays);
+    await promise.getByRole('button', { name: 'Record a promise to pay' }).click();
+    await expect.poll(() => promise.getByRole('status').textContent()).toContain('Promise recorded');
+    await expect.poll(() => page.getByRole('region', { name: 'Dunning' }).textContent()).toContain(`Promise of 59.50 EUR by ${inFiveDays}: open`);
+
+    await go(`#/invoices/${disputed.invoiceId}`);
+    const dispute = page.getByRole('form', { name: 'Open a dispute' });
+    await dispute.getByLabel('Reason').fill('two chairs arrived broken');
+    await dispute.getByRole('button', { name: 'Open a dispute' }).click();
+    await expect.poll(() => dispute.getByRole('status').textContent()).toMatch(/Dispute D-.* opened/);
+    await expect.poll(() => page.getByRole('region', { name: 'Dunning' }).textContent()).toContain('two chairs arrived broken');
+    await screenshot(page, 'invoice-disputed');
+
+    // A second dispute on the same invoice is refused, and the console says why.
+    await dispute.getByLabel('Reason').fill('again');
+    await dispute.getByRole('button', { name: 'Open a dispute' }).click();
+    await expect.poll(() => dispute.getByRole('alert').textContent()).toMatch(/Refused \(409/);
+  });
+
   it("opens an order and sees its state picture, the current state highlighted", async () => {
     const customerId = await customer();
     const orderId = await order(customerId, '25.00');

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, apiBlob, apiText, describeError } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
-import { daysBetween, instant, money } from '../format';
+import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
 
 export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'OVERDUE', 'DISPUTED', 'PAID', 'WRITTEN_OFF', 'CREDITED'] as const;
@@ -27,9 +27,11 @@ export interface InvoiceView {
   readonly dunning?: {
     readonly level?: number;
     readonly blockedUntil?: string | null;
-    readonly history?: readonly { level: number; at: string; channel: string; messageId: string | null; [k: string]: unknown }[];
-    readonly disputes?: readonly { disputeId: string; status: string; reason?: string; [k: string]: unknown }[];
-    readonly promises?: readonly { promiseId?: string; amount?: string; promisedDate?: string; status?: string; [k: string]: unknown }[];
+    readonly history?: readonly { level: number; at: string; channel: string; messageId: string | null; event?: string; note?: string; state?: string }[];
+    readonly block?: { kind: string; reason: string; until: string | null; since: string } | null;
+    readonly disputes?: readonly { disputeId: string; status: string; reason?: string; amountMinor?: number | null; openedAt?: string; resolution?: string | null }[];
+    readonly promises?: readonly { promiseId?: string; amountMinor?: number; promisedDate?: string; status?: string; recordedAt?: string; closedAt?: string | null }[];
+    readonly handedToCollectorAt?: string | null;
     readonly [k: string]: unknown;
   };
 }
@@ -281,7 +283,8 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                   <h2 id="dunning-title">Dunning</h2>
                   <p>
                     Level {i.dunning?.level ?? 0}
-                    {i.dunning?.blockedUntil ? `; blocked until ${i.dunning.blockedUntil}` : ''}.
+                    {i.dunning?.block ? `; blocked (${i.dunning.block.kind}: ${i.dunning.block.reason}) ${i.dunning.block.until ? `until ${i.dunning.block.until}` : 'until resolved'}` : i.dunning?.blockedUntil ? `; blocked until ${i.dunning.blockedUntil}` : ''}
+                    {i.dunning?.handedToCollectorAt ? `; handed to collectors ${instant(i.dunning.handedToCollectorAt)}` : ''}.
                   </p>
                   {(i.dunning?.history ?? []).length === 0 ? (
                     <p>No reminder sent.</p>
@@ -289,16 +292,21 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                     <table>
                       <thead>
                         <tr>
-                          <th scope="col">Level</th>
                           <th scope="col">At</th>
+                          <th scope="col">Level</th>
+                          <th scope="col">What</th>
                           <th scope="col">Channel</th>
                         </tr>
                       </thead>
                       <tbody>
                         {(i.dunning?.history ?? []).map((h, n) => (
                           <tr key={n}>
-                            <td>{h.level}</td>
                             <td>{instant(h.at)}</td>
+                            <td>{h.level}</td>
+                            <td>
+                              {h.event ?? ''}
+                              {h.note ? ` ${h.note}` : ''}
+                            </td>
                             <td>{h.channel}</td>
                           </tr>
                         ))}
@@ -307,13 +315,15 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                   )}
                   {(i.dunning?.disputes ?? []).map((d) => (
                     <p key={d.disputeId}>
-                      Dispute {d.disputeId}: {d.status}
+                      Dispute {d.disputeId}
+                      {d.amountMinor ? ` of ${money(fromMinor(d.amountMinor, i.currency), i.currency)}` : ''}: {d.status}
                       {d.reason ? ` (${d.reason})` : ''}
+                      {d.resolution ? `, ${d.resolution}` : ''}
                     </p>
                   ))}
                   {(i.dunning?.promises ?? []).map((p, n) => (
                     <p key={p.promiseId ?? n}>
-                      Promise{p.amount ? ` of ${money(p.amount, i.currency)}` : ''}
+                      Promise{p.amountMinor !== undefined ? ` of ${money(fromMinor(p.amountMinor, i.currency), i.currency)}` : ''}
                       {p.promisedDate ? ` by ${p.promisedDate}` : ''}
                       {p.status ? `: ${p.status}` : ''}
                     </p>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, StatusBadge, useAction, useLoad, usePaged } from '../components';
-import { daysBetween, instant, money } from '../format';
+import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
 import { InvoiceTable, useToday, type InvoiceView } from './invoices';
 import { CreditDecision, type OrderView } from './orders';
@@ -221,7 +221,8 @@ function PromisesFallingDue({ today }: { today: string }) {
             <ul>
               {due.map(({ invoice, promise }, n) => (
                 <li key={n}>
-                  <a href={href('invoices', invoice.invoiceId)}>{invoice.number}</a> ({invoice.customerName}): {money(promise.amount, invoice.currency)} promised by {promise.promisedDate}
+                  <a href={href('invoices', invoice.invoiceId)}>{invoice.number}</a> ({invoice.customerName}): {money(fromMinor(promise.amountMinor, invoice.currency), invoice.currency)} promised by{' '}
+                  {promise.promisedDate}
                 </li>
               ))}
             </ul>
