@@ -72,6 +72,14 @@ export class DynamoDunningStore implements DunningStore {
     }
   }
 
+  /** Sends a single-item write asking for its consumed capacity, and counts it. */
+  private async write(command: PutCommand | UpdateCommand): Promise<Record<string, unknown> | undefined> {
+    command.input.ReturnConsumedCapacity = 'TOTAL';
+    const result = await this.db.send(command as UpdateCommand);
+    this.count(result.ConsumedCapacity, 'write');
+    return result.Attributes;
+  }
+
   private table(name: keyof DunningTables): string {
     const value = this.tables[name];
     if (!value) throw new Error(`The dunning store was built without the ${name} table`);
@@ -93,7 +101,7 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async putPolicy(policy: DunningPolicy): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table('policies'), Item: policy }));
+    await this.write(new PutCommand({ TableName: this.table('policies'), Item: policy }));
   }
 
   // --- items ----------------------------------------------------------------------------------
@@ -168,18 +176,19 @@ export class DynamoDunningStore implements DunningStore {
   // --- runs -----------------------------------------------------------------------------------
 
   async getRun(runId: string): Promise<DunningRunRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: { pk: runId, sk: 'run' }, ConsistentRead: true }));
+    const { Item, ConsumedCapacity } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: { pk: runId, sk: 'run' }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    this.count(ConsumedCapacity, 'read');
     return Item ? withoutAttributes<DunningRunRecord>(Item, 'pk', 'sk') : undefined;
   }
 
   async startRun(run: DunningRunRecord): Promise<{ run: DunningRunRecord; created: boolean }> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table('runs'), Item: { pk: run.runId, sk: 'run', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.write(new PutCommand({ TableName: this.table('runs'), Item: { pk: run.runId, sk: 'run', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { run, created: true };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
-    const { Attributes } = await this.db.send(
+    const Attributes = await this.write(
       new UpdateCommand({
         TableName: this.table('runs'),
         Key: { pk: run.runId, sk: 'run' },
@@ -193,10 +202,10 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async finishRun(run: DunningRunRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table('runs'), Item: { pk: run.runId, sk: 'run', ...run } }));
+    await this.write(new PutCommand({ TableName: this.table('runs'), Item: { pk: run.runId, sk: 'run', ...run } }));
     if (run.dryRun) return;
     try {
-      await this.db.send(
+      await this.write(
         new UpdateCommand({
           TableName: this.table('runs'),
           Key: { pk: CURSOR, sk: CURSOR },
@@ -211,7 +220,8 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async lastCompletedRunDate(): Promise<string | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: { pk: CURSOR, sk: CURSOR }, ConsistentRead: true }));
+    const { Item, ConsumedCapacity } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: { pk: CURSOR, sk: CURSOR }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    this.count(ConsumedCapacity, 'read');
     return typeof Item?.lastCompletedDate === 'string' ? Item.lastCompletedDate : null;
   }
 
@@ -247,8 +257,10 @@ export class DynamoDunningStore implements DunningStore {
           ExpressionAttributeValues: prefix === null ? { ':pk': pk } : { ':pk': pk, ':prefix': prefix },
           ConsistentRead: true,
           ExclusiveStartKey,
+          ReturnConsumedCapacity: 'TOTAL',
         }),
       );
+      this.count(page.ConsumedCapacity, 'read');
       all.push(...(page.Items ?? []).map((i) => withoutAttributes<T>(i, 'pk', 'sk')));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -258,18 +270,19 @@ export class DynamoDunningStore implements DunningStore {
   async claimLetter(letter: LetterRecord): Promise<{ claimed: true } | { claimed: false; existing: LetterRecord }> {
     const key = { pk: letter.runId, sk: `letter#${letter.customerId}` };
     try {
-      await this.db.send(new PutCommand({ TableName: this.table('runs'), Item: { ...key, ...letter }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.write(new PutCommand({ TableName: this.table('runs'), Item: { ...key, ...letter }, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { claimed: true };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: key, ConsistentRead: true }));
+    const { Item, ConsumedCapacity } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    this.count(ConsumedCapacity, 'read');
     return { claimed: false, existing: withoutAttributes<LetterRecord>(Item ?? {}, 'pk', 'sk') };
   }
 
   async retryLetter(runId: string, customerId: string, attempts: number, at: string): Promise<boolean> {
     try {
-      await this.db.send(
+      await this.write(
         new UpdateCommand({
           TableName: this.table('runs'),
           Key: { pk: runId, sk: `letter#${customerId}` },
@@ -287,7 +300,7 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async finishLetter(runId: string, customerId: string, outcome: { state: 'SENT'; messageId: string } | { state: 'FAILED'; error: string }, at: string): Promise<void> {
-    await this.db.send(
+    await this.write(
       new UpdateCommand({
         TableName: this.table('runs'),
         Key: { pk: runId, sk: `letter#${customerId}` },
@@ -389,14 +402,15 @@ export class DynamoDunningStore implements DunningStore {
   // --- escalation task tokens -----------------------------------------------------------------
 
   async escalationWait(invoiceId: string): Promise<{ taskToken: string; seen: number } | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table('invoices'), Key: { invoiceId }, ConsistentRead: true, ProjectionExpression: 'dunningTaskToken, dunningTaskSeen' }),
+    const { Item, ConsumedCapacity } = await this.db.send(
+      new GetCommand({ TableName: this.table('invoices'), Key: { invoiceId }, ConsistentRead: true, ProjectionExpression: 'dunningTaskToken, dunningTaskSeen', ReturnConsumedCapacity: 'TOTAL' }),
     );
+    this.count(ConsumedCapacity, 'read');
     return typeof Item?.dunningTaskToken === 'string' ? { taskToken: Item.dunningTaskToken, seen: Number(Item.dunningTaskSeen ?? 0) } : undefined;
   }
 
   async setEscalationWait(invoiceId: string, taskToken: string, seen: number): Promise<void> {
-    await this.db.send(
+    await this.write(
       new UpdateCommand({
         TableName: this.table('invoices'),
         Key: { invoiceId },
@@ -409,7 +423,7 @@ export class DynamoDunningStore implements DunningStore {
 
   async claimEscalationWait(invoiceId: string, taskToken: string): Promise<boolean> {
     try {
-      await this.db.send(
+      await this.write(
         new UpdateCommand({
           TableName: this.table('invoices'),
           Key: { invoiceId },

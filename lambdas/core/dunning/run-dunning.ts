@@ -339,7 +339,11 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
     { invoice: first, charges: firstCharges },
   );
   if (!applied) return;
-  if (startedEscalation) await deps.workflow.startEscalation(escalationNameFor(first.invoiceId), { invoiceId: first.invoiceId, step: { seen: 0, state: 'EscalationStarted' } });
+  if (startedEscalation) {
+    // A new execution reads the history itself when its first step waits; only one started before may wait already.
+    const { alreadyStarted } = await deps.workflow.startEscalation(escalationNameFor(first.invoiceId), { invoiceId: first.invoiceId, step: { seen: 0, state: 'EscalationStarted' } });
+    if (!alreadyStarted) return;
+  }
   await deliverPending(deps, first.invoiceId);
 }
 
