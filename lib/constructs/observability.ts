@@ -26,6 +26,9 @@ export interface ObservabilityProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+/** A metric math expression of an alarm may use at most 10 metrics. */
+export const FUNCTIONS_PER_ALARM = 10;
+
 export class Observability extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -78,17 +81,33 @@ export class Observability extends Construct {
       });
     });
 
+    // Function errors and throttles: one alarm per group of functions (a metric math alarm sums at
+    // most FUNCTIONS_PER_ALARM metrics), so the stack stays well below CloudFormation's 500
+    // resources as functions are added; each alarm names its functions, the dashboard shows each one.
     const errors: cloudwatch.IMetric[] = [];
     const throttles: cloudwatch.IMetric[] = [];
+    for (let start = 0, group = 1; start < functions.length; start += FUNCTIONS_PER_ALARM, group++) {
+      const members = functions.slice(start, start + FUNCTIONS_PER_ALARM);
+      const sum = (kind: 'Errors' | 'Throttles') =>
+        new cloudwatch.MathExpression({
+          expression: `SUM([${members.map((_, i) => `m${i}`).join(', ')}])`,
+          usingMetrics: Object.fromEntries(
+            members.map((definition, i) => {
+              const fn = props.functions.function(definition.id);
+              return [`m${i}`, kind === 'Errors' ? fn.metricErrors({ period: FIVE_MINUTES }) : fn.metricThrottles({ period: FIVE_MINUTES })];
+            }),
+          ),
+          period: FIVE_MINUTES,
+          label: `${kind} of ${members.map((m) => m.id).join(', ')}`,
+        });
+      const ids = members.map((m) => m.id).join(', ');
+      alarm(`FunctionErrors${group}`, sum('Errors'), `A function failed, one of: ${ids} (see its log group /aws/lambda/${name('<FunctionId>')})`);
+      alarm(`FunctionThrottles${group}`, sum('Throttles'), `Invocations were throttled (concurrency limit reached), of one of: ${ids}`);
+    }
     for (const definition of functions) {
       const fn = props.functions.function(definition.id);
-      // Alarms on the plain metric; the dashboard's copy carries a label.
-      const fnErrors = fn.metricErrors({ period: FIVE_MINUTES });
-      const fnThrottles = fn.metricThrottles({ period: FIVE_MINUTES });
-      errors.push(fnErrors.with({ label: definition.id }));
-      throttles.push(fnThrottles.with({ label: definition.id }));
-      alarm(`${definition.id}Errors`, fnErrors, `${definition.id}: the function failed (see its log group /aws/lambda/${name(definition.id)})`);
-      alarm(`${definition.id}Throttles`, fnThrottles, `${definition.id}: invocations were throttled (concurrency limit reached)`);
+      errors.push(fn.metricErrors({ period: FIVE_MINUTES, label: definition.id }));
+      throttles.push(fn.metricThrottles({ period: FIVE_MINUTES, label: definition.id }));
     }
 
     const api = props.httpApi.api;

@@ -8,12 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { functions } from '../../lib/definitions/functions';
 import { BUSINESS_METRICS_NAMESPACE, businessMetrics } from '../../lib/definitions/metrics';
 import { stateMachines } from '../../lib/definitions/state-machines';
+import { FUNCTIONS_PER_ALARM } from '../../lib/constructs/observability';
 import { buildStack } from './fixture';
 
 const dev = buildStack();
 const prod = buildStack({ stage: 'prod' });
 
-type Alarm = { Properties: { AlarmName: string; MetricName?: string; Namespace?: string; Threshold: number; ComparisonOperator: string; TreatMissingData: string; Dimensions?: { Name: string; Value: unknown }[] } };
+type MetricQuery = { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: { Name: string; Value: unknown }[] } }; ReturnData?: boolean };
+type Alarm = {
+  Properties: { AlarmName: string; MetricName?: string; Namespace?: string; Threshold: number; ComparisonOperator: string; TreatMissingData: string; Dimensions?: { Name: string; Value: unknown }[]; Metrics?: MetricQuery[] };
+};
 const alarms = (built: typeof dev) => Object.values(built.template.findResources('AWS::CloudWatch::Alarm') as Record<string, Alarm>);
 
 /** The dashboard body with its tokens (Fn::Join) flattened to text. */
@@ -57,12 +61,23 @@ describe('alarms', () => {
     }
   });
 
-  it('fire on errors and throttles of every function, each alarm on its own function', () => {
-    for (const definition of functions) {
-      const errors = byName.get(`order-to-cash-dev-${definition.id}Errors`);
-      expect(errors).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1, TreatMissingData: 'notBreaching' });
-      expect(errors?.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: dev.functionLogicalId(definition.id) } }]);
-      expect(byName.get(`order-to-cash-dev-${definition.id}Throttles`)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
+  it('fire on errors and on throttles of any function: each function summed in exactly one alarm of each', () => {
+    for (const kind of ['Errors', 'Throttles']) {
+      const groups = [...byName.entries()].filter(([name]) => name.startsWith(`order-to-cash-dev-Function${kind}`)).map(([, p]) => p);
+      expect(groups).toHaveLength(Math.ceil(functions.length / FUNCTIONS_PER_ALARM));
+      const summed: unknown[] = [];
+      for (const alarm of groups) {
+        expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+        const queries = alarm.Metrics ?? [];
+        const stats = queries.filter((q) => q.MetricStat);
+        expect(stats.length).toBeLessThanOrEqual(FUNCTIONS_PER_ALARM);
+        expect(queries.find((q) => q.ReturnData !== false)?.Expression).toBe(`SUM([${stats.map((q) => q.Id).join(', ')}])`);
+        for (const q of stats) {
+          expect(q.MetricStat!.Metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: kind });
+          summed.push(q.MetricStat!.Metric.Dimensions[0]!.Value);
+        }
+      }
+      expect(summed).toEqual(functions.map((f) => ({ Ref: dev.functionLogicalId(f.id) })));
     }
   });
 
@@ -71,7 +86,7 @@ describe('alarms', () => {
   });
 
   it('are exactly these, and the dashboard shows their status', () => {
-    expect(alarms(dev)).toHaveLength(stateMachines.length * 2 + functions.length * 2 + 1);
+    expect(alarms(dev)).toHaveLength(stateMachines.length * 2 + Math.ceil(functions.length / FUNCTIONS_PER_ALARM) * 2 + 1);
     dev.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: Match.anyValue() });
   });
 });
