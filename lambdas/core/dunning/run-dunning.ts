@@ -427,8 +427,12 @@ async function applySkip(ctx: RunContext, first: Invoice, decision: Skip): Promi
         const written = decision.end === 'written-off';
         entries.push(historyEntry(ctx, { level: d.level, channel: 'none', messageId: null, event: decision.end, state: written ? 'WrittenOff' : 'Settled', note: decision.detail }));
         escalation = { ...escalation, state: 'ended', endedAs: written ? 'WrittenOff' : 'Settled' };
-        const open = promises.find((p) => p.status === 'open');
-        if (open) promises = promises.map((p) => (p.promiseId === open.promiseId ? { ...p, status: 'kept' as const, closedAt: now } : p));
+      }
+      if (decision.reason === 'paid' || decision.reason === 'credited' || decision.reason === 'written-off') {
+        // Nothing left to collect: a block has nothing left to hold, an open promise was kept (or is moot).
+        block = null;
+        blockedUntil = null;
+        promises = promises.map((p) => (p.status === 'open' ? { ...p, status: decision.reason === 'written-off' ? ('broken' as const) : ('kept' as const), closedAt: now } : p));
       }
       const nextActionDate = decision.nextActionDate ?? undefined;
       if (entries.length === 0 && nextActionDate === invoice.nextActionDate) return null;

@@ -250,6 +250,19 @@ describe('what stops, pauses and resumes dunning', () => {
     expect(t.mailer.sent).toHaveLength(1);
   });
 
+  it('a promise kept before any reminder: paid by the date, the block and the promise close, no letter ever', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1);
+    t.clock.set('2026-04-02T10:00:00Z');
+    await recordPromise(t.deps, 'I-1', { amount: '100.00', promisedDate: '2026-04-08' });
+    t.pay('I-1', 10_000, '2026-04-07T09:00:00Z');
+    await t.runDaily('2026-04-02', '2026-04-30');
+    expect(t.store.invoice('I-1').dunning).toMatchObject({ block: null, blockedUntil: null, promises: [{ status: 'kept' }] });
+    expect(t.store.invoice('I-1').nextActionDate).toBeUndefined();
+    expect(t.mailer.sent).toHaveLength(0);
+  });
+
   it('a manual block holds reminders until its end date', async () => {
     const t = setup();
     t.store.seedCustomer(aCustomer());
