@@ -127,6 +127,8 @@ describe('finance console', () => {
     await go(`#/invoices/${invoiceId}`);
     await expect.poll(() => page.getByTestId('invoice-status').textContent()).toBe('PAID');
     await page.getByRole('cell', { name: paymentId }).waitFor();
+    // The document as the customer sees it, in a sandboxed frame.
+    await page.frameLocator('iframe.document').getByText(String(invoice.number)).first().waitFor();
   });
 
   it('moves the clock and sees the consequence: a reminder when dunning is there, the invoice overdue either way', async () => {
