@@ -209,6 +209,14 @@ describe('a month of dunning for several customers', () => {
     expect((await api.get<{ items: { invoiceId: string }[] }>('/collections/worklist')).body.items.map((i) => i.invoiceId)).not.toContain(d1.invoiceId);
     await api.waitFor('the escalation to end WrittenOff', () => escalationStates(d1.invoiceId), (s) => s.at(-1) === 'WrittenOff');
     await expectBalanced();
+
+    // Moving the clock ran one run per day, in order, each completed.
+    const days: string[] = [];
+    for (let d = new Date('2027-03-02T00:00:00Z'); d <= new Date('2027-04-29T00:00:00Z'); d = new Date(d.getTime() + 86_400_000)) days.push(d.toISOString().slice(0, 10));
+    const runs = await Promise.all(days.map((day) => api.get<{ status: string; trigger: string; startedAt: string }>(`/dunning/runs/run-${day}`)));
+    expect(runs.map((r) => [r.status, r.body.status, r.body.trigger])).toEqual(days.map(() => [200, 'COMPLETED', 'schedule']));
+    const starts = runs.map((r) => r.body.startedAt);
+    expect([...starts].sort()).toEqual(starts);
   });
 });
 
