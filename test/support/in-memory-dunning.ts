@@ -180,6 +180,17 @@ export class InMemoryDunningStore implements DunningStore {
     });
   }
 
+  async letterByMessageId(messageId: string): Promise<LetterRecord | undefined> {
+    const found = [...this.lettersByKey.values()].find((l) => l.messageId === messageId);
+    return found ? copy(found) : undefined;
+  }
+
+  async markLetterBounced(runId: string, customerId: string, detail: string, at: string): Promise<void> {
+    const key = `${runId}|${customerId}`;
+    const existing = this.lettersByKey.get(key)!;
+    this.lettersByKey.set(key, { ...existing, state: 'BOUNCED', error: detail, updatedAt: at });
+  }
+
   async letters(runId: string): Promise<LetterRecord[]> {
     return [...this.lettersByKey.values()].filter((l) => l.runId === runId).map(copy);
   }

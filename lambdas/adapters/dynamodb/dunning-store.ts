@@ -8,8 +8,9 @@
  * - A dunning change is one transaction: the invoice (conditional on its dunning version, balance
  *   and status), its charges item, the journal lines (each written once) and the worklist entry.
  * - DunningRuns keeps each run (`pk` the run id, `sk` `run`), its items (`item#<invoiceId>`) and
- *   letters (`letter#<customerId>`, written before sending), the last completed day
- *   (`pk` `cursor`) and the collectors' worklist (`pk` `collections-worklist`, `sk` the invoice id).
+ *   letters (`letter#<customerId>`, written before sending), the letter of each SES message id
+ *   (`pk` `message#<messageId>`, for bounces), the last completed day (`pk` `cursor`) and the
+ *   collectors' worklist (`pk` `collections-worklist`, `sk` the invoice id).
  *
  * Every command asks for its consumed capacity; {@link DynamoDunningStore.consumed} sums it (the
  * benchmark prints it).
@@ -300,6 +301,8 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async finishLetter(runId: string, customerId: string, outcome: { state: 'SENT'; messageId: string } | { state: 'FAILED'; error: string }, at: string): Promise<void> {
+    // SES feedback (bounces) names the message id: remember whose letter it was.
+    if (outcome.state === 'SENT') await this.write(new PutCommand({ TableName: this.table('runs'), Item: { pk: `message#${outcome.messageId}`, sk: 'message', runId, customerId, at } }));
     await this.write(
       new UpdateCommand({
         TableName: this.table('runs'),
@@ -320,6 +323,28 @@ export class DynamoDunningStore implements DunningStore {
 
   letters(runId: string): Promise<LetterRecord[]> {
     return this.queryRun<LetterRecord>(runId, 'letter#');
+  }
+
+  async letterByMessageId(messageId: string): Promise<LetterRecord | undefined> {
+    const { Item, ConsumedCapacity } = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: { pk: `message#${messageId}`, sk: 'message' }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    this.count(ConsumedCapacity, 'read');
+    if (typeof Item?.runId !== 'string' || typeof Item.customerId !== 'string') return undefined;
+    const letter = await this.db.send(new GetCommand({ TableName: this.table('runs'), Key: { pk: Item.runId, sk: `letter#${Item.customerId}` }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    this.count(letter.ConsumedCapacity, 'read');
+    return letter.Item ? withoutAttributes<LetterRecord>(letter.Item, 'pk', 'sk') : undefined;
+  }
+
+  async markLetterBounced(runId: string, customerId: string, detail: string, at: string): Promise<void> {
+    await this.write(
+      new UpdateCommand({
+        TableName: this.table('runs'),
+        Key: { pk: runId, sk: `letter#${customerId}` },
+        UpdateExpression: 'SET #state = :bounced, #error = :detail, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
+        ExpressionAttributeValues: { ':bounced': 'BOUNCED', ':detail': detail, ':at': at },
+      }),
+    );
   }
 
   // --- dunning changes ------------------------------------------------------------------------

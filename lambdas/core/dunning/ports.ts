@@ -48,8 +48,8 @@ export interface RunItemRecord {
 export interface LetterRecord {
   readonly runId: string;
   readonly customerId: string;
-  /** SENDING while it is being sent (a crash leaves it so: never resent), SENT, FAILED (retried), or DRY_RUN (what a dry run would send). */
-  readonly state: 'SENDING' | 'SENT' | 'FAILED' | 'DRY_RUN';
+  /** SENDING while it is being sent (a crash leaves it so: never resent), SENT, FAILED (retried), BOUNCED (SES reported it), or DRY_RUN (what a dry run would send). */
+  readonly state: 'SENDING' | 'SENT' | 'FAILED' | 'BOUNCED' | 'DRY_RUN';
   readonly attempts: number;
   readonly messageId: string | null;
   readonly error: string | null;
@@ -118,6 +118,10 @@ export interface DunningStore {
   retryLetter(runId: string, customerId: string, attempts: number, at: string): Promise<boolean>;
   finishLetter(runId: string, customerId: string, outcome: { state: 'SENT'; messageId: string } | { state: 'FAILED'; error: string }, at: string): Promise<void>;
   letters(runId: string): Promise<LetterRecord[]>;
+  /** The letter SES accepted with this message id (recorded when it was marked SENT). */
+  letterByMessageId(messageId: string): Promise<LetterRecord | undefined>;
+  /** Marks a sent letter BOUNCED with what SES reported. */
+  markLetterBounced(runId: string, customerId: string, detail: string, at: string): Promise<void>;
 
   apply(change: DunningChange): Promise<void>;
 

@@ -281,6 +281,7 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
       // Recorded by an earlier attempt of this run already (or the item moved on meanwhile).
       if (invoice.dunning.history.some((h) => h.runId === runId && (h.event === 'reminder' || h.event === 'handed-to-collector'))) return null;
       if (invoice.dunning.level !== decision.fromLevel) return null;
+      const resend = decision.toLevel === decision.fromLevel;
       const d = invoice.dunning;
       const entries: DunningHistoryEntry[] = [];
       if (decision.keptPromise) entries.push(historyEntry(ctx, { level: d.level, channel: 'none', messageId: null, event: 'promise-kept', state: 'DunningResumed', note: `promise ${decision.keptPromise.promiseId} kept` }));
@@ -294,7 +295,8 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
           channel: collector ? 'collector' : 'email',
           messageId,
           event: collector ? 'handed-to-collector' : 'reminder',
-          state: reminderState(decision.toLevel, decision.rule.template, decision.rule.action),
+          // A letter sent again after a bounce moves the escalation nowhere: the entry has no state.
+          ...(resend ? {} : { state: reminderState(decision.toLevel, decision.rule.template, decision.rule.action) }),
           note: [decision.rule.name, decision.note].filter(Boolean).join('; '),
         }),
       );
@@ -308,7 +310,8 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
         dunning: {
           ...d,
           level: decision.toLevel,
-          lastReminderDate: asOf,
+          lastReminderDate: resend ? (d.lastReminderDate ?? asOf) : asOf,
+          undelivered: resend && d.undelivered ? { ...d.undelivered, resent: true } : null,
           history: [...d.history, ...entries],
           version: (d.version ?? 0) + 1,
           block: closePromise || d.block?.kind === 'manual' ? null : (d.block ?? null),
@@ -331,7 +334,7 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
           { account: 'dunning-fee-income', side: 'credit', amount: money(decision.feeMinor + decision.compensationMinor, invoice.currency), reference: invoice.invoiceId },
           { account: 'interest-income', side: 'credit', amount: money(decision.interestMinor, invoice.currency), reference: invoice.invoiceId },
         ];
-        journals.push(journal(`dunning-charges-${invoice.invoiceId}-L${decision.toLevel}`, 'DunningChargesPosted', now, lines));
+        journals.push(journal(`dunning-charges-${invoice.invoiceId}-L${decision.toLevel}${resend ? `-${asOf}` : ''}`, 'DunningChargesPosted', now, lines));
         chargesChange = { before: charges, after: chargesItem(invoice, charges, decision, chargeMinor, asOf, now) };
       }
       return { before: invoice, after, journals, ...(chargesChange ? { charges: chargesChange } : {}), ...(collector ? { worklist: 'add' as const } : {}) };

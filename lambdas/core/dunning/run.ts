@@ -15,7 +15,7 @@ import { rfReferenceFor, type Invoice } from '../invoices/invoice';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween } from '../time/clock';
 import { compensationFor, interestToDate } from './charges';
 import type { DunningLevelRule, DunningPolicy } from './policy';
-import type { PromiseToPay } from './state';
+import { MAX_RESENDS, type PromiseToPay } from './state';
 
 export type SkipReason =
   | 'paid'
@@ -154,6 +154,32 @@ export function decideItem(item: ItemToDecide, customer: Customer | undefined, p
   }
   if (dpd < policy.graceDays && !brokenPromise) {
     return skip('within-grace', `${dpd} day(s) past due, grace ${policy.graceDays} days`, laterOf(addCalendarDays(invoice.dueDate, policy.graceDays), nextRule ? addCalendarDays(invoice.dueDate, nextRule.daysPastDue) : null), resumeNote);
+  }
+  const undelivered = d.undelivered ?? null;
+  const resendRule = levels[current - 1];
+  if (undelivered && !undelivered.resent && undelivered.bounces <= MAX_RESENDS && current >= 1 && resendRule?.action === 'letter' && !brokenPromise) {
+    // The last reminder bounced: send it again at the same level, without a new fee.
+    const interestToDateMinor = policy.interest ? interestToDate(invoice, policy.interest, asOf, businessTimeZone).interestMinor : 0;
+    return {
+      kind: 'escalate',
+      invoiceId: invoice.invoiceId,
+      fromLevel: current,
+      toLevel: current,
+      rule: resendRule,
+      daysPastDue: dpd,
+      brokenPromise: null,
+      keptPromise,
+      feeMinor: 0,
+      compensationMinor: 0,
+      interestMinor: Math.max(0, interestToDateMinor - (d.interestPostedMinor ?? 0)),
+      interestToDateMinor: Math.max(interestToDateMinor, d.interestPostedMinor ?? 0),
+      // The next level stays where it was: the resent letter does not restart the spacing.
+      nextActionDate: nextRule
+        ? laterOf(laterOf(addCalendarDays(invoice.dueDate, nextRule.daysPastDue), reminderSpacing(nextRule)), addCalendarDays(asOf, 1))
+        : addCalendarDays(asOf, RECHECK_DAYS),
+      policyId: policy.policyId,
+      note: `sent again: the letter ${undelivered.messageId} bounced (${undelivered.bounceType})`,
+    };
   }
   if (!nextRule) {
     return skip('with-collector', `at level ${current}, the last level of policy ${policy.policyId}`, addCalendarDays(asOf, RECHECK_DAYS), resumeNote);

@@ -87,6 +87,14 @@ export interface DunningDetails {
   readonly interestPostedMinor?: number;
   readonly escalation?: { readonly executionName: string; readonly startedAt: string; readonly state: 'active' | 'ended'; readonly endedAs: string | null } | null;
   readonly handedToCollectorAt?: string | null;
-  /** The last delivery problem (an SES error), kept until a letter goes out. */
+  /** The last delivery problem (an SES error, a bounce), kept until a letter goes out. */
   readonly lastError?: { readonly at: string; readonly runId: string; readonly message: string } | null;
+  /**
+   * The last reminder bounced: the next run sends the letter again at the same level (no new fee),
+   * up to {@link MAX_RESENDS} times; after that the item waits for finance (the error says why).
+   */
+  readonly undelivered?: { readonly messageId: string; readonly level: number; readonly bounces: number; readonly bounceType: string; readonly resent: boolean } | null;
 }
+
+/** How often a bounced reminder is sent again before the item waits for finance. */
+export const MAX_RESENDS = 3;

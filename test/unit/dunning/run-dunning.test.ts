@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runDunning, getRun, type DunningDeps } from '../../../lambdas/core/dunning/run-dunning';
 import { awaitEscalationEvent, escalationNameFor } from '../../../lambdas/core/dunning/escalation';
 import { blockDunning, collectionsWorklist, openDispute, recordPromise, resolveDispute, writeOff } from '../../../lambdas/core/dunning/actions';
+import { recordBounce } from '../../../lambdas/core/dunning/bounces';
 import { journal } from '../../../lambdas/core/ledger/ledger';
 import { money } from '../../../lambdas/core/money/money';
 import { addCalendarDays } from '../../../lambdas/core/time/clock';
@@ -378,6 +379,45 @@ describe('failure and retries', () => {
     await t.runOn('2026-04-05');
     expect(t.mailer.sent).toHaveLength(1);
     expect(t.store.invoice('I-1').dunning.level).toBe(1);
+  });
+
+  it('a bounced letter is recorded on the letter and the item, and sent again by the next run at the same level', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1);
+    await t.runOn('2026-04-04');
+    t.clock.set('2026-04-04T09:00:00Z');
+    const bounced = await recordBounce(t.deps, { messageId: 'msg-1', bounceType: 'Transient', detail: 'mailbox full' });
+    expect(bounced).toEqual({ found: true, items: ['I-1'] });
+    expect(t.store.invoice('I-1')).toMatchObject({
+      nextActionDate: '2026-04-04',
+      dunning: { level: 1, undelivered: { messageId: 'msg-1', bounces: 1 }, lastError: { message: expect.stringContaining('bounced (Transient: mailbox full)') } },
+    });
+    expect((await getRun(t.deps, 'run-2026-04-04'))!.customersContacted).toMatchObject([{ letter: { state: 'BOUNCED', error: 'Transient: mailbox full' } }]);
+    const again = await t.runOn('2026-04-05');
+    expect(again.items).toMatchObject([{ invoiceId: 'I-1', fromLevel: 1, level: 1, detail: expect.stringContaining('sent again') }]);
+    expect(t.mailer.sent.map((m) => m.subject)).toEqual(['Payment reminder: INV-2026-000001', 'Payment reminder: INV-2026-000001']);
+    const inv = t.store.invoice('I-1');
+    expect(inv.dunning).toMatchObject({ level: 1, lastReminderDate: '2026-04-04', lastError: null, undelivered: { resent: true } });
+    expect(inv.nextActionDate).toBe('2026-04-18');
+    // Nothing more for the escalation: the resent letter moves it nowhere.
+    expect(t.workflow.executions.get(escalationNameFor('I-1'))?.states).toEqual(['EscalationStarted', 'ReminderLevel1Sent']);
+    // The same bounce reported twice changes nothing.
+    expect((await recordBounce(t.deps, { messageId: 'msg-1', bounceType: 'Transient', detail: 'mailbox full' })).items).toEqual([]);
+    expect(await recordBounce(t.deps, { messageId: 'unknown', bounceType: 'Permanent', detail: 'x' })).toEqual({ found: false, items: [] });
+  });
+
+  it('a letter bouncing again and again is not sent again by itself, and the item says why', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1);
+    await t.runOn('2026-04-04');
+    for (let day = 5; day <= 8; day++) {
+      await recordBounce(t.deps, { messageId: t.mailer.sent.at(-1)!.messageId, bounceType: 'Permanent', detail: 'no such user' });
+      await t.runOn(`2026-04-0${day}`);
+    }
+    expect(t.mailer.sent).toHaveLength(4);
+    expect(t.store.invoice('I-1').dunning.lastError?.message).toMatch(/4 bounces: not sent again until the customer's email address is checked/);
   });
 
   it('a dry run reports what it would do and sends and changes nothing', async () => {
