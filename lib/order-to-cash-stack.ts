@@ -7,6 +7,7 @@ import { ArnFormat, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DataTables } from './constructs/data-tables';
+import { EmailFeedback } from './constructs/email-feedback';
 import type { DeploymentConfig } from './constructs/deployment-config';
 import { HandlerFunctions } from './constructs/handler-functions';
 import { HttpApi } from './constructs/http-api';
@@ -25,6 +26,7 @@ export class OrderToCashStack extends Stack {
   readonly workflows: Workflows;
   readonly httpApi: HttpApi;
   readonly schedules: Schedules;
+  readonly emailFeedback: EmailFeedback;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: OrderToCashStackProps) {
@@ -39,6 +41,7 @@ export class OrderToCashStack extends Stack {
     this.workflows = new Workflows(this, 'Workflows', { config, tables: this.tables, functions: this.functions });
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
+    this.emailFeedback = new EmailFeedback(this, 'EmailFeedback', { config, functions: this.functions });
     this.observability = new Observability(this, 'Observability', { config, functions: this.functions, workflows: this.workflows, httpApi: this.httpApi });
   }
 

@@ -144,6 +144,22 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         },
         'GET /clock': { handler: async () => ({ statusCode: 200, body: clockView(clock) }) },
         'POST /clock': { handler: async (request) => moveClock(clock, request.body) },
+        // SES feedback, locally: report a bounce (or complaint) of a sent message as SES would through SNS.
+        'POST /emails/feedback': {
+          handler: async (request) => {
+            let body: { messageId?: unknown; type?: unknown; bounceType?: unknown };
+            try {
+              body = JSON.parse(request.body || '{}') as typeof body;
+            } catch {
+              return clockError('(body)', 'is not valid JSON');
+            }
+            if (typeof body.messageId !== 'string' || body.messageId === '') return clockError('messageId', 'is required: the messageId of a sent email');
+            const type = body.type === 'Complaint' ? 'Complaint' : 'Bounce';
+            const message = { eventType: type, mail: { messageId: body.messageId }, ...(type === 'Bounce' ? { bounce: { bounceType: typeof body.bounceType === 'string' ? body.bounceType : 'Permanent' } } : {}) };
+            const result = await lambdas.invoke('RecordEmailFeedback', { Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(message) } }] });
+            return { statusCode: 200, body: result };
+          },
+        },
         'GET /emails': {
           handler: async () => ({
             statusCode: 200,

@@ -31,7 +31,7 @@ export const paymentStore = () =>
   new DynamoPaymentStore(documentClient(), { payments: tableName('Payments'), invoices: tableName('Invoices'), customers: tableName('Customers'), ledger: tableName('Ledger') });
 export const ledgerReader = () => new DynamoLedgerReader(documentClient(), { ledger: tableName('Ledger'), invoices: tableName('Invoices') });
 export const idempotency = () => ({ store: new IdempotencyStore(documentClient(), tableName('Idempotency')), clock });
-export const mailer = () => new SesMailer(sesClient(), requireEnv('SES_FROM_ADDRESS'));
+export const mailer = () => new SesMailer(sesClient(), requireEnv('SES_FROM_ADDRESS'), process.env.SES_CONFIGURATION_SET || undefined);
 export const workflow = () => new StepFunctionsWorkflow(sfnClient(), process.env[stateMachineById('OrderLifecycle').envVar]);
 
 export function coreSettings(): CoreSettings {

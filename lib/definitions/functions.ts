@@ -24,6 +24,7 @@ export type FunctionId =
   | 'CollectionsWorklist'
   | 'AwaitDunningEvent'
   | 'EndDunningEscalation'
+  | 'RecordEmailFeedback'
   | 'PutCustomer'
   | 'GetCustomer'
   | 'PlaceOrder'
@@ -218,6 +219,15 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'DunningRuns', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'RecordEmailFeedback',
+    entry: step('record-email-feedback'),
+    description: 'SES bounces and complaints (SNS): recorded on the reminder and its items, which the next run sends again',
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'DunningRuns', access: 'readWrite' },
+    ],
   },
   {
     id: 'PutCustomer',

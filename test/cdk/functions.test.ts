@@ -61,6 +61,8 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
     const expected: Record<string, unknown> = {
       ...settingsEnvironment(settingsFrom((key) => cdkJsonContext[key])),
       NODE_OPTIONS: '--enable-source-maps',
+      // The SES configuration set that reports bounces (lib/constructs/email-feedback.ts).
+      ...(definition.sendsEmail ? { SES_CONFIGURATION_SET: 'order-to-cash-dev-email' } : {}),
     };
     for (const { table } of definition.tables) {
       expected[tables.find((t) => t.id === table)!.envVar] = { Ref: dev.tableLogicalId(table) };
@@ -145,7 +147,8 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
   });
 
   it(definition.sendsEmail ? 'may send email from the configured identity only' : 'may not send email', () => {
-    const email = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('ses:')));
+    // The configuration set statement is tested with the email feedback (test/cdk/email-feedback.test.ts).
+    const email = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('ses:')) && s.Sid !== 'SendEmailWithConfigurationSet');
     if (!definition.sendsEmail) {
       expect(email).toEqual([]);
       return;

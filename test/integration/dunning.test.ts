@@ -220,6 +220,29 @@ describe('a month of dunning for several customers', () => {
   });
 });
 
+describe('a reminder that bounces', () => {
+  it('is recorded on the item and sent again by the next run', async () => {
+    await moveTo('2027-04-29T10:00:00Z');
+    const frank = await customer('Frank Bounce');
+    const f1 = await invoiceFor(frank.customerId, '300.00');
+    await moveTo(new Date(Date.parse(`${f1.dueDate}T08:00:00Z`) + 3 * 86_400_000).toISOString());
+    const first = await api.waitFor('the first reminder', () => remindersTo(frank.email), (l) => l.length === 1);
+    const emails = await api.get<{ items: (Email & { messageId: string })[] }>('/_local/emails');
+    const messageId = emails.body.items.find((e) => e.to.includes(frank.email) && e.subject === first[0]!.subject)!.messageId;
+    const feedback = await api.post('/_local/emails/feedback', { messageId, bounceType: 'Transient' }, 'finance');
+    expect(feedback.status).toBe(200);
+    expect(feedback.body).toMatchObject({ recorded: [{ messageId, found: true, items: [f1.invoiceId] }] });
+    const bounced = await invoice(f1.invoiceId);
+    expect(bounced.dunning).toMatchObject({ level: 1, lastError: { message: expect.stringContaining('bounced (Transient') } });
+    const next = new Date(Date.parse(`${f1.dueDate}T08:00:00Z`) + 4 * 86_400_000).toISOString();
+    await moveTo(next);
+    const letters = await remindersTo(frank.email);
+    expect(letters.map((l) => l.subject)).toEqual([first[0]!.subject, first[0]!.subject]);
+    expect((await invoice(f1.invoiceId)).dunning).toMatchObject({ level: 1, lastError: null });
+    await expectBalanced();
+  });
+});
+
 describe('the API of dunning', () => {
   it('lists policies, refuses a bad one naming the field, and dry-runs without sending', async () => {
     const policies = await api.get<{ items: { policyId: string }[] }>('/dunning/policies');

@@ -17,6 +17,8 @@ export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESClient,
     private readonly fromAddress: string,
+    /** The SES configuration set whose event destination reports bounces and complaints (none: no feedback). */
+    private readonly configurationSetName?: string,
   ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
@@ -25,6 +27,7 @@ export class SesMailer implements Mailer {
       new SendEmailCommand({
         Source: this.fromAddress,
         Destination: { ToAddresses: [email.to] },
+        ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),
         Message: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
           Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
@@ -53,7 +56,12 @@ export class SesMailer implements Mailer {
       .compile()
       .build();
     const result = await this.ses.send(
-      new SendRawEmailCommand({ Source: this.fromAddress, Destinations: [email.to], RawMessage: { Data: raw } }),
+      new SendRawEmailCommand({
+        Source: this.fromAddress,
+        Destinations: [email.to],
+        RawMessage: { Data: raw },
+        ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),
+      }),
       { abortSignal: AbortSignal.timeout(15_000) },
     );
     if (!result.MessageId) throw new Error('SES accepted the email without a message id');

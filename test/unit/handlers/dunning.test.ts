@@ -138,3 +138,26 @@ describe('the escalation waiting step', () => {
     expect(resumed).toEqual([{ seen: 1, state: 'ReminderLevel1Sent', event: 'reminder', level: 1, note: '', at: 'now' }]);
   });
 });
+
+describe('SES feedback', () => {
+  it('reads bounces and complaints from SNS messages (configuration set events and identity notifications), and ignores the rest', async () => {
+    const { feedbackOf } = await import('../../../lambdas/handlers/steps/record-email-feedback');
+    expect(feedbackOf(JSON.stringify({ eventType: 'Bounce', mail: { messageId: 'm-1' }, bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'x@example.com', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] } }))).toEqual({
+      messageId: 'm-1',
+      bounceType: 'Permanent',
+      detail: 'General, smtp; 550 5.1.1 user unknown',
+    });
+    expect(feedbackOf(JSON.stringify({ notificationType: 'Complaint', mail: { messageId: 'm-2' }, complaint: { complaintFeedbackType: 'abuse' } }))).toEqual({ messageId: 'm-2', bounceType: 'Complaint', detail: 'abuse' });
+    expect(feedbackOf(JSON.stringify({ eventType: 'Delivery', mail: { messageId: 'm-3' } }))).toBeNull();
+    expect(feedbackOf('not json')).toBeNull();
+  });
+
+  it('records a bounce of a sent reminder from an SNS event', async () => {
+    const { makeHandler } = await import('../../../lambdas/handlers/steps/record-email-feedback');
+    const { deps } = world();
+    await startRun.makeHandler(deps, {})(apiEvent('POST', '/dunning/runs', { body: {}, role: 'finance' }), lambdaContext);
+    const message = JSON.stringify({ eventType: 'Bounce', mail: { messageId: 'msg-1' }, bounce: { bounceType: 'Transient' } });
+    const result = await makeHandler(deps)({ Records: [{ Sns: { Message: message } }] } as never, lambdaContext);
+    expect(result).toEqual({ recorded: [{ messageId: 'msg-1', found: true, items: ['I-1'] }] });
+  });
+});
