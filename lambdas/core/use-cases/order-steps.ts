@@ -6,8 +6,6 @@
  * fact resumes it, and a step that arrives after the fact resumes itself.
  */
 import { ConflictError, NotFoundError } from '../errors';
-import { invoiceEmail } from '../invoices/invoice-email';
-import { invoicePdfAttachment } from './invoice-documents';
 import { invoiceIdFor, invoiceSeries, issueInvoice, type Invoice } from '../invoices/invoice';
 import { isFullyShipped, type Order } from '../orders/order';
 import { formatAmount } from '../money/money';
@@ -169,20 +167,6 @@ function issuedSummary(invoice: Invoice, now: Date, order: Order) {
     // Everything shipped and every reported shipment invoiced: only then can the order wait for settlement.
     orderFullyShipped: isFullyShipped(order) && order.pendingShipments === 0,
   };
-}
-
-/** Emails the invoice, with its PDF attached, to the customer once; a second run finds it sent and does nothing. */
-export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>, input: { invoiceId: string }) {
-  const invoice = await deps.invoices.get(input.invoiceId);
-  if (!invoice) throw new NotFoundError('Invoice', input.invoiceId);
-  if (invoice.sentAt && invoice.emailMessageId) return { messageId: invoice.emailMessageId, sentAt: invoice.sentAt };
-  const customer = await deps.customers.get(invoice.customerId);
-  if (!customer) throw new NotFoundError('Customer', invoice.customerId);
-  const pdf = await invoicePdfAttachment(invoice, deps.settings.seller, customer.locale);
-  const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller), attachments: [pdf] });
-  const sentAt = deps.clock.now().toISOString();
-  await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt);
-  return { messageId, sentAt };
 }
 
 /**

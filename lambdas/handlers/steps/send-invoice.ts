@@ -1,6 +1,6 @@
 /** Order step SendInvoiceByEmail: email the invoice through SES, once. */
 import { z } from 'zod';
-import { sendInvoice } from '../../core/use-cases/order-steps';
+import { sendInvoice } from '../../core/use-cases/send-invoice';
 import type { CoreDeps } from '../../core/use-cases/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
