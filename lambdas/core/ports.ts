@@ -68,8 +68,9 @@ export interface InvoiceStore {
   get(invoiceId: string): Promise<Invoice | undefined>;
   getByNumber(number: string): Promise<Invoice | undefined>;
   getByRfReference(rfReference: string): Promise<Invoice | undefined>;
-  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Invoice>>;
-  listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Invoice>>;
+  /** With `dueOnOrBefore`, only invoices due on or before that date (read through the index's sort key). */
+  listByCustomer(customerId: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>>;
+  listByStatus(status: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>>;
   /** Every invoice of the customer (for balances); bounded by the customer's own items. */
   allOfCustomer(customerId: string): Promise<Invoice[]>;
   /**

@@ -35,12 +35,12 @@ export class DynamoInvoiceStore implements InvoiceStore {
     return this.byIndex('byRfReference', 'rfReference', rfReference);
   }
 
-  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
-    return this.page('byCustomer', 'customerId', customerId, limit, cursor);
+  listByCustomer(customerId: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
+    return this.page('byCustomer', 'customerId', customerId, limit, cursor, dueOnOrBefore);
   }
 
-  listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
-    return this.page('byStatus', 'status', status, limit, cursor);
+  listByStatus(status: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
+    return this.page('byStatus', 'status', status, limit, cursor, dueOnOrBefore);
   }
 
   async allOfCustomer(customerId: string): Promise<Invoice[]> {
@@ -181,14 +181,14 @@ export class DynamoInvoiceStore implements InvoiceStore {
     return item ? this.get(String(item.invoiceId)) : undefined;
   }
 
-  private async page(indexName: string, attribute: string, value: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
+  private async page(indexName: string, attribute: string, value: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tables.invoices,
         IndexName: indexName,
-        KeyConditionExpression: '#a = :v',
+        KeyConditionExpression: dueOnOrBefore ? '#a = :v AND dueDate <= :due' : '#a = :v',
         ExpressionAttributeNames: { '#a': attribute },
-        ExpressionAttributeValues: { ':v': value },
+        ExpressionAttributeValues: dueOnOrBefore ? { ':v': value, ':due': dueOnOrBefore } : { ':v': value },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
       }),

@@ -94,9 +94,11 @@ export function InvoiceList({ params }: { params: URLSearchParams }) {
   const [minDays, setMinDays] = useState(params.get('minDaysPastDue') ?? '');
   const [applied, setApplied] = useState({ status, customerId, minDays });
   const [problem, setProblem] = useState('');
-  const query = new URLSearchParams(Object.entries({ status: applied.status, customerId: applied.customerId }).filter(([, v]) => v !== '')).toString();
-  const { load, next, previous, page } = usePaged<InvoiceView>(`/invoices?${query}`);
   const min = applied.minDays === '' ? undefined : Number(applied.minDays);
+  // "At least N days past due" is asked of the API as due on or before today minus N days.
+  const dueOnOrBefore = min === undefined ? '' : new Date(Date.parse(`${today}T00:00:00Z`) - min * 86_400_000).toISOString().slice(0, 10);
+  const query = new URLSearchParams(Object.entries({ status: applied.status, customerId: applied.customerId, dueOnOrBefore }).filter(([, v]) => v !== '')).toString();
+  const { load, next, previous, page } = usePaged<InvoiceView>(`/invoices?${query}`);
   return (
     <section aria-labelledby="invoices-title">
       <h1 id="invoices-title">Invoices</h1>
@@ -113,7 +115,7 @@ export function InvoiceList({ params }: { params: URLSearchParams }) {
       >
         <Select label="Status" value={status} onChange={setStatus} options={[['', 'Any status (needs a customer)'], ...INVOICE_STATUSES.map((s) => [s, s.replace(/_/g, ' ').toLowerCase()] as const)]} />
         <Field label="Customer id" value={customerId} onInput={setCustomerId} placeholder="any customer" />
-        <Field label="At least days past due" value={minDays} onInput={setMinDays} type="number" hint="Filters the page shown" />
+        <Field label="At least days past due" value={minDays} onInput={setMinDays} type="number" hint="Open balance, due at least this many days ago" />
         <button type="submit">Show invoices</button>
         <p class="error" role="alert">
           {problem}
@@ -122,7 +124,7 @@ export function InvoiceList({ params }: { params: URLSearchParams }) {
       <Loaded load={load} what="invoices">
         {({ items }) => {
           const shown = min === undefined ? items : items.filter((i) => daysBetween(i.dueDate, today) >= min && Number(i.balance) > 0);
-          return shown.length === 0 ? <p>No invoices match{min !== undefined && items.length > 0 ? ' on this page' : ''}.</p> : <InvoiceTable items={shown} today={today} />;
+          return shown.length === 0 ? <p>No invoices match.</p> : <InvoiceTable items={shown} today={today} />;
         }}
       </Loaded>
       <Pager page={page} next={next} previous={previous} label="invoices" />
