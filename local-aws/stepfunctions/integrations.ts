@@ -87,7 +87,7 @@ export function parseTaskResource(arn: string): TaskResource {
     const sdkAction = rest[1] as DynamoDbAction;
     return { kind: 'dynamodb', arn, action: sdkAction, flavour: 'sdk', pattern: 'request', resourceType: 'aws-sdk:dynamodb', resource: sdkAction };
   }
-  return { kind: 'unsupported', arn, reason: 'this integration is not implemented locally' };
+  return { kind: 'unsupported', arn, reason: 'the local Step Functions supports Lambda, nested executions and DynamoDB integrations only' };
 }
 
 /** A task that failed with an ASL error name and cause (becomes `TaskFailed` and the state error). */

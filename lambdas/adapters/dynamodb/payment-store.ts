@@ -7,7 +7,8 @@ import { ConcurrentUpdateError, type Page, type PaymentStore, type UnappliedPaym
 import { customerCashUpdate } from './customer-store';
 import { cancellationCodes, decodeCursor, encodeCursor } from './document-client';
 import { journalPuts } from './ledger-items';
-import { invoiceAllocationUpdate, journalPutsWithReasons, payerItems } from './statement-store';
+import { invoiceAllocationUpdate } from './invoice-items';
+import { journalPutsWithReasons, payerItems } from './statement-store';
 
 export interface PaymentTables {
   readonly payments: string;
@@ -34,24 +35,7 @@ export class DynamoPaymentStore implements PaymentStore {
     const paymentItem = payment.status === 'unapplied' ? { ...payment, worklist: 'UNAPPLIED' } : payment;
     const items = [
       { Put: { TableName: this.tables.payments, Item: paymentItem, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-      ...invoices.map(({ before, after }) => ({
-        Update: {
-          TableName: this.tables.invoices,
-          Key: { invoiceId: after.invoiceId },
-          UpdateExpression: 'SET paidMinor = :paid, balanceMinor = :balance, #status = :status, allocations = :allocations, history = :history',
-          ConditionExpression: 'balanceMinor = :beforeBalance AND #status = :beforeStatus',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':paid': after.paidMinor,
-            ':balance': after.balanceMinor,
-            ':status': after.status,
-            ':allocations': after.allocations,
-            ':history': after.history,
-            ':beforeBalance': before.balanceMinor,
-            ':beforeStatus': before.status,
-          },
-        },
-      })),
+      ...invoices.map(({ before, after }) => invoiceAllocationUpdate(this.tables.invoices, before, after)),
       ...(payment.onAccountMinor > 0 && payment.customerId
         ? [
             {

@@ -7,6 +7,7 @@
  *   line's payment, conditional on not existing: whatever uploads race, a line is applied once.
  * - `Payers`: `account#<ACCOUNT>` / `name#<NAME>` -> the customers known to pay with them.
  */
+import { invoiceAllocationUpdate } from './invoice-items';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LineApplication, LineResult, PayerToRemember } from '../../core/cash-application/application';
 import type { StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
@@ -36,28 +37,6 @@ const PROGRESS_NAMES = { '#status': 'status', '#processed': 'processed', '#count
 /** The sort key of a line's outcome: its place in the file, zero-padded so the query returns file order. */
 export function lineSortKey(sequence: number): string {
   return `line#${String(sequence).padStart(9, '0')}`;
-}
-
-/** The invoice update of an allocation: only if balance and status are still what was read. */
-export function invoiceAllocationUpdate(tableName: string, before: Invoice, after: Invoice) {
-  return {
-    Update: {
-      TableName: tableName,
-      Key: { invoiceId: after.invoiceId },
-      UpdateExpression: 'SET paidMinor = :paid, balanceMinor = :balance, #status = :status, allocations = :allocations, history = :history',
-      ConditionExpression: 'balanceMinor = :beforeBalance AND #status = :beforeStatus',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':paid': after.paidMinor,
-        ':balance': after.balanceMinor,
-        ':status': after.status,
-        ':allocations': after.allocations,
-        ':history': after.history,
-        ':beforeBalance': before.balanceMinor,
-        ':beforeStatus': before.status,
-      },
-    },
-  };
 }
 
 /** The journal's ledger puts, with the reason code on the lines that have one. */
