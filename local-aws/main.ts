@@ -58,7 +58,7 @@ Ready in ${seconds} s.
     DynamoDB       ${local.endpoints.dynamodb}
     SES            ${local.endpoints.ses}
     Step Functions ${local.endpoints.stepFunctions}
-    e.g. aws stepfunctions list-executions --endpoint-url ${local.endpoints.stepFunctions} --state-machine-arn ${Object.values(local.stateMachineArns)[0] ?? ''}
+    e.g. aws stepfunctions list-executions --endpoint-url ${local.endpoints.stepFunctions} --state-machine-arn ${Object.values(local.stateMachineArns).find((arn) => arn.endsWith('OrderLifecycle')) ?? ''}
 
 Press Ctrl-C to stop.`);
 
