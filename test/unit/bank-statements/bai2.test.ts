@@ -6,8 +6,8 @@ import { readBai2 } from '../../../lambdas/core/bank-statements/bai2';
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const samples = path.resolve(repositoryRoot, '../shared/samples/bank/bai2');
+/** Third-party samples copied unchanged into the repository (sources and licences: its README.md). */
+const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/bank/samples/bai2');
 const sample = (name: string): string => fs.readFileSync(path.join(samples, name), 'utf8');
 
 /** A one-group, one-account BAI2 file around `account` records (03 ... 16/88), trailers computed by hand in each test. */

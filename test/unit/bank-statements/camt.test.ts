@@ -6,8 +6,8 @@ import { readCamt } from '../../../lambdas/core/bank-statements/camt';
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const samples = path.resolve(repositoryRoot, '../shared/samples/bank/camt');
+/** Third-party samples copied unchanged into the repository (sources and licences: its README.md). */
+const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/bank/samples/camt');
 
 /** A camt.053 document with one statement holding `entries` (XML of `Ntry` elements). */
 function camt053(entries: string, version = '02', extra = ''): string {

@@ -1,6 +1,7 @@
 /**
- * Conformance of the statement readers with the real bank files in `shared/samples/bank/` and a
- * peer parser's expected reading of each (see the README there). Cases are generated from the
+ * Conformance of the statement readers with the real bank files in `test/fixtures/bank/samples/`
+ * (third-party files copied unchanged into the repository) and a peer parser's expected reading of
+ * each (see the README there for their sources and licences). Cases are generated from the
  * directory listing: a new sample is picked up on its own; a sample that is not meant to be read
  * is listed below with the error it must give; where our reading knowingly differs from the
  * peer's, the difference is listed with its reason and both values are pinned.
@@ -16,8 +17,7 @@ import { readStatementFile } from '../../../lambdas/core/bank-statements/read-st
 import { StatementParseError, type AccountStatement, type ParsedStatementFile, type StatementLine } from '../../../lambdas/core/bank-statements/statement';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repositoryRoot = path.resolve(here, '..', '..', '..');
-const samples = path.resolve(repositoryRoot, '../shared/samples/bank');
+const samples = path.resolve(here, '../../fixtures/bank/samples');
 
 const read = (file: string): string => fs.readFileSync(file, 'utf8');
 const list = (folder: string, extension: string): string[] =>

@@ -6,8 +6,8 @@ import { readMt940, readTransactionDetails } from '../../../lambdas/core/bank-st
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const samples = path.resolve(repositoryRoot, '../shared/samples/bank/mt940');
+/** Third-party samples copied unchanged into the repository (sources and licences: its README.md). */
+const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/bank/samples/mt940');
 
 /** One statement around `body` (the :61:/:86: lines). */
 const statement = (body: string, balances = { opening: 'C260301EUR1000,00', closing: 'C260305EUR1000,00' }): string =>
