@@ -9,7 +9,8 @@ import type { Invoice } from './invoices/invoice';
 import type { Journal, AccountBalance } from './ledger/ledger';
 import type { Payment } from './payments/payment';
 import type { ImportEntry, TakenBy } from './invoices/import';
-import type { CashPayment, LineApplication, LineResult, ManualApplication } from './cash-application/application';
+import type { CashPayment, LineApplication, LineResult } from './cash-application/application';
+import type { Posting } from './posting/posting';
 import type { StatementProgress, StatementRecord } from './cash-application/statement-record';
 
 export interface Page<T> {
@@ -108,12 +109,20 @@ export class ConcurrentUpdateError extends Error {
 
 export interface PaymentStore {
   get(paymentId: string): Promise<Payment | undefined>;
-  /**
-   * Records a payment with its allocations atomically: the payment, the invoices (each only if it
-   * is unchanged since it was read: {@link ConcurrentUpdateError} otherwise), the customer's
-   * on-account credit and the journal.
-   */
-  record(payment: Payment, invoices: readonly { before: Invoice; after: Invoice }[], journal: Journal): Promise<void>;
+}
+
+/**
+ * The one writer of money: writes a {@link Posting} all or nothing (see `posting/posting.ts` for
+ * what it holds and the conditions of each part).
+ *
+ * @throws ConcurrentUpdateError when an invoice or the payment changed since it was read (read
+ *   again, decide again).
+ * @throws LineAlreadyRecordedError when the posting's statement line was recorded before.
+ * @throws PostingWrittenBeforeError when one of its journals exists already (an earlier attempt wrote it).
+ * @throws PostingTooLargeError when it needs more than one transaction may hold (nothing is sent).
+ */
+export interface PostingWriter {
+  post(posting: Posting): Promise<void>;
 }
 
 export interface LedgerReader {
@@ -194,13 +203,6 @@ export interface StatementStore {
   lineResults(statementId: string, limit: number, cursor?: string): Promise<Page<LineResult>>;
   /** The lines recorded before, by line key (the identity of {@link LineApplication.result}). */
   recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>>;
-  /**
-   * Writes one line atomically: its identity (only if it does not exist yet:
-   * {@link LineAlreadyRecordedError} otherwise), its result in `statementId`, the payment, the
-   * invoices (each only if unchanged since it was read: {@link ConcurrentUpdateError} otherwise),
-   * the customer's on-account credit, the payer learned and the journal.
-   */
-  recordLine(statementId: string, application: LineApplication): Promise<void>;
   /** Shows in `statementId` a line another statement recorded before (moves no money). */
   reportLine(statementId: string, result: LineResult): Promise<void>;
   progress(statementId: string, progress: StatementProgress): Promise<void>;
@@ -211,12 +213,6 @@ export interface UnappliedPaymentStore {
   get(paymentId: string): Promise<CashPayment | undefined>;
   /** Payments with an unapplied amount, oldest received first. */
   listUnapplied(limit: number, cursor?: string): Promise<Page<CashPayment>>;
-  /**
-   * Writes a manual application atomically: the payment (only if its unapplied amount is still the
-   * one read: {@link ConcurrentUpdateError} otherwise; off the worklist when nothing is left), the
-   * invoices (each only if unchanged since read), the payer remembered for the customer, the journal.
-   */
-  applyByHand(application: ManualApplication): Promise<void>;
 }
 
 /** One bulk import of open items (`POST /invoices/import`), as the Imports table keeps it. */

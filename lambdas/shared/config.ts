@@ -20,3 +20,13 @@ export function requireEnv(name: string): string {
 export function tableName(id: TableId): string {
   return requireEnv(tableById(id).envVar);
 }
+
+/** The names of the tables this function was given, by the keys an adapter knows them under (absent: not given). */
+export function tablesFromEnv<K extends string>(ids: Record<K, TableId>): Partial<Record<K, string>> {
+  const tables: Partial<Record<K, string>> = {};
+  for (const [key, id] of Object.entries(ids) as [K, TableId][]) {
+    const name = process.env[tableById(id).envVar];
+    if (name) tables[key] = name;
+  }
+  return tables;
+}

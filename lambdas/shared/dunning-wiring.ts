@@ -8,8 +8,9 @@ import { StepFunctionsEscalations } from '../adapters/stepfunctions/escalation-w
 import { sfnClient } from '../adapters/stepfunctions/sfn-workflow';
 import { stateMachineById } from '../../lib/definitions/state-machines';
 import type { TableId } from '../../lib/definitions/tables';
-import { tableById } from '../../lib/definitions/tables';
-import { clock, coreSettings, mailer, newId } from './wiring';
+import { clock, coreSettings, mailer, newId, postingWriter } from './wiring';
+import { tablesFromEnv } from './config';
+import { apiHandler, type ApiHandlerOptions } from './http';
 import type { DunningDeps } from '../core/dunning/run-dunning';
 
 const TABLES: Record<keyof DunningTables, TableId> = {
@@ -21,14 +22,7 @@ const TABLES: Record<keyof DunningTables, TableId> = {
 };
 
 /** The dunning store over the tables this function was given (by their environment variables). */
-export function dunningStore(): DynamoDunningStore {
-  const tables: Partial<Record<keyof DunningTables, string>> = {};
-  for (const [key, id] of Object.entries(TABLES) as [keyof DunningTables, TableId][]) {
-    const name = process.env[tableById(id).envVar];
-    if (name) tables[key] = name;
-  }
-  return new DynamoDunningStore(documentClient(), tables);
-}
+export const dunningStore = (): DynamoDunningStore => new DynamoDunningStore(documentClient(), tablesFromEnv(TABLES));
 
 export const escalations = () => new StepFunctionsEscalations(sfnClient(), process.env[stateMachineById('DunningEscalation').envVar]);
 
@@ -38,10 +32,22 @@ export function dunningDeps(options: { sendsEmail?: boolean } = {}): DunningDeps
   const settings = coreSettings();
   return {
     store,
+    postings: postingWriter(),
     workflow: escalations(),
     mailer: options.sendsEmail ? mailer() : { send: async () => Promise.reject(new Error('This function does not send email')) },
     clock,
     newId,
     settings: { businessTimeZone: settings.businessTimeZone, seller: settings.seller },
   };
+}
+
+/** What the invoice dunning actions need: dunning, and the order settlement a credit or write-off that settles an invoice resumes. */
+export function dunningActionDeps() {
+  const base = dunningDeps();
+  return { ...base, settlement: base.store };
+}
+
+/** The handler of an action on one invoice's dunning (`/invoices/{invoiceId}/...`): the action's result with `statusCode`. */
+export function invoiceActionHandler<D>(action: (deps: D, invoiceId: string, body: unknown) => Promise<unknown>, statusCode: 200 | 201, deps: D, options: ApiHandlerOptions) {
+  return apiHandler(options, async (request) => ({ statusCode, body: await action(deps, request.pathParameters.invoiceId ?? '', request.body) }));
 }

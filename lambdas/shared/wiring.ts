@@ -7,7 +7,8 @@ import { documentClient } from '../adapters/dynamodb/document-client';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store';
 import { DynamoInvoiceStore } from '../adapters/dynamodb/invoice-store';
-import { DynamoPaymentStore, DynamoUnappliedPayments } from '../adapters/dynamodb/payment-store';
+import { DynamoPayments } from '../adapters/dynamodb/payment-store';
+import { DynamoPostingWriter, type PostingTables } from '../adapters/dynamodb/posting-writer';
 import { DynamoStatementStore } from '../adapters/dynamodb/statement-store';
 import { DynamoOpenItemReader } from '../adapters/dynamodb/open-item-reader';
 import { DynamoLedgerReader } from '../adapters/dynamodb/ledger-reader';
@@ -17,7 +18,8 @@ import { StepFunctionsWorkflow, sfnClient } from '../adapters/stepfunctions/sfn-
 import { stateMachineById } from '../../lib/definitions/state-machines';
 import type { CoreSettings } from '../core/use-cases/deps';
 import { systemClock } from '../core/time/clock';
-import { requireEnv, tableName } from './config';
+import { requireEnv, tableName, tablesFromEnv } from './config';
+import type { TableId } from '../../lib/definitions/tables';
 
 export const clock = systemClock;
 export const newId = (): string => randomUUID();
@@ -27,8 +29,21 @@ export const orderStore = () => new DynamoOrderStore(documentClient(), tableName
 export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices') });
 export const invoiceIssuer = () =>
   new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger') });
-export const paymentStore = () =>
-  new DynamoPaymentStore(documentClient(), { payments: tableName('Payments'), invoices: tableName('Invoices'), customers: tableName('Customers'), ledger: tableName('Ledger') });
+export const paymentStore = () => new DynamoPayments(documentClient(), { payments: tableName('Payments') });
+
+const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
+  invoices: 'Invoices',
+  ledger: 'Ledger',
+  payments: 'Payments',
+  customers: 'Customers',
+  payers: 'Payers',
+  statements: 'Statements',
+  statementLines: 'StatementLines',
+  runs: 'DunningRuns',
+};
+
+/** The one writer of money, over the tables this function was given (a posting names the table it lacks). */
+export const postingWriter = () => new DynamoPostingWriter(documentClient(), tablesFromEnv(POSTING_TABLES));
 export const ledgerReader = () => new DynamoLedgerReader(documentClient(), { ledger: tableName('Ledger'), invoices: tableName('Invoices') });
 export const idempotency = () => ({ store: new IdempotencyStore(documentClient(), tableName('Idempotency')), clock });
 export const mailer = () => new SesMailer(sesClient(), requireEnv('SES_FROM_ADDRESS'), process.env.SES_CONFIGURATION_SET || undefined);
@@ -40,24 +55,6 @@ export function coreSettings(): CoreSettings {
 }
 
 // Cash application: statements, the open items their lines concern, the unapplied worklist.
-export const statementStore = () =>
-  new DynamoStatementStore(documentClient(), {
-    statements: tableName('Statements'),
-    statementLines: tableName('StatementLines'),
-    payments: tableName('Payments'),
-    invoices: tableName('Invoices'),
-    customers: tableName('Customers'),
-    payers: tableName('Payers'),
-    ledger: tableName('Ledger'),
-  });
+export const statementStore = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements'), statementLines: tableName('StatementLines') });
 export const statementReader = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements') });
 export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
-export const unappliedPaymentReader = () => new DynamoUnappliedPayments(documentClient(), { payments: tableName('Payments') });
-export const unappliedPaymentStore = () =>
-  new DynamoUnappliedPayments(documentClient(), {
-    payments: tableName('Payments'),
-    invoices: tableName('Invoices'),
-    customers: tableName('Customers'),
-    payers: tableName('Payers'),
-    ledger: tableName('Ledger'),
-  });

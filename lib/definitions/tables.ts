@@ -153,3 +153,10 @@ export function tableById(id: TableId): TableDefinition {
   if (!table) throw new Error(`No table ${id}`);
   return table;
 }
+
+/** The name of a declared index of a table; throws (at module load of the adapter) when the table declares no such index. */
+export function indexName(id: TableId, name: string): string {
+  const index = tableById(id).indexes.find((i) => i.indexName === name);
+  if (!index) throw new Error(`Table ${id} declares no index ${name}`);
+  return index.indexName;
+}

@@ -19,6 +19,7 @@ import { ensureTables, localClient, localTableName } from '../../local-aws/dynam
 import { freePort } from '../../local-aws/ports';
 import { tableById } from '../../lib/definitions/tables';
 import { DynamoDunningStore } from '../../lambdas/adapters/dynamodb/dunning-store';
+import { DynamoPostingWriter } from '../../lambdas/adapters/dynamodb/posting-writer';
 import { runDunning } from '../../lambdas/core/dunning/run-dunning';
 import { addCalendarDays } from '../../lambdas/core/time/clock';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
@@ -196,11 +197,13 @@ async function main(): Promise<void> {
     process.stderr.write(`seeded in ${(seedMs / 1000).toFixed(1)} s\n`);
 
     const store = new DynamoDunningStore(db, { invoices: name('Invoices'), customers: name('Customers'), ledger: name('Ledger'), policies: name('DunningPolicies'), runs: name('DunningRuns') });
+    const postings = new DynamoPostingWriter(db, { invoices: name('Invoices'), ledger: name('Ledger'), runs: name('DunningRuns') });
     const mailer = new RecordingMailer();
     const workflow = new InMemoryEscalations();
     let ids = 0;
     const deps = {
       store,
+      postings,
       workflow,
       mailer,
       clock: { now: () => new Date(`${AS_OF}T05:00:00.000Z`) },
@@ -209,12 +212,12 @@ async function main(): Promise<void> {
     };
     // The run of the day after a completed run (the usual daily case: one day of the index to read).
     await store.finishRun({ runId: `run-${addCalendarDays(AS_OF, -1)}`, asOf: addCalendarDays(AS_OF, -1), dryRun: false, trigger: 'schedule', status: 'COMPLETED', startedAt: '', completedAt: '', fromDate: '', toDate: '', attempts: 1, counts: { itemsFound: 0, escalated: 0, skipped: 0, letters: 0, lettersFailed: 0 } });
-    const before = { ...store.consumed };
+    const before = { read: store.consumed.read, write: store.consumed.write + postings.consumed.write };
     const t = performance.now();
     const report = await runDunning(deps, { asOf: AS_OF, trigger: 'schedule' });
     const runMs = performance.now() - t;
     const read = store.consumed.read - before.read;
-    const write = store.consumed.write - before.write;
+    const write = store.consumed.write + postings.consumed.write - before.write;
 
     let scanRead: number | null = null;
     if (FULL_ITEMS) {

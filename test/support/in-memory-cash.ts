@@ -29,7 +29,7 @@ import {
 import type { RemittanceDeps } from '../../lambdas/core/use-cases/remittances';
 import type { UnappliedPaymentDeps } from '../../lambdas/core/use-cases/unapplied-payments';
 import { decodeCursor, encodeCursor } from '../../lambdas/adapters/dynamodb/document-client';
-import { inMemoryWorld, TransactionRefusedError, type InMemoryOptions, type InMemoryTables, type InMemoryWorld } from './in-memory';
+import { inMemoryWorld, postingWriterOver, TransactionRefusedError, type InMemoryOptions, type InMemoryTables, type InMemoryWorld } from './in-memory';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -64,31 +64,6 @@ function remember(t: InMemoryTables, cash: CashTables, payer: PayerToRemember): 
   for (const key of [...(payer.account ? [`account#${payer.account}`] : []), ...(payer.name ? [`name#${payer.name}`] : [])]) {
     cash.payers.set(key, add(cash.payers.get(key), payer.customerId));
   }
-}
-
-function invoicesUnchanged(t: InMemoryTables, invoices: readonly { before: Invoice; after: Invoice }[]): boolean {
-  return invoices.every(({ before }) => {
-    const current = t.invoices.get(before.invoiceId);
-    return current !== undefined && current.balanceMinor === before.balanceMinor && current.status === before.status;
-  });
-}
-
-function writeInvoices(t: InMemoryTables, invoices: readonly { before: Invoice; after: Invoice }[]): void {
-  for (const { after } of invoices) {
-    const current = t.invoices.get(after.invoiceId)!;
-    t.invoices.set(after.invoiceId, {
-      ...current,
-      paidMinor: after.paidMinor,
-      balanceMinor: after.balanceMinor,
-      status: after.status,
-      allocations: copy(after.allocations),
-      history: copy(after.history),
-    });
-  }
-}
-
-function checkJournal(t: InMemoryTables, journal: Journal, what: string): void {
-  if (t.hasJournal(journal.journalId)) throw new TransactionRefusedError(what, `journal ${journal.journalId} exists`);
 }
 
 /** Counts of what the reader was asked for. */
@@ -160,22 +135,10 @@ export class InMemoryOpenItemReader implements OpenItemReader {
 }
 
 export class InMemoryStatementStore implements StatementStore {
-  private readonly interleaved: ((application: LineApplication) => void | Promise<void>)[] = [];
-  /** Recorded lines so far (each successful `recordLine`). */
-  recordCalls = 0;
-
   constructor(
     private readonly t: InMemoryTables,
     private readonly cash: CashTables,
   ) {}
-
-  /**
-   * Plays another writer (or a crash): `write` runs at the start of the next `recordLine`, before
-   * its conditions are checked; if it throws, the line is not recorded and the error propagates.
-   */
-  beforeNextRecord(write: (application: LineApplication) => void | Promise<void>): void {
-    this.interleaved.push(write);
-  }
 
   async begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }> {
     await this.t.tick();
@@ -224,36 +187,6 @@ export class InMemoryStatementStore implements StatementStore {
     return found;
   }
 
-  async recordLine(statementId: string, application: LineApplication): Promise<void> {
-    await this.t.tick();
-    const other = this.interleaved.shift();
-    if (other) await other(application);
-    const { result, payment } = application;
-    const what = `Recording statement line ${result.lineId}`;
-    // One transaction: every condition is checked before anything is written.
-    if (this.cash.statementLines.has(result.lineKey)) throw new LineAlreadyRecordedError(result.lineKey);
-    if (this.t.payments.has(payment.paymentId)) throw new TransactionRefusedError(what, 'the payment exists');
-    if (!invoicesUnchanged(this.t, application.invoices)) {
-      this.t.stats.concurrentUpdates++;
-      throw new ConcurrentUpdateError('An invoice the statement line applies to');
-    }
-    const customerId = application.onAccount?.customerId ?? application.rememberPayer?.customerId;
-    if (customerId !== undefined && !this.t.customers.has(customerId)) throw new TransactionRefusedError(what, `customer ${customerId} does not exist`);
-    checkJournal(this.t, application.journal, what);
-
-    this.cash.statementLines.set(result.lineKey, copy(result));
-    this.resultsOf(statementId).set(result.sequence, copy(result));
-    this.t.payments.set(payment.paymentId, copy(payment));
-    writeInvoices(this.t, application.invoices);
-    if (application.onAccount) {
-      const customer = this.t.customers.get(application.onAccount.customerId)!;
-      this.t.customers.set(customer.customerId, { ...customer, onAccountCreditMinor: customer.onAccountCreditMinor + application.onAccount.amountMinor });
-    }
-    if (application.rememberPayer) remember(this.t, this.cash, application.rememberPayer);
-    this.t.post(application.journal);
-    this.recordCalls++;
-  }
-
   async reportLine(statementId: string, result: LineResult): Promise<void> {
     await this.t.tick();
     this.resultsOf(statementId).set(result.sequence, copy(result));
@@ -268,24 +201,18 @@ export class InMemoryStatementStore implements StatementStore {
   }
 
   private resultsOf(statementId: string): Map<number, LineResult> {
-    let map = this.cash.lineResults.get(statementId);
-    if (!map) this.cash.lineResults.set(statementId, (map = new Map()));
-    return map;
+    return resultsOf(this.cash, statementId);
   }
 }
 
+function resultsOf(cash: CashTables, statementId: string): Map<number, LineResult> {
+  let map = cash.lineResults.get(statementId);
+  if (!map) cash.lineResults.set(statementId, (map = new Map()));
+  return map;
+}
+
 export class InMemoryUnappliedPayments implements UnappliedPaymentStore {
-  private readonly interleaved: (() => void | Promise<void>)[] = [];
-
-  constructor(
-    private readonly t: InMemoryTables,
-    private readonly cash: CashTables,
-  ) {}
-
-  /** Plays another writer between the caller's read and its `applyByHand` (see the payment store fake). */
-  beforeNextApply(write: () => void | Promise<void>): void {
-    this.interleaved.push(write);
-  }
+  constructor(private readonly t: InMemoryTables) {}
 
   async get(paymentId: string): Promise<CashPayment | undefined> {
     await this.t.tick();
@@ -304,26 +231,6 @@ export class InMemoryUnappliedPayments implements UnappliedPaymentStore {
     const last = items[items.length - 1];
     return from.length > limit && last ? { items, cursor: encodeCursor({ receivedAt: last.receivedAt, paymentId: last.paymentId })! } : { items };
   }
-
-  async applyByHand(application: ManualApplication): Promise<void> {
-    await this.t.tick();
-    const other = this.interleaved.shift();
-    if (other) await other();
-    const { before, payment } = application;
-    const current = this.t.payments.get(payment.paymentId);
-    if (!current || current.unappliedMinor !== before.unappliedMinor || !invoicesUnchanged(this.t, application.invoices)) {
-      this.t.stats.concurrentUpdates++;
-      throw new ConcurrentUpdateError(`Payment ${payment.paymentId} or an invoice it applies to`);
-    }
-    if (application.rememberPayer && !this.t.customers.has(application.rememberPayer.customerId)) {
-      throw new TransactionRefusedError(`Applying payment ${payment.paymentId}`, `customer ${application.rememberPayer.customerId} does not exist`);
-    }
-    checkJournal(this.t, application.journal, `Applying payment ${payment.paymentId}`);
-    this.t.payments.set(payment.paymentId, copy(payment));
-    writeInvoices(this.t, application.invoices);
-    if (application.rememberPayer) remember(this.t, this.cash, application.rememberPayer);
-    this.t.post(application.journal);
-  }
 }
 
 /** Every port in memory (see `inMemoryWorld`) plus the cash application ports and their use-case deps. */
@@ -341,16 +248,25 @@ export function cashWorld(options: InMemoryOptions & { start?: string } = {}): C
   const cash = new CashTables();
   const openItems = new InMemoryOpenItemReader(world.tables, cash);
   const statements = new InMemoryStatementStore(world.tables, cash);
-  const unapplied = new InMemoryUnappliedPayments(world.tables, cash);
+  const unapplied = new InMemoryUnappliedPayments(world.tables);
+  // The posting writer of this world also knows statement lines and payers.
+  const postings = postingWriterOver(world.tables, {
+    statementLines: cash.statementLines,
+    lineResults: (statementId) => resultsOf(cash, statementId),
+    remember: (payer) => remember(world.tables, cash, payer),
+  });
   let ids = 0;
   return {
     ...world,
+    postings,
+    deps: { ...world.deps, postings },
     cash,
     openItems,
     statements,
     unapplied,
     remittanceDeps: {
       statements,
+      postings,
       openItems,
       invoices: world.invoices,
       workflow: world.workflow,
@@ -358,6 +274,6 @@ export function cashWorld(options: InMemoryOptions & { start?: string } = {}): C
       newId: () => `P-${String(++ids).padStart(5, '0')}`,
       settings: { invoiceNumberPrefix: 'INV' },
     },
-    unappliedDeps: { payments: unapplied, invoices: world.invoices, workflow: world.workflow, clock: world.clock },
+    unappliedDeps: { payments: unapplied, postings, invoices: world.invoices, workflow: world.workflow, clock: world.clock },
   };
 }

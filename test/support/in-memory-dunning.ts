@@ -9,10 +9,8 @@ import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Journal } from '../../lambdas/core/ledger/ledger';
 import type { Mailer, OutgoingEmail, Page } from '../../lambdas/core/ports';
 import type { DunningPolicy } from '../../lambdas/core/dunning/policy';
+import { InMemoryPostingWriter } from './in-memory-postings';
 import {
-  DunningAlreadyAppliedError,
-  DunningConflictError,
-  type DunningChange,
   type DunningRunRecord,
   type DunningStore,
   type EscalationWorkflow,
@@ -36,8 +34,17 @@ export class InMemoryDunningStore implements DunningStore {
   lastCompleted: string | null = null;
   /** How many index queries and item reads the run made (the cost the index promises to bound). */
   readonly reads = { indexQueries: 0, indexItems: 0, itemReads: 0 };
-  /** Fails the next `apply` of this invoice with a conflict, once (to prove retries). */
-  readonly conflictOnce = new Set<string>();
+  /** The posting writer over this store's invoices, journals and worklist (as the DynamoDB one writes them). */
+  readonly postings = new InMemoryPostingWriter({
+    invoices: this.invoicesById,
+    worklist: this.worklistIds,
+    hasJournal: (id) => this.journals.has(id),
+    post: (journal) => {
+      this.journals.set(journal.journalId, copy(journal));
+    },
+  });
+  /** Fails the next posting of this invoice with a conflict, once per entry (to prove retries). */
+  readonly conflictOnce = this.postings.conflictOnce;
   /** Throws from `finishRun` (a run that fails halfway). */
   failFinishRun = false;
 
@@ -193,35 +200,6 @@ export class InMemoryDunningStore implements DunningStore {
 
   async letters(runId: string): Promise<LetterRecord[]> {
     return [...this.lettersByKey.values()].filter((l) => l.runId === runId).map(copy);
-  }
-
-  async apply(change: DunningChange): Promise<void> {
-    const id = change.before.invoiceId;
-    const stored = this.invoicesById.get(id);
-    if (!stored) throw new DunningConflictError(id);
-    if (this.conflictOnce.delete(id)) throw new DunningConflictError(id);
-    if ((stored.dunning.version ?? 0) !== (change.before.dunning.version ?? 0) || stored.balanceMinor !== change.before.balanceMinor || stored.status !== change.before.status) {
-      throw new DunningConflictError(id);
-    }
-    if (change.charges) {
-      const storedCharges = this.invoicesById.get(change.charges.after.invoiceId);
-      const before = change.charges.before;
-      if (before ? !storedCharges || storedCharges.balanceMinor !== before.balanceMinor || storedCharges.totalMinor !== before.totalMinor : storedCharges) {
-        throw new DunningConflictError(change.charges.after.invoiceId);
-      }
-    }
-    if (change.journals.some((j) => this.journals.has(j.journalId))) throw new DunningAlreadyAppliedError(id);
-    const after = copy(change.after) as Invoice & { nextActionDate?: string };
-    const history = change.statusChange ? [...stored.history, change.statusChange] : stored.history;
-    // Like the adapter: only the fields a dunning change may write, over the stored invoice.
-    const next: Invoice = { ...stored, status: after.status, balanceMinor: after.balanceMinor, overdueSince: after.overdueSince, dunning: after.dunning, history: history as Invoice['history'] };
-    if (after.nextActionDate === undefined) delete (next as { nextActionDate?: string }).nextActionDate;
-    else (next as { nextActionDate?: string }).nextActionDate = after.nextActionDate;
-    this.invoicesById.set(id, next);
-    if (change.charges) this.invoicesById.set(change.charges.after.invoiceId, copy(change.charges.after));
-    for (const j of change.journals) this.journals.set(j.journalId, copy(j));
-    if (change.worklist === 'add') this.worklistIds.add(id);
-    if (change.worklist === 'remove') this.worklistIds.delete(id);
   }
 
   async escalationWait(invoiceId: string): Promise<{ taskToken: string; seen: number } | undefined> {

@@ -17,6 +17,7 @@
  * {@link InMemoryTables} holds the shared state, so tests can look at it and corrupt it on purpose.
  */
 import type { Customer } from '../../lambdas/core/customers/customer';
+import { InMemoryPostingWriter, type PostingStorage } from './in-memory-postings';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Account, AccountBalance, Journal } from '../../lambdas/core/ledger/ledger';
 import type { Order, Shipment, StatusChange } from '../../lambdas/core/orders/order';
@@ -408,8 +409,6 @@ export class InMemoryInvoiceStore implements InvoiceStore {
 }
 
 export class InMemoryPaymentStore implements PaymentStore {
-  private readonly interleaved: (() => void | Promise<void>)[] = [];
-
   constructor(private readonly t: InMemoryTables) {}
 
   async get(paymentId: string): Promise<Payment | undefined> {
@@ -417,52 +416,22 @@ export class InMemoryPaymentStore implements PaymentStore {
     const payment = this.t.payments.get(paymentId);
     return payment ? copy(payment) : undefined;
   }
+}
 
-  /**
-   * Plays another writer that changes the tables between the caller's read and its `record`: `write`
-   * runs at the start of the next `record` call, before that call checks its conditions.
-   */
-  beforeNextRecord(write: () => void | Promise<void>): void {
-    this.interleaved.push(write);
-  }
-
-  async record(payment: Payment, invoices: readonly { before: Invoice; after: Invoice }[], journal: Journal): Promise<void> {
-    await this.t.tick();
-    const other = this.interleaved.shift();
-    if (other) await other();
-    // One transaction: every condition is checked before anything is written.
-    const ids = invoices.map((i) => i.after.invoiceId);
-    if (new Set(ids).size !== ids.length) {
-      throw new TransactionRefusedError(`Recording payment ${payment.paymentId}`, 'a transaction cannot include multiple operations on one item');
-    }
-    if (this.t.payments.has(payment.paymentId)) throw new TransactionRefusedError(`Recording payment ${payment.paymentId}`, 'the payment exists');
-    for (const { before, after } of invoices) {
-      const current = this.t.invoices.get(after.invoiceId);
-      if (!current || current.balanceMinor !== before.balanceMinor || current.status !== before.status) {
-        this.t.stats.concurrentUpdates++;
-        throw new ConcurrentUpdateError('An invoice the payment applies to');
-      }
-    }
-    const credited = payment.onAccountMinor > 0 && payment.customerId ? this.t.customers.get(payment.customerId) : undefined;
-    if (payment.onAccountMinor > 0 && payment.customerId && !credited) {
-      throw new TransactionRefusedError(`Recording payment ${payment.paymentId}`, `customer ${payment.customerId} does not exist`);
-    }
-    if (this.t.hasJournal(journal.journalId)) throw new TransactionRefusedError(`Recording payment ${payment.paymentId}`, `journal ${journal.journalId} exists`);
-    this.t.payments.set(payment.paymentId, copy(payment));
-    for (const { after } of invoices) {
-      const current = this.t.invoices.get(after.invoiceId)!;
-      this.t.invoices.set(after.invoiceId, {
-        ...current,
-        paidMinor: after.paidMinor,
-        balanceMinor: after.balanceMinor,
-        status: after.status,
-        allocations: copy(after.allocations),
-        history: copy(after.history),
-      });
-    }
-    if (credited) this.t.customers.set(credited.customerId, { ...credited, onAccountCreditMinor: credited.onAccountCreditMinor + payment.onAccountMinor });
-    this.t.post(journal);
-  }
+/** The posting writer over these tables (the cash world adds statement lines and payers). */
+export function postingWriterOver(t: InMemoryTables, extra: Partial<PostingStorage> = {}): InMemoryPostingWriter {
+  return new InMemoryPostingWriter({
+    invoices: t.invoices,
+    payments: t.payments,
+    customers: t.customers,
+    hasJournal: (id) => t.hasJournal(id),
+    post: (journal) => t.post(journal),
+    tick: () => t.tick(),
+    onConflict: () => {
+      t.stats.concurrentUpdates++;
+    },
+    ...extra,
+  });
 }
 
 export class InMemoryLedgerReader implements LedgerReader {
@@ -637,6 +606,7 @@ export interface InMemoryWorld {
   readonly orders: InMemoryOrderStore;
   readonly invoices: InMemoryInvoiceStore;
   readonly payments: InMemoryPaymentStore;
+  readonly postings: InMemoryPostingWriter;
   readonly ledger: InMemoryLedgerReader;
   readonly workflow: RecordingWorkflow;
   readonly mailer: RecordingMailer;
@@ -655,6 +625,7 @@ export function inMemoryWorld(options: InMemoryOptions & { start?: string; setti
     orders: new InMemoryOrderStore(tables),
     invoices: new InMemoryInvoiceStore(tables),
     payments: new InMemoryPaymentStore(tables),
+    postings: postingWriterOver(tables),
     ledger: new InMemoryLedgerReader(tables),
     workflow: new RecordingWorkflow(),
     mailer: new RecordingMailer(),

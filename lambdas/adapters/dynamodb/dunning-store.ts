@@ -5,8 +5,9 @@
  *   calendar date, sort key the invoice id): a run queries one partition per day since the last
  *   run, so its reads grow with the items due, not with the table. The index is sparse: an
  *   invoice without `nextActionDate` (paid, disputed) is not in it.
- * - A dunning change is one transaction: the invoice (conditional on its dunning version, balance
- *   and status), its charges item, the journal lines (each written once) and the worklist entry.
+ * - A dunning change is a posting, written by the posting writer (`posting-writer.ts`): the invoice
+ *   (conditional on its dunning version, balance and status), its charges item, the journal lines
+ *   (each written once) and the worklist entry.
  * - DunningRuns keeps each run (`pk` the run id, `sk` `run`), its items (`item#<invoiceId>`) and
  *   letters (`letter#<customerId>`, written before sending), the letter of each SES message id
  *   (`pk` `message#<messageId>`, for bounces), the last completed day (`pk` `cursor`) and the
@@ -15,33 +16,17 @@
  * Every command asks for its consumed capacity; {@link DynamoDunningStore.consumed} sums it (the
  * benchmark prints it).
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { Customer } from '../../core/customers/customer';
 import type { Invoice } from '../../core/invoices/invoice';
 import type { Page } from '../../core/ports';
 import type { DunningPolicy } from '../../core/dunning/policy';
-import {
-  DunningAlreadyAppliedError,
-  DunningConflictError,
-  type DunningChange,
-  type DunningRunRecord,
-  type DunningStore,
-  type LetterRecord,
-  type RunItemRecord,
-} from '../../core/dunning/ports';
-import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
-import { journalPuts } from './ledger-items';
+import type { DunningRunRecord, DunningStore, LetterRecord, RunItemRecord } from '../../core/dunning/ports';
+import { batchGet, batchWrite, queryAll, scanAll } from './batch';
+import { decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
+import { INVOICE_INDEX, invoiceFromItem } from './invoice-item';
+import { COLLECTIONS_WORKLIST } from './posting-writer';
 
 export interface DunningTables {
   readonly invoices: string;
@@ -51,24 +36,21 @@ export interface DunningTables {
   readonly runs: string;
 }
 
-/** Attributes of an invoice item that the core does not see. */
-export const INVOICE_STORAGE_ONLY = ['paymentTaskToken', 'dunningTaskToken', 'dunningTaskSeen'];
-export const NEXT_ACTION_INDEX = 'byNextActionDate';
-const WORKLIST = 'collections-worklist';
 const CURSOR = 'cursor';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class DynamoDunningStore implements DunningStore {
   /** Capacity units consumed by this store's commands since it was built. */
   readonly consumed = { read: 0, write: 0 };
+  private readonly reads = { onCapacity: (c: readonly ConsumedCapacity[]) => this.count(c, 'read') };
+  private readonly writes = { onCapacity: (c: readonly ConsumedCapacity[]) => this.count(c, 'write') };
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: Partial<DunningTables>,
   ) {}
 
-  private count(capacity: ConsumedCapacity | ConsumedCapacity[] | undefined, kind: 'read' | 'write'): void {
-    for (const c of Array.isArray(capacity) ? capacity : capacity ? [capacity] : []) {
+  private count(capacity: ConsumedCapacity | readonly ConsumedCapacity[] | undefined, kind: 'read' | 'write'): void {
+    for (const c of isCapacityList(capacity) ? capacity : capacity ? [capacity] : []) {
       this.consumed[kind] += kind === 'read' ? (c.ReadCapacityUnits ?? c.CapacityUnits ?? 0) : (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0);
     }
   }
@@ -90,15 +72,7 @@ export class DynamoDunningStore implements DunningStore {
   // --- policies -------------------------------------------------------------------------------
 
   async listPolicies(): Promise<DunningPolicy[]> {
-    const policies: DunningPolicy[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new ScanCommand({ TableName: this.table('policies'), ConsistentRead: true, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }));
-      this.count(page.ConsumedCapacity, 'read');
-      policies.push(...((page.Items ?? []) as DunningPolicy[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return policies;
+    return (await scanAll(this.db, { TableName: this.table('policies'), ConsistentRead: true }, this.reads)) as unknown as DunningPolicy[];
   }
 
   async putPolicy(policy: DunningPolicy): Promise<void> {
@@ -111,7 +85,7 @@ export class DynamoDunningStore implements DunningStore {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.table('invoices'),
-        IndexName: NEXT_ACTION_INDEX,
+        IndexName: INVOICE_INDEX.byNextActionDate,
         KeyConditionExpression: 'nextActionDate = :d',
         ExpressionAttributeValues: { ':d': date },
         // Only the key: the run reads each item consistently afterwards (the index lags).
@@ -128,50 +102,22 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async invoices(invoiceIds: readonly string[]): Promise<Map<string, Invoice>> {
-    const items = await this.batchGet(this.table('invoices'), 'invoiceId', invoiceIds);
-    return new Map(items.map((i) => [String(i.invoiceId), withoutAttributes<Invoice>(i, ...INVOICE_STORAGE_ONLY)]));
+    const items = await batchGet(this.db, this.table('invoices'), invoiceIds.map((invoiceId) => ({ invoiceId })), this.reads);
+    return new Map(items.map((i) => [String(i.invoiceId), invoiceFromItem(i)]));
   }
 
   async customers(customerIds: readonly string[]): Promise<Map<string, Customer>> {
-    const items = await this.batchGet(this.table('customers'), 'customerId', customerIds);
+    const items = await batchGet(this.db, this.table('customers'), customerIds.map((customerId) => ({ customerId })), this.reads);
     return new Map(items.map((i) => [String(i.customerId), i as unknown as Customer]));
   }
 
   async invoicesOfCustomer(customerId: string): Promise<Invoice[]> {
-    const all: Invoice[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table('invoices'),
-          IndexName: 'byCustomer',
-          KeyConditionExpression: 'customerId = :c',
-          ExpressionAttributeValues: { ':c': customerId },
-          ExclusiveStartKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.count(page.ConsumedCapacity, 'read');
-      all.push(...(page.Items ?? []).map((i) => withoutAttributes<Invoice>(i, ...INVOICE_STORAGE_ONLY)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return all;
-  }
-
-  private async batchGet(tableName: string, keyName: string, ids: readonly string[]): Promise<Record<string, unknown>[]> {
-    const unique = [...new Set(ids)];
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ [keyName]: id }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
-        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' }));
-        this.count(result.ConsumedCapacity, 'read');
-        found.push(...(result.Responses?.[tableName] ?? []));
-        keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
+    const items = await queryAll(
+      this.db,
+      { TableName: this.table('invoices'), IndexName: INVOICE_INDEX.byCustomer, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } },
+      this.reads,
+    );
+    return items.map(invoiceFromItem);
   }
 
   // --- runs -----------------------------------------------------------------------------------
@@ -228,19 +174,7 @@ export class DynamoDunningStore implements DunningStore {
 
   async putRunItems(runId: string, items: readonly RunItemRecord[]): Promise<void> {
     const requests = items.map((item) => ({ PutRequest: { Item: { pk: runId, sk: `item#${item.invoiceId}`, ...item } } }));
-    await this.batchWrite(this.table('runs'), requests);
-  }
-
-  private async batchWrite(tableName: string, requests: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending = requests.slice(i, i + 25);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
-        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending }, ReturnConsumedCapacity: 'TOTAL' }));
-        this.count(result.ConsumedCapacity, 'write');
-        pending = (result.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-      }
-    }
+    await batchWrite(this.db, this.table('runs'), requests, this.writes);
   }
 
   async runItems(runId: string): Promise<RunItemRecord[]> {
@@ -248,24 +182,17 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   private async queryRun<T>(pk: string, prefix: string | null): Promise<T[]> {
-    const all: T[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table('runs'),
-          KeyConditionExpression: prefix === null ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: prefix === null ? { ':pk': pk } : { ':pk': pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      this.count(page.ConsumedCapacity, 'read');
-      all.push(...(page.Items ?? []).map((i) => withoutAttributes<T>(i, 'pk', 'sk')));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return all;
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.table('runs'),
+        KeyConditionExpression: prefix === null ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: prefix === null ? { ':pk': pk } : { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+      this.reads,
+    );
+    return items.map((i) => withoutAttributes<T>(i, 'pk', 'sk'));
   }
 
   async claimLetter(letter: LetterRecord): Promise<{ claimed: true } | { claimed: false; existing: LetterRecord }> {
@@ -347,83 +274,6 @@ export class DynamoDunningStore implements DunningStore {
     );
   }
 
-  // --- dunning changes ------------------------------------------------------------------------
-
-  async apply(change: DunningChange): Promise<void> {
-    const { before, after } = change;
-    const version = before.dunning.version ?? 0;
-    const names: Record<string, string> = { '#dunning': 'dunning', '#status': 'status', '#version': 'version' };
-    const values: Record<string, unknown> = {
-      ':dunning': after.dunning,
-      ':status': after.status,
-      ':balance': after.balanceMinor,
-      ':overdueSince': after.overdueSince,
-      ':beforeBalance': before.balanceMinor,
-      ':beforeStatus': before.status,
-    };
-    const set = ['#dunning = :dunning', '#status = :status', 'balanceMinor = :balance', 'overdueSince = :overdueSince'];
-    const remove: string[] = [];
-    if (after.nextActionDate !== undefined) {
-      set.push('nextActionDate = :next');
-      values[':next'] = after.nextActionDate;
-    } else remove.push('nextActionDate');
-    if (change.statusChange) {
-      set.push('history = list_append(history, :change)');
-      values[':change'] = [change.statusChange];
-    }
-    let versionCondition = 'attribute_not_exists(#dunning.#version)';
-    if (version > 0) {
-      versionCondition = '#dunning.#version = :version';
-      values[':version'] = version;
-    }
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-      {
-        Update: {
-          TableName: this.table('invoices'),
-          Key: { invoiceId: before.invoiceId },
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: `attribute_exists(invoiceId) AND balanceMinor = :beforeBalance AND #status = :beforeStatus AND ${versionCondition}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-    ];
-    if (change.charges) {
-      const chargesBefore = change.charges.before;
-      items.push({
-        Put: {
-          TableName: this.table('invoices'),
-          Item: change.charges.after,
-          ...(chargesBefore
-            ? {
-                ConditionExpression: 'balanceMinor = :b AND totalMinor = :t',
-                ExpressionAttributeValues: { ':b': chargesBefore.balanceMinor, ':t': chargesBefore.totalMinor },
-              }
-            : { ConditionExpression: 'attribute_not_exists(invoiceId)' }),
-        },
-      });
-    }
-    const journalStart = items.length;
-    for (const j of change.journals) items.push(...journalPuts(this.table('ledger'), j));
-    if (change.worklist === 'add') {
-      items.push({ Put: { TableName: this.table('runs'), Item: { pk: WORKLIST, sk: before.invoiceId, invoiceId: before.invoiceId, customerId: before.customerId, addedAt: new Date().toISOString() } } });
-    } else if (change.worklist === 'remove') {
-      items.push({ Delete: { TableName: this.table('runs'), Key: { pk: WORKLIST, sk: before.invoiceId } } });
-    }
-    try {
-      const result = await this.db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      this.count(result.ConsumedCapacity, 'write');
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes.slice(journalStart, journalStart + change.journals.reduce((n, j) => n + j.lines.length, 0)).includes('ConditionalCheckFailed') && codes[0] !== 'ConditionalCheckFailed') {
-        throw new DunningAlreadyAppliedError(before.invoiceId);
-      }
-      if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) throw new DunningConflictError(before.invoiceId);
-      throw new Error(`The dunning change of invoice ${before.invoiceId} was refused: ${codes.join(', ')}`, { cause: error });
-    }
-  }
-
   // --- escalation task tokens -----------------------------------------------------------------
 
   async escalationWait(invoiceId: string): Promise<{ taskToken: string; seen: number } | undefined> {
@@ -471,7 +321,11 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async worklist(): Promise<string[]> {
-    const entries = await this.queryRun<{ invoiceId: string }>(WORKLIST, null);
+    const entries = await this.queryRun<{ invoiceId: string }>(COLLECTIONS_WORKLIST, null);
     return entries.map((e) => e.invoiceId);
   }
+}
+
+function isCapacityList(capacity: ConsumedCapacity | readonly ConsumedCapacity[] | undefined): capacity is readonly ConsumedCapacity[] {
+  return Array.isArray(capacity);
 }

@@ -2,7 +2,9 @@
  * What finance reads from DynamoDB beyond single items: the receivables reports' data, statement
  * results, and the order and customer lists of the finance console.
  */
-import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGet, projectionOf, queryAll, scanAll } from './batch';
+import { INVOICE_INDEX } from './invoice-item';
 import type { Customer } from '../../core/customers/customer';
 import type { CustomerLister, OrderLister, PromiseOutcomesReader, ReceivablesReader, StatementResultsReader } from '../../core/finance-ports';
 import type { Order } from '../../core/orders/order';
@@ -14,27 +16,6 @@ import { decodeCursor, encodeCursor, withoutAttributes } from './document-client
 /** Invoice statuses that can carry a balance: aging reads these partitions of `byStatus`. */
 export const OPEN_INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'OVERDUE', 'DISPUTED'] as const;
 
-type Item = Record<string, unknown>;
-
-/** Runs a query or scan to its end, page by page. */
-async function all(db: DynamoDBDocumentClient, command: (start: Item | undefined) => QueryCommand | ScanCommand): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await db.send(command(start) as QueryCommand);
-    items.push(...((page.Items ?? []) as Item[]));
-    start = page.LastEvaluatedKey as Item | undefined;
-  } while (start);
-  return items;
-}
-
-function names(projection: readonly string[]) {
-  return {
-    ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(projection.map((n, i) => [`#p${i}`, n])),
-  };
-}
-
 /** Open items from the Invoices `byStatus` index, journal lines from a Ledger scan, due dates by BatchGet. */
 export class DynamoReceivablesReader implements ReceivablesReader {
   constructor(
@@ -43,21 +24,17 @@ export class DynamoReceivablesReader implements ReceivablesReader {
   ) {}
 
   async openItems(): Promise<AgingItem[]> {
-    const projection = ['invoiceId', 'customerId', 'customerName', 'currency', 'balanceMinor', 'issueDate', 'dueDate'];
+    const { ProjectionExpression, ExpressionAttributeNames } = projectionOf(['invoiceId', 'customerId', 'customerName', 'currency', 'balanceMinor', 'issueDate', 'dueDate']);
     const pages = await Promise.all(
       OPEN_INVOICE_STATUSES.map((status) =>
-        all(this.db, (start) => {
-          const { ProjectionExpression, ExpressionAttributeNames } = names(projection);
-          return new QueryCommand({
-            TableName: this.tables.invoices,
-            IndexName: 'byStatus',
-            KeyConditionExpression: '#status = :status',
-            FilterExpression: '#balance > :zero',
-            ProjectionExpression,
-            ExpressionAttributeNames: { ...ExpressionAttributeNames, '#status': 'status', '#balance': 'balanceMinor' },
-            ExpressionAttributeValues: { ':status': status, ':zero': 0 },
-            ExclusiveStartKey: start,
-          });
+        queryAll(this.db, {
+          TableName: this.tables.invoices,
+          IndexName: INVOICE_INDEX.byStatus,
+          KeyConditionExpression: '#status = :status',
+          FilterExpression: '#balance > :zero',
+          ProjectionExpression,
+          ExpressionAttributeNames: { ...ExpressionAttributeNames, '#status': 'status', '#balance': 'balanceMinor' },
+          ExpressionAttributeValues: { ':status': status, ':zero': 0 },
         }),
       ),
     );
@@ -73,19 +50,15 @@ export class DynamoReceivablesReader implements ReceivablesReader {
   }
 
   async journalLines(accounts: readonly string[]): Promise<LedgerLine[]> {
-    const projection = ['pk', 'event', 'postedAt', 'account', 'side', 'amountMinor', 'currency', 'reference'];
     const ledger = this.tables.ledger;
     if (!ledger) throw new Error('The receivables reader was built without the Ledger table');
-    const items = await all(this.db, (start) => {
-      const { ProjectionExpression, ExpressionAttributeNames } = names(projection);
-      return new ScanCommand({
-        TableName: ledger,
-        FilterExpression: `#account IN (${accounts.map((_, i) => `:a${i}`).join(', ')})`,
-        ProjectionExpression,
-        ExpressionAttributeNames: { ...ExpressionAttributeNames, '#account': 'account' },
-        ExpressionAttributeValues: Object.fromEntries(accounts.map((a, i) => [`:a${i}`, a])),
-        ExclusiveStartKey: start,
-      });
+    const { ProjectionExpression, ExpressionAttributeNames } = projectionOf(['pk', 'event', 'postedAt', 'account', 'side', 'amountMinor', 'currency', 'reference']);
+    const items = await scanAll(this.db, {
+      TableName: ledger,
+      FilterExpression: `#account IN (${accounts.map((_, i) => `:a${i}`).join(', ')})`,
+      ProjectionExpression,
+      ExpressionAttributeNames: { ...ExpressionAttributeNames, '#account': 'account' },
+      ExpressionAttributeValues: Object.fromEntries(accounts.map((a, i) => [`:a${i}`, a])),
     });
     return items.map((i) => ({
       journalId: String(i.pk),
@@ -100,20 +73,8 @@ export class DynamoReceivablesReader implements ReceivablesReader {
   }
 
   async dueDates(invoiceIds: readonly string[]): Promise<Map<string, string>> {
-    const result = new Map<string, string>();
-    const ids = [...new Set(invoiceIds)];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Item[] = ids.slice(i, i + 100).map((invoiceId) => ({ invoiceId }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        const response = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tables.invoices]: { Keys: keys, ProjectionExpression: 'invoiceId, dueDate' } } }),
-        );
-        for (const item of response.Responses?.[this.tables.invoices] ?? []) result.set(String(item.invoiceId), String(item.dueDate));
-        keys = (response.UnprocessedKeys?.[this.tables.invoices]?.Keys ?? []) as Item[];
-        if (keys.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
-    return result;
+    const items = await batchGet(this.db, this.tables.invoices, invoiceIds.map((invoiceId) => ({ invoiceId })), { attributes: ['invoiceId', 'dueDate'], consistent: false });
+    return new Map(items.map((item) => [String(item.invoiceId), String(item.dueDate)]));
   }
 }
 
@@ -128,16 +89,13 @@ export class DynamoStatementResultsReader implements StatementResultsReader {
   ) {}
 
   async statementCounts(): Promise<StatementCounts[]> {
-    const items = await all(this.db, (start) => {
-      const { ProjectionExpression, ExpressionAttributeNames } = names(['receivedAt', 'total', 'counts']);
-      return new ScanCommand({
-        TableName: this.tableName,
-        FilterExpression: '#sk = :statement',
-        ProjectionExpression,
-        ExpressionAttributeNames: { ...ExpressionAttributeNames, '#sk': 'sk' },
-        ExpressionAttributeValues: { ':statement': 'statement' },
-        ExclusiveStartKey: start,
-      });
+    const { ProjectionExpression, ExpressionAttributeNames } = projectionOf(['receivedAt', 'total', 'counts']);
+    const items = await scanAll(this.db, {
+      TableName: this.tableName,
+      FilterExpression: '#sk = :statement',
+      ProjectionExpression,
+      ExpressionAttributeNames: { ...ExpressionAttributeNames, '#sk': 'sk' },
+      ExpressionAttributeValues: { ':statement': 'statement' },
     });
     return items.map((i) => ({
       receivedAt: String(i.receivedAt ?? ''),
@@ -158,17 +116,12 @@ export class DynamoPromiseOutcomesReader implements PromiseOutcomesReader {
   ) {}
 
   async promiseCounts(fromInstant: string, toInstant: string): Promise<PromiseCounts> {
-    const items = await all(
-      this.db,
-      (start) =>
-        new ScanCommand({
+    const items = await scanAll(this.db, {
           TableName: this.tableName,
           FilterExpression: 'attribute_exists(#d.#p)',
           ProjectionExpression: '#d.#p',
           ExpressionAttributeNames: { '#d': 'dunning', '#p': 'promises' },
-          ExclusiveStartKey: start,
-        }),
-    );
+        });
     const promises = items.flatMap((i) => ((i.dunning as { promises?: unknown } | undefined)?.promises ?? []) as { status: string; closedAt: string | null }[]);
     return countPromiseOutcomes(promises, fromInstant, toInstant);
   }
@@ -184,11 +137,11 @@ export class DynamoOrderLister implements OrderLister {
   ) {}
 
   listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Order>> {
-    return this.query('byStatus', 'status', status, limit, cursor);
+    return this.query(INVOICE_INDEX.byStatus, 'status', status, limit, cursor);
   }
 
   listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>> {
-    return this.query('byCustomer', 'customerId', customerId, limit, cursor);
+    return this.query(INVOICE_INDEX.byCustomer, 'customerId', customerId, limit, cursor);
   }
 
   async listAll(limit: number, cursor?: string): Promise<Page<Order>> {

@@ -18,14 +18,12 @@
  * a retry of the call.
  */
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type BatchGetCommandOutput,
   type ScanCommandOutput,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -35,6 +33,9 @@ import { systemClock, type Clock } from '../../core/time/clock';
 import type { ImportEntry, TakenBy } from '../../core/invoices/import';
 import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../../core/ports';
 import { cancellationCodes, isConditionalCheckFailed } from './document-client';
+import { batchGet } from './batch';
+import { forEachLimit } from '../../core/kernel/concurrency';
+import { INVOICE_INDEX, invoicesByIndex } from './invoice-item';
 import { journalPuts } from './ledger-items';
 
 export interface InvoiceImportTables {
@@ -81,7 +82,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
   }
 
   async findCustomers(customerIds: readonly string[]): Promise<Map<string, Customer>> {
-    const items = await this.batchGet(this.tables.customers, [...new Set(customerIds)].map((customerId) => ({ customerId })));
+    const items = await batchGet(this.db, this.tables.customers, customerIds.map((customerId) => ({ customerId })));
     return new Map(items.map((c) => [String(c.customerId), c as unknown as Customer]));
   }
 
@@ -100,21 +101,12 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     const numbers = new Map<string, TakenBy[]>();
     const rfReferences = new Map<string, TakenBy[]>();
     const queries = [
-      ...[...wanted.numbers].map((value) => ({ index: 'byNumber', attribute: 'number', value, into: numbers })),
-      ...[...wanted.rfReferences].map((value) => ({ index: 'byRfReference', attribute: 'rfReference', value, into: rfReferences })),
+      ...[...wanted.numbers].map((value) => ({ index: INVOICE_INDEX.byNumber, attribute: 'number', value, into: numbers })),
+      ...[...wanted.rfReferences].map((value) => ({ index: INVOICE_INDEX.byRfReference, attribute: 'rfReference', value, into: rfReferences })),
     ];
-    await inParallel(QUERY_CONCURRENCY, queries, async ({ index, attribute, value, into }) => {
-      const { Items } = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.invoices,
-          IndexName: index,
-          KeyConditionExpression: '#a = :v',
-          ExpressionAttributeNames: { '#a': attribute },
-          ExpressionAttributeValues: { ':v': value },
-          ProjectionExpression: 'invoiceId, importId',
-        }),
-      );
-      if (Items?.length) into.set(value, Items.map(takenBy));
+    await forEachLimit(queries, QUERY_CONCURRENCY, async ({ index, attribute, value, into }) => {
+      const items = await invoicesByIndex(this.db, this.tables.invoices, { name: index, attribute, value }, ['invoiceId', 'importId']);
+      if (items.length) into.set(value, items.map(takenBy));
     });
     return { numbers, rfReferences };
   }
@@ -125,14 +117,14 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     const rfReferences = new Map<string, TakenBy[]>();
     let seen = 0;
     const segments = Array.from({ length: SCAN_SEGMENTS }, (_, i) => i);
-    await inParallel(SCAN_SEGMENTS, segments, async (segment) => {
+    await forEachLimit(segments, SCAN_SEGMENTS, async (segment) => {
       let start: Record<string, unknown> | undefined;
       do {
         if (seen > budget) return;
         const page: ScanCommandOutput = await this.db.send(
           new ScanCommand({
             TableName: this.tables.invoices,
-            IndexName: 'byNumber',
+            IndexName: INVOICE_INDEX.byNumber,
             Segment: segment,
             TotalSegments: SCAN_SEGMENTS,
             ProjectionExpression: '#n, rfReference, invoiceId, importId',
@@ -177,7 +169,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
 
   async reserve(record: ImportKey, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]> {
     const conflicts: ImportConflict[] = [];
-    await inParallel(TRANSACTION_CONCURRENCY, chunk(keys, MAX_TRANSACTION_ITEMS), async (part) => {
+    await forEachLimit(chunk(keys, MAX_TRANSACTION_ITEMS), TRANSACTION_CONCURRENCY, async (part) => {
       const items: TransactItem[] = part.map((k) => ({
         Put: {
           TableName: this.tables.imports,
@@ -222,7 +214,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
         ...journalPuts(this.tables.ledger, e.journal),
       ]),
     );
-    await inParallel(TRANSACTION_CONCURRENCY, groups, async (items) => {
+    await forEachLimit(groups, TRANSACTION_CONCURRENCY, async (items) => {
       const codes = await this.transact(record, items);
       if (codes) throw new Error(`Writing invoices of import ${record.importId} was refused: ${codes.join(', ')}`);
     });
@@ -250,7 +242,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
       ...journalPuts(this.tables.ledger, e.journal).map((p) => ({ Delete: { TableName: this.tables.ledger, Key: { pk: p.Put.Item.pk, sk: p.Put.Item.sk } } })),
     ];
     const groups = packWith(own, (e) => removal(e));
-    await inParallel(TRANSACTION_CONCURRENCY, groups, async ({ members, items }) => {
+    await forEachLimit(groups, TRANSACTION_CONCURRENCY, async ({ members, items }) => {
       if (!(await this.transact(record, items))) return;
       // One of them changed: remove the others one by one, keep the changed ones.
       for (const e of members) {
@@ -261,9 +253,9 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     const reservationIds = entries
       .filter((e) => !kept.has(e.invoice.invoiceId))
       .map((e) => rfReservation(e.invoice.rfReference));
-    const held = await this.batchGet(this.tables.imports, reservationIds.map((importId) => ({ importId })), 'importId, ownerImportId');
+    const held = await batchGet(this.db, this.tables.imports, reservationIds.map((importId) => ({ importId })), { attributes: ['importId', 'ownerImportId'] });
     const mine = held.filter((h) => h.ownerImportId === record.importId).map((h) => String(h.importId));
-    await inParallel(TRANSACTION_CONCURRENCY, chunk(mine, MAX_TRANSACTION_ITEMS), async (part) => {
+    await forEachLimit(chunk(mine, MAX_TRANSACTION_ITEMS), TRANSACTION_CONCURRENCY, async (part) => {
       const codes = await this.transact(
         record,
         part.map((importId) => ({
@@ -326,39 +318,17 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
 
   /** The stored invoices among the entries' ids, with the import that wrote each. */
   private async storedInvoices(entries: readonly ImportEntry[]): Promise<Map<string, { invoiceId: string; importId: string | null }>> {
-    const items = await this.batchGet(
+    const items = await batchGet(
+      this.db,
       this.tables.invoices,
       entries.map((e) => ({ invoiceId: e.invoice.invoiceId })),
-      'invoiceId, importId',
+      { attributes: ['invoiceId', 'importId'] },
     );
     return new Map(items.map((i) => [String(i.invoiceId), { invoiceId: String(i.invoiceId), importId: typeof i.importId === 'string' ? i.importId : null }]));
   }
 
   /** BatchGet of any number of keys (100 a request, unprocessed keys asked again), consistent reads. */
-  private async batchGet(tableName: string, keys: readonly Record<string, string>[], projection?: string): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    const names = projection?.split(',').map((p) => p.trim());
-    await inParallel(TRANSACTION_CONCURRENCY, chunk(keys, 100), async (part) => {
-      let request: Record<string, unknown>[] | undefined = [...part];
-      for (let round = 0; request && request.length > 0; round++) {
-        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** round)));
-        const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: request,
-                ConsistentRead: true,
-                ...(names ? { ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#p${i}`, n])) } : {}),
-              },
-            },
-          }),
-        );
-        found.push(...(result.Responses?.[tableName] ?? []));
-        request = result.UnprocessedKeys?.[tableName]?.Keys;
-      }
-    });
-    return found;
-  }
+
 }
 
 function takenBy(item: Record<string, unknown>): TakenBy {
@@ -399,20 +369,3 @@ function packWith<T>(members: readonly T[], itemsOf: (member: T) => readonly Tra
   return packed;
 }
 
-/** Runs `work` over `items` with at most `limit` at a time; the first failure fails the whole (after the running ones end). */
-async function inParallel<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-}

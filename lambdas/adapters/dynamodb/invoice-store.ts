@@ -3,7 +3,9 @@ import type { Invoice } from '../../core/invoices/invoice';
 import type { Journal } from '../../core/ledger/ledger';
 import type { Order, StatusChange } from '../../core/orders/order';
 import { SequenceTakenError, type InvoiceStore, type Page } from '../../core/ports';
-import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
+import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
+import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex, invoiceWrite } from './invoice-item';
+import { queryAll } from './batch';
 import { journalPuts } from './ledger-items';
 
 export interface InvoiceTables {
@@ -12,8 +14,6 @@ export interface InvoiceTables {
   readonly orders: string;
   readonly ledger: string;
 }
-
-const STORAGE_ONLY = ['paymentTaskToken'];
 
 /** Invoices, their gapless number series (Counters) and the journal they post (Ledger). */
 export class DynamoInvoiceStore implements InvoiceStore {
@@ -24,35 +24,30 @@ export class DynamoInvoiceStore implements InvoiceStore {
 
   async get(invoiceId: string): Promise<Invoice | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.invoices, Key: { invoiceId }, ConsistentRead: true }));
-    return Item ? withoutAttributes<Invoice>(Item, ...STORAGE_ONLY) : undefined;
+    return Item ? invoiceFromItem(Item) : undefined;
   }
 
   getByNumber(number: string): Promise<Invoice | undefined> {
-    return this.byIndex('byNumber', 'number', number);
+    return this.byIndex(INVOICE_INDEX.byNumber, 'number', number);
   }
 
   getByRfReference(rfReference: string): Promise<Invoice | undefined> {
-    return this.byIndex('byRfReference', 'rfReference', rfReference);
+    return this.byIndex(INVOICE_INDEX.byRfReference, 'rfReference', rfReference);
   }
 
   listByCustomer(customerId: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
-    return this.page('byCustomer', 'customerId', customerId, limit, cursor, dueOnOrBefore);
+    return this.page(INVOICE_INDEX.byCustomer, 'customerId', customerId, limit, cursor, dueOnOrBefore);
   }
 
   listByStatus(status: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
-    return this.page('byStatus', 'status', status, limit, cursor, dueOnOrBefore);
+    return this.page(INVOICE_INDEX.byStatus, 'status', status, limit, cursor, dueOnOrBefore);
   }
 
   async allOfCustomer(customerId: string): Promise<Invoice[]> {
-    const all: Invoice[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.page('byCustomer', 'customerId', customerId, 500, cursor);
-      all.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
-    return all;
+    const items = await queryAll(this.db, { TableName: this.tables.invoices, IndexName: INVOICE_INDEX.byCustomer, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } });
+    return items.map(invoiceFromItem);
   }
+
 
   async lastSequence(series: string): Promise<number> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.required('counters'), Key: { counterId: series }, ConsistentRead: true }));
@@ -70,11 +65,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
         new TransactWriteCommand({
           TransactItems: [
             {
-              Put: {
-                TableName: this.tables.invoices,
-                Item: invoice,
-                ConditionExpression: 'attribute_not_exists(invoiceId)',
-              },
+              ...invoiceWrite(this.tables.invoices, { before: null, after: invoice }),
             },
             {
               Update: {
@@ -165,21 +156,12 @@ export class DynamoInvoiceStore implements InvoiceStore {
     );
   }
 
-  private async byIndex(indexName: string, attribute: string, value: string): Promise<Invoice | undefined> {
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tables.invoices,
-        IndexName: indexName,
-        KeyConditionExpression: '#a = :v',
-        ExpressionAttributeNames: { '#a': attribute },
-        ExpressionAttributeValues: { ':v': value },
-        Limit: 2,
-      }),
-    );
-    const item = Items?.[0];
+  private async byIndex(name: string, attribute: string, value: string): Promise<Invoice | undefined> {
+    const [first] = await invoicesByIndex(this.db, this.tables.invoices, { name, attribute, value });
     // Index reads are eventually consistent: read the item itself for its current state.
-    return item ? this.get(String(item.invoiceId)) : undefined;
+    return first ? this.get(String(first.invoiceId)) : undefined;
   }
+
 
   private async page(indexName: string, attribute: string, value: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
     const result = await this.db.send(
@@ -193,7 +175,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
         ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
-    const items = (result.Items ?? []).map((i) => withoutAttributes<Invoice>(i, ...STORAGE_ONLY));
+    const items = (result.Items ?? []).map(invoiceFromItem);
     const next = encodeCursor(result.LastEvaluatedKey);
     return next ? { items, cursor: next } : { items };
   }

@@ -1,4 +1,4 @@
-/** How journal lines are stored in the Ledger table: pk the journal id, sk `line#NNN`. */
+/** How journal lines are stored in the Ledger table: pk the journal id, sk `line#NNN`, with the reason code where a line has one. */
 import type { Journal } from '../../core/ledger/ledger';
 
 export function journalPuts(tableName: string, journal: Journal) {
@@ -15,6 +15,7 @@ export function journalPuts(tableName: string, journal: Journal) {
         amountMinor: line.amount.minor,
         currency: line.amount.currency,
         reference: line.reference,
+        ...(line.reasonCode ? { reasonCode: line.reasonCode } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

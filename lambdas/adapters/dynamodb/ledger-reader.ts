@@ -1,4 +1,5 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { projectionOf, scanAll } from './batch';
 import type { Account, AccountBalance } from '../../core/ledger/ledger';
 import type { LedgerReader } from '../../core/ports';
 
@@ -41,20 +42,8 @@ export class DynamoLedgerReader implements LedgerReader {
   }
 
   private async scan(tableName: string, projection: string, visit: (item: Record<string, unknown>) => void): Promise<void> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    const names = projection.split(',').map((p) => p.trim());
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: tableName,
-          ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#p${i}`, n])),
-          ExclusiveStartKey,
-          ConsistentRead: true,
-        }),
-      );
-      (page.Items ?? []).forEach(visit);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await scanAll(this.db, { TableName: tableName, ...projectionOf(projection.split(',').map((p) => p.trim())), ConsistentRead: true });
+    items.forEach(visit);
   }
+
 }

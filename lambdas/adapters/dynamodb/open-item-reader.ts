@@ -11,49 +11,15 @@
  * in batches of 100: what the matcher sees is what a conditional write will check. The cost grows
  * with the lines and the customers they concern, never with the whole invoice table.
  */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapLimit } from '../../core/kernel/concurrency';
+import { batchGet, queryAll } from './batch';
+import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex } from './invoice-item';
 import type { Invoice } from '../../core/invoices/invoice';
 import type { KnownPayers, OpenItemReader } from '../../core/ports';
-import { withoutAttributes } from './document-client';
 
 /** Queries run at most this many at a time. */
 const CONCURRENCY = 16;
-const BATCH_GET_LIMIT = 100;
-
-/** Runs `work` over `items`, at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/**
- * Reads items by key, consistently, 100 keys per request, retrying the keys DynamoDB leaves
- * unprocessed (with a short back-off). Missing items are left out; order is not kept.
- */
-export async function batchGet(db: DynamoDBDocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) chunks.push(keys.slice(i, i + BATCH_GET_LIMIT));
-  await mapLimit(chunks, 4, async (chunk) => {
-    let pending = chunk;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      if (attempt > 10) throw new Error(`Reading ${tableName}: ${pending.length} keys stayed unprocessed`);
-      const result = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
-      found.push(...(result.Responses?.[tableName] ?? []));
-      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  });
-  return found;
-}
 
 export interface OpenItemTables {
   readonly invoices: string;
@@ -67,33 +33,24 @@ export class DynamoOpenItemReader implements OpenItemReader {
   ) {}
 
   async invoicesByRfReference(references: readonly string[]): Promise<Invoice[]> {
-    return this.invoicesById(await this.idsByIndex('byRfReference', 'rfReference', references));
+    return this.invoicesById(await this.idsByIndex(INVOICE_INDEX.byRfReference, 'rfReference', references));
   }
 
   async invoicesByNumber(numbers: readonly string[]): Promise<Invoice[]> {
-    return this.invoicesById(await this.idsByIndex('byNumber', 'number', numbers));
+    return this.invoicesById(await this.idsByIndex(INVOICE_INDEX.byNumber, 'number', numbers));
   }
 
   async openInvoicesOfCustomers(customerIds: readonly string[]): Promise<Invoice[]> {
     const ids = await mapLimit([...new Set(customerIds)], CONCURRENCY, async (customerId) => {
-      const found: string[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.tables.invoices,
-            IndexName: 'byCustomer',
-            KeyConditionExpression: 'customerId = :c',
-            FilterExpression: 'balanceMinor > :zero',
-            ProjectionExpression: 'invoiceId',
-            ExpressionAttributeValues: { ':c': customerId, ':zero': 0 },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) found.push(String(item.invoiceId));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return found;
+      const items = await queryAll(this.db, {
+        TableName: this.tables.invoices,
+        IndexName: INVOICE_INDEX.byCustomer,
+        KeyConditionExpression: 'customerId = :c',
+        FilterExpression: 'balanceMinor > :zero',
+        ProjectionExpression: 'invoiceId',
+        ExpressionAttributeValues: { ':c': customerId, ':zero': 0 },
+      });
+      return items.map((item) => String(item.invoiceId));
     });
     return this.invoicesById(ids.flat());
   }
@@ -102,7 +59,7 @@ export class DynamoOpenItemReader implements OpenItemReader {
     const unique = [...new Set(invoiceIds)];
     if (unique.length === 0) return [];
     const items = await batchGet(this.db, this.tables.invoices, unique.map((invoiceId) => ({ invoiceId })));
-    return items.map((item) => withoutAttributes<Invoice>(item, 'paymentTaskToken'));
+    return items.map(invoiceFromItem);
   }
 
   async knownPayers(accounts: readonly string[], names: readonly string[]): Promise<KnownPayers> {
@@ -119,20 +76,9 @@ export class DynamoOpenItemReader implements OpenItemReader {
     return result;
   }
 
-  private async idsByIndex(indexName: string, attribute: string, values: readonly string[]): Promise<string[]> {
-    const ids = await mapLimit([...new Set(values)], CONCURRENCY, async (value) => {
-      const { Items } = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.invoices,
-          IndexName: indexName,
-          KeyConditionExpression: '#a = :v',
-          ExpressionAttributeNames: { '#a': attribute },
-          ExpressionAttributeValues: { ':v': value },
-          ProjectionExpression: 'invoiceId',
-        }),
-      );
-      return (Items ?? []).map((i) => String(i.invoiceId));
-    });
-    return ids.flat();
+  private async idsByIndex(name: string, attribute: string, values: readonly string[]): Promise<string[]> {
+    const found = await mapLimit([...new Set(values)], CONCURRENCY, (value) => invoicesByIndex(this.db, this.tables.invoices, { name, attribute, value }));
+    return found.flat().map((i) => String(i.invoiceId));
   }
+
 }

@@ -2,6 +2,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import type { Order, Shipment, StatusChange } from '../../core/orders/order';
 import type { OrderStore, OrderWait } from '../../core/ports';
 import { isConditionalCheckFailed, withoutAttributes } from './document-client';
+import { queryAll } from './batch';
+import { indexName } from '../../../lib/definitions/tables';
+
+const ORDERS_BY_CUSTOMER = indexName('Orders', 'byCustomer');
 
 /** Storage-only attributes: the waiting step's token and what it waits for, the settled invoices. */
 const STORAGE_ONLY = ['taskToken', 'waitingFor', 'settledInvoiceIds'];
@@ -147,25 +151,16 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async uninvoicedTotal(customerId: string, currency: string): Promise<number> {
-    let total = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byCustomer',
-          KeyConditionExpression: 'customerId = :c',
-          FilterExpression: '#status IN (:received, :awaiting, :partially) AND currency = :currency',
-          ProjectionExpression: 'totalMinor, invoicedMinor',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':c': customerId, ':currency': currency, ':received': 'RECEIVED', ':awaiting': 'AWAITING_SHIPMENT', ':partially': 'PARTIALLY_SHIPPED' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) total += Number(item.totalMinor ?? 0) - Number(item.invoicedMinor ?? 0);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return total;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: ORDERS_BY_CUSTOMER,
+      KeyConditionExpression: 'customerId = :c',
+      FilterExpression: '#status IN (:received, :awaiting, :partially) AND currency = :currency',
+      ProjectionExpression: 'totalMinor, invoicedMinor',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':c': customerId, ':currency': currency, ':received': 'RECEIVED', ':awaiting': 'AWAITING_SHIPMENT', ':partially': 'PARTIALLY_SHIPPED' },
+    });
+    return items.reduce((total, item) => total + Number(item.totalMinor ?? 0) - Number(item.invoicedMinor ?? 0), 0);
   }
 
   private async conditional(command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {

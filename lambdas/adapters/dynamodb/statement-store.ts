@@ -1,64 +1,30 @@
 /**
- * Uploaded bank statements on DynamoDB, and the one transaction that applies a statement line.
+ * Uploaded bank statements on DynamoDB.
  *
  * - `Statements`: per statement one item `sk = "statement"` (format, progress, counts) and one item
  *   per credit line `sk = "line#<sequence>"` (its outcome), so a statement's lines are one query.
- * - `StatementLines`: one item per line identity (`lineKey`), written in the same transaction as the
- *   line's payment, conditional on not existing: whatever uploads race, a line is applied once.
+ * - `StatementLines`: one item per line identity (`lineKey`), written by the posting writer in the
+ *   same transaction as the line's payment, conditional on not existing: whatever uploads race, a
+ *   line is applied once.
  * - `Payers`: `account#<ACCOUNT>` / `name#<NAME>` -> the customers known to pay with them.
  */
-import { invoiceAllocationUpdate } from './invoice-items';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LineApplication, LineResult, PayerToRemember } from '../../core/cash-application/application';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LineResult } from '../../core/cash-application/application';
 import type { StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
-import type { Invoice } from '../../core/invoices/invoice';
-import type { Journal } from '../../core/ledger/ledger';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, type Page, type StatementStore } from '../../core/ports';
-import { customerCashUpdate } from './customer-store';
-import { batchGet } from './open-item-reader';
-import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
-import { journalPuts } from './ledger-items';
+import type { Page, StatementStore } from '../../core/ports';
+import { batchGet } from './batch';
+import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
+import { lineSortKey } from './posting-writer';
 
 export interface StatementTables {
   readonly statements: string;
   readonly statementLines: string;
-  readonly payments: string;
-  readonly invoices: string;
-  readonly customers: string;
-  readonly payers: string;
-  readonly ledger: string;
 }
 
 const HEADER = 'statement';
 
 /** Every attribute an update names goes through a placeholder: several (`status`, `processed`) are DynamoDB reserved words. */
 const PROGRESS_NAMES = { '#status': 'status', '#processed': 'processed', '#counts': 'counts', '#lastUpload': 'lastUpload', '#error': 'error', '#at': 'at' };
-
-/** The sort key of a line's outcome: its place in the file, zero-padded so the query returns file order. */
-export function lineSortKey(sequence: number): string {
-  return `line#${String(sequence).padStart(9, '0')}`;
-}
-
-/** The journal's ledger puts, with the reason code on the lines that have one. */
-export function journalPutsWithReasons(tableName: string, journal: Journal) {
-  return journalPuts(tableName, journal).map((put, index) => {
-    const reasonCode = journal.lines[index]?.reasonCode;
-    return reasonCode ? { Put: { ...put.Put, Item: { ...put.Put.Item, reasonCode } } } : put;
-  });
-}
-
-/** The `Payers` updates that remember a payer account and name for a customer (string set `ADD`). */
-export function payerItems(tableName: string, payer: PayerToRemember, at: string) {
-  const keys = [...(payer.account ? [`account#${payer.account}`] : []), ...(payer.name ? [`name#${payer.name}`] : [])];
-  return keys.map((payerKey) => ({
-    Update: {
-      TableName: tableName,
-      Key: { payerKey },
-      UpdateExpression: 'ADD customerIds :customer SET updatedAt = :at',
-      ExpressionAttributeValues: { ':customer': new Set([payer.customerId]), ':at': at },
-    },
-  }));
-}
 
 function resultFromItem(item: Record<string, unknown>): LineResult {
   const { sk: _sk, lineKey, recordedIn, statementId, ...rest } = item;
@@ -135,48 +101,6 @@ export class DynamoStatementStore implements StatementStore {
   async recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>> {
     const items = await batchGet(this.db, this.required('statementLines'), lineKeys.map((lineKey) => ({ lineKey })));
     return new Map(items.map((item) => [String(item.lineKey), resultFromItem(item)]));
-  }
-
-  async recordLine(statementId: string, application: LineApplication): Promise<void> {
-    const { result, payment } = application;
-    const at = result.recordedAt;
-    const paymentItem = payment.unappliedMinor > 0 ? { ...payment, worklist: 'UNAPPLIED' } : payment;
-    const customerId = application.onAccount?.customerId ?? application.rememberPayer?.customerId;
-    const customer =
-      customerId === undefined
-        ? undefined
-        : customerCashUpdate(this.required('customers'), customerId, {
-            onAccountCreditMinor: application.onAccount?.amountMinor ?? 0,
-            payerAccount: application.rememberPayer?.account ?? null,
-            payerName: application.rememberPayer?.name ?? null,
-          });
-    const items = [
-      {
-        Put: {
-          TableName: this.required('statementLines'),
-          Item: { ...result, lineKey: result.lineKey },
-          ConditionExpression: 'attribute_not_exists(lineKey)',
-        },
-      },
-      { Put: { TableName: this.tables.statements, Item: { ...result, statementId, sk: lineSortKey(result.sequence), recordedIn: result.statementId } } },
-      { Put: { TableName: this.required('payments'), Item: paymentItem, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-      ...application.invoices.map(({ before, after }) => invoiceAllocationUpdate(this.required('invoices'), before, after)),
-      ...(customer ? [customer] : []),
-      ...(application.rememberPayer ? payerItems(this.required('payers'), application.rememberPayer, at) : []),
-      ...journalPutsWithReasons(this.required('ledger'), application.journal),
-    ];
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes[0] === 'ConditionalCheckFailed') throw new LineAlreadyRecordedError(result.lineKey);
-      const invoiceCodes = codes.slice(3, 3 + application.invoices.length);
-      if (invoiceCodes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) {
-        throw new ConcurrentUpdateError('An invoice the statement line applies to');
-      }
-      throw new Error(`Applying statement line ${result.lineId} was refused: ${codes.join(', ')}`, { cause: error });
-    }
   }
 
   async reportLine(statementId: string, result: LineResult): Promise<void> {

@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { StatementLine } from '../bank-statements/statement';
 import { ConflictError, ValidationError, type FieldProblem } from '../errors';
-import { derivedStatus, isOpen, type Invoice } from '../invoices/invoice';
+import { isOpen, type Invoice } from '../invoices/invoice';
+import { allocatePayment, InvoiceTransitionError, writeOffShortPayment } from '../invoices/transitions';
+import type { InvoiceChange, Posting } from '../posting/posting';
 import { journal, type Journal, type JournalLine } from '../ledger/ledger';
 import { formatAmount, money } from '../money/money';
 import type { Payment, PaymentAllocation, UnappliedReason } from '../payments/payment';
@@ -84,17 +86,12 @@ export interface PayerToRemember {
   readonly name: string | null;
 }
 
-/** Everything one statement line writes, in one transaction. */
+/** What one statement line writes: its outcome, its payment, and the posting that writes both in one transaction. */
 export interface LineApplication {
   readonly result: LineResult;
   readonly payment: CashPayment;
-  readonly invoices: readonly { readonly before: Invoice; readonly after: Invoice }[];
-  readonly journal: Journal;
-  /** On-account credit to add to the customer (0 for none). */
-  readonly onAccount: { readonly customerId: string; readonly amountMinor: number } | null;
-  readonly rememberPayer: PayerToRemember | null;
-  /** Invoices this line settles (balance 0 now): their waiting executions are resumed. */
-  readonly settledInvoiceIds: readonly string[];
+  /** The line's identity and outcome, the payment, the invoices, the customer's credit, the payer learned, the journal. */
+  readonly posting: Posting;
 }
 
 /**
@@ -258,55 +255,53 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
       { account: 'cash', side: 'debit', amount: money(line.amountMinor, currency), reference: paymentId },
       { account: 'unapplied-cash', side: 'credit', amount: money(line.amountMinor, currency), reference: paymentId },
     ]);
+    const unappliedResult = { ...result, unappliedMinor: line.amountMinor };
     return {
-      result: { ...result, unappliedMinor: line.amountMinor },
+      result: unappliedResult,
       payment,
-      invoices: [],
-      journal: posting,
-      onAccount: null,
-      rememberPayer: null,
-      settledInvoiceIds: [],
+      posting: { description: `statement line ${line.lineId}`, statementLine: { statementId: input.statementId, result: unappliedResult }, payment: { before: null, after: payment }, invoices: [], journals: [posting] },
     };
   }
 
   // Applied: each invoice once, with its allocation and any write-off.
   const writeOff = match.shortPayWriteOff;
   const touched = [...new Set([...match.allocations.map((a) => a.invoiceId), ...(writeOff ? [writeOff.invoiceId] : [])])];
-  const changes: { before: Invoice; after: Invoice }[] = [];
+  const changes: InvoiceChange[] = [];
+  const receivables: JournalLine[] = [];
+  const writeOffs: JournalLine[] = [];
   for (const invoiceId of touched) {
     const before = input.invoices.get(invoiceId);
+    if (!before) throw new ConcurrentUpdateError(`Invoice ${invoiceId}`);
     const allocated = match.allocations.filter((a) => a.invoiceId === invoiceId).reduce((s, a) => s + a.amountMinor, 0);
     const writtenOff = writeOff?.invoiceId === invoiceId ? writeOff.amountMinor : 0;
-    if (!before || !isOpen(before) || before.currency !== currency || before.balanceMinor < allocated + writtenOff) {
-      throw new ConcurrentUpdateError(`Invoice ${invoiceId}`);
+    let after = before;
+    try {
+      if (allocated > 0) {
+        const note = `payment ${paymentId} of ${formatAmount(money(allocated, currency))} from statement line ${line.lineId}`;
+        const allocation = allocatePayment(after, { paymentId, amountMinor: allocated, currency, at, note });
+        after = allocation.invoice;
+        receivables.push(...allocation.journalLines);
+      }
+      if (writtenOff > 0) {
+        const shortPay = writeOffShortPayment(after, { amountMinor: writtenOff, reasonCode: writeOff!.reasonCode, at });
+        after = shortPay.invoice;
+        writeOffs.push(...shortPay.journalLines);
+      }
+    } catch (error) {
+      // The matcher saw another balance or status than the invoice's invariants allow now: read again.
+      if (error instanceof InvoiceTransitionError) throw new ConcurrentUpdateError(`Invoice ${invoiceId}`);
+      throw error;
     }
-    const notes: string[] = [];
-    if (allocated > 0) notes.push(`payment ${paymentId} of ${formatAmount(money(allocated, currency))} from statement line ${line.lineId}`);
-    if (writtenOff > 0) notes.push(`short payment of ${formatAmount(money(writtenOff, currency))} written off (${writeOff!.reasonCode})`);
-    const next = {
-      ...before,
-      paidMinor: before.paidMinor + allocated,
-      balanceMinor: before.balanceMinor - allocated - writtenOff,
-      allocations: allocated > 0 ? [...before.allocations, { paymentId, amountMinor: allocated, at }] : before.allocations,
-    };
-    const status = derivedStatus(next);
-    changes.push({ before, after: { ...next, status, history: [...before.history, { status, at, note: notes.join('; ') }] } });
+    changes.push({ before, after });
   }
 
   const lines: JournalLine[] = [
     { account: 'cash', side: 'debit', amount: money(line.amountMinor, currency), reference: paymentId },
-    ...match.allocations.map((a): JournalLine => ({ account: 'receivables', side: 'credit', amount: money(a.amountMinor, currency), reference: a.invoiceId })),
-  ];
-  if (writeOff && writeOff.amountMinor > 0) {
-    lines.push(
-      { account: 'write-off', side: 'debit', amount: money(writeOff.amountMinor, currency), reference: writeOff.invoiceId, reasonCode: writeOff.reasonCode },
-      { account: 'receivables', side: 'credit', amount: money(writeOff.amountMinor, currency), reference: writeOff.invoiceId, reasonCode: writeOff.reasonCode },
-    );
-  }
-  lines.push(
+    ...receivables,
+    ...writeOffs,
     { account: 'customer-credit', side: 'credit', amount: money(match.onAccountMinor, currency), reference: paymentId },
     { account: 'unapplied-cash', side: 'credit', amount: money(match.unappliedMinor, currency), reference: paymentId },
-  );
+  ];
   const allocations: PaymentAllocation[] = match.allocations.map((a) => ({ invoiceId: a.invoiceId, invoiceNumber: a.invoiceNumber, amountMinor: a.amountMinor }));
   const allocated = allocations.reduce((s, a) => s + a.amountMinor, 0);
   const payment: CashPayment = {
@@ -323,26 +318,16 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
   return {
     result,
     payment,
-    invoices: changes,
-    journal: journal(`statement-line-${paymentId}`, 'StatementLineApplied', at, lines),
-    onAccount: match.onAccountMinor > 0 && match.customerId ? { customerId: match.customerId, amountMinor: match.onAccountMinor } : null,
-    rememberPayer: learned !== '' ? { customerId: match.customerId!, account: learned, name: null } : null,
-    settledInvoiceIds: changes.filter((c) => c.after.balanceMinor === 0).map((c) => c.after.invoiceId),
+    posting: {
+      description: `statement line ${line.lineId}`,
+      statementLine: { statementId: input.statementId, result },
+      payment: { before: null, after: payment },
+      invoices: changes,
+      journals: [journal(`statement-line-${paymentId}`, 'StatementLineApplied', at, lines)],
+      ...(match.onAccountMinor > 0 && match.customerId ? { customerCredit: { customerId: match.customerId, amountMinor: match.onAccountMinor } } : {}),
+      ...(learned !== '' ? { payer: { customerId: match.customerId!, account: learned, name: null } } : {}),
+    },
   };
-}
-
-/**
- * DynamoDB writes at most 100 items in one transaction; a line whose application needs more (a
- * payment quoting dozens of invoices) cannot be applied all-or-nothing and is left for finance.
- */
-export const MAX_ITEMS_PER_TRANSACTION = 100;
-
-/** The items the transaction of {@link applyStatementLine}'s result writes (see the statement store). */
-export function transactionItemCount(application: Pick<LineApplication, 'invoices' | 'journal' | 'onAccount' | 'rememberPayer'>): number {
-  const customer = application.onAccount || application.rememberPayer ? 1 : 0;
-  const payer = application.rememberPayer ? 1 : 0;
-  // payment + identity + line result + invoices + customer + payer + journal lines
-  return 3 + application.invoices.length + customer + payer + application.journal.lines.length;
 }
 
 /** One allocation finance asks for, its amount already read in the payment's currency. */
@@ -351,14 +336,11 @@ export interface ManualAllocation {
   readonly amountMinor: number;
 }
 
-/** What applying an unapplied payment by hand writes, in one transaction. */
+/** What applying an unapplied payment by hand writes: the payment after it, and the posting that writes it in one transaction. */
 export interface ManualApplication {
-  readonly before: CashPayment;
   readonly payment: CashPayment;
-  readonly invoices: readonly { readonly before: Invoice; readonly after: Invoice }[];
-  readonly journal: Journal;
-  readonly rememberPayer: PayerToRemember | null;
-  readonly settledInvoiceIds: readonly string[];
+  /** The payment (only if its unapplied amount is still the one read), the invoices, the payer remembered, the journal. */
+  readonly posting: Posting;
 }
 
 /**
@@ -417,21 +399,15 @@ export function applyUnappliedPayment(
   if (problems.length > 0) throw new ValidationError(problems);
 
   const at = now.toISOString();
-  const changes: { before: Invoice; after: Invoice }[] = [];
+  const changes: InvoiceChange[] = [];
+  const receivables: JournalLine[] = [];
   const applied: PaymentAllocation[] = [];
   for (const allocation of allocations) {
     const before = invoices.get(allocation.invoiceId)!;
-    const next = {
-      ...before,
-      paidMinor: before.paidMinor + allocation.amountMinor,
-      balanceMinor: before.balanceMinor - allocation.amountMinor,
-      allocations: [...before.allocations, { paymentId: payment.paymentId, amountMinor: allocation.amountMinor, at }],
-    };
-    const status = derivedStatus(next);
-    changes.push({
-      before,
-      after: { ...next, status, history: [...before.history, { status, at, note: `payment ${payment.paymentId} of ${formatAmount(money(allocation.amountMinor, currency))} applied by hand` }] },
-    });
+    const note = `payment ${payment.paymentId} of ${formatAmount(money(allocation.amountMinor, currency))} applied by hand`;
+    const transition = allocatePayment(before, { paymentId: payment.paymentId, amountMinor: allocation.amountMinor, currency, at, note });
+    changes.push({ before, after: transition.invoice });
+    receivables.push(...transition.journalLines);
     applied.push({ invoiceId: before.invoiceId, invoiceNumber: before.number, amountMinor: allocation.amountMinor });
   }
   const unappliedMinor = payment.unappliedMinor - total;
@@ -444,18 +420,21 @@ export function applyUnappliedPayment(
     unappliedReason: unappliedMinor > 0 ? payment.unappliedReason : null,
     status: unappliedMinor === 0 && payment.onAccountMinor === 0 ? 'applied' : 'partially-applied',
   };
-  const posting = journal(`payment-${payment.paymentId}-by-hand-${payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
+  const entry = journal(`payment-${payment.paymentId}-by-hand-${payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
     { account: 'unapplied-cash', side: 'debit', amount: money(total, currency), reference: payment.paymentId },
-    ...applied.map((a): JournalLine => ({ account: 'receivables', side: 'credit', amount: money(a.amountMinor, currency), reference: a.invoiceId })),
+    ...receivables,
   ]);
   const account = payment.payerAccount ? normalizeAccount(payment.payerAccount) : '';
   const name = payment.payerName ? normalizePayerName(payment.payerName) : null;
+  const payer = customerId !== undefined && (account !== '' || name !== null) ? { customerId, account: account || null, name } : null;
   return {
-    before: payment,
     payment: after,
-    invoices: changes,
-    journal: posting,
-    rememberPayer: customerId !== undefined && (account !== '' || name !== null) ? { customerId, account: account || null, name } : null,
-    settledInvoiceIds: changes.filter((c) => c.after.balanceMinor === 0).map((c) => c.after.invoiceId),
+    posting: {
+      description: `manual application of payment ${payment.paymentId}`,
+      payment: { before: payment, after },
+      invoices: changes,
+      journals: [entry],
+      ...(payer ? { payer } : {}),
+    },
   };
 }

@@ -3,24 +3,28 @@
  * resolve the dispute (credit or reject), promise to pay, block it by hand, override its policy,
  * write it off; and what they read: the policies and the collectors' worklist.
  *
- * Each change is one conditional write of the invoice (with its ledger entries when money moves),
+ * Each change is one posting (the invoice, its charges item and the journals when money moves),
  * retried on a concurrent change, followed by delivering the new history entry to the item's
- * escalation execution.
+ * escalation execution. Money moves only through the invoice's transitions (credit, write-off).
  */
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { derivedStatus, isOpen, type Invoice, type InvoiceStatus } from '../invoices/invoice';
-import { journal, type Journal, type JournalLine } from '../ledger/ledger';
-import { allocate, formatAmount, money } from '../money/money';
+import { creditInvoice, writeOffInvoice } from '../invoices/transitions';
+import { resumeSettledInvoices } from '../invoices/settlement';
+import { retryOnConflict } from '../kernel/retry';
+import { journal, type Journal } from '../ledger/ledger';
+import { formatAmount, money } from '../money/money';
+import { settledBy, type Posting } from '../posting/posting';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween } from '../time/clock';
 import { calendarDate, decimalIn, decimalString, identifier, parseWith } from '../validation';
 import { deliverPending } from './escalation';
 import { effectivePolicies, policyFromRequest, policyView } from './policy';
-import { DunningConflictError, type DunningChange } from './ports';
+import { collectionsWorklist as worklistEntry } from './ports';
 import type { DunningDeps } from './run-dunning';
 import type { DunningHistoryEntry, Dispute, PromiseToPay } from './state';
 
-type Deps = Pick<DunningDeps, 'store' | 'workflow' | 'clock' | 'newId' | 'settings'> & {
+type Deps = Pick<DunningDeps, 'store' | 'postings' | 'workflow' | 'clock' | 'newId' | 'settings'> & {
   /** Resumes the invoice's settlement (order lifecycle) when a credit or write-off settles it. */
   readonly settlement?: { paymentTaskToken(invoiceId: string): Promise<string | undefined> };
 };
@@ -34,26 +38,23 @@ async function load(deps: Pick<DunningDeps, 'store'>, invoiceId: string): Promis
 }
 
 /**
- * Reads the invoice, builds the change and writes it; on a concurrent change reads again and
- * builds again (the builder re-checks its preconditions). Then advances the escalation.
+ * Reads the invoice, builds the posting and writes it; on a concurrent change reads again and
+ * builds again (the builder re-checks its preconditions). Then advances the escalation, and resumes
+ * the order's settlement when a credit or write-off settled the invoice.
  */
-async function change<T>(deps: Deps, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => { change: DunningChange; result: T }): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const { invoice, charges } = await load(deps, invoiceId);
-    const built = build(invoice, charges);
-    try {
-      await deps.store.apply(built.change);
-    } catch (error) {
-      if (error instanceof DunningConflictError && attempt < 5) continue;
-      throw error;
-    }
-    await deliverPending(deps, invoiceId);
-    if (built.change.after.balanceMinor === 0 && built.change.before.balanceMinor > 0 && deps.settlement) {
-      const token = await deps.settlement.paymentTaskToken(invoiceId);
-      if (token) await deps.workflow.resume(token, { invoiceId, status: built.change.after.status });
-    }
-    return built.result;
-  }
+async function change<T>(deps: Deps, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => { posting: Posting; result: T }): Promise<T> {
+  const built = await retryOnConflict(
+    async () => {
+      const { invoice, charges } = await load(deps, invoiceId);
+      const built = build(invoice, charges);
+      await deps.postings.post(built.posting);
+      return built;
+    },
+    { attempts: 5 },
+  );
+  await deliverPending(deps, invoiceId);
+  if (deps.settlement) await resumeSettledInvoices({ invoices: deps.settlement, workflow: deps.workflow }, settledBy(built.posting));
+  return built.result;
 }
 
 const entry = (deps: Deps, e: Omit<DunningHistoryEntry, 'at' | 'channel' | 'messageId'>): DunningHistoryEntry => ({
@@ -92,6 +93,7 @@ export async function openDispute(deps: Deps, invoiceId: string, body: unknown) 
     const after: Invoice = {
       ...invoice,
       status: 'DISPUTED',
+      history: [...invoice.history, { status: 'DISPUTED', at: now, note: `dispute ${disputeId}` }],
       nextActionDate: undefined,
       dunning: {
         ...d,
@@ -103,7 +105,7 @@ export async function openDispute(deps: Deps, invoiceId: string, body: unknown) 
       },
     };
     return {
-      change: { before: invoice, after, journals: [], statusChange: { status: 'DISPUTED', at: now, note: `dispute ${disputeId}` } },
+      posting: { description: `dispute ${disputeId} of invoice ${invoiceId}`, invoices: [{ before: invoice, after }], journals: [] },
       result: { disputeId, invoiceId, status: 'open', reason: request.reason, amount: amountMinor === null ? null : formatAmount(money(amountMinor, invoice.currency)), blocksDunning: true },
     };
   });
@@ -133,26 +135,29 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
     const now = nowDate.toISOString();
     const creditMinor = request.outcome === 'credit' ? decimalIn('creditAmount', request.creditAmount!, invoice.currency, { allowZero: false }) : 0;
     if (creditMinor > invoice.balanceMinor) throw ValidationError.of('creditAmount', `must not exceed the balance ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
-    const balanceMinor = invoice.balanceMinor - creditMinor;
-    const restored = statusAfterDispute({ ...invoice, balanceMinor }, nowDate);
-    const status: InvoiceStatus = balanceMinor === 0 && invoice.paidMinor === 0 ? 'CREDITED' : restored.status;
     const m = (minor: number) => formatAmount(money(minor, invoice.currency));
-    const entries: DunningHistoryEntry[] = [];
+    const resolvedAs = request.outcome === 'credit' ? 'credited' : 'rejected';
+    // The dispute ends: the status returns to what balance and due date say, then the credit (if any) moves the balance.
+    const restored = statusAfterDispute(invoice, nowDate);
+    const undisputed: Invoice = { ...invoice, status: restored.status, overdueSince: restored.overdueSince };
     const journals: Journal[] = [];
+    let settledInvoice: Invoice;
     if (creditMinor > 0) {
-      entries.push(entry(deps, { level: d.level, event: 'credit-note', state: 'CreditNoteIssued', note: `dispute ${disputeId} credited ${m(creditMinor)}: ${request.reason}` }));
-      journals.push(creditNoteJournal(invoice, disputeId, creditMinor, now));
+      const credit = creditInvoice(undisputed, { amountMinor: creditMinor, at: now, note: `dispute ${disputeId} ${resolvedAs} (credit note ${m(creditMinor)})` });
+      settledInvoice = credit.invoice;
+      journals.push(journal(`credit-note-${invoice.invoiceId}-${disputeId}`, 'CreditNoteIssued', now, credit.journalLines));
+    } else {
+      settledInvoice = { ...undisputed, history: [...invoice.history, { status: undisputed.status, at: now, note: `dispute ${disputeId} ${resolvedAs}` }] };
     }
-    const settled = balanceMinor === 0 && (charges?.balanceMinor ?? 0) === 0;
+    const entries: DunningHistoryEntry[] = [];
+    if (creditMinor > 0) entries.push(entry(deps, { level: d.level, event: 'credit-note', state: 'CreditNoteIssued', note: `dispute ${disputeId} credited ${m(creditMinor)}: ${request.reason}` }));
+    const settled = settledInvoice.balanceMinor === 0 && (charges?.balanceMinor ?? 0) === 0;
     const escalation = d.escalation ?? null;
     if (settled && escalation?.state === 'active') entries.push(entry(deps, { level: d.level, event: 'settled', state: 'Settled', note: 'credited in full' }));
-    else entries.push(entry(deps, { level: d.level, event: 'resumed', state: 'DunningResumed', note: `dispute ${disputeId} ${request.outcome === 'credit' ? 'credited' : 'rejected'}: ${request.reason}; dunning resumes at level ${d.level}` }));
-    const resolved: Dispute = { ...dispute, status: request.outcome === 'credit' ? 'credited' : 'rejected', resolvedAt: now, resolution: request.reason, creditMinor: creditMinor || null };
+    else entries.push(entry(deps, { level: d.level, event: 'resumed', state: 'DunningResumed', note: `dispute ${disputeId} ${resolvedAs}: ${request.reason}; dunning resumes at level ${d.level}` }));
+    const resolved: Dispute = { ...dispute, status: resolvedAs, resolvedAt: now, resolution: request.reason, creditMinor: creditMinor || null };
     const after: Invoice = {
-      ...invoice,
-      balanceMinor,
-      status,
-      overdueSince: restored.overdueSince,
+      ...settledInvoice,
       nextActionDate: settled ? undefined : today(deps),
       dunning: {
         ...d,
@@ -165,29 +170,15 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
       },
     };
     return {
-      change: {
-        before: invoice,
-        after,
+      posting: {
+        description: `resolution of dispute ${disputeId} of invoice ${invoiceId}`,
+        invoices: [{ before: invoice, after }],
         journals,
-        statusChange: { status, at: now, note: `dispute ${disputeId} ${resolved.status}${creditMinor ? ` (credit note ${m(creditMinor)})` : ''}` },
-        ...(settled ? { worklist: 'remove' as const } : {}),
+        ...(settled ? worklistEntry(invoice, 'remove', now) : {}),
       },
-      result: { disputeId, invoiceId, status: resolved.status, credit: creditMinor ? m(creditMinor) : null, balance: m(balanceMinor), invoiceStatus: status, dunningLevel: d.level },
+      result: { disputeId, invoiceId, status: resolved.status, credit: creditMinor ? m(creditMinor) : null, balance: m(after.balanceMinor), invoiceStatus: after.status, dunningLevel: d.level },
     };
   });
-}
-
-/** The credit note's journal: revenue and tax payable debited in the invoice's net/tax proportion, receivables credited. */
-export function creditNoteJournal(invoice: Invoice, ref: string, creditMinor: number, at: string): Journal {
-  const net = invoice.netTotalMinor ?? invoice.totalMinor;
-  const tax = invoice.taxTotalMinor ?? 0;
-  const [netPart, taxPart] = net + tax > 0 && tax > 0 ? allocate(money(creditMinor, invoice.currency), [net, tax]) : [money(creditMinor, invoice.currency), money(0, invoice.currency)];
-  const lines: JournalLine[] = [
-    { account: 'revenue', side: 'debit', amount: netPart!, reference: invoice.invoiceId },
-    { account: 'tax-payable', side: 'debit', amount: taxPart!, reference: invoice.invoiceId },
-    { account: 'receivables', side: 'credit', amount: money(creditMinor, invoice.currency), reference: invoice.invoiceId },
-  ];
-  return journal(`credit-note-${invoice.invoiceId}-${ref}`, 'CreditNoteIssued', at, lines);
 }
 
 export const promiseRequest = z.strictObject({ amount: decimalString, promisedDate: calendarDate });
@@ -224,7 +215,7 @@ export async function recordPromise(deps: Deps, invoiceId: string, body: unknown
         version: (d.version ?? 0) + 1,
       },
     };
-    return { change: { before: invoice, after, journals: [] }, result: { promiseId, invoiceId, amount: m, currency: invoice.currency, promisedDate: request.promisedDate, blockedUntil: request.promisedDate } };
+    return { posting: { description: `promise ${promiseId} on invoice ${invoiceId}`, invoices: [{ before: invoice, after }], journals: [] }, result: { promiseId, invoiceId, amount: m, currency: invoice.currency, promisedDate: request.promisedDate, blockedUntil: request.promisedDate } };
   });
 }
 
@@ -250,7 +241,7 @@ export async function blockDunning(deps: Deps, invoiceId: string, body: unknown)
         version: (d.version ?? 0) + 1,
       },
     };
-    return { change: { before: invoice, after, journals: [] }, result: { invoiceId, blockedUntil: request.until, reason: request.reason } };
+    return { posting: { description: `dunning block of invoice ${invoiceId}`, invoices: [{ before: invoice, after }], journals: [] }, result: { invoiceId, blockedUntil: request.until, reason: request.reason } };
   });
 }
 
@@ -263,7 +254,11 @@ export async function setInvoicePolicy(deps: Deps, invoiceId: string, body: unkn
     throw ValidationError.of('policyId', `names no dunning policy (GET /dunning/policies lists them)`);
   }
   return change(deps, invoiceId, (invoice) => ({
-    change: { before: invoice, after: { ...invoice, dunning: { ...invoice.dunning, policyId: request.policyId, version: (invoice.dunning.version ?? 0) + 1 } }, journals: [] },
+    posting: {
+      description: `dunning policy of invoice ${invoiceId}`,
+      invoices: [{ before: invoice, after: { ...invoice, dunning: { ...invoice.dunning, policyId: request.policyId, version: (invoice.dunning.version ?? 0) + 1 } } }],
+      journals: [],
+    },
     result: { invoiceId, policyId: request.policyId },
   }));
 }
@@ -282,23 +277,18 @@ export async function writeOff(deps: Deps, invoiceId: string, body: unknown) {
     const amountMinor = request.amount === undefined ? invoice.balanceMinor : decimalIn('amount', request.amount, invoice.currency, { allowZero: false });
     if (amountMinor > invoice.balanceMinor) throw ValidationError.of('amount', `must not exceed the balance ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
     const full = amountMinor === invoice.balanceMinor;
-    const chargesMinor = full ? (charges?.balanceMinor ?? 0) : 0;
     const now = deps.clock.now().toISOString();
     const d = invoice.dunning;
     const m = (minor: number) => formatAmount(money(minor, invoice.currency));
     const count = d.history.filter((h) => h.event === 'written-off' || h.event === 'partly-written-off').length + 1;
-    const lines: JournalLine[] = [
-      { account: 'bad-debt-expense', side: 'debit', amount: money(amountMinor + chargesMinor, invoice.currency), reference: invoice.invoiceId },
-      { account: 'receivables', side: 'credit', amount: money(amountMinor, invoice.currency), reference: invoice.invoiceId },
-      ...(chargesMinor > 0 && charges ? [{ account: 'receivables' as const, side: 'credit' as const, amount: money(chargesMinor, invoice.currency), reference: charges.invoiceId }] : []),
-    ];
-    const journals = [journal(`write-off-${invoice.invoiceId}-${count}`, 'InvoiceWrittenOff', now, lines)];
-    const escalation = d.escalation ?? null;
     const note = `${full ? 'written off' : `${m(amountMinor)} written off`}: ${request.reason}`;
+    const principal = writeOffInvoice(invoice, { amountMinor, at: now, note });
+    // In full, the open fees and interest go with it.
+    const chargesOff = full && charges && charges.balanceMinor > 0 ? writeOffInvoice(charges, { amountMinor: charges.balanceMinor, at: now, note: `written off with ${invoice.number}` }) : null;
+    const journals = [journal(`write-off-${invoice.invoiceId}-${count}`, 'InvoiceWrittenOff', now, [...principal.journalLines, ...(chargesOff?.journalLines ?? [])])];
+    const escalation = d.escalation ?? null;
     const after: Invoice = {
-      ...invoice,
-      balanceMinor: invoice.balanceMinor - amountMinor,
-      status: full ? 'WRITTEN_OFF' : invoice.status,
+      ...principal.invoice,
       nextActionDate: full ? undefined : invoice.nextActionDate,
       dunning: {
         ...d,
@@ -309,15 +299,13 @@ export async function writeOff(deps: Deps, invoiceId: string, body: unknown) {
         version: (d.version ?? 0) + 1,
       },
     };
-    const chargesAfter: Invoice | null =
-      chargesMinor > 0 && charges ? { ...charges, balanceMinor: 0, status: 'WRITTEN_OFF', history: [...charges.history, { status: 'WRITTEN_OFF', at: now, note: `written off with ${invoice.number}` }] } : null;
+    const chargesMinor = chargesOff ? charges!.balanceMinor : 0;
     return {
-      change: {
-        before: invoice,
-        after,
+      posting: {
+        description: `write-off of invoice ${invoiceId}`,
+        invoices: [{ before: invoice, after }, ...(chargesOff ? [{ before: charges, after: chargesOff.invoice }] : [])],
         journals,
-        ...(full ? { statusChange: { status: 'WRITTEN_OFF', at: now, note }, worklist: 'remove' as const } : {}),
-        ...(chargesAfter ? { charges: { before: charges, after: chargesAfter } } : {}),
+        ...(full ? worklistEntry(invoice, 'remove', now) : {}),
       },
       result: { invoiceId, writtenOff: m(amountMinor + chargesMinor), balance: m(after.balanceMinor), status: after.status, escalationEnded: full },
     };
@@ -381,15 +369,15 @@ export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clo
  * collect, fees and interest included, the escalation ends `Settled` now rather than at the next
  * run that would have looked at the item. Otherwise nothing happens (the run decides later).
  */
-export async function settleEscalation(deps: Pick<DunningDeps, 'store' | 'workflow' | 'clock'>, invoiceId: string): Promise<{ ended: boolean }> {
-  for (let attempt = 1; ; attempt++) {
+export async function settleEscalation(deps: Pick<DunningDeps, 'store' | 'postings' | 'workflow' | 'clock'>, invoiceId: string): Promise<{ ended: boolean }> {
+  const ended = await retryOnConflict(async () => {
     const invoice = (await deps.store.invoices([invoiceId])).get(invoiceId);
-    if (!invoice || invoice.chargesOf) return { ended: false };
+    if (!invoice || invoice.chargesOf) return false;
     const d = invoice.dunning;
     const chargesId = d.chargesInvoiceId;
     const charges = chargesId ? ((await deps.store.invoices([chargesId])).get(chargesId) ?? null) : null;
     const escalation = d.escalation ?? null;
-    if (escalation?.state !== 'active' || invoice.balanceMinor > 0 || (charges?.balanceMinor ?? 0) > 0) return { ended: false };
+    if (escalation?.state !== 'active' || invoice.balanceMinor > 0 || (charges?.balanceMinor ?? 0) > 0) return false;
     const written = invoice.status === 'WRITTEN_OFF';
     const after: Invoice = {
       ...invoice,
@@ -407,13 +395,9 @@ export async function settleEscalation(deps: Pick<DunningDeps, 'store' | 'workfl
         version: (d.version ?? 0) + 1,
       },
     };
-    try {
-      await deps.store.apply({ before: invoice, after, journals: [], worklist: 'remove' });
-    } catch (error) {
-      if (error instanceof DunningConflictError && attempt < 5) continue;
-      throw error;
-    }
-    await deliverPending(deps, invoiceId);
-    return { ended: true };
-  }
+    await deps.postings.post({ description: `end of the escalation of invoice ${invoiceId}`, invoices: [{ before: invoice, after }], journals: [], ...worklistEntry(invoice, 'remove', deps.clock.now().toISOString()) });
+    return true;
+  }, { attempts: 5 });
+  if (ended) await deliverPending(deps, invoiceId);
+  return { ended };
 }

@@ -1,11 +1,11 @@
 /**
  * The ports dunning needs beyond the core's: the dunning store (policies, items by next action
- * date, runs and letters, dunning changes of invoices with their ledger entries, task tokens of
- * escalations, the collectors' worklist) and the escalation workflow.
+ * date, runs and letters, task tokens of escalations, the collectors' worklist) and the escalation
+ * workflow. Dunning changes of invoices are postings, written by the core's posting writer.
  */
 import type { Customer } from '../customers/customer';
 import type { Invoice } from '../invoices/invoice';
-import type { Journal } from '../ledger/ledger';
+import type { Posting } from '../posting/posting';
 import type { Page } from '../ports';
 import type { DunningPolicy } from './policy';
 import type { SkipReason } from './run';
@@ -61,34 +61,11 @@ export interface LetterRecord {
 }
 
 /**
- * One dunning change of an invoice, written atomically: the invoice (only if its dunning version,
- * and for money changes its balance and status, are still those read: {@link DunningConflictError}
- * otherwise), the charges item (only if unchanged since read), the journals (each only once: a
- * journal that exists already makes the change a no-op, {@link DunningAlreadyAppliedError}) and the
- * collectors' worklist entry.
+ * The part of a posting that adds the invoice to the collectors' worklist or takes it off (dunning
+ * changes are postings: see `posting/posting.ts`).
  */
-export interface DunningChange {
-  readonly before: Invoice;
-  readonly after: Invoice;
-  /** The invoice's own status history gets this entry (disputes, credits, write-offs). */
-  readonly statusChange?: { readonly status: string; readonly at: string; readonly note: string };
-  readonly charges?: { readonly before: Invoice | null; readonly after: Invoice };
-  readonly journals: readonly Journal[];
-  readonly worklist?: 'add' | 'remove';
-}
-
-export class DunningConflictError extends Error {
-  constructor(invoiceId: string) {
-    super(`Invoice ${invoiceId} changed while its dunning was being updated`);
-    this.name = 'DunningConflictError';
-  }
-}
-
-export class DunningAlreadyAppliedError extends Error {
-  constructor(invoiceId: string) {
-    super(`The dunning change of invoice ${invoiceId} was applied before`);
-    this.name = 'DunningAlreadyAppliedError';
-  }
+export function collectionsWorklist(invoice: Pick<Invoice, 'invoiceId' | 'customerId'>, action: 'add' | 'remove', at: string): Pick<Posting, 'collectionsWorklist'> {
+  return { collectionsWorklist: { invoiceId: invoice.invoiceId, customerId: invoice.customerId, action, at } };
 }
 
 export interface DunningStore {
@@ -122,8 +99,6 @@ export interface DunningStore {
   letterByMessageId(messageId: string): Promise<LetterRecord | undefined>;
   /** Marks a sent letter BOUNCED with what SES reported. */
   markLetterBounced(runId: string, customerId: string, detail: string, at: string): Promise<void>;
-
-  apply(change: DunningChange): Promise<void>;
 
   /** The task token the invoice's escalation waits with, and how many history entries it has seen. */
   escalationWait(invoiceId: string): Promise<{ taskToken: string; seen: number } | undefined>;

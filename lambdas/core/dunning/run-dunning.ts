@@ -14,29 +14,33 @@
 import type { Customer } from '../customers/customer';
 import { ValidationError } from '../errors';
 import { isOpen, type Invoice } from '../invoices/invoice';
-import { journal, type Journal, type JournalLine } from '../ledger/ledger';
+import { addCharges, chargesIdentity, newChargesItem } from '../invoices/transitions';
+import { forEachLimit } from '../kernel/concurrency';
+import { retryOnConflict } from '../kernel/retry';
+import { journal, type Journal } from '../ledger/ledger';
 import { formatAmount, money } from '../money/money';
-import type { Mailer } from '../ports';
+import { PostingWrittenBeforeError, type InvoiceChange, type Posting } from '../posting/posting';
+import type { Mailer, PostingWriter } from '../ports';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween, isCalendarDate, type Clock } from '../time/clock';
 import type { Seller } from '../invoices/invoice-email';
 import { deliverPending, escalationNameFor, reminderState } from './escalation';
 import { dunningLetter } from './letter';
 import { effectivePolicies, resolvePolicy, type DunningPolicy } from './policy';
 import {
-  DunningAlreadyAppliedError,
-  DunningConflictError,
-  type DunningChange,
+  collectionsWorklist,
   type DunningRunRecord,
   type DunningStore,
   type EscalationWorkflow,
   type LetterRecord,
   type RunItemRecord,
 } from './ports';
-import { chargesIdentity, decideItem, planLetter, type ItemDecision, type LetterPlan } from './run';
+import { decideItem, planLetter, type ItemDecision, type LetterPlan } from './run';
 import type { DunningHistoryEntry } from './state';
 
 export interface DunningDeps {
   readonly store: DunningStore;
+  /** The one writer of money and invoice changes. */
+  readonly postings: PostingWriter;
   readonly workflow: EscalationWorkflow;
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -109,13 +113,9 @@ export async function runDunning(deps: DunningDeps, request: RunRequest) {
   const context: RunContext = { deps, runId, asOf, dryRun, policies, charges };
   const results: CustomerResult[] = [];
   const queue = [...byCustomer.entries()].sort(([a], [b]) => a.localeCompare(b));
-  await Promise.all(
-    Array.from({ length: Math.min(CUSTOMER_CONCURRENCY, queue.length) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        results.push(await handleCustomer(context, next[0], customers.get(next[0]), next[1]));
-      }
-    }),
-  );
+  await forEachLimit(queue, CUSTOMER_CONCURRENCY, async ([customerId, invoices]) => {
+    results.push(await handleCustomer(context, customerId, customers.get(customerId), invoices));
+  });
 
   const items = results.flatMap((r) => r.items);
   await deps.store.putRunItems(runId, items);
@@ -246,24 +246,35 @@ function letterRecord(runId: string, plan: LetterPlan, subject: string, state: L
   };
 }
 
-/** Applies a change, re-reading once on a conflict; a change applied before (same journal) is fine. */
-async function applyWithRetry(ctx: RunContext, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => DunningChange | null, first: { invoice: Invoice; charges: Invoice | null }): Promise<boolean> {
-  let current = first;
-  for (let attempt = 1; ; attempt++) {
-    const change = build(current.invoice, current.charges);
-    if (!change) return false;
-    try {
-      await ctx.deps.store.apply(change);
-      return true;
-    } catch (error) {
-      if (error instanceof DunningAlreadyAppliedError) return false;
-      if (!(error instanceof DunningConflictError) || attempt >= 3) throw error;
-      const invoice = (await ctx.deps.store.invoices([invoiceId])).get(invoiceId);
-      if (!invoice) return false;
-      const chargesId = invoice.dunning.chargesInvoiceId;
-      current = { invoice, charges: chargesId ? ((await ctx.deps.store.invoices([chargesId])).get(chargesId) ?? null) : null };
-    }
-  }
+/**
+ * Writes the posting `build` makes of the item as read, reading again on a conflict (at most three
+ * attempts); a posting written before (same journal: an earlier attempt of this run) is fine.
+ * False when nothing was written (`build` found nothing to do, or it was written before).
+ */
+async function applyWithRetry(ctx: RunContext, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => Posting | null, first: { invoice: Invoice; charges: Invoice | null }): Promise<boolean> {
+  let current: { invoice: Invoice; charges: Invoice | null } | null = first;
+  return retryOnConflict(
+    async (attempt) => {
+      if (attempt > 1) current = await readItem(ctx, invoiceId);
+      const posting = current ? build(current.invoice, current.charges) : null;
+      if (!posting) return false;
+      try {
+        await ctx.deps.postings.post(posting);
+        return true;
+      } catch (error) {
+        if (error instanceof PostingWrittenBeforeError) return false;
+        throw error;
+      }
+    },
+    { attempts: 3 },
+  );
+}
+
+async function readItem(ctx: RunContext, invoiceId: string): Promise<{ invoice: Invoice; charges: Invoice | null } | null> {
+  const invoice = (await ctx.deps.store.invoices([invoiceId])).get(invoiceId);
+  if (!invoice) return null;
+  const chargesId = invoice.dunning.chargesInvoiceId;
+  return { invoice, charges: chargesId ? ((await ctx.deps.store.invoices([chargesId])).get(chargesId) ?? null) : null };
 }
 
 function historyEntry(ctx: RunContext, entry: Omit<DunningHistoryEntry, 'at' | 'runId'>): DunningHistoryEntry {
@@ -327,17 +338,20 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
         },
       };
       const journals: Journal[] = [];
-      let chargesChange: DunningChange['charges'];
+      const invoices: InvoiceChange[] = [{ before: invoice, after }];
       if (chargeMinor > 0) {
-        const lines: JournalLine[] = [
-          { account: 'receivables', side: 'debit', amount: money(chargeMinor, invoice.currency), reference: identity.invoiceId },
-          { account: 'dunning-fee-income', side: 'credit', amount: money(decision.feeMinor + decision.compensationMinor, invoice.currency), reference: invoice.invoiceId },
-          { account: 'interest-income', side: 'credit', amount: money(decision.interestMinor, invoice.currency), reference: invoice.invoiceId },
-        ];
-        journals.push(journal(`dunning-charges-${invoice.invoiceId}-L${decision.toLevel}${resend ? `-${asOf}` : ''}`, 'DunningChargesPosted', now, lines));
-        chargesChange = { before: charges, after: chargesItem(invoice, charges, decision, chargeMinor, asOf, now) };
+        const m = (minor: number) => formatAmount(money(minor, invoice.currency));
+        const added = addCharges(charges ?? newChargesItem(invoice, asOf, now), {
+          principalInvoiceId: invoice.invoiceId,
+          feeMinor: decision.feeMinor + decision.compensationMinor,
+          interestMinor: decision.interestMinor,
+          at: now,
+          note: `level ${decision.toLevel} of ${invoice.number}: fee ${m(decision.feeMinor + decision.compensationMinor)}, interest ${m(decision.interestMinor)}`,
+        });
+        journals.push(journal(`dunning-charges-${invoice.invoiceId}-L${decision.toLevel}${resend ? `-${asOf}` : ''}`, 'DunningChargesPosted', now, added.journalLines));
+        invoices.push({ before: charges, after: added.invoice });
       }
-      return { before: invoice, after, journals, ...(chargesChange ? { charges: chargesChange } : {}), ...(collector ? { worklist: 'add' as const } : {}) };
+      return { description: `dunning of invoice ${invoice.invoiceId} in ${runId}`, invoices, journals, ...(collector ? collectionsWorklist(invoice, 'add', now) : {}) };
     },
     { invoice: first, charges: firstCharges },
   );
@@ -348,53 +362,6 @@ async function applyEscalation(ctx: RunContext, first: Invoice, firstCharges: In
     if (!alreadyStarted) return;
   }
   await deliverPending(deps, first.invoiceId);
-}
-
-/** The open item carrying the invoice's dunning charges, after adding this level's. */
-function chargesItem(invoice: Invoice, existing: Invoice | null, decision: Escalation, chargeMinor: number, asOf: string, now: string): Invoice {
-  const identity = chargesIdentity(invoice);
-  const base: Invoice = existing ?? {
-    invoiceId: identity.invoiceId,
-    number: identity.number,
-    series: 'DUNNING-CHARGES',
-    sequence: 0,
-    rfReference: identity.rfReference,
-    orderId: null,
-    source: 'dunning-charges',
-    chargesOf: invoice.invoiceId,
-    customerId: invoice.customerId,
-    customerName: invoice.customerName,
-    currency: invoice.currency,
-    shipmentId: null,
-    lines: [],
-    totalMinor: 0,
-    paidMinor: 0,
-    balanceMinor: 0,
-    status: 'OPEN',
-    issueDate: asOf,
-    dueDate: asOf,
-    overdueAt: now,
-    overdueSince: null,
-    issuedAt: now,
-    sentAt: null,
-    emailMessageId: null,
-    allocations: [],
-    history: [],
-    dunning: { level: 0, blockedUntil: null, history: [] },
-  };
-  const balanceMinor = base.balanceMinor + chargeMinor;
-  const status = base.paidMinor > 0 ? 'PARTIALLY_PAID' : 'OPEN';
-  const m = (minor: number) => formatAmount(money(minor, invoice.currency));
-  return {
-    ...base,
-    totalMinor: base.totalMinor + chargeMinor,
-    balanceMinor,
-    status,
-    history: [
-      ...base.history,
-      { status, at: now, note: `level ${decision.toLevel} of ${invoice.number}: fee ${m(decision.feeMinor + decision.compensationMinor)}, interest ${m(decision.interestMinor)}` },
-    ],
-  };
 }
 
 async function applySkip(ctx: RunContext, first: Invoice, decision: Skip): Promise<void> {
@@ -440,15 +407,16 @@ async function applySkip(ctx: RunContext, first: Invoice, decision: Skip): Promi
       const nextActionDate = decision.nextActionDate ?? undefined;
       if (entries.length === 0 && nextActionDate === invoice.nextActionDate) return null;
       wroteHistory = entries.length > 0;
+      const after: Invoice = {
+        ...invoice,
+        nextActionDate,
+        dunning: { ...d, block, blockedUntil, promises, escalation, history: [...d.history, ...entries], version: (d.version ?? 0) + 1 },
+      };
       return {
-        before: invoice,
-        after: {
-          ...invoice,
-          nextActionDate,
-          dunning: { ...d, block, blockedUntil, promises, escalation, history: [...d.history, ...entries], version: (d.version ?? 0) + 1 },
-        },
+        description: `dunning of invoice ${invoice.invoiceId} in ${ctx.runId}`,
+        invoices: [{ before: invoice, after }],
         journals: [],
-        ...(decision.end ? { worklist: 'remove' as const } : {}),
+        ...(decision.end ? collectionsWorklist(invoice, 'remove', now) : {}),
       };
     },
     { invoice: first, charges: null },
@@ -462,12 +430,17 @@ async function recordSendFailure(ctx: RunContext, first: Invoice, message: strin
     ctx,
     first.invoiceId,
     (invoice) => ({
-      before: invoice,
-      after: {
-        ...invoice,
-        nextActionDate: ctx.asOf,
-        dunning: { ...invoice.dunning, lastError: { at: ctx.deps.clock.now().toISOString(), runId: ctx.runId, message }, version: (invoice.dunning.version ?? 0) + 1 },
-      },
+      description: `send failure of invoice ${invoice.invoiceId} in ${ctx.runId}`,
+      invoices: [
+        {
+          before: invoice,
+          after: {
+            ...invoice,
+            nextActionDate: ctx.asOf,
+            dunning: { ...invoice.dunning, lastError: { at: ctx.deps.clock.now().toISOString(), runId: ctx.runId, message }, version: (invoice.dunning.version ?? 0) + 1 },
+          },
+        },
+      ],
       journals: [],
     }),
     { invoice: first, charges: null },

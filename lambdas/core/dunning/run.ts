@@ -11,7 +11,10 @@
  * - at most one letter per customer per run, listing every overdue item of theirs at its level.
  */
 import type { Customer } from '../customers/customer';
-import { rfReferenceFor, type Invoice } from '../invoices/invoice';
+import type { Invoice } from '../invoices/invoice';
+import { chargesIdentity } from '../invoices/transitions';
+
+export { chargesIdentity };
 import { addCalendarDays, calendarDateIn, calendarDaysBetween } from '../time/clock';
 import { compensationFor, interestToDate } from './charges';
 import type { DunningLevelRule, DunningPolicy } from './policy';
@@ -335,8 +338,3 @@ function postedFees(invoice: Invoice): number {
   return (invoice.dunning.feesPostedMinor ?? 0) + (invoice.dunning.compensationPostedMinor ?? 0);
 }
 
-/** The id, number and RF reference of the open item that carries an invoice's dunning charges. */
-export function chargesIdentity(invoice: Pick<Invoice, 'invoiceId' | 'number'>): { invoiceId: string; number: string; rfReference: string } {
-  const number = `${invoice.number}-C`;
-  return { invoiceId: `${invoice.invoiceId}-C`, number, rfReference: rfReferenceFor(number) };
-}

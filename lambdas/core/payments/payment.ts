@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { formatAmount, money } from '../money/money';
 import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith } from '../validation';
 import { journal, type Journal, type JournalLine } from '../ledger/ledger';
-import { derivedStatus, isOpen, type Invoice } from '../invoices/invoice';
+import { isOpen, type Invoice } from '../invoices/invoice';
+import { allocatePayment } from '../invoices/transitions';
+import { TRANSACTION_LIMITS, type InvoiceChange, type Posting } from '../posting/posting';
+
+/**
+ * The most invoices one payment may name: its posting writes the payment, each invoice, the cash
+ * line, one receivables line per invoice and the customer's credit, in one transaction.
+ */
+export const MAX_INVOICES_PER_PAYMENT = Math.floor((TRANSACTION_LIMITS.items - 3) / 2);
 
 export const recordPaymentRequest = z.strictObject({
   amount: decimalString,
@@ -18,7 +26,7 @@ export const recordPaymentRequest = z.strictObject({
   invoiceIds: z
     .array(identifier)
     .min(1, 'must name at least one invoice when given')
-    .max(100, 'must name at most 100 invoices')
+    .max(MAX_INVOICES_PER_PAYMENT, `must name at most ${MAX_INVOICES_PER_PAYMENT} invoices: one payment is one transaction of at most ${TRANSACTION_LIMITS.items} writes; send several payments`)
     .refine((ids) => new Set(ids).size === ids.length, { message: 'must not name the same invoice twice' })
     .optional(),
 });
@@ -74,9 +82,8 @@ export interface Payment {
 
 export interface PaymentApplication {
   readonly payment: Payment;
-  /** The invoices after allocation, only those that changed. */
-  readonly invoices: readonly Invoice[];
-  readonly journal: Journal;
+  /** The payment, the invoices it settles (only those that changed), the customer's credit and the journal. */
+  readonly posting: Posting;
 }
 
 /**
@@ -103,11 +110,18 @@ export function applyPayment(
     valueDate: request.valueDate,
     receivedAt: at,
   };
-  const unapplied = (reason: UnappliedReason, customerId: string | null): PaymentApplication => ({
-    payment: { ...base, customerId, allocations: [], onAccountMinor: 0, unappliedMinor: request.amountMinor, unappliedReason: reason, status: 'unapplied' },
-    invoices: [],
-    journal: paymentJournal(paymentId, at, request.currency, request.amountMinor, [], 0, request.amountMinor),
-  });
+  const unapplied = (reason: UnappliedReason, customerId: string | null): PaymentApplication => {
+    const payment: Payment = { ...base, customerId, allocations: [], onAccountMinor: 0, unappliedMinor: request.amountMinor, unappliedReason: reason, status: 'unapplied' };
+    return {
+      payment,
+      posting: {
+        description: `payment ${paymentId}`,
+        payment: { before: null, after: payment },
+        invoices: [],
+        journals: [paymentJournal(paymentId, at, request.currency, request.amountMinor, [], 0, request.amountMinor)],
+      },
+    };
+  };
   if (candidates.length === 0) return unapplied(request.reference || request.invoiceIds.length ? 'unknown-reference' : 'no-reference', null);
   const customerId = customers.size === 1 ? [...customers][0]! : null;
   if (candidates.some((c) => c.currency !== request.currency)) return unapplied('currency-mismatch', customerId);
@@ -117,50 +131,43 @@ export function applyPayment(
   const ordered = options.explicitOrder ? open : [...open].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
   let remaining = request.amountMinor;
   const allocations: PaymentAllocation[] = [];
-  const updated: Invoice[] = [];
+  const changes: InvoiceChange[] = [];
+  const receivables: JournalLine[] = [];
   for (const invoice of ordered) {
     if (remaining === 0) break;
     const amountMinor = Math.min(remaining, invoice.balanceMinor);
     remaining -= amountMinor;
     allocations.push({ invoiceId: invoice.invoiceId, invoiceNumber: invoice.number, amountMinor });
-    const paidMinor = invoice.paidMinor + amountMinor;
-    const balanceMinor = invoice.balanceMinor - amountMinor;
-    const next = { ...invoice, paidMinor, balanceMinor, allocations: [...invoice.allocations, { paymentId, amountMinor, at }] };
-    const status = derivedStatus(next);
-    updated.push({
-      ...next,
-      status,
-      history: status === invoice.status ? invoice.history : [...invoice.history, { status, at, note: `payment ${paymentId} of ${formatAmount(money(amountMinor, invoice.currency))}` }],
-    });
+    const note = `payment ${paymentId} of ${formatAmount(money(amountMinor, invoice.currency))}`;
+    const transition = allocatePayment(invoice, { paymentId, amountMinor, currency: request.currency, at, note });
+    changes.push({ before: invoice, after: transition.invoice });
+    receivables.push(...transition.journalLines);
   }
-  const allocatedMinor = request.amountMinor - remaining;
+  const payment: Payment = {
+    ...base,
+    customerId,
+    allocations,
+    onAccountMinor: remaining,
+    unappliedMinor: 0,
+    unappliedReason: null,
+    status: remaining === 0 ? 'applied' : 'partially-applied',
+  };
   return {
-    payment: {
-      ...base,
-      customerId,
-      allocations,
-      onAccountMinor: remaining,
-      unappliedMinor: 0,
-      unappliedReason: null,
-      status: remaining === 0 ? 'applied' : 'partially-applied',
+    payment,
+    posting: {
+      description: `payment ${paymentId}`,
+      payment: { before: null, after: payment },
+      invoices: changes,
+      journals: [paymentJournal(paymentId, at, request.currency, request.amountMinor, receivables, remaining, 0)],
+      ...(remaining > 0 && customerId ? { customerCredit: { customerId, amountMinor: remaining } } : {}),
     },
-    invoices: updated,
-    journal: paymentJournal(paymentId, at, request.currency, request.amountMinor, allocations, remaining, 0),
   };
 }
 
-function paymentJournal(
-  paymentId: string,
-  at: string,
-  currency: string,
-  amountMinor: number,
-  allocations: readonly PaymentAllocation[],
-  onAccountMinor: number,
-  unappliedMinor: number,
-): Journal {
+function paymentJournal(paymentId: string, at: string, currency: string, amountMinor: number, receivables: readonly JournalLine[], onAccountMinor: number, unappliedMinor: number): Journal {
   const lines: JournalLine[] = [
     { account: 'cash', side: 'debit', amount: money(amountMinor, currency), reference: paymentId },
-    ...allocations.map((a): JournalLine => ({ account: 'receivables', side: 'credit', amount: money(a.amountMinor, currency), reference: a.invoiceId })),
+    ...receivables,
     { account: 'customer-credit', side: 'credit', amount: money(onAccountMinor, currency), reference: paymentId },
     { account: 'unapplied-cash', side: 'credit', amount: money(unappliedMinor, currency), reference: paymentId },
   ];

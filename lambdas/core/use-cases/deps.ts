@@ -1,6 +1,6 @@
 /** What the use cases need, injected: the ports, the clock, an id source and the settings. */
 import type { Clock } from '../time/clock';
-import type { CustomerStore, InvoiceStore, LedgerReader, Mailer, OrderStore, PaymentStore, Workflow } from '../ports';
+import type { CustomerStore, InvoiceStore, LedgerReader, Mailer, OrderStore, PaymentStore, PostingWriter, Workflow } from '../ports';
 import type { Seller } from '../invoices/invoice-email';
 
 export interface CoreSettings {
@@ -14,6 +14,8 @@ export interface CoreDeps {
   readonly orders: OrderStore;
   readonly invoices: InvoiceStore;
   readonly payments: PaymentStore;
+  /** The one writer of money (payments, credits, write-offs, charges). */
+  readonly postings: PostingWriter;
   readonly ledger: LedgerReader;
   readonly workflow: Workflow;
   readonly mailer: Mailer;

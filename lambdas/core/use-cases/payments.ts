@@ -1,35 +1,26 @@
 /** Payments taken online: record once, apply to the invoices they name, resume settled orders. */
 import { applyPayment, parseRecordPayment, paymentView, type PaymentRequest } from '../payments/payment';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
-import { ConcurrentUpdateError } from '../ports';
+import { retryOnConflict } from '../kernel/retry';
+import { resumeSettledInvoices } from '../invoices/settlement';
+import { settledBy } from '../posting/posting';
 import type { Invoice } from '../invoices/invoice';
 import type { CoreDeps } from './deps';
 
-const MAX_ATTEMPTS = 10;
-
-export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
+export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
   const request = parseRecordPayment(body);
   const paymentId = deps.newId();
-  for (let attempt = 1; ; attempt++) {
-    const candidates = await findInvoices(deps, request);
-    const application = applyPayment(paymentId, request, candidates, { now: deps.clock.now(), source: 'online', explicitOrder: request.invoiceIds.length > 0 });
-    const before = new Map(candidates.map((c) => [c.invoiceId, c]));
-    try {
-      await deps.payments.record(
-        application.payment,
-        application.invoices.map((after) => ({ before: before.get(after.invoiceId)!, after })),
-        application.journal,
-      );
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    for (const invoice of application.invoices.filter((i) => i.balanceMinor === 0)) {
-      const token = await deps.invoices.paymentTaskToken(invoice.invoiceId);
-      if (token) await deps.workflow.resume(token, { invoiceId: invoice.invoiceId, status: invoice.status });
-    }
-    return paymentView(application.payment);
-  }
+  const application = await retryOnConflict(
+    async () => {
+      const candidates = await findInvoices(deps, request);
+      const application = applyPayment(paymentId, request, candidates, { now: deps.clock.now(), source: 'online', explicitOrder: request.invoiceIds.length > 0 });
+      await deps.postings.post(application.posting);
+      return application;
+    },
+    { attempts: 10 },
+  );
+  await resumeSettledInvoices(deps, settledBy(application.posting));
+  return paymentView(application.payment);
 }
 
 /** The invoices a payment names: by id when given, else its reference as number, RF reference or id. */

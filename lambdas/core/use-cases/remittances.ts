@@ -28,17 +28,10 @@
  * budget) leaves every line applied or not, and the same file uploaded again continues.
  */
 import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
-import {
-  applyStatementLine,
-  knownCustomersFrom,
-  MAX_ITEMS_PER_TRANSACTION,
-  openItemOf,
-  statementIdFor,
-  statementLineKey,
-  transactionItemCount,
-  type LineApplication,
-  type LineResult,
-} from '../cash-application/application';
+import { applyStatementLine, knownCustomersFrom, openItemOf, statementIdFor, statementLineKey, type LineApplication, type LineResult } from '../cash-application/application';
+import { postingItemCount, settledBy, TRANSACTION_LIMITS } from '../posting/posting';
+import { resumeSettledInvoices } from '../invoices/settlement';
+import { forEachLimit } from '../kernel/concurrency';
 import type { StatementLine } from '../bank-statements/statement';
 import { statementLookups } from '../cash-application/lookups';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
@@ -47,12 +40,13 @@ import { lineResultView, NO_LINES, statementView, type LineCounts, type Statemen
 import type { CashApplicationPolicy, LineMatch } from '../cash-application/types';
 import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { Invoice } from '../invoices/invoice';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, type InvoiceStore, type KnownPayers, type OpenItemReader, type StatementStore, type Workflow } from '../ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, type InvoiceStore, type KnownPayers, type OpenItemReader, type PostingWriter, type StatementStore, type Workflow } from '../ports';
 import type { Clock } from '../time/clock';
 import type { CoreSettings } from './deps';
 
 export interface RemittanceDeps {
   readonly statements: StatementStore;
+  readonly postings: PostingWriter;
   readonly openItems: OpenItemReader;
   readonly invoices: Pick<InvoiceStore, 'paymentTaskToken'>;
   readonly workflow: Workflow;
@@ -243,7 +237,7 @@ class StatementRun {
   private async apply(entries: readonly Entry[]): Promise<void> {
     if (entries.length === 0) return;
     const concerns = await this.load(entries);
-    await inParallel(groupsOf(entries, concerns), GROUP_CONCURRENCY, (group) => this.applyGroup(group, concerns));
+    await forEachLimit(groupsOf(entries, concerns), GROUP_CONCURRENCY, (group) => this.applyGroup(group, concerns));
   }
 
   private async applyGroup(entries: readonly Entry[], loaded: Concerns): Promise<void> {
@@ -257,7 +251,7 @@ class StatementRun {
         const entry = remaining[i]!;
         const { application, downgraded } = this.application(entry, matcher, invoices);
         try {
-          await this.deps.statements.recordLine(this.statementId, application);
+          await this.deps.postings.post(application.posting);
         } catch (error) {
           if (error instanceof LineAlreadyRecordedError) {
             const result = (await this.deps.statements.recordedLines([entry.lineKey])).get(entry.lineKey);
@@ -272,7 +266,7 @@ class StatementRun {
           break;
         }
         this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
-        await this.resume(application.invoices.map((c) => c.after).filter((invoice) => application.settledInvoiceIds.includes(invoice.invoiceId)));
+        await resumeSettledInvoices(this.deps, settledBy(application.posting));
         if (downgraded) {
           // The matcher counted the line as applied: the rest is matched again on what was written.
           restartAt = i + 1;
@@ -290,13 +284,13 @@ class StatementRun {
     const learnedAccount = [...matcher.learnedAccounts().keys()].find((account) => !learnedBefore.has(account)) ?? null;
     const input = { statementId: this.statementId, paymentId: this.deps.newId(), line: entry.line, account: entry.account, lineKey: entry.lineKey, invoices, now: this.deps.clock.now() };
     const application = applyStatementLine({ ...input, match, learnedAccount });
-    if (transactionItemCount(application) <= MAX_ITEMS_PER_TRANSACTION) return { application, downgraded: false };
+    if (postingItemCount(application.posting) <= TRANSACTION_LIMITS.items) return { application, downgraded: false };
     const tooLarge: LineMatch = {
       ...match,
       status: 'suggested',
       unappliedMinor: match.amountMinor,
       onAccountMinor: 0,
-      reasons: [...match.reasons, `applying it touches more items than one transaction may (${MAX_ITEMS_PER_TRANSACTION}): left for finance`],
+      reasons: [...match.reasons, `applying it touches more items than one transaction may (${TRANSACTION_LIMITS.items}): left for finance`],
     };
     return { application: applyStatementLine({ ...input, match: tooLarge }), downgraded: match.status === 'applied' };
   }
@@ -371,14 +365,6 @@ class StatementRun {
     return { invoices, matcher };
   }
 
-  /** Resumes the waiting settlement of each invoice a line settled, as `recordPayment` does. */
-  private async resume(settled: readonly Pick<Invoice, 'invoiceId' | 'status'>[]): Promise<void> {
-    for (const invoice of settled) {
-      const token = await this.deps.invoices.paymentTaskToken(invoice.invoiceId);
-      if (token) await this.deps.workflow.resume(token, { invoiceId: invoice.invoiceId, status: invoice.status });
-    }
-  }
-
   /**
    * An earlier upload that stopped may have applied a line and not resumed the executions of the
    * invoices it settled: resume those still settled (a stale token is harmless).
@@ -387,7 +373,7 @@ class StatementRun {
     const ids = results.filter((r) => r.status === 'applied' && r.statementId === this.statementId).flatMap((r) => r.allocations.map((a) => a.invoiceId));
     if (ids.length === 0) return;
     const invoices = await this.deps.openItems.invoicesById(ids);
-    await this.resume(invoices.filter((i) => i.balanceMinor === 0));
+    await resumeSettledInvoices(this.deps, invoices);
   }
 }
 
@@ -439,24 +425,6 @@ export function groupsOf<E extends { readonly lineKey: string }>(entries: readon
     groups.set(root, [...(groups.get(root) ?? []), entry]);
   });
   return [...groups.values()];
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; the first failure is thrown once all have settled. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length > 0) throw errors[0];
 }
 
 /**

@@ -9,12 +9,16 @@ import { applyUnappliedPayment, type ManualAllocation } from '../cash-applicatio
 import { cashPaymentView } from '../cash-application/statement-record';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Invoice } from '../invoices/invoice';
-import { ConcurrentUpdateError, type InvoiceStore, type UnappliedPaymentStore, type Workflow } from '../ports';
+import type { InvoiceStore, PostingWriter, UnappliedPaymentStore, Workflow } from '../ports';
+import { retryOnConflict } from '../kernel/retry';
+import { resumeSettledInvoices } from '../invoices/settlement';
+import { settledBy } from '../posting/posting';
 import type { Clock } from '../time/clock';
 import { decimalIn, decimalString, identifier, parseWith } from '../validation';
 
 export interface UnappliedPaymentDeps {
   readonly payments: UnappliedPaymentStore;
+  readonly postings: PostingWriter;
   readonly invoices: Pick<InvoiceStore, 'get' | 'paymentTaskToken'>;
   readonly workflow: Workflow;
   readonly clock: Clock;
@@ -37,7 +41,6 @@ export const applyPaymentRequest = z.strictObject({
 
 export type ApplyPaymentRequest = z.infer<typeof applyPaymentRequest>;
 
-const MAX_ATTEMPTS = 5;
 
 /**
  * Applies an unapplied payment by hand (see `applyUnappliedPayment` for the checks); the rest stays
@@ -48,26 +51,22 @@ const MAX_ATTEMPTS = 5;
  */
 export async function applyPaymentByHand(deps: UnappliedPaymentDeps, paymentId: string, body: unknown) {
   const request = parseWith(applyPaymentRequest, body);
-  for (let attempt = 1; ; attempt++) {
-    const payment = await deps.payments.get(paymentId);
-    if (!payment) throw new NotFoundError('Payment', paymentId);
-    const allocations: ManualAllocation[] = request.allocations.map((a, i) => ({
-      invoiceId: a.invoiceId,
-      amountMinor: decimalIn(`allocations[${i}].amount`, a.amount, payment.currency, { allowZero: false }),
-    }));
-    const found = await Promise.all([...new Set(allocations.map((a) => a.invoiceId))].map((id) => deps.invoices.get(id)));
-    const invoices = new Map(found.filter((i): i is Invoice => i !== undefined).map((i) => [i.invoiceId, i]));
-    const application = applyUnappliedPayment(payment, allocations, invoices, deps.clock.now());
-    try {
-      await deps.payments.applyByHand(application);
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    for (const invoice of application.invoices.map((c) => c.after).filter((i) => application.settledInvoiceIds.includes(i.invoiceId))) {
-      const token = await deps.invoices.paymentTaskToken(invoice.invoiceId);
-      if (token) await deps.workflow.resume(token, { invoiceId: invoice.invoiceId, status: invoice.status });
-    }
-    return cashPaymentView(application.payment);
-  }
+  const application = await retryOnConflict(
+    async () => {
+      const payment = await deps.payments.get(paymentId);
+      if (!payment) throw new NotFoundError('Payment', paymentId);
+      const allocations: ManualAllocation[] = request.allocations.map((a, i) => ({
+        invoiceId: a.invoiceId,
+        amountMinor: decimalIn(`allocations[${i}].amount`, a.amount, payment.currency, { allowZero: false }),
+      }));
+      const found = await Promise.all([...new Set(allocations.map((a) => a.invoiceId))].map((id) => deps.invoices.get(id)));
+      const invoices = new Map(found.filter((i): i is Invoice => i !== undefined).map((i) => [i.invoiceId, i]));
+      const application = applyUnappliedPayment(payment, allocations, invoices, deps.clock.now());
+      await deps.postings.post(application.posting);
+      return application;
+    },
+    { attempts: 5 },
+  );
+  await resumeSettledInvoices(deps, settledBy(application.posting));
+  return cashPaymentView(application.payment);
 }

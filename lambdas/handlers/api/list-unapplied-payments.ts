@@ -1,10 +1,10 @@
 /** GET /payments/unapplied?limit=&cursor=: finance's worklist of unapplied payments, oldest first. */
 import { listUnappliedPayments, type UnappliedPaymentDeps } from '../../core/use-cases/unapplied-payments';
 import { apiHandler } from '../../shared/http';
-import { unappliedPaymentReader } from '../../shared/wiring';
+import { paymentStore } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<UnappliedPaymentDeps, 'payments'>) {
   return apiHandler({}, async (request) => ({ statusCode: 200, body: await listUnappliedPayments(deps, request.query) }));
 }
 
-export const handler = makeHandler({ payments: unappliedPaymentReader() });
+export const handler = makeHandler({ payments: paymentStore() });

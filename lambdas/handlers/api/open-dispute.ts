@@ -1,9 +1,8 @@
 /** POST /invoices/{invoiceId}/disputes: blocks the invoice's dunning from the next run on; 201 with the disputeId. */
 import { openDispute } from '../../core/dunning/actions';
-import type { DunningDeps } from '../../core/dunning/run-dunning';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { dunningDeps } from '../../shared/dunning-wiring';
+import { dunningActionDeps } from '../../shared/dunning-wiring';
 import { idempotency } from '../../shared/wiring';
 
 type Deps = Parameters<typeof openDispute>[0];
@@ -16,9 +15,4 @@ export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
   });
 }
 
-const deps: DunningDeps & Deps = (() => {
-  const base = dunningDeps();
-  return { ...base, settlement: base.store };
-})();
-
-export const handler = makeHandler(deps, { idempotency: idempotency() });
+export const handler = makeHandler(dunningActionDeps(), { idempotency: idempotency() });

@@ -3,9 +3,9 @@ import { recordPayment } from '../../core/use-cases/payments';
 import type { CoreDeps } from '../../core/use-cases/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { clock, idempotency, invoiceReader, newId, paymentStore, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, postingWriter, workflow } from '../../shared/wiring';
 
-export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
+export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
     const payment = await recordPayment(deps, request.body);
     countBusinessEvents({ PaymentsApplied: payment.allocations.length > 0 ? 1 : 0 });
@@ -13,4 +13,4 @@ export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'work
   });
 }
 
-export const handler = makeHandler({ invoices: invoiceReader(), payments: paymentStore(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });
+export const handler = makeHandler({ invoices: invoiceReader(), postings: postingWriter(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });

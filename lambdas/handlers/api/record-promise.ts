@@ -1,19 +1,9 @@
 /** POST /invoices/{invoiceId}/promises: a promise to pay blocks dunning until its date; 201. */
 import { recordPromise } from '../../core/dunning/actions';
-import type { DunningDeps } from '../../core/dunning/run-dunning';
-import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { dunningDeps } from '../../shared/dunning-wiring';
+import type { ApiHandlerOptions } from '../../shared/http';
+import { dunningActionDeps, invoiceActionHandler } from '../../shared/dunning-wiring';
 import { idempotency } from '../../shared/wiring';
 
-type Deps = Parameters<typeof recordPromise>[0];
+export const makeHandler = (deps: Parameters<typeof recordPromise>[0], options: ApiHandlerOptions) => invoiceActionHandler(recordPromise, 201, deps, options);
 
-export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
-  return apiHandler(options, async (request) => ({ statusCode: 201, body: await recordPromise(deps, request.pathParameters.invoiceId ?? '', request.body) }));
-}
-
-const deps: DunningDeps & Deps = (() => {
-  const base = dunningDeps();
-  return { ...base, settlement: base.store };
-})();
-
-export const handler = makeHandler(deps, { idempotency: idempotency() });
+export const handler = makeHandler(dunningActionDeps(), { idempotency: idempotency() });

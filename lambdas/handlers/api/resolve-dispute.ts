@@ -1,7 +1,7 @@
 /** POST /invoices/{invoiceId}/disputes/{disputeId}/resolve: `credit` (a credit note reduces the balance) or `reject` (dunning resumes at its level). */
 import { resolveDispute } from '../../core/dunning/actions';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { dunningDeps } from '../../shared/dunning-wiring';
+import { dunningActionDeps } from '../../shared/dunning-wiring';
 import { idempotency } from '../../shared/wiring';
 
 type Deps = Parameters<typeof resolveDispute>[0];
@@ -13,5 +13,4 @@ export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
   }));
 }
 
-const base = dunningDeps();
-export const handler = makeHandler({ ...base, settlement: base.store }, { idempotency: idempotency() });
+export const handler = makeHandler(dunningActionDeps(), { idempotency: idempotency() });

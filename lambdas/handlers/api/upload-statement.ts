@@ -8,7 +8,7 @@ import { uploadStatement, type RemittanceDeps } from '../../core/use-cases/remit
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';
-import { clock, idempotency, invoiceReader, newId, openItemReader, statementStore, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, openItemReader, postingWriter, statementStore, workflow } from '../../shared/wiring';
 
 export function makeHandler(deps: RemittanceDeps, options: ApiHandlerOptions) {
   return apiHandler({ ...options, rawBody: true }, async (request, context) => {
@@ -26,6 +26,7 @@ export function makeHandler(deps: RemittanceDeps, options: ApiHandlerOptions) {
 export const handler = makeHandler(
   {
     statements: statementStore(),
+    postings: postingWriter(),
     openItems: openItemReader(),
     invoices: invoiceReader(),
     workflow: workflow(),

@@ -5,12 +5,12 @@ import type { DunningDeps } from '../../core/dunning/run-dunning';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { dunningStore, escalations } from '../../shared/dunning-wiring';
-import { clock } from '../../shared/wiring';
+import { clock, postingWriter } from '../../shared/wiring';
 
 const input = z.object({ invoiceId: z.string().min(1) });
 
-export function makeHandler(deps: Pick<DunningDeps, 'store' | 'workflow' | 'clock'>) {
+export function makeHandler(deps: Pick<DunningDeps, 'store' | 'postings' | 'workflow' | 'clock'>) {
   return stepHandler((event) => parseWith(input, event), (command) => settleEscalation(deps, command.invoiceId));
 }
 
-export const handler = makeHandler({ store: dunningStore(), workflow: escalations(), clock });
+export const handler = makeHandler({ store: dunningStore(), postings: postingWriter(), workflow: escalations(), clock });

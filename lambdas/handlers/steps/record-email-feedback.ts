@@ -36,7 +36,7 @@ export function feedbackOf(message: string): BounceReport | null {
   return null;
 }
 
-export function makeHandler(deps: Pick<DunningDeps, 'store' | 'clock' | 'settings'>) {
+export function makeHandler(deps: Pick<DunningDeps, 'store' | 'postings' | 'clock' | 'settings'>) {
   return wrapHandler(async (event: SNSEvent) => {
     const results = [];
     for (const record of event.Records ?? []) {

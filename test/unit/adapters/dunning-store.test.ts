@@ -6,7 +6,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryC
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DynamoDunningStore } from '../../../lambdas/adapters/dynamodb/dunning-store';
 import { StepFunctionsEscalations } from '../../../lambdas/adapters/stepfunctions/escalation-workflow';
-import { DunningAlreadyAppliedError, DunningConflictError, type LetterRecord } from '../../../lambdas/core/dunning/ports';
+import type { LetterRecord } from '../../../lambdas/core/dunning/ports';
 import { journal } from '../../../lambdas/core/ledger/ledger';
 import { money } from '../../../lambdas/core/money/money';
 import { anInvoice } from '../../support/builders';
@@ -54,61 +54,6 @@ describe('DynamoDunningStore: finding items', () => {
     expect(found.get('I-1')).toEqual({ invoiceId: 'I-1' });
     expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems).toEqual({ Invoices: { Keys: [{ invoiceId: 'I-1' }, { invoiceId: 'I-2' }], ConsistentRead: true } });
     expect(ddb.commandCalls(BatchGetCommand)[1]!.args[0].input.RequestItems).toEqual({ Invoices: { Keys: [{ invoiceId: 'I-2' }], ConsistentRead: true } });
-  });
-});
-
-describe('DynamoDunningStore: dunning changes', () => {
-  const before = anInvoice({ invoiceId: 'I-1', status: 'OVERDUE', nextActionDate: '2027-03-18', dunning: { level: 1, blockedUntil: null, history: [], version: 3 } });
-  const after = { ...before, nextActionDate: undefined, status: 'DISPUTED' as const, dunning: { ...before.dunning, level: 1, version: 4 } };
-  const charges = anInvoice({ invoiceId: 'I-1-C', totalMinor: 4000, balanceMinor: 4000 });
-  const posting = journal('dunning-charges-I-1-L2', 'DunningChargesPosted', '2027-03-18T05:00:00Z', [
-    { account: 'receivables', side: 'debit', amount: money(4000, 'EUR'), reference: 'I-1-C' },
-    { account: 'dunning-fee-income', side: 'credit', amount: money(4000, 'EUR'), reference: 'I-1' },
-  ]);
-
-  it('writes invoice, charges item, journal lines and worklist in one transaction, each conditional', async () => {
-    ddb.on(TransactWriteCommand).resolves({});
-    await new DynamoDunningStore(client, tables).apply({
-      before,
-      after,
-      statusChange: { status: 'DISPUTED', at: '2027-03-18T05:00:00Z', note: 'dispute D-1' },
-      charges: { before: null, after: charges },
-      journals: [posting],
-      worklist: 'add',
-    });
-    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items).toHaveLength(5);
-    expect(items[0]!.Update).toMatchObject({
-      TableName: 'Invoices',
-      Key: { invoiceId: 'I-1' },
-      UpdateExpression: 'SET #dunning = :dunning, #status = :status, balanceMinor = :balance, overdueSince = :overdueSince, history = list_append(history, :change) REMOVE nextActionDate',
-      ConditionExpression: 'attribute_exists(invoiceId) AND balanceMinor = :beforeBalance AND #status = :beforeStatus AND #dunning.#version = :version',
-      ExpressionAttributeValues: expect.objectContaining({ ':version': 3, ':beforeStatus': 'OVERDUE', ':status': 'DISPUTED', ':beforeBalance': 10_000 }),
-    });
-    expect(items[1]!.Put).toMatchObject({ TableName: 'Invoices', Item: { invoiceId: 'I-1-C' }, ConditionExpression: 'attribute_not_exists(invoiceId)' });
-    expect(items[2]!.Put).toMatchObject({ TableName: 'Ledger', Item: { pk: 'dunning-charges-I-1-L2', sk: 'line#001', account: 'receivables' }, ConditionExpression: 'attribute_not_exists(pk)' });
-    expect(items[3]!.Put).toMatchObject({ TableName: 'Ledger', Item: { pk: 'dunning-charges-I-1-L2', sk: 'line#002', account: 'dunning-fee-income' } });
-    expect(items[4]!.Put).toMatchObject({ TableName: 'Runs', Item: { pk: 'collections-worklist', sk: 'I-1', invoiceId: 'I-1' } });
-  });
-
-  it('conditions a first dunning change on the version being absent, and keeps the next action date it sets', async () => {
-    ddb.on(TransactWriteCommand).resolves({});
-    const fresh = { ...before, dunning: { level: 0, blockedUntil: null, history: [] } };
-    await new DynamoDunningStore(client, tables).apply({ before: fresh, after: { ...fresh, nextActionDate: '2027-03-25', dunning: { ...fresh.dunning, version: 1 } }, journals: [] });
-    const update = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Update!;
-    expect(update.ConditionExpression).toContain('attribute_not_exists(#dunning.#version)');
-    expect(update.UpdateExpression).toContain('nextActionDate = :next');
-    expect(update.ExpressionAttributeValues).toMatchObject({ ':next': '2027-03-25' });
-  });
-
-  it('reports a changed invoice as a conflict and an existing journal as applied before', async () => {
-    const store = new DynamoDunningStore(client, tables);
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None', 'None')).rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'));
-    const change = { before, after, charges: { before: charges, after: { ...charges, balanceMinor: 8000, totalMinor: 8000 } }, journals: [posting] };
-    await expect(store.apply(change)).rejects.toBeInstanceOf(DunningConflictError);
-    await expect(store.apply(change)).rejects.toBeInstanceOf(DunningAlreadyAppliedError);
-    const chargesPut = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Put!;
-    expect(chargesPut).toMatchObject({ ConditionExpression: 'balanceMinor = :b AND totalMinor = :t', ExpressionAttributeValues: { ':b': 4000, ':t': 4000 } });
   });
 });
 

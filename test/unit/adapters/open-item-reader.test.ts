@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGet, DynamoOpenItemReader, mapLimit } from '../../../lambdas/adapters/dynamodb/open-item-reader';
+import { DynamoOpenItemReader } from '../../../lambdas/adapters/dynamodb/open-item-reader';
+import { batchGet } from '../../../lambdas/adapters/dynamodb/batch';
+import { mapLimit } from '../../../lambdas/core/kernel/concurrency';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));

@@ -2,13 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoStatementStore, lineSortKey } from '../../../lambdas/adapters/dynamodb/statement-store';
-import { applyStatementLine, openItemOf, statementLineKey } from '../../../lambdas/core/cash-application/application';
-import { CashApplication } from '../../../lambdas/core/cash-application/matcher';
+import { DynamoStatementStore } from '../../../lambdas/adapters/dynamodb/statement-store';
+import { lineSortKey } from '../../../lambdas/adapters/dynamodb/posting-writer';
 import { NO_LINES, type StatementRecord } from '../../../lambdas/core/cash-application/statement-record';
-import type { StatementLine } from '../../../lambdas/core/bank-statements/statement';
-import { ConcurrentUpdateError, LineAlreadyRecordedError } from '../../../lambdas/core/ports';
-import { anInvoice } from '../../support/builders';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -18,130 +14,6 @@ afterEach(() => {
   ddb.reset();
 });
 
-const line: StatementLine = {
-  lineId: 'TX-1',
-  sequence: 7,
-  direction: 'credit',
-  amountMinor: 10_650,
-  currency: 'EUR',
-  bookingDate: '2026-03-10',
-  valueDate: '2026-03-10',
-  structuredReference: null,
-  structuredReferences: [],
-  endToEndId: null,
-  accountServicerReference: 'TX-1',
-  customerReference: null,
-  remittanceText: 'INV-2026-000001',
-  payerName: 'Acme',
-  payerAccount: 'DE44500105175407324931',
-  bankTransactionCode: null,
-};
-
-/** A line that overpays I-1 (on-account credit) and teaches the payer account. */
-function application(amountMinor = 10_650, overrides: Partial<StatementLine> = {}) {
-  const invoice = anInvoice({ invoiceId: 'I-1', totalMinor: 10_000 });
-  const theLine = { ...line, amountMinor, ...overrides };
-  const match = CashApplication.fromData({ openItems: [openItemOf(invoice)] }).match(theLine)!;
-  return applyStatementLine({
-    statementId: 'st-1',
-    paymentId: 'P-1',
-    line: theLine,
-    account: 'DE89370400440532013000',
-    lineKey: statementLineKey(theLine, 'DE89370400440532013000'),
-    match,
-    invoices: new Map([['I-1', invoice]]),
-    now: new Date('2026-03-10T12:00:00Z'),
-    learnedAccount: 'DE44500105175407324931',
-  });
-}
-
-function cancelled(...codes: string[]) {
-  return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-}
-
-describe('DynamoStatementStore.recordLine', () => {
-  it('writes the line identity (only if new), its result, the payment, the invoice (only if unchanged), the customer, the payer and the journal in one transaction', async () => {
-    // Prepare
-    ddb.on(TransactWriteCommand).resolves({});
-    const store = new DynamoStatementStore(client, tables);
-    const app = application();
-
-    // Act
-    await store.recordLine('st-1', app);
-
-    // Assess
-    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items.map((i) => (i.Put ? `Put ${i.Put.TableName}` : `Update ${i.Update?.TableName}`))).toEqual([
-      'Put StatementLines',
-      'Put Statements',
-      'Put Payments',
-      'Update Invoices',
-      'Update Customers',
-      'Update Payers',
-      'Put Ledger',
-      'Put Ledger',
-      'Put Ledger',
-    ]);
-    expect(items[0]!.Put).toMatchObject({ Item: { lineKey: app.result.lineKey, paymentId: 'P-1', status: 'applied' }, ConditionExpression: 'attribute_not_exists(lineKey)' });
-    expect(items[1]!.Put).toMatchObject({ Item: { statementId: 'st-1', sk: 'line#000000007', recordedIn: 'st-1', sequence: 7 } });
-    expect(items[1]!.Put!.ConditionExpression).toBeUndefined();
-    expect(items[2]!.Put).toMatchObject({ Item: { paymentId: 'P-1', source: 'statement', onAccountMinor: 650 }, ConditionExpression: 'attribute_not_exists(paymentId)' });
-    expect(items[2]!.Put!.Item).not.toHaveProperty('worklist');
-    expect(items[3]!.Update).toMatchObject({
-      Key: { invoiceId: 'I-1' },
-      ConditionExpression: 'balanceMinor = :beforeBalance AND #status = :beforeStatus',
-      ExpressionAttributeValues: expect.objectContaining({ ':balance': 0, ':status': 'PAID', ':beforeBalance': 10_000, ':beforeStatus': 'OPEN' }),
-    });
-    expect(items[4]!.Update).toEqual({
-      TableName: 'Customers',
-      Key: { customerId: 'C-1' },
-      UpdateExpression: 'ADD onAccountCreditMinor :credit, knownPayerAccounts :accounts',
-      ConditionExpression: 'attribute_exists(customerId)',
-      ExpressionAttributeValues: { ':credit': 650, ':accounts': new Set(['DE44500105175407324931']) },
-    });
-    expect(items[5]!.Update).toEqual({
-      TableName: 'Payers',
-      Key: { payerKey: 'account#DE44500105175407324931' },
-      UpdateExpression: 'ADD customerIds :customer SET updatedAt = :at',
-      ExpressionAttributeValues: { ':customer': new Set(['C-1']), ':at': '2026-03-10T12:00:00.000Z' },
-    });
-    expect(items.slice(6).map((i) => [i.Put?.Item?.pk, i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
-      ['statement-line-P-1', 'cash', 'debit', 10_650],
-      ['statement-line-P-1', 'receivables', 'credit', 10_000],
-      ['statement-line-P-1', 'customer-credit', 'credit', 650],
-    ]);
-  });
-
-  it('puts an unapplied line on the worklist and keeps the reason code of a write-off on its ledger lines', async () => {
-    // Prepare
-    ddb.on(TransactWriteCommand).resolves({});
-    const store = new DynamoStatementStore(client, tables);
-
-    // Act
-    await store.recordLine('st-1', application(5_000, { remittanceText: 'nothing', payerAccount: null }));
-    await store.recordLine('st-1', application(9_900));
-
-    // Assess
-    const [unapplied, shortPaid] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
-    expect(unapplied!.find((i) => i.Put?.TableName === 'Payments')!.Put!.Item).toMatchObject({ worklist: 'UNAPPLIED', unappliedMinor: 5_000 });
-    expect(unapplied!.some((i) => i.Update)).toBe(false);
-    const writeOff = shortPaid!.filter((i) => i.Put?.Item?.reasonCode).map((i) => [i.Put!.Item!.account, i.Put!.Item!.side, i.Put!.Item!.amountMinor, i.Put!.Item!.reasonCode]);
-    expect(writeOff).toEqual([
-      ['write-off', 'debit', 100, 'SHORT_PAY_WITHIN_TOLERANCE'],
-      ['receivables', 'credit', 100, 'SHORT_PAY_WITHIN_TOLERANCE'],
-    ]);
-  });
-
-  it('says the line was recorded already when its identity exists, and that an invoice changed when one did', async () => {
-    // Prepare
-    const store = new DynamoStatementStore(client, tables);
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None', 'ConditionalCheckFailed')).rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
-
-    // Act / Assess
-    await expect(store.recordLine('st-1', application())).rejects.toThrow(LineAlreadyRecordedError);
-    await expect(store.recordLine('st-1', application())).rejects.toThrow(ConcurrentUpdateError);
-  });
-});
 
 describe('DynamoStatementStore statements and results', () => {
   const record: StatementRecord = {

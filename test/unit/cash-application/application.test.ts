@@ -7,9 +7,9 @@ import {
   openItemOf,
   statementIdFor,
   statementLineKey,
-  transactionItemCount,
   type CashPayment,
 } from '../../../lambdas/core/cash-application/application';
+import { postingItemCount, settledBy } from '../../../lambdas/core/posting/posting';
 import { CashApplication } from '../../../lambdas/core/cash-application/matcher';
 import type { LineMatch } from '../../../lambdas/core/cash-application/types';
 import { ConflictError, ValidationError } from '../../../lambdas/core/errors';
@@ -127,16 +127,16 @@ describe('applyStatementLine', () => {
       statement: { statementId: 'st-1', sequence: 1, lineId: 'TX-1' },
       suggestion: null,
     });
-    expect(application.invoices).toHaveLength(1);
-    expect(application.invoices[0]!.after).toMatchObject({ paidMinor: 10_000, balanceMinor: 0, status: 'PAID', allocations: [{ paymentId: 'P-1', amountMinor: 10_000 }] });
-    expect(application.invoices[0]!.after.history.at(-1)).toMatchObject({ status: 'PAID', at: now.toISOString() });
-    expect(application.journal).toMatchObject({ journalId: 'statement-line-P-1', event: 'StatementLineApplied' });
-    expect(byAccount(application.journal)).toEqual([
+    expect(application.posting.invoices).toHaveLength(1);
+    expect(application.posting.invoices[0]!.after).toMatchObject({ paidMinor: 10_000, balanceMinor: 0, status: 'PAID', allocations: [{ paymentId: 'P-1', amountMinor: 10_000 }] });
+    expect(application.posting.invoices[0]!.after.history.at(-1)).toMatchObject({ status: 'PAID', at: now.toISOString() });
+    expect(application.posting.journals[0]!).toMatchObject({ journalId: 'statement-line-P-1', event: 'StatementLineApplied' });
+    expect(byAccount(application.posting.journals[0]!)).toEqual([
       ['cash', 'debit', 10_000, 'P-1'],
       ['receivables', 'credit', 10_000, 'I-1'],
     ]);
-    expect(application.settledInvoiceIds).toEqual(['I-1']);
-    expect(application.onAccount).toBeNull();
+    expect(settledBy(application.posting).map((i) => i.invoiceId)).toEqual(['I-1']);
+    expect((application.posting.customerCredit ?? null)).toBeNull();
   });
 
   it('writes off a short payment within tolerance: write-off debit and receivables credit with the reason code, invoice PAID', () => {
@@ -149,15 +149,15 @@ describe('applyStatementLine', () => {
 
     // Assess
     expect(application.result).toMatchObject({ status: 'applied', shortPayWriteOff: { invoiceId: 'I-1', amountMinor: 150, reasonCode: 'SHORT_PAY_WITHIN_TOLERANCE' } });
-    expect(application.invoices[0]!.after).toMatchObject({ paidMinor: 9_850, balanceMinor: 0, status: 'PAID' });
-    expect(application.invoices[0]!.after.history.at(-1)!.note).toContain('written off (SHORT_PAY_WITHIN_TOLERANCE)');
-    expect(byAccount(application.journal)).toEqual([
+    expect(application.posting.invoices[0]!.after).toMatchObject({ paidMinor: 9_850, balanceMinor: 0, status: 'PAID' });
+    expect(application.posting.invoices[0]!.after.history.at(-1)!.note).toContain('written off (SHORT_PAY_WITHIN_TOLERANCE)');
+    expect(byAccount(application.posting.journals[0]!)).toEqual([
       ['cash', 'debit', 9_850, 'P-1'],
       ['receivables', 'credit', 9_850, 'I-1'],
       ['write-off', 'debit', 150, 'I-1', 'SHORT_PAY_WITHIN_TOLERANCE'],
       ['receivables', 'credit', 150, 'I-1', 'SHORT_PAY_WITHIN_TOLERANCE'],
     ]);
-    expect(totals(application.journal).debits).toBe(totals(application.journal).credits);
+    expect(totals(application.posting.journals[0]!).debits).toBe(totals(application.posting.journals[0]!).credits);
   });
 
   it('keeps an overpayment as on-account credit of the customer', () => {
@@ -170,8 +170,8 @@ describe('applyStatementLine', () => {
 
     // Assess
     expect(application.payment).toMatchObject({ status: 'partially-applied', onAccountMinor: 2_500, unappliedMinor: 0 });
-    expect(application.onAccount).toEqual({ customerId: 'C-1', amountMinor: 2_500 });
-    expect(byAccount(application.journal)).toEqual([
+    expect((application.posting.customerCredit ?? null)).toEqual({ customerId: 'C-1', amountMinor: 2_500 });
+    expect(byAccount(application.posting.journals[0]!)).toEqual([
       ['cash', 'debit', 12_500, 'P-1'],
       ['receivables', 'credit', 10_000, 'I-1'],
       ['customer-credit', 'credit', 2_500, 'P-1'],
@@ -188,8 +188,8 @@ describe('applyStatementLine', () => {
 
     // Assess
     expect(application.result.status).toBe('applied');
-    expect(application.invoices[0]!.after).toMatchObject({ paidMinor: 4_000, balanceMinor: 6_000, status: 'PARTIALLY_PAID' });
-    expect(application.settledInvoiceIds).toEqual([]);
+    expect(application.posting.invoices[0]!.after).toMatchObject({ paidMinor: 4_000, balanceMinor: 6_000, status: 'PARTIALLY_PAID' });
+    expect(settledBy(application.posting).map((i) => i.invoiceId)).toEqual([]);
   });
 
   it('records a suggestion as an unapplied payment: cash against unapplied cash, no invoice touched, the suggestion kept', () => {
@@ -205,9 +205,9 @@ describe('applyStatementLine', () => {
     expect(application.payment).toMatchObject({ status: 'unapplied', unappliedMinor: 10_000, customerId: null, allocations: [], unappliedReason: 'no-reference' });
     expect(application.payment.suggestion).toMatchObject({ status: 'suggested', candidates: [{ invoiceId: 'I-1' }, { invoiceId: 'I-2' }], confidence: 0.3 });
     expect(application.payment.suggestion!.reasons.length).toBeGreaterThan(0);
-    expect(application.invoices).toEqual([]);
-    expect(application.journal.event).toBe('PaymentReceived');
-    expect(byAccount(application.journal)).toEqual([
+    expect(application.posting.invoices).toEqual([]);
+    expect(application.posting.journals[0]!.event).toBe('PaymentReceived');
+    expect(byAccount(application.posting.journals[0]!)).toEqual([
       ['cash', 'debit', 10_000, 'P-1'],
       ['unapplied-cash', 'credit', 10_000, 'P-1'],
     ]);
@@ -253,8 +253,8 @@ describe('applyStatementLine', () => {
     });
 
     // Assess
-    expect(application.rememberPayer).toEqual({ customerId: 'C-1', account: 'DE44500105175407324931', name: null });
-    expect(transactionItemCount(application)).toBe(3 + 1 + 1 + 1 + 2);
+    expect((application.posting.payer ?? null)).toEqual({ customerId: 'C-1', account: 'DE44500105175407324931', name: null });
+    expect(postingItemCount(application.posting)).toBe(3 + 1 + 1 + 1 + 2);
   });
 
   it('settles both invoices of a combined payment quoting both numbers', () => {
@@ -267,8 +267,8 @@ describe('applyStatementLine', () => {
     const application = apply(line, [a, b]);
 
     // Assess
-    expect(application.settledInvoiceIds).toEqual(['I-1', 'I-2']);
-    expect(byAccount(application.journal)).toEqual([
+    expect(settledBy(application.posting).map((i) => i.invoiceId)).toEqual(['I-1', 'I-2']);
+    expect(byAccount(application.posting.journals[0]!)).toEqual([
       ['cash', 'debit', 15_000, 'P-1'],
       ['receivables', 'credit', 10_000, 'I-1'],
       ['receivables', 'credit', 5_000, 'I-2'],
@@ -319,14 +319,14 @@ describe('applyUnappliedPayment', () => {
 
     // Assess
     expect(application.payment).toMatchObject({ status: 'applied', unappliedMinor: 0, unappliedReason: null, customerId: 'C-1', allocations: [{ invoiceId: 'I-1', amountMinor: 10_000 }] });
-    expect(application.invoices[0]!.after).toMatchObject({ balanceMinor: 0, status: 'PAID' });
-    expect(application.journal).toMatchObject({ journalId: 'payment-P-9-by-hand-1', event: 'UnappliedPaymentApplied' });
-    expect(byAccount(application.journal)).toEqual([
+    expect(application.posting.invoices[0]!.after).toMatchObject({ balanceMinor: 0, status: 'PAID' });
+    expect(application.posting.journals[0]!).toMatchObject({ journalId: 'payment-P-9-by-hand-1', event: 'UnappliedPaymentApplied' });
+    expect(byAccount(application.posting.journals[0]!)).toEqual([
       ['unapplied-cash', 'debit', 10_000, 'P-9'],
       ['receivables', 'credit', 10_000, 'I-1'],
     ]);
-    expect(application.rememberPayer).toEqual({ customerId: 'C-1', account: 'NL91ABNA0417164300', name: 'MULLER SOHNE' });
-    expect(application.settledInvoiceIds).toEqual(['I-1']);
+    expect((application.posting.payer ?? null)).toEqual({ customerId: 'C-1', account: 'NL91ABNA0417164300', name: 'MULLER SOHNE' });
+    expect(settledBy(application.posting).map((i) => i.invoiceId)).toEqual(['I-1']);
   });
 
   it('leaves the rest unapplied after a part, and a second application has its own journal', () => {
@@ -335,14 +335,14 @@ describe('applyUnappliedPayment', () => {
 
     // Act
     const first = applyUnappliedPayment(unappliedPayment(), [{ invoiceId: 'I-1', amountMinor: 4_000 }], invoices(invoice), now);
-    const second = applyUnappliedPayment(first.payment, [{ invoiceId: 'I-1', amountMinor: 2_000 }], invoices(first.invoices[0]!.after), now);
+    const second = applyUnappliedPayment(first.payment, [{ invoiceId: 'I-1', amountMinor: 2_000 }], invoices(first.posting.invoices[0]!.after), now);
 
     // Assess
     expect(first.payment).toMatchObject({ status: 'partially-applied', unappliedMinor: 6_000, unappliedReason: 'no-reference' });
-    expect(first.invoices[0]!.after).toMatchObject({ balanceMinor: 2_000, status: 'PARTIALLY_PAID' });
+    expect(first.posting.invoices[0]!.after).toMatchObject({ balanceMinor: 2_000, status: 'PARTIALLY_PAID' });
     expect(second.payment).toMatchObject({ unappliedMinor: 4_000, allocations: [{ amountMinor: 4_000 }, { amountMinor: 2_000 }] });
-    expect(second.journal.journalId).not.toBe(first.journal.journalId);
-    expect(second.settledInvoiceIds).toEqual(['I-1']);
+    expect(second.posting.journals[0]!.journalId).not.toBe(first.posting.journals[0]!.journalId);
+    expect(settledBy(second.posting).map((i) => i.invoiceId)).toEqual(['I-1']);
   });
 
   it('answers 409 when nothing is left to apply', () => {

@@ -117,7 +117,7 @@ describe('in-memory InvoiceStore.issue', () => {
   });
 });
 
-describe('in-memory PaymentStore.record', () => {
+describe('in-memory posting writer', () => {
   it('refuses with ConcurrentUpdateError when an invoice changed since it was read, writing nothing', async () => {
     // Prepare
     const world = inMemoryWorld();
@@ -125,11 +125,11 @@ describe('in-memory PaymentStore.record', () => {
     const invoice = anInvoice({ invoiceId: 'I-1' });
     world.invoices.seed(invoice);
     const request = { amountMinor: 15_000, currency: 'EUR', reference: null, payerName: null, valueDate: '2026-03-10', invoiceIds: ['I-1'] };
-    const { payment, invoices, journal } = applyPayment('P-1', request, [invoice], { now: new Date('2026-03-10T00:00:00Z'), source: 'online', explicitOrder: true });
+    const { posting } = applyPayment('P-1', request, [invoice], { now: new Date('2026-03-10T00:00:00Z'), source: 'online', explicitOrder: true });
     world.invoices.seed({ ...invoice, balanceMinor: 9_000, paidMinor: 1_000, status: 'PARTIALLY_PAID' });
 
     // Act
-    const outcome = world.payments.record(payment, invoices.map((after) => ({ before: invoice, after })), journal);
+    const outcome = world.postings.post(posting);
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(ConcurrentUpdateError);

@@ -194,7 +194,7 @@ describe('recording a payment taken online', () => {
 
   it('retries when another payment changed the invoice between read and write, applying both exactly', async () => {
     // Prepare: another payment of 10.00 lands on the invoice just before this one is written
-    world.payments.beforeNextRecord(async () => {
+    world.postings.beforeNextPost(async () => {
       await recordPayment(world.deps, paymentRequest({ amount: '10.00', reference: invoice.number }));
     });
 
@@ -214,7 +214,7 @@ describe('recording a payment taken online', () => {
   it('gives up after repeated concurrent changes and writes nothing for the payment', async () => {
     // Prepare: every attempt finds the invoice changed by someone else
     for (let i = 0; i < 10; i++) {
-      world.payments.beforeNextRecord(() => {
+      world.postings.beforeNextPost(() => {
         const current = world.tables.invoices.get(invoice.invoiceId)!;
         world.tables.invoices.set(invoice.invoiceId, { ...current, history: [...current.history, { status: current.status, at: 'x' }], balanceMinor: current.balanceMinor - 1, paidMinor: current.paidMinor + 1 });
       });

@@ -211,8 +211,8 @@ describe('uploadStatement', () => {
 
   it('leaves every line whole when it fails partway, and the same file uploaded again continues where it stopped', async () => {
     // Prepare: the fourth line's write fails (as a lost connection would)
-    for (let n = 0; n < 3; n++) world.statements.beforeNextRecord(() => undefined);
-    world.statements.beforeNextRecord(() => {
+    for (let n = 0; n < 3; n++) world.postings.beforeNextPost(() => undefined);
+    world.postings.beforeNextPost(() => {
       throw new Error('connection reset');
     });
 
@@ -268,7 +268,7 @@ describe('uploadStatement', () => {
 
   it('reads and matches again when another writer paid an invoice between the read and the write', async () => {
     // Prepare: an online payment settles I-2 just before the statement's line for it is written
-    world.statements.beforeNextRecord(() => {
+    world.postings.beforeNextPost(() => {
       const invoice = world.tables.invoices.get('I-2')!;
       world.tables.invoices.set('I-2', { ...invoice, paidMinor: 25_000, balanceMinor: 0, status: 'PAID' });
     });

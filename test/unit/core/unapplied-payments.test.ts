@@ -165,7 +165,7 @@ describe('applyPaymentByHand', () => {
   it('reads again when another writer changed the invoice in between, and applies against the new balance', async () => {
     // Prepare
     const [paymentId] = await unappliedPayments('2026-03-09,30.00,EUR,,Nobody,');
-    world.unapplied.beforeNextApply(() => {
+    world.postings.beforeNextPost(() => {
       const invoice = world.tables.invoices.get('I-2')!;
       world.tables.invoices.set('I-2', { ...invoice, paidMinor: 1_000, balanceMinor: 3_000, status: 'PARTIALLY_PAID' });
     });

@@ -24,7 +24,7 @@ function setup() {
   const mailer = new RecordingMailer();
   const clock = new ManualClock(new Date('2026-04-01T10:00:00Z'));
   let ids = 0;
-  const deps: DunningDeps = { store, workflow, mailer, clock, newId: () => `id${++ids}`, settings: { businessTimeZone: 'Europe/Berlin', seller } };
+  const deps: DunningDeps = { store, postings: store.postings, workflow, mailer, clock, newId: () => `id${++ids}`, settings: { businessTimeZone: 'Europe/Berlin', seller } };
   workflow.awaitStep = (input) => awaitEscalationEvent({ store, workflow }, input);
   /** The run of `date` at 06:00 Berlin (04:00Z in summer). */
   const runOn = (date: string, options: { dryRun?: boolean } = {}) => {

@@ -38,6 +38,7 @@ function world() {
   store.seedInvoice(anInvoice({ invoiceId: 'I-1', status: 'OVERDUE', dueDate: '2026-04-01', nextActionDate: '2026-04-02' }));
   const deps: DunningDeps = {
     store,
+    postings: store.postings,
     workflow: new InMemoryEscalations(),
     mailer: new RecordingMailer(),
     clock: new ManualClock(new Date('2026-04-04T04:00:00Z')),

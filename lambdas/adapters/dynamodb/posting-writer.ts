@@ -1,0 +1,197 @@
+/**
+ * The one writer of money on DynamoDB: a posting (`core/posting/posting.ts`) is one
+ * `TransactWriteItems`, all or nothing. Each transaction item is named (`invoice I-1`, `payment`,
+ * `journal payment-P-1 line 2`, …), so a refusal is read by name, never by position:
+ *
+ * - the statement line's identity exists → {@link LineAlreadyRecordedError};
+ * - a journal exists and nothing the posting read has changed → {@link PostingWrittenBeforeError};
+ * - an invoice or the payment changed since read, or another transaction held one of the items →
+ *   {@link ConcurrentUpdateError} (the caller reads again);
+ * - anything else → an error naming the refused items.
+ *
+ * A posting over the service's limits (100 items, 4 MB) is refused before anything is sent
+ * ({@link PostingTooLargeError}); use cases keep their postings within them.
+ */
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PostingTooLargeError, PostingWrittenBeforeError, TRANSACTION_LIMITS, type Posting } from '../../core/posting/posting';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, type PostingWriter } from '../../core/ports';
+import type { PayerToRemember } from '../../core/cash-application/application';
+import { cancellationCodes } from './document-client';
+import { invoiceWrite } from './invoice-item';
+import { journalPuts } from './ledger-items';
+
+export interface PostingTables {
+  readonly invoices: string;
+  readonly ledger: string;
+  readonly payments: string;
+  readonly customers: string;
+  readonly payers: string;
+  readonly statements: string;
+  readonly statementLines: string;
+  /** DunningRuns: the collectors' worklist lives there. */
+  readonly runs: string;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+interface NamedItem {
+  readonly name: string;
+  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist';
+  readonly item: TransactItem;
+}
+
+/** The sort key of a line's outcome in the Statements table: its place in the file, zero-padded so a query returns file order. */
+export function lineSortKey(sequence: number): string {
+  return `line#${String(sequence).padStart(9, '0')}`;
+}
+
+/** The `Payers` updates that remember a payer account and name for a customer (string set `ADD`). */
+export function payerItems(tableName: string, payer: PayerToRemember, at: string) {
+  const keys = [...(payer.account ? [`account#${payer.account}`] : []), ...(payer.name ? [`name#${payer.name}`] : [])];
+  return keys.map((payerKey) => ({
+    Update: {
+      TableName: tableName,
+      Key: { payerKey },
+      UpdateExpression: 'ADD customerIds :customer SET updatedAt = :at',
+      ExpressionAttributeValues: { ':customer': new Set([payer.customerId]), ':at': at },
+    },
+  }));
+}
+
+/**
+ * The customer update of a posting: on-account credit and the payer's account and name, `ADD` only,
+ * so it never overwrites a concurrent change of the master data. Undefined when there is nothing to add.
+ */
+function customerUpdate(tableName: string, customerId: string, add: { onAccountCreditMinor: number; payerAccount: string | null; payerName: string | null }) {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (add.onAccountCreditMinor > 0) {
+    parts.push('onAccountCreditMinor :credit');
+    values[':credit'] = add.onAccountCreditMinor;
+  }
+  if (add.payerAccount) {
+    parts.push('knownPayerAccounts :accounts');
+    values[':accounts'] = new Set([add.payerAccount]);
+  }
+  if (add.payerName) {
+    parts.push('knownPayerNames :names');
+    values[':names'] = new Set([add.payerName]);
+  }
+  if (parts.length === 0) return undefined;
+  return {
+    Update: { TableName: tableName, Key: { customerId }, UpdateExpression: `ADD ${parts.join(', ')}`, ConditionExpression: 'attribute_exists(customerId)', ExpressionAttributeValues: values },
+  };
+}
+
+export class DynamoPostingWriter implements PostingWriter {
+  /** Write capacity units consumed by the postings written since it was built (the benchmarks print it). */
+  readonly consumed = { write: 0 };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: Partial<PostingTables>,
+  ) {}
+
+  /** The named transaction items of a posting (exported for the tests through {@link DynamoPostingWriter.itemsOf}). */
+  itemsOf(posting: Posting): NamedItem[] {
+    const items: NamedItem[] = [];
+    const line = posting.statementLine;
+    if (line) {
+      const { result } = line;
+      items.push({
+        name: `statement line ${result.lineKey}`,
+        kind: 'statement-line',
+        item: { Put: { TableName: this.table('statementLines'), Item: { ...result }, ConditionExpression: 'attribute_not_exists(lineKey)' } },
+      });
+      items.push({
+        name: `outcome of line ${result.sequence} in ${line.statementId}`,
+        kind: 'line-result',
+        item: { Put: { TableName: this.table('statements'), Item: { ...result, statementId: line.statementId, sk: lineSortKey(result.sequence), recordedIn: result.statementId } } },
+      });
+    }
+    if (posting.payment) {
+      const { before, after } = posting.payment;
+      const item = after.unappliedMinor > 0 ? { ...after, worklist: 'UNAPPLIED' } : after;
+      items.push({
+        name: `payment ${after.paymentId}`,
+        kind: before === null ? 'new-payment' : 'payment',
+        item:
+          before === null
+            ? { Put: { TableName: this.table('payments'), Item: item, ConditionExpression: 'attribute_not_exists(paymentId)' } }
+            : {
+                Put: {
+                  TableName: this.table('payments'),
+                  Item: item,
+                  ConditionExpression: 'attribute_exists(paymentId) AND unappliedMinor = :before',
+                  ExpressionAttributeValues: { ':before': before.unappliedMinor },
+                },
+              },
+      });
+    }
+    for (const change of posting.invoices) {
+      items.push({ name: `invoice ${change.after.invoiceId}`, kind: 'invoice', item: invoiceWrite(this.table('invoices'), change) });
+    }
+    // One update per customer: credit and payer of the same customer go together (a transaction touches an item once).
+    const customers = new Map<string, { onAccountCreditMinor: number; payerAccount: string | null; payerName: string | null }>();
+    const customer = (id: string) => customers.get(id) ?? customers.set(id, { onAccountCreditMinor: 0, payerAccount: null, payerName: null }).get(id)!;
+    if (posting.customerCredit) customer(posting.customerCredit.customerId).onAccountCreditMinor += posting.customerCredit.amountMinor;
+    if (posting.payer) Object.assign(customer(posting.payer.customerId), { payerAccount: posting.payer.account, payerName: posting.payer.name });
+    for (const [customerId, add] of customers) {
+      const update = customerUpdate(this.table('customers'), customerId, add);
+      if (update) items.push({ name: `customer ${customerId}`, kind: 'customer', item: update });
+    }
+    if (posting.payer) {
+      const at = posting.journals[0]?.postedAt ?? new Date(0).toISOString();
+      payerItems(this.table('payers'), posting.payer, at).forEach((item, i) => items.push({ name: `payer key ${i + 1} of customer ${posting.payer!.customerId}`, kind: 'payer', item }));
+    }
+    for (const journal of posting.journals) {
+      journalPuts(this.table('ledger'), journal).forEach((put, i) => {
+        const reasonCode = journal.lines[i]?.reasonCode;
+        const item = reasonCode ? { Put: { ...put.Put, Item: { ...put.Put.Item, reasonCode } } } : put;
+        items.push({ name: `journal ${journal.journalId} line ${i + 1}`, kind: 'journal', item });
+      });
+    }
+    const worklist = posting.collectionsWorklist;
+    if (worklist) {
+      const key = { pk: COLLECTIONS_WORKLIST, sk: worklist.invoiceId };
+      items.push({
+        name: `collections worklist entry of ${worklist.invoiceId}`,
+        kind: 'worklist',
+        item:
+          worklist.action === 'add'
+            ? { Put: { TableName: this.table('runs'), Item: { ...key, invoiceId: worklist.invoiceId, customerId: worklist.customerId, addedAt: worklist.at } } }
+            : { Delete: { TableName: this.table('runs'), Key: key } },
+      });
+    }
+    return items;
+  }
+
+  async post(posting: Posting): Promise<void> {
+    const named = this.itemsOf(posting);
+    if (named.length > TRANSACTION_LIMITS.items) throw new PostingTooLargeError(posting.description, named.length, TRANSACTION_LIMITS.items);
+    const bytes = Buffer.byteLength(JSON.stringify(named.map((n) => n.item), (_k, v: unknown) => (v instanceof Set ? [...v] : v)));
+    if (bytes > TRANSACTION_LIMITS.bytes) throw new PostingTooLargeError(`${posting.description} (${bytes} bytes)`, named.length, TRANSACTION_LIMITS.items);
+    try {
+      const result = await this.db.send(new TransactWriteCommand({ TransactItems: named.map((n) => n.item), ReturnConsumedCapacity: 'TOTAL' }));
+      for (const c of result?.ConsumedCapacity ?? []) this.consumed.write += c.WriteCapacityUnits ?? c.CapacityUnits ?? 0;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const failed = (kind: NamedItem['kind']) => named.some((n, i) => n.kind === kind && codes[i] === 'ConditionalCheckFailed');
+      if (failed('statement-line')) throw new LineAlreadyRecordedError(posting.statementLine!.result.lineKey);
+      if (failed('journal') && !failed('invoice') && !failed('payment')) throw new PostingWrittenBeforeError(posting.description);
+      if (failed('invoice') || failed('payment') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
+      const refused = named.map((n, i) => [n.name, codes[i]] as const).filter(([, code]) => code && code !== 'None');
+      throw new Error(`Writing ${posting.description} was refused: ${refused.map(([name, code]) => `${name}: ${code}`).join(', ')}`, { cause: error });
+    }
+  }
+
+  private table(name: keyof PostingTables): string {
+    const value = this.tables[name];
+    if (!value) throw new Error(`The posting writer was built without the ${name} table`);
+    return value;
+  }
+}
+
+/** The partition of the DunningRuns table that holds the collectors' worklist (sort key the invoice id). */
+export const COLLECTIONS_WORKLIST = 'collections-worklist';
