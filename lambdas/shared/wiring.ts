@@ -16,7 +16,7 @@ import { IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { SesMailer, sesClient } from '../adapters/ses/ses-mailer';
 import { StepFunctionsWorkflow, sfnClient } from '../adapters/stepfunctions/sfn-workflow';
 import { stateMachineById } from '../../lib/definitions/state-machines';
-import type { CoreSettings } from '../core/use-cases/deps';
+import type { CoreSettings } from '../core/deps';
 import { systemClock } from '../core/time/clock';
 import { requireEnv, tableName, tablesFromEnv } from './config';
 import type { TableId } from '../../lib/definitions/tables';

@@ -26,8 +26,8 @@ import {
   type StatementStore,
   type UnappliedPaymentStore,
 } from '../../lambdas/core/ports';
-import type { RemittanceDeps } from '../../lambdas/core/use-cases/remittances';
-import type { UnappliedPaymentDeps } from '../../lambdas/core/use-cases/unapplied-payments';
+import type { RemittanceDeps } from '../../lambdas/core/cash-application/remittances';
+import type { UnappliedPaymentDeps } from '../../lambdas/core/cash-application/unapplied-payments';
 import { decodeCursor, encodeCursor } from '../../lambdas/adapters/dynamodb/document-client';
 import { inMemoryWorld, postingWriterOver, TransactionRefusedError, type InMemoryOptions, type InMemoryTables, type InMemoryWorld } from './in-memory';
 

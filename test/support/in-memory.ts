@@ -37,7 +37,7 @@ import {
   type Workflow,
 } from '../../lambdas/core/ports';
 import type { Clock } from '../../lambdas/core/time/clock';
-import type { CoreDeps, CoreSettings } from '../../lambdas/core/use-cases/deps';
+import type { CoreDeps, CoreSettings } from '../../lambdas/core/deps';
 import type { ClaimResult, IdempotencyStore, StoredResponse } from '../../lambdas/adapters/dynamodb/idempotency-store';
 import { decodeCursor, encodeCursor } from '../../lambdas/adapters/dynamodb/document-client';
 

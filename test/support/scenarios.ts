@@ -3,9 +3,9 @@
  * cases over the in-memory ports, so a test can start from "a customer with an invoiced order" in
  * one line.
  */
-import { putCustomer } from '../../lambdas/core/use-cases/customers';
-import { placeOrder, reportShipment } from '../../lambdas/core/use-cases/orders';
-import { checkCredit, issueInvoiceForShipment, waitForCreditDecision, waitForPayment, waitForShipment } from '../../lambdas/core/use-cases/order-steps';
+import { putCustomer } from '../../lambdas/core/customers/customers';
+import { placeOrder, reportShipment } from '../../lambdas/core/orders/orders';
+import { checkCredit, issueInvoiceForShipment, waitForCreditDecision, waitForPayment, waitForShipment } from '../../lambdas/core/orders/order-steps';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import { customerRequest, orderRequest } from './builders';
 import type { InMemoryWorld } from './in-memory';

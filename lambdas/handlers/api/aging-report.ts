@@ -1,6 +1,6 @@
 /** GET /reports/aging?asOf= (finance): open items in aging buckets per currency and customer; CSV on `Accept: text/csv`. */
 import { agingCsv } from '../../core/reports/aging';
-import { agingReportFor, type ReportDeps } from '../../core/use-cases/reports';
+import { agingReportFor, type ReportDeps } from '../../core/reports/reports';
 import { csvResult, wantsCsv } from '../../shared/content-negotiation';
 import { apiHandler } from '../../shared/http';
 import { openItemsReader } from '../../shared/finance-wiring';

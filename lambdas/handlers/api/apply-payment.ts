@@ -1,5 +1,5 @@
 /** POST /payments/{paymentId}/apply: finance applies an unapplied payment by hand; 200 with the payment. */
-import { applyPaymentByHand, type UnappliedPaymentDeps } from '../../core/use-cases/unapplied-payments';
+import { applyPaymentByHand, type UnappliedPaymentDeps } from '../../core/cash-application/unapplied-payments';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { clock, idempotency, invoiceReader, paymentStore, postingWriter, workflow } from '../../shared/wiring';

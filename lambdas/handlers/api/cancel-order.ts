@@ -1,6 +1,6 @@
 /** POST /orders/{orderId}/cancel: cancel before invoicing; 409 after. */
-import { cancelOrder } from '../../core/use-cases/orders';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { cancelOrder } from '../../core/orders/orders';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { clock, idempotency, orderStore, workflow } from '../../shared/wiring';
 

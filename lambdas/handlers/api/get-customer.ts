@@ -1,6 +1,6 @@
 /** GET /customers/{customerId}: the customer with openBalance, overdueBalance, exposure, onAccountCredit. */
-import { getCustomer } from '../../core/use-cases/customers';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { getCustomer } from '../../core/customers/customers';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler } from '../../shared/http';
 import { customerStore, invoiceReader, orderStore } from '../../shared/wiring';
 

@@ -2,8 +2,8 @@
  * GET /invoices/{invoiceId}/document: the rendered invoice, PDF by default (base64 through API
  * Gateway) or HTML on `Accept: text/html`; 406 for an Accept it cannot serve.
  */
-import { getInvoiceDocument, NotAcceptableError } from '../../core/use-cases/invoice-documents';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { getInvoiceDocument, NotAcceptableError } from '../../core/invoices/invoice-documents';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler } from '../../shared/http';
 import { coreSettings, customerStore, invoiceReader } from '../../shared/wiring';
 

@@ -1,6 +1,6 @@
 /** GET /invoices/{invoiceId}: number, RF reference, amounts, status, dates, dunning and allocations. */
-import { getInvoice } from '../../core/use-cases/invoices';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { getInvoice } from '../../core/invoices/invoices';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler } from '../../shared/http';
 import { invoiceReader } from '../../shared/wiring';
 

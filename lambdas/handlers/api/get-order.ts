@@ -1,6 +1,6 @@
 /** GET /orders/{orderId}: status, lines, totals, invoices and the history of state changes. */
-import { getOrder } from '../../core/use-cases/orders';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { getOrder } from '../../core/orders/orders';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler } from '../../shared/http';
 import { orderStore } from '../../shared/wiring';
 

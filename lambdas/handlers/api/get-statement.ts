@@ -1,5 +1,5 @@
 /** GET /remittances/{statementId}?limit=&cursor=: the statement, its progress and its lines' outcomes. */
-import { getStatement, type RemittanceDeps } from '../../core/use-cases/remittances';
+import { getStatement, type RemittanceDeps } from '../../core/cash-application/remittances';
 import { apiHandler } from '../../shared/http';
 import { statementReader } from '../../shared/wiring';
 

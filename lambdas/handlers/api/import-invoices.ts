@@ -11,7 +11,7 @@
  */
 import { DynamoInvoiceImportStore } from '../../adapters/dynamodb/invoice-import-store';
 import { documentClient } from '../../adapters/dynamodb/document-client';
-import { importInvoices, ImportNotFinishedError, type ImportInvoicesDeps } from '../../core/use-cases/import-invoices';
+import { importInvoices, ImportNotFinishedError, type ImportInvoicesDeps } from '../../core/invoices/import-invoices';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { tableName } from '../../shared/config';
 import { clock, coreSettings, idempotency, newId } from '../../shared/wiring';

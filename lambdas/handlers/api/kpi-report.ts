@@ -1,6 +1,6 @@
 /** GET /reports/kpis?period=&trendMonths= (finance): DSO, CEI, collected, auto-match rate, promises; CSV on `Accept: text/csv`. */
 import { kpiCsv } from '../../core/reports/kpis';
-import { kpiReportFor, type ReportDeps } from '../../core/use-cases/reports';
+import { kpiReportFor, type ReportDeps } from '../../core/reports/reports';
 import { csvResult, wantsCsv } from '../../shared/content-negotiation';
 import { apiHandler } from '../../shared/http';
 import { promiseOutcomesReader, receivablesReader, statementResultsReader } from '../../shared/finance-wiring';

@@ -1,6 +1,6 @@
 /** GET /reports/ledger-check: debits = credits, and receivables control = sum of open balances. */
-import { ledgerCheck } from '../../core/use-cases/ledger-check';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { ledgerCheck } from '../../core/reports/ledger-check';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler } from '../../shared/http';
 import { ledgerReader } from '../../shared/wiring';
 

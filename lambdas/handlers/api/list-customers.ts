@@ -1,6 +1,6 @@
 /** GET /customers?limit=&cursor= (finance): customers with their terms, paginated. */
 import type { CustomerLister } from '../../core/finance-ports';
-import { listCustomers } from '../../core/use-cases/finance-lists';
+import { listCustomers } from '../../core/reports/finance-lists';
 import { apiHandler } from '../../shared/http';
 import { customerLister } from '../../shared/finance-wiring';
 

@@ -1,6 +1,6 @@
 /** GET /invoices?customerId=&status=&limit=&cursor=: invoices, paginated. */
-import { listInvoices } from '../../core/use-cases/invoices';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { listInvoices } from '../../core/invoices/invoices';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler } from '../../shared/http';
 import { invoiceReader } from '../../shared/wiring';
 

@@ -1,6 +1,6 @@
 /** GET /orders?status=&customerId=&limit=&cursor= (finance): orders, newest first, paginated. */
 import type { OrderLister } from '../../core/finance-ports';
-import { listOrders } from '../../core/use-cases/finance-lists';
+import { listOrders } from '../../core/reports/finance-lists';
 import { apiHandler } from '../../shared/http';
 import { orderLister } from '../../shared/finance-wiring';
 

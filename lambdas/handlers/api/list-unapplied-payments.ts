@@ -1,5 +1,5 @@
 /** GET /payments/unapplied?limit=&cursor=: finance's worklist of unapplied payments, oldest first. */
-import { listUnappliedPayments, type UnappliedPaymentDeps } from '../../core/use-cases/unapplied-payments';
+import { listUnappliedPayments, type UnappliedPaymentDeps } from '../../core/cash-application/unapplied-payments';
 import { apiHandler } from '../../shared/http';
 import { paymentStore } from '../../shared/wiring';
 

@@ -1,6 +1,6 @@
 /** POST /orders: validate, store, start the order's lifecycle; 202 with orderId and status. */
-import { placeOrder } from '../../core/use-cases/orders';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { placeOrder } from '../../core/orders/orders';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { clock, customerStore, idempotency, newId, orderStore, workflow } from '../../shared/wiring';
 

@@ -1,6 +1,6 @@
 /** PUT /customers/{customerId}: create or update a customer (200 updated, 201 created). */
-import { putCustomer } from '../../core/use-cases/customers';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { putCustomer } from '../../core/customers/customers';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { clock, customerStore, idempotency, invoiceReader, orderStore } from '../../shared/wiring';
 

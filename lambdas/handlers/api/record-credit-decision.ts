@@ -1,6 +1,6 @@
 /** POST /orders/{orderId}/credit-decision (finance): approve or reject an order on credit hold. */
-import { decideCredit } from '../../core/use-cases/orders';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { decideCredit } from '../../core/orders/orders';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { clock, idempotency, orderStore, workflow } from '../../shared/wiring';
 

@@ -1,6 +1,6 @@
 /** POST /payments: a payment taken online, applied to the invoices it names; 201 with the result. */
-import { recordPayment } from '../../core/use-cases/payments';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { recordPayment } from '../../core/payments/record-payment';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { clock, idempotency, invoiceReader, newId, postingWriter, workflow } from '../../shared/wiring';

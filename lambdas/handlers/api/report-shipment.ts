@@ -1,6 +1,6 @@
 /** POST /orders/{orderId}/shipments: record the shipment; the order goes on to invoicing. */
-import { reportShipment } from '../../core/use-cases/orders';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { reportShipment } from '../../core/orders/orders';
+import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { clock, idempotency, orderStore, workflow } from '../../shared/wiring';
 

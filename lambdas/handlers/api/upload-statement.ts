@@ -4,7 +4,7 @@
  * outcomes the first time, 200 when the statement was uploaded before (nothing applied twice), 202
  * when the time of this call ran out before the last line (upload the same file again to continue).
  */
-import { uploadStatement, type RemittanceDeps } from '../../core/use-cases/remittances';
+import { uploadStatement, type RemittanceDeps } from '../../core/cash-application/remittances';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';

@@ -1,7 +1,7 @@
 /** Order step CheckCredit: blocked customers are rejected, orders over the credit limit go on hold. */
 import { z } from 'zod';
-import { checkCredit } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { checkCredit } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, customerStore, invoiceReader, orderStore } from '../../shared/wiring';

@@ -1,7 +1,7 @@
 /** Order step CompleteOrder: the order completes once every invoice of it is settled. */
 import { z } from 'zod';
-import { completeOrder } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { completeOrder } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, invoiceReader, orderStore } from '../../shared/wiring';

@@ -1,7 +1,7 @@
 /** Order step IssueInvoice: the invoice for one shipment, with a gapless number, RF reference and ledger entries. */
 import { z } from 'zod';
-import { issueInvoiceForShipment } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { issueInvoiceForShipment } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';

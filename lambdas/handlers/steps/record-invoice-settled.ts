@@ -1,7 +1,7 @@
 /** Invoice step RecordInvoiceSettled: count the settled invoice on its order; resume the order when it was the last. */
 import { z } from 'zod';
-import { recordInvoiceSettled } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { recordInvoiceSettled } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { orderStore, workflow } from '../../shared/wiring';

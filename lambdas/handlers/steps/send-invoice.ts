@@ -1,7 +1,7 @@
 /** Order step SendInvoiceByEmail: email the invoice through SES, once. */
 import { z } from 'zod';
-import { sendInvoice } from '../../core/use-cases/send-invoice';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { sendInvoice } from '../../core/invoices/send-invoice';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, coreSettings, customerStore, invoiceReader, mailer } from '../../shared/wiring';

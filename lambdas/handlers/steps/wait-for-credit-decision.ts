@@ -1,7 +1,7 @@
 /** Order step AwaitCreditDecision (.waitForTaskToken): keep the token until finance decides. */
 import { z } from 'zod';
-import { waitForCreditDecision } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { waitForCreditDecision } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { orderStore, workflow } from '../../shared/wiring';

@@ -1,7 +1,7 @@
 /** Order step AwaitOrderSettlement (.waitForTaskToken): keep the token until every invoice is settled. */
 import { z } from 'zod';
-import { waitForOrderSettlement } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { waitForOrderSettlement } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { orderStore, workflow } from '../../shared/wiring';

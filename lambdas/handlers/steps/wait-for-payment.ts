@@ -1,7 +1,7 @@
 /** Order steps AwaitPayment* (.waitForTaskToken): keep the token until a payment settles the invoice. */
 import { z } from 'zod';
-import { waitForPayment } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { waitForPayment } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { invoiceReader, workflow } from '../../shared/wiring';

@@ -1,7 +1,7 @@
 /** Order step WaitForShipment (.waitForTaskToken): keep the token until the shipment is reported. */
 import { z } from 'zod';
-import { waitForShipment } from '../../core/use-cases/order-steps';
-import type { CoreDeps } from '../../core/use-cases/deps';
+import { waitForShipment } from '../../core/orders/order-steps';
+import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, orderStore, workflow } from '../../shared/wiring';

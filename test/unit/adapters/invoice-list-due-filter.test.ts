@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoInvoiceStore } from '../../../lambdas/adapters/dynamodb/invoice-store';
-import { listInvoices } from '../../../lambdas/core/use-cases/invoices';
+import { listInvoices } from '../../../lambdas/core/invoices/invoices';
 import { ValidationError } from '../../../lambdas/core/errors';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));

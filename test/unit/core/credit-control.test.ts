@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cancelOrder, decideCredit, placeOrder, reportShipment } from '../../../lambdas/core/use-cases/orders';
-import { checkCredit, OrderCancelledError, waitForCreditDecision, waitForShipment } from '../../../lambdas/core/use-cases/order-steps';
-import { getCustomer } from '../../../lambdas/core/use-cases/customers';
+import { cancelOrder, decideCredit, placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
+import { checkCredit, OrderCancelledError, waitForCreditDecision, waitForShipment } from '../../../lambdas/core/orders/order-steps';
+import { getCustomer } from '../../../lambdas/core/customers/customers';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, anInvoice, anOrder, orderRequest } from '../../support/builders';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getCustomer, putCustomer } from '../../../lambdas/core/use-cases/customers';
+import { getCustomer, putCustomer } from '../../../lambdas/core/customers/customers';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, anInvoice, anOrder, customerRequest } from '../../support/builders';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatDateForLocale, formatMoneyForLocale, invoiceEmail } from '../../../lambdas/core/invoices/invoice-email';
-import { sendInvoice } from '../../../lambdas/core/use-cases/send-invoice';
+import { sendInvoice } from '../../../lambdas/core/invoices/send-invoice';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import { formatRfReferenceForPrint } from '../../../lambdas/core/references/rf-creditor-reference';
 import { inMemoryWorld, testSettings, type InMemoryWorld } from '../../support/in-memory';

@@ -22,9 +22,9 @@ import {
 import { rfReferenceFor } from '../../../lambdas/core/invoices/invoice';
 import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../../../lambdas/core/ports';
 import type { Customer } from '../../../lambdas/core/customers/customer';
-import { importInvoices, IMPORT_LEASE_MS, ImportNotFinishedError, type ImportInvoicesDeps } from '../../../lambdas/core/use-cases/import-invoices';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
+import { importInvoices, IMPORT_LEASE_MS, ImportNotFinishedError, type ImportInvoicesDeps } from '../../../lambdas/core/invoices/import-invoices';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryTables, type InMemoryWorld, type TestClock } from '../../support/in-memory';
 import { aCustomer } from '../../support/builders';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { issueInvoiceForShipment } from '../../../lambdas/core/use-cases/order-steps';
-import { placeOrder, reportShipment } from '../../../lambdas/core/use-cases/orders';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
+import { issueInvoiceForShipment } from '../../../lambdas/core/orders/order-steps';
+import { placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import { isValidRfReference } from '../../../lambdas/core/references/rf-creditor-reference';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';

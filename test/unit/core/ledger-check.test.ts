@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, paymentRequest } from '../../support/builders';
 import { invoicedOrder } from '../../support/scenarios';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { completeOrder, InvoiceNotSettledError, recordInvoiceSettled, waitForOrderSettlement, waitForShipment } from '../../../lambdas/core/use-cases/order-steps';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
+import { completeOrder, InvoiceNotSettledError, recordInvoiceSettled, waitForOrderSettlement, waitForShipment } from '../../../lambdas/core/orders/order-steps';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { ConflictError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, paymentRequest } from '../../support/builders';

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { cancelOrder, getOrder, reportShipment } from '../../../lambdas/core/use-cases/orders';
-import { issueInvoiceForShipment, waitForShipment } from '../../../lambdas/core/use-cases/order-steps';
-import { getCustomer } from '../../../lambdas/core/use-cases/customers';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
+import { cancelOrder, getOrder, reportShipment } from '../../../lambdas/core/orders/orders';
+import { issueInvoiceForShipment, waitForShipment } from '../../../lambdas/core/orders/order-steps';
+import { getCustomer } from '../../../lambdas/core/customers/customers';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { ConflictError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, paymentRequest } from '../../support/builders';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
-import { getCustomer } from '../../../lambdas/core/use-cases/customers';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
+import { getCustomer } from '../../../lambdas/core/customers/customers';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { ValidationError } from '../../../lambdas/core/errors';
 import { ConcurrentUpdateError } from '../../../lambdas/core/ports';
 import { formatRfReferenceForPrint } from '../../../lambdas/core/references/rf-creditor-reference';

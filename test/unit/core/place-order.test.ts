@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { placeOrder, getOrder } from '../../../lambdas/core/use-cases/orders';
+import { placeOrder, getOrder } from '../../../lambdas/core/orders/orders';
 import { ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, orderRequest } from '../../support/builders';

@@ -7,8 +7,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aCustomer, anInvoice } from '../../support/builders';
 import { cashWorld, type CashWorld, type RememberedPayers } from '../../support/in-memory-cash';
-import { getStatement, groupsOf, uploadStatement } from '../../../lambdas/core/use-cases/remittances';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
+import { getStatement, groupsOf, uploadStatement } from '../../../lambdas/core/cash-application/remittances';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { journal } from '../../../lambdas/core/ledger/ledger';
 import { NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cancelOrder, placeOrder, reportShipment } from '../../../lambdas/core/use-cases/orders';
-import { OrderCancelledError, waitForShipment } from '../../../lambdas/core/use-cases/order-steps';
+import { cancelOrder, placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
+import { OrderCancelledError, waitForShipment } from '../../../lambdas/core/orders/order-steps';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, orderRequest } from '../../support/builders';

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lineTax, normalizeRate, rateBasisPoints, taxSummary, TaxRateError } from '../../../lambdas/core/tax/tax';
 import { invoiceView } from '../../../lambdas/core/invoices/invoice';
-import { getOrder, placeOrder } from '../../../lambdas/core/use-cases/orders';
-import { checkCredit } from '../../../lambdas/core/use-cases/order-steps';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
+import { getOrder, placeOrder } from '../../../lambdas/core/orders/orders';
+import { checkCredit } from '../../../lambdas/core/orders/order-steps';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, orderRequest, paymentRequest } from '../../support/builders';

@@ -6,9 +6,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aCustomer, anInvoice } from '../../support/builders';
 import { cashWorld, type CashWorld, type RememberedPayers } from '../../support/in-memory-cash';
-import { uploadStatement } from '../../../lambdas/core/use-cases/remittances';
-import { applyPaymentByHand, listUnappliedPayments } from '../../../lambdas/core/use-cases/unapplied-payments';
-import { ledgerCheck } from '../../../lambdas/core/use-cases/ledger-check';
+import { uploadStatement } from '../../../lambdas/core/cash-application/remittances';
+import { applyPaymentByHand, listUnappliedPayments } from '../../../lambdas/core/cash-application/unapplied-payments';
+import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { journal } from '../../../lambdas/core/ledger/ledger';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';

@@ -3,8 +3,8 @@ import { lambdaContext, stubHandlerEnvironment } from '../../support/api-events'
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, paymentRequest } from '../../support/builders';
 import { orderAwaitingShipment } from '../../support/scenarios';
-import { placeOrder, reportShipment } from '../../../lambdas/core/use-cases/orders';
-import { recordPayment } from '../../../lambdas/core/use-cases/payments';
+import { placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
+import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { orderRequest } from '../../support/builders';
 
 let checkCreditModule: typeof import('../../../lambdas/handlers/steps/check-credit');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordPayment } from '../../../../lambdas/core/use-cases/payments';
+import { recordPayment } from '../../../../lambdas/core/payments/record-payment';
 import { ValidationError } from '../../../../lambdas/core/errors';
 import { inMemoryWorld } from '../../../support/in-memory';
 import { aCustomer, paymentRequest } from '../../../support/builders';

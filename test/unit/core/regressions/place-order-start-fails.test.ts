@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { placeOrder } from '../../../../lambdas/core/use-cases/orders';
-import { getCustomer } from '../../../../lambdas/core/use-cases/customers';
+import { placeOrder } from '../../../../lambdas/core/orders/orders';
+import { getCustomer } from '../../../../lambdas/core/customers/customers';
 import { inMemoryWorld } from '../../../support/in-memory';
 import { aCustomer, orderRequest } from '../../../support/builders';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cancelOrder, placeOrder } from '../../../../lambdas/core/use-cases/orders';
-import { OrderCancelledError, waitForShipment } from '../../../../lambdas/core/use-cases/order-steps';
-import { getCustomer, putCustomer } from '../../../../lambdas/core/use-cases/customers';
+import { cancelOrder, placeOrder } from '../../../../lambdas/core/orders/orders';
+import { OrderCancelledError, waitForShipment } from '../../../../lambdas/core/orders/order-steps';
+import { getCustomer, putCustomer } from '../../../../lambdas/core/customers/customers';
 import { inMemoryWorld } from '../../../support/in-memory';
 import { aCustomer, customerRequest, orderRequest } from '../../../support/builders';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { reportShipment } from '../../../../lambdas/core/use-cases/orders';
-import { issueInvoiceForShipment, waitForShipment } from '../../../../lambdas/core/use-cases/order-steps';
+import { reportShipment } from '../../../../lambdas/core/orders/orders';
+import { issueInvoiceForShipment, waitForShipment } from '../../../../lambdas/core/orders/order-steps';
 import { inMemoryWorld } from '../../../support/in-memory';
 import { aCustomer } from '../../../support/builders';
 import { orderAwaitingShipment } from '../../../support/scenarios';

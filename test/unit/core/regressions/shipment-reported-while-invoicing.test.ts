@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reportShipment } from '../../../../lambdas/core/use-cases/orders';
-import { completeOrder, issueInvoiceForShipment, recordInvoiceSettled, waitForOrderSettlement, waitForPayment } from '../../../../lambdas/core/use-cases/order-steps';
-import { recordPayment } from '../../../../lambdas/core/use-cases/payments';
+import { reportShipment } from '../../../../lambdas/core/orders/orders';
+import { completeOrder, issueInvoiceForShipment, recordInvoiceSettled, waitForOrderSettlement, waitForPayment } from '../../../../lambdas/core/orders/order-steps';
+import { recordPayment } from '../../../../lambdas/core/payments/record-payment';
 import { inMemoryWorld } from '../../../support/in-memory';
 import { aCustomer, paymentRequest } from '../../../support/builders';
 import { orderAwaitingShipment } from '../../../support/scenarios';

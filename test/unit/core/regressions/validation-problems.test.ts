@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeOrder } from '../../../../lambdas/core/use-cases/orders';
+import { placeOrder } from '../../../../lambdas/core/orders/orders';
 import { ValidationError } from '../../../../lambdas/core/errors';
 import { inMemoryWorld } from '../../../support/in-memory';
 import { aCustomer, orderRequest } from '../../../support/builders';

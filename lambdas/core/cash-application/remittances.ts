@@ -28,21 +28,21 @@
  * budget) leaves every line applied or not, and the same file uploaded again continues.
  */
 import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
-import { applyStatementLine, knownCustomersFrom, openItemOf, statementIdFor, statementLineKey, type LineApplication, type LineResult } from '../cash-application/application';
+import { applyStatementLine, knownCustomersFrom, openItemOf, statementIdFor, statementLineKey, type LineApplication, type LineResult } from './application';
 import { postingItemCount, settledBy, TRANSACTION_LIMITS } from '../posting/posting';
 import { resumeSettledInvoices } from '../invoices/settlement';
 import { forEachLimit } from '../kernel/concurrency';
 import type { StatementLine } from '../bank-statements/statement';
-import { statementLookups } from '../cash-application/lookups';
+import { statementLookups } from './lookups';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
-import { CashApplication } from '../cash-application/matcher';
-import { lineResultView, NO_LINES, statementView, type LineCounts, type StatementRecord, type StatementStatus } from '../cash-application/statement-record';
-import type { CashApplicationPolicy, LineMatch } from '../cash-application/types';
+import { CashApplication } from './matcher';
+import { lineResultView, NO_LINES, statementView, type LineCounts, type StatementRecord, type StatementStatus } from './statement-record';
+import type { CashApplicationPolicy, LineMatch } from './types';
 import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { Invoice } from '../invoices/invoice';
 import { ConcurrentUpdateError, LineAlreadyRecordedError, type InvoiceStore, type KnownPayers, type OpenItemReader, type PostingWriter, type StatementStore, type Workflow } from '../ports';
 import type { Clock } from '../time/clock';
-import type { CoreSettings } from './deps';
+import type { CoreSettings } from '../deps';
 
 export interface RemittanceDeps {
   readonly statements: StatementStore;

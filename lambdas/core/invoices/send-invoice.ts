@@ -3,9 +3,9 @@
  * font), which no other step needs in its bundle.
  */
 import { NotFoundError } from '../errors';
-import { invoiceEmail } from '../invoices/invoice-email';
+import { invoiceEmail } from './invoice-email';
 import { invoicePdfAttachment } from './invoice-documents';
-import type { CoreDeps } from './deps';
+import type { CoreDeps } from '../deps';
 
 /** Emails the invoice, with its PDF attached, to the customer once; a second run finds it sent and does nothing. */
 export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>, input: { invoiceId: string }) {

@@ -4,7 +4,7 @@
  */
 import { formatAmount } from '../money/money';
 import type { LedgerCheckResult } from '../ledger/ledger';
-import type { CoreDeps } from './deps';
+import type { CoreDeps } from '../deps';
 
 export async function ledgerCheck(deps: Pick<CoreDeps, 'ledger'>): Promise<LedgerCheckResult> {
   const [{ balances, unbalancedJournals }, openItems] = await Promise.all([deps.ledger.accountTotals(), deps.ledger.openItemsTotal()]);

@@ -7,12 +7,12 @@
  */
 import { ConflictError, NotFoundError } from '../errors';
 import { invoiceIdFor, invoiceSeries, issueInvoice, type Invoice } from '../invoices/invoice';
-import { isFullyShipped, type Order } from '../orders/order';
+import { isFullyShipped, type Order } from './order';
 import { formatAmount } from '../money/money';
 import { calendarDateIn } from '../time/clock';
 import { SequenceTakenError } from '../ports';
-import { balancesOf } from './customers';
-import type { CoreDeps } from './deps';
+import { balancesOf } from '../customers/customers';
+import type { CoreDeps } from '../deps';
 
 /** The order was cancelled while it waited; the state machine ends it as `OrderCancelled`. */
 export class OrderCancelledError extends Error {

@@ -3,12 +3,12 @@
  * locale, chosen by the caller's Accept header.
  */
 import { DomainError, NotFoundError } from '../errors';
-import { invoiceDocument, type DocumentInvoice } from '../invoices/document/invoice-document';
-import { renderInvoiceHtml } from '../invoices/document/invoice-html';
-import { renderInvoicePdf } from '../invoices/document/invoice-pdf';
-import type { Seller } from '../invoices/invoice-email';
+import { invoiceDocument, type DocumentInvoice } from './document/invoice-document';
+import { renderInvoiceHtml } from './document/invoice-html';
+import { renderInvoicePdf } from './document/invoice-pdf';
+import type { Seller } from './invoice-email';
 import type { EmailAttachment } from '../ports';
-import type { CoreDeps } from './deps';
+import type { CoreDeps } from '../deps';
 
 export const INVOICE_DOCUMENT_TYPES = ['application/pdf', 'text/html'] as const;
 export type InvoiceDocumentType = (typeof INVOICE_DOCUMENT_TYPES)[number];

@@ -1,7 +1,7 @@
 /** Reading invoices. */
 import { NotFoundError, ValidationError } from '../errors';
-import { invoiceView } from '../invoices/invoice';
-import type { CoreDeps } from './deps';
+import { invoiceView } from './invoice';
+import type { CoreDeps } from '../deps';
 import { isCalendarDate } from '../time/clock';
 
 export async function getInvoice(deps: Pick<CoreDeps, 'invoices'>, invoiceId: string) {

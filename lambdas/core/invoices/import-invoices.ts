@@ -18,10 +18,10 @@ import {
   type ImportEntry,
   type ImportItem,
   type ImportResult,
-} from '../invoices/import';
+} from './import';
 import type { FieldProblem } from '../errors';
 import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type InvoiceImportStore } from '../ports';
-import type { CoreDeps } from './deps';
+import type { CoreDeps } from '../deps';
 
 /**
  * How long an attempt holds an import, from the start of the call. It starts no write in the last

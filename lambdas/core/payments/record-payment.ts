@@ -1,11 +1,11 @@
 /** Payments taken online: record once, apply to the invoices they name, resume settled orders. */
-import { applyPayment, parseRecordPayment, paymentView, type PaymentRequest } from '../payments/payment';
+import { applyPayment, parseRecordPayment, paymentView, type PaymentRequest } from './payment';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { retryOnConflict } from '../kernel/retry';
 import { resumeSettledInvoices } from '../invoices/settlement';
 import { settledBy } from '../posting/posting';
 import type { Invoice } from '../invoices/invoice';
-import type { CoreDeps } from './deps';
+import type { CoreDeps } from '../deps';
 
 export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
   const request = parseRecordPayment(body);

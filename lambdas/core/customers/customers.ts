@@ -1,9 +1,9 @@
 /** Registering customers and reading them with their balances. */
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { customerFromRequest, customerView, type Customer, type CustomerBalances } from '../customers/customer';
+import { customerFromRequest, customerView, type Customer, type CustomerBalances } from './customer';
 import { isOpen } from '../invoices/invoice';
 import { identifier } from '../validation';
-import type { CoreDeps } from './deps';
+import type { CoreDeps } from '../deps';
 
 function checkCustomerId(customerId: string): void {
   if (!identifier.safeParse(customerId).success) throw ValidationError.of('customerId', 'must be 1-64 letters, digits, ".", "_", ":" or "-"');

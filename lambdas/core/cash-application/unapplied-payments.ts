@@ -5,8 +5,8 @@
  * account and name are remembered for the customer so the matcher knows them next time.
  */
 import { z } from 'zod';
-import { applyUnappliedPayment, type ManualAllocation } from '../cash-application/application';
-import { cashPaymentView } from '../cash-application/statement-record';
+import { applyUnappliedPayment, type ManualAllocation } from './application';
+import { cashPaymentView } from './statement-record';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Invoice } from '../invoices/invoice';
 import type { InvoiceStore, PostingWriter, UnappliedPaymentStore, Workflow } from '../ports';

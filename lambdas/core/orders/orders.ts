@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import { parseWith } from '../validation';
-import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from '../orders/order';
-import type { CoreDeps } from './deps';
+import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from './order';
+import type { CoreDeps } from '../deps';
 
 /**
  * Validates and stores the order, then starts its lifecycle execution (named from the order, so a

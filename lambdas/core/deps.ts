@@ -1,7 +1,7 @@
 /** What the use cases need, injected: the ports, the clock, an id source and the settings. */
-import type { Clock } from '../time/clock';
-import type { CustomerStore, InvoiceStore, LedgerReader, Mailer, OrderStore, PaymentStore, PostingWriter, Workflow } from '../ports';
-import type { Seller } from '../invoices/invoice-email';
+import type { Clock } from './time/clock';
+import type { CustomerStore, InvoiceStore, LedgerReader, Mailer, OrderStore, PaymentStore, PostingWriter, Workflow } from './ports';
+import type { Seller } from './invoices/invoice-email';
 
 export interface CoreSettings {
   readonly businessTimeZone: string;

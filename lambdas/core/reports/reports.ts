@@ -4,8 +4,8 @@
  */
 import { ValidationError } from '../errors';
 import type { PromiseOutcomesReader, ReceivablesReader, StatementResultsReader } from '../finance-ports';
-import { agingReport, type AgingReport } from '../reports/aging';
-import { kpiReport, monthWindow, type KpiReport } from '../reports/kpis';
+import { agingReport, type AgingReport } from './aging';
+import { kpiReport, monthWindow, type KpiReport } from './kpis';
 import { addCalendarDays, calendarDateIn, isCalendarDate, startOfDateIn, type Clock } from '../time/clock';
 
 export interface ReportDeps {
