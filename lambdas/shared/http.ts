@@ -12,6 +12,7 @@ import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idem
 import type { Clock } from '../core/time/clock';
 import type { Role } from '../../lib/definitions/routes';
 import { logger, wrapHandler } from './observability';
+import { asStepError } from './transient-errors';
 
 export interface ApiRequest {
   readonly method: string;
@@ -158,8 +159,16 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
 
 /**
  * Builds a Step Functions task handler: validates the task input with `parse` and runs `run`.
- * Errors are thrown as they are, so that the state machine sees their name (`OrderCancelled`).
+ * Errors are thrown as they are, so that the state machine sees their name (`OrderCancelled`),
+ * except transient failures of DynamoDB, SES and Step Functions, which are thrown under the names
+ * the state machines retry (`TransientStoreError`, `TransientEmailError`, `TransientWorkflowError`).
  */
 export function stepHandler<I, R>(parse: (input: unknown) => I, run: (input: I) => Promise<R>) {
-  return wrapHandler(async (event: unknown) => run(parse(event)));
+  return wrapHandler(async (event: unknown) => {
+    try {
+      return await run(parse(event));
+    } catch (error) {
+      throw asStepError(error);
+    }
+  });
 }
