@@ -28,7 +28,8 @@ describe.each(stateMachines.map((m) => [m.file, m] as const))('%s', (file) => {
   const states = definition.States;
   const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
   const waits = tasks.filter(([, s]) => s.Resource?.endsWith('.waitForTaskToken'));
-  const choiceTargets = (name: string) => ((states[name]?.Choices as { Next: string; StringEquals?: string }[] | undefined) ?? []).map((c) => [c.StringEquals, c.Next]);
+  const choiceTargets = (name: string): [string | undefined, string][] =>
+    ((states[name]?.Choices as { Next: string; StringEquals?: string }[] | undefined) ?? []).map((c) => [c.StringEquals, c.Next]);
 
   it('retries the transient errors of every Task with exponential back-off, full jitter and a cap', () => {
     expect(tasks.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { recordPayment } from '../../core/use-cases/payments';
 import type { CoreDeps } from '../../core/use-cases/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { clock, idempotency, invoiceReader, newId, paymentStore, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, paymentStore, recordedFactWorkflow } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
@@ -13,4 +13,4 @@ export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'work
   });
 }
 
-export const handler = makeHandler({ invoices: invoiceReader(), payments: paymentStore(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });
+export const handler = makeHandler({ invoices: invoiceReader(), payments: paymentStore(), workflow: recordedFactWorkflow(), clock, newId }, { idempotency: idempotency() });

@@ -8,7 +8,7 @@ import { uploadStatement, type RemittanceDeps } from '../../core/use-cases/remit
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';
-import { clock, idempotency, invoiceReader, newId, openItemReader, statementStore, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, openItemReader, statementStore, recordedFactWorkflow } from '../../shared/wiring';
 
 export function makeHandler(deps: RemittanceDeps, options: ApiHandlerOptions) {
   return apiHandler({ ...options, rawBody: true }, async (request, context) => {
@@ -28,7 +28,7 @@ export const handler = makeHandler(
     statements: statementStore(),
     openItems: openItemReader(),
     invoices: invoiceReader(),
-    workflow: workflow(),
+    workflow: recordedFactWorkflow(),
     clock,
     newId,
     settings: { invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX') },
