@@ -63,6 +63,21 @@ export interface AttentionDeps {
   readonly clock: Clock;
 }
 
+/** What an order or invoice shows while a step of it waits on the attention worklist. */
+export interface AttentionMark {
+  readonly machine: AttentionMachine;
+  readonly state: string;
+  readonly error: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+/** The `{ attention }` to show with an order or invoice read from the store (the adapter keeps the mark on the item). */
+export function attentionShown(item: object): { attention?: AttentionMark } {
+  const mark = (item as { attention?: AttentionMark }).attention;
+  return mark ? { attention: mark } : {};
+}
+
 export const attentionIdOf = (machine: AttentionMachine, subjectId: string): string => `${machine}#${subjectId}`;
 
 const MAX_CAUSE = 2000;
