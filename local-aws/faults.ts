@@ -120,7 +120,7 @@ export class LocalFaults {
     const { Client } = require('@smithy/core/client') as { Client: { prototype: { send: Send } } };
     const original = Client.prototype.send;
     Client.prototype.send = async function send(this: { config?: { serviceId?: string } }, command, ...rest) {
-      await active?.beforeSdkCall(this.config?.serviceId ?? '', command.constructor.name.replace(/Command$/, ''));
+      await active?.beforeSdkCall(this.config?.serviceId ?? '', operationName(command.constructor.name));
       return original.call(this, command, ...rest);
     } as Send;
     installedOn = Client;
@@ -240,6 +240,15 @@ export class LocalFaults {
     this.log.push({ faultId: rule.id, kind: rule.kind, ...(functionId ? { functionId } : {}), ...(operation ? { operation } : {}), at: new Date().toISOString() });
     return rule;
   }
+}
+
+/** The API operation of a command: the document client's `TransactWriteCommand` is `TransactWriteItems`, as the low-level one. */
+const DOCUMENT_OPERATIONS: Record<string, string> = {
+  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems',
+};
+function operationName(commandClass: string): string {
+  const name = commandClass.replace(/Command$/, '');
+  return DOCUMENT_OPERATIONS[name] ?? name;
 }
 
 /** A rule without a function matches every function but the authorizer (so `/_local/faults` stays reachable). */
