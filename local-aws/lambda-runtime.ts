@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { functions, type FunctionDefinition, type FunctionId } from '../lib/definitions/functions';
 import type { LocalClock } from './clock';
 import { localFunctionArn, localFunctionName } from './environment';
+import type { LocalFaults } from './faults';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -27,6 +28,8 @@ export class LocalLambdas {
     private readonly rootDir: string,
     private readonly stage: string,
     private readonly clock: LocalClock,
+    /** Fault injection (`/_local/faults`): consulted around every invocation and the SDK calls made in it. */
+    private readonly faults?: LocalFaults,
   ) {}
 
   /** Imports every handler. Call after the environment is set: handlers read it at import. */
@@ -49,11 +52,19 @@ export class LocalLambdas {
     const started = Date.now();
     const context = lambdaContext(entry.definition, this.stage, () => timeoutSeconds * 1000 - (Date.now() - started));
     let timer: NodeJS.Timeout | undefined;
+    const faults = this.faults;
+    const functionId = entry.definition.id;
+    const run = async (payload: unknown): Promise<unknown> => {
+      faults?.beforeInvoke(functionId);
+      const result: unknown = await entry.handler(payload, context);
+      faults?.afterInvoke(functionId, context.functionName, timeoutSeconds);
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    };
     try {
       // Events are copied as JSON, like a real invocation: a handler never shares objects with its caller.
       const payload: unknown = event === undefined ? {} : JSON.parse(JSON.stringify(event));
       return await Promise.race([
-        entry.handler(payload, context).then((result) => (result === undefined ? null : JSON.parse(JSON.stringify(result)))),
+        faults ? faults.runAs(functionId, () => run(payload)) : run(payload),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new FunctionTimeoutError(context.functionName, timeoutSeconds)), timeoutSeconds * 1000);
         }),

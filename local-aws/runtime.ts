@@ -14,6 +14,7 @@ import { ensureTables, localTableName, startDynamoDbLocal, type LocalDynamoDb } 
 import { localEnvironment } from './environment';
 import { LocalGateway } from './gateway';
 import { LocalLambdas } from './lambda-runtime';
+import { InvalidFaultError, LocalFaults, type FaultRequest } from './faults';
 import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
@@ -42,6 +43,8 @@ export interface LocalAws {
   readonly dataDir: string;
   readonly stepFunctions: LocalStepFunctions;
   readonly stateMachineArns: Record<string, string>;
+  /** Fault injection (also over `/_local/faults`). */
+  readonly faults: LocalFaults;
   stop(): Promise<void>;
 }
 
@@ -97,8 +100,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}` };
     Object.assign(process.env, localEnvironment(settings, endpoints));
 
+    // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
+    const faults = new LocalFaults();
+    faults.install();
+    stops.push(async () => faults.uninstall());
+
     t = Date.now();
-    const lambdas = new LocalLambdas(ROOT_DIR, settings.stage, clock);
+    const lambdas = new LocalLambdas(ROOT_DIR, settings.stage, clock, faults);
     await lambdas.load();
     log(`lambda       ${'in-process'} handlers loaded ${Date.now() - t} ms`);
 
@@ -114,6 +122,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stateMachines: machines,
       invokeLambda: (name, payload) => lambdas.invoke(name, payload),
       dynamodb: dynamodb.client,
+      beforeTaskAction: (action) => faults.beforeStepFunctionsAction(action),
       log,
     });
     const sfn = await stepFunctions.start();
@@ -143,6 +152,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
           },
         },
         'GET /clock': { handler: async () => ({ statusCode: 200, body: clockView(clock) }) },
+        // Fault injection: a function fails or times out, DynamoDB/SES/Step Functions throttle or refuse.
+        'GET /faults': { handler: async () => ({ statusCode: 200, body: { items: faults.list(), struck: faults.log.length } }) },
+        'POST /faults': { handler: async (request) => addFault(faults, request.body) },
+        'DELETE /faults': {
+          handler: async (request) => {
+            const id = request.query.get('id') ?? undefined;
+            const removed = faults.clear(id);
+            if (id !== undefined && removed === 0) return { statusCode: 404, body: { error: { code: 'NOT_FOUND', message: `fault ${id} does not exist`, details: [{ field: 'id', problem: 'no such fault' }] } } };
+            return { statusCode: 200, body: { removed } };
+          },
+        },
         'POST /clock': { handler: async (request) => moveClock(clock, request.body) },
         // SES feedback, locally: report a bounce (or complaint) of a sent message as SES would through SNS.
         'POST /emails/feedback': {
@@ -198,6 +218,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       dataDir,
       stepFunctions,
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
+      faults,
       stop: stopAll,
     };
   } catch (error) {
@@ -222,6 +243,25 @@ async function health(dynamodb: LocalDynamoDb, ses: LocalSes, sfn: LocalStepFunc
     stepFunctions: await check(() => sfn.handle('ListStateMachines', {})),
     gateway: 'up',
   };
+}
+
+/** POST /_local/faults: one fault (or `{"faults": [...]}`), validated; answers the faults set. */
+function addFault(faults: LocalFaults, body: string) {
+  let request: unknown;
+  try {
+    request = JSON.parse(body || '{}');
+  } catch {
+    return clockError('(body)', 'is not valid JSON');
+  }
+  const many = typeof request === 'object' && request !== null && Array.isArray((request as { faults?: unknown }).faults);
+  const requests = (many ? (request as { faults: unknown[] }).faults : [request]) as FaultRequest[];
+  try {
+    const added = requests.map((r) => faults.add(r));
+    return { statusCode: 201, body: { items: added } };
+  } catch (error) {
+    if (error instanceof InvalidFaultError) return clockError(error.field, error.problem);
+    throw error;
+  }
 }
 
 function clockView(clock: LocalClock) {

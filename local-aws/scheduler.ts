@@ -6,7 +6,7 @@
  * 30 days runs 30 daily runs, in order, each finished before the next.
  */
 import { TZDate } from '@date-fns/tz';
-import { schedules, SCHEDULED_TIME, type ScheduleDefinition } from '../lib/definitions/schedules';
+import { schedules, SCHEDULED_TIME, SCHEDULE_RETRY_ATTEMPTS, type ScheduleDefinition } from '../lib/definitions/schedules';
 import { TimerCancelledError, type LocalClock } from './clock';
 
 /** The first instant strictly after `after` that is the schedule's time of day in `timeZone`. */
@@ -61,12 +61,19 @@ export class LocalScheduler {
       }
       const release = clock.busy();
       try {
-        await invoke(definition.functionId, scheduledInput(definition, at));
-        this.firings.push({ id: definition.id, at: at.toISOString(), ok: true });
-      } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        this.firings.push({ id: definition.id, at: at.toISOString(), ok: false, error: message });
-        log?.(`scheduler    ${definition.id} at ${at.toISOString()} failed: ${message}`);
+        // As the deployed schedule's retry policy: a failed invocation is tried again (with the same scheduled time).
+        for (let attempt = 0; attempt <= SCHEDULE_RETRY_ATTEMPTS; attempt++) {
+          try {
+            await invoke(definition.functionId, scheduledInput(definition, at));
+            this.firings.push({ id: definition.id, at: at.toISOString(), ok: true });
+            break;
+          } catch (error) {
+            const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            this.firings.push({ id: definition.id, at: at.toISOString(), ok: false, error: message });
+            log?.(`scheduler    ${definition.id} at ${at.toISOString()} failed (attempt ${attempt + 1}): ${message}`);
+            if (attempt < SCHEDULE_RETRY_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+          }
+        }
       } finally {
         release();
       }

@@ -12,6 +12,7 @@ import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idem
 import type { Clock } from '../core/time/clock';
 import type { Role } from '../../lib/definitions/routes';
 import { logger, wrapHandler } from './observability';
+import { asStepError } from './transient-errors';
 
 export interface ApiRequest {
   readonly method: string;
@@ -101,6 +102,22 @@ function toResponse(result: ApiResult): APIGatewayProxyResult {
   return { statusCode: result.statusCode, headers: { ...JSON_HEADERS, ...result.headers }, body: JSON.stringify(result.body) };
 }
 
+/** Tries `work` up to 3 times (jittered pauses: the store may be throttled); logs and goes on when it still fails. */
+async function bestEffort(what: string, work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      if (attempt === 3) {
+        logger.error(`Could not ${what}`, error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+    }
+  }
+}
+
 /**
  * Builds an API Gateway handler around `run`. With `idempotency`, a call carrying an
  * Idempotency-Key returns the first response again for the same key and body, 422 for the same
@@ -146,11 +163,13 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
       response = toErrorResponse(error);
     }
     if (response.statusCode >= 500) {
-      await store.release(scopedKey);
+      // Released so that the client's retry runs; if the store is throttled even then, the claim goes stale and frees itself.
+      await bestEffort('release the Idempotency-Key', () => store.release(scopedKey));
       return response;
     }
     const stored: StoredResponse = { statusCode: response.statusCode, body: response.body, headers: (response.headers ?? {}) as Record<string, string> };
-    await store.complete(scopedKey, stored);
+    // The work is done: the client gets its answer even when the store cannot keep it now (a 5xx here would invite a second run).
+    await bestEffort('keep the first response', () => store.complete(scopedKey, stored));
     return response;
   };
   return wrapHandler(inner);
@@ -158,8 +177,16 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
 
 /**
  * Builds a Step Functions task handler: validates the task input with `parse` and runs `run`.
- * Errors are thrown as they are, so that the state machine sees their name (`OrderCancelled`).
+ * Errors are thrown as they are, so that the state machine sees their name (`OrderCancelled`),
+ * except transient failures of DynamoDB, SES and Step Functions, which are thrown under the names
+ * the state machines retry (`TransientStoreError`, `TransientEmailError`, `TransientWorkflowError`).
  */
 export function stepHandler<I, R>(parse: (input: unknown) => I, run: (input: I) => Promise<R>) {
-  return wrapHandler(async (event: unknown) => run(parse(event)));
+  return wrapHandler(async (event: unknown) => {
+    try {
+      return await run(parse(event));
+    } catch (error) {
+      throw asStepError(error);
+    }
+  });
 }

@@ -20,6 +20,7 @@ import type { CoreSettings } from '../core/deps';
 import { systemClock } from '../core/time/clock';
 import { requireEnv, tableName, tablesFromEnv } from './config';
 import type { TableId } from '../../lib/definitions/tables';
+import { RecordedFactWorkflow } from './recorded-fact-workflow';
 
 export const clock = systemClock;
 export const newId = (): string => randomUUID();
@@ -48,6 +49,8 @@ export const ledgerReader = () => new DynamoLedgerReader(documentClient(), { led
 export const idempotency = () => ({ store: new IdempotencyStore(documentClient(), tableName('Idempotency')), clock });
 export const mailer = () => new SesMailer(sesClient(), requireEnv('SES_FROM_ADDRESS'), process.env.SES_CONFIGURATION_SET || undefined);
 export const workflow = () => new StepFunctionsWorkflow(sfnClient(), process.env[stateMachineById('OrderLifecycle').envVar]);
+/** For API calls that record a fact and then resume the step waiting for it (see `recorded-fact-workflow.ts`). */
+export const recordedFactWorkflow = () => new RecordedFactWorkflow(workflow());
 
 export function coreSettings(): CoreSettings {
   const seller = JSON.parse(requireEnv('SELLER_JSON')) as CoreSettings['seller'];

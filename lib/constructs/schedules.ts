@@ -7,7 +7,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { cronExpression, schedules, type ScheduleDefinition } from '../definitions/schedules';
+import { cronExpression, schedules, SCHEDULE_RETRY_ATTEMPTS, type ScheduleDefinition } from '../definitions/schedules';
 import { resourceName, type DeploymentConfig } from './deployment-config';
 import type { HandlerFunctions } from './handler-functions';
 
@@ -51,7 +51,7 @@ export class Schedules extends Construct {
         arn: fn.functionArn,
         roleArn: role.roleArn,
         input: JSON.stringify(definition.input),
-        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        retryPolicy: { maximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS, maximumEventAgeInSeconds: 3600 },
       },
     });
   }

@@ -55,7 +55,11 @@ export type FunctionId =
   | 'ListOrders'
   | 'GetOrderExecution'
   | 'AgingReport'
-  | 'KpiReport';
+  | 'KpiReport'
+  | 'RecordNeedsAttention'
+  | 'RenewExecution'
+  | 'ListAttentionWorklist'
+  | 'RetryAfterAttention';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -512,6 +516,50 @@ export const functions: readonly FunctionDefinition[] = [
     ],
     timeoutSeconds: 60,
     memoryMb: 1024,
+  },
+  // Faults survived and seen: the attention worklist every state machine falls back to, and continue-as-new.
+  {
+    id: 'RecordNeedsAttention',
+    entry: step('record-needs-attention'),
+    description: "NeedsAttention (.waitForTaskToken): a step failed after its retries; the order or invoice goes on finance's attention worklist until finance retries it",
+    tables: [
+      { table: 'Attention', access: 'readWrite' },
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'RenewExecution',
+    entry: step('renew-execution'),
+    description: 'ContinueInNewExecutionIfOld: an execution older than 300 days starts its continuation (standard executions last a year at most)',
+    tables: [],
+    stateMachines: [
+      { machine: 'OrderLifecycle', access: 'start' },
+      { machine: 'InvoiceSettlement', access: 'start' },
+      { machine: 'DunningEscalation', access: 'start' },
+    ],
+  },
+  {
+    id: 'ListAttentionWorklist',
+    entry: api('list-attention-worklist'),
+    description: 'GET /worklists/attention: orders and invoices whose step failed after its retries, with the step, error and cause',
+    tables: [{ table: 'Attention', access: 'read' }],
+  },
+  {
+    id: 'RetryAfterAttention',
+    entry: api('retry-after-attention'),
+    description: 'POST /orders/{orderId}/retry, POST /invoices/{invoiceId}/retry: the failed step runs again in the waiting execution',
+    tables: [
+      { table: 'Attention', access: 'readWrite' },
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [
+      { machine: 'OrderLifecycle', access: 'respond' },
+      { machine: 'InvoiceSettlement', access: 'respond' },
+      { machine: 'DunningEscalation', access: 'respond' },
+    ],
   },
 ];
 

@@ -9,7 +9,7 @@ export const BUSINESS_METRICS_NAMESPACE = 'OrderToCash';
 /** The `service` dimension (Powertools' service name, `POWERTOOLS_SERVICE_NAME`). */
 export const BUSINESS_METRICS_SERVICE = 'order-to-cash';
 
-export type BusinessMetricName = 'InvoicesIssued' | 'PaymentsApplied' | 'LinesAppliedAutomatically' | 'RemindersSent' | 'DisputesOpened';
+export type BusinessMetricName = 'InvoicesIssued' | 'PaymentsApplied' | 'LinesAppliedAutomatically' | 'RemindersSent' | 'DisputesOpened' | 'StepsNeedingAttention';
 
 export const businessMetrics: readonly { readonly name: BusinessMetricName; readonly description: string }[] = [
   { name: 'InvoicesIssued', description: 'Invoices issued for shipments (IssueInvoice step)' },
@@ -17,4 +17,5 @@ export const businessMetrics: readonly { readonly name: BusinessMetricName; read
   { name: 'LinesAppliedAutomatically', description: 'Bank statement lines cash application applied without a person' },
   { name: 'RemindersSent', description: 'Dunning letters sent by a (non-dry) dunning run' },
   { name: 'DisputesOpened', description: 'Disputes opened on invoices' },
+  { name: 'StepsNeedingAttention', description: "State machine steps that failed after their retries and went on finance's attention worklist" },
 ];

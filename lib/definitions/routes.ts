@@ -55,6 +55,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/invoices/{invoiceId}/dunning-policy', functionId: 'SetInvoiceDunningPolicy', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/write-off', functionId: 'WriteOffInvoice', access: finance },
   { method: 'GET', path: '/collections/worklist', functionId: 'CollectionsWorklist', access: finance },
+  { method: 'GET', path: '/worklists/attention', functionId: 'ListAttentionWorklist', access: finance },
+  { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
 ];
 
 /**

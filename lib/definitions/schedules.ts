@@ -5,6 +5,9 @@
  */
 import type { FunctionId } from './functions';
 
+/** EventBridge Scheduler retries a failed invocation this many times (the deployed schedules and the local scheduler alike). */
+export const SCHEDULE_RETRY_ATTEMPTS = 2;
+
 export interface ScheduleDefinition {
   readonly id: string;
   readonly description: string;

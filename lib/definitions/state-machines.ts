@@ -29,6 +29,12 @@ const fn = (functionId: FunctionId): Substitution => ({ kind: 'functionArn', fun
 const table = (tableId: TableId): Substitution => ({ kind: 'tableName', tableId });
 const machine = (stateMachineId: StateMachineId): Substitution => ({ kind: 'stateMachineArn', stateMachineId });
 
+/** Every machine's NeedsAttention (finance's worklist) and ContinueInNewExecutionIfOld (the one-year limit). */
+const resilience = {
+  RecordNeedsAttentionFunctionArn: fn('RecordNeedsAttention'),
+  RenewExecutionFunctionArn: fn('RenewExecution'),
+} as const;
+
 export const stateMachines: readonly StateMachineDefinition[] = [
   {
     id: 'InvoiceSettlement',
@@ -40,6 +46,7 @@ export const stateMachines: readonly StateMachineDefinition[] = [
       RecordInvoiceSettledFunctionArn: fn('RecordInvoiceSettled'),
       EndDunningEscalationFunctionArn: fn('EndDunningEscalation'),
       InvoicesTableName: table('Invoices'),
+      ...resilience,
     },
   },
   {
@@ -56,6 +63,7 @@ export const stateMachines: readonly StateMachineDefinition[] = [
       InvoiceSettlementStateMachineArn: machine('InvoiceSettlement'),
       WaitForOrderSettlementFunctionArn: fn('WaitForOrderSettlement'),
       CompleteOrderFunctionArn: fn('CompleteOrder'),
+      ...resilience,
     },
   },
   {
@@ -65,6 +73,7 @@ export const stateMachines: readonly StateMachineDefinition[] = [
     envVar: 'DUNNING_ESCALATION_STATE_MACHINE_ARN',
     substitutions: {
       AwaitDunningEventFunctionArn: fn('AwaitDunningEvent'),
+      ...resilience,
     },
   },
 ];

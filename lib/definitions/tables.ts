@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -145,6 +145,13 @@ export const tables: readonly TableDefinition[] = [
     partitionKey: S('pk'),
     sortKey: S('sk'),
     indexes: [],
+  },
+  {
+    id: 'Attention',
+    envVar: 'ATTENTION_TABLE',
+    description: "Finance's attention worklist: one entry per state machine and order or invoice (attentionId <Machine>#<id>) whose step failed after its retries, with the step, error, cause and the waiting task token; open ones carry worklist = OPEN (sparse index, oldest first)",
+    partitionKey: S('attentionId'),
+    indexes: [{ indexName: 'openWorklist', partitionKey: S('worklist'), sortKey: S('at') }],
   },
 ];
 

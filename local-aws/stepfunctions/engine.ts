@@ -71,6 +71,8 @@ export interface EngineHost {
   executionClosed(record: ExecutionRecord): void;
   /** A new instance of the library's `States.Timeout` error (see {@link libraryTimeoutErrorClass}). */
   newTimeoutError(): Error;
+  /** Before a Step Functions action of a task (fault injection); throws the API error to fail the task with. */
+  beforeTaskAction?(action: string): Promise<void>;
 }
 
 /** The IAM role ARN reported for a state machine (no IAM locally). */
@@ -758,6 +760,7 @@ export class ExecutionRun {
       case 'dynamodb':
         return callDynamoDb(this.host.dynamodb, resource.action, resource.flavour, parameters);
       case 'startExecution': {
+        await this.host.beforeTaskAction?.('StartExecution');
         const child = this.startChild(parameters, entry);
         return { ExecutionArn: child.executionArn, StartDate: child.startDateMs };
       }

@@ -24,7 +24,8 @@ export type StepFunctionsErrorType =
   | 'ValidationException'
   | 'UnknownOperationException'
   | 'SerializationException'
-  | 'ServiceUnavailable';
+  | 'ServiceUnavailable'
+  | 'ThrottlingException';
 
 /** An API error of the Step Functions API (see the module comment). */
 export class StepFunctionsError extends Error {

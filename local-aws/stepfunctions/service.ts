@@ -57,7 +57,17 @@ export interface LocalStepFunctionsOptions {
    * `IntervalSeconds × BackoffRate^n × retryDelayScale` seconds. Default 0.01 (1 s → 10 ms).
    */
   retryDelayScale?: number;
+  /**
+   * Called before the service's own Step Functions actions inside executions (a `states:startExecution`
+   * task); a throw fails the task as that API error would (fault injection, see `local-aws/faults.ts`).
+   */
+  beforeTaskAction?: (action: string) => Promise<void>;
+  /** The longest an execution may run (AWS: one year for standard executions). */
+  maxExecutionSeconds?: number;
 }
+
+/** A standard execution lasts a year at most on AWS; then it times out. */
+export const MAX_EXECUTION_SECONDS = 365 * 86_400;
 
 interface MachineEntry {
   readonly name: string;
@@ -288,6 +298,15 @@ export class LocalStepFunctions {
       accountId: options.accountId,
       dynamodb: options.dynamodb,
       retryDelayScale: options.retryDelayScale ?? 0.01,
+      beforeTaskAction: async (action) => {
+        if (!options.beforeTaskAction) return;
+        try {
+          await options.beforeTaskAction(action);
+        } catch (error) {
+          const name = error instanceof Error && error.name === 'ThrottlingException' ? 'ThrottlingException' : 'ServiceUnavailable';
+          throw new StepFunctionsError(name, error instanceof Error ? error.message : String(error), 400);
+        }
+      },
       log: (message) => this.log(message),
       invokeLambda: (functionNameOrArn, payload) => options.invokeLambda(functionNameOrArn, payload),
       saveRecord: (record) => this.store.saveRecord(record),
@@ -400,7 +419,9 @@ export class LocalStepFunctions {
       throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const now = this.options.clock.nowMs();
-    const timeoutSeconds = machine.prepared.timeoutSeconds;
+    // The machine's TimeoutSeconds, and in any case the year a standard execution may last at most.
+    const maxSeconds = this.options.maxExecutionSeconds ?? MAX_EXECUTION_SECONDS;
+    const timeoutSeconds = Math.min(machine.prepared.timeoutSeconds ?? maxSeconds, maxSeconds);
     const record: ExecutionRecord = {
       version: 1,
       executionArn,

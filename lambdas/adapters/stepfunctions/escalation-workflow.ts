@@ -5,6 +5,7 @@
  */
 import { ExecutionAlreadyExists, InvalidToken, SendTaskSuccessCommand, StartExecutionCommand, TaskDoesNotExist, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
 import type { EscalationWorkflow } from '../../core/dunning/ports';
+import { sendWithRetry } from './sfn-workflow';
 
 export class StepFunctionsEscalations implements EscalationWorkflow {
   constructor(
@@ -25,7 +26,7 @@ export class StepFunctionsEscalations implements EscalationWorkflow {
 
   async resume(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
     try {
-      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      await sendWithRetry(() => this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
       return true;
     } catch (error) {
       if (error instanceof TaskTimedOut || error instanceof InvalidToken || error instanceof TaskDoesNotExist) return false;

@@ -26,6 +26,25 @@ function isStaleToken(error: unknown): boolean {
   return error instanceof TaskTimedOut || error instanceof InvalidToken || error instanceof TaskDoesNotExist;
 }
 
+const TRANSIENT = new Set(['ThrottlingException', 'ServiceUnavailable', 'InternalServerError', 'InternalFailure']);
+
+/**
+ * Sends a task answer, trying again (up to 3 times, jittered back-off) when Step Functions throttles
+ * or is unavailable beyond the SDK's own retries: a resume is the last step of a call that already
+ * recorded its fact, and it is safe to send twice (the second finds the token used: stale, false).
+ */
+export async function sendWithRetry<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const name = (error as { name?: string } | undefined)?.name ?? '';
+      if (!TRANSIENT.has(name) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+    }
+  }
+}
+
 export class StepFunctionsWorkflow implements Workflow {
   constructor(
     private readonly sfn: SFNClient,
@@ -48,7 +67,7 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async resume(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
     try {
-      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      await sendWithRetry(() => this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
       return true;
     } catch (error) {
       if (isStaleToken(error)) return false;
@@ -58,7 +77,7 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async fail(taskToken: string, error: string, cause: string): Promise<boolean> {
     try {
-      await this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+      await sendWithRetry(() => this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
       return true;
     } catch (failure) {
       if (isStaleToken(failure)) return false;

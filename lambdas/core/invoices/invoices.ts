@@ -1,13 +1,14 @@
 /** Reading invoices. */
 import { NotFoundError, ValidationError } from '../errors';
 import { invoiceView } from './invoice';
+import { attentionShown } from '../attention/attention';
 import type { CoreDeps } from '../deps';
 import { isCalendarDate } from '../time/clock';
 
 export async function getInvoice(deps: Pick<CoreDeps, 'invoices'>, invoiceId: string) {
   const invoice = await deps.invoices.get(invoiceId);
   if (!invoice) throw new NotFoundError('Invoice', invoiceId);
-  return invoiceView(invoice);
+  return { ...invoiceView(invoice), ...attentionShown(invoice) };
 }
 
 const STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'DISPUTED', 'WRITTEN_OFF', 'CREDITED'];

@@ -1,4 +1,5 @@
 /** The storefront's side of an order: placing it, reporting its shipment, cancelling it. */
+import { attentionShown } from '../attention/attention';
 import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import { parseWith } from '../validation';
@@ -27,7 +28,7 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
 export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) {
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFoundError('Order', orderId);
-  return orderView(order);
+  return { ...orderView(order), ...attentionShown(order) };
 }
 
 /**

@@ -2,7 +2,7 @@
 import { applyPaymentByHand, type UnappliedPaymentDeps } from '../../core/cash-application/unapplied-payments';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { clock, idempotency, invoiceReader, paymentStore, postingWriter, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, paymentStore, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
 
 export function makeHandler(deps: UnappliedPaymentDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
@@ -12,4 +12,4 @@ export function makeHandler(deps: UnappliedPaymentDeps, options: ApiHandlerOptio
   });
 }
 
-export const handler = makeHandler({ payments: paymentStore(), postings: postingWriter(), invoices: invoiceReader(), workflow: workflow(), clock }, { idempotency: idempotency() });
+export const handler = makeHandler({ payments: paymentStore(), postings: postingWriter(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), clock }, { idempotency: idempotency() });

@@ -3,7 +3,7 @@ import { recordPayment } from '../../core/payments/record-payment';
 import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { clock, idempotency, invoiceReader, newId, postingWriter, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
@@ -13,4 +13,4 @@ export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'work
   });
 }
 
-export const handler = makeHandler({ invoices: invoiceReader(), postings: postingWriter(), workflow: workflow(), clock, newId }, { idempotency: idempotency() });
+export const handler = makeHandler({ invoices: invoiceReader(), postings: postingWriter(), workflow: recordedFactWorkflow(), clock, newId }, { idempotency: idempotency() });

@@ -2,10 +2,10 @@
 import { reportShipment } from '../../core/orders/orders';
 import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { clock, idempotency, orderStore, workflow } from '../../shared/wiring';
+import { clock, idempotency, orderStore, recordedFactWorkflow } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => ({ statusCode: 202, body: await reportShipment(deps, request.pathParameters.orderId ?? '', request.body) }));
 }
 
-export const handler = makeHandler({ orders: orderStore(), workflow: workflow(), clock }, { idempotency: idempotency() });
+export const handler = makeHandler({ orders: orderStore(), workflow: recordedFactWorkflow(), clock }, { idempotency: idempotency() });

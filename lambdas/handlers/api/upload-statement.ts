@@ -8,7 +8,7 @@ import { uploadStatement, type RemittanceDeps } from '../../core/cash-applicatio
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';
-import { clock, idempotency, invoiceReader, newId, openItemReader, postingWriter, statementStore, workflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, openItemReader, postingWriter, statementStore, recordedFactWorkflow } from '../../shared/wiring';
 
 export function makeHandler(deps: RemittanceDeps, options: ApiHandlerOptions) {
   return apiHandler({ ...options, rawBody: true }, async (request, context) => {
@@ -29,7 +29,7 @@ export const handler = makeHandler(
     postings: postingWriter(),
     openItems: openItemReader(),
     invoices: invoiceReader(),
-    workflow: workflow(),
+    workflow: recordedFactWorkflow(),
     clock,
     newId,
     settings: { invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX') },

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   readonly dynamodb?: DynamoDBClient;
   readonly clock?: LocalClock;
   readonly dataDir?: string;
+  /** Real-time scale of Retry pauses (the service's default 0.01). */
+  readonly retryDelayScale?: number;
 }
 
 export class Harness {
@@ -73,6 +75,7 @@ export class Harness {
       },
       dynamodb: this.options.dynamodb ?? new DynamoDBClient({ region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
       log: (message) => this.logs.push(message),
+      ...(this.options.retryDelayScale !== undefined ? { retryDelayScale: this.options.retryDelayScale } : {}),
     });
     const { url } = await this.service.start();
     this.url = url;

@@ -113,6 +113,7 @@ describe('product state machines', () => {
       lambdas: {
         WaitForPayment: () => ({ waiting: true }),
         RecordInvoiceSettled: () => ({ openInvoices: 0 }),
+        EndDunningEscalation: () => ({ ended: false }),
       },
     });
     const startMs = harness.clock.nowMs();

@@ -1,0 +1,260 @@
+/**
+ * Faults survived by a bank statement upload and by the dunning run: each case injects one fault
+ * (a failure once, a lost answer, DynamoDB throttling mid-way, SES throttling, Step Functions
+ * throttling, a failure of the escalation's waiting step until finance retries) and checks that
+ * nothing is lost (every line applied, every overdue customer reminded, every order completed),
+ * nothing is doubled (one allocation per line, one letter per customer per run, one journal per
+ * posting) and the ledger check holds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { FaultRequest } from '../../local-aws/faults';
+import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { casesRun, countCase, Finance, withRetries } from './support/fault-cases';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let api: ApiDriver;
+let finance: Finance;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  api = stack.api;
+  finance = new Finance(api, stack.local.faults);
+});
+
+afterAll(async () => {
+  console.log(`fault cases run (statement upload and dunning): ${casesRun()}; faults struck: ${stack?.local.faults.log.length}`);
+  await stack?.stop();
+});
+
+interface Invoice {
+  invoiceId: string;
+  orderId: string;
+  number: string;
+  rfReference: string;
+  total: string;
+  balance: string;
+  status: string;
+  dueDate: string;
+  allocations: { paymentId: string; amount: string }[];
+}
+
+async function journals(prefix: string): Promise<string[]> {
+  const db = new DynamoDBClient({ endpoint: stack.local.endpoints.dynamodb, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const ids = new Set<string>();
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: 'local-Ledger', ExclusiveStartKey: start, ProjectionExpression: 'pk' }));
+    for (const item of page.Items ?? []) if (item.pk?.S?.startsWith(prefix)) ids.add(item.pk.S);
+    start = page.LastEvaluatedKey as typeof start;
+  } while (start);
+  db.destroy();
+  return [...ids].sort();
+}
+
+async function customer(name: string) {
+  const customerId = uniqueId(name.toLowerCase().replace(/[^a-z]/g, ''));
+  const response = await api.put(`/customers/${customerId}`, { name, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 });
+  expect(response.status).toBe(201);
+  return { customerId, email: `${customerId}@example.com` };
+}
+
+async function invoiceFor(customerId: string, amount: string): Promise<Invoice> {
+  const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] });
+  expect(placed.status).toBe(202);
+  const orderId = String(placed.body.orderId);
+  await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
+  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  const order = await api.waitForOrderStatus(orderId, 'INVOICED');
+  const invoiceId = String(order.body.invoiceId);
+  const invoice = await api.waitFor('the invoice emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  return { ...invoice.body, orderId };
+}
+
+function camt054(notificationId: string, payments: readonly { id: string; amount: string; rf: string }[]): string {
+  const entries = payments
+    .map(
+      (p) => `
+      <Ntry><Amt Ccy="EUR">${p.amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><Dt>2026-03-12</Dt></BookgDt><ValDt><Dt>2026-03-12</Dt></ValDt>
+        <NtryDtls><TxDtls>
+          <Refs><AcctSvcrRef>${p.id}</AcctSvcrRef><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
+          <Amt Ccy="EUR">${p.amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+          <RltdPties><Dbtr><Pty><Nm>Payer ${p.id}</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>DE44500105175407324931</IBAN></Id></DbtrAcct></RltdPties>
+          <RmtInf><Strd><CdtrRefInf><Ref>${p.rf}</Ref></CdtrRefInf></Strd></RmtInf>
+        </TxDtls></NtryDtls>
+      </Ntry>`,
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn>
+  <GrpHdr><MsgId>${notificationId}</MsgId><CreDtTm>2026-03-12T18:00:00+01:00</CreDtTm></GrpHdr>
+  <Ntfctn><Id>${notificationId}-1</Id><CreDtTm>2026-03-12T18:00:00+01:00</CreDtTm>
+    <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>${entries}
+  </Ntfctn>
+</BkToCstmrDbtCdtNtfctn></Document>
+`;
+}
+
+async function upload(file: string) {
+  const response = await fetch(`${api.baseUrl}/remittances`, {
+    method: 'POST',
+    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml' },
+    body: file,
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, headers: response.headers };
+}
+
+async function expectBalanced() {
+  const check = await api.ledgerCheck();
+  expect(check, JSON.stringify(check)).toMatchObject({ balanced: true, problems: [] });
+}
+
+const statementCases: { name: string; fault: FaultRequest }[] = [
+  { name: 'the upload fails once before it starts', fault: { kind: 'error', functionId: 'UploadStatement', errorName: 'Lambda.ServiceException' } },
+  { name: 'the upload times out after applying everything', fault: { kind: 'timeout', functionId: 'UploadStatement' } },
+  { name: 'DynamoDB throttles the upload once, early', fault: { kind: 'dynamodb-throttle', functionId: 'UploadStatement', after: 2 } },
+  { name: 'DynamoDB throttles the upload twice, mid-way through the lines', fault: { kind: 'dynamodb-throttle', functionId: 'UploadStatement', after: 12, times: 2 } },
+  { name: 'DynamoDB throttles the line transactions once', fault: { kind: 'dynamodb-throttle', functionId: 'UploadStatement', operation: 'TransactWriteItems' } },
+  { name: 'Step Functions throttles resuming the settled invoices once', fault: { kind: 'sfn-throttle', functionId: 'UploadStatement', operation: 'SendTaskSuccess' } },
+  { name: 'the settled invoices tell their orders through a failure once', fault: { kind: 'error', functionId: 'RecordInvoiceSettled', errorName: 'Lambda.TooManyRequestsException' } },
+];
+
+describe('a statement upload survives a fault at every step', () => {
+  it.each(statementCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    countCase();
+    stack.local.faults.clear();
+    const payer = await customer('Statement Payer AG');
+    const [one, two] = [await invoiceFor(payer.customerId, '120.00'), await invoiceFor(payer.customerId, '80.00')];
+    const file = camt054(uniqueId('NTF'), [
+      { id: uniqueId('TX'), amount: '120.00', rf: one!.rfReference },
+      { id: uniqueId('TX'), amount: '80.00', rf: two!.rfReference },
+    ]);
+    const struck = stack.local.faults.log.length;
+    stack.local.faults.add(c.fault);
+    // Finance uploads again what failed: the same file, applied once.
+    const uploaded = await withRetries('upload the statement', () => upload(file) as never);
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBeLessThan(300);
+    const statementId = String((uploaded.body as { statementId: string }).statementId);
+    const statement = await api.waitFor('the statement completed', () => api.get<{ status: string; counts: Record<string, number> }>(`/remittances/${statementId}`), (r) => r.body.status === 'completed');
+    expect(statement.body.counts).toMatchObject({ applied: 2 });
+    for (const invoice of [one!, two!]) {
+      const after = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
+      expect(after).toMatchObject({ status: 'PAID', balance: '0.00' });
+      expect(after.allocations, 'one allocation per line').toHaveLength(1);
+      expect(await journals(`statement-line-${after.allocations[0]!.paymentId}`), 'one journal per line').toHaveLength(1);
+      await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.get(`/orders/${invoice.orderId}`), (r) => r.body.status === 'COMPLETED');
+    }
+    expect((await api.get(`/customers/${payer.customerId}`)).body).toMatchObject({ openBalance: '0.00', onAccountCredit: '0.00' });
+    // The same file once more: nothing new.
+    stack.local.faults.clear();
+    const again = await upload(file);
+    expect((again.body as { lastUpload?: { newlyRecorded: number } }).lastUpload?.newlyRecorded ?? 0).toBe(0);
+    await expectBalanced();
+    expect(stack.local.faults.log.length, 'the fault struck').toBeGreaterThan(struck);
+  });
+});
+
+interface Email {
+  to: string[];
+  subject: string;
+  at: string;
+}
+
+const dunningCases: { name: string; fault: FaultRequest; needsAttention?: boolean }[] = [
+  { name: 'the scheduled run fails once (the schedule tries again)', fault: { kind: 'error', functionId: 'RunDunning', errorName: 'Lambda.ServiceException' } },
+  { name: 'the scheduled run times out after sending its letters', fault: { kind: 'timeout', functionId: 'RunDunning' } },
+  { name: 'DynamoDB throttles the run twice, mid-way through its letters', fault: { kind: 'dynamodb-throttle', functionId: 'RunDunning', after: 10, times: 2 } },
+  { name: 'SES throttles the first letter once', fault: { kind: 'ses-throttle', functionId: 'RunDunning' } },
+  { name: 'Step Functions throttles starting the escalations once', fault: { kind: 'sfn-throttle', functionId: 'RunDunning', operation: 'StartExecution' } },
+  { name: 'the escalation\'s waiting step fails once', fault: { kind: 'error', functionId: 'AwaitDunningEvent', errorName: 'Lambda.ServiceException' } },
+  { name: 'the escalation\'s waiting step sees DynamoDB throttle once', fault: { kind: 'dynamodb-throttle', functionId: 'AwaitDunningEvent' } },
+  { name: 'the escalation\'s waiting step fails until finance retries', fault: { kind: 'error', functionId: 'AwaitDunningEvent', errorName: 'SupplierSystemDown', message: 'the letter archive is down', times: 0 }, needsAttention: true },
+];
+
+let day = Date.parse('2027-06-01T09:00:00Z');
+
+describe('a dunning run survives a fault at every step', () => {
+  it.each(dunningCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    countCase();
+    stack.local.faults.clear();
+    // A new stretch of days for each case: two customers, each with an invoice due in 14 days.
+    day += 40 * 86_400_000;
+    const start = new Date(day);
+    expect((await api.post('/_local/clock', { to: start.toISOString() }, 'finance')).status).toBe(200);
+    const anna = await customer('Anna Fault');
+    const bert = await customer('Bert Fault');
+    const a = await invoiceFor(anna.customerId, '500.00');
+    const b = await invoiceFor(bert.customerId, '700.00');
+    const struck = stack.local.faults.log.length;
+    const before = finance.seen.length;
+    stack.local.faults.add(c.fault);
+    // 3 days past due the 06:00 run sends the first reminders; a day later the next run (nothing due).
+    const runDay = new Date(Date.parse(`${a.dueDate}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+    expect((await api.post('/_local/clock', { to: `${new Date(Date.parse(runDay) + 86_400_000).toISOString().slice(0, 10)}T09:00:00Z` }, 'finance')).status).toBe(200);
+    if (c.needsAttention) {
+      await finance.waitFor('the escalations to wait for finance and be retried', () => [a.invoiceId, b.invoiceId], async () => finance.seen.length - before, (n) => n >= 2);
+      expect(finance.seen.slice(before).map((s) => [s.machine, s.state])).toEqual(expect.arrayContaining([['DunningEscalation', expect.any(String)]]));
+    }
+    stack.local.faults.clear();
+
+    const run = await api.get<{ status: string; customersContacted: { customerId: string }[] }>(`/dunning/runs/run-${runDay}`);
+    expect(run.status).toBe(200);
+    expect(run.body.status).toBe('COMPLETED');
+    const emails = (await api.get<{ items: Email[] }>('/_local/emails')).body.items.filter((e) => !/^(Invoice|Rechnung) /.test(e.subject));
+    for (const who of [anna, bert]) {
+      const letters = emails.filter((e) => e.to.includes(who.email));
+      expect(letters, `${who.customerId}: one letter`).toHaveLength(1);
+    }
+    for (const invoice of [a, b]) {
+      const shown = (await api.get<Invoice & { dunning: { level: number } }>(`/invoices/${invoice.invoiceId}`)).body;
+      expect(shown.dunning.level).toBe(1);
+      expect((await journals(`dunning-charges-${invoice.invoiceId}`)).length, 'charges posted at most once').toBeLessThanOrEqual(1);
+    }
+    await expectBalanced();
+
+    // Paid: the escalations end, the orders complete, nothing waits on the worklist.
+    for (const invoice of [a, b]) {
+      const current = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
+      const paid = await withRetries('pay', () => api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: runDay }, 'storefront', { 'Idempotency-Key': `pay-${invoice.invoiceId}` }));
+      expect(paid.status).toBe(201);
+      await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.get(`/orders/${invoice.orderId}`), (r) => r.body.status === 'COMPLETED');
+    }
+    const worklist = await api.get<{ items: { subjectId: string }[] }>('/worklists/attention');
+    expect(worklist.body.items.filter((i) => [a.invoiceId, b.invoiceId, a.orderId, b.orderId].includes(i.subjectId))).toEqual([]);
+    await expectBalanced();
+    expect(stack.local.faults.log.length, 'the fault struck').toBeGreaterThan(struck);
+  });
+});
+
+describe('an invoice open for more than a year', () => {
+  it('still completes its order when it is paid: the executions continue in new ones before their year ends', async () => {
+    countCase();
+    stack.local.faults.clear();
+    day += 40 * 86_400_000;
+    expect((await api.post('/_local/clock', { to: new Date(day).toISOString() }, 'finance')).status).toBe(200);
+    const late = await customer('Late Payer Ltd');
+    const invoice = await invoiceFor(late.customerId, '250.00');
+    // Dunning hands it to a collector; the clock moves 400 days, the daily runs and monthly lapses with it.
+    const moved = await api.post('/_local/clock', { advance: 'P400D' }, 'finance');
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const sfn = await import('@aws-sdk/client-sfn');
+    const client = new sfn.SFNClient({ endpoint: stack.local.endpoints.stepFunctions, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const list = async (machine: string) =>
+      (await client.send(new sfn.ListExecutionsCommand({ stateMachineArn: stack.local.stateMachineArns[`local-${machine}`]! }))).executions ?? [];
+    const orderRuns = (await list('OrderLifecycle')).filter((e) => e.name?.startsWith(`order-${invoice.orderId}`));
+    const settlementRuns = (await list('InvoiceSettlement')).filter((e) => e.name?.startsWith(`invoice-${invoice.invoiceId}`));
+    expect(orderRuns.map((e) => e.status).sort(), 'the order continued once, none timed out').toEqual(['RUNNING', 'SUCCEEDED']);
+    expect(settlementRuns.map((e) => e.status).sort()).toEqual(['RUNNING', 'SUCCEEDED']);
+    expect([...(await list('DunningEscalation'))].filter((e) => e.status === 'TIMED_OUT')).toEqual([]);
+
+    const current = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
+    const paid = await api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: new Date(day + 400 * 86_400_000).toISOString().slice(0, 10) });
+    expect(paid.status).toBe(201);
+    await api.waitForOrderStatus(invoice.orderId, 'COMPLETED');
+    await expectBalanced();
+    client.destroy();
+  });
+});
