@@ -7,6 +7,7 @@ import { ArnFormat, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DataTables } from './constructs/data-tables';
+import { DataBuckets } from './constructs/data-buckets';
 import { EmailFeedback } from './constructs/email-feedback';
 import type { DeploymentConfig } from './constructs/deployment-config';
 import { HandlerFunctions } from './constructs/handler-functions';
@@ -22,6 +23,7 @@ export interface OrderToCashStackProps extends StackProps {
 export class OrderToCashStack extends Stack {
   readonly config: DeploymentConfig;
   readonly tables: DataTables;
+  readonly buckets: DataBuckets;
   readonly functions: HandlerFunctions;
   readonly workflows: Workflows;
   readonly httpApi: HttpApi;
@@ -37,7 +39,8 @@ export class OrderToCashStack extends Stack {
     Tags.of(this).add('stage', config.settings.stage);
 
     this.tables = new DataTables(this, 'Tables', { config });
-    this.functions = new HandlerFunctions(this, 'Functions', { config, tables: this.tables, sesIdentityArn: this.sesIdentityArn(config) });
+    this.buckets = new DataBuckets(this, 'Buckets', { config });
+    this.functions = new HandlerFunctions(this, 'Functions', { config, tables: this.tables, buckets: this.buckets, sesIdentityArn: this.sesIdentityArn(config) });
     this.workflows = new Workflows(this, 'Workflows', { config, tables: this.tables, functions: this.functions });
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Locally on Node 20 the SDK warns that its 2027 releases need Node 22 (the Lambdas run on 22).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  console.log('Starting the local order-to-cash stack (DynamoDB Local, SES, Step Functions, Lambdas, API Gateway)...');
+  console.log('Starting the local order-to-cash stack (DynamoDB Local, SES, S3, Step Functions, Lambdas, API Gateway)...');
   // The finance console is built when its sources changed since the last build (a few seconds).
   await ensureConsoleBuilt((line) => console.log(`  … ${line}`)).catch((error: unknown) =>
     console.warn(`  ✗ the finance console could not be built (${error instanceof Error ? error.message : String(error)}); the API runs without it`),
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       dynamodb: portFromEnv('DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
       ses: portFromEnv('SES_PORT', DEFAULT_PORTS.ses),
       stepFunctions: portFromEnv('SFN_PORT', DEFAULT_PORTS.stepFunctions),
+      s3: portFromEnv('S3_PORT', DEFAULT_PORTS.s3),
     },
     ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
     apiKeys: {
@@ -58,6 +59,7 @@ Ready in ${seconds} s.
     DynamoDB       ${local.endpoints.dynamodb}
     SES            ${local.endpoints.ses}
     Step Functions ${local.endpoints.stepFunctions}
+    S3             ${local.endpoints.s3}   (s3rver, path-style addressing)
     e.g. aws stepfunctions list-executions --endpoint-url ${local.endpoints.stepFunctions} --state-machine-arn ${Object.values(local.stateMachineArns).find((arn) => arn.endsWith('OrderLifecycle')) ?? ''}
 
 Press Ctrl-C to stop.`);

@@ -11,7 +11,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableById } from '../lib/definitions/tables';
 import { LocalClock, parseIsoDurationMs, InvalidDurationError, ClockMovedBackwardsError } from './clock';
 import { ensureTables, localTableName, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
-import { localEnvironment } from './environment';
+import { LOCAL_CREDENTIALS, localBucketName, localEnvironment } from './environment';
+import { startLocalS3, type LocalS3 } from './s3';
+import { buckets } from '../lib/definitions/buckets';
 import { LocalGateway } from './gateway';
 import { LocalLambdas } from './lambda-runtime';
 import { InvalidFaultError, LocalFaults, type FaultRequest } from './faults';
@@ -28,7 +30,7 @@ export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
 export interface LocalAwsOptions {
   readonly host?: string;
   /** 0 picks a free port (tests). */
-  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number };
+  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number };
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
@@ -37,7 +39,7 @@ export interface LocalAwsOptions {
 
 export interface LocalAws {
   readonly url: string;
-  readonly endpoints: { gateway: string; dynamodb: string; ses: string; stepFunctions: string };
+  readonly endpoints: { gateway: string; dynamodb: string; ses: string; stepFunctions: string; s3: string };
   readonly apiKeys: { storefront: string; finance: string };
   readonly clock: LocalClock;
   readonly dataDir: string;
@@ -48,7 +50,7 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083 };
+export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, s3: 8006 };
 
 async function pickPort(requested: number | undefined, fallback: number, host: string, what: string, envVar: string): Promise<number> {
   const port = requested ?? fallback;
@@ -74,6 +76,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       dynamodb: await pickPort(options.ports?.dynamodb, DEFAULT_PORTS.dynamodb, host, 'DynamoDB Local', 'DYNAMODB_PORT'),
       ses: await pickPort(options.ports?.ses, DEFAULT_PORTS.ses, host, 'SES', 'SES_PORT'),
       stepFunctions: await pickPort(options.ports?.stepFunctions, DEFAULT_PORTS.stepFunctions, host, 'Step Functions', 'SFN_PORT'),
+      s3: await pickPort(options.ports?.s3, DEFAULT_PORTS.s3, host, 'S3', 'S3_PORT'),
     };
 
     const clock = new LocalClock({ stateFile: join(dataDir, 'clock.json') });
@@ -97,7 +100,18 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(() => ses.stop());
     log(`ses          ${ses.endpoint} (aws-ses-v2-local) ${Date.now() - t} ms`);
 
-    const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}` };
+    t = Date.now();
+    const s3: LocalS3 = await startLocalS3({
+      host,
+      port: ports.s3,
+      directory: join(dataDir, 's3'),
+      buckets: buckets.map((b) => localBucketName(b, settings.stage)),
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+    });
+    stops.push(() => s3.stop());
+    log(`s3           ${s3.endpoint} (s3rver, buckets ${buckets.map((b) => localBucketName(b, settings.stage)).join(', ')}) ${Date.now() - t} ms`);
+
+    const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}`, s3: s3.endpoint };
     Object.assign(process.env, localEnvironment(settings, endpoints));
 
     // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
@@ -146,7 +160,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         'GET /health': {
           open: true,
           handler: async () => {
-            const parts = await health(dynamodb, ses, stepFunctions);
+            const parts = await health(dynamodb, ses, stepFunctions, s3);
             const ok = Object.values(parts).every((p) => p === 'up');
             return { statusCode: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', parts, clock: clock.now().toISOString() } };
           },
@@ -227,7 +241,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   }
 }
 
-async function health(dynamodb: LocalDynamoDb, ses: LocalSes, sfn: LocalStepFunctions) {
+async function health(dynamodb: LocalDynamoDb, ses: LocalSes, sfn: LocalStepFunctions, s3: LocalS3) {
   const check = async (probe: () => Promise<unknown>) => {
     try {
       await probe();
@@ -241,6 +255,10 @@ async function health(dynamodb: LocalDynamoDb, ses: LocalSes, sfn: LocalStepFunc
     dynamodb: await check(() => dynamodb.client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) })),
     ses: await check(() => ses.emails()),
     stepFunctions: await check(() => sfn.handle('ListStateMachines', {})),
+    s3: await check(async () => {
+      const response = await fetch(s3.endpoint, { signal: AbortSignal.timeout(2_000) });
+      if (response.status >= 500) throw new Error(`S3 answered ${response.status}`);
+    }),
     gateway: 'up',
   };
 }

@@ -11,7 +11,7 @@ import type { Payment } from './payments/payment';
 import type { ImportEntry, TakenBy } from './invoices/import';
 import type { CashPayment, LineApplication, LineResult } from './cash-application/application';
 import type { Posting } from './posting/posting';
-import type { StatementProgress, StatementRecord } from './cash-application/statement-record';
+import type { StatementHeader, StatementProgress, StatementRecord } from './cash-application/statement-record';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -197,7 +197,9 @@ export interface StatementStore {
    * Starts processing an upload: stores a new statement (`created`), or marks a known one as
    * processing again with its progress reset and one more upload counted.
    */
-  begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }>;
+  begin(statement: StatementRecord, options?: { readonly unlessProcessing?: boolean }): Promise<{ statement: StatementRecord; created: boolean; alreadyProcessing?: boolean }>;
+  /** Notes what the file is once it was read (format, accounts, lines to apply). */
+  describe(statementId: string, header: StatementHeader): Promise<void>;
   get(statementId: string): Promise<StatementRecord | undefined>;
   /** The statement's line results in file order. */
   lineResults(statementId: string, limit: number, cursor?: string): Promise<Page<LineResult>>;
@@ -206,6 +208,38 @@ export interface StatementStore {
   /** Shows in `statementId` a line another statement recorded before (moves no money). */
   reportLine(statementId: string, result: LineResult): Promise<void>;
   progress(statementId: string, progress: StatementProgress): Promise<void>;
+}
+
+/**
+ * Files handed in for processing (the Uploads bucket): bodies kept for a state machine, files the
+ * client PUT through a presigned URL.
+ */
+export interface HandedInFiles {
+  put(key: string, content: string, contentType: string): Promise<void>;
+  /** The file's text, or undefined when nothing is stored under the key. @throws FileTooLargeError above `maxBytes`. */
+  read(key: string, maxBytes: number): Promise<string | undefined>;
+  /** A presigned PUT URL for exactly `contentLength` bytes under `key`, valid `expiresInSeconds`. */
+  uploadUrl(key: string, contentLength: number, expiresInSeconds: number): Promise<string>;
+}
+
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly key: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${key} has ${bytes} bytes, more than the ${maxBytes} allowed`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/** Starts the execution that processes a statement or an import. */
+export interface ProcessingStarter {
+  /**
+   * Starts `name` with `input`; `started` also when it runs already with the same input, `exists`
+   * when an execution of that name ended before (or runs with another input).
+   */
+  start(name: string, input: Record<string, unknown>): Promise<'started' | 'exists'>;
 }
 
 /** Payments with money not yet applied: finance's worklist. */
@@ -272,7 +306,12 @@ export interface InvoiceImportStore {
    */
   reserve(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, keys: readonly { index: number; number: string; rfReference: string; invoiceId: string }[]): Promise<ImportConflict[]>;
   /** Writes each invoice with its journal; when `resuming`, skips the invoices this import wrote before. */
-  write(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void>;
+  write(
+    record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>,
+    entries: readonly ImportEntry[],
+    /** `onWritten`: told how many invoices each write added (and, when resuming, how many were there already). */
+    options: { resuming: boolean; onWritten?: (invoices: number) => void },
+  ): Promise<void>;
   complete(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, at: string): Promise<void>;
   /**
    * Removes the invoices, journals and reservations the import wrote, and marks it ROLLED_BACK. An

@@ -7,7 +7,13 @@ import { tableName } from './config';
 
 /** Reads and writes the worklist and marks the orders and invoices on it. */
 export const attentionStore = () =>
-  new DynamoAttentionStore(documentClient(), { attention: tableName('Attention'), orders: tableName('Orders'), invoices: tableName('Invoices') });
+  new DynamoAttentionStore(documentClient(), {
+    attention: tableName('Attention'),
+    orders: tableName('Orders'),
+    invoices: tableName('Invoices'),
+    statements: tableName('Statements'),
+    imports: tableName('Imports'),
+  });
 /** Reads the worklist only. */
 export const attentionReader = () => new DynamoAttentionStore(documentClient(), { attention: tableName('Attention') });
 export const executionStarter = () => new StepFunctionsExecutionStarter(sfnClient());

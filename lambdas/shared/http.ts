@@ -181,10 +181,10 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
  * except transient failures of DynamoDB, SES and Step Functions, which are thrown under the names
  * the state machines retry (`TransientStoreError`, `TransientEmailError`, `TransientWorkflowError`).
  */
-export function stepHandler<I, R>(parse: (input: unknown) => I, run: (input: I) => Promise<R>) {
-  return wrapHandler(async (event: unknown) => {
+export function stepHandler<I, R>(parse: (input: unknown) => I, run: (input: I, context: Context) => Promise<R>) {
+  return wrapHandler(async (event: unknown, context: Context) => {
     try {
-      return await run(parse(event));
+      return await run(parse(event), context);
     } catch (error) {
       throw asStepError(error);
     }

@@ -21,6 +21,10 @@ import { systemClock } from '../core/time/clock';
 import { requireEnv, tableName, tablesFromEnv } from './config';
 import type { TableId } from '../../lib/definitions/tables';
 import { RecordedFactWorkflow } from './recorded-fact-workflow';
+import { S3HandedInFiles, s3Client } from '../adapters/s3/handed-in-files';
+import { StepFunctionsProcessingStarter } from '../adapters/stepfunctions/processing-starter';
+import { bucketById } from '../../lib/definitions/buckets';
+import { DynamoImportProgressStore } from '../adapters/dynamodb/import-progress-store';
 
 export const clock = systemClock;
 export const newId = (): string => randomUUID();
@@ -61,3 +65,8 @@ export function coreSettings(): CoreSettings {
 export const statementStore = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements'), statementLines: tableName('StatementLines') });
 export const statementReader = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements') });
 export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
+
+// Files handed in for processing (the Uploads bucket) and the executions that process them.
+export const handedInFiles = () => new S3HandedInFiles(s3Client(), requireEnv(bucketById('Uploads').envVar));
+export const processingStarter = (machine: 'StatementProcessing' | 'InvoiceImport') => new StepFunctionsProcessingStarter(sfnClient(), requireEnv(stateMachineById(machine).envVar));
+export const importProgress = () => new DynamoImportProgressStore(documentClient(), tableName('Imports'));

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,6 +18,8 @@ import { settingsEnvironment } from '../definitions/settings';
 import { stateMachineById, type StateMachineId } from '../definitions/state-machines';
 import { tableById, type TableDefinition } from '../definitions/tables';
 import type { DataTables } from './data-tables';
+import type { DataBuckets } from './data-buckets';
+import { bucketById } from '../definitions/buckets';
 import { removalPolicyOf, resourceName, stateMachineName, type DeploymentConfig } from './deployment-config';
 import { repositoryRoot } from './repository';
 import { stateMachineArnFor } from './workflows';
@@ -48,6 +50,7 @@ const esmRequireBanner = "import { createRequire as __createRequire } from 'node
 export interface HandlerFunctionsProps {
   readonly config: DeploymentConfig;
   readonly tables: DataTables;
+  readonly buckets: DataBuckets;
   /** ARN of the SES identity (`sesIdentity`) the `sendsEmail` functions may send from. */
   readonly sesIdentityArn: string;
 }
@@ -128,6 +131,7 @@ export class HandlerFunctions extends Construct {
 
     for (const { table, access } of definition.tables) bindTable(fn, tables, tableById(table), access);
     for (const { machine, access } of definition.stateMachines ?? []) this.bindStateMachine(fn, machine, access);
+    for (const grant of definition.buckets ?? []) bindBucket(fn, this.props.buckets, grant);
     if (definition.sendsEmail) allowSendEmail(fn, this.props.sesIdentityArn, config.settings.sesFromAddress);
 
     if (config.tracing) {
@@ -218,6 +222,33 @@ export function bindTable(fn: lambda.Function, tables: DataTables, definition: T
   if (access === 'write' || access === 'readWrite') {
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: `Write${definition.id}`, actions: [...tableActions.write], resources: [table.tableArn] }));
   }
+}
+
+/** S3 actions per declared bucket access, on the objects under the declared prefix. */
+export const bucketActions = { read: ['s3:GetObject'], write: ['s3:PutObject'] } as const;
+
+/**
+ * Grants the function `access` to the objects under one key prefix of a bucket and sets the
+ * bucket's `envVar` to its name. `read` also lists the bucket under that prefix only, so that a
+ * missing object answers 404 (not 403) and the function can tell "not uploaded yet" from a refusal.
+ */
+export function bindBucket(fn: lambda.Function, buckets: DataBuckets, grant: NonNullable<FunctionDefinition['buckets']>[number]): void {
+  const definition = bucketById(grant.bucket);
+  const bucket = buckets.bucket(grant.bucket);
+  fn.addEnvironment(definition.envVar, bucket.bucketName);
+  const objects = bucket.arnForObjects(`${grant.prefix}*`);
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...bucketActions[grant.access]], resources: [objects] }));
+  if (grant.access === 'read') {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${grant.prefix}*`] } } }));
+  }
+  const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${grant.prefix}*]`,
+    reason:
+      `Objects under one key prefix of the ${definition.id} bucket (${grant.prefix}): their keys carry an ` +
+      'upload, statement or import id only known at run time, so the resource names the prefix, with ' +
+      `the one action the declaration gives (${grant.access}).`,
+  });
 }
 
 /** Lets the function send email from the configured SES identity, and only with the configured From address. */

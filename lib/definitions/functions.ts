@@ -5,6 +5,7 @@
  */
 import type { TableId } from './tables';
 import type { StateMachineId } from './state-machines';
+import { uploadPrefixes as prefixes, type BucketId } from './buckets';
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
@@ -59,7 +60,12 @@ export type FunctionId =
   | 'RecordNeedsAttention'
   | 'RenewExecution'
   | 'ListAttentionWorklist'
-  | 'RetryAfterAttention';
+  | 'RetryAfterAttention'
+  | 'CreateUploadUrl'
+  | 'ReadStatement'
+  | 'ApplyStatementLines'
+  | 'GetInvoiceImport'
+  | 'ImportOpenItems';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -69,6 +75,12 @@ export interface FunctionDefinition {
   readonly tables: readonly { readonly table: TableId; readonly access: TableAccess }[];
   /** Step Functions access: start executions of a machine, or answer its task tokens. */
   readonly stateMachines?: readonly { readonly machine: StateMachineId; readonly access: 'start' | 'respond' | 'read' }[];
+  /**
+   * S3 access under one key prefix of a bucket: `read` (GetObject, and ListBucket under the prefix so
+   * that a missing object reads as missing), `write` (PutObject, also what a presigned PUT URL the
+   * function hands out may do).
+   */
+  readonly buckets?: readonly { readonly bucket: BucketId; readonly access: 'read' | 'write'; readonly prefix: string }[];
   /** Sends email through SES from the configured identity. */
   readonly sendsEmail?: boolean;
   readonly timeoutSeconds?: number;
@@ -328,7 +340,42 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'UploadStatement',
     entry: api('upload-statement'),
-    description: 'POST /remittances: read a bank statement, match its credit lines to open items and apply them, each line once, in chunks with progress',
+    description: 'POST /remittances: take a bank statement (the body, or {"uploadId"} of a file PUT to S3), answer 202 and start its processing',
+    tables: [
+      { table: 'Statements', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    buckets: [
+      { bucket: 'Uploads', access: 'read', prefix: prefixes.statementUploads },
+      { bucket: 'Uploads', access: 'write', prefix: prefixes.statementsReceived },
+    ],
+    stateMachines: [{ machine: 'StatementProcessing', access: 'start' }],
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    id: 'CreateUploadUrl',
+    entry: api('create-upload-url'),
+    description: 'POST /remittances/uploads, POST /invoices/import/uploads: a presigned S3 PUT URL (5 minutes, the declared length) and its upload id',
+    tables: [],
+    buckets: [
+      { bucket: 'Uploads', access: 'write', prefix: prefixes.statementUploads },
+      { bucket: 'Uploads', access: 'write', prefix: prefixes.importUploads },
+    ],
+  },
+  {
+    id: 'ReadStatement',
+    entry: step('read-statement'),
+    description: 'Statement step: read the statement file from S3, note its format and lines, or say why it cannot be read',
+    tables: [{ table: 'Statements', access: 'readWrite' }],
+    buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+  },
+  {
+    id: 'ApplyStatementLines',
+    entry: step('apply-statement-lines'),
+    description: 'Statement step: match the credit lines to open items and apply them, each line once, chunk by chunk from the saved progress',
     tables: [
       { table: 'Statements', access: 'readWrite' },
       { table: 'StatementLines', access: 'readWrite' },
@@ -337,8 +384,8 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Payments', access: 'write' },
       { table: 'Customers', access: 'write' },
       { table: 'Ledger', access: 'write' },
-      { table: 'Idempotency', access: 'readWrite' },
     ],
+    buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
     timeoutSeconds: 300,
     memoryMb: 1024,
@@ -382,14 +429,36 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'ImportInvoices',
     entry: api('import-invoices'),
-    description: 'POST /invoices/import: import up to 10,000 open items of an earlier ledger, all or nothing, with opening-balance journals',
+    description: 'POST /invoices/import: check up to 10,000 open items of an earlier ledger (the body, or {"uploadId"} of a file PUT to S3), answer 202 and start the import',
+    tables: [
+      { table: 'Imports', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    buckets: [
+      { bucket: 'Uploads', access: 'read', prefix: prefixes.importUploads },
+      { bucket: 'Uploads', access: 'write', prefix: prefixes.importsReceived },
+    ],
+    stateMachines: [{ machine: 'InvoiceImport', access: 'start' }],
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    id: 'GetInvoiceImport',
+    entry: api('get-invoice-import'),
+    description: 'GET /invoices/import/{importId}: the import with its progress, and its result or the problems that refused it',
+    tables: [{ table: 'Imports', access: 'read' }],
+  },
+  {
+    id: 'ImportOpenItems',
+    entry: step('import-open-items'),
+    description: 'Import step: check the items against customers and numbers, then write the invoices and opening-balance journals, all or nothing, continuing where a previous attempt stopped',
     tables: [
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Customers', access: 'read' },
       { table: 'Ledger', access: 'readWrite' },
       { table: 'Imports', access: 'readWrite' },
-      { table: 'Idempotency', access: 'readWrite' },
     ],
+    buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.imports }],
     timeoutSeconds: 60,
     memoryMb: 1024,
   },
@@ -526,6 +595,8 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Attention', access: 'readWrite' },
       { table: 'Orders', access: 'readWrite' },
       { table: 'Invoices', access: 'readWrite' },
+      { table: 'Statements', access: 'readWrite' },
+      { table: 'Imports', access: 'readWrite' },
     ],
   },
   {
@@ -537,6 +608,8 @@ export const functions: readonly FunctionDefinition[] = [
       { machine: 'OrderLifecycle', access: 'start' },
       { machine: 'InvoiceSettlement', access: 'start' },
       { machine: 'DunningEscalation', access: 'start' },
+      { machine: 'StatementProcessing', access: 'start' },
+      { machine: 'InvoiceImport', access: 'start' },
     ],
   },
   {
@@ -548,17 +621,21 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'RetryAfterAttention',
     entry: api('retry-after-attention'),
-    description: 'POST /orders/{orderId}/retry, POST /invoices/{invoiceId}/retry: the failed step runs again in the waiting execution',
+    description: 'POST /orders/{orderId}/retry, /invoices/{invoiceId}/retry, /remittances/{statementId}/retry, /invoices/import/{importId}/retry: the failed step runs again in the waiting execution',
     tables: [
       { table: 'Attention', access: 'readWrite' },
       { table: 'Orders', access: 'readWrite' },
       { table: 'Invoices', access: 'readWrite' },
+      { table: 'Statements', access: 'readWrite' },
+      { table: 'Imports', access: 'readWrite' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
     stateMachines: [
       { machine: 'OrderLifecycle', access: 'respond' },
       { machine: 'InvoiceSettlement', access: 'respond' },
       { machine: 'DunningEscalation', access: 'respond' },
+      { machine: 'StatementProcessing', access: 'respond' },
+      { machine: 'InvoiceImport', access: 'respond' },
     ],
   },
 ];

@@ -8,7 +8,7 @@
 import type { FunctionId } from './functions';
 import type { TableId } from './tables';
 
-export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation';
+export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation' | 'StatementProcessing' | 'InvoiceImport';
 
 export type Substitution =
   | { readonly kind: 'functionArn'; readonly functionId: FunctionId }
@@ -73,6 +73,27 @@ export const stateMachines: readonly StateMachineDefinition[] = [
     envVar: 'DUNNING_ESCALATION_STATE_MACHINE_ARN',
     substitutions: {
       AwaitDunningEventFunctionArn: fn('AwaitDunningEvent'),
+      ...resilience,
+    },
+  },
+  {
+    id: 'StatementProcessing',
+    name: 'StatementProcessing',
+    file: 'statemachines/statement-processing.asl.json',
+    envVar: 'STATEMENT_PROCESSING_STATE_MACHINE_ARN',
+    substitutions: {
+      ReadStatementFunctionArn: fn('ReadStatement'),
+      ApplyStatementLinesFunctionArn: fn('ApplyStatementLines'),
+      ...resilience,
+    },
+  },
+  {
+    id: 'InvoiceImport',
+    name: 'InvoiceImport',
+    file: 'statemachines/invoice-import.asl.json',
+    envVar: 'INVOICE_IMPORT_STATE_MACHINE_ARN',
+    substitutions: {
+      ImportOpenItemsFunctionArn: fn('ImportOpenItems'),
       ...resilience,
     },
   },

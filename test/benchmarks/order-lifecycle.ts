@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'otc-bench-'));
     const t = performance.now();
     process.stderr.write('starting the local AWS...\n');
-    const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0 }, dataDir });
+    const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 }, dataDir });
     process.stderr.write(`local AWS ready in ${(performance.now() - t).toFixed(0)} ms\n`);
     api = new ApiDriver(local.url, local.apiKeys);
     stop = async () => {

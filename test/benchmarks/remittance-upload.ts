@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), 'otc-bench-'));
     process.stderr.write('starting the local AWS...\n');
-    const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0 }, dataDir });
+    const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 }, dataDir });
     api = new ApiDriver(local.url, local.apiKeys);
     financeKey = local.apiKeys.finance;
     stop = async () => {

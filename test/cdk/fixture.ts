@@ -10,6 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { FunctionId } from '../../lib/definitions/functions';
 import type { TableId } from '../../lib/definitions/tables';
+import type { BucketId } from '../../lib/definitions/buckets';
 import { deploymentConfigFrom, stackName } from '../../lib/constructs/deployment-config';
 import { repositoryRoot } from '../../lib/constructs/repository';
 import { OrderToCashStack } from '../../lib/order-to-cash-stack';
@@ -25,6 +26,8 @@ export interface Built {
   readonly template: Template;
   /** Logical id of a table's CloudFormation resource. */
   tableLogicalId(id: TableId): string;
+  /** Logical id of a bucket's CloudFormation resource. */
+  bucketLogicalId(id: BucketId): string;
   /** Logical id of a function's CloudFormation resource. */
   functionLogicalId(id: FunctionId): string;
   /** A resource of the template by logical id. */
@@ -56,6 +59,7 @@ export function buildStack(context: Record<string, unknown> = {}, options: { bun
     stack,
     template,
     tableLogicalId: (id) => logicalIdOf(stack.tables.table(id)),
+    bucketLogicalId: (id) => logicalIdOf(stack.buckets.bucket(id)),
     functionLogicalId: (id) => logicalIdOf(stack.functions.function(id)),
     resource: (logicalId) => {
       const found = json.Resources[logicalId];

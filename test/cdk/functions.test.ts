@@ -3,6 +3,7 @@ import { functions, type FunctionDefinition, type TableAccess } from '../../lib/
 import { settingsEnvironment, settingsFrom } from '../../lib/definitions/settings';
 import { stateMachineById, stateMachines } from '../../lib/definitions/state-machines';
 import { tables, type TableId } from '../../lib/definitions/tables';
+import { bucketById } from '../../lib/definitions/buckets';
 import { asList, buildStack, cdkJsonContext, getAttTarget, statementsOfRole, type Built, type PolicyStatementJson } from './fixture';
 
 const dev = buildStack();
@@ -67,6 +68,9 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
     for (const { table } of definition.tables) {
       expected[tables.find((t) => t.id === table)!.envVar] = { Ref: dev.tableLogicalId(table) };
     }
+    for (const { bucket } of definition.buckets ?? []) {
+      expected[bucketById(bucket).envVar] = { Ref: dev.bucketLogicalId(bucket) };
+    }
     for (const { machine } of definition.stateMachines ?? []) {
       expected[stateMachineById(machine).envVar] = {
         'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(new RegExp(`:stateMachine:dev-${stateMachineById(machine).name}$`))])],
@@ -125,13 +129,28 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
         );
       }
       if (actions.every((a) => a.startsWith('ses:'))) return !definition.sendsEmail;
+      if (actions.every((a) => a.startsWith('s3:'))) return !isDeclaredBucketStatement(definition, statement);
       return true;
     });
     expect(unexpected).toEqual([]);
     // The only wildcard resource is X-Ray's, which supports no resource-level permissions (besides
     // the executions of a machine the function reads: their names are only known at run time).
-    const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('*') && !JSON.stringify(s.Resource).includes(':execution:'));
+    const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('*') && !JSON.stringify(s.Resource).includes(':execution:') && !asList(s.Action).every((a) => a.startsWith('s3:')));
     expect(wildcards.flatMap((s) => asList(s.Action)).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('may use exactly the declared bucket prefixes: GetObject (and ListBucket under the prefix) to read, PutObject to write', () => {
+    const granted = statements
+      .filter((s) => asList(s.Action).every((a) => a.startsWith('s3:')))
+      .map((s) => ({ actions: asList(s.Action).sort(), resource: JSON.stringify(s.Resource), condition: s.Condition }));
+    const expected = (definition.buckets ?? []).flatMap(({ bucket, access, prefix }) => {
+      const logicalId = dev.bucketLogicalId(bucket);
+      const objects = { actions: [access === 'read' ? 's3:GetObject' : 's3:PutObject'], resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId, 'Arn'] }, `/${prefix}*`]] }), condition: undefined };
+      const list = { actions: ['s3:ListBucket'], resource: JSON.stringify({ 'Fn::GetAtt': [logicalId, 'Arn'] }), condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } };
+      return access === 'read' ? [objects, list] : [objects];
+    });
+    const key = (g: { actions: string[]; resource: string }) => `${g.actions.join(',')} ${g.resource}`;
+    expect([...granted].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...expected].sort((a, b) => key(a).localeCompare(key(b))));
   });
 
   it('may use each declared state machine exactly as declared', () => {
@@ -159,6 +178,12 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
     expect(email[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'billing@example.com' } });
   });
 });
+
+/** True when an S3 statement is one a bucket declaration of the function gives (checked in detail below). */
+function isDeclaredBucketStatement(definition: FunctionDefinition, statement: PolicyStatementJson): boolean {
+  const text = JSON.stringify(statement.Resource);
+  return (definition.buckets ?? []).some(({ bucket, prefix }) => text.includes(`"${dev.bucketLogicalId(bucket)}"`) && (text.includes(`/${prefix}*`) || asList(statement.Action).join() === 's3:ListBucket'));
+}
 
 describe('functions', () => {
   it('one Lambda function per declared function, no others', () => {

@@ -26,7 +26,7 @@ describe('restart in the middle of the lifecycle', () => {
     // Same ports: this process' Lambda modules keep their SDK clients, as a warm Lambda would.
     const port = (url: string) => Number(new URL(url).port);
     const { endpoints } = current.local;
-    const ports = { gateway: port(endpoints.gateway), dynamodb: port(endpoints.dynamodb), ses: port(endpoints.ses), stepFunctions: port(endpoints.stepFunctions) };
+    const ports = { gateway: port(endpoints.gateway), dynamodb: port(endpoints.dynamodb), ses: port(endpoints.ses), stepFunctions: port(endpoints.stepFunctions), s3: port(endpoints.s3) };
     await current.stop({ keepData: true });
     current = await startTestStack({ keepDataDir: dataDir, ports });
     api = current.api;

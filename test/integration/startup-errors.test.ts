@@ -27,7 +27,7 @@ describe('start-up problems', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const error = await startLocalAws({ dataDir: dataDir(), ports: { gateway: port, dynamodb: 0, ses: 0, stepFunctions: 0 } }).catch((e: unknown) => e);
+      const error = await startLocalAws({ dataDir: dataDir(), ports: { gateway: port, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LocalStartupError);
       expect((error as LocalStartupError).message).toContain(`Port ${port}`);
       expect((error as LocalStartupError).hint).toContain('PORT=<port> npm start');
@@ -40,7 +40,7 @@ describe('start-up problems', () => {
     const dir = dataDir();
     mkdirSync(join(dir, 'dynamodb'), { recursive: true });
     writeFileSync(join(dir, 'dynamodb', 'shared-local-instance.db'), 'this is not an SQLite database');
-    const error = await startLocalAws({ dataDir: dir, ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0 } }).catch((e: unknown) => e);
+    const error = await startLocalAws({ dataDir: dir, ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LocalStartupError);
     expect((error as LocalStartupError).hint).toMatch(/corrupt.*mv .*dynamodb/);
   });

@@ -14,7 +14,7 @@
  * concern.
  */
 import type { CashPayment, LineApplication, LineResult, ManualApplication, PayerToRemember } from '../../lambdas/core/cash-application/application';
-import type { StatementProgress, StatementRecord } from '../../lambdas/core/cash-application/statement-record';
+import type { StatementHeader, StatementProgress, StatementRecord } from '../../lambdas/core/cash-application/statement-record';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Journal } from '../../lambdas/core/ledger/ledger';
 import {
@@ -140,15 +140,17 @@ export class InMemoryStatementStore implements StatementStore {
     private readonly cash: CashTables,
   ) {}
 
-  async begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }> {
+  async begin(statement: StatementRecord, options: { readonly unlessProcessing?: boolean } = {}): Promise<{ statement: StatementRecord; created: boolean; alreadyProcessing?: boolean }> {
     await this.t.tick();
     const existing = this.cash.statements.get(statement.statementId);
     if (!existing) {
       this.cash.statements.set(statement.statementId, copy(statement));
       return { statement: copy(statement), created: true };
     }
+    if (options.unlessProcessing && existing.status === 'processing') return { statement: copy(existing), created: false, alreadyProcessing: true };
     const next: StatementRecord = {
       ...existing,
+      ...(statement.objectKey === undefined ? {} : { objectKey: statement.objectKey, recovering: statement.recovering ?? false }),
       status: statement.status,
       processed: 0,
       counts: statement.counts,
@@ -160,6 +162,13 @@ export class InMemoryStatementStore implements StatementStore {
     };
     this.cash.statements.set(statement.statementId, next);
     return { statement: copy(next), created: false };
+  }
+
+  async describe(statementId: string, header: StatementHeader): Promise<void> {
+    await this.t.tick();
+    const statement = this.cash.statements.get(statementId);
+    if (!statement) throw new TransactionRefusedError(`Describing ${statementId}`, 'the statement does not exist');
+    this.cash.statements.set(statementId, { ...statement, ...copy(header) });
   }
 
   async get(statementId: string): Promise<StatementRecord | undefined> {

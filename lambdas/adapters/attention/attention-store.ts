@@ -5,7 +5,8 @@
  * the order or invoice shows why it waits. The task token is kept on the entry only.
  */
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AttentionEntry, AttentionStore } from '../../core/attention/attention';
+import type { AttentionEntry, AttentionStore, AttentionSubject } from '../../core/attention/attention';
+import { importProgressKey } from '../dynamodb/import-progress-store';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from '../dynamodb/document-client';
 
 export interface AttentionTables {
@@ -13,7 +14,17 @@ export interface AttentionTables {
   /** The tables of the subjects, to mark them; absent: not marked (read-only use). */
   readonly orders?: string;
   readonly invoices?: string;
+  readonly statements?: string;
+  readonly imports?: string;
 }
+
+/** The key of the item that shows a subject (the statement's header item, the import's progress item). */
+const SUBJECT_KEYS: Record<AttentionSubject, { table: keyof Omit<AttentionTables, 'attention'>; key: (id: string) => Record<string, string> }> = {
+  order: { table: 'orders', key: (id) => ({ orderId: id }) },
+  invoice: { table: 'invoices', key: (id) => ({ invoiceId: id }) },
+  statement: { table: 'statements', key: (id) => ({ statementId: id, sk: 'statement' }) },
+  import: { table: 'imports', key: (id) => ({ importId: importProgressKey(id) }) },
+};
 
 const STORAGE_ONLY = ['taskToken', 'worklist'] as const;
 
@@ -97,27 +108,28 @@ export class DynamoAttentionStore implements AttentionStore {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
-    const subject = attributes?.subject === 'order' ? 'order' : 'invoice';
+    const subject = (typeof attributes?.subject === 'string' && attributes.subject in SUBJECT_KEYS ? attributes.subject : 'invoice') as AttentionSubject;
     await this.clearSubject(subject, String(attributes?.subjectId ?? ''), String(attributes?.machine ?? ''));
     return true;
   }
 
-  private subjectTable(subject: 'order' | 'invoice'): { table: string; key: string } | undefined {
-    const table = subject === 'order' ? this.tables.orders : this.tables.invoices;
-    return table ? { table, key: subject === 'order' ? 'orderId' : 'invoiceId' } : undefined;
+  private subjectTable(subject: AttentionSubject, subjectId: string): { table: string; key: Record<string, string> } | undefined {
+    const target = SUBJECT_KEYS[subject];
+    const table = this.tables[target.table];
+    return table ? { table, key: target.key(subjectId) } : undefined;
   }
 
-  private async markSubject(subject: 'order' | 'invoice', subjectId: string, attention: Record<string, unknown>): Promise<void> {
-    const target = this.subjectTable(subject);
+  private async markSubject(subject: AttentionSubject, subjectId: string, attention: Record<string, unknown>): Promise<void> {
+    const target = this.subjectTable(subject, subjectId);
     if (!target) return;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: target.table,
-          Key: { [target.key]: subjectId },
+          Key: target.key,
           UpdateExpression: 'SET attention = :attention',
           ConditionExpression: 'attribute_exists(#key)',
-          ExpressionAttributeNames: { '#key': target.key },
+          ExpressionAttributeNames: { '#key': Object.keys(target.key)[0]! },
           ExpressionAttributeValues: { ':attention': attention },
         }),
       );
@@ -127,14 +139,14 @@ export class DynamoAttentionStore implements AttentionStore {
     }
   }
 
-  private async clearSubject(subject: 'order' | 'invoice', subjectId: string, machine: string): Promise<void> {
-    const target = this.subjectTable(subject);
-    if (!target || !subjectId) return;
+  private async clearSubject(subject: AttentionSubject, subjectId: string, machine: string): Promise<void> {
+    const target = subjectId ? this.subjectTable(subject, subjectId) : undefined;
+    if (!target) return;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: target.table,
-          Key: { [target.key]: subjectId },
+          Key: target.key,
           UpdateExpression: 'REMOVE attention',
           ConditionExpression: 'attention.machine = :machine',
           ExpressionAttributeValues: { ':machine': machine },

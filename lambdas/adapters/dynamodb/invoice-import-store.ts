@@ -194,13 +194,14 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     return conflicts.sort((a, b) => a.index - b.index);
   }
 
-  async write(record: ImportKey, entries: readonly ImportEntry[], options: { resuming: boolean }): Promise<void> {
+  async write(record: ImportKey, entries: readonly ImportEntry[], options: { resuming: boolean; onWritten?: (invoices: number) => void }): Promise<void> {
     let pending = entries;
     if (options.resuming) {
       const stored = await this.storedInvoices(entries);
       const foreign = [...stored.values()].filter((s) => s.importId !== record.importId);
       if (foreign.length > 0) throw new Error(`Invoices ${foreign.map((f) => f.invoiceId).join(', ')} exist and are not of import ${record.importId}`);
       pending = entries.filter((e) => !stored.has(e.invoice.invoiceId));
+      options.onWritten?.(entries.length - pending.length);
     }
     const groups = pack(
       pending.map((e) => [
@@ -217,6 +218,7 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
     await forEachLimit(groups, TRANSACTION_CONCURRENCY, async (items) => {
       const codes = await this.transact(record, items);
       if (codes) throw new Error(`Writing invoices of import ${record.importId} was refused: ${codes.join(', ')}`);
+      options.onWritten?.(items.filter((item) => item.Put?.TableName === this.tables.invoices).length);
     });
   }
 

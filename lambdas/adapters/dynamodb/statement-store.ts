@@ -10,7 +10,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LineResult } from '../../core/cash-application/application';
-import type { StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
+import type { StatementHeader, StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
 import type { Page, StatementStore } from '../../core/ports';
 import { batchGet } from './batch';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
@@ -42,7 +42,7 @@ export class DynamoStatementStore implements StatementStore {
     private readonly tables: Partial<StatementTables> & { statements: string },
   ) {}
 
-  async begin(statement: StatementRecord): Promise<{ statement: StatementRecord; created: boolean }> {
+  async begin(statement: StatementRecord, options: { readonly unlessProcessing?: boolean } = {}): Promise<{ statement: StatementRecord; created: boolean; alreadyProcessing?: boolean }> {
     try {
       await this.db.send(
         new PutCommand({
@@ -55,26 +55,70 @@ export class DynamoStatementStore implements StatementStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
-    const { Attributes } = await this.db.send(
+    const run = statement.objectKey === undefined ? [] : ['#objectKey = :objectKey', '#recovering = :recovering'];
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.statements,
+          Key: { statementId: statement.statementId, sk: HEADER },
+          UpdateExpression: `SET ${[
+            '#status = :status',
+            '#processed = :zero',
+            '#counts = :counts',
+            '#lastUpload = :lastUpload',
+            '#lastUploadAt = :at',
+            '#at = :at',
+            '#error = :null',
+            ...run,
+          ].join(', ')} ADD #uploads :one`,
+          ...(options.unlessProcessing ? { ConditionExpression: '#status <> :status' } : {}),
+          ExpressionAttributeNames: {
+            ...PROGRESS_NAMES,
+            '#lastUploadAt': 'lastUploadAt',
+            '#uploads': 'uploads',
+            ...(run.length ? { '#objectKey': 'objectKey', '#recovering': 'recovering' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':status': statement.status,
+            ':zero': 0,
+            ':counts': statement.counts,
+            ':lastUpload': statement.lastUpload,
+            ':at': statement.lastUploadAt,
+            ':null': null,
+            ':one': 1,
+            ...(run.length ? { ':objectKey': statement.objectKey, ':recovering': statement.recovering ?? false } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { statement: statementFromItem(Attributes ?? {}), created: false };
+    } catch (error) {
+      if (!options.unlessProcessing || !isConditionalCheckFailed(error)) throw error;
+    }
+    // Being processed already (another upload of the same file): that run goes on.
+    const current = await this.get(statement.statementId);
+    if (!current) throw new Error(`Statement ${statement.statementId} vanished while it was being processed`);
+    return { statement: current, created: false, alreadyProcessing: true };
+  }
+
+  async describe(statementId: string, header: StatementHeader): Promise<void> {
+    await this.db.send(
       new UpdateCommand({
         TableName: this.tables.statements,
-        Key: { statementId: statement.statementId, sk: HEADER },
-        UpdateExpression:
-          'SET #status = :status, #processed = :zero, #counts = :counts, #lastUpload = :lastUpload, #lastUploadAt = :at, #at = :at, #error = :null ADD #uploads :one',
-        ExpressionAttributeNames: { ...PROGRESS_NAMES, '#lastUploadAt': 'lastUploadAt', '#uploads': 'uploads' },
+        Key: { statementId, sk: HEADER },
+        UpdateExpression: 'SET #format = :format, #version = :version, #accounts = :accounts, #sizeBytes = :sizeBytes, #total = :total, #debitLines = :debitLines',
+        ConditionExpression: 'attribute_exists(statementId)',
+        ExpressionAttributeNames: { '#format': 'format', '#version': 'version', '#accounts': 'accounts', '#sizeBytes': 'sizeBytes', '#total': 'total', '#debitLines': 'debitLines' },
         ExpressionAttributeValues: {
-          ':status': statement.status,
-          ':zero': 0,
-          ':counts': statement.counts,
-          ':lastUpload': statement.lastUpload,
-          ':at': statement.lastUploadAt,
-          ':null': null,
-          ':one': 1,
+          ':format': header.format,
+          ':version': header.version,
+          ':accounts': header.accounts,
+          ':sizeBytes': header.sizeBytes,
+          ':total': header.total,
+          ':debitLines': header.debitLines,
         },
-        ReturnValues: 'ALL_NEW',
       }),
     );
-    return { statement: statementFromItem(Attributes ?? {}), created: false };
   }
 
   async get(statementId: string): Promise<StatementRecord | undefined> {

@@ -11,13 +11,27 @@
 import { ConflictError, ValidationError } from '../errors';
 import type { Clock } from '../time/clock';
 
-export type AttentionMachine = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation';
-export type AttentionSubject = 'order' | 'invoice';
+export type AttentionMachine = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation' | 'StatementProcessing' | 'InvoiceImport';
+export type AttentionSubject = 'order' | 'invoice' | 'statement' | 'import';
 
 export const MACHINES_OF: Readonly<Record<AttentionSubject, readonly AttentionMachine[]>> = {
   order: ['OrderLifecycle'],
   invoice: ['InvoiceSettlement', 'DunningEscalation'],
+  statement: ['StatementProcessing'],
+  import: ['InvoiceImport'],
 };
+
+/** The subject of each machine's executions, and the field of the step input that names it. */
+export const SUBJECT_OF: Readonly<Record<AttentionMachine, { readonly subject: AttentionSubject; readonly idField: 'orderId' | 'invoiceId' | 'statementId' | 'importId' }>> = {
+  OrderLifecycle: { subject: 'order', idField: 'orderId' },
+  InvoiceSettlement: { subject: 'invoice', idField: 'invoiceId' },
+  DunningEscalation: { subject: 'invoice', idField: 'invoiceId' },
+  StatementProcessing: { subject: 'statement', idField: 'statementId' },
+  InvoiceImport: { subject: 'import', idField: 'importId' },
+};
+
+const ID_FIELD: Readonly<Record<AttentionSubject, string>> = { order: 'orderId', invoice: 'invoiceId', statement: 'statementId', import: 'importId' };
+const SUBJECT_WORD: Readonly<Record<AttentionSubject, string>> = { order: 'Order', invoice: 'Invoice', statement: 'Statement', import: 'Import' };
 
 export interface AttentionEntry {
   readonly attentionId: string;
@@ -98,6 +112,8 @@ export interface NeedsAttentionInput {
   readonly machine: AttentionMachine;
   readonly orderId?: string;
   readonly invoiceId?: string;
+  readonly statementId?: string;
+  readonly importId?: string;
   readonly executionArn: string;
   readonly state: string;
   readonly failure?: { readonly Error?: string; readonly Cause?: string } | null;
@@ -106,9 +122,9 @@ export interface NeedsAttentionInput {
 
 /** The NeedsAttention step: records the failure on the worklist and keeps the token until finance retries. */
 export async function recordNeedsAttention(deps: AttentionDeps, input: NeedsAttentionInput): Promise<{ attentionId: string; waiting: true }> {
-  const subject: AttentionSubject = input.machine === 'OrderLifecycle' ? 'order' : 'invoice';
-  const subjectId = subject === 'order' ? input.orderId : input.invoiceId;
-  if (!subjectId) throw ValidationError.of(subject === 'order' ? 'orderId' : 'invoiceId', 'is required');
+  const { subject, idField } = SUBJECT_OF[input.machine];
+  const subjectId = input[idField];
+  if (!subjectId) throw ValidationError.of(idField, 'is required');
   const error = input.failure?.Error ?? 'States.Unknown';
   const cause = (input.failure?.Cause ?? '').slice(0, MAX_CAUSE);
   const attentionId = attentionIdOf(input.machine, subjectId);
@@ -143,7 +159,8 @@ export interface RetryResult {
 }
 
 /**
- * POST /orders/{orderId}/retry, POST /invoices/{invoiceId}/retry (finance): resumes every execution
+ * POST /orders/{orderId}/retry, POST /invoices/{invoiceId}/retry, POST /remittances/{statementId}/retry,
+ * POST /invoices/import/{importId}/retry (finance): resumes every execution
  * of the order or invoice that waits on the worklist, so that its failed step runs again. 409 when
  * nothing waits. A token that went stale (the wait lapsed and was recorded again) is retried with
  * the new one.
@@ -155,7 +172,7 @@ export async function retryAttention(
   retriedBy: string,
   body?: unknown,
 ): Promise<RetryResult> {
-  if (!subjectId) throw ValidationError.of(subject === 'order' ? 'orderId' : 'invoiceId', 'is required');
+  if (!subjectId) throw ValidationError.of(ID_FIELD[subject], 'is required');
   const requested = (body as { machine?: unknown } | undefined)?.machine;
   if (requested !== undefined && !MACHINES_OF[subject].includes(requested as AttentionMachine)) {
     throw ValidationError.of('machine', `must be one of ${MACHINES_OF[subject].join(', ')}`);
@@ -184,7 +201,7 @@ export async function retryAttention(
     }
   }
   if (retried.length === 0) {
-    throw new ConflictError(`${subject === 'order' ? 'Order' : 'Invoice'} ${subjectId} is not on the attention worklist`, 'NOT_WAITING_FOR_FINANCE');
+    throw new ConflictError(`${SUBJECT_WORD[subject]} ${subjectId} is not on the attention worklist`, 'NOT_WAITING_FOR_FINANCE');
   }
   return { retried };
 }

@@ -36,7 +36,7 @@ import type { StatementLine } from '../bank-statements/statement';
 import { statementLookups } from './lookups';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { CashApplication } from './matcher';
-import { lineResultView, NO_LINES, statementView, type LineCounts, type StatementRecord, type StatementStatus } from './statement-record';
+import { lineResultView, NO_LINES, statementView, type LineCounts, type StatementHeader, type StatementProgress, type StatementRecord, type StatementStatus } from './statement-record';
 import type { CashApplicationPolicy, LineMatch } from './types';
 import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { Invoice } from '../invoices/invoice';
@@ -74,7 +74,7 @@ const MAX_CONFLICTS = 10;
  */
 export const MAX_LINES_IN_ANSWER = 200;
 
-interface Entry {
+export interface Entry {
   readonly line: StatementLine;
   readonly account: string | null;
   readonly lineKey: string;
@@ -112,22 +112,13 @@ export function parseStatementUpload(content: string): ParsedStatementFile {
  */
 export async function uploadStatement(deps: RemittanceDeps, content: string, options: UploadOptions = {}) {
   const file = parseStatementUpload(content);
-  const entries: Entry[] = file.statements
-    .flatMap((s) => s.lines.map((line) => ({ line, account: s.account })))
-    .sort((a, b) => a.line.sequence - b.line.sequence)
-    .filter((e) => e.line.direction === 'credit')
-    .map((e) => ({ ...e, lineKey: statementLineKey(e.line, e.account) }));
+  const entries = creditEntries(file);
   const statementId = statementIdFor(content);
   const at = deps.clock.now().toISOString();
   const previous = await deps.statements.get(statementId);
   const started = await deps.statements.begin({
     statementId,
-    format: file.format,
-    version: file.version,
-    accounts: [...new Set(file.statements.map((s) => s.account).filter((a): a is string => a !== null))],
-    sizeBytes: Buffer.byteLength(content, 'utf8'),
-    total: entries.length,
-    debitLines: file.statements.reduce((n, s) => n + s.lines.filter((l) => l.direction === 'debit').length, 0),
+    ...statementHeader(file, content),
     receivedAt: at,
     lastUploadAt: at,
     uploads: 1,
@@ -138,7 +129,7 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     error: null,
     at,
   });
-  const run = new StatementRun(deps, started.statement.statementId, options, previous !== undefined && previous.status !== 'completed');
+  const run = new StatementRun(deps, started.statement.statementId, options, { recovering: previous !== undefined && previous.status !== 'completed' });
   let status: StatementStatus = 'completed';
   try {
     const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
@@ -170,35 +161,82 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
   };
 }
 
+/** The credit lines of a statement file in file order, each with its identity. */
+export function creditEntries(file: ParsedStatementFile): Entry[] {
+  return file.statements
+    .flatMap((s) => s.lines.map((line) => ({ line, account: s.account })))
+    .sort((a, b) => a.line.sequence - b.line.sequence)
+    .filter((e) => e.line.direction === 'credit')
+    .map((e) => ({ ...e, lineKey: statementLineKey(e.line, e.account) }));
+}
+
+/** What the statement record says about its file. */
+export function statementHeader(file: ParsedStatementFile, content: string): StatementHeader {
+  return {
+    format: file.format,
+    version: file.version,
+    accounts: [...new Set(file.statements.map((s) => s.account).filter((a): a is string => a !== null))],
+    sizeBytes: Buffer.byteLength(content, 'utf8'),
+    total: creditEntries(file).length,
+    debitLines: file.statements.reduce((n, s) => n + s.lines.filter((l) => l.direction === 'debit').length, 0),
+  };
+}
+
+/** Where a run starts: what earlier invocations of the same run saved (the statement's progress). */
+export interface RunStart {
+  /** An earlier upload (or invocation) of this statement did not finish: its executions may not all be resumed. */
+  readonly recovering: boolean;
+  /** Lines handled by earlier invocations of this run, with their counts. */
+  readonly saved?: Pick<StatementProgress, 'processed' | 'counts' | 'lastUpload'>;
+  /** When this run began: a line this statement recorded since then was recorded by this run. */
+  readonly runStartedAt?: string;
+}
+
 /** One upload's processing of a statement: loads, matches and applies chunk by chunk. */
-class StatementRun {
+export class StatementRun {
   private readonly results = new Map<number, Outcome>();
+  /** Lines handled by this invocation. */
   processed = 0;
+  private readonly recovering: boolean;
 
   constructor(
     private readonly deps: RemittanceDeps,
     private readonly statementId: string,
     private readonly options: UploadOptions,
-    /** An earlier upload of this statement did not finish: its executions may not all be resumed. */
-    private readonly recovering: boolean,
-  ) {}
+    private readonly start: RunStart,
+  ) {
+    this.recovering = start.recovering;
+  }
+
+  /** Lines handled by the run so far, earlier invocations included. */
+  get handled(): number {
+    return (this.start.saved?.processed ?? 0) + this.processed;
+  }
+
+  /** Lines this invocation applied by itself (not found recorded before). */
+  appliedNow(): number {
+    return [...this.results.values()].filter((o) => o.result.status === 'applied' && !o.alreadyRecorded).length;
+  }
 
   outcomes(): Outcome[] {
     return [...this.results.values()].sort((a, b) => a.result.sequence - b.result.sequence);
   }
 
-  progress(status: StatementStatus, error: string | null = null) {
-    const counts: { -readonly [K in keyof LineCounts]: number } = { ...NO_LINES };
-    let alreadyRecorded = 0;
+  progress(status: StatementStatus, error: string | null = null): StatementProgress {
+    const saved = this.start.saved;
+    const counts: { -readonly [K in keyof LineCounts]: number } = { ...NO_LINES, ...saved?.counts };
+    let alreadyRecorded = saved?.lastUpload.alreadyRecorded ?? 0;
+    let newlyRecorded = saved?.lastUpload.newlyRecorded ?? 0;
     for (const { result, alreadyRecorded: before } of this.results.values()) {
       counts[result.status] += 1;
       if (before) alreadyRecorded += 1;
+      else newlyRecorded += 1;
     }
     return {
       status,
-      processed: this.processed,
+      processed: this.handled,
       counts,
-      lastUpload: { newlyRecorded: this.results.size - alreadyRecorded, alreadyRecorded },
+      lastUpload: { newlyRecorded, alreadyRecorded },
       error,
       at: this.deps.clock.now().toISOString(),
     };
@@ -218,11 +256,15 @@ class StatementRun {
     this.processed += entries.length;
   }
 
-  /** A line recorded by an earlier upload: shown in this statement too, nothing applied again. */
+  /**
+   * A line recorded before: shown in this statement too, nothing applied again. Recorded by an
+   * earlier invocation of this same run (which stopped part way), it counts as recorded by the run.
+   */
   private async recordedBefore(entry: Entry, result: LineResult): Promise<LineResult> {
     const shown = { ...result, sequence: entry.line.sequence };
     if (result.statementId !== this.statementId) await this.deps.statements.reportLine(this.statementId, shown);
-    this.results.set(entry.line.sequence, { result: shown, alreadyRecorded: true });
+    const byThisRun = result.statementId === this.statementId && this.start.runStartedAt !== undefined && result.recordedAt > this.start.runStartedAt;
+    this.results.set(entry.line.sequence, { result: shown, alreadyRecorded: !byThisRun });
     return shown;
   }
 

@@ -32,10 +32,10 @@ export interface StatementProgress {
   readonly at: string;
 }
 
-export interface StatementRecord extends StatementProgress {
-  /** `st-` and the start of the SHA-256 of the file: the same file is the same statement. */
-  readonly statementId: string;
-  readonly format: StatementFormat;
+/** What a statement's file is: known once the file was read (a file PUT to S3 is read by the state machine). */
+export interface StatementHeader {
+  /** Null until the file was read. */
+  readonly format: StatementFormat | null;
   readonly version: string | null;
   /** The statement's own accounts (the bank accounts the money arrived on). */
   readonly accounts: readonly string[];
@@ -43,9 +43,21 @@ export interface StatementRecord extends StatementProgress {
   /** Credit lines (payments received); debit lines are not cash application's business. */
   readonly total: number;
   readonly debitLines: number;
+}
+
+export interface StatementRecord extends StatementProgress, StatementHeader {
+  /** `st-` and the start of the SHA-256 of the file: the same file is the same statement. */
+  readonly statementId: string;
   readonly receivedAt: string;
   readonly lastUploadAt: string;
+  /** Uploads of this file so far; the n-th is processed by the execution `<statementId>-<n>`. */
   readonly uploads: number;
+  /** Where the file of the latest upload is kept (the Uploads bucket), for the state machine. */
+  readonly objectKey?: string;
+  /** The upload before the latest one did not finish: settled invoices may still need resuming. */
+  readonly recovering?: boolean;
+  /** A step of its processing failed after its retries and waits for finance (set by the attention worklist). */
+  readonly attention?: { readonly machine: string; readonly state: string; readonly error: string; readonly message: string; readonly at: string };
 }
 
 export const NO_LINES: LineCounts = { applied: 0, suggested: 0, unapplied: 0 };
@@ -94,7 +106,8 @@ export function statementView(statement: StatementRecord) {
     format: statement.format,
     version: statement.version,
     accounts: statement.accounts,
-    status: statement.status,
+    // Waiting on finance's attention worklist: failed until finance retries it.
+    status: statement.attention ? ('failed' as const) : statement.status,
     total: statement.total,
     processed: statement.processed,
     progress: `${statement.processed}/${statement.total}`,
@@ -105,6 +118,7 @@ export function statementView(statement: StatementRecord) {
     receivedAt: statement.receivedAt,
     lastUploadAt: statement.lastUploadAt,
     error: statement.error,
+    ...(statement.attention ? { attention: statement.attention } : {}),
   };
 }
 

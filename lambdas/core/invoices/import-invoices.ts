@@ -56,7 +56,7 @@ export type ImportInvoicesDeps = Pick<CoreDeps, 'clock' | 'newId' | 'settings'> 
  * @throws ImportNotFinishedError while another call writes the same import, or when this call ran
  *   out of time part way: send the same call again.
  */
-export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): Promise<{ created: boolean; result: ImportResult }> {
+export async function importInvoices(deps: ImportInvoicesDeps, body: unknown, options: { onWritten?: (invoices: number) => void } = {}): Promise<{ created: boolean; result: ImportResult }> {
   const { businessTimeZone, invoiceNumberPrefix } = deps.settings;
   const started = deps.clock.now();
   const parsed = parseImport(body, { invoiceNumberPrefix, now: started, businessTimeZone });
@@ -104,7 +104,7 @@ export async function importInvoices(deps: ImportInvoicesDeps, body: unknown): P
   const claimed = await claimOrExplain(deps, record, previous);
   if (claimed.completed) return { created: false, result: importResult(record.importId, parsed.items) };
 
-  const conflicts = await writeAllOrNothing(deps, record, parsed.items, entries, previous?.state === 'PENDING');
+  const conflicts = await writeAllOrNothing(deps, record, parsed.items, entries, previous?.state === 'PENDING', options.onWritten);
   if (conflicts.length > 0) throw importRefusal(conflicts.map((c) => conflictProblem(c, parsed.items)));
   return { created: true, result: importResult(record.importId, parsed.items) };
 }
@@ -127,6 +127,7 @@ async function writeAllOrNothing(
   items: readonly ImportItem[],
   entries: readonly ImportEntry[],
   resuming: boolean,
+  onWritten?: (invoices: number) => void,
 ): Promise<ImportConflict[]> {
   try {
     if (!record.reservedAt) {
@@ -136,7 +137,7 @@ async function writeAllOrNothing(
         return conflicts;
       }
     }
-    await deps.imports.write(record, entries, { resuming });
+    await deps.imports.write(record, entries, { resuming, ...(onWritten ? { onWritten } : {}) });
     await deps.imports.complete(record, deps.clock.now().toISOString());
     return [];
   } catch (error) {

@@ -1,5 +1,6 @@
 /**
- * POST /orders/{orderId}/retry and POST /invoices/{invoiceId}/retry (finance): the step that failed
+ * POST /orders/{orderId}/retry, POST /invoices/{invoiceId}/retry, POST /remittances/{statementId}/retry
+ * and POST /invoices/import/{importId}/retry (finance): the step that failed
  * runs again in the execution that waits on the attention worklist (an optional body
  * `{"machine": "InvoiceSettlement" | "DunningEscalation"}` picks one of an invoice's two).
  */
@@ -10,8 +11,9 @@ import { clock, idempotency, workflow } from '../../shared/wiring';
 
 export function makeHandler(deps: AttentionDeps & { workflow: AttentionWorkflow }, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
-    const subject = request.pathParameters.orderId !== undefined ? 'order' : 'invoice';
-    const subjectId = request.pathParameters.orderId ?? request.pathParameters.invoiceId ?? '';
+    const p = request.pathParameters;
+    const subject = p.orderId !== undefined ? 'order' : p.statementId !== undefined ? 'statement' : p.importId !== undefined ? 'import' : 'invoice';
+    const subjectId = p.orderId ?? p.statementId ?? p.importId ?? p.invoiceId ?? '';
     return { statusCode: 200, body: await retryAttention(deps, subject, subjectId, request.clientName, request.body) };
   });
 }

@@ -13,9 +13,11 @@ import { attentionStore } from '../../shared/attention-wiring';
 import { clock } from '../../shared/wiring';
 
 const input = z.object({
-  machine: z.enum(['OrderLifecycle', 'InvoiceSettlement', 'DunningEscalation']),
+  machine: z.enum(['OrderLifecycle', 'InvoiceSettlement', 'DunningEscalation', 'StatementProcessing', 'InvoiceImport']),
   orderId: z.string().min(1).optional(),
   invoiceId: z.string().min(1).optional(),
+  statementId: z.string().min(1).optional(),
+  importId: z.string().min(1).optional(),
   executionArn: z.string().min(1),
   state: z.string().min(1),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).nullable().optional(),

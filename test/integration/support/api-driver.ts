@@ -85,7 +85,7 @@ export class ApiDriver {
 export async function startTestStack(options: Partial<LocalAwsOptions> & { keepDataDir?: string } = {}): Promise<{ local: LocalAws; api: ApiDriver; dataDir: string; stop: (opts?: { keepData?: boolean }) => Promise<void> }> {
   const dataDir = options.keepDataDir ?? mkdtempSync(join(tmpdir(), 'otc-it-'));
   const { keepDataDir: _keep, ...rest } = options;
-  const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0 }, dataDir, ...rest });
+  const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 }, dataDir, ...rest });
   return {
     local,
     api: new ApiDriver(local.url, local.apiKeys),

@@ -28,6 +28,8 @@ import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryTables, type InMemoryWorld, type TestClock } from '../../support/in-memory';
 import { aCustomer } from '../../support/builders';
+import { InMemoryFiles, InMemoryImportProgress, InMemoryStarter } from '../../support/in-memory-uploads';
+import { importView } from '../../../lambdas/core/invoices/import-processing';
 
 const rules = { invoiceNumberPrefix: 'INV', now: new Date('2026-03-02T09:00:00Z'), businessTimeZone: 'Europe/Berlin' };
 
@@ -388,7 +390,7 @@ class InMemoryImportStore implements InvoiceImportStore {
     return conflicts;
   }
 
-  async write(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, entries: readonly ImportEntry[], options: { resuming: boolean }) {
+  async write(record: Pick<ImportRecord, 'importId' | 'attemptId' | 'leaseUntil'>, entries: readonly ImportEntry[], options: { resuming: boolean; onWritten?: (invoices: number) => void }) {
     this.calls.push('write');
     let written = 0;
     for (const { invoice, journal } of entries) {
@@ -400,7 +402,10 @@ class InMemoryImportStore implements InvoiceImportStore {
       }
       // As the adapter: no write in the last 5 s of the lease.
       if (this.clock.now().getTime() > Date.parse(record.leaseUntil) - 5_000) throw new ImportLeaseLostError(record.importId);
-      if (options.resuming && this.writtenBy.get(invoice.invoiceId) === record.importId) continue;
+      if (options.resuming && this.writtenBy.get(invoice.invoiceId) === record.importId) {
+        options.onWritten?.(1);
+        continue;
+      }
       if (this.failWriteAfter !== undefined && written >= this.failWriteAfter) {
         this.failWriteAfter = undefined;
         throw new Error('DynamoDB is unavailable');
@@ -410,6 +415,7 @@ class InMemoryImportStore implements InvoiceImportStore {
       this.writtenBy.set(invoice.invoiceId, record.importId);
       this.t.post(journal);
       written++;
+      options.onWritten?.(1);
     }
   }
 
@@ -634,16 +640,23 @@ describe('importInvoices', () => {
   });
 });
 
-describe('POST /invoices/import handler', () => {
+describe('POST /invoices/import handler and the InvoiceImport step', () => {
   let module: typeof import('../../../lambdas/handlers/api/import-invoices');
+  let step: typeof import('../../../lambdas/handlers/steps/import-open-items');
   let world: InMemoryWorld;
   let idempotency: InMemoryIdempotencyStore;
-  let deps: ImportInvoicesDeps;
+  let store: InMemoryImportStore;
+  let files: InMemoryFiles;
+  let starter: InMemoryStarter;
+  let progress: InMemoryImportProgress;
 
   beforeAll(async () => {
     stubHandlerEnvironment();
     vi.stubEnv('IMPORTS_TABLE', 'test-imports');
+    vi.stubEnv('UPLOADS_BUCKET', 'test-uploads');
+    vi.stubEnv('INVOICE_IMPORT_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:000000000000:stateMachine:test-InvoiceImport');
     module = await import('../../../lambdas/handlers/api/import-invoices');
+    step = await import('../../../lambdas/handlers/steps/import-open-items');
   });
 
   afterAll(() => {
@@ -654,72 +667,109 @@ describe('POST /invoices/import handler', () => {
     world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
     idempotency = new InMemoryIdempotencyStore();
-    deps = { imports: new InMemoryImportStore(world.tables, world.clock), clock: world.clock, newId: world.deps.newId, settings: world.deps.settings };
+    store = new InMemoryImportStore(world.tables, world.clock);
+    files = new InMemoryFiles();
+    starter = new InMemoryStarter();
+    progress = new InMemoryImportProgress();
   });
 
   const post = (body: unknown, idempotencyKey?: string) =>
-    module.makeHandler(deps, { idempotency: { store: idempotency.asIdempotencyStore(), clock: world.clock } })(
+    module.makeHandler({ progress, files, processing: starter, clock: world.clock, settings: world.deps.settings }, { idempotency: { store: idempotency.asIdempotencyStore(), clock: world.clock } })(
       apiEvent('POST', '/invoices/import', { body, role: 'finance', ...(idempotencyKey ? { idempotencyKey } : {}) }),
       lambdaContext,
     );
+  /** The ImportOpenItems step of the last execution started. */
+  const runStep = () => step.makeHandler({ imports: store, progress, files, clock: world.clock, newId: world.deps.newId, settings: world.deps.settings })(starter.started.at(-1)!.input, lambdaContext);
 
-  it('answers 201 with the import id, count, totals and the invoices; the same key replays it', async () => {
+  it('answers 202 with the import id and where to poll, and starts the import; the step imports it; the same key replays the 202', async () => {
     const first = await post([item({ number: 'OLD-1' }), item({ number: 'OLD-2' })], 'import-key-1');
     const replay = await post([item({ number: 'OLD-1' }), item({ number: 'OLD-2' })], 'import-key-1');
+    const { importId } = bodyOf<{ importId: string }>(first);
+    const outcome = await runStep();
 
-    expect(first.statusCode).toBe(201);
-    expect(bodyOf(first)).toEqual({
-      importId: expect.stringMatching(/^import-/),
-      imported: 2,
-      totals: { EUR: { items: 2, total: '238.00', balance: '238.00' } },
-      invoices: [
-        { number: 'OLD-1', invoiceId: importedInvoiceId('OLD-1') },
-        { number: 'OLD-2', invoiceId: importedInvoiceId('OLD-2') },
-      ],
-    });
-    expect(replay.statusCode).toBe(201);
+    expect(first.statusCode).toBe(202);
+    expect(first.headers?.location).toBe(`/invoices/import/${importId}`);
+    expect(bodyOf(first)).toMatchObject({ importId: expect.stringMatching(/^import-/), status: 'processing', total: 2, processed: 0, progress: '0/2', poll: `GET /invoices/import/${importId}` });
+    expect(starter.started).toEqual([{ name: `${importId}-1`, input: { importId, objectKey: `imports/received/${importId}.json` } }]);
+    expect(JSON.parse(files.objects.get(`imports/received/${importId}.json`)!)).toHaveLength(2);
+    expect(replay.statusCode).toBe(202);
     expect(replay.headers?.['idempotent-replayed']).toBe('true');
-    expect(replay.body).toBe(first.body);
-  });
-
-  it('answers 503 with Retry-After when the call runs out of time, and frees the key so its retry continues', async () => {
-    const store = new InMemoryImportStore(world.tables, world.clock);
-    deps = { ...deps, imports: store };
-    store.slowWrite = { afterEntries: 1, advanceMs: IMPORT_LEASE_MS - 4_000 };
-    const body = [item({ number: 'OLD-1' }), item({ number: 'OLD-2' })];
-
-    const stopped = await post(body, 'import-key-2');
-    world.clock.advanceMs(Number(stopped.headers?.['retry-after']) * 1000);
-    const retried = await post(body, 'import-key-2');
-
-    expect(stopped.statusCode).toBe(503);
-    expect(errorOf(stopped)).toMatchObject({ code: 'IMPORT_NOT_FINISHED', message: expect.stringContaining('send the same call again') });
-    expect(Number(stopped.headers?.['retry-after'])).toBeGreaterThan(0);
-    expect(retried.statusCode).toBe(201);
-    expect(bodyOf(retried)).toMatchObject({ imported: 2 });
+    expect(outcome).toEqual({ outcome: 'imported', retryAfterSeconds: 0 });
+    expect(importView((await progress.get(importId))!)).toEqual(
+      expect.objectContaining({
+        status: 'completed',
+        progress: '2/2',
+        imported: 2,
+        totals: { EUR: { items: 2, total: '238.00', balance: '238.00' } },
+        invoices: [
+          { number: 'OLD-1', invoiceId: importedInvoiceId('OLD-1') },
+          { number: 'OLD-2', invoiceId: importedInvoiceId('OLD-2') },
+        ],
+      }),
+    );
     expect(world.tables.invoices.size).toBe(2);
   });
 
-  it('keeps the answers of the largest imports small enough for the Idempotency table (400 KB items)', async () => {
-    const refused = await post(items(MAX_IMPORT_ITEMS, () => ({ customerId: 'never-registered-customer-with-a-long-id' })), 'import-key-3');
-    world.customers.seed(aCustomer({ customerId: 'never-registered-customer-with-a-long-id' }));
-    const imported = await post(items(MAX_IMPORT_ITEMS, () => ({ customerId: 'never-registered-customer-with-a-long-id' })), 'import-key-4');
+  it('the step answers unfinished with the seconds to wait when its time runs out, and the next attempt continues where it stopped', async () => {
+    store.slowWrite = { afterEntries: 1, advanceMs: IMPORT_LEASE_MS - 4_000 };
+    const { importId } = bodyOf<{ importId: string }>(await post([item({ number: 'OLD-1' }), item({ number: 'OLD-2' })]));
 
-    expect(refused.statusCode).toBe(400);
-    expect(errorOf(refused).details).toHaveLength(1001);
-    expect(imported.statusCode).toBe(201);
-    for (const response of [refused, imported]) expect(Buffer.byteLength(response.body)).toBeLessThan(300_000);
+    const stopped = await runStep();
+    const between = await progress.get(importId);
+    world.clock.advanceMs(stopped.retryAfterSeconds * 1000);
+    const continued = await runStep();
+
+    expect(stopped.outcome).toBe('unfinished');
+    expect(stopped.retryAfterSeconds).toBeGreaterThan(0);
+    expect(between).toMatchObject({ status: 'processing', processed: 1 });
+    expect(continued).toEqual({ outcome: 'imported', retryAfterSeconds: 0 });
+    expect(await progress.get(importId)).toMatchObject({ status: 'completed', processed: 2 });
+    expect(world.tables.invoices.size).toBe(2);
   });
 
-  it('answers the same body without a key with the same result', async () => {
-    const first = await post([item({ number: 'OLD-1' })]);
+  it('ends refused, naming items[i].field, when the lookups refuse items; nothing written, and the problems fit one item', async () => {
+    const { importId } = bodyOf<{ importId: string }>(await post(items(MAX_IMPORT_ITEMS, () => ({ customerId: 'never-registered-customer-with-a-long-id' }))));
+
+    const outcome = await runStep();
+    const shown = importView((await progress.get(importId))!);
+
+    expect(outcome).toEqual({ outcome: 'refused', retryAfterSeconds: 0 });
+    expect(shown).toMatchObject({ status: 'failed', processed: 0 });
+    expect(shown.problems).toHaveLength(1001);
+    expect(shown.problems[0]).toMatchObject({ field: 'items[0].customerId' });
+    expect(Buffer.byteLength(JSON.stringify(shown))).toBeLessThan(300_000);
+    expect(world.tables.invoices.size).toBe(0);
+  });
+
+  it('the same items again are the same import: another attempt that finds it done, nothing written twice', async () => {
+    const first = bodyOf<{ importId: string }>(await post([item({ number: 'OLD-1' })]));
+    await runStep();
     const again = await post([item({ number: 'OLD-1' })]);
-    expect(again.statusCode).toBe(201);
-    expect(bodyOf(again)).toEqual(bodyOf(first));
+    await runStep();
+
+    expect(bodyOf(again)).toMatchObject({ importId: first.importId, attempts: 2 });
+    expect(starter.started.map((s) => s.name)).toEqual([`${first.importId}-1`, `${first.importId}-2`]);
+    expect(await progress.get(first.importId)).toMatchObject({ status: 'completed', result: { imported: 1 } });
     expect(world.tables.invoices.size).toBe(1);
   });
 
-  it('answers 400 naming items[i].field, 400 for a body that is not an array and 400 saying the limit', async () => {
+  it('starts a JSON file uploaded to S3 by its uploadId; 400 naming uploadId when it is not JSON or not there', async () => {
+    const uploadId = 'up-2b6f3a52-7c1e-4d59-9a43-2f0f0c1d2e3f';
+    const missing = await post({ uploadId });
+    files.objects.set(`imports/uploads/${uploadId}`, 'number;customer');
+    const notJson = await post({ uploadId });
+    files.objects.set(`imports/uploads/${uploadId}`, JSON.stringify([item({ number: 'OLD-9' })]));
+    const started = await post({ uploadId });
+    await runStep();
+
+    expect(errorOf(missing).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringContaining('has no file') });
+    expect(errorOf(notJson).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringContaining('not JSON') });
+    expect(started.statusCode).toBe(202);
+    expect(starter.started[0]!.input).toEqual({ importId: bodyOf<{ importId: string }>(started).importId, objectKey: `imports/uploads/${uploadId}` });
+    expect(world.tables.invoices.size).toBe(1);
+  });
+
+  it('answers 400 naming items[i].field, 400 for a body that is not an array and 400 saying the limit; nothing kept or started', async () => {
     const bad = await post([item({ number: 'OLD-1' }), item({ number: 'OLD-2', balance: '500.00' })]);
     const notArray = await post({ items: [item()] });
     const tooMany = await post(items(MAX_IMPORT_ITEMS + 1));
@@ -731,5 +781,7 @@ describe('POST /invoices/import handler', () => {
     expect(tooMany.statusCode).toBe(400);
     expect(errorOf(tooMany).message).toContain('at most 10000 items');
     expect(world.tables.invoices.size).toBe(0);
+    expect(files.objects.size).toBe(0);
+    expect(starter.started).toHaveLength(0);
   });
 });

@@ -1,15 +1,19 @@
 /**
  * The cash application handlers over the in-memory ports: the statement file as a raw body of any
- * content type, status codes (201 first upload, 200 again, 202 out of time, 400 with the place),
- * idempotent replay, the statement view, the worklist and applying by hand.
+ * content type or an uploaded file by its id, 202 with where to poll and the execution started
+ * (400 with the place, nothing written), the steps of the execution (read, apply chunk by chunk,
+ * stop in time and continue), idempotent replay, the statement view, the worklist and applying by hand.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { InMemoryIdempotencyStore } from '../../support/in-memory';
 import { cashWorld, type CashWorld } from '../../support/in-memory-cash';
 import { aCustomer, anInvoice } from '../../support/builders';
+import { InMemoryFiles, InMemoryStarter } from '../../support/in-memory-uploads';
+import { applyStatementLines, readStatement, type StatementJob } from '../../../lambdas/core/cash-application/statement-processing';
 
 let upload: typeof import('../../../lambdas/handlers/api/upload-statement');
+let applyStep: typeof import('../../../lambdas/handlers/steps/apply-statement-lines');
 let getStatement: typeof import('../../../lambdas/handlers/api/get-statement');
 let listUnapplied: typeof import('../../../lambdas/handlers/api/list-unapplied-payments');
 let applyPayment: typeof import('../../../lambdas/handlers/api/apply-payment');
@@ -19,7 +23,10 @@ beforeAll(async () => {
   vi.stubEnv('STATEMENTS_TABLE', 'test-statements');
   vi.stubEnv('STATEMENT_LINES_TABLE', 'test-statement-lines');
   vi.stubEnv('PAYERS_TABLE', 'test-payers');
+  vi.stubEnv('UPLOADS_BUCKET', 'test-uploads');
+  vi.stubEnv('STATEMENT_PROCESSING_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:000000000000:stateMachine:test-StatementProcessing');
   upload = await import('../../../lambdas/handlers/api/upload-statement');
+  applyStep = await import('../../../lambdas/handlers/steps/apply-statement-lines');
   getStatement = await import('../../../lambdas/handlers/api/get-statement');
   listUnapplied = await import('../../../lambdas/handlers/api/list-unapplied-payments');
   applyPayment = await import('../../../lambdas/handlers/api/apply-payment');
@@ -31,39 +38,82 @@ afterAll(() => {
 
 let world: CashWorld;
 let idempotency: InMemoryIdempotencyStore;
+let files: InMemoryFiles;
+let starter: InMemoryStarter;
 const options = () => ({ idempotency: { store: idempotency.asIdempotencyStore(), clock: world.clock } });
 
 beforeEach(() => {
   world = cashWorld({ start: '2026-03-10T09:00:00Z' });
   idempotency = new InMemoryIdempotencyStore();
+  files = new InMemoryFiles();
+  starter = new InMemoryStarter();
   world.customers.seed(aCustomer());
   world.invoices.seed(anInvoice({ invoiceId: 'I-1', totalMinor: 10_000 }));
 });
 
 const statement = (reference = 'INV-2026-000001') => `date,amount,currency,reference,payer_name,payer_account\n2026-03-09,100.00,EUR,${reference},Acme,\n2026-03-09,5.00,EUR,,Nobody,\n`;
 
-function post(body: string, headers: Record<string, string> = {}, context = lambdaContext) {
-  return upload.makeHandler(world.remittanceDeps, options())(
+function post(body: string, headers: Record<string, string> = {}) {
+  return upload.makeHandler({ statements: world.remittanceDeps.statements, files, processing: starter, clock: world.clock }, options())(
     apiEvent('POST', '/remittances', { body, role: 'finance', headers: { 'Content-Type': 'text/csv', ...headers } }),
-    context,
+    lambdaContext,
   );
 }
 
+/** What the StatementProcessing execution started for the n-th upload does: ReadStatement, then ApplyLines until done. */
+async function runExecution(n = starter.started.length - 1, context = lambdaContext) {
+  const job = starter.started[n]!.input as unknown as StatementJob;
+  const deps = { ...world.remittanceDeps, files };
+  const read = await readStatement({ ...deps, clock: world.clock }, job);
+  if (!read.readable) return read;
+  for (let calls = 1; ; calls++) {
+    const progress = await applyStep.makeHandler(deps)(job, context);
+    if (progress.done || calls > 20) return { ...progress, calls };
+  }
+}
+
 describe('POST /remittances', () => {
-  it('reads the raw body whatever its content type: 201 the first time, 200 when uploaded again, nothing applied twice', async () => {
+  it('takes the raw body whatever its content type, answers 202 with where to poll, and starts the processing; the same file again applies nothing twice', async () => {
     // Act
     const first = await post(statement());
+    const body = bodyOf<{ statementId: string; status: string; total: number; processed: number; poll: string }>(first);
+    const executed = await runExecution();
     const again = await post(statement(), { 'Content-Type': 'application/octet-stream' });
+    await runExecution();
 
     // Assess
-    expect(first.statusCode).toBe(201);
-    const body = bodyOf<{ statementId: string; lines: { status: string; alreadyRecorded: boolean }[] }>(first);
+    expect(first.statusCode).toBe(202);
     expect(first.headers?.location).toBe(`/remittances/${body.statementId}`);
-    expect(body.lines.map((l) => l.status)).toEqual(['applied', 'unapplied']);
-    expect(again.statusCode).toBe(200);
-    expect(bodyOf<{ lines: { alreadyRecorded: boolean }[] }>(again).lines.every((l) => l.alreadyRecorded)).toBe(true);
+    expect(body).toMatchObject({ status: 'processing', total: 2, processed: 0, poll: `GET /remittances/${body.statementId}` });
+    expect(starter.started.map((s) => s.name)).toEqual([`${body.statementId}-1`, `${body.statementId}-2`]);
+    expect(starter.started[0]!.input).toEqual({ statementId: body.statementId, objectKey: `statements/received/${body.statementId}`, run: 1 });
+    expect(files.objects.get(`statements/received/${body.statementId}`)).toBe(statement());
+    expect(executed).toMatchObject({ done: true, processed: 2, total: 2 });
+    expect(again.statusCode).toBe(202);
+    const shown = await getStatement.makeHandler(world.remittanceDeps)(apiEvent('GET', `/remittances/${body.statementId}`, { role: 'finance', pathParameters: { statementId: body.statementId } }), lambdaContext);
+    expect(bodyOf(shown)).toMatchObject({ status: 'completed', uploads: 2, lastUpload: { newlyRecorded: 0, alreadyRecorded: 2 } });
     expect(world.tables.invoices.get('I-1')!.balanceMinor).toBe(0);
     expect(world.tables.payments.size).toBe(2);
+  });
+
+  it('points a second upload at the run under way instead of starting another', async () => {
+    const first = await post(statement());
+    const second = await post(statement());
+
+    expect(second.statusCode).toBe(202);
+    expect(bodyOf(second)).toMatchObject({ statementId: bodyOf<{ statementId: string }>(first).statementId, status: 'processing', note: expect.stringContaining('being processed') });
+    expect(starter.started).toHaveLength(1);
+  });
+
+  it('starts a new run when the statement says processing but its execution ended without finishing', async () => {
+    const first = bodyOf<{ statementId: string }>(await post(statement()));
+    starter.ended.add(`${first.statementId}-1`);
+
+    const again = await post(statement());
+
+    expect(again.statusCode).toBe(202);
+    expect(starter.started.map((s) => s.name)).toEqual([`${first.statementId}-1`, `${first.statementId}-2`]);
+    expect(await runExecution()).toMatchObject({ done: true, processed: 2 });
   });
 
   it('answers 400 naming the place in the file, and writes nothing', async () => {
@@ -77,6 +127,42 @@ describe('POST /remittances', () => {
     expect(error.details[0]).toMatchObject({ field: '(body)', location: { line: 2 } });
     expect(error.message).toMatch(/line 2: date "2026-13-09"/);
     expect(world.cash.statements.size).toBe(0);
+    expect(files.objects.size).toBe(0);
+    expect(starter.started).toHaveLength(0);
+  });
+
+  it('starts a file uploaded to S3 by its uploadId; 400 naming uploadId when it is malformed or nothing was uploaded', async () => {
+    const uploadId = 'up-0b6f3a52-7c1e-4d59-9a43-2f0f0c1d2e3f';
+    const json = (body: unknown) => post(JSON.stringify(body), { 'Content-Type': 'application/json' });
+    const missing = await json({ uploadId });
+    const malformed = await json({ uploadId: '../../etc/passwd' });
+    const absent = await json({});
+    files.objects.set(`statements/uploads/${uploadId}`, statement());
+
+    const started = await json({ uploadId });
+
+    for (const [response, problem] of [[missing, 'has no file'], [malformed, 'is not an upload id'], [absent, 'is required']] as const) {
+      expect(response.statusCode).toBe(400);
+      expect(errorOf(response).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringContaining(problem) });
+    }
+    expect(started.statusCode).toBe(202);
+    const body = bodyOf<{ statementId: string; format: string | null }>(started);
+    expect(body.format).toBeNull();
+    expect(starter.started[0]!.input).toEqual({ statementId: body.statementId, objectKey: `statements/uploads/${uploadId}`, run: 1 });
+    expect(await runExecution()).toMatchObject({ done: true, processed: 2, total: 2 });
+    expect(await world.remittanceDeps.statements.get(body.statementId)).toMatchObject({ format: 'csv', total: 2, status: 'completed' });
+  });
+
+  it('rejects in the execution an uploaded file that is not a bank statement: failed with the place, nothing applied', async () => {
+    const uploadId = 'up-1b6f3a52-7c1e-4d59-9a43-2f0f0c1d2e3f';
+    files.objects.set(`statements/uploads/${uploadId}`, 'date,amount,currency,reference,payer_name,payer_account\n2026-13-09,100.00,EUR,x,Acme,\n');
+
+    const started = bodyOf<{ statementId: string }>(await post(JSON.stringify({ uploadId }), { 'Content-Type': 'application/json' }));
+    const read = await runExecution();
+
+    expect(read).toEqual({ readable: false, total: 0 });
+    expect(await world.remittanceDeps.statements.get(started.statementId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot be read as a bank statement: .*2026-13-09.*\(at line 2/) });
+    expect(world.tables.payments.size).toBe(0);
   });
 
   it('gives the first answer again for the same Idempotency-Key, and 422 for the key with another file', async () => {
@@ -86,23 +172,34 @@ describe('POST /remittances', () => {
     const other = await post(statement('INV-2026-000002'), { 'Idempotency-Key': 'upload-1' });
 
     // Assess
-    expect(replay.statusCode).toBe(201);
+    expect(replay.statusCode).toBe(202);
     expect(replay.headers?.['idempotent-replayed']).toBe('true');
     expect(replay.body).toBe(first.body);
     expect(other.statusCode).toBe(422);
+    expect(starter.started).toHaveLength(1);
   });
+});
 
-  it('answers 202 when the time of the call runs out before the last line', async () => {
-    // Prepare: the function starts with 10 s (keeping 2 s in reserve) and has 1 s left when it would start the lines
-    let calls = 0;
-    const context = { ...lambdaContext, getRemainingTimeInMillis: () => (calls++ === 0 ? 10_000 : 1_000) };
+describe('ApplyLines (StatementProcessing)', () => {
+  it('stops before the function\'s time runs out with the progress saved, and the next call continues from it', async () => {
+    // Prepare: 5 lines; 1 s left of the function's time, 2 s kept in reserve: one chunk (each call makes progress), then it stops
+    const rows = Array.from({ length: 5 }, (_, i) => `2026-03-09,${i + 1}.00,EUR,,Nobody ${i},`).join('\n');
+    const file = `date,amount,currency,reference,payer_name,payer_account\n${rows}\n`;
+    const { statementId } = bodyOf<{ statementId: string }>(await post(file));
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    await readStatement({ ...world.remittanceDeps, files, clock: world.clock }, job);
 
     // Act
-    const response = await post(statement(), {}, context);
+    const first = await applyStatementLines({ ...world.remittanceDeps, files }, job, { chunkSize: 2, timeLeftMs: () => 1_000, reserveMs: 2_000 });
+    const saved = await world.remittanceDeps.statements.get(statementId);
+    const second = await applyStatementLines({ ...world.remittanceDeps, files }, job, { chunkSize: 2 });
 
     // Assess
-    expect(response.statusCode).toBe(202);
-    expect(bodyOf(response)).toMatchObject({ status: 'incomplete', processed: 0, total: 2 });
+    expect(first).toMatchObject({ done: false, processed: 2, total: 5 });
+    expect(saved).toMatchObject({ status: 'processing', processed: 2, counts: { unapplied: 2 } });
+    expect(second).toMatchObject({ done: true, processed: 5, total: 5 });
+    expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'completed', processed: 5, counts: { unapplied: 5 }, lastUpload: { newlyRecorded: 5, alreadyRecorded: 0 } });
+    expect(world.tables.payments.size).toBe(5);
   });
 });
 
@@ -110,6 +207,7 @@ describe('GET /remittances/{statementId}', () => {
   it('gives the statement with its lines, or 404', async () => {
     // Prepare
     const { statementId } = bodyOf<{ statementId: string }>(await post(statement()));
+    await runExecution();
     const handler = getStatement.makeHandler(world.remittanceDeps);
 
     // Act
@@ -128,6 +226,7 @@ describe('GET /payments/unapplied and POST /payments/{paymentId}/apply', () => {
     // Prepare
     world.invoices.seed(anInvoice({ invoiceId: 'I-2', sequence: 2, totalMinor: 500 }));
     await post(statement());
+    await runExecution();
     const list = listUnapplied.makeHandler(world.unappliedDeps);
     const apply = applyPayment.makeHandler(world.unappliedDeps, options());
 
