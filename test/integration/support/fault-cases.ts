@@ -10,7 +10,7 @@ import type { ApiDriver, ApiResponse } from './api-driver';
 export interface AttentionItem {
   attentionId: string;
   machine: string;
-  subject: 'order' | 'invoice';
+  subject: 'order' | 'invoice' | 'statement' | 'import';
   subjectId: string;
   state: string;
   error: string;
@@ -30,6 +30,9 @@ export async function withRetries<T>(what: string, call: () => Promise<ApiRespon
   throw new Error(`${what} still failed after ${attempts} attempts: ${last?.status} ${JSON.stringify(last?.body)}`);
 }
 
+/** Where each kind of subject is read and retried. */
+const SUBJECT_PATHS: Record<AttentionItem['subject'], string> = { order: '/orders', invoice: '/invoices', statement: '/remittances', import: '/invoices/import' };
+
 /**
  * Finance at work while the test waits: whatever of `subjects` appears on the attention worklist is
  * noted, the faults are cleared (the cause was fixed) and the order or invoice is retried.
@@ -47,11 +50,12 @@ export class Finance {
     for (const item of list.body.items ?? []) {
       if (!subjects.includes(item.subjectId)) continue;
       this.seen.push(item);
-      // What waits for finance shows on the order or invoice too.
-      const shown = await this.api.get<{ attention?: { state: string; error: string } }>(item.subject === 'order' ? `/orders/${item.subjectId}` : `/invoices/${item.subjectId}`);
+      // What waits for finance shows on the order, invoice, statement or import too.
+      const shown = await this.api.get<{ attention?: { state: string; error: string }; status?: string }>(`${SUBJECT_PATHS[item.subject]}/${item.subjectId}`);
       expect(shown.body.attention, `${item.subjectId} shows its attention`).toMatchObject({ state: item.state, error: item.error });
+      if (item.subject === 'statement' || item.subject === 'import') expect(shown.body.status, `${item.subjectId} is failed while it waits`).toBe('failed');
       this.faults.clear();
-      const retried = await this.api.post<{ retried: { state: string }[] }>(`/${item.subject === 'order' ? 'orders' : 'invoices'}/${item.subjectId}/retry`, {}, 'finance');
+      const retried = await this.api.post<{ retried: { state: string }[] }>(`${SUBJECT_PATHS[item.subject]}/${item.subjectId}/retry`, {}, 'finance');
       expect(retried.status, JSON.stringify(retried.body)).toBe(200);
       expect(retried.body.retried.map((r) => r.state)).toContain(item.state);
     }
