@@ -34,9 +34,10 @@ export class DynamoImportProgressStore implements ImportProgressStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { importId: key },
-          UpdateExpression: 'SET #status = :processing, processed = :zero, #at = :at, objectKey = :objectKey, #result = :null, problems = :none, #error = :null ADD attempts :one',
+          // Every name through a placeholder: several (status, processed, result, error) are DynamoDB reserved words.
+          UpdateExpression: 'SET #status = :processing, #processed = :zero, #at = :at, #objectKey = :objectKey, #result = :null, #problems = :none, #error = :null ADD #attempts :one',
           ...(options.unlessProcessing ? { ConditionExpression: '#status <> :processing' } : {}),
-          ExpressionAttributeNames: { '#status': 'status', '#at': 'at', '#result': 'result', '#error': 'error' },
+          ExpressionAttributeNames: { '#status': 'status', '#processed': 'processed', '#at': 'at', '#objectKey': 'objectKey', '#result': 'result', '#problems': 'problems', '#error': 'error', '#attempts': 'attempts' },
           ExpressionAttributeValues: { ':processing': 'processing', ':zero': 0, ':at': progress.at, ':objectKey': progress.objectKey, ':null': null, ':none': [], ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
