@@ -118,7 +118,7 @@ const statementCases: { name: string; fault: FaultRequest; needsAttention?: bool
   { name: 'the upload call times out after starting the processing', fault: { kind: 'timeout', functionId: 'UploadStatement' } },
   { name: 'reading the statement fails once', fault: { kind: 'error', functionId: 'ReadStatement', errorName: 'Lambda.ServiceException' } },
   { name: 'DynamoDB throttles the line step once, early', fault: { kind: 'dynamodb-throttle', functionId: 'ApplyStatementLines', after: 2 } },
-  { name: 'DynamoDB throttles the line step twice, mid-way through the lines', fault: { kind: 'dynamodb-throttle', functionId: 'ApplyStatementLines', after: 12, times: 2 } },
+  { name: 'DynamoDB throttles the line step twice, mid-way through the lines', fault: { kind: 'dynamodb-throttle', functionId: 'ApplyStatementLines', after: 7, times: 2 } },
   { name: 'DynamoDB throttles the line transactions once', fault: { kind: 'dynamodb-throttle', functionId: 'ApplyStatementLines', operation: 'TransactWriteItems' } },
   { name: 'the line step crashes after applying its lines (its answer is lost) and the retry continues from the saved progress', fault: { kind: 'error', functionId: 'ApplyStatementLines', errorName: 'Lambda.ServiceException', phase: 'after' } },
   { name: 'the line step times out and the retry continues from the saved progress', fault: { kind: 'timeout', functionId: 'ApplyStatementLines' } },

@@ -251,7 +251,10 @@ export class StatementRun {
       if (result) earlier.push(await this.recordedBefore(entry, result));
       else fresh.push(entry);
     }
-    if (this.recovering) await this.resumeSettled(earlier);
+    // A line this run applied in an invocation that then crashed may not have resumed the executions
+    // of the invoices it settled; one an earlier upload that did not finish applied neither.
+    const resumable = this.recovering ? earlier : earlier.filter((r) => this.results.get(r.sequence)?.alreadyRecorded === false);
+    if (resumable.length > 0) await this.resumeSettled(resumable);
     await this.apply(fresh);
     this.processed += entries.length;
   }

@@ -13,6 +13,8 @@ import { journal } from '../../../lambdas/core/ledger/ledger';
 import { NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';
 import { readFileSync } from 'node:fs';
+import { acceptStatement, applyStatementLines, readStatement, type StatementJob } from '../../../lambdas/core/cash-application/statement-processing';
+import { InMemoryFiles, InMemoryStarter } from '../../support/in-memory-uploads';
 
 let world: CashWorld;
 const tokens = new Map<string, string>();
@@ -249,6 +251,34 @@ describe('uploadStatement', () => {
     // Assess
     expect(world.workflow.isWaiting(tokens.get('I-1')!)).toBe(false);
     expect(world.tables.invoices.get('I-1')!.balanceMinor).toBe(0);
+  });
+
+  it('ApplyLines retried after a crash resumes the settlement of invoices its crashed attempt settled without resuming, and counts those lines as its own', async () => {
+    // Prepare: the upload is accepted, its file read; the first attempt applies the first line and dies before resuming the execution
+    const files = new InMemoryFiles();
+    const starter = new InMemoryStarter();
+    const line = csv(`2026-03-09,1190.00,EUR,${i1.rfReference},Acme Retail GmbH,DE44500105175407324931`, `2026-03-09,77.77,EUR,,Unknown Person,`);
+    await acceptStatement({ statements: world.remittanceDeps.statements, files, processing: starter, clock: world.clock }, { kind: 'body', content: line });
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    world.clock.advanceMs(1_000);
+    await readStatement({ ...world.remittanceDeps, files }, job);
+    const realResume = world.workflow.resume.bind(world.workflow);
+    world.workflow.resume = async () => {
+      throw new Error('Step Functions unavailable');
+    };
+    await expect(applyStatementLines({ ...world.remittanceDeps, files }, job)).rejects.toThrow('Step Functions unavailable');
+    world.workflow.resume = realResume;
+    expect(world.workflow.isWaiting(tokens.get('I-1')!)).toBe(true);
+
+    // Act: the state machine's retry
+    const retried = await applyStatementLines({ ...world.remittanceDeps, files }, job);
+
+    // Assess
+    expect(retried).toMatchObject({ done: true, processed: 2, total: 2 });
+    expect(world.workflow.isWaiting(tokens.get('I-1')!)).toBe(false);
+    expect(world.tables.invoices.get('I-1')!.balanceMinor).toBe(0);
+    expect(world.tables.payments.size).toBe(2);
+    expect(await world.remittanceDeps.statements.get(job.statementId)).toMatchObject({ status: 'completed', lastUpload: { newlyRecorded: 2, alreadyRecorded: 0 } });
   });
 
   it('stops between chunks when its time runs out, and the same file uploaded again continues', async () => {
