@@ -10,7 +10,7 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../c
 import { InvalidCursorError } from '../adapters/dynamodb/document-client';
 import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idempotency-store';
 import type { Clock } from '../core/time/clock';
-import type { Role } from '../../lib/definitions/routes';
+import { movesMoney, type Role } from '../../lib/definitions/routes';
 import { logger, wrapHandler } from './observability';
 import { asStepError } from './transient-errors';
 
@@ -25,6 +25,14 @@ export interface ApiRequest {
   readonly rawBody: string;
   readonly role: Role;
   readonly clientName: string;
+  /** The route's resource path (`/payments/{paymentId}/apply`). */
+  readonly resource: string;
+  /**
+   * With an Idempotency-Key: ids derived from the key (the n-th call gives the same id on every
+   * retry of the request), so that a retry after a crash or a 5xx finds what the first attempt
+   * created instead of creating it again. Absent without a key.
+   */
+  readonly keyedId?: () => string;
 }
 
 export interface ApiResult {
@@ -89,6 +97,22 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): ApiRequ
     rawBody,
     role,
     clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : 'unknown',
+    resource: event.resource ?? event.path,
+  };
+}
+
+/** `POST /payments/` is `POST /payments`: the route as the idempotency scope counts it. */
+export function normalisedRoute(method: string, path: string): string {
+  return `${method.toUpperCase()} /${path.split('/').filter(Boolean).join('/')}`;
+}
+
+/** Ids derived from a scoped Idempotency-Key: the same sequence on every retry of the request. */
+export function keyedIds(scopedKey: string): () => string {
+  let n = 0;
+  return () => {
+    const hex = createHash('sha256').update(`${scopedKey}#${++n}`).digest('hex');
+    // Shaped like a UUID (version nibble 5, RFC 4122 variant), as the random ids are.
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   };
 }
 
@@ -132,6 +156,11 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
       return toErrorResponse(error);
     }
     const key = request.headers['idempotency-key'];
+    if (key === undefined && movesMoney(request.method, request.resource)) {
+      return errorResponse(428, 'IDEMPOTENCY_KEY_REQUIRED', 'This request moves money: send an Idempotency-Key header (a unique value per intended operation, the same on every retry of it)', [
+        { field: 'Idempotency-Key', problem: 'is required for requests that move money' },
+      ]);
+    }
     if (!options.idempotency || key === undefined) {
       try {
         return toResponse(await run(request, context));
@@ -143,9 +172,10 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
       return errorResponse(400, 'VALIDATION_FAILED', 'Idempotency-Key: must be 1 to 255 characters', [{ field: 'Idempotency-Key', problem: 'must be 1 to 255 characters' }]);
     }
     const { store, clock } = options.idempotency;
-    const scopedKey = `${request.clientName}|${request.method} ${request.path}|${key}`;
+    const scopedKey = `${request.clientName}|${normalisedRoute(request.method, request.path)}|${key}`;
     const requestHash = createHash('sha256').update(request.rawBody).digest('hex');
-    const claim = await store.claim(scopedKey, requestHash, clock.now());
+    // The claim holds as long as this invocation may still run: a retry while it runs gets 409, never a second effect.
+    const claim = await store.claim(scopedKey, requestHash, clock.now(), context.getRemainingTimeInMillis());
     if (claim.outcome !== 'claimed') {
       if (claim.requestHash !== requestHash) {
         return errorResponse(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [{ field: 'Idempotency-Key', problem: 'was used with a different request body' }]);
@@ -158,7 +188,7 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
     }
     let response: APIGatewayProxyResult;
     try {
-      response = toResponse(await run(request, context));
+      response = toResponse(await run({ ...request, keyedId: keyedIds(scopedKey) }, context));
     } catch (error) {
       response = toErrorResponse(error);
     }

@@ -15,6 +15,8 @@ export interface RouteDefinition {
   readonly functionId: FunctionId;
   /** Roles allowed to call the route. */
   readonly access: readonly Role[];
+  /** The route moves money: an `Idempotency-Key` is required (428 without it). */
+  readonly movesMoney?: true;
 }
 
 const both: readonly Role[] = ['storefront', 'finance'];
@@ -37,11 +39,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/invoices', functionId: 'ListInvoices', access: both },
   { method: 'GET', path: '/invoices/{invoiceId}', functionId: 'GetInvoice', access: both },
   { method: 'GET', path: '/invoices/{invoiceId}/document', functionId: 'GetInvoiceDocument', access: both },
-  { method: 'POST', path: '/invoices/import', functionId: 'ImportInvoices', access: finance },
-  { method: 'POST', path: '/payments', functionId: 'RecordPayment', access: storefront },
+  { method: 'POST', path: '/invoices/import', functionId: 'ImportInvoices', access: finance, movesMoney: true },
+  { method: 'POST', path: '/payments', functionId: 'RecordPayment', access: storefront, movesMoney: true },
   { method: 'GET', path: '/payments/unapplied', functionId: 'ListUnappliedPayments', access: finance },
-  { method: 'POST', path: '/payments/{paymentId}/apply', functionId: 'ApplyPayment', access: finance },
-  { method: 'POST', path: '/remittances', functionId: 'UploadStatement', access: finance },
+  { method: 'POST', path: '/payments/{paymentId}/apply', functionId: 'ApplyPayment', access: finance, movesMoney: true },
+  { method: 'POST', path: '/remittances', functionId: 'UploadStatement', access: finance, movesMoney: true },
   { method: 'GET', path: '/remittances/{statementId}', functionId: 'GetStatement', access: finance },
   { method: 'GET', path: '/reports/ledger-check', functionId: 'LedgerCheck', access: finance },
   { method: 'POST', path: '/dunning/runs', functionId: 'StartDunningRun', access: finance },
@@ -49,16 +51,21 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/dunning/policies', functionId: 'ListDunningPolicies', access: finance },
   { method: 'PUT', path: '/dunning/policies/{policyId}', functionId: 'PutDunningPolicy', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/disputes', functionId: 'OpenDispute', access: both },
-  { method: 'POST', path: '/invoices/{invoiceId}/disputes/{disputeId}/resolve', functionId: 'ResolveDispute', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/disputes/{disputeId}/resolve', functionId: 'ResolveDispute', access: finance, movesMoney: true },
   { method: 'POST', path: '/invoices/{invoiceId}/promises', functionId: 'RecordPromise', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/dunning-block', functionId: 'BlockDunning', access: finance },
   { method: 'PUT', path: '/invoices/{invoiceId}/dunning-policy', functionId: 'SetInvoiceDunningPolicy', access: finance },
-  { method: 'POST', path: '/invoices/{invoiceId}/write-off', functionId: 'WriteOffInvoice', access: finance },
+  { method: 'POST', path: '/invoices/{invoiceId}/write-off', functionId: 'WriteOffInvoice', access: finance, movesMoney: true },
   { method: 'GET', path: '/collections/worklist', functionId: 'CollectionsWorklist', access: finance },
   { method: 'GET', path: '/worklists/attention', functionId: 'ListAttentionWorklist', access: finance },
   { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
 ];
+
+/** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */
+export function movesMoney(method: string, resource: string): boolean {
+  return routes.some((r) => r.method === method && r.path === resource && r.movesMoney === true);
+}
 
 /**
  * Finds the route of a request as API Gateway does: first the resource, where a literal segment

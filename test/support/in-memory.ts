@@ -555,14 +555,14 @@ export class RecordingMailer implements Mailer {
  * Hand it to `apiHandler` with {@link asIdempotencyStore}.
  */
 export class InMemoryIdempotencyStore {
-  readonly records = new Map<string, { requestHash: string; state: 'IN_PROGRESS' | 'COMPLETED'; claimedAt: number; response?: StoredResponse }>();
+  readonly records = new Map<string, { requestHash: string; state: 'IN_PROGRESS' | 'COMPLETED'; claimedAt: number; claimedUntil?: number; response?: StoredResponse }>();
   readonly released: string[] = [];
 
-  async claim(key: string, requestHash: string, now: Date): Promise<ClaimResult> {
+  async claim(key: string, requestHash: string, now: Date, holdMs = 60_000): Promise<ClaimResult> {
     await Promise.resolve();
     const record = this.records.get(key);
-    if (!record || (record.state === 'IN_PROGRESS' && record.claimedAt < now.getTime() - 60_000)) {
-      this.records.set(key, { requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime() });
+    if (!record || (record.state === 'IN_PROGRESS' && (record.claimedUntil ?? record.claimedAt + 60_000) < now.getTime())) {
+      this.records.set(key, { requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), claimedUntil: now.getTime() + Math.max(1_000, holdMs) });
       return { outcome: 'claimed' };
     }
     if (record.state === 'COMPLETED' && record.response) return { outcome: 'completed', requestHash: record.requestHash, response: copy(record.response) };

@@ -44,6 +44,8 @@ export interface StatementOrigin {
  * taken online).
  */
 export type CashPayment = Payment & {
+  /** The manual applications written (their request ids, from their Idempotency-Keys). */
+  readonly applications?: readonly string[];
   readonly payerAccount?: string | null;
   readonly statement?: StatementOrigin;
   readonly suggestion?: MatchSuggestion | null;
@@ -358,6 +360,8 @@ export function applyUnappliedPayment(
   allocations: readonly ManualAllocation[],
   invoices: ReadonlyMap<string, Invoice>,
   now: Date,
+  /** The request applying it (from its Idempotency-Key): names the journal and is kept on the payment. */
+  requestId?: string,
 ): ManualApplication {
   if (payment.unappliedMinor <= 0) {
     throw new ConflictError(`Payment ${payment.paymentId} is applied in full already; nothing is left to apply`, 'PAYMENT_ALREADY_APPLIED');
@@ -414,13 +418,14 @@ export function applyUnappliedPayment(
   const allAllocations = [...payment.allocations, ...applied];
   const after: CashPayment = {
     ...payment,
+    ...(requestId ? { applications: [...(payment.applications ?? []), requestId] } : {}),
     customerId: customerId ?? payment.customerId,
     allocations: allAllocations,
     unappliedMinor,
     unappliedReason: unappliedMinor > 0 ? payment.unappliedReason : null,
     status: unappliedMinor === 0 && payment.onAccountMinor === 0 ? 'applied' : 'partially-applied',
   };
-  const entry = journal(`payment-${payment.paymentId}-by-hand-${payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
+  const entry = journal(`payment-${payment.paymentId}-by-hand-${requestId ?? payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
     { account: 'unapplied-cash', side: 'debit', amount: money(total, currency), reference: payment.paymentId },
     ...receivables,
   ]);

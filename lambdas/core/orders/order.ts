@@ -55,6 +55,8 @@ export interface Shipment {
   readonly lines: readonly ShipmentLine[];
   /** The invoice issued for this shipment; null until it is issued. */
   readonly invoiceId: string | null;
+  /** From the Idempotency-Key of the request that reported it: a retry of that request finds it. */
+  readonly requestId?: string;
 }
 
 export interface Order {
@@ -198,7 +200,8 @@ export const reportShipmentRequest = z.strictObject({
     .optional(),
 });
 
-const SHIPPABLE: readonly OrderStatus[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
+/** A shipment is accepted only once the credit check approved the order (never while RECEIVED or on credit hold). */
+export const SHIPPABLE: readonly OrderStatus[] = ['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
 
 /** Quantity of each order line shipped so far. */
 export function shippedQuantities(order: Pick<Order, 'lines' | 'shipments'>): Map<number, number> {
@@ -221,13 +224,19 @@ export function isFullyShipped(order: Pick<Order, 'lines' | 'shipments'>): boole
  * quantity no larger than what remains to ship; without lines, everything that remains ships. A
  * second report of the same shipment id is a no-op.
  */
-export function shipmentFor(order: Order, body: unknown, now: Date): { shipment: Shipment; alreadyReported: boolean } {
+export function shipmentFor(order: Order, body: unknown, now: Date, requestId?: string): { shipment: Shipment; alreadyReported: boolean } {
   const request = parseWith(reportShipmentRequest, body ?? {});
   const shipmentId = request.shipmentId ?? `${order.orderId}-S${order.shipments.length + 1}`;
-  const existing = order.shipments.find((s) => s.shipmentId === shipmentId);
+  const existing = order.shipments.find((s) => s.shipmentId === shipmentId || (requestId !== undefined && s.requestId === requestId));
   if (existing) return { shipment: existing, alreadyReported: true };
   if (!SHIPPABLE.includes(order.status) || isFullyShipped(order)) {
-    throw new ConflictError(`Order ${order.orderId} is ${order.status}${isFullyShipped(order) ? ' and fully shipped' : ''} and cannot take a shipment`, 'ORDER_NOT_SHIPPABLE');
+    const why =
+      order.status === 'RECEIVED' || order.status === 'CREDIT_HOLD'
+        ? `: a shipment is accepted once the credit check has approved the order`
+        : isFullyShipped(order)
+          ? ' and fully shipped and cannot take a shipment'
+          : ' and cannot take a shipment';
+    throw new ConflictError(`Order ${order.orderId} is ${order.status}${why}`, 'ORDER_NOT_SHIPPABLE');
   }
   const shipped = shippedQuantities(order);
   const remaining = (line: OrderLine) => line.quantity - (shipped.get(line.lineNo) ?? 0);
@@ -261,6 +270,7 @@ export function shipmentFor(order: Order, body: unknown, now: Date): { shipment:
       reportedAt: now.toISOString(),
       lines,
       invoiceId: null,
+      ...(requestId ? { requestId } : {}),
     },
     alreadyReported: false,
   };
@@ -300,7 +310,7 @@ export function orderView(order: Order) {
     total: m(order.totalMinor),
     invoiceId: order.invoiceIds[0] ?? null,
     invoiceIds: order.invoiceIds,
-    shipments: order.shipments,
+    shipments: order.shipments.map(({ requestId: _requestId, ...shipment }) => shipment),
     history: order.history,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

@@ -3,7 +3,7 @@ import { attentionShown } from '../attention/attention';
 import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import { parseWith } from '../validation';
-import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from './order';
+import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor, SHIPPABLE } from './order';
 import type { CoreDeps } from '../deps';
 
 /**
@@ -15,7 +15,13 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
   const customer = await deps.customers.get(request.customerId);
   if (!customer) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
   const order = newOrder(deps.newId(), request, customer, deps.clock.now());
-  if (!(await deps.orders.create(order))) throw new ConflictError(`Order ${order.orderId} exists already`);
+  if (!(await deps.orders.create(order))) {
+    // The id came from this request's Idempotency-Key: an earlier attempt stored the order. Make sure its lifecycle runs, and answer with it.
+    const existing = await deps.orders.get(order.orderId);
+    if (!existing || existing.customerId !== order.customerId) throw new ConflictError(`Order ${order.orderId} exists already`);
+    if (existing.status === 'RECEIVED') await deps.workflow.startOrderLifecycle(existing.executionName, { orderId: existing.orderId, customerId: existing.customerId });
+    return { orderId: existing.orderId, status: existing.status, executionName: existing.executionName };
+  }
   try {
     await deps.workflow.startOrderLifecycle(order.executionName, { orderId: order.orderId, customerId: order.customerId });
   } catch (error) {
@@ -34,14 +40,15 @@ export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) 
 /**
  * Records the shipment, then resumes the order's execution if it waits for one (if it does not
  * yet, the waiting step finds the shipment when it gets there). Reporting the same shipment twice
+ * (the same shipmentId, or a retry of the same request: `requestId`, from its Idempotency-Key)
  * changes nothing; concurrent reports are checked against each other (optimistic version).
  */
-export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown, requestId?: string) {
   for (let attempt = 1; ; attempt++) {
     const order = await deps.orders.get(orderId);
     if (!order) throw new NotFoundError('Order', orderId);
-    const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now());
-    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'], order.version))) {
+    const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now(), requestId);
+    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, SHIPPABLE, order.version))) {
       if (attempt < 5) continue;
       throw new ConflictError(`Order ${orderId} changed while the shipment was recorded; retry`, 'CONCURRENT_UPDATE');
     }
