@@ -19,6 +19,8 @@ export interface Customer {
   readonly blocked: boolean;
   /** Money kept for the customer after overpayments, in `currency`. */
   readonly onAccountCreditMinor: number;
+  /** Credit reserved by approved orders not yet invoiced (changed atomically with them: see the order store). */
+  readonly creditReservedMinor?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

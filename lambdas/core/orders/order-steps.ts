@@ -49,21 +49,35 @@ export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 
   if (order.status === 'CREDIT_HOLD') return { decision: 'HOLD', reason: 'on credit hold' };
   if (order.status === 'REJECTED') return { decision: 'REJECTED', reason: order.history.at(-1)?.note ?? 'rejected' };
   if (order.status !== 'RECEIVED') return { decision: 'APPROVED', reason: 'credit checked before' };
-  const customer = await deps.customers.get(order.customerId);
-  if (!customer) throw new NotFoundError('Customer', order.customerId);
   const at = deps.clock.now().toISOString();
   let result: CreditCheckResult;
-  if (customer.blocked) {
-    result = { decision: 'REJECTED', reason: `customer ${customer.customerId} is blocked` };
-  } else {
-    const { exposureMinor } = await balancesOf(deps, customer);
+  for (let attempt = 1; ; attempt++) {
+    const customer = await deps.customers.get(order.customerId);
+    if (!customer) throw new NotFoundError('Customer', order.customerId);
+    if (customer.blocked) {
+      result = { decision: 'REJECTED', reason: `customer ${customer.customerId} is blocked` };
+      break;
+    }
+    // Exposure: the open items, the credit approved orders reserved (read with the customer, consistently) and this order;
+    // at least the open items and every accepted order not yet invoiced as the orders index lists them (orders from before reservations).
+    const reservedMinor = customer.creditReservedMinor ?? 0;
+    const balances = await balancesOf(deps, customer);
+    const exposureMinor = Math.max(balances.exposureMinor, balances.openBalanceMinor + reservedMinor + order.totalMinor);
     const m = (minor: number) => `${formatAmount({ minor, currency: customer.currency })} ${customer.currency}`;
-    result =
-      exposureMinor > customer.creditLimitMinor
-        ? { decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` }
-        : { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+    if (exposureMinor > customer.creditLimitMinor) {
+      result = { decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` };
+      break;
+    }
+    // Approved: reserve the credit atomically with the customer's total, so concurrent orders cannot together pass the limit.
+    const reserved = await deps.orders.reserveCredit(order.orderId, customer.customerId, order.totalMinor, reservedMinor);
+    if (reserved === 'conflict' && attempt < MAX_CREDIT_ATTEMPTS) continue;
+    if (reserved === 'conflict') throw new ConflictError(`The credit of customer ${customer.customerId} changed concurrently ${MAX_CREDIT_ATTEMPTS} times; the step is retried`, 'CONCURRENT_UPDATE');
+    if (reserved === 'not-received') {
+      const now = await loadOrder(deps, order.orderId);
+      if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+    }
+    return { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
   }
-  if (result.decision === 'APPROVED') return result;
   const status = result.decision === 'HOLD' ? 'CREDIT_HOLD' : 'REJECTED';
   if (!(await deps.orders.transition(order.orderId, ['RECEIVED'], { status, at, note: result.reason }))) {
     const now = await loadOrder(deps, order.orderId);
@@ -147,6 +161,7 @@ export async function issueInvoiceForShipment(
         shipmentIndex,
         shipmentId: shipment.shipmentId,
         change: { status: fullyInvoiced ? 'INVOICED' : 'PARTIALLY_SHIPPED', at: now.toISOString(), note: `invoice ${invoice.number} for shipment ${shipment.shipmentId}` },
+        releaseCredit: { customerId: order.customerId, amountMinor: creditReleasedBy(order, invoice.totalMinor) },
       });
       return issuedSummary(result.invoice, now, await loadOrder(deps, order.orderId));
     } catch (error) {
@@ -214,4 +229,14 @@ export async function completeOrder(deps: Pick<CoreDeps, 'orders' | 'invoices' |
   const moved = await deps.orders.transition(order.orderId, ['INVOICED'], { status: 'COMPLETED', at: deps.clock.now().toISOString(), note: 'everything shipped, every invoice settled' });
   if (!moved) throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot complete`);
   return { status: 'COMPLETED' };
+}
+
+/** Credit decisions of one order that may meet a concurrent change of the customer's reserved credit before giving up (the step is retried). */
+const MAX_CREDIT_ATTEMPTS = 8;
+
+
+/** What an invoice of `grossMinor` releases of the credit its order reserved: at most what is still reserved. */
+export function creditReleasedBy(order: Pick<Order, 'creditReservedMinor' | 'invoicedMinor'>, grossMinor: number): number {
+  const left = (order.creditReservedMinor ?? 0) - (order.invoicedMinor ?? 0);
+  return Math.max(0, Math.min(grossMinor, left));
 }

@@ -78,6 +78,8 @@ export interface Order {
   readonly pendingShipments: number;
   /** Invoices issued and not yet settled. */
   readonly openInvoiceCount: number;
+  /** The customer's credit this order reserved when it was approved (released as it is invoiced, or when it is cancelled). */
+  readonly creditReservedMinor?: number;
   /** Gross amount invoiced so far (the rest counts in the customer's exposure until invoiced). */
   readonly invoicedMinor: number;
   /** Optimistic concurrency: bumped by every change of the shipments. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import { parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor, SHIPPABLE } from './order';
+import { creditReleasedBy } from './order-steps';
 import type { CoreDeps } from '../deps';
 
 /**
@@ -67,7 +68,15 @@ export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | '
   if (!order) throw new NotFoundError('Order', orderId);
   const reason = typeof (body as { reason?: unknown } | null)?.reason === 'string' ? String((body as { reason: string }).reason).slice(0, 500) : 'cancelled by the storefront';
   assertCancellable(order);
-  const moved = await deps.orders.transition(orderId, ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'], { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason }, { requireNoShipments: true });
+  // An approved order gives back the credit it reserved (nothing shipped, so nothing of it was invoiced).
+  const reserved = creditReleasedBy(order, order.totalMinor);
+  const credit = reserved > 0 ? { customerId: order.customerId, deltaMinor: -reserved, orderReservedMinor: 0 } : undefined;
+  const moved = await deps.orders.transition(
+    orderId,
+    ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'],
+    { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason },
+    { requireNoShipments: true, ...(credit ? { credit } : {}) },
+  );
   if (!moved) {
     const now = await deps.orders.get(orderId);
     throw new ConflictError(`Order ${orderId} is ${now?.status ?? 'gone'} and can no longer be cancelled`, 'ORDER_NOT_CANCELLABLE');
@@ -96,7 +105,9 @@ export async function decideCredit(deps: Pick<CoreDeps, 'orders' | 'workflow' | 
   if (!order) throw new NotFoundError('Order', orderId);
   const status = request.decision === 'approve' ? 'AWAITING_SHIPMENT' : 'REJECTED';
   const note = `credit ${request.decision === 'approve' ? 'approved' : 'rejected'} by ${decidedBy}: ${request.reason}`;
-  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at: deps.clock.now().toISOString(), note }))) {
+  // Approved over the limit by finance: the order reserves its credit like any approved order.
+  const credit = request.decision === 'approve' && !order.creditReservedMinor ? { customerId: order.customerId, deltaMinor: order.totalMinor, orderReservedMinor: order.totalMinor } : undefined;
+  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at: deps.clock.now().toISOString(), note }, credit ? { credit } : {}))) {
     const now = await deps.orders.get(orderId);
     throw new ConflictError(`Order ${orderId} is ${now?.status ?? order.status}, not on credit hold`, 'ORDER_NOT_ON_CREDIT_HOLD');
   }
