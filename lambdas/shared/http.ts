@@ -12,6 +12,7 @@ import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idem
 import type { Clock } from '../core/time/clock';
 import { movesMoney, type Role } from '../../lib/definitions/routes';
 import { logger, wrapHandler } from './observability';
+import { retry } from '../core/kernel/retry';
 import { asStepError } from './transient-errors';
 
 export interface ApiRequest {
@@ -128,18 +129,7 @@ function toResponse(result: ApiResult): APIGatewayProxyResult {
 
 /** Tries `work` up to 3 times (jittered pauses: the store may be throttled); logs and goes on when it still fails. */
 async function bestEffort(what: string, work: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      await work();
-      return;
-    } catch (error) {
-      if (attempt === 3) {
-        logger.error(`Could not ${what}`, error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
-    }
-  }
+  await retry(work, { attempts: 3, baseDelayMs: 100 }).catch((error: unknown) => logger.error(`Could not ${what}`, error instanceof Error ? error : new Error(String(error))));
 }
 
 /**
