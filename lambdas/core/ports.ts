@@ -62,12 +62,13 @@ export interface OrderStore {
     extra?: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange },
   ): Promise<boolean>;
   /**
-   * Reserves `amountMinor` of the customer's credit for a RECEIVED order that has none reserved, in
-   * one transaction with the customer's reserved total, only if that total is still
-   * `customerReservedBefore` (what the credit decision was made on). `conflict`: the total changed
-   * (decide again); `not-received`: the order moved on or reserved already (a repeated step).
+   * Reserves `amountMinor` of the customer's credit for a RECEIVED order that has none reserved:
+   * adds it to the customer's reserved total in one transaction with the order, only if that total
+   * is at most `maxReservedBefore` (what leaves the customer within its limit with this order), so
+   * concurrent orders can never together pass the limit. `over-limit`: the other reservations leave
+   * no room; `not-received`: the order moved on or reserved already (a repeated step).
    */
-  reserveCredit(orderId: string, customerId: string, amountMinor: number, customerReservedBefore: number): Promise<'reserved' | 'conflict' | 'not-received'>;
+  reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'>;
   /** The task token of the step the order's execution waits in, if it waits for `waitingFor`. */
   taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined>;
   /** Keeps the token of a step that waits while the order stays in `status`; false when it moved on. */

@@ -8,6 +8,7 @@
  *  3. that the ledger check holds.
  * Usage: npm run bench:remittances -- [--lines 1000] [--customers 100]
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ function camt054(prefix: string, items: readonly Item[]): string {
 
 async function upload(api: ApiDriver, financeKey: string, file: string) {
   const t = performance.now();
-  const response = await fetch(`${api.baseUrl}/remittances`, { method: 'POST', headers: { 'x-api-key': financeKey, 'content-type': 'application/xml' }, body: file, signal: AbortSignal.timeout(900_000) });
+  const response = await fetch(`${api.baseUrl}/remittances`, { method: 'POST', headers: { 'x-api-key': financeKey, 'content-type': 'application/xml', 'idempotency-key': randomUUID() }, body: file, signal: AbortSignal.timeout(900_000) });
   const body = (await response.json()) as Record<string, unknown>;
   return { status: response.status, body, seconds: (performance.now() - t) / 1000 };
 }

@@ -6,6 +6,7 @@
  * time), orders complete, uploading the statement again applies nothing twice, a corrupt file
  * writes nothing, and the ledger check holds after every step.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { statementIdFor } from '../../lambdas/core/cash-application/application';
@@ -106,7 +107,8 @@ function camt054(notificationId: string, payments: readonly Payment[]): string {
 async function upload<T = Record<string, unknown>>(file: string, contentType = 'application/xml') {
   const response = await fetch(`${api.baseUrl}/remittances`, {
     method: 'POST',
-    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': contentType },
+    // The upload moves money: it carries an Idempotency-Key (one per upload; the statement's lines are once-only whatever the key).
+    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': contentType, 'idempotency-key': randomUUID() },
     body: file,
     signal: AbortSignal.timeout(120_000),
   });

@@ -6,6 +6,7 @@
  * nothing is doubled (one allocation per line, one letter per customer per run, one journal per
  * posting) and the ledger check holds.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { FaultRequest } from '../../local-aws/faults';
@@ -99,7 +100,8 @@ function camt054(notificationId: string, payments: readonly { id: string; amount
 async function upload(file: string) {
   const response = await fetch(`${api.baseUrl}/remittances`, {
     method: 'POST',
-    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml' },
+    // The upload moves money: it carries an Idempotency-Key (one per upload; the statement's lines are once-only whatever the key).
+    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml', 'idempotency-key': randomUUID() },
     body: file,
     signal: AbortSignal.timeout(120_000),
   });

@@ -173,14 +173,15 @@ const UNINVOICED: readonly string[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIAL
 export class InMemoryOrderStore implements OrderStore {
   constructor(private readonly t: InMemoryTables) {}
 
-  /** As the adapter's transaction: the customer's total only if still `customerReservedBefore`, the order only while RECEIVED without a reservation. */
-  async reserveCredit(orderId: string, customerId: string, amountMinor: number, customerReservedBefore: number): Promise<'reserved' | 'conflict' | 'not-received'> {
+  /** As the adapter's transaction: the customer's total only while at most `maxReservedBefore`, the order only while RECEIVED without a reservation. */
+  async reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'> {
     await this.t.tick();
     const order = this.t.orders.get(orderId);
     const customer = this.t.customers.get(customerId);
     if (!order || order.status !== 'RECEIVED' || order.creditReservedMinor !== undefined) return 'not-received';
-    if (!customer || (customer.creditReservedMinor ?? 0) !== customerReservedBefore) return 'conflict';
-    this.t.customers.set(customerId, { ...customer, creditReservedMinor: customerReservedBefore + amountMinor });
+    if (!customer) throw new TransactionRefusedError(`Reserving credit for order ${orderId}`, `customer ${customerId} does not exist`);
+    if ((customer.creditReservedMinor ?? 0) > maxReservedBefore) return 'over-limit';
+    this.t.customers.set(customerId, { ...customer, creditReservedMinor: (customer.creditReservedMinor ?? 0) + amountMinor });
     this.t.orders.set(orderId, { ...order, creditReservedMinor: amountMinor });
     return 'reserved';
   }

@@ -19,7 +19,7 @@ export class DynamoOrderStore implements OrderStore {
     private readonly customersTable?: string,
   ) {}
 
-  async reserveCredit(orderId: string, customerId: string, amountMinor: number, customerReservedBefore: number): Promise<'reserved' | 'conflict' | 'not-received'> {
+  async reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -28,10 +28,9 @@ export class DynamoOrderStore implements OrderStore {
               Update: {
                 TableName: this.customers(),
                 Key: { customerId },
-                UpdateExpression: 'SET creditReservedMinor = :after',
-                ConditionExpression:
-                  customerReservedBefore === 0 ? 'attribute_exists(customerId) AND (attribute_not_exists(creditReservedMinor) OR creditReservedMinor = :before)' : 'creditReservedMinor = :before',
-                ExpressionAttributeValues: { ':after': customerReservedBefore + amountMinor, ':before': customerReservedBefore },
+                UpdateExpression: 'ADD creditReservedMinor :amount',
+                ConditionExpression: 'attribute_exists(customerId) AND (attribute_not_exists(creditReservedMinor) OR creditReservedMinor <= :max)',
+                ExpressionAttributeValues: { ':amount': amountMinor, ':max': maxReservedBefore },
               },
             },
             {
@@ -52,7 +51,7 @@ export class DynamoOrderStore implements OrderStore {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
       if (codes[1] === 'ConditionalCheckFailed') return 'not-received';
-      if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return 'conflict';
+      if (codes[0] === 'ConditionalCheckFailed') return 'over-limit';
       throw error;
     }
   }

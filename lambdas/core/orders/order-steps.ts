@@ -51,32 +51,30 @@ export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 
   if (order.status !== 'RECEIVED') return { decision: 'APPROVED', reason: 'credit checked before' };
   const at = deps.clock.now().toISOString();
   let result: CreditCheckResult;
-  for (let attempt = 1; ; attempt++) {
-    const customer = await deps.customers.get(order.customerId);
-    if (!customer) throw new NotFoundError('Customer', order.customerId);
-    if (customer.blocked) {
-      result = { decision: 'REJECTED', reason: `customer ${customer.customerId} is blocked` };
-      break;
-    }
-    // Exposure: the open items, the credit approved orders reserved (read with the customer, consistently) and this order;
-    // at least the open items and every accepted order not yet invoiced as the orders index lists them (orders from before reservations).
-    const reservedMinor = customer.creditReservedMinor ?? 0;
+  const customer = await deps.customers.get(order.customerId);
+  if (!customer) throw new NotFoundError('Customer', order.customerId);
+  const m = (minor: number) => `${formatAmount({ minor, currency: customer.currency })} ${customer.currency}`;
+  const over = (exposureMinor: number): CreditCheckResult => ({ decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` });
+  if (customer.blocked) {
+    result = { decision: 'REJECTED', reason: `customer ${customer.customerId} is blocked` };
+  } else {
+    // Exposure: the open items, the credit approved orders reserved (kept on the customer) and this order; at least the open
+    // items and every accepted order not yet invoiced as the orders index lists them (orders from before reservations).
     const balances = await balancesOf(deps, customer);
-    const exposureMinor = Math.max(balances.exposureMinor, balances.openBalanceMinor + reservedMinor + order.totalMinor);
-    const m = (minor: number) => `${formatAmount({ minor, currency: customer.currency })} ${customer.currency}`;
-    if (exposureMinor > customer.creditLimitMinor) {
-      result = { decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` };
-      break;
-    }
-    // Approved: reserve the credit atomically with the customer's total, so concurrent orders cannot together pass the limit.
-    const reserved = await deps.orders.reserveCredit(order.orderId, customer.customerId, order.totalMinor, reservedMinor);
-    if (reserved === 'conflict' && attempt < MAX_CREDIT_ATTEMPTS) continue;
-    if (reserved === 'conflict') throw new ConflictError(`The credit of customer ${customer.customerId} changed concurrently ${MAX_CREDIT_ATTEMPTS} times; the step is retried`, 'CONCURRENT_UPDATE');
+    const exposureMinor = Math.max(balances.exposureMinor, balances.openBalanceMinor + (customer.creditReservedMinor ?? 0) + order.totalMinor);
+    // Approved only with the credit reserved: added to the customer's reserved total only while that total leaves room for this order.
+    const maxReservedBefore = customer.creditLimitMinor - balances.openBalanceMinor - order.totalMinor;
+    const reserved = exposureMinor > customer.creditLimitMinor ? 'over-limit' : await deps.orders.reserveCredit(order.orderId, customer.customerId, order.totalMinor, maxReservedBefore);
     if (reserved === 'not-received') {
       const now = await loadOrder(deps, order.orderId);
       if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+      if (now.status !== 'RECEIVED' || now.creditReservedMinor !== undefined) return { decision: 'APPROVED', reason: 'credit checked before' };
+      throw new ConflictError(`Order ${order.orderId} changed while its credit was reserved; the step runs again`, 'CONCURRENT_UPDATE');
     }
-    return { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+    if (reserved === 'reserved') return { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+    // Over the limit now, or by the reservations other orders made meanwhile.
+    const now = reserved === 'over-limit' && exposureMinor <= customer.creditLimitMinor ? await deps.customers.get(customer.customerId) : customer;
+    result = over(Math.max(exposureMinor, balances.openBalanceMinor + (now?.creditReservedMinor ?? 0) + order.totalMinor));
   }
   const status = result.decision === 'HOLD' ? 'CREDIT_HOLD' : 'REJECTED';
   if (!(await deps.orders.transition(order.orderId, ['RECEIVED'], { status, at, note: result.reason }))) {
@@ -231,8 +229,6 @@ export async function completeOrder(deps: Pick<CoreDeps, 'orders' | 'invoices' |
   return { status: 'COMPLETED' };
 }
 
-/** Credit decisions of one order that may meet a concurrent change of the customer's reserved credit before giving up (the step is retried). */
-const MAX_CREDIT_ATTEMPTS = 8;
 
 
 /** What an invoice of `grossMinor` releases of the credit its order reserved: at most what is still reserved. */
