@@ -5,15 +5,15 @@
  */
 import { z } from 'zod';
 import { formatAmount, money } from '../money/money';
-import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith } from '../validation';
+import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith, singleLineText } from '../validation';
 import { journal, type Journal, type JournalLine } from '../ledger/ledger';
 import { derivedStatus, isOpen, type Invoice } from '../invoices/invoice';
 
 export const recordPaymentRequest = z.strictObject({
   amount: decimalString,
   currency: currencyCode,
-  reference: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
-  payerName: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
+  reference: singleLineText(140).optional(),
+  payerName: singleLineText(140).optional(),
   valueDate: calendarDate,
   invoiceIds: z
     .array(identifier)

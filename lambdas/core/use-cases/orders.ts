@@ -1,7 +1,7 @@
 /** The storefront's side of an order: placing it, reporting its shipment, cancelling it. */
 import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
-import { parseWith } from '../validation';
+import { freeText, parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from '../orders/order';
 import type { CoreDeps } from './deps';
 
@@ -53,11 +53,15 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
   }
 }
 
+/** The body of `POST /orders/{orderId}/cancel`: nothing, or the reason. */
+export const cancelOrderRequest = z.strictObject({ reason: freeText(500).optional() });
+
 /** Cancels an order before anything of it shipped or was invoiced, and ends its execution. */
 export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+  const request = parseWith(cancelOrderRequest, body ?? {});
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFoundError('Order', orderId);
-  const reason = typeof (body as { reason?: unknown } | null)?.reason === 'string' ? String((body as { reason: string }).reason).slice(0, 500) : 'cancelled by the storefront';
+  const reason = request.reason ?? 'cancelled by the storefront';
   assertCancellable(order);
   const moved = await deps.orders.transition(orderId, ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'], { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason }, { requireNoShipments: true });
   if (!moved) {

@@ -109,8 +109,14 @@ describe('GET /reports/kpis', () => {
     expect(csv.body).toContain(',autoMatchRate,n/a\r\n');
   });
 
-  it('refuses a period after the running month and a trend out of range, naming both', async () => {
-    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '2026-04', trendMonths: '25' } }), lambdaContext);
+  it('refuses a period after the running month', async () => {
+    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '2026-04' } }), lambdaContext);
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details).toEqual([{ field: 'period', problem: 'must not be after the running month 2026-03' }]);
+  });
+
+  it('refuses a period that is not a month and a trend out of range, naming both (the route rules, before the report runs)', async () => {
+    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '2026-13', trendMonths: '25' } }), lambdaContext);
     expect(response.statusCode).toBe(400);
     expect(errorOf(response).details.map((d) => d.field)).toEqual(['period', 'trendMonths']);
   });
