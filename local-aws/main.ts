@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       ...(process.env.FINANCE_API_KEY ? { finance: process.env.FINANCE_API_KEY } : {}),
     },
     settings: process.env.BUSINESS_TIME_ZONE ? { businessTimeZone: process.env.BUSINESS_TIME_ZONE } : {},
+    ...(process.env.CURSOR_SECRET ? { cursorSecret: process.env.CURSOR_SECRET } : {}),
     log: (line) => console.log(`  ✓ ${line}`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

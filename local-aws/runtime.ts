@@ -18,6 +18,7 @@ import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
 import { LocalScheduler } from './scheduler';
+import { localCursorSecret } from './secrets';
 import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
 import './polyfills';
@@ -31,6 +32,8 @@ export interface LocalAwsOptions {
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
+  /** Signs the API's pagination cursors (at least 32 characters); default: one kept in the data folder. */
+  readonly cursorSecret?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -95,7 +98,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     log(`ses          ${ses.endpoint} (aws-ses-v2-local) ${Date.now() - t} ms`);
 
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}` };
-    Object.assign(process.env, localEnvironment(settings, endpoints));
+    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }));
 
     t = Date.now();
     const lambdas = new LocalLambdas(ROOT_DIR, settings.stage, clock);
