@@ -58,8 +58,22 @@ export function toErrorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof NotFoundError) return errorResponse(404, error.code, error.message, [{ entity: error.entity, id: error.id }]);
   if (error instanceof ConflictError) return errorResponse(409, error.code, error.message);
   if (error instanceof DomainError) return errorResponse(400, error.code, error.message);
+  if (isItemTooLarge(error)) {
+    // Input that passed every rule but would make a record over DynamoDB's 400 KB: still the caller's to change.
+    const problem = 'makes a record larger than the 400 KB the database stores; send less';
+    return errorResponse(400, 'VALIDATION_FAILED', `(body): ${problem}`, [{ field: '(body)', problem }]);
+  }
   logger.error('Unexpected error', error instanceof Error ? error : new Error(String(error)));
   return errorResponse(500, 'INTERNAL', 'The request could not be completed; it is safe to retry with the same Idempotency-Key');
+}
+
+/** DynamoDB refusing an item over 400 KB, alone or in a transaction. */
+function isItemTooLarge(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; CancellationReasons?: { Code?: string; Message?: string }[] } | null;
+  const tooLarge = (message: string | undefined) => /item size (to update )?has exceeded the maximum allowed size/i.test(message ?? '');
+  if (e?.name === 'ValidationException') return tooLarge(e.message);
+  if (e?.name === 'TransactionCanceledException') return (e.CancellationReasons ?? []).some((r) => r.Code === 'ValidationError' && tooLarge(r.Message));
+  return false;
 }
 
 function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefined> {

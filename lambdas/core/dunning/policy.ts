@@ -239,12 +239,12 @@ export const policyRequest = z.strictObject({
       reference: z.string().trim().min(1).max(20),
       margin: percentString,
       fixing: z.enum(['half-year-start', 'half-year-eve', 'daily'], { message: 'must be half-year-start, half-year-eve or daily' }),
-      rates: z.array(z.strictObject({ from: z.string(), rate: percentString })).min(1, 'must have at least one rate'),
+      rates: z.array(z.strictObject({ from: z.string(), rate: percentString })).min(1, 'must have at least one rate').max(1000, 'must have at most 1000 rates'),
     })
     .nullable()
     .default(null),
   compensation: z
-    .record(z.string(), z.array(z.strictObject({ from: z.string(), amount: z.string() })).min(1, 'must have at least one tier'))
+    .record(z.string(), z.array(z.strictObject({ from: z.string(), amount: z.string() })).min(1, 'must have at least one tier').max(100, 'must have at most 100 tiers'))
     .nullable()
     .default(null),
   businessCustomersOnly: z.boolean().default(false),

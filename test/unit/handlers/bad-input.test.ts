@@ -225,3 +225,42 @@ describe('text in JSON bodies', () => {
     expect(errorOf(await call(putCustomer, { body: '{"name": ' })).details).toEqual([{ field: '(body)', problem: 'is not valid JSON' }]);
   });
 });
+
+describe('input that would make a record too large to store', () => {
+  const putPolicy = routes.find((r) => r.path === '/dunning/policies/{policyId}')!;
+  const policy = {
+    name: 'Long history',
+    graceDays: 3,
+    levels: [{ level: 1, name: 'Reminder', daysPastDue: 3, minDaysSincePrevious: 0, template: 'friendly-reminder' }],
+    interest: {
+      reference: 'ECB',
+      margin: '5',
+      fixing: 'daily',
+      // 25,000 rates fit in 1 MiB of JSON but not in a 400 KB item.
+      rates: Array.from({ length: 25_000 }, (_, i) => ({ from: new Date(Date.UTC(1950, 0, 1 + i)).toISOString().slice(0, 10), rate: '1.5' })),
+    },
+  };
+
+  it('refuses a policy with more reference rates than a record holds, naming the field', async () => {
+    const response = await call(putPolicy, { pathParameters: { policyId: 'long' }, body: JSON.stringify(policy) });
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details).toEqual([{ field: 'interest.rates', problem: 'must have at most 1000 rates' }]);
+  });
+
+  it('answers 400 (not 500) when DynamoDB refuses an item over 400 KB, alone or in a transaction', async () => {
+    const { apiHandler } = await import('../../../lambdas/shared/http');
+    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+    const cancelled = Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError', Message: 'Item size to update has exceeded the maximum allowed size' }],
+    });
+    const other = Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException' });
+    const answer = (error: Error) => apiHandler({}, async () => Promise.reject(error))(apiEvent('POST', '/orders', { body: {} }), lambdaContext);
+    for (const error of [tooLarge, cancelled]) {
+      const response = await answer(error);
+      expect(response.statusCode).toBe(400);
+      expect(errorOf(response).details).toEqual([{ field: '(body)', problem: 'makes a record larger than the 400 KB the database stores; send less' }]);
+    }
+    expect((await answer(other)).statusCode).toBe(500);
+  });
+});
