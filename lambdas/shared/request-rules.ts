@@ -65,14 +65,16 @@ export function checkPathParameters(route: RouteDefinition | undefined, pathPara
 const DIGITS = /^\d{1,9}$/;
 const SIGNED_DIGITS = /^-?\d{1,9}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH = /^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$/;
 const CURSOR_CHARACTERS = /^[A-Za-z0-9_.-]+$/;
 
 function isCalendarDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
+  // setUTCFullYear: Date.UTC reads the years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
@@ -93,7 +95,7 @@ function valueProblem(spec: QueryParameter, value: string): string | undefined {
     case 'date':
       return isCalendarDate(value) ? undefined : 'must be a calendar date YYYY-MM-DD';
     case 'month':
-      return MONTH.test(value) ? undefined : 'must be a month YYYY-MM';
+      return MONTH.test(value) ? undefined : 'must be a month YYYY-MM from 1900-01 on';
   }
 }
 

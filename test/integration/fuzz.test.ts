@@ -166,8 +166,8 @@ const mutations: Mutation[] = [
         cursor: ['', 'abc', '%00'],
         identifier: ['a%20b', 'x'.repeat(65), '%0A', ''],
         enum: ['NOPE', 'open', '', 'OPEN%00'],
-        date: ['2026-02-30', 'today', '2026-1-1', ''],
-        month: ['2026-13', '2026-1', 'march', ''],
+        date: ['2026-02-30', 'today', '2026-1-1', '', '0000-00-00', '2026-02-29'],
+        month: ['2026-13', '2026-1', 'march', '', '0001-01', '1899-12'],
       };
       return { method: r.method, target: `${fill(r, ctx.ids)}?${name}=${rng.pick(values[spec.kind]!)}`, role: role(rng, r) };
     },

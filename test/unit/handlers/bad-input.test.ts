@@ -128,7 +128,9 @@ describe('query parameters', () => {
     ['GET', '/payments/unapplied', { limit: '-1' }, 'limit', 'must be a whole number from 1 to 200'],
     ['GET', '/remittances/{statementId}', { limit: '1001' }, 'limit', 'must be a whole number from 1 to 1000'],
     ['GET', '/reports/aging', { asOf: 'yesterday' }, 'asOf', 'must be a calendar date YYYY-MM-DD'],
-    ['GET', '/reports/kpis', { period: '2026-3' }, 'period', 'must be a month YYYY-MM'],
+    ['GET', '/reports/kpis', { period: '2026-3' }, 'period', 'must be a month YYYY-MM from 1900-01 on'],
+    ['GET', '/reports/kpis', { period: '0001-01' }, 'period', 'must be a month YYYY-MM from 1900-01 on'],
+    ['GET', '/invoices', { status: 'OPEN', dueOnOrBefore: '0001-02-29' }, 'dueOnOrBefore', 'must be a calendar date YYYY-MM-DD'],
     ['GET', '/reports/kpis', { trendMonths: 'six' }, 'trendMonths', 'must be a whole number from 1 to 24'],
   ] as const)('%s %s %j is a 400 naming %s', async (method, path, query, field, problem) => {
     // Act

@@ -213,3 +213,11 @@ describe('GET /orders/{orderId}/execution', () => {
     expect(none.statusCode).toBe(404);
   });
 });
+
+describe('GET /reports/kpis far back', () => {
+  it('refuses a period before 1900 (the trend reached back into year 0 and failed with a 500)', async () => {
+    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '0001-01', trendMonths: '24' } }), lambdaContext);
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details).toEqual([{ field: 'period', problem: 'must be a month YYYY-MM from 1900-01 on' }]);
+  });
+});
