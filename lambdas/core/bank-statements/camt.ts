@@ -16,11 +16,18 @@ const LAYOUT = {
 } as const satisfies Record<string, { message: string; record: string; format: StatementFormat }>;
 
 /**
+ * The root element's start tag when it is `Document` (with or without a prefix). Anchored at the
+ * first element: an unanchored search retried from every `<` of the file, each retry scanning to
+ * the next `>` (quadratic on a file of `<Document ` without one).
+ */
+const DOCUMENT_ROOT = /^<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/;
+
+/**
  * The ISO 20022 namespace of the XML document's root `Document` element, or `null` when the
  * content has no `Document` root with a namespace. Used to recognise camt files by content.
  */
 export function camtNamespace(content: string): string | null {
-  const root = /<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/.exec(stripProlog(content));
+  const root = DOCUMENT_ROOT.exec(stripProlog(content));
   if (!root) return null;
   const prefix = root[1];
   const attributes = root[2] ?? '';
@@ -35,7 +42,8 @@ function stripProlog(content: string): string {
   let rest = content.replace(/^\uFEFF/, '');
   for (;;) {
     const trimmed = rest.replace(/^\s+/, '');
-    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)/.exec(trimmed);
+    // A doctype may hold an internal subset in brackets (`<!DOCTYPE Document [<!ENTITY a "b">]>`).
+    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\])?[^>]*>)/.exec(trimmed);
     if (!prolog) return trimmed;
     rest = trimmed.slice(prolog[0].length);
   }

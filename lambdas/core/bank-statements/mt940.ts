@@ -3,7 +3,7 @@
  * it (German/Dutch `?20`-`?29` subfields, Rabobank/ABN AMRO/ING `/EREF/`, `/NAME/`, `/REMI/` ...).
  * Pure: a string in, the statement model out.
  */
-import { decimalToMinor, fail, isoDate, LineIds, textOrNull, yymmdd, type LineDraft, type Place } from './common';
+import { decimalToMinor, fail, isoDate, LineIds, textOrNull, withoutTrailingSlashes, yymmdd, type LineDraft, type Place } from './common';
 import type { AccountStatement, ParsedStatementFile, StatementLine } from './statement';
 
 /** One SWIFT field: its tag (`61`, `60F`), the lines of its value, the line number of its tag. */
@@ -74,7 +74,8 @@ function fieldsOf(content: string): (Field | 'end')[] {
     .split(/\r\n|\r|\n/)
     .forEach((raw, i) => {
       const line = i + 1;
-      let text = raw.replace(/\s+$/, '');
+      // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
+      let text = raw.trimEnd();
       if (text.trim() === '') return;
       if (text.startsWith('{')) {
         // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
@@ -439,7 +440,7 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
     position = index + mark[0].length - 1;
   }
   if (current && !values.has(current.code)) values.set(current.code, compact.slice(current.start));
-  const clean = (value: string | undefined): string | null => textOrNull(value?.replace(/\/+$/, ''));
+  const clean = (value: string | undefined): string | null => textOrNull(value === undefined ? undefined : withoutTrailingSlashes(value));
 
   const structuredReferences: string[] = [];
   let remittance: string | null = null;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../errors';
 import { formatAmount } from '../money/money';
-import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith } from '../validation';
+import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith, singleLineText } from '../validation';
 import type { Customer } from '../customers/customer';
 import { lineTax, normalizeRate, rateBasisPoints, TaxRateError } from '../tax/tax';
 
@@ -96,7 +96,7 @@ export const placeOrderRequest = z.strictObject({
   lines: z
     .array(
       z.strictObject({
-        sku: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+        sku: singleLineText(64),
         quantity: z.number().int('must be a whole number').positive('must be greater than zero').max(1_000_000, 'must be at most 1000000'),
         unitPrice: decimalString,
         taxRate: z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, { message: 'must be a decimal percent from 0 to 100 such as "19" or "7.5"' }).optional(),
@@ -104,7 +104,7 @@ export const placeOrderRequest = z.strictObject({
     )
     .min(1, 'must contain at least one line')
     .max(MAX_LINES, `must contain at most ${MAX_LINES} lines`),
-  externalRef: z.string().trim().min(1).max(100, 'must be at most 100 characters').optional(),
+  externalRef: singleLineText(100).optional(),
 });
 
 export type PlaceOrderRequest = z.infer<typeof placeOrderRequest>;
@@ -187,13 +187,13 @@ export function orderExecutionName(orderId: string): string {
 export const reportShipmentRequest = z.strictObject({
   shipmentId: identifier.optional(),
   shippedAt: instant.optional(),
-  carrier: z.string().trim().min(1).max(64).optional(),
-  trackingNumber: z.string().trim().min(1).max(64).optional(),
+  carrier: singleLineText(64).optional(),
+  trackingNumber: singleLineText(64).optional(),
   lines: z
     .array(
       z.strictObject({
         lineNo: z.number().int('must be a whole number').positive('must be greater than zero').optional(),
-        sku: z.string().trim().min(1).max(64).optional(),
+        sku: singleLineText(64).optional(),
         quantity: z.number().int('must be a whole number').positive('must be greater than zero'),
       }),
     )

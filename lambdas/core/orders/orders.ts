@@ -2,7 +2,7 @@
 import { attentionShown } from '../attention/attention';
 import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
-import { parseWith } from '../validation';
+import { freeText, parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor, SHIPPABLE } from './order';
 import { creditReleasedBy } from './order-steps';
 import type { CoreDeps } from '../deps';
@@ -62,11 +62,15 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
   }
 }
 
+/** The body of `POST /orders/{orderId}/cancel`: nothing, or the reason. */
+export const cancelOrderRequest = z.strictObject({ reason: freeText(500).optional() });
+
 /** Cancels an order before anything of it shipped or was invoiced, and ends its execution. */
 export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+  const request = parseWith(cancelOrderRequest, body ?? {});
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFoundError('Order', orderId);
-  const reason = typeof (body as { reason?: unknown } | null)?.reason === 'string' ? String((body as { reason: string }).reason).slice(0, 500) : 'cancelled by the storefront';
+  const reason = request.reason ?? 'cancelled by the storefront';
   assertCancellable(order);
   // An approved order gives back the credit it reserved (nothing shipped, so nothing of it was invoiced).
   const reserved = creditReleasedBy(order, order.totalMinor);
