@@ -253,9 +253,13 @@ class StatementRun {
     this.processed += entries.length;
   }
 
-  /** A line recorded by an earlier upload: shown in this statement too, nothing applied again. */
+  /**
+   * A line recorded by an earlier upload: shown in this statement too (at its place and under its
+   * line id in this file, with the outcome, payment and statement recorded then), nothing applied
+   * again.
+   */
   private async recordedBefore(entry: Entry, result: LineResult): Promise<LineResult> {
-    const shown = { ...result, sequence: entry.line.sequence };
+    const shown = { ...result, sequence: entry.line.sequence, lineId: entry.line.lineId };
     if (result.statementId !== this.statementId) await this.deps.statements.reportLine(this.statementId, shown);
     this.results.set(entry.line.sequence, { result: shown, alreadyRecorded: true });
     return shown;
