@@ -16,11 +16,18 @@ const LAYOUT = {
 } as const satisfies Record<string, { message: string; record: string; format: StatementFormat }>;
 
 /**
+ * The root element's start tag when it is `Document` (with or without a prefix). Anchored at the
+ * first element: an unanchored search retried from every `<` of the file, each retry scanning to
+ * the next `>` (quadratic on a file of `<Document ` without one).
+ */
+const DOCUMENT_ROOT = /^<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/;
+
+/**
  * The ISO 20022 namespace of the XML document's root `Document` element, or `null` when the
  * content has no `Document` root with a namespace. Used to recognise camt files by content.
  */
 export function camtNamespace(content: string): string | null {
-  const root = /<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/.exec(stripProlog(content));
+  const root = DOCUMENT_ROOT.exec(stripProlog(content));
   if (!root) return null;
   const prefix = root[1];
   const attributes = root[2] ?? '';

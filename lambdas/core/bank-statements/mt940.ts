@@ -76,7 +76,8 @@ function fieldsOf(content: string): (Field | 'end')[] {
     .split(/\r\n|\r|\n/)
     .forEach((raw, i) => {
       const line = i + 1;
-      let text = raw.replace(/\s+$/, '');
+      // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
+      let text = raw.trimEnd();
       if (text.trim() === '') return;
       if (text.startsWith('{')) {
         // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
