@@ -135,7 +135,7 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
   const at = deps.clock.now().toISOString();
   const started = await deps.statements.begin({
     statementId,
-    identity: file.fileIdentity,
+    identity: shownIdentity(file.fileIdentity),
     format: file.format,
     version: file.version,
     accounts: [...new Set(file.statements.map((s) => s.account).filter((a): a is string => a !== null))],
@@ -184,6 +184,18 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
       ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?limit=1000 (then its cursor) lists every line` } : {}),
     },
   };
+}
+
+/** The longest file identity kept on the statement record (a file of thousands of MT940 statements has a long one). */
+export const MAX_IDENTITY_SHOWN = 1000;
+
+/**
+ * The file identity as the statement record keeps it, for people: cut after
+ * {@link MAX_IDENTITY_SHOWN} characters (the statement id is made of the whole identity), so the
+ * record stays far below DynamoDB's item size whatever the file holds.
+ */
+function shownIdentity(identity: string | null): string | null {
+  return identity === null || identity.length <= MAX_IDENTITY_SHOWN ? identity : `${identity.slice(0, MAX_IDENTITY_SHOWN - 1)}…`;
 }
 
 /**

@@ -45,8 +45,9 @@ export interface StatementRecord extends StatementProgress {
    */
   readonly statementId: string;
   /**
-   * What the bank wrote to identify the file (`ParsedStatementFile.fileIdentity`), `null` when it
-   * names nothing and the statement is known by its content; absent on statements recorded before.
+   * What the bank wrote to identify the file (`ParsedStatementFile.fileIdentity`, cut after 1,000
+   * characters), `null` when it names nothing and the statement is known by its content; absent on
+   * statements recorded before statement identity.
    */
   readonly identity?: string | null;
   readonly format: StatementFormat;

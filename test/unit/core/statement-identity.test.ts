@@ -317,3 +317,28 @@ describe('lines and statements recorded under the earlier scheme', () => {
 function crlfOf(content: string): string {
   return content.replace(/\r?\n/g, '\r\n');
 }
+
+describe('the identity kept on the statement record', () => {
+  it('is cut for a file of many statements, while the id still comes from all of it', async () => {
+    // Prepare: 40 MT940 statements of one account, one a day (YYMMDD); and the same file without its last one
+    const statements = Array.from({ length: 40 }, (_, i) => {
+      const date = `26${String(Math.floor(i / 28) + 1).padStart(2, '0')}${String((i % 28) + 1).padStart(2, '0')}`;
+      return [`:20:STARTUMS`, ':25:DE89370400440532013000', `:28C:${i + 1}`, `:60F:C${date}EUR${i},00`, `:61:${date}C1,00NTRFNONREF`, `:86:day ${i + 1}`, `:62F:C${date}EUR${i + 1},00`, '-'].join('\n');
+    });
+    const file = statements.join('\n');
+    const shorter = statements.slice(0, 39).join('\n');
+
+    // Act
+    const outcome = await uploadStatement(world.remittanceDeps, file);
+    const other = await uploadStatement(world.remittanceDeps, shorter);
+
+    // Assess
+    const identity = readStatementFile(file).fileIdentity!;
+    expect(identity.length).toBeGreaterThan(1000);
+    expect(outcome.body.identity).toHaveLength(1000);
+    expect(outcome.body.identity).toBe(`${identity.slice(0, 999)}…`);
+    expect(outcome.body.statementId).toBe(statementIdOf({ fileIdentity: identity }, file));
+    expect(other.body).toMatchObject({ seenBefore: false, lastUpload: { newlyRecorded: 0, alreadyRecorded: 39 } });
+    expect(other.body.statementId).not.toBe(outcome.body.statementId);
+  });
+});
