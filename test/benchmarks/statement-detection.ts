@@ -28,6 +28,8 @@ export function hostileDetectionInputs(size = DETECTION_HOSTILE_SIZE): Record<st
     'camt Document with elements nested deeply': `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">${'<a>'.repeat(size / 3)}`,
     'processing instructions repeated': '<?x?>'.repeat(size / 5),
     'an unclosed comment': `<!--${'<!--'.repeat(size / 4)}`,
+    'an unclosed doctype': `<!DOCTYPE ${'a'.repeat(size)}`,
+    'an unclosed doctype subset': `<!DOCTYPE Document [${'<!ENTITY a "b">'.repeat(size / 15)}`,
     '"xmlns:a=" repeated in the root tag': `<Document ${'xmlns:a="'.repeat(size / 9)}`,
     'CSV header start and commas': `date,${','.repeat(size)}`,
     'BAI2 header start and commas': `01,${','.repeat(size)}`,

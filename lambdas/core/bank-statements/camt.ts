@@ -42,7 +42,10 @@ function stripProlog(content: string): string {
   let rest = content.replace(/^\uFEFF/, '');
   for (;;) {
     const trimmed = rest.replace(/^\s+/, '');
-    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)/.exec(trimmed);
+    // A doctype may hold an internal subset in brackets (`<!DOCTYPE Document [<!ENTITY a "b">]>`).
+    // Each part stops at a character the next one needs ([, ], >), so a doctype that never ends is
+    // given up in linear time (`[^[>]*(?:\[...\])?[^>]*>` retried every split of the name: quadratic).
+    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\][^>]*)?>)/.exec(trimmed);
     if (!prolog) return trimmed;
     rest = trimmed.slice(prolog[0].length);
   }
