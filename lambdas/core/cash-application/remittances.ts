@@ -119,7 +119,10 @@ export function parseStatementUpload(content: string): ParsedStatementFile {
 /**
  * Reads, matches and applies a bank statement (see the module comment for what is loaded, and how
  * lines are applied once). `complete` is false when the time budget ran out before the last line:
- * uploading the same file again continues.
+ * uploading the same file again continues. In the body, `seenBefore` is true when the statement
+ * was received before (the same file, or a re-export with the same identity; then `created` is
+ * false), each listed line says `alreadyRecorded` (recorded by an earlier upload, nothing applied
+ * now) and `lastUpload` counts the lines new and known.
  *
  * @throws ValidationError (nothing written) when the file cannot be read.
  */
@@ -178,7 +181,6 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     complete: status === 'completed',
     body: {
       ...statementView(statement),
-      // Received before (the same file, or a re-export with the same identity): see `uploadStatement`.
       seenBefore: !started.created,
       lines: outcomes.slice(0, MAX_LINES_IN_ANSWER).map((o) => lineResultView(o.result, { alreadyRecorded: o.alreadyRecorded })),
       ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?limit=1000 (then its cursor) lists every line` } : {}),
