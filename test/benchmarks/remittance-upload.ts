@@ -119,7 +119,10 @@ async function main(): Promise<void> {
     const progress: string[] = [];
     let done = false;
     const first = upload(api, financeKey, file).finally(() => (done = true));
-    const statementId = (await import('../../lambdas/core/cash-application/application')).statementIdFor(file);
+    // The id the upload gives the statement: from the file's identity (camt MsgId and statement id).
+    const { statementIdOf } = await import('../../lambdas/core/cash-application/application');
+    const { readStatementFile } = await import('../../lambdas/core/bank-statements/read-statement-file');
+    const statementId = statementIdOf(readStatementFile(file), file);
     const t0 = performance.now();
     while (!done) {
       await new Promise((r) => setTimeout(r, 2_000));

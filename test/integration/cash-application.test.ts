@@ -132,9 +132,11 @@ interface Line {
   reasons: string[];
   paymentId: string;
   alreadyRecorded?: boolean;
+  recordedIn: string;
 }
 interface StatementBody {
   statementId: string;
+  seenBefore: boolean;
   status: string;
   total: number;
   processed: number;
@@ -176,6 +178,7 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     // Assess: each line as the issue expects it
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'completed', total: 6, processed: 6, progress: '6/6', counts: { applied: 5, suggested: 0, unapplied: 1 } });
+    expect(first.body).toMatchObject({ seenBefore: false, lastUpload: { newlyRecorded: 6, alreadyRecorded: 0 } });
     const line = (id: string) => first.body.lines.find((l) => l.lineId === id)!;
     expect(line('TX-RF')).toMatchObject({ status: 'applied', customerId: acme, allocations: [{ invoiceId: a1!.invoiceId, amount: '100.00' }] });
     expect(line('TX-RF').confidence).toBeGreaterThanOrEqual(0.95);
@@ -236,6 +239,19 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(again.body.lines.map((l) => l.paymentId)).toEqual(first.body.lines.map((l) => l.paymentId));
     expect(await Promise.all([a1!, a2!, b1!, b2!, c1!, d1!, e1!].map(async (i) => (await invoice(i)).balance))).toEqual(balancesBefore);
     expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00' });
+    expect(again.body.seenBefore).toBe(true);
+    await expectBalancedBooks();
+
+    // Act: the bank's re-export of the notification (another creation time, CRLF line endings): other bytes, the same statement
+    const reexported = statement.replace(/<CreDtTm>[^<]*<\/CreDtTm>/g, '<CreDtTm>2026-03-13T07:15:00+01:00</CreDtTm>').replace(/\n/g, '\r\n');
+    expect(reexported).not.toBe(statement);
+    const reexport = await upload<StatementBody>(reexported);
+
+    // Assess: recognised by its message and notification ids, nothing applied twice
+    expect(reexport.status).toBe(200);
+    expect(reexport.body).toMatchObject({ statementId: first.body.statementId, seenBefore: true, status: 'completed', lastUpload: { newlyRecorded: 0, alreadyRecorded: 6 } });
+    expect(reexport.body.lines.map((l) => l.paymentId)).toEqual(first.body.lines.map((l) => l.paymentId));
+    expect(await Promise.all([a1!, a2!, b1!, b2!, c1!, d1!, e1!].map(async (i) => (await invoice(i)).balance))).toEqual(balancesBefore);
     await expectBalancedBooks();
 
     // The payer finance identified is known next time: their next payment, without reference, applies by itself
@@ -243,6 +259,25 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(next.status).toBe(201);
     expect(next.body.lines[0]).toMatchObject({ status: 'applied', customerId: umbrella, allocations: [{ invoiceId: e2!.invoiceId, amount: '33.33' }] });
     await api.waitForOrderStatus(e2!.orderId, 'COMPLETED');
+    await expectBalancedBooks();
+
+    // Act: another notification that overlaps the first: the overpayment again, and a new payment
+    const overlapping = await upload<StatementBody>(
+      camt054(uniqueId('NTF'), [
+        { id: 'TX-NEW', amount: '5.00', payer: 'Somebody Else', iban: 'NL91ABNA0417164300', text: 'tip' },
+        { id: 'TX-OVER', amount: '550.00', payer: 'Hooli Inc.', iban: 'NL91ABNA0417164300', text: `Invoice ${d1!.number}` },
+      ]),
+    );
+
+    // Assess: the known line is shown as recorded by the first notification; only the new one moves money
+    expect(overlapping.status).toBe(201);
+    expect(overlapping.body).toMatchObject({ seenBefore: false, lastUpload: { newlyRecorded: 1, alreadyRecorded: 1 } });
+    expect(overlapping.body.lines.map((l) => [l.lineId, l.alreadyRecorded, l.recordedIn === first.body.statementId])).toEqual([
+      ['TX-NEW', false, false],
+      ['TX-OVER', true, true],
+    ]);
+    expect(overlapping.body.lines[1]!.paymentId).toBe(line('TX-OVER').paymentId);
+    expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00', openBalance: '0.00' });
     await expectBalancedBooks();
   });
 

@@ -43,7 +43,9 @@ function stripProlog(content: string): string {
   for (;;) {
     const trimmed = rest.replace(/^\s+/, '');
     // A doctype may hold an internal subset in brackets (`<!DOCTYPE Document [<!ENTITY a "b">]>`).
-    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\])?[^>]*>)/.exec(trimmed);
+    // Each part stops at a character the next one needs ([, ], >), so a doctype that never ends is
+    // given up in linear time (`[^[>]*(?:\[...\])?[^>]*>` retried every split of the name: quadratic).
+    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\][^>]*)?>)/.exec(trimmed);
     if (!prolog) return trimmed;
     rest = trimmed.slice(prolog[0].length);
   }
@@ -131,7 +133,19 @@ export function readCamt(file: string): ParsedStatementFile {
       return { ...draft, sequence, lineId: ids.assign(statement.account, candidate) };
     }),
   }));
-  return { format: layout.format, version: `001.${version}`, statements };
+  return { format: layout.format, version: `001.${version}`, statements, fileIdentity: identityOf(layout.format, message, records, statements) };
+}
+
+/**
+ * The file's identity (see `ParsedStatementFile.fileIdentity`): the message type, `GrpHdr/MsgId`
+ * and per statement its account and `ElctrncSeqNb` (else its `Id`). Not the version, nor any
+ * creation time: a re-export in another version or at another time is the same message.
+ */
+function identityOf(format: StatementFormat, message: XmlNode, records: readonly XmlNode[], statements: readonly AccountStatement[]): string | null {
+  const messageId = message.text('GrpHdr', 'MsgId');
+  if (messageId === null) return null;
+  const parts = records.map((record, i) => [statements[i]?.account ?? '', record.text('ElctrncSeqNb') ?? record.text('Id') ?? '']);
+  return JSON.stringify([format, messageId, ...parts.flat()]);
 }
 
 /** A line before its place in the file is known, with what its identity is made of. */

@@ -1,8 +1,9 @@
 /**
  * POST /remittances: the bank statement file is the raw body (camt.053/054, BAI2, MT940 or CSV,
  * detected from the content, whatever the content type). 201 with the statement and its lines'
- * outcomes the first time, 200 when the statement was uploaded before (nothing applied twice), 202
- * when the time of this call ran out before the last line (upload the same file again to continue).
+ * outcomes the first time, 200 when the statement was received before, as the same file or as a
+ * re-export with the same identity (`seenBefore: true`; nothing applied twice), 202 when the time
+ * of this call ran out before the last line (upload the same file again to continue).
  */
 import { uploadStatement, type RemittanceDeps } from '../../core/cash-application/remittances';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';

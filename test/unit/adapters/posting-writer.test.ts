@@ -197,7 +197,7 @@ describe('DynamoPostingWriter: a statement line', () => {
       paymentId: 'P-1',
       line: theLine,
       account: 'DE89370400440532013000',
-      lineKey: statementLineKey(theLine, 'DE89370400440532013000'),
+      lineKey: statementLineKey(theLine, 'DE89370400440532013000', 1),
       match,
       invoices: new Map([['I-1', invoice]]),
       now: new Date('2026-03-10T12:00:00Z'),

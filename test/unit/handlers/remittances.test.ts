@@ -66,6 +66,24 @@ describe('POST /remittances', () => {
     expect(world.tables.payments.size).toBe(2);
   });
 
+  it('answers 200 with seenBefore for a re-export of a statement with other bytes, and the same location', async () => {
+    // Prepare: an MT940 statement, and the bank's re-export of it with CRLF line endings and a header line
+    const mt940 = [':20:STARTUMS', ':25:DE89370400440532013000', ':28C:7', ':60F:C260308EUR0,', ':61:2603090309C100,00NTRFNONREF', ':86:INV-2026-000001', ':62F:C260309EUR100,', '-'].join('\n');
+    const reexport = `ABNANL2A\r\n940\r\n${mt940.replace(/\n/g, '\r\n')}`;
+
+    // Act
+    const first = await post(mt940, { 'Content-Type': 'text/plain' });
+    const again = await post(reexport, { 'Content-Type': 'text/plain' });
+
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(bodyOf<{ seenBefore: boolean }>(first).seenBefore).toBe(false);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers?.location).toBe(first.headers?.location);
+    expect(bodyOf<{ seenBefore: boolean; lines: { alreadyRecorded: boolean }[] }>(again)).toMatchObject({ seenBefore: true, lines: [{ alreadyRecorded: true }] });
+    expect(world.tables.payments.size).toBe(1);
+  });
+
   it('answers 400 naming the place in the file, and writes nothing', async () => {
     // Act
     const response = await post('date,amount,currency,reference,payer_name,payer_account\n2026-13-09,100.00,EUR,x,Acme,\n');
