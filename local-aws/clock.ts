@@ -9,7 +9,9 @@
  *
  * Moving the clock is "everything due in between happens in order": the clock steps to each due
  * timer, fires it, and waits until the whole runtime is idle (see {@link LocalClock.busy}) before
- * it takes the next step.
+ * it takes the next step. Between steps it yields to the event loop, so HTTP requests are answered
+ * while it moves; {@link LocalClock.progress} tells how far a move is, and `onProgress` hears of
+ * each simulated week passed. It only moves forward, at most {@link MAX_MOVE_MS} (a year) at once.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,6 +32,31 @@ export class ClockMovedBackwardsError extends Error {
   }
 }
 
+/** The most the clock moves in one call: 366 days (a year, leap or not). Farther is a few calls. */
+export const MAX_MOVE_MS = 366 * 86_400_000;
+export const MAX_MOVE_TEXT = 'one year (P366D)';
+
+export class ClockMoveTooLargeError extends Error {
+  constructor(readonly moveMs: number) {
+    super(`must move the clock at most ${MAX_MOVE_TEXT} at once; move it in steps`);
+    this.name = 'ClockMoveTooLargeError';
+  }
+}
+
+/** How far a move of the clock is. */
+export interface ClockProgress {
+  readonly from: string;
+  readonly to: string;
+  /** The local instant the move has reached. */
+  readonly now: string;
+  /** Simulated time passed, 0-100. */
+  readonly percent: number;
+  /** Timers fired on the way (each a scheduled run, a wait state ending, a timeout). */
+  readonly timersFired: number;
+  /** Real time the move has taken so far. */
+  readonly elapsedMs: number;
+}
+
 export class TimerCancelledError extends Error {
   constructor() {
     super('The timer was cancelled');
@@ -42,7 +69,11 @@ export interface LocalClockOptions {
   readonly stateFile?: string;
   /** How long {@link LocalClock.advanceTo} waits for the runtime to become idle after each step. */
   readonly settleTimeoutMs?: number;
+  /** Told of a move's progress each simulated week it passes (moves of more than a week). */
+  readonly onProgress?: (progress: ClockProgress) => void;
 }
+
+const WEEK_MS = 7 * 86_400_000;
 
 export class LocalClock {
   private offsetMs = 0;
@@ -55,10 +86,14 @@ export class LocalClock {
   private advancing: Promise<void> = Promise.resolve();
   private readonly stateFile: string | undefined;
   private readonly settleTimeoutMs: number;
+  private readonly onProgress: ((progress: ClockProgress) => void) | undefined;
+  private movesQueued = 0;
+  private move: { fromMs: number; toMs: number; startedAt: number; timersFired: number; nextReportMs: number } | undefined;
 
   constructor(options: LocalClockOptions = {}) {
     this.stateFile = options.stateFile;
     this.settleTimeoutMs = options.settleTimeoutMs ?? 120_000;
+    this.onProgress = options.onProgress;
     if (this.stateFile) {
       try {
         const saved = JSON.parse(readFileSync(this.stateFile, 'utf8')) as { offsetMs?: unknown };
@@ -182,15 +217,42 @@ export class LocalClock {
 
   /** Moves the clock forward by an ISO 8601 duration (`P30D`, `PT6H`, `P1DT2H30M`). */
   advance(duration: string): Promise<Date> {
-    return this.advanceTo(new RealDate(this.nowMs() + parseIsoDurationMs(duration)));
+    const ms = parseIsoDurationMs(duration);
+    if (ms > MAX_MOVE_MS) return Promise.reject(new ClockMoveTooLargeError(ms));
+    return this.advanceTo(new RealDate(this.nowMs() + ms));
+  }
+
+  /** True from the call that moves the clock until it has arrived (also while a move waits for the one before). */
+  isMoving(): boolean {
+    return this.movesQueued > 0;
+  }
+
+  /** The move under way, or undefined when the clock is not moving. */
+  progress(): ClockProgress | undefined {
+    const move = this.move;
+    if (!move) return undefined;
+    const now = Math.min(this.nowMs(), move.toMs);
+    const span = move.toMs - move.fromMs;
+    return {
+      from: new RealDate(move.fromMs).toISOString(),
+      to: new RealDate(move.toMs).toISOString(),
+      now: new RealDate(now).toISOString(),
+      percent: span <= 0 ? 100 : Math.floor(((now - move.fromMs) / span) * 1000) / 10,
+      timersFired: move.timersFired,
+      elapsedMs: RealDate.now() - move.startedAt,
+    };
   }
 
   /**
    * Moves the clock forward to `target`, firing every timer due on the way in time order and
-   * waiting for the runtime to settle after each. Calls are serialised.
+   * waiting for the runtime to settle after each. Calls are serialised. Refuses a target in the
+   * past ({@link ClockMovedBackwardsError}) or more than a year ahead ({@link ClockMoveTooLargeError}).
    */
   advanceTo(target: Date): Promise<Date> {
-    const run = this.advancing.then(() => this.stepTo(target.getTime()));
+    const targetMs = target.getTime();
+    if (targetMs - this.nowMs() > MAX_MOVE_MS) return Promise.reject(new ClockMoveTooLargeError(targetMs - this.nowMs()));
+    this.movesQueued++;
+    const run = this.advancing.then(() => this.stepTo(targetMs)).finally(() => this.movesQueued--);
     this.advancing = run.then(
       () => undefined,
       () => undefined,
@@ -201,18 +263,39 @@ export class LocalClock {
   private async stepTo(targetMs: number): Promise<Date> {
     if (Number.isNaN(targetMs)) throw new Error('The target instant is not a valid date');
     if (targetMs < this.nowMs()) throw new ClockMovedBackwardsError(new RealDate(targetMs), this.now());
-    await this.whenIdle();
-    for (;;) {
-      const next = this.timers[0];
-      if (!next || next.dueMs > targetMs) break;
-      if (next.dueMs > this.nowMs()) this.setNowMs(next.dueMs);
-      this.fireDue();
+    if (targetMs - this.nowMs() > MAX_MOVE_MS) throw new ClockMoveTooLargeError(targetMs - this.nowMs());
+    const fromMs = this.nowMs();
+    this.move = { fromMs, toMs: targetMs, startedAt: RealDate.now(), timersFired: 0, nextReportMs: targetMs - fromMs > WEEK_MS ? fromMs + WEEK_MS : Infinity };
+    try {
       await this.whenIdle();
+      for (;;) {
+        const next = this.timers[0];
+        if (!next || next.dueMs > targetMs) break;
+        if (next.dueMs > this.nowMs()) this.setNowMs(next.dueMs);
+        this.move.timersFired += this.fireDue();
+        await this.whenIdle();
+        this.reportProgress(false);
+        // Let I/O in (HTTP requests, their answers) between steps, whatever the timers did.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (targetMs > this.nowMs()) this.setNowMs(targetMs);
+      this.move.timersFired += this.fireDue();
+      await this.whenIdle();
+      this.reportProgress(true);
+      return this.now();
+    } finally {
+      this.move = undefined;
     }
-    if (targetMs > this.nowMs()) this.setNowMs(targetMs);
-    this.fireDue();
-    await this.whenIdle();
-    return this.now();
+  }
+
+  /** Tells `onProgress` when a simulated week has passed since the last report, and on arrival (moves of more than a week). */
+  private reportProgress(arrived: boolean): void {
+    const move = this.move;
+    if (!move || !this.onProgress || move.nextReportMs === Infinity) return;
+    if (!arrived && this.nowMs() < move.nextReportMs) return;
+    while (move.nextReportMs <= this.nowMs()) move.nextReportMs += WEEK_MS;
+    const progress = this.progress();
+    if (progress) this.onProgress(progress);
   }
 
   private setNowMs(ms: number): void {
@@ -227,12 +310,14 @@ export class LocalClock {
     writeFileSync(this.stateFile, JSON.stringify({ offsetMs: this.offsetMs, savedAt: this.now().toISOString() }));
   }
 
-  private fireDue(): void {
+  /** Fires every timer due now; returns how many. */
+  private fireDue(): number {
     const nowMs = this.nowMs();
     const due = this.timers.filter((t) => t.dueMs <= nowMs);
     this.timers = this.timers.filter((t) => t.dueMs > nowMs);
     due.forEach((t) => t.resolve());
     this.scheduleWakeUp();
+    return due.length;
   }
 
   /** Real time passes too: wake up when the earliest timer falls due by itself. */

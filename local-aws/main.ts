@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       ...(process.env.FINANCE_API_KEY ? { finance: process.env.FINANCE_API_KEY } : {}),
     },
     settings: process.env.BUSINESS_TIME_ZONE ? { businessTimeZone: process.env.BUSINESS_TIME_ZONE } : {},
+    ...(process.env.CURSOR_SECRET ? { cursorSecret: process.env.CURSOR_SECRET } : {}),
     log: (line) => console.log(`  ✓ ${line}`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -47,9 +48,9 @@ Ready in ${seconds} s.
 
   API            ${local.url}
   Finance console ${local.url}/console/   (finance key: ${local.apiKeys.finance})
-  Health         ${local.url}/_local/health
-  Clock          ${local.url}/_local/clock   (POST {"advance":"P7D"} to move it)
-  Sent emails    ${local.url}/_local/emails
+  Health         ${local.url}/_local/health   (no key needed)
+  Clock          ${local.url}/_local/clock    (finance key; POST {"advance":"P7D"} moves it, at most P366D at once)
+  Sent emails    ${local.url}/_local/emails   (finance key)
   Data folder    ${local.dataDir}
 
   Credentials    storefront  x-api-key: ${local.apiKeys.storefront}

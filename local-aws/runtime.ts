@@ -9,18 +9,20 @@ import { defaultSettings, type AppSettings } from '../lib/definitions/settings';
 import { ApiClientStore } from '../lambdas/adapters/dynamodb/api-client-store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableById } from '../lib/definitions/tables';
-import { LocalClock, parseIsoDurationMs, InvalidDurationError, ClockMovedBackwardsError } from './clock';
+import { LocalClock, parseIsoDurationMs, InvalidDurationError, ClockMovedBackwardsError, ClockMoveTooLargeError, MAX_MOVE_MS, MAX_MOVE_TEXT } from './clock';
 import { ensureTables, localTableName, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LOCAL_CREDENTIALS, localBucketName, localEnvironment } from './environment';
 import { startLocalS3, type LocalS3 } from './s3';
 import { buckets } from '../lib/definitions/buckets';
-import { LocalGateway } from './gateway';
+import { isLoopback, LocalGateway } from './gateway';
+import { LocalStartupError } from './errors';
 import { LocalLambdas } from './lambda-runtime';
 import { InvalidFaultError, LocalFaults, type FaultRequest } from './faults';
 import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
 import { LocalScheduler } from './scheduler';
+import { localCursorSecret } from './secrets';
 import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
 import './polyfills';
@@ -28,12 +30,15 @@ import './polyfills';
 export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
 
 export interface LocalAwsOptions {
+  /** The loopback address every local service listens on (default 127.0.0.1); nothing else is accepted. */
   readonly host?: string;
   /** 0 picks a free port (tests). */
   readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number };
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
+  /** Signs the API's pagination cursors (at least 32 characters); default: one kept in the data folder. */
+  readonly cursorSecret?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -47,6 +52,8 @@ export interface LocalAws {
   readonly stateMachineArns: Record<string, string>;
   /** Fault injection (also over `/_local/faults`). */
   readonly faults: LocalFaults;
+  /** The process id of DynamoDB Local (Java); every other part runs in this process. */
+  readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,6 +69,9 @@ async function pickPort(requested: number | undefined, fallback: number, host: s
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const log = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    throw new LocalStartupError(`The local stack listens on loopback only, not on ${host}`, 'Leave the host at 127.0.0.1: the local services have no access control of their own beyond the API keys');
+  }
   const settings: AppSettings = { ...defaultSettings, stage: 'local', logLevel: 'WARN', ...options.settings };
   const dataDir = resolve(options.dataDir ?? join(ROOT_DIR, '.local-data'));
   const apiKeys = { storefront: options.apiKeys?.storefront ?? 'local-storefront-key', finance: options.apiKeys?.finance ?? 'local-finance-key' };
@@ -73,19 +83,24 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   try {
     const ports = {
       gateway: await pickPort(options.ports?.gateway, DEFAULT_PORTS.gateway, host, 'the API gateway', 'PORT'),
-      dynamodb: await pickPort(options.ports?.dynamodb, DEFAULT_PORTS.dynamodb, host, 'DynamoDB Local', 'DYNAMODB_PORT'),
+      // DynamoDB Local takes connections on every interface: its port must be free on all of them.
+      dynamodb: await pickPort(options.ports?.dynamodb, DEFAULT_PORTS.dynamodb, '0.0.0.0', 'DynamoDB Local', 'DYNAMODB_PORT'),
       ses: await pickPort(options.ports?.ses, DEFAULT_PORTS.ses, host, 'SES', 'SES_PORT'),
       stepFunctions: await pickPort(options.ports?.stepFunctions, DEFAULT_PORTS.stepFunctions, host, 'Step Functions', 'SFN_PORT'),
       s3: await pickPort(options.ports?.s3, DEFAULT_PORTS.s3, host, 'S3', 'S3_PORT'),
     };
 
-    const clock = new LocalClock({ stateFile: join(dataDir, 'clock.json') });
+    const clock = new LocalClock({
+      stateFile: join(dataDir, 'clock.json'),
+      // A long move tells how far it is, a line per simulated week (GET /_local/clock shows it too).
+      onProgress: (p) => log(`clock        moving to ${p.to.slice(0, 10)}: at ${p.now.slice(0, 16)}Z, ${p.percent}% (${p.timersFired} timers fired, ${(p.elapsedMs / 1000).toFixed(1)} s)`),
+    });
     stops.push(async () => clock.dispose());
     clock.install();
     log(`clock        ${clock.now().toISOString()}`);
 
     let t = Date.now();
-    const dynamodb: LocalDynamoDb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb'), log });
+    const dynamodb: LocalDynamoDb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb'), allowOrigin: `http://${host}:${ports.gateway}`, log });
     stops.push(() => dynamodb.stop());
     const created = await ensureTables(dynamodb.client, settings.stage);
     log(`dynamodb     ${dynamodb.endpoint} (DynamoDB Local, ${created.length ? `created ${created.length} tables` : 'tables present'}) ${Date.now() - t} ms`);
@@ -112,7 +127,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     log(`s3           ${s3.endpoint} (s3rver, buckets ${buckets.map((b) => localBucketName(b, settings.stage)).join(', ')}) ${Date.now() - t} ms`);
 
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}`, s3: s3.endpoint };
-    Object.assign(process.env, localEnvironment(settings, endpoints));
+    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }));
 
     // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
     const faults = new LocalFaults();
@@ -233,6 +248,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stepFunctions,
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
       faults,
+      dynamodbPid: dynamodb.pid,
       stop: stopAll,
     };
   } catch (error) {
@@ -283,34 +299,73 @@ function addFault(faults: LocalFaults, body: string) {
 }
 
 function clockView(clock: LocalClock) {
-  return { now: clock.now().toISOString(), pendingTimers: clock.pendingTimers().map((d) => d.toISOString()) };
+  const moving = clock.progress();
+  return { now: clock.now().toISOString(), pendingTimers: clock.pendingTimers().map((d) => d.toISOString()), moving: moving ?? null };
 }
 
 function clockError(field: string, problem: string) {
   return { statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', message: `${field}: ${problem}`, details: [{ field, problem }] } } };
 }
 
+/**
+ * `POST /_local/clock` with `{"advance": "P30D"}` or `{"to": "<instant>"}`: forward only, at most
+ * a year at once (checked before anything moves, so `P9999999D` is a 400 at once), one move at a
+ * time (a second one while the clock moves is a 409 pointing at the progress).
+ */
 async function moveClock(clock: LocalClock, body: string) {
-  let request: { advance?: unknown; to?: unknown };
+  let request: unknown;
   try {
-    request = JSON.parse(body || '{}') as typeof request;
+    request = JSON.parse(body || '{}');
   } catch {
     return clockError('(body)', 'is not valid JSON');
   }
-  try {
-    if (typeof request.advance === 'string' && request.to === undefined) {
-      parseIsoDurationMs(request.advance);
-      await clock.advance(request.advance);
-    } else if (typeof request.to === 'string' && request.advance === undefined) {
-      const target = new Date(request.to);
-      if (Number.isNaN(target.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(request.to)) return clockError('to', 'must be an ISO 8601 instant such as 2026-12-31T06:00:00Z');
-      await clock.advanceTo(target);
-    } else {
-      return clockError('advance', 'give either "advance" (an ISO 8601 duration such as P30D) or "to" (an instant)');
+  if (!request || typeof request !== 'object' || Array.isArray(request)) return clockError('(body)', 'must be a JSON object with "advance" or "to"');
+  const { advance, to, ...rest } = request as { advance?: unknown; to?: unknown };
+  const unknown = Object.keys(rest);
+  if (unknown.length) return clockError(unknown[0]!.slice(0, 40), `unknown field: give "advance" (an ISO 8601 duration such as P30D) or "to" (an instant)`);
+  let target: Date;
+  if (typeof advance === 'string' && to === undefined) {
+    let ms: number;
+    try {
+      ms = parseIsoDurationMs(advance);
+    } catch (error) {
+      if (error instanceof InvalidDurationError) return clockError('advance', error.message);
+      throw error;
     }
+    if (!(ms <= MAX_MOVE_MS)) return clockError('advance', `must move the clock at most ${MAX_MOVE_TEXT} at once; move it in steps`);
+    target = new Date(clock.nowMs() + ms);
+  } else if (typeof to === 'string' && advance === undefined) {
+    target = new Date(to);
+    if (to.length > 40 || Number.isNaN(target.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(to)) return clockError('to', 'must be an ISO 8601 instant such as 2026-12-31T06:00:00Z');
+    if (target.getTime() < clock.nowMs()) return clockError('to', `must not be before the clock's now (${clock.now().toISOString()}): the local clock only moves forward`);
+    if (target.getTime() - clock.nowMs() > MAX_MOVE_MS) return clockError('to', `must be at most ${MAX_MOVE_TEXT} after the clock's now (${clock.now().toISOString()}); move it in steps`);
+  } else if (advance !== undefined && to !== undefined) {
+    return clockError('advance', 'give either "advance" or "to", not both');
+  } else if (advance !== undefined) {
+    return clockError('advance', 'must be an ISO 8601 duration such as P30D');
+  } else if (to !== undefined) {
+    return clockError('to', 'must be an ISO 8601 instant such as 2026-12-31T06:00:00Z');
+  } else {
+    return clockError('advance', 'give either "advance" (an ISO 8601 duration such as P30D) or "to" (an instant)');
+  }
+  if (clock.isMoving()) {
+    const moving = clock.progress();
+    return {
+      statusCode: 409,
+      body: {
+        error: {
+          code: 'CLOCK_MOVING',
+          message: `The clock is moving${moving ? ` to ${moving.to} (${moving.percent}% done)` : ''}; wait until it arrives: GET /_local/clock shows the progress`,
+          details: moving ? [{ moving }] : [],
+        },
+      },
+    };
+  }
+  try {
+    await clock.advanceTo(target);
   } catch (error) {
-    if (error instanceof InvalidDurationError) return clockError('advance', error.message);
     if (error instanceof ClockMovedBackwardsError) return clockError('to', error.message);
+    if (error instanceof ClockMoveTooLargeError) return clockError(advance === undefined ? 'to' : 'advance', error.message);
     throw error;
   }
   return { statusCode: 200, body: clockView(clock) };

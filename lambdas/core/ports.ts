@@ -24,6 +24,17 @@ export interface CustomerStore {
   put(customer: Customer): Promise<void>;
 }
 
+/**
+ * A change of the customer's reserved credit made with an order's transition: `+amount` when
+ * finance approves an order over the limit, `-rest` when an approved order is cancelled.
+ */
+export interface CreditChange {
+  readonly customerId: string;
+  readonly deltaMinor: number;
+  /** The order's own reservation after the change. */
+  readonly orderReservedMinor: number;
+}
+
 /** What an order's execution waits for when it keeps a task token on the order. */
 export type OrderWait = 'credit-decision' | 'shipment' | 'settlement';
 
@@ -48,8 +59,16 @@ export interface OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra?: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean },
+    extra?: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange },
   ): Promise<boolean>;
+  /**
+   * Reserves `amountMinor` of the customer's credit for a RECEIVED order that has none reserved:
+   * adds it to the customer's reserved total in one transaction with the order, only if that total
+   * is at most `maxReservedBefore` (what leaves the customer within its limit with this order), so
+   * concurrent orders can never together pass the limit. `over-limit`: the other reservations leave
+   * no room; `not-received`: the order moved on or reserved already (a repeated step).
+   */
+  reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'>;
   /** The task token of the step the order's execution waits in, if it waits for `waitingFor`. */
   taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined>;
   /** Keeps the token of a step that waits while the order stays in `status`; false when it moved on. */
@@ -83,7 +102,7 @@ export interface InvoiceStore {
   issue(
     invoice: Invoice,
     journal: Journal,
-    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] } },
+    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] }; releaseCredit?: { customerId: string; amountMinor: number } },
   ): Promise<{ invoice: Invoice; created: boolean }>;
   /** The last number taken in a series (0 when none). */
   lastSequence(series: string): Promise<number>;

@@ -52,6 +52,48 @@ export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8
 
 export const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
 
+/** Control characters (C0, DEL, C1) and the line and paragraph separators: none of them belongs in a name. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_LINE_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Control characters but tab and line breaks: free text (a reason) may have several lines. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export const SINGLE_LINE_PROBLEM = 'must be one line: no line breaks, tabs or other control characters';
+export const CONTROL_CHARACTER_PROBLEM = 'must not contain control characters (only tab and line breaks)';
+
+/**
+ * One line of text (a name, a reference, a SKU): refused with {@link SINGLE_LINE_PROBLEM} if it
+ * holds a line break, a tab or another control character anywhere (also at the ends, before they
+ * are trimmed), then trimmed and 1 to `max` characters. Names end up in email headers, CSV
+ * cells, PDFs and log lines, where a line break changes what the reader sees.
+ */
+export function singleLineText(max: number) {
+  return z
+    .string()
+    .refine((text) => !CONTROL_OR_LINE_BREAK.test(text), { message: SINGLE_LINE_PROBLEM, abort: true })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+}
+
+/** Free text of several lines (a reason): no control characters but tab and line breaks, trimmed, 1 to `max` characters. */
+export function freeText(max: number) {
+  return z
+    .string()
+    .refine((text) => !CONTROL_IN_TEXT.test(text), { message: CONTROL_CHARACTER_PROBLEM, abort: true })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+}
+
+/** An email address: one line (nothing that could add a mail header), at most 254 characters, of the usual form. */
+export const emailAddress = z
+  .string()
+  .refine((text) => !CONTROL_OR_LINE_BREAK.test(text), { message: SINGLE_LINE_PROBLEM, abort: true })
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email({ message: 'must be an email address' }));
+
 export const identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_", ":" or "-"' });

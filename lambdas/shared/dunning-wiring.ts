@@ -48,6 +48,11 @@ export function dunningActionDeps() {
 }
 
 /** The handler of an action on one invoice's dunning (`/invoices/{invoiceId}/...`): the action's result with `statusCode`. */
-export function invoiceActionHandler<D>(action: (deps: D, invoiceId: string, body: unknown) => Promise<unknown>, statusCode: 200 | 201, deps: D, options: ApiHandlerOptions) {
-  return apiHandler(options, async (request) => ({ statusCode, body: await action(deps, request.pathParameters.invoiceId ?? '', request.body) }));
+export function invoiceActionHandler<D>(
+  action: (deps: D, invoiceId: string, body: unknown, requestId?: string) => Promise<unknown>,
+  statusCode: 200 | 201,
+  deps: D,
+  options: ApiHandlerOptions,
+) {
+  return apiHandler(options, async (request) => ({ statusCode, body: await action(deps, request.pathParameters.invoiceId ?? '', request.body, request.keyedId?.()) }));
 }

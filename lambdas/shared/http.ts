@@ -2,17 +2,20 @@
  * API Gateway (REST, Lambda proxy) in and out: parses the request, checks the Idempotency-Key of
  * mutating calls, and maps results and errors to JSON responses. Errors are always
  * `{"error": {"code", "message", "details"}}` with a 4xx that says what is wrong, or a 500 that
- * says nothing internal.
+ * says nothing internal. Every request first meets its route's rules (`request-rules.ts`): ids in
+ * the path, declared query parameters, body size, no control characters in JSON.
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../core/errors';
-import { InvalidCursorError } from '../adapters/dynamodb/document-client';
+import { InvalidCursorError, withCursorScope } from '../adapters/dynamodb/document-client';
 import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idempotency-store';
 import type { Clock } from '../core/time/clock';
-import type { Role } from '../../lib/definitions/routes';
+import { movesMoney, type Role } from '../../lib/definitions/routes';
 import { logger, wrapHandler } from './observability';
+import { retry } from '../core/kernel/retry';
 import { asStepError } from './transient-errors';
+import { checkBodySize, checkJsonText, checkPathParameters, checkQuery, PayloadTooLargeError, refuse, routeOf } from './request-rules';
 
 export interface ApiRequest {
   readonly method: string;
@@ -25,6 +28,14 @@ export interface ApiRequest {
   readonly rawBody: string;
   readonly role: Role;
   readonly clientName: string;
+  /** The route's resource path (`/payments/{paymentId}/apply`). */
+  readonly resource: string;
+  /**
+   * With an Idempotency-Key: ids derived from the key (the n-th call gives the same id on every
+   * retry of the request), so that a retry after a crash or a 5xx finds what the first attempt
+   * created instead of creating it again. Absent without a key.
+   */
+  readonly keyedId?: () => string;
 }
 
 export interface ApiResult {
@@ -51,11 +62,28 @@ export function errorResponse(statusCode: number, code: string, message: string,
 export function toErrorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ValidationError) return errorResponse(400, error.code, error.message, error.problems);
   if (error instanceof InvalidCursorError) return errorResponse(400, 'VALIDATION_FAILED', 'cursor: is not one this API returned', [{ field: 'cursor', problem: 'is not one this API returned' }]);
+  if (error instanceof PayloadTooLargeError) {
+    return errorResponse(413, 'PAYLOAD_TOO_LARGE', error.message, [{ field: '(body)', problem: `is ${error.bytes} bytes, more than the ${error.limitBytes} bytes this route accepts` }]);
+  }
   if (error instanceof NotFoundError) return errorResponse(404, error.code, error.message, [{ entity: error.entity, id: error.id }]);
   if (error instanceof ConflictError) return errorResponse(409, error.code, error.message);
   if (error instanceof DomainError) return errorResponse(400, error.code, error.message);
+  if (isItemTooLarge(error)) {
+    // Input that passed every rule but would make a record over DynamoDB's 400 KB: still the caller's to change.
+    const problem = 'makes a record larger than the 400 KB the database stores; send less';
+    return errorResponse(400, 'VALIDATION_FAILED', `(body): ${problem}`, [{ field: '(body)', problem }]);
+  }
   logger.error('Unexpected error', error instanceof Error ? error : new Error(String(error)));
   return errorResponse(500, 'INTERNAL', 'The request could not be completed; it is safe to retry with the same Idempotency-Key');
+}
+
+/** DynamoDB refusing an item over 400 KB, alone or in a transaction. */
+function isItemTooLarge(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; CancellationReasons?: { Code?: string; Message?: string }[] } | null;
+  const tooLarge = (message: string | undefined) => /item size (to update )?has exceeded the maximum allowed size/i.test(message ?? '');
+  if (e?.name === 'ValidationException') return tooLarge(e.message);
+  if (e?.name === 'TransactionCanceledException') return (e.CancellationReasons ?? []).some((r) => r.Code === 'ValidationError' && tooLarge(r.Message));
+  return false;
 }
 
 function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefined> {
@@ -64,32 +92,70 @@ function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefin
   return headers;
 }
 
-function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): ApiRequest {
-  const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+/**
+ * Reads the request and checks it against its route before anything runs (see
+ * `request-rules.ts`): body size (413), ids in the path, the query, JSON and its text (400).
+ */
+function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { request: ApiRequest; cursorScope: string } {
+  const route = routeOf(event.httpMethod, event.resource, event.path);
+  const bytes = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8')) : Buffer.alloc(0);
+  checkBodySize(route, bytes.length);
+  const pathParameters = Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']));
+  const query = event.queryStringParameters ?? {};
+  refuse([...checkPathParameters(route, pathParameters), ...checkQuery(route, query, event.multiValueQueryStringParameters)]);
+  const rawBody = bytes.toString('utf8');
   const headers = headerMap(event);
   let body: unknown;
-  if (rawBody.trim() !== '' && !rawBodyOnly) {
+  if (rawBody.trim() !== '' && !rawBodyOnly && route?.body !== 'file') {
     const type = headers['content-type'] ?? 'application/json';
-    if (!/json/i.test(type)) throw ValidationError.of('(body)', `must be JSON (content-type application/json), not ${type}`);
+    if (!/json/i.test(type)) throw ValidationError.of('(body)', `must be JSON (content-type application/json), not ${type.slice(0, 80)}`);
     try {
       body = JSON.parse(rawBody);
     } catch {
       throw ValidationError.of('(body)', 'is not valid JSON');
     }
+    refuse(checkJsonText(body));
   }
   const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
   const role = authorizer.role === 'finance' ? 'finance' : 'storefront';
-  return {
+  const request: ApiRequest = {
     method: event.httpMethod,
     path: event.path,
-    pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
-    query: event.queryStringParameters ?? {},
+    pathParameters,
+    query,
     headers,
     body,
     rawBody,
     role,
     clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : 'unknown',
+    resource: route?.path ?? event.resource ?? event.path,
   };
+  return { request, cursorScope: cursorScopeOf(event.httpMethod, route?.path ?? event.resource ?? event.path, pathParameters, query) };
+}
+
+/** `POST /payments/` is `POST /payments`: the route as the idempotency scope counts it. */
+export function normalisedRoute(method: string, path: string): string {
+  return `${method.toUpperCase()} /${path.split('/').filter(Boolean).join('/')}`;
+}
+
+/** Ids derived from a scoped Idempotency-Key: the same sequence on every retry of the request. */
+export function keyedIds(scopedKey: string): () => string {
+  let n = 0;
+  return () => {
+    const hex = createHash('sha256').update(`${scopedKey}#${++n}`).digest('hex');
+    // Shaped like a UUID (version nibble 5, RFC 4122 variant), as the random ids are.
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  };
+}
+
+/**
+ * What a cursor is bound to: the route, its path parameters and its filters (every query
+ * parameter but `cursor` and `limit`, which may change from page to page).
+ */
+function cursorScopeOf(method: string, resource: string, pathParameters: Record<string, string>, query: Readonly<Record<string, string | undefined>>): string {
+  const sorted = (entries: [string, string | undefined][]) => JSON.stringify(entries.filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const filters = Object.entries(query).filter(([name]) => name !== 'cursor' && name !== 'limit');
+  return `${method} ${resource} ${sorted(Object.entries(pathParameters))} ${sorted(filters)}`;
 }
 
 function toResponse(result: ApiResult): APIGatewayProxyResult {
@@ -104,18 +170,7 @@ function toResponse(result: ApiResult): APIGatewayProxyResult {
 
 /** Tries `work` up to 3 times (jittered pauses: the store may be throttled); logs and goes on when it still fails. */
 async function bestEffort(what: string, work: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      await work();
-      return;
-    } catch (error) {
-      if (attempt === 3) {
-        logger.error(`Could not ${what}`, error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
-    }
-  }
+  await retry(work, { attempts: 3, baseDelayMs: 100 }).catch((error: unknown) => logger.error(`Could not ${what}`, error instanceof Error ? error : new Error(String(error))));
 }
 
 /**
@@ -126,15 +181,22 @@ async function bestEffort(what: string, work: () => Promise<void>): Promise<void
 export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest, context: Context) => Promise<ApiResult>) {
   const inner = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     let request: ApiRequest;
+    let cursorScope: string;
     try {
-      request = parseRequest(event, options.rawBody === true);
+      ({ request, cursorScope } = parseRequest(event, options.rawBody === true));
     } catch (error) {
       return toErrorResponse(error);
     }
+    const runScoped = (scoped: ApiRequest = request) => withCursorScope(cursorScope, () => run(scoped, context));
     const key = request.headers['idempotency-key'];
+    if (key === undefined && movesMoney(request.method, request.resource)) {
+      return errorResponse(428, 'IDEMPOTENCY_KEY_REQUIRED', 'This request moves money: send an Idempotency-Key header (a unique value per intended operation, the same on every retry of it)', [
+        { field: 'Idempotency-Key', problem: 'is required for requests that move money' },
+      ]);
+    }
     if (!options.idempotency || key === undefined) {
       try {
-        return toResponse(await run(request, context));
+        return toResponse(await runScoped());
       } catch (error) {
         return toErrorResponse(error);
       }
@@ -143,9 +205,10 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
       return errorResponse(400, 'VALIDATION_FAILED', 'Idempotency-Key: must be 1 to 255 characters', [{ field: 'Idempotency-Key', problem: 'must be 1 to 255 characters' }]);
     }
     const { store, clock } = options.idempotency;
-    const scopedKey = `${request.clientName}|${request.method} ${request.path}|${key}`;
+    const scopedKey = `${request.clientName}|${normalisedRoute(request.method, request.path)}|${key}`;
     const requestHash = createHash('sha256').update(request.rawBody).digest('hex');
-    const claim = await store.claim(scopedKey, requestHash, clock.now());
+    // The claim holds as long as this invocation may still run: a retry while it runs gets 409, never a second effect.
+    const claim = await store.claim(scopedKey, requestHash, clock.now(), context.getRemainingTimeInMillis());
     if (claim.outcome !== 'claimed') {
       if (claim.requestHash !== requestHash) {
         return errorResponse(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [{ field: 'Idempotency-Key', problem: 'was used with a different request body' }]);
@@ -158,7 +221,7 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
     }
     let response: APIGatewayProxyResult;
     try {
-      response = toResponse(await run(request, context));
+      response = toResponse(await runScoped({ ...request, keyedId: keyedIds(scopedKey) }));
     } catch (error) {
       response = toErrorResponse(error);
     }

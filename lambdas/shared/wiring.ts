@@ -19,7 +19,7 @@ import { stateMachineById } from '../../lib/definitions/state-machines';
 import type { CoreSettings } from '../core/deps';
 import { systemClock } from '../core/time/clock';
 import { requireEnv, tableName, tablesFromEnv } from './config';
-import type { TableId } from '../../lib/definitions/tables';
+import { tableById, type TableId } from '../../lib/definitions/tables';
 import { RecordedFactWorkflow } from './recorded-fact-workflow';
 import { S3HandedInFiles, s3Client } from '../adapters/s3/handed-in-files';
 import { StepFunctionsProcessingStarter } from '../adapters/stepfunctions/processing-starter';
@@ -30,10 +30,11 @@ export const clock = systemClock;
 export const newId = (): string => randomUUID();
 
 export const customerStore = () => new DynamoCustomerStore(documentClient(), tableName('Customers'));
-export const orderStore = () => new DynamoOrderStore(documentClient(), tableName('Orders'));
+/** Orders; with the Customers table where the function may change the customer's reserved credit. */
+export const orderStore = () => new DynamoOrderStore(documentClient(), tableName('Orders'), process.env[tableById('Customers').envVar] || undefined);
 export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices') });
 export const invoiceIssuer = () =>
-  new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger') });
+  new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger'), customers: tableName('Customers') });
 export const paymentStore = () => new DynamoPayments(documentClient(), { payments: tableName('Payments') });
 
 const POSTING_TABLES: Record<keyof PostingTables, TableId> = {

@@ -11,10 +11,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { functions, type FunctionDefinition, type FunctionId, type TableAccess } from '../definitions/functions';
-import { settingsEnvironment } from '../definitions/settings';
+import { CURSOR_SECRET_ENV, settingsEnvironment } from '../definitions/settings';
+import { routes } from '../definitions/routes';
 import { stateMachineById, type StateMachineId } from '../definitions/state-machines';
 import { tableById, type TableDefinition } from '../definitions/tables';
 import type { DataTables } from './data-tables';
@@ -60,10 +62,28 @@ export class HandlerFunctions extends Construct {
   private readonly machineRefs = new Map<StateMachineId, sfn.IStateMachine>();
   /** Handler entries that did not exist at synth time (only possible with `allowMissingSources`). */
   readonly missingEntries: string[] = [];
+  /** The secret that signs the API's pagination cursors, given to the functions of routes that take a `cursor`. */
+  readonly cursorSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, private readonly props: HandlerFunctionsProps) {
     super(scope, id);
+    this.cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
+      secretName: resourceName(props.config, 'CursorSecret'),
+      description: 'Signs the pagination cursors of the order-to-cash API (HMAC-SHA256): a cursor that was not made with it is refused',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: removalPolicyOf(props.config),
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The cursor secret reaches the functions as an environment variable resolved at deploy time, so a ' +
+        'rotation only takes effect with the next deployment, and it then only invalidates the pagination ' +
+        'cursors callers hold (they start their list again). Rotate it by deploying after updating the secret.',
+    });
     for (const definition of functions) this.byId.set(definition.id, this.createFunction(definition));
+    for (const functionId of new Set(routes.filter((r) => r.query?.cursor).map((r) => r.functionId))) {
+      this.function(functionId).addEnvironment(CURSOR_SECRET_ENV, this.cursorSecret.secretValue.unsafeUnwrap());
+    }
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

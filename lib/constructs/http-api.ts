@@ -150,6 +150,8 @@ export class HttpApi extends Construct {
       ['AccessDenied', apigateway.ResponseType.ACCESS_DENIED, '403', body('FORBIDDEN', fixed('This credential may not call this route'))],
       ['UnknownRoute', apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', body('NOT_FOUND', fixed('No such route'))],
       ['Throttled', apigateway.ResponseType.THROTTLED, '429', body('THROTTLED', fixed('Too many requests'))],
+      // API Gateway's own limit; each route's smaller one is answered by its function (lib/definitions/routes.ts).
+      ['RequestTooLarge', apigateway.ResponseType.REQUEST_TOO_LARGE, '413', body('PAYLOAD_TOO_LARGE', fixed('The request body is larger than 10 MB, the most API Gateway accepts'))],
       ['BadRequestParameters', apigateway.ResponseType.BAD_REQUEST_PARAMETERS, '400', body('VALIDATION_FAILED', '$context.error.messageString')],
       ['Default4xx', apigateway.ResponseType.DEFAULT_4XX, undefined, body('BAD_REQUEST', '$context.error.messageString')],
       ['Default5xx', apigateway.ResponseType.DEFAULT_5XX, undefined, body('INTERNAL_ERROR', '$context.error.messageString')],

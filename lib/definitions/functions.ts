@@ -299,6 +299,7 @@ export const functions: readonly FunctionDefinition[] = [
     description: 'POST /orders/{orderId}/cancel: cancel an order before it is invoiced',
     tables: [
       { table: 'Orders', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
@@ -468,6 +469,7 @@ export const functions: readonly FunctionDefinition[] = [
     description: 'POST /orders/{orderId}/credit-decision: finance approves or rejects an order on credit hold',
     tables: [
       { table: 'Orders', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
@@ -475,10 +477,10 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'CheckCredit',
     entry: step('check-credit'),
-    description: 'Order step: reject blocked customers, put orders over the credit limit on hold',
+    description: 'Order step: reject blocked customers, put orders over the credit limit on hold, reserve the credit of approved ones',
     tables: [
       { table: 'Orders', access: 'readWrite' },
-      { table: 'Customers', access: 'read' },
+      { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
     ],
   },

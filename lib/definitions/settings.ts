@@ -42,6 +42,13 @@ export const defaultSettings: AppSettings = {
   },
 };
 
+/**
+ * The environment variable holding the secret that signs pagination cursors (at least 32
+ * characters). Not a setting: the stack generates it (a Secrets Manager secret) and gives it to
+ * the functions that return cursors; the local runtime keeps one in its data folder.
+ */
+export const CURSOR_SECRET_ENV = 'CURSOR_SECRET';
+
 /** The environment variables every function gets from the settings. */
 export function settingsEnvironment(settings: AppSettings): Record<string, string> {
   return {

@@ -11,6 +11,7 @@
  *  3. that the ledger check holds.
  * Usage: npm run bench:remittances -- [--lines 1000] [--customers 100]
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
 
     process.stderr.write('3/4 the same file again, as the request body...\n');
     const t2 = performance.now();
-    const againAccepted = await fetch(`${api.baseUrl}/remittances`, { method: 'POST', headers: { 'x-api-key': 'local-finance-key', 'content-type': 'application/xml' }, body: file });
+    const againAccepted = await fetch(`${api.baseUrl}/remittances`, { method: 'POST', headers: { 'x-api-key': 'local-finance-key', 'content-type': 'application/xml', 'idempotency-key': randomUUID() }, body: file });
     if (againAccepted.status !== 202) throw new Error(`POST /remittances (again) answered ${againAccepted.status}`);
     const again = await pollUntilFinished<Statement>(api, `/remittances/${accepted.body.statementId}`, 600_000, 250);
     const againSeconds = (performance.now() - t2) / 1000;

@@ -103,6 +103,10 @@ describe('HTTP API', () => {
     const byType = new Map(Object.values(responses).map((r) => [r.Properties.ResponseType as string, r.Properties]));
     expect(byType.get('UNAUTHORIZED')).toMatchObject({ StatusCode: '401' });
     expect(byType.get('ACCESS_DENIED')).toMatchObject({ StatusCode: '403' });
+    expect(byType.get('REQUEST_TOO_LARGE')).toMatchObject({
+      StatusCode: '413',
+      ResponseTemplates: { 'application/json': '{"error":{"code":"PAYLOAD_TOO_LARGE","message":"The request body is larger than 10 MB, the most API Gateway accepts","details":[]}}' },
+    });
     for (const properties of byType.values()) {
       const template = (properties.ResponseTemplates as Record<string, string>)['application/json']!;
       expect(template).toMatch(/^\{"error":\{"code":"[A-Z_]+","message":.+,"details":\[\]\}\}$/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { functions, type FunctionDefinition, type TableAccess } from '../../lib/definitions/functions';
-import { settingsEnvironment, settingsFrom } from '../../lib/definitions/settings';
+import { CURSOR_SECRET_ENV, settingsEnvironment, settingsFrom } from '../../lib/definitions/settings';
+import { routes } from '../../lib/definitions/routes';
 import { stateMachineById, stateMachines } from '../../lib/definitions/state-machines';
 import { tables, type TableId } from '../../lib/definitions/tables';
 import { bucketById } from '../../lib/definitions/buckets';
@@ -64,6 +65,8 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
       NODE_OPTIONS: '--enable-source-maps',
       // The SES configuration set that reports bounces (lib/constructs/email-feedback.ts).
       ...(definition.sendsEmail ? { SES_CONFIGURATION_SET: 'order-to-cash-dev-email' } : {}),
+      // The secret that signs pagination cursors, for the functions of routes that take a cursor (test/cdk/cursor-secret.test.ts).
+      ...(routes.some((r) => r.functionId === definition.id && r.query?.cursor) ? { [CURSOR_SECRET_ENV]: expect.objectContaining({ 'Fn::Join': expect.any(Array) }) } : {}),
     };
     for (const { table } of definition.tables) {
       expected[tables.find((t) => t.id === table)!.envVar] = { Ref: dev.tableLogicalId(table) };

@@ -69,6 +69,7 @@ describe.each([['dev'], ['prod']])('cdk-nag AwsSolutions (%s)', (stage) => {
       'AwsSolutions-IAM5[Resource::*]',
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stage}-OrderLifecycle:*]`,
       'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
     ].sort());
   });
 });

@@ -5,6 +5,7 @@
  * again applies nothing; a PUT of another length, or to another key, is refused as S3 would; an
  * import of open items goes the same way; bad input gets a 400 naming the field.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { camt054For, importAndWait, importBody, lineKind, openItems, pollUntilFinished } from '../support/remittance-files';
@@ -91,7 +92,7 @@ describe('a 1,000-line camt.054 uploaded through a presigned S3 URL', () => {
     expect(put.status).toBe(200);
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toBe(`/remittances/${started.body.statementId}`);
-    expect(started.body).toMatchObject({ status: 'processing', format: null, processed: 0 });
+    expect(started.body).toMatchObject({ status: 'processing', format: 'camt.054', total: 1_000, processed: 0, seenBefore: false });
     expect(seen.some((s) => /\s([1-9]\d*)\/1000$/.test(s) && !s.endsWith(' 1000/1000')), `a progress between 0 and 1000 was seen: ${seen.join(', ')}`).toBe(true);
     expect(finished.body).toMatchObject({ status: 'completed', format: 'camt.054', total: 1_000, processed: 1_000, progress: '1000/1000', lastUpload: { newlyRecorded: 1_000, alreadyRecorded: 0 } });
     // RF references, partial, over and short payments apply; loosely written numbers of this series (not the
@@ -108,7 +109,12 @@ describe('a 1,000-line camt.054 uploaded through a presigned S3 URL', () => {
     expect(await api.ledgerCheck()).toMatchObject({ balanced: true, problems: [] });
 
     // Act: the same file again, this time in the request body
-    const again = await fetch(`${api.baseUrl}/remittances`, { method: 'POST', headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml' }, body: file, signal: AbortSignal.timeout(60_000) });
+    const again = await fetch(`${api.baseUrl}/remittances`, {
+      method: 'POST',
+      headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml', 'idempotency-key': randomUUID() },
+      body: file,
+      signal: AbortSignal.timeout(60_000),
+    });
     const repeated = await pollUntilFinished<Statement>(api, `/remittances/${started.body.statementId}`, 300_000, 500);
 
     // Assess: nothing applied twice

@@ -6,6 +6,7 @@
  * time), orders complete, uploading the statement again applies nothing twice, a corrupt file
  * writes nothing, and the ledger check holds after every step.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { statementIdFor } from '../../lambdas/core/cash-application/application';
@@ -106,7 +107,8 @@ function camt054(notificationId: string, payments: readonly Payment[]): string {
 async function post<T = Record<string, unknown>>(file: string, contentType = 'application/xml') {
   const response = await fetch(`${api.baseUrl}/remittances`, {
     method: 'POST',
-    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': contentType },
+    // The upload moves money: it carries an Idempotency-Key (one per upload; the statement's lines are once-only whatever the key).
+    headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': contentType, 'idempotency-key': randomUUID() },
     body: file,
     signal: AbortSignal.timeout(120_000),
   });
@@ -123,7 +125,8 @@ async function upload<T extends { statementId?: string } = StatementBody>(file: 
   expect(accepted.body.status).toBe('processing');
   expect(accepted.location).toBe(`/remittances/${accepted.body.statementId}`);
   const done = await api.waitFor('the statement processed', () => api.get<T & { status: string }>(accepted.location!), (r) => r.body.status === 'completed' || r.body.status === 'failed', 120_000);
-  return { status: accepted.status, body: done.body };
+  // Whether the statement was received before is said by the 202.
+  return { status: accepted.status, body: { ...done.body, seenBefore: (accepted.body as { seenBefore?: boolean }).seenBefore } };
 }
 
 async function expectBalancedBooks() {
@@ -143,9 +146,11 @@ interface Line {
   reasons: string[];
   paymentId: string;
   alreadyRecorded?: boolean;
+  recordedIn: string;
 }
 interface StatementBody {
   statementId: string;
+  seenBefore: boolean;
   status: string;
   total: number;
   processed: number;
@@ -188,6 +193,7 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     // Assess: each line as the issue expects it
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ status: 'completed', total: 6, processed: 6, progress: '6/6', counts: { applied: 5, suggested: 0, unapplied: 1 } });
+    expect(first.body).toMatchObject({ seenBefore: false, lastUpload: { newlyRecorded: 6, alreadyRecorded: 0 } });
     const line = (id: string) => first.body.lines.find((l) => l.lineId === id)!;
     expect(line('TX-RF')).toMatchObject({ status: 'applied', customerId: acme, allocations: [{ invoiceId: a1!.invoiceId, amount: '100.00' }] });
     expect(line('TX-RF').confidence).toBeGreaterThanOrEqual(0.95);
@@ -247,6 +253,19 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(again.body.lines.map((l) => l.paymentId)).toEqual(first.body.lines.map((l) => l.paymentId));
     expect(await Promise.all([a1!, a2!, b1!, b2!, c1!, d1!, e1!].map(async (i) => (await invoice(i)).balance))).toEqual(balancesBefore);
     expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00' });
+    expect(again.body.seenBefore).toBe(true);
+    await expectBalancedBooks();
+
+    // Act: the bank's re-export of the notification (another creation time, CRLF line endings): other bytes, the same statement
+    const reexported = statement.replace(/<CreDtTm>[^<]*<\/CreDtTm>/g, '<CreDtTm>2026-03-13T07:15:00+01:00</CreDtTm>').replace(/\n/g, '\r\n');
+    expect(reexported).not.toBe(statement);
+    const reexport = await upload<StatementBody>(reexported);
+
+    // Assess: recognised by its message and notification ids, nothing applied twice
+    expect(reexport.status).toBe(202);
+    expect(reexport.body).toMatchObject({ statementId: first.body.statementId, seenBefore: true, status: 'completed', lastUpload: { newlyRecorded: 0, alreadyRecorded: 6 } });
+    expect(reexport.body.lines.map((l) => l.paymentId)).toEqual(first.body.lines.map((l) => l.paymentId));
+    expect(await Promise.all([a1!, a2!, b1!, b2!, c1!, d1!, e1!].map(async (i) => (await invoice(i)).balance))).toEqual(balancesBefore);
     await expectBalancedBooks();
 
     // The payer finance identified is known next time: their next payment, without reference, applies by itself
@@ -254,6 +273,25 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(next.status).toBe(202);
     expect(next.body.lines[0]).toMatchObject({ status: 'applied', customerId: umbrella, allocations: [{ invoiceId: e2!.invoiceId, amount: '33.33' }] });
     await api.waitForOrderStatus(e2!.orderId, 'COMPLETED');
+    await expectBalancedBooks();
+
+    // Act: another notification that overlaps the first: the overpayment again, and a new payment
+    const overlapping = await upload<StatementBody>(
+      camt054(uniqueId('NTF'), [
+        { id: 'TX-NEW', amount: '5.00', payer: 'Somebody Else', iban: 'NL91ABNA0417164300', text: 'tip' },
+        { id: 'TX-OVER', amount: '550.00', payer: 'Hooli Inc.', iban: 'NL91ABNA0417164300', text: `Invoice ${d1!.number}` },
+      ]),
+    );
+
+    // Assess: the known line is shown as recorded by the first notification; only the new one moves money
+    expect(overlapping.status).toBe(202);
+    expect(overlapping.body).toMatchObject({ seenBefore: false, lastUpload: { newlyRecorded: 1, alreadyRecorded: 1 } });
+    expect(overlapping.body.lines.map((l) => [l.lineId, l.recordedIn === first.body.statementId])).toEqual([
+      ['TX-NEW', false],
+      ['TX-OVER', true],
+    ]);
+    expect(overlapping.body.lines[1]!.paymentId).toBe(line('TX-OVER').paymentId);
+    expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00', openBalance: '0.00' });
     await expectBalancedBooks();
   });
 

@@ -109,7 +109,7 @@ async function escalationStates(invoiceId: string): Promise<string[]> {
   const arn = local.stateMachineArns['local-DunningEscalation']!.replace(':stateMachine:', ':execution:') + `:dunning-${invoiceId}`;
   const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
   return (history.events ?? [])
-    .filter((e) => e.type?.endsWith('StateEntered') && e.stateEnteredEventDetails?.name !== 'RouteEscalation')
+    .filter((e) => e.type?.endsWith('StateEntered') && e.type !== 'ChoiceStateEntered')
     .map((e) => e.stateEnteredEventDetails!.name!);
 }
 

@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { vi } from 'vitest';
+import { matchRoute, movesMoney } from '../../lib/definitions/routes';
 
 export interface ApiEventOptions {
   /** An object is sent as JSON; a string is sent as it is (to send broken JSON). */
@@ -13,17 +14,28 @@ export interface ApiEventOptions {
   readonly query?: Record<string, string>;
   readonly role?: 'storefront' | 'finance';
   readonly clientName?: string;
-  readonly idempotencyKey?: string;
+  /**
+   * The Idempotency-Key header. Routes that move money require one: without this option such a
+   * route gets a fresh key per event, as a real client sends; `null` sends none (to test the 428).
+   */
+  readonly idempotencyKey?: string | null;
 }
+
+let generatedKeys = 0;
 
 export function apiEvent(method: string, path: string, options: ApiEventOptions = {}): APIGatewayProxyEvent {
   const body = options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
-  if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+  const match = matchRoute(method, path);
+  const resource = match.route?.path ?? path;
+  if (typeof options.idempotencyKey === 'string') headers['Idempotency-Key'] = options.idempotencyKey;
+  else if (options.idempotencyKey === undefined && movesMoney(method, resource) && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) {
+    headers['Idempotency-Key'] = `test-key-${++generatedKeys}`;
+  }
   return {
     httpMethod: method,
     path,
-    resource: path,
+    resource,
     body,
     isBase64Encoded: false,
     headers,

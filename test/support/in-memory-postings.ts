@@ -105,7 +105,7 @@ export class InMemoryPostingWriter implements PostingWriter {
     if (posting.payment) {
       const { before, after } = posting.payment;
       const current = this.storage('payments').get(after.paymentId);
-      if (before === null && current) throw new PostingRefusedError(what, `payment ${after.paymentId} exists`);
+      if (before === null && current) throw new PostingWrittenBeforeError(what);
       if (before !== null && (!current || current.unappliedMinor !== before.unappliedMinor)) throw conflict();
     }
     for (const { before, after } of posting.invoices) {

@@ -22,7 +22,7 @@ import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Account, AccountBalance, Journal } from '../../lambdas/core/ledger/ledger';
 import type { Order, Shipment, StatusChange } from '../../lambdas/core/orders/order';
 import type { Payment } from '../../lambdas/core/payments/payment';
-import {
+import { type CreditChange,
   ConcurrentUpdateError,
   SequenceTakenError,
   type CustomerStore,
@@ -157,7 +157,8 @@ export class InMemoryCustomerStore implements CustomerStore {
   async put(customer: Customer): Promise<void> {
     await this.t.tick();
     const existing = this.t.customers.get(customer.customerId);
-    this.t.customers.set(customer.customerId, { ...copy(customer), onAccountCreditMinor: existing?.onAccountCreditMinor ?? 0 });
+    const { creditReservedMinor: _reserved, ...fields } = copy(customer);
+    this.t.customers.set(customer.customerId, { ...fields, onAccountCreditMinor: existing?.onAccountCreditMinor ?? 0, ...(existing?.creditReservedMinor !== undefined ? { creditReservedMinor: existing.creditReservedMinor } : {}) });
   }
 
   /** Test setup: stores the record exactly as given (credit included). */
@@ -171,6 +172,19 @@ const UNINVOICED: readonly string[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIAL
 
 export class InMemoryOrderStore implements OrderStore {
   constructor(private readonly t: InMemoryTables) {}
+
+  /** As the adapter's transaction: the customer's total only while at most `maxReservedBefore`, the order only while RECEIVED without a reservation. */
+  async reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'> {
+    await this.t.tick();
+    const order = this.t.orders.get(orderId);
+    const customer = this.t.customers.get(customerId);
+    if (!order || order.status !== 'RECEIVED' || order.creditReservedMinor !== undefined) return 'not-received';
+    if (!customer) throw new TransactionRefusedError(`Reserving credit for order ${orderId}`, `customer ${customerId} does not exist`);
+    if ((customer.creditReservedMinor ?? 0) > maxReservedBefore) return 'over-limit';
+    this.t.customers.set(customerId, { ...customer, creditReservedMinor: (customer.creditReservedMinor ?? 0) + amountMinor });
+    this.t.orders.set(orderId, { ...order, creditReservedMinor: amountMinor });
+    return 'reserved';
+  }
 
   async get(orderId: string): Promise<Order | undefined> {
     await this.t.tick();
@@ -219,14 +233,24 @@ export class InMemoryOrderStore implements OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean } = {},
+    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange } = {},
   ): Promise<boolean> {
     await this.t.tick();
     const order = this.t.orders.get(orderId);
     if (!order || !from.includes(order.status)) return false;
     if (extra.requireNoShipments && order.shipments.length > 0) return false;
     if (extra.requireNoPendingShipments && order.pendingShipments !== 0) return false;
-    this.t.orders.set(orderId, { ...order, status: change.status, history: [...order.history, copy(change)], updatedAt: change.at });
+    const credit = extra.credit;
+    const customer = credit ? this.t.customers.get(credit.customerId) : undefined;
+    if (credit && !customer) throw new TransactionRefusedError(`Moving order ${orderId}`, `customer ${credit.customerId} does not exist`);
+    if (credit && customer) this.t.customers.set(customer.customerId, { ...customer, creditReservedMinor: (customer.creditReservedMinor ?? 0) + credit.deltaMinor });
+    this.t.orders.set(orderId, {
+      ...order,
+      status: change.status,
+      history: [...order.history, copy(change)],
+      updatedAt: change.at,
+      ...(credit ? { creditReservedMinor: credit.orderReservedMinor } : {}),
+    });
     if (extra.wait) this.t.orderTaskTokens.set(orderId, { ...extra.wait });
     return true;
   }
@@ -320,7 +344,7 @@ export class InMemoryInvoiceStore implements InvoiceStore {
   async issue(
     invoice: Invoice,
     journal: Journal,
-    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] } },
+    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] }; releaseCredit?: { customerId: string; amountMinor: number } },
   ): Promise<{ invoice: Invoice; created: boolean }> {
     await this.t.tick();
     // One transaction: every condition is checked before anything is written.
@@ -355,6 +379,9 @@ export class InMemoryInvoiceStore implements InvoiceStore {
       invoicedMinor: stored.invoicedMinor + invoice.totalMinor,
     });
     this.t.orderTaskTokens.delete(order.orderId);
+    const release = order.releaseCredit;
+    const customer = release && release.amountMinor > 0 ? this.t.customers.get(release.customerId) : undefined;
+    if (release && customer) this.t.customers.set(customer.customerId, { ...customer, creditReservedMinor: (customer.creditReservedMinor ?? 0) - release.amountMinor });
     this.t.post(journal);
     return { invoice: copy(invoice), created: true };
   }
@@ -555,14 +582,14 @@ export class RecordingMailer implements Mailer {
  * Hand it to `apiHandler` with {@link asIdempotencyStore}.
  */
 export class InMemoryIdempotencyStore {
-  readonly records = new Map<string, { requestHash: string; state: 'IN_PROGRESS' | 'COMPLETED'; claimedAt: number; response?: StoredResponse }>();
+  readonly records = new Map<string, { requestHash: string; state: 'IN_PROGRESS' | 'COMPLETED'; claimedAt: number; claimedUntil?: number; response?: StoredResponse }>();
   readonly released: string[] = [];
 
-  async claim(key: string, requestHash: string, now: Date): Promise<ClaimResult> {
+  async claim(key: string, requestHash: string, now: Date, holdMs = 60_000): Promise<ClaimResult> {
     await Promise.resolve();
     const record = this.records.get(key);
-    if (!record || (record.state === 'IN_PROGRESS' && record.claimedAt < now.getTime() - 60_000)) {
-      this.records.set(key, { requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime() });
+    if (!record || (record.state === 'IN_PROGRESS' && (record.claimedUntil ?? record.claimedAt + 60_000) < now.getTime())) {
+      this.records.set(key, { requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), claimedUntil: now.getTime() + Math.max(1_000, holdMs) });
       return { outcome: 'claimed' };
     }
     if (record.state === 'COMPLETED' && record.response) return { outcome: 'completed', requestHash: record.requestHash, response: copy(record.response) };

@@ -14,11 +14,11 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   /**
-   * Stores the customer's master data. The on-account credit is left as it is (payments change it
-   * atomically with their allocations), so an update never loses a concurrent payment's credit.
+   * Stores the customer's master data. The on-account credit and the reserved credit are left as they
+   * are (payments and orders change them atomically with themselves), so an update never loses them.
    */
   async put(customer: Customer): Promise<void> {
-    const { customerId, onAccountCreditMinor: _credit, ...fields } = customer;
+    const { customerId, onAccountCreditMinor: _credit, creditReservedMinor: _reserved, ...fields } = customer;
     const entries = Object.entries(fields);
     await this.db.send(
       new UpdateCommand({

@@ -17,8 +17,8 @@ export type ClaimResult =
   | { readonly outcome: 'in-progress'; readonly requestHash: string };
 
 const TTL_SECONDS = 24 * 60 * 60;
-/** A claim older than this is considered abandoned (the function that made it died). */
-const STALE_CLAIM_MS = 60_000;
+/** How long a claim holds when the caller does not say how long it may run. */
+const DEFAULT_CLAIM_MS = 60_000;
 
 export class IdempotencyStore {
   constructor(
@@ -26,17 +26,23 @@ export class IdempotencyStore {
     private readonly tableName: string,
   ) {}
 
-  async claim(key: string, requestHash: string, now: Date): Promise<ClaimResult> {
+  /**
+   * Claims the key for a call that may run `holdMs` more (the function's remaining time): until
+   * then a duplicate is told the first call is in progress; afterwards (the function died) a retry
+   * may claim it again.
+   */
+  async claim(key: string, requestHash: string, now: Date, holdMs = DEFAULT_CLAIM_MS): Promise<ClaimResult> {
     // A claim released between our refused put and our read leaves nothing to read: try again.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { idempotencyKey: key, requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), expiresAt: Math.floor(now.getTime() / 1000) + TTL_SECONDS },
-            ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND claimedAt < :stale)',
+            Item: { idempotencyKey: key, requestHash, state: 'IN_PROGRESS', claimedAt: now.getTime(), claimedUntil: now.getTime() + Math.max(1_000, holdMs), expiresAt: Math.floor(now.getTime() / 1000) + TTL_SECONDS },
+            // A claim from before `claimedUntil` existed holds a minute.
+            ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND (claimedUntil < :now OR (attribute_not_exists(claimedUntil) AND claimedAt < :stale)))',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':stale': now.getTime() - STALE_CLAIM_MS },
+            ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':now': now.getTime(), ':stale': now.getTime() - DEFAULT_CLAIM_MS },
           }),
         );
         return { outcome: 'claimed' };

@@ -35,6 +35,7 @@ import { ImportLeaseLostError, type ImportConflict, type ImportRecord, type Invo
 import { cancellationCodes, isConditionalCheckFailed } from './document-client';
 import { batchGet } from './batch';
 import { forEachLimit } from '../../core/kernel/concurrency';
+import { retry } from '../../core/kernel/retry';
 import { INVOICE_INDEX, invoicesByIndex } from './invoice-item';
 import { journalPuts } from './ledger-items';
 
@@ -281,23 +282,27 @@ export class DynamoInvoiceImportStore implements InvoiceImportStore {
    * {@link ImportLeaseLostError} when the lease is (nearly) over.
    */
   private async transact(record: ImportKey, items: readonly TransactItem[]): Promise<string[] | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.clock.now().getTime() > Date.parse(record.leaseUntil) - LEASE_SAFETY_MS) throw new ImportLeaseLostError(record.importId);
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: [...items] }));
-        return undefined;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.includes('ConditionalCheckFailed')) return codes;
-        const transient = codes ? codes.includes('TransactionConflict') || codes.includes('ThrottlingError') || codes.includes('ProvisionedThroughputExceeded') : isThrottling(error);
-        if (!transient || attempt >= TRANSIENT_ATTEMPTS) {
-          if (codes) return codes;
-          throw error;
-        }
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 25 * 2 ** attempt)));
-      }
+    const transient = (error: unknown) => {
+      const codes = cancellationCodes(error);
+      if (codes?.includes('ConditionalCheckFailed')) return false;
+      return codes ? codes.includes('TransactionConflict') || codes.includes('ThrottlingError') || codes.includes('ProvisionedThroughputExceeded') : isThrottling(error);
+    };
+    try {
+      await retry(
+        async () => {
+          if (this.clock.now().getTime() > Date.parse(record.leaseUntil) - LEASE_SAFETY_MS) throw new ImportLeaseLostError(record.importId);
+          await this.db.send(new TransactWriteCommand({ TransactItems: [...items] }));
+        },
+        { attempts: TRANSIENT_ATTEMPTS, baseDelayMs: 50, retryOn: transient },
+      );
+      return undefined;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes) return codes;
+      throw error;
     }
   }
+
 
   private async finish(record: ImportKey, fields: Record<string, unknown>): Promise<void> {
     const entries = Object.entries(fields);

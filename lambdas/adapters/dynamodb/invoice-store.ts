@@ -13,6 +13,7 @@ export interface InvoiceTables {
   readonly counters: string;
   readonly orders: string;
   readonly ledger: string;
+  readonly customers: string;
 }
 
 /** Invoices, their gapless number series (Counters) and the journal they post (Ledger). */
@@ -57,7 +58,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
   async issue(
     invoice: Invoice,
     journal: Journal,
-    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] } },
+    order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] }; releaseCredit?: { customerId: string; amountMinor: number } },
   ): Promise<{ invoice: Invoice; created: boolean }> {
     const counterCondition = invoice.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous';
     try {
@@ -101,6 +102,19 @@ export class DynamoInvoiceStore implements InvoiceStore {
               },
             },
             ...journalPuts(this.required('ledger'), journal),
+            // The order's reserved credit becomes a receivable: the customer's reservation falls by what this invoice bills.
+            ...(order.releaseCredit && order.releaseCredit.amountMinor > 0
+              ? [
+                  {
+                    Update: {
+                      TableName: this.required('customers'),
+                      Key: { customerId: order.releaseCredit.customerId },
+                      UpdateExpression: 'ADD creditReservedMinor :release',
+                      ExpressionAttributeValues: { ':release': -order.releaseCredit.amountMinor },
+                    },
+                  },
+                ]
+              : []),
           ],
         }),
       );

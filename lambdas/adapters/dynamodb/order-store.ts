@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order, Shipment, StatusChange } from '../../core/orders/order';
-import type { OrderStore, OrderWait } from '../../core/ports';
-import { isConditionalCheckFailed, withoutAttributes } from './document-client';
+import type { CreditChange, OrderStore, OrderWait } from '../../core/ports';
+import { cancellationCodes, isConditionalCheckFailed, withoutAttributes } from './document-client';
 import { queryAll } from './batch';
 import { indexName } from '../../../lib/definitions/tables';
 
@@ -15,7 +15,51 @@ export class DynamoOrderStore implements OrderStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The Customers table, for the credit reserved with an order's transition (functions that change credit). */
+    private readonly customersTable?: string,
   ) {}
+
+  async reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.customers(),
+                Key: { customerId },
+                UpdateExpression: 'ADD creditReservedMinor :amount',
+                ConditionExpression: 'attribute_exists(customerId) AND (attribute_not_exists(creditReservedMinor) OR creditReservedMinor <= :max)',
+                ExpressionAttributeValues: { ':amount': amountMinor, ':max': maxReservedBefore },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { orderId },
+                UpdateExpression: 'SET creditReservedMinor = :amount',
+                ConditionExpression: '#status = :received AND attribute_not_exists(creditReservedMinor)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':amount': amountMinor, ':received': 'RECEIVED' },
+              },
+            },
+          ],
+        }),
+      );
+      return 'reserved';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[1] === 'ConditionalCheckFailed') return 'not-received';
+      if (codes[0] === 'ConditionalCheckFailed') return 'over-limit';
+      throw error;
+    }
+  }
+
+  private customers(): string {
+    if (!this.customersTable) throw new Error('The order store was built without the Customers table');
+    return this.customersTable;
+  }
 
   async get(orderId: string): Promise<Order | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
@@ -61,7 +105,7 @@ export class DynamoOrderStore implements OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean } = {},
+    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange } = {},
   ): Promise<boolean> {
     const sets = ['#status = :status', 'history = list_append(history, :change)', 'updatedAt = :at'];
     const values: Record<string, unknown> = {
@@ -84,16 +128,35 @@ export class DynamoOrderStore implements OrderStore {
       condition += ' AND pendingShipments = :zero';
       values[':zero'] = 0;
     }
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { orderId },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-      }),
-    );
+    if (extra.credit) {
+      sets.push('creditReservedMinor = :orderReserved');
+      values[':orderReserved'] = extra.credit.orderReservedMinor;
+    }
+    const update = { TableName: this.tableName, Key: { orderId }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values };
+    if (!extra.credit) return this.conditional(new UpdateCommand(update));
+    // The customer's reserved credit changes with the order, in one transaction.
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Update: {
+                TableName: this.customers(),
+                Key: { customerId: extra.credit.customerId },
+                UpdateExpression: 'ADD creditReservedMinor :delta',
+                ConditionExpression: 'attribute_exists(customerId)',
+                ExpressionAttributeValues: { ':delta': extra.credit.deltaMinor },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   async taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined> {

@@ -14,6 +14,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../../core/ports';
+import { retry } from '../../core/kernel/retry';
 
 let shared: SFNClient | undefined;
 
@@ -33,15 +34,31 @@ const TRANSIENT = new Set(['ThrottlingException', 'ServiceUnavailable', 'Interna
  * or is unavailable beyond the SDK's own retries: a resume is the last step of a call that already
  * recorded its fact, and it is safe to send twice (the second finds the token used: stale, false).
  */
-export async function sendWithRetry<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const name = (error as { name?: string } | undefined)?.name ?? '';
-      if (!TRANSIENT.has(name) || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+export function sendWithRetry<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
+  return retry(send, { attempts, baseDelayMs: 200, retryOn: (error) => TRANSIENT.has((error as { name?: string } | undefined)?.name ?? '') });
+}
+
+/** Resumes a waiting step with `output`; false when the token is stale (its step ended already). */
+export async function resumeTask(sfn: SFNClient, taskToken: string, output: Record<string, unknown>): Promise<boolean> {
+  try {
+    await sendWithRetry(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
+    return true;
+  } catch (error) {
+    if (isStaleToken(error)) return false;
+    throw error;
+  }
+}
+
+/** Starts an execution by name; a second start of the same name finds it (`alreadyStarted`). */
+export async function startNamedExecution(sfn: SFNClient, stateMachineArn: string, name: string, input: Record<string, unknown>): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+  try {
+    const result = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    return { executionArn: result.executionArn ?? '', alreadyStarted: false };
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExists || (error as { name?: string }).name === 'ExecutionAlreadyExists') {
+      return { executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, alreadyStarted: true };
     }
+    throw error;
   }
 }
 
@@ -53,26 +70,11 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async startOrderLifecycle(executionName: string, input: Record<string, unknown>) {
     if (!this.orderLifecycleArn) throw new Error('This function was not given the order lifecycle state machine');
-    try {
-      const result = await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.orderLifecycleArn, name: executionName, input: JSON.stringify(input) }));
-      return { executionArn: result.executionArn ?? '', alreadyStarted: false };
-    } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) {
-        const arn = this.orderLifecycleArn.replace(':stateMachine:', ':execution:') + `:${executionName}`;
-        return { executionArn: arn, alreadyStarted: true };
-      }
-      throw error;
-    }
+    return startNamedExecution(this.sfn, this.orderLifecycleArn, executionName, input);
   }
 
-  async resume(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
-    try {
-      await sendWithRetry(() => this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
-      return true;
-    } catch (error) {
-      if (isStaleToken(error)) return false;
-      throw error;
-    }
+  resume(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
+    return resumeTask(this.sfn, taskToken, output);
   }
 
   async fail(taskToken: string, error: string, cause: string): Promise<boolean> {

@@ -142,6 +142,7 @@ export function readBai2(content: string): ParsedStatementFile {
   return {
     format: 'bai2',
     version: '2',
+    fileIdentity: identityOf(header),
     statements: statements.map(({ statement, lines, reference }) => ({
       ...statement,
       lines: lines.map((draft, i): StatementLine => {
@@ -150,6 +151,17 @@ export function readBai2(content: string): ParsedStatementFile {
       }),
     })),
   };
+}
+
+/**
+ * The file's identity (see `ParsedStatementFile.fileIdentity`): sender, receiver, creation date,
+ * creation time and file id of the 01 record, which BAI2 makes unique per file; `null` when
+ * sender, receiver, date or file id is blank (the time is optional in practice).
+ */
+function identityOf(header: LogicalRecord): string | null {
+  const [sender, receiver, date, time, fileId] = [0, 1, 2, 3, 4].map((i) => textOrNull(header.fields[i]));
+  if (sender === null || receiver === null || date === null || fileId === null) return null;
+  return JSON.stringify(['bai2', sender, receiver, date, time ?? '', fileId]);
 }
 
 /** True when the content starts like a BAI2 file (a 01 file header record). */

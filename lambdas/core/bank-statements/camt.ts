@@ -16,11 +16,18 @@ const LAYOUT = {
 } as const satisfies Record<string, { message: string; record: string; format: StatementFormat }>;
 
 /**
+ * The root element's start tag when it is `Document` (with or without a prefix). Anchored at the
+ * first element: an unanchored search retried from every `<` of the file, each retry scanning to
+ * the next `>` (quadratic on a file of `<Document ` without one).
+ */
+const DOCUMENT_ROOT = /^<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/;
+
+/**
  * The ISO 20022 namespace of the XML document's root `Document` element, or `null` when the
  * content has no `Document` root with a namespace. Used to recognise camt files by content.
  */
 export function camtNamespace(content: string): string | null {
-  const root = /<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/.exec(stripProlog(content));
+  const root = DOCUMENT_ROOT.exec(stripProlog(content));
   if (!root) return null;
   const prefix = root[1];
   const attributes = root[2] ?? '';
@@ -35,7 +42,10 @@ function stripProlog(content: string): string {
   let rest = content.replace(/^\uFEFF/, '');
   for (;;) {
     const trimmed = rest.replace(/^\s+/, '');
-    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)/.exec(trimmed);
+    // A doctype may hold an internal subset in brackets (`<!DOCTYPE Document [<!ENTITY a "b">]>`).
+    // Each part stops at a character the next one needs ([, ], >), so a doctype that never ends is
+    // given up in linear time (`[^[>]*(?:\[...\])?[^>]*>` retried every split of the name: quadratic).
+    const prolog = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\][^>]*)?>)/.exec(trimmed);
     if (!prolog) return trimmed;
     rest = trimmed.slice(prolog[0].length);
   }
@@ -123,7 +133,19 @@ export function readCamt(file: string): ParsedStatementFile {
       return { ...draft, sequence, lineId: ids.assign(statement.account, candidate) };
     }),
   }));
-  return { format: layout.format, version: `001.${version}`, statements };
+  return { format: layout.format, version: `001.${version}`, statements, fileIdentity: identityOf(layout.format, message, records, statements) };
+}
+
+/**
+ * The file's identity (see `ParsedStatementFile.fileIdentity`): the message type, `GrpHdr/MsgId`
+ * and per statement its account and `ElctrncSeqNb` (else its `Id`). Not the version, nor any
+ * creation time: a re-export in another version or at another time is the same message.
+ */
+function identityOf(format: StatementFormat, message: XmlNode, records: readonly XmlNode[], statements: readonly AccountStatement[]): string | null {
+  const messageId = message.text('GrpHdr', 'MsgId');
+  if (messageId === null) return null;
+  const parts = records.map((record, i) => [statements[i]?.account ?? '', record.text('ElctrncSeqNb') ?? record.text('Id') ?? '']);
+  return JSON.stringify([format, messageId, ...parts.flat()]);
 }
 
 /** A line before its place in the file is known, with what its identity is made of. */

@@ -3,7 +3,7 @@
  * line identities, IBAN syntax, and errors that name their place in the file.
  * Pure functions, no I/O.
  */
-import { isCurrency, minorUnitDigits, MoneyError, parseAmount } from '../money/money';
+import { isCurrency, minorUnitDigits, MoneyError, parseAmount, withoutTrailingZeros } from '../money/money';
 import { StatementParseError, type StatementLine } from './statement';
 
 /** Where in a file something was found: a line (BAI2, MT940, CSV) or an XML element path (camt). */
@@ -71,7 +71,7 @@ export function decimalToMinor(text: string, currency: string, place: Place, wha
       throw error;
     }
   }
-  if (fraction.slice(digits).replace(/0+$/, '') !== '') {
+  if (withoutTrailingZeros(fraction.slice(digits)) !== '') {
     return fail(`${what} "${text}" has more than the ${digits} decimals ${currency} allows`, place);
   }
   const minor = Number(whole + fraction.slice(0, digits).padEnd(digits, '0'));
@@ -146,3 +146,10 @@ export class LineIds {
 
 /** A line without its place in the file: the readers add `lineId` and `sequence` last. */
 export type LineDraft = Omit<StatementLine, 'lineId' | 'sequence'>;
+
+/** `text` without its trailing "/"s; a loop, not `/\/+$/`, which is quadratic on a long run of them. */
+export function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 47) end--;
+  return text.slice(0, end);
+}

@@ -88,6 +88,8 @@ export function readCsv(content: string): ParsedStatementFile {
   return {
     format: 'csv',
     version: null,
+    // The export names no account, statement or file: its identity is its content (the caller's).
+    fileIdentity: null,
     statements: [
       {
         statementId: null,

@@ -3,7 +3,7 @@
  * it (German/Dutch `?20`-`?29` subfields, Rabobank/ABN AMRO/ING `/EREF/`, `/NAME/`, `/REMI/` ...).
  * Pure: a string in, the statement model out.
  */
-import { decimalToMinor, fail, isoDate, LineIds, textOrNull, yymmdd, type LineDraft, type Place } from './common';
+import { decimalToMinor, fail, isoDate, LineIds, textOrNull, withoutTrailingSlashes, yymmdd, type LineDraft, type Place } from './common';
 import type { AccountStatement, ParsedStatementFile, StatementLine } from './statement';
 
 /** One SWIFT field: its tag (`61`, `60F`), the lines of its value, the line number of its tag. */
@@ -53,8 +53,10 @@ export function readMt940(content: string): ParsedStatementFile {
   if (groups.length === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
   const ids = new LineIds();
   let sequence = 0;
+  const identity: string[] = ['mt940'];
   const statements: AccountStatement[] = groups.map((group) => {
-    const { statement, lines } = readStatement(group);
+    const { statement, lines, parts } = readStatement(group);
+    identity.push(...parts);
     return {
       ...statement,
       lines: lines.map(({ idCandidate, ...draft }): StatementLine => {
@@ -63,7 +65,7 @@ export function readMt940(content: string): ParsedStatementFile {
       }),
     };
   });
-  return { format: 'mt940', version: null, statements };
+  return { format: 'mt940', version: null, statements, fileIdentity: JSON.stringify(identity) };
 }
 
 function fieldsOf(content: string): (Field | 'end')[] {
@@ -74,7 +76,8 @@ function fieldsOf(content: string): (Field | 'end')[] {
     .split(/\r\n|\r|\n/)
     .forEach((raw, i) => {
       const line = i + 1;
-      let text = raw.replace(/\s+$/, '');
+      // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
+      let text = raw.trimEnd();
       if (text.trim() === '') return;
       if (text.startsWith('{')) {
         // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
@@ -126,7 +129,11 @@ interface Mt940LineDraft extends LineDraft {
   readonly idCandidate: string | null;
 }
 
-function readStatement(fields: Field[]): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[] } {
+/**
+ * One statement: its model, its lines, and what identifies it (see
+ * `ParsedStatementFile.fileIdentity`): `:20:`, `:25:`, `:28C:` and both balances.
+ */
+function readStatement(fields: Field[]): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[]; parts: string[] } {
   const start = fields[0]!;
   const reference = textOrNull(start.lines.join(' '));
   let account: string | null = null;
@@ -181,7 +188,9 @@ function readStatement(fields: Field[]): { statement: Omit<AccountStatement, 'li
   if (number === null) fail(`${name} has no :28C: statement number`, where);
   if (!opening) fail(`${name} has no opening balance (:60F: or :60M:)`, where);
   if (!closing) fail(`${name} has no closing balance (:62F: or :62M:)`, where);
+  const balance = (b: Balance) => `${b.date} ${b.currency} ${b.amountMinor}`;
   return {
+    parts: [reference ?? '', account, number, balance(opening), balance(closing)],
     statement: {
       statementId: `${reference ?? ''}/${number}`,
       account,
@@ -439,7 +448,7 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
     position = index + mark[0].length - 1;
   }
   if (current && !values.has(current.code)) values.set(current.code, compact.slice(current.start));
-  const clean = (value: string | undefined): string | null => textOrNull(value?.replace(/\/+$/, ''));
+  const clean = (value: string | undefined): string | null => textOrNull(value === undefined ? undefined : withoutTrailingSlashes(value));
 
   const structuredReferences: string[] = [];
   let remittance: string | null = null;

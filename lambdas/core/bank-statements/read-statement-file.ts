@@ -38,7 +38,8 @@ export function readStatementFile(content: string, options: ReadStatementFileOpt
   try {
     return dispatch(content);
   } catch (error) {
-    const named = (message: string): string => (options.fileName ? `${options.fileName}: ${message}` : message);
+    // Messages quote the content they refuse: a hostile file must not make a megabyte of message.
+    const named = (message: string): string => shortened(options.fileName ? `${options.fileName}: ${message}` : message);
     if (error instanceof StatementParseError) {
       throw new StatementParseError(named(error.message), options.fileName ? { ...error.location, file: options.fileName } : error.location);
     }
@@ -46,6 +47,13 @@ export function readStatementFile(content: string, options: ReadStatementFileOpt
     const message = error instanceof Error ? error.message : String(error);
     throw new StatementParseError(named(`could not be read: ${message}`), options.fileName ? { file: options.fileName } : {});
   }
+}
+
+/** The longest error message: long enough for any place and problem, short of quoting a whole hostile file. */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+function shortened(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
 function dispatch(content: string): ParsedStatementFile {

@@ -12,13 +12,15 @@ export type StatementFormat = 'camt.053' | 'camt.054' | 'bai2' | 'mt940' | 'csv'
  */
 export interface StatementLine {
   /**
-   * Stable identity of the line within its account: the transaction's `AcctSvcrRef`, else its
-   * `EndToEndId` unless it is `NOTPROVIDED`, else the entry's reference with `#n` for its n-th
-   * transaction, else `line-<n>` (n counted from 1 over the whole file). BAI2 and MT940 have no
-   * entry reference: their bank reference stands for `AcctSvcrRef` (MT940 `NONREF` counts as
-   * none). Unique within an account in one file: when a bank repeats an identity (two
-   * transactions with one `EndToEndId`), the later ones get `#2`, `#3`, ... appended, so reading the
-   * same file twice gives the same ids and no payment is mistaken for a repeat of another.
+   * The line's name within its file, for people and for the outcome of a line: the transaction's
+   * `AcctSvcrRef`, else its `EndToEndId` unless it is `NOTPROVIDED`, else the entry's reference
+   * with `#n` for its n-th transaction, else `line-<n>` (n counted from 1 over the whole file).
+   * BAI2 and MT940 have no entry reference: their bank reference stands for `AcctSvcrRef` (MT940
+   * `NONREF` counts as none). Unique within an account in one file: when a bank repeats an
+   * identity (two transactions with one `EndToEndId`), the later ones get `#2`, `#3`, ... appended,
+   * so reading the same file twice gives the same ids. It is not the line's identity across files
+   * (`line-<n>` is only a position): cash application identifies a line by its content, see
+   * `statementLineKeys` in `cash-application/application.ts`.
    */
   readonly lineId: string;
   /** 1-based position of the line in the file (over all statements and accounts). */
@@ -106,6 +108,20 @@ export interface ParsedStatementFile {
   /** Format version where it has one (`camt.053.001.02` -> `"001.02"`). */
   readonly version: string | null;
   readonly statements: readonly AccountStatement[];
+  /**
+   * What the bank wrote to identify the file, not its bytes: the same statement exported again
+   * (another creation timestamp, other line endings, another camt version) has the same identity.
+   * A JSON array of strings, the format family first:
+   * - camt: `["camt.053" | "camt.054", GrpHdr/MsgId, then per Stmt/Ntfctn its account and its
+   *   ElctrncSeqNb, else its Id]`; `null` without a `MsgId`;
+   * - MT940: `["mt940", then per statement :20:, :25:, :28C: (or :28:) and its opening and
+   *   closing balance (mark, date, currency, minor units)]`: banks that write the same :20: and
+   *   :28C: on every statement (`940S130101`/`0`, `STARTUMS`) are told apart by the balances;
+   * - BAI2: `["bai2", sender, receiver, creation date, creation time, file id]` of the 01 record;
+   *   `null` when sender, receiver, date or file id is blank;
+   * - CSV: always `null` (the export names nothing); the caller falls back to the content.
+   */
+  readonly fileIdentity: string | null;
 }
 
 /**

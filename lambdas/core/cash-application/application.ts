@@ -5,7 +5,7 @@
  * Pure functions: no AWS, no I/O, no clock (the caller passes `now`).
  */
 import { createHash } from 'node:crypto';
-import type { StatementLine } from '../bank-statements/statement';
+import type { ParsedStatementFile, StatementLine } from '../bank-statements/statement';
 import { ConflictError, ValidationError, type FieldProblem } from '../errors';
 import { isOpen, type Invoice } from '../invoices/invoice';
 import { allocatePayment, InvoiceTransitionError, writeOffShortPayment } from '../invoices/transitions';
@@ -44,6 +44,8 @@ export interface StatementOrigin {
  * taken online).
  */
 export type CashPayment = Payment & {
+  /** The manual applications written (their request ids, from their Idempotency-Keys). */
+  readonly applications?: readonly string[];
   readonly payerAccount?: string | null;
   readonly statement?: StatementOrigin;
   readonly suggestion?: MatchSuggestion | null;
@@ -95,12 +97,107 @@ export interface LineApplication {
 }
 
 /**
- * The stable identity of a statement line across uploads and files: the account, the line id the
- * reader gives, direction, amount with currency and both dates. Where the line id is only the
- * line's position in its file (`line-<n>`, CSV files and entries without any reference) it says
- * little, so the payer, reference and text are added (as a hash) to tell two files' `line-1` apart.
+ * References banks write where they have none; such a "reference" identifies nothing. A reference
+ * of only zeros, dashes and spaces is one too.
  */
-export function statementLineKey(line: StatementLine, account: string | null): string {
+const PLACEHOLDER_REFERENCES = new Set(['NONREF', 'NOREF', 'NOTPROVIDED', 'NONE', 'N/A', 'NA']);
+
+/**
+ * The bank's own reference for the line's entry (camt `AcctSvcrRef`, MT940 bank reference after
+ * `//`, BAI2 bank reference), trimmed; `null` when there is none or it is a placeholder such as
+ * `NONREF`.
+ */
+export function bankReferenceOf(line: Pick<StatementLine, 'accountServicerReference'>): string | null {
+  const reference = line.accountServicerReference?.trim() ?? '';
+  if (reference === '' || PLACEHOLDER_REFERENCES.has(reference.toUpperCase()) || /^[0\s-]*$/.test(reference)) return null;
+  return reference;
+}
+
+/** Runs of white space (line breaks included) as one space, none at either end. */
+function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The calendar day a line belongs to: its booking date, else its value date (MT940 without entry date). */
+function dayOf(line: StatementLine): string | null {
+  return line.bookingDate ?? line.valueDate;
+}
+
+/**
+ * What a statement line is, whichever file carries it: the statement's account, the day (booking
+ * date, else value date), direction, amount and currency, the payer's account and name (normalized
+ * as the matcher compares them), the bank's reference when it has a real one
+ * ({@link bankReferenceOf}), the payer's end-to-end id (readers drop `NOTPROVIDED`), the
+ * structured references and the remittance text (white space normalized). Never the line's place
+ * in its file nor the reader's `lineId` (which may be `line-<n>`). A JSON array, so no two
+ * contents join alike.
+ */
+export function statementLineContent(line: StatementLine, account: string | null): string {
+  const structured = line.structuredReferences ?? (line.structuredReference === null ? [] : [line.structuredReference]);
+  return JSON.stringify([
+    account === null ? null : normalizeAccount(account),
+    dayOf(line),
+    line.direction,
+    line.amountMinor,
+    line.currency,
+    line.payerAccount === null ? null : normalizeAccount(line.payerAccount),
+    line.payerName === null ? null : normalizePayerName(line.payerName),
+    bankReferenceOf(line),
+    line.endToEndId,
+    structured.map(normalizeSpace),
+    normalizeSpace(line.remittanceText),
+  ]);
+}
+
+/**
+ * The identity of a statement line across uploads and files: its content (see
+ * {@link statementLineContent}) and its occurrence, the n-th line (from 1) of that content on that
+ * account and day, counted in file order. Two exports that overlap (yesterday's and today's both
+ * holding day D) give each real line the same key; two equal payments on one day stay two lines.
+ * Readable parts first (account, day, direction, amount) for whoever looks at the table, then a
+ * SHA-256 of the whole content and the occurrence. Starts with `v2|`, which no key of the earlier
+ * scheme ({@link legacyStatementLineKey}, starting with an upper-case account or `-`) can.
+ */
+export function statementLineKey(line: StatementLine, account: string | null, occurrence: number): string {
+  if (!Number.isSafeInteger(occurrence) || occurrence < 1) throw new RangeError(`occurrence must be a whole number from 1, was ${occurrence}`);
+  const digest = createHash('sha256').update(statementLineContent(line, account)).digest('hex').slice(0, 32);
+  return [
+    'v2',
+    account === null ? '-' : normalizeAccount(account),
+    dayOf(line) ?? '-',
+    line.direction === 'credit' ? 'C' : 'D',
+    `${line.amountMinor}${line.currency}`,
+    digest,
+    String(occurrence),
+  ].join('|');
+}
+
+/**
+ * The key of every line of a parsed file, by its `sequence`: {@link statementLineKey} with the
+ * occurrence counted over the whole file in file order (lines of one content share account and day,
+ * so the count is per account and day).
+ */
+export function statementLineKeys(statements: readonly { readonly account: string | null; readonly lines: readonly StatementLine[] }[]): Map<number, string> {
+  const lines = statements.flatMap((s) => s.lines.map((line) => ({ line, account: s.account }))).sort((a, b) => a.line.sequence - b.line.sequence);
+  const seen = new Map<string, number>();
+  const keys = new Map<number, string>();
+  for (const { line, account } of lines) {
+    const content = statementLineContent(line, account);
+    const occurrence = (seen.get(content) ?? 0) + 1;
+    seen.set(content, occurrence);
+    keys.set(line.sequence, statementLineKey(line, account, occurrence));
+  }
+  return keys;
+}
+
+/**
+ * The line identity used before {@link statementLineKey} (until content identity): the account,
+ * the reader's line id, direction, amount with currency and both dates, plus a hash of payer,
+ * reference and text where the line id was only a position (`line-<n>`). Lines recorded then are
+ * stored under it; cash application looks it up beside the current key, so such a line uploaded
+ * again is recognised and never applied twice. Never used for new records.
+ */
+export function legacyStatementLineKey(line: StatementLine, account: string | null): string {
   const parts = [
     account === null ? '-' : normalizeAccount(account),
     line.lineId,
@@ -116,9 +213,20 @@ export function statementLineKey(line: StatementLine, account: string | null): s
   return parts.join('|');
 }
 
-/** The id of a statement file: the SHA-256 of its content, so the same file is the same statement. */
+/** The id of a statement file by its content: the SHA-256 of its bytes (as text). */
 export function statementIdFor(content: string): string {
   return `st-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * The id of a statement: from the identity the bank gave the file (`fileIdentity`: camt message
+ * and statement ids, MT940 references and balances, BAI2 file header), so a re-export with other
+ * bytes is the same statement; from the content ({@link statementIdFor}) when the file names none
+ * (CSV). Both are `st-` and 32 hex digits.
+ */
+export function statementIdOf(file: Pick<ParsedStatementFile, 'fileIdentity'>, content: string): string {
+  if (file.fileIdentity === null) return statementIdFor(content);
+  return `st-${createHash('sha256').update(`identity\u0000${file.fileIdentity}`).digest('hex').slice(0, 32)}`;
 }
 
 /** An invoice as the matcher sees it: settled, written-off and credited items keep a balance of 0. */
@@ -358,6 +466,8 @@ export function applyUnappliedPayment(
   allocations: readonly ManualAllocation[],
   invoices: ReadonlyMap<string, Invoice>,
   now: Date,
+  /** The request applying it (from its Idempotency-Key): names the journal and is kept on the payment. */
+  requestId?: string,
 ): ManualApplication {
   if (payment.unappliedMinor <= 0) {
     throw new ConflictError(`Payment ${payment.paymentId} is applied in full already; nothing is left to apply`, 'PAYMENT_ALREADY_APPLIED');
@@ -414,13 +524,14 @@ export function applyUnappliedPayment(
   const allAllocations = [...payment.allocations, ...applied];
   const after: CashPayment = {
     ...payment,
+    ...(requestId ? { applications: [...(payment.applications ?? []), requestId] } : {}),
     customerId: customerId ?? payment.customerId,
     allocations: allAllocations,
     unappliedMinor,
     unappliedReason: unappliedMinor > 0 ? payment.unappliedReason : null,
     status: unappliedMinor === 0 && payment.onAccountMinor === 0 ? 'applied' : 'partially-applied',
   };
-  const entry = journal(`payment-${payment.paymentId}-by-hand-${payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
+  const entry = journal(`payment-${payment.paymentId}-by-hand-${requestId ?? payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
     { account: 'unapplied-cash', side: 'debit', amount: money(total, currency), reference: payment.paymentId },
     ...receivables,
   ]);

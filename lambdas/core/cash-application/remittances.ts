@@ -20,15 +20,25 @@
  *
  * ## Once, and resumable
  *
- * Each line has an identity (`statementLineKey`: account, line id, amount, dates). Its payment,
- * invoice changes, journal and identity item are one transaction that fails when the identity
- * exists: uploading the same statement again (or another file carrying the same lines) applies
- * nothing twice and reports those lines as recorded before. Lines are processed in chunks; after
- * each chunk the statement's `processed` count is saved, so an upload that stops (failure, time
- * budget) leaves every line applied or not, and the same file uploaded again continues.
+ * Each line has an identity from its content, never from its place in the file
+ * (`statementLineKeys`: account, day, direction, amount, payer, bank reference, references and text,
+ * and which occurrence of that content on that account and day it is). Its payment, invoice
+ * changes, journal and identity item are one transaction that fails when the identity exists:
+ * uploading the same statement again, a re-export of it, or another file carrying some of the same
+ * lines (overlapping exports) applies nothing twice and reports those lines as recorded before
+ * (`alreadyRecorded`). Lines recorded before content identity are stored under the earlier key
+ * (`legacyStatementLineKey`): both keys are looked up, so they are recognised too.
+ *
+ * The statement itself is identified by what the bank wrote to identify the file (`fileIdentity`:
+ * camt message and statement ids, MT940 references and balances, BAI2 file header), else by its
+ * content (CSV): a statement seen before, even with other bytes, is the same statement
+ * (`seenBefore`), and one recorded before statement identity under its content hash is found
+ * under that id. Lines are processed in chunks; after each chunk the statement's `processed` count
+ * is saved, so an upload that stops (failure, time budget) leaves every line applied or not, and
+ * the same file uploaded again continues.
  */
 import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
-import { applyStatementLine, knownCustomersFrom, openItemOf, statementIdFor, statementLineKey, type LineApplication, type LineResult } from './application';
+import { applyStatementLine, knownCustomersFrom, legacyStatementLineKey, openItemOf, statementIdFor, statementIdOf, statementLineKeys, type LineApplication, type LineResult } from './application';
 import { postingItemCount, settledBy, TRANSACTION_LIMITS } from '../posting/posting';
 import { resumeSettledInvoices } from '../invoices/settlement';
 import { forEachLimit } from '../kernel/concurrency';
@@ -77,7 +87,10 @@ export const MAX_LINES_IN_ANSWER = 200;
 export interface Entry {
   readonly line: StatementLine;
   readonly account: string | null;
+  /** The line's identity (`statementLineKeys`): what its posting records, conditional on not existing. */
   readonly lineKey: string;
+  /** Its identity under the earlier scheme (`legacyStatementLineKey`), only looked up. */
+  readonly legacyKey: string;
 }
 
 interface Outcome {
@@ -106,16 +119,18 @@ export function parseStatementUpload(content: string): ParsedStatementFile {
 /**
  * Reads, matches and applies a bank statement (see the module comment for what is loaded, and how
  * lines are applied once). `complete` is false when the time budget ran out before the last line:
- * uploading the same file again continues.
+ * uploading the same file again continues. In the body, `seenBefore` is true when the statement
+ * was received before (the same file, or a re-export with the same identity; then `created` is
+ * false), each listed line says `alreadyRecorded` (recorded by an earlier upload, nothing applied
+ * now) and `lastUpload` counts the lines new and known.
  *
  * @throws ValidationError (nothing written) when the file cannot be read.
  */
 export async function uploadStatement(deps: RemittanceDeps, content: string, options: UploadOptions = {}) {
   const file = parseStatementUpload(content);
   const entries = creditEntries(file);
-  const statementId = statementIdFor(content);
+  const { statementId, previous } = await knownStatement(deps, file, content);
   const at = deps.clock.now().toISOString();
-  const previous = await deps.statements.get(statementId);
   const started = await deps.statements.begin({
     statementId,
     ...statementHeader(file, content),
@@ -155,24 +170,57 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     complete: status === 'completed',
     body: {
       ...statementView(statement),
+      seenBefore: !started.created,
       lines: outcomes.slice(0, MAX_LINES_IN_ANSWER).map((o) => lineResultView(o.result, { alreadyRecorded: o.alreadyRecorded })),
       ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?limit=1000 (then its cursor) lists every line` } : {}),
     },
   };
 }
 
-/** The credit lines of a statement file in file order, each with its identity. */
+/** The longest file identity kept on the statement record (a file of thousands of MT940 statements has a long one). */
+export const MAX_IDENTITY_SHOWN = 1000;
+
+/**
+ * The file identity as the statement record keeps it, for people: cut after
+ * {@link MAX_IDENTITY_SHOWN} characters (the statement id is made of the whole identity), so the
+ * record stays far below DynamoDB's item size whatever the file holds.
+ */
+function shownIdentity(identity: string | null): string | null {
+  return identity === null || identity.length <= MAX_IDENTITY_SHOWN ? identity : `${identity.slice(0, MAX_IDENTITY_SHOWN - 1)}…`;
+}
+
+/**
+ * The id of the statement a file is, and its record if it was received before: the id from the
+ * file's identity (`statementIdOf`); when no statement has it and the file has an identity, a
+ * statement recorded under the file's content hash (the id of every statement before statement
+ * identity), so that one is continued rather than started again.
+ */
+export async function knownStatement(deps: Pick<RemittanceDeps, 'statements'>, file: ParsedStatementFile, content: string) {
+  const statementId = statementIdOf(file, content);
+  const previous = await deps.statements.get(statementId);
+  if (previous) return { statementId, previous };
+  const byContent = statementIdFor(content);
+  if (byContent !== statementId) {
+    const before = await deps.statements.get(byContent);
+    if (before) return { statementId: byContent, previous: before };
+  }
+  return { statementId, previous: undefined };
+}
+
+/** The credit lines of a statement file in file order, each with its identity (and its identity under the earlier scheme). */
 export function creditEntries(file: ParsedStatementFile): Entry[] {
+  const keys = statementLineKeys(file.statements);
   return file.statements
     .flatMap((s) => s.lines.map((line) => ({ line, account: s.account })))
     .sort((a, b) => a.line.sequence - b.line.sequence)
     .filter((e) => e.line.direction === 'credit')
-    .map((e) => ({ ...e, lineKey: statementLineKey(e.line, e.account) }));
+    .map((e) => ({ ...e, lineKey: keys.get(e.line.sequence)!, legacyKey: legacyStatementLineKey(e.line, e.account) }));
 }
 
 /** What the statement record says about its file. */
 export function statementHeader(file: ParsedStatementFile, content: string): StatementHeader {
   return {
+    identity: shownIdentity(file.fileIdentity),
     format: file.format,
     version: file.version,
     accounts: [...new Set(file.statements.map((s) => s.account).filter((a): a is string => a !== null))],
@@ -243,11 +291,12 @@ export class StatementRun {
   }
 
   async chunk(entries: readonly Entry[]): Promise<void> {
-    const recorded = await this.deps.statements.recordedLines(entries.map((e) => e.lineKey));
+    // Both identities: the line may have been recorded before content identity, under the earlier key.
+    const recorded = await this.deps.statements.recordedLines(entries.flatMap((e) => [e.lineKey, e.legacyKey]));
     const fresh: Entry[] = [];
     const earlier: LineResult[] = [];
     for (const entry of entries) {
-      const result = recorded.get(entry.lineKey);
+      const result = recorded.get(entry.lineKey) ?? recorded.get(entry.legacyKey);
       if (result) earlier.push(await this.recordedBefore(entry, result));
       else fresh.push(entry);
     }
@@ -260,11 +309,13 @@ export class StatementRun {
   }
 
   /**
-   * A line recorded before: shown in this statement too, nothing applied again. Recorded by an
-   * earlier invocation of this same run (which stopped part way), it counts as recorded by the run.
+   * A line recorded by an earlier upload: shown in this statement too (at its place and under its
+   * line id in this file, with the outcome, payment and statement recorded then), nothing applied
+   * again. Recorded by an earlier invocation of this same run (which stopped part way), it counts as
+   * recorded by the run.
    */
   private async recordedBefore(entry: Entry, result: LineResult): Promise<LineResult> {
-    const shown = { ...result, sequence: entry.line.sequence };
+    const shown = { ...result, sequence: entry.line.sequence, lineId: entry.line.lineId };
     if (result.statementId !== this.statementId) await this.deps.statements.reportLine(this.statementId, shown);
     const byThisRun = result.statementId === this.statementId && this.start.runStartedAt !== undefined && result.recordedAt > this.start.runStartedAt;
     this.results.set(entry.line.sequence, { result: shown, alreadyRecorded: !byThisRun });

@@ -17,9 +17,10 @@ import { uploadPrefixes } from '../../../lib/definitions/buckets';
 import { ValidationError } from '../errors';
 import type { HandedInFiles, ProcessingStarter, StatementStore } from '../ports';
 import type { Clock } from '../time/clock';
-import { MAX_UPLOAD_BYTES, uploadIdOf, uploadKey, uploadedFile } from '../uploads/uploads';
+import { MAX_UPLOAD_BYTES, uploadIdOf, uploadedFile } from '../uploads/uploads';
 import { statementIdFor } from './application';
-import { creditEntries, DEFAULT_CHUNK_SIZE, parseStatementUpload, statementHeader, StatementRun, type RemittanceDeps, type UploadOptions } from './remittances';
+import { creditEntries, DEFAULT_CHUNK_SIZE, knownStatement, parseStatementUpload, statementHeader, StatementRun, type RemittanceDeps, type UploadOptions } from './remittances';
+import type { ParsedStatementFile } from '../bank-statements/read-statement-file';
 import { NO_LINES, statementView, type StatementHeader, type StatementRecord } from './statement-record';
 
 export interface AcceptStatementDeps {
@@ -44,39 +45,41 @@ export interface StatementJob {
 /** The name of the execution processing the `run`-th upload of a statement. */
 export const executionNameOf = (statementId: string, run: number): string => `${statementId}-${run}`;
 
-const UNREAD: StatementHeader = { format: null, version: null, accounts: [], sizeBytes: 0, total: 0, debitLines: 0 };
-
 /**
  * POST /remittances: keeps the file, marks the statement `processing` and starts its execution (or,
  * when an upload of the same file is being processed, points at that one). Returns the statement as
  * it is now and whether a new run began.
  *
- * A body is read at once (cheap: API Gateway bodies are 10 MB at most), so a file that is not a bank
- * statement is refused with the place of the problem before anything is written. A file uploaded to
- * S3 is only hashed here; the execution reads it and rejects it (status `failed`, `error` with the
- * place) if it is not a statement.
+ * The file is read at once (the statement's id comes from the file's identity; a body is 4 MiB at
+ * most, an uploaded file 25 MiB), so a file that is not a bank statement is refused with the place
+ * of the problem before anything is written. The file is kept under the hash of its bytes, where the
+ * execution reads it.
  *
- * @throws ValidationError naming `(body)` (the file cannot be read) or `uploadId`.
+ * @throws ValidationError naming `(body)` (the body cannot be read) or `uploadId` (nothing uploaded, or not a statement).
  */
 export async function acceptStatement(deps: AcceptStatementDeps, submission: StatementSubmission) {
   let content: string;
-  let objectKey: string;
-  let header: StatementHeader;
+  let file: ParsedStatementFile;
   if (submission.kind === 'body') {
     content = submission.content;
-    const file = parseStatementUpload(content);
-    header = statementHeader(file, content);
-    objectKey = `${uploadPrefixes.statementsReceived}${statementIdFor(content)}`;
-    await deps.files.put(objectKey, content, 'text/plain; charset=utf-8');
+    file = parseStatementUpload(content);
   } else {
     const uploadId = uploadIdOf(submission.body, 'statement');
     content = await uploadedFile(deps.files, 'statement', uploadId);
-    objectKey = uploadKey('statement', uploadId);
-    header = { ...UNREAD, sizeBytes: Buffer.byteLength(content, 'utf8') };
+    try {
+      file = parseStatementUpload(content);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(error.problems.map((p) => ({ ...p, field: 'uploadId', problem: `names a file that is not a bank statement this product reads: ${p.problem}` })));
+    }
   }
-  const statementId = statementIdFor(content);
+  const header = statementHeader(file, content);
+  const { statementId, previous } = await knownStatement(deps, file, content);
+  // Kept under the hash of its bytes: what the execution reads cannot change under it (an upload URL
+  // may be used again while it is valid; a re-export of the same statement has other bytes).
+  const objectKey = `${uploadPrefixes.statementsReceived}${statementIdFor(content)}`;
+  await deps.files.put(objectKey, content, 'text/plain; charset=utf-8');
   const at = deps.clock.now().toISOString();
-  const previous = await deps.statements.get(statementId);
   const record = (): StatementRecord => ({
     statementId,
     ...header,
@@ -102,13 +105,14 @@ export async function acceptStatement(deps: AcceptStatementDeps, submission: Sta
     started = true;
     outcome = await deps.processing.start(executionNameOf(statementId, begun.statement.uploads), { ...job(begun.statement) });
   }
-  return { started, statement: begun.statement, location: `/remittances/${statementId}` };
+  return { started, seenBefore: previous !== undefined, statement: begun.statement, location: `/remittances/${statementId}` };
 }
 
 /** The answer of POST /remittances (202): the statement as it is, and where to follow it. */
 export function acceptedView(accepted: Awaited<ReturnType<typeof acceptStatement>>) {
   return {
     ...statementView(accepted.statement),
+    seenBefore: accepted.seenBefore,
     poll: `GET ${accepted.location}`,
     ...(accepted.started ? {} : { note: 'an upload of the same file is being processed: follow that one' }),
   };

@@ -16,7 +16,12 @@ export interface LineCounts {
   readonly unapplied: number;
 }
 
-/** What the latest upload of a statement did: lines it recorded, lines found recorded before. */
+/**
+ * What the latest upload of a statement did with the credit lines it handled: lines new to cash
+ * application (recorded, and applied or listed for finance, by this upload) and lines known before
+ * (recorded by an earlier upload of this or another statement; nothing applied again). Together
+ * they are `processed`.
+ */
 export interface UploadOutcome {
   readonly newlyRecorded: number;
   readonly alreadyRecorded: number;
@@ -34,6 +39,12 @@ export interface StatementProgress {
 
 /** What a statement's file is: known once the file was read (a file PUT to S3 is read by the state machine). */
 export interface StatementHeader {
+  /**
+   * What the bank wrote to identify the file (`ParsedStatementFile.fileIdentity`, cut after 1,000
+   * characters), `null` when it names nothing and the statement is known by its content; absent on
+   * statements recorded before statement identity.
+   */
+  readonly identity?: string | null;
   /** Null until the file was read. */
   readonly format: StatementFormat | null;
   readonly version: string | null;
@@ -46,7 +57,11 @@ export interface StatementHeader {
 }
 
 export interface StatementRecord extends StatementProgress, StatementHeader {
-  /** `st-` and the start of the SHA-256 of the file: the same file is the same statement. */
+  /**
+   * `st-` and 32 hex digits of a SHA-256: of the file's identity when it has one (`identity`), so
+   * a re-export with other bytes is the same statement; else of the file's content (CSV, and every
+   * statement recorded before statement identity).
+   */
   readonly statementId: string;
   readonly receivedAt: string;
   readonly lastUploadAt: string;
@@ -66,7 +81,12 @@ function amount(minor: number, currency: string): string {
   return formatAmount({ minor, currency });
 }
 
-/** A line's outcome as the API shows it. `alreadyRecorded`: recorded by an earlier upload. */
+/**
+ * A line's outcome as the API shows it. `alreadyRecorded` (upload answers only): `true` when the
+ * line was recorded before this upload, by an earlier upload of this statement or by another
+ * statement carrying the same line (`recordedIn` names which); nothing was applied for it now, the
+ * outcome shown is the one recorded then. `false` when this upload recorded it.
+ */
 export function lineResultView(result: LineResult, options: { alreadyRecorded?: boolean } = {}) {
   const m = (minor: number) => amount(minor, result.currency);
   return {
@@ -103,6 +123,7 @@ export function lineResultView(result: LineResult, options: { alreadyRecorded?: 
 export function statementView(statement: StatementRecord) {
   return {
     statementId: statement.statementId,
+    identity: statement.identity ?? null,
     format: statement.format,
     version: statement.version,
     accounts: statement.accounts,

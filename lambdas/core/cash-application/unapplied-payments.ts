@@ -49,24 +49,26 @@ export type ApplyPaymentRequest = z.infer<typeof applyPaymentRequest>;
  * @throws NotFoundError when the payment does not exist; ConflictError (409) when it is applied in
  *   full already; ValidationError naming the allocation field that is wrong.
  */
-export async function applyPaymentByHand(deps: UnappliedPaymentDeps, paymentId: string, body: unknown) {
+export async function applyPaymentByHand(deps: UnappliedPaymentDeps, paymentId: string, body: unknown, requestId?: string) {
   const request = parseWith(applyPaymentRequest, body);
   const application = await retryOnConflict(
     async () => {
       const payment = await deps.payments.get(paymentId);
       if (!payment) throw new NotFoundError('Payment', paymentId);
+      // A retry of a request whose application was written: nothing more to write.
+      if (requestId && payment.applications?.includes(requestId)) return { payment, posting: null };
       const allocations: ManualAllocation[] = request.allocations.map((a, i) => ({
         invoiceId: a.invoiceId,
         amountMinor: decimalIn(`allocations[${i}].amount`, a.amount, payment.currency, { allowZero: false }),
       }));
       const found = await Promise.all([...new Set(allocations.map((a) => a.invoiceId))].map((id) => deps.invoices.get(id)));
       const invoices = new Map(found.filter((i): i is Invoice => i !== undefined).map((i) => [i.invoiceId, i]));
-      const application = applyUnappliedPayment(payment, allocations, invoices, deps.clock.now());
+      const application = applyUnappliedPayment(payment, allocations, invoices, deps.clock.now(), requestId);
       await deps.postings.post(application.posting);
       return application;
     },
     { attempts: 5 },
   );
-  await resumeSettledInvoices(deps, settledBy(application.posting));
+  if (application.posting) await resumeSettledInvoices(deps, settledBy(application.posting));
   return cashPaymentView(application.payment);
 }

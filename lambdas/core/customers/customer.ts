@@ -2,7 +2,7 @@
  * Customers: who is invoiced, in which currency, on what terms, up to which credit limit.
  */
 import { z } from 'zod';
-import { currencyCode, decimalIn, decimalString, parseWith, timeZone } from '../validation';
+import { currencyCode, decimalIn, decimalString, emailAddress, parseWith, singleLineText, timeZone } from '../validation';
 import { formatAmount } from '../money/money';
 
 export interface Customer {
@@ -19,13 +19,15 @@ export interface Customer {
   readonly blocked: boolean;
   /** Money kept for the customer after overpayments, in `currency`. */
   readonly onAccountCreditMinor: number;
+  /** Credit reserved by approved orders not yet invoiced (changed atomically with them: see the order store). */
+  readonly creditReservedMinor?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 export const putCustomerRequest = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  email: z.email({ message: 'must be an email address' }),
+  name: singleLineText(200),
+  email: emailAddress,
   currency: currencyCode,
   creditLimit: decimalString,
   paymentTermsDays: z.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(365, 'must be at most 365'),

@@ -42,18 +42,19 @@ async function load(deps: Pick<DunningDeps, 'store'>, invoiceId: string): Promis
  * builds again (the builder re-checks its preconditions). Then advances the escalation, and resumes
  * the order's settlement when a credit or write-off settled the invoice.
  */
-async function change<T>(deps: Deps, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => { posting: Posting; result: T }): Promise<T> {
+async function change<T>(deps: Deps, invoiceId: string, build: (invoice: Invoice, charges: Invoice | null) => { posting: Posting | null; result: T }): Promise<T> {
   const built = await retryOnConflict(
     async () => {
       const { invoice, charges } = await load(deps, invoiceId);
       const built = build(invoice, charges);
-      await deps.postings.post(built.posting);
+      // No posting: the request was written before (a retry of it); the escalation and settlement are advanced again below.
+      if (built.posting) await deps.postings.post(built.posting);
       return built;
     },
     { attempts: 5 },
   );
   await deliverPending(deps, invoiceId);
-  if (deps.settlement) await resumeSettledInvoices({ invoices: deps.settlement, workflow: deps.workflow }, settledBy(built.posting));
+  if (deps.settlement && built.posting) await resumeSettledInvoices({ invoices: deps.settlement, workflow: deps.workflow }, settledBy(built.posting));
   return built.result;
 }
 
@@ -122,7 +123,7 @@ export const resolveDisputeRequest = z.strictObject({
  * (revenue and tax reversed in the invoice's proportion, receivables credited); reject: dunning
  * resumes at the level the item had. Either way the next run looks at the item again.
  */
-export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: string, body: unknown) {
+export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: string, body: unknown, requestId?: string) {
   const request = parseWith(resolveDisputeRequest, body);
   if (request.outcome === 'credit' && request.creditAmount === undefined) throw ValidationError.of('creditAmount', 'is required when the outcome is credit');
   if (request.outcome === 'reject' && request.creditAmount !== undefined) throw ValidationError.of('creditAmount', 'must not be given when the outcome is reject');
@@ -130,6 +131,11 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
     const d = invoice.dunning;
     const dispute = (d.disputes ?? []).find((x) => x.disputeId === disputeId);
     if (!dispute) throw new NotFoundError('Dispute', disputeId);
+    if (dispute.status !== 'open' && requestId !== undefined && dispute.resolvedBy === requestId) {
+      const m = (minor: number) => formatAmount(money(minor, invoice.currency));
+      const result = { disputeId, invoiceId, status: dispute.status, credit: dispute.creditMinor ? m(dispute.creditMinor) : null, balance: m(invoice.balanceMinor), invoiceStatus: invoice.status, dunningLevel: d.level };
+      return { posting: null, result };
+    }
     if (dispute.status !== 'open') throw new ConflictError(`Dispute ${disputeId} was resolved already (${dispute.status})`, 'DISPUTE_RESOLVED');
     const nowDate = deps.clock.now();
     const now = nowDate.toISOString();
@@ -155,7 +161,7 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
     const escalation = d.escalation ?? null;
     if (settled && escalation?.state === 'active') entries.push(entry(deps, { level: d.level, event: 'settled', state: 'Settled', note: 'credited in full' }));
     else entries.push(entry(deps, { level: d.level, event: 'resumed', state: 'DunningResumed', note: `dispute ${disputeId} ${resolvedAs}: ${request.reason}; dunning resumes at level ${d.level}` }));
-    const resolved: Dispute = { ...dispute, status: resolvedAs, resolvedAt: now, resolution: request.reason, creditMinor: creditMinor || null };
+    const resolved: Dispute = { ...dispute, status: resolvedAs, resolvedAt: now, resolution: request.reason, creditMinor: creditMinor || null, ...(requestId ? { resolvedBy: requestId } : {}) };
     const after: Invoice = {
       ...settledInvoice,
       nextActionDate: settled ? undefined : today(deps),
@@ -270,17 +276,23 @@ export const writeOffRequest = z.strictObject({ reason, amount: decimalString.op
  * it also writes off the open dunning charges, ends the escalation (`WrittenOff`) and lets the
  * order complete; a part leaves the rest dunned.
  */
-export async function writeOff(deps: Deps, invoiceId: string, body: unknown) {
+export async function writeOff(deps: Deps, invoiceId: string, body: unknown, requestId?: string) {
   const request = parseWith(writeOffRequest, body);
   return change(deps, invoiceId, (invoice, charges) => {
+    const m = (minor: number) => formatAmount(money(minor, invoice.currency));
+    const written = requestId === undefined ? undefined : invoice.dunning.history.find((h) => h.requestId === requestId);
+    if (written) {
+      // A retry of a write-off that was written: the same answer, nothing more.
+      const result = { invoiceId, writtenOff: m(written.amountMinor ?? 0), balance: m(invoice.balanceMinor), status: invoice.status, escalationEnded: written.event === 'written-off' };
+      return { posting: null, result };
+    }
     if (!isOpen(invoice)) throw new ConflictError(`Invoice ${invoiceId} is ${invoice.status} with nothing to write off`, 'NOT_OPEN');
     const amountMinor = request.amount === undefined ? invoice.balanceMinor : decimalIn('amount', request.amount, invoice.currency, { allowZero: false });
     if (amountMinor > invoice.balanceMinor) throw ValidationError.of('amount', `must not exceed the balance ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
     const full = amountMinor === invoice.balanceMinor;
     const now = deps.clock.now().toISOString();
     const d = invoice.dunning;
-    const m = (minor: number) => formatAmount(money(minor, invoice.currency));
-    const count = d.history.filter((h) => h.event === 'written-off' || h.event === 'partly-written-off').length + 1;
+    const count = requestId ?? d.history.filter((h) => h.event === 'written-off' || h.event === 'partly-written-off').length + 1;
     const note = `${full ? 'written off' : `${m(amountMinor)} written off`}: ${request.reason}`;
     const principal = writeOffInvoice(invoice, { amountMinor, at: now, note });
     // In full, the open fees and interest go with it.
@@ -294,7 +306,17 @@ export async function writeOff(deps: Deps, invoiceId: string, body: unknown) {
         ...d,
         block: full ? null : (d.block ?? null),
         blockedUntil: full ? null : d.blockedUntil,
-        history: [...d.history, entry(deps, { level: d.level, event: full ? 'written-off' : 'partly-written-off', state: full ? 'WrittenOff' : 'PartlyWrittenOff', note })],
+        history: [
+          ...d.history,
+          entry(deps, {
+            level: d.level,
+            event: full ? 'written-off' : 'partly-written-off',
+            state: full ? 'WrittenOff' : 'PartlyWrittenOff',
+            note,
+            amountMinor: amountMinor + (chargesOff ? charges!.balanceMinor : 0),
+            ...(requestId ? { requestId } : {}),
+          }),
+        ],
         escalation: full && escalation ? { ...escalation, state: 'ended', endedAs: 'WrittenOff' } : escalation,
         version: (d.version ?? 0) + 1,
       },

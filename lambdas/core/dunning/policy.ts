@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../errors';
 import { formatAmount, isCurrency, MoneyError, parseAmount } from '../money/money';
 import { calendarDaysBetween, isCalendarDate } from '../time/clock';
-import { identifier, parseWith } from '../validation';
+import { identifier, parseWith, singleLineText } from '../validation';
 
 /** Which letter a level sends; `none` for a level that sends nothing (handed to a collector). */
 export type LetterTemplate = 'friendly-reminder' | 'firm-reminder' | 'final-notice' | 'none';
@@ -217,13 +217,13 @@ const amountsPerCurrency = z.record(z.string(), z.string());
 const days = (what: string) => z.number({ message: `must be a whole number of ${what}` }).int(`must be a whole number of ${what}`).min(0, 'must not be negative').max(3650, 'must be at most 3650');
 
 export const policyRequest = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  name: singleLineText(200),
   graceDays: days('days'),
   levels: z
     .array(
       z.strictObject({
         level: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
-        name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+        name: singleLineText(100),
         daysPastDue: days('days'),
         minDaysSincePrevious: days('days'),
         template: z.enum(['friendly-reminder', 'firm-reminder', 'final-notice', 'none'], { message: 'must be friendly-reminder, firm-reminder, final-notice or none' }),
@@ -239,12 +239,12 @@ export const policyRequest = z.strictObject({
       reference: z.string().trim().min(1).max(20),
       margin: percentString,
       fixing: z.enum(['half-year-start', 'half-year-eve', 'daily'], { message: 'must be half-year-start, half-year-eve or daily' }),
-      rates: z.array(z.strictObject({ from: z.string(), rate: percentString })).min(1, 'must have at least one rate'),
+      rates: z.array(z.strictObject({ from: z.string(), rate: percentString })).min(1, 'must have at least one rate').max(1000, 'must have at most 1000 rates'),
     })
     .nullable()
     .default(null),
   compensation: z
-    .record(z.string(), z.array(z.strictObject({ from: z.string(), amount: z.string() })).min(1, 'must have at least one tier'))
+    .record(z.string(), z.array(z.strictObject({ from: z.string(), amount: z.string() })).min(1, 'must have at least one tier').max(100, 'must have at most 100 tiers'))
     .nullable()
     .default(null),
   businessCustomersOnly: z.boolean().default(false),

@@ -32,6 +32,10 @@ export interface DunningHistoryEntry {
   readonly runId?: string;
   /** The state of the escalation execution this entry leads to (`ReminderLevel2Sent`, `BlockedByDispute`, `Settled`, ...). */
   readonly state?: string;
+  /** The request that wrote the entry (from its Idempotency-Key): a retry of it finds the entry and writes nothing. */
+  readonly requestId?: string;
+  /** The amount the entry moved (a write-off). */
+  readonly amountMinor?: number;
 }
 
 export type BlockKind = 'dispute' | 'promise' | 'manual';
@@ -68,6 +72,8 @@ export interface Dispute {
   readonly resolvedAt: string | null;
   readonly resolution: string | null;
   readonly creditMinor: number | null;
+  /** The request that resolved it (from its Idempotency-Key). */
+  readonly resolvedBy?: string;
 }
 
 export interface DunningDetails {

@@ -12,7 +12,7 @@ import { uploadPrefixes } from '../../../lib/definitions/buckets';
 import { ValidationError, type FieldProblem } from '../errors';
 import type { HandedInFiles, ProcessingStarter } from '../ports';
 import type { Clock } from '../time/clock';
-import { MAX_UPLOAD_BYTES, uploadIdOf, uploadKey, uploadedFile } from '../uploads/uploads';
+import { MAX_UPLOAD_BYTES, uploadIdOf, uploadedFile } from '../uploads/uploads';
 import { importIdFor, importRefusal, parseImport, type ImportResult } from './import';
 import { importInvoices, ImportNotFinishedError, type ImportInvoicesDeps } from './import-invoices';
 
@@ -72,16 +72,15 @@ export const importExecutionName = (importId: string, attempt: number): string =
  */
 export async function acceptImport(deps: AcceptImportDeps, submission: ImportSubmission) {
   let items: unknown;
-  let objectKey: string | undefined;
+  let text: string | undefined;
   if (submission.kind === 'upload') {
     const uploadId = uploadIdOf(submission.body, 'import');
-    const text = await uploadedFile(deps.files, 'import', uploadId);
+    text = await uploadedFile(deps.files, 'import', uploadId);
     try {
       items = JSON.parse(text);
     } catch {
       throw ValidationError.of('uploadId', 'names a file that is not JSON: upload the JSON array of open items');
     }
-    objectKey = uploadKey('import', uploadId);
   } else {
     items = submission.body;
   }
@@ -89,10 +88,10 @@ export async function acceptImport(deps: AcceptImportDeps, submission: ImportSub
   const parsed = parseImport(items, { invoiceNumberPrefix, now: deps.clock.now(), businessTimeZone });
   if (parsed.problems.length > 0) throw importRefusal(parsed.problems);
   const importId = importIdFor(parsed.items);
-  if (!objectKey) {
-    objectKey = `${uploadPrefixes.importsReceived}${importId}.json`;
-    await deps.files.put(objectKey, JSON.stringify(items), 'application/json');
-  }
+  // Kept under the import's id (a hash of its items), where the execution reads it: an upload URL
+  // may be used again while it is valid, the items the execution imports cannot change.
+  const objectKey = `${uploadPrefixes.importsReceived}${importId}.json`;
+  await deps.files.put(objectKey, text ?? JSON.stringify(items), 'application/json');
   const at = deps.clock.now().toISOString();
   const fresh = (): ImportProgress => ({
     importId,
@@ -102,7 +101,7 @@ export async function acceptImport(deps: AcceptImportDeps, submission: ImportSub
     receivedAt: at,
     at,
     attempts: 1,
-    objectKey: objectKey!,
+    objectKey,
     result: null,
     problems: [],
     error: null,

@@ -11,7 +11,7 @@ export async function getInvoice(deps: Pick<CoreDeps, 'invoices'>, invoiceId: st
   return { ...invoiceView(invoice), ...attentionShown(invoice) };
 }
 
-const STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'DISPUTED', 'WRITTEN_OFF', 'CREDITED'];
+export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'DISPUTED', 'WRITTEN_OFF', 'CREDITED'];
 
 /**
  * Invoices of a customer (optionally in one status) or all invoices in a status; paginated. With
@@ -24,7 +24,7 @@ export async function listInvoices(
 ) {
   const limit = query.limit === undefined ? 50 : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw ValidationError.of('limit', 'must be a whole number from 1 to 200');
-  if (query.status !== undefined && !STATUSES.includes(query.status)) throw ValidationError.of('status', `must be one of ${STATUSES.join(', ')}`);
+  if (query.status !== undefined && !INVOICE_STATUSES.includes(query.status)) throw ValidationError.of('status', `must be one of ${INVOICE_STATUSES.join(', ')}`);
   if (!query.customerId && !query.status) throw ValidationError.of('customerId', 'give customerId or status (or both)');
   if (query.dueOnOrBefore !== undefined && !isCalendarDate(query.dueOnOrBefore)) throw ValidationError.of('dueOnOrBefore', 'must be a calendar date YYYY-MM-DD');
   const due = query.dueOnOrBefore;

@@ -1,8 +1,11 @@
 /**
- * Retry on a concurrent change, the one helper for it: `work` reads what it needs, decides and
+ * The one retry helper: runs `work` again when it fails with an error `retryOn` accepts, after a
+ * short random pause (full jitter, doubling from `baseDelayMs`), at most `attempts` times in all.
+ * Any other error, and the last one, go to the caller.
+ *
+ * {@link retryOnConflict} is its use for optimistic writes: `work` reads what it needs, decides and
  * writes; when the write finds that something it read has changed ({@link ConcurrentUpdateError}),
- * it runs again on a fresh read, after a short random pause (full jitter, doubling), at most
- * `attempts` times in all. Any other error, and the last conflict, go to the caller.
+ * it runs again on a fresh read.
  */
 import { ConcurrentUpdateError } from '../ports';
 
@@ -11,17 +14,23 @@ export interface RetryOptions {
   readonly attempts: number;
   /** The longest pause before the second attempt, in ms (doubling after, at most 16 times it). Default 10. */
   readonly baseDelayMs?: number;
+  /** Which errors are worth another attempt (default: every error). */
+  readonly retryOn?: (error: unknown) => boolean;
 }
 
-export async function retryOnConflict<T>(work: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retry<T>(work: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const base = options.baseDelayMs ?? 10;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work(attempt);
     } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= options.attempts) throw error;
+      if (attempt >= options.attempts || (options.retryOn && !options.retryOn(error))) throw error;
       const pause = Math.floor(Math.random() * base * 2 ** Math.min(attempt - 1, 4));
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+export function retryOnConflict<T>(work: (attempt: number) => Promise<T>, options: Omit<RetryOptions, 'retryOn'>): Promise<T> {
+  return retry(work, { ...options, retryOn: (error) => error instanceof ConcurrentUpdateError });
 }

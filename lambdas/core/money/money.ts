@@ -44,12 +44,22 @@ const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
  * more decimals than the currency has, exponents, separators and anything that is not a plain
  * decimal, so that no amount is silently rounded.
  */
+/**
+ * `text` without its trailing "0"s. A loop, not `/0+$/`: that regular expression retries from
+ * every zero of a long run (quadratic), and an amount is caller input.
+ */
+export function withoutTrailingZeros(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 48) end--;
+  return text.slice(0, end);
+}
+
 export function parseAmount(text: string, currency: string): Money {
   const digits = minorUnitDigits(currency);
   const match = DECIMAL.exec(text);
   if (!match) throw new MoneyError(`"${text}" is not a decimal amount such as "1234.50"`, 'not-a-decimal');
   const [, sign, whole = '0', fraction = ''] = match;
-  const significantFraction = fraction.replace(/0+$/, '');
+  const significantFraction = withoutTrailingZeros(fraction);
   if (significantFraction.length > digits) {
     throw new MoneyError(`"${text}" has more than the ${digits} decimals ${currency} allows`, 'too-many-decimals');
   }

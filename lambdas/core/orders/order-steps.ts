@@ -49,21 +49,33 @@ export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 
   if (order.status === 'CREDIT_HOLD') return { decision: 'HOLD', reason: 'on credit hold' };
   if (order.status === 'REJECTED') return { decision: 'REJECTED', reason: order.history.at(-1)?.note ?? 'rejected' };
   if (order.status !== 'RECEIVED') return { decision: 'APPROVED', reason: 'credit checked before' };
-  const customer = await deps.customers.get(order.customerId);
-  if (!customer) throw new NotFoundError('Customer', order.customerId);
   const at = deps.clock.now().toISOString();
   let result: CreditCheckResult;
+  const customer = await deps.customers.get(order.customerId);
+  if (!customer) throw new NotFoundError('Customer', order.customerId);
+  const m = (minor: number) => `${formatAmount({ minor, currency: customer.currency })} ${customer.currency}`;
+  const over = (exposureMinor: number): CreditCheckResult => ({ decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` });
   if (customer.blocked) {
     result = { decision: 'REJECTED', reason: `customer ${customer.customerId} is blocked` };
   } else {
-    const { exposureMinor } = await balancesOf(deps, customer);
-    const m = (minor: number) => `${formatAmount({ minor, currency: customer.currency })} ${customer.currency}`;
-    result =
-      exposureMinor > customer.creditLimitMinor
-        ? { decision: 'HOLD', reason: `exposure ${m(exposureMinor)} with this order exceeds the credit limit ${m(customer.creditLimitMinor)}` }
-        : { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+    // Exposure: the open items, the credit approved orders reserved (kept on the customer) and this order; at least the open
+    // items and every accepted order not yet invoiced as the orders index lists them (orders from before reservations).
+    const balances = await balancesOf(deps, customer);
+    const exposureMinor = Math.max(balances.exposureMinor, balances.openBalanceMinor + (customer.creditReservedMinor ?? 0) + order.totalMinor);
+    // Approved only with the credit reserved: added to the customer's reserved total only while that total leaves room for this order.
+    const maxReservedBefore = customer.creditLimitMinor - balances.openBalanceMinor - order.totalMinor;
+    const reserved = exposureMinor > customer.creditLimitMinor ? 'over-limit' : await deps.orders.reserveCredit(order.orderId, customer.customerId, order.totalMinor, maxReservedBefore);
+    if (reserved === 'not-received') {
+      const now = await loadOrder(deps, order.orderId);
+      if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+      if (now.status !== 'RECEIVED' || now.creditReservedMinor !== undefined) return { decision: 'APPROVED', reason: 'credit checked before' };
+      throw new ConflictError(`Order ${order.orderId} changed while its credit was reserved; the step runs again`, 'CONCURRENT_UPDATE');
+    }
+    if (reserved === 'reserved') return { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+    // Over the limit now, or by the reservations other orders made meanwhile.
+    const now = reserved === 'over-limit' && exposureMinor <= customer.creditLimitMinor ? await deps.customers.get(customer.customerId) : customer;
+    result = over(Math.max(exposureMinor, balances.openBalanceMinor + (now?.creditReservedMinor ?? 0) + order.totalMinor));
   }
-  if (result.decision === 'APPROVED') return result;
   const status = result.decision === 'HOLD' ? 'CREDIT_HOLD' : 'REJECTED';
   if (!(await deps.orders.transition(order.orderId, ['RECEIVED'], { status, at, note: result.reason }))) {
     const now = await loadOrder(deps, order.orderId);
@@ -147,6 +159,7 @@ export async function issueInvoiceForShipment(
         shipmentIndex,
         shipmentId: shipment.shipmentId,
         change: { status: fullyInvoiced ? 'INVOICED' : 'PARTIALLY_SHIPPED', at: now.toISOString(), note: `invoice ${invoice.number} for shipment ${shipment.shipmentId}` },
+        releaseCredit: { customerId: order.customerId, amountMinor: creditReleasedBy(order, invoice.totalMinor) },
       });
       return issuedSummary(result.invoice, now, await loadOrder(deps, order.orderId));
     } catch (error) {
@@ -214,4 +227,12 @@ export async function completeOrder(deps: Pick<CoreDeps, 'orders' | 'invoices' |
   const moved = await deps.orders.transition(order.orderId, ['INVOICED'], { status: 'COMPLETED', at: deps.clock.now().toISOString(), note: 'everything shipped, every invoice settled' });
   if (!moved) throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot complete`);
   return { status: 'COMPLETED' };
+}
+
+
+
+/** What an invoice of `grossMinor` releases of the credit its order reserved: at most what is still reserved. */
+export function creditReleasedBy(order: Pick<Order, 'creditReservedMinor' | 'invoicedMinor'>, grossMinor: number): number {
+  const left = (order.creditReservedMinor ?? 0) - (order.invoicedMinor ?? 0);
+  return Math.max(0, Math.min(grossMinor, left));
 }

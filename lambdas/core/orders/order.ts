@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../errors';
 import { formatAmount } from '../money/money';
-import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith } from '../validation';
+import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith, singleLineText } from '../validation';
 import type { Customer } from '../customers/customer';
 import { lineTax, normalizeRate, rateBasisPoints, TaxRateError } from '../tax/tax';
 
@@ -55,6 +55,8 @@ export interface Shipment {
   readonly lines: readonly ShipmentLine[];
   /** The invoice issued for this shipment; null until it is issued. */
   readonly invoiceId: string | null;
+  /** From the Idempotency-Key of the request that reported it: a retry of that request finds it. */
+  readonly requestId?: string;
 }
 
 export interface Order {
@@ -76,6 +78,8 @@ export interface Order {
   readonly pendingShipments: number;
   /** Invoices issued and not yet settled. */
   readonly openInvoiceCount: number;
+  /** The customer's credit this order reserved when it was approved (released as it is invoiced, or when it is cancelled). */
+  readonly creditReservedMinor?: number;
   /** Gross amount invoiced so far (the rest counts in the customer's exposure until invoiced). */
   readonly invoicedMinor: number;
   /** Optimistic concurrency: bumped by every change of the shipments. */
@@ -92,7 +96,7 @@ export const placeOrderRequest = z.strictObject({
   lines: z
     .array(
       z.strictObject({
-        sku: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+        sku: singleLineText(64),
         quantity: z.number().int('must be a whole number').positive('must be greater than zero').max(1_000_000, 'must be at most 1000000'),
         unitPrice: decimalString,
         taxRate: z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, { message: 'must be a decimal percent from 0 to 100 such as "19" or "7.5"' }).optional(),
@@ -100,7 +104,7 @@ export const placeOrderRequest = z.strictObject({
     )
     .min(1, 'must contain at least one line')
     .max(MAX_LINES, `must contain at most ${MAX_LINES} lines`),
-  externalRef: z.string().trim().min(1).max(100, 'must be at most 100 characters').optional(),
+  externalRef: singleLineText(100).optional(),
 });
 
 export type PlaceOrderRequest = z.infer<typeof placeOrderRequest>;
@@ -183,13 +187,13 @@ export function orderExecutionName(orderId: string): string {
 export const reportShipmentRequest = z.strictObject({
   shipmentId: identifier.optional(),
   shippedAt: instant.optional(),
-  carrier: z.string().trim().min(1).max(64).optional(),
-  trackingNumber: z.string().trim().min(1).max(64).optional(),
+  carrier: singleLineText(64).optional(),
+  trackingNumber: singleLineText(64).optional(),
   lines: z
     .array(
       z.strictObject({
         lineNo: z.number().int('must be a whole number').positive('must be greater than zero').optional(),
-        sku: z.string().trim().min(1).max(64).optional(),
+        sku: singleLineText(64).optional(),
         quantity: z.number().int('must be a whole number').positive('must be greater than zero'),
       }),
     )
@@ -198,7 +202,8 @@ export const reportShipmentRequest = z.strictObject({
     .optional(),
 });
 
-const SHIPPABLE: readonly OrderStatus[] = ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
+/** A shipment is accepted only once the credit check approved the order (never while RECEIVED or on credit hold). */
+export const SHIPPABLE: readonly OrderStatus[] = ['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'];
 
 /** Quantity of each order line shipped so far. */
 export function shippedQuantities(order: Pick<Order, 'lines' | 'shipments'>): Map<number, number> {
@@ -221,13 +226,19 @@ export function isFullyShipped(order: Pick<Order, 'lines' | 'shipments'>): boole
  * quantity no larger than what remains to ship; without lines, everything that remains ships. A
  * second report of the same shipment id is a no-op.
  */
-export function shipmentFor(order: Order, body: unknown, now: Date): { shipment: Shipment; alreadyReported: boolean } {
+export function shipmentFor(order: Order, body: unknown, now: Date, requestId?: string): { shipment: Shipment; alreadyReported: boolean } {
   const request = parseWith(reportShipmentRequest, body ?? {});
   const shipmentId = request.shipmentId ?? `${order.orderId}-S${order.shipments.length + 1}`;
-  const existing = order.shipments.find((s) => s.shipmentId === shipmentId);
+  const existing = order.shipments.find((s) => s.shipmentId === shipmentId || (requestId !== undefined && s.requestId === requestId));
   if (existing) return { shipment: existing, alreadyReported: true };
   if (!SHIPPABLE.includes(order.status) || isFullyShipped(order)) {
-    throw new ConflictError(`Order ${order.orderId} is ${order.status}${isFullyShipped(order) ? ' and fully shipped' : ''} and cannot take a shipment`, 'ORDER_NOT_SHIPPABLE');
+    const why =
+      order.status === 'RECEIVED' || order.status === 'CREDIT_HOLD'
+        ? `: a shipment is accepted once the credit check has approved the order`
+        : isFullyShipped(order)
+          ? ' and fully shipped and cannot take a shipment'
+          : ' and cannot take a shipment';
+    throw new ConflictError(`Order ${order.orderId} is ${order.status}${why}`, 'ORDER_NOT_SHIPPABLE');
   }
   const shipped = shippedQuantities(order);
   const remaining = (line: OrderLine) => line.quantity - (shipped.get(line.lineNo) ?? 0);
@@ -261,6 +272,7 @@ export function shipmentFor(order: Order, body: unknown, now: Date): { shipment:
       reportedAt: now.toISOString(),
       lines,
       invoiceId: null,
+      ...(requestId ? { requestId } : {}),
     },
     alreadyReported: false,
   };
@@ -300,7 +312,7 @@ export function orderView(order: Order) {
     total: m(order.totalMinor),
     invoiceId: order.invoiceIds[0] ?? null,
     invoiceIds: order.invoiceIds,
-    shipments: order.shipments,
+    shipments: order.shipments.map(({ requestId: _requestId, ...shipment }) => shipment),
     history: order.history,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

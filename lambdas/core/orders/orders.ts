@@ -2,8 +2,9 @@
 import { attentionShown } from '../attention/attention';
 import { z } from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
-import { parseWith } from '../validation';
-import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from './order';
+import { freeText, parseWith } from '../validation';
+import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor, SHIPPABLE } from './order';
+import { creditReleasedBy } from './order-steps';
 import type { CoreDeps } from '../deps';
 
 /**
@@ -15,7 +16,13 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
   const customer = await deps.customers.get(request.customerId);
   if (!customer) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
   const order = newOrder(deps.newId(), request, customer, deps.clock.now());
-  if (!(await deps.orders.create(order))) throw new ConflictError(`Order ${order.orderId} exists already`);
+  if (!(await deps.orders.create(order))) {
+    // The id came from this request's Idempotency-Key: an earlier attempt stored the order. Make sure its lifecycle runs, and answer with it.
+    const existing = await deps.orders.get(order.orderId);
+    if (!existing || existing.customerId !== order.customerId) throw new ConflictError(`Order ${order.orderId} exists already`);
+    if (existing.status === 'RECEIVED') await deps.workflow.startOrderLifecycle(existing.executionName, { orderId: existing.orderId, customerId: existing.customerId });
+    return { orderId: existing.orderId, status: existing.status, executionName: existing.executionName };
+  }
   try {
     await deps.workflow.startOrderLifecycle(order.executionName, { orderId: order.orderId, customerId: order.customerId });
   } catch (error) {
@@ -34,14 +41,15 @@ export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) 
 /**
  * Records the shipment, then resumes the order's execution if it waits for one (if it does not
  * yet, the waiting step finds the shipment when it gets there). Reporting the same shipment twice
+ * (the same shipmentId, or a retry of the same request: `requestId`, from its Idempotency-Key)
  * changes nothing; concurrent reports are checked against each other (optimistic version).
  */
-export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown, requestId?: string) {
   for (let attempt = 1; ; attempt++) {
     const order = await deps.orders.get(orderId);
     if (!order) throw new NotFoundError('Order', orderId);
-    const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now());
-    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'], order.version))) {
+    const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now(), requestId);
+    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, SHIPPABLE, order.version))) {
       if (attempt < 5) continue;
       throw new ConflictError(`Order ${orderId} changed while the shipment was recorded; retry`, 'CONCURRENT_UPDATE');
     }
@@ -54,13 +62,25 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
   }
 }
 
+/** The body of `POST /orders/{orderId}/cancel`: nothing, or the reason. */
+export const cancelOrderRequest = z.strictObject({ reason: freeText(500).optional() });
+
 /** Cancels an order before anything of it shipped or was invoiced, and ends its execution. */
 export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+  const request = parseWith(cancelOrderRequest, body ?? {});
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFoundError('Order', orderId);
-  const reason = typeof (body as { reason?: unknown } | null)?.reason === 'string' ? String((body as { reason: string }).reason).slice(0, 500) : 'cancelled by the storefront';
+  const reason = request.reason ?? 'cancelled by the storefront';
   assertCancellable(order);
-  const moved = await deps.orders.transition(orderId, ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'], { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason }, { requireNoShipments: true });
+  // An approved order gives back the credit it reserved (nothing shipped, so nothing of it was invoiced).
+  const reserved = creditReleasedBy(order, order.totalMinor);
+  const credit = reserved > 0 ? { customerId: order.customerId, deltaMinor: -reserved, orderReservedMinor: 0 } : undefined;
+  const moved = await deps.orders.transition(
+    orderId,
+    ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'],
+    { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason },
+    { requireNoShipments: true, ...(credit ? { credit } : {}) },
+  );
   if (!moved) {
     const now = await deps.orders.get(orderId);
     throw new ConflictError(`Order ${orderId} is ${now?.status ?? 'gone'} and can no longer be cancelled`, 'ORDER_NOT_CANCELLABLE');
@@ -89,7 +109,9 @@ export async function decideCredit(deps: Pick<CoreDeps, 'orders' | 'workflow' | 
   if (!order) throw new NotFoundError('Order', orderId);
   const status = request.decision === 'approve' ? 'AWAITING_SHIPMENT' : 'REJECTED';
   const note = `credit ${request.decision === 'approve' ? 'approved' : 'rejected'} by ${decidedBy}: ${request.reason}`;
-  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at: deps.clock.now().toISOString(), note }))) {
+  // Approved over the limit by finance: the order reserves its credit like any approved order.
+  const credit = request.decision === 'approve' && !order.creditReservedMinor ? { customerId: order.customerId, deltaMinor: order.totalMinor, orderReservedMinor: order.totalMinor } : undefined;
+  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at: deps.clock.now().toISOString(), note }, credit ? { credit } : {}))) {
     const now = await deps.orders.get(orderId);
     throw new ConflictError(`Order ${orderId} is ${now?.status ?? order.status}, not on credit hold`, 'ORDER_NOT_ON_CREDIT_HOLD');
   }

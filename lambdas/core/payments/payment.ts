@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { formatAmount, money } from '../money/money';
-import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith } from '../validation';
+import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith, singleLineText } from '../validation';
 import { journal, type Journal, type JournalLine } from '../ledger/ledger';
 import { isOpen, type Invoice } from '../invoices/invoice';
 import { allocatePayment } from '../invoices/transitions';
@@ -20,8 +20,8 @@ export const MAX_INVOICES_PER_PAYMENT = Math.floor((TRANSACTION_LIMITS.items - 3
 export const recordPaymentRequest = z.strictObject({
   amount: decimalString,
   currency: currencyCode,
-  reference: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
-  payerName: z.string().trim().min(1).max(140, 'must be at most 140 characters').optional(),
+  reference: singleLineText(140).optional(),
+  payerName: singleLineText(140).optional(),
   valueDate: calendarDate,
   invoiceIds: z
     .array(identifier)

@@ -1,13 +1,18 @@
 /** Payments taken online: record once, apply to the invoices they name, resume settled orders. */
-import { applyPayment, parseRecordPayment, paymentView, type PaymentRequest } from './payment';
+import { applyPayment, parseRecordPayment, paymentView, type Payment, type PaymentRequest } from './payment';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { retryOnConflict } from '../kernel/retry';
 import { resumeSettledInvoices } from '../invoices/settlement';
-import { settledBy } from '../posting/posting';
+import { PostingWrittenBeforeError, settledBy } from '../posting/posting';
 import type { Invoice } from '../invoices/invoice';
 import type { CoreDeps } from '../deps';
 
-export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
+/**
+ * Records a payment once: its id comes from `deps.newId` (derived from the request's
+ * Idempotency-Key by the API), so a retry of a request whose first attempt was written (a crash or
+ * time-out after commit) finds that payment and answers with it, recording nothing.
+ */
+export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
   const request = parseRecordPayment(body);
   const paymentId = deps.newId();
   const application = await retryOnConflict(
@@ -18,9 +23,22 @@ export async function recordPayment(deps: Pick<CoreDeps, 'invoices' | 'postings'
       return application;
     },
     { attempts: 10 },
-  );
-  await resumeSettledInvoices(deps, settledBy(application.posting));
+  ).catch(async (error: unknown) => {
+    if (!(error instanceof PostingWrittenBeforeError)) throw error;
+    const recorded = await deps.payments.get(paymentId);
+    if (!recorded) throw error;
+    return { payment: recorded, posting: null };
+  });
+  // Resumed again for a payment written before: the first attempt may have stopped before it did.
+  const settled = application.posting ? settledBy(application.posting) : await settledByPayment(deps, application.payment);
+  await resumeSettledInvoices(deps, settled);
   return paymentView(application.payment);
+}
+
+/** The invoices a recorded payment settled, as they are now. */
+async function settledByPayment(deps: Pick<CoreDeps, 'invoices'>, payment: Payment): Promise<Invoice[]> {
+  const invoices = await Promise.all(payment.allocations.map((a) => deps.invoices.get(a.invoiceId)));
+  return invoices.filter((i): i is Invoice => i !== undefined && i.balanceMinor === 0);
 }
 
 /** The invoices a payment names: by id when given, else its reference as number, RF reference or id. */

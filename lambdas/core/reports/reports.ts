@@ -30,7 +30,8 @@ export async function agingReportFor(deps: Pick<ReportDeps, 'receivables' | 'clo
   return agingReport(await deps.receivables.openItems(), asOf);
 }
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month from 1900-01 on (the trend reaches back up to 24 months; year 0 and before are no dates the calendar code reads). */
+const PERIOD = /^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$/;
 
 /**
  * The KPIs of a month (`period=YYYY-MM`, default the running month, up to today) with a trend of
@@ -42,7 +43,7 @@ export async function kpiReportFor(deps: ReportDeps, query: { period?: string | 
   const today = calendarDateIn(deps.clock.now(), timeZone);
   const problems: { field: string; problem: string }[] = [];
   const period = query.period ?? today.slice(0, 7);
-  if (!PERIOD.test(period)) problems.push({ field: 'period', problem: 'must be a month YYYY-MM' });
+  if (!PERIOD.test(period)) problems.push({ field: 'period', problem: 'must be a month YYYY-MM from 1900-01 on' });
   else if (`${period}-01` > today) problems.push({ field: 'period', problem: `must not be after the running month ${today.slice(0, 7)}` });
   const trendMonths = query.trendMonths === undefined ? 6 : Number(query.trendMonths);
   if (!Number.isInteger(trendMonths) || trendMonths < 1 || trendMonths > 24) problems.push({ field: 'trendMonths', problem: 'must be a whole number from 1 to 24' });

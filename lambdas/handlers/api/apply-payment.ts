@@ -6,7 +6,7 @@ import { clock, idempotency, invoiceReader, paymentStore, postingWriter, recorde
 
 export function makeHandler(deps: UnappliedPaymentDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
-    const payment = await applyPaymentByHand(deps, request.pathParameters.paymentId ?? '', request.body);
+    const payment = await applyPaymentByHand(deps, request.pathParameters.paymentId ?? '', request.body, request.keyedId?.());
     countBusinessEvents({ PaymentsApplied: 1 });
     return { statusCode: 200, body: payment };
   });

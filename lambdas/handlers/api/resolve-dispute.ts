@@ -9,7 +9,7 @@ type Deps = Parameters<typeof resolveDispute>[0];
 export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => ({
     statusCode: 200,
-    body: await resolveDispute(deps, request.pathParameters.invoiceId ?? '', request.pathParameters.disputeId ?? '', request.body),
+    body: await resolveDispute(deps, request.pathParameters.invoiceId ?? '', request.pathParameters.disputeId ?? '', request.body, request.keyedId?.()),
   }));
 }
 

@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { startLocalAws, type LocalAws, type LocalAwsOptions } from '../../../local-aws/runtime';
+import { matchRoute, movesMoney } from '../../../lib/definitions/routes';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -21,9 +23,18 @@ export class ApiDriver {
     private readonly keys: { storefront: string; finance: string },
   ) {}
 
-  async call<T = Record<string, unknown>>(method: string, path: string, options: { body?: unknown; as?: Role; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  /**
+   * A request as a client sends it. Routes that move money require an Idempotency-Key: a call to one
+   * without that header gets a fresh key (a real client keeps the key across its retries; tests
+   * that retry pass theirs), unless `noIdempotencyKey` (to test the 428).
+   */
+  async call<T = Record<string, unknown>>(method: string, path: string, options: { body?: unknown; as?: Role; headers?: Record<string, string>; noIdempotencyKey?: boolean } = {}): Promise<ApiResponse<T>> {
     const role = options.as ?? 'storefront';
     const headers: Record<string, string> = { ...options.headers };
+    const route = matchRoute(method, path.split('?')[0]!).route;
+    if (!options.noIdempotencyKey && route && movesMoney(method, route.path) && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) {
+      headers['Idempotency-Key'] = randomUUID();
+    }
     if (role !== 'none') headers['x-api-key'] = this.keys[role];
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {

@@ -14,22 +14,22 @@ afterEach(() => {
 });
 
 describe('IdempotencyStore', () => {
-  it('claims a new key with a conditional put that also takes over abandoned claims, kept 24 hours', async () => {
+  it('claims a new key for as long as the call may run, with a conditional put that takes over only claims whose call can no longer run, kept 24 hours', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     const store = new IdempotencyStore(client, 'Idempotency');
 
     // Act
-    const claim = await store.claim('shop|POST /orders|k-1', 'hash-1', now);
+    const claim = await store.claim('shop|POST /orders|k-1', 'hash-1', now, 900_000);
 
     // Assess
     expect(claim).toEqual({ outcome: 'claimed' });
     expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
       TableName: 'Idempotency',
-      Item: { idempotencyKey: 'shop|POST /orders|k-1', requestHash: 'hash-1', state: 'IN_PROGRESS', claimedAt: now.getTime(), expiresAt: now.getTime() / 1000 + 86_400 },
-      ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND claimedAt < :stale)',
+      Item: { idempotencyKey: 'shop|POST /orders|k-1', requestHash: 'hash-1', state: 'IN_PROGRESS', claimedAt: now.getTime(), claimedUntil: now.getTime() + 900_000, expiresAt: now.getTime() / 1000 + 86_400 },
+      ConditionExpression: 'attribute_not_exists(idempotencyKey) OR (#state = :progress AND (claimedUntil < :now OR (attribute_not_exists(claimedUntil) AND claimedAt < :stale)))',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':stale': now.getTime() - 60_000 },
+      ExpressionAttributeValues: { ':progress': 'IN_PROGRESS', ':now': now.getTime(), ':stale': now.getTime() - 60_000 },
     });
     expect(ddb).not.toHaveReceivedCommand(GetCommand);
   });

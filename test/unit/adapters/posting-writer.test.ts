@@ -147,11 +147,16 @@ describe('DynamoPostingWriter: an online payment', () => {
     await expect(writer.post(application(4_000).posting)).rejects.toBeInstanceOf(ConcurrentUpdateError);
   });
 
-  it('does not call a payment id recorded already a concurrent update: it names the refused item', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
+  it('reads a payment id recorded already as the posting written before (an earlier attempt of the same request), even when its invoices changed since', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed', 'None', 'None'));
     const error = await new DynamoPostingWriter(client, tables).post(application(4_000).posting).catch((e: unknown) => e);
-    expect(error).not.toBeInstanceOf(ConcurrentUpdateError);
-    expect(String(error)).toContain('payment P-1: ConditionalCheckFailed');
+    expect(error).toBeInstanceOf(PostingWrittenBeforeError);
+  });
+
+  it('names the refused items of a refusal it has no meaning for', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed', 'None', 'None', 'None'));
+    const error = await new DynamoPostingWriter(client, tables).post(application(15_000).posting).catch((e: unknown) => e);
+    expect(String(error)).toContain('customer C-1: ConditionalCheckFailed');
   });
 
   it('refuses a posting over the 100 items of one transaction before sending anything', async () => {
@@ -192,7 +197,7 @@ describe('DynamoPostingWriter: a statement line', () => {
       paymentId: 'P-1',
       line: theLine,
       account: 'DE89370400440532013000',
-      lineKey: statementLineKey(theLine, 'DE89370400440532013000'),
+      lineKey: statementLineKey(theLine, 'DE89370400440532013000', 1),
       match,
       invoices: new Map([['I-1', invoice]]),
       now: new Date('2026-03-10T12:00:00Z'),

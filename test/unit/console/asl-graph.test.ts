@@ -11,9 +11,14 @@ describe('aslGraph', () => {
   const graph = aslGraph(asl('order-lifecycle.asl.json'));
 
   it('has one node per state of the order lifecycle, the terminal ones marked', () => {
-    expect(graph.startAt).toBe('CheckCredit');
+    // A new execution starts at CheckCredit; one that continues an execution near its year resumes where that one waited.
+    expect(graph.startAt).toBe('IsContinuedExecution');
+    expect(graph.edges.filter((e) => e.from === 'IsContinuedExecution').map((e) => [e.kind, e.to])).toEqual([
+      ['choice', 'ResumeWaiting'],
+      ['default', 'CheckCredit'],
+    ]);
     expect(graph.nodes.map((n) => n.id)).toContain('AwaitCreditDecision');
-    expect(graph.nodes.filter((n) => n.terminal).map((n) => n.id).sort()).toEqual(['OrderCancelled', 'OrderCompleted', 'OrderRejected']);
+    expect(graph.nodes.filter((n) => n.terminal).map((n) => n.id).sort()).toEqual(['ContinuedInNewExecution', 'OrderCancelled', 'OrderCompleted', 'OrderRejected', 'StepUnknown']);
   });
 
   it('draws Next, every choice, the default and the catches, naming what takes each way', () => {
@@ -26,6 +31,7 @@ describe('aslGraph', () => {
     expect(from('CheckCredit')).toEqual([
       ['next', 'IsCreditApproved', ''],
       ['catch', 'OrderCancelled', 'OrderCancelled'],
+      ['catch', 'CheckCreditFailed', 'States.ALL'],
     ]);
   });
 

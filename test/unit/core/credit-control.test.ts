@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cancelOrder, decideCredit, placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
-import { checkCredit, OrderCancelledError, waitForCreditDecision, waitForShipment } from '../../../lambdas/core/orders/order-steps';
+import { checkCredit, issueInvoiceForShipment, OrderCancelledError, waitForCreditDecision, waitForShipment } from '../../../lambdas/core/orders/order-steps';
 import { getCustomer } from '../../../lambdas/core/customers/customers';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
@@ -444,5 +444,51 @@ describe('cancelling an order on credit hold', () => {
     expect(status).toBe(cancel.status === 'fulfilled' ? 'CANCELLED' : 'AWAITING_SHIPMENT');
     const ended = [...racing.workflow.acceptedResumes(creditToken), ...racing.workflow.failures.filter((f) => f.accepted)];
     expect(ended).toHaveLength(1);
+  });
+});
+
+describe('credit reserved atomically per customer', () => {
+  it('lets concurrent orders not pass the limit together: one is approved, the other goes on hold', async () => {
+    // Prepare: room for one order of 100.50 under a 150.00 limit; the orders index shows neither order to the other (it lags)
+    const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z', latency: () => new Promise((resolve) => setTimeout(resolve, 1)) });
+    world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 15_000 }));
+    const a = (await placeOrder(world.deps, orderRequest())).orderId;
+    const b = (await placeOrder(world.deps, orderRequest())).orderId;
+    world.orders.uninvoicedTotal = async () => ORDER_TOTAL;
+
+    // Act
+    const results = await Promise.all([checkCredit(world.deps, { orderId: a }), checkCredit(world.deps, { orderId: b })]);
+
+    // Assess
+    expect(results.map((r) => r.decision).sort()).toEqual(['APPROVED', 'HOLD']);
+    expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(ORDER_TOTAL);
+  });
+
+  it('releases the reservation as the order is invoiced, and when an approved order is cancelled', async () => {
+    const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
+    world.customers.seed(aCustomer({ customerId: 'C-1' }));
+    const { orderId } = await placeOrder(world.deps, orderRequest());
+    await checkCredit(world.deps, { orderId });
+    expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(ORDER_TOTAL);
+    await waitForShipment(world.deps, { orderId, taskToken: world.workflow.newTaskToken('shipment') });
+    const { shipment } = await reportShipment(world.deps, orderId, {});
+    await issueInvoiceForShipment(world.deps, { orderId, shipmentId: shipment.shipmentId });
+    expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(0);
+
+    const other = (await placeOrder(world.deps, orderRequest())).orderId;
+    await checkCredit(world.deps, { orderId: other });
+    expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(ORDER_TOTAL);
+    await cancelOrder(world.deps, other, { reason: 'changed their mind' });
+    expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(0);
+  });
+
+  it("reserves the credit of an order finance approves over the limit, and keeps the reservation when the customer's master data is stored again", async () => {
+    const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
+    world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 100 }));
+    const { orderId } = await orderOnCreditHold(world);
+    await decideCredit(world.deps, orderId, { decision: 'approve', reason: 'paid in advance' }, 'finance-team');
+    expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(ORDER_TOTAL);
+    await world.customers.put({ ...world.tables.customers.get('C-1')!, name: 'Acme Retail AG', creditReservedMinor: 0 });
+    expect(world.tables.customers.get('C-1')).toMatchObject({ name: 'Acme Retail AG', creditReservedMinor: ORDER_TOTAL });
   });
 });

@@ -765,7 +765,9 @@ describe('POST /invoices/import handler and the InvoiceImport step', () => {
     expect(errorOf(missing).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringContaining('has no file') });
     expect(errorOf(notJson).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringContaining('not JSON') });
     expect(started.statusCode).toBe(202);
-    expect(starter.started[0]!.input).toEqual({ importId: bodyOf<{ importId: string }>(started).importId, objectKey: `imports/uploads/${uploadId}` });
+    const { importId } = bodyOf<{ importId: string }>(started);
+    expect(starter.started[0]!.input).toEqual({ importId, objectKey: `imports/received/${importId}.json` });
+    expect(files.objects.get(`imports/received/${importId}.json`)).toBe(JSON.stringify([item({ number: 'OLD-9' })]));
     expect(world.tables.invoices.size).toBe(1);
   });
 

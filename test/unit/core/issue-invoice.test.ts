@@ -1,15 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { issueInvoiceForShipment } from '../../../lambdas/core/orders/order-steps';
-import { placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
+import { reportShipment } from '../../../lambdas/core/orders/orders';
+import { orderAwaitingShipment } from '../../support/scenarios';
 import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import { isValidRfReference } from '../../../lambdas/core/references/rf-creditor-reference';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, orderRequest } from '../../support/builders';
+import { aCustomer } from '../../support/builders';
 
 /** A placed order shipped in full, ready for the IssueInvoice step of its one shipment. */
 async function shippedOrder(world: InMemoryWorld, overrides: Record<string, unknown> = {}): Promise<{ orderId: string; shipmentId: string }> {
-  const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
+  // Shipments are accepted once the credit check approved the order and it waits for them.
+  const { orderId } = await orderAwaitingShipment(world, overrides);
   const { shipment } = await reportShipment(world.deps, orderId, {});
   return { orderId, shipmentId: shipment.shipmentId };
 }

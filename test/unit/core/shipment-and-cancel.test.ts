@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cancelOrder, placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
-import { OrderCancelledError, waitForShipment } from '../../../lambdas/core/orders/order-steps';
+import { issueInvoiceForShipment, OrderCancelledError, waitForShipment } from '../../../lambdas/core/orders/order-steps';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
 import { aCustomer, orderRequest } from '../../support/builders';
@@ -28,11 +28,27 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
     expect(world.workflow.resumes).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'SHIP-1' }, accepted: true }]);
   });
 
-  it('resumes at once when the shipment was reported before the execution reached the waiting step', async () => {
+  it('refuses a shipment before the credit check approved the order, naming its status, and records nothing', async () => {
     // Prepare
     const { orderId } = await placeOrder(world.deps, orderRequest());
-    await reportShipment(world.deps, orderId, {});
-    expect(world.workflow.resumes).toEqual([]);
+
+    // Act
+    const error = await reportShipment(world.deps, orderId, {}).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).code).toBe('ORDER_NOT_SHIPPABLE');
+    expect((error as ConflictError).message).toContain('is RECEIVED: a shipment is accepted once the credit check has approved the order');
+    expect(world.tables.orders.get(orderId)?.shipments).toEqual([]);
+  });
+
+  it('resumes at once when the next shipment was reported before the execution reached the waiting step', async () => {
+    // Prepare: the first of two lines shipped and invoiced; the second shipment comes before the next wait.
+    const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 1, unitPrice: '10.00' }, { sku: 'B', quantity: 1, unitPrice: '5.00' }] });
+    const { shipment: first } = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] });
+    await issueInvoiceForShipment(world.deps, { orderId, shipmentId: first.shipmentId });
+    await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-2' });
+    const before = world.workflow.resumes.length;
     const shipmentToken = world.workflow.newTaskToken('shipment');
 
     // Act
@@ -40,20 +56,35 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
 
     // Assess
     expect(result).toEqual({ waiting: false });
-    expect(world.workflow.resumes).toEqual([{ taskToken: shipmentToken, output: { shipmentId: `${orderId}-S1` }, accepted: true }]);
+    expect(world.workflow.resumes.slice(before)).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'SHIP-2' }, accepted: true }]);
     expect(world.tables.orderTaskTokens.has(orderId)).toBe(false);
   });
 
   it('resumes exactly once when the report and the waiting step run concurrently', async () => {
-    // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    // Prepare: the order waits for its next shipment after a partial one was invoiced.
+    const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 1, unitPrice: '10.00' }, { sku: 'B', quantity: 1, unitPrice: '5.00' }] });
+    const { shipment: first } = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] });
+    await issueInvoiceForShipment(world.deps, { orderId, shipmentId: first.shipmentId });
     const shipmentToken = world.workflow.newTaskToken('shipment');
 
     // Act
-    await Promise.all([waitForShipment(world.deps, { orderId, taskToken: shipmentToken }), reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' })]);
+    await Promise.all([waitForShipment(world.deps, { orderId, taskToken: shipmentToken }), reportShipment(world.deps, orderId, { shipmentId: 'SHIP-2' })]);
 
     // Assess
-    expect(world.workflow.acceptedResumes()).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'SHIP-1' }, accepted: true }]);
+    expect(world.workflow.acceptedResumes().filter((r) => r.taskToken === shipmentToken)).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'SHIP-2' }, accepted: true }]);
+  });
+
+  it('finds a shipment reported by an earlier attempt of the same request (its Idempotency-Key), and records no second one', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 2, unitPrice: '10.00' }] });
+    const first = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] }, 'request-1');
+
+    // Act
+    const again = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] }, 'request-1');
+
+    // Assess
+    expect(again.shipment.shipmentId).toBe(first.shipment.shipmentId);
+    expect(world.tables.orders.get(orderId)?.shipments).toHaveLength(1);
   });
 
   it('treats a second report of the same shipment as the first and resumes nothing more', async () => {

@@ -97,6 +97,21 @@ describe('applyPaymentByHand', () => {
     ]);
   });
 
+  it('applies once when the same request is retried after it was written (its Idempotency-Key gives the same request id)', async () => {
+    // Prepare
+    const [paymentId] = await unappliedPayments('2026-03-09,100.00,EUR,see mail,Müller & Söhne GmbH,NL91 ABNA 0417 1643 00');
+    const first = await applyPaymentByHand(world.unappliedDeps, paymentId!, { allocations: [{ invoiceId: 'I-1', amount: '30.00' }] }, 'request-1');
+
+    // Act
+    const retry = await applyPaymentByHand(world.unappliedDeps, paymentId!, { allocations: [{ invoiceId: 'I-1', amount: '30.00' }] }, 'request-1');
+
+    // Assess
+    expect(retry).toEqual(first);
+    expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 7_000 });
+    expect(world.tables.ledger.filter((r) => r.event === 'UnappliedPaymentApplied' && r.account === 'unapplied-cash')).toHaveLength(1);
+    expect(await ledgerCheck(world.deps)).toMatchObject({ balanced: true });
+  });
+
   it("remembers the payer's account and name for the customer, so the next statement applies their payment by itself", async () => {
     // Prepare
     const [paymentId] = await unappliedPayments('2026-03-09,100.00,EUR,,Müller & Söhne GmbH,NL91 ABNA 0417 1643 00');

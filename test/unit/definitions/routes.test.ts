@@ -47,3 +47,30 @@ describe('matchRoute', () => {
     }
   });
 });
+
+describe('declared query parameters', () => {
+  it('take the statuses the core knows, so that the route rules and the use cases agree', async () => {
+    const { ORDER_STATUSES } = await import('../../../lambdas/core/reports/finance-lists');
+    const { INVOICE_STATUSES } = await import('../../../lambdas/core/invoices/invoices');
+    const statusOf = (path: string) => routes.find((r) => r.method === 'GET' && r.path === path)?.query?.status;
+    expect(statusOf('/orders')).toEqual({ kind: 'enum', values: ORDER_STATUSES });
+    expect(statusOf('/invoices')).toEqual({ kind: 'enum', values: INVOICE_STATUSES });
+  });
+
+  it('declare a cursor with a limit on every list, and nothing on the routes that take no query', () => {
+    for (const route of routes) {
+      const names = Object.keys(route.query ?? {});
+      if (names.includes('cursor')) expect(names).toContain('limit');
+      if (route.method !== 'GET') expect(names).toEqual([]);
+    }
+    expect(routes.filter((r) => r.query?.cursor).map((r) => r.path)).toEqual(['/customers', '/orders', '/invoices', '/payments/unapplied', '/remittances/{statementId}', '/worklists/attention']);
+  });
+});
+
+describe('matchRoute with broken percent-encoding', () => {
+  it('keeps the parameter as sent and names it, instead of throwing', () => {
+    expect(matchRoute('GET', '/orders/%E0%A4%A')).toMatchObject({ route: { functionId: 'GetOrder' }, pathParameters: { orderId: '%E0%A4%A' }, undecodable: ['orderId'] });
+    expect(matchRoute('GET', '/orders/%zz')).toMatchObject({ undecodable: ['orderId'] });
+    expect(matchRoute('GET', '/orders/O%2D1')).toMatchObject({ pathParameters: { orderId: 'O-1' }, undecodable: [] });
+  });
+});

@@ -291,6 +291,47 @@ describe('what stops, pauses and resumes dunning', () => {
   });
 });
 
+describe('a retry of a request whose first attempt was written (its Idempotency-Key gives the same request id)', () => {
+  it('writes a part off once: the retry answers as the first attempt and posts nothing more', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1);
+    const first = await writeOff(t.deps, 'I-1', { reason: 'goodwill', amount: '10.00' }, 'request-1');
+    const journals = t.store.journals.size;
+
+    const retry = await writeOff(t.deps, 'I-1', { reason: 'goodwill', amount: '10.00' }, 'request-1');
+
+    expect(first).toMatchObject({ writtenOff: '10.00', balance: '90.00' });
+    expect(retry).toEqual(first);
+    expect(t.store.journals.size).toBe(journals);
+    expect(t.store.invoice('I-1').balanceMinor).toBe(9_000);
+    expect(t.balanced()).toBe(true);
+  });
+
+  it('writes off in full once: the retry answers as the first attempt instead of 409', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1);
+    const first = await writeOff(t.deps, 'I-1', { reason: 'insolvent' }, 'request-2');
+    const retry = await writeOff(t.deps, 'I-1', { reason: 'insolvent' }, 'request-2');
+    expect(retry).toEqual(first);
+    const other = await writeOff(t.deps, 'I-1', { reason: 'insolvent' }, 'request-3').catch((e: unknown) => e);
+    expect((other as { code?: string }).code).toBe('NOT_OPEN');
+  });
+
+  it('credits a dispute once: the retry answers as the first attempt', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1);
+    const { disputeId } = await openDispute(t.deps, 'I-1', { reason: 'damaged' });
+    const first = await resolveDispute(t.deps, 'I-1', disputeId, { outcome: 'credit', reason: 'damaged', creditAmount: '20.00' }, 'request-4');
+    const retry = await resolveDispute(t.deps, 'I-1', disputeId, { outcome: 'credit', reason: 'damaged', creditAmount: '20.00' }, 'request-4');
+    expect(retry).toEqual(first);
+    expect(t.store.invoice('I-1').balanceMinor).toBe(8_000);
+    expect([...t.store.journals.keys()].filter((id) => id.startsWith('credit-note-'))).toHaveLength(1);
+  });
+});
+
 describe('fees and interest', () => {
   it('EU policy: 40 EUR compensation with the first reminder and interest to date, as an open item that stays collectable after the principal is paid', async () => {
     const t = setup();

@@ -65,6 +65,11 @@ describe('POST /dunning/runs and GET /dunning/runs/{runId}', () => {
     const future = await handler(apiEvent('POST', '/dunning/runs', { body: { asOf: '2026-04-05' }, role: 'finance' }), lambdaContext);
     expect(future.statusCode).toBe(400);
     expect(errorOf(future).details).toEqual([{ field: 'asOf', problem: 'must not be after today (2026-04-04): dunning cannot act on the future' }]);
+    const longAgo = await handler(apiEvent('POST', '/dunning/runs', { body: { asOf: '0001-01-01' }, role: 'finance' }), lambdaContext);
+    expect(longAgo.statusCode).toBe(400);
+    expect(errorOf(longAgo).details).toEqual([{ field: 'asOf', problem: 'must not be before 2025-04-03: a run on demand looks back at most 366 days' }]);
+    const yearAgo = await handler(apiEvent('POST', '/dunning/runs', { body: { asOf: '2025-04-03', dryRun: true }, role: 'finance' }), lambdaContext);
+    expect(yearAgo.statusCode).toBe(201);
     const unknown = await handler(apiEvent('POST', '/dunning/runs', { body: { dry: true }, role: 'finance' }), lambdaContext);
     expect(errorOf(unknown).details).toEqual([{ field: 'dry', problem: 'unknown field: dry' }]);
     const missing = await getRunModule.makeHandler(deps)(apiEvent('GET', '/dunning/runs/run-1999-01-01', { pathParameters: { runId: 'run-1999-01-01' }, role: 'finance' }), lambdaContext);

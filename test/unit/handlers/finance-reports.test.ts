@@ -109,8 +109,14 @@ describe('GET /reports/kpis', () => {
     expect(csv.body).toContain(',autoMatchRate,n/a\r\n');
   });
 
-  it('refuses a period after the running month and a trend out of range, naming both', async () => {
-    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '2026-04', trendMonths: '25' } }), lambdaContext);
+  it('refuses a period after the running month', async () => {
+    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '2026-04' } }), lambdaContext);
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details).toEqual([{ field: 'period', problem: 'must not be after the running month 2026-03' }]);
+  });
+
+  it('refuses a period that is not a month and a trend out of range, naming both (the route rules, before the report runs)', async () => {
+    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '2026-13', trendMonths: '25' } }), lambdaContext);
     expect(response.statusCode).toBe(400);
     expect(errorOf(response).details.map((d) => d.field)).toEqual(['period', 'trendMonths']);
   });
@@ -205,5 +211,13 @@ describe('GET /orders/{orderId}/execution', () => {
     expect([unknown.statusCode, errorOf(unknown).message]).toEqual([404, 'Order nope does not exist']);
     const none = await handler(apiEvent('GET', `/orders/${orderId}/execution`, { ...finance, pathParameters: { orderId } }), lambdaContext);
     expect(none.statusCode).toBe(404);
+  });
+});
+
+describe('GET /reports/kpis far back', () => {
+  it('refuses a period before 1900 (the trend reached back into year 0 and failed with a 500)', async () => {
+    const response = await kpis.makeHandler(reportDeps())(apiEvent('GET', '/reports/kpis', { ...finance, query: { period: '0001-01', trendMonths: '24' } }), lambdaContext);
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details).toEqual([{ field: 'period', problem: 'must be a month YYYY-MM from 1900-01 on' }]);
   });
 });

@@ -11,6 +11,7 @@ import { cashWorld, type CashWorld } from '../../support/in-memory-cash';
 import { aCustomer, anInvoice } from '../../support/builders';
 import { InMemoryFiles, InMemoryStarter } from '../../support/in-memory-uploads';
 import { applyStatementLines, readStatement, type StatementJob } from '../../../lambdas/core/cash-application/statement-processing';
+import { statementIdFor } from '../../../lambdas/core/cash-application/application';
 
 let upload: typeof import('../../../lambdas/handlers/api/upload-statement');
 let applyStep: typeof import('../../../lambdas/handlers/steps/apply-statement-lines');
@@ -86,8 +87,8 @@ describe('POST /remittances', () => {
     expect(first.headers?.location).toBe(`/remittances/${body.statementId}`);
     expect(body).toMatchObject({ status: 'processing', total: 2, processed: 0, poll: `GET /remittances/${body.statementId}` });
     expect(starter.started.map((s) => s.name)).toEqual([`${body.statementId}-1`, `${body.statementId}-2`]);
-    expect(starter.started[0]!.input).toEqual({ statementId: body.statementId, objectKey: `statements/received/${body.statementId}`, run: 1 });
-    expect(files.objects.get(`statements/received/${body.statementId}`)).toBe(statement());
+    expect(starter.started[0]!.input).toEqual({ statementId: body.statementId, objectKey: `statements/received/${statementIdFor(statement())}`, run: 1 });
+    expect(files.objects.get(`statements/received/${statementIdFor(statement())}`)).toBe(statement());
     expect(executed).toMatchObject({ done: true, processed: 2, total: 2 });
     expect(again.statusCode).toBe(202);
     const shown = await getStatement.makeHandler(world.remittanceDeps)(apiEvent('GET', `/remittances/${body.statementId}`, { role: 'finance', pathParameters: { statementId: body.statementId } }), lambdaContext);
@@ -114,6 +115,28 @@ describe('POST /remittances', () => {
     expect(again.statusCode).toBe(202);
     expect(starter.started.map((s) => s.name)).toEqual([`${first.statementId}-1`, `${first.statementId}-2`]);
     expect(await runExecution()).toMatchObject({ done: true, processed: 2 });
+  });
+
+  it('takes a re-export of a statement with other bytes as the same statement (seenBefore, the same location), applying nothing twice', async () => {
+    // Prepare: an MT940 statement, and the bank's re-export of it with CRLF line endings and a header line
+    const mt940 = [':20:STARTUMS', ':25:DE89370400440532013000', ':28C:7', ':60F:C260308EUR0,', ':61:2603090309C100,00NTRFNONREF', ':86:INV-2026-000001', ':62F:C260309EUR100,', '-'].join('\n');
+    const reexport = `ABNANL2A\r\n940\r\n${mt940.replace(/\n/g, '\r\n')}`;
+
+    // Act
+    const first = await post(mt940, { 'Content-Type': 'text/plain' });
+    await runExecution();
+    const again = await post(reexport, { 'Content-Type': 'text/plain' });
+    await runExecution();
+
+    // Assess
+    expect(first.statusCode).toBe(202);
+    expect(bodyOf<{ seenBefore: boolean }>(first).seenBefore).toBe(false);
+    expect(again.statusCode).toBe(202);
+    expect(again.headers?.location).toBe(first.headers?.location);
+    expect(bodyOf<{ seenBefore: boolean }>(again).seenBefore).toBe(true);
+    const { statementId } = bodyOf<{ statementId: string }>(again);
+    expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'completed', uploads: 2, lastUpload: { newlyRecorded: 0, alreadyRecorded: 1 } });
+    expect(world.tables.payments.size).toBe(1);
   });
 
   it('answers 400 naming the place in the file, and writes nothing', async () => {
@@ -146,22 +169,35 @@ describe('POST /remittances', () => {
       expect(errorOf(response).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringContaining(problem) });
     }
     expect(started.statusCode).toBe(202);
-    const body = bodyOf<{ statementId: string; format: string | null }>(started);
-    expect(body.format).toBeNull();
-    expect(starter.started[0]!.input).toEqual({ statementId: body.statementId, objectKey: `statements/uploads/${uploadId}`, run: 1 });
+    const body = bodyOf<{ statementId: string; format: string | null; total: number }>(started);
+    expect(body).toMatchObject({ format: 'csv', total: 2 });
+    expect(starter.started[0]!.input).toEqual({ statementId: body.statementId, objectKey: `statements/received/${statementIdFor(statement())}`, run: 1 });
+    expect(files.objects.get(`statements/received/${statementIdFor(statement())}`)).toBe(statement());
     expect(await runExecution()).toMatchObject({ done: true, processed: 2, total: 2 });
     expect(await world.remittanceDeps.statements.get(body.statementId)).toMatchObject({ format: 'csv', total: 2, status: 'completed' });
   });
 
-  it('rejects in the execution an uploaded file that is not a bank statement: failed with the place, nothing applied', async () => {
+  it('refuses an uploaded file that is not a bank statement: 400 naming uploadId and the place, nothing started', async () => {
     const uploadId = 'up-1b6f3a52-7c1e-4d59-9a43-2f0f0c1d2e3f';
     files.objects.set(`statements/uploads/${uploadId}`, 'date,amount,currency,reference,payer_name,payer_account\n2026-13-09,100.00,EUR,x,Acme,\n');
 
-    const started = bodyOf<{ statementId: string }>(await post(JSON.stringify({ uploadId }), { 'Content-Type': 'application/json' }));
+    const response = await post(JSON.stringify({ uploadId }), { 'Content-Type': 'application/json' });
+
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).details[0]).toMatchObject({ field: 'uploadId', problem: expect.stringMatching(/not a bank statement.*2026-13-09/), location: { line: 2 } });
+    expect(starter.started).toHaveLength(0);
+    expect(world.cash.statements.size).toBe(0);
+  });
+
+  it('ReadStatement rejects a stored file it cannot read: the statement failed with the place, nothing applied', async () => {
+    const { statementId } = bodyOf<{ statementId: string }>(await post(statement()));
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    files.objects.set(job.objectKey, 'date,amount,currency,reference,payer_name,payer_account\n2026-13-09,100.00,EUR,x,Acme,\n');
+
     const read = await runExecution();
 
     expect(read).toEqual({ readable: false, total: 0 });
-    expect(await world.remittanceDeps.statements.get(started.statementId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot be read as a bank statement: .*2026-13-09.*\(at line 2/) });
+    expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot be read as a bank statement: .*2026-13-09.*\(at line 2/) });
     expect(world.tables.payments.size).toBe(0);
   });
 

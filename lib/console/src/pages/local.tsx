@@ -59,7 +59,10 @@ export function Emails() {
 }
 
 export function Clock() {
-  const [load, reload] = useLoad((signal) => api<{ now: string; pendingTimers: readonly string[] }>('GET', '/_local/clock', { signal }), 'clock');
+  const [load, reload] = useLoad(
+    (signal) => api<{ now: string; pendingTimers: readonly string[]; moving: { to: string; percent: number } | null }>('GET', '/_local/clock', { signal }),
+    'clock',
+  );
   const [advance, setAdvance] = useState('P1D');
   const [outcome, run] = useAction<{ now: string }>();
   const move = async (duration: string) => {
@@ -73,6 +76,7 @@ export function Clock() {
           <p>
             Now: <strong data-testid="clock-now">{instant(c.now)}</strong> <span class="muted">({c.now})</span>. {c.pendingTimers.length} timer(s) waiting
             {c.pendingTimers[0] ? `, the next at ${instant(c.pendingTimers[0])}` : ''}.
+            {c.moving ? ` Moving to ${instant(c.moving.to)}: ${c.moving.percent}% done.` : ''}
           </p>
         )}
       </Loaded>
@@ -91,7 +95,7 @@ export function Clock() {
           void move(advance.trim());
         }}
       >
-        <Field label="Move forward by (ISO 8601 duration)" value={advance} onInput={setAdvance} hint="P1D is one day, PT6H six hours, P2W two weeks" />
+        <Field label="Move forward by (ISO 8601 duration)" value={advance} onInput={setAdvance} hint="P1D is one day, PT6H six hours, P2W two weeks; at most P366D (a year) at once" />
         <button type="submit" disabled={outcome.kind === 'busy'}>
           Move the clock
         </button>
