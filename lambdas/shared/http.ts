@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../core/errors';
+import { ConflictError, DomainError, ForbiddenFieldError, NotFoundError, ValidationError } from '../core/errors';
+import { scopeOf, type Caller } from '../core/access/caller';
 import { InvalidCursorError } from '../adapters/dynamodb/document-client';
 import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idempotency-store';
 import type { Clock } from '../core/time/clock';
@@ -25,6 +26,8 @@ export interface ApiRequest {
   readonly rawBody: string;
   readonly role: Role;
   readonly clientName: string;
+  /** Who calls: the client id and role the authorizer found for the key (its scope checked against them). */
+  readonly caller: Caller;
 }
 
 export interface ApiResult {
@@ -50,12 +53,35 @@ export function errorResponse(statusCode: number, code: string, message: string,
 /** Maps an error to its HTTP answer; unexpected errors are logged and become a bare 500. */
 export function toErrorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ValidationError) return errorResponse(400, error.code, error.message, error.problems);
+  if (error instanceof ForbiddenFieldError) return errorResponse(403, error.code, error.message, error.problems);
+  if (error instanceof MissingCallerError) return errorResponse(403, 'FORBIDDEN', error.message);
   if (error instanceof InvalidCursorError) return errorResponse(400, 'VALIDATION_FAILED', 'cursor: is not one this API returned', [{ field: 'cursor', problem: 'is not one this API returned' }]);
   if (error instanceof NotFoundError) return errorResponse(404, error.code, error.message, [{ entity: error.entity, id: error.id }]);
   if (error instanceof ConflictError) return errorResponse(409, error.code, error.message);
   if (error instanceof DomainError) return errorResponse(400, error.code, error.message);
   logger.error('Unexpected error', error instanceof Error ? error : new Error(String(error)));
   return errorResponse(500, 'INTERNAL', 'The request could not be completed; it is safe to retry with the same Idempotency-Key');
+}
+
+/** The request carries no caller identity the authorizer vouched for: nothing is done (fails closed). */
+export class MissingCallerError extends Error {
+  constructor(problem: string) {
+    super(`The request carries no valid caller identity: ${problem}`);
+    this.name = 'MissingCallerError';
+  }
+}
+
+/**
+ * The caller the authorizer put in the request context: `clientId`, `role` and `scope` (`all` for
+ * finance, the client id for a storefront). Anything missing or inconsistent refuses the request.
+ */
+export function callerOf(authorizer: Record<string, unknown>): Caller {
+  const { clientId, role, scope } = authorizer;
+  if (typeof clientId !== 'string' || clientId === '') throw new MissingCallerError('no client id');
+  if (role !== 'storefront' && role !== 'finance') throw new MissingCallerError('no role');
+  const caller: Caller = { clientId, role };
+  if (scope !== scopeOf(caller)) throw new MissingCallerError('the scope does not fit the role');
+  return caller;
 }
 
 function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefined> {
@@ -65,6 +91,8 @@ function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefin
 }
 
 function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): ApiRequest {
+  const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
+  const caller = callerOf(authorizer);
   const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   const headers = headerMap(event);
   let body: unknown;
@@ -77,8 +105,6 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): ApiRequ
       throw ValidationError.of('(body)', 'is not valid JSON');
     }
   }
-  const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
-  const role = authorizer.role === 'finance' ? 'finance' : 'storefront';
   return {
     method: event.httpMethod,
     path: event.path,
@@ -87,8 +113,9 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): ApiRequ
     headers,
     body,
     rawBody,
-    role,
-    clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : 'unknown',
+    role: caller.role,
+    clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : caller.clientId,
+    caller,
   };
 }
 
@@ -143,7 +170,7 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
       return errorResponse(400, 'VALIDATION_FAILED', 'Idempotency-Key: must be 1 to 255 characters', [{ field: 'Idempotency-Key', problem: 'must be 1 to 255 characters' }]);
     }
     const { store, clock } = options.idempotency;
-    const scopedKey = `${request.clientName}|${request.method} ${request.path}|${key}`;
+    const scopedKey = `${request.caller.clientId}|${request.method} ${request.path}|${key}`;
     const requestHash = createHash('sha256').update(request.rawBody).digest('hex');
     const claim = await store.claim(scopedKey, requestHash, clock.now());
     if (claim.outcome !== 'claimed') {

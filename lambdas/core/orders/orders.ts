@@ -5,15 +5,26 @@ import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import { parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor } from './order';
 import type { CoreDeps } from '../deps';
+import { maySee, type Caller } from '../access/caller';
+import type { Order } from './order';
+import type { OrderStore } from '../ports';
+
+/** The order if the caller may see it; another storefront's order is not found (404). */
+async function visibleOrder(orders: Pick<OrderStore, 'get'>, caller: Caller, orderId: string): Promise<Order> {
+  const order = await orders.get(orderId);
+  if (!order || !maySee(caller, order.ownerId)) throw new NotFoundError('Order', orderId);
+  return order;
+}
 
 /**
  * Validates and stores the order, then starts its lifecycle execution (named from the order, so a
- * retried start never runs twice). If the start fails the order is not kept.
+ * retried start never runs twice). If the start fails the order is not kept. A storefront orders
+ * only for its own customers: another storefront's customer is answered as one that does not exist.
  */
-export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
+export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, caller: Caller, body: unknown) {
   const request = parsePlaceOrder(body);
   const customer = await deps.customers.get(request.customerId);
-  if (!customer) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
+  if (!customer || !maySee(caller, customer.registeredBy)) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
   const order = newOrder(deps.newId(), request, customer, deps.clock.now());
   if (!(await deps.orders.create(order))) throw new ConflictError(`Order ${order.orderId} exists already`);
   try {
@@ -25,9 +36,8 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
   return { orderId: order.orderId, status: order.status, executionName: order.executionName };
 }
 
-export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) {
-  const order = await deps.orders.get(orderId);
-  if (!order) throw new NotFoundError('Order', orderId);
+export async function getOrder(deps: Pick<CoreDeps, 'orders'>, caller: Caller, orderId: string) {
+  const order = await visibleOrder(deps.orders, caller, orderId);
   return { ...orderView(order), ...attentionShown(order) };
 }
 
@@ -36,10 +46,9 @@ export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) 
  * yet, the waiting step finds the shipment when it gets there). Reporting the same shipment twice
  * changes nothing; concurrent reports are checked against each other (optimistic version).
  */
-export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, caller: Caller, orderId: string, body: unknown) {
   for (let attempt = 1; ; attempt++) {
-    const order = await deps.orders.get(orderId);
-    if (!order) throw new NotFoundError('Order', orderId);
+    const order = await visibleOrder(deps.orders, caller, orderId);
     const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now());
     if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, ['RECEIVED', 'AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED'], order.version))) {
       if (attempt < 5) continue;
@@ -55,9 +64,8 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
 }
 
 /** Cancels an order before anything of it shipped or was invoiced, and ends its execution. */
-export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
-  const order = await deps.orders.get(orderId);
-  if (!order) throw new NotFoundError('Order', orderId);
+export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, caller: Caller, orderId: string, body: unknown) {
+  const order = await visibleOrder(deps.orders, caller, orderId);
   const reason = typeof (body as { reason?: unknown } | null)?.reason === 'string' ? String((body as { reason: string }).reason).slice(0, 500) : 'cancelled by the storefront';
   assertCancellable(order);
   const moved = await deps.orders.transition(orderId, ['RECEIVED', 'CREDIT_HOLD', 'AWAITING_SHIPMENT'], { status: 'CANCELLED', at: deps.clock.now().toISOString(), note: reason }, { requireNoShipments: true });

@@ -1,16 +1,19 @@
-/** POST /payments: a payment taken online, applied to the invoices it names; 201 with the result. */
+/**
+ * POST /payments: a payment taken online, applied to the invoices it names; 201 with the result,
+ * or 200 with the payment recorded first when the client sent this `providerPaymentId` before.
+ */
 import { recordPayment } from '../../core/payments/record-payment';
 import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { clock, idempotency, invoiceReader, newId, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
+import { clock, idempotency, invoiceReader, newId, paymentStore, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
 
-export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'postings' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
+export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
-    const payment = await recordPayment(deps, request.body);
-    countBusinessEvents({ PaymentsApplied: payment.allocations.length > 0 ? 1 : 0 });
-    return { statusCode: 201, body: payment };
+    const { created, payment } = await recordPayment(deps, request.caller, request.body);
+    if (created) countBusinessEvents({ PaymentsApplied: payment.allocations.length > 0 ? 1 : 0 });
+    return { statusCode: created ? 201 : 200, body: payment };
   });
 }
 
-export const handler = makeHandler({ invoices: invoiceReader(), postings: postingWriter(), workflow: recordedFactWorkflow(), clock, newId }, { idempotency: idempotency() });
+export const handler = makeHandler({ invoices: invoiceReader(), payments: paymentStore(), postings: postingWriter(), workflow: recordedFactWorkflow(), clock, newId }, { idempotency: idempotency() });

@@ -5,12 +5,12 @@ import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import { isValidRfReference } from '../../../lambdas/core/references/rf-creditor-reference';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, orderRequest } from '../../support/builders';
+import { SHOP, aCustomer, orderRequest } from '../../support/builders';
 
 /** A placed order shipped in full, ready for the IssueInvoice step of its one shipment. */
 async function shippedOrder(world: InMemoryWorld, overrides: Record<string, unknown> = {}): Promise<{ orderId: string; shipmentId: string }> {
-  const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
-  const { shipment } = await reportShipment(world.deps, orderId, {});
+  const { orderId } = await placeOrder(world.deps, SHOP, orderRequest(overrides));
+  const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
   return { orderId, shipmentId: shipment.shipmentId };
 }
 

@@ -3,7 +3,7 @@ import { cancelOrder, placeOrder, reportShipment } from '../../../lambdas/core/o
 import { OrderCancelledError, waitForShipment } from '../../../lambdas/core/orders/order-steps';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, orderRequest } from '../../support/builders';
+import { SHOP, aCustomer, orderRequest } from '../../support/builders';
 import { invoicedOrder, orderAwaitingShipment } from '../../support/scenarios';
 
 describe('shipment: the order execution resumes exactly once whatever arrives first', () => {
@@ -21,7 +21,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
     world.clock.set('2026-03-03T15:00:00Z');
 
     // Act
-    const result = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1', carrier: 'DHL', trackingNumber: '00340434', shippedAt: '2026-03-03T14:00:00+01:00' });
+    const result = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1', carrier: 'DHL', trackingNumber: '00340434', shippedAt: '2026-03-03T14:00:00+01:00' });
 
     // Assess
     expect(result).toMatchObject({ orderId, status: 'AWAITING_SHIPMENT', shipment: { shipmentId: 'SHIP-1', shippedAt: '2026-03-03T13:00:00.000Z', carrier: 'DHL', trackingNumber: '00340434', reportedAt: '2026-03-03T15:00:00.000Z' } });
@@ -30,8 +30,8 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
 
   it('resumes at once when the shipment was reported before the execution reached the waiting step', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
-    await reportShipment(world.deps, orderId, {});
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
+    await reportShipment(world.deps, SHOP, orderId, {});
     expect(world.workflow.resumes).toEqual([]);
     const shipmentToken = world.workflow.newTaskToken('shipment');
 
@@ -46,11 +46,11 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
 
   it('resumes exactly once when the report and the waiting step run concurrently', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
     const shipmentToken = world.workflow.newTaskToken('shipment');
 
     // Act
-    await Promise.all([waitForShipment(world.deps, { orderId, taskToken: shipmentToken }), reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' })]);
+    await Promise.all([waitForShipment(world.deps, { orderId, taskToken: shipmentToken }), reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' })]);
 
     // Assess
     expect(world.workflow.acceptedResumes()).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'SHIP-1' }, accepted: true }]);
@@ -59,10 +59,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('treats a second report of the same shipment as the first and resumes nothing more', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    const first = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });
+    const first = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' });
 
     // Act
-    const second = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });
+    const second = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' });
 
     // Assess
     expect(second.shipment).toEqual(first.shipment);
@@ -73,10 +73,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('refuses another shipment once a report without lines shipped everything, with 409 ORDER_NOT_SHIPPABLE', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' });
 
     // Act
-    const error = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-2' }).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-2' }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -87,10 +87,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('refuses a shipment of a cancelled order', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await cancelOrder(world.deps, orderId, {});
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
-    const error = await reportShipment(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_SHIPPABLE');
@@ -102,7 +102,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
     const { orderId } = await orderAwaitingShipment(world);
 
     // Act
-    const error = await reportShipment(world.deps, orderId, { shippedAt: 'yesterday' }).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, { shippedAt: 'yesterday' }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ValidationError);
@@ -113,7 +113,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
 
   it('reports a shipment of an unknown order as not found', async () => {
     // Act
-    const error = await reportShipment(world.deps, 'O-404', {}).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, 'O-404', {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);
@@ -134,7 +134,7 @@ describe('cancelling an order', () => {
     world.clock.set('2026-03-02T10:00:00Z');
 
     // Act
-    const result = await cancelOrder(world.deps, orderId, { reason: 'customer changed their mind' });
+    const result = await cancelOrder(world.deps, SHOP, orderId, { reason: 'customer changed their mind' });
 
     // Assess
     expect(result).toEqual({ orderId, status: 'CANCELLED' });
@@ -147,10 +147,10 @@ describe('cancelling an order', () => {
 
   it('cancels an order whose execution has not reached the waiting step; the step then ends it as cancelled', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
-    await cancelOrder(world.deps, orderId, undefined);
+    await cancelOrder(world.deps, SHOP, orderId, undefined);
     const step = waitForShipment(world.deps, { orderId, taskToken: world.workflow.newTaskToken('shipment') });
 
     // Assess
@@ -166,7 +166,7 @@ describe('cancelling an order', () => {
     const before = structuredClone(world.tables.orders.get(orderId));
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -178,10 +178,10 @@ describe('cancelling an order', () => {
   it('refuses to cancel a shipped order on its way to invoicing', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await reportShipment(world.deps, orderId, {});
+    await reportShipment(world.deps, SHOP, orderId, {});
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_CANCELLABLE');
@@ -191,10 +191,10 @@ describe('cancelling an order', () => {
   it('refuses to cancel twice', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await cancelOrder(world.deps, orderId, {});
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_CANCELLABLE');
@@ -203,7 +203,7 @@ describe('cancelling an order', () => {
 
   it('reports an unknown order as not found', async () => {
     // Act
-    const error = await cancelOrder(world.deps, 'O-404', {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, 'O-404', {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);

@@ -38,7 +38,9 @@ beforeEach(() => {
 });
 
 describe('PUT /customers/{customerId}', () => {
-  const put = (customerId: string, body: unknown) => putCustomerModule.makeHandler(world.deps, options())(apiEvent('PUT', `/customers/${customerId}`, { pathParameters: { customerId }, body }), lambdaContext);
+  // Finance's PUT: it may send every field (a storefront's is in "roles and scopes" below).
+  const put = (customerId: string, body: unknown) =>
+    putCustomerModule.makeHandler(world.deps, options())(apiEvent('PUT', `/customers/${customerId}`, { pathParameters: { customerId }, body, role: 'finance' }), lambdaContext);
 
   it('answers 201 when it creates the customer and 200 when it updates it', async () => {
     // Act
@@ -124,6 +126,7 @@ describe('GET /invoices/{invoiceId} and GET /invoices', () => {
 
   it('lists a customer’s invoices page by page with an opaque cursor', async () => {
     // Prepare
+    world.customers.seed(aCustomer({ customerId: 'C-1' }));
     for (let i = 1; i <= 3; i++) world.invoices.seed(anInvoice({ invoiceId: `I-${i}`, sequence: i, dueDate: `2026-04-0${i}` }));
     const handler = listInvoicesModule.makeHandler(world.deps);
 
@@ -143,9 +146,9 @@ describe('GET /invoices/{invoiceId} and GET /invoices', () => {
     [{ customerId: 'C-1', limit: '0' }, 'limit'],
     [{ status: 'SETTLED' }, 'status'],
     [{ customerId: 'C-1', cursor: 'made-up' }, 'cursor'],
-  ])('answers 400 naming the query parameter for %j', async (query, field) => {
+  ])('answers 400 naming the query parameter for %j (finance)', async (query, field) => {
     // Act
-    const response = await listInvoicesModule.makeHandler(world.deps)(apiEvent('GET', '/invoices', { query }), lambdaContext);
+    const response = await listInvoicesModule.makeHandler(world.deps)(apiEvent('GET', '/invoices', { query, role: 'finance' }), lambdaContext);
 
     // Assess
     expect(response.statusCode).toBe(400);
