@@ -80,7 +80,10 @@ describe('lists and executions', () => {
     expect(ofCustomer.body.items.map((o) => o.orderId)).toEqual([orderId]);
     const customers = await api.get<{ items: { customerId: string }[]; cursor: string | null }>('/customers?limit=200');
     expect(customers.body.items.some((c) => c.customerId === customerId)).toBe(true);
-    expect((await api.get('/orders', 'storefront')).status).toBe(403);
+    // GET /orders is no longer finance-only: a storefront lists its own orders (roles-and-scopes.test.ts);
+    // what stays finance's is refused to it
+    expect((await api.get(`/orders/${orderId}/execution`, 'storefront')).status).toBe(403);
+    expect((await api.get('/reports/aging', 'storefront')).status).toBe(403);
   });
 
   it("reads an order's execution: the definition, the states visited, the state it waits in", async () => {
