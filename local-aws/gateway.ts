@@ -1,9 +1,11 @@
 /**
  * API Gateway, locally: an HTTP server on loopback built from the same route table as the CDK
  * API. Every request is authorized by the same authorizer function (401 without a valid key, 403
- * when the key's role may not call the route), then handed to the route's Lambda as a REST API
- * proxy event. The `/_local/` routes exist only here, and need the finance credential (but
- * `GET /_local/health`). It listens on loopback only.
+ * when the key's policy does not allow the route, evaluated by the same `policyAllows` with an
+ * explicit deny winning), then handed to the route's Lambda as a REST API proxy event with the
+ * authorizer's context. As on AWS, the authorizer's answer is cached per key for the authorizer
+ * TTL (on the local clock), so a revoked key stops working when that has passed. The `/_local/`
+ * routes exist only here. It listens on loopback only.
  *
  * Like API Gateway it refuses what it cannot hand over: a body over 10 MB (413), a path or query
  * whose percent-encoding is broken (400 naming the parameter); everything else about a request is
@@ -12,7 +14,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { BODY_LIMITS, matchRoute, percentDecode } from '../lib/definitions/routes';
+import { AUTHORIZER_CACHE_TTL_SECONDS, BODY_LIMITS, matchRoute, percentDecode } from '../lib/definitions/routes';
+import { policyAllows } from '../lambdas/handlers/auth/route-policy';
 import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
 import { serveConsole } from './console';
@@ -34,6 +37,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** The finance console's built files, served at `/console` without a credential. */
   readonly consoleDir?: string;
+  /** How long an authorizer answer is kept per key, on the local clock (default: the deployed TTL; 0 = not kept). */
+  readonly authorizerCacheTtlSeconds?: number;
 }
 
 const API_ID = 'local';
@@ -41,6 +46,8 @@ const API_ID = 'local';
 export class LocalGateway {
   private server: Server | undefined;
   url = '';
+  /** Authorizer answers by key, until the local clock passes `expiresAt` (epoch ms). */
+  private readonly authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expiresAt: number }>();
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -139,7 +146,7 @@ export class LocalGateway {
         protocol: 'HTTP/1.1',
         requestId: randomUUID(),
         requestTimeEpoch: Date.now(),
-        authorizer: { principalId: auth.principalId, role: auth.role, clientName: auth.clientName },
+        authorizer: { principalId: auth.principalId, ...auth.context },
         identity: localIdentity(req.socket.remoteAddress ?? '127.0.0.1', headers['user-agent'] ?? null),
       },
     };
@@ -159,34 +166,41 @@ export class LocalGateway {
     what: string,
     methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${what}`,
     resourcePath = what,
-  ): Promise<{ denied: true; status: number; message: string } | { denied: false; allowed: boolean; role: string; clientName: string; principalId: string }> {
-    if (!headers['x-api-key']) return { denied: true, status: 401, message: 'Unauthorized' };
+  ): Promise<{ denied: true; status: number; message: string } | { denied: false; allowed: boolean; role: string; context: Record<string, unknown>; principalId: string }> {
+    const apiKey = headers['x-api-key'];
+    if (!apiKey) return { denied: true, status: 401, message: 'Unauthorized' };
+    const now = this.options.clock.now().getTime();
+    const cached = this.authorizerCache.get(apiKey);
     let result: APIGatewayAuthorizerResult;
-    try {
-      result = (await this.options.lambdas.invoke('Authorizer', {
-        type: 'REQUEST',
-        methodArn,
-        resource: resourcePath,
-        path: methodArn.split('/').slice(3).join('/'),
-        httpMethod: what.split('/')[0],
-        headers,
-        queryStringParameters: {},
-        pathParameters: {},
-        stageVariables: {},
-        requestContext: { accountId: LOCAL_ACCOUNT, apiId: API_ID, stage: this.options.stage },
-      })) as APIGatewayAuthorizerResult;
-    } catch (error) {
-      if ((error as Error).message === 'Unauthorized') return { denied: true, status: 401, message: 'Unauthorized' };
-      return { denied: true, status: 500, message: 'AuthorizerConfigurationException' };
+    if (cached && cached.expiresAt > now) {
+      result = cached.result;
+    } else {
+      this.authorizerCache.delete(apiKey);
+      try {
+        result = (await this.options.lambdas.invoke('Authorizer', {
+          type: 'REQUEST',
+          methodArn,
+          resource: resourcePath,
+          path: methodArn.split('/').slice(3).join('/'),
+          httpMethod: what.split('/')[0],
+          headers,
+          queryStringParameters: {},
+          pathParameters: {},
+          stageVariables: {},
+          requestContext: { accountId: LOCAL_ACCOUNT, apiId: API_ID, stage: this.options.stage },
+        })) as APIGatewayAuthorizerResult;
+      } catch (error) {
+        // As API Gateway: only an answer (a policy) is cached, not a refusal.
+        if ((error as Error).message === 'Unauthorized') return { denied: true, status: 401, message: 'Unauthorized' };
+        return { denied: true, status: 500, message: 'AuthorizerConfigurationException' };
+      }
+      const ttl = this.options.authorizerCacheTtlSeconds ?? AUTHORIZER_CACHE_TTL_SECONDS;
+      if (ttl > 0) this.authorizerCache.set(apiKey, { result, expiresAt: now + ttl * 1000 });
     }
-    const allowed = result.policyDocument.Statement.some((statement) => {
-      const s = statement as { Effect: string; Resource?: string | string[] };
-      const resources = s.Resource === undefined ? [] : Array.isArray(s.Resource) ? s.Resource : [s.Resource];
-      return s.Effect === 'Allow' && resources.some((r) => arnMatches(r, methodArn));
-    });
-    const context = (result.context ?? {}) as Record<string, unknown>;
+    const allowed = policyAllows(result.policyDocument, methodArn);
+    const context = { ...((result.context ?? {}) as Record<string, unknown>) };
     const role = String(context.role ?? '');
-    return { denied: false, allowed, role, clientName: String(context.clientName ?? ''), principalId: result.principalId };
+    return { denied: false, allowed, role, context, principalId: result.principalId };
   }
 }
 

@@ -53,8 +53,9 @@ Ready in ${seconds} s.
   Sent emails    ${local.url}/_local/emails   (finance key)
   Data folder    ${local.dataDir}
 
-  Credentials    storefront  x-api-key: ${local.apiKeys.storefront}
-                 finance     x-api-key: ${local.apiKeys.finance}
+  Credentials    storefront  x-api-key: ${local.apiKeys.storefront}   (client local-storefront)
+                 finance     x-api-key: ${local.apiKeys.finance}   (client local-finance)
+                 more        npm run api-keys -- create --role storefront|finance [--name NAME]   (list, revoke <clientId>)
 
   AWS CLI / SDK endpoints (any credentials, region eu-west-1):
     DynamoDB       ${local.endpoints.dynamodb}

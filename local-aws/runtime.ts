@@ -58,6 +58,9 @@ export interface LocalAws {
 }
 
 export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, s3: 8006 };
+/** The client ids of the two development keys. */
+export const LOCAL_CLIENT_IDS = { storefront: 'local-storefront', finance: 'local-finance' } as const;
+
 
 async function pickPort(requested: number | undefined, fallback: number, host: string, what: string, envVar: string): Promise<number> {
   const port = requested ?? fallback;
@@ -107,8 +110,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
 
     const documents = DynamoDBDocumentClient.from(dynamodb.client);
     const clients = new ApiClientStore(documents, localTableName(tableById('ApiClients'), settings.stage));
-    await clients.register(apiKeys.storefront, { clientName: 'local-storefront', role: 'storefront' });
-    await clients.register(apiKeys.finance, { clientName: 'local-finance', role: 'finance' });
+    // The development keys, registered (again, active) at every start; more with `npm run api-keys`.
+    const registeredAt = clock.now().toISOString();
+    await clients.register(apiKeys.storefront, { clientId: LOCAL_CLIENT_IDS.storefront, clientName: LOCAL_CLIENT_IDS.storefront, role: 'storefront' }, registeredAt);
+    await clients.register(apiKeys.finance, { clientId: LOCAL_CLIENT_IDS.finance, clientName: LOCAL_CLIENT_IDS.finance, role: 'finance' }, registeredAt);
 
     t = Date.now();
     const ses: LocalSes = await startLocalSes({ host, port: ports.ses, mailFile: join(dataDir, 'ses', 'emails.json') });

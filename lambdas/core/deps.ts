@@ -2,11 +2,14 @@
 import type { Clock } from './time/clock';
 import type { CustomerStore, InvoiceStore, LedgerReader, Mailer, OrderStore, PaymentStore, PostingWriter, Workflow } from './ports';
 import type { Seller } from './invoices/invoice-email';
+import type { CustomerDefaults } from './customers/customer';
 
 export interface CoreSettings {
   readonly businessTimeZone: string;
   readonly invoiceNumberPrefix: string;
   readonly seller: Seller;
+  /** Finance's terms of a customer a storefront registers. */
+  readonly customerDefaults: CustomerDefaults;
 }
 
 export interface CoreDeps {

@@ -44,3 +44,15 @@ export class ConflictError extends DomainError {
     this.code = code;
   }
 }
+
+/**
+ * The caller sent a field its role may not set (a storefront sending a credit limit): 403
+ * `FORBIDDEN_FIELD` naming each such field; nothing is written.
+ */
+export class ForbiddenFieldError extends DomainError {
+  readonly code = 'FORBIDDEN_FIELD';
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.problem}`).join('; '));
+    this.name = 'ForbiddenFieldError';
+  }
+}

@@ -35,8 +35,10 @@ export interface PromiseOutcomesReader {
   promiseCounts(fromInstant: string, toInstant: string): Promise<PromiseCounts>;
 }
 
-/** Orders, listed for finance. */
+/** Orders, listed for finance, and for a storefront its own. */
 export interface OrderLister {
+  /** The orders of one owner (a storefront), newest first (Orders `byOwner` index), optionally only in one status (a filter). */
+  listByOwner(ownerId: string, limit: number, cursor?: string, status?: string): Promise<Page<Order>>;
   /** Orders in a status, newest first (Orders `byStatus` index). */
   listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Order>>;
   /** Orders of a customer, newest first (Orders `byCustomer` index). */
@@ -45,9 +47,11 @@ export interface OrderLister {
   listAll(limit: number, cursor?: string): Promise<Page<Order>>;
 }
 
-/** Customers, listed for finance: a paginated scan of the Customers table. */
+/** Customers, listed for finance (a paginated scan of the Customers table), and for a storefront its own. */
 export interface CustomerLister {
   list(limit: number, cursor?: string): Promise<Page<Customer>>;
+  /** The customers one client registered (Customers `byRegisteredBy` index), by customer id. */
+  listByRegisteredBy(clientId: string, limit: number, cursor?: string): Promise<Page<Customer>>;
 }
 
 /** One event of an execution's history, as Step Functions reports it. */

@@ -21,7 +21,12 @@ export interface Page<T> {
 
 export interface CustomerStore {
   get(customerId: string): Promise<Customer | undefined>;
-  put(customer: Customer): Promise<void>;
+  /**
+   * Stores the customer's master data (its on-account credit is left as it is), only while the
+   * stored customer has the same owner (`registeredBy`) or none is stored; false otherwise (another
+   * client registered the id meanwhile: read again).
+   */
+  put(customer: Customer): Promise<boolean>;
 }
 
 /**
@@ -91,6 +96,12 @@ export interface InvoiceStore {
   /** With `dueOnOrBefore`, only invoices due on or before that date (read through the index's sort key). */
   listByCustomer(customerId: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>>;
   listByStatus(status: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>>;
+  /**
+   * The invoices of one owner (a storefront: see `access/caller.ts`), by due date, from the
+   * `byOwner` index; optionally only due on or before a date (key condition) and in one status (a
+   * filter: a page may hold fewer than `limit`, the cursor goes on).
+   */
+  listByOwner(ownerId: string, limit: number, cursor?: string, only?: { dueOnOrBefore?: string | undefined; status?: string | undefined }): Promise<Page<Invoice>>;
   /** Every invoice of the customer (for balances); bounded by the customer's own items. */
   allOfCustomer(customerId: string): Promise<Invoice[]>;
   /**
@@ -126,6 +137,14 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
+/** The posting's new payment exists already (recorded before under the same id): nothing was written. */
+export class PaymentExistsError extends Error {
+  constructor(readonly paymentId: string) {
+    super(`Payment ${paymentId} was recorded before`);
+    this.name = 'PaymentExistsError';
+  }
+}
+
 export interface PaymentStore {
   get(paymentId: string): Promise<Payment | undefined>;
 }
@@ -137,6 +156,7 @@ export interface PaymentStore {
  * @throws ConcurrentUpdateError when an invoice or the payment changed since it was read (read
  *   again, decide again).
  * @throws LineAlreadyRecordedError when the posting's statement line was recorded before.
+ * @throws PaymentExistsError when the posting records a new payment whose id exists already.
  * @throws PostingWrittenBeforeError when one of its journals exists already (an earlier attempt wrote it).
  * @throws PostingTooLargeError when it needs more than one transaction may hold (nothing is sent).
  */

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../core/errors';
+import { ConflictError, DomainError, ForbiddenFieldError, NotFoundError, ValidationError } from '../core/errors';
+import { scopeOf, type Caller } from '../core/access/caller';
 import { InvalidCursorError, withCursorScope } from '../adapters/dynamodb/document-client';
 import type { IdempotencyStore, StoredResponse } from '../adapters/dynamodb/idempotency-store';
 import type { Clock } from '../core/time/clock';
@@ -36,6 +37,8 @@ export interface ApiRequest {
    * created instead of creating it again. Absent without a key.
    */
   readonly keyedId?: () => string;
+  /** Who calls: the client id and role the authorizer found for the key (its scope checked against them). */
+  readonly caller: Caller;
 }
 
 export interface ApiResult {
@@ -61,6 +64,8 @@ export function errorResponse(statusCode: number, code: string, message: string,
 /** Maps an error to its HTTP answer; unexpected errors are logged and become a bare 500. */
 export function toErrorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ValidationError) return errorResponse(400, error.code, error.message, error.problems);
+  if (error instanceof ForbiddenFieldError) return errorResponse(403, error.code, error.message, error.problems);
+  if (error instanceof MissingCallerError) return errorResponse(403, 'FORBIDDEN', error.message);
   if (error instanceof InvalidCursorError) return errorResponse(400, 'VALIDATION_FAILED', 'cursor: is not one this API returned', [{ field: 'cursor', problem: 'is not one this API returned' }]);
   if (error instanceof PayloadTooLargeError) {
     return errorResponse(413, 'PAYLOAD_TOO_LARGE', error.message, [{ field: '(body)', problem: `is ${error.bytes} bytes, more than the ${error.limitBytes} bytes this route accepts` }]);
@@ -86,6 +91,27 @@ function isItemTooLarge(error: unknown): boolean {
   return false;
 }
 
+/** The request carries no caller identity the authorizer vouched for: nothing is done (fails closed). */
+export class MissingCallerError extends Error {
+  constructor(problem: string) {
+    super(`The request carries no valid caller identity: ${problem}`);
+    this.name = 'MissingCallerError';
+  }
+}
+
+/**
+ * The caller the authorizer put in the request context: `clientId`, `role` and `scope` (`all` for
+ * finance, the client id for a storefront). Anything missing or inconsistent refuses the request.
+ */
+export function callerOf(authorizer: Record<string, unknown>): Caller {
+  const { clientId, role, scope } = authorizer;
+  if (typeof clientId !== 'string' || clientId === '') throw new MissingCallerError('no client id');
+  if (role !== 'storefront' && role !== 'finance') throw new MissingCallerError('no role');
+  const caller: Caller = { clientId, role };
+  if (scope !== scopeOf(caller)) throw new MissingCallerError('the scope does not fit the role');
+  return caller;
+}
+
 function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v ?? undefined;
@@ -97,6 +123,8 @@ function headerMap(event: APIGatewayProxyEvent): Record<string, string | undefin
  * `request-rules.ts`): body size (413), ids in the path, the query, JSON and its text (400).
  */
 function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { request: ApiRequest; cursorScope: string } {
+  const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
+  const caller = callerOf(authorizer);
   const route = routeOf(event.httpMethod, event.resource, event.path);
   const bytes = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8')) : Buffer.alloc(0);
   checkBodySize(route, bytes.length);
@@ -116,8 +144,6 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { reque
     }
     refuse(checkJsonText(body));
   }
-  const authorizer = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
-  const role = authorizer.role === 'finance' ? 'finance' : 'storefront';
   const request: ApiRequest = {
     method: event.httpMethod,
     path: event.path,
@@ -126,8 +152,9 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { reque
     headers,
     body,
     rawBody,
-    role,
-    clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : 'unknown',
+    role: caller.role,
+    clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : caller.clientId,
+    caller,
     resource: route?.path ?? event.resource ?? event.path,
   };
   return { request, cursorScope: cursorScopeOf(event.httpMethod, route?.path ?? event.resource ?? event.path, pathParameters, query) };
@@ -205,7 +232,7 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
       return errorResponse(400, 'VALIDATION_FAILED', 'Idempotency-Key: must be 1 to 255 characters', [{ field: 'Idempotency-Key', problem: 'must be 1 to 255 characters' }]);
     }
     const { store, clock } = options.idempotency;
-    const scopedKey = `${request.clientName}|${normalisedRoute(request.method, request.path)}|${key}`;
+    const scopedKey = `${request.caller.clientId}|${normalisedRoute(request.method, request.path)}|${key}`;
     const requestHash = createHash('sha256').update(request.rawBody).digest('hex');
     // The claim holds as long as this invocation may still run: a retry while it runs gets 409, never a second effect.
     const claim = await store.claim(scopedKey, requestHash, clock.now(), context.getRemainingTimeInMillis());

@@ -20,6 +20,7 @@ import type { CoreSettings } from '../core/deps';
 import { systemClock } from '../core/time/clock';
 import { requireEnv, tableName, tablesFromEnv } from './config';
 import { tableById, type TableId } from '../../lib/definitions/tables';
+import { customerDefaultsFrom } from '../../lib/definitions/settings';
 import { RecordedFactWorkflow } from './recorded-fact-workflow';
 import { S3HandedInFiles, s3Client } from '../adapters/s3/handed-in-files';
 import { StepFunctionsProcessingStarter } from '../adapters/stepfunctions/processing-starter';
@@ -59,7 +60,9 @@ export const recordedFactWorkflow = () => new RecordedFactWorkflow(workflow());
 
 export function coreSettings(): CoreSettings {
   const seller = JSON.parse(requireEnv('SELLER_JSON')) as CoreSettings['seller'];
-  return { businessTimeZone: requireEnv('BUSINESS_TIME_ZONE'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX'), seller };
+  // Absent (a function deployed before the setting existed): the product's defaults.
+  const customerDefaults = customerDefaultsFrom(process.env.CUSTOMER_DEFAULTS_JSON);
+  return { businessTimeZone: requireEnv('BUSINESS_TIME_ZONE'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX'), seller, customerDefaults };
 }
 
 // Cash application: statements, the open items their lines concern, the unapplied worklist.

@@ -8,6 +8,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { settingsFrom, type AppSettings } from '../definitions/settings';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../definitions/routes';
 
 export interface DeploymentConfig {
   readonly settings: AppSettings;
@@ -18,6 +19,7 @@ export interface DeploymentConfig {
   readonly tracing: boolean;
   readonly apiThrottleRateLimit: number;
   readonly apiThrottleBurstLimit: number;
+  /** How long API Gateway keeps an authorizer answer per key: a revoked key works at most this long (0-60 s). */
   readonly authorizerCacheTtlSeconds: number;
   /** Create the regional API Gateway CloudWatch role; false when the account already has one. */
   readonly apiGatewayCloudWatchRole: boolean;
@@ -37,7 +39,7 @@ export interface DeploymentConfig {
 export const contextDefaults = {
   apiThrottleRateLimit: 50,
   apiThrottleBurstLimit: 100,
-  authorizerCacheTtlSeconds: 300,
+  authorizerCacheTtlSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
   logRetentionDays: 90,
   tracing: true,
   apiGatewayCloudWatchRole: true,
@@ -68,6 +70,10 @@ export function deploymentConfigFrom(node: Node): DeploymentConfig {
     throw new Error(`Context "logRetentionDays" must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), not ${logRetentionDays}`);
   }
   const retainData = booleanFrom(get, 'retainData', settings.stage !== 'dev');
+  const authorizerCacheTtlSeconds = numberFrom(get, 'authorizerCacheTtlSeconds', contextDefaults.authorizerCacheTtlSeconds);
+  if (!Number.isInteger(authorizerCacheTtlSeconds) || authorizerCacheTtlSeconds > AUTHORIZER_CACHE_TTL_SECONDS) {
+    throw new Error(`Context "authorizerCacheTtlSeconds" must be a whole number of seconds from 0 to ${AUTHORIZER_CACHE_TTL_SECONDS} (a revoked key must stop working within a minute), not ${authorizerCacheTtlSeconds}`);
+  }
   const sesIdentity = get('sesIdentity');
   return {
     settings,
@@ -76,7 +82,7 @@ export function deploymentConfigFrom(node: Node): DeploymentConfig {
     tracing: booleanFrom(get, 'tracing', contextDefaults.tracing),
     apiThrottleRateLimit: numberFrom(get, 'apiThrottleRateLimit', contextDefaults.apiThrottleRateLimit),
     apiThrottleBurstLimit: numberFrom(get, 'apiThrottleBurstLimit', contextDefaults.apiThrottleBurstLimit),
-    authorizerCacheTtlSeconds: numberFrom(get, 'authorizerCacheTtlSeconds', contextDefaults.authorizerCacheTtlSeconds),
+    authorizerCacheTtlSeconds,
     apiGatewayCloudWatchRole: booleanFrom(get, 'apiGatewayCloudWatchRole', contextDefaults.apiGatewayCloudWatchRole),
     createSesIdentity: booleanFrom(get, 'createSesIdentity', contextDefaults.createSesIdentity),
     sesIdentity: typeof sesIdentity === 'string' && sesIdentity !== '' ? sesIdentity : settings.sesFromAddress,

@@ -41,7 +41,8 @@ export class HttpApi extends Construct {
       authorizerName: resourceName(config, 'ApiKeyAuthorizer'),
       handler: functions.function('Authorizer'),
       identitySources: [apigateway.IdentitySource.header(credentialHeader)],
-      // The answer is cached per credential and must therefore cover all routes of the role.
+      // The answer is cached per credential and must therefore cover all routes of the role; at most
+      // 60 s (deployment-config checks it), so a revoked key stops working within a minute.
       resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
     });
 

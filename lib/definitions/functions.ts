@@ -111,7 +111,7 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'Authorizer',
     entry: 'lambdas/handlers/auth/authorizer.ts',
-    description: 'Checks the x-api-key credential and tells API Gateway which routes its role may call',
+    description: 'Checks the x-api-key credential (not revoked) and tells API Gateway exactly which routes its role may call',
     tables: [{ table: 'ApiClients', access: 'read' }],
   },
   // Dunning (issue 4): the daily run, its API, what pauses and ends dunning, the escalation's waiting step.
@@ -322,8 +322,12 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'ListInvoices',
     entry: api('list-invoices'),
-    description: 'GET /invoices?customerId=&status=: invoices of a customer or in a status, paginated',
-    tables: [{ table: 'Invoices', access: 'read' }],
+    description: "GET /invoices?customerId=&status=: invoices of a customer or in a status, paginated; a storefront's own (byOwner index)",
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      // A storefront's customerId is checked against the customer's owner.
+      { table: 'Customers', access: 'read' },
+    ],
   },
   {
     id: 'RecordPayment',
@@ -553,14 +557,18 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'ListCustomers',
     entry: api('list-customers'),
-    description: 'GET /customers: customers with their terms, a page of a scan at a time (finance console)',
+    description: "GET /customers: customers with their terms, a page of a scan at a time (finance console); a storefront's own (byRegisteredBy index)",
     tables: [{ table: 'Customers', access: 'read' }],
   },
   {
     id: 'ListOrders',
     entry: api('list-orders'),
-    description: 'GET /orders?status=&customerId=: orders newest first from the byStatus or byCustomer index (finance console)',
-    tables: [{ table: 'Orders', access: 'read' }],
+    description: "GET /orders?status=&customerId=: orders newest first from the byStatus or byCustomer index (finance console); a storefront's own (byOwner index)",
+    tables: [
+      { table: 'Orders', access: 'read' },
+      // A storefront's customerId is checked against the customer's owner.
+      { table: 'Customers', access: 'read' },
+    ],
   },
   {
     id: 'GetOrderExecution',

@@ -6,6 +6,12 @@
 import type { FunctionId } from './functions';
 
 export type Role = 'storefront' | 'finance';
+
+/**
+ * How long API Gateway (and the local gateway) may keep an authorizer answer per key, at most: a
+ * revoked key stops working within this time. The stage's `authorizerCacheTtlSeconds` may be lower.
+ */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 60;
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /**
@@ -34,7 +40,10 @@ export interface RouteDefinition {
   /** API Gateway resource path with `{param}` placeholders. */
   readonly path: string;
   readonly functionId: FunctionId;
-  /** Roles allowed to call the route. */
+  /**
+   * Roles allowed to call the route. A storefront reaches only its own records through it (its
+   * customers, their orders and invoices; lists filtered to them): see `lambdas/core/access/caller.ts`.
+   */
   readonly access: readonly Role[];
   /** The route moves money: an `Idempotency-Key` is required (428 without it). */
   readonly movesMoney?: true;
@@ -77,12 +86,12 @@ const finance: readonly Role[] = ['finance'];
 export const routes: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/customers/{customerId}', functionId: 'PutCustomer', access: both },
   { method: 'GET', path: '/customers/{customerId}', functionId: 'GetCustomer', access: both },
-  { method: 'GET', path: '/customers', functionId: 'ListCustomers', access: finance, query: { limit: limit(200), cursor } },
+  { method: 'GET', path: '/customers', functionId: 'ListCustomers', access: both, query: { limit: limit(200), cursor } },
   {
     method: 'GET',
     path: '/orders',
     functionId: 'ListOrders',
-    access: finance,
+    access: both,
     query: { limit: limit(200), status: { kind: 'enum', values: ORDER_STATUS_VALUES }, customerId: { kind: 'identifier' }, cursor },
   },
   { method: 'GET', path: '/orders/{orderId}/execution', functionId: 'GetOrderExecution', access: finance },

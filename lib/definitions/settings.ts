@@ -13,6 +13,20 @@ export interface SellerSettings {
   readonly vatId: string;
 }
 
+/**
+ * What finance decides for a customer a storefront registers, until finance changes it: a storefront
+ * may never send these fields (see `lambdas/core/customers/customer.ts`).
+ */
+export interface CustomerDefaults {
+  /**
+   * Credit limit in whole units of the customer's currency (a whole number fits every currency).
+   * "0": every order of a new customer waits in CREDIT_HOLD until finance sets a limit or decides.
+   */
+  readonly creditLimit: string;
+  readonly paymentTermsDays: number;
+  readonly dunningPolicyId: string;
+}
+
 export interface AppSettings {
   /** Stage name, part of every resource name (`dev`, `prod`, `local`). */
   readonly stage: string;
@@ -25,6 +39,8 @@ export interface AppSettings {
   /** Powertools log level of every function. */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly seller: SellerSettings;
+  /** Finance's terms of a customer a storefront registers (finance changes them per customer). */
+  readonly customerDefaults: CustomerDefaults;
 }
 
 export const defaultSettings: AppSettings = {
@@ -40,6 +56,7 @@ export const defaultSettings: AppSettings = {
     bic: 'COBADEFFXXX',
     vatId: 'DE123456789',
   },
+  customerDefaults: { creditLimit: '0', paymentTermsDays: 30, dunningPolicyId: 'default' },
 };
 
 /**
@@ -57,6 +74,7 @@ export function settingsEnvironment(settings: AppSettings): Record<string, strin
     SES_FROM_ADDRESS: settings.sesFromAddress,
     INVOICE_NUMBER_PREFIX: settings.invoiceNumberPrefix,
     SELLER_JSON: JSON.stringify(settings.seller),
+    CUSTOMER_DEFAULTS_JSON: JSON.stringify(settings.customerDefaults),
     POWERTOOLS_SERVICE_NAME: 'order-to-cash',
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
   };
@@ -74,6 +92,7 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new Error(`Setting "logLevel" must be DEBUG, INFO, WARN or ERROR, not ${level}`);
   const seller = get('seller');
   return {
+    customerDefaults: customerDefaultsFrom(get('customerDefaults')),
     stage: text('stage', defaultSettings.stage),
     businessTimeZone: text('businessTimeZone', defaultSettings.businessTimeZone),
     sesFromAddress: text('sesFromAddress', defaultSettings.sesFromAddress),
@@ -81,4 +100,32 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
     logLevel: level as AppSettings['logLevel'],
     seller: seller && typeof seller === 'object' ? { ...defaultSettings.seller, ...(seller as Partial<SellerSettings>) } : defaultSettings.seller,
   };
+}
+
+/**
+ * Checks customer defaults (CDK context `customerDefaults`, or `CUSTOMER_DEFAULTS_JSON` in a
+ * function), filling in what is not given: a wrong value fails naming the field.
+ */
+export function customerDefaultsFrom(value: unknown): CustomerDefaults {
+  if (value === undefined || value === null || value === '') return defaultSettings.customerDefaults;
+  let given: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      given = JSON.parse(value);
+    } catch {
+      throw new Error('Setting "customerDefaults" must be a JSON object');
+    }
+  }
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new Error('Setting "customerDefaults" must be an object');
+  const merged = { ...defaultSettings.customerDefaults, ...(given as Partial<CustomerDefaults>) };
+  if (typeof merged.creditLimit !== 'string' || !/^\d{1,15}$/.test(merged.creditLimit)) {
+    throw new Error('Setting "customerDefaults.creditLimit" must be a whole number of currency units as a string, such as "0" or "5000"');
+  }
+  if (!Number.isInteger(merged.paymentTermsDays) || merged.paymentTermsDays < 0 || merged.paymentTermsDays > 365) {
+    throw new Error('Setting "customerDefaults.paymentTermsDays" must be a whole number of days from 0 to 365');
+  }
+  if (typeof merged.dunningPolicyId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(merged.dunningPolicyId)) {
+    throw new Error('Setting "customerDefaults.dunningPolicyId" must be a policy id (1-64 letters, digits, ".", "_", ":" or "-")');
+  }
+  return { creditLimit: merged.creditLimit, paymentTermsDays: merged.paymentTermsDays, dunningPolicyId: merged.dunningPolicyId };
 }

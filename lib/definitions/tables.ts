@@ -37,9 +37,10 @@ export const tables: readonly TableDefinition[] = [
   {
     id: 'Customers',
     envVar: 'CUSTOMERS_TABLE',
-    description: 'Customers with credit limit, payment terms, dunning policy and running balances',
+    description: 'Customers with credit limit, payment terms, dunning policy and running balances, and the API client that registered them (registeredBy)',
     partitionKey: S('customerId'),
-    indexes: [],
+    // A storefront's customers (its list), by the client id that registered them.
+    indexes: [{ indexName: 'byRegisteredBy', partitionKey: S('registeredBy'), sortKey: S('customerId') }],
   },
   {
     id: 'Orders',
@@ -49,6 +50,8 @@ export const tables: readonly TableDefinition[] = [
     indexes: [
       { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt') },
       { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('createdAt') },
+      // A storefront's orders: ownerId is the client that registered the order's customer.
+      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('createdAt') },
     ],
   },
   {
@@ -63,6 +66,8 @@ export const tables: readonly TableDefinition[] = [
       { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('dueDate') },
       // Sparse: only invoices with a dunning action planned; the daily run queries one date at a time.
       { indexName: 'byNextActionDate', partitionKey: S('nextActionDate'), sortKey: S('invoiceId') },
+      // A storefront's invoices: ownerId is the client that registered the invoice's customer.
+      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('dueDate') },
     ],
   },
   {
@@ -120,9 +125,10 @@ export const tables: readonly TableDefinition[] = [
   {
     id: 'ApiClients',
     envVar: 'API_CLIENTS_TABLE',
-    description: 'API credentials by SHA-256 of the key: the client name and its role (storefront or finance)',
+    description: 'API credentials by SHA-256 of the key (never the key): the client id, name, role (storefront or finance), creation and revocation',
     partitionKey: S('keyHash'),
-    indexes: [],
+    // Revoking by client id (`npm run api-keys -- revoke <clientId>`).
+    indexes: [{ indexName: 'byClientId', partitionKey: S('clientId') }],
   },
   {
     id: 'Imports',

@@ -38,7 +38,7 @@ async function lifecycle(api: ApiDriver, customerId: string, onPlaced?: (ms: num
   if (shipped.status !== 202) throw new Error(`shipment answered ${shipped.status}`);
   const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED', 60_000);
   const invoice = await api.waitFor('the invoice email', () => api.get(`/invoices/${String(invoiced.body.invoiceId)}`), (r) => r.body.sentAt !== null, 60_000);
-  const paid = await api.post('/payments', { amount: invoice.body.balance, currency: 'EUR', reference: invoice.body.number, valueDate: '2026-12-01' });
+  const paid = await api.post('/payments', { amount: invoice.body.balance, currency: 'EUR', reference: invoice.body.number, valueDate: '2026-12-01', providerPaymentId: `psp-${orderId}` });
   if (paid.body.status !== 'applied') throw new Error(`payment ${JSON.stringify(paid.body)}`);
   await api.waitForOrderStatus(orderId, 'COMPLETED', 60_000);
 }
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   try {
     const customers = Array.from({ length: CONCURRENCY }, (_, i) => `bench-${Date.now().toString(36)}-${i}`);
     for (const customerId of customers) {
-      const r = await api.put(`/customers/${customerId}`, { name: `Bench ${customerId}`, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000000.00', paymentTermsDays: 30 });
+      const r = await api.registerCustomer(customerId, { name: `Bench ${customerId}`, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000000.00', paymentTermsDays: 30 });
       if (r.status !== 201) throw new Error(`PUT customer answered ${r.status}`);
     }
 

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     process.stderr.write(`1/4 ${CUSTOMERS} customers and ${LINES} open items (POST /invoices/import)...\n`);
     const customers = Array.from({ length: CUSTOMERS }, (_, i) => `bench-${prefix.toLowerCase()}-${i}`);
     for (const customerId of customers) {
-      const r = await api.put(`/customers/${customerId}`, { name: `Bench Customer ${customerId}`, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000000.00', paymentTermsDays: 30 });
+      const r = await api.registerCustomer(customerId, { name: `Bench Customer ${customerId}`, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000000.00', paymentTermsDays: 30 });
       if (r.status !== 201) throw new Error(`PUT customer answered ${r.status}`);
     }
     const items = openItems(prefix, LINES, customers);

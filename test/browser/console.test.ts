@@ -32,7 +32,7 @@ afterAll(async () => {
 
 async function customer(overrides: Record<string, unknown> = {}) {
   const customerId = uniqueId('web');
-  const response = await api.put(`/customers/${customerId}`, { name: 'Console Test GmbH', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '5000.00', paymentTermsDays: 14, ...overrides });
+  const response = await api.registerCustomer(customerId, { name: 'Console Test GmbH', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '5000.00', paymentTermsDays: 14, ...overrides });
   expect(response.status).toBe(201);
   return customerId;
 }
@@ -110,7 +110,7 @@ describe('finance console', () => {
   it('applies an unapplied payment by hand', async () => {
     const customerId = await customer();
     const { invoiceId, invoice } = await invoicedOrder(customerId, '100.00');
-    const paid = await api.post<{ paymentId: string; status: string }>('/payments', { amount: '119.00', currency: 'EUR', reference: 'thanks for the chairs', payerName: 'Console Test', valueDate: String(invoice.issueDate) });
+    const paid = await api.post<{ paymentId: string; status: string }>('/payments', { amount: '119.00', currency: 'EUR', reference: 'thanks for the chairs', payerName: 'Console Test', valueDate: String(invoice.issueDate), providerPaymentId: uniqueId('psp') });
     expect(paid.status).toBe(201);
     expect(paid.body.status).toBe('unapplied');
     const paymentId = paid.body.paymentId;

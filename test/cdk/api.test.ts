@@ -40,12 +40,12 @@ describe('HTTP API', () => {
   const authorizers = dev.template.findResources('AWS::ApiGateway::Authorizer');
   const [authorizerId] = Object.keys(authorizers);
 
-  it('has one request authorizer on the x-api-key header, cached 5 minutes, backed by the Authorizer function', () => {
+  it('has one request authorizer on the x-api-key header, cached at most 60 s (a revoked key stops within a minute), backed by the Authorizer function', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     dev.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
       IdentitySource: 'method.request.header.x-api-key',
-      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerResultTtlInSeconds: 60,
     });
     expect(JSON.stringify((authorizers[authorizerId!] as Res).Properties.AuthorizerUri)).toContain(dev.functionLogicalId('Authorizer'));
   });
@@ -89,6 +89,13 @@ describe('HTTP API', () => {
         Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DataTraceEnabled: false, LoggingLevel: 'ERROR' }),
       ],
     });
+  });
+
+  it('takes a shorter authorizer cache from context, and refuses one over 60 s naming the setting', () => {
+    const short = buildStack({ authorizerCacheTtlSeconds: '15' });
+    short.template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 15 });
+    expect(() => buildStack({ authorizerCacheTtlSeconds: 300 })).toThrow(/Context "authorizerCacheTtlSeconds" must be a whole number of seconds from 0 to 60/);
+    expect(() => buildStack({ authorizerCacheTtlSeconds: '61' })).toThrow(/authorizerCacheTtlSeconds/);
   });
 
   it('throttling comes from context', () => {

@@ -14,7 +14,13 @@ const namesOf = (built: ReturnType<typeof buildStack>, type: string, property: s
   Object.values(built.template.findResources(type) as Record<string, Res>).map((r) => r.Properties[property] as string);
 
 describe('stage from context', () => {
-  const prod = buildStack({ stage: 'prod', businessTimeZone: 'America/New_York', logLevel: 'DEBUG', seller: '{"name":"Prod Seller Inc."}' });
+  const prod = buildStack({
+    stage: 'prod',
+    businessTimeZone: 'America/New_York',
+    logLevel: 'DEBUG',
+    seller: '{"name":"Prod Seller Inc."}',
+    customerDefaults: '{"creditLimit":"2500","paymentTermsDays":14}',
+  });
 
   it('names the stack and every named resource after the stage', () => {
     expect(prod.stack.stackName).toBe('OrderToCash-prod');
@@ -32,6 +38,7 @@ describe('stage from context', () => {
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Environment.Variables).toMatchObject({ STAGE: 'prod', BUSINESS_TIME_ZONE: 'America/New_York', POWERTOOLS_LOG_LEVEL: 'DEBUG' });
       expect(JSON.parse(fn.Properties.Environment.Variables.SELLER_JSON as string)).toMatchObject({ name: 'Prod Seller Inc.', iban: 'DE89370400440532013000' });
+      expect(JSON.parse(fn.Properties.Environment.Variables.CUSTOMER_DEFAULTS_JSON as string)).toEqual({ creditLimit: '2500', paymentTermsDays: 14, dunningPolicyId: 'default' });
     }
   });
 
@@ -43,6 +50,9 @@ describe('stage from context', () => {
   it('rejects context values that cannot be right, naming the key', () => {
     const configOf = (context: Record<string, unknown>) => deploymentConfigFrom(new App({ context: { ...cdkJsonContext, ...context } }).node);
     expect(() => configOf({ stage: 'Prod_1' })).toThrow(/"stage"/);
+    expect(() => configOf({ customerDefaults: { creditLimit: '10.50' } })).toThrow(/"customerDefaults.creditLimit"/);
+    expect(() => configOf({ customerDefaults: { paymentTermsDays: 400 } })).toThrow(/"customerDefaults.paymentTermsDays"/);
+    expect(() => configOf({ customerDefaults: '{not json' })).toThrow(/"customerDefaults"/);
     expect(() => configOf({ logLevel: 'LOUD' })).toThrow(/"logLevel"/);
     expect(() => configOf({ apiThrottleRateLimit: 'fast' })).toThrow(/"apiThrottleRateLimit"/);
     expect(() => configOf({ logRetentionDays: '42' })).toThrow(/"logRetentionDays"/);

@@ -35,7 +35,7 @@ interface Invoice {
 
 async function customer(name: string) {
   const customerId = uniqueId('cash');
-  const response = await api.put(`/customers/${customerId}`, { name, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 30 });
+  const response = await api.registerCustomer(customerId, { name, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 30 });
   expect(response.status).toBe(201);
   return customerId;
 }

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function customer(overrides: Record<string, unknown> = {}) {
   const customerId = uniqueId('cust');
-  const response = await api.put(`/customers/${customerId}`, { name: 'Credit Test AG', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '1000.00', paymentTermsDays: 30, ...overrides });
+  const response = await api.registerCustomer(customerId, { name: 'Credit Test AG', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '1000.00', paymentTermsDays: 30, ...overrides });
   expect(response.status).toBe(201);
   return customerId;
 }
@@ -113,7 +113,7 @@ describe('partial shipments and taxes', () => {
     expect((await api.post(`/orders/${orderId}/shipments`, { shipmentId: 'S3' })).status).toBe(409);
 
     for (const invoice of [first.body, second.body]) {
-      expect((await api.post('/payments', { amount: invoice.total, currency: 'EUR', reference: invoice.rfReference, valueDate: '2026-12-01' })).body).toMatchObject({ status: 'applied' });
+      expect((await api.post('/payments', { amount: invoice.total, currency: 'EUR', reference: invoice.rfReference, valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') })).body).toMatchObject({ status: 'applied' });
     }
     await api.waitForOrderStatus(orderId, 'COMPLETED');
     await expectBalancedBooks();

@@ -54,7 +54,7 @@ async function moveTo(instant: string) {
 
 async function customer(name: string, overrides: Record<string, unknown> = {}) {
   const customerId = uniqueId(name.toLowerCase().replace(/[^a-z]/g, ''));
-  const response = await api.put(`/customers/${customerId}`, {
+  const response = await api.registerCustomer(customerId, {
     name,
     email: `${customerId}@example.com`,
     currency: 'EUR',
@@ -148,11 +148,11 @@ describe('a month of dunning for several customers', () => {
     await expectBalanced();
 
     // Anna pays, Bruno disputes, Carla promises for the 20th, Dieter pays half.
-    expect((await api.post('/payments', { amount: '500.00', currency: 'EUR', reference: a1.number, valueDate: '2027-03-18' })).status).toBe(201);
+    expect((await api.post('/payments', { amount: '500.00', currency: 'EUR', reference: a1.number, valueDate: '2027-03-18', providerPaymentId: uniqueId('psp') })).status).toBe(201);
     const dispute = await api.post<{ disputeId: string }>(`/invoices/${b1.invoiceId}/disputes`, { reason: 'two desks arrived scratched' });
     expect(dispute.status).toBe(201);
     expect((await api.post(`/invoices/${c1.invoiceId}/promises`, { amount: '1200.00', promisedDate: '2027-03-20' }, 'finance')).status).toBe(201);
-    expect((await api.post('/payments', { amount: '500.00', currency: 'EUR', reference: d1.number, valueDate: '2027-03-18' })).status).toBe(201);
+    expect((await api.post('/payments', { amount: '500.00', currency: 'EUR', reference: d1.number, valueDate: '2027-03-18', providerPaymentId: uniqueId('psp') })).status).toBe(201);
     expect((await invoice(b1.invoiceId)).status).toBe('DISPUTED');
     expect((await invoice(c1.invoiceId)).dunning.blockedUntil).toBe('2027-03-20');
     await expectBalanced();
@@ -173,7 +173,7 @@ describe('a month of dunning for several customers', () => {
     await expectBalanced();
 
     // Emma pays the principal of her larger invoice: its fees and interest stay open and dunned.
-    expect((await api.post('/payments', { amount: '10000.00', currency: 'EUR', reference: e1.number, valueDate: '2027-03-25' })).status).toBe(201);
+    expect((await api.post('/payments', { amount: '10000.00', currency: 'EUR', reference: e1.number, valueDate: '2027-03-25', providerPaymentId: uniqueId('psp') })).status).toBe(201);
     await expectBalanced();
 
     // Level 2 at 17 days past due for everyone still open; Dieter's rest at the same pace.

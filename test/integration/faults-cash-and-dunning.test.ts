@@ -56,7 +56,7 @@ async function journals(prefix: string): Promise<string[]> {
 
 async function customer(name: string) {
   const customerId = uniqueId(name.toLowerCase().replace(/[^a-z]/g, ''));
-  const response = await api.put(`/customers/${customerId}`, { name, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 });
+  const response = await api.registerCustomer(customerId, { name, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 });
   expect(response.status).toBe(201);
   return { customerId, email: `${customerId}@example.com` };
 }
@@ -247,7 +247,7 @@ describe('a dunning run survives a fault at every step', () => {
     // Paid: the escalations end, the orders complete, nothing waits on the worklist.
     for (const invoice of [a, b]) {
       const current = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
-      const paid = await withRetries('pay', () => api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: runDay }, 'storefront', { 'Idempotency-Key': `pay-${invoice.invoiceId}` }));
+      const paid = await withRetries('pay', () => api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: runDay, providerPaymentId: `psp-${invoice.invoiceId}` }, 'storefront', { 'Idempotency-Key': `pay-${invoice.invoiceId}` }));
       expect(paid.status).toBe(201);
       await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.get(`/orders/${invoice.orderId}`), (r) => r.body.status === 'COMPLETED');
     }
@@ -282,7 +282,7 @@ describe('an invoice open for more than a year', () => {
     expect([...(await list('DunningEscalation'))].filter((e) => e.status === 'TIMED_OUT')).toEqual([]);
 
     const current = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
-    const paid = await api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: new Date(day + 400 * 86_400_000).toISOString().slice(0, 10) });
+    const paid = await api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: new Date(day + 400 * 86_400_000).toISOString().slice(0, 10), providerPaymentId: uniqueId('psp') });
     expect(paid.status).toBe(201);
     await api.waitForOrderStatus(invoice.orderId, 'COMPLETED');
     await expectBalanced();

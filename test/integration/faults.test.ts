@@ -60,7 +60,7 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
   const customerId = uniqueId('fault');
   const email = `${customerId}@example.com`;
   const created = await withRetries('create the customer', () =>
-    api.put(`/customers/${customerId}`, { name: 'Fault Tolerant GmbH', email, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 }, 'storefront', { 'Idempotency-Key': `cust-${customerId}` }),
+    api.registerCustomer(customerId, { name: 'Fault Tolerant GmbH', email, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 }, { 'Idempotency-Key': `cust-${customerId}` }),
   );
   expect(created.status).toBe(201);
   if (armAt === 'start') stack.local.faults.add(fault);
@@ -85,7 +85,7 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
 
   // The payment is taken once per request: the storefront retries the same request with the same key.
   const paid = await withRetries('record the payment', () =>
-    api.post('/payments', { amount: sent.body.total, currency: 'EUR', reference: sent.body.number, valueDate: '2026-12-01' }, 'storefront', { 'Idempotency-Key': `pay-${invoiceId}` }),
+    api.post('/payments', { amount: sent.body.total, currency: 'EUR', reference: sent.body.number, valueDate: '2026-12-01', providerPaymentId: `psp-${invoiceId}` }, 'storefront', { 'Idempotency-Key': `pay-${invoiceId}` }),
   );
   expect(paid.status, JSON.stringify(paid.body)).toBe(201);
   await finance.waitFor(`order ${orderId} completed`, () => subjects, order, (r) => r.body.status === 'COMPLETED', 45_000);

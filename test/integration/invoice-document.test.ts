@@ -39,7 +39,7 @@ describe('the rendered invoice', () => {
   it('is served as PDF and HTML, refuses other types, and goes out attached to the invoice email', async () => {
     const customerId = uniqueId('cust');
     const email = `${customerId}@example.com`;
-    const customer = await api.put(`/customers/${customerId}`, {
+    const customer = await api.registerCustomer(customerId, {
       name: '<script>alert(1)</script> & Co',
       email,
       currency: 'EUR',

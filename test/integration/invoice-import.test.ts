@@ -28,7 +28,8 @@ interface ImportAnswer {
 
 async function createCustomer(currency = 'EUR') {
   const customerId = uniqueId('legacy');
-  const response = await api.put(`/customers/${customerId}`, { name: 'Alt & Co <KG>', email: `${customerId}@example.com`, currency, creditLimit: '1000000.00', paymentTermsDays: 30 }, 'finance');
+  // The storefront's customer (its imported invoices are then the storefront's too), with finance's terms.
+  const response = await api.registerCustomer(customerId, { name: 'Alt & Co <KG>', email: `${customerId}@example.com`, currency, creditLimit: '1000000.00', paymentTermsDays: 30 });
   expect(response.status).toBe(201);
   return customerId;
 }
@@ -99,7 +100,7 @@ describe('POST /invoices/import', () => {
     await expectBalanced();
 
     // An imported invoice is paid quoting its number.
-    const payment = await api.post('/payments', { amount: '120.50', currency: 'EUR', reference: `${tag}-2`, valueDate: '2026-11-26' });
+    const payment = await api.post('/payments', { amount: '120.50', currency: 'EUR', reference: `${tag}-2`, valueDate: '2026-11-26', providerPaymentId: uniqueId('psp') });
     expect(payment.status).toBe(201);
     expect(payment.body).toMatchObject({ status: 'applied', allocations: [{ invoiceId: ids[1], amount: '120.50' }] });
     expect((await api.get(`/invoices/${ids[1]}`)).body).toMatchObject({ status: 'PAID', balance: '0.00', paid: '500.00' });

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function createCustomer(overrides: Record<string, unknown> = {}) {
   const customerId = uniqueId('cust');
-  const response = await api.put(`/customers/${customerId}`, {
+  const response = await api.registerCustomer(customerId, {
     name: 'Müller & Söhne <GmbH>',
     email: `${customerId}@example.com`,
     currency: 'EUR',
@@ -71,12 +71,12 @@ describe('one order from the storefront call to a paid invoice', () => {
     expect(mail?.html).not.toContain('<GmbH>');
     expect(mail?.text).toContain('1.048,70');
 
-    const partial = await api.post('/payments', { amount: '48.70', currency: 'EUR', reference: invoice.number, payerName: 'Müller', valueDate: '2026-12-01' });
+    const partial = await api.post('/payments', { amount: '48.70', currency: 'EUR', reference: invoice.number, payerName: 'Müller', valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') });
     expect(partial.status).toBe(201);
     expect(partial.body).toMatchObject({ status: 'applied', allocations: [{ invoiceId: invoice.invoiceId, amount: '48.70' }] });
     expect((await api.get(`/invoices/${invoice.invoiceId}`)).body).toMatchObject({ status: 'PARTIALLY_PAID', paid: '48.70', balance: '1000.00' });
 
-    const rest = await api.post('/payments', { amount: '1000.00', currency: 'EUR', reference: String(invoice.number).toLowerCase(), valueDate: '2026-12-02' });
+    const rest = await api.post('/payments', { amount: '1000.00', currency: 'EUR', reference: String(invoice.number).toLowerCase(), valueDate: '2026-12-02', providerPaymentId: uniqueId('psp') });
     expect(rest.status).toBe(201);
     const paid = await api.get(`/invoices/${invoice.invoiceId}`);
     expect(paid.body).toMatchObject({ status: 'PAID', paid: '1048.70', balance: '0.00' });
@@ -101,7 +101,7 @@ describe('one order from the storefront call to a paid invoice', () => {
     expect(overdue.body.overdueSince).toBeTruthy();
     expect((await api.get(`/customers/${customerId}`)).body).toMatchObject({ overdueBalance: '1048.70' });
 
-    const payment = await api.post('/payments', { amount: '1100.00', currency: 'EUR', invoiceIds: [invoice.invoiceId], valueDate: '2026-12-20' });
+    const payment = await api.post('/payments', { amount: '1100.00', currency: 'EUR', invoiceIds: [invoice.invoiceId], valueDate: '2026-12-20', providerPaymentId: uniqueId('psp') });
     expect(payment.body).toMatchObject({ status: 'partially-applied', onAccountAmount: '51.30' });
     await api.waitForOrderStatus(orderId, 'COMPLETED');
     expect((await api.get(`/customers/${customerId}`)).body).toMatchObject({ onAccountCredit: '51.30', openBalance: '0.00' });
@@ -109,7 +109,7 @@ describe('one order from the storefront call to a paid invoice', () => {
   });
 
   it('leaves a payment with an unknown reference unapplied, with the reason', async () => {
-    const response = await api.post('/payments', { amount: '10.00', currency: 'EUR', reference: 'INV-1999-999999', valueDate: '2026-12-01' });
+    const response = await api.post('/payments', { amount: '10.00', currency: 'EUR', reference: 'INV-1999-999999', valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'unapplied', unappliedAmount: '10.00', unappliedReason: 'unknown-reference' });
     expect(await api.ledgerCheck()).toMatchObject({ balanced: true });

@@ -14,6 +14,10 @@ export interface ApiEventOptions {
   readonly query?: Record<string, string>;
   readonly role?: 'storefront' | 'finance';
   readonly clientName?: string;
+  /** The caller's client id (default `test-shop` for a storefront, `test-finance` for finance: SHOP and FINANCE of `builders.ts`). */
+  readonly clientId?: string;
+  /** The whole authorizer context instead (to send a broken one). */
+  readonly authorizer?: Record<string, unknown>;
   /**
    * The Idempotency-Key header. Routes that move money require one: without this option such a
    * route gets a fresh key per event, as a real client sends; `null` sends none (to test the 428).
@@ -22,6 +26,13 @@ export interface ApiEventOptions {
 }
 
 let generatedKeys = 0;
+
+/** The context the authorizer gives a handler: client id, role, scope (`all` for finance, else the client id) and name. */
+function authorizerContext(options: ApiEventOptions): Record<string, unknown> {
+  const role = options.role ?? 'storefront';
+  const clientId = options.clientId ?? (role === 'finance' ? 'test-finance' : 'test-shop');
+  return { clientId, role, scope: role === 'finance' ? 'all' : clientId, clientName: options.clientName ?? clientId };
+}
 
 export function apiEvent(method: string, path: string, options: ApiEventOptions = {}): APIGatewayProxyEvent {
   const body = options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -47,7 +58,7 @@ export function apiEvent(method: string, path: string, options: ApiEventOptions 
     requestContext: {
       accountId: '123456789012',
       apiId: 'test-api',
-      authorizer: { role: options.role ?? 'storefront', clientName: options.clientName ?? 'test-shop' },
+      authorizer: options.authorizer ?? authorizerContext(options),
       protocol: 'HTTP/1.1',
       httpMethod: method,
       identity: {} as APIGatewayProxyEvent['requestContext']['identity'],

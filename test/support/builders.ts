@@ -5,6 +5,20 @@
 import type { Customer } from '../../lambdas/core/customers/customer';
 import { invoiceNumber, rfReferenceFor, type Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Order, OrderLine, Shipment } from '../../lambdas/core/orders/order';
+import type { Caller } from '../../lambdas/core/access/caller';
+
+/** The storefront the records below belong to (the `test-shop` client of `api-events.ts`). */
+export const SHOP: Caller = { clientId: 'test-shop', role: 'storefront' };
+/** Another storefront: it must see none of SHOP's records. */
+export const OTHER_SHOP: Caller = { clientId: 'other-shop', role: 'storefront' };
+/** Finance: sees and changes everything. */
+export const FINANCE: Caller = { clientId: 'test-finance', role: 'finance' };
+
+/** The contact part of a customer request: what a storefront may send (finance's terms left out). */
+export function contactPart(request: Record<string, unknown>): Record<string, unknown> {
+  const { creditLimit: _l, paymentTermsDays: _t, dunningPolicyId: _d, blocked: _b, ...contact } = request;
+  return contact;
+}
 
 /** The body of `PUT /customers/{customerId}`. */
 export function customerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -35,6 +49,7 @@ export function aCustomer(overrides: Partial<Customer> = {}): Customer {
     onAccountCreditMinor: 0,
     createdAt: '2026-01-05T08:00:00.000Z',
     updatedAt: '2026-01-05T08:00:00.000Z',
+    registeredBy: SHOP.clientId,
     ...overrides,
   };
 }
@@ -111,6 +126,7 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
     version: 1,
     createdAt: '2026-03-01T09:00:00.000Z',
     updatedAt: '2026-03-01T09:00:00.000Z',
+    ownerId: SHOP.clientId,
     ...overrides,
   };
 }
@@ -150,11 +166,15 @@ export function anInvoice(overrides: Partial<Invoice> = {}): Invoice {
     allocations: [],
     history: [{ status: 'OPEN', at: '2026-03-02T09:00:00.000Z' }],
     dunning: { level: 0, blockedUntil: null, history: [] },
+    ownerId: SHOP.clientId,
     ...overrides,
   };
 }
 
-/** The body of `POST /payments`. */
+let providerPayments = 0;
+
+/** The body of `POST /payments`, with a new provider payment id each time (one payment per call). */
 export function paymentRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { amount: '100.00', currency: 'EUR', valueDate: '2026-03-10', payerName: 'Acme Retail GmbH', ...overrides };
+  providerPayments += 1;
+  return { amount: '100.00', currency: 'EUR', valueDate: '2026-03-10', payerName: 'Acme Retail GmbH', providerPaymentId: `psp-${providerPayments}`, ...overrides };
 }

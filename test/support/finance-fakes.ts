@@ -70,12 +70,21 @@ export class InMemoryOrderLister implements OrderLister {
   async listAll(limit: number, cursor?: string) {
     return paginate(this.newestFirst(() => true), limit, cursor);
   }
+
+  async listByOwner(ownerId: string, limit: number, cursor?: string, status?: string) {
+    return paginate(this.newestFirst((o) => o.ownerId === ownerId && (status === undefined || o.status === status)), limit, cursor);
+  }
 }
 
 export class InMemoryCustomerLister implements CustomerLister {
   constructor(private readonly tables: InMemoryTables) {}
   async list(limit: number, cursor?: string): Promise<Page<Customer>> {
     return paginate([...this.tables.customers.values()].sort((a, b) => a.customerId.localeCompare(b.customerId)), limit, cursor);
+  }
+
+  async listByRegisteredBy(clientId: string, limit: number, cursor?: string): Promise<Page<Customer>> {
+    const own = [...this.tables.customers.values()].filter((c) => c.registeredBy === clientId);
+    return paginate(own.sort((a, b) => a.customerId.localeCompare(b.customerId)), limit, cursor);
   }
 }
 

@@ -3,7 +3,7 @@
  * mapper): one posting is all or nothing, every condition is checked before anything is written.
  *
  * - the statement line's identity must not exist (else `LineAlreadyRecordedError`);
- * - a new payment must not exist; an updated one must still have the unapplied amount read;
+ * - a new payment must not exist (else `PaymentExistsError`); an updated one must still have the unapplied amount read;
  * - each invoice must still have the balance, status and dunning version read (else
  *   `ConcurrentUpdateError`), a new one must not exist;
  * - a journal that exists makes the posting `PostingWrittenBeforeError` (unless something else
@@ -18,7 +18,7 @@ import type { Customer } from '../../lambdas/core/customers/customer';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Journal } from '../../lambdas/core/ledger/ledger';
 import { PostingTooLargeError, PostingWrittenBeforeError, postingItemCount, TRANSACTION_LIMITS, type InvoiceChange, type Posting } from '../../lambdas/core/posting/posting';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, type PostingWriter } from '../../lambdas/core/ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, type PostingWriter } from '../../lambdas/core/ports';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -105,7 +105,7 @@ export class InMemoryPostingWriter implements PostingWriter {
     if (posting.payment) {
       const { before, after } = posting.payment;
       const current = this.storage('payments').get(after.paymentId);
-      if (before === null && current) throw new PostingWrittenBeforeError(what);
+      if (before === null && current) throw new PaymentExistsError(after.paymentId);
       if (before !== null && (!current || current.unappliedMinor !== before.unappliedMinor)) throw conflict();
     }
     for (const { before, after } of posting.invoices) {

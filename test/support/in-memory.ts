@@ -153,12 +153,17 @@ export class InMemoryCustomerStore implements CustomerStore {
     return customer ? copy(customer) : undefined;
   }
 
-  /** Master data only: the stored on-account credit is kept (payments change it), 0 for a new customer. */
-  async put(customer: Customer): Promise<void> {
+  /**
+   * Master data only: the stored on-account credit is kept (payments change it), 0 for a new
+   * customer. As the adapter: only while the stored customer has the same owner (or none).
+   */
+  async put(customer: Customer): Promise<boolean> {
     await this.t.tick();
     const existing = this.t.customers.get(customer.customerId);
+    if (existing && existing.registeredBy !== customer.registeredBy) return false;
     const { creditReservedMinor: _reserved, ...fields } = copy(customer);
     this.t.customers.set(customer.customerId, { ...fields, onAccountCreditMinor: existing?.onAccountCreditMinor ?? 0, ...(existing?.creditReservedMinor !== undefined ? { creditReservedMinor: existing.creditReservedMinor } : {}) });
+    return true;
   }
 
   /** Test setup: stores the record exactly as given (credit included). */
@@ -334,6 +339,14 @@ export class InMemoryInvoiceStore implements InvoiceStore {
 
   listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Invoice>> {
     return this.page((i) => i.status === status, limit, cursor);
+  }
+
+  /** As the `byOwner` index: the owner's invoices by due date; the status as a filter of the page read. */
+  async listByOwner(ownerId: string, limit: number, cursor?: string, only: { dueOnOrBefore?: string | undefined; status?: string | undefined } = {}): Promise<Page<Invoice>> {
+    const due = only.dueOnOrBefore;
+    const page = await this.page((i) => i.ownerId === ownerId && (due === undefined || i.dueDate <= due), limit, cursor);
+    const items = only.status ? page.items.filter((i) => i.status === only.status) : page.items;
+    return page.cursor ? { items, cursor: page.cursor } : { items };
   }
 
   async allOfCustomer(customerId: string): Promise<Invoice[]> {
@@ -623,6 +636,7 @@ export const testSettings: CoreSettings = {
     bic: 'COBADEFFXXX',
     vatId: 'DE123456789',
   },
+  customerDefaults: { creditLimit: '0', paymentTermsDays: 30, dunningPolicyId: 'default' },
 };
 
 /** Every port in memory over one set of tables, with a test clock and sequential ids. */

@@ -7,11 +7,18 @@ import { putCustomer } from '../../lambdas/core/customers/customers';
 import { placeOrder, reportShipment } from '../../lambdas/core/orders/orders';
 import { checkCredit, issueInvoiceForShipment, waitForCreditDecision, waitForPayment, waitForShipment } from '../../lambdas/core/orders/order-steps';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
-import { customerRequest, orderRequest } from './builders';
+import { contactPart, customerRequest, FINANCE, orderRequest, SHOP } from './builders';
 import type { InMemoryWorld } from './in-memory';
 
+/**
+ * The storefront SHOP registers the customer (its contact data), then finance sets its terms
+ * (credit limit, payment terms, ...): the customer is SHOP's, with the terms of the request.
+ */
 export async function registerCustomer(world: InMemoryWorld, customerId = 'C-1', overrides: Record<string, unknown> = {}) {
-  return putCustomer(world.deps, customerId, customerRequest(overrides));
+  const request = customerRequest(overrides);
+  const registered = await putCustomer(world.deps, SHOP, customerId, contactPart(request));
+  const withTerms = await putCustomer(world.deps, FINANCE, customerId, request);
+  return { created: registered.created, customer: withTerms.customer };
 }
 
 /**
@@ -19,7 +26,7 @@ export async function registerCustomer(world: InMemoryWorld, customerId = 'C-1',
  * order's execution waits for its shipment.
  */
 export async function orderAwaitingShipment(world: InMemoryWorld, overrides: Record<string, unknown> = {}) {
-  const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
+  const { orderId } = await placeOrder(world.deps, SHOP, orderRequest(overrides));
   const credit = await checkCredit(world.deps, { orderId });
   if (credit.decision !== 'APPROVED') throw new Error(`the scenario needs an approved order, CheckCredit answered ${credit.decision}: ${credit.reason}`);
   const shipmentToken = world.workflow.newTaskToken('shipment');
@@ -32,7 +39,7 @@ export async function orderAwaitingShipment(world: InMemoryWorld, overrides: Rec
  * execution waits for finance's decision with `creditToken`.
  */
 export async function orderOnCreditHold(world: InMemoryWorld, overrides: Record<string, unknown> = {}) {
-  const { orderId } = await placeOrder(world.deps, orderRequest(overrides));
+  const { orderId } = await placeOrder(world.deps, SHOP, orderRequest(overrides));
   const credit = await checkCredit(world.deps, { orderId });
   if (credit.decision !== 'HOLD') throw new Error(`the scenario needs an order on hold, CheckCredit answered ${credit.decision}: ${credit.reason}`);
   const creditToken = world.workflow.newTaskToken('credit-decision');
@@ -45,7 +52,7 @@ export async function orderOnCreditHold(world: InMemoryWorld, overrides: Record<
  * invoice settlement execution up to the point where it waits for the payment with `paymentToken`.
  */
 export async function shipAndInvoice(world: InMemoryWorld, orderId: string, body: Record<string, unknown> = {}) {
-  const { shipment } = await reportShipment(world.deps, orderId, body);
+  const { shipment } = await reportShipment(world.deps, SHOP, orderId, body);
   const issued = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: shipment.shipmentId });
   const paymentToken = world.workflow.newTaskToken('payment');
   await waitForPayment(world.deps, { invoiceId: issued.invoiceId, taskToken: paymentToken });

@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../../core/customers/customer';
 import type { CustomerStore } from '../../core/ports';
+import { isConditionalCheckFailed } from './document-client';
 
 export class DynamoCustomerStore implements CustomerStore {
   constructor(
@@ -16,18 +17,27 @@ export class DynamoCustomerStore implements CustomerStore {
   /**
    * Stores the customer's master data. The on-account credit and the reserved credit are left as they
    * are (payments and orders change them atomically with themselves), so an update never loses them.
+   * Conditional on the owner: a customer registered by another client meanwhile is not overwritten.
    */
-  async put(customer: Customer): Promise<void> {
+  async put(customer: Customer): Promise<boolean> {
     const { customerId, onAccountCreditMinor: _credit, creditReservedMinor: _reserved, ...fields } = customer;
-    const entries = Object.entries(fields);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { customerId },
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, onAccountCreditMinor = if_not_exists(onAccountCreditMinor, :zero)`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
-        ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ':zero': 0 },
-      }),
-    );
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    const owner = customer.registeredBy;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, onAccountCreditMinor = if_not_exists(onAccountCreditMinor, :zero)`,
+          ConditionExpression: owner === undefined ? 'attribute_not_exists(customerId) OR attribute_not_exists(#owner)' : 'attribute_not_exists(customerId) OR #owner = :owner',
+          ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])), '#owner': 'registeredBy' },
+          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ':zero': 0, ...(owner === undefined ? {} : { ':owner': owner }) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 }

@@ -12,6 +12,7 @@ import type { Page } from '../../core/ports';
 import type { AgingItem } from '../../core/reports/aging';
 import { countPromiseOutcomes, type LedgerLine, type PromiseCounts, type StatementCounts } from '../../core/reports/kpis';
 import { decodeCursor, encodeCursor, withoutAttributes } from './document-client';
+import { indexName } from '../../../lib/definitions/tables';
 
 /** Invoice statuses that can carry a balance: aging reads these partitions of `byStatus`. */
 export const OPEN_INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'OVERDUE', 'DISPUTED'] as const;
@@ -129,6 +130,15 @@ export class DynamoPromiseOutcomesReader implements PromiseOutcomesReader {
 
 const ORDER_STORAGE_ONLY = ['taskToken', 'waitingFor', 'settledInvoiceIds'];
 
+/** The Orders table's indexes, as declared in `lib/definitions/tables.ts`. */
+const ORDER_INDEX = {
+  byCustomer: indexName('Orders', 'byCustomer'),
+  byStatus: indexName('Orders', 'byStatus'),
+  byOwner: indexName('Orders', 'byOwner'),
+} as const;
+
+const CUSTOMERS_BY_REGISTERED_BY = indexName('Customers', 'byRegisteredBy');
+
 /** Orders by status (`byStatus` index) or customer (`byCustomer` index), newest first; or all (scan). */
 export class DynamoOrderLister implements OrderLister {
   constructor(
@@ -137,11 +147,15 @@ export class DynamoOrderLister implements OrderLister {
   ) {}
 
   listByStatus(status: string, limit: number, cursor?: string): Promise<Page<Order>> {
-    return this.query(INVOICE_INDEX.byStatus, 'status', status, limit, cursor);
+    return this.query(ORDER_INDEX.byStatus, 'status', status, limit, cursor);
   }
 
   listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>> {
-    return this.query(INVOICE_INDEX.byCustomer, 'customerId', customerId, limit, cursor);
+    return this.query(ORDER_INDEX.byCustomer, 'customerId', customerId, limit, cursor);
+  }
+
+  listByOwner(ownerId: string, limit: number, cursor?: string, status?: string): Promise<Page<Order>> {
+    return this.query(ORDER_INDEX.byOwner, 'ownerId', ownerId, limit, cursor, status);
   }
 
   async listAll(limit: number, cursor?: string): Promise<Page<Order>> {
@@ -151,14 +165,15 @@ export class DynamoOrderLister implements OrderLister {
     return next ? { items, cursor: next } : { items };
   }
 
-  private async query(indexName: string, attribute: string, value: string, limit: number, cursor?: string): Promise<Page<Order>> {
+  private async query(indexName: string, attribute: string, value: string, limit: number, cursor?: string, status?: string): Promise<Page<Order>> {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: indexName,
         KeyConditionExpression: '#a = :v',
-        ExpressionAttributeNames: { '#a': attribute },
-        ExpressionAttributeValues: { ':v': value },
+        ...(status ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeNames: { '#a': attribute, ...(status ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':v': value, ...(status ? { ':status': status } : {}) },
         ScanIndexForward: false,
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
@@ -179,6 +194,22 @@ export class DynamoCustomerLister implements CustomerLister {
 
   async list(limit: number, cursor?: string): Promise<Page<Customer>> {
     const result = await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ExclusiveStartKey: decodeCursor(cursor) }));
+    const items = (result.Items ?? []) as Customer[];
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+
+  async listByRegisteredBy(clientId: string, limit: number, cursor?: string): Promise<Page<Customer>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: CUSTOMERS_BY_REGISTERED_BY,
+        KeyConditionExpression: 'registeredBy = :client',
+        ExpressionAttributeValues: { ':client': clientId },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
     const items = (result.Items ?? []) as Customer[];
     const next = encodeCursor(result.LastEvaluatedKey);
     return next ? { items, cursor: next } : { items };

@@ -28,6 +28,7 @@ export const INVOICE_INDEX = {
   byCustomer: indexName('Invoices', 'byCustomer'),
   byStatus: indexName('Invoices', 'byStatus'),
   byNextActionDate: indexName('Invoices', 'byNextActionDate'),
+  byOwner: indexName('Invoices', 'byOwner'),
 } as const;
 
 export function invoiceFromItem(item: Record<string, unknown>): Invoice {

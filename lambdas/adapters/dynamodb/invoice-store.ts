@@ -44,6 +44,25 @@ export class DynamoInvoiceStore implements InvoiceStore {
     return this.page(INVOICE_INDEX.byStatus, 'status', status, limit, cursor, dueOnOrBefore);
   }
 
+  async listByOwner(ownerId: string, limit: number, cursor?: string, only: { dueOnOrBefore?: string | undefined; status?: string | undefined } = {}): Promise<Page<Invoice>> {
+    const due = only.dueOnOrBefore;
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.invoices,
+        IndexName: INVOICE_INDEX.byOwner,
+        KeyConditionExpression: due ? '#owner = :owner AND dueDate <= :due' : '#owner = :owner',
+        ...(only.status ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeNames: { '#owner': 'ownerId', ...(only.status ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':owner': ownerId, ...(due ? { ':due': due } : {}), ...(only.status ? { ':status': only.status } : {}) },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const items = (result.Items ?? []).map(invoiceFromItem);
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return next ? { items, cursor: next } : { items };
+  }
+
   async allOfCustomer(customerId: string): Promise<Invoice[]> {
     const items = await queryAll(this.db, { TableName: this.tables.invoices, IndexName: INVOICE_INDEX.byCustomer, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } });
     return items.map(invoiceFromItem);

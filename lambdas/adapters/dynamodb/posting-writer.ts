@@ -4,8 +4,8 @@
  * `journal payment-P-1 line 2`, …), so a refusal is read by name, never by position:
  *
  * - the statement line's identity exists → {@link LineAlreadyRecordedError};
- * - its new payment exists, or a journal exists and nothing the posting read has changed →
- *   {@link PostingWrittenBeforeError} (an earlier attempt of the same request wrote it);
+ * - the new payment's id exists → {@link PaymentExistsError} (a payment recorded once per id);
+ * - a journal exists and nothing the posting read has changed → {@link PostingWrittenBeforeError};
  * - an invoice or the payment changed since read, or another transaction held one of the items →
  *   {@link ConcurrentUpdateError} (the caller reads again);
  * - anything else → an error naming the refused items.
@@ -15,7 +15,7 @@
  */
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PostingTooLargeError, PostingWrittenBeforeError, TRANSACTION_LIMITS, type Posting } from '../../core/posting/posting';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, type PostingWriter } from '../../core/ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, type PostingWriter } from '../../core/ports';
 import type { PayerToRemember } from '../../core/cash-application/application';
 import { cancellationCodes } from './document-client';
 import { invoiceWrite } from './invoice-item';
@@ -180,8 +180,7 @@ export class DynamoPostingWriter implements PostingWriter {
       if (!codes) throw error;
       const failed = (kind: NamedItem['kind']) => named.some((n, i) => n.kind === kind && codes[i] === 'ConditionalCheckFailed');
       if (failed('statement-line')) throw new LineAlreadyRecordedError(posting.statementLine!.result.lineKey);
-      // A payment id is made once per intended payment (random, or from the request's Idempotency-Key): it exists, so this posting was written.
-      if (failed('new-payment')) throw new PostingWrittenBeforeError(posting.description);
+      if (failed('new-payment')) throw new PaymentExistsError(posting.payment!.after.paymentId);
       if (failed('journal') && !failed('invoice') && !failed('payment')) throw new PostingWrittenBeforeError(posting.description);
       if (failed('invoice') || failed('payment') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
       const refused = named.map((n, i) => [n.name, codes[i]] as const).filter(([, code]) => code && code !== 'None');

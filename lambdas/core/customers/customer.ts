@@ -1,9 +1,16 @@
 /**
  * Customers: who is invoiced, in which currency, on what terms, up to which credit limit.
+ *
+ * A storefront registers its customers and keeps their contact data; what finance decides (credit
+ * limit, payment terms, dunning policy, block) only finance may send, and a customer a storefront
+ * registers starts with the configured defaults. The client that registered a customer stays its
+ * owner (`registeredBy`): nobody changes it.
  */
 import { z } from 'zod';
 import { currencyCode, decimalIn, decimalString, emailAddress, parseWith, singleLineText, timeZone } from '../validation';
 import { formatAmount } from '../money/money';
+import { ForbiddenFieldError, type FieldProblem } from '../errors';
+import type { Caller } from '../access/caller';
 
 export interface Customer {
   readonly customerId: string;
@@ -23,14 +30,34 @@ export interface Customer {
   readonly creditReservedMinor?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * The client id of the API client that registered the customer: the storefront that owns it and
+   * its orders and invoices. Never changes. Absent on customers stored before owners were recorded
+   * (only finance sees those).
+   */
+  readonly registeredBy?: string;
 }
+
+/** Finance's terms for a customer a storefront registers (the deployment's settings). */
+export interface CustomerDefaults {
+  /** Whole units of the customer's currency ("0", "5000"). */
+  readonly creditLimit: string;
+  readonly paymentTermsDays: number;
+  readonly dunningPolicyId: string;
+}
+
+/** Fields only finance may send: what finance decides about a customer. */
+export const FINANCE_ONLY_FIELDS = ['creditLimit', 'paymentTermsDays', 'dunningPolicyId', 'blocked'] as const;
+
+/** Fields nobody may send: the owner is the client that registered the customer. */
+export const UNCHANGEABLE_FIELDS = ['registeredBy'] as const;
 
 export const putCustomerRequest = z.strictObject({
   name: singleLineText(200),
   email: emailAddress,
   currency: currencyCode,
-  creditLimit: decimalString,
-  paymentTermsDays: z.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(365, 'must be at most 365'),
+  creditLimit: decimalString.optional(),
+  paymentTermsDays: z.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(365, 'must be at most 365').optional(),
   dunningPolicyId: z.string().min(1).max(64).optional(),
   locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, { message: 'must be a locale such as en or de-DE' }).optional(),
   timeZone: timeZone.optional(),
@@ -41,20 +68,50 @@ export const putCustomerRequest = z.strictObject({
 export type PutCustomerRequest = z.infer<typeof putCustomerRequest>;
 
 /**
- * The customer after a create-or-update: validated request over the existing record (running
- * balances and creation time are kept).
+ * Refuses (403, nothing written) a body that sets a field the caller's role may not set: a
+ * storefront any of {@link FINANCE_ONLY_FIELDS}, anybody `registeredBy`. Every such field is named.
  */
-export function customerFromRequest(customerId: string, body: unknown, existing: Customer | undefined, now: Date): Customer {
+export function assertAllowedFields(caller: Caller, body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const problems: FieldProblem[] = [];
+  for (const field of UNCHANGEABLE_FIELDS) {
+    if (field in body) problems.push({ field, problem: 'is the client that registered the customer; nobody may set or change it' });
+  }
+  if (caller.role !== 'finance') {
+    for (const field of FINANCE_ONLY_FIELDS) {
+      if (field in body) problems.push({ field, problem: 'is decided by finance; a storefront may not set it' });
+    }
+  }
+  if (problems.length) throw new ForbiddenFieldError(problems);
+}
+
+/**
+ * The customer after a create-or-update by `caller`: the validated request over the existing record
+ * (running balances, creation time and owner are kept). Finance's terms not in the request keep
+ * their value, or take the defaults for a new customer; when the currency changes, a credit limit
+ * not sent goes back to the default (a limit in one currency means nothing in another).
+ *
+ * @throws ForbiddenFieldError when the caller sends a field its role may not set.
+ */
+export function customerFromRequest(customerId: string, body: unknown, existing: Customer | undefined, now: Date, caller: Caller, defaults: CustomerDefaults): Customer {
+  assertAllowedFields(caller, body);
   const request = parseWith(putCustomerRequest, body);
-  const creditLimitMinor = decimalIn('creditLimit', request.creditLimit, request.currency);
+  const keepLimit = existing !== undefined && existing.currency === request.currency;
+  const creditLimitMinor =
+    request.creditLimit !== undefined
+      ? decimalIn('creditLimit', request.creditLimit, request.currency)
+      : keepLimit && existing
+        ? existing.creditLimitMinor
+        : decimalIn('creditLimit', defaults.creditLimit, request.currency);
+  const registeredBy = existing ? existing.registeredBy : caller.clientId;
   return {
     customerId,
     name: request.name,
     email: request.email,
     currency: request.currency,
     creditLimitMinor,
-    paymentTermsDays: request.paymentTermsDays,
-    dunningPolicyId: request.dunningPolicyId ?? existing?.dunningPolicyId ?? 'default',
+    paymentTermsDays: request.paymentTermsDays ?? existing?.paymentTermsDays ?? defaults.paymentTermsDays,
+    dunningPolicyId: request.dunningPolicyId ?? existing?.dunningPolicyId ?? defaults.dunningPolicyId,
     locale: request.locale ?? existing?.locale ?? 'en',
     timeZone: request.timeZone ?? existing?.timeZone ?? null,
     isConsumer: request.isConsumer ?? existing?.isConsumer ?? false,
@@ -62,6 +119,7 @@ export function customerFromRequest(customerId: string, body: unknown, existing:
     onAccountCreditMinor: existing?.onAccountCreditMinor ?? 0,
     createdAt: existing?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
+    ...(registeredBy !== undefined ? { registeredBy } : {}),
   };
 }
 
@@ -93,5 +151,6 @@ export function customerView(customer: Customer, balances: CustomerBalances) {
     onAccountCredit: m(customer.onAccountCreditMinor),
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
+    registeredBy: customer.registeredBy ?? null,
   };
 }

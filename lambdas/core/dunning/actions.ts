@@ -23,6 +23,7 @@ import { effectivePolicies, policyFromRequest, policyView } from './policy';
 import { collectionsWorklist as worklistEntry } from './ports';
 import type { DunningDeps } from './run-dunning';
 import type { DunningHistoryEntry, Dispute, PromiseToPay } from './state';
+import { maySee, type Caller } from '../access/caller';
 
 type Deps = Pick<DunningDeps, 'store' | 'postings' | 'workflow' | 'clock' | 'newId' | 'settings'> & {
   /** Resumes the invoice's settlement (order lifecycle) when a credit or write-off settles it. */
@@ -79,11 +80,15 @@ const reason = z.string().trim().min(1, 'must not be empty').max(500, 'must be a
 
 export const disputeRequest = z.strictObject({ reason, amount: decimalString.optional() });
 
-/** `POST /invoices/{id}/disputes`: blocks dunning from the next run on, until resolved. */
-export async function openDispute(deps: Deps, invoiceId: string, body: unknown) {
+/**
+ * `POST /invoices/{id}/disputes`: blocks dunning from the next run on, until resolved. A
+ * storefront disputes only its own customers' invoices (another's is not found).
+ */
+export async function openDispute(deps: Deps, caller: Caller, invoiceId: string, body: unknown) {
   const request = parseWith(disputeRequest, body);
   const disputeId = `D-${deps.newId()}`;
   return change(deps, invoiceId, (invoice) => {
+    if (!maySee(caller, invoice.ownerId)) throw new NotFoundError('Invoice', invoiceId);
     if (!isOpen(invoice)) throw new ConflictError(`Invoice ${invoiceId} is ${invoice.status} with nothing left to dispute`, 'NOT_OPEN');
     if ((invoice.dunning.disputes ?? []).some((d) => d.status === 'open')) throw new ConflictError(`Invoice ${invoiceId} has an open dispute already`, 'DISPUTE_OPEN');
     const amountMinor = request.amount === undefined ? null : decimalIn('amount', request.amount, invoice.currency, { allowZero: false });

@@ -298,7 +298,7 @@ export interface ImportEntry {
  * The invoice and opening-balance journal of an item. Paid is `total - balance`; an item whose due
  * date has passed (business time zone) is OVERDUE since the start of the day after its due date.
  */
-export function importedInvoice(item: ImportItem, customer: Pick<Customer, 'customerId' | 'name'>, importId: string, now: Date, businessTimeZone: string): ImportEntry {
+export function importedInvoice(item: ImportItem, customer: Pick<Customer, 'customerId' | 'name' | 'registeredBy'>, importId: string, now: Date, businessTimeZone: string): ImportEntry {
   const at = now.toISOString();
   const overdueAt = startOfDateIn(addCalendarDays(item.dueDate, 1), businessTimeZone).toISOString();
   const overdueSince = now.getTime() >= Date.parse(overdueAt) ? overdueAt : null;
@@ -306,6 +306,7 @@ export function importedInvoice(item: ImportItem, customer: Pick<Customer, 'cust
   const status = derivedStatus({ balanceMinor: item.balanceMinor, paidMinor, overdueSince, status: 'OPEN' });
   const m = (minor: number) => formatAmount({ minor, currency: item.currency });
   const invoice: Invoice = {
+    ...(customer.registeredBy !== undefined ? { ownerId: customer.registeredBy } : {}),
     invoiceId: item.invoiceId,
     number: item.number,
     series: IMPORT_SERIES,

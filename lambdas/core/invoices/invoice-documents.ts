@@ -2,6 +2,7 @@
  * The rendered invoice: PDF (the default, and the email attachment) or HTML, in the customer's
  * locale, chosen by the caller's Accept header.
  */
+import { maySee, type Caller } from '../access/caller';
 import { DomainError, NotFoundError } from '../errors';
 import { invoiceDocument, type DocumentInvoice } from './document/invoice-document';
 import { renderInvoiceHtml } from './document/invoice-html';
@@ -92,12 +93,12 @@ export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Sel
  * The invoice rendered as the caller's `accept` asks, in its customer's locale (`en` when the
  * customer record is gone). The same invoice always gives the same bytes.
  *
- * @throws NotFoundError when there is no such invoice; NotAcceptableError (after that check) when
+ * @throws NotFoundError when there is no such invoice (or it is another storefront's); NotAcceptableError (after that check) when
  *   the caller accepts neither PDF nor HTML.
  */
-export async function getInvoiceDocument(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>, invoiceId: string, accept: string | undefined): Promise<RenderedInvoiceDocument> {
+export async function getInvoiceDocument(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>, caller: Caller, invoiceId: string, accept: string | undefined): Promise<RenderedInvoiceDocument> {
   const invoice = await deps.invoices.get(invoiceId);
-  if (!invoice) throw new NotFoundError('Invoice', invoiceId);
+  if (!invoice || !maySee(caller, invoice.ownerId)) throw new NotFoundError('Invoice', invoiceId);
   const type = negotiateInvoiceDocumentType(accept);
   const customer = await deps.customers.get(invoice.customerId);
   const doc = invoiceDocument(invoice, deps.settings.seller, customer?.locale ?? 'en');

@@ -65,6 +65,12 @@ export interface Invoice {
   readonly nextActionDate?: string;
   /** For a dunning-charges item: the invoice whose fees and interest it carries. */
   readonly chargesOf?: string;
+  /**
+   * The owner: the client that registered the invoice's customer (its `registeredBy`), kept on the
+   * invoice so that a storefront's invoices are read from the `byOwner` index. Absent on invoices
+   * of customers without an owner (only finance sees those).
+   */
+  readonly ownerId?: string;
 }
 
 /** The series an invoice issued on `issueDate` belongs to: one gapless series per prefix and year. */
@@ -147,7 +153,9 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
   const number = invoiceNumber(input.series, input.sequence);
   const at = now.toISOString();
   const total: Money = { minor: totalMinor, currency: order.currency };
+  const ownerId = customer.registeredBy ?? order.ownerId;
   const invoice: Invoice = {
+    ...(ownerId !== undefined ? { ownerId } : {}),
     invoiceId: input.invoiceId,
     number,
     series: input.series,

@@ -145,6 +145,7 @@ export function chargesIdentity(invoice: Pick<Invoice, 'invoiceId' | 'number'>):
 export function newChargesItem(invoice: Invoice, asOf: string, at: string): Invoice {
   const identity = chargesIdentity(invoice);
   return {
+    ...(invoice.ownerId !== undefined ? { ownerId: invoice.ownerId } : {}),
     invoiceId: identity.invoiceId,
     number: identity.number,
     series: 'DUNNING-CHARGES',

@@ -86,6 +86,12 @@ export interface Order {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * The owner: the client that registered the order's customer (its `registeredBy`), kept on the
+   * order so that a storefront's orders are read from the `byOwner` index. Absent on orders of
+   * customers without an owner.
+   */
+  readonly ownerId?: string;
 }
 
 const MAX_LINES = 500;
@@ -157,6 +163,7 @@ export function newOrder(orderId: string, request: PlaceOrderRequest, customer: 
   if (!Number.isSafeInteger(totalMinor)) throw ValidationError.of('lines', 'the order total is too large');
   const at = now.toISOString();
   return {
+    ...(customer.registeredBy !== undefined ? { ownerId: customer.registeredBy } : {}),
     orderId,
     customerId: customer.customerId,
     currency: request.currency,

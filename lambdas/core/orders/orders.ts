@@ -6,15 +6,26 @@ import { freeText, parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor, SHIPPABLE } from './order';
 import { creditReleasedBy } from './order-steps';
 import type { CoreDeps } from '../deps';
+import { maySee, type Caller } from '../access/caller';
+import type { Order } from './order';
+import type { OrderStore } from '../ports';
+
+/** The order if the caller may see it; another storefront's order is not found (404). */
+async function visibleOrder(orders: Pick<OrderStore, 'get'>, caller: Caller, orderId: string): Promise<Order> {
+  const order = await orders.get(orderId);
+  if (!order || !maySee(caller, order.ownerId)) throw new NotFoundError('Order', orderId);
+  return order;
+}
 
 /**
  * Validates and stores the order, then starts its lifecycle execution (named from the order, so a
- * retried start never runs twice). If the start fails the order is not kept.
+ * retried start never runs twice). If the start fails the order is not kept. A storefront orders
+ * only for its own customers: another storefront's customer is answered as one that does not exist.
  */
-export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, body: unknown) {
+export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, caller: Caller, body: unknown) {
   const request = parsePlaceOrder(body);
   const customer = await deps.customers.get(request.customerId);
-  if (!customer) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
+  if (!customer || !maySee(caller, customer.registeredBy)) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
   const order = newOrder(deps.newId(), request, customer, deps.clock.now());
   if (!(await deps.orders.create(order))) {
     // The id came from this request's Idempotency-Key: an earlier attempt stored the order. Make sure its lifecycle runs, and answer with it.
@@ -32,9 +43,8 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
   return { orderId: order.orderId, status: order.status, executionName: order.executionName };
 }
 
-export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) {
-  const order = await deps.orders.get(orderId);
-  if (!order) throw new NotFoundError('Order', orderId);
+export async function getOrder(deps: Pick<CoreDeps, 'orders'>, caller: Caller, orderId: string) {
+  const order = await visibleOrder(deps.orders, caller, orderId);
   return { ...orderView(order), ...attentionShown(order) };
 }
 
@@ -44,10 +54,9 @@ export async function getOrder(deps: Pick<CoreDeps, 'orders'>, orderId: string) 
  * (the same shipmentId, or a retry of the same request: `requestId`, from its Idempotency-Key)
  * changes nothing; concurrent reports are checked against each other (optimistic version).
  */
-export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown, requestId?: string) {
+export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, caller: Caller, orderId: string, body: unknown, requestId?: string) {
   for (let attempt = 1; ; attempt++) {
-    const order = await deps.orders.get(orderId);
-    if (!order) throw new NotFoundError('Order', orderId);
+    const order = await visibleOrder(deps.orders, caller, orderId);
     const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now(), requestId);
     if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, SHIPPABLE, order.version))) {
       if (attempt < 5) continue;
@@ -66,10 +75,9 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
 export const cancelOrderRequest = z.strictObject({ reason: freeText(500).optional() });
 
 /** Cancels an order before anything of it shipped or was invoiced, and ends its execution. */
-export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, orderId: string, body: unknown) {
+export async function cancelOrder(deps: Pick<CoreDeps, 'orders' | 'workflow' | 'clock'>, caller: Caller, orderId: string, body: unknown) {
   const request = parseWith(cancelOrderRequest, body ?? {});
-  const order = await deps.orders.get(orderId);
-  if (!order) throw new NotFoundError('Order', orderId);
+  const order = await visibleOrder(deps.orders, caller, orderId);
   const reason = request.reason ?? 'cancelled by the storefront';
   assertCancellable(order);
   // An approved order gives back the credit it reserved (nothing shipped, so nothing of it was invoiced).

@@ -3,6 +3,7 @@
  * reference). What cannot be applied stays unapplied with a reason, for finance's worklist; what
  * is paid over the balance becomes the customer's on-account credit.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { formatAmount, money } from '../money/money';
 import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith, singleLineText } from '../validation';
@@ -17,8 +18,16 @@ import { TRANSACTION_LIMITS, type InvoiceChange, type Posting } from '../posting
  */
 export const MAX_INVOICES_PER_PAYMENT = Math.floor((TRANSACTION_LIMITS.items - 3) / 2);
 
+/** The payment provider's id of a payment: 1-255 characters, no control characters. */
+export const providerPaymentId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .refine((id) => !/[\u0000-\u001f\u007f-\u009f]/.test(id), { message: 'must not contain control characters' });
+
 export const recordPaymentRequest = z.strictObject({
   amount: decimalString,
+  providerPaymentId: providerPaymentId.optional(),
   currency: currencyCode,
   reference: singleLineText(140).optional(),
   payerName: singleLineText(140).optional(),
@@ -40,6 +49,17 @@ export interface PaymentRequest {
   readonly payerName: string | null;
   readonly valueDate: string;
   readonly invoiceIds: readonly string[];
+  /** The payment provider's id of the payment (absent on payments not taken through a provider). */
+  readonly providerPaymentId?: string | null;
+}
+
+/**
+ * The payment id of a provider's payment taken by one API client: the same (client, provider
+ * payment id) always gives the same id, so the posting's "payment does not exist yet" condition
+ * records it once, and another client's payment with the same provider id is another payment.
+ */
+export function paymentIdFor(clientId: string, providerPaymentId: string): string {
+  return `PP-${createHash('sha256').update(`${clientId}\u0000${providerPaymentId}`, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
 /** Validates a payment request: a positive amount with at most the currency's decimals. */
@@ -52,6 +72,7 @@ export function parseRecordPayment(body: unknown): PaymentRequest {
     payerName: request.payerName ?? null,
     valueDate: request.valueDate,
     invoiceIds: request.invoiceIds ?? [],
+    providerPaymentId: request.providerPaymentId ?? null,
   };
 }
 
@@ -78,6 +99,10 @@ export interface Payment {
   readonly unappliedMinor: number;
   readonly unappliedReason: UnappliedReason | null;
   readonly status: 'applied' | 'partially-applied' | 'unapplied';
+  /** The API client that recorded a payment taken online (absent on statement payments). */
+  readonly recordedBy?: string;
+  /** The payment provider's id of a payment taken online (unique per recording client). */
+  readonly providerPaymentId?: string | null;
 }
 
 export interface PaymentApplication {
@@ -96,7 +121,7 @@ export function applyPayment(
   paymentId: string,
   request: PaymentRequest,
   candidates: readonly Invoice[],
-  options: { readonly now: Date; readonly source: Payment['source']; readonly explicitOrder: boolean },
+  options: { readonly now: Date; readonly source: Payment['source']; readonly explicitOrder: boolean; readonly recordedBy?: string },
 ): PaymentApplication {
   const at = options.now.toISOString();
   const customers = new Set(candidates.map((c) => c.customerId));
@@ -109,6 +134,8 @@ export function applyPayment(
     payerName: request.payerName,
     valueDate: request.valueDate,
     receivedAt: at,
+    ...(options.recordedBy !== undefined ? { recordedBy: options.recordedBy } : {}),
+    ...(request.providerPaymentId ? { providerPaymentId: request.providerPaymentId } : {}),
   };
   const unapplied = (reason: UnappliedReason, customerId: string | null): PaymentApplication => {
     const payment: Payment = { ...base, customerId, allocations: [], onAccountMinor: 0, unappliedMinor: request.amountMinor, unappliedReason: reason, status: 'unapplied' };
@@ -179,6 +206,7 @@ export function paymentView(payment: Payment) {
   const m = (minor: number) => formatAmount({ minor, currency: payment.currency });
   return {
     paymentId: payment.paymentId,
+    providerPaymentId: payment.providerPaymentId ?? null,
     status: payment.status,
     amount: m(payment.amountMinor),
     currency: payment.currency,

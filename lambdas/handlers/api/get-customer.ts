@@ -5,7 +5,7 @@ import { apiHandler } from '../../shared/http';
 import { customerStore, invoiceReader, orderStore } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'customers' | 'invoices' | 'orders'>) {
-  return apiHandler({}, async (request) => ({ statusCode: 200, body: await getCustomer(deps, request.pathParameters.customerId ?? '') }));
+  return apiHandler({}, async (request) => ({ statusCode: 200, body: await getCustomer(deps, request.caller, request.pathParameters.customerId ?? '') }));
 }
 
 export const handler = makeHandler({ customers: customerStore(), invoices: invoiceReader(), orders: orderStore() });

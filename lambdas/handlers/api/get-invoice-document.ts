@@ -10,7 +10,7 @@ import { coreSettings, customerStore, invoiceReader } from '../../shared/wiring'
 export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>) {
   return apiHandler({}, async (request) => {
     try {
-      const document = await getInvoiceDocument(deps, request.pathParameters.invoiceId ?? '', request.headers.accept);
+      const document = await getInvoiceDocument(deps, request.caller, request.pathParameters.invoiceId ?? '', request.headers.accept);
       const common = { 'content-type': document.contentType, vary: 'Accept', 'cache-control': 'private, no-cache', 'x-content-type-options': 'nosniff' };
       const headers =
         typeof document.body === 'string'

@@ -5,7 +5,7 @@ import { apiHandler } from '../../shared/http';
 import { invoiceReader } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'invoices'>) {
-  return apiHandler({}, async (request) => ({ statusCode: 200, body: await getInvoice(deps, request.pathParameters.invoiceId ?? '') }));
+  return apiHandler({}, async (request) => ({ statusCode: 200, body: await getInvoice(deps, request.caller, request.pathParameters.invoiceId ?? '') }));
 }
 
 export const handler = makeHandler({ invoices: invoiceReader() });

@@ -5,7 +5,7 @@ import { apiHandler } from '../../shared/http';
 import { orderStore } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'orders'>) {
-  return apiHandler({}, async (request) => ({ statusCode: 200, body: await getOrder(deps, request.pathParameters.orderId ?? '') }));
+  return apiHandler({}, async (request) => ({ statusCode: 200, body: await getOrder(deps, request.caller, request.pathParameters.orderId ?? '') }));
 }
 
 export const handler = makeHandler({ orders: orderStore() });

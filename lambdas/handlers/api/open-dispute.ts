@@ -9,7 +9,7 @@ type Deps = Parameters<typeof openDispute>[0];
 
 export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
-    const dispute = await openDispute(deps, request.pathParameters.invoiceId ?? '', request.body);
+    const dispute = await openDispute(deps, request.caller, request.pathParameters.invoiceId ?? '', request.body);
     countBusinessEvents({ DisputesOpened: 1 });
     return { statusCode: 201, body: dispute };
   });

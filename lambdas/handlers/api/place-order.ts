@@ -6,7 +6,7 @@ import { clock, customerStore, idempotency, newId, orderStore, workflow } from '
 
 export function makeHandler(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
-    const { orderId, status } = await placeOrder({ ...deps, newId: request.keyedId ?? deps.newId }, request.body);
+    const { orderId, status } = await placeOrder({ ...deps, newId: request.keyedId ?? deps.newId }, request.caller, request.body);
     return { statusCode: 202, body: { orderId, status }, headers: { location: `/orders/${orderId}` } };
   });
 }

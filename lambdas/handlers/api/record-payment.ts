@@ -1,4 +1,7 @@
-/** POST /payments: a payment taken online, applied to the invoices it names; 201 with the result. */
+/**
+ * POST /payments: a payment taken online, applied to the invoices it names; 201 with the result,
+ * or 200 with the payment recorded first when the client sent this `providerPaymentId` before.
+ */
 import { recordPayment } from '../../core/payments/record-payment';
 import type { CoreDeps } from '../../core/deps';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
@@ -7,9 +10,9 @@ import { clock, idempotency, invoiceReader, newId, paymentStore, postingWriter, 
 
 export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'>, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
-    const payment = await recordPayment({ ...deps, newId: request.keyedId ?? deps.newId }, request.body);
-    countBusinessEvents({ PaymentsApplied: payment.allocations.length > 0 ? 1 : 0 });
-    return { statusCode: 201, body: payment };
+    const { created, payment } = await recordPayment(deps, request.caller, request.body);
+    if (created) countBusinessEvents({ PaymentsApplied: payment.allocations.length > 0 ? 1 : 0 });
+    return { statusCode: created ? 201 : 200, body: payment };
   });
 }
 

@@ -1,29 +1,23 @@
 /**
  * The API Gateway REQUEST authorizer for every route: looks up the `x-api-key` credential and
- * answers with a policy that allows exactly the routes its role (storefront or finance) may call.
- * The policy covers all of the role's routes so API Gateway may cache it per key.
+ * answers with a policy that allows exactly the routes its role (storefront or finance) may call
+ * and denies the sub-routes those would otherwise reach (see `route-policy.ts`). The policy covers
+ * all of the role's routes so API Gateway may cache it per key (at most 60 s, so a revoked key
+ * stops working within a minute). The context tells the handlers who calls: `clientId`, `role`,
+ * `scope` (`all` for finance, the client id for a storefront) and `clientName`.
  */
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
-import { routes, type Role } from '../../../lib/definitions/routes';
-import { ApiClientStore } from '../../adapters/dynamodb/api-client-store';
+import { ApiClientStore, type ApiClient } from '../../adapters/dynamodb/api-client-store';
 import { documentClient } from '../../adapters/dynamodb/document-client';
+import { scopeOf } from '../../core/access/caller';
 import { tableName } from '../../shared/config';
 import { logger, wrapHandler } from '../../shared/observability';
+import { policyFor } from './route-policy';
+
+export { allowedResources, deniedResources, policyFor, stageArn } from './route-policy';
 
 export interface CredentialLookup {
-  find(apiKey: string): Promise<{ clientName: string; role: Role } | undefined>;
-}
-
-/** `arn:aws:execute-api:region:account:apiId/stage/GET/orders/x` -> `arn:...:apiId/stage`. */
-export function stageArn(methodArn: string): string {
-  const [apiArn, stage] = methodArn.split('/');
-  return `${apiArn}/${stage}`;
-}
-
-/** The execute-api resources the role may call, with `*` for path parameters. */
-export function allowedResources(methodArn: string, role: Role): string[] {
-  const base = stageArn(methodArn);
-  return routes.filter((r) => r.access.includes(role)).map((r) => `${base}/${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`);
+  find(apiKey: string): Promise<ApiClient | undefined>;
 }
 
 export class UnauthorizedError extends Error {
@@ -41,16 +35,13 @@ export function makeHandler(credentials: CredentialLookup) {
     if (!apiKey) throw new UnauthorizedError();
     const client = await credentials.find(apiKey);
     if (!client) {
-      logger.info('Unknown API key');
+      logger.info('Unknown or revoked API key');
       throw new UnauthorizedError();
     }
     return {
-      principalId: client.clientName,
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: allowedResources(event.methodArn, client.role) }],
-      },
-      context: { role: client.role, clientName: client.clientName },
+      principalId: client.clientId,
+      policyDocument: policyFor(event.methodArn, client.role),
+      context: { clientId: client.clientId, role: client.role, scope: scopeOf(client), clientName: client.clientName },
     };
   });
 }

@@ -17,11 +17,32 @@ export interface ApiResponse<T = Record<string, unknown>> {
 
 export type Role = 'storefront' | 'finance' | 'none';
 
+/** Fields of a customer only finance may send (the rest a storefront registers). */
+const FINANCE_TERMS = ['creditLimit', 'paymentTermsDays', 'dunningPolicyId', 'blocked'];
+
 export class ApiDriver {
   constructor(
     readonly baseUrl: string,
     private readonly keys: { storefront: string; finance: string },
   ) {}
+
+  /** The same API as another storefront (its key), finance as before. */
+  asStorefront(key: string): ApiDriver {
+    return new ApiDriver(this.baseUrl, { storefront: key, finance: this.keys.finance });
+  }
+
+  /**
+   * The storefront registers the customer with the contact data of `body`, then finance sets the
+   * terms `body` carries (credit limit, payment terms, dunning policy, block), as the product
+   * requires. Answers the storefront's registration (201), or the first refusal.
+   */
+  async registerCustomer(customerId: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ApiResponse> {
+    const contact = Object.fromEntries(Object.entries(body).filter(([k]) => !FINANCE_TERMS.includes(k)));
+    const registered = await this.put(`/customers/${customerId}`, contact, 'storefront', headers);
+    if (registered.status >= 300 || Object.keys(contact).length === Object.keys(body).length) return registered;
+    const terms = await this.put(`/customers/${customerId}`, body, 'finance', headers['Idempotency-Key'] ? { 'Idempotency-Key': `${headers['Idempotency-Key']}-terms` } : {});
+    return terms.status >= 300 ? terms : registered;
+  }
 
   /**
    * A request as a client sends it. Routes that move money require an Idempotency-Key: a call to one

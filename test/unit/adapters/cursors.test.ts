@@ -84,25 +84,25 @@ describe('cursors through GET /invoices', () => {
   it('answers 400 naming cursor for a forged or altered cursor, and follows a genuine one even with another limit', async () => {
     vi.stubEnv('CURSOR_SECRET', SECRET);
     const handler = seeded();
-    const first = await handler(apiEvent('GET', '/invoices', { query: { customerId: 'C-1', limit: '2' } }), lambdaContext);
+    const first = await handler(apiEvent('GET', '/invoices', { role: 'finance', query: { customerId: 'C-1', limit: '2' } }), lambdaContext);
     const cursor = bodyOf<{ cursor: string }>(first).cursor;
     const payload = cursor.split('.')[0]!;
     const forged = `${Buffer.from(JSON.stringify({ customerId: 'C-1', dueDate: '2026-01-01', invoiceId: 'I-0' })).toString('base64url')}.${cursor.split('.')[1]}`;
 
     for (const bad of [forged, flip(cursor, 3), payload]) {
-      const response = await handler(apiEvent('GET', '/invoices', { query: { customerId: 'C-1', limit: '2', cursor: bad } }), lambdaContext);
+      const response = await handler(apiEvent('GET', '/invoices', { role: 'finance', query: { customerId: 'C-1', limit: '2', cursor: bad } }), lambdaContext);
       expect(response.statusCode).toBe(400);
       expect(errorOf(response).details).toEqual([{ field: 'cursor', problem: 'is not one this API returned' }]);
     }
-    const next = await handler(apiEvent('GET', '/invoices', { query: { customerId: 'C-1', limit: '5', cursor } }), lambdaContext);
+    const next = await handler(apiEvent('GET', '/invoices', { role: 'finance', query: { customerId: 'C-1', limit: '5', cursor } }), lambdaContext);
     expect(bodyOf(next)).toMatchObject({ items: [{ invoiceId: 'I-3' }], cursor: null });
   });
 
   it('refuses the cursor of one list on another (another filter)', async () => {
     vi.stubEnv('CURSOR_SECRET', SECRET);
     const handler = seeded();
-    const cursor = bodyOf<{ cursor: string }>(await handler(apiEvent('GET', '/invoices', { query: { customerId: 'C-1', limit: '2' } }), lambdaContext)).cursor;
-    const response = await handler(apiEvent('GET', '/invoices', { query: { customerId: 'C-1', status: 'OPEN', limit: '2', cursor } }), lambdaContext);
+    const cursor = bodyOf<{ cursor: string }>(await handler(apiEvent('GET', '/invoices', { role: 'finance', query: { customerId: 'C-1', limit: '2' } }), lambdaContext)).cursor;
+    const response = await handler(apiEvent('GET', '/invoices', { role: 'finance', query: { customerId: 'C-1', status: 'OPEN', limit: '2', cursor } }), lambdaContext);
     expect(response.statusCode).toBe(400);
     expect(errorOf(response).details).toEqual([{ field: 'cursor', problem: 'is not one this API returned' }]);
   });

@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoCustomerStore } from '../../../lambdas/adapters/dynamodb/customer-store';
 import { DynamoInvoiceStore } from '../../../lambdas/adapters/dynamodb/invoice-store';
 import { listInvoices } from '../../../lambdas/core/invoices/invoices';
 import { ValidationError } from '../../../lambdas/core/errors';
+import { FINANCE } from '../../support/builders';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 const ddb = mockClient(client);
@@ -18,7 +20,7 @@ describe('listing invoices at least N days past due', () => {
     const store = new DynamoInvoiceStore(client, { invoices: 'Invoices' });
 
     // Act
-    await listInvoices({ invoices: store }, { status: 'OVERDUE', dueOnOrBefore: '2026-10-27' });
+    await listInvoices({ invoices: store, customers: new DynamoCustomerStore(client, 'Customers') }, FINANCE, { status: 'OVERDUE', dueOnOrBefore: '2026-10-27' });
 
     // Assess
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
@@ -35,8 +37,8 @@ describe('listing invoices at least N days past due', () => {
     const store = new DynamoInvoiceStore(client, { invoices: 'Invoices' });
 
     // Act
-    await listInvoices({ invoices: store }, { customerId: 'C-1', dueOnOrBefore: '2026-11-01' });
-    await listInvoices({ invoices: store }, { customerId: 'C-1' });
+    await listInvoices({ invoices: store, customers: new DynamoCustomerStore(client, 'Customers') }, FINANCE, { customerId: 'C-1', dueOnOrBefore: '2026-11-01' });
+    await listInvoices({ invoices: store, customers: new DynamoCustomerStore(client, 'Customers') }, FINANCE, { customerId: 'C-1' });
 
     // Assess
     expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 1, { IndexName: 'byCustomer', KeyConditionExpression: '#a = :v AND dueDate <= :due' });
@@ -45,7 +47,7 @@ describe('listing invoices at least N days past due', () => {
 
   it('refuses a cut-off that is not a calendar date, naming it', async () => {
     const store = new DynamoInvoiceStore(client, { invoices: 'Invoices' });
-    const error = await listInvoices({ invoices: store }, { status: 'OPEN', dueOnOrBefore: '30 days' }).catch((e: unknown) => e);
+    const error = await listInvoices({ invoices: store, customers: new DynamoCustomerStore(client, 'Customers') }, FINANCE, { status: 'OPEN', dueOnOrBefore: '30 days' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems[0]?.field).toBe('dueOnOrBefore');
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);

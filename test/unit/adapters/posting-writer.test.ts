@@ -8,7 +8,7 @@ import { applyPayment, type PaymentRequest } from '../../../lambdas/core/payment
 import { applyStatementLine, applyUnappliedPayment, openItemOf, statementLineKey, type CashPayment } from '../../../lambdas/core/cash-application/application';
 import { CashApplication } from '../../../lambdas/core/cash-application/matcher';
 import type { StatementLine } from '../../../lambdas/core/bank-statements/statement';
-import { ConcurrentUpdateError, LineAlreadyRecordedError } from '../../../lambdas/core/ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError } from '../../../lambdas/core/ports';
 import { PostingTooLargeError, PostingWrittenBeforeError, type Posting } from '../../../lambdas/core/posting/posting';
 import { journal } from '../../../lambdas/core/ledger/ledger';
 import { money } from '../../../lambdas/core/money/money';
@@ -147,16 +147,19 @@ describe('DynamoPostingWriter: an online payment', () => {
     await expect(writer.post(application(4_000).posting)).rejects.toBeInstanceOf(ConcurrentUpdateError);
   });
 
-  it('reads a payment id recorded already as the posting written before (an earlier attempt of the same request), even when its invoices changed since', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed', 'None', 'None'));
+  it('does not call a payment id recorded already a concurrent update: it says the payment exists, by the item\'s name', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
     const error = await new DynamoPostingWriter(client, tables).post(application(4_000).posting).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PostingWrittenBeforeError);
+    expect(error).not.toBeInstanceOf(ConcurrentUpdateError);
+    expect(error).toBeInstanceOf(PaymentExistsError);
+    expect((error as PaymentExistsError).paymentId).toBe('P-1');
   });
 
-  it('names the refused items of a refusal it has no meaning for', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed', 'None', 'None', 'None'));
-    const error = await new DynamoPostingWriter(client, tables).post(application(15_000).posting).catch((e: unknown) => e);
-    expect(String(error)).toContain('customer C-1: ConditionalCheckFailed');
+  it('reads "the payment exists" before "the journal exists" when both are refused (the same payment sent again)', async () => {
+    const posting = application(4_000).posting;
+    const names = new DynamoPostingWriter(client, tables).itemsOf(posting).map((n) => n.name);
+    ddb.on(TransactWriteCommand).rejects(cancelled(...names.map((n) => (n === 'payment P-1' || n.startsWith('journal ') || n.startsWith('invoice ') ? 'ConditionalCheckFailed' : 'None'))));
+    await expect(new DynamoPostingWriter(client, tables).post(posting)).rejects.toBeInstanceOf(PaymentExistsError);
   });
 
   it('refuses a posting over the 100 items of one transaction before sending anything', async () => {

@@ -4,7 +4,7 @@ import { checkCredit, issueInvoiceForShipment, OrderCancelledError, waitForCredi
 import { getCustomer } from '../../../lambdas/core/customers/customers';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, anInvoice, anOrder, orderRequest } from '../../support/builders';
+import { SHOP, aCustomer, anInvoice, anOrder, orderRequest } from '../../support/builders';
 import { orderOnCreditHold } from '../../support/scenarios';
 
 /** The default order request: 2 x 50.25 = 100.50 EUR. */
@@ -20,7 +20,7 @@ describe('CheckCredit', () => {
   it('rejects the order of a blocked customer, with the reason in the history', async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1', blocked: true }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
     world.clock.set('2026-03-02T09:00:05Z');
 
     // Act
@@ -31,13 +31,13 @@ describe('CheckCredit', () => {
     const order = world.tables.orders.get(orderId)!;
     expect(order.status).toBe('REJECTED');
     expect(order.history.at(-1)).toEqual({ status: 'REJECTED', at: '2026-03-02T09:00:05.000Z', note: 'customer C-1 is blocked' });
-    expect((await getCustomer(world.deps, 'C-1')).exposure).toBe('0.00');
+    expect((await getCustomer(world.deps, SHOP, 'C-1')).exposure).toBe('0.00');
   });
 
   it('rejects a blocked customer even far within the credit limit', async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1', blocked: true, creditLimitMinor: 100_000_000 }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
     const result = await checkCredit(world.deps, { orderId });
@@ -51,7 +51,7 @@ describe('CheckCredit', () => {
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 15_000 }));
     world.invoices.seed(anInvoice({ invoiceId: 'I-1', totalMinor: 5_000, paidMinor: 2_000, balanceMinor: 3_000, status: 'PARTIALLY_PAID' }));
     world.orders.seed(anOrder({ orderId: 'O-other', totalMinor: 2_000, status: 'AWAITING_SHIPMENT' }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
     const result = await checkCredit(world.deps, { orderId });
@@ -66,7 +66,7 @@ describe('CheckCredit', () => {
   it('approves an order that takes the exposure exactly to the limit, and leaves the order RECEIVED', async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: ORDER_TOTAL }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
     const result = await checkCredit(world.deps, { orderId });
@@ -86,7 +86,7 @@ describe('CheckCredit', () => {
     world.orders.seed(anOrder({ orderId: 'O-rejected', totalMinor: 99_999, status: 'REJECTED' }));
     world.orders.seed(anOrder({ orderId: 'O-cancelled', totalMinor: 99_999, status: 'CANCELLED' }));
     world.orders.seed(anOrder({ orderId: 'O-hold', totalMinor: 99_999, status: 'CREDIT_HOLD' }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
     const result = await checkCredit(world.deps, { orderId });
@@ -100,7 +100,7 @@ describe('CheckCredit', () => {
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 20_000 }));
     world.orders.seed(anOrder({ orderId: 'O-partial', totalMinor: 15_000, invoicedMinor: 10_000, status: 'PARTIALLY_SHIPPED' }));
     world.invoices.seed(anInvoice({ invoiceId: 'O-partial-I1', orderId: 'O-partial', totalMinor: 10_000 }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
     const result = await checkCredit(world.deps, { orderId });
@@ -114,9 +114,9 @@ describe('CheckCredit', () => {
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 100 }));
     world.customers.seed(aCustomer({ customerId: 'C-2', blocked: true }));
     world.customers.seed(aCustomer({ customerId: 'C-3' }));
-    const held = (await placeOrder(world.deps, orderRequest({ customerId: 'C-1' }))).orderId;
-    const rejected = (await placeOrder(world.deps, orderRequest({ customerId: 'C-2' }))).orderId;
-    const approved = (await placeOrder(world.deps, orderRequest({ customerId: 'C-3' }))).orderId;
+    const held = (await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-1' }))).orderId;
+    const rejected = (await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-2' }))).orderId;
+    const approved = (await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-3' }))).orderId;
     const first = [await checkCredit(world.deps, { orderId: held }), await checkCredit(world.deps, { orderId: rejected }), await checkCredit(world.deps, { orderId: approved })];
     const before = structuredClone([...world.tables.orders.values()]);
 
@@ -147,8 +147,8 @@ describe('CheckCredit', () => {
   it('ends a cancelled order as OrderCancelled', async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
-    await cancelOrder(world.deps, orderId, {});
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
     const outcome = checkCredit(world.deps, { orderId });
@@ -197,7 +197,7 @@ describe("AwaitCreditDecision and finance's decision", () => {
     expect(result).toEqual({ orderId, status: 'AWAITING_SHIPMENT', decision: 'approve', reason: 'paid in advance' });
     expect(world.tables.orders.get(orderId)?.history.at(-1)).toEqual({ status: 'AWAITING_SHIPMENT', at: '2026-03-02T11:00:00.000Z', note: 'credit approved by finance-team: paid in advance' });
     expect(world.workflow.resumes).toEqual([{ taskToken: creditToken, output: { decision: 'approve', reason: 'paid in advance' }, accepted: true }]);
-    expect((await getCustomer(world.deps, 'C-1')).exposure).toBe('100.50');
+    expect((await getCustomer(world.deps, SHOP, 'C-1')).exposure).toBe('100.50');
   });
 
   it('rejects: REJECTED with the reason, the waiting step resumed with the rejection', async () => {
@@ -217,7 +217,7 @@ describe("AwaitCreditDecision and finance's decision", () => {
   it('answers 409 ORDER_NOT_ON_CREDIT_HOLD for an order that is not on hold, changing nothing', async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-2' }));
-    const { orderId } = await placeOrder(world.deps, orderRequest({ customerId: 'C-2' }));
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-2' }));
     const before = structuredClone(world.tables.orders.get(orderId));
 
     // Act
@@ -277,7 +277,7 @@ describe("AwaitCreditDecision and finance's decision", () => {
     ['reject', 'reject'],
   ] as const)('resumes the step at once with the %s when finance decided before the execution waited', async (decision, expected) => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
     await checkCredit(world.deps, { orderId });
     await decideCredit(world.deps, orderId, { decision, reason: 'decided early' }, 'finance-team');
     const creditToken = world.workflow.newTaskToken('credit-decision');
@@ -298,7 +298,7 @@ describe("AwaitCreditDecision and finance's decision", () => {
       // Prepare
       const racing = inMemoryWorld({ start: '2026-03-02T09:00:00Z', latency: () => new Promise((r) => setTimeout(r, 1)) });
       racing.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 5_000 }));
-      const { orderId } = await placeOrder(racing.deps, orderRequest());
+      const { orderId } = await placeOrder(racing.deps, SHOP, orderRequest());
       await checkCredit(racing.deps, { orderId });
       const creditToken = racing.workflow.newTaskToken('credit-decision');
       const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -329,7 +329,7 @@ describe("AwaitCreditDecision and finance's decision", () => {
 
     // Act
     const waiting = await waitForShipment(world.deps, { orderId, taskToken: shipmentToken });
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1' });
 
     // Assess
     expect(waiting).toEqual({ waiting: true });
@@ -342,7 +342,7 @@ describe("AwaitCreditDecision and finance's decision", () => {
     const { orderId } = await orderOnCreditHold(world);
 
     // Act
-    const error = await reportShipment(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_SHIPPABLE');
@@ -363,7 +363,7 @@ describe('cancelling an order on credit hold', () => {
     const { orderId, creditToken } = await orderOnCreditHold(world);
 
     // Act
-    const result = await cancelOrder(world.deps, orderId, { reason: 'customer withdrew' });
+    const result = await cancelOrder(world.deps, SHOP, orderId, { reason: 'customer withdrew' });
 
     // Assess
     expect(result).toEqual({ orderId, status: 'CANCELLED' });
@@ -375,7 +375,7 @@ describe('cancelling an order on credit hold', () => {
   it('leaves finance nothing to decide afterwards (409)', async () => {
     // Prepare
     const { orderId } = await orderOnCreditHold(world);
-    await cancelOrder(world.deps, orderId, {});
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
     const error = await decideCredit(world.deps, orderId, { decision: 'approve', reason: 'ok' }, 'finance-team').catch((e: unknown) => e);
@@ -387,9 +387,9 @@ describe('cancelling an order on credit hold', () => {
 
   it('ends the step as OrderCancelled when the cancel came before the step waited', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
     await checkCredit(world.deps, { orderId });
-    await cancelOrder(world.deps, orderId, {});
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
     const outcome = waitForCreditDecision(world.deps, { orderId, taskToken: world.workflow.newTaskToken('credit-decision') });
@@ -405,7 +405,7 @@ describe('cancelling an order on credit hold', () => {
       // Prepare
       const racing = inMemoryWorld({ latency: () => new Promise((r) => setTimeout(r, 1)) });
       racing.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 5_000 }));
-      const { orderId } = await placeOrder(racing.deps, orderRequest());
+      const { orderId } = await placeOrder(racing.deps, SHOP, orderRequest());
       await checkCredit(racing.deps, { orderId });
       const token = racing.workflow.newTaskToken('credit-decision');
       const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -413,7 +413,7 @@ describe('cancelling an order on credit hold', () => {
       // Act
       const [step] = await Promise.all([
         after(stepDelay).then(() => waitForCreditDecision(racing.deps, { orderId, taskToken: token }).then((r) => r, (e: unknown) => e)),
-        after(cancelDelay).then(() => cancelOrder(racing.deps, orderId, {})),
+        after(cancelDelay).then(() => cancelOrder(racing.deps, SHOP, orderId, {})),
       ]);
 
       // Assess
@@ -434,7 +434,7 @@ describe('cancelling an order on credit hold', () => {
 
     // Act
     const [cancel, decision] = await Promise.allSettled([
-      cancelOrder(racing.deps, orderId, {}),
+      cancelOrder(racing.deps, SHOP, orderId, {}),
       decideCredit(racing.deps, orderId, { decision: 'approve', reason: 'ok' }, 'finance-team'),
     ]);
 
@@ -452,8 +452,8 @@ describe('credit reserved atomically per customer', () => {
     // Prepare: room for one order of 100.50 under a 150.00 limit; the orders index shows neither order to the other (it lags)
     const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z', latency: () => new Promise((resolve) => setTimeout(resolve, 1)) });
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 15_000 }));
-    const a = (await placeOrder(world.deps, orderRequest())).orderId;
-    const b = (await placeOrder(world.deps, orderRequest())).orderId;
+    const a = (await placeOrder(world.deps, SHOP, orderRequest())).orderId;
+    const b = (await placeOrder(world.deps, SHOP, orderRequest())).orderId;
     world.orders.uninvoicedTotal = async () => ORDER_TOTAL;
 
     // Act
@@ -467,18 +467,18 @@ describe('credit reserved atomically per customer', () => {
   it('releases the reservation as the order is invoiced, and when an approved order is cancelled', async () => {
     const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
     await checkCredit(world.deps, { orderId });
     expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(ORDER_TOTAL);
     await waitForShipment(world.deps, { orderId, taskToken: world.workflow.newTaskToken('shipment') });
-    const { shipment } = await reportShipment(world.deps, orderId, {});
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
     await issueInvoiceForShipment(world.deps, { orderId, shipmentId: shipment.shipmentId });
     expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(0);
 
-    const other = (await placeOrder(world.deps, orderRequest())).orderId;
+    const other = (await placeOrder(world.deps, SHOP, orderRequest())).orderId;
     await checkCredit(world.deps, { orderId: other });
     expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(ORDER_TOTAL);
-    await cancelOrder(world.deps, other, { reason: 'changed their mind' });
+    await cancelOrder(world.deps, SHOP, other, { reason: 'changed their mind' });
     expect(world.tables.customers.get('C-1')?.creditReservedMinor).toBe(0);
   });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getCustomer, putCustomer } from '../../../lambdas/core/customers/customers';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, anInvoice, anOrder, customerRequest } from '../../support/builders';
+import { FINANCE, SHOP, aCustomer, anInvoice, anOrder, customerRequest } from '../../support/builders';
 
 async function problemsOf(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -22,7 +22,7 @@ describe('customers: create and update', () => {
 
   it('creates a customer with defaults and zero balances', async () => {
     // Act
-    const result = await putCustomer(world.deps, 'C-1', customerRequest({ creditLimit: '5000.5' }));
+    const result = await putCustomer(world.deps, FINANCE, 'C-1', customerRequest({ creditLimit: '5000.5' }));
 
     // Assess
     expect(result.created).toBe(true);
@@ -44,6 +44,7 @@ describe('customers: create and update', () => {
       onAccountCredit: '0.00',
       createdAt: '2026-03-02T09:00:00.000Z',
       updatedAt: '2026-03-02T09:00:00.000Z',
+      registeredBy: 'test-finance',
     });
     expect(world.tables.customers.get('C-1')?.creditLimitMinor).toBe(500_050);
   });
@@ -54,7 +55,7 @@ describe('customers: create and update', () => {
     world.clock.set('2026-03-05T10:00:00Z');
 
     // Act
-    const result = await putCustomer(world.deps, 'C-1', customerRequest({ name: 'Acme Retail AG', paymentTermsDays: 14 }));
+    const result = await putCustomer(world.deps, FINANCE, 'C-1', customerRequest({ name: 'Acme Retail AG', paymentTermsDays: 14 }));
 
     // Assess
     expect(result.created).toBe(false);
@@ -73,7 +74,7 @@ describe('customers: create and update', () => {
 
   it('refuses a customer id that is not an identifier', async () => {
     // Act
-    const problems = await problemsOf(putCustomer(world.deps, 'C 1/../x', customerRequest()));
+    const problems = await problemsOf(putCustomer(world.deps, FINANCE, 'C 1/../x', customerRequest()));
 
     // Assess
     expect(problems).toEqual([{ field: 'customerId', problem: 'must be 1-64 letters, digits, ".", "_", ":" or "-"' }]);
@@ -92,7 +93,7 @@ describe('customers: create and update', () => {
     ['nickname', { nickname: 'Acme' }, 'unknown field: nickname'],
   ])('refuses a bad %s naming it, and writes nothing', async (field, overrides, problem) => {
     // Act
-    const problems = await problemsOf(putCustomer(world.deps, 'C-1', customerRequest(overrides)));
+    const problems = await problemsOf(putCustomer(world.deps, FINANCE, 'C-1', customerRequest(overrides)));
 
     // Assess
     expect(problems).toEqual([{ field, problem }]);
@@ -101,7 +102,7 @@ describe('customers: create and update', () => {
 
   it('refuses a credit limit with more decimals than the currency has (JPY)', async () => {
     // Act
-    const problems = await problemsOf(putCustomer(world.deps, 'C-1', customerRequest({ currency: 'JPY', creditLimit: '100.5' })));
+    const problems = await problemsOf(putCustomer(world.deps, FINANCE, 'C-1', customerRequest({ currency: 'JPY', creditLimit: '100.5' })));
 
     // Assess
     expect(problems).toHaveLength(1);
@@ -115,7 +116,7 @@ describe('customers: create and update', () => {
     world.invoices.seed(anInvoice({ customerId: 'C-1', balanceMinor: 500, paidMinor: 9_500, status: 'PARTIALLY_PAID' }));
 
     // Act
-    const error = await putCustomer(world.deps, 'C-1', customerRequest({ currency: 'USD' })).catch((e: unknown) => e);
+    const error = await putCustomer(world.deps, FINANCE, 'C-1', customerRequest({ currency: 'USD' })).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -128,7 +129,7 @@ describe('customers: create and update', () => {
     world.customers.seed(aCustomer({ customerId: 'C-1', currency: 'EUR', onAccountCreditMinor: 1 }));
 
     // Act
-    const error = await putCustomer(world.deps, 'C-1', customerRequest({ currency: 'USD' })).catch((e: unknown) => e);
+    const error = await putCustomer(world.deps, FINANCE, 'C-1', customerRequest({ currency: 'USD' })).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('CURRENCY_LOCKED');
@@ -141,7 +142,7 @@ describe('customers: create and update', () => {
     world.invoices.seed(anInvoice({ customerId: 'C-1', balanceMinor: 0, paidMinor: 10_000, status: 'PAID' }));
 
     // Act
-    const result = await putCustomer(world.deps, 'C-1', customerRequest({ currency: 'USD', creditLimit: '100.00' }));
+    const result = await putCustomer(world.deps, FINANCE, 'C-1', customerRequest({ currency: 'USD', creditLimit: '100.00' }));
 
     // Assess
     expect(result.customer.currency).toBe('USD');
@@ -175,7 +176,7 @@ describe('customers: balances', () => {
     world.orders.seed(anOrder({ orderId: 'O-7', totalMinor: 5_000, invoicedMinor: 1_500, status: 'PARTIALLY_SHIPPED' }));
 
     // Act
-    const view = await getCustomer(world.deps, 'C-1');
+    const view = await getCustomer(world.deps, SHOP, 'C-1');
 
     // Assess: 170.00 open + 10.00 (O-1) + 20.00 (O-2) + 35.00 not yet invoiced of O-7
     expect(view).toMatchObject({ openBalance: '170.00', overdueBalance: '40.00', exposure: '235.00', onAccountCredit: '3.00' });
@@ -183,7 +184,7 @@ describe('customers: balances', () => {
 
   it('reports an unknown customer as not found', async () => {
     // Act
-    const error = await getCustomer(world.deps, 'C-404').catch((e: unknown) => e);
+    const error = await getCustomer(world.deps, SHOP, 'C-404').catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);

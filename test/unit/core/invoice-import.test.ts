@@ -27,7 +27,7 @@ import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryTables, type InMemoryWorld, type TestClock } from '../../support/in-memory';
-import { aCustomer } from '../../support/builders';
+import { SHOP, aCustomer } from '../../support/builders';
 import { InMemoryFiles, InMemoryImportProgress, InMemoryStarter } from '../../support/in-memory-uploads';
 import { importView } from '../../../lambdas/core/invoices/import-processing';
 
@@ -619,7 +619,7 @@ describe('importInvoices', () => {
     const { result } = await importInvoices(deps, three());
     const invoiceId = result.invoices![1]!.invoiceId;
 
-    const payment = await recordPayment(world.deps, { amount: '50.00', currency: 'EUR', reference: 'OLD-2', valueDate: '2026-03-02' });
+    const payment = (await recordPayment(world.deps, SHOP, { amount: '50.00', currency: 'EUR', reference: 'OLD-2', valueDate: '2026-03-02', providerPaymentId: 'psp-old-2' })).payment;
 
     expect(payment).toMatchObject({ status: 'applied', allocations: [{ invoiceId, invoiceNumber: 'OLD-2', amount: '50.00' }] });
     expect(world.tables.invoices.get(invoiceId)).toMatchObject({ status: 'PAID', balanceMinor: 0, paidMinor: 20_000 });
@@ -629,7 +629,7 @@ describe('importInvoices', () => {
   it('does not roll back an invoice a payment changed meanwhile; it reports it and stays resumable', async () => {
     const { result } = await importInvoices(deps, three());
     const entries = parseImport(three(), rules).items.map((i) => importedInvoice(i, aCustomer(), result.importId, world.clock.now(), 'Europe/Berlin'));
-    await recordPayment(world.deps, { amount: '10.00', currency: 'EUR', reference: 'OLD-1', valueDate: '2026-03-02' });
+    await recordPayment(world.deps, SHOP, { amount: '10.00', currency: 'EUR', reference: 'OLD-1', valueDate: '2026-03-02', providerPaymentId: 'psp-old-1' });
     store.records.set(result.importId, { ...store.records.get(result.importId)!, state: 'PENDING', attemptId: 'a' });
 
     const { leftBehind } = await store.rollBack({ importId: result.importId, attemptId: 'a' }, entries, 'test', '2026-03-02T10:00:00.000Z');

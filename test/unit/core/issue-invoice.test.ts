@@ -6,13 +6,13 @@ import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import { isValidRfReference } from '../../../lambdas/core/references/rf-creditor-reference';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer } from '../../support/builders';
+import { SHOP, aCustomer } from '../../support/builders';
 
 /** A placed order shipped in full, ready for the IssueInvoice step of its one shipment. */
 async function shippedOrder(world: InMemoryWorld, overrides: Record<string, unknown> = {}): Promise<{ orderId: string; shipmentId: string }> {
   // Shipments are accepted once the credit check approved the order and it waits for them.
   const { orderId } = await orderAwaitingShipment(world, overrides);
-  const { shipment } = await reportShipment(world.deps, orderId, {});
+  const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
   return { orderId, shipmentId: shipment.shipmentId };
 }
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../support/builders';
 import { invoicedOrder } from '../../support/scenarios';
 
 describe('ledger check', () => {
@@ -27,9 +27,9 @@ describe('ledger check', () => {
     const eur = await invoicedOrder(world);
     const eur2 = await invoicedOrder(world, { lines: [{ sku: 'B', quantity: 1, unitPrice: '30.00' }] });
     await invoicedOrder(world, { customerId: 'C-JP', currency: 'JPY', lines: [{ sku: 'C', quantity: 3, unitPrice: '1500' }] });
-    await recordPayment(world.deps, paymentRequest({ amount: '40.00', reference: eur.invoice.number }));
-    await recordPayment(world.deps, paymentRequest({ amount: '100.00', reference: eur2.invoice.number }));
-    await recordPayment(world.deps, paymentRequest({ amount: '12.34', reference: 'nothing we know' }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '40.00', reference: eur.invoice.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.00', reference: eur2.invoice.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '12.34', reference: 'nothing we know' }));
 
     // Act
     const check = await ledgerCheck(world.deps);

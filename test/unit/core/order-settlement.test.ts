@@ -3,7 +3,7 @@ import { completeOrder, InvoiceNotSettledError, recordInvoiceSettled, waitForOrd
 import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { ConflictError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../support/builders';
 import { orderAwaitingShipment, shipAndInvoice } from '../../support/scenarios';
 
 /** 3 chairs at 10.00 and 2 books at 5.00, no tax: 40.00 EUR. */
@@ -27,7 +27,7 @@ async function orderInvoicedInTwo(world: InMemoryWorld) {
 
 /** Plays a payment settling the invoice and its settlement execution counting it on the order. */
 async function pay(world: InMemoryWorld, orderId: string, invoice: { invoiceId: string; number: string }, amount: string) {
-  await recordPayment(world.deps, paymentRequest({ amount, reference: invoice.number }));
+  await recordPayment(world.deps, SHOP, paymentRequest({ amount, reference: invoice.number }));
   return recordInvoiceSettled(world.deps, { orderId, invoiceId: invoice.invoiceId });
 }
 
@@ -47,7 +47,7 @@ describe('order settlement', () => {
     world.workflow.forgetCalls();
 
     // Act
-    await recordPayment(world.deps, paymentRequest({ amount: '30.00', reference: first.issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '30.00', reference: first.issued.number }));
 
     // Assess
     expect(world.workflow.resumes).toEqual([{ taskToken: first.paymentToken, output: { invoiceId: first.issued.invoiceId, status: 'PAID' }, accepted: true }]);
@@ -115,7 +115,7 @@ describe('order settlement', () => {
       racing.customers.seed(aCustomer({ customerId: 'C-1' }));
       const { orderId, first, second } = await orderInvoicedInTwo(racing);
       await pay(racing, orderId, first.issued, '30.00');
-      await recordPayment(racing.deps, paymentRequest({ amount: '10.00', reference: second.issued.number }));
+      await recordPayment(racing.deps, SHOP, paymentRequest({ amount: '10.00', reference: second.issued.number }));
       const token = racing.workflow.newTaskToken('settlement');
       const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -139,7 +139,7 @@ describe('order settlement', () => {
     const { orderId, first, second } = await orderInvoicedInTwo(racing);
     const token = racing.workflow.newTaskToken('settlement');
     await waitForOrderSettlement(racing.deps, { orderId, taskToken: token });
-    await recordPayment(racing.deps, paymentRequest({ amount: '40.00', invoiceIds: [first.issued.invoiceId, second.issued.invoiceId] }));
+    await recordPayment(racing.deps, SHOP, paymentRequest({ amount: '40.00', invoiceIds: [first.issued.invoiceId, second.issued.invoiceId] }));
 
     // Act
     await Promise.all([
@@ -197,7 +197,7 @@ describe('CompleteOrder', () => {
     // Prepare
     const { orderId, first, second } = await orderInvoicedInTwo(world);
     await pay(world, orderId, first.issued, '30.00');
-    await recordPayment(world.deps, paymentRequest({ amount: '9.99', reference: second.issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '9.99', reference: second.issued.number }));
 
     // Act
     const outcome = completeOrder(world.deps, { orderId });

@@ -6,7 +6,7 @@ import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { ConflictError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../support/builders';
 import { orderAwaitingShipment } from '../../support/scenarios';
 
 /**
@@ -41,7 +41,7 @@ describe('partial shipments: reporting', () => {
     const { orderId, shipmentToken } = await orderAwaitingShipment(world, TWO_LINES);
 
     // Act
-    const result = await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }, { sku: 'BOOK', quantity: 1 }] });
+    const result = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }, { sku: 'BOOK', quantity: 1 }] });
 
     // Assess
     expect(result.shipment).toMatchObject({
@@ -54,7 +54,7 @@ describe('partial shipments: reporting', () => {
     });
     expect(world.tables.orders.get(orderId)).toMatchObject({ status: 'AWAITING_SHIPMENT', pendingShipments: 1, version: 2 });
     expect(world.workflow.acceptedResumes(shipmentToken)).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'S-1' }, accepted: true }]);
-    expect((await getOrder(world.deps, orderId)).lines.map((l) => [l.sku, l.quantity, l.shippedQuantity])).toEqual([
+    expect((await getOrder(world.deps, SHOP, orderId)).lines.map((l) => [l.sku, l.quantity, l.shippedQuantity])).toEqual([
       ['CHAIR', 3, 2],
       ['BOOK', 2, 1],
     ]);
@@ -63,10 +63,10 @@ describe('partial shipments: reporting', () => {
   it('ships everything that remains when the report names no lines', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }] });
 
     // Act
-    const { shipment } = await reportShipment(world.deps, orderId, { shipmentId: 'S-2' });
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2' });
 
     // Assess
     expect(shipment.lines).toEqual([
@@ -80,8 +80,8 @@ describe('partial shipments: reporting', () => {
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
 
     // Act
-    const first = await reportShipment(world.deps, orderId, { lines: [{ lineNo: 1, quantity: 1 }] });
-    const second = await reportShipment(world.deps, orderId, { lines: [{ lineNo: 1, quantity: 1 }] });
+    const first = await reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 1, quantity: 1 }] });
+    const second = await reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 1, quantity: 1 }] });
 
     // Assess
     expect([first.shipment.shipmentId, second.shipment.shipmentId]).toEqual([`${orderId}-S1`, `${orderId}-S2`]);
@@ -90,11 +90,11 @@ describe('partial shipments: reporting', () => {
   it('refuses a quantity above what remains of the line with 400 naming lines[i].quantity, recording nothing', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }] });
     world.workflow.forgetCalls();
 
     // Act
-    const problems = await problemsOf(reportShipment(world.deps, orderId, { shipmentId: 'S-2', lines: [{ sku: 'BOOK', quantity: 2 }, { lineNo: 1, quantity: 2 }] }));
+    const problems = await problemsOf(reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2', lines: [{ sku: 'BOOK', quantity: 2 }, { lineNo: 1, quantity: 2 }] }));
 
     // Assess
     expect(problems).toEqual([{ field: 'lines[1].quantity', problem: 'must be at most 1, the quantity of line 1 not yet shipped' }]);
@@ -107,7 +107,7 @@ describe('partial shipments: reporting', () => {
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
 
     // Act
-    const problems = await problemsOf(reportShipment(world.deps, orderId, { lines: [{ lineNo: 1, quantity: 2 }, { sku: 'CHAIR', quantity: 2 }] }));
+    const problems = await problemsOf(reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 1, quantity: 2 }, { sku: 'CHAIR', quantity: 2 }] }));
 
     // Assess
     expect(problems).toEqual([{ field: 'lines[1].quantity', problem: 'must be at most 1, the quantity of line 1 not yet shipped' }]);
@@ -118,10 +118,10 @@ describe('partial shipments: reporting', () => {
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
 
     // Act
-    const unknown = await problemsOf(reportShipment(world.deps, orderId, { lines: [{ lineNo: 9, quantity: 1 }, { sku: 'LAMP', quantity: 1 }, { quantity: 1 }] }));
-    const mismatch = await problemsOf(reportShipment(world.deps, orderId, { lines: [{ lineNo: 1, sku: 'BOOK', quantity: 1 }] }));
-    const empty = await problemsOf(reportShipment(world.deps, orderId, { lines: [] }));
-    const zero = await problemsOf(reportShipment(world.deps, orderId, { lines: [{ lineNo: 1, quantity: 0 }] }));
+    const unknown = await problemsOf(reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 9, quantity: 1 }, { sku: 'LAMP', quantity: 1 }, { quantity: 1 }] }));
+    const mismatch = await problemsOf(reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 1, sku: 'BOOK', quantity: 1 }] }));
+    const empty = await problemsOf(reportShipment(world.deps, SHOP, orderId, { lines: [] }));
+    const zero = await problemsOf(reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 1, quantity: 0 }] }));
 
     // Assess
     expect(unknown).toEqual([
@@ -138,11 +138,11 @@ describe('partial shipments: reporting', () => {
   it('refuses another shipment once everything shipped with 409 ORDER_NOT_SHIPPABLE, saying so', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 3 }] });
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-2', lines: [{ lineNo: 2, quantity: 2 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 3 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2', lines: [{ lineNo: 2, quantity: 2 }] });
 
     // Act
-    const error = await reportShipment(world.deps, orderId, { shipmentId: 'S-3', lines: [{ lineNo: 1, quantity: 1 }] }).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-3', lines: [{ lineNo: 1, quantity: 1 }] }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -154,10 +154,10 @@ describe('partial shipments: reporting', () => {
   it('answers a repeated report of a shipment with the stored one, even once the order is fully shipped', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    const first = await reportShipment(world.deps, orderId, { shipmentId: 'S-1' });
+    const first = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1' });
 
     // Act
-    const again = await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
+    const again = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
 
     // Assess
     expect(again.shipment).toEqual(first.shipment);
@@ -167,10 +167,10 @@ describe('partial shipments: reporting', () => {
   it('refuses to cancel once part of the order shipped', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { lines: [{ lineNo: 2, quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 2, quantity: 1 }] });
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_CANCELLABLE');
@@ -191,8 +191,8 @@ describe('partial shipments: concurrent reports', () => {
 
     // Act
     const [a, b] = await Promise.all([
-      reportShipment(world.deps, orderId, { shipmentId: 'S-A', lines: [{ lineNo: 1, quantity: 1 }] }),
-      reportShipment(world.deps, orderId, { shipmentId: 'S-B', lines: [{ lineNo: 2, quantity: 1 }] }),
+      reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-A', lines: [{ lineNo: 1, quantity: 1 }] }),
+      reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-B', lines: [{ lineNo: 2, quantity: 1 }] }),
     ]);
 
     // Assess
@@ -209,8 +209,8 @@ describe('partial shipments: concurrent reports', () => {
 
     // Act
     const outcomes = await Promise.allSettled([
-      reportShipment(world.deps, orderId, { shipmentId: 'S-A', lines: [{ lineNo: 1, quantity: 2 }] }),
-      reportShipment(world.deps, orderId, { shipmentId: 'S-B', lines: [{ lineNo: 1, quantity: 2 }] }),
+      reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-A', lines: [{ lineNo: 1, quantity: 2 }] }),
+      reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-B', lines: [{ lineNo: 1, quantity: 2 }] }),
     ]);
 
     // Assess
@@ -234,7 +234,7 @@ describe('partial shipments: concurrent reports', () => {
     });
 
     // Act
-    const error = await reportShipment(world.deps, orderId, { lines: [{ lineNo: 1, quantity: 1 }] }).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, { lines: [{ lineNo: 1, quantity: 1 }] }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -255,14 +255,14 @@ describe('partial shipments: one invoice per shipment', () => {
   it('invoices each shipment with its own lines: PARTIALLY_SHIPPED after the first, INVOICED after the last, invoice ids in shipment order', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }, { sku: 'BOOK', quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }, { sku: 'BOOK', quantity: 1 }] });
 
     // Act
     const first = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-1' });
     const afterFirst = structuredClone(world.tables.orders.get(orderId)!);
     const secondToken = world.workflow.newTaskToken('shipment');
     const waiting = await waitForShipment(world.deps, { orderId, taskToken: secondToken });
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-2' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2' });
     const second = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-2' });
 
     // Assess
@@ -297,7 +297,7 @@ describe('partial shipments: one invoice per shipment', () => {
   it('returns the invoice issued the first time when IssueInvoice runs again for a shipment', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
     const first = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-1' });
     const before = structuredClone(world.tables.orders.get(orderId));
 
@@ -314,18 +314,18 @@ describe('partial shipments: one invoice per shipment', () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
     const uninvoiced = () => world.orders.uninvoicedTotal('C-1', 'EUR');
-    const exposure = async () => (await getCustomer(world.deps, 'C-1')).exposure;
+    const exposure = async () => (await getCustomer(world.deps, SHOP, 'C-1')).exposure;
     const before = [await uninvoiced(), await exposure()];
 
     // Act
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }, { sku: 'BOOK', quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 2 }, { sku: 'BOOK', quantity: 1 }] });
     const shippedNotInvoiced = [await uninvoiced(), await exposure()];
     const first = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-1' });
     const afterFirst = [await uninvoiced(), await exposure()];
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-2' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2' });
     await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-2' });
     const afterSecond = [await uninvoiced(), await exposure()];
-    await recordPayment(world.deps, paymentRequest({ amount: '29.15', reference: first.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '29.15', reference: first.number }));
     const afterPayment = [await uninvoiced(), await exposure()];
 
     // Assess
@@ -339,9 +339,9 @@ describe('partial shipments: one invoice per shipment', () => {
   it('resumes the step at once with a shipment reported before the execution waited again', async () => {
     // Prepare: the first shipment is invoiced; the second is reported before the execution is back in WaitForShipment
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
     await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-1' });
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-2', lines: [{ lineNo: 2, quantity: 2 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2', lines: [{ lineNo: 2, quantity: 2 }] });
     const secondToken = world.workflow.newTaskToken('shipment');
 
     // Act
@@ -359,7 +359,7 @@ describe('partial shipments: one invoice per shipment', () => {
       const racing = inMemoryWorld({ start: '2026-03-02T09:00:00Z', latency: () => new Promise((r) => setTimeout(r, 1)) });
       racing.customers.seed(aCustomer({ customerId: 'C-1' }));
       const { orderId } = await orderAwaitingShipment(racing, TWO_LINES);
-      await reportShipment(racing.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
+      await reportShipment(racing.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
       await issueInvoiceForShipment(racing.deps, { orderId, shipmentId: 'S-1' });
       const token = racing.workflow.newTaskToken('shipment');
       const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -367,7 +367,7 @@ describe('partial shipments: one invoice per shipment', () => {
       // Act
       await Promise.all([
         after(stepDelay).then(() => waitForShipment(racing.deps, { orderId, taskToken: token })),
-        after(reportDelay).then(() => reportShipment(racing.deps, orderId, { shipmentId: 'S-2' })),
+        after(reportDelay).then(() => reportShipment(racing.deps, SHOP, orderId, { shipmentId: 'S-2' })),
       ]);
 
       // Assess

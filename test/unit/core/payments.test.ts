@@ -7,7 +7,7 @@ import { ConcurrentUpdateError } from '../../../lambdas/core/ports';
 import { formatRfReferenceForPrint } from '../../../lambdas/core/references/rf-creditor-reference';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../support/builders';
 import { invoicedOrder } from '../../support/scenarios';
 
 async function expectBooksBalanced(world: InMemoryWorld): Promise<void> {
@@ -34,7 +34,7 @@ describe('recording a payment taken online', () => {
 
   it('applies a partial payment quoting the invoice number: PARTIALLY_PAID, the execution keeps waiting', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '40.00', reference: 'INV-2026-000001' }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '40.00', reference: 'INV-2026-000001' }))).payment;
 
     // Assess
     expect(view).toMatchObject({
@@ -57,7 +57,7 @@ describe('recording a payment taken online', () => {
     const typed = formatRfReferenceForPrint(invoice.rfReference).toLowerCase();
 
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '10.00', reference: typed }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '10.00', reference: typed }))).payment;
 
     // Assess
     expect(view.allocations).toEqual([{ invoiceId: invoice.invoiceId, invoiceNumber: invoice.number, amount: '10.00' }]);
@@ -66,7 +66,7 @@ describe('recording a payment taken online', () => {
 
   it('finds the invoice by the ids the storefront names', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '0.50', invoiceIds: [invoice.invoiceId] }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '0.50', invoiceIds: [invoice.invoiceId] }))).payment;
 
     // Assess
     expect(view.allocations).toEqual([{ invoiceId: invoice.invoiceId, invoiceNumber: invoice.number, amount: '0.50' }]);
@@ -75,7 +75,7 @@ describe('recording a payment taken online', () => {
 
   it('settles the invoice in full: PAID, and resumes the waiting execution with the stored token', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: invoice.number }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: invoice.number }))).payment;
 
     // Assess
     expect(view.status).toBe('applied');
@@ -89,8 +89,8 @@ describe('recording a payment taken online', () => {
 
   it('settles in two payments and resumes once, with the second', async () => {
     // Act
-    await recordPayment(world.deps, paymentRequest({ amount: '60.00', reference: invoice.number }));
-    await recordPayment(world.deps, paymentRequest({ amount: '40.50', reference: invoice.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '60.00', reference: invoice.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '40.50', reference: invoice.number }));
 
     // Assess
     expect(world.tables.invoices.get(invoice.invoiceId)).toMatchObject({ status: 'PAID', balanceMinor: 0 });
@@ -100,13 +100,13 @@ describe('recording a payment taken online', () => {
 
   it("keeps an overpayment as the customer's on-account credit", async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '150.50', reference: invoice.number }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '150.50', reference: invoice.number }))).payment;
 
     // Assess
     expect(view).toMatchObject({ status: 'partially-applied', onAccountAmount: '50.00', unappliedAmount: '0.00', allocations: [{ amount: '100.50' }] });
     expect(world.tables.invoices.get(invoice.invoiceId)).toMatchObject({ status: 'PAID', balanceMinor: 0 });
     expect(world.tables.customers.get('C-1')?.onAccountCreditMinor).toBe(5_000);
-    expect((await getCustomer(world.deps, 'C-1')).onAccountCredit).toBe('50.00');
+    expect((await getCustomer(world.deps, SHOP, 'C-1')).onAccountCredit).toBe('50.00');
     expect(world.tables.ledger.filter((r) => r.journalId === `payment-${view.paymentId}`).map((r) => [r.account, r.side, r.amountMinor])).toEqual([
       ['cash', 'debit', 15_050],
       ['receivables', 'credit', 10_050],
@@ -118,7 +118,7 @@ describe('recording a payment taken online', () => {
 
   it('leaves a payment in another currency unapplied with the reason, touching no invoice', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '100.50', currency: 'USD', reference: invoice.number }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', currency: 'USD', reference: invoice.number }))).payment;
 
     // Assess
     expect(view).toMatchObject({ status: 'unapplied', allocations: [], unappliedAmount: '100.50', unappliedReason: 'currency-mismatch', customerId: 'C-1' });
@@ -130,7 +130,7 @@ describe('recording a payment taken online', () => {
 
   it('leaves a payment with a reference that matches nothing unapplied as unknown-reference', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: 'INV-2026-999999' }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: 'INV-2026-999999' }))).payment;
 
     // Assess
     expect(view).toMatchObject({ status: 'unapplied', unappliedAmount: '100.50', unappliedReason: 'unknown-reference', customerId: null });
@@ -144,7 +144,7 @@ describe('recording a payment taken online', () => {
 
   it('leaves a payment naming an unknown invoice id unapplied, even next to a known one', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '100.50', invoiceIds: [invoice.invoiceId, 'I-404'] }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', invoiceIds: [invoice.invoiceId, 'I-404'] }))).payment;
 
     // Assess
     expect(view).toMatchObject({ status: 'unapplied', unappliedReason: 'unknown-reference' });
@@ -153,7 +153,7 @@ describe('recording a payment taken online', () => {
 
   it('leaves a payment without any reference unapplied as no-reference', async () => {
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '5.00' }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '5.00' }))).payment;
 
     // Assess
     expect(view).toMatchObject({ status: 'unapplied', unappliedReason: 'no-reference' });
@@ -161,10 +161,10 @@ describe('recording a payment taken online', () => {
 
   it('leaves a payment for an invoice already paid unapplied as no-open-balance, and resumes nothing again', async () => {
     // Prepare
-    await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: invoice.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: invoice.number }));
 
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: invoice.number }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: invoice.number }))).payment;
 
     // Assess
     expect(view).toMatchObject({ status: 'unapplied', unappliedReason: 'no-open-balance', customerId: 'C-1' });
@@ -179,7 +179,7 @@ describe('recording a payment taken online', () => {
     world.workflow.forgetCalls();
 
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '30.00', invoiceIds: [second.invoice.invoiceId, invoice.invoiceId] }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '30.00', invoiceIds: [second.invoice.invoiceId, invoice.invoiceId] }))).payment;
 
     // Assess
     expect(view.allocations.map((a) => [a.invoiceId, a.amount])).toEqual([
@@ -195,11 +195,11 @@ describe('recording a payment taken online', () => {
   it('retries when another payment changed the invoice between read and write, applying both exactly', async () => {
     // Prepare: another payment of 10.00 lands on the invoice just before this one is written
     world.postings.beforeNextPost(async () => {
-      await recordPayment(world.deps, paymentRequest({ amount: '10.00', reference: invoice.number }));
+      await recordPayment(world.deps, SHOP, paymentRequest({ amount: '10.00', reference: invoice.number }));
     });
 
     // Act
-    const view = await recordPayment(world.deps, paymentRequest({ amount: '40.00', reference: invoice.number }));
+    const view = (await recordPayment(world.deps, SHOP, paymentRequest({ amount: '40.00', reference: invoice.number }))).payment;
 
     // Assess
     expect(world.tables.stats.concurrentUpdates).toBe(1);
@@ -221,7 +221,7 @@ describe('recording a payment taken online', () => {
     }
 
     // Act
-    const outcome = recordPayment(world.deps, paymentRequest({ amount: '40.00', reference: invoice.number }));
+    const outcome = recordPayment(world.deps, SHOP, paymentRequest({ amount: '40.00', reference: invoice.number }));
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(ConcurrentUpdateError);
@@ -239,7 +239,7 @@ describe('recording a payment taken online', () => {
     [{ note: 'x' }, 'note', 'unknown field: note'],
   ])('refuses %j naming the field, and writes nothing', async (overrides, field, problem) => {
     // Act
-    const error = await recordPayment(world.deps, paymentRequest({ reference: invoice.number, ...overrides })).catch((e: unknown) => e);
+    const error = await recordPayment(world.deps, SHOP, paymentRequest({ reference: invoice.number, ...overrides })).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ValidationError);

@@ -2,11 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { placeOrder, getOrder } from '../../../lambdas/core/orders/orders';
 import { ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, orderRequest } from '../../support/builders';
+import { SHOP, aCustomer, orderRequest } from '../../support/builders';
 
 /** Places `body` and returns the ValidationError it must fail with. */
 async function refused(world: InMemoryWorld, body: unknown): Promise<ValidationError> {
-  const error = await placeOrder(world.deps, body).then(
+  const error = await placeOrder(world.deps, SHOP, body).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -33,13 +33,13 @@ describe('placing an order', () => {
   it('stores a valid order as RECEIVED with exact totals and starts its lifecycle named from the order', async () => {
     // Act
     const result = await placeOrder(
-      world.deps,
+      world.deps, SHOP,
       orderRequest({ externalRef: 'SHOP-77', lines: [{ sku: 'A', quantity: 3, unitPrice: '19.99' }, { sku: 'B', quantity: 1, unitPrice: '0.03' }] }),
     );
 
     // Assess
     expect(result).toEqual({ orderId: 'id-000001', status: 'RECEIVED', executionName: 'order-id-000001' });
-    const view = await getOrder(world.deps, result.orderId);
+    const view = await getOrder(world.deps, SHOP, result.orderId);
     expect(view).toMatchObject({
       status: 'RECEIVED',
       customerId: 'C-1',
@@ -58,12 +58,12 @@ describe('placing an order', () => {
 
   it('accepts prices with exactly the decimals of the currency: JPY 0, KWD 3', async () => {
     // Act
-    const yen = await placeOrder(world.deps, orderRequest({ customerId: 'C-JP', currency: 'JPY', lines: [{ sku: 'A', quantity: 2, unitPrice: '1500' }] }));
-    const dinar = await placeOrder(world.deps, orderRequest({ customerId: 'C-KW', currency: 'KWD', lines: [{ sku: 'A', quantity: 2, unitPrice: '1.005' }] }));
+    const yen = await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-JP', currency: 'JPY', lines: [{ sku: 'A', quantity: 2, unitPrice: '1500' }] }));
+    const dinar = await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-KW', currency: 'KWD', lines: [{ sku: 'A', quantity: 2, unitPrice: '1.005' }] }));
 
     // Assess
-    expect((await getOrder(world.deps, yen.orderId)).total).toBe('3000');
-    expect((await getOrder(world.deps, dinar.orderId)).total).toBe('2.010');
+    expect((await getOrder(world.deps, SHOP, yen.orderId)).total).toBe('3000');
+    expect((await getOrder(world.deps, SHOP, dinar.orderId)).total).toBe('2.010');
     expect(world.tables.orders.get(dinar.orderId)?.totalMinor).toBe(2010);
   });
 
@@ -123,7 +123,7 @@ describe('placing an order', () => {
 
   it('does not round trailing zeros away as extra decimals (JPY "1500.00" is 1500)', async () => {
     // Act
-    const { orderId } = await placeOrder(world.deps, orderRequest({ customerId: 'C-JP', currency: 'JPY', lines: [{ sku: 'A', quantity: 1, unitPrice: '1500.00' }] }));
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-JP', currency: 'JPY', lines: [{ sku: 'A', quantity: 1, unitPrice: '1500.00' }] }));
 
     // Assess
     expect(world.tables.orders.get(orderId)?.totalMinor).toBe(1500);

@@ -3,7 +3,7 @@ import { cancelOrder, placeOrder, reportShipment } from '../../../lambdas/core/o
 import { issueInvoiceForShipment, OrderCancelledError, waitForShipment } from '../../../lambdas/core/orders/order-steps';
 import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, orderRequest } from '../../support/builders';
+import { SHOP, aCustomer, orderRequest } from '../../support/builders';
 import { invoicedOrder, orderAwaitingShipment } from '../../support/scenarios';
 
 describe('shipment: the order execution resumes exactly once whatever arrives first', () => {
@@ -21,7 +21,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
     world.clock.set('2026-03-03T15:00:00Z');
 
     // Act
-    const result = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1', carrier: 'DHL', trackingNumber: '00340434', shippedAt: '2026-03-03T14:00:00+01:00' });
+    const result = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1', carrier: 'DHL', trackingNumber: '00340434', shippedAt: '2026-03-03T14:00:00+01:00' });
 
     // Assess
     expect(result).toMatchObject({ orderId, status: 'AWAITING_SHIPMENT', shipment: { shipmentId: 'SHIP-1', shippedAt: '2026-03-03T13:00:00.000Z', carrier: 'DHL', trackingNumber: '00340434', reportedAt: '2026-03-03T15:00:00.000Z' } });
@@ -30,10 +30,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
 
   it('refuses a shipment before the credit check approved the order, naming its status, and records nothing', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
-    const error = await reportShipment(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -45,9 +45,9 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('resumes at once when the next shipment was reported before the execution reached the waiting step', async () => {
     // Prepare: the first of two lines shipped and invoiced; the second shipment comes before the next wait.
     const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 1, unitPrice: '10.00' }, { sku: 'B', quantity: 1, unitPrice: '5.00' }] });
-    const { shipment: first } = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] });
+    const { shipment: first } = await reportShipment(world.deps, SHOP, orderId, { lines: [{ sku: 'A', quantity: 1 }] });
     await issueInvoiceForShipment(world.deps, { orderId, shipmentId: first.shipmentId });
-    await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-2' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-2' });
     const before = world.workflow.resumes.length;
     const shipmentToken = world.workflow.newTaskToken('shipment');
 
@@ -63,12 +63,12 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('resumes exactly once when the report and the waiting step run concurrently', async () => {
     // Prepare: the order waits for its next shipment after a partial one was invoiced.
     const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 1, unitPrice: '10.00' }, { sku: 'B', quantity: 1, unitPrice: '5.00' }] });
-    const { shipment: first } = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] });
+    const { shipment: first } = await reportShipment(world.deps, SHOP, orderId, { lines: [{ sku: 'A', quantity: 1 }] });
     await issueInvoiceForShipment(world.deps, { orderId, shipmentId: first.shipmentId });
     const shipmentToken = world.workflow.newTaskToken('shipment');
 
     // Act
-    await Promise.all([waitForShipment(world.deps, { orderId, taskToken: shipmentToken }), reportShipment(world.deps, orderId, { shipmentId: 'SHIP-2' })]);
+    await Promise.all([waitForShipment(world.deps, { orderId, taskToken: shipmentToken }), reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-2' })]);
 
     // Assess
     expect(world.workflow.acceptedResumes().filter((r) => r.taskToken === shipmentToken)).toEqual([{ taskToken: shipmentToken, output: { shipmentId: 'SHIP-2' }, accepted: true }]);
@@ -77,10 +77,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('finds a shipment reported by an earlier attempt of the same request (its Idempotency-Key), and records no second one', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world, { lines: [{ sku: 'A', quantity: 2, unitPrice: '10.00' }] });
-    const first = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] }, 'request-1');
+    const first = await reportShipment(world.deps, SHOP, orderId, { lines: [{ sku: 'A', quantity: 1 }] }, 'request-1');
 
     // Act
-    const again = await reportShipment(world.deps, orderId, { lines: [{ sku: 'A', quantity: 1 }] }, 'request-1');
+    const again = await reportShipment(world.deps, SHOP, orderId, { lines: [{ sku: 'A', quantity: 1 }] }, 'request-1');
 
     // Assess
     expect(again.shipment.shipmentId).toBe(first.shipment.shipmentId);
@@ -90,10 +90,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('treats a second report of the same shipment as the first and resumes nothing more', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    const first = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });
+    const first = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' });
 
     // Act
-    const second = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });
+    const second = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' });
 
     // Assess
     expect(second.shipment).toEqual(first.shipment);
@@ -104,10 +104,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('refuses another shipment once a report without lines shipped everything, with 409 ORDER_NOT_SHIPPABLE', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-1' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-1' });
 
     // Act
-    const error = await reportShipment(world.deps, orderId, { shipmentId: 'SHIP-2' }).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'SHIP-2' }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -118,10 +118,10 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
   it('refuses a shipment of a cancelled order', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await cancelOrder(world.deps, orderId, {});
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
-    const error = await reportShipment(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_SHIPPABLE');
@@ -133,7 +133,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
     const { orderId } = await orderAwaitingShipment(world);
 
     // Act
-    const error = await reportShipment(world.deps, orderId, { shippedAt: 'yesterday' }).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, orderId, { shippedAt: 'yesterday' }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ValidationError);
@@ -144,7 +144,7 @@ describe('shipment: the order execution resumes exactly once whatever arrives fi
 
   it('reports a shipment of an unknown order as not found', async () => {
     // Act
-    const error = await reportShipment(world.deps, 'O-404', {}).catch((e: unknown) => e);
+    const error = await reportShipment(world.deps, SHOP, 'O-404', {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);
@@ -165,7 +165,7 @@ describe('cancelling an order', () => {
     world.clock.set('2026-03-02T10:00:00Z');
 
     // Act
-    const result = await cancelOrder(world.deps, orderId, { reason: 'customer changed their mind' });
+    const result = await cancelOrder(world.deps, SHOP, orderId, { reason: 'customer changed their mind' });
 
     // Assess
     expect(result).toEqual({ orderId, status: 'CANCELLED' });
@@ -178,10 +178,10 @@ describe('cancelling an order', () => {
 
   it('cancels an order whose execution has not reached the waiting step; the step then ends it as cancelled', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
-    await cancelOrder(world.deps, orderId, undefined);
+    await cancelOrder(world.deps, SHOP, orderId, undefined);
     const step = waitForShipment(world.deps, { orderId, taskToken: world.workflow.newTaskToken('shipment') });
 
     // Assess
@@ -197,7 +197,7 @@ describe('cancelling an order', () => {
     const before = structuredClone(world.tables.orders.get(orderId));
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -209,10 +209,10 @@ describe('cancelling an order', () => {
   it('refuses to cancel a shipped order on its way to invoicing', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await reportShipment(world.deps, orderId, {});
+    await reportShipment(world.deps, SHOP, orderId, {});
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_CANCELLABLE');
@@ -222,10 +222,10 @@ describe('cancelling an order', () => {
   it('refuses to cancel twice', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    await cancelOrder(world.deps, orderId, {});
+    await cancelOrder(world.deps, SHOP, orderId, {});
 
     // Act
-    const error = await cancelOrder(world.deps, orderId, {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, orderId, {}).catch((e: unknown) => e);
 
     // Assess
     expect((error as ConflictError).code).toBe('ORDER_NOT_CANCELLABLE');
@@ -234,7 +234,7 @@ describe('cancelling an order', () => {
 
   it('reports an unknown order as not found', async () => {
     // Act
-    const error = await cancelOrder(world.deps, 'O-404', {}).catch((e: unknown) => e);
+    const error = await cancelOrder(world.deps, SHOP, 'O-404', {}).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);

@@ -3,6 +3,7 @@
  * character in them is a 400 naming the field (they end up in email headers, CSV cells, PDFs and
  * logs). Free text (a reason) may have line breaks but no other control character.
  */
+import { SHOP } from '../../support/builders';
 import { describe, expect, it } from 'vitest';
 import { parseWith, SINGLE_LINE_PROBLEM, CONTROL_CHARACTER_PROBLEM } from '../../../lambdas/core/validation';
 import { putCustomerRequest } from '../../../lambdas/core/customers/customer';
@@ -86,7 +87,7 @@ describe('free text', () => {
 
   it('cancels nothing when the body is bad (it used to ignore a body it did not understand)', async () => {
     const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
-    await expect(cancelOrder(world.deps, 'O-404', { reason: 42 })).rejects.toThrow(ValidationError);
-    await expect(cancelOrder(world.deps, 'O-404', null)).rejects.toThrow('Order O-404 does not exist');
+    await expect(cancelOrder(world.deps, SHOP, 'O-404', { reason: 42 })).rejects.toThrow(ValidationError);
+    await expect(cancelOrder(world.deps, SHOP, 'O-404', null)).rejects.toThrow('Order O-404 does not exist');
   });
 });

@@ -7,7 +7,7 @@ import { ledgerCheck } from '../../../lambdas/core/reports/ledger-check';
 import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { ValidationError } from '../../../lambdas/core/errors';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, orderRequest, paymentRequest } from '../../support/builders';
+import { SHOP, aCustomer, orderRequest, paymentRequest } from '../../support/builders';
 import { invoicedOrder } from '../../support/scenarios';
 
 describe('tax rates', () => {
@@ -108,7 +108,7 @@ describe('taxed orders and their invoices', () => {
   it('taxes each order line on its own, half up (a .5 case), and totals net, tax and gross', async () => {
     // Act: 0.50 at 19 % is 0.095 -> 0.10; 1.50 at 7 % twice is 0.105 -> 0.11 each (0.21 on the sum, 0.22 per line)
     const { orderId } = await placeOrder(
-      world.deps,
+      world.deps, SHOP,
       orderRequest({
         lines: [
           { sku: 'PEN', quantity: 1, unitPrice: '0.50', taxRate: '19' },
@@ -128,7 +128,7 @@ describe('taxed orders and their invoices', () => {
       ['VOUCHER', null, 500, 0, 500],
     ]);
     expect(order).toMatchObject({ netTotalMinor: 850, taxTotalMinor: 32, totalMinor: 882 });
-    expect(await getOrder(world.deps, orderId)).toMatchObject({
+    expect(await getOrder(world.deps, SHOP, orderId)).toMatchObject({
       netTotal: '8.50',
       taxTotal: '0.32',
       total: '8.82',
@@ -146,7 +146,7 @@ describe('taxed orders and their invoices', () => {
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 1_128 }));
 
     // Act
-    const { orderId } = await placeOrder(world.deps, orderRequest({ lines: [{ sku: 'A', quantity: 1, unitPrice: '10.50', taxRate: '7.5' }] }));
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest({ lines: [{ sku: 'A', quantity: 1, unitPrice: '10.50', taxRate: '7.5' }] }));
 
     const credit = await checkCredit(world.deps, { orderId });
 
@@ -163,7 +163,7 @@ describe('taxed orders and their invoices', () => {
   ])('refuses the rate "%s" naming lines[i].taxRate, and writes nothing', async (taxRate, problem) => {
     // Act
     const error = await placeOrder(
-      world.deps,
+      world.deps, SHOP,
       orderRequest({ lines: [{ sku: 'A', quantity: 1, unitPrice: '1.00', taxRate: '19' }, { sku: 'B', quantity: 1, unitPrice: '1.00', taxRate }] }),
     ).catch((e: unknown) => e);
 
@@ -175,7 +175,7 @@ describe('taxed orders and their invoices', () => {
 
   it('refuses a rate given as a number, naming it', async () => {
     // Act
-    const error = await placeOrder(world.deps, orderRequest({ lines: [{ sku: 'A', quantity: 1, unitPrice: '1.00', taxRate: 19 }] })).catch((e: unknown) => e);
+    const error = await placeOrder(world.deps, SHOP, orderRequest({ lines: [{ sku: 'A', quantity: 1, unitPrice: '1.00', taxRate: 19 }] })).catch((e: unknown) => e);
 
     // Assess
     expect((error as ValidationError).problems.map((p) => p.field)).toEqual(['lines[0].taxRate']);
@@ -220,7 +220,7 @@ describe('taxed orders and their invoices', () => {
     const { invoice } = await invoicedOrder(world, { lines: [{ sku: 'CHAIR', quantity: 2, unitPrice: '100.00', taxRate: '19' }] });
 
     // Act
-    await recordPayment(world.deps, paymentRequest({ amount: '238.00', reference: invoice.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '238.00', reference: invoice.number }));
 
     // Assess
     expect(world.tables.ledger.filter((r) => r.journalId === `invoice-${invoice.invoiceId}`).map((r) => [r.account, r.side, r.amountMinor, r.reference])).toEqual([

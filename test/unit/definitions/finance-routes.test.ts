@@ -8,10 +8,10 @@ const fn = (method: string, path: string) => {
 };
 
 describe('finance console routes', () => {
-  it('lists orders and customers next to creating them, finance only', () => {
-    expect(fn('GET', '/orders')).toEqual(['ListOrders', {}, ['finance']]);
+  it('lists orders and customers next to creating them, to both roles (a storefront gets its own only)', () => {
+    expect(fn('GET', '/orders')).toEqual(['ListOrders', {}, ['storefront', 'finance']]);
     expect(fn('POST', '/orders')).toEqual(['PlaceOrder', {}, ['storefront']]);
-    expect(fn('GET', '/customers')).toEqual(['ListCustomers', {}, ['finance']]);
+    expect(fn('GET', '/customers')).toEqual(['ListCustomers', {}, ['storefront', 'finance']]);
     expect(fn('GET', '/customers/C-1')).toEqual(['GetCustomer', { customerId: 'C-1' }, ['storefront', 'finance']]);
   });
 

@@ -13,7 +13,7 @@ import { money } from '../../../lambdas/core/money/money';
 import { addCalendarDays } from '../../../lambdas/core/time/clock';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';
 import { InMemoryDunningStore, InMemoryEscalations, ManualClock, RecordingMailer } from '../../support/in-memory-dunning';
-import { aCustomer, anInvoice } from '../../support/builders';
+import { FINANCE, SHOP, aCustomer, anInvoice } from '../../support/builders';
 
 const seller = { name: 'Example Trading GmbH', address: ['Musterstrasse 1', '10115 Berlin'], iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', vatId: 'DE123456789' };
 const DUE = '2026-04-01';
@@ -182,7 +182,7 @@ describe('what stops, pauses and resumes dunning', () => {
     t.invoice(1);
     await t.runDaily('2026-04-02', '2026-04-04');
     t.clock.set('2026-04-08T10:00:00Z');
-    const { disputeId } = await openDispute(t.deps, 'I-1', { reason: 'two chairs arrived broken' });
+    const { disputeId } = await openDispute(t.deps, SHOP, 'I-1', { reason: 'two chairs arrived broken' });
     expect(t.store.invoice('I-1').status).toBe('DISPUTED');
     expect(t.store.invoice('I-1').nextActionDate).toBeUndefined();
     await t.runDaily('2026-04-09', '2026-04-30');
@@ -200,7 +200,7 @@ describe('what stops, pauses and resumes dunning', () => {
     t.store.seedCustomer(aCustomer());
     t.invoice(1, { netTotalMinor: 8_403, taxTotalMinor: 1_597, totalMinor: 10_000, balanceMinor: 10_000 });
     t.clock.set('2026-04-03T10:00:00Z');
-    const { disputeId } = await openDispute(t.deps, 'I-1', { reason: 'one chair missing', amount: '30.00' });
+    const { disputeId } = await openDispute(t.deps, SHOP, 'I-1', { reason: 'one chair missing', amount: '30.00' });
     await resolveDispute(t.deps, 'I-1', disputeId, { outcome: 'credit', reason: 'chair missing confirmed', creditAmount: '30.00' });
     const inv = t.store.invoice('I-1');
     expect(inv).toMatchObject({ balanceMinor: 7_000, status: 'OVERDUE' });
@@ -323,7 +323,7 @@ describe('a retry of a request whose first attempt was written (its Idempotency-
     const t = setup();
     t.store.seedCustomer(aCustomer());
     t.invoice(1);
-    const { disputeId } = await openDispute(t.deps, 'I-1', { reason: 'damaged' });
+    const { disputeId } = await openDispute(t.deps, FINANCE, 'I-1', { reason: 'damaged' });
     const first = await resolveDispute(t.deps, 'I-1', disputeId, { outcome: 'credit', reason: 'damaged', creditAmount: '20.00' }, 'request-4');
     const retry = await resolveDispute(t.deps, 'I-1', disputeId, { outcome: 'credit', reason: 'damaged', creditAmount: '20.00' }, 'request-4');
     expect(retry).toEqual(first);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiEvent, bodyOf, errorOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { InMemoryIdempotencyStore, inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, anInvoice, customerRequest, paymentRequest } from '../../support/builders';
+import { aCustomer, anInvoice, contactPart, customerRequest, paymentRequest } from '../../support/builders';
 import { invoicedOrder } from '../../support/scenarios';
 
 let putCustomerModule: typeof import('../../../lambdas/handlers/api/put-customer');
@@ -38,7 +38,9 @@ beforeEach(() => {
 });
 
 describe('PUT /customers/{customerId}', () => {
-  const put = (customerId: string, body: unknown) => putCustomerModule.makeHandler(world.deps, options())(apiEvent('PUT', `/customers/${customerId}`, { pathParameters: { customerId }, body }), lambdaContext);
+  // Finance's PUT: it may send every field (a storefront's is in "roles and scopes" below).
+  const put = (customerId: string, body: unknown) =>
+    putCustomerModule.makeHandler(world.deps, options())(apiEvent('PUT', `/customers/${customerId}`, { pathParameters: { customerId }, body, role: 'finance' }), lambdaContext);
 
   it('answers 201 when it creates the customer and 200 when it updates it', async () => {
     // Act
@@ -124,6 +126,7 @@ describe('GET /invoices/{invoiceId} and GET /invoices', () => {
 
   it('lists a customer’s invoices page by page with an opaque cursor', async () => {
     // Prepare
+    world.customers.seed(aCustomer({ customerId: 'C-1' }));
     for (let i = 1; i <= 3; i++) world.invoices.seed(anInvoice({ invoiceId: `I-${i}`, sequence: i, dueDate: `2026-04-0${i}` }));
     const handler = listInvoicesModule.makeHandler(world.deps);
 
@@ -143,9 +146,9 @@ describe('GET /invoices/{invoiceId} and GET /invoices', () => {
     [{ customerId: 'C-1', limit: '0' }, 'limit'],
     [{ status: 'SETTLED' }, 'status'],
     [{ customerId: 'C-1', cursor: 'made-up' }, 'cursor'],
-  ])('answers 400 naming the query parameter for %j', async (query, field) => {
+  ])('answers 400 naming the query parameter for %j (finance)', async (query, field) => {
     // Act
-    const response = await listInvoicesModule.makeHandler(world.deps)(apiEvent('GET', '/invoices', { query }), lambdaContext);
+    const response = await listInvoicesModule.makeHandler(world.deps)(apiEvent('GET', '/invoices', { query, role: 'finance' }), lambdaContext);
 
     // Assess
     expect(response.statusCode).toBe(400);
@@ -206,5 +209,86 @@ describe('GET /reports/ledger-check', () => {
       openItemsTotal: { EUR: '80.50' },
       problems: [],
     });
+  });
+});
+
+describe('roles and scopes through the handlers', () => {
+  const putAs = (customerId: string, body: unknown, clientId = 'test-shop') =>
+    putCustomerModule.makeHandler(world.deps, options())(apiEvent('PUT', `/customers/${customerId}`, { pathParameters: { customerId }, body, clientId }), lambdaContext);
+
+  it("answers a storefront's finance field with 403 FORBIDDEN_FIELD in the product's error shape, naming the field, and writes nothing", async () => {
+    const response = await putAs('C-1', customerRequest());
+    expect(response.statusCode).toBe(403);
+    expect(bodyOf(response)).toEqual({
+      error: {
+        code: 'FORBIDDEN_FIELD',
+        message: 'creditLimit: is decided by finance; a storefront may not set it; paymentTermsDays: is decided by finance; a storefront may not set it',
+        details: [
+          { field: 'creditLimit', problem: 'is decided by finance; a storefront may not set it' },
+          { field: 'paymentTermsDays', problem: 'is decided by finance; a storefront may not set it' },
+        ],
+      },
+    });
+    expect(world.tables.customers.size).toBe(0);
+  });
+
+  it("creates with the contact data (201, the defaults), and answers another storefront's PUT and GET with 404", async () => {
+    const created = await putAs('C-1', contactPart(customerRequest()));
+    expect(created.statusCode).toBe(201);
+    expect(bodyOf(created)).toMatchObject({ creditLimit: '0.00', paymentTermsDays: 30, registeredBy: 'test-shop' });
+    const takeOver = await putAs('C-1', contactPart(customerRequest({ name: 'Mine Now' })), 'other-shop');
+    expect(takeOver.statusCode).toBe(404);
+    expect(errorOf(takeOver).code).toBe('NOT_FOUND');
+    const read = await getCustomerModule.makeHandler(world.deps)(apiEvent('GET', '/customers/C-1', { pathParameters: { customerId: 'C-1' }, clientId: 'other-shop' }), lambdaContext);
+    expect(read.statusCode).toBe(404);
+    expect(world.tables.customers.get('C-1')?.name).toBe('Acme Retail GmbH');
+  });
+
+  it("answers another storefront's invoice with 404, and a second POST /payments of the same provider payment with 200 and the first payment", async () => {
+    world.customers.seed(aCustomer({ customerId: 'C-1' }));
+    const { invoice } = await invoicedOrder(world);
+    const read = (clientId: string) => getInvoiceModule.makeHandler(world.deps)(apiEvent('GET', `/invoices/${invoice.invoiceId}`, { pathParameters: { invoiceId: invoice.invoiceId }, clientId }), lambdaContext);
+    expect((await read('other-shop')).statusCode).toBe(404);
+    expect((await read('test-shop')).statusCode).toBe(200);
+
+    const handler = recordPaymentModule.makeHandler(world.deps, options());
+    const body = paymentRequest({ amount: '20.00', reference: invoice.number, providerPaymentId: 'ch_1' });
+    const first = await handler(apiEvent('POST', '/payments', { body, idempotencyKey: 'k-1' }), lambdaContext);
+    const again = await handler(apiEvent('POST', '/payments', { body, idempotencyKey: 'k-2' }), lambdaContext);
+    const unkeyed = await handler(apiEvent('POST', '/payments', { body }), lambdaContext);
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(200);
+    expect(bodyOf(again)).toEqual(bodyOf(first));
+    expect(unkeyed.statusCode).toBe(200);
+    expect(world.tables.payments.size).toBe(1);
+    expect(world.tables.invoices.get(invoice.invoiceId)?.paidMinor).toBe(2_000);
+    const missing = await handler(apiEvent('POST', '/payments', { body: { ...body, providerPaymentId: undefined } }), lambdaContext);
+    expect(missing.statusCode).toBe(400);
+    expect(errorOf(missing).details).toEqual([{ field: 'providerPaymentId', problem: "is required: your payment provider's id of this payment (1-255 characters)" }]);
+  });
+
+  it('lists for a storefront its own invoices without customerId or status', async () => {
+    world.customers.seed(aCustomer({ customerId: 'C-1' }));
+    world.invoices.seed(anInvoice({ invoiceId: 'I-1', sequence: 1 }));
+    world.invoices.seed(anInvoice({ invoiceId: 'I-2', sequence: 2, ownerId: 'other-shop' }));
+    const response = await listInvoicesModule.makeHandler(world.deps)(apiEvent('GET', '/invoices', {}), lambdaContext);
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf<{ items: { invoiceId: string }[] }>(response).items.map((i) => i.invoiceId)).toEqual(['I-1']);
+  });
+
+  it.each([
+    ['no client id', { role: 'storefront', scope: 'test-shop' }],
+    ['no role', { clientId: 'test-shop', scope: 'test-shop' }],
+    ['a role it does not know', { clientId: 'test-shop', role: 'admin', scope: 'all' }],
+    ["a storefront with finance's scope", { clientId: 'test-shop', role: 'storefront', scope: 'all' }],
+    ['a storefront with another scope', { clientId: 'test-shop', role: 'storefront', scope: 'other-shop' }],
+  ])('refuses a request whose authorizer context has %s (403), and does nothing', async (_what, authorizer) => {
+    const response = await putCustomerModule.makeHandler(world.deps, options())(
+      apiEvent('PUT', '/customers/C-1', { pathParameters: { customerId: 'C-1' }, body: contactPart(customerRequest()), authorizer }),
+      lambdaContext,
+    );
+    expect(response.statusCode).toBe(403);
+    expect(errorOf(response).code).toBe('FORBIDDEN');
+    expect(world.tables.customers.size).toBe(0);
   });
 });

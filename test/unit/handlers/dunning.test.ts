@@ -98,6 +98,18 @@ describe('disputes, write-offs, policies, worklist', () => {
     expect((await handler(event('I-404'), lambdaContext)).statusCode).toBe(404);
   });
 
+  it("answers another storefront's invoice with 404 and leaves it undisputed", async () => {
+    const { deps, store } = world();
+    const response = await openDisputeModule.makeHandler(deps, {})(
+      apiEvent('POST', '/invoices/I-1/disputes', { body: { reason: 'damaged' }, pathParameters: { invoiceId: 'I-1' }, clientId: 'other-shop' }),
+      lambdaContext,
+    );
+    expect(response.statusCode).toBe(404);
+    expect(errorOf(response)).toMatchObject({ code: 'NOT_FOUND', message: 'Invoice I-1 does not exist' });
+    expect(store.invoice('I-1').status).not.toBe('DISPUTED');
+    expect(store.invoice('I-1').dunning.disputes ?? []).toEqual([]);
+  });
+
   it('refuses a write-off above the balance, naming the amount', async () => {
     const { deps } = world();
     const response = await writeOffModule.makeHandler(deps, {})(

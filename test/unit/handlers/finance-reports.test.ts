@@ -129,7 +129,7 @@ describe('GET /orders and GET /customers', () => {
     const second = await orderAwaitingShipment(world);
     world.clock.advanceMs(1000);
     const { orderId: invoiced } = await invoicedOrder(world);
-    const handler = listOrders.makeHandler({ orderLists: new InMemoryOrderLister(world.tables) });
+    const handler = listOrders.makeHandler({ orderLists: new InMemoryOrderLister(world.tables), customers: world.customers });
 
     const awaiting = bodyOf<{ items: { orderId: string; status: string }[]; cursor: string | null }>(
       await handler(apiEvent('GET', '/orders', { ...finance, query: { status: 'AWAITING_SHIPMENT', limit: '1' } }), lambdaContext),
@@ -148,7 +148,7 @@ describe('GET /orders and GET /customers', () => {
   });
 
   it('refuses an unknown status and a limit out of range', async () => {
-    const response = await listOrders.makeHandler({ orderLists: new InMemoryOrderLister(world.tables) })(
+    const response = await listOrders.makeHandler({ orderLists: new InMemoryOrderLister(world.tables), customers: world.customers })(
       apiEvent('GET', '/orders', { ...finance, query: { status: 'SHIPPED', limit: '0' } }),
       lambdaContext,
     );

@@ -185,12 +185,13 @@ describe('Idempotency-Key on POST /orders', () => {
     expect(world.workflow.starts).toHaveLength(1);
   });
 
-  it('keeps keys of different clients apart', async () => {
-    // Prepare
-    await placeOrder()(apiEvent('POST', '/orders', { body: orderRequest(), idempotencyKey: 'key-1', clientName: 'shop-a' }), lambdaContext);
+  it('keeps keys of different clients apart (by client id)', async () => {
+    // Prepare: each storefront orders for its own customer.
+    world.customers.seed(aCustomer({ customerId: 'C-2', registeredBy: 'other-shop' }));
+    await placeOrder()(apiEvent('POST', '/orders', { body: orderRequest(), idempotencyKey: 'key-1', clientId: 'test-shop', clientName: 'shop' }), lambdaContext);
 
     // Act
-    const other = await placeOrder()(apiEvent('POST', '/orders', { body: orderRequest({ externalRef: 'B-1' }), idempotencyKey: 'key-1', clientName: 'shop-b' }), lambdaContext);
+    const other = await placeOrder()(apiEvent('POST', '/orders', { body: orderRequest({ customerId: 'C-2', externalRef: 'B-1' }), idempotencyKey: 'key-1', clientId: 'other-shop', clientName: 'shop' }), lambdaContext);
 
     // Assess
     expect(other.statusCode).toBe(202);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
 import { inMemoryWorld, type InMemoryWorld } from '../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../support/builders';
 import { orderAwaitingShipment } from '../../support/scenarios';
 import { placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
 import { recordPayment } from '../../../lambdas/core/payments/record-payment';
@@ -44,20 +44,20 @@ beforeEach(() => {
 describe('order lifecycle step handlers', () => {
   it('run the whole lifecycle: check credit, wait for shipment, issue, send, (settlement) wait for payment and count it, wait for settlement, complete', async () => {
     // Prepare
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
     const credit = await checkCreditModule.makeHandler(world.deps)({ orderId }, lambdaContext);
     const shipmentToken = world.workflow.newTaskToken('shipment');
     const waitingForShipment = await waitForShipmentModule.makeHandler(world.deps)({ orderId, taskToken: shipmentToken }, lambdaContext);
-    const { shipment } = await reportShipment(world.deps, orderId, {});
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
     const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
     const sent = await sendInvoiceModule.makeHandler(world.deps)({ invoiceId: issued.invoiceId }, lambdaContext);
     const settlementToken = world.workflow.newTaskToken('settlement');
     const waitingForSettlement = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
     const paymentToken = world.workflow.newTaskToken('payment');
     const waitingForPayment = await waitForPaymentModule.makeHandler(world.deps)({ invoiceId: issued.invoiceId, taskToken: paymentToken }, lambdaContext);
-    await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
     const counted = await recordInvoiceSettledModule.makeHandler(world.deps)({ orderId, invoiceId: issued.invoiceId }, lambdaContext);
     const completed = await completeOrderModule.makeHandler(world.deps)({ orderId }, lambdaContext);
 
@@ -80,7 +80,7 @@ describe('order lifecycle step handlers', () => {
   it('put an order over the credit limit on hold and keep the token for the decision', async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-1', creditLimitMinor: 5_000 }));
-    const { orderId } = await placeOrder(world.deps, orderRequest());
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
     const creditToken = world.workflow.newTaskToken('credit-decision');
 
     // Act
@@ -96,7 +96,7 @@ describe('order lifecycle step handlers', () => {
   it("reject a blocked customer's order and resume the credit wait at once when finance decided already", async () => {
     // Prepare
     world.customers.seed(aCustomer({ customerId: 'C-2', blocked: true }));
-    const blocked = (await placeOrder(world.deps, orderRequest({ customerId: 'C-2' }))).orderId;
+    const blocked = (await placeOrder(world.deps, SHOP, orderRequest({ customerId: 'C-2' }))).orderId;
     const rejectedToken = world.workflow.newTaskToken('credit-decision');
 
     // Act
@@ -112,9 +112,9 @@ describe('order lifecycle step handlers', () => {
   it('resume the settlement wait at once when no invoice of the order is open', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    const { shipment } = await reportShipment(world.deps, orderId, {});
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
     const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
-    await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
     await recordInvoiceSettledModule.makeHandler(world.deps)({ orderId, invoiceId: issued.invoiceId }, lambdaContext);
     const settlementToken = world.workflow.newTaskToken('settlement');
 
@@ -143,9 +143,9 @@ describe('order lifecycle step handlers', () => {
   it('resume at once when the invoice is settled before the execution waits for the payment', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    const { shipment } = await reportShipment(world.deps, orderId, {});
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
     const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
-    await recordPayment(world.deps, paymentRequest({ amount: '100.50', reference: issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
     const paymentToken = world.workflow.newTaskToken('payment');
 
     // Act
@@ -159,9 +159,9 @@ describe('order lifecycle step handlers', () => {
   it('refuse to complete an order whose invoice still has a balance, with the error name the state machine catches', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
-    const { shipment } = await reportShipment(world.deps, orderId, {});
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
     const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
-    await recordPayment(world.deps, paymentRequest({ amount: '100.00', reference: issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.00', reference: issued.number }));
 
     // Act
     const outcome = completeOrderModule.makeHandler(world.deps)({ orderId }, lambdaContext);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recordPayment } from '../../../../lambdas/core/payments/record-payment';
 import { ValidationError } from '../../../../lambdas/core/errors';
 import { inMemoryWorld } from '../../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../../support/builders';
 import { invoicedOrder } from '../../../support/scenarios';
 
 describe('a payment naming the same invoice twice', () => {
@@ -13,8 +13,8 @@ describe('a payment naming the same invoice twice', () => {
     const { invoice } = await invoicedOrder(world);
 
     // Act
-    const outcome = await recordPayment(world.deps, paymentRequest({ amount: '150.00', invoiceIds: [invoice.invoiceId, invoice.invoiceId] })).then(
-      (view) => ({ view }),
+    const outcome = await recordPayment(world.deps, SHOP, paymentRequest({ amount: '150.00', invoiceIds: [invoice.invoiceId, invoice.invoiceId] })).then(
+      ({ payment: view }) => ({ view }),
       (error: unknown) => ({ error }),
     );
 

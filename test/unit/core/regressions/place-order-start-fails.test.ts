@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { placeOrder } from '../../../../lambdas/core/orders/orders';
 import { getCustomer } from '../../../../lambdas/core/customers/customers';
 import { inMemoryWorld } from '../../../support/in-memory';
-import { aCustomer, orderRequest } from '../../../support/builders';
+import { SHOP, aCustomer, orderRequest } from '../../../support/builders';
 
 describe('placeOrder when its lifecycle cannot start', () => {
   it('does not keep the order (as its TSDoc promises) when the execution start fails', async () => {
@@ -12,7 +12,7 @@ describe('placeOrder when its lifecycle cannot start', () => {
     world.workflow.failNextStart(new Error('ThrottlingException'));
 
     // Act
-    const outcome = await placeOrder(world.deps, orderRequest()).catch((e: unknown) => e);
+    const outcome = await placeOrder(world.deps, SHOP, orderRequest()).catch((e: unknown) => e);
 
     // Assess
     expect(outcome).toBeInstanceOf(Error);
@@ -24,13 +24,13 @@ describe('placeOrder when its lifecycle cannot start', () => {
     const world = inMemoryWorld();
     world.customers.seed(aCustomer());
     world.workflow.failNextStart(new Error('ThrottlingException'));
-    await placeOrder(world.deps, orderRequest()).catch(() => undefined);
+    await placeOrder(world.deps, SHOP, orderRequest()).catch(() => undefined);
 
     // Act
-    await placeOrder(world.deps, orderRequest());
+    await placeOrder(world.deps, SHOP, orderRequest());
 
     // Assess
     expect(world.tables.orders.size).toBe(1);
-    expect((await getCustomer(world.deps, 'C-1')).exposure).toBe('100.50');
+    expect((await getCustomer(world.deps, SHOP, 'C-1')).exposure).toBe('100.50');
   });
 });

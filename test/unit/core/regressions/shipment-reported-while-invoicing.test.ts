@@ -3,7 +3,7 @@ import { reportShipment } from '../../../../lambdas/core/orders/orders';
 import { completeOrder, issueInvoiceForShipment, recordInvoiceSettled, waitForOrderSettlement, waitForPayment } from '../../../../lambdas/core/orders/order-steps';
 import { recordPayment } from '../../../../lambdas/core/payments/record-payment';
 import { inMemoryWorld } from '../../../support/in-memory';
-import { aCustomer, paymentRequest } from '../../../support/builders';
+import { SHOP, aCustomer, paymentRequest } from '../../../support/builders';
 import { orderAwaitingShipment } from '../../../support/scenarios';
 
 const TWO_LINES = {
@@ -19,8 +19,8 @@ describe('the rest of an order shipped while the first shipment is being invoice
     const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
     world.customers.seed(aCustomer());
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-2' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2' });
 
     // Act
     const issued = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-1' });
@@ -35,15 +35,15 @@ describe('the rest of an order shipped while the first shipment is being invoice
     const world = inMemoryWorld({ start: '2026-03-02T09:00:00Z' });
     world.customers.seed(aCustomer());
     const { orderId } = await orderAwaitingShipment(world, TWO_LINES);
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
-    await reportShipment(world.deps, orderId, { shipmentId: 'S-2' });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-1', lines: [{ lineNo: 1, quantity: 1 }] });
+    await reportShipment(world.deps, SHOP, orderId, { shipmentId: 'S-2' });
     const issued = await issueInvoiceForShipment(world.deps, { orderId, shipmentId: 'S-1' });
     if (!issued.orderFullyShipped) return; // fixed: the machine goes back to WaitForShipment
     // IsEverythingShipped -> AwaitOrderSettlement; the settlement execution of S-1's invoice waits for its payment
     const settlementToken = world.workflow.newTaskToken('settlement');
     await waitForOrderSettlement(world.deps, { orderId, taskToken: settlementToken });
     await waitForPayment(world.deps, { invoiceId: issued.invoiceId, taskToken: world.workflow.newTaskToken('payment') });
-    await recordPayment(world.deps, paymentRequest({ amount: '11.90', reference: issued.number }));
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '11.90', reference: issued.number }));
     await recordInvoiceSettled(world.deps, { orderId, invoiceId: issued.invoiceId });
 
     // Act

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { placeOrder } from '../../../../lambdas/core/orders/orders';
 import { ValidationError } from '../../../../lambdas/core/errors';
 import { inMemoryWorld } from '../../../support/in-memory';
-import { aCustomer, orderRequest } from '../../../support/builders';
+import { SHOP, aCustomer, orderRequest } from '../../../support/builders';
 
 describe('wrong types are named as such, not as missing', () => {
   it('says a fractional quantity must be a whole number', async () => {
@@ -11,7 +11,7 @@ describe('wrong types are named as such, not as missing', () => {
     world.customers.seed(aCustomer());
 
     // Act
-    const error = await placeOrder(world.deps, orderRequest({ lines: [{ sku: 'A', quantity: 1.5, unitPrice: '1.00' }] })).catch((e: unknown) => e);
+    const error = await placeOrder(world.deps, SHOP, orderRequest({ lines: [{ sku: 'A', quantity: 1.5, unitPrice: '1.00' }] })).catch((e: unknown) => e);
 
     // Assess
     expect((error as ValidationError).problems).toEqual([{ field: 'lines[0].quantity', problem: 'must be a whole number' }]);
@@ -23,7 +23,7 @@ describe('wrong types are named as such, not as missing', () => {
     world.customers.seed(aCustomer());
 
     // Act
-    const error = await placeOrder(world.deps, orderRequest({ lines: [{ sku: 'A', quantity: '2', unitPrice: '1.00' }] })).catch((e: unknown) => e);
+    const error = await placeOrder(world.deps, SHOP, orderRequest({ lines: [{ sku: 'A', quantity: '2', unitPrice: '1.00' }] })).catch((e: unknown) => e);
 
     // Assess
     expect((error as ValidationError).problems[0]?.problem).not.toBe('is required');
