@@ -38,8 +38,9 @@ describe('the authorizer policy', () => {
 
   it('denies the sub-routes a storefront may not call under the routes it may call', () => {
     const denied = deniedResources(methodArn, 'storefront');
-    // GET /orders/* (GET /orders/{orderId}) reaches GET /orders/{orderId}/execution
-    expect(denied).toEqual([`${base}/GET/orders/*/execution`]);
+    // GET /orders/* (GET /orders/{orderId}) reaches GET /orders/{orderId}/execution; GET /invoices/*
+    // (GET /invoices/{invoiceId}) reaches finance's GET /invoices/import/{importId}
+    expect(denied).toEqual([`${base}/GET/orders/*/execution`, `${base}/GET/invoices/import/*`]);
     // a route no allowed resource reaches needs no deny: POST /invoices/*/disputes does not match .../promises or .../disputes/x/resolve
     expect(arnMatches(`${base}/POST/invoices/*/disputes`, request('POST', '/invoices/I-1/disputes/D-1/resolve'))).toBe(false);
     // nothing the storefront may call is denied
@@ -53,6 +54,9 @@ describe('the authorizer policy', () => {
     ['POST', '/orders/O-1/credit-decision', false],
     ['POST', '/orders/O-1/retry', false],
     ['GET', '/invoices/I-1', true],
+    ['GET', '/invoices/import/import-0123', false],
+    ['POST', '/remittances/uploads', false],
+    ['POST', '/invoices/import/uploads', false],
     ['GET', '/invoices/I-1/document', true],
     ['POST', '/invoices/I-1/disputes', true],
     ['POST', '/invoices/I-1/disputes/D-1/resolve', false],
