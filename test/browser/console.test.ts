@@ -211,7 +211,8 @@ describe('finance console', () => {
     expect(await state('CheckCredit')).toBe('visited');
     expect(await state('IsCreditApproved')).toBe('visited');
     expect(await state('IssueInvoice')).toBe('unvisited');
-    expect(await graph.locator('.edge.taken').count()).toBe(3);
+    // Taken edges, IsContinuedExecution -> CheckCredit among them (a new execution, not a continuation).
+    expect(await graph.locator('.edge.taken').count()).toBe(4);
     expect(await page.getByTestId('execution-status').textContent()).toContain('now in WaitForShipment');
     await page.getByRole('cell', { name: 'still here' }).waitFor();
     await screenshot(page, 'order');

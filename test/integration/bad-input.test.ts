@@ -15,7 +15,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   api = stack.api;
   const customer = { email: 'ap@example.com', currency: 'EUR', creditLimit: '1000.00', paymentTermsDays: 14 };
-  for (const id of ['C-1', 'C-2', 'C-3']) expect((await api.put(`/customers/${id}`, { ...customer, name: `Customer ${id}` })).status).toBe(201);
+  for (const id of ['C-1', 'C-2', 'C-3']) expect((await api.registerCustomer(id, { ...customer, name: `Customer ${id}` })).status).toBe(201);
 });
 
 afterAll(async () => {
@@ -60,9 +60,9 @@ describe('through the local gateway', () => {
 
   it('refuses control characters and line breaks in a customer name and email, naming the field, and stores nothing', async () => {
     const base = { email: 'ap@example.com', currency: 'EUR', creditLimit: '1.00', paymentTermsDays: 14 };
-    const nul = await api.put<ErrorBody>('/customers/C-CTRL', { ...base, name: 'ACME\u0000' });
-    const newline = await api.put<ErrorBody>('/customers/C-CTRL', { ...base, name: 'ACME\nGmbH' });
-    const header = await api.put<ErrorBody>('/customers/C-CTRL', { ...base, name: 'ACME', email: 'ap@example.com\r\nBcc: x@example.com' });
+    const nul = await api.put<ErrorBody>('/customers/C-CTRL', { ...base, name: 'ACME\u0000' }, 'finance');
+    const newline = await api.put<ErrorBody>('/customers/C-CTRL', { ...base, name: 'ACME\nGmbH' }, 'finance');
+    const header = await api.put<ErrorBody>('/customers/C-CTRL', { ...base, name: 'ACME', email: 'ap@example.com\r\nBcc: x@example.com' }, 'finance');
     expect(nul.body.error.details).toEqual([{ field: 'name', problem: 'must not contain control characters (only tab and line breaks are allowed in free text)' }]);
     expect(newline.body.error.details).toEqual([{ field: 'name', problem: 'must be one line: no line breaks, tabs or other control characters' }]);
     expect(header.body.error.details).toEqual([{ field: 'email', problem: 'must be one line: no line breaks, tabs or other control characters' }]);

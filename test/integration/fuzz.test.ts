@@ -359,7 +359,7 @@ beforeAll(async () => {
 
   const customer = { email: 'ap@fuzz.example', currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 };
   for (const [id, name] of [['C-FUZZ-1', 'Fuzz One GmbH'], ['C-FUZZ-2', 'Fuzz Two AG']] as const) {
-    expect((await api.put(`/customers/${id}`, { ...customer, name })).status).toBe(201);
+    expect((await api.registerCustomer(id, { ...customer, name })).status).toBe(201);
   }
   const order = async () => {
     const placed = await api.post<{ orderId: string }>('/orders', { customerId: 'C-FUZZ-1', currency: 'EUR', lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: '10.00' }] });

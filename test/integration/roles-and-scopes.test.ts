@@ -205,7 +205,7 @@ describe('POST /payments with providerPaymentId', () => {
     expect(missing.body).toMatchObject({ error: { details: [{ field: 'providerPaymentId' }] } });
     const control = await api.post('/payments', { ...body, providerPaymentId: 'pi_\u0007bell' });
     expect(control.status).toBe(400);
-    expect(control.body).toMatchObject({ error: { details: [{ field: 'providerPaymentId', problem: 'must not contain control characters' }] } });
+    expect(control.body).toMatchObject({ error: { details: [{ field: 'providerPaymentId', problem: expect.stringContaining('must not contain control characters') }] } });
 
     const providerPaymentId = uniqueId('pi');
     const first = await api.post('/payments', { ...body, providerPaymentId });
