@@ -131,7 +131,8 @@ describe('presigned upload URLs', () => {
     const issued = await api.post<UploadUrl>('/remittances/uploads', { contentLength: Buffer.byteLength(file) }, 'finance');
 
     const longer = await fetch(issued.body.url, { method: 'PUT', body: `${file}x` });
-    const elsewhere = await fetch(issued.body.url.replace(issued.body.uploadId, `${issued.body.uploadId.slice(0, -1)}0`), { method: 'PUT', body: file });
+    const otherId = `${issued.body.uploadId.slice(0, -1)}${issued.body.uploadId.endsWith('0') ? '1' : '0'}`;
+    const elsewhere = await fetch(issued.body.url.replace(issued.body.uploadId, otherId), { method: 'PUT', body: file });
     const notYet = await api.post('/remittances', { uploadId: issued.body.uploadId }, 'finance');
     const fitting = await fetch(issued.body.url, { method: 'PUT', body: file });
     const started = await api.post<Statement>('/remittances', { uploadId: issued.body.uploadId }, 'finance');
