@@ -7,7 +7,7 @@ import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, handedInFiles, statementReader } from '../../shared/wiring';
 
-export const statementJob = z.object({ statementId: z.string().min(1), objectKey: z.string().min(1), run: z.number().int().min(1) });
+const statementJob = z.object({ statementId: z.string().min(1), objectKey: z.string().min(1), run: z.number().int().min(1) });
 
 export function makeHandler(deps: { statements: StatementStore; files: HandedInFiles; clock: Clock }) {
   return stepHandler((event) => parseWith(statementJob, event), (job) => readStatement(deps, job));
