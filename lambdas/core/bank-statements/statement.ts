@@ -3,7 +3,7 @@
  * Pure data: no AWS, no I/O. Amounts are integer minor units (see `../money/money.ts`).
  */
 
-export type StatementFormat = 'camt.053' | 'camt.054' | 'bai2' | 'mt940' | 'csv';
+export type StatementFormat = 'camt.052' | 'camt.053' | 'camt.054' | 'bai2' | 'mt940' | 'csv';
 
 /**
  * One transaction on a statement: for camt, one `TxDtls` of an entry (an entry with several that
@@ -122,6 +122,26 @@ export interface ParsedStatementFile {
    * - CSV: always `null` (the export names nothing); the caller falls back to the content.
    */
   readonly fileIdentity: string | null;
+  /**
+   * What the file does that deviates from its format without touching money (a missing account
+   * id, statement number or closing balance, an interim report, a non-standard field, a statement
+   * whose balances do not reconcile with its lines), each with its place, in file order. The
+   * money of a file with warnings is read exactly: anything that could misread an amount, sign,
+   * currency or date refuses the file instead (`StatementParseError`). Always set by
+   * `readStatementFile`; empty when there is nothing to say.
+   */
+  readonly warnings: readonly StatementWarning[];
+  /** How the bytes were decoded (`utf-8`, `utf-16le`, `windows-1252` ...); `null` when given a string. */
+  readonly encoding?: string | null;
+}
+
+/** See {@link ParsedStatementFile.warnings}. */
+export interface StatementWarning {
+  /** A stable code for the kind of deviation, e.g. `missing-account`, `not-reconciled`. */
+  readonly code: string;
+  /** The place and the deviation in words, as error messages say it (`line 3 (record :20:): ...`). */
+  readonly message: string;
+  readonly location: { readonly line?: number; readonly path?: string; readonly record?: string };
 }
 
 /**
