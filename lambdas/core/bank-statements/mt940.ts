@@ -150,6 +150,10 @@ function readStatement(fields: Field[], warnings: Warnings): { statement: Omit<A
     const place: Place = { line: field.line, record: `:${field.tag}:` };
     switch (field.tag) {
       case '25':
+        if (account !== null) {
+          warnings.add('second-account-field', `a second :25: field in one statement; the first (${account}) is kept as the account`, place);
+          break;
+        }
         account = textOrNull(field.lines.join(''));
         break;
       case '28':
@@ -194,6 +198,7 @@ function readStatement(fields: Field[], warnings: Warnings): { statement: Omit<A
   }
   const where: Place = { line: start.line, record: ':20:' };
   const name = `statement ${reference ?? ''}`.trim();
+  if (!opening && !closing && entries.length === 0) fail(`${name} has no balance and no statement line: it is not a statement`, where);
   if (account === null) warnings.add('missing-account', `${name} has no :25: account identification`, where);
   if (number === null) warnings.add('missing-statement-number', `${name} has no :28C: statement number`, where);
   if (!opening) warnings.add('missing-opening-balance', `${name} has no opening balance (:60F: or :60M:): read as an interim report`, where);
@@ -292,8 +297,8 @@ export function parseStatementLineField(lines: readonly string[], place: Place):
   const [, valueText, entryWritten, mark, fundsCode, amount, fourLetterType, threeLetterType, rest] = match as unknown as [
     string, string, string | undefined, StatementLineField['mark'], string | undefined, string, string | undefined, string | undefined, string,
   ];
-  // `NOV NONREF` (ING, Triodos): the type is NOV; `S   ` (Sberbank): an S type without message type.
-  const transactionType = fourLetterType ?? threeLetterType?.trimEnd() ?? null;
+  // `NOV NONREF` (ING, Triodos): the type is `NOV `; `S   X` (Sberbank): an S type without message type.
+  const transactionType = fourLetterType ?? threeLetterType ?? null;
   const entryText = entryWritten?.trim() ? entryWritten : undefined;
   const valueDate = yymmdd(valueText);
   if (valueDate === null) fail(`value date "${valueText}" is not a YYMMDD date`, place);
