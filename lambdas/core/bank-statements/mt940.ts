@@ -55,16 +55,18 @@ export function readMt940(content: string, warnings: Warnings = new Warnings()):
   const ids = new LineIds();
   let sequence = 0;
   const identity: string[] = ['mt940'];
-  const statements: AccountStatement[] = groups.map((group) => {
-    const { statement, lines, parts } = readStatement(group, warnings);
+  const statements: AccountStatement[] = groups.flatMap((group) => {
+    const read = readStatement(group, warnings, groups.length > 1);
+    if (read === null) return [];
+    const { statement, lines, parts } = read;
     identity.push(...parts);
-    return {
+    return [{
       ...statement,
       lines: lines.map(({ idCandidate, ...draft }): StatementLine => {
         sequence++;
         return { ...draft, sequence, lineId: ids.assign(statement.account, idCandidate ?? `line-${sequence}`) };
       }),
-    };
+    }];
   });
   return { format: 'mt940', version: null, statements, fileIdentity: JSON.stringify(identity), warnings: warnings.all };
 }
@@ -135,7 +137,12 @@ interface Mt940LineDraft extends LineDraft {
  * One statement: its model, its lines, and what identifies it (see
  * `ParsedStatementFile.fileIdentity`): `:20:`, `:25:`, `:28C:` and both balances.
  */
-function readStatement(fields: Field[], warnings: Warnings): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[]; parts: string[] } {
+/**
+ * One statement, or `null` for a statement with nothing but its header fields (no balance, no
+ * `:61:`) in a file with other statements: a cut-off last message moves no money, it is left out
+ * with a warning. Alone in its file, such a statement is refused: the file is not a statement.
+ */
+function readStatement(fields: Field[], warnings: Warnings, others: boolean): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[]; parts: string[] } | null {
   const start = fields[0]!;
   const reference = textOrNull(start.lines.join(' '));
   let account: string | null = null;
@@ -198,7 +205,11 @@ function readStatement(fields: Field[], warnings: Warnings): { statement: Omit<A
   }
   const where: Place = { line: start.line, record: ':20:' };
   const name = `statement ${reference ?? ''}`.trim();
-  if (!opening && !closing && entries.length === 0) fail(`${name} has no balance and no statement line: it is not a statement`, where);
+  if (!opening && !closing && entries.length === 0) {
+    if (!others) fail(`${name} has no balance and no statement line: it is not a statement`, where);
+    warnings.add('empty-statement', `${name} has no balance and no statement line: left out`, where);
+    return null;
+  }
   if (account === null) warnings.add('missing-account', `${name} has no :25: account identification`, where);
   if (number === null) warnings.add('missing-statement-number', `${name} has no :28C: statement number`, where);
   if (!opening) warnings.add('missing-opening-balance', `${name} has no opening balance (:60F: or :60M:): read as an interim report`, where);
