@@ -68,6 +68,7 @@ export function readMt940(content: string, warnings: Warnings = new Warnings()):
       }),
     }];
   });
+  if (statements.length === 0) fail('no statement has a balance or a statement line: the file holds no statement', { line: 1 });
   return { format: 'mt940', version: null, statements, fileIdentity: JSON.stringify(identity), warnings: warnings.all };
 }
 

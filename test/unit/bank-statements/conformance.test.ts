@@ -492,7 +492,7 @@ const REFUSED_MT940: Record<string, { error: RegExp; reason: string }> = {
     ]),
   ),
   'betterplace/empty_line.sta': { error: /line 2 \(record :20:\): statement TELEREPORTING has no balance and no statement line/, reason: 'only a :20: field' },
-  'self-provided/account_identification.sta': { error: /line 1 \(record :20:\): statement 0003478756 has no balance and no statement line/, reason: 'only :20: and :25:' },
+  'self-provided/account_identification.sta': { error: /line 1: no statement has a balance or a statement line/, reason: 'two statements of only :20: and :25:' },
   'self-provided/sparkassen.sta': { error: /line 1: field :61: comes before any :20: field/, reason: 'a :61:/:86: fragment, not a statement' },
   'self-provided/multiline.sta': {
     error: /line 38: field :61: comes before any :20: field/,
