@@ -81,6 +81,50 @@ describe('MT940 samples (svenstaro/mt940-rs readings)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// webschik/mt940-js: `.json` readings beside `.mta`/`.STA` files. Its amounts are JSON numbers:
+// read here from the JSON text as decimals (never through a float).
+// ---------------------------------------------------------------------------------------------
+
+const decimalsAsText = (json: string): string => json.replace(/("(?:amount|value)":\s*)(-?\d+(?:\.\d+)?)/g, '$1"$2"');
+
+describe('MT940 samples (webschik/mt940-js readings)', () => {
+  for (const file of walk('mt940-js').filter((f) => /\.(mta|STA)$/.test(f))) {
+    it(`${file} agrees with its .json`, () => {
+      const peer = JSON.parse(decimalsAsText(fs.readFileSync(path.join(samples, file.replace(/\.(mta|STA)$/, '.json')), 'utf8'))) as Json[];
+      const ours = readSample(file);
+      expect(ours.statements).toHaveLength(peer.length);
+      peer.forEach((statement, s) => {
+        const own = ours.statements[s]!;
+        expect(own.account).toBe(statement['accountId']);
+        const balance = (b: Json) => (b['isCredit'] ? 1 : -1) * decimalToMinor(b['value'], b['currency'], {});
+        expect([own.openingBalanceMinor, own.closingBalanceMinor]).toEqual([balance(statement['openingBalance']), balance(statement['closingBalance'])]);
+        const expected = (statement['transactions'] as Json[])
+          .map((t) => ({
+            direction: t['isCredit'] ? 'credit' : 'debit',
+            amountMinor: decimalToMinor(String(t['amount']).replace(/^-/, ''), t['currency'], {}),
+            currency: t['currency'],
+            valueDate: t['valueDate'],
+            bookingDate: t['entryDate'] || null,
+            accountServicerReference: noneIfNonref(t['bankReference'] || null),
+          }))
+          .filter((line) => line.amountMinor !== 0);
+        const actual = own.lines.map((line) => ({
+          direction: line.direction,
+          amountMinor: line.amountMinor,
+          currency: line.currency,
+          valueDate: line.valueDate,
+          bookingDate: line.bookingDate,
+          accountServicerReference: line.accountServicerReference,
+        }));
+        expect(actual, `${file} statement ${s}`).toEqual(expected);
+        counts.lines += actual.length;
+      });
+      counts.compared++;
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // Samples without a machine-readable reading
 // ---------------------------------------------------------------------------------------------
 
@@ -212,7 +256,54 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expectLine(file, 'first', { direction: 'credit', amountMinor: 5000, bookingDate: '2021-02-15' });
     expectLine(file, 'last', { bookingDate: '2021-02-17' });
   },
+  'mt940-jejik-php/sparkasse.txt': jejik({ statements: 2, number: '00000/001', account: '87052000/123456789', opening: ['2019-02-15', 'EUR', 19457], linesOf: 1, lines: 1, first: { amount: -2000, valueDate: '2019-02-19', bookingDate: '2019-02-19', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/sparkasse_interim_balance.txt': jejik({ statements: 3, number: '00000/001', account: '87052000/123456789', opening: ['2019-02-15', 'EUR', 19457], linesOf: 1, lines: 1, first: { amount: -2000, valueDate: '2019-02-19', bookingDate: '2019-02-19', customerReference: null, bankReference: null } }),
+  // RD (reversal of a debit) is a credit, RC (reversal of a credit) a debit, as the peer reads them.
+  'mt940-jejik-php/sparkasse2.txt': jejik({ statements: 1, number: '00000/001', account: 'DE11222220220222220200', opening: ['2020-02-19', 'EUR', 93105229], lines: 1, first: { amount: 102725, valueDate: '2020-02-01', bookingDate: '2020-02-19', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/sparkasse3.txt': jejik({ statements: 1, number: '00000/001', account: 'DE11222220220222220200', opening: ['2020-02-19', 'EUR', 93105229], lines: 1, first: { amount: -102725, valueDate: '2020-02-01', bookingDate: '2020-02-19', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/deutschebank.txt': jejik({ statements: 1, number: '00143/1', account: '20070000/0123456601', opening: ['2020-06-05', 'EUR', 0], lines: 1, first: { amount: -1235, valueDate: '2020-06-08', bookingDate: '2020-06-08', customerReference: 'KREF+', bankReference: '2016021783252833' } }),
+  'mt940-jejik-php/lbbw.txt': jejik({ statements: 1, number: '1', account: '12345678/1324357', opening: ['2021-01-20', 'EUR', 0], lines: 2, first: { amount: -1, valueDate: '2021-02-08', bookingDate: '2021-02-08', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/oldenburgischelandesbank.txt': jejik({ statements: 1, number: '135/1', account: '28020050/1324354687', opening: ['2018-07-13', 'EUR', 0], lines: 1, first: { amount: 10450, valueDate: '2018-07-16', bookingDate: '2018-07-16', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/K4262927_20200905-080000-952.txt': jejik({ statements: 1, number: '172/1', account: '28020050/1426292700', opening: ['2020-09-04', 'EUR', 0], lines: 1, first: { amount: 23000, valueDate: '2020-09-04', bookingDate: '2020-09-04', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/oldenburgischelandesbankmitbindestrich.txt': jejik({ statements: 1, number: '1/1', account: 'DE12345678900022805304', opening: ['2021-02-04', 'EUR', 27999857], lines: 1, first: { amount: 172700, valueDate: '2021-06-17', bookingDate: '2021-06-17', customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/volksbankenraiffeisenbanken.txt': jejik({ statements: 8, number: '0', account: '66642399/93387', opening: ['2020-02-19', 'EUR', 308500], linesOf: 1, lines: 1, first: { amount: 8000, valueDate: '2020-02-21', bookingDate: null, customerReference: null, bankReference: null } }),
+  'mt940-jejik-php/bug-core-5401.txt': jejik({ statements: 1, number: '00111/1', account: 'DE19662800530622160900', opening: ['2021-03-30', 'EUR', 0], lines: 1, first: { amount: 5000, valueDate: '2021-03-31', bookingDate: '2021-03-31', customerReference: null, bankReference: '2109025460313532' } }),
 };
+
+/**
+ * sandermarechal/jejik-mt940's tests (tests/Jejik/Tests/MT940/Parser/*Test.php): statements in
+ * the file, then of statement `at`: number, account, opening balance (date, currency, signed
+ * minor units), and of statement `linesOf`: line count and its first line (signed minor units:
+ * the peer's negative amounts are debits; value and booking date; its `getRef` is our customer
+ * reference with NONREF as none, `getBankRef` our bank reference).
+ */
+interface JejikAssertion {
+  statements: number;
+  at?: number;
+  number: string;
+  account: string;
+  opening: [string, string, number];
+  linesOf?: number;
+  lines: number;
+  first?: { amount: number; valueDate: string; bookingDate: string | null; customerReference?: string | null; bankReference?: string | null };
+}
+function jejik(expected: JejikAssertion): (file: ParsedStatementFile) => void {
+  return (file) => {
+  expect(file.statements).toHaveLength(expected.statements);
+  const statement = file.statements[expected.at ?? 0]!;
+  expect(statement.statementId!.endsWith(`/${expected.number}`)).toBe(true);
+  expect(statement.account).toBe(expected.account);
+  expect([statement.currency, statement.openingBalanceMinor]).toEqual([expected.opening[1], expected.opening[2]]);
+  const lines = file.statements[expected.linesOf ?? 0]!.lines;
+  expect(lines).toHaveLength(expected.lines);
+  if (expected.first) {
+    const line = lines[0]!;
+    expect([(line.direction === 'debit' ? -1 : 1) * line.amountMinor, line.valueDate, line.bookingDate]).toEqual([expected.first.amount, expected.first.valueDate, expected.first.bookingDate]);
+    if (expected.first.customerReference !== undefined) expect(line.customerReference).toBe(expected.first.customerReference);
+    if (expected.first.bankReference !== undefined) expect(line.accountServicerReference).toBe(expected.first.bankReference);
+  }
+  };
+}
 
 function expectStatement(file: ParsedStatementFile, index: number, expected: { start: number; end: number; currency?: string }): void {
   const statement = file.statements[index]!;
@@ -227,7 +318,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
