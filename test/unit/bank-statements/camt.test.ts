@@ -212,6 +212,49 @@ describe('camt reader', () => {
     }
   });
 
+  it('reads every version from 01 to 13 of camt.052, camt.053 and camt.054 (issue 17)', () => {
+    const layouts = { '052': ['BkToCstmrAcctRpt', 'Rpt'], '053': ['BkToCstmrStmt', 'Stmt'], '054': ['BkToCstmrDbtCdtNtfctn', 'Ntfctn'] } as const;
+    for (const [kind, [message, record]] of Object.entries(layouts)) {
+      for (let v = 1; v <= 13; v++) {
+        const version = String(v).padStart(2, '0');
+        const xml = camt053(entry(''), version)
+          .replace('camt.053', `camt.${kind}`)
+          .replaceAll('BkToCstmrStmt', v === 1 ? `${message}V01` : message)
+          .replace(/<(\/?)Stmt>/g, `<$1${record}>`);
+        const file = readStatementFile(xml);
+        expect([file.format, file.version, file.statements[0]!.lines[0]!.amountMinor], `camt.${kind}.001.${version}`).toEqual([`camt.${kind}`, `001.${version}`, 10000]);
+      }
+    }
+  });
+
+  it('reads a statement without Acct, or whose account has only Othr, with a warning for the missing account', () => {
+    const withoutAccount = readStatementFile(camt053(entry('')).replace(/<Acct>.*<\/Acct>/, ''));
+    expect(withoutAccount.statements[0]!.account).toBeNull();
+    expect(withoutAccount.statements[0]!.lines[0]!.amountMinor).toBe(10000);
+    expect(withoutAccount.warnings).toEqual([
+      { code: 'missing-account', message: 'Document/BkToCstmrStmt/Stmt/Acct: the statement names no account (no Acct element)', location: { path: 'Document/BkToCstmrStmt/Stmt/Acct' } },
+    ]);
+    const other = readStatementFile(camt053(entry('')).replace('<IBAN>DE89370400440532013000</IBAN>', '<Othr><Id>0532013000</Id></Othr>'));
+    expect(other.statements[0]!.account).toBe('0532013000');
+    expect(other.warnings).toEqual([]);
+  });
+
+  it('reads a balance without CdtDbtInd as positive, with a warning, and reconciles the statement', () => {
+    const balance = (code: string, amount: string): string => `<Bal><Tp><CdOrPrtry><Cd>${code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${amount}</Amt><Dt><Dt>2026-03-01</Dt></Dt></Bal>`;
+    const file = readStatementFile(camt053(entry(''), '02', balance('OPBD', '10.00') + balance('CLBD', '100.00')));
+    expect(file.statements[0]).toMatchObject({ openingBalanceMinor: 1000, closingBalanceMinor: 10000 });
+    expect(file.warnings.map((warning) => warning.code)).toEqual(['balance-without-indicator', 'balance-without-indicator', 'not-reconciled']);
+    expect(file.warnings[2]!.message).toBe('statement S1 of account DE89370400440532013000 does not reconcile: opening balance 1000 + credits - debits = 11000, closing balance 10000 (minor units)');
+  });
+
+  it('reads amounts and dates in the variants the schema allows: "+100.00", ".50", a date with a time zone', () => {
+    const file = readStatementFile(camt053(entry('', '+100.00').replace('<Dt>2026-03-02</Dt>', '<Dt>2026-03-02+01:00</Dt>') + entry('', '.50')));
+    expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.bookingDate])).toEqual([
+      [10000, '2026-03-02'],
+      [50, '2026-03-02'],
+    ]);
+  });
+
   it('reads the first statement of the multi-statement sample, which the peer dump lost', () => {
     const file = readCamt(fs.readFileSync(path.join(samples, 'camt053.v2.multi.statement.xml'), 'utf8'));
     expect(file.statements.map((statement) => [statement.statementId, statement.openingBalanceMinor, statement.closingBalanceMinor])).toEqual([
