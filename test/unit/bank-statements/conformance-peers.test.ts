@@ -267,6 +267,32 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
   'mt940-jejik-php/K4262927_20200905-080000-952.txt': jejik({ statements: 1, number: '172/1', account: '28020050/1426292700', opening: ['2020-09-04', 'EUR', 0], lines: 1, first: { amount: 23000, valueDate: '2020-09-04', bookingDate: '2020-09-04', customerReference: null, bankReference: null } }),
   'mt940-jejik-php/oldenburgischelandesbankmitbindestrich.txt': jejik({ statements: 1, number: '1/1', account: 'DE12345678900022805304', opening: ['2021-02-04', 'EUR', 27999857], lines: 1, first: { amount: 172700, valueDate: '2021-06-17', bookingDate: '2021-06-17', customerReference: null, bankReference: null } }),
   'mt940-jejik-php/volksbankenraiffeisenbanken.txt': jejik({ statements: 8, number: '0', account: '66642399/93387', opening: ['2020-02-19', 'EUR', 308500], linesOf: 1, lines: 1, first: { amount: 8000, valueDate: '2020-02-21', bookingDate: null, customerReference: null, bankReference: null } }),
+  // The peer's ABN AMRO, ING, Knab, PostFinance, Rabobank and Triodos engines rewrite :25: (517852257
+  // for ABNANL2A/517852257 ...): the account is not compared there.
+  'mt940-jejik-php/abnamro.txt': jejik({ statements: 2, number: '19321/1', opening: ['2011-05-22', 'EUR', 323628], lines: 8, first: { amount: -900, valueDate: '2011-05-24', bookingDate: '2011-05-24' } }),
+  'mt940-jejik-php/knab.txt': jejik({ statements: 2, number: '998/1', opening: ['2014-05-07', 'EUR', 0], linesOf: 1, lines: 2, first: { amount: -726000, valueDate: '2014-07-29', bookingDate: '2014-07-29' } }),
+  'mt940-jejik-php/postfinance.txt': jejik({ statements: 2, number: '999/1', opening: ['2013-11-30', 'CHF', 0], lines: 2, first: { amount: 7970, valueDate: '2013-12-09', bookingDate: '2013-12-09' } }),
+  'mt940-jejik-php/rabobank.txt': jejik({ statements: 4, opening: ['2011-06-14', 'EUR', 47317], linesOf: 2, lines: 2, first: { amount: -4495, valueDate: '2011-06-17', bookingDate: null } }),
+  'mt940-jejik-php/triodos.txt': jejik({ statements: 1, number: '1', opening: ['2011-01-01', 'EUR', 497509], lines: 2, first: { amount: -1570, valueDate: '2011-01-01', bookingDate: null } }),
+  'mt940-jejik-php/oldenburgischelandesbank2.txt': jejik({ statements: 1, number: '172/1', account: 'DE19662800530622160900', opening: ['2020-09-04', 'EUR', 0], lines: 1, first: { amount: 23000, valueDate: '2020-09-04', bookingDate: '2020-09-04', customerReference: null, bankReference: null } }),
+  // jejik-mt940 IngTest (ing-dos.txt and ing-unix.txt, the same bytes): 1 statement, 7 lines, the first
+  // -25.03; the peer's ING engine takes a :61: without entry date as a booking date without value
+  // date, we take it as the value date (SWIFT's first date). The 7th line (`:61:100723C1,00`): the
+  // peer's booking date 2010-07-23 is our value date; its value date 2010-07-22 is not on that :61:.
+  ...Object.fromEntries(
+    ['mt940-jejik-php/ing-dos.txt', 'mt940-jejik-php/ing-unix.txt'].map((name) => [
+      name,
+      (file: ParsedStatementFile) => {
+        expect(file.statements).toHaveLength(1);
+        expect(file.statements[0]!.statementId!.endsWith('/000')).toBe(true);
+        expect([file.statements[0]!.currency, file.statements[0]!.openingBalanceMinor]).toEqual(['EUR', 0]);
+        const lines = file.statements[0]!.lines;
+        expect(lines).toHaveLength(7);
+        expect([(lines[0]!.direction === 'debit' ? -1 : 1) * lines[0]!.amountMinor, lines[0]!.valueDate, lines[0]!.bookingDate]).toEqual([-2503, '2010-07-22', null]);
+        expect([lines[6]!.valueDate, lines[6]!.bookingDate]).toEqual(['2010-07-23', null]);
+      },
+    ]),
+  ),
   'mt940-jejik-php/bug-core-5401.txt': jejik({ statements: 1, number: '00111/1', account: 'DE19662800530622160900', opening: ['2021-03-30', 'EUR', 0], lines: 1, first: { amount: 5000, valueDate: '2021-03-31', bookingDate: '2021-03-31', customerReference: null, bankReference: '2109025460313532' } }),
 };
 
@@ -280,8 +306,10 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
 interface JejikAssertion {
   statements: number;
   at?: number;
-  number: string;
-  account: string;
+  /** Left out for Rabobank, whose engine makes the number of the opening balance's date. */
+  number?: string;
+  /** Left out where the peer's bank engine rewrites `:25:` (drops a BIC or bank prefix, or zeros). */
+  account?: string;
   opening: [string, string, number];
   linesOf?: number;
   lines: number;
@@ -291,8 +319,8 @@ function jejik(expected: JejikAssertion): (file: ParsedStatementFile) => void {
   return (file) => {
   expect(file.statements).toHaveLength(expected.statements);
   const statement = file.statements[expected.at ?? 0]!;
-  expect(statement.statementId!.endsWith(`/${expected.number}`)).toBe(true);
-  expect(statement.account).toBe(expected.account);
+  if (expected.number !== undefined) expect(statement.statementId!.endsWith(`/${expected.number}`)).toBe(true);
+  if (expected.account !== undefined) expect(statement.account).toBe(expected.account);
   expect([statement.currency, statement.openingBalanceMinor]).toEqual([expected.opening[1], expected.opening[2]]);
   const lines = file.statements[expected.linesOf ?? 0]!.lines;
   expect(lines).toHaveLength(expected.lines);
