@@ -155,14 +155,23 @@ delete REFUSED['mt940-rs/mt940/full/betterplace/sepa_snippet_broken.sta'];
 
 /** Values the peers' own tests assert (file: check). */
 const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
-  // viafintech/camt_parser spec/lib/camt_parser/053/statement_spec.rb and general/entry_spec.rb
+  // viafintech/camt_parser spec/lib/camt_parser/: 053/statement_spec.rb, general/entry_spec.rb,
+  // transaction_spec.rb, account_spec.rb, account_balance_spec.rb, 052/report_spec.rb, 054/notification_spec.rb
   'camt-viafintech/053/valid_example.xml': (file) => {
     const statement = file.statements[0]!;
-    expect(statement.statementId).toBe('0352C5320131227220503');
+    expect([statement.statementId, statement.account, statement.currency, statement.openingBalanceMinor]).toEqual(['0352C5320131227220503', 'DE14740618130000033626', 'EUR', 3306]);
     const first = statement.lines[0]!;
     expect([first.amountMinor, first.currency, first.direction, first.valueDate, first.bookingDate]).toEqual([200, 'EUR', 'debit', '2013-12-27', '2013-12-27']);
+    // The transaction's bank_reference (its AcctSvcrRef) and end_to_end_reference.
+    expect([first.accountServicerReference, first.endToEndId]).toEqual(['BankReference', 'EndToEndReference']);
   },
-  'camt-viafintech/053/valid_example_v8.xml': (file) => expect(file.statements[0]!.statementId).toBe('R30B4SA880HMZ9XA'),
+  'camt-viafintech/053/valid_example_with_debit.xml': (file) => expect([file.statements[0]!.currency, file.statements[0]!.openingBalanceMinor]).toEqual(['EUR', -3306]),
+  'camt-viafintech/053/valid_example_with_other_id.xml': (file) => expect(file.statements[0]!.account).toBe('ABCDE1234'),
+  'camt-viafintech/053/valid_example_with_instdamt.xml': (file) => expect(file.statements[0]!.lines[0]).toMatchObject({ amountMinor: 450000, currency: 'CHF', direction: 'credit' }),
+  'camt-viafintech/053/valid_example_v8.xml': (file) =>
+    expect([file.statements[0]!.statementId, file.statements[0]!.account]).toEqual(['R30B4SA880HMZ9XA', 'CH1111111111111111111']),
+  'camt-viafintech/052/valid_example.xml': (file) => expect(file.statements[0]!.statementId).toBe('0352C5220131227110203'),
+  'camt-viafintech/054/valid_example.xml': (file) => expect(file.statements[0]!.statementId).toBe('20160410375204000131032'),
   // kingsquare php-mt940 test/Parser/Banking/Mt940/Engine/<Bank>/ParseTest.php. Its "delta price"
   // is start price - end price; its "entry timestamp" our booking date; its "price" the amount.
   'mt940-kingsquare/Ing-sample.sta': (file) => {
