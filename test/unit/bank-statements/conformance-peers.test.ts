@@ -380,6 +380,29 @@ describe('samples checked by their balances and the peers\' assertions', () => {
   }
 });
 
+/**
+ * Files that are another project's copy of a sample compared with wolph/mt940's reading in
+ * `conformance.test.ts`, with other white space or an added bank reference: their money must read
+ * the same (balances, and per line direction, amount, currency, dates).
+ */
+const COPIES: [string, string][] = [
+  ['mt940-rs/mt942/full/jejik/rabobank.sta', 'mt940/jejik/rabobank.sta'],
+  ['mt940-rs/mt940/special-cases/overly_long_details.sta', 'mt940/self-provided/overly_long_details.sta'],
+];
+
+describe('copies of compared samples read the same money', () => {
+  const money = (file: ParsedStatementFile) =>
+    file.statements.map((statement) => ({
+      balances: [statement.openingBalanceMinor, statement.closingBalanceMinor],
+      lines: statement.lines.map((line) => [line.direction, line.amountMinor, line.currency, line.valueDate, line.bookingDate]),
+    }));
+  for (const [copy, original] of COPIES) {
+    it(`${copy} reads as ${original}`, () => {
+      expect(money(readSample(copy))).toEqual(money(readSample(original)));
+    });
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Versions and encodings
 // ---------------------------------------------------------------------------------------------
