@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decimalToMinor } from '../../../lambdas/core/bank-statements/common';
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
-import { StatementParseError, type ParsedStatementFile } from '../../../lambdas/core/bank-statements/statement';
+import { StatementParseError, type ParsedStatementFile, type StatementLine } from '../../../lambdas/core/bank-statements/statement';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const samples = path.resolve(here, '../../fixtures/bank/samples');
@@ -40,6 +40,16 @@ type Json = Record<string, any>;
 const signed = (balance: Json | null): number | null =>
   balance ? (balance['debit_credit_indicator'] === 'Debit' ? -1 : 1) * decimalToMinor(balance['amount'], balance['iso_currency_code'], {}) : null;
 const noneIfNonref = (text: string | null): string | null => (text && text.trim().toUpperCase() !== 'NONREF' ? text.trim() : null);
+
+/** What the MT940 peers' readings are compared on: the money, the dates and the bank reference. */
+const moneyAndBankReference = (line: StatementLine) => ({
+  direction: line.direction,
+  amountMinor: line.amountMinor,
+  currency: line.currency,
+  valueDate: line.valueDate,
+  bookingDate: line.bookingDate,
+  accountServicerReference: line.accountServicerReference,
+});
 
 describe('MT940 samples (svenstaro/mt940-rs readings)', () => {
   for (const file of walk('mt940-rs').filter((f) => f.endsWith('.sta') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json'))))) {
@@ -64,14 +74,7 @@ describe('MT940 samples (svenstaro/mt940-rs readings)', () => {
             accountServicerReference: noneIfNonref(line['bank_ref']),
           }))
           .filter((line) => line.amountMinor !== 0);
-        const actual = statement.lines.map((line) => ({
-          direction: line.direction,
-          amountMinor: line.amountMinor,
-          currency: line.currency,
-          valueDate: line.valueDate,
-          bookingDate: line.bookingDate,
-          accountServicerReference: line.accountServicerReference,
-        }));
+        const actual = statement.lines.map(moneyAndBankReference);
         expect(actual, `${file} statement ${s}`).toEqual(expected);
         counts.lines += actual.length;
       });
@@ -108,14 +111,7 @@ describe('MT940 samples (webschik/mt940-js readings)', () => {
             accountServicerReference: noneIfNonref(t['bankReference'] || null),
           }))
           .filter((line) => line.amountMinor !== 0);
-        const actual = own.lines.map((line) => ({
-          direction: line.direction,
-          amountMinor: line.amountMinor,
-          currency: line.currency,
-          valueDate: line.valueDate,
-          bookingDate: line.bookingDate,
-          accountServicerReference: line.accountServicerReference,
-        }));
+        const actual = own.lines.map(moneyAndBankReference);
         expect(actual, `${file} statement ${s}`).toEqual(expected);
         counts.lines += actual.length;
       });
