@@ -57,10 +57,12 @@ function stripProlog(content: string): string {
 }
 
 /**
- * Reads a camt.053 or camt.054 file (versions 001.02 to 001.08).
+ * Reads a camt.052, camt.053 or camt.054 file (versions 001.01 to 001.13).
  *
  * What callers may rely on:
- * - One {@link AccountStatement} per `Stmt` (camt.053) or `Ntfctn` (camt.054), in file order.
+ * - One {@link AccountStatement} per `Rpt` (camt.052), `Stmt` (camt.053) or `Ntfctn` (camt.054),
+ *   in file order. Read with a warning (`warnings`): no `Acct`, an account without id, no `Id`, a
+ *   balance without `CdtDbtInd` (read as positive).
  * - Only booked entries (`Sts` `BOOK`, or no status) become lines: pending and information-only
  *   entries have not moved money yet. Entries of amount zero move no money and are left out too.
  * - An entry with one `TxDtls` (or none) is one line with the amount the bank booked (`Ntry/Amt`),

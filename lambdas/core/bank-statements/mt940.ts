@@ -27,11 +27,16 @@ export function looksLikeMt940(content: string): boolean {
  * Reads an MT940 file: one or more statements (messages), each `:20:` ... `:62a:`.
  *
  * What callers may rely on:
- * - One {@link AccountStatement} per `:20:` in file order; `statementId` is `<:20:>/<:28C:>`,
- *   `account` the `:25:` text, `currency` and balances from `:60F:`/`:60M:` and `:62F:`/`:62M:`
- *   (debit balances negative). A statement lacking `:25:`, `:28C:` (or `:28:`), an opening or a
- *   closing balance is rejected, and so is a field before any `:20:`: a bare fragment is not a
- *   statement.
+ * - One {@link AccountStatement} per `:20:` in file order (MT940 statements and MT942 interim
+ *   reports alike); `statementId` is `<:20:>/<:28C:>`, `account` the first `:25:` text,
+ *   `currency` and balances from `:60F:`/`:60M:` and `:62F:`/`:62M:` (debit balances negative).
+ * - Deviations that do not touch money are read and listed as warnings (see
+ *   `ParsedStatementFile.warnings`): no `:25:`, no `:28C:`/`:28:`, no opening or no closing balance
+ *   (an interim report: the lines' currency then comes from `:34F:`, `:90D:`/`:90C:` or a currency
+ *   at the end of `:25:`), a second `:25:`, a `:61:` without transaction type, a non-standard
+ *   field such as `:NS:` (kept out of the lines' text), a statement of header fields only among
+ *   others (left out). Refused: a `:61:` in a statement that names no currency, a field before any
+ *   `:20:` (a bare fragment is not a statement), a file whose statements are all bare.
  * - One line per `:61:` with a non-zero amount: `C` and `RD` (reversal of a debit) are credits,
  *   `D` and `RC` debits; `valueDate` from the `:61:` value date, `bookingDate` from its optional
  *   entry date (year taken from the value date, across a year end when needed), else `null`;
@@ -47,7 +52,12 @@ export function looksLikeMt940(content: string): boolean {
  * - A `:86:` after the closing balance is statement information and belongs to no line.
  * - Empty lines are ignored; text before a statement (bank headers such as `ABNANL2A`/`940`,
  *   `:940:`, SWIFT `{1:...}` blocks) is skipped.
- * - A malformed field rejects the whole file with a {@link StatementParseError} naming the line.
+ * - Dialects of `:61:` read: the entry date absent or written as spaces, a funds code, a space
+ *   before the amount or the type, `.` as decimal mark, amounts without decimals, three-letter
+ *   types followed by a space (`NOV NONREF`), `S` types, no type before `//`. A DOS end-of-file
+ *   mark (Ctrl-Z) is no text.
+ * - A malformed field (an amount, sign, currency or date that cannot be read for certain) rejects
+ *   the whole file with a {@link StatementParseError} naming the line.
  */
 export function readMt940(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
   const groups = statementsOf(fieldsOf(content));

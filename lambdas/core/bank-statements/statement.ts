@@ -91,7 +91,7 @@ export interface StatementEntryPosition {
   readonly currency: string;
 }
 
-/** One account's statement (a camt `Stmt`/`Ntfctn`, a BAI2 account group, an MT940 statement). */
+/** One account's statement (a camt `Rpt`/`Stmt`/`Ntfctn`, a BAI2 account group, an MT940/MT942 statement). */
 export interface AccountStatement {
   readonly statementId: string | null;
   /** The statement's own account (IBAN or account number). */
@@ -112,7 +112,7 @@ export interface ParsedStatementFile {
    * What the bank wrote to identify the file, not its bytes: the same statement exported again
    * (another creation timestamp, other line endings, another camt version) has the same identity.
    * A JSON array of strings, the format family first:
-   * - camt: `["camt.053" | "camt.054", GrpHdr/MsgId, then per Stmt/Ntfctn its account and its
+   * - camt: `["camt.052" | "camt.053" | "camt.054", GrpHdr/MsgId, then per Rpt/Stmt/Ntfctn its account and its
    *   ElctrncSeqNb, else its Id]`; `null` without a `MsgId`;
    * - MT940: `["mt940", then per statement :20:, :25:, :28C: (or :28:) and its opening and
    *   closing balance (mark, date, currency, minor units)]`: banks that write the same :20: and
