@@ -33,10 +33,13 @@ const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
  *   `accountServicerReference` the bank reference, `customerReference` the customer reference,
  *   `remittanceText` the text with its 88 continuations joined by a space (as the peer parser
  *   does; a bank that wraps in the middle of a word gets a space there).
+ * - Records: one per line, several on one line each ended by "/", a 16 text wrapped onto a line
+ *   without record code and `88:` for `88,` (both with a warning); see {@link physicalRecords}.
  * - Every control total and record count is checked: the account trailer (49) against the sum of
- *   the 03 summary amounts and 16 amounts and the account's physical records, the group trailer
+ *   the 03 summary amounts and 16 amounts and the account's records, the group trailer
  *   (98) against its accounts, the file trailer (99) against its groups. A blank control total
- *   counts as zero (the sample with blank account totals declares 0 for its group). A mismatch,
+ *   counts as zero (the sample with blank account totals declares 0 for its group); a blank record
+ *   or account count is read with a warning (the money is checked by the totals). A mismatch,
  *   an unknown record, a record out of place or a malformed field rejects the whole file with a
  *   {@link StatementParseError} naming the line and the record.
  */

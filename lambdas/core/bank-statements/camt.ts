@@ -74,7 +74,7 @@ function stripProlog(content: string): string {
  * - The direction is the entry's `CdtDbtInd` (a transaction's own indicator is not used: the
  *   entry is what was booked, and batch transactions share its direction).
  * - Amounts are exact minor units; extra decimals must be zeros (`8.850` EUR is 885).
- * - A file that is not well-formed, has a DOCTYPE, is not camt.053/054 in a supported version, or
+ * - A file that is not well-formed, has a DOCTYPE, is not camt.052/053/054 in a supported version, or
  *   lacks a required element is rejected whole with a {@link StatementParseError} naming the XML element path (or
  *   the line, for XML syntax errors).
  */

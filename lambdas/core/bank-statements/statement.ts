@@ -1,5 +1,5 @@
 /**
- * What every bank statement reader produces, whatever the format (camt.053/054, BAI2, MT940, CSV).
+ * What every bank statement reader produces, whatever the format (camt.052/053/054, BAI2, MT940/MT942, CSV).
  * Pure data: no AWS, no I/O. Amounts are integer minor units (see `../money/money.ts`).
  */
 
