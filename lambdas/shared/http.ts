@@ -5,7 +5,7 @@
  * says nothing internal. Every request first meets its route's rules (`request-rules.ts`): ids in
  * the path, declared query parameters, body size, no control characters in JSON.
  */
-import { decodeStatementBytes } from '../core/bank-statements/read-statement-file';
+import { decodeStatementBytes } from '../core/bank-statements/decode';
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ConflictError, DomainError, ForbiddenFieldError, NotFoundError, ValidationError } from '../core/errors';

@@ -7,7 +7,7 @@
  * only where S3 requires them, so that a presigned PUT URL carries no checksum of an empty body
  * (S3 would refuse every real file sent to it).
  */
-import { decodeStatementBytes } from '../../core/bank-statements/read-statement-file';
+import { decodeStatementBytes } from '../../core/bank-statements/decode';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { FileTooLargeError, type HandedInFiles } from '../../core/ports';
