@@ -5,6 +5,7 @@
  * says nothing internal. Every request first meets its route's rules (`request-rules.ts`): ids in
  * the path, declared query parameters, body size, no control characters in JSON.
  */
+import { decodeStatementBytes } from '../core/bank-statements/decode';
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ConflictError, DomainError, ForbiddenFieldError, NotFoundError, ValidationError } from '../core/errors';
@@ -131,7 +132,9 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { reque
   const pathParameters = Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']));
   const query = event.queryStringParameters ?? {};
   refuse([...checkPathParameters(route, pathParameters), ...checkQuery(route, query, event.multiValueQueryStringParameters)]);
-  const rawBody = bytes.toString('utf8');
+  // A statement file (raw body) may be ISO-8859-1/Windows-1252 or carry a byte-order mark: decoded
+  // as the statement readers decode bytes, so umlauts arrive intact. JSON bodies are UTF-8.
+  const rawBody = rawBodyOnly ? decodeStatementBytes(bytes).text : bytes.toString('utf8');
   const headers = headerMap(event);
   let body: unknown;
   if (rawBody.trim() !== '' && !rawBodyOnly && route?.body !== 'file') {

@@ -106,9 +106,9 @@ export class DynamoStatementStore implements StatementStore {
       new UpdateCommand({
         TableName: this.tables.statements,
         Key: { statementId, sk: HEADER },
-        UpdateExpression: 'SET #format = :format, #version = :version, #accounts = :accounts, #sizeBytes = :sizeBytes, #total = :total, #debitLines = :debitLines',
+        UpdateExpression: 'SET #format = :format, #version = :version, #accounts = :accounts, #sizeBytes = :sizeBytes, #total = :total, #debitLines = :debitLines, #warnings = :warnings, #warningCount = :warningCount',
         ConditionExpression: 'attribute_exists(statementId)',
-        ExpressionAttributeNames: { '#format': 'format', '#version': 'version', '#accounts': 'accounts', '#sizeBytes': 'sizeBytes', '#total': 'total', '#debitLines': 'debitLines' },
+        ExpressionAttributeNames: { '#format': 'format', '#version': 'version', '#accounts': 'accounts', '#sizeBytes': 'sizeBytes', '#total': 'total', '#debitLines': 'debitLines', '#warnings': 'warnings', '#warningCount': 'warningCount' },
         ExpressionAttributeValues: {
           ':format': header.format,
           ':version': header.version,
@@ -116,6 +116,8 @@ export class DynamoStatementStore implements StatementStore {
           ':sizeBytes': header.sizeBytes,
           ':total': header.total,
           ':debitLines': header.debitLines,
+          ':warnings': header.warnings ?? [],
+          ':warningCount': header.warningCount ?? 0,
         },
       }),
     );

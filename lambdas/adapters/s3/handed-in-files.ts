@@ -7,6 +7,7 @@
  * only where S3 requires them, so that a presigned PUT URL carries no checksum of an empty body
  * (S3 would refuse every real file sent to it).
  */
+import { decodeStatementBytes } from '../../core/bank-statements/decode';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { FileTooLargeError, type HandedInFiles } from '../../core/ports';
@@ -45,7 +46,10 @@ export class S3HandedInFiles implements HandedInFiles {
         object.Body?.transformToWebStream().cancel().catch(() => undefined);
         throw new FileTooLargeError(key, bytes, maxBytes);
       }
-      return (await object.Body?.transformToString('utf-8')) ?? '';
+      // A bank statement handed in by upload URL may be ISO-8859-1/Windows-1252 or carry a BOM:
+      // decoded as the statement readers decode bytes (UTF-8 text, JSON included, reads as before).
+      const content = await object.Body?.transformToByteArray();
+      return content ? decodeStatementBytes(content).text : '';
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -2,7 +2,7 @@
  * Reader for BAI2 cash management files (BAI Cash Management Balance Reporting Specifications,
  * version 2). Pure: a string in, the statement model out.
  */
-import { currencyDigits, fail, LineIds, textOrNull, yymmdd, type LineDraft, type Place } from './common';
+import { currencyDigits, fail, LineIds, textOrNull, Warnings, yymmdd, type LineDraft, type Place } from './common';
 import type { AccountStatement, ParsedStatementFile, StatementLine } from './statement';
 
 /** One logical record: a record and the 88 continuation records that follow it. */
@@ -33,15 +33,20 @@ const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
  *   `accountServicerReference` the bank reference, `customerReference` the customer reference,
  *   `remittanceText` the text with its 88 continuations joined by a space (as the peer parser
  *   does; a bank that wraps in the middle of a word gets a space there).
+ * - Records: one per line, several on one line each ended by "/", a 16 text wrapped onto a line
+ *   without record code and `88:` for `88,` (both with a warning); see {@link physicalRecords}.
  * - Every control total and record count is checked: the account trailer (49) against the sum of
- *   the 03 summary amounts and 16 amounts and the account's physical records, the group trailer
+ *   the 03 summary amounts and 16 amounts and the account's records, the group trailer
  *   (98) against its accounts, the file trailer (99) against its groups. A blank control total
- *   counts as zero (the sample with blank account totals declares 0 for its group). A mismatch,
+ *   counts as zero (the sample with blank account totals declares 0 for its group); a blank record
+ *   or account count is read with a warning (the money is checked by the totals). A mismatch,
  *   an unknown record, a record out of place or a malformed field rejects the whole file with a
  *   {@link StatementParseError} naming the line and the record.
  */
-export function readBai2(content: string): ParsedStatementFile {
-  const records = logicalRecords(content);
+export function readBai2(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
+  const records = logicalRecords(content, warnings);
+  const checkCount = (record: LogicalRecord, what: string, stated: string | undefined, computed: number, of: string): void =>
+    checkCountOf(record, what, stated, computed, of, warnings);
   const cursor = new Cursor(records);
   const header = cursor.expect('01', 'the file must start with a 01 file header');
   const version = header.fields[7]?.replace(/\/$/, '').trim() ?? '';
@@ -143,6 +148,7 @@ export function readBai2(content: string): ParsedStatementFile {
     format: 'bai2',
     version: '2',
     fileIdentity: identityOf(header),
+    warnings: warnings.all,
     statements: statements.map(({ statement, lines, reference }) => ({
       ...statement,
       lines: lines.map((draft, i): StatementLine => {
@@ -169,13 +175,43 @@ export function looksLikeBai2(content: string): boolean {
   return /^\uFEFF?\s*01,/.test(content);
 }
 
-function logicalRecords(content: string): LogicalRecord[] {
-  const physical = content.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+/**
+ * The records of a file, one per record code. Besides one record per line, banks write several
+ * records on one line, each ended by "/" (`16,...,PPD/ 16,...`), wrap a 16 record's text onto a
+ * line that starts with no record code, and write continuations as `88:` instead of `88,`: all are
+ * read, the last two with a warning naming the line. Records counts in trailers count records,
+ * not lines: a wrapped text line is no record.
+ */
+function physicalRecords(content: string, warnings: Warnings): { text: string; line: number }[] {
+  const result: { text: string; line: number }[] = [];
+  content
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .forEach((raw, i) => {
+      const line = i + 1;
+      const text = raw.trimEnd();
+      if (text.trim() === '') return;
+      if (/^88:/.test(text)) {
+        warnings.add('continuation-written-88-colon', 'continuation record written "88:" instead of "88,": read as an 88 record', { line, record: '88' });
+        result.push({ text: `88,${text.slice(3)}`, line });
+        return;
+      }
+      const code = /^(\d{2})(?:,|$)/.exec(text)?.[1];
+      const previous = result[result.length - 1];
+      if ((!code || !KNOWN_CODES.has(code)) && previous && /^(16|88),/.test(previous.text) && !previous.text.endsWith('/')) {
+        // The text of a 16 (or its 88) wrapped onto the next line by the bank's export.
+        warnings.add('text-wrapped-without-88', 'a line without record code continues the text of the record before it', { line });
+        previous.text += ` ${text.trim()}`;
+        return;
+      }
+      for (const part of text.split(/(?<=\/)\s+(?=(?:01|02|03|16|49|88|98|99),)/)) result.push({ text: part.trimEnd(), line });
+    });
+  return result;
+}
+
+function logicalRecords(content: string, warnings: Warnings): LogicalRecord[] {
   const records: { code: string; line: number; pieces: string[] }[] = [];
-  physical.forEach((raw, i) => {
-    const text = raw.trimEnd();
-    const line = i + 1;
-    if (text.trim() === '') return;
+  physicalRecords(content, warnings).forEach(({ text, line }) => {
     const match = /^(\d{2})(?:,|$)/.exec(text);
     if (!match || !KNOWN_CODES.has(match[1]!)) {
       fail(`"${text.slice(0, 20)}" is not a BAI2 record (01, 02, 03, 16, 49, 88, 98 or 99)`, { line });
@@ -240,6 +276,10 @@ function placeOf(record: LogicalRecord): Place {
   return { line: record.line, record: record.code };
 }
 
+function withoutSlash(text: string): string {
+  return text.endsWith('/') ? text.slice(0, -1) : text;
+}
+
 /** A signed BAI2 amount (`+123`, `-45`, `678`) as minor units; blank gives `null`. */
 function amountOf(text: string | undefined, record: LogicalRecord, what: string): bigint | null {
   const value = (text ?? '').trim();
@@ -259,8 +299,13 @@ function checkTotal(record: LogicalRecord, what: string, stated: string | undefi
   if (value !== computed) fail(`${what} ${value} does not match ${computed}, ${of}`, placeOf(record));
 }
 
-function checkCount(record: LogicalRecord, what: string, stated: string | undefined, computed: number, of: string): void {
-  const value = (stated ?? '').trim();
+function checkCountOf(record: LogicalRecord, what: string, stated: string | undefined, computed: number, of: string, warnings: Warnings): void {
+  const value = withoutSlash(stated ?? '').trim();
+  if (value === '') {
+    // Counts are optional in practice (the money is checked by the control totals): say so.
+    warnings.add('missing-count', `${what} is blank (${computed} ${of})`, placeOf(record));
+    return;
+  }
   if (!/^\d+$/.test(value)) fail(`${what} "${value}" is not a number`, placeOf(record));
   if (Number(value) !== computed) fail(`${what} ${value} does not match the ${computed} ${of}`, placeOf(record));
 }

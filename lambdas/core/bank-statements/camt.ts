@@ -1,16 +1,21 @@
 /**
- * Reader for ISO 20022 camt.053 (bank to customer statement) and camt.054 (debit/credit
- * notification), versions 001.02 to 001.08. Pure: a string in, the statement model out.
+ * Reader for ISO 20022 camt.052 (bank to customer account report, intraday), camt.053 (bank to
+ * customer statement) and camt.054 (debit/credit notification), versions 001.01 to 001.13. Pure: a
+ * string in, the statement model out. The rules of the format (which elements carry money, what a
+ * missing element means) are in the `read*` functions over `XmlNode`, a small view of an element
+ * that any parser can provide.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decimalToMinor, fail, LineIds, textOrNull, xmlDate, type LineDraft, type Place } from './common';
+import { decimalToMinor, fail, LineIds, textOrNull, Warnings, xmlDate, type LineDraft, type Place } from './common';
 import type { AccountStatement, ParsedStatementFile, StatementFormat, StatementLine } from './statement';
 
-const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.(05[34])\.001\.(\d{2})$/;
-const SUPPORTED_VERSIONS = new Set(['02', '03', '04', '05', '06', '07', '08']);
+const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.001\.(\d{2})$/;
+/** Every published version of the three messages; their entries, balances and amounts are read alike. */
+const SUPPORTED_VERSIONS = new Set(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13']);
 
 /** The message element and its statement element for each message type. */
 const LAYOUT = {
+  '052': { message: 'BkToCstmrAcctRpt', record: 'Rpt', format: 'camt.052' },
   '053': { message: 'BkToCstmrStmt', record: 'Stmt', format: 'camt.053' },
   '054': { message: 'BkToCstmrDbtCdtNtfctn', record: 'Ntfctn', format: 'camt.054' },
 } as const satisfies Record<string, { message: string; record: string; format: StatementFormat }>;
@@ -52,10 +57,12 @@ function stripProlog(content: string): string {
 }
 
 /**
- * Reads a camt.053 or camt.054 file (versions 001.02 to 001.08).
+ * Reads a camt.052, camt.053 or camt.054 file (versions 001.01 to 001.13).
  *
  * What callers may rely on:
- * - One {@link AccountStatement} per `Stmt` (camt.053) or `Ntfctn` (camt.054), in file order.
+ * - One {@link AccountStatement} per `Rpt` (camt.052), `Stmt` (camt.053) or `Ntfctn` (camt.054),
+ *   in file order. Read with a warning (`warnings`): no `Acct`, an account without id, no `Id`, a
+ *   balance without `CdtDbtInd` (read as positive).
  * - Only booked entries (`Sts` `BOOK`, or no status) become lines: pending and information-only
  *   entries have not moved money yet. Entries of amount zero move no money and are left out too.
  * - An entry with one `TxDtls` (or none) is one line with the amount the bank booked (`Ntry/Amt`),
@@ -67,11 +74,11 @@ function stripProlog(content: string): string {
  * - The direction is the entry's `CdtDbtInd` (a transaction's own indicator is not used: the
  *   entry is what was booked, and batch transactions share its direction).
  * - Amounts are exact minor units; extra decimals must be zeros (`8.850` EUR is 885).
- * - A file that is not well-formed, has a DOCTYPE, is not camt.053/054 in a supported version, or
+ * - A file that is not well-formed, has a DOCTYPE, is not camt.052/053/054 in a supported version, or
  *   lacks a required element is rejected whole with a {@link StatementParseError} naming the XML element path (or
  *   the line, for XML syntax errors).
  */
-export function readCamt(file: string): ParsedStatementFile {
+export function readCamt(file: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
   // Blank lines before the XML declaration are not XML, but harmless: skip them, keep line numbers.
   const leading = /^\uFEFF?\s*/.exec(file)?.[0] ?? '';
   const content = file.slice(leading.length);
@@ -89,13 +96,13 @@ export function readCamt(file: string): ParsedStatementFile {
   const match = namespace ? NAMESPACE.exec(namespace) : null;
   if (!namespace || !match) {
     fail(
-      `the root element is not a camt.053 or camt.054 Document (namespace ${namespace ? `"${namespace}"` : 'missing'}); expected urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to .08 or camt.054.001.02 to .08`,
+      `the root element is not a camt.052, camt.053 or camt.054 Document (namespace ${namespace ? `"${namespace}"` : 'missing'}); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01 to .13`,
       { path: 'Document' },
     );
   }
-  const [, kind, version] = match as unknown as [string, '053' | '054', string];
+  const [, kind, version] = match as unknown as [string, '052' | '053' | '054', string];
   if (!SUPPORTED_VERSIONS.has(version)) {
-    fail(`camt.${kind}.001.${version} is not supported; versions 001.02 to 001.08 are read`, { path: 'Document' });
+    fail(`camt.${kind}.001.${version} is not supported; versions 001.01 to 001.13 are read`, { path: 'Document' });
   }
   const layout = LAYOUT[kind];
   const parsed = new XMLParser({
@@ -111,7 +118,8 @@ export function readCamt(file: string): ParsedStatementFile {
     ignorePiTags: true,
   }).parse(content) as Record<string, unknown>;
   const document = new XmlNode('Document', firstOf(parsed['Document']));
-  const message = document.required(layout.message);
+  // Version 001.01 names the message element with its version (`BkToCstmrStmtV01`).
+  const message = document.child(layout.message) ?? document.child(`${layout.message}V01`) ?? document.required(layout.message);
   const records = message.children(layout.record);
   if (records.length === 0) {
     fail(`a camt.${kind} message needs at least one ${layout.record} element, this one has none`, {
@@ -119,7 +127,7 @@ export function readCamt(file: string): ParsedStatementFile {
     });
   }
 
-  const drafts = records.map(readRecord);
+  const drafts = records.map((record) => readRecord(record, warnings));
   const ids = new LineIds();
   let sequence = 0;
   const statements: AccountStatement[] = drafts.map(({ statement, lines }) => ({
@@ -133,7 +141,7 @@ export function readCamt(file: string): ParsedStatementFile {
       return { ...draft, sequence, lineId: ids.assign(statement.account, candidate) };
     }),
   }));
-  return { format: layout.format, version: `001.${version}`, statements, fileIdentity: identityOf(layout.format, message, records, statements) };
+  return { format: layout.format, version: `001.${version}`, statements, fileIdentity: identityOf(layout.format, message, records, statements), warnings: warnings.all };
 }
 
 /**
@@ -156,17 +164,23 @@ interface CamtLineDraft extends LineDraft {
   readonly entryReference: string | null;
 }
 
-function readRecord(record: XmlNode): { statement: Omit<AccountStatement, 'lines'>; lines: CamtLineDraft[] } {
-  const account = record.required('Acct');
-  const accountId = account.text('Id', 'IBAN') ?? account.text('Id', 'Othr', 'Id');
-  let currency = account.text('Ccy');
+function readRecord(record: XmlNode, warnings: Warnings): { statement: Omit<AccountStatement, 'lines'>; lines: CamtLineDraft[] } {
+  const account = record.child('Acct');
+  const accountId = account ? (account.text('Id', 'IBAN') ?? account.text('Id', 'Othr', 'Id') ?? account.text('Id', 'PrtryAcct', 'Id') ?? account.text('Id', 'BBAN')) : null;
+  if (!account) warnings.add('missing-account', 'the statement names no account (no Acct element)', { path: `${record.path}/Acct` });
+  else if (accountId === null) warnings.add('missing-account', 'the account has no identification (Id/IBAN or Id/Othr/Id)', { path: `${account.path}/Id` });
+  if (record.text('Id') === null) warnings.add('missing-statement-id', 'the statement has no Id', { path: `${record.path}/Id` });
+  let currency = account?.text('Ccy') ?? null;
   let opening: number | null = null;
   let closing: number | null = null;
   for (const balance of record.children('Bal')) {
-    const code = balance.text('Tp', 'CdOrPrtry', 'Cd');
+    // Version 001.01 writes the code at Tp/Cd, later versions at Tp/CdOrPrtry/Cd.
+    const code = balance.text('Tp', 'CdOrPrtry', 'Cd') ?? balance.text('Tp', 'Cd');
     if (code !== 'OPBD' && code !== 'PRCD' && code !== 'CLBD') continue;
     const amount = readAmount(balance.required('Amt'));
-    const sign = readIndicator(balance) === 'debit' ? -1 : 1;
+    let sign = 1;
+    if (balance.child('CdtDbtInd')) sign = readIndicator(balance) === 'debit' ? -1 : 1;
+    else if (amount.minor !== 0) warnings.add('balance-without-indicator', `balance ${code} has no CdtDbtInd: read as a credit (positive) balance`, balance.place());
     if (code === 'CLBD') closing ??= sign * amount.minor;
     else opening ??= sign * amount.minor;
     currency ??= amount.currency;
@@ -343,7 +357,9 @@ function readAmount(amount: XmlNode): { minor: number; currency: string } {
   if (!currency) fail('the amount has no Ccy attribute', amount.place());
   const text = amount.text();
   if (text === null) fail('the amount is empty', amount.place());
-  return { minor: decimalToMinor(text, currency, amount.place()), currency };
+  // xs:decimal also allows a leading "+" and a fraction without its whole part (".5").
+  const decimal = text.replace(/^\+/, '').replace(/^\./, '0.');
+  return { minor: decimalToMinor(decimal, currency, amount.place()), currency };
 }
 
 function readIndicator(element: XmlNode): 'credit' | 'debit' {

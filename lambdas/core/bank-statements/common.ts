@@ -4,7 +4,7 @@
  * Pure functions, no I/O.
  */
 import { isCurrency, minorUnitDigits, MoneyError, parseAmount, withoutTrailingZeros } from '../money/money';
-import { StatementParseError, type StatementLine } from './statement';
+import { StatementParseError, type StatementLine, type StatementWarning } from './statement';
 
 /** Where in a file something was found: a line (BAI2, MT940, CSV) or an XML element path (camt). */
 export interface Place {
@@ -16,6 +16,23 @@ export interface Place {
 /** Throws the {@link StatementParseError} for `problem` at `place`, naming the place in the message. */
 export function fail(problem: string, place: Place): never {
   throw new StatementParseError(`${describePlace(place)}: ${problem}`, place);
+}
+
+/**
+ * Collects the warnings of one read (see `ParsedStatementFile.warnings`): deviations that do not
+ * touch money, each with its place.
+ */
+export class Warnings {
+  private readonly list: StatementWarning[] = [];
+
+  add(code: string, problem: string, place: Place): void {
+    const location = { ...(place.line !== undefined ? { line: place.line } : {}), ...(place.path !== undefined ? { path: place.path } : {}), ...(place.record !== undefined ? { record: place.record } : {}) };
+    this.list.push({ code, message: `${describePlace(place)}: ${problem}`, location });
+  }
+
+  get all(): readonly StatementWarning[] {
+    return [...this.list];
+  }
 }
 
 /** A place in words for error messages: the XML path, `line 12 (record 49)`, `line 12`, or `file`. */
@@ -100,7 +117,8 @@ export function yymmdd(text: string): string | null {
 
 /** The calendar date of an ISO `Dt` (`2014-12-31`) or `DtTm` (`2014-12-31T13:15:00+01:00`), as written. */
 export function xmlDate(text: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(text);
+  // xs:date may carry a time zone (`2014-12-31Z`, `2014-12-31+01:00`): the calendar date is as written.
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|T|Z$|[+-]\d{2}:\d{2}$)/.exec(text);
   return match ? isoDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
 }
 

@@ -90,6 +90,7 @@ export function readCsv(content: string): ParsedStatementFile {
     version: null,
     // The export names no account, statement or file: its identity is its content (the caller's).
     fileIdentity: null,
+    warnings: [],
     statements: [
       {
         statementId: null,

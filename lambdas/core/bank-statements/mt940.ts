@@ -3,7 +3,7 @@
  * it (German/Dutch `?20`-`?29` subfields, Rabobank/ABN AMRO/ING `/EREF/`, `/NAME/`, `/REMI/` ...).
  * Pure: a string in, the statement model out.
  */
-import { decimalToMinor, fail, isoDate, LineIds, textOrNull, withoutTrailingSlashes, yymmdd, type LineDraft, type Place } from './common';
+import { decimalToMinor, fail, isoDate, LineIds, textOrNull, Warnings, withoutTrailingSlashes, yymmdd, type LineDraft, type Place } from './common';
 import type { AccountStatement, ParsedStatementFile, StatementLine } from './statement';
 
 /** One SWIFT field: its tag (`61`, `60F`), the lines of its value, the line number of its tag. */
@@ -13,7 +13,8 @@ interface Field {
   readonly line: number;
 }
 
-const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
+/** A field tag: SWIFT's `:NN:`/`:NNa:`, and the two-letter ones some banks add (`:NS:`). */
+const TAG = /^:(\d{2}[A-Z]?|[A-Z]{2}):(.*)$/;
 /** End of a message: `-`, `-}` (SWIFT block 4 end, possibly followed by trailer blocks), `-XXX`. */
 const TERMINATOR = /^-(?:\}.*|[A-Z]{3})?\s*$/;
 
@@ -26,11 +27,16 @@ export function looksLikeMt940(content: string): boolean {
  * Reads an MT940 file: one or more statements (messages), each `:20:` ... `:62a:`.
  *
  * What callers may rely on:
- * - One {@link AccountStatement} per `:20:` in file order; `statementId` is `<:20:>/<:28C:>`,
- *   `account` the `:25:` text, `currency` and balances from `:60F:`/`:60M:` and `:62F:`/`:62M:`
- *   (debit balances negative). A statement lacking `:25:`, `:28C:` (or `:28:`), an opening or a
- *   closing balance is rejected, and so is a field before any `:20:`: a bare fragment is not a
- *   statement.
+ * - One {@link AccountStatement} per `:20:` in file order (MT940 statements and MT942 interim
+ *   reports alike); `statementId` is `<:20:>/<:28C:>`, `account` the first `:25:` text,
+ *   `currency` and balances from `:60F:`/`:60M:` and `:62F:`/`:62M:` (debit balances negative).
+ * - Deviations that do not touch money are read and listed as warnings (see
+ *   `ParsedStatementFile.warnings`): no `:25:`, no `:28C:`/`:28:`, no opening or no closing balance
+ *   (an interim report: the lines' currency then comes from `:34F:`, `:90D:`/`:90C:` or a currency
+ *   at the end of `:25:`), a second `:25:`, a `:61:` without transaction type, a non-standard
+ *   field such as `:NS:` (kept out of the lines' text), a statement of header fields only among
+ *   others (left out). Refused: a `:61:` in a statement that names no currency, a field before any
+ *   `:20:` (a bare fragment is not a statement), a file whose statements are all bare.
  * - One line per `:61:` with a non-zero amount: `C` and `RD` (reversal of a debit) are credits,
  *   `D` and `RC` debits; `valueDate` from the `:61:` value date, `bookingDate` from its optional
  *   entry date (year taken from the value date, across a year end when needed), else `null`;
@@ -46,26 +52,34 @@ export function looksLikeMt940(content: string): boolean {
  * - A `:86:` after the closing balance is statement information and belongs to no line.
  * - Empty lines are ignored; text before a statement (bank headers such as `ABNANL2A`/`940`,
  *   `:940:`, SWIFT `{1:...}` blocks) is skipped.
- * - A malformed field rejects the whole file with a {@link StatementParseError} naming the line.
+ * - Dialects of `:61:` read: the entry date absent or written as spaces, a funds code, a space
+ *   before the amount or the type, `.` as decimal mark, amounts without decimals, three-letter
+ *   types followed by a space (`NOV NONREF`), `S` types, no type before `//`. A DOS end-of-file
+ *   mark (Ctrl-Z) is no text.
+ * - A malformed field (an amount, sign, currency or date that cannot be read for certain) rejects
+ *   the whole file with a {@link StatementParseError} naming the line.
  */
-export function readMt940(content: string): ParsedStatementFile {
+export function readMt940(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
   const groups = statementsOf(fieldsOf(content));
   if (groups.length === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
   const ids = new LineIds();
   let sequence = 0;
   const identity: string[] = ['mt940'];
-  const statements: AccountStatement[] = groups.map((group) => {
-    const { statement, lines, parts } = readStatement(group);
+  const statements: AccountStatement[] = groups.flatMap((group) => {
+    const read = readStatement(group, warnings, groups.length > 1);
+    if (read === null) return [];
+    const { statement, lines, parts } = read;
     identity.push(...parts);
-    return {
+    return [{
       ...statement,
       lines: lines.map(({ idCandidate, ...draft }): StatementLine => {
         sequence++;
         return { ...draft, sequence, lineId: ids.assign(statement.account, idCandidate ?? `line-${sequence}`) };
       }),
-    };
+    }];
   });
-  return { format: 'mt940', version: null, statements, fileIdentity: JSON.stringify(identity) };
+  if (statements.length === 0) fail('no statement has a balance or a statement line: the file holds no statement', { line: 1 });
+  return { format: 'mt940', version: null, statements, fileIdentity: JSON.stringify(identity), warnings: warnings.all };
 }
 
 function fieldsOf(content: string): (Field | 'end')[] {
@@ -77,7 +91,8 @@ function fieldsOf(content: string): (Field | 'end')[] {
     .forEach((raw, i) => {
       const line = i + 1;
       // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
-      let text = raw.trimEnd();
+      // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
+      let text = raw.replace(/\x1a/g, '').trimEnd();
       if (text.trim() === '') return;
       if (text.startsWith('{')) {
         // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
@@ -133,20 +148,30 @@ interface Mt940LineDraft extends LineDraft {
  * One statement: its model, its lines, and what identifies it (see
  * `ParsedStatementFile.fileIdentity`): `:20:`, `:25:`, `:28C:` and both balances.
  */
-function readStatement(fields: Field[]): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[]; parts: string[] } {
+/**
+ * One statement, or `null` for a statement with nothing but its header fields (no balance, no
+ * `:61:`) in a file with other statements: a cut-off last message moves no money, it is left out
+ * with a warning. Alone in its file, such a statement is refused: the file is not a statement.
+ */
+function readStatement(fields: Field[], warnings: Warnings, others: boolean): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[]; parts: string[] } | null {
   const start = fields[0]!;
   const reference = textOrNull(start.lines.join(' '));
   let account: string | null = null;
   let number: string | null = null;
   let opening: Balance | null = null;
   let closing: Balance | null = null;
-  const lines: Mt940LineDraft[] = [];
-  let entryIndex = 0;
+  /** A currency named elsewhere in an interim report (MT942): floor limit, totals, available balance. */
+  let otherCurrency: string | null = null;
+  const entries: { field: Field; details: string[] }[] = [];
   for (let i = 1; i < fields.length; i++) {
     const field = fields[i]!;
     const place: Place = { line: field.line, record: `:${field.tag}:` };
     switch (field.tag) {
       case '25':
+        if (account !== null) {
+          warnings.add('second-account-field', `a second :25: field in one statement; the first (${account}) is kept as the account`, place);
+          break;
+        }
         account = textOrNull(field.lines.join(''));
         break;
       case '28':
@@ -160,46 +185,72 @@ function readStatement(fields: Field[]): { statement: Omit<AccountStatement, 'li
         break;
       case '62F':
       case '62M':
-        if (!opening) fail('closing balance before the opening balance (:60F: or :60M:)', place);
         if (closing) fail('a second closing balance in one statement', place);
         closing = parseBalanceField(field.lines.join(''), place);
-        if (closing.currency !== opening.currency) {
+        if (opening && closing.currency !== opening.currency) {
           fail(`closing balance in ${closing.currency}, opening balance in ${opening.currency}`, place);
         }
         break;
+      case '34F':
+      case '90D':
+      case '90C': {
+        // MT942: floor limit `EURD100,` / totals `3EUR150,00`; only their currency is used here.
+        const currency = /^(?:\d+)?([A-Z]{3})/.exec(field.lines.join('').trim())?.[1];
+        if (currency && otherCurrency === null) otherCurrency = currency;
+        break;
+      }
       case '61': {
-        if (!opening) fail('statement line before the opening balance (:60F: or :60M:)', place);
         if (closing) fail('statement line after the closing balance', place);
         const details: string[] = [];
         while (fields[i + 1]?.tag === '86') details.push(...fields[++i]!.lines);
-        entryIndex++;
-        const line = readLine(field, details, opening.currency, entryIndex);
-        if (line) lines.push(line);
+        entries.push({ field, details });
         break;
       }
+      case 'NS':
+        warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
+        break;
       default:
-        // :21:, :13D:, :34F:, :64:, :65:, :90D:, :90C:, :NS:, a :86: of the statement itself.
+        // :21:, :13:, :13D:, :64:, :65:, a :86: of the statement itself.
         break;
     }
   }
   const where: Place = { line: start.line, record: ':20:' };
   const name = `statement ${reference ?? ''}`.trim();
-  if (account === null) fail(`${name} has no :25: account identification`, where);
-  if (number === null) fail(`${name} has no :28C: statement number`, where);
-  if (!opening) fail(`${name} has no opening balance (:60F: or :60M:)`, where);
-  if (!closing) fail(`${name} has no closing balance (:62F: or :62M:)`, where);
-  const balance = (b: Balance) => `${b.date} ${b.currency} ${b.amountMinor}`;
+  if (!opening && !closing && entries.length === 0) {
+    if (!others) fail(`${name} has no balance and no statement line: it is not a statement`, where);
+    warnings.add('empty-statement', `${name} has no balance and no statement line: left out`, where);
+    return null;
+  }
+  if (account === null) warnings.add('missing-account', `${name} has no :25: account identification`, where);
+  if (number === null) warnings.add('missing-statement-number', `${name} has no :28C: statement number`, where);
+  if (!opening) warnings.add('missing-opening-balance', `${name} has no opening balance (:60F: or :60M:): read as an interim report`, where);
+  if (!closing) warnings.add('missing-closing-balance', `${name} has no closing balance (:62F: or :62M:): read as an interim report`, where);
+  const currency = opening?.currency ?? closing?.currency ?? otherCurrency ?? currencyOfAccount(account);
+  const lines: Mt940LineDraft[] = [];
+  entries.forEach(({ field, details }, i) => {
+    if (currency === null) {
+      fail('statement line in a statement that names no currency (no balance, :34F: floor limit or :90D:/:90C: total)', { line: field.line, record: ':61:' });
+    }
+    const line = readLine(field, details, currency, i + 1, warnings);
+    if (line) lines.push(line);
+  });
+  const balance = (b: Balance | null) => (b ? `${b.date} ${b.currency} ${b.amountMinor}` : '');
   return {
-    parts: [reference ?? '', account, number, balance(opening), balance(closing)],
+    parts: [reference ?? '', account ?? '', number ?? '', balance(opening), balance(closing)],
     statement: {
-      statementId: `${reference ?? ''}/${number}`,
+      statementId: `${reference ?? ''}/${number ?? ''}`,
       account,
-      currency: opening.currency,
-      openingBalanceMinor: opening.amountMinor,
-      closingBalanceMinor: closing.amountMinor,
+      currency,
+      openingBalanceMinor: opening?.amountMinor ?? null,
+      closingBalanceMinor: closing?.amountMinor ?? null,
     },
     lines,
   };
+}
+
+/** The currency some banks append to the account in `:25:` (`51210600/9223382012EUR`). */
+function currencyOfAccount(account: string | null): string | null {
+  return account ? (/[^A-Z]([A-Z]{3})$/.exec(account)?.[1] ?? null) : null;
 }
 
 /** A balance field (`:60F:`, `:62M:`, `:64:` ...). */
@@ -216,25 +267,28 @@ export interface Balance {
  * `place` when the value is not a balance.
  */
 export function parseBalanceField(value: string, place: Place): Balance {
-  const match = /^([DC])(\d{6})([A-Z]{3})(\d+(?:,\d*)?)$/.exec(value.trim());
+  const match = /^([DC])(\d{6})([A-Z]{3})(\d+(?:[,.]\d*)?)$/.exec(value.trim());
   if (!match) fail(`"${value}" is not a balance (D or C, YYMMDD date, currency, amount such as C140829EUR147,64)`, place);
   const [, mark, dateText, currency, amountText] = match as unknown as [string, string, string, string, string];
   const date = yymmdd(dateText);
   if (date === null) fail(`balance date "${dateText}" is not a YYMMDD date`, place);
   const minor = decimalToMinor(amountText.replace(',', '.'), currency, place, 'balance');
+  if (mark === 'D' && minor === 0) return { date, currency, amountMinor: 0 };
   return { date, currency, amountMinor: mark === 'D' ? -minor : minor };
 }
 
 /** The parts of a `:61:` statement line field. */
 export interface StatementLineField {
   readonly valueDate: string;
+  /** `null` when absent or written as four spaces. */
   readonly entryDate: string | null;
   /** `C`, `D`, `RC` or `RD` as written. */
   readonly mark: 'C' | 'D' | 'RC' | 'RD';
   readonly fundsCode: string | null;
   /** The amount as written (`1213,28`, `500,`, `500`). */
   readonly amount: string;
-  readonly transactionType: string;
+  /** `NTRF`, `NMSC`, `S103` ...; `null` when the bank wrote none (the reference follows at once). */
+  readonly transactionType: string | null;
   /** Reference for the account owner, trimmed, as written (also `NONREF`). */
   readonly customerReference: string;
   /** Bank reference (after `//`), as written; `null` when absent. */
@@ -253,19 +307,24 @@ export interface StatementLineField {
  */
 export function parseStatementLineField(lines: readonly string[], place: Place): StatementLineField {
   const first = lines[0] ?? '';
-  const match = /^(\d{6})(\d{4})?(R?[DC])([A-Z])?\s?(\d[\d,]*)([A-Z][A-Z0-9]{3})(.*)$/.exec(first);
+  // Dialects: the entry date written as four spaces, a space before the amount or the type, the
+  // amount with "." for ",", a three-letter type followed by a space (`NOV NONREF`), no type at all.
+  const match = /^(\d{6})(\d{4}| {4})?(R?[DC])([A-Z])?\s?(\d[\d,.]*)\s?(?:([A-Z][A-Z0-9]{3})|([A-Z][A-Z0-9 ]{3})|(?=\/\/))(.*)$/.exec(first);
   if (!match) {
     fail(
       `"${first}" is not a statement line (value date YYMMDD, optional entry date MMDD, C/D/RC/RD, optional funds code, amount, transaction type, reference)`,
       place,
     );
   }
-  const [, valueText, entryText, mark, fundsCode, amount, transactionType, rest] = match as unknown as [
-    string, string, string | undefined, StatementLineField['mark'], string | undefined, string, string, string,
+  const [, valueText, entryWritten, mark, fundsCode, amount, fourLetterType, threeLetterType, rest] = match as unknown as [
+    string, string, string | undefined, StatementLineField['mark'], string | undefined, string, string | undefined, string | undefined, string,
   ];
+  // `NOV NONREF` (ING, Triodos): the type is `NOV `; `S   X` (Sberbank): an S type without message type.
+  const transactionType = fourLetterType ?? threeLetterType ?? null;
+  const entryText = entryWritten?.trim() ? entryWritten : undefined;
   const valueDate = yymmdd(valueText);
   if (valueDate === null) fail(`value date "${valueText}" is not a YYMMDD date`, place);
-  if ((amount.match(/,/g) ?? []).length > 1) fail(`amount "${amount}" has more than one decimal comma`, place);
+  if ((amount.match(/[,.]/g) ?? []).length > 1) fail(`amount "${amount}" has more than one decimal separator`, place);
   let entryDate: string | null = null;
   if (entryText) {
     const valueYear = Number(valueDate.slice(0, 4));
@@ -303,9 +362,10 @@ export function parseStatementLineField(lines: readonly string[], place: Place):
   };
 }
 
-function readLine(field: Field, details: string[], currency: string, entryIndex: number): Mt940LineDraft | null {
+function readLine(field: Field, details: string[], currency: string, entryIndex: number, warnings: Warnings): Mt940LineDraft | null {
   const place: Place = { line: field.line, record: ':61:' };
   const parts = parseStatementLineField(field.lines, place);
+  if (parts.transactionType === null) warnings.add('missing-transaction-type', 'statement line without transaction type (such as NTRF)', place);
   const amountMinor = decimalToMinor(parts.amount.replace(',', '.'), currency, place);
   if (amountMinor === 0) return null;
   const direction = parts.mark === 'C' || parts.mark === 'RD' ? 'credit' : 'debit';

@@ -6,15 +6,18 @@ import { looksLikeBai2, readBai2 } from './bai2';
 import { camtNamespace, readCamt } from './camt';
 import { CSV_HEADER, looksLikeCsv, readCsv } from './csv';
 import { looksLikeMt940, readMt940 } from './mt940';
-import { StatementParseError, type ParsedStatementFile } from './statement';
+import { Warnings } from './common';
+import { decodeStatementBytes } from './decode';
+import { StatementParseError, type AccountStatement, type ParsedStatementFile, type StatementWarning } from './statement';
 
 export { StatementParseError } from './statement';
-export type { AccountStatement, ParsedStatementFile, StatementFormat, StatementLine } from './statement';
+export { decodeStatementBytes } from './decode';
+export type { AccountStatement, ParsedStatementFile, StatementFormat, StatementLine, StatementWarning } from './statement';
 
 /** The formats {@link readStatementFile} accepts, in words, for error messages and help texts. */
 export const ACCEPTED_FORMATS =
-  'camt.053 or camt.054 XML (ISO 20022, versions 001.02 to 001.08), BAI2 (starting with a 01 file header), ' +
-  `MT940 (SWIFT fields :20:, :25:, :60F:, :61:, :86:, :62F:) or CSV with the header "${CSV_HEADER}"`;
+  'camt.052, camt.053 or camt.054 XML (ISO 20022, versions 001.01 to 001.13), BAI2 (starting with a 01 file header), ' +
+  `MT940 or MT942 (SWIFT fields :20:, :25:, :60F:, :61:, :86:, :62F:) or CSV with the header "${CSV_HEADER}"`;
 
 export interface ReadStatementFileOptions {
   /** The file's name, only to name the file in error messages; never used to guess the format. */
@@ -34,9 +37,13 @@ export interface ReadStatementFileOptions {
  * are numbered by `sequence` from 1 over the whole file, and `lineId`s are unique per account; see
  * `statement.ts` for the meaning of every field and the readers for the rules of each format.
  */
-export function readStatementFile(content: string, options: ReadStatementFileOptions = {}): ParsedStatementFile {
+export function readStatementFile(content: string | Uint8Array, options: ReadStatementFileOptions = {}): ParsedStatementFile {
   try {
-    return dispatch(content);
+    const { text, encoding } = typeof content === 'string' ? { text: content, encoding: null } : decodeStatementBytes(content);
+    const warnings = new Warnings();
+    const file = dispatch(text, warnings);
+    const reconciliation = file.statements.flatMap(reconcile);
+    return { ...file, warnings: [...file.warnings, ...reconciliation], encoding };
   } catch (error) {
     // Messages quote the content they refuse: a hostile file must not make a megabyte of message.
     const named = (message: string): string => shortened(options.fileName ? `${options.fileName}: ${message}` : message);
@@ -56,19 +63,48 @@ function shortened(message: string): string {
   return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
-function dispatch(content: string): ParsedStatementFile {
+/**
+ * Checks opening + credits - debits = closing for a statement that has both balances, summing
+ * each booked entry once (a split camt entry by its booked amount). A statement that does not
+ * reconcile is read, with a warning naming it and both figures.
+ */
+function reconcile(statement: AccountStatement): StatementWarning[] {
+  if (statement.openingBalanceMinor === null || statement.closingBalanceMinor === null) return [];
+  let sum = BigInt(statement.openingBalanceMinor);
+  let comparable = true;
+  for (const line of statement.lines) {
+    const entry = line.entry ?? { transaction: 1, amountMinor: line.amountMinor, currency: line.currency };
+    if (entry.transaction !== 1) continue;
+    if (statement.currency !== null && entry.currency !== statement.currency) comparable = false;
+    sum += (line.direction === 'credit' ? 1n : -1n) * BigInt(entry.amountMinor);
+  }
+  const name = `statement ${statement.statementId ?? ''}${statement.account ? ` of account ${statement.account}` : ''}`.replace(/ +/g, ' ');
+  if (!comparable) {
+    return [{ code: 'not-reconciled', message: `${name}: entries in another currency than the balances; opening and closing balance not reconciled`, location: {} }];
+  }
+  if (sum === BigInt(statement.closingBalanceMinor)) return [];
+  return [
+    {
+      code: 'not-reconciled',
+      message: `${name} does not reconcile: opening balance ${statement.openingBalanceMinor} + credits - debits = ${sum}, closing balance ${statement.closingBalanceMinor} (minor units)`,
+      location: {},
+    },
+  ];
+}
+
+function dispatch(content: string, warnings: Warnings): ParsedStatementFile {
   const text = content.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new StatementParseError(`the file is empty; expected ${ACCEPTED_FORMATS}`, { line: 1 });
   if (text.trimStart().startsWith('<')) {
     const namespace = camtNamespace(text);
-    if (namespace && /^urn:iso:std:iso:20022:tech:xsd:camt\.05[34]\./.test(namespace)) return readCamt(text);
+    if (namespace && /^urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\./.test(namespace)) return readCamt(text, warnings);
     throw new StatementParseError(
-      `an XML document that is not a camt.053 or camt.054 statement (root namespace ${namespace ? `"${namespace}"` : 'missing'}); expected ${ACCEPTED_FORMATS}`,
+      `an XML document that is not a camt.052, camt.053 or camt.054 statement (root namespace ${namespace ? `"${namespace}"` : 'missing'}); expected ${ACCEPTED_FORMATS}`,
       { path: 'Document' },
     );
   }
-  if (looksLikeBai2(text)) return readBai2(text);
+  if (looksLikeBai2(text)) return readBai2(text, warnings);
   if (looksLikeCsv(text)) return readCsv(text);
-  if (looksLikeMt940(text)) return readMt940(text);
+  if (looksLikeMt940(text)) return readMt940(text, warnings);
   throw new StatementParseError(`not a bank statement format this product reads; expected ${ACCEPTED_FORMATS}`, { line: 1 });
 }

@@ -1,9 +1,9 @@
 /**
- * What every bank statement reader produces, whatever the format (camt.053/054, BAI2, MT940, CSV).
+ * What every bank statement reader produces, whatever the format (camt.052/053/054, BAI2, MT940/MT942, CSV).
  * Pure data: no AWS, no I/O. Amounts are integer minor units (see `../money/money.ts`).
  */
 
-export type StatementFormat = 'camt.053' | 'camt.054' | 'bai2' | 'mt940' | 'csv';
+export type StatementFormat = 'camt.052' | 'camt.053' | 'camt.054' | 'bai2' | 'mt940' | 'csv';
 
 /**
  * One transaction on a statement: for camt, one `TxDtls` of an entry (an entry with several that
@@ -91,7 +91,7 @@ export interface StatementEntryPosition {
   readonly currency: string;
 }
 
-/** One account's statement (a camt `Stmt`/`Ntfctn`, a BAI2 account group, an MT940 statement). */
+/** One account's statement (a camt `Rpt`/`Stmt`/`Ntfctn`, a BAI2 account group, an MT940/MT942 statement). */
 export interface AccountStatement {
   readonly statementId: string | null;
   /** The statement's own account (IBAN or account number). */
@@ -112,7 +112,7 @@ export interface ParsedStatementFile {
    * What the bank wrote to identify the file, not its bytes: the same statement exported again
    * (another creation timestamp, other line endings, another camt version) has the same identity.
    * A JSON array of strings, the format family first:
-   * - camt: `["camt.053" | "camt.054", GrpHdr/MsgId, then per Stmt/Ntfctn its account and its
+   * - camt: `["camt.052" | "camt.053" | "camt.054", GrpHdr/MsgId, then per Rpt/Stmt/Ntfctn its account and its
    *   ElctrncSeqNb, else its Id]`; `null` without a `MsgId`;
    * - MT940: `["mt940", then per statement :20:, :25:, :28C: (or :28:) and its opening and
    *   closing balance (mark, date, currency, minor units)]`: banks that write the same :20: and
@@ -122,6 +122,26 @@ export interface ParsedStatementFile {
    * - CSV: always `null` (the export names nothing); the caller falls back to the content.
    */
   readonly fileIdentity: string | null;
+  /**
+   * What the file does that deviates from its format without touching money (a missing account
+   * id, statement number or closing balance, an interim report, a non-standard field, a statement
+   * whose balances do not reconcile with its lines), each with its place, in file order. The
+   * money of a file with warnings is read exactly: anything that could misread an amount, sign,
+   * currency or date refuses the file instead (`StatementParseError`). Always set by
+   * `readStatementFile`; empty when there is nothing to say.
+   */
+  readonly warnings: readonly StatementWarning[];
+  /** How the bytes were decoded (`utf-8`, `utf-16le`, `windows-1252` ...); `null` when given a string. */
+  readonly encoding?: string | null;
+}
+
+/** See {@link ParsedStatementFile.warnings}. */
+export interface StatementWarning {
+  /** A stable code for the kind of deviation, e.g. `missing-account`, `not-reconciled`. */
+  readonly code: string;
+  /** The place and the deviation in words, as error messages say it (`line 3 (record :20:): ...`). */
+  readonly message: string;
+  readonly location: { readonly line?: number; readonly path?: string; readonly record?: string };
 }
 
 /**

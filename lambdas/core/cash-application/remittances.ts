@@ -46,7 +46,7 @@ import type { StatementLine } from '../bank-statements/statement';
 import { statementLookups } from './lookups';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { CashApplication } from './matcher';
-import { lineResultView, NO_LINES, statementView, type LineCounts, type StatementHeader, type StatementProgress, type StatementRecord, type StatementStatus } from './statement-record';
+import { lineResultView, MAX_WARNINGS_KEPT, NO_LINES, statementView, type LineCounts, type StatementHeader, type StatementProgress, type StatementRecord, type StatementStatus } from './statement-record';
 import type { CashApplicationPolicy, LineMatch } from './types';
 import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { Invoice } from '../invoices/invoice';
@@ -227,6 +227,8 @@ export function statementHeader(file: ParsedStatementFile, content: string): Sta
     sizeBytes: Buffer.byteLength(content, 'utf8'),
     total: creditEntries(file).length,
     debitLines: file.statements.reduce((n, s) => n + s.lines.filter((l) => l.direction === 'debit').length, 0),
+    warnings: file.warnings.slice(0, MAX_WARNINGS_KEPT).map((warning) => ({ code: warning.code, message: warning.message.slice(0, 500) })),
+    warningCount: file.warnings.length,
   };
 }
 

@@ -54,7 +54,19 @@ export interface StatementHeader {
   /** Credit lines (payments received); debit lines are not cash application's business. */
   readonly total: number;
   readonly debitLines: number;
+  /**
+   * What the reader noticed without refusing the file (`ParsedStatementFile.warnings`: a missing
+   * account id or statement number, an interim report, a statement whose balances do not
+   * reconcile ...), at most {@link MAX_WARNINGS_KEPT}, each with its place; absent on statements
+   * recorded before warnings were kept.
+   */
+  readonly warnings?: readonly { readonly code: string; readonly message: string }[];
+  /** How many warnings the file gave, when more than were kept. */
+  readonly warningCount?: number;
 }
+
+/** The warnings a statement record keeps: enough for any real file, bounded for a hostile one. */
+export const MAX_WARNINGS_KEPT = 50;
 
 export interface StatementRecord extends StatementProgress, StatementHeader {
   /**
@@ -135,6 +147,8 @@ export function statementView(statement: StatementRecord) {
     counts: statement.counts,
     lastUpload: statement.lastUpload,
     debitLinesIgnored: statement.debitLines,
+    warnings: statement.warnings ?? [],
+    ...(statement.warningCount !== undefined && statement.warningCount > (statement.warnings?.length ?? 0) ? { warningCount: statement.warningCount } : {}),
     uploads: statement.uploads,
     receivedAt: statement.receivedAt,
     lastUploadAt: statement.lastUploadAt,

@@ -131,6 +131,31 @@ describe('BAI2 reader', () => {
     expect(file.statements[0]!.lines[0]).toMatchObject({ amountMinor: 1500, currency: 'JPY' });
   });
 
+  it('reads several records on one line, a text wrapped without 88, an "88:" continuation and blank counts, with warnings (issue 17)', () => {
+    const file = readStatementFile(
+      [
+        '01,SENDER,RECEIVER,260302,,FILE1,,,2/   02,RECEIVER,BANK,1,260301,,USD,2/',
+        '03,ACC-1,USD,010,1000,,,015,1300,,/',
+        '16,195,200,Z,BANK-1,,ACH SETL 1111111111',
+        '2222222222 /',
+        '16,195,100,Z,BANK-2,,Wire',
+        '88:EREF: E-1',
+        '49,2600,5/ 98,2600,,7/',
+        '99,2600,1,9/',
+      ].join('\n'),
+    );
+    expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.remittanceText])).toEqual([
+      [200, 'ACH SETL 1111111111 2222222222'],
+      [100, 'Wire EREF: E-1'],
+    ]);
+    expect(file.warnings.map((warning) => [warning.code, warning.location.line])).toEqual([
+      ['text-wrapped-without-88', 4],
+      ['continuation-written-88-colon', 6],
+      ['missing-count', 7],
+    ]);
+    expect(file.warnings[2]!.message).toBe('line 7 (record 98): number of accounts is blank (1 accounts in the group)');
+  });
+
   it('gives unique line ids when a bank reference repeats', () => {
     const file = readBai2(
       bai2(['03,A,USD,/', '16,399,1,,R,,/', '16,399,2,,R,,/'], { account: '49,3,4/', group: '98,3,1,6/', file: '99,3,1,8/' }),

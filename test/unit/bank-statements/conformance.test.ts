@@ -19,7 +19,9 @@ import { StatementParseError, type AccountStatement, type ParsedStatementFile, t
 const here = path.dirname(fileURLToPath(import.meta.url));
 const samples = path.resolve(here, '../../fixtures/bank/samples');
 
-const read = (file: string): string => fs.readFileSync(file, 'utf8');
+/** The file's bytes: the reader decodes them (UTF-8, BOM, Windows-1252 ...) as an upload's. */
+const read = (file: string): Buffer => fs.readFileSync(file);
+const readText = (file: string): string => fs.readFileSync(file, 'utf8');
 const list = (folder: string, extension: string): string[] =>
   fs
     .readdirSync(path.join(samples, folder))
@@ -274,7 +276,7 @@ function entriesOf(statement: AccountStatement): Map<number, StatementLine[]> {
   return entries;
 }
 
-const camtCounts = { files: 0, entries: 0, lines: 0 };
+const camtCounts = { files: 0, entries: 0, lines: 0, pending: 0 };
 
 describe('camt samples (genkgo/camt readings)', () => {
   for (const name of list('camt', '.xml')) {
@@ -290,7 +292,7 @@ describe('camt samples (genkgo/camt readings)', () => {
     it(`${name} agrees with ${name.replace(/\.xml$/, '.json')}`, () => {
       const jsonFile = file.replace(/\.xml$/, '.json');
       expect(fs.existsSync(jsonFile), `${name} needs an expected reading beside it, or an entry in INVALID_CAMT`).toBe(true);
-      const peer = JSON.parse(read(jsonFile)) as Dump;
+      const peer = JSON.parse(readText(jsonFile)) as Dump;
       const ours = readStatementFile(read(file), { fileName: name });
       expect(ours.statements).toHaveLength((peer['getRecords'] as unknown[]).length);
 
@@ -301,7 +303,11 @@ describe('camt samples (genkgo/camt readings)', () => {
       for (const statement of ours.statements) {
         for (const [index, lines] of entriesOf(statement)) byIndex.set(index - 1, { statement, lines });
       }
-      const peerEntries = peer['getEntries'] as Dump[];
+      // Pending entries (Sts PDNG, in the camt.052 intraday samples) have moved no money yet: the
+      // peer lists them, we read no line from them (see the README's differences).
+      const allPeerEntries = peer['getEntries'] as Dump[];
+      const peerEntries = allPeerEntries.filter((entry) => entry['getStatus'] !== 'PDNG');
+      camtCounts.pending += allPeerEntries.length - peerEntries.length;
       expect(byIndex.size).toBe(peerEntries.length);
       for (const entry of peerEntries) {
         const index = entry['getIndex'] as number;
@@ -369,7 +375,7 @@ const INVALID_MT940: Record<string, { error: RegExp; check: (peer: Dump, content
     check: (peer, content) => expect(fieldValue(content)).toBe(`${peer['data']['statement_number']}/${peer['data']['sequence_number']}`),
   },
   'cmxl/reference.sta': {
-    error: /line 1 \(record :20:\): statement D140902049 has no :25: account identification/,
+    error: /line 1 \(record :20:\): statement D140902049 has no balance and no statement line: it is not a statement/,
     check: (peer, content) => expect(fieldValue(content)).toBe(peer['data']['transaction_reference']),
   },
   'cmxl/statement_line.sta': {
@@ -395,7 +401,7 @@ const INVALID_MT940: Record<string, { error: RegExp; check: (peer: Dump, content
 
 function loadYaml(file: string): Dump {
   // PyYAML wrote these files: like it, read digits with a leading zero (`01916`) as text.
-  const document = parseDocument(read(file), {
+  const document = parseDocument(readText(file), {
     logLevel: 'silent',
     customTags: (tags) =>
       tags.map((tag) =>
@@ -459,20 +465,97 @@ const isStructuredDetails = (raw: string): boolean => /^\/[A-Z]{2,9}\//.test(raw
 /** Text without line breaks, subfield marks and spaces: to check that a value was found in it, not made up. */
 const squeeze = (text: string): string => text.replace(/\n/g, '').replace(/[?>]\d{2}/g, '').replace(/\s+/g, '');
 
-const mt940Counts = { files: 0, lines: 0 };
+/**
+ * The folders whose readings are compared field by field, texts included; in the others the
+ * money and the references are compared (direction, amount, currency, dates, bank and customer
+ * reference, transaction type): their `:86:` texts are laid out in ways the two parsers split
+ * differently (keywords in the middle of the purpose, 60-63 subfields), which moves no money.
+ */
+const TEXT_COMPARED = ['cmxl', 'jejik'];
+const moneyOf = (line: Expected) => ({
+  direction: line.direction,
+  amountMinor: line.amountMinor,
+  currency: line.currency,
+  bookingDate: line.bookingDate,
+  valueDate: line.valueDate,
+  accountServicerReference: line.accountServicerReference,
+  customerReference: line.customerReference,
+  bankTransactionCode: line.bankTransactionCode,
+});
+
+/** Files of wolph/mt940's suite we refuse, with the error (which names the place) and why. */
+const REFUSED_MT940: Record<string, { error: RegExp; reason: string }> = {
+  ...Object.fromEntries(
+    ['amount_formats', 'currency_in_25', 'empty_86', 'empty_entry_date', 'missing_crlf_at_end'].map((name) => [
+      `betterplace/${name}.sta`,
+      { error: /^[\w.]+: line 1: field :\w+: comes before any :20: field/, reason: 'a single-field fixture, not a statement' },
+    ]),
+  ),
+  'betterplace/empty_line.sta': { error: /line 2 \(record :20:\): statement TELEREPORTING has no balance and no statement line/, reason: 'only a :20: field' },
+  'self-provided/account_identification.sta': { error: /line 1: no statement has a balance or a statement line/, reason: 'two statements of only :20: and :25:' },
+  'self-provided/sparkassen.sta': { error: /line 1: field :61: comes before any :20: field/, reason: 'a :61:/:86: fragment, not a statement' },
+  'self-provided/multiline.sta': {
+    error: /line 38: field :61: comes before any :20: field/,
+    reason: 'after the message end "-" comes a :61: of no statement; the peer adds it to the ended statement',
+  },
+  'self-provided/empty_non_swift.sta': { error: /not a bank statement format/, reason: 'no SWIFT field at all' },
+  'self-provided/invalid_statement.sta': { error: /not a bank statement format/, reason: 'no SWIFT field at all' },
+  ...Object.fromEntries(
+    ['february_30', 'transaction_details_wrapped', 'wrapped_timestamp'].map((name) => [
+      `self-provided/${name}.sta`,
+      { error: /record :61:\): value date "160230" is not a YYMMDD date/, reason: 'value date 30 February: a date that cannot be read for certain (the peer moves it to another day)' },
+    ]),
+  ),
+  'self-provided/raphaelm.sta': {
+    error: /line 27 \(record :62M:\): "C020315105000,00" is not a balance/,
+    reason: 'the :62M: balance has no currency; the peer reads currency "105" and amount 0.00 from it',
+  },
+};
+
+/** Where the peer reads another account than ours, with the reason. */
+const ACCOUNT_DIFFERS: Record<string, { peer: string; ours: string; reason: string }> = {
+  'betterplace/sepa_snippet_broken.sta': {
+    peer: '166?00GUTSCHRIFT?100399?20EREF+EndT',
+    ours: '50880050/0194787400888',
+    reason: 'the file writes its :86: as a second :25:; the peer takes it as the account, we keep the first :25: and warn',
+  },
+};
+
+/**
+ * Files where the peer reads another `:61:` customer reference. In sepa_mt9401 the peer drops
+ * references with a space (`TFNr 40005 MSGID` reads as none); after `KREF+` it adds the `:61:`'s
+ * second line (supplementary details). Ours is the text before `//`, trimmed: pinned as "the
+ * peer's is none or starts with ours", and that such lines were met is checked below.
+ */
+const CUSTOMER_REFERENCE_DIFFERS = new Set(['betterplace/sepa_mt9401.sta', 'betterplace/sepa_snippet.sta']);
+let customerReferenceDiffers = 0;
+
+/** wolph/mt940's folders of `.sta` files with its `.yml` readings. */
+const MT940_FOLDERS = ['cmxl', 'jejik', 'betterplace', 'mBank', 'sberbank', 'self-provided'];
+
+const mt940Counts = { files: 0, lines: 0, refused: 0 };
 
 describe('MT940 samples (wolph/mt940 readings)', () => {
-  for (const folder of ['cmxl', 'jejik']) {
+  for (const folder of MT940_FOLDERS) {
     for (const name of list(`mt940/${folder}`, '.sta')) {
       const key = `${folder}/${name}`;
       const file = path.join(samples, 'mt940', folder, name);
       const yamlFile = file.replace(/\.sta$/, '.yml');
       const invalid = INVALID_MT940[key];
+      const refused = REFUSED_MT940[key];
+      if (refused) {
+        it(`${key} is refused: ${refused.reason}`, () => {
+          expect(() => readStatementFile(read(file), { fileName: name })).toThrow(StatementParseError);
+          expect(() => readStatementFile(read(file), { fileName: name })).toThrow(refused.error);
+          mt940Counts.refused++;
+        });
+        continue;
+      }
       if (invalid) {
         it(`${key} is a single-field fixture: rejected as a file, its field read as the peer reads it`, () => {
           expect(() => readStatementFile(read(file), { fileName: name })).toThrow(StatementParseError);
           expect(() => readStatementFile(read(file), { fileName: name })).toThrow(invalid.error);
-          invalid.check(loadYaml(yamlFile), read(file));
+          invalid.check(loadYaml(yamlFile), readText(file));
         });
         continue;
       }
@@ -529,12 +612,22 @@ describe('MT940 samples (wolph/mt940 readings)', () => {
             expected.payerAccount = actual.payerAccount;
           }
           applyDeviations(path.basename(yamlFile), String(i), expected, actual);
-          expect(actual, `${key} line ${i}`).toEqual(expected);
+          if (CUSTOMER_REFERENCE_DIFFERS.has(key) && expected.customerReference !== actual.customerReference) {
+            expect(expected.customerReference === null || expected.customerReference.split('\n')[0]!.trim() === actual.customerReference, `${key} line ${i}: ${JSON.stringify([expected.customerReference, actual.customerReference])}`).toBe(true);
+            expected.customerReference = actual.customerReference;
+            customerReferenceDiffers++;
+          }
+          if (TEXT_COMPARED.includes(folder)) expect(actual, `${key} line ${i}`).toEqual(expected);
+          else expect(moneyOf(actual), `${key} line ${i}`).toEqual(moneyOf(expected));
           mt940Counts.lines++;
         });
         const data = peer['data'] as Dump;
         const last = ours.statements[ours.statements.length - 1]!;
-        if (data['account_identification']) expect(last.account).toBe(data['account_identification']);
+        const accountDiffers = ACCOUNT_DIFFERS[key];
+        if (accountDiffers) {
+          expect(data['account_identification']).toBe(accountDiffers.peer);
+          expect(last.account).toBe(accountDiffers.ours);
+        } else if (data['account_identification']) expect(last.account).toBe(data['account_identification']);
         // The peer keeps the last balance of each kind; each must be one of our statements'.
         for (const [kind, side] of [
           ['final_opening_balance', 'openingBalanceMinor'],
@@ -561,7 +654,7 @@ describe('MT940 samples (wolph/mt940 readings)', () => {
 
 describe('BAI2 samples (control totals)', () => {
   for (const name of list('bai2', '.bai2')) {
-    const content = read(path.join(samples, 'bai2', name));
+    const content = readText(path.join(samples, 'bai2', name));
     it(`${name} reads, and its trailers reconcile`, () => {
       const file = readStatementFile(content, { fileName: name });
       expect(file.format).toBe('bai2');
@@ -598,12 +691,14 @@ describe('conformance totals', () => {
   it('compared every valid sample', () => {
     // Vitest runs the tests of a file in order: the counts are complete here.
     expect(camtCounts.files).toBe(list('camt', '.xml').length - Object.keys(INVALID_CAMT).length);
-    expect(mt940Counts.files).toBe(list('mt940/cmxl', '.sta').length + list('mt940/jejik', '.sta').length - Object.keys(INVALID_MT940).length);
+    expect(mt940Counts.files).toBe(MT940_FOLDERS.reduce((n, folder) => n + list(`mt940/${folder}`, '.sta').length, 0) - Object.keys(INVALID_MT940).length - Object.keys(REFUSED_MT940).length);
     expect([...appliedDeviations]).toHaveLength(DEVIATIONS.length);
     expect(camtCounts.lines).toBeGreaterThan(0);
+    expect(camtCounts.pending).toBe(3);
+    expect(customerReferenceDiffers).toBeGreaterThan(0);
     expect(mt940Counts.lines).toBeGreaterThan(0);
     console.info(
-      `conformance: camt ${camtCounts.files} files, ${camtCounts.entries} entries, ${camtCounts.lines} lines; MT940 ${mt940Counts.files} files, ${mt940Counts.lines} lines`,
+      `conformance: camt ${camtCounts.files} files, ${camtCounts.entries} entries, ${camtCounts.lines} lines (${camtCounts.pending} pending entries not read); MT940 ${mt940Counts.files} files, ${mt940Counts.lines} lines, ${mt940Counts.refused} refused`,
     );
   });
 });

@@ -22,6 +22,16 @@ const crlf = (content: string): string => content.replace(/\r?\n/g, '\r\n');
 describe('camt fileIdentity', () => {
   it('is GrpHdr/MsgId and per statement its account and ElctrncSeqNb (else Id), in every sample', () => {
     const expected: Record<string, string[]> = {
+      // Version 001.01 names its account at Id/PrtryAcct/Id.
+      'camt052.v1.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt052.v2.other-account.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt052.v2.with-account-name.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', 'AAAASESS-FP-ACCR001'],
+      'camt052.v2.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt052.v4.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt052.v6.Amt-zero.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt052.v6.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt052.v8.xml': ['camt.052', 'AAAASESS-FP-ACCR001', 'CH2801234000123456789', '12312'],
+      'camt53.only-Dt-with-DtTm.xml': ['camt.053', 'I38y0h4YyLnQiOV6P7nEd44r2', 'GB33BUKB20201555555555', 'I38y0h4YyLnQiOV6P7nEd44r2'],
       'camt053.v2.all-balance-types.xml': ['camt.053', 'CAMT05300000001', 'CH2801234000123456789', '315'],
       'camt053.v2.five.decimals.xml': ['camt.053', 'CAMT053RIB000000000001', 'NL26VAYB8060476890', '12312'],
       'camt053.v2.minimal.ultimate.xml': ['camt.053', 'CAMT053RIB000000000001', 'NL26VAYB8060476890', '12312'],

@@ -182,11 +182,8 @@ describe('MT940 reader', () => {
     const cases: [string, string, string][] = [
       ['a malformed statement line', statement(':61:26030C1,00NTRF'), 'line 5 (record :61:): "26030C1,00NTRF" is not a statement line (value date YYMMDD, optional entry date MMDD, C/D/RC/RD, optional funds code, amount, transaction type, reference)'],
       ['an impossible value date', statement(':61:260230C1,00NTRFNONREF'), 'line 5 (record :61:): value date "260230" is not a YYMMDD date'],
-      ['an amount with two commas', statement(':61:260302C1,0,0NTRFNONREF'), 'line 5 (record :61:): amount "1,0,0" has more than one decimal comma'],
+      ['an amount with two commas', statement(':61:260302C1,0,0NTRFNONREF'), 'line 5 (record :61:): amount "1,0,0" has more than one decimal separator'],
       ['too many decimals', statement(':61:260302C1,001NTRFNONREF'), 'line 5 (record :61:): amount "1.001" has more than the 2 decimals EUR allows'],
-      ['a statement line before the opening balance', [':20:A', ':25:B', ':28C:1', ':61:260302C1,00NTRFNONREF', ':60F:C260301EUR1,00', ':62F:C260301EUR1,00'].join('\n'), 'line 4 (record :61:): statement line before the opening balance (:60F: or :60M:)'],
-      ['a missing closing balance', [':20:A', ':25:B', ':28C:1', ':60F:C260301EUR1,00', ':61:260302C1,00NTRFNONREF'].join('\n'), 'line 1 (record :20:): statement A has no closing balance (:62F: or :62M:)'],
-      ['a missing account', [':20:A', ':28C:1', ':60F:C260301EUR1,00', ':62F:C260301EUR1,00'].join('\n'), 'line 1 (record :20:): statement A has no :25: account identification'],
       ['a malformed balance', [':20:A', ':25:B', ':28C:1', ':60F:C260301EUR'].join('\n'), 'line 4 (record :60F:): "C260301EUR" is not a balance (D or C, YYMMDD date, currency, amount such as C140829EUR147,64)'],
       ['an unknown currency', statement('', { opening: 'C260301XYZ1,00', closing: 'C260301XYZ1,00' }), 'line 4 (record :60F:): "XYZ" is not an ISO 4217 currency code'],
       ['balances in two currencies', statement('', { opening: 'C260301EUR1,00', closing: 'C260301USD1,00' }), 'line 6 (record :62F:): closing balance in USD, opening balance in EUR'],
@@ -200,4 +197,27 @@ describe('MT940 reader', () => {
       });
     }
   });
+
+describe('MT940 deviations that do not touch money (issue 17): read with warnings', () => {
+  it('an interim report without account, statement number and closing balance, lines before its balance', () => {
+    const file = readStatementFile([':20:A', ':34F:EURD1,00', ':61:260302C1,00NTRFNONREF', ':NS:01bank text', ':90C:1EUR1,00'].join('\n'));
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.currency])).toEqual([['credit', 100, 'EUR']]);
+    expect(file.warnings.map((warning) => warning.code)).toEqual(['non-standard-field', 'missing-account', 'missing-statement-number', 'missing-opening-balance', 'missing-closing-balance']);
+    expect(file.warnings[1]!.message).toBe('line 1 (record :20:): statement A has no :25: account identification');
+  });
+  it('a statement whose balances do not reconcile, with a warning naming both figures', () => {
+    const file = readStatementFile([':20:A', ':25:B', ':28C:1', ':60F:C260301EUR1,00', ':61:260302C1,00NTRFNONREF', ':62F:C260302EUR3,00'].join('\n'));
+    expect(file.warnings).toEqual([
+      { code: 'not-reconciled', message: 'statement A/1 of account B does not reconcile: opening balance 100 + credits - debits = 200, closing balance 300 (minor units)', location: {} },
+    ]);
+  });
+  it('German dialects: entry date as spaces, a space before the type, "." as decimal mark, no type', () => {
+    const file = readStatementFile([':20:A', ':25:B', ':28:1', ':60F:C260301EUR1.00', ':61:260302    C1.50 NTRFNONREF', ':61:260302CN2,00//REF', ':62F:C260302EUR4,50'].join('\n'));
+    expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.bookingDate, line.bankTransactionCode])).toEqual([[150, null, 'NTRF'], [200, null, null]]);
+    expect(file.warnings.map((warning) => warning.code)).toEqual(['missing-transaction-type']);
+  });
+  it('a line without any currency in its statement is refused with the place', () => {
+    expect(() => readStatementFile([':20:A', ':25:B', ':61:260302C1,00NTRFNONREF'].join('\n'))).toThrow(/line 3 \(record :61:\): statement line in a statement that names no currency/);
+  });
+});
 });

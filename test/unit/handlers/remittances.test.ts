@@ -97,6 +97,27 @@ describe('POST /remittances', () => {
     expect(world.tables.payments.size).toBe(2);
   });
 
+  it('reads a Windows-1252 file sent as bytes with its umlauts, and shows its warnings on the statement', async () => {
+    // Prepare: a German MT940 export in Windows-1252 without :28C:, sent as binary (base64) as API Gateway passes it
+    const text = [':20:STARTUMS', ':25:DE89370400440532013000', ':60F:C260308EUR0,', ':61:2603090309C100,00NTRFNONREF', ':86:166?00GUTSCHRIFT?20SVWZ+INV-2026-000001 Müller?32Jürgen Bäcker', ':62F:C260309EUR100,', '-'].join('\r\n');
+    const event = apiEvent('POST', '/remittances', { body: Buffer.from(text, 'latin1').toString('base64'), role: 'finance', headers: { 'Content-Type': 'application/octet-stream' } });
+
+    // Act
+    const response = await upload.makeHandler({ statements: world.remittanceDeps.statements, files, processing: starter, clock: world.clock }, options())({ ...event, isBase64Encoded: true }, lambdaContext);
+    await runExecution();
+
+    // Assess: the stored file is the decoded text, umlauts intact; GET lists the missing :28C:
+    expect(response.statusCode).toBe(202);
+    const { statementId } = bodyOf<{ statementId: string }>(response);
+    expect([...files.objects.values()]).toContain(text);
+    const shown = bodyOf<{ status: string; warnings: { code: string; message: string }[] }>(
+      await getStatement.makeHandler(world.remittanceDeps)(apiEvent('GET', `/remittances/${statementId}`, { role: 'finance', pathParameters: { statementId } }), lambdaContext),
+    );
+    expect(shown.status).toBe('completed');
+    expect(shown.warnings).toEqual([{ code: 'missing-statement-number', message: 'line 1 (record :20:): statement STARTUMS has no :28C: statement number' }]);
+    expect(world.tables.invoices.get('I-1')!.balanceMinor).toBe(0);
+  });
+
   it('points a second upload at the run under way instead of starting another', async () => {
     const first = await post(statement());
     const second = await post(statement());

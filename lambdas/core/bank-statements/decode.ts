@@ -1,0 +1,32 @@
+/**
+ * Bytes of a bank statement file to text. Its own module, without the readers: the API's raw-body
+ * handling and the upload adapter use it without pulling the XML parser into every function.
+ * Pure: no I/O.
+ */
+
+/**
+ * The text of a statement file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a
+ * byte-order mark, else, when the bytes are not valid UTF-8, the encoding an XML declaration
+ * names, else Windows-1252 (which reads every ISO-8859-1 text the same, and is what German and
+ * Dutch banks' "ANSI" exports are: umlauts arrive intact). Uses the WHATWG decoders Node ships.
+ */
+export function decodeStatementBytes(bytes: Uint8Array): { text: string; encoding: string } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    const head = new TextDecoder('windows-1252').decode(bytes.subarray(0, 200));
+    const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+    if (declared) {
+      try {
+        const decoder = new TextDecoder(declared.toLowerCase());
+        if (decoder.encoding !== 'utf-8') return { text: decoder.decode(bytes), encoding: decoder.encoding };
+      } catch {
+        // An encoding name the decoders do not know: fall back to Windows-1252 below.
+      }
+    }
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+}
