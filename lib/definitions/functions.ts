@@ -655,3 +655,6 @@ export function functionById(id: FunctionId): FunctionDefinition {
   if (!fn) throw new Error(`No function ${id}`);
   return fn;
 }
+
+/** Defaults of a function that declares no `memoryMb` / `timeoutSeconds` (the CDK stack and the local runtime). */
+export const functionDefaults = { memoryMb: 512, timeoutSeconds: 10 } as const;
