@@ -75,7 +75,7 @@ export class LocalLambdas {
       ]);
     } finally {
       if (timer) clearTimeout(timer);
-      this.usage?.lambdaInvoked(entry.definition.memoryMb ?? functionDefaults.memoryMb, performance.now() - startedPrecise);
+      this.usage?.lambdaInvoked(functionId, entry.definition.memoryMb ?? functionDefaults.memoryMb, performance.now() - startedPrecise);
       release();
     }
   }

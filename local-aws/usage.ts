@@ -72,6 +72,9 @@ export const UNMETERED_HEADER = 'x-local-unmetered';
 /** The usage meter of one local stack. */
 export class LocalUsage {
   private counts = emptyUsage();
+  /** Write units per table and index (`Invoices`, `Invoices/byStatus`), for finding where they go. */
+  private readonly writesByTarget = new Map<string, number>();
+  private readonly gbSecondsByFunction = new Map<string, number>();
   private readonly unmetered = new AsyncLocalStorage<boolean>();
 
   /**
@@ -122,10 +125,22 @@ export class LocalUsage {
     return { ...this.counts };
   }
 
-  lambdaInvoked(memoryMb: number, durationMs: number): void {
+  /** Write units so far per table (without the stage prefix) and per index. */
+  writeUnitsByTarget(): Record<string, number> {
+    return Object.fromEntries(this.writesByTarget);
+  }
+
+  lambdaInvoked(functionId: string, memoryMb: number, durationMs: number): void {
     if (!this.counting) return;
+    const gbSeconds = (Math.max(1, Math.ceil(durationMs)) / 1000) * (memoryMb / 1024);
     this.counts.lambdaInvocations += 1;
-    this.counts.lambdaGbSeconds += (Math.max(1, Math.ceil(durationMs)) / 1000) * (memoryMb / 1024);
+    this.counts.lambdaGbSeconds += gbSeconds;
+    this.gbSecondsByFunction.set(functionId, (this.gbSecondsByFunction.get(functionId) ?? 0) + gbSeconds);
+  }
+
+  /** GB-seconds so far per function. */
+  lambdaGbSecondsByFunction(): Record<string, number> {
+    return Object.fromEntries(this.gbSecondsByFunction);
   }
 
   private apiRequest(): void {
@@ -144,6 +159,15 @@ export class LocalUsage {
     this.counts.metricLogBytes += bytes;
   }
 
+  private countTargets(capacity: Capacity & { TableName?: string }): void {
+    const table = tableLabel(capacity.TableName);
+    const add = (key: string, units: number | undefined) => {
+      if (units) this.writesByTarget.set(key, (this.writesByTarget.get(key) ?? 0) + units);
+    };
+    add(table, capacity.Table?.CapacityUnits ?? (capacity.GlobalSecondaryIndexes ? undefined : capacity.CapacityUnits));
+    for (const [index, c] of Object.entries(capacity.GlobalSecondaryIndexes ?? {})) add(`${table}/${index}`, c.CapacityUnits);
+  }
+
   private sdkCall(service: string, operation: string, consumed: Capacity | Capacity[] | undefined, failed = false): void {
     switch (service) {
       case 'DynamoDB': {
@@ -153,7 +177,10 @@ export class LocalUsage {
         // A failed call reports nothing: count the least AWS bills for it (a conditional check failure bills the write).
         const billed = consumed === undefined && failed ? 1 : units;
         if (read) this.counts.readUnits += billed;
-        else this.counts.writeUnits += billed;
+        else {
+          this.counts.writeUnits += billed;
+          for (const c of [consumed ?? []].flat()) this.countTargets(c as Capacity & { TableName?: string });
+        }
         break;
       }
       case 'SES':
@@ -173,6 +200,10 @@ export class LocalUsage {
         break;
     }
   }
+}
+
+function tableLabel(name: string | undefined): string {
+  return (name ?? '?').replace(/^[^-]*-/, '');
 }
 
 function capacityUnits(capacity: Capacity, read: boolean): number {

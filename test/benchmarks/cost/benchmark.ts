@@ -7,7 +7,7 @@
  * messages, S3 requests, scheduler invocations and metric values from its usage meter), prices them
  * with `prices-us-east-1.json` and prints the cost per 1,000 orders with the breakdown. The last line
  * is a JSON summary.
- * Usage: npm run bench:cost -- [--orders 10]
+ * Usage: npm run bench:cost -- [--orders 10] [--concurrency 1] [--paths happy,threeShipments,statementLine,dunnedTwiceThenPaid]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +24,14 @@ class BenchmarkApi extends ApiDriver {
   }
 }
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '1' }, paths: { type: 'string', default: 'happy,threeShipments,statementLine,dunnedTwiceThenPaid' } } });
 const ORDERS = Number(values.orders);
+const PATHS = new Set(values.paths.split(','));
+/**
+ * Orders in flight at once. The local Lambdas share one process: an invocation's measured duration
+ * includes the others' work while they overlap, so GB-seconds are only meaningful one at a time.
+ */
+const CONCURRENCY = Number(values.concurrency);
 
 interface PriceTable {
   region: string;
@@ -55,12 +61,16 @@ const p = priceTable.prices as Record<
 const EXPRESS_MACHINES = new Set<string>();
 
 interface PathFigures extends UsageCounts {
+  writeUnitsByTarget: Record<string, number>;
+  gbSecondsByFunction: Record<string, number>;
   standardTransitions: number;
   expressTransitions: number;
   transitionsByMachine: Record<string, number>;
 }
 
-function perOrder(before: { usage: UsageCounts; transitions: Record<string, number> }, after: { usage: UsageCounts; transitions: Record<string, number> }, orders: number): PathFigures {
+type Snapshot = { usage: UsageCounts; transitions: Record<string, number>; writes: Record<string, number>; gbSeconds: Record<string, number> };
+
+function perOrder(before: Snapshot, after: Snapshot, orders: number): PathFigures {
   const usage = emptyUsage();
   for (const key of Object.keys(usage) as (keyof UsageCounts)[]) usage[key] = (after.usage[key] - before.usage[key]) / orders;
   const byMachine: Record<string, number> = {};
@@ -73,7 +83,14 @@ function perOrder(before: { usage: UsageCounts; transitions: Record<string, numb
     if (EXPRESS_MACHINES.has(machine)) express += delta;
     else standard += delta;
   }
-  return { ...usage, standardTransitions: standard, expressTransitions: express, transitionsByMachine: byMachine };
+  const delta = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(b)
+        .map(([target, n]) => [target, (n - (a[target] ?? 0)) / orders] as const)
+        .filter(([, n]) => n > 0)
+        .sort((x, y) => y[1] - x[1]),
+    );
+  return { ...usage, writeUnitsByTarget: delta(before.writes, after.writes), gbSecondsByFunction: delta(before.gbSeconds, after.gbSeconds), standardTransitions: standard, expressTransitions: express, transitionsByMachine: byMachine };
 }
 
 function costs(f: PathFigures): Record<string, number> {
@@ -101,7 +118,7 @@ async function main(): Promise<void> {
   const local: LocalAws = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 }, dataDir });
   const api = new BenchmarkApi(local.url, local.apiKeys);
   const sfnDir = join(dataDir, 'stepfunctions');
-  const snapshot = () => ({ usage: local.usage.snapshot(), transitions: countStateTransitions(sfnDir) });
+  const snapshot = (): Snapshot => ({ usage: local.usage.snapshot(), transitions: countStateTransitions(sfnDir), writes: local.usage.writeUnitsByTarget(), gbSeconds: local.usage.lambdaGbSecondsByFunction() });
   const runningExecutions = async () => {
     let n = 0;
     for (const arn of Object.values(local.stateMachineArns)) {
@@ -150,12 +167,12 @@ async function main(): Promise<void> {
       },
     ];
 
-    for (const path of paths) {
+    for (const path of paths.filter((p) => PATHS.has(p.name))) {
       const ids = await Promise.all(Array.from({ length: ORDERS }, (_, i) => customerFor(path.name, i)));
       await api.waitFor('no running executions', runningExecutions, (n) => n === 0, 60_000);
       const before = snapshot();
       const t = performance.now();
-      await inBatches(ids, 5, (customerId, i) => path.order(customerId, i), (done) => process.stderr.write(`\r${path.name}: ${done}/${ORDERS} orders`));
+      await inBatches(ids, CONCURRENCY, (customerId, i) => path.order(customerId, i), (done) => process.stderr.write(`\r${path.name}: ${done}/${ORDERS} orders`));
       await api.waitFor('the executions of the path to end', runningExecutions, (n) => n === 0, 120_000);
       results[path.name] = perOrder(before, snapshot(), ORDERS);
       process.stderr.write(` (${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
@@ -163,12 +180,12 @@ async function main(): Promise<void> {
 
     // A statement line applied: the invoice is paid by one line of an uploaded bank statement (one
     // statement per order, the worst case; a statement of many lines shares its fixed part).
-    {
+    if (PATHS.has('statementLine')) {
       const ids = await Promise.all(Array.from({ length: ORDERS }, (_, i) => customerFor('statement', i)));
       await api.waitFor('no running executions', runningExecutions, (n) => n === 0, 60_000);
       const before = snapshot();
       const t = performance.now();
-      await inBatches(ids, 5, async (customerId, i) => {
+      await inBatches(ids, CONCURRENCY, async (customerId, i) => {
         const { orderId } = await placeAndAwaitShipment(api, customerId, [{ sku: 'CHAIR-1', quantity: 1, unitPrice: '149.90' }]);
         const [invoice] = await ship(api, orderId, [undefined]);
         const csv = `date,amount,currency,reference,payer_name,payer_account\n${new Date().toISOString().slice(0, 10)},${invoice!.balance},EUR,${invoice!.number},Cost statement ${i},\n`;
@@ -183,13 +200,13 @@ async function main(): Promise<void> {
     }
     // Dunned twice, then paid (last: it moves the clock): invoiced on the same day, the clock moves past
     // the first two reminder levels (3 and 17 days past due; the daily runs in between are part of the cost), then paid.
-    {
+    if (PATHS.has('dunnedTwiceThenPaid')) {
       const ids = await Promise.all(Array.from({ length: ORDERS }, (_, i) => customerFor('dunned', i)));
       await api.waitFor('no running executions', runningExecutions, (n) => n === 0, 60_000);
       const before = snapshot();
       const t = performance.now();
       const invoices: { orderId: string; invoice: Invoice }[] = [];
-      await inBatches(ids, 5, async (customerId) => {
+      await inBatches(ids, CONCURRENCY, async (customerId) => {
         const { orderId } = await placeAndAwaitShipment(api, customerId, [{ sku: 'DESK-1', quantity: 1, unitPrice: '800.00' }]);
         const [invoice] = await ship(api, orderId, [undefined]);
         invoices.push({ orderId, invoice: invoice! });
@@ -225,6 +242,8 @@ async function main(): Promise<void> {
         `${round(f.apiRequests, 2)} API requests; ${round(f.emails, 2)} emails; S3 ${round(f.s3PutRequests, 2)} PUT-class, ${round(f.s3GetRequests, 2)} GET-class; ` +
         `${round(f.schedulerInvocations, 2)} scheduler invocations, ${round(f.eventBridgeEvents, 2)} EventBridge events; ${round(f.metricValues, 2)} custom metric values (${round(f.metricLogBytes, 0)} bytes of EMF log)`,
     );
+    console.log(`  Lambda GB-s by function: ${Object.entries(f.gbSecondsByFunction).map(([t, n]) => `${t} ${round(n, 3)}`).join(', ')}`);
+    console.log(`  write units by table and index: ${Object.entries(f.writeUnitsByTarget).map(([t, n]) => `${t} ${round(n, 1)}`).join(', ')}`);
     for (const [what, usd] of Object.entries(breakdown)) if (usd > 0) console.log(`  ${what.padEnd(48)} USD ${(usd * 1000).toFixed(4)}`);
     summary[name] = {
       usdPer1000Orders: round(total * 1000, 4),
