@@ -22,7 +22,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import { tables, type TableDefinition } from '../lib/definitions/tables';
+import { indexProjection, tables, type TableDefinition } from '../lib/definitions/tables';
 import { LocalStartupError } from './errors';
 
 const require = createRequire(import.meta.url);
@@ -187,7 +187,7 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
                   { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
                   ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
                 ],
-                Projection: { ProjectionType: 'ALL' as const },
+                Projection: indexProjection(index),
               }))
             : undefined,
         }),
@@ -227,7 +227,7 @@ async function addMissingIndexes(client: DynamoDBClient, name: string, table: Ta
                 { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
                 ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
               ],
-              Projection: { ProjectionType: 'ALL' },
+              Projection: indexProjection(index),
             },
           },
         ],

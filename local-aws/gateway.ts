@@ -37,6 +37,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** The finance console's built files, served at `/console` without a credential. */
   readonly consoleDir?: string;
+  /** Runs the handling of each request: the usage meter of `npm run bench:cost` counts API requests and what they cause. */
+  readonly meterRequest?: (url: string, headers: IncomingMessage['headers'], work: () => Promise<void>) => Promise<void>;
   /** How long an authorizer answer is kept per key, on the local clock (default: the deployed TTL; 0 = not kept). */
   readonly authorizerCacheTtlSeconds?: number;
 }
@@ -58,7 +60,8 @@ export class LocalGateway {
         // API calls hold the clock busy so that a clock move waits for them; the /_local/ routes
         // do not (a clock move is one of them, and waits for everything else).
         const release = req.url?.startsWith('/_local') ? () => undefined : this.options.clock.busy();
-        this.handle(req, res)
+        const meter = this.options.meterRequest;
+        (meter ? meter(req.url ?? '/', req.headers, () => this.handle(req, res)) : this.handle(req, res))
           .catch((error: unknown) => send(res, 500, { message: `Local gateway error: ${(error as Error).message}` }))
           .finally(release);
       });

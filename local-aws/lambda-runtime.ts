@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { functions, type FunctionDefinition, type FunctionId } from '../lib/definitions/functions';
+import { functionDefaults, functions, type FunctionDefinition, type FunctionId } from '../lib/definitions/functions';
 import type { LocalClock } from './clock';
 import { localFunctionArn, localFunctionName } from './environment';
 import type { LocalFaults } from './faults';
+import type { LocalUsage } from './usage';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -30,6 +31,8 @@ export class LocalLambdas {
     private readonly clock: LocalClock,
     /** Fault injection (`/_local/faults`): consulted around every invocation and the SDK calls made in it. */
     private readonly faults?: LocalFaults,
+    /** The usage meter (`npm run bench:cost`): each invocation's duration at the function's configured memory. */
+    private readonly usage?: LocalUsage,
   ) {}
 
   /** Imports every handler. Call after the environment is set: handlers read it at import. */
@@ -50,6 +53,7 @@ export class LocalLambdas {
     const release = this.clock.busy();
     const timeoutSeconds = entry.definition.timeoutSeconds ?? 10;
     const started = Date.now();
+    const startedPrecise = performance.now();
     const context = lambdaContext(entry.definition, this.stage, () => timeoutSeconds * 1000 - (Date.now() - started));
     let timer: NodeJS.Timeout | undefined;
     const faults = this.faults;
@@ -71,6 +75,7 @@ export class LocalLambdas {
       ]);
     } finally {
       if (timer) clearTimeout(timer);
+      this.usage?.lambdaInvoked(functionId, entry.definition.memoryMb ?? functionDefaults.memoryMb, performance.now() - startedPrecise);
       release();
     }
   }

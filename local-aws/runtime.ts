@@ -25,6 +25,9 @@ import { LocalScheduler } from './scheduler';
 import { localCursorSecret } from './secrets';
 import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
+import { LocalUsage } from './usage';
+import { observeBusinessMetricsLocally } from '../lambdas/shared/metrics';
+import { BUSINESS_METRICS_NAMESPACE, BUSINESS_METRICS_SERVICE } from '../lib/definitions/metrics';
 import './polyfills';
 
 export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
@@ -52,6 +55,8 @@ export interface LocalAws {
   readonly stateMachineArns: Record<string, string>;
   /** Fault injection (also over `/_local/faults`). */
   readonly faults: LocalFaults;
+  /** What the stack used, counted as AWS bills it (`npm run bench:cost`); state transitions are in the executions' histories. */
+  readonly usage: LocalUsage;
   /** The process id of DynamoDB Local (Java); every other part runs in this process. */
   readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
@@ -139,8 +144,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     faults.install();
     stops.push(async () => faults.uninstall());
 
+    // The usage meter: counts SDK calls, invocations, API requests and metric values as AWS bills them.
+    const usage = new LocalUsage();
+    usage.install();
+    observeBusinessMetricsLocally((counts) => usage.metricsPublished(Object.keys(counts).length, emfLineBytes(counts, settings.stage)));
+    stops.push(async () => {
+      usage.uninstall();
+      observeBusinessMetricsLocally(undefined);
+    });
+
     t = Date.now();
-    const lambdas = new LocalLambdas(ROOT_DIR, settings.stage, clock, faults);
+    const lambdas = new LocalLambdas(ROOT_DIR, settings.stage, clock, faults, usage);
     await lambdas.load();
     log(`lambda       ${'in-process'} handlers loaded ${Date.now() - t} ms`);
 
@@ -164,7 +178,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     log(`stepfunctions ${sfn.url} (${machines.map((m) => m.name).join(', ')}) ${Date.now() - t} ms`);
 
     // EventBridge Scheduler on the local clock: the daily dunning run at 06:00 business time.
-    const scheduler = new LocalScheduler({ clock, timeZone: settings.businessTimeZone, invoke: (id, event) => lambdas.invoke(id, event), log });
+    const scheduler = new LocalScheduler({ clock, timeZone: settings.businessTimeZone, invoke: (id, event) => {
+        usage.schedulerInvoked();
+        return lambdas.invoke(id, event);
+      }, log });
     scheduler.start();
     stops.push(() => scheduler.stop());
     log(`scheduler    daily dunning run at 06:00 ${settings.businessTimeZone}`);
@@ -175,6 +192,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stage: settings.stage,
       lambdas,
       clock,
+      meterRequest: (url, headers, work) => usage.request(url, headers, work),
       consoleDir: CONSOLE_DIST,
       localRoutes: {
         'GET /health': {
@@ -253,6 +271,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stepFunctions,
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
       faults,
+      usage,
       dynamodbPid: dynamodb.pid,
       stop: stopAll,
     };
@@ -374,4 +393,18 @@ async function moveClock(clock: LocalClock, body: string) {
     throw error;
   }
   return { statusCode: 200, body: clockView(clock) };
+}
+
+/** The size of the embedded-metric-format log line Powertools would write for these values (what CloudWatch Logs ingests). */
+function emfLineBytes(counts: Readonly<Record<string, number>>, stage: string): number {
+  const line = {
+    _aws: {
+      Timestamp: 1_800_000_000_000,
+      CloudWatchMetrics: [{ Namespace: BUSINESS_METRICS_NAMESPACE, Dimensions: [['service', 'stage']], Metrics: Object.keys(counts).map((Name) => ({ Name, Unit: 'Count' })) }],
+    },
+    service: BUSINESS_METRICS_SERVICE,
+    stage,
+    ...counts,
+  };
+  return Buffer.byteLength(JSON.stringify(line)) + 1;
 }

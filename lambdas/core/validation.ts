@@ -3,7 +3,7 @@
  * derived from the schemas so they cannot drift. Failures become a {@link ValidationError} naming
  * every field and its problem.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldProblem } from './errors';
 import { isCurrency, parseAmount, MoneyError } from './money/money';
 import { isCalendarDate, isTimeZone } from './time/clock';

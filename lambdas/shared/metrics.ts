@@ -8,6 +8,15 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BUSINESS_METRICS_NAMESPACE, BUSINESS_METRICS_SERVICE, type BusinessMetricName } from '../../lib/definitions/metrics';
 
 let shared: Metrics | undefined;
+let localObserver: ((counts: Readonly<Record<string, number>>) => void) | undefined;
+
+/**
+ * Outside Lambda (the local runtime) the values that would be published are handed to this observer
+ * instead: the usage meter of `npm run bench:cost` counts them. Undefined stops it.
+ */
+export function observeBusinessMetricsLocally(observer: ((counts: Readonly<Record<string, number>>) => void) | undefined): void {
+  localObserver = observer;
+}
 
 /** The Powertools metrics of this function, or undefined outside Lambda. */
 export function businessMetricsSink(): Metrics | undefined {
@@ -21,7 +30,11 @@ export function businessMetricsSink(): Metrics | undefined {
  * publishes them at once. Never throws: a metric must not fail the business call it counts.
  */
 export function countBusinessEvents(counts: Partial<Record<BusinessMetricName, number>>, sink: Metrics | undefined = businessMetricsSink()): void {
-  if (!sink) return;
+  if (!sink) {
+    const published = Object.fromEntries(Object.entries(counts).filter(([, value]) => typeof value === 'number' && value > 0)) as Record<string, number>;
+    if (localObserver && Object.keys(published).length) localObserver(published);
+    return;
+  }
   try {
     let any = false;
     for (const [name, value] of Object.entries(counts)) {

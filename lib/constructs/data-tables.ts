@@ -6,7 +6,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tables, type KeyDefinition, type TableDefinition, type TableId } from '../definitions/tables';
+import { indexProjection, tables, type KeyDefinition, type TableDefinition, type TableId } from '../definitions/tables';
 import { removalPolicyOf, resourceName, type DeploymentConfig } from './deployment-config';
 
 export interface DataTablesProps {
@@ -28,7 +28,7 @@ export class DataTables extends Construct {
           indexName: index.indexName,
           partitionKey: attribute(index.partitionKey),
           ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
-          projectionType: dynamodb.ProjectionType.ALL,
+          ...cdkProjection(indexProjection(index)),
         })),
         ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
         billing: dynamodb.Billing.onDemand(),
@@ -67,4 +67,10 @@ export class DataTables extends Construct {
 
 function attribute(key: KeyDefinition): dynamodb.Attribute {
   return { name: key.name, type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING };
+}
+
+function cdkProjection(projection: ReturnType<typeof indexProjection>): { projectionType: dynamodb.ProjectionType; nonKeyAttributes?: string[] } {
+  if (projection.ProjectionType === 'KEYS_ONLY') return { projectionType: dynamodb.ProjectionType.KEYS_ONLY };
+  if (projection.ProjectionType === 'INCLUDE') return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: projection.NonKeyAttributes ?? [] };
+  return { projectionType: dynamodb.ProjectionType.ALL };
 }

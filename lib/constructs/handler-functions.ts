@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { functions, type FunctionDefinition, type FunctionId, type TableAccess } from '../definitions/functions';
+import { functionDefaults, functions, type FunctionDefinition, type FunctionId, type TableAccess } from '../definitions/functions';
 import { CURSOR_SECRET_ENV, settingsEnvironment } from '../definitions/settings';
 import { routes } from '../definitions/routes';
 import { stateMachineById, type StateMachineId } from '../definitions/state-machines';
@@ -25,9 +25,6 @@ import { bucketById } from '../definitions/buckets';
 import { removalPolicyOf, resourceName, stateMachineName, type DeploymentConfig } from './deployment-config';
 import { repositoryRoot } from './repository';
 import { stateMachineArnFor } from './workflows';
-
-/** Defaults of a function that declares no `memoryMb` / `timeoutSeconds`. */
-export const functionDefaults = { memoryMb: 512, timeoutSeconds: 10 } as const;
 
 /**
  * DynamoDB actions per declared access. Reads include ConditionCheckItem (a condition inside a

@@ -15,6 +15,12 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;
+  /**
+   * What the index holds besides the keys: `keys` (only the table's and the index's keys) or these
+   * attributes; every item written also writes its projection to the index, so an index holds only
+   * what its queries read (the rest is read from the table by key). Default: all attributes.
+   */
+  readonly projection?: 'keys' | readonly string[];
 }
 
 export interface TableDefinition {
@@ -48,10 +54,11 @@ export const tables: readonly TableDefinition[] = [
     description: 'Orders with lines, totals, status and the history of state changes',
     partitionKey: S('orderId'),
     indexes: [
-      { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt') },
-      { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('createdAt') },
+      // The credit check sums a customer's uninvoiced orders from the index alone; lists read the orders by key.
+      { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt'), projection: ['status', 'currency', 'totalMinor', 'invoicedMinor'] },
+      { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('createdAt'), projection: 'keys' },
       // A storefront's orders: ownerId is the client that registered the order's customer.
-      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('createdAt') },
+      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('createdAt'), projection: ['status'] },
     ],
   },
   {
@@ -60,14 +67,18 @@ export const tables: readonly TableDefinition[] = [
     description: 'Invoices (open items) with balance, status, allocations and dunning state',
     partitionKey: S('invoiceId'),
     indexes: [
-      { indexName: 'byNumber', partitionKey: S('number') },
-      { indexName: 'byRfReference', partitionKey: S('rfReference') },
-      { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('dueDate') },
-      { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('dueDate') },
+      // Lookups by number or reference read the invoice by key afterwards (the index lags); the import
+      // checks numbers and references against the index alone.
+      { indexName: 'byNumber', partitionKey: S('number'), projection: ['rfReference', 'importId'] },
+      { indexName: 'byRfReference', partitionKey: S('rfReference'), projection: ['importId'] },
+      // Cash application finds a customer's open items by balance, then reads them by key.
+      { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('dueDate'), projection: ['balanceMinor'] },
+      // The aging report reads open items from the index alone.
+      { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('dueDate'), projection: ['customerId', 'customerName', 'currency', 'balanceMinor', 'issueDate'] },
       // Sparse: only invoices with a dunning action planned; the daily run queries one date at a time.
-      { indexName: 'byNextActionDate', partitionKey: S('nextActionDate'), sortKey: S('invoiceId') },
+      { indexName: 'byNextActionDate', partitionKey: S('nextActionDate'), sortKey: S('invoiceId'), projection: 'keys' },
       // A storefront's invoices: ownerId is the client that registered the invoice's customer.
-      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('dueDate') },
+      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('dueDate'), projection: ['status'] },
     ],
   },
   {
@@ -172,4 +183,11 @@ export function indexName(id: TableId, name: string): string {
   const index = tableById(id).indexes.find((i) => i.indexName === name);
   if (!index) throw new Error(`Table ${id} declares no index ${name}`);
   return index.indexName;
+}
+
+/** An index's projection as DynamoDB declares it (CreateTable / UpdateTable), from {@link IndexDefinition.projection}. */
+export function indexProjection(index: IndexDefinition): { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
+  if (index.projection === undefined) return { ProjectionType: 'ALL' };
+  if (index.projection === 'keys') return { ProjectionType: 'KEYS_ONLY' };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] };
 }

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalAws } from '../../local-aws/runtime';
+import { startLocalAws, type LocalAws } from '../../local-aws/runtime';
 import { ApiDriver } from '../integration/support/api-driver';
 import { camt054For, importAndWait, openItems, pollUntilFinished } from '../support/remittance-files';
 
@@ -35,6 +35,7 @@ interface Statement {
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let stop = async () => undefined as void;
+  let usage: LocalAws['usage'] | undefined;
   let api: ApiDriver;
   if (process.env.BENCH_URL) {
     api = new ApiDriver(process.env.BENCH_URL, { storefront: 'local-storefront-key', finance: 'local-finance-key' });
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     process.stderr.write('starting the local AWS...\n');
     const local = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 }, dataDir });
     api = new ApiDriver(local.url, local.apiKeys);
+    usage = local.usage;
     stop = async () => {
       await local.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -69,12 +71,15 @@ async function main(): Promise<void> {
     if (put.status !== 200) throw new Error(`the PUT to S3 answered ${put.status}: ${await put.text()}`);
     const putSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
+    const usedBefore = usage?.snapshot();
     const accepted = await api.post<Statement>('/remittances', { uploadId: issued.body.uploadId }, 'finance');
     const acceptSeconds = (performance.now() - t1) / 1000;
     if (accepted.status !== 202) throw new Error(`POST /remittances answered ${accepted.status}: ${JSON.stringify(accepted.body).slice(0, 500)}`);
     const first = await pollUntilFinished<Statement>(api, `/remittances/${accepted.body.statementId}`, 1_800_000, 1_000);
     if (first.response.body.status !== 'completed') throw new Error(`the statement ended ${JSON.stringify(first.response.body).slice(0, 500)}`);
     const processSeconds = (performance.now() - t1) / 1000;
+    const usedAfter = usage?.snapshot();
+    const perLine = (key: 'dynamodbRequests' | 'readUnits' | 'writeUnits' | 'lambdaInvocations') => (usedBefore && usedAfter ? ((usedAfter[key] - usedBefore[key]) / LINES).toFixed(2) : 'n/a');
 
     process.stderr.write('3/4 the same file again, as the request body...\n');
     const t2 = performance.now();
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
         `upload URL and PUT to S3: ${putSeconds.toFixed(1)} s; POST /remittances {"uploadId"} answered 202 in ${acceptSeconds.toFixed(2)} s`,
         `processed: ${processSeconds.toFixed(1)} s after the POST (${(LINES / processSeconds).toFixed(1)} lines/s), counts ${JSON.stringify(first.response.body.counts)}`,
         `progress seen meanwhile: ${first.seen.join(', ')}`,
+        `per line (the local stack's usage meter, polling included): ${perLine('dynamodbRequests')} DynamoDB calls, ${perLine('readUnits')} RRU, ${perLine('writeUnits')} WRU; ${perLine('lambdaInvocations')} Lambda invocations`,
         `same file again (body): ${againSeconds.toFixed(1)} s until completed, ${JSON.stringify(again.response.body.lastUpload)}`,
         `ledger check: balanced=${check.balanced} ${check.problems.join('; ')}`,
       ].join('\n') + '\n',

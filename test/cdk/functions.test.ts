@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functions, type FunctionDefinition, type TableAccess } from '../../lib/definitions/functions';
+import { functionDefaults, functions, type FunctionDefinition, type TableAccess } from '../../lib/definitions/functions';
 import { CURSOR_SECRET_ENV, settingsEnvironment, settingsFrom } from '../../lib/definitions/settings';
 import { routes } from '../../lib/definitions/routes';
 import { stateMachineById, stateMachines } from '../../lib/definitions/state-machines';
@@ -51,7 +51,7 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: definition.memoryMb ?? 512,
+      MemorySize: definition.memoryMb ?? functionDefaults.memoryMb,
       Timeout: definition.timeoutSeconds ?? 10,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogGroup: { Ref: expect.stringContaining(`${id}Logs`) } },

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { tables, type KeyDefinition } from '../../lib/definitions/tables';
+import { indexProjection, tables, type KeyDefinition } from '../../lib/definitions/tables';
 import { buildStack } from './fixture';
 
 const dev = buildStack();
@@ -40,7 +40,8 @@ describe('tables', () => {
         definition.indexes.map((index) => ({
           IndexName: index.indexName,
           KeySchema: keySchema(index.partitionKey, index.sortKey),
-          Projection: { ProjectionType: 'ALL' },
+          // Only what the index's queries read (the declared projection); ALL where none is declared.
+          Projection: indexProjection(index),
         })),
       );
 
@@ -49,6 +50,13 @@ describe('tables', () => {
       } else {
         expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
       }
+    });
+
+    it('projects into no Orders or Invoices index more than its queries read (every write copies the projection)', () => {
+      const table = dev.resource(dev.tableLogicalId(id));
+      const projections = ((table.Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string; Projection: { ProjectionType: string } }[]).map((i) => [i.IndexName, i.Projection.ProjectionType]);
+      if (id === 'Orders' || id === 'Invoices') expect(projections.filter(([, type]) => type === 'ALL')).toEqual([]);
+      if (id === 'Invoices') expect(Object.fromEntries(projections)).toMatchObject({ byNextActionDate: 'KEYS_ONLY', byStatus: 'INCLUDE', byCustomer: 'INCLUDE' });
     });
 
     it('has point-in-time recovery; dev may be deleted, prod is protected and retained', () => {

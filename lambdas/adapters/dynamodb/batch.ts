@@ -100,3 +100,31 @@ export function scanAll(db: DynamoDBDocumentClient, input: Omit<ScanCommandInput
 export function projectionOf(attributes: readonly string[]) {
   return { ProjectionExpression: attributes.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((n, i) => [`#p${i}`, n])) };
 }
+
+/**
+ * One page of an index query, as whole items: the index (which projects only what its own queries
+ * read) gives the keys in its order, the items are then read from the table by key (eventually
+ * consistent, like the index). Items deleted in between are left out; `LastEvaluatedKey` is the index's.
+ */
+export async function queryPageOfItems(
+  db: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  key: string,
+): Promise<{ items: Record<string, unknown>[]; lastEvaluatedKey: Record<string, unknown> | undefined }> {
+  const names = { ...input.ExpressionAttributeNames, '#key': key };
+  const result = await db.send(new QueryCommand({ ...input, ProjectionExpression: '#key', ExpressionAttributeNames: names }));
+  const keys = (result.Items ?? []).map((item) => ({ [key]: item[key] }));
+  return { items: await itemsInOrder(db, String(input.TableName), keys, key), lastEvaluatedKey: result.LastEvaluatedKey as Record<string, unknown> | undefined };
+}
+
+/** Every item an index query finds, all pages, read from the table by key (see {@link queryPageOfItems}). */
+export async function queryAllItems(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, key: string, options: BatchOptions = {}): Promise<Record<string, unknown>[]> {
+  const keys = await queryAll(db, { ...input, ProjectionExpression: '#key', ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#key': key } }, options);
+  return itemsInOrder(db, String(input.TableName), keys.map((item) => ({ [key]: item[key] })), key, options);
+}
+
+async function itemsInOrder(db: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[], key: string, options: BatchOptions = {}): Promise<Record<string, unknown>[]> {
+  if (keys.length === 0) return [];
+  const found = new Map((await batchGet(db, tableName, keys, { consistent: false, ...options })).map((item) => [item[key], item]));
+  return keys.map((k) => found.get(k[key])).filter((item): item is Record<string, unknown> => item !== undefined);
+}

@@ -23,7 +23,7 @@ import type { Invoice } from '../../core/invoices/invoice';
 import type { Page } from '../../core/ports';
 import type { DunningPolicy } from '../../core/dunning/policy';
 import type { DunningRunRecord, DunningStore, LetterRecord, RunItemRecord } from '../../core/dunning/ports';
-import { batchGet, batchWrite, queryAll, scanAll } from './batch';
+import { batchGet, batchWrite, queryAll, queryAllItems, scanAll } from './batch';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
 import { INVOICE_INDEX, invoiceFromItem } from './invoice-item';
 import { COLLECTIONS_WORKLIST } from './posting-writer';
@@ -112,9 +112,10 @@ export class DynamoDunningStore implements DunningStore {
   }
 
   async invoicesOfCustomer(customerId: string): Promise<Invoice[]> {
-    const items = await queryAll(
+    const items = await queryAllItems(
       this.db,
       { TableName: this.table('invoices'), IndexName: INVOICE_INDEX.byCustomer, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } },
+      'invoiceId',
       this.reads,
     );
     return items.map(invoiceFromItem);

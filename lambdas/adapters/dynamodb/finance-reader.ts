@@ -3,7 +3,7 @@
  * results, and the order and customer lists of the finance console.
  */
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGet, projectionOf, queryAll, scanAll } from './batch';
+import { batchGet, projectionOf, queryAll, queryPageOfItems, scanAll } from './batch';
 import { INVOICE_INDEX } from './invoice-item';
 import type { Customer } from '../../core/customers/customer';
 import type { CustomerLister, OrderLister, PromiseOutcomesReader, ReceivablesReader, StatementResultsReader } from '../../core/finance-ports';
@@ -166,8 +166,9 @@ export class DynamoOrderLister implements OrderLister {
   }
 
   private async query(indexName: string, attribute: string, value: string, limit: number, cursor?: string, status?: string): Promise<Page<Order>> {
-    const result = await this.db.send(
-      new QueryCommand({
+    const result = await queryPageOfItems(
+      this.db,
+      {
         TableName: this.tableName,
         IndexName: indexName,
         KeyConditionExpression: '#a = :v',
@@ -177,10 +178,11 @@ export class DynamoOrderLister implements OrderLister {
         ScanIndexForward: false,
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
-      }),
+      },
+      'orderId',
     );
-    const items = (result.Items ?? []).map((i) => withoutAttributes<Order>(i, ...ORDER_STORAGE_ONLY));
-    const next = encodeCursor(result.LastEvaluatedKey);
+    const items = result.items.map((i) => withoutAttributes<Order>(i, ...ORDER_STORAGE_ONLY));
+    const next = encodeCursor(result.lastEvaluatedKey);
     return next ? { items, cursor: next } : { items };
   }
 }

@@ -1,11 +1,11 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Invoice } from '../../core/invoices/invoice';
 import type { Journal } from '../../core/ledger/ledger';
 import type { Order, StatusChange } from '../../core/orders/order';
 import { SequenceTakenError, type InvoiceStore, type Page } from '../../core/ports';
 import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
 import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex, invoiceWrite } from './invoice-item';
-import { queryAll } from './batch';
+import { queryAllItems, queryPageOfItems } from './batch';
 import { journalPuts } from './ledger-items';
 
 export interface InvoiceTables {
@@ -46,8 +46,9 @@ export class DynamoInvoiceStore implements InvoiceStore {
 
   async listByOwner(ownerId: string, limit: number, cursor?: string, only: { dueOnOrBefore?: string | undefined; status?: string | undefined } = {}): Promise<Page<Invoice>> {
     const due = only.dueOnOrBefore;
-    const result = await this.db.send(
-      new QueryCommand({
+    const result = await queryPageOfItems(
+      this.db,
+      {
         TableName: this.tables.invoices,
         IndexName: INVOICE_INDEX.byOwner,
         KeyConditionExpression: due ? '#owner = :owner AND dueDate <= :due' : '#owner = :owner',
@@ -56,15 +57,16 @@ export class DynamoInvoiceStore implements InvoiceStore {
         ExpressionAttributeValues: { ':owner': ownerId, ...(due ? { ':due': due } : {}), ...(only.status ? { ':status': only.status } : {}) },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
-      }),
+      },
+      'invoiceId',
     );
-    const items = (result.Items ?? []).map(invoiceFromItem);
-    const next = encodeCursor(result.LastEvaluatedKey);
+    const items = result.items.map(invoiceFromItem);
+    const next = encodeCursor(result.lastEvaluatedKey);
     return next ? { items, cursor: next } : { items };
   }
 
   async allOfCustomer(customerId: string): Promise<Invoice[]> {
-    const items = await queryAll(this.db, { TableName: this.tables.invoices, IndexName: INVOICE_INDEX.byCustomer, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } });
+    const items = await queryAllItems(this.db, { TableName: this.tables.invoices, IndexName: INVOICE_INDEX.byCustomer, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } }, 'invoiceId');
     return items.map(invoiceFromItem);
   }
 
@@ -197,8 +199,9 @@ export class DynamoInvoiceStore implements InvoiceStore {
 
 
   private async page(indexName: string, attribute: string, value: string, limit: number, cursor?: string, dueOnOrBefore?: string): Promise<Page<Invoice>> {
-    const result = await this.db.send(
-      new QueryCommand({
+    const result = await queryPageOfItems(
+      this.db,
+      {
         TableName: this.tables.invoices,
         IndexName: indexName,
         KeyConditionExpression: dueOnOrBefore ? '#a = :v AND dueDate <= :due' : '#a = :v',
@@ -206,10 +209,11 @@ export class DynamoInvoiceStore implements InvoiceStore {
         ExpressionAttributeValues: dueOnOrBefore ? { ':v': value, ':due': dueOnOrBefore } : { ':v': value },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
-      }),
+      },
+      'invoiceId',
     );
-    const items = (result.Items ?? []).map(invoiceFromItem);
-    const next = encodeCursor(result.LastEvaluatedKey);
+    const items = result.items.map(invoiceFromItem);
+    const next = encodeCursor(result.lastEvaluatedKey);
     return next ? { items, cursor: next } : { items };
   }
 

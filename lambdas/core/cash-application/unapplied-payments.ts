@@ -4,7 +4,7 @@
  * invoices finance names, settled invoices resume their waiting executions, and the payer's
  * account and name are remembered for the customer so the matcher knows them next time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyUnappliedPayment, type ManualAllocation } from './application';
 import { cashPaymentView } from './statement-record';
 import { NotFoundError, ValidationError } from '../errors';

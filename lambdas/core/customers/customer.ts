@@ -6,7 +6,7 @@
  * registers starts with the configured defaults. The client that registered a customer stays its
  * owner (`registeredBy`): nobody changes it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencyCode, decimalIn, decimalString, emailAddress, parseWith, singleLineText, timeZone } from '../validation';
 import { formatAmount } from '../money/money';
 import { ForbiddenFieldError, type FieldProblem } from '../errors';

@@ -7,7 +7,7 @@
  * retried on a concurrent change, followed by delivering the new history entry to the item's
  * escalation execution. Money moves only through the invoice's transitions (credit, write-off).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { derivedStatus, isOpen, type Invoice, type InvoiceStatus } from '../invoices/invoice';
 import { creditInvoice, writeOffInvoice } from '../invoices/transitions';

@@ -7,7 +7,7 @@
  * Money is integer minor units; rates are integer micro-percent (1/10,000 of a percentage point:
  * 2.15 % is 21,500), so no computation here ever touches a float.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors';
 import { formatAmount, isCurrency, MoneyError, parseAmount } from '../money/money';
 import { calendarDaysBetween, isCalendarDate } from '../time/clock';

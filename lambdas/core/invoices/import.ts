@@ -6,7 +6,7 @@
  * journal: receivables debited with the balance, `opening-balance` credited.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors';
 import { formatAmount, MoneyError, parseAmount } from '../money/money';
 import { addCalendarDays, calendarDateIn, startOfDateIn } from '../time/clock';

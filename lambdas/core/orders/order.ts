@@ -2,7 +2,7 @@
  * Orders: what a storefront sold, and where it stands in its lifecycle. The order lifecycle state
  * machine drives the status; this module holds the rules every step relies on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, ValidationError } from '../errors';
 import { formatAmount } from '../money/money';
 import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith, singleLineText } from '../validation';

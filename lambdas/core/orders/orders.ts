@@ -1,6 +1,6 @@
 /** The storefront's side of an order: placing it, reporting its shipment, cancelling it. */
 import { attentionShown } from '../attention/attention';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import { freeText, parseWith } from '../validation';
 import { assertCancellable, newOrder, orderView, parsePlaceOrder, shipmentFor, SHIPPABLE } from './order';

@@ -4,7 +4,7 @@
  * is paid over the balance becomes the customer's on-account credit.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatAmount, money } from '../money/money';
 import { calendarDate, currencyCode, decimalIn, decimalString, identifier, parseWith, singleLineText } from '../validation';
 import { journal, type Journal, type JournalLine } from '../ledger/ledger';

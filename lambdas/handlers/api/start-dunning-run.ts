@@ -1,5 +1,5 @@
 /** POST /dunning/runs: a dunning run now (`asOf` optional, `dryRun: true` sends and changes nothing); 201 with what it did. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runDunning, type DunningDeps } from '../../core/dunning/run-dunning';
 import { parseWith, calendarDate } from '../../core/validation';
 import { ValidationError } from '../../core/errors';

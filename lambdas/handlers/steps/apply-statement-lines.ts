@@ -3,7 +3,7 @@
  * saved, chunk by chunk, and answers `done: false` before the function's time runs out (the state
  * machine calls again).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyStatementLines, type StatementStepDeps } from '../../core/cash-application/statement-processing';
 import type { RemittanceDeps } from '../../core/cash-application/remittances';
 import { parseWith } from '../../core/validation';

@@ -1,5 +1,5 @@
 /** Escalation step (.waitForTaskToken): keep the token on the invoice until its dunning history has a next entry. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awaitEscalationEvent, type EscalationDeps } from '../../core/dunning/escalation';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';

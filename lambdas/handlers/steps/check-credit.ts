@@ -1,5 +1,5 @@
 /** Order step CheckCredit: blocked customers are rejected, orders over the credit limit go on hold. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkCredit } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

@@ -1,5 +1,5 @@
 /** Order step CompleteOrder: the order completes once every invoice of it is settled. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { completeOrder } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

@@ -1,5 +1,5 @@
 /** Invoice settlement step EndDunningEscalation: a settled invoice ends its dunning escalation at once (`Settled`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { settleEscalation } from '../../core/dunning/actions';
 import type { DunningDeps } from '../../core/dunning/run-dunning';
 import { parseWith } from '../../core/validation';

@@ -1,5 +1,5 @@
 /** State ImportOpenItems of InvoiceImport: the all-or-nothing import of the job's items, continuing where an attempt stopped. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { importOpenItems, type ImportStepDeps } from '../../core/invoices/import-processing';
 import { DynamoInvoiceImportStore } from '../../adapters/dynamodb/invoice-import-store';
 import { documentClient } from '../../adapters/dynamodb/document-client';

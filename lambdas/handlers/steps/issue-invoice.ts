@@ -1,5 +1,5 @@
 /** Order step IssueInvoice: the invoice for one shipment, with a gapless number, RF reference and ledger entries. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueInvoiceForShipment } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

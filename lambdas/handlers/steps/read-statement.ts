@@ -1,5 +1,5 @@
 /** State ReadStatement of StatementProcessing: reads the file, notes what it is, or rejects it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readStatement } from '../../core/cash-application/statement-processing';
 import type { StatementStore, HandedInFiles } from '../../core/ports';
 import type { Clock } from '../../core/time/clock';

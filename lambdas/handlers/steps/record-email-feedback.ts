@@ -4,7 +4,7 @@
  * `core/dunning/bounces.ts`). Other notifications (deliveries) and messages that are not
  * reminders are ignored. Never logs an email address.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SNSEvent } from 'aws-lambda';
 import { recordBounce, type BounceReport } from '../../core/dunning/bounces';
 import type { DunningDeps } from '../../core/dunning/run-dunning';

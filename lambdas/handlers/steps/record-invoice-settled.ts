@@ -1,5 +1,5 @@
 /** Invoice step RecordInvoiceSettled: count the settled invoice on its order; resume the order when it was the last. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordInvoiceSettled } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

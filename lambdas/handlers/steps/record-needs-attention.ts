@@ -3,7 +3,7 @@
  * the order or invoice goes on finance's attention worklist with the step, error and cause, and the
  * token waits there until finance retries it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordNeedsAttention, type AttentionDeps } from '../../core/attention/attention';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';

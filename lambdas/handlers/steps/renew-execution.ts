@@ -3,7 +3,7 @@
  * its continuation (same machine, same state, resuming at the same waiting step) and ends; a younger
  * one goes on waiting. Standard executions last a year at most.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { renewExecutionIfOld, type ExecutionStarter } from '../../core/workflow/renewal';
 import type { Clock } from '../../core/time/clock';
 import { parseWith } from '../../core/validation';

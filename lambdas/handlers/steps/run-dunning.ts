@@ -3,7 +3,7 @@
  * local scheduler on the local clock). The run's day is the business date of the scheduled time,
  * so a late or repeated invocation still runs the day it was meant for.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runDunning, type DunningDeps } from '../../core/dunning/run-dunning';
 import { calendarDateIn } from '../../core/time/clock';
 import { parseWith } from '../../core/validation';

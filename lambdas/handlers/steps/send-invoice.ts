@@ -1,5 +1,5 @@
 /** Order step SendInvoiceByEmail: email the invoice through SES, once. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendInvoice } from '../../core/invoices/send-invoice';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

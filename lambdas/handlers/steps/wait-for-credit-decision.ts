@@ -1,5 +1,5 @@
 /** Order step AwaitCreditDecision (.waitForTaskToken): keep the token until finance decides. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { waitForCreditDecision } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

@@ -1,5 +1,5 @@
 /** Order step AwaitOrderSettlement (.waitForTaskToken): keep the token until every invoice is settled. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { waitForOrderSettlement } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

@@ -1,5 +1,5 @@
 /** Order steps AwaitPayment* (.waitForTaskToken): keep the token until a payment settles the invoice. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { waitForPayment } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

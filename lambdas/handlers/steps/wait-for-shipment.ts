@@ -1,5 +1,5 @@
 /** Order step WaitForShipment (.waitForTaskToken): keep the token until the shipment is reported. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { waitForShipment } from '../../core/orders/order-steps';
 import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';

@@ -88,12 +88,24 @@ describe('DynamoPromiseOutcomesReader', () => {
 });
 
 describe('DynamoOrderLister', () => {
-  it('queries the byStatus index newest first, without storage-only attributes', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [{ orderId: 'O-1', status: 'CREDIT_HOLD', taskToken: 'secret', createdAt: '2026-03-01T00:00:00Z' }], LastEvaluatedKey: { orderId: 'O-1' } });
+  it('queries the byStatus index (keys only) newest first, reads the orders by key in that order, without storage-only attributes', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [{ orderId: 'O-2' }, { orderId: 'O-1' }], LastEvaluatedKey: { orderId: 'O-1' } });
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        Orders: [
+          { orderId: 'O-1', status: 'CREDIT_HOLD', taskToken: 'secret', createdAt: '2026-03-01T00:00:00Z' },
+          { orderId: 'O-2', status: 'CREDIT_HOLD', createdAt: '2026-03-02T00:00:00Z' },
+        ],
+      },
+    });
     const page = await new DynamoOrderLister(db, 'Orders').listByStatus('CREDIT_HOLD', 10);
-    expect(page.items).toEqual([{ orderId: 'O-1', status: 'CREDIT_HOLD', createdAt: '2026-03-01T00:00:00Z' }]);
+    expect(page.items).toEqual([
+      { orderId: 'O-2', status: 'CREDIT_HOLD', createdAt: '2026-03-02T00:00:00Z' },
+      { orderId: 'O-1', status: 'CREDIT_HOLD', createdAt: '2026-03-01T00:00:00Z' },
+    ]);
     expect(page.cursor).toBeTypeOf('string');
-    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { TableName: 'Orders', IndexName: 'byStatus', ScanIndexForward: false, Limit: 10, ExpressionAttributeValues: { ':v': 'CREDIT_HOLD' } });
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { TableName: 'Orders', IndexName: 'byStatus', ScanIndexForward: false, Limit: 10, ProjectionExpression: '#key', ExpressionAttributeValues: { ':v': 'CREDIT_HOLD' } });
+    expect(dynamo).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { Orders: { Keys: [{ orderId: 'O-2' }, { orderId: 'O-1' }], ConsistentRead: false } } });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoInvoiceStore } from '../../../lambdas/adapters/dynamodb/invoice-store';
 import { issueInvoice } from '../../../lambdas/core/invoices/invoice';
 import { SequenceTakenError } from '../../../lambdas/core/ports';
@@ -264,15 +264,18 @@ describe('DynamoInvoiceStore reads and task tokens', () => {
 
   it('pages through a customer with an opaque cursor and refuses a cursor it did not make', async () => {
     // Prepare
-    ddb.on(QueryCommand).resolves({ Items: [anInvoice()], LastEvaluatedKey: { invoiceId: 'I-1', customerId: 'C-1', dueDate: '2026-04-01' } });
+    ddb.on(QueryCommand).resolves({ Items: [{ invoiceId: 'I-1' }], LastEvaluatedKey: { invoiceId: 'I-1', customerId: 'C-1', dueDate: '2026-04-01' } });
+    ddb.on(BatchGetCommand).resolves({ Responses: { Invoices: [anInvoice({ invoiceId: 'I-1' })] } });
     const store = new DynamoInvoiceStore(client, tables);
 
     // Act
     const page = await store.listByCustomer('C-1', 1);
     await store.listByCustomer('C-1', 1, page.cursor);
 
-    // Assess
+    // Assess: the index gives the keys, the invoices are read by key
     expect(page.cursor).toEqual(expect.any(String));
+    expect(page.items.map((i) => i.invoiceId)).toEqual(['I-1']);
+    expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { Invoices: { Keys: [{ invoiceId: 'I-1' }], ConsistentRead: false } } });
     expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 2, {
       TableName: 'Invoices',
       IndexName: 'byCustomer',
