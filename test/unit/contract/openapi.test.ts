@@ -7,6 +7,7 @@ import { routes } from '../../../lib/definitions/routes';
 import { routeContracts } from '../../../lambdas/shared/api-contract';
 import { openApiDocument, openApiText } from '../../../lambdas/shared/openapi';
 import { parseWith } from '../../../lambdas/core/validation';
+import { generatedClientText } from '../../../lib/api-client/generate';
 
 const root = join(import.meta.dirname, '../../..');
 type Operation = { operationId: string; parameters: { name: string; in: string; required: boolean }[]; responses: Record<string, unknown>; 'x-roles': string[]; requestBody?: unknown };
@@ -17,6 +18,10 @@ describe('the OpenAPI document', () => {
   it('is the committed openapi.json: change a route or a schema and this fails until `npm run openapi` writes it again', () => {
     expect(readFileSync(join(root, 'openapi.json'), 'utf8')).toBe(openApiText());
   });
+
+  it('has its typed client (lib/api-client/client.ts) generated from the committed document, as `npm run openapi` writes it', () => {
+    expect(readFileSync(join(root, 'lib/api-client/client.ts'), 'utf8')).toBe(generatedClientText(join(root, 'openapi.json')));
+  }, 150_000);
 
   it('has one operation per route of the table, with its roles, and a contract for every route and no other', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
