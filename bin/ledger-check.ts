@@ -1,14 +1,15 @@
 /**
  * `npm run ledger-check -- [--api URL] [--key FINANCE_KEY]`: the ledger check as a command, for
  * finance and for scripts. Asks the product's `GET /reports/ledger-check` (the local stack by
- * default; a deployed stage with its URL and a finance key), prints the result, and exits 1 when
+ * default, on PORT as `npm start` honours it; a deployed stage with its URL and a finance key), prints the result, and exits 1 when
  * the books do not balance (2 when the check could not be made).
  */
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
-    api: { type: 'string', default: process.env.OTC_API_URL ?? 'http://127.0.0.1:3000' },
+    // The local stack where `npm start` put it: PORT as it honours it.
+    api: { type: 'string', default: process.env.OTC_API_URL ?? `http://127.0.0.1:${process.env.PORT || '3000'}` },
     key: { type: 'string', default: process.env.FINANCE_API_KEY ?? 'local-finance-key' },
     json: { type: 'boolean', default: false },
   },

@@ -20,6 +20,7 @@ import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
 import { serveConsole } from './console';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './environment';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../lambdas/shared/problem';
 
 export interface LocalRouteHandler {
   (request: { method: string; path: string; query: URLSearchParams; body: string; headers: IncomingMessage['headers'] }): Promise<{ statusCode: number; body: unknown; headers?: Record<string, string> }>;
@@ -62,7 +63,7 @@ export class LocalGateway {
         const release = req.url?.startsWith('/_local') ? () => undefined : this.options.clock.busy();
         const meter = this.options.meterRequest;
         (meter ? meter(req.url ?? '/', req.headers, () => this.handle(req, res)) : this.handle(req, res))
-          .catch((error: unknown) => send(res, 500, { message: `Local gateway error: ${(error as Error).message}` }))
+          .catch((error: unknown) => send(res, 500, productError(500, 'INTERNAL_ERROR', `Local gateway error: ${(error as Error).message}`)))
           .finally(release);
       });
       server.once('error', reject);
@@ -95,7 +96,7 @@ export class LocalGateway {
     const limit = this.options.maxBodyBytes ?? BODY_LIMITS.gateway;
     const body = await readBody(req, limit);
     if (body === undefined) {
-      return send(res, 413, productError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit.toLocaleString('en-US')} bytes (10 MB), the most API Gateway accepts`), { connection: 'close' });
+      return send(res, 413, productError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit.toLocaleString('en-US')} bytes (10 MB), the most API Gateway accepts`), { connection: 'close' });
     }
     const headers = flatHeaders(req);
     const query = parseQuery(rawQuery);
@@ -103,12 +104,12 @@ export class LocalGateway {
 
     if (pathname === '/_local' || pathname.startsWith('/_local/')) {
       const local = this.options.localRoutes[`${method} ${pathname.slice('/_local'.length)}`];
-      if (!local) return send(res, 404, productError('NOT_FOUND', `No local route ${method} ${pathname.slice(0, 100)}`));
+      if (!local) return send(res, 404, productError(404, 'NOT_FOUND', `No local route ${method} ${pathname.slice(0, 100)}`));
       if (!local.open) {
         // The /_local/ routes are not part of the API: the credential's role decides, not the policy.
         const policy = await this.authorize(headers, `${method}${pathname}`);
-        if (policy.denied) return send(res, policy.status, { message: policy.message });
-        if (policy.role !== 'finance') return send(res, 403, { message: 'The /_local/ routes need the finance credential' });
+        if (policy.denied) return send(res, policy.status, productError(policy.status, policy.code, policy.message));
+        if (policy.role !== 'finance') return send(res, 403, productError(403, 'FORBIDDEN', 'The /_local/ routes need the finance credential'));
       }
       const result = await local.handler({ method, path: pathname, query: new URLSearchParams(rawQuery), body, headers: req.headers });
       return send(res, result.statusCode, result.body, result.headers);
@@ -117,14 +118,15 @@ export class LocalGateway {
     const match = matchRoute(method, pathname);
     if (!match.route) {
       if (pathname.split('/').some((segment) => percentDecode(segment) === undefined)) return send(res, 400, badEncoding(['(path)']));
-      // API Gateway answers an unknown resource or method with 403 "Missing Authentication Token".
-      return send(res, 403, { message: 'Missing Authentication Token' });
+      // API Gateway's "Missing Authentication Token" for an unknown resource or method, as the
+      // stack's gateway response answers it: a 404 (lib/constructs/http-api.ts).
+      return send(res, 404, productError(404, 'NOT_FOUND', 'No such route'));
     }
     if (match.undecodable.length) return send(res, 400, badEncoding(match.undecodable));
     const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${method}${pathname}`;
     const auth = await this.authorize(headers, `${method}${pathname}`, methodArn, match.route.path);
-    if (auth.denied) return send(res, auth.status, { message: auth.message });
-    if (!auth.allowed) return send(res, 403, { message: 'User is not authorized to access this resource' });
+    if (auth.denied) return send(res, auth.status, productError(auth.status, auth.code, auth.message));
+    if (!auth.allowed) return send(res, 403, productError(403, 'FORBIDDEN', 'This credential may not call this route'));
 
     const event: APIGatewayProxyEvent = {
       resource: match.route.path,
@@ -157,8 +159,8 @@ export class LocalGateway {
     try {
       result = (await this.options.lambdas.invoke(match.route.functionId, event)) as APIGatewayProxyResult;
     } catch {
-      // A function that throws gives API Gateway's own 502.
-      return send(res, 502, { message: 'Internal server error' });
+      // A function that throws gives API Gateway's 502 (DEFAULT_5XX in the stack's gateway responses).
+      return send(res, 502, productError(502, 'INTERNAL_ERROR', 'Internal server error'));
     }
     res.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) });
     res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
@@ -169,9 +171,9 @@ export class LocalGateway {
     what: string,
     methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${what}`,
     resourcePath = what,
-  ): Promise<{ denied: true; status: number; message: string } | { denied: false; allowed: boolean; role: string; context: Record<string, unknown>; principalId: string }> {
+  ): Promise<{ denied: true; status: number; code: string; message: string } | { denied: false; allowed: boolean; role: string; context: Record<string, unknown>; principalId: string }> {
     const apiKey = headers['x-api-key'];
-    if (!apiKey) return { denied: true, status: 401, message: 'Unauthorized' };
+    if (!apiKey) return UNAUTHORIZED;
     const now = this.options.clock.now().getTime();
     const cached = this.authorizerCache.get(apiKey);
     let result: APIGatewayAuthorizerResult;
@@ -194,8 +196,8 @@ export class LocalGateway {
         })) as APIGatewayAuthorizerResult;
       } catch (error) {
         // As API Gateway: only an answer (a policy) is cached, not a refusal.
-        if ((error as Error).message === 'Unauthorized') return { denied: true, status: 401, message: 'Unauthorized' };
-        return { denied: true, status: 500, message: 'AuthorizerConfigurationException' };
+        if ((error as Error).message === 'Unauthorized') return UNAUTHORIZED;
+        return { denied: true, status: 500, code: 'INTERNAL_ERROR', message: 'AuthorizerConfigurationException' };
       }
       const ttl = this.options.authorizerCacheTtlSeconds ?? AUTHORIZER_CACHE_TTL_SECONDS;
       if (ttl > 0) this.authorizerCache.set(apiKey, { result, expiresAt: now + ttl * 1000 });
@@ -218,15 +220,18 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-function productError(code: string, message: string, details: unknown[] = []) {
-  return { error: { code, message, details } };
+/** What the stack's gateway responses answer (lib/constructs/http-api.ts), in the functions' error document. */
+function productError(status: number, code: string, message: string, details: unknown[] = []) {
+  return problemDocument(status, code, message, details);
 }
+
+const UNAUTHORIZED = { denied: true, status: 401, code: 'UNAUTHORIZED', message: 'Missing or unknown x-api-key credential' } as const;
 
 const ENCODING_PROBLEM = 'is not valid percent-encoding (each % must start %XX with two hexadecimal digits, and the bytes must be UTF-8)';
 
 function badEncoding(fields: readonly string[]) {
   const details = fields.map((field) => ({ field, problem: ENCODING_PROBLEM }));
-  return productError('VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.problem}`).join('; '), details);
+  return productError(400, 'VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.problem}`).join('; '), details);
 }
 
 /**
@@ -282,7 +287,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', ...headers });
+  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json; charset=utf-8';
+  res.writeHead(status, { 'content-type': type, ...headers });
   res.end(text);
 }
 

@@ -17,7 +17,8 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  // Wall time, not Date: the local clock replaces Date, and a clock moved before is restored at start.
+  const started = performance.now();
   // Locally on Node 20 the SDK warns that its 2027 releases need Node 22 (the Lambdas run on 22).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log('Starting the local order-to-cash stack (DynamoDB Local, SES, S3, Step Functions, Lambdas, API Gateway)...');
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     ...(process.env.CURSOR_SECRET ? { cursorSecret: process.env.CURSOR_SECRET } : {}),
     log: (line) => console.log(`  ✓ ${line}`),
   });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`
 Ready in ${seconds} s.
 
@@ -57,12 +58,12 @@ Ready in ${seconds} s.
                  finance     x-api-key: ${local.apiKeys.finance}   (client local-finance)
                  more        npm run api-keys -- create --role storefront|finance [--name NAME]   (list, revoke <clientId>)
 
-  AWS CLI / SDK endpoints (any credentials, region eu-west-1):
+  AWS CLI / SDK endpoints (any credentials, region eu-west-1; for the CLI: export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=eu-west-1):
     DynamoDB       ${local.endpoints.dynamodb}
     SES            ${local.endpoints.ses}
     Step Functions ${local.endpoints.stepFunctions}
     S3             ${local.endpoints.s3}   (s3rver, path-style addressing)
-    e.g. aws stepfunctions list-executions --endpoint-url ${local.endpoints.stepFunctions} --state-machine-arn ${Object.values(local.stateMachineArns).find((arn) => arn.endsWith('OrderLifecycle')) ?? ''}
+    e.g. aws stepfunctions list-executions --endpoint-url ${local.endpoints.stepFunctions} --region eu-west-1 --state-machine-arn ${Object.values(local.stateMachineArns).find((arn) => arn.endsWith('OrderLifecycle')) ?? ''}
 
 Press Ctrl-C to stop.`);
 

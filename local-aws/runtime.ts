@@ -28,6 +28,7 @@ import { LocalStepFunctions } from './stepfunctions/service';
 import { LocalUsage } from './usage';
 import { observeBusinessMetricsLocally } from '../lambdas/shared/metrics';
 import { BUSINESS_METRICS_NAMESPACE, BUSINESS_METRICS_SERVICE } from '../lib/definitions/metrics';
+import { problemDocument } from '../lambdas/shared/problem';
 import './polyfills';
 
 export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
@@ -211,7 +212,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
           handler: async (request) => {
             const id = request.query.get('id') ?? undefined;
             const removed = faults.clear(id);
-            if (id !== undefined && removed === 0) return { statusCode: 404, body: { error: { code: 'NOT_FOUND', message: `fault ${id} does not exist`, details: [{ field: 'id', problem: 'no such fault' }] } } };
+            if (id !== undefined && removed === 0) return { statusCode: 404, body: problemDocument(404, 'NOT_FOUND', `fault ${id} does not exist`, [{ field: 'id', problem: 'no such fault' }]) };
             return { statusCode: 200, body: { removed } };
           },
         },
@@ -328,7 +329,7 @@ function clockView(clock: LocalClock) {
 }
 
 function clockError(field: string, problem: string) {
-  return { statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', message: `${field}: ${problem}`, details: [{ field, problem }] } } };
+  return { statusCode: 400, body: problemDocument(400, 'VALIDATION_FAILED', `${field}: ${problem}`, [{ field, problem }]) };
 }
 
 /**
@@ -376,13 +377,12 @@ async function moveClock(clock: LocalClock, body: string) {
     const moving = clock.progress();
     return {
       statusCode: 409,
-      body: {
-        error: {
-          code: 'CLOCK_MOVING',
-          message: `The clock is moving${moving ? ` to ${moving.to} (${moving.percent}% done)` : ''}; wait until it arrives: GET /_local/clock shows the progress`,
-          details: moving ? [{ moving }] : [],
-        },
-      },
+      body: problemDocument(
+        409,
+        'CLOCK_MOVING',
+        `The clock is moving${moving ? ` to ${moving.to} (${moving.percent}% done)` : ''}; wait until it arrives: GET /_local/clock shows the progress`,
+        moving ? [{ moving }] : [],
+      ),
     };
   }
   try {

@@ -8,11 +8,19 @@ need_java=0
 if ! command -v java >/dev/null 2>&1; then need_java=1; fi
 need_browser=0
 if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
-[[ $need_java == 0 && $need_browser == 0 ]] && exit 0
+# npm test also runs the README's walk-through as written (test/integration/readme-walkthrough.test.ts): curl, jq and the AWS CLI.
+walkthrough=()
+if [[ "${1:-}" == "--browser" ]]; then
+  command -v curl >/dev/null 2>&1 || walkthrough+=(curl)
+  command -v jq >/dev/null 2>&1 || walkthrough+=(jq)
+  command -v aws >/dev/null 2>&1 || walkthrough+=(awscli)
+fi
+[[ $need_java == 0 && $need_browser == 0 && ${#walkthrough[@]} == 0 ]] && exit 0
 
 packages=()
 [[ $need_java == 1 ]] && packages+=(openjdk-17-jre-headless)
 [[ $need_browser == 1 ]] && packages+=(chromium)
+packages+=("${walkthrough[@]}")
 
 if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${packages[*]} from Debian's packages (needed by the local AWS)..."

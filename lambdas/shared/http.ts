@@ -1,8 +1,9 @@
 /**
  * API Gateway (REST, Lambda proxy) in and out: parses the request, checks the Idempotency-Key of
- * mutating calls, and maps results and errors to JSON responses. Errors are always
- * `{"error": {"code", "message", "details"}}` with a 4xx that says what is wrong, or a 500 that
- * says nothing internal. Every request first meets its route's rules (`request-rules.ts`): ids in
+ * mutating calls, and maps results and errors to JSON responses. Errors are always RFC 9457
+ * problem documents (`application/problem+json`: `type`, `title`, `status`, `detail`) that keep
+ * `{"error": {"code", "message", "details"}}` (`problem.ts`), with a 4xx that says what is wrong,
+ * or a 500 that says nothing internal. Every request first meets its route's rules (`request-rules.ts`): ids in
  * the path, declared query parameters, body size, no control characters in JSON.
  */
 import { decodeStatementBytes } from '../core/bank-statements/decode';
@@ -18,6 +19,8 @@ import { logger, wrapHandler } from './observability';
 import { retry } from '../core/kernel/retry';
 import { asStepError } from './transient-errors';
 import { checkBodySize, checkJsonText, checkPathParameters, checkQuery, PayloadTooLargeError, refuse, routeOf } from './request-rules';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from './problem';
+import { corsHeaders } from './cors';
 
 export interface ApiRequest {
   readonly method: string;
@@ -58,8 +61,9 @@ export interface ApiHandlerOptions {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
+/** The one error writer of the API: an RFC 9457 problem document keeping `error.code` and the field details. */
 export function errorResponse(statusCode: number, code: string, message: string, details: unknown = []): APIGatewayProxyResult {
-  return { statusCode, headers: JSON_HEADERS, body: JSON.stringify({ error: { code, message, details } }) };
+  return { statusCode, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problemDocument(statusCode, code, message, details)) };
 }
 
 /** Maps an error to its HTTP answer; unexpected errors are logged and become a bare 500. */
@@ -209,7 +213,7 @@ async function bestEffort(what: string, work: () => Promise<void>): Promise<void
  * key with another body, and 409 while the first call with that key is still running.
  */
 export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest, context: Context) => Promise<ApiResult>) {
-  const inner = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  const answer = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     let request: ApiRequest;
     let cursorScope: string;
     try {
@@ -264,6 +268,12 @@ export function apiHandler(options: ApiHandlerOptions, run: (request: ApiRequest
     // The work is done: the client gets its answer even when the store cannot keep it now (a 5xx here would invite a second run).
     await bestEffort('keep the first response', () => store.complete(scopedKey, stored));
     return response;
+  };
+  // CORS for the configured console and portal origins, on every answer (errors and replays too).
+  const inner = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const response = await answer(event, context);
+    const cors = corsHeaders(Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1] ?? undefined);
+    return Object.keys(cors).length ? { ...response, headers: { ...response.headers, ...cors } } : response;
   };
   return wrapHandler(inner);
 }

@@ -13,6 +13,8 @@ import type { FunctionId } from '../definitions/functions';
 import { routes } from '../definitions/routes';
 import { removalPolicyOf, resourceName, type DeploymentConfig } from './deployment-config';
 import type { HandlerFunctions } from './handler-functions';
+import { PROBLEM_CONTENT_TYPE, problemTemplate } from '../../lambdas/shared/problem';
+import { CORS_EXPOSED_HEADERS } from '../../lambdas/shared/cors';
 
 /** The header that carries the credential of a storefront or finance client. */
 export const credentialHeader = 'x-api-key';
@@ -80,6 +82,19 @@ export class HttpApi extends Construct {
         throttlingBurstLimit: config.apiThrottleBurstLimit,
       },
       defaultMethodOptions: { authorizer: this.authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM },
+      // Preflights of the configured console and portal origins are answered by the gateway (no
+      // credential: browsers send none on OPTIONS); the functions add the origin to their answers.
+      ...(config.settings.corsAllowedOrigins.length
+        ? {
+            defaultCorsPreflightOptions: {
+              allowOrigins: [...config.settings.corsAllowedOrigins],
+              allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+              allowHeaders: ['content-type', credentialHeader, 'idempotency-key', 'accept'],
+              exposeHeaders: CORS_EXPOSED_HEADERS,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
 
     // Bodies are validated by the handlers (one schema per message); the gateway checks path parameters.
@@ -106,7 +121,7 @@ export class HttpApi extends Construct {
       });
     }
 
-    this.addErrorResponses();
+    this.addErrorResponses(config.settings.corsAllowedOrigins);
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',
@@ -128,6 +143,14 @@ export class HttpApi extends Construct {
         'by each handler against its message schema, which answers 400 with the product error shape naming ' +
         'the field. Gateway body models would duplicate those schemas and answer in another shape.',
     });
+    if (config.settings.corsAllowedOrigins.length) {
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Only the CORS preflight (OPTIONS) methods have no authorizer: browsers send no credential on a ' +
+          'preflight, and the gateway answers it itself (mock integration) without reaching any function or data.',
+      });
+    }
     if (config.apiGatewayCloudWatchRole) {
       Validations.of(this.api).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -140,25 +163,41 @@ export class HttpApi extends Construct {
     new CfnOutput(this, 'ApiUrl', { key: 'ApiUrl', value: this.api.url, description: 'Base URL of the order-to-cash HTTP API' });
   }
 
-  /** Gateway-generated errors in the product's error shape `{"error": {"code", "message", "details"}}`. */
-  private addErrorResponses(): void {
-    const body = (code: string, message: string) => ({
-      'application/json': `{"error":{"code":"${code}","message":${message},"details":[]}}`,
-    });
+  /**
+   * Gateway-generated errors as the functions' ones: RFC 9457 problem documents keeping
+   * `{"error": {"code", "message", "details"}}` (`lambdas/shared/problem.ts`). An unknown route
+   * (API Gateway's "Missing Authentication Token") is a 404, a missing or unknown key a 401.
+   */
+  private addErrorResponses(origins: readonly string[]): void {
     const fixed = (text: string) => JSON.stringify(text);
-    const responses: [string, apigateway.ResponseType, string | undefined, Record<string, string>][] = [
-      ['Unauthorized', apigateway.ResponseType.UNAUTHORIZED, '401', body('UNAUTHORIZED', fixed(`Missing or unknown ${credentialHeader} credential`))],
-      ['AccessDenied', apigateway.ResponseType.ACCESS_DENIED, '403', body('FORBIDDEN', fixed('This credential may not call this route'))],
-      ['UnknownRoute', apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', body('NOT_FOUND', fixed('No such route'))],
-      ['Throttled', apigateway.ResponseType.THROTTLED, '429', body('THROTTLED', fixed('Too many requests'))],
+    const responses: [string, apigateway.ResponseType, number | undefined, string, string][] = [
+      ['Unauthorized', apigateway.ResponseType.UNAUTHORIZED, 401, 'UNAUTHORIZED', fixed(`Missing or unknown ${credentialHeader} credential`)],
+      ['AccessDenied', apigateway.ResponseType.ACCESS_DENIED, 403, 'FORBIDDEN', fixed('This credential may not call this route')],
+      ['UnknownRoute', apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404, 'NOT_FOUND', fixed('No such route')],
+      ['ResourceNotFound', apigateway.ResponseType.RESOURCE_NOT_FOUND, 404, 'NOT_FOUND', fixed('No such route')],
+      ['Throttled', apigateway.ResponseType.THROTTLED, 429, 'THROTTLED', fixed('Too many requests')],
+      ['QuotaExceeded', apigateway.ResponseType.QUOTA_EXCEEDED, 429, 'THROTTLED', fixed('Too many requests')],
+      ['UnsupportedMediaType', apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, 415, 'UNSUPPORTED_MEDIA_TYPE', '$context.error.messageString'],
       // API Gateway's own limit; each route's smaller one is answered by its function (lib/definitions/routes.ts).
-      ['RequestTooLarge', apigateway.ResponseType.REQUEST_TOO_LARGE, '413', body('PAYLOAD_TOO_LARGE', fixed('The request body is larger than 10 MB, the most API Gateway accepts'))],
-      ['BadRequestParameters', apigateway.ResponseType.BAD_REQUEST_PARAMETERS, '400', body('VALIDATION_FAILED', '$context.error.messageString')],
-      ['Default4xx', apigateway.ResponseType.DEFAULT_4XX, undefined, body('BAD_REQUEST', '$context.error.messageString')],
-      ['Default5xx', apigateway.ResponseType.DEFAULT_5XX, undefined, body('INTERNAL_ERROR', '$context.error.messageString')],
+      ['RequestTooLarge', apigateway.ResponseType.REQUEST_TOO_LARGE, 413, 'PAYLOAD_TOO_LARGE', fixed('The request body is larger than 10 MB, the most API Gateway accepts')],
+      ['BadRequestParameters', apigateway.ResponseType.BAD_REQUEST_PARAMETERS, 400, 'VALIDATION_FAILED', '$context.error.messageString'],
+      ['IntegrationTimeout', apigateway.ResponseType.INTEGRATION_TIMEOUT, 504, 'INTERNAL', fixed('The request took too long; it is safe to retry with the same Idempotency-Key')],
+      ['Default4xx', apigateway.ResponseType.DEFAULT_4XX, undefined, 'BAD_REQUEST', '$context.error.messageString'],
+      ['Default5xx', apigateway.ResponseType.DEFAULT_5XX, undefined, 'INTERNAL_ERROR', '$context.error.messageString'],
     ];
-    for (const [id, type, statusCode, templates] of responses) {
-      this.api.addGatewayResponse(id, { type, ...(statusCode ? { statusCode } : {}), templates });
+    // A gateway response can only echo the request's origin, not pick it from a list: it carries
+    // an error text and no data, and the functions' answers name only the configured origins.
+    const cors = origins.length
+      ? { 'Access-Control-Allow-Origin': origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.origin', Vary: "'Origin'" }
+      : undefined;
+    for (const [id, type, statusCode, code, message] of responses) {
+      this.api.addGatewayResponse(id, {
+        type,
+        ...(statusCode ? { statusCode: String(statusCode) } : {}),
+        // The template is picked by the content type API Gateway generates the error in (JSON).
+        templates: { 'application/json': problemTemplate(statusCode, code, message) },
+        responseHeaders: { 'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`, ...cors },
+      });
     }
   }
 }

@@ -65,7 +65,8 @@ export type FunctionId =
   | 'ReadStatement'
   | 'ApplyStatementLines'
   | 'GetInvoiceImport'
-  | 'ImportOpenItems';
+  | 'ImportOpenItems'
+  | 'GetOpenApi';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -651,6 +652,11 @@ export const functions: readonly FunctionDefinition[] = [
       { machine: 'StatementProcessing', access: 'respond' },
       { machine: 'InvoiceImport', access: 'respond' },
     ],
+  },  {
+    id: 'GetOpenApi',
+    entry: api('get-open-api'),
+    description: 'GET /openapi.json: the OpenAPI 3.1 document generated from the route table and the schemas',
+    tables: [],
   },
 ];
 

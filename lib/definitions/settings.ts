@@ -41,6 +41,11 @@ export interface AppSettings {
   readonly seller: SellerSettings;
   /** Finance's terms of a customer a storefront registers (finance changes them per customer). */
   readonly customerDefaults: CustomerDefaults;
+  /**
+   * Browser origins (`https://console.example.com`) of the finance console and the customer portal
+   * that may call the deployed API (CORS); none by default.
+   */
+  readonly corsAllowedOrigins: readonly string[];
 }
 
 export const defaultSettings: AppSettings = {
@@ -57,7 +62,11 @@ export const defaultSettings: AppSettings = {
     vatId: 'DE123456789',
   },
   customerDefaults: { creditLimit: '0', paymentTermsDays: 30, dunningPolicyId: 'default' },
+  corsAllowedOrigins: [],
 };
+
+/** The environment variable with the CORS origins (a JSON list), read by `lambdas/shared/cors.ts`. */
+export const CORS_ALLOWED_ORIGINS_ENV = 'CORS_ALLOWED_ORIGINS';
 
 /**
  * The environment variable holding the secret that signs pagination cursors (at least 32
@@ -77,6 +86,7 @@ export function settingsEnvironment(settings: AppSettings): Record<string, strin
     CUSTOMER_DEFAULTS_JSON: JSON.stringify(settings.customerDefaults),
     POWERTOOLS_SERVICE_NAME: 'order-to-cash',
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    [CORS_ALLOWED_ORIGINS_ENV]: JSON.stringify(settings.corsAllowedOrigins),
   };
 }
 
@@ -99,7 +109,24 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
     invoiceNumberPrefix: text('invoiceNumberPrefix', defaultSettings.invoiceNumberPrefix),
     logLevel: level as AppSettings['logLevel'],
     seller: seller && typeof seller === 'object' ? { ...defaultSettings.seller, ...(seller as Partial<SellerSettings>) } : defaultSettings.seller,
+    corsAllowedOrigins: corsOriginsFrom(get('corsAllowedOrigins')),
   };
+}
+
+/**
+ * The CORS origins: a list (cdk.json) or comma-separated text (`-c corsAllowedOrigins=https://a,https://b`),
+ * each a scheme, host and optional port without a path; a wrong one fails naming it.
+ */
+export function corsOriginsFrom(value: unknown): readonly string[] {
+  if (value === undefined || value === null || value === '') return defaultSettings.corsAllowedOrigins;
+  const list = typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter(Boolean) : value;
+  if (!Array.isArray(list)) throw new Error('Setting "corsAllowedOrigins" must be a list of origins');
+  for (const origin of list) {
+    if (typeof origin !== 'string' || !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+      throw new Error(`Setting "corsAllowedOrigins" must hold origins such as https://console.example.com (scheme, host, optional port, no path), not ${JSON.stringify(origin)}`);
+    }
+  }
+  return list as string[];
 }
 
 /**

@@ -105,19 +105,40 @@ describe('HTTP API', () => {
     });
   });
 
-  it('answers gateway errors in the product error shape', () => {
+  it('answers gateway errors as RFC 9457 problem documents keeping the product error shape; an unknown route is a 404', () => {
     const responses = dev.template.findResources('AWS::ApiGateway::GatewayResponse') as Record<string, Res>;
     const byType = new Map(Object.values(responses).map((r) => [r.Properties.ResponseType as string, r.Properties]));
     expect(byType.get('UNAUTHORIZED')).toMatchObject({ StatusCode: '401' });
     expect(byType.get('ACCESS_DENIED')).toMatchObject({ StatusCode: '403' });
+    expect(byType.get('MISSING_AUTHENTICATION_TOKEN')).toMatchObject({ StatusCode: '404' });
     expect(byType.get('REQUEST_TOO_LARGE')).toMatchObject({
       StatusCode: '413',
-      ResponseTemplates: { 'application/json': '{"error":{"code":"PAYLOAD_TOO_LARGE","message":"The request body is larger than 10 MB, the most API Gateway accepts","details":[]}}' },
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      ResponseTemplates: {
+        'application/json':
+          '{"type":"urn:problem-type:order-to-cash:payload-too-large","title":"Payload too large","status":413,"detail":"The request body is larger than 10 MB, the most API Gateway accepts","error":{"code":"PAYLOAD_TOO_LARGE","message":"The request body is larger than 10 MB, the most API Gateway accepts","details":[]}}',
+      },
     });
     for (const properties of byType.values()) {
       const template = (properties.ResponseTemplates as Record<string, string>)['application/json']!;
-      expect(template).toMatch(/^\{"error":\{"code":"[A-Z_]+","message":.+,"details":\[\]\}\}$/);
+      expect(template).toMatch(/^\{"type":"urn:problem-type:order-to-cash:[a-z-]+","title":"[A-Z][a-z ]+",("status":\d{3},)?"detail":.+,"error":\{"code":"[A-Z_]+","message":.+,"details":\[\]\}\}$/);
+      // Every fixed text is valid JSON once API Gateway fills in the one variable.
+      expect(() => JSON.parse(template.replaceAll('$context.error.messageString', '"x"'))).not.toThrow();
     }
+  });
+
+  it('answers CORS for the configured origins only: gateway preflights, no CORS without origins', () => {
+    expect(Object.keys(dev.template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }))).toHaveLength(0);
+    const withOrigins = buildStack({ corsAllowedOrigins: 'https://console.example.com,https://portal.example.com' });
+    const options = Object.values(withOrigins.template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } })) as Res[];
+    expect(options.length).toBeGreaterThan(10);
+    const integration = JSON.stringify(options[0]!.Properties.Integration);
+    expect(integration).toContain('https://console.example.com');
+    expect(integration).toContain('https://portal.example.com');
+    expect(options[0]!.Properties.AuthorizationType).toBe('NONE');
+    const unauthorized = Object.values(withOrigins.template.findResources('AWS::ApiGateway::GatewayResponse') as Record<string, Res>).find((r) => r.Properties.ResponseType === 'UNAUTHORIZED')!;
+    expect(unauthorized.Properties.ResponseParameters).toMatchObject({ 'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.origin' });
+    expect(() => buildStack({ corsAllowedOrigins: 'https://console.example.com/path' })).toThrow(/corsAllowedOrigins/);
   });
 
   it('outputs the API URL', () => {

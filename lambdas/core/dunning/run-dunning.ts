@@ -11,6 +11,8 @@
  * have deterministic ids and are written once. A dry run decides and renders, and writes nothing
  * but its own report.
  */
+import * as z from 'zod';
+import { calendarDate } from '../validation';
 import type { Customer } from '../customers/customer';
 import { ValidationError } from '../errors';
 import { isOpen, type Invoice } from '../invoices/invoice';
@@ -485,3 +487,6 @@ export async function getRun(deps: Pick<DunningDeps, 'store'>, runId: string) {
 
 /** Whole days between two business dates (exported for the worklist). */
 export const daysBetween = calendarDaysBetween;
+
+/** The body of `POST /dunning/runs`: `asOf` (a past day to run for) and `dryRun` (send and change nothing), both optional. */
+export const startDunningRunRequest = z.strictObject({ asOf: calendarDate.optional(), dryRun: z.boolean().optional() });

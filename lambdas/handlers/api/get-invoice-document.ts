@@ -4,7 +4,7 @@
  */
 import { getInvoiceDocument, NotAcceptableError } from '../../core/invoices/invoice-documents';
 import type { CoreDeps } from '../../core/deps';
-import { apiHandler } from '../../shared/http';
+import { apiHandler, errorResponse } from '../../shared/http';
 import { coreSettings, customerStore, invoiceReader } from '../../shared/wiring';
 
 export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>) {
@@ -20,10 +20,8 @@ export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'set
       return { statusCode: 200, headers, body: document.body };
     } catch (error) {
       if (!(error instanceof NotAcceptableError)) throw error;
-      return {
-        statusCode: 406,
-        body: { error: { code: error.code, message: error.message, details: [{ field: 'Accept', problem: `must accept one of ${error.available.join(', ')}` }] } },
-      };
+      const refused = errorResponse(406, error.code, error.message, [{ field: 'Accept', problem: `must accept one of ${error.available.join(', ')}` }]);
+      return { statusCode: 406, headers: refused.headers as Record<string, string>, body: refused.body };
     }
   });
 }

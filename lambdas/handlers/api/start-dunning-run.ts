@@ -1,15 +1,12 @@
 /** POST /dunning/runs: a dunning run now (`asOf` optional, `dryRun: true` sends and changes nothing); 201 with what it did. */
-import * as z from 'zod';
-import { runDunning, type DunningDeps } from '../../core/dunning/run-dunning';
-import { parseWith, calendarDate } from '../../core/validation';
+import { runDunning, startDunningRunRequest as body, type DunningDeps } from '../../core/dunning/run-dunning';
+import { parseWith } from '../../core/validation';
 import { ValidationError } from '../../core/errors';
 import { addCalendarDays, calendarDateIn } from '../../core/time/clock';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { dunningDeps } from '../../shared/dunning-wiring';
 import { idempotency } from '../../shared/wiring';
-
-const body = z.strictObject({ asOf: calendarDate.optional(), dryRun: z.boolean().optional() });
 
 /**
  * How far back a run on demand may look. A run reads the items due on every day from the last

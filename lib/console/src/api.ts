@@ -1,8 +1,10 @@
 /**
  * The console's only way out: the public HTTP API, with the finance key in `x-api-key`. The
  * connection (API base URL and key) is kept in sessionStorage, so it is gone when the tab closes.
- * Errors become sentences finance can act on.
+ * Errors become sentences finance can act on. `typed` calls through the client generated from
+ * openapi.json (lib/api-client), whose types follow the contract.
  */
+import { ApiError as ClientError, createClient, OPERATIONS, type Ops } from '../../api-client/client';
 
 export interface Connection {
   /** Without a trailing slash; empty means the origin the console was loaded from. */
@@ -56,9 +58,9 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** API Gateway's answer for a route it does not have (locally the same). */
+  /** The gateway's answer for a route it does not have: 404 "No such route" (on AWS and locally). */
   get routeMissing(): boolean {
-    return this.status === 403 && /missing authentication token/i.test(this.apiMessage);
+    return this.status === 404 && this.code === 'NOT_FOUND' && /^no such route$/i.test(this.apiMessage);
   }
 }
 
@@ -139,6 +141,29 @@ export async function apiText(method: string, path: string, options: CallOptions
 /** Calls the API and returns its answer as a Blob (the invoice PDF). */
 export async function apiBlob(method: string, path: string, options: CallOptions = {}): Promise<Blob> {
   return (await send(method, path, options)).blob();
+}
+
+/** The typed client generated from openapi.json, as this connection. */
+export type TypedClient = ReturnType<typeof createClient<Ops>>;
+
+/**
+ * Calls the API through the typed client generated from openapi.json (with the connection's
+ * address and key, no retries); a refusal becomes an {@link ApiError} like those of {@link api}
+ * (`method` names the call in it).
+ */
+export async function typed<T>(call: (client: TypedClient) => Promise<T>, method = 'GET'): Promise<T> {
+  const connection = connectionSource();
+  if (!connection) throw new NotConnectedError();
+  const client = createClient<Ops>(OPERATIONS, { serverUrl: baseUrlOf(connection), auth: { apiKey: { apiKey: connection.apiKey } }, retry: { retries: 0 }, clientHeader: false });
+  try {
+    return await call(client);
+  } catch (error) {
+    if (!(error instanceof ClientError)) throw error;
+    const problem = (error.body ?? {}) as { error?: { code?: string; message?: string; details?: unknown } };
+    const details = Array.isArray(problem.error?.details) ? (problem.error.details as FieldProblem[]) : [];
+    const url = new URL(error.url, window.location.origin);
+    throw new ApiError(error.status, problem.error?.code, problem.error?.message ?? error.statusText, details, method, `${url.pathname}${url.search}`);
+  }
 }
 
 /** A fresh Idempotency-Key for one action of the user. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startLocalAws, type LocalAws, type LocalAwsOptions } from '../../../local-aws/runtime';
 import { matchRoute, movesMoney } from '../../../lib/definitions/routes';
+import { createClient, OPERATIONS, type Ops } from '../../../lib/api-client/client';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -106,6 +107,14 @@ export class ApiDriver {
 
   waitForOrderStatus(orderId: string, status: string, timeoutMs?: number) {
     return this.waitFor(`order ${orderId} to be ${status}`, () => this.get(`/orders/${orderId}`), (r) => r.body.status === status, timeoutMs);
+  }
+
+  /**
+   * The typed client generated from openapi.json (lib/api-client), calling as `role`: no retries
+   * (a test sees every answer), a non-2xx answer throws its ApiError with the problem document.
+   */
+  typed(role: 'storefront' | 'finance' = 'finance') {
+    return createClient<Ops>(OPERATIONS, { serverUrl: this.baseUrl, auth: { apiKey: { apiKey: this.keys[role] } }, retry: { retries: 0 }, clientHeader: false, timeout: 60_000 });
   }
 
   async ledgerCheck() {

@@ -90,7 +90,7 @@ describe('GET /invoices/{invoiceId}/document', () => {
     // Assess
     for (const response of [json, refused]) {
       expect(response.statusCode).toBe(406);
-      expect(response.headers?.['content-type']).toContain('application/json');
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
       expect(errorOf(response)).toMatchObject({ code: 'NOT_ACCEPTABLE', details: [{ field: 'Accept', problem: 'must accept one of application/pdf, text/html' }] });
     }
   });

@@ -59,7 +59,7 @@ describe('POST /orders', () => {
 
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response)).toEqual({ error: { code: 'VALIDATION_FAILED', message: '(body): is not valid JSON', details: [{ field: '(body)', problem: 'is not valid JSON' }] } });
+    expect(bodyOf(response)).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: '(body): is not valid JSON', details: [{ field: '(body)', problem: 'is not valid JSON' }] } });
     expect(world.tables.orders.size).toBe(0);
   });
 
@@ -129,7 +129,7 @@ describe('Idempotency-Key on POST /orders', () => {
 
     // Assess
     expect(response.statusCode).toBe(422);
-    expect(bodyOf(response)).toEqual({
+    expect(bodyOf(response)).toMatchObject({
       error: {
         code: 'IDEMPOTENCY_KEY_REUSED',
         message: 'This Idempotency-Key was used with a different request body',
@@ -178,7 +178,7 @@ describe('Idempotency-Key on POST /orders', () => {
 
     // Assess
     expect(failed.statusCode).toBe(500);
-    expect(bodyOf(failed)).toEqual({ error: { code: 'INTERNAL', message: 'The request could not be completed; it is safe to retry with the same Idempotency-Key', details: [] } });
+    expect(bodyOf(failed)).toMatchObject({ error: { code: 'INTERNAL', message: 'The request could not be completed; it is safe to retry with the same Idempotency-Key', details: [] } });
     expect(idempotency.released).toEqual(['test-shop|POST /orders|key-1']);
     expect(retried.statusCode).toBe(202);
     expect(retried.headers?.['idempotent-replayed']).toBeUndefined();
@@ -222,13 +222,20 @@ describe('GET /orders/{orderId}', () => {
     expect(bodyOf(response)).toMatchObject({ orderId, status: 'AWAITING_SHIPMENT', total: '100.50', invoiceId: null, invoiceIds: [] });
   });
 
-  it('answers 404 naming the order', async () => {
+  it('answers 404 naming the order, as an RFC 9457 problem document that keeps error.code and its details', async () => {
     // Act
     const response = await getOrderModule.makeHandler(world.deps)(apiEvent('GET', '/orders/O-404', { pathParameters: { orderId: 'O-404' } }), lambdaContext);
 
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(bodyOf(response)).toEqual({ error: { code: 'NOT_FOUND', message: 'Order O-404 does not exist', details: [{ entity: 'Order', id: 'O-404' }] } });
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(bodyOf(response)).toEqual({
+      type: 'urn:problem-type:order-to-cash:not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'Order O-404 does not exist',
+      error: { code: 'NOT_FOUND', message: 'Order O-404 does not exist', details: [{ entity: 'Order', id: 'O-404' }] },
+    });
   });
 });
 
@@ -272,7 +279,7 @@ describe('POST /orders/{orderId}/shipments', () => {
 
     // Assess
     expect(conflict.statusCode).toBe(409);
-    expect(bodyOf(conflict)).toEqual({ error: { code: 'ORDER_NOT_SHIPPABLE', message: expect.stringContaining(orderId), details: [] } });
+    expect(bodyOf(conflict)).toMatchObject({ error: { code: 'ORDER_NOT_SHIPPABLE', message: expect.stringContaining(orderId), details: [] } });
     expect(missing.statusCode).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 /** Where the API is and the finance key: asked once per tab, kept in sessionStorage. */
 import { useState } from 'preact/hooks';
-import { api, describeError, forgetConnection, loadConnection, saveConnection } from '../api';
+import { describeError, forgetConnection, loadConnection, saveConnection, typed } from '../api';
 import { Field, OutcomeMessage, type Outcome } from '../components';
 
 export function ConnectionPage({ onSaved }: { onSaved: () => void }) {
@@ -23,7 +23,7 @@ export function ConnectionPage({ onSaved }: { onSaved: () => void }) {
           saveConnection({ baseUrl: baseUrl.trim(), apiKey: apiKey.trim() });
           setOutcome({ kind: 'busy' });
           try {
-            await api('GET', '/reports/aging');
+            await typed((client) => client.getReportsAging());
             setOutcome({ kind: 'done', message: 'Connected: the API accepted the finance key.' });
             onSaved();
             if (!window.location.hash || window.location.hash.startsWith('#/connection')) window.location.hash = '#/dashboard';

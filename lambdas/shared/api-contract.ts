@@ -1,0 +1,207 @@
+/**
+ * What each route of `lib/definitions/routes.ts` takes and answers, for the OpenAPI document
+ * (`openapi.ts`): the request schema is the zod schema the core validates the body with (imported,
+ * never copied), the response schema is declared here beside it, with an example. A route of the
+ * table without an entry here fails the OpenAPI test (`test/unit/contract/openapi.test.ts`).
+ *
+ * The few bodies the core checks by hand (upload starts, retries, the statement file) are declared
+ * here as zod schemas of the same rules, and the unit tests of those routes keep both in step.
+ */
+import * as z from 'zod';
+import { putCustomerRequest } from '../core/customers/customer';
+import { placeOrderRequest, reportShipmentRequest } from '../core/orders/order';
+import { cancelOrderRequest, creditDecisionRequest } from '../core/orders/orders';
+import { recordPaymentRequest } from '../core/payments/payment';
+import { applyPaymentRequest } from '../core/cash-application/unapplied-payments';
+import { importItemSchema } from '../core/invoices/import';
+import { blockRequest, disputeRequest, invoicePolicyRequest, promiseRequest, resolveDisputeRequest, writeOffRequest } from '../core/dunning/actions';
+import { policyRequest } from '../core/dunning/policy';
+import { startDunningRunRequest } from '../core/dunning/run-dunning';
+import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
+
+/** An amount as the API writes it: a decimal string in the currency's minor units ("449.70"), never a float. */
+const amount = z.string().regex(/^-?\d+(\.\d+)?$/).meta({ description: 'A decimal string with the currency\'s minor digits ("449.70"), never a number', example: '449.70' });
+const instant = z.string().meta({ description: 'An ISO 8601 instant (UTC) from the one clock', example: '2026-12-01T09:30:00.000Z' });
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: 'A calendar date YYYY-MM-DD in the business time zone', example: '2026-12-15' });
+const history = z.array(z.looseObject({ at: instant }));
+
+const customer = z
+  .looseObject({
+    customerId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    currency: z.string(),
+    creditLimit: amount,
+    paymentTermsDays: z.number().int(),
+    dunningPolicyId: z.string(),
+    openBalance: amount,
+    overdueBalance: amount,
+    exposure: amount,
+    createdAt: instant,
+    updatedAt: instant,
+  });
+
+const orderLine = z.looseObject({ lineNo: z.number().int(), sku: z.string(), quantity: z.number().int(), shippedQuantity: z.number().int(), unitPrice: amount, amount });
+const order = z
+  .looseObject({
+    orderId: z.string(),
+    customerId: z.string(),
+    currency: z.string(),
+    status: z.enum(ORDER_STATUS_VALUES),
+    lines: z.array(orderLine),
+    netTotal: amount,
+    taxTotal: amount,
+    total: amount,
+    invoiceId: z.string().nullable(),
+    invoiceIds: z.array(z.string()),
+    history,
+    createdAt: instant,
+    updatedAt: instant,
+  });
+
+const invoice = z
+  .looseObject({
+    invoiceId: z.string(),
+    number: z.string(),
+    rfReference: z.string(),
+    orderId: z.string().nullable().optional(),
+    customerId: z.string(),
+    currency: z.string(),
+    total: amount,
+    paid: amount,
+    balance: amount,
+    status: z.enum(INVOICE_STATUS_VALUES),
+    issueDate: date,
+    dueDate: date,
+    history,
+  });
+
+const payment = z
+  .looseObject({
+    paymentId: z.string(),
+    providerPaymentId: z.string().nullable(),
+    status: z.string(),
+    amount,
+    currency: z.string(),
+    valueDate: date,
+    allocations: z.array(z.looseObject({ invoiceId: z.string(), amount })),
+    onAccountAmount: amount,
+    unappliedAmount: amount,
+  });
+
+/**
+ * One page of a list: `items`, and the signed `cursor` of the next page (null on the last one).
+ * The same cursor with another `limit` is fine; from another list or with other filters it is a 400.
+ */
+function page<T extends z.ZodType>(item: T) {
+  return z.looseObject({ items: z.array(item), cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }) });
+}
+
+const accepted = z.looseObject({ status: z.string(), poll: z.string().optional() });
+const anyObject = z.looseObject({});
+
+/** `{"uploadId": "up-<uuid>"}`: start the processing of a file PUT through a presigned URL. */
+const uploadStart = z.strictObject({ uploadId: z.string().regex(/^up-[0-9a-f-]{36}$/) });
+const uploadRequest = z.strictObject({ contentLength: z.number().int().min(1).meta({ description: 'The exact length in bytes of the file to be PUT' }) });
+const retryRequest = z.strictObject({ machine: z.enum(['InvoiceSettlement', 'DunningEscalation']).optional() });
+
+export interface RouteContract {
+  readonly summary: string;
+  /** The JSON body's schema (absent: no body). */
+  readonly request?: z.ZodType;
+  /** Other bodies the route takes, by media type (a bank statement file). */
+  readonly otherRequestTypes?: readonly string[];
+  readonly requestExample?: unknown;
+  readonly response: { readonly status: number; readonly schema: z.ZodType; readonly example?: unknown; readonly mediaTypes?: readonly string[] };
+}
+
+/** Keyed `METHOD path` as in the route table. */
+export const routeContracts: Readonly<Record<string, RouteContract>> = {
+  'PUT /customers/{customerId}': {
+    summary: 'Register a customer (storefront: its contact data) or set its terms (finance)',
+    request: putCustomerRequest,
+    requestExample: { name: 'ACME GmbH', email: 'ap@acme.example', currency: 'EUR', locale: 'de' },
+    response: { status: 201, schema: customer },
+  },
+  'GET /customers/{customerId}': { summary: 'A customer with its balances', response: { status: 200, schema: customer } },
+  'GET /customers': { summary: 'Customers, a page at a time (a storefront sees its own)', response: { status: 200, schema: page(customer) } },
+  'GET /orders': { summary: 'Orders, a page at a time, by status or customer', response: { status: 200, schema: page(order) } },
+  'GET /orders/{orderId}/execution': { summary: "The order's state machine execution: states, events, where it waits", response: { status: 200, schema: anyObject } },
+  'GET /reports/aging': { summary: 'Receivables aging per customer and bucket, as of a date', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
+  'GET /reports/kpis': { summary: 'DSO, collection rate and other KPIs of a month, with a trend', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
+  'POST /orders': {
+    summary: 'Place an order: 202, the lifecycle runs asynchronously',
+    request: placeOrderRequest,
+    requestExample: { customerId: 'acme', currency: 'EUR', lines: [{ sku: 'CHAIR-1', quantity: 3, unitPrice: '149.90' }] },
+    response: { status: 202, schema: z.looseObject({ orderId: z.string(), status: z.enum(ORDER_STATUS_VALUES) }), example: { orderId: '6f1c1d7e-5b7a-4a55-9a43-0d1f2b3c4d5e', status: 'RECEIVED' } },
+  },
+  'GET /orders/{orderId}': { summary: 'An order with its lines, shipments, invoices and history', response: { status: 200, schema: order } },
+  'POST /orders/{orderId}/shipments': {
+    summary: 'Report a shipment (all lines, or some): the invoice for it is issued and emailed',
+    request: reportShipmentRequest,
+    requestExample: { carrier: 'DHL' },
+    response: { status: 202, schema: accepted },
+  },
+  'POST /orders/{orderId}/cancel': { summary: 'Cancel an order before it ships', request: cancelOrderRequest, response: { status: 202, schema: accepted } },
+  'POST /orders/{orderId}/credit-decision': {
+    summary: "Approve or reject an order held over the customer's credit limit",
+    request: creditDecisionRequest,
+    requestExample: { decision: 'approve', reason: 'long-standing customer' },
+    response: { status: 202, schema: accepted },
+  },
+  'GET /invoices': { summary: 'Invoices, a page at a time, by status, customer or due date', response: { status: 200, schema: page(invoice) } },
+  'GET /invoices/{invoiceId}': { summary: 'An invoice with its lines, taxes, allocations, dunning and history', response: { status: 200, schema: invoice } },
+  'GET /invoices/{invoiceId}/document': {
+    summary: 'The invoice document: PDF or HTML by Accept',
+    response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html'] },
+  },
+  'POST /invoices/import': {
+    summary: 'Import open items of an earlier ledger: the JSON array (at most 10,000), or {"uploadId"}; 202, then poll',
+    request: z.union([z.array(importItemSchema).max(10_000), uploadStart]),
+    requestExample: [{ number: 'OLD-2026-0001', customerId: 'acme', currency: 'EUR', total: '100.00', balance: '100.00', issueDate: '2026-11-01', dueDate: '2026-11-15' }],
+    response: { status: 202, schema: accepted },
+  },
+  'POST /invoices/import/uploads': { summary: 'A presigned S3 PUT URL for an import file of exactly contentLength bytes', request: uploadRequest, requestExample: { contentLength: 1048576 }, response: { status: 201, schema: anyObject } },
+  'GET /invoices/import/{importId}': { summary: 'An import and its progress', response: { status: 200, schema: accepted } },
+  'POST /invoices/import/{importId}/retry': { summary: 'Run the failed step of an import again', request: retryRequest, response: { status: 200, schema: anyObject } },
+  'POST /payments': {
+    summary: 'Record a payment; it is applied to the invoice its reference names',
+    request: recordPaymentRequest,
+    requestExample: { amount: '449.70', currency: 'EUR', reference: 'INV-2026-000001', valueDate: '2026-12-01', providerPaymentId: 'pi_3Nx1' },
+    response: { status: 201, schema: payment },
+  },
+  'GET /payments/unapplied': { summary: 'Payments that could not be applied, a page at a time', response: { status: 200, schema: page(payment) } },
+  'POST /payments/{paymentId}/apply': { summary: 'Apply an unapplied payment to invoices by hand', request: applyPaymentRequest, response: { status: 200, schema: payment } },
+  'POST /remittances': {
+    summary: 'A bank statement to apply: the file itself (camt.053/054, BAI2, MT940, CSV; any content type) or {"uploadId"} as JSON; 202, then poll',
+    request: uploadStart,
+    otherRequestTypes: ['application/octet-stream', 'text/plain', 'application/xml', 'text/csv'],
+    requestExample: { uploadId: 'up-0f8fad5b-d9cb-469f-a165-70867728950e' },
+    response: { status: 202, schema: accepted },
+  },
+  'POST /remittances/uploads': { summary: 'A presigned S3 PUT URL for a statement file of exactly contentLength bytes', request: uploadRequest, requestExample: { contentLength: 1048576 }, response: { status: 201, schema: anyObject } },
+  'GET /remittances/{statementId}': { summary: 'A statement, its lines and what each did, a page of lines at a time', response: { status: 200, schema: accepted } },
+  'POST /remittances/{statementId}/retry': { summary: 'Run the failed step of a statement again', request: retryRequest, response: { status: 200, schema: anyObject } },
+  'GET /reports/ledger-check': {
+    summary: 'Debits equal credits, and receivables equal the open items',
+    response: { status: 200, schema: z.looseObject({ balanced: z.boolean(), problems: z.array(z.string()) }), example: { balanced: true, problems: [] } },
+  },
+  'POST /dunning/runs': { summary: 'A dunning run now (dryRun: what it would do)', request: startDunningRunRequest, requestExample: { dryRun: true }, response: { status: 201, schema: anyObject } },
+  'GET /dunning/runs/{runId}': { summary: 'A dunning run (run-YYYY-MM-DD for the daily run of a day)', response: { status: 200, schema: anyObject } },
+  'GET /dunning/policies': { summary: 'The dunning policies', response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
+  'PUT /dunning/policies/{policyId}': { summary: 'Create or change a dunning policy', request: policyRequest, response: { status: 200, schema: anyObject } },
+  'POST /invoices/{invoiceId}/disputes': { summary: 'Open a dispute: dunning pauses', request: disputeRequest, requestExample: { reason: 'damaged' }, response: { status: 201, schema: anyObject } },
+  'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve': { summary: 'Resolve a dispute (a credit note where the customer was right)', request: resolveDisputeRequest, response: { status: 200, schema: anyObject } },
+  'POST /invoices/{invoiceId}/promises': { summary: 'Record a promise to pay: dunning waits until then', request: promiseRequest, requestExample: { amount: '449.70', promisedDate: '2027-01-15' }, response: { status: 201, schema: anyObject } },
+  'POST /invoices/{invoiceId}/dunning-block': { summary: 'Block dunning of an invoice until a date', request: blockRequest, response: { status: 200, schema: anyObject } },
+  'PUT /invoices/{invoiceId}/dunning-policy': { summary: "Set an invoice's dunning policy (null: the customer's)", request: invoicePolicyRequest, response: { status: 200, schema: anyObject } },
+  'POST /invoices/{invoiceId}/write-off': { summary: 'Write off the balance of an invoice (or part of it)', request: writeOffRequest, response: { status: 200, schema: invoice } },
+  'GET /collections/worklist': { summary: 'Invoices handed to collectors, ranked', response: { status: 200, schema: anyObject } },
+  'GET /worklists/attention': {
+    summary: 'Steps that still fail after their retries, waiting for finance',
+    response: { status: 200, schema: z.looseObject({ items: z.array(anyObject), nextCursor: z.string().optional() }) },
+  },
+  'POST /orders/{orderId}/retry': { summary: 'Run the failed step of an order again', request: retryRequest, response: { status: 200, schema: anyObject } },
+  'POST /invoices/{invoiceId}/retry': { summary: 'Run the failed step of an invoice again (machine picks one of its two)', request: retryRequest, response: { status: 200, schema: anyObject } },
+  'GET /openapi.json': { summary: 'This document', response: { status: 200, schema: anyObject } },
+};
