@@ -6,13 +6,18 @@ set -euo pipefail
 
 need_java=0
 if ! command -v java >/dev/null 2>&1; then need_java=1; fi
+# The e-invoice validation in the unit tests: xmllint (XML Schema) and Saxon-HE (Schematron XSLT);
+# pdfdetach reads the XML embedded in the ZUGFeRD PDF.
+need_einvoice=0
+if ! command -v xmllint >/dev/null 2>&1 || [[ ! -f /usr/share/java/Saxon-HE.jar ]] || ! command -v pdfdetach >/dev/null 2>&1; then need_einvoice=1; fi
 need_browser=0
 if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
-[[ $need_java == 0 && $need_browser == 0 ]] && exit 0
+[[ $need_java == 0 && $need_browser == 0 && $need_einvoice == 0 ]] && exit 0
 
 packages=()
 [[ $need_java == 1 ]] && packages+=(openjdk-17-jre-headless)
 [[ $need_browser == 1 ]] && packages+=(chromium)
+[[ $need_einvoice == 1 ]] && packages+=(libxml2-utils libsaxonhe-java poppler-utils)
 
 if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${packages[*]} from Debian's packages (needed by the local AWS)..."

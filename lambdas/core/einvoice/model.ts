@@ -90,8 +90,8 @@ export interface EInvoice {
   readonly notes: readonly string[];
   readonly seller: EParty;
   readonly buyer: EParty;
-  /** BT-72 or BG-14, and BT-80 the country delivered to. */
-  readonly delivery: { readonly date: string | null; readonly period: { readonly from: string; readonly to: string } | null; readonly country: string };
+  /** BT-72 or BG-14, and BG-15 the address delivered to (the buyer's). */
+  readonly delivery: { readonly date: string | null; readonly period: { readonly from: string; readonly to: string } | null; readonly address: PostalAddress };
   /** BG-16: SEPA credit transfer (58) to the seller's account, the RF reference as remittance information (BT-83). */
   readonly payment: { readonly meansCode: '58'; readonly remittanceInformation: string; readonly iban: string; readonly bic: string; readonly accountName: string; readonly terms: string };
   readonly lines: readonly ELine[];
@@ -130,19 +130,20 @@ export interface EinvoiceSource {
   readonly creditNote?: { readonly number: string; readonly issueDate: string; readonly reason: string; readonly lines: Invoice['lines'] };
 }
 
-function electronicAddressOf(peppolId: string | null | undefined, email: string | null | undefined): ElectronicAddress | null {
+/** The electronic address: the Peppol id, or (outside Peppol, which accepts only participant ids) the email address. */
+function electronicAddressOf(peppolId: string | null | undefined, email: string | null | undefined, peppol: boolean): ElectronicAddress | null {
   if (peppolId) {
     const { scheme, identifier } = splitPeppolId(peppolId);
     return { scheme, id: identifier };
   }
-  return email ? { scheme: 'EM', id: email } : null;
+  return email && !peppol ? { scheme: 'EM', id: email } : null;
 }
 
-function sellerParty(seller: Seller, missing: string[]): EParty | null {
+function sellerParty(seller: Seller, missing: string[], peppol: boolean): EParty | null {
   const address = seller.postalAddress;
   if (!address) missing.push('the seller has no structured postal address (settings seller.postalAddress)');
-  const electronicAddress = electronicAddressOf(seller.peppolId, seller.contact?.email);
-  if (!electronicAddress) missing.push('the seller has no electronic address (settings seller.peppolId or seller.contact.email)');
+  const electronicAddress = electronicAddressOf(seller.peppolId, seller.contact?.email, peppol);
+  if (!electronicAddress) missing.push(peppol ? 'the seller has no Peppol participant id (settings seller.peppolId)' : 'the seller has no electronic address (settings seller.peppolId or seller.contact.email)');
   if (!address || !electronicAddress) return null;
   return {
     name: seller.name,
@@ -155,14 +156,14 @@ function sellerParty(seller: Seller, missing: string[]): EParty | null {
   };
 }
 
-function buyerParty(buyer: InvoiceBuyer | undefined, missing: string[]): EParty | null {
+function buyerParty(buyer: InvoiceBuyer | undefined, missing: string[], peppol: boolean): EParty | null {
   if (!buyer) {
     missing.push('the invoice was issued before buyer data was recorded (no buyer address)');
     return null;
   }
   if (!buyer.address) missing.push('the customer has no address (PUT /customers/{customerId} address)');
-  const electronicAddress = electronicAddressOf(buyer.peppolId, buyer.email);
-  if (!electronicAddress) missing.push('the customer has no electronic address (peppolId or email)');
+  const electronicAddress = electronicAddressOf(buyer.peppolId, buyer.email, peppol);
+  if (!electronicAddress) missing.push(peppol ? 'the customer has no Peppol participant id (PUT /customers/{customerId} peppolId)' : 'the customer has no electronic address (peppolId or email)');
   if (!buyer.address || !electronicAddress) return null;
   return {
     name: buyer.name,
@@ -186,8 +187,9 @@ export function einvoiceModel(source: EinvoiceSource, specification: Specificati
   if (invoice.source === 'import' || invoice.source === 'dunning-charges') {
     throw new EinvoiceIncompleteError(invoice.number, [`it is ${invoice.source === 'import' ? 'an imported open item' : 'a dunning charges item'}, not an invoice issued here`]);
   }
-  const sellerP = sellerParty(seller, missing);
-  const buyerP = buyerParty(invoice.buyer, missing);
+  const peppol = specification === 'peppol';
+  const sellerP = sellerParty(seller, missing, peppol);
+  const buyerP = buyerParty(invoice.buyer, missing, peppol);
   const sourceLines = creditNote?.lines ?? invoice.lines;
   const lines: ELine[] = [];
   sourceLines.forEach((l, index) => {
@@ -250,7 +252,7 @@ export function einvoiceModel(source: EinvoiceSource, specification: Specificati
     notes: creditNote ? [creditNote.reason] : [],
     seller: sellerParty_,
     buyer: buyerParty_,
-    delivery: { date: supply.date ?? null, period: supply.period ?? null, country: buyerP.address.country },
+    delivery: { date: supply.date ?? null, period: supply.period ?? null, address: buyerP.address },
     payment: {
       meansCode: '58',
       remittanceInformation: invoice.rfReference,
