@@ -65,7 +65,8 @@ export type FunctionId =
   | 'ReadStatement'
   | 'ApplyStatementLines'
   | 'GetInvoiceImport'
-  | 'ImportOpenItems';
+  | 'ImportOpenItems'
+  | 'GetInvoiceEinvoice';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -647,6 +648,12 @@ export const functions: readonly FunctionDefinition[] = [
       { machine: 'StatementProcessing', access: 'respond' },
       { machine: 'InvoiceImport', access: 'respond' },
     ],
+  },
+  {
+    id: 'GetInvoiceEinvoice',
+    entry: api('get-invoice-einvoice'),
+    description: 'GET /invoices/{invoiceId}/einvoice?format=: the invoice as EN 16931 XML (UBL, CII, XRechnung, Peppol BIS); 409 naming missing data',
+    tables: [{ table: 'Invoices', access: 'read' }],
   },
 ];
 

@@ -137,6 +137,13 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/worklists/attention', functionId: 'ListAttentionWorklist', access: finance, query: { limit: limit(200), cursor } },
   { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
+  {
+    method: 'GET',
+    path: '/invoices/{invoiceId}/einvoice',
+    functionId: 'GetInvoiceEinvoice',
+    access: both,
+    query: { format: { kind: 'enum', values: ['ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'peppol-bis'] } },
+  },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

@@ -4,7 +4,7 @@
  * syntax-free: the UBL 2.1 and CII D16B serializers only write this out, so every format says the
  * same thing. Amounts stay integer minor units with the document currency.
  */
-import { DomainError } from '../errors';
+import { ConflictError } from '../errors';
 import type { Invoice, InvoiceBuyer } from '../invoices/invoice';
 import type { Seller } from '../invoices/invoice-email';
 import { lineVatOf } from '../orders/order';
@@ -111,13 +111,12 @@ export interface EInvoice {
 }
 
 /** What is missing for an e-invoice (HTTP 409 naming each): the buyer's address, the seller's data, a line's VAT category. */
-export class EinvoiceIncompleteError extends DomainError {
-  readonly code = 'EINVOICE_INCOMPLETE';
+export class EinvoiceIncompleteError extends ConflictError {
   constructor(
     readonly documentNumber: string,
     readonly missing: readonly string[],
   ) {
-    super(`${documentNumber} cannot be produced as an e-invoice: ${missing.join('; ')}`);
+    super(`${documentNumber} cannot be produced as an e-invoice: ${missing.join('; ')}`, 'EINVOICE_INCOMPLETE');
     this.name = 'EinvoiceIncompleteError';
   }
 }
