@@ -8,6 +8,7 @@ import { issueInvoice, type Invoice } from '../../lambdas/core/invoices/invoice'
 import type { Seller } from '../../lambdas/core/invoices/invoice-email';
 import { newOrder, parsePlaceOrder, type Order, type Shipment } from '../../lambdas/core/orders/order';
 import type { EinvoiceSource } from '../../lambdas/core/einvoice/model';
+import { issueCreditNote } from '../../lambdas/core/invoices/credit-note';
 import { aCustomer } from './builders';
 
 /** A complete German seller (the test stage's, not the placeholder). */
@@ -128,5 +129,11 @@ export function matrixCases(): MatrixCase[] {
   );
   cases.push({ name: 'partial-shipment-1', source: { invoice: partial.invoices[0]!, seller: testSeller } });
   cases.push({ name: 'partial-shipment-2', source: { invoice: partial.invoices[1]!, seller: testSeller } });
+  // Credit notes (type 381) for some lines of the several-rates invoice, and for an amount split over its rates.
+  const severalRates = cases[1]!.source.invoice;
+  const someLines = issueCreditNote({ creditNoteId: 'CN-A', invoice: severalRates, body: { reason: 'Zwei Bücher beschädigt geliefert', lines: [{ sku: 'BOOK-7', quantity: 2 }, { sku: 'LAMP-19', quantity: 1 }] }, previous: [], series: 'CN-2026', sequence: 1, now: NOW, businessTimeZone: TZ });
+  cases.push({ name: 'credit-note-some-lines', source: { invoice: severalRates, seller: testSeller, creditNote: someLines.creditNote } });
+  const amount = issueCreditNote({ creditNoteId: 'CN-B', invoice: someLines.invoice, body: { reason: 'Goodwill', amount: '10.00' }, previous: [someLines.creditNote], series: 'CN-2026', sequence: 2, now: NOW, businessTimeZone: TZ });
+  cases.push({ name: 'credit-note-amount', source: { invoice: severalRates, seller: testSeller, creditNote: amount.creditNote } });
   return cases;
 }

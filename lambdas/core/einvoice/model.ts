@@ -8,6 +8,7 @@ import { ConflictError } from '../errors';
 import type { Invoice, InvoiceBuyer } from '../invoices/invoice';
 import type { Seller } from '../invoices/invoice-email';
 import { lineVatOf } from '../orders/order';
+import type { CreditNote } from '../invoices/credit-note';
 import { vatBreakdown, type VatBreakdownRow, type VatCategory } from '../tax/vat';
 import { normalizeVatId, splitPeppolId, type PostalAddress } from './party';
 
@@ -125,8 +126,8 @@ export class EinvoiceIncompleteError extends ConflictError {
 export interface EinvoiceSource {
   readonly invoice: Invoice;
   readonly seller: Seller;
-  /** Credit note: its own number and date, its lines, and the invoice it corrects. */
-  readonly creditNote?: { readonly number: string; readonly issueDate: string; readonly reason: string; readonly lines: Invoice['lines'] };
+  /** Credit note: its own number, date, lines and VAT breakdown; `invoice` is the invoice it corrects. */
+  readonly creditNote?: Pick<CreditNote, 'number' | 'issueDate' | 'reason' | 'lines' | 'vatBreakdown' | 'totalMinor'>;
 }
 
 /** The electronic address: the Peppol id, or (outside Peppol, which accepts only participant ids) the email address. */
@@ -216,18 +217,15 @@ export function einvoiceModel(source: EinvoiceSource, specification: Specificati
   if (missing.length > 0 || !sellerP || !buyerP) throw new EinvoiceIncompleteError(creditNote?.number ?? invoice.number, missing);
 
   // The breakdown: as the invoice stored it (BR-CO-17 since it was introduced), else from its lines.
-  const rows =
-    !creditNote && invoice.vatBreakdown
-      ? invoice.vatBreakdown
-      : vatBreakdown(sourceLines.map((l) => ({ netMinor: l.amountMinor, vat: lineVatOf(l) })));
+  const rows = creditNote ? creditNote.vatBreakdown : (invoice.vatBreakdown ?? vatBreakdown(sourceLines.map((l) => ({ netMinor: l.amountMinor, vat: lineVatOf(l) }))));
   const lineNetMinor = lines.reduce((a, l) => a + l.netMinor, 0);
   const taxMinor = rows.reduce((a, r) => a + r.taxMinor, 0);
   const taxInclusiveMinor = lineNetMinor + taxMinor;
   // An invoice issued before BR-CO-17 kept per-line rounded tax: its stored total is what is owed.
-  const payableMinor = creditNote ? taxInclusiveMinor : invoice.totalMinor;
+  const payableMinor = creditNote ? creditNote.totalMinor : invoice.totalMinor;
   if (payableMinor !== taxInclusiveMinor) {
-    throw new EinvoiceIncompleteError(invoice.number, [
-      `its stored total ${invoice.totalMinor} differs from the EN 16931 total ${taxInclusiveMinor} (issued before VAT was rounded per category)`,
+    throw new EinvoiceIncompleteError(creditNote?.number ?? invoice.number, [
+      `its stored total ${payableMinor} differs from the EN 16931 total ${taxInclusiveMinor} (issued before VAT was rounded per category)`,
     ]);
   }
   // Outside the scope of VAT: no VAT identifiers at all (BR-O-02..04).
