@@ -35,7 +35,8 @@ export const customerStore = () => new DynamoCustomerStore(documentClient(), tab
 /** Orders; with the Customers table where the function may change the customer's reserved credit. */
 export const orderStore = () => new DynamoOrderStore(documentClient(), tableName('Orders'), process.env[tableById('Customers').envVar] || undefined);
 export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices') });
-export const creditNoteStore = () => new DynamoCreditNoteStore(documentClient(), { creditNotes: tableName('CreditNotes'), counters: tableName('Counters') });
+/** Credit notes; the Counters table only where the function issues them (reading needs none). */
+export const creditNoteStore = () => new DynamoCreditNoteStore(documentClient(), { creditNotes: tableName('CreditNotes'), ...tablesFromEnv({ counters: 'Counters' }) });
 export const invoiceIssuer = () =>
   new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger'), customers: tableName('Customers') });
 export const paymentStore = () => new DynamoPayments(documentClient(), { payments: tableName('Payments') });

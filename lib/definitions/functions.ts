@@ -176,7 +176,7 @@ export const functions: readonly FunctionDefinition[] = [
     id: 'ResolveDispute',
     entry: api('resolve-dispute'),
     description: 'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve: credit (a credit note) or reject; dunning resumes',
-    tables: dunningActionTables,
+    tables: [...dunningActionTables, { table: 'CreditNotes', access: 'readWrite' }, { table: 'Counters', access: 'readWrite' }],
     stateMachines: [
       { machine: 'DunningEscalation', access: 'respond' },
       { machine: 'InvoiceSettlement', access: 'respond' },

@@ -7,7 +7,7 @@ import { queryAll } from './batch';
 export class DynamoCreditNoteStore implements CreditNoteReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tables: { readonly creditNotes: string; readonly counters: string },
+    private readonly tables: { readonly creditNotes: string; readonly counters?: string | undefined },
   ) {}
 
   async get(creditNoteId: string): Promise<CreditNote | undefined> {
@@ -21,6 +21,7 @@ export class DynamoCreditNoteStore implements CreditNoteReader {
   }
 
   async lastSequence(series: string): Promise<number> {
+    if (!this.tables.counters) throw new Error('The credit note store was built without the Counters table: this function does not issue credit notes');
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.counters, Key: { counterId: series }, ConsistentRead: true }));
     return typeof Item?.last === 'number' ? Item.last : 0;
   }
