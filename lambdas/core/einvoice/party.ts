@@ -5,7 +5,6 @@
  * customer module and the deployment settings both validate with these.
  */
 import { z } from 'zod';
-import { isValidBIC, isValidIBAN, electronicFormatIBAN } from 'ibantools';
 import { singleLineText } from '../validation';
 
 /** ISO 3166-1 alpha-2, as the platform's ICU data knows it (`XK` Kosovo included, user-assigned codes not). */
@@ -130,14 +129,4 @@ export function isLeitwegId(value: string): boolean {
   let remainder = 0;
   for (const d of digits) remainder = (remainder * 10 + Number(d)) % 97;
   return remainder === 1;
-}
-
-/** An IBAN as its electronic format (no spaces), or null when it is none (checked with ibantools). */
-export function validIban(iban: string): string | null {
-  const electronic = electronicFormatIBAN(iban);
-  return electronic && isValidIBAN(electronic) ? electronic : null;
-}
-
-export function validBic(bic: string): boolean {
-  return isValidBIC(bic.trim());
 }
