@@ -6,6 +6,10 @@ set -euo pipefail
 
 need_java=0
 if ! command -v java >/dev/null 2>&1; then need_java=1; fi
+# The e-invoice validation in the unit tests: xmllint (XML Schema) and Saxon-HE (Schematron XSLT);
+# pdfdetach reads the XML embedded in the ZUGFeRD PDF.
+need_einvoice=0
+if ! command -v xmllint >/dev/null 2>&1 || [[ ! -f /usr/share/java/Saxon-HE.jar ]] || ! command -v pdfdetach >/dev/null 2>&1; then need_einvoice=1; fi
 need_browser=0
 if [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
 # npm test also runs the README's walk-through as written (test/integration/readme-walkthrough.test.ts): curl, jq and the AWS CLI.
@@ -15,11 +19,12 @@ if [[ "${1:-}" == "--browser" ]]; then
   command -v jq >/dev/null 2>&1 || walkthrough+=(jq)
   command -v aws >/dev/null 2>&1 || walkthrough+=(awscli)
 fi
-[[ $need_java == 0 && $need_browser == 0 && ${#walkthrough[@]} == 0 ]] && exit 0
+[[ $need_java == 0 && $need_browser == 0 && $need_einvoice == 0 && ${#walkthrough[@]} == 0 ]] && exit 0
 
 packages=()
 [[ $need_java == 1 ]] && packages+=(openjdk-17-jre-headless)
 [[ $need_browser == 1 ]] && packages+=(chromium)
+[[ $need_einvoice == 1 ]] && packages+=(libxml2-utils libsaxonhe-java poppler-utils)
 packages+=("${walkthrough[@]}")
 
 if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -7,6 +7,7 @@ import { documentClient } from '../adapters/dynamodb/document-client';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store';
 import { DynamoInvoiceStore } from '../adapters/dynamodb/invoice-store';
+import { DynamoCreditNoteStore } from '../adapters/dynamodb/credit-note-store';
 import { DynamoPayments } from '../adapters/dynamodb/payment-store';
 import { DynamoPostingWriter, type PostingTables } from '../adapters/dynamodb/posting-writer';
 import { DynamoStatementStore } from '../adapters/dynamodb/statement-store';
@@ -34,6 +35,8 @@ export const customerStore = () => new DynamoCustomerStore(documentClient(), tab
 /** Orders; with the Customers table where the function may change the customer's reserved credit. */
 export const orderStore = () => new DynamoOrderStore(documentClient(), tableName('Orders'), process.env[tableById('Customers').envVar] || undefined);
 export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices') });
+/** Credit notes; the Counters table only where the function issues them (reading needs none). */
+export const creditNoteStore = () => new DynamoCreditNoteStore(documentClient(), { creditNotes: tableName('CreditNotes'), ...tablesFromEnv({ counters: 'Counters' }) });
 export const invoiceIssuer = () =>
   new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger'), customers: tableName('Customers') });
 export const paymentStore = () => new DynamoPayments(documentClient(), { payments: tableName('Payments') });
@@ -47,6 +50,8 @@ const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
   statements: 'Statements',
   statementLines: 'StatementLines',
   runs: 'DunningRuns',
+  creditNotes: 'CreditNotes',
+  counters: 'Counters',
 };
 
 /** The one writer of money, over the tables this function was given (a posting names the table it lacks). */

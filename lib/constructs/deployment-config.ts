@@ -7,7 +7,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { settingsFrom, type AppSettings } from '../definitions/settings';
+import { sellerProblems, settingsFrom, type AppSettings } from '../definitions/settings';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../definitions/routes';
 
 export interface DeploymentConfig {
@@ -75,6 +75,11 @@ export function deploymentConfigFrom(node: Node): DeploymentConfig {
     throw new Error(`Context "authorizerCacheTtlSeconds" must be a whole number of seconds from 0 to ${AUTHORIZER_CACHE_TTL_SECONDS} (a revoked key must stop working within a minute), not ${authorizerCacheTtlSeconds}`);
   }
   const sesIdentity = get('sesIdentity');
+  // Only the local stage may issue invoices with the example seller: any other refuses to synthesize.
+  const sellerIssues = sellerProblems(settings.seller);
+  if (settings.stage !== 'local' && sellerIssues.length > 0) {
+    throw new Error(`Context "seller" is not complete for stage "${settings.stage}" (only the local stage may use the placeholder seller): ${sellerIssues.join('; ')}`);
+  }
   return {
     settings,
     retainData,

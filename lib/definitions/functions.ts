@@ -66,7 +66,10 @@ export type FunctionId =
   | 'ApplyStatementLines'
   | 'GetInvoiceImport'
   | 'ImportOpenItems'
-  | 'GetOpenApi';
+  | 'GetOpenApi'
+  | 'GetInvoiceEinvoice'
+  | 'CreateCreditNote'
+  | 'GetCreditNote';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -174,7 +177,7 @@ export const functions: readonly FunctionDefinition[] = [
     id: 'ResolveDispute',
     entry: api('resolve-dispute'),
     description: 'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve: credit (a credit note) or reject; dunning resumes',
-    tables: dunningActionTables,
+    tables: [...dunningActionTables, { table: 'CreditNotes', access: 'readWrite' }, { table: 'Counters', access: 'readWrite' }],
     stateMachines: [
       { machine: 'DunningEscalation', access: 'respond' },
       { machine: 'InvoiceSettlement', access: 'respond' },
@@ -657,6 +660,36 @@ export const functions: readonly FunctionDefinition[] = [
     entry: api('get-open-api'),
     description: 'GET /openapi.json: the OpenAPI 3.1 document generated from the route table and the schemas',
     tables: [],
+  },
+  {
+    id: 'GetInvoiceEinvoice',
+    entry: api('get-invoice-einvoice'),
+    description: 'GET /invoices/{invoiceId}/einvoice?format=: the invoice as EN 16931 XML (UBL, CII, XRechnung, Peppol BIS); 409 naming missing data',
+    tables: [{ table: 'Invoices', access: 'read' }],
+  },
+  {
+    id: 'CreateCreditNote',
+    entry: api('create-credit-note'),
+    description: 'POST /invoices/{invoiceId}/credit-notes: a credit note (type 381, own number series) for the whole invoice, some lines or an amount; balanced journal; rest of a paid invoice to on-account credit',
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'CreditNotes', access: 'readWrite' },
+      { table: 'Counters', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+  },
+  {
+    id: 'GetCreditNote',
+    entry: api('get-credit-note'),
+    description: 'GET /credit-notes/{creditNoteId}, /document (PDF or HTML) and /einvoice?format= (UBL, CII, XRechnung, Peppol BIS)',
+    tables: [
+      { table: 'CreditNotes', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+    ],
   },
 ];
 

@@ -138,6 +138,23 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'GET', path: '/openapi.json', functionId: 'GetOpenApi', access: both },
+  {
+    method: 'GET',
+    path: '/invoices/{invoiceId}/einvoice',
+    functionId: 'GetInvoiceEinvoice',
+    access: both,
+    query: { format: { kind: 'enum', values: ['ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'peppol-bis'] } },
+  },
+  { method: 'POST', path: '/invoices/{invoiceId}/credit-notes', functionId: 'CreateCreditNote', access: finance, movesMoney: true },
+  { method: 'GET', path: '/credit-notes/{creditNoteId}', functionId: 'GetCreditNote', access: both },
+  { method: 'GET', path: '/credit-notes/{creditNoteId}/document', functionId: 'GetCreditNote', access: both },
+  {
+    method: 'GET',
+    path: '/credit-notes/{creditNoteId}/einvoice',
+    functionId: 'GetCreditNote',
+    access: both,
+    query: { format: { kind: 'enum', values: ['ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'peppol-bis'] } },
+  },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

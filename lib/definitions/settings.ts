@@ -3,6 +3,16 @@
  * local runtime (read from environment variables with local defaults). Functions receive them as
  * environment variables named in {@link settingsEnvironment}.
  */
+import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
+
+/** A structured postal address (EN 16931 BG-5): lines, city, postcode, subdivision, ISO 3166 country. */
+export interface SellerPostalAddress {
+  readonly lines: readonly string[];
+  readonly city: string;
+  readonly postcode: string;
+  readonly subdivision?: string;
+  readonly country: string;
+}
 
 export interface SellerSettings {
   readonly name: string;
@@ -11,6 +21,16 @@ export interface SellerSettings {
   readonly iban: string;
   readonly bic: string;
   readonly vatId: string;
+  /** Structured address for e-invoices (BG-5); `address` is its printed form. */
+  readonly postalAddress?: SellerPostalAddress;
+  /** Commercial register number (BT-30), e.g. `HRB 12345 B`. */
+  readonly legalId?: string;
+  /** Local tax number (BT-32, German Steuernummer). */
+  readonly taxNumber?: string;
+  /** Peppol participant id, the seller's electronic address (BT-34); absent: the contact email. */
+  readonly peppolId?: string;
+  /** Seller contact (BG-6): XRechnung needs name, phone and email. */
+  readonly contact?: { readonly name: string; readonly phone: string; readonly email: string };
 }
 
 /**
@@ -60,6 +80,10 @@ export const defaultSettings: AppSettings = {
     iban: 'DE89370400440532013000',
     bic: 'COBADEFFXXX',
     vatId: 'DE123456789',
+    postalAddress: { lines: ['Musterstrasse 1'], city: 'Berlin', postcode: '10115', subdivision: 'BE', country: 'DE' },
+    legalId: 'HRB 000000 B',
+    taxNumber: '00/000/00000',
+    contact: { name: 'Accounts Receivable', phone: '+49 30 0000000', email: 'billing@example.com' },
   },
   customerDefaults: { creditLimit: '0', paymentTermsDays: 30, dunningPolicyId: 'default' },
   corsAllowedOrigins: [],
@@ -111,6 +135,38 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
     seller: seller && typeof seller === 'object' ? { ...defaultSettings.seller, ...(seller as Partial<SellerSettings>) } : defaultSettings.seller,
     corsAllowedOrigins: corsOriginsFrom(get('corsAllowedOrigins')),
   };
+}
+
+/** The seller fields an e-invoice needs; each must be set, and not left at the example value. */
+const SELLER_REQUIRED = ['name', 'address', 'iban', 'bic', 'vatId', 'postalAddress', 'contact'] as const;
+
+/**
+ * What is wrong with the seller data: fields missing, fields still at the example values of
+ * {@link defaultSettings} (placeholders), an IBAN or BIC that is none (checked with ibantools).
+ * Empty when the seller can issue legally complete invoices.
+ */
+export function sellerProblems(seller: SellerSettings): string[] {
+  const problems: string[] = [];
+  const placeholder = defaultSettings.seller as unknown as Record<string, unknown>;
+  const given = seller as unknown as Record<string, unknown>;
+  for (const field of SELLER_REQUIRED) {
+    const value = given[field];
+    if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) problems.push(`seller.${field} is missing`);
+    else if (JSON.stringify(value) === JSON.stringify(placeholder[field])) problems.push(`seller.${field} is the placeholder ${JSON.stringify(value)}`);
+  }
+  for (const field of ['legalId', 'taxNumber'] as const) {
+    if (seller[field] !== undefined && seller[field] === defaultSettings.seller[field]) problems.push(`seller.${field} is the placeholder "${seller[field]}"`);
+  }
+  const iban = electronicFormatIBAN(seller.iban ?? '');
+  if (seller.iban && !(iban && isValidIBAN(iban))) problems.push(`seller.iban "${seller.iban}" is not a valid IBAN`);
+  if (seller.bic && !isValidBIC(seller.bic)) problems.push(`seller.bic "${seller.bic}" is not a valid BIC`);
+  const contact = seller.contact;
+  if (contact && (!contact.name || !contact.phone || !contact.email)) problems.push('seller.contact needs name, phone and email');
+  const postal = seller.postalAddress;
+  if (postal && (!postal.lines?.length || !postal.city || !postal.postcode || !/^[A-Z]{2}$/.test(postal.country ?? ''))) {
+    problems.push('seller.postalAddress needs lines, city, postcode and an ISO 3166 country code');
+  }
+  return problems;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -169,6 +169,13 @@ export const tables: readonly TableDefinition[] = [
     description: "Finance's attention worklist: one entry per state machine and order or invoice (attentionId <Machine>#<id>) whose step failed after its retries, with the step, error, cause and the waiting task token; open ones carry worklist = OPEN (sparse index, oldest first)",
     partitionKey: S('attentionId'),
     indexes: [{ indexName: 'openWorklist', partitionKey: S('worklist'), sortKey: S('at') }],
+  },
+  {
+    id: 'CreditNotes',
+    envVar: 'CREDIT_NOTES_TABLE',
+    description: 'Credit notes (EN 16931 type 381) by creditNoteId: number of their own gapless series (Counters), the invoice they correct, lines, VAT breakdown, totals',
+    partitionKey: S('creditNoteId'),
+    indexes: [{ indexName: 'byInvoice', partitionKey: S('invoiceId'), sortKey: S('creditNoteId') }],
   },
 ];
 

@@ -20,6 +20,22 @@ export const cdkJsonContext: Record<string, unknown> = (
   JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
 ).context;
 
+/**
+ * A complete seller (no placeholder of the example): a stage other than `local` refuses to
+ * synthesize without one, so the tests give it as a deployer would.
+ */
+export const completeSeller = {
+  name: 'Nordlicht Handels GmbH',
+  address: ['Am Kai 7', '20457 Hamburg', 'Germany'],
+  iban: 'DE02120300000000202051',
+  bic: 'BYLADEM1001',
+  vatId: 'DE811907980',
+  postalAddress: { lines: ['Am Kai 7'], city: 'Hamburg', postcode: '20457', subdivision: 'HH', country: 'DE' },
+  legalId: 'HRB 98765',
+  taxNumber: '22/815/08151',
+  contact: { name: 'Debitorenbuchhaltung', phone: '+49 40 1234567', email: 'ar@nordlicht.example' },
+};
+
 export interface Built {
   readonly app: App;
   readonly stack: OrderToCashStack;
@@ -43,6 +59,7 @@ export function buildStack(context: Record<string, unknown> = {}, options: { bun
   const app = new App({
     context: {
       ...cdkJsonContext,
+      seller: completeSeller,
       allowMissingSources: true,
       ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
       ...context,

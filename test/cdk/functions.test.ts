@@ -5,7 +5,7 @@ import { routes } from '../../lib/definitions/routes';
 import { stateMachineById, stateMachines } from '../../lib/definitions/state-machines';
 import { tables, type TableId } from '../../lib/definitions/tables';
 import { bucketById } from '../../lib/definitions/buckets';
-import { asList, buildStack, cdkJsonContext, getAttTarget, statementsOfRole, type Built, type PolicyStatementJson } from './fixture';
+import { asList, buildStack, cdkJsonContext, completeSeller, getAttTarget, statementsOfRole, type Built, type PolicyStatementJson } from './fixture';
 
 const dev = buildStack();
 
@@ -61,7 +61,7 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
   it('gets the settings, the name of each declared table and the ARN of each declared machine, and nothing else', () => {
     const variables = (functionResource(dev, definition).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const expected: Record<string, unknown> = {
-      ...settingsEnvironment(settingsFrom((key) => cdkJsonContext[key])),
+      ...settingsEnvironment(settingsFrom((key) => (key === 'seller' ? completeSeller : cdkJsonContext[key]))),
       NODE_OPTIONS: '--enable-source-maps',
       // The SES configuration set that reports bounces (lib/constructs/email-feedback.ts).
       ...(definition.sendsEmail ? { SES_CONFIGURATION_SET: 'order-to-cash-dev-email' } : {}),

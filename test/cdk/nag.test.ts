@@ -14,10 +14,10 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { deploymentConfigFrom, stackName } from '../../lib/constructs/deployment-config';
 import { OrderToCashStack } from '../../lib/order-to-cash-stack';
-import { cdkJsonContext } from './fixture';
+import { cdkJsonContext, completeSeller } from './fixture';
 
 function appWithChecks(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], allowMissingSources: true, ...context } });
+  const app = new App({ context: { ...cdkJsonContext, seller: completeSeller, 'aws:cdk:bundling-stacks': [], allowMissingSources: true, ...context } });
   const config = deploymentConfigFrom(app.node);
   const stack = new OrderToCashStack(app, stackName(config.settings.stage), { config });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -7,7 +7,7 @@ import { repositoryRoot } from '../../lib/constructs/repository';
 import { functions } from '../../lib/definitions/functions';
 import { stateMachines } from '../../lib/definitions/state-machines';
 import { tables } from '../../lib/definitions/tables';
-import { buildStack, cdkJsonContext } from './fixture';
+import { buildStack, cdkJsonContext, completeSeller } from './fixture';
 
 type Res = { Properties: Record<string, unknown> };
 const namesOf = (built: ReturnType<typeof buildStack>, type: string, property: string) =>
@@ -18,7 +18,7 @@ describe('stage from context', () => {
     stage: 'prod',
     businessTimeZone: 'America/New_York',
     logLevel: 'DEBUG',
-    seller: '{"name":"Prod Seller Inc."}',
+    seller: JSON.stringify({ ...completeSeller, name: 'Prod Seller Inc.' }),
     customerDefaults: '{"creditLimit":"2500","paymentTermsDays":14}',
   });
 
@@ -37,7 +37,7 @@ describe('stage from context', () => {
     const fns = prod.template.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Environment.Variables).toMatchObject({ STAGE: 'prod', BUSINESS_TIME_ZONE: 'America/New_York', POWERTOOLS_LOG_LEVEL: 'DEBUG' });
-      expect(JSON.parse(fn.Properties.Environment.Variables.SELLER_JSON as string)).toMatchObject({ name: 'Prod Seller Inc.', iban: 'DE89370400440532013000' });
+      expect(JSON.parse(fn.Properties.Environment.Variables.SELLER_JSON as string)).toMatchObject({ name: 'Prod Seller Inc.', iban: completeSeller.iban });
       expect(JSON.parse(fn.Properties.Environment.Variables.CUSTOMER_DEFAULTS_JSON as string)).toEqual({ creditLimit: '2500', paymentTermsDays: 14, dunningPolicyId: 'default' });
     }
   });
@@ -48,7 +48,7 @@ describe('stage from context', () => {
   });
 
   it('rejects context values that cannot be right, naming the key', () => {
-    const configOf = (context: Record<string, unknown>) => deploymentConfigFrom(new App({ context: { ...cdkJsonContext, ...context } }).node);
+    const configOf = (context: Record<string, unknown>) => deploymentConfigFrom(new App({ context: { ...cdkJsonContext, seller: completeSeller, ...context } }).node);
     expect(() => configOf({ stage: 'Prod_1' })).toThrow(/"stage"/);
     expect(() => configOf({ customerDefaults: { creditLimit: '10.50' } })).toThrow(/"customerDefaults.creditLimit"/);
     expect(() => configOf({ customerDefaults: { paymentTermsDays: 400 } })).toThrow(/"customerDefaults.paymentTermsDays"/);
@@ -58,6 +58,16 @@ describe('stage from context', () => {
     expect(() => configOf({ logRetentionDays: '42' })).toThrow(/"logRetentionDays"/);
     expect(() => configOf({ tracing: 'yes' })).toThrow(/"tracing"/);
     expect(() => configOf({ seller: '{not json' })).toThrow(/"seller"/);
+  });
+
+  it('refuses a stage other than local with placeholder or missing seller data, naming each field', () => {
+    const configOf = (context: Record<string, unknown>) => deploymentConfigFrom(new App({ context: { ...cdkJsonContext, ...context } }).node);
+    expect(() => configOf({ stage: 'prod' })).toThrow(/seller\.name is the placeholder .*seller\.iban is the placeholder.*seller\.vatId is the placeholder/);
+    expect(() => configOf({ stage: 'prod', seller: { ...completeSeller, contact: undefined } })).toThrow(/seller\.contact is missing/);
+    expect(() => configOf({ stage: 'prod', seller: { ...completeSeller, iban: 'DE02120300000000202052' } })).toThrow(/seller\.iban "DE02120300000000202052" is not a valid IBAN/);
+    expect(() => configOf({ stage: 'prod', seller: { ...completeSeller, bic: 'NOTABIC' } })).toThrow(/seller\.bic "NOTABIC" is not a valid BIC/);
+    expect(configOf({ stage: 'prod', seller: completeSeller }).settings.seller.name).toBe('Nordlicht Handels GmbH');
+    expect(configOf({ stage: 'local' }).settings.seller.name).toBe('Example Trading GmbH');
   });
 });
 

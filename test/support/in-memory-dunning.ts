@@ -10,6 +10,8 @@ import type { Journal } from '../../lambdas/core/ledger/ledger';
 import type { Mailer, OutgoingEmail, Page } from '../../lambdas/core/ports';
 import type { DunningPolicy } from '../../lambdas/core/dunning/policy';
 import { InMemoryPostingWriter } from './in-memory-postings';
+import type { CreditNote } from '../../lambdas/core/invoices/credit-note';
+import type { CreditNoteReader } from '../../lambdas/core/invoices/credit-notes';
 import {
   type DunningRunRecord,
   type DunningStore,
@@ -35,9 +37,14 @@ export class InMemoryDunningStore implements DunningStore {
   /** How many index queries and item reads the run made (the cost the index promises to bound). */
   readonly reads = { indexQueries: 0, indexItems: 0, itemReads: 0 };
   /** The posting writer over this store's invoices, journals and worklist (as the DynamoDB one writes them). */
+  /** Credit notes a dispute credit issues, and the counters of their series. */
+  readonly creditNotes = new Map<string, CreditNote>();
+  readonly counters = new Map<string, number>();
   readonly postings = new InMemoryPostingWriter({
     invoices: this.invoicesById,
     worklist: this.worklistIds,
+    creditNotes: this.creditNotes,
+    counters: this.counters,
     hasJournal: (id) => this.journals.has(id),
     post: (journal) => {
       this.journals.set(journal.journalId, copy(journal));
@@ -47,6 +54,15 @@ export class InMemoryDunningStore implements DunningStore {
   readonly conflictOnce = this.postings.conflictOnce;
   /** Throws from `finishRun` (a run that fails halfway). */
   failFinishRun = false;
+
+  /** The credit notes as their reader reads them. */
+  creditNoteReader(): CreditNoteReader {
+    return {
+      get: async (id) => (this.creditNotes.has(id) ? copy(this.creditNotes.get(id)!) : undefined),
+      listByInvoice: async (invoiceId) => [...this.creditNotes.values()].filter((n) => n.invoiceId === invoiceId).map(copy),
+      lastSequence: async (series) => this.counters.get(series) ?? 0,
+    };
+  }
 
   seedInvoice(invoice: Invoice): void {
     this.invoicesById.set(invoice.invoiceId, copy(invoice));

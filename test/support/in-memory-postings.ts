@@ -18,7 +18,8 @@ import type { Customer } from '../../lambdas/core/customers/customer';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
 import type { Journal } from '../../lambdas/core/ledger/ledger';
 import { PostingTooLargeError, PostingWrittenBeforeError, postingItemCount, TRANSACTION_LIMITS, type InvoiceChange, type Posting } from '../../lambdas/core/posting/posting';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, type PostingWriter } from '../../lambdas/core/ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, SequenceTakenError, type PostingWriter } from '../../lambdas/core/ports';
+import type { CreditNote } from '../../lambdas/core/invoices/credit-note';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -32,6 +33,9 @@ export interface PostingStorage {
   lineResults?(statementId: string): Map<number, LineResult>;
   remember?(payer: PayerToRemember): void;
   readonly worklist?: Set<string>;
+  /** Credit notes by id, and the last number of each series (shared with the invoice numbers' counters). */
+  readonly creditNotes?: Map<string, CreditNote>;
+  readonly counters?: Map<string, number>;
   hasJournal(journalId: string): boolean;
   post(journal: Journal): void;
   /** Awaited before every posting (latency of a remote database). */
@@ -116,6 +120,11 @@ export class InMemoryPostingWriter implements PostingWriter {
       }
       if (!current || current.balanceMinor !== before.balanceMinor || current.status !== before.status || (current.dunning?.version ?? 0) !== (before.dunning?.version ?? 0)) throw conflict();
     }
+    const note = posting.creditNote;
+    if (note) {
+      if (this.storage('creditNotes').has(note.creditNoteId)) throw new PostingWrittenBeforeError(what);
+      if ((this.storage('counters').get(note.series) ?? 0) !== note.sequence - 1) throw new SequenceTakenError(note.series, note.sequence);
+    }
     if (posting.journals.some((j) => this.s.hasJournal(j.journalId))) throw new PostingWrittenBeforeError(what);
     for (const customerId of [posting.customerCredit?.customerId, posting.payer?.customerId]) {
       if (customerId !== undefined && !this.storage('customers').has(customerId)) throw new PostingRefusedError(what, `customer ${customerId} does not exist`);
@@ -136,6 +145,10 @@ export class InMemoryPostingWriter implements PostingWriter {
       this.storage('customers').set(customer.customerId, { ...customer, onAccountCreditMinor: customer.onAccountCreditMinor + posting.customerCredit.amountMinor });
     }
     if (posting.payer) this.s.remember!(posting.payer);
+    if (note) {
+      this.storage('creditNotes').set(note.creditNoteId, copy(note));
+      this.storage('counters').set(note.series, note.sequence);
+    }
     for (const journal of posting.journals) this.s.post(journal);
     const worklist = posting.collectionsWorklist;
     if (worklist && this.s.worklist) {
@@ -145,7 +158,7 @@ export class InMemoryPostingWriter implements PostingWriter {
     this.written.push(copy(posting));
   }
 
-  private storage<K extends 'payments' | 'customers' | 'statementLines'>(key: K): NonNullable<PostingStorage[K]> {
+  private storage<K extends 'payments' | 'customers' | 'statementLines' | 'creditNotes' | 'counters'>(key: K): NonNullable<PostingStorage[K]> {
     const value = this.s[key];
     if (!value) throw new PostingRefusedError('A posting', `this in-memory world has no ${key} table`);
     return value as NonNullable<PostingStorage[K]>;

@@ -16,6 +16,8 @@
  *
  * {@link InMemoryTables} holds the shared state, so tests can look at it and corrupt it on purpose.
  */
+import type { CreditNote } from '../../lambdas/core/invoices/credit-note';
+import type { CreditNoteReader } from '../../lambdas/core/invoices/credit-notes';
 import type { Customer } from '../../lambdas/core/customers/customer';
 import { InMemoryPostingWriter, type PostingStorage } from './in-memory-postings';
 import type { Invoice } from '../../lambdas/core/invoices/invoice';
@@ -111,6 +113,7 @@ export class InMemoryTables {
   readonly invoices = new Map<string, Invoice>();
   readonly invoicePaymentTokens = new Map<string, string>();
   readonly counters = new Map<string, number>();
+  readonly creditNotes = new Map<string, CreditNote>();
   readonly payments = new Map<string, Payment>();
   readonly ledger: LedgerRow[] = [];
   /** How often each kind of refusal happened (e.g. to prove a concurrency test really collided). */
@@ -464,6 +467,8 @@ export function postingWriterOver(t: InMemoryTables, extra: Partial<PostingStora
     invoices: t.invoices,
     payments: t.payments,
     customers: t.customers,
+    creditNotes: t.creditNotes,
+    counters: t.counters,
     hasJournal: (id) => t.hasJournal(id),
     post: (journal) => t.post(journal),
     tick: () => t.tick(),
@@ -677,4 +682,25 @@ export function inMemoryWorld(options: InMemoryOptions & { start?: string; setti
     settings: { ...testSettings, ...options.settings },
   };
   return { ...world, deps };
+}
+
+/** Credit notes over the tables (written by the posting writer). */
+export class InMemoryCreditNoteStore implements CreditNoteReader {
+  constructor(private readonly t: InMemoryTables) {}
+
+  async get(creditNoteId: string): Promise<CreditNote | undefined> {
+    await this.t.tick();
+    const note = this.t.creditNotes.get(creditNoteId);
+    return note ? structuredClone(note) : undefined;
+  }
+
+  async listByInvoice(invoiceId: string): Promise<CreditNote[]> {
+    await this.t.tick();
+    return [...this.t.creditNotes.values()].filter((n) => n.invoiceId === invoiceId).map((n) => structuredClone(n));
+  }
+
+  async lastSequence(series: string): Promise<number> {
+    await this.t.tick();
+    return this.t.counters.get(series) ?? 0;
+  }
 }

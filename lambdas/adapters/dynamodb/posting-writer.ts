@@ -15,7 +15,7 @@
  */
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PostingTooLargeError, PostingWrittenBeforeError, TRANSACTION_LIMITS, type Posting } from '../../core/posting/posting';
-import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, type PostingWriter } from '../../core/ports';
+import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, SequenceTakenError, type PostingWriter } from '../../core/ports';
 import type { PayerToRemember } from '../../core/cash-application/application';
 import { cancellationCodes } from './document-client';
 import { invoiceWrite } from './invoice-item';
@@ -31,13 +31,16 @@ export interface PostingTables {
   readonly statementLines: string;
   /** DunningRuns: the collectors' worklist lives there. */
   readonly runs: string;
+  readonly creditNotes: string;
+  /** Gapless number series (credit notes take their numbers with the posting). */
+  readonly counters: string;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 interface NamedItem {
   readonly name: string;
-  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist';
+  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter';
   readonly item: TransactItem;
 }
 
@@ -164,6 +167,24 @@ export class DynamoPostingWriter implements PostingWriter {
             : { Delete: { TableName: this.table('runs'), Key: key } },
       });
     }
+    const note = posting.creditNote;
+    if (note) {
+      items.push({ name: `credit note ${note.number}`, kind: 'credit-note', item: { Put: { TableName: this.table('creditNotes'), Item: { ...note }, ConditionExpression: 'attribute_not_exists(creditNoteId)' } } });
+      items.push({
+        name: `number ${note.sequence} of series ${note.series}`,
+        kind: 'counter',
+        item: {
+          Update: {
+            TableName: this.table('counters'),
+            Key: { counterId: note.series },
+            UpdateExpression: 'SET #last = :sequence',
+            ConditionExpression: note.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous',
+            ExpressionAttributeNames: { '#last': 'last' },
+            ExpressionAttributeValues: note.sequence === 1 ? { ':sequence': 1 } : { ':sequence': note.sequence, ':previous': note.sequence - 1 },
+          },
+        },
+      });
+    }
     return items;
   }
 
@@ -181,6 +202,8 @@ export class DynamoPostingWriter implements PostingWriter {
       const failed = (kind: NamedItem['kind']) => named.some((n, i) => n.kind === kind && codes[i] === 'ConditionalCheckFailed');
       if (failed('statement-line')) throw new LineAlreadyRecordedError(posting.statementLine!.result.lineKey);
       if (failed('new-payment')) throw new PaymentExistsError(posting.payment!.after.paymentId);
+      if (failed('credit-note')) throw new PostingWrittenBeforeError(posting.description);
+      if (failed('counter')) throw new SequenceTakenError(posting.creditNote!.series, posting.creditNote!.sequence);
       if (failed('journal') && !failed('invoice') && !failed('payment')) throw new PostingWrittenBeforeError(posting.description);
       if (failed('invoice') || failed('payment') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
       const refused = named.map((n, i) => [n.name, codes[i]] as const).filter(([, code]) => code && code !== 'None');

@@ -9,8 +9,9 @@
 import * as z from 'zod';
 import { currencyCode, decimalIn, decimalString, emailAddress, parseWith, singleLineText, timeZone } from '../validation';
 import { formatAmount } from '../money/money';
-import { ForbiddenFieldError, type FieldProblem } from '../errors';
+import { ForbiddenFieldError, ValidationError, type FieldProblem } from '../errors';
 import type { Caller } from '../access/caller';
+import { EINVOICE_PREFERENCES, normalizeVatId, peppolId, postalAddress, vatId, vatIdProblem, type EinvoicePreference, type PostalAddress } from '../einvoice/party';
 
 export interface Customer {
   readonly customerId: string;
@@ -36,6 +37,18 @@ export interface Customer {
    * (only finance sees those).
    */
   readonly registeredBy?: string;
+  /** Postal address (EN 16931 BG-8); absent on customers registered before it was asked for. */
+  readonly address?: PostalAddress | null;
+  /** VAT identifier (BT-48), normalized (`DE123456789`). */
+  readonly vatId?: string | null;
+  /** Legal registration id, e.g. the commercial register number (BT-47). */
+  readonly legalId?: string | null;
+  /** The buyer's reference (BT-10): for German public buyers the Leitweg-ID. */
+  readonly buyerReference?: string | null;
+  /** Peppol participant id, the electronic address (BT-49), `scheme:identifier`. */
+  readonly peppolId?: string | null;
+  /** The format the customer wants its invoices in (absent: `pdf`). */
+  readonly einvoiceFormat?: EinvoicePreference;
 }
 
 /** Finance's terms for a customer a storefront registers (the deployment's settings). */
@@ -63,6 +76,12 @@ export const putCustomerRequest = z.strictObject({
   timeZone: timeZone.optional(),
   isConsumer: z.boolean().optional(),
   blocked: z.boolean().optional(),
+  address: postalAddress.nullable().optional(),
+  vatId: vatId.nullable().optional(),
+  legalId: singleLineText(50).nullable().optional(),
+  buyerReference: singleLineText(100).nullable().optional(),
+  peppolId: peppolId.nullable().optional(),
+  einvoiceFormat: z.enum(EINVOICE_PREFERENCES, { message: `must be one of ${EINVOICE_PREFERENCES.join(', ')}` }).optional(),
 });
 
 export type PutCustomerRequest = z.infer<typeof putCustomerRequest>;
@@ -104,6 +123,16 @@ export function customerFromRequest(customerId: string, body: unknown, existing:
         ? existing.creditLimitMinor
         : decimalIn('creditLimit', defaults.creditLimit, request.currency);
   const registeredBy = existing ? existing.registeredBy : caller.clientId;
+  // Contact data not sent keeps its value; null clears it.
+  const keep = <K extends 'address' | 'vatId' | 'legalId' | 'buyerReference' | 'peppolId'>(key: K) => (request[key] !== undefined ? request[key] : (existing?.[key] ?? null));
+  const address = keep('address') as PostalAddress | null;
+  const vat = keep('vatId') as string | null;
+  const vatNormalized = vat === null ? null : normalizeVatId(vat);
+  if (vatNormalized !== null && address) {
+    const problem = vatIdProblem(vatNormalized, address.country);
+    if (problem) throw ValidationError.of('vatId', problem);
+  }
+  const einvoiceFormat = request.einvoiceFormat ?? existing?.einvoiceFormat;
   return {
     customerId,
     name: request.name,
@@ -120,6 +149,12 @@ export function customerFromRequest(customerId: string, body: unknown, existing:
     createdAt: existing?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
     ...(registeredBy !== undefined ? { registeredBy } : {}),
+    address,
+    vatId: vatNormalized,
+    legalId: keep('legalId') as string | null,
+    buyerReference: keep('buyerReference') as string | null,
+    peppolId: keep('peppolId') as string | null,
+    ...(einvoiceFormat !== undefined ? { einvoiceFormat } : {}),
   };
 }
 
@@ -152,5 +187,11 @@ export function customerView(customer: Customer, balances: CustomerBalances) {
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
     registeredBy: customer.registeredBy ?? null,
+    address: customer.address ?? null,
+    vatId: customer.vatId ?? null,
+    legalId: customer.legalId ?? null,
+    buyerReference: customer.buyerReference ?? null,
+    peppolId: customer.peppolId ?? null,
+    einvoiceFormat: customer.einvoiceFormat ?? 'pdf',
   };
 }

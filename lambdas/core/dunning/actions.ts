@@ -24,10 +24,15 @@ import { collectionsWorklist as worklistEntry } from './ports';
 import type { DunningDeps } from './run-dunning';
 import type { DunningHistoryEntry, Dispute, PromiseToPay } from './state';
 import { maySee, type Caller } from '../access/caller';
+import { creditNoteSeries, issueCreditNote, type CreditNote } from '../invoices/credit-note';
+import type { CreditNoteReader } from '../invoices/credit-notes';
+import { SequenceTakenError } from '../ports';
 
 type Deps = Pick<DunningDeps, 'store' | 'postings' | 'workflow' | 'clock' | 'newId' | 'settings'> & {
   /** Resumes the invoice's settlement (order lifecycle) when a credit or write-off settles it. */
   readonly settlement?: { paymentTaskToken(invoiceId: string): Promise<string | undefined> };
+  /** Credit notes: with them, a dispute resolved with a credit issues a credit note (an invoice with lines). */
+  readonly creditNotes?: CreditNoteReader;
 };
 
 async function load(deps: Pick<DunningDeps, 'store'>, invoiceId: string): Promise<{ invoice: Invoice; charges: Invoice | null }> {
@@ -132,7 +137,31 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
   const request = parseWith(resolveDisputeRequest, body);
   if (request.outcome === 'credit' && request.creditAmount === undefined) throw ValidationError.of('creditAmount', 'is required when the outcome is credit');
   if (request.outcome === 'reject' && request.creditAmount !== undefined) throw ValidationError.of('creditAmount', 'must not be given when the outcome is reject');
-  return change(deps, invoiceId, (invoice, charges) => {
+  // A credit issues a credit note (own number, type 381) when the invoice has lines to credit; the
+  // number is read first and taken with the posting (another writer taking it first: read again).
+  for (let attempt = 1; ; attempt++) {
+    let numbering: { series: string; sequence: number; previous: CreditNote[] } | null = null;
+    if (request.outcome === 'credit' && deps.creditNotes) {
+      const series = creditNoteSeries(today(deps));
+      numbering = { series, sequence: (await deps.creditNotes.lastSequence(series)) + 1, previous: await deps.creditNotes.listByInvoice(invoiceId) };
+    }
+    try {
+      return await resolveOnce(deps, invoiceId, disputeId, request, numbering, requestId);
+    } catch (error) {
+      if (!(error instanceof SequenceTakenError) || attempt >= 25) throw error;
+    }
+  }
+}
+
+async function resolveOnce(
+  deps: Deps,
+  invoiceId: string,
+  disputeId: string,
+  request: z.infer<typeof resolveDisputeRequest>,
+  numbering: { series: string; sequence: number; previous: CreditNote[] } | null,
+  requestId?: string,
+) {
+  return change<Record<string, unknown>>(deps, invoiceId, (invoice, charges) => {
     const d = invoice.dunning;
     const dispute = (d.disputes ?? []).find((x) => x.disputeId === disputeId);
     if (!dispute) throw new NotFoundError('Dispute', disputeId);
@@ -153,7 +182,28 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
     const undisputed: Invoice = { ...invoice, status: restored.status, overdueSince: restored.overdueSince };
     const journals: Journal[] = [];
     let settledInvoice: Invoice;
-    if (creditMinor > 0) {
+    let creditNote: CreditNote | undefined;
+    if (creditMinor > 0 && numbering && undisputed.lines.length > 0 && undisputed.source !== 'import' && undisputed.source !== 'dunning-charges') {
+      // The credit note's id makes its journal the one a dispute credit always had (`credit-note-<invoice>-<dispute>`).
+      try {
+        const issued = issueCreditNote({
+          creditNoteId: `${invoice.invoiceId}-${disputeId}`,
+          invoice: undisputed,
+          body: { reason: `dispute ${disputeId}: ${request.reason}`, amount: request.creditAmount },
+          previous: numbering.previous,
+          series: numbering.series,
+          sequence: numbering.sequence,
+          now: nowDate,
+          businessTimeZone: deps.settings.businessTimeZone,
+        });
+        settledInvoice = issued.invoice;
+        creditNote = issued.creditNote;
+        journals.push(issued.journal);
+      } catch (error) {
+        if (error instanceof ValidationError) throw new ValidationError(error.problems.map((p) => (p.field === 'amount' ? { ...p, field: 'creditAmount' } : p)));
+        throw error;
+      }
+    } else if (creditMinor > 0) {
       const credit = creditInvoice(undisputed, { amountMinor: creditMinor, at: now, note: `dispute ${disputeId} ${resolvedAs} (credit note ${m(creditMinor)})` });
       settledInvoice = credit.invoice;
       journals.push(journal(`credit-note-${invoice.invoiceId}-${disputeId}`, 'CreditNoteIssued', now, credit.journalLines));
@@ -185,9 +235,19 @@ export async function resolveDispute(deps: Deps, invoiceId: string, disputeId: s
         description: `resolution of dispute ${disputeId} of invoice ${invoiceId}`,
         invoices: [{ before: invoice, after }],
         journals,
+        ...(creditNote ? { creditNote } : {}),
         ...(settled ? worklistEntry(invoice, 'remove', now) : {}),
       },
-      result: { disputeId, invoiceId, status: resolved.status, credit: creditMinor ? m(creditMinor) : null, balance: m(after.balanceMinor), invoiceStatus: after.status, dunningLevel: d.level },
+      result: {
+        disputeId,
+        invoiceId,
+        status: resolved.status,
+        credit: creditMinor ? m(creditMinor) : null,
+        ...(creditNote ? { creditNoteId: creditNote.creditNoteId, creditNoteNumber: creditNote.number } : {}),
+        balance: m(after.balanceMinor),
+        invoiceStatus: after.status,
+        dunningLevel: d.level,
+      },
     };
   });
 }

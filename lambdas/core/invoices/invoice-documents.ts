@@ -5,8 +5,13 @@
 import { maySee, type Caller } from '../access/caller';
 import { DomainError, NotFoundError } from '../errors';
 import { invoiceDocument, type DocumentInvoice } from './document/invoice-document';
+import type { CreditNote } from './credit-note';
+import { taxesByRate, type Invoice } from './invoice';
 import { renderInvoiceHtml } from './document/invoice-html';
-import { renderInvoicePdf } from './document/invoice-pdf';
+import { renderInvoicePdf, type FacturXAttachment } from './document/invoice-pdf';
+import { einvoiceFileName, einvoiceXml } from '../einvoice/einvoice';
+import { EinvoiceIncompleteError, type EinvoiceSource } from '../einvoice/model';
+import type { Customer } from '../customers/customer';
 import type { Seller } from './invoice-email';
 import type { EmailAttachment } from '../ports';
 import type { CoreDeps } from '../deps';
@@ -83,10 +88,43 @@ export interface RenderedInvoiceDocument {
   readonly fileName: string;
 }
 
-/** The invoice's PDF as an email attachment named `<number>.pdf`. */
-export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Seller, locale: string): Promise<EmailAttachment> {
+/**
+ * The CII XML (EN 16931) a document's PDF embeds as a ZUGFeRD/Factur-X hybrid, or undefined when
+ * the invoice cannot be an e-invoice (issued before buyer data was recorded, no address: the PDF
+ * is then a plain PDF, and the invoice's `warnings` say why).
+ */
+export function facturXFor(source: EinvoiceSource): FacturXAttachment | undefined {
+  try {
+    return { xml: einvoiceXml(source, 'cii') };
+  } catch (error) {
+    if (error instanceof EinvoiceIncompleteError) return undefined;
+    throw error;
+  }
+}
+
+/** The invoice's PDF (a ZUGFeRD hybrid when it can be an e-invoice) as an email attachment named `<number>.pdf`. */
+export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, locale: string): Promise<EmailAttachment> {
   const doc = invoiceDocument(invoice, seller, locale);
-  return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc) };
+  return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc, facturXFor({ invoice, seller })) };
+}
+
+/**
+ * What the invoice email carries, in the customer's preferred format: the PDF always (a ZUGFeRD
+ * hybrid when possible; `pdf` and `zugferd` ask for just that), and for `xrechnung-ubl`,
+ * `xrechnung-cii` and `peppol-bis` the XML besides. An XML the invoice cannot be (data missing)
+ * is left out; the PDF still goes.
+ */
+export async function invoiceEmailAttachments(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'locale' | 'einvoiceFormat'>): Promise<EmailAttachment[]> {
+  const attachments = [await invoicePdfAttachment(invoice, seller, customer.locale)];
+  const format = customer.einvoiceFormat;
+  if (format === 'xrechnung-ubl' || format === 'xrechnung-cii' || format === 'peppol-bis') {
+    try {
+      attachments.push({ filename: einvoiceFileName(invoice.number, format), contentType: 'application/xml', content: Buffer.from(einvoiceXml({ invoice, seller }, format), 'utf8') });
+    } catch (error) {
+      if (!(error instanceof EinvoiceIncompleteError)) throw error;
+    }
+  }
+  return attachments;
 }
 
 /**
@@ -103,5 +141,30 @@ export async function getInvoiceDocument(deps: Pick<CoreDeps, 'invoices' | 'cust
   const customer = await deps.customers.get(invoice.customerId);
   const doc = invoiceDocument(invoice, deps.settings.seller, customer?.locale ?? 'en');
   if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc), fileName: doc.fileName };
-  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc), fileName: doc.fileName };
+  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, facturXFor({ invoice, seller: deps.settings.seller })), fileName: doc.fileName };
+}
+
+/**
+ * The credit note rendered like its invoice (same layout and words), titled as a credit note, with
+ * its reason and the invoice it corrects; PDF or HTML as `accept` asks.
+ */
+export async function renderCreditNoteDocument(note: CreditNote, invoice: Invoice, seller: Seller, locale: string, accept: string | undefined): Promise<RenderedInvoiceDocument> {
+  const type = negotiateInvoiceDocumentType(accept);
+  const doc = invoiceDocument(
+    {
+      ...invoice,
+      number: note.number,
+      issueDate: note.issueDate,
+      issuedAt: note.issuedAt,
+      lines: note.lines,
+      taxes: taxesByRate(note.vatBreakdown),
+      vatBreakdown: note.vatBreakdown,
+      totalMinor: note.totalMinor,
+    },
+    seller,
+    locale,
+    { invoiceNumber: invoice.number, invoiceIssueDate: invoice.issueDate, reason: note.reason },
+  );
+  if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc), fileName: doc.fileName };
+  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, facturXFor({ invoice, seller, creditNote: note })), fileName: doc.fileName };
 }

@@ -14,6 +14,12 @@ export interface Seller {
   readonly iban: string;
   readonly bic: string;
   readonly vatId: string;
+  /** Structured address (EN 16931 BG-5), legal and tax registration, electronic address, contact: see `lib/definitions/settings.ts`. */
+  readonly postalAddress?: { readonly lines: readonly string[]; readonly city: string; readonly postcode: string; readonly subdivision?: string; readonly country: string };
+  readonly legalId?: string;
+  readonly taxNumber?: string;
+  readonly peppolId?: string;
+  readonly contact?: { readonly name: string; readonly phone: string; readonly email: string };
 }
 
 const TEXTS = {

@@ -8,7 +8,10 @@ import { createRfReference } from '../references/rf-creditor-reference';
 import { journal, type Journal } from '../ledger/ledger';
 import type { Order, OrderLine, Shipment, StatusChange } from '../orders/order';
 import { lineTax, taxSummary, type TaxSummaryLine } from '../tax/tax';
+import { vatBreakdown, type VatBreakdownRow } from '../tax/vat';
+import { lineVatOf } from '../orders/order';
 import type { Customer } from '../customers/customer';
+import type { PostalAddress } from '../einvoice/party';
 import type { DunningDetails, DunningHistoryEntry } from '../dunning/state';
 
 export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE' | 'DISPUTED' | 'WRITTEN_OFF' | 'CREDITED';
@@ -24,6 +27,17 @@ export interface DunningState extends DunningDetails {
   readonly level: number;
   readonly blockedUntil: string | null;
   readonly history: readonly DunningHistoryEntry[];
+}
+
+/** The buyer as it was when the invoice was issued (EN 16931 BG-7): the invoice keeps what it was addressed to. */
+export interface InvoiceBuyer {
+  readonly name: string;
+  readonly email: string;
+  readonly address: PostalAddress | null;
+  readonly vatId: string | null;
+  readonly legalId: string | null;
+  readonly buyerReference: string | null;
+  readonly peppolId: string | null;
 }
 
 export interface Invoice {
@@ -71,6 +85,27 @@ export interface Invoice {
    * of customers without an owner (only finance sees those).
    */
   readonly ownerId?: string;
+  /** The buyer at issue (absent on invoices issued before it was recorded). */
+  readonly buyer?: InvoiceBuyer;
+  /** The buyer's order reference (BT-13), the order's `externalRef`. */
+  readonly orderReference?: string | null;
+  /** Date (BT-72) or period (BG-14) of supply. */
+  readonly supply?: { readonly date?: string; readonly period?: { readonly from: string; readonly to: string } };
+  /** VAT breakdown per category and rate, VAT rounded once per row (EN 16931 BR-CO-17); on invoices issued since. */
+  readonly vatBreakdown?: readonly VatBreakdownRow[];
+  /** What keeps the invoice from being legally complete or an e-invoice (`customer has no address`). */
+  readonly warnings?: readonly string[];
+}
+
+/** What an invoice to `customer` lacks to be a complete VAT invoice and e-invoice (empty when nothing). */
+export function missingBuyerData(buyer: Pick<InvoiceBuyer, 'address'> | undefined): string[] {
+  if (!buyer) return ['the invoice was issued before buyer data was recorded: no buyer address'];
+  return buyer.address ? [] : ['the customer has no address (PUT /customers/{customerId} address): the invoice cannot be produced as an e-invoice'];
+}
+
+/** The tax table per rate (the document's rows) from the VAT breakdown: rows of the same rate summed. */
+export function taxesByRate(rows: readonly VatBreakdownRow[]): TaxSummaryLine[] {
+  return taxSummary(rows.map((r) => ({ netMinor: r.netMinor, taxMinor: r.taxMinor, taxRatePercent: r.ratePercent })));
 }
 
 /** The series an invoice issued on `issueDate` belongs to: one gapless series per prefix and year. */
@@ -145,7 +180,9 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
   const { order, customer, now, businessTimeZone } = input;
   const lines = invoiceLinesFor(order, input.shipment);
   const netTotalMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
-  const taxTotalMinor = lines.reduce((a, l) => a + l.taxMinor, 0);
+  // EN 16931: per VAT category and rate the nets summed, the VAT on the sum rounded once (BR-CO-17).
+  const breakdown = vatBreakdown(lines.map((l) => ({ netMinor: l.amountMinor, vat: lineVatOf(l) })));
+  const taxTotalMinor = breakdown.reduce((a, r) => a + r.taxMinor, 0);
   const totalMinor = netTotalMinor + taxTotalMinor;
   const issueDate = calendarDateIn(now, businessTimeZone);
   const dueDate = addCalendarDays(issueDate, customer.paymentTermsDays);
@@ -154,6 +191,20 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
   const at = now.toISOString();
   const total: Money = { minor: totalMinor, currency: order.currency };
   const ownerId = customer.registeredBy ?? order.ownerId;
+  const buyer: InvoiceBuyer = {
+    name: customer.name,
+    email: customer.email,
+    address: customer.address ?? null,
+    vatId: customer.vatId ?? null,
+    legalId: customer.legalId ?? null,
+    buyerReference: customer.buyerReference ?? null,
+    peppolId: customer.peppolId ?? null,
+  };
+  const shipment = input.shipment;
+  const supply = shipment.deliveryPeriod
+    ? { period: shipment.deliveryPeriod }
+    : { date: shipment.deliveryDate ?? calendarDateIn(new Date(shipment.shippedAt), businessTimeZone) };
+  const warnings = missingBuyerData(buyer);
   const invoice: Invoice = {
     ...(ownerId !== undefined ? { ownerId } : {}),
     invoiceId: input.invoiceId,
@@ -169,7 +220,12 @@ export function issueInvoice(input: IssueInvoiceInput): { invoice: Invoice; jour
     lines,
     netTotalMinor,
     taxTotalMinor,
-    taxes: taxSummary(lines.map((l) => ({ netMinor: l.amountMinor, taxMinor: l.taxMinor, taxRatePercent: l.taxRatePercent }))),
+    taxes: taxesByRate(breakdown),
+    vatBreakdown: breakdown,
+    buyer,
+    orderReference: order.externalRef,
+    supply,
+    warnings,
     totalMinor,
     paidMinor: 0,
     balanceMinor: totalMinor,
@@ -229,11 +285,24 @@ export function invoiceView(invoice: Invoice) {
       unitPrice: m(l.unitPriceMinor),
       amount: m(l.amountMinor),
       taxRate: l.taxRatePercent ?? null,
+      vatCategory: lineVatOf(l)?.vatCategory ?? null,
       tax: m(l.taxMinor ?? 0),
     })),
     netTotal: m(invoice.netTotalMinor ?? invoice.totalMinor),
     taxTotal: m(invoice.taxTotalMinor ?? 0),
     taxes: (invoice.taxes ?? []).map((t) => ({ rate: t.ratePercent, net: m(t.netMinor), tax: m(t.taxMinor) })),
+    vatBreakdown: (invoice.vatBreakdown ?? []).map((r) => ({
+      vatCategory: r.vatCategory,
+      rate: r.ratePercent,
+      net: m(r.netMinor),
+      tax: m(r.taxMinor),
+      exemptionReason: r.exemptionReason,
+      exemptionCode: r.exemptionCode,
+    })),
+    buyer: invoice.buyer ?? null,
+    orderReference: invoice.orderReference ?? null,
+    supply: invoice.supply ?? null,
+    warnings: invoice.source === 'import' || invoice.source === 'dunning-charges' ? (invoice.warnings ?? []) : (invoice.warnings ?? missingBuyerData(invoice.buyer)),
     total: m(invoice.totalMinor),
     paid: m(invoice.paidMinor),
     balance: m(invoice.balanceMinor),

@@ -4,7 +4,7 @@
  */
 import { NotFoundError } from '../errors';
 import { invoiceEmail } from './invoice-email';
-import { invoicePdfAttachment } from './invoice-documents';
+import { invoiceEmailAttachments } from './invoice-documents';
 import type { CoreDeps } from '../deps';
 
 /** Emails the invoice, with its PDF attached, to the customer once; a second run finds it sent and does nothing. */
@@ -14,8 +14,9 @@ export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' 
   if (invoice.sentAt && invoice.emailMessageId) return { messageId: invoice.emailMessageId, sentAt: invoice.sentAt };
   const customer = await deps.customers.get(invoice.customerId);
   if (!customer) throw new NotFoundError('Customer', invoice.customerId);
-  const pdf = await invoicePdfAttachment(invoice, deps.settings.seller, customer.locale);
-  const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller), attachments: [pdf] });
+  // The customer's preferred format: the (ZUGFeRD) PDF, and the XRechnung or Peppol XML when asked for.
+  const attachments = await invoiceEmailAttachments(invoice, deps.settings.seller, customer);
+  const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller), attachments });
   const sentAt = deps.clock.now().toISOString();
   await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt);
   return { messageId, sentAt };

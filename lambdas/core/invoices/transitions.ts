@@ -96,26 +96,45 @@ export function writeOffShortPayment(invoice: Invoice, writeOff: { readonly amou
 }
 
 /**
- * A credit (note) reduces the balance: revenue and tax payable are reversed in the invoice's net/tax
- * proportion, receivables credited. An invoice credited in full with nothing paid is CREDITED;
+ * A credit (note) reduces the balance: revenue and tax payable are reversed, receivables credited.
+ * The net/tax split is the credit note's own (`split`, its VAT breakdown) or, without one, the
+ * invoice's net/tax proportion. An invoice credited in full with nothing paid is CREDITED;
  * otherwise the status follows the balance (give the invoice as it should be judged, e.g. with a
- * dispute's status already lifted).
+ * dispute's status already lifted). With `restToCustomerCredit`, a credit larger than the open
+ * balance (the invoice was paid) credits the balance and keeps the rest as the customer's
+ * on-account credit (`onAccountMinor`, journal line `customer-credit`).
  */
-export function creditInvoice(invoice: Invoice, credit: { readonly amountMinor: number; readonly at: string; readonly note: string }): Transition {
+export function creditInvoice(
+  invoice: Invoice,
+  credit: { readonly amountMinor: number; readonly at: string; readonly note: string; readonly split?: { readonly netMinor: number; readonly taxMinor: number }; readonly restToCustomerCredit?: boolean },
+): Transition & { readonly onAccountMinor: number } {
   const { amountMinor, at } = credit;
-  requireTakes(invoice, amountMinor, invoice.currency);
-  const balanceMinor = invoice.balanceMinor - amountMinor;
-  const status = balanceMinor === 0 && invoice.paidMinor === 0 ? 'CREDITED' : undefined;
+  const open = isOpen(invoice) ? invoice.balanceMinor : 0;
+  const receivableMinor = credit.restToCustomerCredit ? Math.min(amountMinor, open) : amountMinor;
+  const onAccountMinor = amountMinor - receivableMinor;
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) throw new InvoiceTransitionError(invoice.invoiceId, `cannot take ${amountMinor} minor units`);
+  if (receivableMinor > 0 || !credit.restToCustomerCredit) requireTakes(invoice, receivableMinor, invoice.currency);
+  if (credit.split && credit.split.netMinor + credit.split.taxMinor !== amountMinor) {
+    throw new InvoiceTransitionError(invoice.invoiceId, `cannot take a credit of ${amountMinor} split into ${credit.split.netMinor} net and ${credit.split.taxMinor} tax`);
+  }
+  const balanceMinor = invoice.balanceMinor - receivableMinor;
+  const status = balanceMinor === 0 && invoice.paidMinor === 0 && receivableMinor > 0 ? 'CREDITED' : undefined;
   const after = withBalance(invoice, { balanceMinor }, at, credit.note, status);
   const net = invoice.netTotalMinor ?? invoice.totalMinor;
   const tax = invoice.taxTotalMinor ?? 0;
-  const [netPart, taxPart] = tax > 0 ? allocate(money(amountMinor, invoice.currency), [net, tax]) : [money(amountMinor, invoice.currency), money(0, invoice.currency)];
+  const [netPart, taxPart] = credit.split
+    ? [money(credit.split.netMinor, invoice.currency), money(credit.split.taxMinor, invoice.currency)]
+    : tax > 0
+      ? allocate(money(amountMinor, invoice.currency), [net, tax])
+      : [money(amountMinor, invoice.currency), money(0, invoice.currency)];
   return {
     invoice: after,
+    onAccountMinor,
     journalLines: [
       { account: 'revenue', side: 'debit', amount: netPart!, reference: invoice.invoiceId },
       { account: 'tax-payable', side: 'debit', amount: taxPart!, reference: invoice.invoiceId },
-      receivablesCredit(invoice, amountMinor),
+      ...(receivableMinor > 0 ? [receivablesCredit(invoice, receivableMinor)] : []),
+      ...(onAccountMinor > 0 ? [{ account: 'customer-credit' as const, side: 'credit' as const, amount: money(onAccountMinor, invoice.currency), reference: invoice.invoiceId }] : []),
     ],
   };
 }

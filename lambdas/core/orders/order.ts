@@ -5,9 +5,11 @@
 import * as z from 'zod';
 import { ConflictError, ValidationError } from '../errors';
 import { formatAmount } from '../money/money';
-import { currencyCode, decimalIn, decimalString, identifier, instant, parseWith, singleLineText } from '../validation';
+import { calendarDate, currencyCode, decimalIn, decimalString, identifier, instant, parseWith, singleLineText } from '../validation';
 import type { Customer } from '../customers/customer';
-import { lineTax, normalizeRate, rateBasisPoints, TaxRateError } from '../tax/tax';
+import { lineTax } from '../tax/tax';
+import { documentVatProblems, lineVatFrom, vatBreakdown, VAT_CATEGORIES, type LineVat, type VatCategory } from '../tax/vat';
+import type { FieldProblem } from '../errors';
 
 export type OrderStatus =
   | 'RECEIVED'
@@ -32,6 +34,25 @@ export interface OrderLine {
   /** Tax of the line, rounded per line (see `../tax/tax.ts`). */
   readonly taxMinor: number;
   readonly grossMinor: number;
+  /** VAT category (absent on lines stored before categories: S, or Z at rate 0; see {@link lineVatOf}). */
+  readonly vatCategory?: VatCategory | null;
+  readonly exemptionReason?: string | null;
+  readonly exemptionCode?: string | null;
+}
+
+/** The line's VAT facts: as stored, or for a line stored before categories, S (Z at rate 0); null for a line without tax. */
+export function lineVatOf(line: Pick<OrderLine, 'taxRatePercent' | 'vatCategory' | 'exemptionReason' | 'exemptionCode'>): LineVat | null {
+  if (line.vatCategory) {
+    return { vatCategory: line.vatCategory, taxRatePercent: line.taxRatePercent ?? '0', exemptionReason: line.exemptionReason ?? null, exemptionCode: line.exemptionCode ?? null };
+  }
+  if (line.taxRatePercent === null) return null;
+  return { vatCategory: line.taxRatePercent === '0' ? 'Z' : 'S', taxRatePercent: line.taxRatePercent, exemptionReason: null, exemptionCode: null };
+}
+
+/** The date or period of supply of a shipment (EN 16931 BT-72, or BG-14 for a period). */
+export interface SupplyDate {
+  readonly deliveryDate?: string;
+  readonly deliveryPeriod?: { readonly from: string; readonly to: string };
 }
 
 export interface ShipmentLine {
@@ -57,6 +78,9 @@ export interface Shipment {
   readonly invoiceId: string | null;
   /** From the Idempotency-Key of the request that reported it: a retry of that request finds it. */
   readonly requestId?: string;
+  /** Date of supply as the storefront reported it (absent: the calendar date of `shippedAt`). */
+  readonly deliveryDate?: string;
+  readonly deliveryPeriod?: { readonly from: string; readonly to: string };
 }
 
 export interface Order {
@@ -106,6 +130,9 @@ export const placeOrderRequest = z.strictObject({
         quantity: z.number().int('must be a whole number').positive('must be greater than zero').max(1_000_000, 'must be at most 1000000'),
         unitPrice: decimalString,
         taxRate: z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, { message: 'must be a decimal percent from 0 to 100 such as "19" or "7.5"' }).optional(),
+        vatCategory: z.enum(VAT_CATEGORIES, { message: `must be one of ${VAT_CATEGORIES.join(', ')}` }).optional(),
+        exemptionReason: singleLineText(300).optional(),
+        exemptionCode: z.string().regex(/^VATEX-[A-Za-z]{2}(-[A-Za-z0-9]+)+$/, { message: 'must be a VATEX code such as VATEX-EU-132-1I or VATEX-EU-AE' }).optional(),
       }),
     )
     .min(1, 'must contain at least one line')
@@ -124,8 +151,9 @@ export function parsePlaceOrder(body: unknown): PlaceOrderRequest {
  * A new order for `customer`, or a ValidationError naming each field in trouble: the currency must
  * be the customer's, prices must have at most the currency's decimals, amounts must stay exact.
  */
-export function newOrder(orderId: string, request: PlaceOrderRequest, customer: Customer, now: Date): Order {
-  const problems: { field: string; problem: string }[] = [];
+export function newOrder(orderId: string, request: PlaceOrderRequest, customer: Customer, now: Date, seller: { readonly vatId: string | null } = { vatId: null }): Order {
+  const problems: FieldProblem[] = [];
+  const parties = { sellerVatId: seller.vatId || null, buyerVatId: customer.vatId ?? null, buyerCountry: customer.address?.country ?? null };
   if (request.currency !== customer.currency) {
     problems.push({ field: 'currency', problem: `must be the customer's currency ${customer.currency}` });
   }
@@ -138,27 +166,34 @@ export function newOrder(orderId: string, request: PlaceOrderRequest, customer: 
         problems.push({ field: `lines[${index}]`, problem: 'quantity times unit price is too large' });
         return;
       }
-      let taxRatePercent: string | null = null;
-      if (line.taxRate !== undefined) {
-        try {
-          rateBasisPoints(line.taxRate);
-          taxRatePercent = normalizeRate(line.taxRate);
-        } catch (error) {
-          if (!(error instanceof TaxRateError)) throw error;
-          problems.push({ field: `lines[${index}].taxRate`, problem: 'must be a decimal percent from 0 to 100 such as "19" or "7.5"' });
-          return;
-        }
+      const { vat, problems: vatProblems } = lineVatFrom(`lines[${index}]`, line, parties);
+      if (vatProblems.length > 0) {
+        problems.push(...vatProblems);
+        return;
       }
-      const taxMinor = taxRatePercent === null ? 0 : lineTax(amountMinor, taxRatePercent);
-      lines.push({ lineNo: index + 1, sku: line.sku, quantity: line.quantity, unitPriceMinor, amountMinor, taxRatePercent, taxMinor, grossMinor: amountMinor + taxMinor });
+      const taxRatePercent = vat?.taxRatePercent ?? null;
+      const taxMinor = vat?.vatCategory === 'S' ? lineTax(amountMinor, vat.taxRatePercent) : 0;
+      lines.push({
+        lineNo: index + 1,
+        sku: line.sku,
+        quantity: line.quantity,
+        unitPriceMinor,
+        amountMinor,
+        taxRatePercent,
+        taxMinor,
+        grossMinor: amountMinor + taxMinor,
+        ...(vat ? { vatCategory: vat.vatCategory, exemptionReason: vat.exemptionReason, exemptionCode: vat.exemptionCode } : {}),
+      });
     } catch (error) {
       if (error instanceof ValidationError) problems.push(...error.problems);
       else throw error;
     }
   });
+  problems.push(...documentVatProblems(lines.map((l) => l.vatCategory ?? null)));
   if (problems.length > 0) throw new ValidationError(problems);
   const netTotalMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
-  const taxTotalMinor = lines.reduce((a, l) => a + l.taxMinor, 0);
+  // EN 16931 BR-CO-17: VAT per category and rate on the summed nets, rounded once.
+  const taxTotalMinor = vatBreakdown(lines.map((l) => ({ netMinor: l.amountMinor, vat: lineVatOf(l) }))).reduce((a, r) => a + r.taxMinor, 0);
   const totalMinor = netTotalMinor + taxTotalMinor;
   if (!Number.isSafeInteger(totalMinor)) throw ValidationError.of('lines', 'the order total is too large');
   const at = now.toISOString();
@@ -196,6 +231,13 @@ export const reportShipmentRequest = z.strictObject({
   shippedAt: instant.optional(),
   carrier: singleLineText(64).optional(),
   trackingNumber: singleLineText(64).optional(),
+  /** The date of supply (EN 16931 BT-72); absent: the calendar date of `shippedAt`. */
+  deliveryDate: calendarDate.optional(),
+  /** A period of supply instead of a date (BG-14). */
+  deliveryPeriod: z
+    .strictObject({ from: calendarDate, to: calendarDate })
+    .refine((p) => p.from <= p.to, { message: 'must end (to) on or after its start (from)', path: ['to'] })
+    .optional(),
   lines: z
     .array(
       z.strictObject({
@@ -235,6 +277,9 @@ export function isFullyShipped(order: Pick<Order, 'lines' | 'shipments'>): boole
  */
 export function shipmentFor(order: Order, body: unknown, now: Date, requestId?: string): { shipment: Shipment; alreadyReported: boolean } {
   const request = parseWith(reportShipmentRequest, body ?? {});
+  if (request.deliveryDate !== undefined && request.deliveryPeriod !== undefined) {
+    throw ValidationError.of('deliveryPeriod', 'must not be given together with deliveryDate: a shipment has a date or a period of supply');
+  }
   const shipmentId = request.shipmentId ?? `${order.orderId}-S${order.shipments.length + 1}`;
   const existing = order.shipments.find((s) => s.shipmentId === shipmentId || (requestId !== undefined && s.requestId === requestId));
   if (existing) return { shipment: existing, alreadyReported: true };
@@ -280,6 +325,8 @@ export function shipmentFor(order: Order, body: unknown, now: Date, requestId?: 
       lines,
       invoiceId: null,
       ...(requestId ? { requestId } : {}),
+      ...(request.deliveryDate ? { deliveryDate: request.deliveryDate } : {}),
+      ...(request.deliveryPeriod ? { deliveryPeriod: request.deliveryPeriod } : {}),
     },
     alreadyReported: false,
   };
@@ -311,6 +358,9 @@ export function orderView(order: Order) {
       unitPrice: m(l.unitPriceMinor),
       amount: m(l.amountMinor),
       taxRate: l.taxRatePercent,
+      vatCategory: lineVatOf(l)?.vatCategory ?? null,
+      exemptionReason: l.exemptionReason ?? null,
+      exemptionCode: l.exemptionCode ?? null,
       tax: m(l.taxMinor),
       gross: m(l.grossMinor),
     })),

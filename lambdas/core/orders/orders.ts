@@ -22,11 +22,11 @@ async function visibleOrder(orders: Pick<OrderStore, 'get'>, caller: Caller, ord
  * retried start never runs twice). If the start fails the order is not kept. A storefront orders
  * only for its own customers: another storefront's customer is answered as one that does not exist.
  */
-export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'>, caller: Caller, body: unknown) {
+export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | 'workflow' | 'clock' | 'newId'> & { readonly settings?: Pick<CoreDeps['settings'], 'seller'> }, caller: Caller, body: unknown) {
   const request = parsePlaceOrder(body);
   const customer = await deps.customers.get(request.customerId);
   if (!customer || !maySee(caller, customer.registeredBy)) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
-  const order = newOrder(deps.newId(), request, customer, deps.clock.now());
+  const order = newOrder(deps.newId(), request, customer, deps.clock.now(), { vatId: deps.settings?.seller.vatId || null });
   if (!(await deps.orders.create(order))) {
     // The id came from this request's Idempotency-Key: an earlier attempt stored the order. Make sure its lifecycle runs, and answer with it.
     const existing = await deps.orders.get(order.orderId);

@@ -21,6 +21,7 @@
 import type { CashPayment, LineResult, PayerToRemember } from '../cash-application/application';
 import type { Invoice } from '../invoices/invoice';
 import type { Journal } from '../ledger/ledger';
+import type { CreditNote } from '../invoices/credit-note';
 
 export interface InvoiceChange {
   readonly before: Invoice | null;
@@ -37,6 +38,8 @@ export interface Posting {
   readonly payer?: PayerToRemember;
   readonly statementLine?: { readonly statementId: string; readonly result: LineResult };
   readonly collectionsWorklist?: { readonly invoiceId: string; readonly customerId: string; readonly action: 'add' | 'remove'; readonly at: string };
+  /** A credit note issued with the posting: stored once, its number taken from its gapless series. */
+  readonly creditNote?: CreditNote;
 }
 
 /** What one DynamoDB transaction may hold. */
@@ -57,7 +60,8 @@ export function postingItemCount(posting: Posting): number {
     (posting.statementLine ? 2 : 0) +
     customerUpdate +
     payerKeys +
-    (posting.collectionsWorklist ? 1 : 0)
+    (posting.collectionsWorklist ? 1 : 0) +
+    (posting.creditNote ? 2 : 0)
   );
 }
 

@@ -2,7 +2,7 @@
 import { resolveDispute } from '../../core/dunning/actions';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
 import { dunningActionDeps } from '../../shared/dunning-wiring';
-import { idempotency } from '../../shared/wiring';
+import { creditNoteStore, idempotency } from '../../shared/wiring';
 
 type Deps = Parameters<typeof resolveDispute>[0];
 
@@ -13,4 +13,5 @@ export function makeHandler(deps: Deps, options: ApiHandlerOptions) {
   }));
 }
 
-export const handler = makeHandler(dunningActionDeps(), { idempotency: idempotency() });
+// A credit issues a credit note: its store, and (in the function's tables) CreditNotes and Counters.
+export const handler = makeHandler({ ...dunningActionDeps(), creditNotes: creditNoteStore() }, { idempotency: idempotency() });

@@ -45,6 +45,12 @@ describe('customers: create and update', () => {
       createdAt: '2026-03-02T09:00:00.000Z',
       updatedAt: '2026-03-02T09:00:00.000Z',
       registeredBy: 'test-finance',
+      address: null,
+      vatId: null,
+      legalId: null,
+      buyerReference: null,
+      peppolId: null,
+      einvoiceFormat: 'pdf',
     });
     expect(world.tables.customers.get('C-1')?.creditLimitMinor).toBe(500_050);
   });

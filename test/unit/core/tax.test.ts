@@ -105,8 +105,8 @@ describe('taxed orders and their invoices', () => {
     world.customers.seed(aCustomer({ customerId: 'C-1' }));
   });
 
-  it('taxes each order line on its own, half up (a .5 case), and totals net, tax and gross', async () => {
-    // Act: 0.50 at 19 % is 0.095 -> 0.10; 1.50 at 7 % twice is 0.105 -> 0.11 each (0.21 on the sum, 0.22 per line)
+  it('shows each line its own tax, and totals VAT per category and rate rounded once (EN 16931 BR-CO-17)', async () => {
+    // Act: 0.50 at 19 % is 0.095 -> 0.10; 1.50 at 7 % twice is 0.105 -> 0.11 per line, but 0.21 on the sum, which is the VAT owed
     const { orderId } = await placeOrder(
       world.deps, SHOP,
       orderRequest({
@@ -127,11 +127,11 @@ describe('taxed orders and their invoices', () => {
       ['BOOK-B', '7', 150, 11, 161],
       ['VOUCHER', null, 500, 0, 500],
     ]);
-    expect(order).toMatchObject({ netTotalMinor: 850, taxTotalMinor: 32, totalMinor: 882 });
+    expect(order).toMatchObject({ netTotalMinor: 850, taxTotalMinor: 31, totalMinor: 881 });
     expect(await getOrder(world.deps, SHOP, orderId)).toMatchObject({
       netTotal: '8.50',
-      taxTotal: '0.32',
-      total: '8.82',
+      taxTotal: '0.31',
+      total: '8.81',
       lines: [
         { sku: 'PEN', taxRate: '19', amount: '0.50', tax: '0.10', gross: '0.60' },
         { sku: 'BOOK-A', taxRate: '7', tax: '0.11' },

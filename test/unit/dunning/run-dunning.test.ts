@@ -213,6 +213,33 @@ describe('what stops, pauses and resumes dunning', () => {
     expect(t.balanced()).toBe(true);
   });
 
+  it('a dispute credited with credit notes at hand issues a credit note (own number, type 381 data) through the same journal', async () => {
+    const t = setup();
+    t.store.seedCustomer(aCustomer());
+    t.invoice(1, {
+      lines: [{ lineNo: 1, sku: 'CHAIR', quantity: 1, unitPriceMinor: 8_403, amountMinor: 8_403, taxRatePercent: '19', taxMinor: 1_597, grossMinor: 10_000, vatCategory: 'S' }],
+      netTotalMinor: 8_403,
+      taxTotalMinor: 1_597,
+      totalMinor: 10_000,
+      balanceMinor: 10_000,
+      vatBreakdown: [{ vatCategory: 'S', ratePercent: '19', netMinor: 8_403, taxMinor: 1_597, exemptionReason: null, exemptionCode: null }],
+    });
+    t.clock.set('2026-04-03T10:00:00Z');
+    const deps = { ...t.deps, creditNotes: t.store.creditNoteReader() };
+    const { disputeId } = await openDispute(deps, SHOP, 'I-1', { reason: 'one chair missing', amount: '30.00' });
+    const result = await resolveDispute(deps, 'I-1', disputeId, { outcome: 'credit', reason: 'chair missing confirmed', creditAmount: '30.00' });
+    // 30.00 gross at 19 %: 25.21 net + 4.79 VAT (4.7899 rounds to 4.79).
+    expect(result).toMatchObject({ creditNoteId: `I-1-${disputeId}`, creditNoteNumber: 'CN-2026-000001', balance: '70.00' });
+    expect(t.store.creditNotes.get(`I-1-${disputeId}`)).toMatchObject({ totalMinor: 3_000, netTotalMinor: 2_521, taxTotalMinor: 479, reason: `dispute ${disputeId}: chair missing confirmed` });
+    const credit = t.store.journals.get(`credit-note-I-1-${disputeId}`)!;
+    expect(credit.lines.map((l) => [l.account, l.side, l.amount.minor])).toEqual([
+      ['revenue', 'debit', 2_521],
+      ['tax-payable', 'debit', 479],
+      ['receivables', 'credit', 3_000],
+    ]);
+    expect(t.balanced()).toBe(true);
+  });
+
   it('a broken promise goes up one level at the next run after its date, regardless of spacing, and the history says so', async () => {
     const t = setup();
     t.store.seedCustomer(aCustomer());

@@ -35,9 +35,10 @@ beforeEach(() => {
 });
 
 describe('the routes that move money', () => {
-  it('are exactly payments, manual application, write-off, the dispute credit, the import and the statement upload', () => {
+  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import and the statement upload', () => {
     expect(routes.filter((r) => r.movesMoney).map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'POST /invoices/import',
+      'POST /invoices/{invoiceId}/credit-notes',
       'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve',
       'POST /invoices/{invoiceId}/write-off',
       'POST /payments',

@@ -6,8 +6,9 @@
  */
 import { formatDateForLocale, formatMoneyForLocale, type Seller } from '../invoice-email';
 import { formatRfReferenceForPrint } from '../../references/rf-creditor-reference';
-import type { Invoice } from '../invoice';
+import type { Invoice, InvoiceBuyer } from '../invoice';
 import type { OrderLine } from '../../orders/order';
+import type { VatBreakdownRow, VatCategory } from '../../tax/vat';
 
 /** A line as the document reads it; `taxRatePercent` (a decimal string, `"19"`, `"7.5"`) when the line carries a tax rate. */
 export type DocumentLine = Omit<OrderLine, 'taxRatePercent' | 'taxMinor' | 'grossMinor'> & {
@@ -25,7 +26,19 @@ export interface DocumentTax {
 export type DocumentInvoice = Pick<Invoice, 'number' | 'rfReference' | 'orderId' | 'customerId' | 'customerName' | 'currency' | 'totalMinor' | 'issueDate' | 'dueDate' | 'issuedAt'> & {
   readonly lines: readonly DocumentLine[];
   readonly taxes?: readonly DocumentTax[] | null | undefined;
+  /** Since EN 16931 invoicing: the buyer at issue, the date or period of supply, the order reference, VAT per category. */
+  readonly buyer?: InvoiceBuyer | undefined;
+  readonly supply?: Invoice['supply'];
+  readonly orderReference?: string | null | undefined;
+  readonly vatBreakdown?: readonly VatBreakdownRow[] | undefined;
 };
+
+/** A credit note printed with the invoice document's layout: its number, reason and the invoice it corrects. */
+export interface CreditNoteFacts {
+  readonly invoiceNumber: string;
+  readonly invoiceIssueDate: string;
+  readonly reason: string;
+}
 
 export type DocumentLanguage = 'en' | 'de';
 
@@ -57,6 +70,28 @@ const LABELS = {
     vatId: 'VAT ID',
     page: (n: number, of: number) => `Page ${n} of ${of}`,
     thanks: 'Thank you for your business.',
+    supplyDate: 'Date of supply',
+    supplyPeriod: 'Period of supply',
+    orderReference: 'Your order',
+    buyerVatId: 'Your VAT ID',
+    sellerVatId: 'Our VAT ID',
+    taxNumber: 'Tax number',
+    legalId: 'Register',
+    creditNote: 'Credit note',
+    creditNoteNumber: 'Credit note number',
+    corrects: 'Corrects invoice',
+    reason: 'Reason',
+    creditText: (amount: string) => `${amount} is credited to your account.`,
+    sepa: 'SEPA credit transfer',
+    category: {
+      S: '',
+      Z: 'zero rated',
+      E: 'exempt',
+      AE: 'Reverse charge: the recipient is liable for the VAT (Art. 196 VAT Directive)',
+      K: 'Tax-exempt intra-community supply (Art. 138 VAT Directive)',
+      G: 'Tax-exempt export outside the EU (Art. 146 VAT Directive)',
+      O: 'Not subject to VAT',
+    } as Record<VatCategory, string>,
   },
   de: {
     title: 'Rechnung',
@@ -86,6 +121,28 @@ const LABELS = {
     vatId: 'USt-IdNr.',
     page: (n: number, of: number) => `Seite ${n} von ${of}`,
     thanks: 'Vielen Dank für Ihren Auftrag.',
+    supplyDate: 'Leistungsdatum',
+    supplyPeriod: 'Leistungszeitraum',
+    orderReference: 'Ihre Bestellung',
+    buyerVatId: 'Ihre USt-IdNr.',
+    sellerVatId: 'Unsere USt-IdNr.',
+    taxNumber: 'Steuernummer',
+    legalId: 'Register',
+    creditNote: 'Gutschrift',
+    creditNoteNumber: 'Gutschriftsnummer',
+    corrects: 'Korrektur zur Rechnung',
+    reason: 'Grund',
+    creditText: (amount: string) => `${amount} werden Ihrem Konto gutgeschrieben.`,
+    sepa: 'SEPA-Überweisung',
+    category: {
+      S: '',
+      Z: 'Nullsatz',
+      E: 'steuerfrei',
+      AE: 'Steuerschuldnerschaft des Leistungsempfängers (§ 13b UStG, Art. 196 MwSt-Richtlinie)',
+      K: 'Steuerfreie innergemeinschaftliche Lieferung (§ 4 Nr. 1b UStG)',
+      G: 'Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1a UStG)',
+      O: 'Nicht steuerbar',
+    } as Record<VatCategory, string>,
   },
 } as const;
 
@@ -114,7 +171,7 @@ export interface InvoiceDocument {
   readonly title: string;
   readonly number: string;
   readonly seller: { readonly name: string; readonly address: readonly string[]; readonly vatId: string };
-  readonly buyer: { readonly name: string; readonly customerId: string };
+  readonly buyer: { readonly name: string; readonly customerId: string; readonly address: readonly string[] };
   /** Invoice number, dates, customer number, order and payment reference, in reading order. */
   readonly facts: readonly LabelledValue[];
   /** True when at least one line carries a tax rate: the lines get a tax rate column, and their amounts are net. */
@@ -129,6 +186,11 @@ export interface InvoiceDocument {
   readonly fileName: string;
   /** The instant the invoice was issued: the PDF's creation date, so rendering stays deterministic. */
   readonly issuedAt: string;
+}
+
+/** The country's name in the document's language (`DE` -> Germany / Deutschland). */
+function regionName(country: string, locale: string): string {
+  return new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(country) ?? country;
 }
 
 /** `en` unless the locale's language is German. */
@@ -153,7 +215,7 @@ function formatPercent(ratePercent: string, locale: string): string {
  * issued (the same document every time it is asked for, and the one attached to the email), not
  * its later payment state.
  */
-export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string): InvoiceDocument {
+export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string, creditNote?: CreditNoteFacts): InvoiceDocument {
   const language = documentLanguage(locale);
   const labels = LABELS[language];
   const money = (minor: number) => formatMoneyForLocale(minor, invoice.currency, locale);
@@ -164,30 +226,51 @@ export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale
   const taxes = invoice.taxes ?? [];
 
   const totals: LabelledValue[] = [];
-  if (taxes.length > 0) {
+  const breakdown = invoice.vatBreakdown ?? [];
+  if (breakdown.length > 0) {
+    // EN 16931: per VAT category and rate, the net and the VAT on it; exempt categories with their wording (Art. 226 (11)).
+    totals.push({ label: labels.net, value: money(invoice.lines.reduce((sum, l) => sum + l.amountMinor, 0)) });
+    for (const row of breakdown) {
+      const wording = [labels.category[row.vatCategory], row.exemptionReason && row.exemptionReason !== labels.category[row.vatCategory] ? row.exemptionReason : '', row.exemptionCode ?? '']
+        .filter((w) => w !== '')
+        .join(' · ');
+      const base = labels.tax(formatPercent(row.ratePercent, locale), money(row.netMinor));
+      totals.push({ label: wording ? `${base} (${wording})` : base, value: money(row.taxMinor) });
+    }
+  } else if (taxes.length > 0) {
     // Lines without a tax rate are in no tax row, but they are in the net amount.
     totals.push({ label: labels.net, value: money(invoice.lines.reduce((sum, l) => sum + l.amountMinor, 0)) });
     for (const t of taxes) totals.push({ label: labels.tax(formatPercent(t.ratePercent, locale), money(t.netMinor)), value: money(t.taxMinor) });
   }
   totals.push({ label: labels.total, value: money(invoice.totalMinor) });
 
+  const supply = invoice.supply;
+  const buyer = invoice.buyer;
   const facts: LabelledValue[] = [
-    { label: labels.number, value: invoice.number },
+    { label: creditNote ? labels.creditNoteNumber : labels.number, value: invoice.number },
     { label: labels.issueDate, value: date(invoice.issueDate) },
-    { label: labels.dueDate, value: date(invoice.dueDate) },
+    ...(creditNote ? [{ label: labels.reason, value: creditNote.reason }, { label: labels.corrects, value: `${creditNote.invoiceNumber} (${date(creditNote.invoiceIssueDate)})` }] : [{ label: labels.dueDate, value: date(invoice.dueDate) }]),
+    ...(supply?.date ? [{ label: labels.supplyDate, value: date(supply.date) }] : []),
+    ...(supply?.period ? [{ label: labels.supplyPeriod, value: `${date(supply.period.from)} – ${date(supply.period.to)}` }] : []),
     { label: labels.customerNumber, value: invoice.customerId },
     ...(invoice.orderId ? [{ label: labels.order, value: invoice.orderId }] : []),
+    ...(invoice.orderReference ? [{ label: labels.orderReference, value: invoice.orderReference }] : []),
+    ...(buyer?.vatId ? [{ label: labels.buyerVatId, value: buyer.vatId }] : []),
+    ...(seller.vatId ? [{ label: labels.sellerVatId, value: seller.vatId }] : []),
+    ...(seller.taxNumber ? [{ label: labels.taxNumber, value: seller.taxNumber }] : []),
     { label: labels.reference, value: rf },
   ];
+  const postal = buyer?.address;
+  const buyerAddress = postal ? [...postal.lines, `${postal.postcode} ${postal.city}`, regionName(postal.country, locale)] : [];
 
   return {
     language,
     locale,
     labels,
-    title: `${labels.title} ${invoice.number}`,
+    title: `${creditNote ? labels.creditNote : labels.title} ${invoice.number}`,
     number: invoice.number,
     seller: { name: seller.name, address: seller.address, vatId: seller.vatId },
-    buyer: { name: invoice.customerName, customerId: invoice.customerId },
+    buyer: { name: invoice.customerName, customerId: invoice.customerId, address: buyerAddress },
     facts,
     showTaxRates,
     lines: invoice.lines.map((l) => ({
@@ -200,7 +283,7 @@ export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale
     })),
     totals,
     payment: {
-      text: labels.paymentText(money(invoice.totalMinor), date(invoice.dueDate)),
+      text: creditNote ? labels.creditText(money(invoice.totalMinor)) : `${labels.sepa}: ${labels.paymentText(money(invoice.totalMinor), date(invoice.dueDate))}`,
       details: [
         { label: labels.accountHolder, value: seller.name },
         { label: labels.iban, value: formatIbanForPrint(seller.iban) },
@@ -208,7 +291,7 @@ export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale
         { label: labels.reference, value: rf },
       ],
     },
-    footer: [seller.name, ...seller.address, seller.vatId ? `${labels.vatId} ${seller.vatId}` : '', `${labels.iban} ${formatIbanForPrint(seller.iban)}`, `${labels.bic} ${seller.bic}`]
+    footer: [seller.name, ...seller.address, seller.vatId ? `${labels.vatId} ${seller.vatId}` : '', seller.legalId ? `${labels.legalId} ${seller.legalId}` : '', `${labels.iban} ${formatIbanForPrint(seller.iban)}`, `${labels.bic} ${seller.bic}`]
       .filter((part) => part !== '')
       .join(' · '),
     fileName: `${invoice.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`,

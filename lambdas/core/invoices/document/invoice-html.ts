@@ -76,6 +76,7 @@ export function renderInvoiceHtml(doc: InvoiceDocument): string {
 </header>
 <section class="parties">
 <div><div class="label">${e(t.billTo)}</div><div class="buyer-name">${e(doc.buyer.name)}</div>
+${doc.buyer.address.length ? `<div class="muted">${doc.buyer.address.map(e).join('<br>')}</div>` : ''}
 <div class="muted">${e(t.customerNumber)} ${e(doc.buyer.customerId)}</div></div>
 <table class="facts" style="width:auto">
 ${rows(doc.facts)}

@@ -5,6 +5,7 @@
  * invoice's issue instant and the file ID is derived from the document info, so the same invoice
  * gives the same bytes.
  */
+import { SRGB_ICC_BASE64 } from './srgb-icc.generated';
 import PDFDocument from 'pdfkit';
 import { invoiceFonts, printableText, type InvoiceFonts } from './fonts';
 import type { InvoiceDocument, LabelledValue } from './invoice-document';
@@ -28,8 +29,87 @@ interface Column {
   readonly align: 'left' | 'right';
 }
 
-/** Renders `doc` to PDF bytes. */
-export function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
+/** The CII XML a ZUGFeRD/Factur-X PDF carries (profile EN 16931), as `factur-x.xml`. */
+export interface FacturXAttachment {
+  readonly xml: string;
+}
+
+/** The Factur-X/ZUGFeRD XMP: PDF/A-3B identification, the Factur-X properties and their extension schema (Factur-X 1.0, ZUGFeRD 2.x). */
+function facturXmp(): string {
+  return `
+        <rdf:Description xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" rdf:about="">
+            <pdfaid:part>3</pdfaid:part>
+            <pdfaid:conformance>B</pdfaid:conformance>
+        </rdf:Description>
+        <rdf:Description xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" rdf:about="">
+            <fx:DocumentType>INVOICE</fx:DocumentType>
+            <fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>
+            <fx:Version>1.0</fx:Version>
+            <fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>
+        </rdf:Description>
+        <rdf:Description xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" rdf:about="">
+            <pdfaExtension:schemas>
+                <rdf:Bag>
+                    <rdf:li rdf:parseType="Resource">
+                        <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>
+                        <pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>
+                        <pdfaSchema:prefix>fx</pdfaSchema:prefix>
+                        <pdfaSchema:property>
+                            <rdf:Seq>
+                                <rdf:li rdf:parseType="Resource"><pdfaProperty:name>DocumentFileName</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The name of the embedded XML document</pdfaProperty:description></rdf:li>
+                                <rdf:li rdf:parseType="Resource"><pdfaProperty:name>DocumentType</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The type of the hybrid document in capital letters, e.g. INVOICE or ORDER</pdfaProperty:description></rdf:li>
+                                <rdf:li rdf:parseType="Resource"><pdfaProperty:name>Version</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The actual version of the standard applying to the embedded XML document</pdfaProperty:description></rdf:li>
+                                <rdf:li rdf:parseType="Resource"><pdfaProperty:name>ConformanceLevel</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>The conformance level of the embedded XML document</pdfaProperty:description></rdf:li>
+                            </rdf:Seq>
+                        </pdfaSchema:property>
+                    </rdf:li>
+                </rdf:Bag>
+            </pdfaExtension:schemas>
+        </rdf:Description>
+        `;
+}
+
+/** What pdfkit keeps private and the hybrid needs: the catalog (for the PDF/A output intent). */
+interface PdfInternals {
+  readonly _root: { readonly data: Record<string, unknown> };
+  ref(data: Record<string, unknown>): { write(data: Uint8Array): void; end(data?: Uint8Array): void };
+  appendXML(xml: string, newline?: boolean): void;
+  file(src: Uint8Array, options: Record<string, unknown>): unknown;
+}
+
+/**
+ * Makes the PDF a ZUGFeRD/Factur-X hybrid: the CII XML embedded as `factur-x.xml` with
+ * AFRelationship Alternative (listed in the catalog's AF), the PDF/A-3B identification and the
+ * Factur-X properties in the XMP metadata, and the sRGB output intent PDF/A asks for.
+ */
+function embedFacturX(pdf: PDFKit.PDFDocument, attachment: FacturXAttachment, at: Date): void {
+  const internals = pdf as unknown as PdfInternals;
+  internals.file(Buffer.from(attachment.xml, 'utf8'), {
+    name: 'factur-x.xml',
+    type: 'text/xml',
+    relationship: 'Alternative',
+    description: 'Factur-X/ZUGFeRD invoice (EN 16931, UN/CEFACT CII D16B)',
+    creationDate: at,
+    modifiedDate: at,
+  });
+  internals.appendXML(facturXmp());
+  const icc = Buffer.from(SRGB_ICC_BASE64, 'base64');
+  const profile = internals.ref({ Length: icc.length, N: 3 });
+  profile.write(icc);
+  profile.end();
+  const intent = internals.ref({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    Info: new String('sRGB IEC61966-2.1'),
+    OutputConditionIdentifier: new String('sRGB IEC61966-2.1'),
+    DestOutputProfile: profile,
+  });
+  intent.end();
+  internals._root.data.OutputIntents = [intent];
+}
+
+/** Renders `doc` to PDF bytes; with `facturX`, a ZUGFeRD/Factur-X hybrid (PDF/A-3B with the CII XML embedded). */
+export function renderInvoicePdf(doc: InvoiceDocument, facturX?: FacturXAttachment): Promise<Uint8Array> {
   const fonts = invoiceFonts();
   const issued = new Date(doc.issuedAt);
   const pdf = new PDFDocument({
@@ -61,6 +141,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
   pdf.registerFont('regular', fonts.regular as unknown as Uint8Array);
   pdf.registerFont('bold', fonts.bold as unknown as Uint8Array);
   new Layout(pdf, doc, fonts).draw();
+  if (facturX) embedFacturX(pdf, facturX, issued);
   pdf.end();
   return done;
 }
@@ -132,6 +213,7 @@ class Layout {
     const buyerWidth = this.width * 0.44;
     this.style('bold', 7.5, MUTED).text(this.p(doc.labels.billTo.toUpperCase()), this.left, top, { width: buyerWidth, characterSpacing: 0.8 });
     this.style('bold', 12, TEXT).text(this.p(doc.buyer.name), this.left, pdf.y + 4, { width: buyerWidth });
+    if (doc.buyer.address.length) this.style('regular', 9, TEXT).text(this.p(doc.buyer.address.join('\n')), this.left, pdf.y + 2, { width: buyerWidth, lineGap: 1 });
     this.style('regular', 9, MUTED).text(this.p(`${doc.labels.customerNumber} ${doc.buyer.customerId}`), this.left, pdf.y + 3, { width: buyerWidth });
     const buyerBottom = pdf.y;
 
