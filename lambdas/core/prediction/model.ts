@@ -310,6 +310,9 @@ const FACTOR_OF: Record<(typeof FEATURE_NAMES)[number], Factor> = {
   groupMedian: 'similar',
   remindersSent: 'reminders',
   promisesBrokenShare: 'promises',
+  projectedLateness: 'trend',
+  monthEndPayerShare: 'calendar',
+  dueToMonthEnd: 'calendar',
 };
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -324,6 +327,7 @@ function describe(factor: Factor, knowledge: Knowledge, invoice: InvoiceFacts, f
       return `customer paid its last ${recent.length} invoice${recent.length === 1 ? '' : 's'} ${days(mean(recent))} on average`;
     }
     case 'trend':
+      if (Math.abs(f.trend) < 1 && profile && Math.abs(profile.slope) > 0.02) return `customer's lateness is drifting by ${Math.round(profile.slope * 30)} days a month`;
       return `customer's lateness ${f.trend >= 0 ? 'rose' : 'fell'} by ${Math.round(Math.abs(f.trend))} days against its earlier invoices`;
     case 'amount': {
       const ratio = 2 ** f.amountRatio;
@@ -339,6 +343,7 @@ function describe(factor: Factor, knowledge: Knowledge, invoice: InvoiceFacts, f
       return `payment terms of ${f.termsDays} days`;
     case 'calendar': {
       const month = MONTHS[Number(invoice.dueDate.slice(5, 7)) - 1];
+      if (f.monthEndPayerShare >= 0.6) return `customer pays in a month-end run (${Math.round(f.monthEndPayerShare * 100)}% of its payments)`;
       return f.dueDayOfMonth >= 25 ? `due at the end of ${month}` : `due in ${month}`;
     }
     case 'similar': {
@@ -375,6 +380,7 @@ function reasonsFor(model: PaymentModel, knowledge: Knowledge, invoice: InvoiceF
       `no payment history: predicted from similar customers (${similar && similar.count >= 5 ? `${invoice.country}, ${invoice.channel}, ${similar.count} payments` : 'all customers'})`,
     );
   }
+  if (reasons.length === 0 && features.paidCount > 0) reasons.push(describe('history', knowledge, invoice, features));
   if (reasons.length === 0) reasons.push(`in line with all customers (median ${Math.round(globalMedian)} days after due)`);
   return reasons;
 }
