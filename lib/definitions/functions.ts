@@ -12,6 +12,9 @@ export type TableAccess = 'read' | 'write' | 'readWrite';
 export type FunctionId =
   | 'Authorizer'
   | 'RunDunning'
+  | 'RunPaymentPredictions'
+  | 'StartPaymentPredictions'
+  | 'CashForecastReport'
   | 'StartDunningRun'
   | 'GetDunningRun'
   | 'ListDunningPolicies'
@@ -213,10 +216,11 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'CollectionsWorklist',
     entry: api('collections-worklist'),
-    description: 'GET /collections/worklist: invoices handed to collectors, ranked, broken promises and disputes marked',
+    description: 'GET /collections/worklist: invoices handed to collectors, ranked by value at stake, broken promises and disputes marked',
     tables: [
       { table: 'DunningRuns', access: 'read' },
       { table: 'Invoices', access: 'read' },
+      { table: 'Predictions', access: 'read' },
     ],
   },
   {
@@ -307,8 +311,11 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'GetInvoice',
     entry: api('get-invoice'),
-    description: 'GET /invoices/{invoiceId}: the invoice with balance, status and allocations',
-    tables: [{ table: 'Invoices', access: 'read' }],
+    description: 'GET /invoices/{invoiceId}: the invoice with balance, status and allocations, and for finance its payment prediction',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Predictions', access: 'read' },
+    ],
   },
   {
     id: 'GetInvoiceDocument',
@@ -647,6 +654,37 @@ export const functions: readonly FunctionDefinition[] = [
       { machine: 'StatementProcessing', access: 'respond' },
       { machine: 'InvoiceImport', access: 'respond' },
     ],
+  },
+  // Payment prediction (issue 14): the daily run (retraining weekly), on demand, and the cash-in forecast.
+  {
+    id: 'RunPaymentPredictions',
+    entry: step('run-payment-predictions'),
+    description: 'Scheduled daily at 05:30 business time: payment-date predictions of the open items, customer risk and the cash-in forecast (the model retrained when a week old)',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Predictions', access: 'readWrite' },
+    ],
+    timeoutSeconds: 900,
+    memoryMb: 1769,
+  },
+  {
+    id: 'StartPaymentPredictions',
+    entry: api('start-payment-predictions'),
+    description: 'POST /predictions/runs: the prediction run now (retrain: true trains a new model first); the same code as the scheduled run',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Predictions', access: 'readWrite' },
+    ],
+    timeoutSeconds: 900,
+    memoryMb: 1769,
+  },
+  {
+    id: 'CashForecastReport',
+    entry: api('cash-forecast-report'),
+    description: 'GET /reports/cash-forecast: the 13-week cash-in forecast per currency with its interval and backtest; CSV on Accept: text/csv',
+    tables: [{ table: 'Predictions', access: 'read' }],
   },
 ];
 

@@ -137,6 +137,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/worklists/attention', functionId: 'ListAttentionWorklist', access: finance, query: { limit: limit(200), cursor } },
   { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
+  { method: 'POST', path: '/predictions/runs', functionId: 'StartPaymentPredictions', access: finance },
+  { method: 'GET', path: '/reports/cash-forecast', functionId: 'CashForecastReport', access: finance },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */
