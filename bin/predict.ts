@@ -1,7 +1,7 @@
 /**
  * Payment-date prediction without any database:
  *
- *   npm run predict:generate -- --out FILE.csv [--customers 300] [--months 18] [--start 2025-01-01] [--seed 1]
+ *   npm run predict:generate -- --out FILE.csv [--customers 300] [--months 18] [--start 2025-01-01] [--seed 1] [--paid-until YYYY-MM-DD]
  *   npm run predict:evaluate -- --history FILE.csv --cutoff YYYY-MM-DD --out PREDICTIONS.csv [--forecast-out WEEKS.csv]
  *
  * The history file's header is
@@ -103,11 +103,20 @@ export function main(argv: readonly string[]): void {
   if (command === 'generate') {
     const { values } = parseArgs({
       args: rest as string[],
-      options: { out: { type: 'string' }, customers: { type: 'string', default: '300' }, months: { type: 'string', default: '18' }, start: { type: 'string', default: '2025-01-01' }, seed: { type: 'string', default: '1' } },
+      options: { out: { type: 'string' }, customers: { type: 'string', default: '300' }, months: { type: 'string', default: '18' }, start: { type: 'string', default: '2025-01-01' }, seed: { type: 'string', default: '1' }, 'paid-until': { type: 'string' } },
     });
     if (!values.out) usage('--out FILE.csv is required');
     if (!isCalendarDate(values.start)) usage('--start must be a date YYYY-MM-DD');
-    const history = generateHistory({ customers: Number(values.customers), months: Number(values.months), start: values.start!, seed: Number(values.seed) });
+    if (values['paid-until'] !== undefined && !isCalendarDate(values['paid-until'])) usage('--paid-until must be a date YYYY-MM-DD');
+    for (const name of ['customers', 'months', 'seed'] as const) if (!/^\d+$/.test(values[name]!) || Number(values[name]) < 1) usage(`--${name} must be a positive whole number`);
+    const history = generateHistory({
+      customers: Number(values.customers),
+      months: Number(values.months),
+      start: values.start!,
+      seed: Number(values.seed),
+      // Payments seen up to this day (default: the end of the issuing period).
+      extractedOn: values['paid-until'],
+    });
     writeFileSync(values.out!, historyCsv(history));
     log(`wrote ${history.length} invoices of ${values.customers} customers to ${values.out}`);
     return;

@@ -100,6 +100,8 @@ const dunningRunTables: FunctionDefinition['tables'] = [
   { table: 'Ledger', access: 'readWrite' },
   { table: 'DunningPolicies', access: 'read' },
   { table: 'DunningRuns', access: 'readWrite' },
+  // The letters go out in the order of the value at stake (payment predictions, issue 14).
+  { table: 'Predictions', access: 'read' },
 ];
 
 /** What a change of an invoice's dunning (dispute, promise, block, write-off) reads and writes. */
@@ -263,11 +265,12 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'GetCustomer',
     entry: api('get-customer'),
-    description: 'GET /customers/{customerId}: the customer with balances',
+    description: 'GET /customers/{customerId}: the customer with balances, and for finance its payment risk',
     tables: [
       { table: 'Customers', access: 'read' },
       { table: 'Invoices', access: 'read' },
       { table: 'Orders', access: 'read' },
+      { table: 'Predictions', access: 'read' },
     ],
   },
   {
@@ -284,8 +287,11 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'GetOrder',
     entry: api('get-order'),
-    description: 'GET /orders/{orderId}: status, lines, totals, invoices and history',
-    tables: [{ table: 'Orders', access: 'read' }],
+    description: "GET /orders/{orderId}: status, lines, totals, invoices and history; on a credit hold, for finance, the customer's payment risk",
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Predictions', access: 'read' },
+    ],
   },
   {
     id: 'ReportShipment',

@@ -47,6 +47,11 @@ export class DynamoPredictionStore implements PredictionStore {
     return new Map(items.map((i) => [String(i.id), i.risk as StoredRisk]));
   }
 
+  async risk(customerId: string): Promise<StoredRisk | null> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind: 'customer', id: customerId } }));
+    return result.Item ? (result.Item.risk as StoredRisk) : null;
+  }
+
   async saveRisks(risks: readonly StoredRisk[]): Promise<void> {
     await batchWrite(this.db, this.tableName, risks.map((r) => ({ PutRequest: { Item: { kind: 'customer', id: r.customerId, risk: r } } })));
   }

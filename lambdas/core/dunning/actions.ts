@@ -407,7 +407,7 @@ export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clo
       })),
     };
   }
-  return { asOf, rankedBy: 'days past due' as const, items: rows.map(({ outstandingMinor: _o, ...row }, index) => ({ rank: index + 1, ...row })) };
+  return { asOf, items: rows.map(({ outstandingMinor: _o, ...row }, index) => ({ rank: index + 1, ...row })) };
 }
 
 /**

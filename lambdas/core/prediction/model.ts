@@ -12,7 +12,7 @@ import { featureVector, featuresOf, knowledgeAt, FEATURE_NAMES, type Features, t
 import { contributionsBoostedTrees, fitBoostedTrees, predictBoostedTrees, DEFAULT_BOOST, type BoostedTrees, type BoostOptions } from './gbt';
 import { mean, quantileSorted } from './stats';
 
-export type ModelKind = 'shrunk-median' | 'boosted-trees';
+export type ModelKind = 'shrunk-median' | 'boosted-trees' | 'blend';
 /** Residuals are calibrated per situation at the cutoff (Mondrian conformal). */
 export type Situation = 'past-due' | 'not-yet-due' | 'not-yet-issued';
 
@@ -116,6 +116,7 @@ interface Candidate {
 function pointOf(candidate: Candidate, knowledge: Knowledge, invoice: InvoiceFacts, features: Features): number {
   const floor = latenessFloor(knowledge, invoice);
   if (candidate.kind === 'boosted-trees' && candidate.trees) return Math.max(floor, predictBoostedTrees(candidate.trees, featureVector(features)));
+  if (candidate.kind === 'blend' && candidate.trees) return Math.max(floor, (predictBoostedTrees(candidate.trees, featureVector(features)) + statisticsPoint(knowledge, invoice, features)) / 2);
   return statisticsPoint(knowledge, invoice, features);
 }
 
@@ -162,11 +163,15 @@ export function trainPaymentModel(history: readonly HistoryInvoice[], cutoffDate
   const errors = (points: number[]) => mean(heldOut.map((e, i) => Math.abs(e.lateness - points[i]!)));
   const statisticsPoints = heldOutInvoices.map(({ e, k }) => pointOf(statistics, k, invoiceFacts(e), e.features));
   const treePoints = earlyTrees.trees ? heldOutInvoices.map(({ e, k }) => pointOf(earlyTrees, k, invoiceFacts(e), e.features)) : statisticsPoints;
+  const blendPoints = heldOutInvoices.map(({ e, k }, i) => Math.max(latenessFloor(k, e.invoice), (treePoints[i]! + statisticsPoints[i]!) / 2));
   const maeStatistics = errors(statisticsPoints);
   const maeTrees = earlyTrees.trees ? errors(treePoints) : Number.NaN;
+  const maeBlend = earlyTrees.trees ? errors(blendPoints) : Number.NaN;
   const minImprovement = options.minImprovement ?? 0.03;
-  const chosen: ModelKind = earlyTrees.trees && maeTrees < maeStatistics * (1 - minImprovement) ? 'boosted-trees' : 'shrunk-median';
-  const chosenPoints = chosen === 'boosted-trees' ? treePoints : statisticsPoints;
+  // The simplest that wins: the statistics unless trees (alone or averaged with the statistics) beat them clearly.
+  const bestTreeKind: ModelKind = maeBlend < maeTrees ? 'blend' : 'boosted-trees';
+  const chosen: ModelKind = earlyTrees.trees && Math.min(maeTrees, maeBlend) < maeStatistics * (1 - minImprovement) ? bestTreeKind : 'shrunk-median';
+  const chosenPoints = chosen === 'boosted-trees' ? treePoints : chosen === 'blend' ? blendPoints : statisticsPoints;
   const bySituation: Record<Situation, number[]> = { 'past-due': [], 'not-yet-due': [], 'not-yet-issued': [] };
   heldOut.forEach((e, i) => bySituation[e.situation].push((e.lateness - chosenPoints[i]!) / scaleOf(e.features)));
   const residuals = {
@@ -180,9 +185,9 @@ export function trainPaymentModel(history: readonly HistoryInvoice[], cutoffDate
     const s = scaleOf(e.features);
     if (e.lateness >= chosenPoints[i]! + s * quantileSorted(r, 0.1) && e.lateness <= chosenPoints[i]! + s * quantileSorted(r, 0.9)) inside++;
   });
-  progress?.(`held-out MAE: statistics ${maeStatistics.toFixed(2)} days, boosted trees ${maeTrees.toFixed(2)} days; chosen ${chosen}`);
+  progress?.(`held-out MAE: statistics ${maeStatistics.toFixed(2)} days, boosted trees ${maeTrees.toFixed(2)} days, their average ${maeBlend.toFixed(2)} days; chosen ${chosen}`);
   const all = [...train, ...heldOut];
-  const trees = chosen === 'boosted-trees' ? fitBoostedTrees(all.map((e) => e.row), all.map((e) => e.lateness), boost) : null;
+  const trees = chosen !== 'shrunk-median' ? fitBoostedTrees(all.map((e) => e.row), all.map((e) => e.lateness), boost) : null;
   return {
     version: `${cutoffDate}-${chosen}`,
     cutoff: cutoffDate,
@@ -197,6 +202,7 @@ export function trainPaymentModel(history: readonly HistoryInvoice[], cutoffDate
       maeDays: {
         'shrunk-median': round2(maeStatistics),
         'boosted-trees': round2(maeTrees),
+        blend: round2(maeBlend),
         'due-date': round2(mean(heldOut.map((e) => Math.abs(e.lateness)))),
         'customer-median': round2(mean(heldOut.map((e) => Math.abs(e.lateness - e.features.customerMedian)))),
       },
@@ -362,9 +368,15 @@ function reasonsFor(model: PaymentModel, knowledge: Knowledge, invoice: InvoiceF
   const weights = new Map<Factor, number>();
   const add = (factor: Factor, value: number) => weights.set(factor, (weights.get(factor) ?? 0) + value);
   const globalMedian = knowledge.global.median;
-  if (model.kind === 'boosted-trees' && model.trees) {
+  if (model.kind !== 'shrunk-median' && model.trees) {
+    // A blend halves each tree contribution (the statistics' half is credited to history and the group).
+    const share = model.kind === 'blend' ? 0.5 : 1;
     const { byFeature } = contributionsBoostedTrees(model.trees, featureVector(features));
-    FEATURE_NAMES.forEach((name, i) => add(FACTOR_OF[name], byFeature[i]!));
+    FEATURE_NAMES.forEach((name, i) => add(FACTOR_OF[name], share * byFeature[i]!));
+    if (model.kind === 'blend') {
+      add('similar', 0.5 * (features.groupMedian - globalMedian));
+      if (features.paidCount > 0) add('history', 0.5 * (features.shrunkLateness - features.groupMedian));
+    }
   } else {
     const own = features.paidCount > 0 ? features.shrunkLateness - features.groupMedian : 0;
     add('similar', features.groupMedian - globalMedian);

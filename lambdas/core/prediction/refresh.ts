@@ -44,6 +44,7 @@ export interface PredictionStore {
   savePredictions(predictions: readonly PaymentPrediction[]): Promise<void>;
   predictions(invoiceIds: readonly string[]): Promise<Map<string, PaymentPrediction>>;
   risks(): Promise<Map<string, StoredRisk>>;
+  risk(customerId: string): Promise<StoredRisk | null>;
   saveRisks(risks: readonly StoredRisk[]): Promise<void>;
   /** The latest forecast made on or before `date`. */
   forecastMadeOnOrBefore(date: string): Promise<StoredForecast | null>;

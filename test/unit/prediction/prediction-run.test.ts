@@ -33,6 +33,9 @@ class MemoryPredictionStore implements PredictionStore {
   async risks() {
     return new Map(this.riskById);
   }
+  async risk(customerId: string) {
+    return this.riskById.get(customerId) ?? null;
+  }
   async saveRisks(risks: readonly StoredRisk[]) {
     for (const r of risks) this.riskById.set(r.customerId, r);
   }
