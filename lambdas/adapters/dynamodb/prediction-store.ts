@@ -11,6 +11,11 @@ import type { PredictionStore, StoredForecast, StoredModel, StoredRisk } from '.
 import type { Invoice } from '../../core/invoices/invoice';
 import type { Customer } from '../../core/customers/customer';
 
+/** A value as JSON keeps it: a figure that could not be measured (NaN) becomes null, which DynamoDB stores. */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 export class DynamoPredictionStore implements PredictionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -28,12 +33,12 @@ export class DynamoPredictionStore implements PredictionStore {
   async saveModel(stored: StoredModel): Promise<void> {
     const version = `${stored.model.version}@${stored.trainedAt}`;
     const body = gzipSync(Buffer.from(JSON.stringify(stored.model)));
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'model', id: version, trainedAt: stored.trainedAt, kindOfModel: stored.model.kind, evaluation: stored.model.evaluation, body } }));
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'model', id: 'current', version, trainedAt: stored.trainedAt, evaluation: stored.model.evaluation } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'model', id: version, trainedAt: stored.trainedAt, kindOfModel: stored.model.kind, evaluation: plain(stored.model.evaluation), body } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'model', id: 'current', version, trainedAt: stored.trainedAt, evaluation: plain(stored.model.evaluation) } }));
   }
 
   async savePredictions(predictions: readonly PaymentPrediction[]): Promise<void> {
-    await batchWrite(this.db, this.tableName, predictions.map((p) => ({ PutRequest: { Item: { kind: 'invoice', id: p.invoiceId, prediction: p } } })));
+    await batchWrite(this.db, this.tableName, predictions.map((p) => ({ PutRequest: { Item: { kind: 'invoice', id: p.invoiceId, prediction: plain(p) } } })));
   }
 
   async predictions(invoiceIds: readonly string[]): Promise<Map<string, PaymentPrediction>> {
@@ -43,7 +48,7 @@ export class DynamoPredictionStore implements PredictionStore {
   }
 
   async risks(): Promise<Map<string, StoredRisk>> {
-    const items = await queryAll(this.db, { TableName: this.tableName, KeyConditionExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': 'customer' } });
+    const items = await queryAll(this.db, { TableName: this.tableName, KeyConditionExpression: '#kind = :kind', ExpressionAttributeNames: { '#kind': 'kind' }, ExpressionAttributeValues: { ':kind': 'customer' } });
     return new Map(items.map((i) => [String(i.id), i.risk as StoredRisk]));
   }
 
@@ -53,19 +58,19 @@ export class DynamoPredictionStore implements PredictionStore {
   }
 
   async saveRisks(risks: readonly StoredRisk[]): Promise<void> {
-    await batchWrite(this.db, this.tableName, risks.map((r) => ({ PutRequest: { Item: { kind: 'customer', id: r.customerId, risk: r } } })));
+    await batchWrite(this.db, this.tableName, risks.map((r) => ({ PutRequest: { Item: { kind: 'customer', id: r.customerId, risk: plain(r) } } })));
   }
 
   async forecastMadeOnOrBefore(date: string): Promise<StoredForecast | null> {
     const result = await this.db.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'kind = :kind AND id <= :date', ExpressionAttributeValues: { ':kind': 'forecast', ':date': date }, ScanIndexForward: false, Limit: 1 }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: '#kind = :kind AND #id <= :date', ExpressionAttributeNames: { '#kind': 'kind', '#id': 'id' }, ExpressionAttributeValues: { ':kind': 'forecast', ':date': date }, ScanIndexForward: false, Limit: 1 }),
     );
     const item = result.Items?.[0];
     return item ? (item.forecast as StoredForecast) : null;
   }
 
   async saveForecast(forecast: StoredForecast): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'forecast', id: forecast.madeOn, forecast } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'forecast', id: forecast.madeOn, forecast: plain(forecast) } }));
   }
 }
 
