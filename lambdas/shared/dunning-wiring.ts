@@ -10,6 +10,7 @@ import { stateMachineById } from '../../lib/definitions/state-machines';
 import type { TableId } from '../../lib/definitions/tables';
 import { clock, coreSettings, mailer, newId, postingWriter } from './wiring';
 import { tablesFromEnv } from './config';
+import { optionalPredictionStore } from './prediction-wiring';
 import { apiHandler, type ApiHandlerOptions } from './http';
 import type { DunningDeps } from '../core/dunning/run-dunning';
 
@@ -38,6 +39,7 @@ export function dunningDeps(options: { sendsEmail?: boolean } = {}): DunningDeps
     clock,
     newId,
     settings: { businessTimeZone: settings.businessTimeZone, seller: settings.seller },
+    predictions: optionalPredictionStore(),
   };
 }
 

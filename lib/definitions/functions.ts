@@ -12,6 +12,9 @@ export type TableAccess = 'read' | 'write' | 'readWrite';
 export type FunctionId =
   | 'Authorizer'
   | 'RunDunning'
+  | 'RunPaymentPredictions'
+  | 'StartPaymentPredictions'
+  | 'CashForecastReport'
   | 'StartDunningRun'
   | 'GetDunningRun'
   | 'ListDunningPolicies'
@@ -101,6 +104,8 @@ const dunningRunTables: FunctionDefinition['tables'] = [
   { table: 'Ledger', access: 'readWrite' },
   { table: 'DunningPolicies', access: 'read' },
   { table: 'DunningRuns', access: 'readWrite' },
+  // The letters go out in the order of the value at stake (payment predictions, issue 14).
+  { table: 'Predictions', access: 'read' },
 ];
 
 /** What a change of an invoice's dunning (dispute, promise, block, write-off) reads and writes. */
@@ -217,10 +222,11 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'CollectionsWorklist',
     entry: api('collections-worklist'),
-    description: 'GET /collections/worklist: invoices handed to collectors, ranked, broken promises and disputes marked',
+    description: 'GET /collections/worklist: invoices handed to collectors, ranked by value at stake, broken promises and disputes marked',
     tables: [
       { table: 'DunningRuns', access: 'read' },
       { table: 'Invoices', access: 'read' },
+      { table: 'Predictions', access: 'read' },
     ],
   },
   {
@@ -263,11 +269,12 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'GetCustomer',
     entry: api('get-customer'),
-    description: 'GET /customers/{customerId}: the customer with balances',
+    description: 'GET /customers/{customerId}: the customer with balances, and for finance its payment risk',
     tables: [
       { table: 'Customers', access: 'read' },
       { table: 'Invoices', access: 'read' },
       { table: 'Orders', access: 'read' },
+      { table: 'Predictions', access: 'read' },
     ],
   },
   {
@@ -284,8 +291,11 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'GetOrder',
     entry: api('get-order'),
-    description: 'GET /orders/{orderId}: status, lines, totals, invoices and history',
-    tables: [{ table: 'Orders', access: 'read' }],
+    description: "GET /orders/{orderId}: status, lines, totals, invoices and history; on a credit hold, for finance, the customer's payment risk",
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Predictions', access: 'read' },
+    ],
   },
   {
     id: 'ReportShipment',
@@ -311,8 +321,11 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'GetInvoice',
     entry: api('get-invoice'),
-    description: 'GET /invoices/{invoiceId}: the invoice with balance, status and allocations',
-    tables: [{ table: 'Invoices', access: 'read' }],
+    description: 'GET /invoices/{invoiceId}: the invoice with balance, status and allocations, and for finance its payment prediction',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Predictions', access: 'read' },
+    ],
   },
   {
     id: 'GetInvoiceDocument',
@@ -690,6 +703,37 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Invoices', access: 'read' },
       { table: 'Customers', access: 'read' },
     ],
+  },
+  // Payment prediction (issue 14): the daily run (retraining weekly), on demand, and the cash-in forecast.
+  {
+    id: 'RunPaymentPredictions',
+    entry: step('run-payment-predictions'),
+    description: 'Scheduled daily at 05:30 business time: payment-date predictions of the open items, customer risk and the cash-in forecast (the model retrained when a week old)',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Predictions', access: 'readWrite' },
+    ],
+    timeoutSeconds: 900,
+    memoryMb: 1769,
+  },
+  {
+    id: 'StartPaymentPredictions',
+    entry: api('start-payment-predictions'),
+    description: 'POST /predictions/runs: the prediction run now (retrain: true trains a new model first); the same code as the scheduled run',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Predictions', access: 'readWrite' },
+    ],
+    timeoutSeconds: 900,
+    memoryMb: 1769,
+  },
+  {
+    id: 'CashForecastReport',
+    entry: api('cash-forecast-report'),
+    description: 'GET /reports/cash-forecast: the 13-week cash-in forecast per currency with its interval and backtest; CSV on Accept: text/csv',
+    tables: [{ table: 'Predictions', access: 'read' }],
   },
 ];
 

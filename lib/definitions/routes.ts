@@ -155,6 +155,8 @@ export const routes: readonly RouteDefinition[] = [
     access: both,
     query: { format: { kind: 'enum', values: ['ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'peppol-bis'] } },
   },
+  { method: 'POST', path: '/predictions/runs', functionId: 'StartPaymentPredictions', access: finance },
+  { method: 'GET', path: '/reports/cash-forecast', functionId: 'CashForecastReport', access: finance },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

@@ -35,7 +35,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -176,6 +176,14 @@ export const tables: readonly TableDefinition[] = [
     description: 'Credit notes (EN 16931 type 381) by creditNoteId: number of their own gapless series (Counters), the invoice they correct, lines, VAT breakdown, totals',
     partitionKey: S('creditNoteId'),
     indexes: [{ indexName: 'byInvoice', partitionKey: S('invoiceId'), sortKey: S('creditNoteId') }],
+  },
+  {
+    id: 'Predictions',
+    envVar: 'PREDICTIONS_TABLE',
+    description: 'Payment predictions (issue 14): kind "model" (versions with their held-out evaluation, and "current"), "invoice" (per open item), "customer" (risk), "forecast" (per day made, with its backtest)',
+    partitionKey: S('kind'),
+    sortKey: S('id'),
+    indexes: [],
   },
 ];
 

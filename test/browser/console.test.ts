@@ -228,6 +228,22 @@ describe('finance console', () => {
     await readmeScreenshot(page, 'dashboard', 'main');
   });
 
+  it("shows the cash-in forecast on the dashboard and an invoice's predicted payment with its reasons", async () => {
+    const customerId = await customer();
+    const { invoiceId } = await invoicedOrder(customerId, '80.00');
+    expect((await api.post('/predictions/runs', { retrain: true }, 'finance')).status).toBe(201);
+    await go('#/dashboard');
+    const forecast = page.getByRole('region', { name: 'Cash-in forecast, 13 weeks' });
+    await expect.poll(() => forecast.textContent()).toContain('Made ');
+    expect(await forecast.getByRole('img').getAttribute('aria-label')).toMatch(/^Cash-in forecast of EUR by week: week of \d{4}-\d{2}-\d{2} expected/);
+    await screenshot(page, 'dashboard-forecast');
+    await go(`#/invoices/${invoiceId}`);
+    const prediction = page.getByRole('region', { name: 'Predicted payment' });
+    await expect.poll(() => prediction.textContent()).toMatch(/80% between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}/);
+    expect(await prediction.getByRole('listitem').count()).toBeGreaterThan(0);
+    await screenshot(page, 'invoice-prediction');
+  });
+
   it('keeps every control labelled', async () => {
     for (const hash of ['#/dashboard', '#/orders', '#/invoices', '#/worklists', '#/clock', '#/emails', '#/connection']) {
       await go(hash);

@@ -8,6 +8,9 @@
  * escalation execution. Money moves only through the invoice's transitions (credit, write-off).
  */
 import * as z from 'zod';
+import type { PredictionStore } from '../prediction/refresh';
+import { rankByValueAtStake } from '../prediction/risk';
+import { predictionView } from '../prediction/views';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { derivedStatus, isOpen, type Invoice, type InvoiceStatus } from '../invoices/invoice';
 import { creditInvoice, writeOffInvoice } from '../invoices/transitions';
@@ -413,10 +416,12 @@ export async function putPolicy(deps: Pick<DunningDeps, 'store' | 'clock'>, poli
 }
 
 /**
- * `GET /collections/worklist`: the invoices handed to collectors, most days past due first (then
- * the larger amount), with broken promises and disputes marked.
+ * `GET /collections/worklist`: the invoices handed to collectors, with broken promises and disputes
+ * marked. With payment predictions, ranked by expected value at stake (outstanding amount x the
+ * probability of being paid more than 30 days after due, see `rankByValueAtStake`); without, most
+ * days past due first (then the larger amount).
  */
-export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clock' | 'settings'>) {
+export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clock' | 'settings'> & { predictions?: Pick<PredictionStore, 'predictions'> }) {
   const ids = await deps.store.worklist();
   const invoices = await deps.store.invoices(ids);
   const chargesIds = [...invoices.values()].map((i) => i.dunning.chargesInvoiceId).filter((id): id is string => !!id);
@@ -447,6 +452,21 @@ export async function collectionsWorklist(deps: Pick<DunningDeps, 'store' | 'clo
       };
     })
     .sort((a, b) => b.daysPastDue - a.daysPastDue || b.outstandingMinor - a.outstandingMinor || a.number.localeCompare(b.number));
+  if (deps.predictions) {
+    const predictions = await deps.predictions.predictions(rows.map((r) => r.invoiceId));
+    const ranked = rankByValueAtStake(rows.map((r) => ({ ...r, openMinor: r.outstandingMinor })), predictions, asOf);
+    return {
+      asOf,
+      rankedBy: 'value at stake' as const,
+      items: ranked.map(({ item: { outstandingMinor: _o, openMinor: _m, ...row }, valueAtStakeMinor, probabilityLongDelay }, index) => ({
+        rank: index + 1,
+        ...row,
+        valueAtStake: formatAmount(money(valueAtStakeMinor, row.currency)),
+        probabilityLongDelay,
+        prediction: predictions.has(row.invoiceId) ? predictionView(predictions.get(row.invoiceId)!) : null,
+      })),
+    };
+  }
   return { asOf, items: rows.map(({ outstandingMinor: _o, ...row }, index) => ({ rank: index + 1, ...row })) };
 }
 

@@ -13,6 +13,8 @@
  */
 import * as z from 'zod';
 import { calendarDate } from '../validation';
+import type { PredictionStore } from '../prediction/refresh';
+import { rankByValueAtStake } from '../prediction/risk';
 import type { Customer } from '../customers/customer';
 import { ValidationError } from '../errors';
 import { isOpen, type Invoice } from '../invoices/invoice';
@@ -20,7 +22,7 @@ import { addCharges, chargesIdentity, newChargesItem } from '../invoices/transit
 import { forEachLimit } from '../kernel/concurrency';
 import { retryOnConflict } from '../kernel/retry';
 import { journal, type Journal } from '../ledger/ledger';
-import { formatAmount, money } from '../money/money';
+import { formatAmount, minorUnitDigits, money } from '../money/money';
 import { PostingWrittenBeforeError, type InvoiceChange, type Posting } from '../posting/posting';
 import type { Mailer, PostingWriter } from '../ports';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween, isCalendarDate, type Clock } from '../time/clock';
@@ -48,6 +50,8 @@ export interface DunningDeps {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly settings: { readonly businessTimeZone: string; readonly seller: Seller };
+  /** Payment predictions, when there are: the customers' letters then go out by value at stake. */
+  readonly predictions?: Pick<PredictionStore, 'predictions'>;
 }
 
 /** Without a completed run before, the first run looks this many days back for items due. */
@@ -114,7 +118,18 @@ export async function runDunning(deps: DunningDeps, request: RunRequest) {
 
   const context: RunContext = { deps, runId, asOf, dryRun, policies, charges };
   const results: CustomerResult[] = [];
-  const queue = [...byCustomer.entries()].sort(([a], [b]) => a.localeCompare(b));
+  // With predictions, the customers with the most at stake first (the sum over their items of
+  // balance x probability of being paid more than 30 days late); else in customer id order.
+  const stake = new Map<string, number>();
+  if (deps.predictions) {
+    const ranked = rankByValueAtStake(
+      due.map((i) => ({ invoiceId: i.invoiceId, customerId: i.customerId, currency: i.currency, openMinor: i.balanceMinor, dueDate: i.dueDate })),
+      await deps.predictions.predictions(due.map((i) => i.invoiceId)),
+      asOf,
+    );
+    for (const r of ranked) stake.set(r.item.customerId, (stake.get(r.item.customerId) ?? 0) + r.valueAtStakeMinor / 10 ** minorUnitDigits(r.item.currency));
+  }
+  const queue = [...byCustomer.entries()].sort(([a], [b]) => (stake.get(b) ?? 0) - (stake.get(a) ?? 0) || a.localeCompare(b));
   await forEachLimit(queue, CUSTOMER_CONCURRENCY, async ([customerId, invoices]) => {
     results.push(await handleCustomer(context, customerId, customers.get(customerId), invoices));
   });

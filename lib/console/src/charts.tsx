@@ -75,3 +75,32 @@ export function TrendChart({ currency, months }: { currency: string; months: rea
     </div>
   );
 }
+
+/** The 13-week cash-in forecast of one currency: expected receipts per week as bars, the 80% interval as two lines. */
+export function CashForecastChart({ currency, weeks }: { currency: string; weeks: readonly { weekStart: string; expected: string; low: string; high: string }[] }) {
+  const key = weeks.map((w) => `${w.weekStart}:${w.expected}:${w.low}:${w.high}`).join('|');
+  const canvas = useChart(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: weeks.map((w) => w.weekStart),
+        datasets: [
+          { type: 'bar', label: `Expected (${currency})`, data: weeks.map((w) => Number(w.expected)), backgroundColor: '#1565c0' },
+          { type: 'line', label: '80% interval, low', data: weeks.map((w) => Number(w.low)), borderColor: '#90a4ae', backgroundColor: '#90a4ae', borderDash: [4, 4] },
+          { type: 'line', label: '80% interval, high', data: weeks.map((w) => Number(w.high)), borderColor: '#546e7a', backgroundColor: '#546e7a', borderDash: [4, 4] },
+        ],
+      },
+      options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, title: { display: true, text: currency } } } },
+    }) as ChartConfiguration,
+    [currency, key],
+  );
+  return (
+    <div class="chart">
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={`Cash-in forecast of ${currency} by week: ${weeks.map((w) => `week of ${w.weekStart} expected ${w.expected} (${w.low} to ${w.high})`).join('; ')}`}
+      />
+    </div>
+  );
+}

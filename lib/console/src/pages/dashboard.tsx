@@ -1,4 +1,5 @@
 /** "How much are we owed, how late, and what needs me today?" */
+import { CashForecastPanel } from './predictions';
 import { useState } from 'preact/hooks';
 import { api, ApiError, apiText, describeError } from '../api';
 import { AgingChart, TrendChart } from '../charts';
@@ -207,6 +208,7 @@ export function Dashboard() {
           );
         }}
       </Loaded>
+      <CashForecastPanel />
       <div class="cards">
         <div class="card">
           <h2>Auto-match rate</h2>

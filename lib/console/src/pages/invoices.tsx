@@ -1,4 +1,5 @@
 /** Invoices: the list with filters, an invoice's page with allocations, dunning, document and actions. */
+import { PredictionPanel, type InvoicePrediction } from './predictions';
 import { useEffect, useState } from 'preact/hooks';
 import { api, apiBlob, apiText, describeError } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
@@ -8,6 +9,8 @@ import { href } from '../router';
 export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'OVERDUE', 'DISPUTED', 'PAID', 'WRITTEN_OFF', 'CREDITED'] as const;
 
 export interface InvoiceView {
+  /** Finance only, open invoices: the payment prediction (issue 14). */
+  readonly prediction?: InvoicePrediction | null;
   readonly invoiceId: string;
   readonly number: string;
   readonly rfReference: string;
@@ -253,6 +256,7 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                 <dt>Sent</dt>
                 <dd>{instant(i.sentAt)}</dd>
               </dl>
+              {i.prediction !== undefined && <PredictionPanel prediction={i.prediction} />}
               <div class="grid-2">
                 <section class="panel" aria-labelledby="allocations-title">
                   <h2 id="allocations-title">Allocations</h2>
