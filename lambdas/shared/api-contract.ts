@@ -17,6 +17,8 @@ import { importItemSchema } from '../core/invoices/import';
 import { blockRequest, disputeRequest, invoicePolicyRequest, promiseRequest, resolveDisputeRequest, writeOffRequest } from '../core/dunning/actions';
 import { policyRequest } from '../core/dunning/policy';
 import { startDunningRunRequest } from '../core/dunning/run-dunning';
+import { creditNoteRequest } from '../core/invoices/credit-note';
+import { predictionRunRequest } from '../core/prediction/run-request';
 import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
 
 /** An amount as the API writes it: a decimal string in the currency's minor units ("449.70"), never a float. */
@@ -204,4 +206,25 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'POST /orders/{orderId}/retry': { summary: 'Run the failed step of an order again', request: retryRequest, response: { status: 200, schema: anyObject } },
   'POST /invoices/{invoiceId}/retry': { summary: 'Run the failed step of an invoice again (machine picks one of its two)', request: retryRequest, response: { status: 200, schema: anyObject } },
   'GET /openapi.json': { summary: 'This document', response: { status: 200, schema: anyObject } },
+  'GET /invoices/{invoiceId}/einvoice': {
+    summary: 'The invoice as an EN 16931 e-invoice (UBL 2.1, CII D16B, XRechnung UBL/CII, Peppol BIS 3.0); 409 naming the missing master data',
+    response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml'] },
+  },
+  'POST /invoices/{invoiceId}/credit-notes': {
+    summary: 'Issue a credit note (type 381, own gapless series) for the whole invoice, some lines or an amount',
+    request: creditNoteRequest,
+    requestExample: { reason: 'returned goods', lines: [{ sku: 'SKU-1', quantity: 1 }] },
+    response: { status: 201, schema: z.looseObject({ creditNoteId: z.string() }) },
+  },
+  'GET /credit-notes/{creditNoteId}': { summary: 'A credit note with its lines, VAT breakdown and the invoice it corrects', response: { status: 200, schema: z.looseObject({ creditNoteId: z.string(), invoiceId: z.string() }) } },
+  'GET /credit-notes/{creditNoteId}/document': {
+    summary: 'The credit note as PDF (ZUGFeRD hybrid) or HTML',
+    response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html'] },
+  },
+  'GET /credit-notes/{creditNoteId}/einvoice': {
+    summary: 'The credit note as an EN 16931 e-invoice (UBL 2.1, CII D16B, XRechnung UBL/CII, Peppol BIS 3.0)',
+    response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml'] },
+  },
+  'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
+  'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
 };

@@ -172,6 +172,34 @@ export type PutCustomersCustomerIdBody = {
     timeZone?: string;
     isConsumer?: boolean;
     blocked?: boolean;
+    address?: {
+        /**
+         * @minItems 1
+         * @maxItems 3
+         */
+        lines: string[];
+        /**
+         * @minLength 1
+         * @maxLength 100
+         */
+        city: string;
+        /**
+         * @minLength 1
+         * @maxLength 20
+         */
+        postcode: string;
+        /**
+         * @minLength 1
+         * @maxLength 50
+         */
+        subdivision?: string;
+        country: string;
+    } | null;
+    vatId?: string | null;
+    legalId?: string | null;
+    buyerReference?: string | null;
+    peppolId?: string | null;
+    einvoiceFormat?: "pdf" | "xrechnung-ubl" | "xrechnung-cii" | "zugferd" | "peppol-bis";
 };
 
 export type PutCustomersCustomerIdHeaders = {
@@ -373,6 +401,16 @@ export type PostOrdersBody = {
          * @pattern ^\d{1,3}(\.\d{1,2})?$
          */
         taxRate?: string;
+        vatCategory?: "S" | "Z" | "E" | "AE" | "K" | "G" | "O";
+        /**
+         * @minLength 1
+         * @maxLength 300
+         */
+        exemptionReason?: string;
+        /**
+         * @pattern ^VATEX-[A-Za-z]{2}(-[A-Za-z0-9]+)+$
+         */
+        exemptionCode?: string;
     }[];
     /**
      * @minLength 1
@@ -551,6 +589,11 @@ export type PostOrdersOrderIdShipmentsBody = {
      * @maxLength 64
      */
     trackingNumber?: string;
+    deliveryDate?: string;
+    deliveryPeriod?: {
+        from: string;
+        to: string;
+    };
     /**
      * @minItems 1
      * @maxItems 500
@@ -1702,6 +1745,152 @@ export type PostInvoicesInvoiceIdRetryVariables = {
 
 export type GetOpenapiJsonResult = Record<string, unknown>;
 
+export type GetInvoicesInvoiceIdEinvoiceResult = string;
+
+export type GetInvoicesInvoiceIdEinvoicePath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    invoiceId: string;
+};
+
+export type GetInvoicesInvoiceIdEinvoiceQuery = {
+    format?: "ubl" | "cii" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis";
+};
+
+export type GetInvoicesInvoiceIdEinvoiceVariables = {
+    path: GetInvoicesInvoiceIdEinvoicePath;
+    query?: GetInvoicesInvoiceIdEinvoiceQuery;
+};
+
+export type PostInvoicesInvoiceIdCreditNotesResult = {
+    creditNoteId: string;
+};
+
+export type PostInvoicesInvoiceIdCreditNotesPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    invoiceId: string;
+};
+
+export type PostInvoicesInvoiceIdCreditNotesBody = {
+    /**
+     * @minLength 1
+     * @maxLength 500
+     */
+    reason: string;
+    /**
+     * @minItems 1
+     * @maxItems 500
+     */
+    lines?: {
+        /**
+         * @minLength 1
+         * @maxLength 64
+         */
+        sku: string;
+        /**
+         * @maximum 9007199254740991
+         * @exclusiveMinimum 0
+         */
+        quantity: number;
+    }[];
+    /**
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount?: string;
+};
+
+export type PostInvoicesInvoiceIdCreditNotesHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostInvoicesInvoiceIdCreditNotesVariables = {
+    path: PostInvoicesInvoiceIdCreditNotesPath;
+    body: PostInvoicesInvoiceIdCreditNotesBody;
+    headers: PostInvoicesInvoiceIdCreditNotesHeaders;
+};
+
+export type GetCreditNotesCreditNoteIdResult = {
+    creditNoteId: string;
+    invoiceId: string;
+};
+
+export type GetCreditNotesCreditNoteIdPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    creditNoteId: string;
+};
+
+export type GetCreditNotesCreditNoteIdVariables = {
+    path: GetCreditNotesCreditNoteIdPath;
+};
+
+export type GetCreditNotesCreditNoteIdDocumentResult = Blob | string;
+
+export type GetCreditNotesCreditNoteIdDocumentPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    creditNoteId: string;
+};
+
+export type GetCreditNotesCreditNoteIdDocumentVariables = {
+    path: GetCreditNotesCreditNoteIdDocumentPath;
+};
+
+export type GetCreditNotesCreditNoteIdEinvoiceResult = string;
+
+export type GetCreditNotesCreditNoteIdEinvoicePath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    creditNoteId: string;
+};
+
+export type GetCreditNotesCreditNoteIdEinvoiceQuery = {
+    format?: "ubl" | "cii" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis";
+};
+
+export type GetCreditNotesCreditNoteIdEinvoiceVariables = {
+    path: GetCreditNotesCreditNoteIdEinvoicePath;
+    query?: GetCreditNotesCreditNoteIdEinvoiceQuery;
+};
+
+export type PostPredictionsRunsResult = Record<string, unknown>;
+
+export type PostPredictionsRunsBody = {
+    retrain?: boolean;
+};
+
+export type PostPredictionsRunsHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostPredictionsRunsVariables = {
+    body?: PostPredictionsRunsBody;
+    headers?: PostPredictionsRunsHeaders;
+};
+
+export type GetReportsCashForecastResult = Record<string, unknown>;
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -1991,6 +2180,51 @@ export type Ops = {
         args: {};
         result: GetOpenapiJsonResult;
     };
+    getInvoicesInvoiceIdEinvoice: {
+        args: {
+            path: GetInvoicesInvoiceIdEinvoicePath;
+            query?: GetInvoicesInvoiceIdEinvoiceQuery;
+        };
+        result: GetInvoicesInvoiceIdEinvoiceResult;
+    };
+    postInvoicesInvoiceIdCreditNotes: {
+        args: {
+            path: PostInvoicesInvoiceIdCreditNotesPath;
+            body: PostInvoicesInvoiceIdCreditNotesBody;
+            headers: PostInvoicesInvoiceIdCreditNotesHeaders;
+        };
+        result: PostInvoicesInvoiceIdCreditNotesResult;
+    };
+    getCreditNotesCreditNoteId: {
+        args: {
+            path: GetCreditNotesCreditNoteIdPath;
+        };
+        result: GetCreditNotesCreditNoteIdResult;
+    };
+    getCreditNotesCreditNoteIdDocument: {
+        args: {
+            path: GetCreditNotesCreditNoteIdDocumentPath;
+        };
+        result: GetCreditNotesCreditNoteIdDocumentResult;
+    };
+    getCreditNotesCreditNoteIdEinvoice: {
+        args: {
+            path: GetCreditNotesCreditNoteIdEinvoicePath;
+            query?: GetCreditNotesCreditNoteIdEinvoiceQuery;
+        };
+        result: GetCreditNotesCreditNoteIdEinvoiceResult;
+    };
+    postPredictionsRuns: {
+        args: {
+            body?: PostPredictionsRunsBody;
+            headers?: PostPredictionsRunsHeaders;
+        };
+        result: PostPredictionsRunsResult;
+    };
+    getReportsCashForecast: {
+        args: {};
+        result: GetReportsCashForecastResult;
+    };
 };
 
 /**
@@ -2040,7 +2274,14 @@ export const OPERATIONS = {
     getWorklistsAttention: { id: "getWorklistsAttention", method: "GET", path: "/worklists/attention", tags: ["worklists"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postOrdersOrderIdRetry: { id: "postOrdersOrderIdRetry", method: "POST", path: "/orders/{orderId}/retry", tags: ["orders"], params: [{ name: "orderId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postInvoicesInvoiceIdRetry: { id: "postInvoicesInvoiceIdRetry", method: "POST", path: "/invoices/{invoiceId}/retry", tags: ["invoices"], params: [{ name: "invoiceId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    getOpenapiJson: { id: "getOpenapiJson", method: "GET", path: "/openapi.json", tags: ["openapi.json"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    getOpenapiJson: { id: "getOpenapiJson", method: "GET", path: "/openapi.json", tags: ["openapi.json"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getInvoicesInvoiceIdEinvoice: { id: "getInvoicesInvoiceIdEinvoice", method: "GET", path: "/invoices/{invoiceId}/einvoice", tags: ["invoices"], params: [{ name: "invoiceId", in: "path" }, { name: "format", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postInvoicesInvoiceIdCreditNotes: { id: "postInvoicesInvoiceIdCreditNotes", method: "POST", path: "/invoices/{invoiceId}/credit-notes", tags: ["invoices"], params: [{ name: "invoiceId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCreditNotesCreditNoteId: { id: "getCreditNotesCreditNoteId", method: "GET", path: "/credit-notes/{creditNoteId}", tags: ["credit-notes"], params: [{ name: "creditNoteId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCreditNotesCreditNoteIdDocument: { id: "getCreditNotesCreditNoteIdDocument", method: "GET", path: "/credit-notes/{creditNoteId}/document", tags: ["credit-notes"], params: [{ name: "creditNoteId", in: "path" }], responseKind: "blob", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCreditNotesCreditNoteIdEinvoice: { id: "getCreditNotesCreditNoteIdEinvoice", method: "GET", path: "/credit-notes/{creditNoteId}/einvoice", tags: ["credit-notes"], params: [{ name: "creditNoteId", in: "path" }, { name: "format", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postPredictionsRuns: { id: "postPredictionsRuns", method: "POST", path: "/predictions/runs", tags: ["predictions"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getReportsCashForecast: { id: "getReportsCashForecast", method: "GET", path: "/reports/cash-forecast", tags: ["reports"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -3676,4 +3917,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast } = client;

@@ -1,11 +1,11 @@
 /** POST /predictions/runs (finance): the prediction run now; `retrain: true` trains a new model first. 201 with what it did. */
-import * as z from 'zod';
 import { runPredictions, type PredictionRunDeps } from '../../core/prediction/refresh';
 import { parseWith } from '../../core/validation';
+import { predictionRunRequest } from '../../core/prediction/run-request';
 import { apiHandler } from '../../shared/http';
 import { predictionRunDeps } from '../../shared/prediction-wiring';
 
-const body = z.strictObject({ retrain: z.boolean().optional() });
+const body = predictionRunRequest;
 
 export function makeHandler(deps: PredictionRunDeps) {
   return apiHandler({}, async (request) => {
