@@ -26,6 +26,8 @@ import { localCursorSecret } from './secrets';
 import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
 import './polyfills';
+import { LocalEventBus, OutboxStreamReader } from './event-bus';
+import { EVENT_BUS_ENV } from '../lib/definitions/events';
 
 export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -52,6 +54,8 @@ export interface LocalAws {
   readonly stateMachineArns: Record<string, string>;
   /** Fault injection (also over `/_local/faults`). */
   readonly faults: LocalFaults;
+  /** The local event bus (what was published, `GET /_local/events`) and the Outbox stream's reader. */
+  readonly events: { readonly bus: LocalEventBus; readonly outboxStream: OutboxStreamReader };
   /** The process id of DynamoDB Local (Java); every other part runs in this process. */
   readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
@@ -131,8 +135,19 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(() => s3.stop());
     log(`s3           ${s3.endpoint} (s3rver, buckets ${buckets.map((b) => localBucketName(b, settings.stage)).join(', ')}) ${Date.now() - t} ms`);
 
+    // EventBridge: the bus the forwarder publishes on; its rules invoke their targets in-process.
+    let invokeTarget: (functionId: string, event: unknown) => Promise<unknown> = async () => {
+      throw new Error('The functions are not loaded yet');
+    };
+    const bus = new LocalEventBus({ host, port: 0, invoke: (id, event) => invokeTarget(id, event), now: () => clock.now(), log });
+    const eventBridgeEndpoint = await bus.start();
+    stops.push(() => bus.stop());
+
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}`, s3: s3.endpoint };
-    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }));
+    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }), {
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
+      [EVENT_BUS_ENV]: `${settings.stage}-events`,
+    });
 
     // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
     const faults = new LocalFaults();
@@ -169,6 +184,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(() => scheduler.stop());
     log(`scheduler    daily dunning run at 06:00 ${settings.businessTimeZone}`);
 
+    // The outbox's stream feeds the forwarder, which publishes on the bus; the bus's rules invoke their targets.
+    invokeTarget = (id, event) => lambdas.invoke(id, event);
+    const outboxStream = new OutboxStreamReader({ dynamodb: dynamodb.client, endpoint: dynamodb.endpoint, tableName: localTableName(tableById('Outbox'), settings.stage), invoke: (id, event) => lambdas.invoke(id, event), log });
+    outboxStream.start();
+    stops.push(() => outboxStream.stop());
+    log(`events       ${eventBridgeEndpoint} (bus ${settings.stage}-events; the Outbox stream forwarded by ForwardEvents)`);
+
     const gateway = new LocalGateway({
       host,
       port: ports.gateway,
@@ -198,6 +220,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
           },
         },
         'POST /clock': { handler: async (request) => moveClock(clock, request.body) },
+        // What was published on the event bus, oldest first (`?type=InvoiceIssued.v1` filters by detail type).
+        'GET /events': {
+          handler: async (request) => {
+            const type = request.query.get('type');
+            const items = bus.published.filter((e) => !type || e['detail-type'] === type);
+            return { statusCode: 200, body: { items, count: items.length } };
+          },
+        },
         // SES feedback, locally: report a bounce (or complaint) of a sent message as SES would through SNS.
         'POST /emails/feedback': {
           handler: async (request) => {
@@ -253,6 +283,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stepFunctions,
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
       faults,
+      events: { bus, outboxStream },
       dynamodbPid: dynamodb.pid,
       stop: stopAll,
     };

@@ -137,6 +137,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/worklists/attention', functionId: 'ListAttentionWorklist', access: finance, query: { limit: limit(200), cursor } },
   { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
+  // Webhooks (issue 16): finance for every customer, a storefront for its own customers.
+  { method: 'POST', path: '/webhooks', functionId: 'RegisterWebhook', access: both },
+  { method: 'GET', path: '/webhooks', functionId: 'ListWebhooks', access: both },
+  { method: 'DELETE', path: '/webhooks/{webhookId}', functionId: 'DeleteWebhook', access: both },
+  { method: 'GET', path: '/webhooks/{webhookId}/deliveries', functionId: 'ListWebhookDeliveries', access: both },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

@@ -27,9 +27,11 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry, when items expire. */
   readonly timeToLiveAttribute?: string;
+  /** A DynamoDB stream of the new items (the outbox's, read by the event forwarder on AWS and locally). */
+  readonly stream?: 'NEW_IMAGE';
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'Outbox' | 'Webhooks';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -158,6 +160,23 @@ export const tables: readonly TableDefinition[] = [
     description: "Finance's attention worklist: one entry per state machine and order or invoice (attentionId <Machine>#<id>) whose step failed after its retries, with the step, error, cause and the waiting task token; open ones carry worklist = OPEN (sparse index, oldest first)",
     partitionKey: S('attentionId'),
     indexes: [{ indexName: 'openWorklist', partitionKey: S('worklist'), sortKey: S('at') }],
+  },
+  {
+    id: 'Outbox',
+    envVar: 'OUTBOX_TABLE',
+    description: 'Domain events by eventId, written in the same transaction as the change they report; its stream feeds the forwarder to the event bus (publishedAt once forwarded); kept 7 days',
+    partitionKey: S('eventId'),
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    stream: 'NEW_IMAGE',
+  },
+  {
+    id: 'Webhooks',
+    envVar: 'WEBHOOKS_TABLE',
+    description: 'Webhook subscriptions (sk "subscription": url, event types, owner, secret; active ones carry registry = ACTIVE) and their deliveries (sk "delivery#<eventId>": status and attempts)',
+    partitionKey: S('webhookId'),
+    sortKey: S('sk'),
+    indexes: [{ indexName: 'activeSubscriptions', partitionKey: S('registry'), sortKey: S('webhookId') }],
   },
 ];
 

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors';
 import { invoiceEmail } from './invoice-email';
 import { invoicePdfAttachment } from './invoice-documents';
 import type { CoreDeps } from '../deps';
+import { invoiceSent } from '../events/events';
 
 /** Emails the invoice, with its PDF attached, to the customer once; a second run finds it sent and does nothing. */
 export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>, input: { invoiceId: string }) {
@@ -17,6 +18,6 @@ export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' 
   const pdf = await invoicePdfAttachment(invoice, deps.settings.seller, customer.locale);
   const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller), attachments: [pdf] });
   const sentAt = deps.clock.now().toISOString();
-  await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt);
+  await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt, [invoiceSent(invoice, sentAt)]);
   return { messageId, sentAt };
 }

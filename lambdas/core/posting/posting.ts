@@ -15,12 +15,16 @@
  * - `statementLine`: the statement line's identity (written only once) and its outcome.
  * - `collectionsWorklist`: the invoice added to or removed from the collectors' worklist.
  *
+ * The domain events the posting reports (`events/events.ts`, {@link postingEvents}) go into the
+ * outbox in the same transaction.
+ *
  * One DynamoDB transaction holds at most {@link TRANSACTION_LIMITS}; {@link postingItemCount}
  * counts what a posting needs, so a use case can split or refuse it before writing.
  */
 import type { CashPayment, LineResult, PayerToRemember } from '../cash-application/application';
 import type { Invoice } from '../invoices/invoice';
 import type { Journal } from '../ledger/ledger';
+import { postingEvents } from '../events/events';
 
 export interface InvoiceChange {
   readonly before: Invoice | null;
@@ -44,7 +48,7 @@ export const TRANSACTION_LIMITS = { items: 100, bytes: 4 * 1024 * 1024 } as cons
 
 /**
  * The transaction items a posting needs: one per invoice, journal line, payment, statement line
- * (identity and outcome), customer update, payer key and worklist entry.
+ * (identity and outcome), customer update, payer key, worklist entry and domain event (outbox).
  */
 export function postingItemCount(posting: Posting): number {
   const payer = posting.payer;
@@ -57,7 +61,8 @@ export function postingItemCount(posting: Posting): number {
     (posting.statementLine ? 2 : 0) +
     customerUpdate +
     payerKeys +
-    (posting.collectionsWorklist ? 1 : 0)
+    (posting.collectionsWorklist ? 1 : 0) +
+    postingEvents(posting).length
   );
 }
 
