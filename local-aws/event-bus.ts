@@ -194,34 +194,67 @@ export class OutboxStreamReader {
     const { Table } = await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
     const streamArn = Table?.LatestStreamArn;
     if (!streamArn) throw new Error(`Table ${this.options.tableName} has no stream`);
-    const iterators = new Map<string, string | undefined>();
+    /** Per shard being read: its iterator (undefined: to be asked for) and the last record handed over. */
+    const shards = new Map<string, { iterator: string | undefined; last: string | undefined }>();
     const done = new Set<string>();
+    let failures = 0;
     while (this.running) {
-      const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-      for (const shard of StreamDescription?.Shards ?? []) {
-        const id = shard.ShardId!;
-        if (iterators.has(id) || done.has(id)) continue;
-        // A child shard is read once its parent is finished, so records stay in order.
-        if (shard.ParentShardId && iterators.has(shard.ParentShardId)) continue;
-        const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }));
-        iterators.set(id, ShardIterator);
-      }
       let any = false;
-      for (const [id, iterator] of [...iterators]) {
-        if (!this.running) break;
-        if (!iterator) {
-          iterators.delete(id);
-          done.add(id);
-          continue;
+      try {
+        const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        for (const shard of StreamDescription?.Shards ?? []) {
+          const id = shard.ShardId!;
+          // A child shard is read once its parent is finished, so records stay in order.
+          if (shards.has(id) || done.has(id) || (shard.ParentShardId && shards.has(shard.ParentShardId))) continue;
+          shards.set(id, { iterator: undefined, last: undefined });
         }
-        const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: OUTBOX_STREAM.batchSize }));
-        const records = page.Records ?? [];
-        if (records.length > 0) {
-          any = true;
-          this.idle = false;
-          await this.hand(records);
+        for (const [id, state] of [...shards]) {
+          if (!this.running) break;
+          if (!state.iterator) {
+            const from = state.last ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: state.last } : { ShardIteratorType: 'TRIM_HORIZON' as const };
+            try {
+              state.iterator = (await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ...from }))).ShardIterator;
+            } catch (error) {
+              // DynamoDB Local refuses TRIM_HORIZON on a shard without records yet: ask again at the next poll.
+              if ((error as { name?: string }).name === 'TrimmedDataAccessException') continue;
+              throw error;
+            }
+            if (!state.iterator) {
+              shards.delete(id);
+              done.add(id);
+              continue;
+            }
+          }
+          let page;
+          try {
+            page = await this.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: OUTBOX_STREAM.batchSize }));
+          } catch (error) {
+            const name = (error as { name?: string }).name;
+            if (name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException') {
+              state.iterator = undefined;
+              continue;
+            }
+            throw error;
+          }
+          const records = page.Records ?? [];
+          if (records.length > 0) {
+            any = true;
+            this.idle = false;
+            await this.hand(records);
+            state.last = records.at(-1)?.dynamodb?.SequenceNumber ?? state.last;
+          }
+          state.iterator = page.NextShardIterator;
+          if (!state.iterator) {
+            shards.delete(id);
+            done.add(id);
+          }
         }
-        iterators.set(id, page.NextShardIterator);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 50 === 0) this.options.log?.(`events       reading the outbox stream failed (${failures}x), trying again: ${error instanceof Error ? error.message : String(error)}`);
+        await sleep((this.options.retryDelayMs ?? defaultDelay)(Math.min(failures, 6)));
+        continue;
       }
       if (!any) {
         this.idle = true;
