@@ -71,6 +71,17 @@ export const eventSchemas = {
   ),
   'CreditNoteIssued.v1': envelope('CreditNoteIssued.v1', z.strictObject({ invoiceId: id, journalId: id, currency, amount, invoiceBalance: amount })),
   'InvoiceWrittenOff.v1': envelope('InvoiceWrittenOff.v1', z.strictObject({ invoiceId: id, journalId: id, currency, amount, invoiceBalance: amount, invoiceStatus: z.string() })),
+  'DisputeOpened.v1': envelope(
+    'DisputeOpened.v1',
+    z.strictObject({ invoiceId: id, disputeId: id, reason: z.string(), currency, amount: amount.nullable() }),
+  ),
+  'DisputeResolved.v1': envelope(
+    'DisputeResolved.v1',
+    z.strictObject({ invoiceId: id, disputeId: id, outcome: z.enum(['credited', 'rejected']), resolution: z.string().nullable(), currency, credit: amount.nullable() }),
+  ),
+  'PromiseMade.v1': envelope('PromiseMade.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
+  'PromiseKept.v1': envelope('PromiseKept.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
+  'PromiseBroken.v1': envelope('PromiseBroken.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

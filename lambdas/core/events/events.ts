@@ -79,7 +79,8 @@ export function invoiceSent(invoice: Pick<Invoice, 'invoiceId' | 'number' | 'cus
  * The events of a posting (`posting/posting.ts`), derived from the posting itself so that every
  * path that moves money reports them: a new payment (`PaymentReceived`), each allocation added to
  * an invoice (`PaymentApplied`), a credit note or write-off journal (`CreditNoteIssued`,
- * `InvoiceWrittenOff`) for each invoice it reduces.
+ * `InvoiceWrittenOff`) for each invoice it reduces, and the disputes and promises it opens or
+ * closes ({@link dunningEvents}).
  */
 export function postingEvents(posting: Posting): DomainEvent[] {
   const events: DomainEvent[] = [];
@@ -116,6 +117,7 @@ export function postingEvents(posting: Posting): DomainEvent[] {
         }),
       );
     }
+    events.push(...dunningEvents(before, after));
     const reducedBy = before.balanceMinor - after.balanceMinor - added.reduce((n, a) => n + a.amountMinor, 0);
     if (reducedBy <= 0) continue;
     const journal = posting.journals.find((j) => (j.event === 'CreditNoteIssued' || j.event === 'InvoiceWrittenOff') && j.lines.some((l) => l.reference === after.invoiceId));
@@ -143,6 +145,53 @@ export function postingEvents(posting: Posting): DomainEvent[] {
         }),
       );
     }
+  }
+  return events;
+}
+
+/**
+ * The disputes and promises a change of an invoice's dunning record opened or closed: a new dispute
+ * (`DisputeOpened`), one no longer open (`DisputeResolved`), a new promise (`PromiseMade`), one kept
+ * or broken (`PromiseKept`, `PromiseBroken`).
+ */
+function dunningEvents(before: Invoice, after: Invoice): DomainEvent[] {
+  const events: DomainEvent[] = [];
+  const disputesBefore = new Map((before.dunning.disputes ?? []).map((d) => [d.disputeId, d]));
+  for (const dispute of after.dunning.disputes ?? []) {
+    const was = disputesBefore.get(dispute.disputeId);
+    const key = `${after.invoiceId}|${dispute.disputeId}`;
+    if (!was) {
+      events.push(
+        event('DisputeOpened.v1', key, dispute.openedAt, after, {
+          invoiceId: after.invoiceId,
+          disputeId: dispute.disputeId,
+          reason: dispute.reason,
+          currency: after.currency,
+          amount: dispute.amountMinor === null ? null : amount(dispute.amountMinor, after.currency),
+        }),
+      );
+    }
+    if ((was?.status ?? 'open') === 'open' && dispute.status !== 'open') {
+      events.push(
+        event('DisputeResolved.v1', key, dispute.resolvedAt ?? dispute.openedAt, after, {
+          invoiceId: after.invoiceId,
+          disputeId: dispute.disputeId,
+          outcome: dispute.status,
+          resolution: dispute.resolution,
+          currency: after.currency,
+          credit: dispute.creditMinor === null ? null : amount(dispute.creditMinor, after.currency),
+        }),
+      );
+    }
+  }
+  const promisesBefore = new Map((before.dunning.promises ?? []).map((p) => [p.promiseId, p]));
+  for (const promise of after.dunning.promises ?? []) {
+    const was = promisesBefore.get(promise.promiseId);
+    const key = `${after.invoiceId}|${promise.promiseId}`;
+    const data = { invoiceId: after.invoiceId, promiseId: promise.promiseId, currency: after.currency, amount: amount(promise.amountMinor, after.currency), promisedDate: promise.promisedDate };
+    if (!was) events.push(event('PromiseMade.v1', key, promise.recordedAt, after, data));
+    if ((was?.status ?? 'open') === 'open' && promise.status === 'kept') events.push(event('PromiseKept.v1', key, promise.closedAt ?? promise.recordedAt, after, data));
+    if ((was?.status ?? 'open') === 'open' && promise.status === 'broken') events.push(event('PromiseBroken.v1', key, promise.closedAt ?? promise.recordedAt, after, data));
   }
   return events;
 }

@@ -90,4 +90,23 @@ describe('events built from the product records', () => {
     expect(writeOffEvents).toEqual([expect.objectContaining({ eventType: 'InvoiceWrittenOff.v1', data: expect.objectContaining({ amount: '100.00', invoiceBalance: '0.00', invoiceStatus: 'WRITTEN_OFF' }) })]);
     for (const event of [...creditEvents, ...writeOffEvents]) expectValid(event);
   });
+
+  it('a change of the dunning record reports the disputes and promises it opened or closed', () => {
+    const open = anInvoice({ invoiceId: 'I-3', balanceMinor: 10_000, totalMinor: 10_000 });
+    const dispute = { disputeId: 'D-1', reason: 'damaged <b>goods</b>', amountMinor: 2_000, openedAt: '2026-03-02T09:00:00.000Z', levelAtOpen: 1, status: 'open' as const, resolvedAt: null, resolution: null, creditMinor: null };
+    const disputed = { ...open, dunning: { ...open.dunning, disputes: [dispute] } };
+    const resolved = { ...open, dunning: { ...open.dunning, disputes: [{ ...dispute, status: 'credited' as const, resolvedAt: '2026-03-05T09:00:00.000Z', resolution: 'credit note', creditMinor: 2_000 }] } };
+    const promise = { promiseId: 'P-1', amountMinor: 5_000, promisedDate: '2026-03-20', recordedAt: '2026-03-03T09:00:00.000Z', paidAtRecordMinor: 0, status: 'open' as const, closedAt: null };
+    const promised = { ...open, dunning: { ...open.dunning, promises: [promise] } };
+    const broken = { ...open, dunning: { ...open.dunning, promises: [{ ...promise, status: 'broken' as const, closedAt: '2026-03-21T05:00:00.000Z' }] } };
+    const kept = { ...open, dunning: { ...open.dunning, promises: [{ ...promise, status: 'kept' as const, closedAt: '2026-03-19T05:00:00.000Z' }] } };
+    const of = (before: typeof open, after: typeof open) => postingEvents({ description: 'dunning', invoices: [{ before, after }], journals: [] });
+    const events = [...of(open, disputed), ...of(disputed, resolved), ...of(open, promised), ...of(promised, broken), ...of(promised, kept)];
+    expect(events.map((e) => e.eventType)).toEqual(['DisputeOpened.v1', 'DisputeResolved.v1', 'PromiseMade.v1', 'PromiseBroken.v1', 'PromiseKept.v1']);
+    expect(events[0]).toMatchObject({ occurredAt: dispute.openedAt, data: { disputeId: 'D-1', reason: 'damaged <b>goods</b>', amount: '20.00' } });
+    expect(events[1]).toMatchObject({ occurredAt: '2026-03-05T09:00:00.000Z', data: { outcome: 'credited', credit: '20.00' } });
+    expect(events[3]).toMatchObject({ occurredAt: '2026-03-21T05:00:00.000Z', data: { promiseId: 'P-1', amount: '50.00', promisedDate: '2026-03-20' } });
+    expect(of(disputed, disputed)).toEqual([]);
+    for (const event of events) expectValid(event);
+  });
 });
