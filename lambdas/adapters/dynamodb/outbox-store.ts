@@ -1,6 +1,12 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../core/events/catalogue';
 import type { OutboxStore } from '../../core/events/forwarding';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+
+/** The ids of the events a stream batch reports as new (modifications, such as `publishedAt`, and removals are not news). */
+export function insertedEventIds(event: Pick<DynamoDBStreamEvent, 'Records'>): string[] {
+  return (event.Records ?? []).filter((r) => r.eventName === 'INSERT').flatMap((r) => (r.dynamodb?.Keys?.eventId?.S ? [r.dynamodb.Keys.eventId.S] : []));
+}
 
 /** The outbox as the forwarder reads it (items written by {@link outboxPuts} in `outbox.ts`). */
 export class DynamoOutboxStore implements OutboxStore {

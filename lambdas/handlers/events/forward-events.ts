@@ -6,17 +6,12 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { forwardEvents, type ForwardDeps } from '../../core/events/forwarding';
 import { wrapHandler, logger } from '../../shared/observability';
-import { DynamoOutboxStore } from '../../adapters/dynamodb/outbox-store';
+import { DynamoOutboxStore, insertedEventIds } from '../../adapters/dynamodb/outbox-store';
 import { documentClient } from '../../adapters/dynamodb/document-client';
 import { EventBridgePublisher, eventBridgeClient } from '../../adapters/eventbridge/event-publisher';
 import { clock } from '../../shared/wiring';
 import { requireEnv, tableName } from '../../shared/config';
 import { EVENT_BUS_ENV } from '../../../lib/definitions/events';
-
-/** The ids of the events a stream batch reports as new (modifications, such as `publishedAt`, and removals are not news). */
-export function insertedEventIds(event: DynamoDBStreamEvent): string[] {
-  return (event.Records ?? []).filter((r) => r.eventName === 'INSERT').flatMap((r) => (r.dynamodb?.Keys?.eventId?.S ? [r.dynamodb.Keys.eventId.S] : []));
-}
 
 export function makeHandler(deps: ForwardDeps) {
   return wrapHandler(async (event: DynamoDBStreamEvent) => {
