@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { eventRules, FORWARDER_FUNCTION, matchesPattern, OUTBOX_STREAM, type EventRuleDefinition } from '../lib/definitions/events';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './environment';
 
@@ -194,6 +194,7 @@ export class OutboxStreamReader {
     const { Table } = await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
     const streamArn = Table?.LatestStreamArn;
     if (!streamArn) throw new Error(`Table ${this.options.tableName} has no stream`);
+    await this.forwardUnpublished();
     /** Per shard being read: its iterator (undefined: to be asked for) and the last record handed over. */
     const shards = new Map<string, { iterator: string | undefined; last: string | undefined }>();
     const done = new Set<string>();
@@ -261,6 +262,26 @@ export class OutboxStreamReader {
         await sleep(this.options.pollMs ?? 100);
       }
     }
+  }
+
+  /**
+   * Events written but not published when the stack stopped: DynamoDB Local does not keep a stream
+   * across restarts as AWS keeps it for 24 hours, so they are handed to the forwarder once at start,
+   * as the stream would have (the forwarder skips what it published meanwhile).
+   */
+  private async forwardUnpublished(): Promise<void> {
+    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await this.options.dynamodb.send(
+        new ScanCommand({ TableName: this.options.tableName, FilterExpression: 'attribute_not_exists(publishedAt)', ProjectionExpression: 'eventId, occurredAt', ExclusiveStartKey: start, ConsistentRead: true }),
+      );
+      const items = (page.Items ?? []).sort((x, y) => (x.occurredAt?.S ?? '').localeCompare(y.occurredAt?.S ?? ''));
+      for (let i = 0; i < items.length; i += OUTBOX_STREAM.batchSize) {
+        const records = items.slice(i, i + OUTBOX_STREAM.batchSize).map((item) => ({ eventName: 'INSERT' as const, dynamodb: { Keys: { eventId: item.eventId! } } }));
+        if (records.length) await this.hand(records as _Record[]);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && this.running);
   }
 
   private async hand(records: _Record[]): Promise<void> {
