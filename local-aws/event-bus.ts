@@ -49,6 +49,8 @@ const defaultDelay = (attempt: number) => Math.min(8_000, 250 * 2 ** Math.max(0,
 export class LocalEventBus {
   readonly published: PublishedEvent[] = [];
   private server: Server | undefined;
+  /** Where PutEvents is answered (set by {@link start}). */
+  endpoint = '';
   private readonly pending = new Set<Promise<unknown>>();
   private stopped = false;
 
@@ -72,7 +74,8 @@ export class LocalEventBus {
       this.server!.listen(this.options.port, this.options.host, () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
-    return `http://${this.options.host}:${port}`;
+    this.endpoint = `http://${this.options.host}:${port}`;
+    return this.endpoint;
   }
 
   async stop(): Promise<void> {

@@ -35,7 +35,7 @@ export interface LocalAwsOptions {
   /** The loopback address every local service listens on (default 127.0.0.1); nothing else is accepted. */
   readonly host?: string;
   /** 0 picks a free port (tests). */
-  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number };
+  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number; events?: number };
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
@@ -139,7 +139,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     let invokeTarget: (functionId: string, event: unknown) => Promise<unknown> = async () => {
       throw new Error('The functions are not loaded yet');
     };
-    const bus = new LocalEventBus({ host, port: 0, invoke: (id, event) => invokeTarget(id, event), now: () => clock.now(), log });
+    const bus = new LocalEventBus({ host, port: options.ports?.events ?? 0, invoke: (id, event) => invokeTarget(id, event), now: () => clock.now(), log });
     const eventBridgeEndpoint = await bus.start();
     stops.push(() => bus.stop());
 
