@@ -51,6 +51,7 @@ const validIds: Record<string, string> = {
   runId: 'run-2026-03-02',
   policyId: 'default',
   disputeId: 'D-1',
+  webhookId: 'wh_0123456789abcdef01234567',
 };
 
 function paramsOf(route: RouteDefinition): string[] {
