@@ -15,6 +15,7 @@ import { HttpApi } from './constructs/http-api';
 import { Observability } from './constructs/observability';
 import { Schedules } from './constructs/schedules';
 import { Workflows } from './constructs/workflows';
+import { DomainEventBus } from './constructs/event-bus';
 
 export interface OrderToCashStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -30,6 +31,7 @@ export class OrderToCashStack extends Stack {
   readonly schedules: Schedules;
   readonly emailFeedback: EmailFeedback;
   readonly observability: Observability;
+  readonly events: DomainEventBus;
 
   constructor(scope: Construct, id: string, props: OrderToCashStackProps) {
     super(scope, id, props);
@@ -46,6 +48,7 @@ export class OrderToCashStack extends Stack {
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
     this.emailFeedback = new EmailFeedback(this, 'EmailFeedback', { config, functions: this.functions });
     this.observability = new Observability(this, 'Observability', { config, functions: this.functions, workflows: this.workflows, httpApi: this.httpApi });
+    this.events = new DomainEventBus(this, 'Events', { config, tables: this.tables, functions: this.functions });
   }
 
   /** Sources missing at synth time (only possible with context `allowMissingSources=true`). */

@@ -175,6 +175,7 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
+          ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
           AttributeDefinitions: [...attributes.values()],
           KeySchema: [
             { AttributeName: table.partitionKey.name, KeyType: 'HASH' },

@@ -52,6 +52,7 @@ Ready in ${seconds} s.
   Health         ${local.url}/_local/health   (no key needed)
   Clock          ${local.url}/_local/clock    (finance key; POST {"advance":"P7D"} moves it, at most P366D at once)
   Sent emails    ${local.url}/_local/emails   (finance key)
+  Events         ${local.url}/_local/events   (finance key; what was published on the bus; webhooks: POST /webhooks)
   Data folder    ${local.dataDir}
 
   Credentials    storefront  x-api-key: ${local.apiKeys.storefront}   (client local-storefront)

@@ -30,6 +30,8 @@ import { observeBusinessMetricsLocally } from '../lambdas/shared/metrics';
 import { BUSINESS_METRICS_NAMESPACE, BUSINESS_METRICS_SERVICE } from '../lib/definitions/metrics';
 import { problemDocument } from '../lambdas/shared/problem';
 import './polyfills';
+import { LocalEventBus, OutboxStreamReader } from './event-bus';
+import { EVENT_BUS_ENV } from '../lib/definitions/events';
 
 export const ROOT_DIR = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -37,7 +39,7 @@ export interface LocalAwsOptions {
   /** The loopback address every local service listens on (default 127.0.0.1); nothing else is accepted. */
   readonly host?: string;
   /** 0 picks a free port (tests). */
-  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number };
+  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number; events?: number };
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
@@ -58,6 +60,8 @@ export interface LocalAws {
   readonly faults: LocalFaults;
   /** What the stack used, counted as AWS bills it (`npm run bench:cost`); state transitions are in the executions' histories. */
   readonly usage: LocalUsage;
+  /** The local event bus (what was published, `GET /_local/events`) and the Outbox stream's reader. */
+  readonly events: { readonly bus: LocalEventBus; readonly outboxStream: OutboxStreamReader };
   /** The process id of DynamoDB Local (Java); every other part runs in this process. */
   readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
@@ -137,8 +141,19 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(() => s3.stop());
     log(`s3           ${s3.endpoint} (s3rver, buckets ${buckets.map((b) => localBucketName(b, settings.stage)).join(', ')}) ${Date.now() - t} ms`);
 
+    // EventBridge: the bus the forwarder publishes on; its rules invoke their targets in-process.
+    let invokeTarget: (functionId: string, event: unknown) => Promise<unknown> = async () => {
+      throw new Error('The functions are not loaded yet');
+    };
+    const bus = new LocalEventBus({ host, port: options.ports?.events ?? 0, invoke: (id, event) => invokeTarget(id, event), now: () => clock.now(), log });
+    const eventBridgeEndpoint = await bus.start();
+    stops.push(() => bus.stop());
+
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}`, s3: s3.endpoint };
-    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }));
+    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }), {
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
+      [EVENT_BUS_ENV]: `${settings.stage}-events`,
+    });
 
     // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
     const faults = new LocalFaults();
@@ -187,6 +202,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(() => scheduler.stop());
     log(`scheduler    daily dunning run at 06:00 ${settings.businessTimeZone}`);
 
+    // The outbox's stream feeds the forwarder, which publishes on the bus; the bus's rules invoke their targets.
+    invokeTarget = (id, event) => lambdas.invoke(id, event);
+    const outboxStream = new OutboxStreamReader({ dynamodb: dynamodb.client, endpoint: dynamodb.endpoint, tableName: localTableName(tableById('Outbox'), settings.stage), invoke: (id, event) => lambdas.invoke(id, event), log });
+    outboxStream.start();
+    stops.push(() => outboxStream.stop());
+    log(`events       ${eventBridgeEndpoint} (bus ${settings.stage}-events; the Outbox stream forwarded by ForwardEvents)`);
+
     const gateway = new LocalGateway({
       host,
       port: ports.gateway,
@@ -217,6 +239,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
           },
         },
         'POST /clock': { handler: async (request) => moveClock(clock, request.body) },
+        // What was published on the event bus, oldest first (`?type=InvoiceIssued.v1` filters by detail type).
+        'GET /events': {
+          handler: async (request) => {
+            const type = request.query.get('type');
+            const items = bus.published.filter((e) => !type || e['detail-type'] === type);
+            return { statusCode: 200, body: { items, count: items.length } };
+          },
+        },
         // SES feedback, locally: report a bounce (or complaint) of a sent message as SES would through SNS.
         'POST /emails/feedback': {
           handler: async (request) => {
@@ -273,6 +303,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
       faults,
       usage,
+      events: { bus, outboxStream },
       dynamodbPid: dynamodb.pid,
       stop: stopAll,
     };

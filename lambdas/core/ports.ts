@@ -11,6 +11,7 @@ import type { Payment } from './payments/payment';
 import type { ImportEntry, TakenBy } from './invoices/import';
 import type { CashPayment, LineApplication, LineResult } from './cash-application/application';
 import type { Posting } from './posting/posting';
+import type { DomainEvent } from './events/catalogue';
 import type { StatementHeader, StatementProgress, StatementRecord } from './cash-application/statement-record';
 
 export interface Page<T> {
@@ -45,15 +46,15 @@ export type OrderWait = 'credit-decision' | 'shipment' | 'settlement';
 
 export interface OrderStore {
   get(orderId: string): Promise<Order | undefined>;
-  /** Stores a new order; false when an order with that id exists already. */
-  create(order: Order): Promise<boolean>;
-  /** Removes a RECEIVED order whose lifecycle could not be started; false when it moved on. */
+  /** Stores a new order with the events it reports (in the outbox, one transaction); false when an order with that id exists already. */
+  create(order: Order, events?: readonly DomainEvent[]): Promise<boolean>;
+  /** Removes a RECEIVED order whose lifecycle could not be started, and its not yet published `OrderPlaced` event; false when it moved on. */
   discard(orderId: string): Promise<boolean>;
   /**
    * Records a shipment (one more pending shipment) if the order is still at `expectedVersion` and in
    * one of `expectedStatuses`; false otherwise (re-read and decide again).
    */
-  addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number): Promise<boolean>;
+  addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number, events?: readonly DomainEvent[]): Promise<boolean>;
   /**
    * Moves the order to `status` with a history entry, when it is in one of `from`; false otherwise.
    * With `wait`, keeps the task token of the step that now waits; with `requireNoPendingShipments`,
@@ -64,7 +65,7 @@ export interface OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra?: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange },
+    extra?: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange; events?: readonly DomainEvent[] },
   ): Promise<boolean>;
   /**
    * Reserves `amountMinor` of the customer's credit for a RECEIVED order that has none reserved:
@@ -73,7 +74,7 @@ export interface OrderStore {
    * concurrent orders can never together pass the limit. `over-limit`: the other reservations leave
    * no room; `not-received`: the order moved on or reserved already (a repeated step).
    */
-  reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'>;
+  reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number, events?: readonly DomainEvent[]): Promise<'reserved' | 'over-limit' | 'not-received'>;
   /** The task token of the step the order's execution waits in, if it waits for `waitingFor`. */
   taskToken(orderId: string, waitingFor: OrderWait): Promise<string | undefined>;
   /** Keeps the token of a step that waits while the order stays in `status`; false when it moved on. */
@@ -114,13 +115,15 @@ export interface InvoiceStore {
     invoice: Invoice,
     journal: Journal,
     order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] }; releaseCredit?: { customerId: string; amountMinor: number } },
+    /** The events the issue reports, written to the outbox in the same transaction. */
+    events?: readonly DomainEvent[],
   ): Promise<{ invoice: Invoice; created: boolean }>;
   /** The last number taken in a series (0 when none). */
   lastSequence(series: string): Promise<number>;
   /** Stores the payment task token while the invoice is unpaid; false when it is already settled. */
   setPaymentTaskToken(invoiceId: string, token: string): Promise<boolean>;
   paymentTaskToken(invoiceId: string): Promise<string | undefined>;
-  markSent(invoiceId: string, messageId: string, at: string): Promise<void>;
+  markSent(invoiceId: string, messageId: string, at: string, events?: readonly DomainEvent[]): Promise<void>;
 }
 
 export class SequenceTakenError extends Error {

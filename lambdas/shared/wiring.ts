@@ -33,12 +33,20 @@ export const newId = (): string => randomUUID();
 
 export const customerStore = () => new DynamoCustomerStore(documentClient(), tableName('Customers'));
 /** Orders; with the Customers table where the function may change the customer's reserved credit. */
-export const orderStore = () => new DynamoOrderStore(documentClient(), tableName('Orders'), process.env[tableById('Customers').envVar] || undefined);
-export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices') });
+export const orderStore = () =>
+  new DynamoOrderStore(documentClient(), tableName('Orders'), process.env[tableById('Customers').envVar] || undefined, process.env[tableById('Outbox').envVar] || undefined);
+export const invoiceReader = () => new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), ...tablesFromEnv({ outbox: 'Outbox' }) });
 /** Credit notes; the Counters table only where the function issues them (reading needs none). */
 export const creditNoteStore = () => new DynamoCreditNoteStore(documentClient(), { creditNotes: tableName('CreditNotes'), ...tablesFromEnv({ counters: 'Counters' }) });
 export const invoiceIssuer = () =>
-  new DynamoInvoiceStore(documentClient(), { invoices: tableName('Invoices'), counters: tableName('Counters'), orders: tableName('Orders'), ledger: tableName('Ledger'), customers: tableName('Customers') });
+  new DynamoInvoiceStore(documentClient(), {
+    invoices: tableName('Invoices'),
+    counters: tableName('Counters'),
+    orders: tableName('Orders'),
+    ledger: tableName('Ledger'),
+    customers: tableName('Customers'),
+    ...tablesFromEnv({ outbox: 'Outbox' }),
+  });
 export const paymentStore = () => new DynamoPayments(documentClient(), { payments: tableName('Payments') });
 
 const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
@@ -52,6 +60,7 @@ const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
   runs: 'DunningRuns',
   creditNotes: 'CreditNotes',
   counters: 'Counters',
+  outbox: 'Outbox',
 };
 
 /** The one writer of money, over the tables this function was given (a posting names the table it lacks). */

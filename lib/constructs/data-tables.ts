@@ -31,6 +31,7 @@ export class DataTables extends Construct {
           ...cdkProjection(indexProjection(index)),
         })),
         ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+        ...(definition.stream ? { dynamoStream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         // AWS managed key: encrypted at rest with a key whose use is logged in CloudTrail, without

@@ -72,7 +72,14 @@ export type FunctionId =
   | 'GetOpenApi'
   | 'GetInvoiceEinvoice'
   | 'CreateCreditNote'
-  | 'GetCreditNote';
+  | 'GetCreditNote'
+  | 'ForwardEvents'
+  | 'RouteWebhookEvent'
+  | 'DeliverWebhook'
+  | 'RegisterWebhook'
+  | 'ListWebhooks'
+  | 'DeleteWebhook'
+  | 'ListWebhookDeliveries';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -92,6 +99,8 @@ export interface FunctionDefinition {
   readonly sendsEmail?: boolean;
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
+  /** Publishes on the stack's event bus (`lib/definitions/events.ts`): PutEvents, and its name in `EVENT_BUS_NAME`. */
+  readonly eventBus?: 'publish';
 }
 
 const api = (name: string) => `lambdas/handlers/api/${name}.ts`;
@@ -116,7 +125,7 @@ const dunningActionTables: FunctionDefinition['tables'] = [
   { table: 'Idempotency', access: 'readWrite' },
 ];
 
-export const functions: readonly FunctionDefinition[] = [
+const declaredFunctions: readonly FunctionDefinition[] = [
   {
     id: 'Authorizer',
     entry: 'lambdas/handlers/auth/authorizer.ts',
@@ -735,7 +744,70 @@ export const functions: readonly FunctionDefinition[] = [
     description: 'GET /reports/cash-forecast: the 13-week cash-in forecast per currency with its interval and backtest; CSV on Accept: text/csv',
     tables: [{ table: 'Predictions', access: 'read' }],
   },
+  // Domain events and webhooks (issue 16): the outbox's forwarder, the bus rule's target, the delivery step, the webhooks API.
+  {
+    id: 'ForwardEvents',
+    entry: 'lambdas/handlers/events/forward-events.ts',
+    description: "Reads the Outbox table's stream: publishes each new domain event on the event bus once (publishedAt), in the order written",
+    tables: [{ table: 'Outbox', access: 'readWrite' }],
+    eventBus: 'publish',
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'RouteWebhookEvent',
+    entry: 'lambdas/handlers/events/route-webhook-event.ts',
+    description: 'Target of the event bus rule: starts one delivery (a WebhookDelivery execution named from the subscription and the event id) per subscription that wants the event',
+    tables: [{ table: 'Webhooks', access: 'read' }],
+    stateMachines: [{ machine: 'WebhookDelivery', access: 'start' }],
+  },
+  {
+    id: 'DeliverWebhook',
+    entry: 'lambdas/handlers/events/deliver-webhook.ts',
+    description: 'One delivery attempt of an event to a webhook (Standard Webhooks signature), recorded with its outcome; says when to try again',
+    tables: [{ table: 'Webhooks', access: 'readWrite' }],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'RegisterWebhook',
+    entry: api('register-webhook'),
+    description: 'POST /webhooks: registers a url and the event types it wants; answers the webhookId and its signing secret (shown once)',
+    tables: [
+      { table: 'Webhooks', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'ListWebhooks',
+    entry: api('list-webhooks'),
+    description: "GET /webhooks: the caller's subscriptions (finance: all), without their secrets",
+    tables: [{ table: 'Webhooks', access: 'read' }],
+  },
+  {
+    id: 'DeleteWebhook',
+    entry: api('delete-webhook'),
+    description: 'DELETE /webhooks/{webhookId}: ends a subscription (its deliveries stay readable)',
+    tables: [
+      { table: 'Webhooks', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'ListWebhookDeliveries',
+    entry: api('list-webhook-deliveries'),
+    description: 'GET /webhooks/{webhookId}/deliveries: each event delivered or being delivered, with its attempts',
+    tables: [{ table: 'Webhooks', access: 'read' }],
+  },
 ];
+
+/** Tables whose changes report domain events: a function that writes one of them also writes the outbox, in the same transaction. */
+const REPORTING_TABLES: readonly TableId[] = ['Orders', 'Invoices', 'Payments'];
+
+/** Every declared function, with write access to the Outbox table where it writes a table whose changes report events. */
+export const functions: readonly FunctionDefinition[] = declaredFunctions.map((f) =>
+  f.tables.some((t) => REPORTING_TABLES.includes(t.table) && t.access !== 'read') && !f.tables.some((t) => t.table === 'Outbox')
+    ? { ...f, tables: [...f.tables, { table: 'Outbox', access: 'write' }] }
+    : f,
+);
 
 export function functionById(id: FunctionId): FunctionDefinition {
   const fn = functions.find((f) => f.id === id);

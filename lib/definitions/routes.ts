@@ -157,6 +157,11 @@ export const routes: readonly RouteDefinition[] = [
   },
   { method: 'POST', path: '/predictions/runs', functionId: 'StartPaymentPredictions', access: finance },
   { method: 'GET', path: '/reports/cash-forecast', functionId: 'CashForecastReport', access: finance },
+  // Webhooks (issue 16): finance for every customer, a storefront for its own customers.
+  { method: 'POST', path: '/webhooks', functionId: 'RegisterWebhook', access: both },
+  { method: 'GET', path: '/webhooks', functionId: 'ListWebhooks', access: both },
+  { method: 'DELETE', path: '/webhooks/{webhookId}', functionId: 'DeleteWebhook', access: both },
+  { method: 'GET', path: '/webhooks/{webhookId}/deliveries', functionId: 'ListWebhookDeliveries', access: both },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

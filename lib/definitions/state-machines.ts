@@ -8,7 +8,7 @@
 import type { FunctionId } from './functions';
 import type { TableId } from './tables';
 
-export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation' | 'StatementProcessing' | 'InvoiceImport';
+export type StateMachineId = 'OrderLifecycle' | 'InvoiceSettlement' | 'DunningEscalation' | 'StatementProcessing' | 'InvoiceImport' | 'WebhookDelivery';
 
 export type Substitution =
   | { readonly kind: 'functionArn'; readonly functionId: FunctionId }
@@ -95,6 +95,15 @@ export const stateMachines: readonly StateMachineDefinition[] = [
     substitutions: {
       ImportOpenItemsFunctionArn: fn('ImportOpenItems'),
       ...resilience,
+    },
+  },
+  {
+    id: 'WebhookDelivery',
+    name: 'WebhookDelivery',
+    file: 'statemachines/webhook-delivery.asl.json',
+    envVar: 'WEBHOOK_DELIVERY_STATE_MACHINE_ARN',
+    substitutions: {
+      DeliverWebhookFunctionArn: fn('DeliverWebhook'),
     },
   },
 ];

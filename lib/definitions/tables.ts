@@ -33,9 +33,11 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry, when items expire. */
   readonly timeToLiveAttribute?: string;
+  /** A DynamoDB stream of the new items (the outbox's, read by the event forwarder on AWS and locally). */
+  readonly stream?: 'NEW_IMAGE';
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions' | 'Outbox' | 'Webhooks';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -184,6 +186,23 @@ export const tables: readonly TableDefinition[] = [
     partitionKey: S('kind'),
     sortKey: S('id'),
     indexes: [],
+  },
+  {
+    id: 'Outbox',
+    envVar: 'OUTBOX_TABLE',
+    description: 'Domain events by eventId, written in the same transaction as the change they report; its stream feeds the forwarder to the event bus (publishedAt once forwarded); kept 7 days',
+    partitionKey: S('eventId'),
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    stream: 'NEW_IMAGE',
+  },
+  {
+    id: 'Webhooks',
+    envVar: 'WEBHOOKS_TABLE',
+    description: 'Webhook subscriptions (sk "subscription": url, event types, owner, secret; active ones carry registry = ACTIVE) and their deliveries (sk "delivery#<eventId>": status and attempts)',
+    partitionKey: S('webhookId'),
+    sortKey: S('sk'),
+    indexes: [{ indexName: 'activeSubscriptions', partitionKey: S('registry'), sortKey: S('webhookId') }],
   },
 ];
 

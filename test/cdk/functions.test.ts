@@ -5,6 +5,7 @@ import { routes } from '../../lib/definitions/routes';
 import { stateMachineById, stateMachines } from '../../lib/definitions/state-machines';
 import { tables, type TableId } from '../../lib/definitions/tables';
 import { bucketById } from '../../lib/definitions/buckets';
+import { EVENT_BUS_ENV, FORWARDER_FUNCTION } from '../../lib/definitions/events';
 import { asList, buildStack, cdkJsonContext, completeSeller, getAttTarget, statementsOfRole, type Built, type PolicyStatementJson } from './fixture';
 
 const dev = buildStack();
@@ -12,6 +13,8 @@ const dev = buildStack();
 /** The DynamoDB actions each declared access must give: written out here as the specification. */
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** What reading a table's stream takes, on the stream's ARN. */
+const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const expectedTableActions: Record<TableAccess, string[]> = { read: READ, write: WRITE, readWrite: [...new Set([...READ, ...WRITE])].sort() };
 
 const STATE_MACHINE_ACTIONS = {
@@ -67,6 +70,8 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
       ...(definition.sendsEmail ? { SES_CONFIGURATION_SET: 'order-to-cash-dev-email' } : {}),
       // The secret that signs pagination cursors, for the functions of routes that take a cursor (test/cdk/cursor-secret.test.ts).
       ...(routes.some((r) => r.functionId === definition.id && r.query?.cursor) ? { [CURSOR_SECRET_ENV]: expect.objectContaining({ 'Fn::Join': expect.any(Array) }) } : {}),
+      // The event bus, for the functions that publish on it (lib/constructs/event-bus.ts).
+      ...(definition.eventBus === 'publish' ? { [EVENT_BUS_ENV]: { Ref: expect.stringMatching(/^EventsBus/) } } : {}),
     };
     for (const { table } of definition.tables) {
       expected[tables.find((t) => t.id === table)!.envVar] = { Ref: dev.tableLogicalId(table) };
@@ -103,7 +108,9 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
     const expected = new Map(
       definition.tables.map(({ table, access }) => {
         const indexes = access === 'write' ? [] : tables.find((t) => t.id === table)!.indexes.map((i) => i.indexName);
-        return [table, { actions: expectedTableActions[access], indexes: indexes.sort() }];
+        // The forwarder also reads the stream of the table it forwards (the Outbox).
+        const stream = definition.id === FORWARDER_FUNCTION && tables.find((t) => t.id === table)!.stream ? STREAM_READ : [];
+        return [table, { actions: [...expectedTableActions[access], ...stream].sort(), indexes: indexes.sort() }];
       }),
     );
     expect(
@@ -132,6 +139,7 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
         );
       }
       if (actions.every((a) => a.startsWith('ses:'))) return !definition.sendsEmail;
+      if (actions.every((a) => a === 'events:PutEvents')) return !(definition.eventBus === 'publish' && resources.length === 1 && JSON.stringify(resources[0]).includes('EventsBus'));
       if (actions.every((a) => a.startsWith('s3:'))) return !isDeclaredBucketStatement(definition, statement);
       return true;
     });

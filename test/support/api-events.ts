@@ -117,6 +117,8 @@ export function stubHandlerEnvironment(): void {
     ORDER_LIFECYCLE_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:OrderLifecycle',
     INVOICE_SETTLEMENT_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:InvoiceSettlement',
     BUSINESS_TIME_ZONE: 'Europe/Berlin',
+    // The stage decides which webhook URLs are allowed (https to public hosts outside 'local').
+    STAGE: 'test',
     INVOICE_NUMBER_PREFIX: 'INV',
     SES_FROM_ADDRESS: 'billing@example.com',
     SELLER_JSON: JSON.stringify({ name: 'Example Trading GmbH', address: ['Musterstrasse 1'], iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', vatId: 'DE123456789' }),

@@ -7,6 +7,8 @@ import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed
 import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex, invoiceWrite } from './invoice-item';
 import { queryAllItems, queryPageOfItems } from './batch';
 import { journalPuts } from './ledger-items';
+import { outboxPuts } from './outbox';
+import type { DomainEvent } from '../../core/events/catalogue';
 
 export interface InvoiceTables {
   readonly invoices: string;
@@ -14,6 +16,8 @@ export interface InvoiceTables {
   readonly orders: string;
   readonly ledger: string;
   readonly customers: string;
+  /** Where the events of an issue or a sending go (the outbox). */
+  readonly outbox: string;
 }
 
 /** Invoices, their gapless number series (Counters) and the journal they post (Ledger). */
@@ -80,6 +84,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
     invoice: Invoice,
     journal: Journal,
     order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] }; releaseCredit?: { customerId: string; amountMinor: number } },
+    events: readonly DomainEvent[] = [],
   ): Promise<{ invoice: Invoice; created: boolean }> {
     const counterCondition = invoice.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous';
     try {
@@ -136,6 +141,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
                   },
                 ]
               : []),
+            ...outboxPuts(this.tables.outbox, events),
           ],
         }),
       );
@@ -179,16 +185,19 @@ export class DynamoInvoiceStore implements InvoiceStore {
     return typeof Item?.paymentTaskToken === 'string' ? Item.paymentTaskToken : undefined;
   }
 
-  async markSent(invoiceId: string, messageId: string, at: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tables.invoices,
-        Key: { invoiceId },
-        UpdateExpression: 'SET sentAt = :at, emailMessageId = :id, history = list_append(history, :change)',
-        ConditionExpression: 'attribute_exists(invoiceId)',
-        ExpressionAttributeValues: { ':at': at, ':id': messageId, ':change': [{ status: 'SENT', at, note: 'emailed to the customer' }] },
-      }),
-    );
+  async markSent(invoiceId: string, messageId: string, at: string, events: readonly DomainEvent[] = []): Promise<void> {
+    const update = {
+      TableName: this.tables.invoices,
+      Key: { invoiceId },
+      UpdateExpression: 'SET sentAt = :at, emailMessageId = :id, history = list_append(history, :change)',
+      ConditionExpression: 'attribute_exists(invoiceId)',
+      ExpressionAttributeValues: { ':at': at, ':id': messageId, ':change': [{ status: 'SENT', at, note: 'emailed to the customer' }] },
+    };
+    if (events.length === 0) {
+      await this.db.send(new UpdateCommand(update));
+      return;
+    }
+    await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...outboxPuts(this.tables.outbox, events)] }));
   }
 
   private async byIndex(name: string, attribute: string, value: string): Promise<Invoice | undefined> {

@@ -1,9 +1,12 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Order, Shipment, StatusChange } from '../../core/orders/order';
 import type { CreditChange, OrderStore, OrderWait } from '../../core/ports';
 import { cancellationCodes, isConditionalCheckFailed, withoutAttributes } from './document-client';
 import { queryAll } from './batch';
 import { indexName } from '../../../lib/definitions/tables';
+import { outboxPuts } from './outbox';
+import { eventIdFor } from '../../core/events/events';
+import type { DomainEvent } from '../../core/events/catalogue';
 
 const ORDERS_BY_CUSTOMER = indexName('Orders', 'byCustomer');
 
@@ -17,9 +20,11 @@ export class DynamoOrderStore implements OrderStore {
     private readonly tableName: string,
     /** The Customers table, for the credit reserved with an order's transition (functions that change credit). */
     private readonly customersTable?: string,
+    /** The Outbox table: the events a change reports are written with it (functions that change orders). */
+    private readonly outboxTable?: string,
   ) {}
 
-  async reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number): Promise<'reserved' | 'over-limit' | 'not-received'> {
+  async reserveCredit(orderId: string, customerId: string, amountMinor: number, maxReservedBefore: number, events: readonly DomainEvent[] = []): Promise<'reserved' | 'over-limit' | 'not-received'> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -43,6 +48,7 @@ export class DynamoOrderStore implements OrderStore {
                 ExpressionAttributeValues: { ':amount': amountMinor, ':received': 'RECEIVED' },
               },
             },
+            ...outboxPuts(this.outboxTable, events),
           ],
         }),
       );
@@ -66,24 +72,28 @@ export class DynamoOrderStore implements OrderStore {
     return Item ? withoutAttributes<Order>(Item, ...STORAGE_ONLY) : undefined;
   }
 
-  async create(order: Order): Promise<boolean> {
-    return this.conditional(new PutCommand({ TableName: this.tableName, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
+  async create(order: Order, events: readonly DomainEvent[] = []): Promise<boolean> {
+    const put = { TableName: this.tableName, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' };
+    if (events.length === 0) return this.conditional(new PutCommand(put));
+    return this.transaction([{ Put: put }, ...outboxPuts(this.outboxTable, events)]);
   }
 
   async discard(orderId: string): Promise<boolean> {
-    return this.conditional(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { orderId },
-        ConditionExpression: '#status = :received AND size(invoiceIds) = :none',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':received': 'RECEIVED', ':none': 0 },
-      }),
-    );
+    const remove = {
+      TableName: this.tableName,
+      Key: { orderId },
+      ConditionExpression: '#status = :received AND size(invoiceIds) = :none',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':received': 'RECEIVED', ':none': 0 },
+    };
+    if (!this.outboxTable) return this.conditional(new DeleteCommand(remove));
+    // The order's OrderPlaced event goes with it: the forwarder publishes only what is still in the outbox.
+    return this.transaction([{ Delete: remove }, { Delete: { TableName: this.outboxTable, Key: { eventId: eventIdFor('OrderPlaced.v1', orderId) } } }]);
   }
 
-  async addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number): Promise<boolean> {
-    return this.conditional(
+  async addShipment(orderId: string, shipment: Shipment, expectedStatuses: readonly string[], expectedVersion: number, events: readonly DomainEvent[] = []): Promise<boolean> {
+    return this.conditionalWithEvents(
+      events,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { orderId },
@@ -105,7 +115,7 @@ export class DynamoOrderStore implements OrderStore {
     orderId: string,
     from: readonly string[],
     change: StatusChange & { status: Order['status'] },
-    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange } = {},
+    extra: { wait?: { taskToken: string; waitingFor: OrderWait }; requireNoShipments?: boolean; requireNoPendingShipments?: boolean; credit?: CreditChange; events?: readonly DomainEvent[] } = {},
   ): Promise<boolean> {
     const sets = ['#status = :status', 'history = list_append(history, :change)', 'updatedAt = :at'];
     const values: Record<string, unknown> = {
@@ -133,7 +143,7 @@ export class DynamoOrderStore implements OrderStore {
       values[':orderReserved'] = extra.credit.orderReservedMinor;
     }
     const update = { TableName: this.tableName, Key: { orderId }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values };
-    if (!extra.credit) return this.conditional(new UpdateCommand(update));
+    if (!extra.credit) return this.conditionalWithEvents(extra.events ?? [], new UpdateCommand(update));
     // The customer's reserved credit changes with the order, in one transaction.
     try {
       await this.db.send(
@@ -149,6 +159,7 @@ export class DynamoOrderStore implements OrderStore {
                 ExpressionAttributeValues: { ':delta': extra.credit.deltaMinor },
               },
             },
+            ...outboxPuts(this.outboxTable, extra.events ?? []),
           ],
         }),
       );
@@ -224,6 +235,23 @@ export class DynamoOrderStore implements OrderStore {
       ExpressionAttributeValues: { ':c': customerId, ':currency': currency, ':received': 'RECEIVED', ':awaiting': 'AWAITING_SHIPMENT', ':partially': 'PARTIALLY_SHIPPED' },
     });
     return items.reduce((total, item) => total + Number(item.totalMinor ?? 0) - Number(item.invoicedMinor ?? 0), 0);
+  }
+
+  /** The update alone, or with the events it reports in one transaction; false when its condition fails. */
+  private async conditionalWithEvents(events: readonly DomainEvent[], command: UpdateCommand): Promise<boolean> {
+    if (events.length === 0) return this.conditional(command);
+    return this.transaction([{ Update: command.input as NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update'] }, ...outboxPuts(this.outboxTable, events)]);
+  }
+
+  /** A transaction whose first item carries the condition that decides: false when it fails. */
+  private async transaction(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   private async conditional(command: UpdateCommand | PutCommand | DeleteCommand): Promise<boolean> {

@@ -1,7 +1,8 @@
 /**
  * The one writer of money on DynamoDB: a posting (`core/posting/posting.ts`) is one
  * `TransactWriteItems`, all or nothing. Each transaction item is named (`invoice I-1`, `payment`,
- * `journal payment-P-1 line 2`, …), so a refusal is read by name, never by position:
+ * `journal payment-P-1 line 2`, `event PaymentReceived.v1 …`), with the posting's domain events in
+ * the outbox (`outbox.ts`), so a refusal is read by name, never by position:
  *
  * - the statement line's identity exists → {@link LineAlreadyRecordedError};
  * - the new payment's id exists → {@link PaymentExistsError} (a payment recorded once per id);
@@ -20,6 +21,8 @@ import type { PayerToRemember } from '../../core/cash-application/application';
 import { cancellationCodes } from './document-client';
 import { invoiceWrite } from './invoice-item';
 import { journalPuts } from './ledger-items';
+import { outboxPuts } from './outbox';
+import { postingEvents } from '../../core/events/events';
 
 export interface PostingTables {
   readonly invoices: string;
@@ -34,13 +37,15 @@ export interface PostingTables {
   readonly creditNotes: string;
   /** Gapless number series (credit notes take their numbers with the posting). */
   readonly counters: string;
+  /** The domain events the posting reports (`core/events/events.ts`). */
+  readonly outbox: string;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 interface NamedItem {
   readonly name: string;
-  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter';
+  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter' | 'event';
   readonly item: TransactItem;
 }
 
@@ -185,6 +190,8 @@ export class DynamoPostingWriter implements PostingWriter {
         },
       });
     }
+    const events = postingEvents(posting);
+    outboxPuts(events.length ? this.table('outbox') : undefined, events).forEach((item, i) => items.push({ name: `event ${events[i]!.eventType} ${events[i]!.eventId}`, kind: 'event', item }));
     return items;
   }
 

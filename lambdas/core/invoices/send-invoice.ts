@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors';
 import { invoiceEmail } from './invoice-email';
 import { invoiceEmailAttachments } from './invoice-documents';
 import type { CoreDeps } from '../deps';
+import { invoiceSent } from '../events/events';
 
 /** Emails the invoice, with its PDF attached, to the customer once; a second run finds it sent and does nothing. */
 export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>, input: { invoiceId: string }) {
@@ -18,6 +19,6 @@ export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' 
   const attachments = await invoiceEmailAttachments(invoice, deps.settings.seller, customer);
   const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller), attachments });
   const sentAt = deps.clock.now().toISOString();
-  await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt);
+  await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt, [invoiceSent(invoice, sentAt)]);
   return { messageId, sentAt };
 }

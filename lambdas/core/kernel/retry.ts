@@ -25,10 +25,19 @@ export async function retry<T>(work: (attempt: number) => Promise<T>, options: R
       return await work(attempt);
     } catch (error) {
       if (attempt >= options.attempts || (options.retryOn && !options.retryOn(error))) throw error;
-      const pause = Math.floor(Math.random() * base * 2 ** Math.min(attempt - 1, 4));
+      const pause = Math.floor(Math.random() * backoffCeilingMs(attempt, { baseDelayMs: base, factor: 2, maxDelayMs: base * 16 }));
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/**
+ * The back-off of attempt `attempt` (1 = after the first failure): `baseDelayMs` growing by
+ * `factor` per further attempt, at most `maxDelayMs`. {@link retry} pauses a random part of it (full
+ * jitter); slow retries (webhook deliveries over a day) wait it out.
+ */
+export function backoffCeilingMs(attempt: number, options: { readonly baseDelayMs: number; readonly factor: number; readonly maxDelayMs: number }): number {
+  return Math.min(options.maxDelayMs, options.baseDelayMs * options.factor ** Math.max(0, attempt - 1));
 }
 
 export function retryOnConflict<T>(work: (attempt: number) => Promise<T>, options: Omit<RetryOptions, 'retryOn'>): Promise<T> {

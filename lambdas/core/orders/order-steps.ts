@@ -13,6 +13,10 @@ import { calendarDateIn } from '../time/clock';
 import { SequenceTakenError } from '../ports';
 import { balancesOf } from '../customers/customers';
 import type { CoreDeps } from '../deps';
+import { creditDecided, creditHeld, invoiceIssued } from '../events/events';
+
+/** Who decided when the credit check decided by itself (the `decidedBy` of its `CreditDecided` event). */
+const CREDIT_CHECK = 'credit check';
 
 /** The order was cancelled while it waited; the state machine ends it as `OrderCancelled`. */
 export class OrderCancelledError extends Error {
@@ -64,20 +68,25 @@ export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 
     const exposureMinor = Math.max(balances.exposureMinor, balances.openBalanceMinor + (customer.creditReservedMinor ?? 0) + order.totalMinor);
     // Approved only with the credit reserved: added to the customer's reserved total only while that total leaves room for this order.
     const maxReservedBefore = customer.creditLimitMinor - balances.openBalanceMinor - order.totalMinor;
-    const reserved = exposureMinor > customer.creditLimitMinor ? 'over-limit' : await deps.orders.reserveCredit(order.orderId, customer.customerId, order.totalMinor, maxReservedBefore);
+    const approval = `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}`;
+    const reserved =
+      exposureMinor > customer.creditLimitMinor
+        ? 'over-limit'
+        : await deps.orders.reserveCredit(order.orderId, customer.customerId, order.totalMinor, maxReservedBefore, [creditDecided(order, 'approve', CREDIT_CHECK, approval, at)]);
     if (reserved === 'not-received') {
       const now = await loadOrder(deps, order.orderId);
       if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
       if (now.status !== 'RECEIVED' || now.creditReservedMinor !== undefined) return { decision: 'APPROVED', reason: 'credit checked before' };
       throw new ConflictError(`Order ${order.orderId} changed while its credit was reserved; the step runs again`, 'CONCURRENT_UPDATE');
     }
-    if (reserved === 'reserved') return { decision: 'APPROVED', reason: `exposure ${m(exposureMinor)} within the credit limit ${m(customer.creditLimitMinor)}` };
+    if (reserved === 'reserved') return { decision: 'APPROVED', reason: approval };
     // Over the limit now, or by the reservations other orders made meanwhile.
     const now = reserved === 'over-limit' && exposureMinor <= customer.creditLimitMinor ? await deps.customers.get(customer.customerId) : customer;
     result = over(Math.max(exposureMinor, balances.openBalanceMinor + (now?.creditReservedMinor ?? 0) + order.totalMinor));
   }
   const status = result.decision === 'HOLD' ? 'CREDIT_HOLD' : 'REJECTED';
-  if (!(await deps.orders.transition(order.orderId, ['RECEIVED'], { status, at, note: result.reason }))) {
+  const events = [status === 'CREDIT_HOLD' ? creditHeld(order, result.reason, at) : creditDecided(order, 'reject', CREDIT_CHECK, result.reason, at)];
+  if (!(await deps.orders.transition(order.orderId, ['RECEIVED'], { status, at, note: result.reason }, { events }))) {
     const now = await loadOrder(deps, order.orderId);
     if (now.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
   }
@@ -154,13 +163,18 @@ export async function issueInvoiceForShipment(
     const sequence = (await deps.invoices.lastSequence(series)) + 1;
     const { invoice, journal } = issueInvoice({ invoiceId, order, shipment, customer, series, sequence, now, businessTimeZone: deps.settings.businessTimeZone });
     try {
-      const result = await deps.invoices.issue(invoice, journal, {
-        orderId: order.orderId,
-        shipmentIndex,
-        shipmentId: shipment.shipmentId,
-        change: { status: fullyInvoiced ? 'INVOICED' : 'PARTIALLY_SHIPPED', at: now.toISOString(), note: `invoice ${invoice.number} for shipment ${shipment.shipmentId}` },
-        releaseCredit: { customerId: order.customerId, amountMinor: creditReleasedBy(order, invoice.totalMinor) },
-      });
+      const result = await deps.invoices.issue(
+        invoice,
+        journal,
+        {
+          orderId: order.orderId,
+          shipmentIndex,
+          shipmentId: shipment.shipmentId,
+          change: { status: fullyInvoiced ? 'INVOICED' : 'PARTIALLY_SHIPPED', at: now.toISOString(), note: `invoice ${invoice.number} for shipment ${shipment.shipmentId}` },
+          releaseCredit: { customerId: order.customerId, amountMinor: creditReleasedBy(order, invoice.totalMinor) },
+        },
+        [invoiceIssued(invoice)],
+      );
       return issuedSummary(result.invoice, now, await loadOrder(deps, order.orderId));
     } catch (error) {
       if (!(error instanceof SequenceTakenError) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;

@@ -9,6 +9,7 @@ import type { CoreDeps } from '../deps';
 import { maySee, type Caller } from '../access/caller';
 import type { Order } from './order';
 import type { OrderStore } from '../ports';
+import { creditDecided, orderPlaced, shipmentRecorded } from '../events/events';
 
 /** The order if the caller may see it; another storefront's order is not found (404). */
 async function visibleOrder(orders: Pick<OrderStore, 'get'>, caller: Caller, orderId: string): Promise<Order> {
@@ -27,7 +28,7 @@ export async function placeOrder(deps: Pick<CoreDeps, 'customers' | 'orders' | '
   const customer = await deps.customers.get(request.customerId);
   if (!customer || !maySee(caller, customer.registeredBy)) throw ValidationError.of('customerId', `no customer ${request.customerId} exists`);
   const order = newOrder(deps.newId(), request, customer, deps.clock.now(), { vatId: deps.settings?.seller.vatId || null });
-  if (!(await deps.orders.create(order))) {
+  if (!(await deps.orders.create(order, [orderPlaced(order)]))) {
     // The id came from this request's Idempotency-Key: an earlier attempt stored the order. Make sure its lifecycle runs, and answer with it.
     const existing = await deps.orders.get(order.orderId);
     if (!existing || existing.customerId !== order.customerId) throw new ConflictError(`Order ${order.orderId} exists already`);
@@ -58,7 +59,7 @@ export async function reportShipment(deps: Pick<CoreDeps, 'orders' | 'workflow' 
   for (let attempt = 1; ; attempt++) {
     const order = await visibleOrder(deps.orders, caller, orderId);
     const { shipment, alreadyReported } = shipmentFor(order, body, deps.clock.now(), requestId);
-    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, SHIPPABLE, order.version))) {
+    if (!alreadyReported && !(await deps.orders.addShipment(orderId, shipment, SHIPPABLE, order.version, [shipmentRecorded(order, shipment)]))) {
       if (attempt < 5) continue;
       throw new ConflictError(`Order ${orderId} changed while the shipment was recorded; retry`, 'CONCURRENT_UPDATE');
     }
@@ -119,7 +120,9 @@ export async function decideCredit(deps: Pick<CoreDeps, 'orders' | 'workflow' | 
   const note = `credit ${request.decision === 'approve' ? 'approved' : 'rejected'} by ${decidedBy}: ${request.reason}`;
   // Approved over the limit by finance: the order reserves its credit like any approved order.
   const credit = request.decision === 'approve' && !order.creditReservedMinor ? { customerId: order.customerId, deltaMinor: order.totalMinor, orderReservedMinor: order.totalMinor } : undefined;
-  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at: deps.clock.now().toISOString(), note }, credit ? { credit } : {}))) {
+  const at = deps.clock.now().toISOString();
+  const events = [creditDecided(order, request.decision, decidedBy, request.reason, at)];
+  if (!(await deps.orders.transition(orderId, ['CREDIT_HOLD'], { status, at, note }, credit ? { credit, events } : { events }))) {
     const now = await deps.orders.get(orderId);
     throw new ConflictError(`Order ${orderId} is ${now?.status ?? order.status}, not on credit hold`, 'ORDER_NOT_ON_CREDIT_HOLD');
   }

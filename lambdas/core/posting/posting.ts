@@ -15,6 +15,9 @@
  * - `statementLine`: the statement line's identity (written only once) and its outcome.
  * - `collectionsWorklist`: the invoice added to or removed from the collectors' worklist.
  *
+ * The domain events the posting reports (`events/events.ts`, {@link postingEvents}) go into the
+ * outbox in the same transaction.
+ *
  * One DynamoDB transaction holds at most {@link TRANSACTION_LIMITS}; {@link postingItemCount}
  * counts what a posting needs, so a use case can split or refuse it before writing.
  */
@@ -22,6 +25,7 @@ import type { CashPayment, LineResult, PayerToRemember } from '../cash-applicati
 import type { Invoice } from '../invoices/invoice';
 import type { Journal } from '../ledger/ledger';
 import type { CreditNote } from '../invoices/credit-note';
+import { postingEvents } from '../events/events';
 
 export interface InvoiceChange {
   readonly before: Invoice | null;
@@ -47,7 +51,7 @@ export const TRANSACTION_LIMITS = { items: 100, bytes: 4 * 1024 * 1024 } as cons
 
 /**
  * The transaction items a posting needs: one per invoice, journal line, payment, statement line
- * (identity and outcome), customer update, payer key and worklist entry.
+ * (identity and outcome), customer update, payer key, worklist entry and domain event (outbox).
  */
 export function postingItemCount(posting: Posting): number {
   const payer = posting.payer;
@@ -61,7 +65,8 @@ export function postingItemCount(posting: Posting): number {
     customerUpdate +
     payerKeys +
     (posting.collectionsWorklist ? 1 : 0) +
-    (posting.creditNote ? 2 : 0)
+    (posting.creditNote ? 2 : 0) +
+    postingEvents(posting).length
   );
 }
 

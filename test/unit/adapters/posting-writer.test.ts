@@ -25,6 +25,7 @@ const tables = {
   statements: 'Statements',
   statementLines: 'StatementLines',
   runs: 'Runs',
+  outbox: 'Outbox',
 };
 
 afterEach(() => {
@@ -111,7 +112,10 @@ describe('DynamoPostingWriter: an online payment', () => {
     const { payment, posting } = application(15_000);
     await new DynamoPostingWriter(client, tables).post(posting);
     const items = sent();
-    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Put Ledger', 'Put Ledger', 'Put Ledger']);
+    // The payment's events (PaymentReceived, PaymentApplied) go into the outbox in the same transaction.
+    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Put Ledger', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'Put Outbox']);
+    expect(items.slice(6).map((i) => i.Put?.Item?.eventType)).toEqual(['PaymentReceived.v1', 'PaymentApplied.v1']);
+    expect(JSON.parse(String(items[7]!.Put!.Item!.event))).toMatchObject({ eventType: 'PaymentApplied.v1', occurredAt: '2026-03-10T12:00:00.000Z', data: { paymentId: 'P-1', invoiceId: 'I-1', amount: '100.00' } });
     expect(items[0]?.Put).toEqual({ TableName: 'Payments', Item: payment, ConditionExpression: 'attribute_not_exists(paymentId)' });
     expect(readUpdate(items[1]!.Update!)).toMatchObject({ set: { paidMinor: 10_000, balanceMinor: 0, status: 'PAID' }, append: { allocations: [{ paymentId: 'P-1', amountMinor: 10_000, at: '2026-03-10T12:00:00.000Z' }] } });
     expect(items[1]!.Update!.ExpressionAttributeValues).toMatchObject({ ':beforeBalance': 10_000, ':beforeStatus': 'OPEN' });
@@ -122,7 +126,7 @@ describe('DynamoPostingWriter: an online payment', () => {
       ConditionExpression: 'attribute_exists(customerId)',
       ExpressionAttributeValues: { ':credit': 5_000 },
     });
-    expect(items.slice(3).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor, i.Put?.ConditionExpression])).toEqual([
+    expect(items.slice(3, 6).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor, i.Put?.ConditionExpression])).toEqual([
       ['cash', 'debit', 15_000, 'attribute_not_exists(pk)'],
       ['receivables', 'credit', 10_000, 'attribute_not_exists(pk)'],
       ['customer-credit', 'credit', 5_000, 'attribute_not_exists(pk)'],
@@ -135,9 +139,10 @@ describe('DynamoPostingWriter: an online payment', () => {
     expect(payment.status).toBe('unapplied');
     await new DynamoPostingWriter(client, tables).post(posting);
     const items = sent();
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(4);
     expect(items[0]?.Put?.Item).toEqual({ ...payment, worklist: 'UNAPPLIED' });
-    expect(items.slice(1).every((i) => i.Put?.TableName === 'Ledger')).toBe(true);
+    expect(items.slice(1, 3).every((i) => i.Put?.TableName === 'Ledger')).toBe(true);
+    expect(items[3]?.Put).toMatchObject({ TableName: 'Outbox', Item: { eventType: 'PaymentReceived.v1' } });
   });
 
   it('reads a refusal by the name of the item: a changed invoice or a transaction conflict is a concurrent update', async () => {
@@ -213,7 +218,7 @@ describe('DynamoPostingWriter: a statement line', () => {
     const app = application();
     await new DynamoPostingWriter(client, tables).post(app.posting);
     const items = sent();
-    expect(kinds(items)).toEqual(['Put StatementLines', 'Put Statements', 'Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Ledger']);
+    expect(kinds(items)).toEqual(['Put StatementLines', 'Put Statements', 'Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'Put Outbox']);
     expect(items[0]!.Put).toMatchObject({ Item: { lineKey: app.result.lineKey, paymentId: 'P-1', status: 'applied' }, ConditionExpression: 'attribute_not_exists(lineKey)' });
     expect(items[1]!.Put).toMatchObject({ Item: { statementId: 'st-1', sk: 'line#000000007', recordedIn: 'st-1', sequence: 7 } });
     expect(items[1]!.Put!.ConditionExpression).toBeUndefined();
@@ -233,7 +238,7 @@ describe('DynamoPostingWriter: a statement line', () => {
       UpdateExpression: 'ADD customerIds :customer SET updatedAt = :at',
       ExpressionAttributeValues: { ':customer': new Set(['C-1']), ':at': '2026-03-10T12:00:00.000Z' },
     });
-    expect(items.slice(6).map((i) => [i.Put?.Item?.pk, i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
+    expect(items.slice(6, 9).map((i) => [i.Put?.Item?.pk, i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
       ['statement-line-P-1', 'cash', 'debit', 10_650],
       ['statement-line-P-1', 'receivables', 'credit', 10_000],
       ['statement-line-P-1', 'customer-credit', 'credit', 650],
@@ -289,7 +294,9 @@ describe('DynamoPostingWriter: applying an unapplied payment by hand', () => {
     ddb.on(TransactWriteCommand).resolves({});
     await new DynamoPostingWriter(client, tables).post(manual(10_000).posting);
     const items = sent();
-    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Update Payers', 'Put Ledger', 'Put Ledger']);
+    // A manual application: the payment was received before, only its application is news.
+    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Outbox']);
+    expect(items[7]?.Put?.Item?.eventType).toBe('PaymentApplied.v1');
     expect(items[0]!.Put).toMatchObject({
       ConditionExpression: 'attribute_exists(paymentId) AND unappliedMinor = :before',
       ExpressionAttributeValues: { ':before': 10_000 },
@@ -304,7 +311,7 @@ describe('DynamoPostingWriter: applying an unapplied payment by hand', () => {
       ExpressionAttributeValues: { ':accounts': new Set(['NL91ABNA0417164300']), ':names': new Set(['MULLER SOHNE']) },
     });
     expect([items[3]!.Update!.Key, items[4]!.Update!.Key]).toEqual([{ payerKey: 'account#NL91ABNA0417164300' }, { payerKey: 'name#MULLER SOHNE' }]);
-    expect(items.slice(5).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
+    expect(items.slice(5, 7).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
       ['unapplied-cash', 'debit', 10_000],
       ['receivables', 'credit', 10_000],
     ]);

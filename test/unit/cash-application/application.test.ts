@@ -255,7 +255,8 @@ describe('applyStatementLine', () => {
 
     // Assess
     expect((application.posting.payer ?? null)).toEqual({ customerId: 'C-1', account: 'DE44500105175407324931', name: null });
-    expect(postingItemCount(application.posting)).toBe(3 + 1 + 1 + 1 + 2);
+    // Journal lines, payment, invoice, customer, line identity and outcome, and two events (PaymentReceived, PaymentApplied).
+    expect(postingItemCount(application.posting)).toBe(3 + 1 + 1 + 1 + 2 + 2);
   });
 
   it('settles both invoices of a combined payment quoting both numbers', () => {

@@ -52,6 +52,7 @@ const validIds: Record<string, string> = {
   policyId: 'default',
   disputeId: 'D-1',
   creditNoteId: 'CN-1',
+  webhookId: 'wh_0123456789abcdef01234567',
 };
 
 function paramsOf(route: RouteDefinition): string[] {
