@@ -18,6 +18,7 @@ import { blockRequest, disputeRequest, invoicePolicyRequest, promiseRequest, res
 import { policyRequest } from '../core/dunning/policy';
 import { startDunningRunRequest } from '../core/dunning/run-dunning';
 import { creditNoteRequest } from '../core/invoices/credit-note';
+import { registerWebhookRequest } from '../core/webhooks/webhooks';
 import { predictionRunRequest } from '../core/prediction/run-request';
 import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
 
@@ -225,6 +226,15 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: 'The credit note as an EN 16931 e-invoice (UBL 2.1, CII D16B, XRechnung UBL/CII, Peppol BIS 3.0)',
     response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml'] },
   },
+  'POST /webhooks': {
+    summary: 'Subscribe a URL to domain events (a storefront: its own customers\' events); the secret is shown once',
+    request: registerWebhookRequest,
+    requestExample: { url: 'https://shop.example/hooks/order-to-cash', eventTypes: ['InvoiceIssued.v1', 'PaymentApplied.v1'] },
+    response: { status: 201, schema: z.looseObject({ webhookId: z.string(), secret: z.string() }) },
+  },
+  'GET /webhooks': { summary: "The caller's webhook subscriptions (finance: all)", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
+  'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: anyObject } },
+  'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
 };

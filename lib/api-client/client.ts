@@ -1891,6 +1891,86 @@ export type PostPredictionsRunsVariables = {
 
 export type GetReportsCashForecastResult = Record<string, unknown>;
 
+export type GetWebhooksResult = {
+    items: Record<string, unknown>[];
+};
+
+export type PostWebhooksResult = {
+    webhookId: string;
+    secret: string;
+};
+
+export type PostWebhooksBody = {
+    /**
+     * @maxLength 2048
+     */
+    url: string;
+    /**
+     * @minItems 1
+     * @maxItems 15
+     */
+    eventTypes: string[];
+    /**
+     * @minLength 1
+     * @maxLength 200
+     */
+    description?: string;
+};
+
+export type PostWebhooksHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostWebhooksVariables = {
+    body: PostWebhooksBody;
+    headers?: PostWebhooksHeaders;
+};
+
+export type DeleteWebhooksWebhookIdResult = Record<string, unknown>;
+
+export type DeleteWebhooksWebhookIdPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    webhookId: string;
+};
+
+export type DeleteWebhooksWebhookIdHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type DeleteWebhooksWebhookIdVariables = {
+    path: DeleteWebhooksWebhookIdPath;
+    headers?: DeleteWebhooksWebhookIdHeaders;
+};
+
+export type GetWebhooksWebhookIdDeliveriesResult = {
+    items: Record<string, unknown>[];
+};
+
+export type GetWebhooksWebhookIdDeliveriesPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    webhookId: string;
+};
+
+export type GetWebhooksWebhookIdDeliveriesVariables = {
+    path: GetWebhooksWebhookIdDeliveriesPath;
+};
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -2225,6 +2305,30 @@ export type Ops = {
         args: {};
         result: GetReportsCashForecastResult;
     };
+    getWebhooks: {
+        args: {};
+        result: GetWebhooksResult;
+    };
+    postWebhooks: {
+        args: {
+            body: PostWebhooksBody;
+            headers?: PostWebhooksHeaders;
+        };
+        result: PostWebhooksResult;
+    };
+    deleteWebhooksWebhookId: {
+        args: {
+            path: DeleteWebhooksWebhookIdPath;
+            headers?: DeleteWebhooksWebhookIdHeaders;
+        };
+        result: DeleteWebhooksWebhookIdResult;
+    };
+    getWebhooksWebhookIdDeliveries: {
+        args: {
+            path: GetWebhooksWebhookIdDeliveriesPath;
+        };
+        result: GetWebhooksWebhookIdDeliveriesResult;
+    };
 };
 
 /**
@@ -2281,7 +2385,11 @@ export const OPERATIONS = {
     getCreditNotesCreditNoteIdDocument: { id: "getCreditNotesCreditNoteIdDocument", method: "GET", path: "/credit-notes/{creditNoteId}/document", tags: ["credit-notes"], params: [{ name: "creditNoteId", in: "path" }], responseKind: "blob", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCreditNotesCreditNoteIdEinvoice: { id: "getCreditNotesCreditNoteIdEinvoice", method: "GET", path: "/credit-notes/{creditNoteId}/einvoice", tags: ["credit-notes"], params: [{ name: "creditNoteId", in: "path" }, { name: "format", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postPredictionsRuns: { id: "postPredictionsRuns", method: "POST", path: "/predictions/runs", tags: ["predictions"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    getReportsCashForecast: { id: "getReportsCashForecast", method: "GET", path: "/reports/cash-forecast", tags: ["reports"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    getReportsCashForecast: { id: "getReportsCashForecast", method: "GET", path: "/reports/cash-forecast", tags: ["reports"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getWebhooks: { id: "getWebhooks", method: "GET", path: "/webhooks", tags: ["webhooks"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postWebhooks: { id: "postWebhooks", method: "POST", path: "/webhooks", tags: ["webhooks"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    deleteWebhooksWebhookId: { id: "deleteWebhooksWebhookId", method: "DELETE", path: "/webhooks/{webhookId}", tags: ["webhooks"], params: [{ name: "webhookId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getWebhooksWebhookIdDeliveries: { id: "getWebhooksWebhookIdDeliveries", method: "GET", path: "/webhooks/{webhookId}/deliveries", tags: ["webhooks"], params: [{ name: "webhookId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -3917,4 +4025,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries } = client;
