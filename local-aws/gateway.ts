@@ -18,7 +18,7 @@ import { AUTHORIZER_CACHE_TTL_SECONDS, BODY_LIMITS, matchRoute, percentDecode } 
 import { policyAllows } from '../lambdas/handlers/auth/route-policy';
 import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
-import { serveConsole } from './console';
+import { PORTAL_PAGE, serveConsole } from './console';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './environment';
 
 export interface LocalRouteHandler {
@@ -37,6 +37,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** The finance console's built files, served at `/console` without a credential. */
   readonly consoleDir?: string;
+  /** The customer portal's built files, served at `/pay` without a credential (the page's pay link is its credential). */
+  readonly portalDir?: string;
   /** How long an authorizer answer is kept per key, on the local clock (default: the deployed TTL; 0 = not kept). */
   readonly authorizerCacheTtlSeconds?: number;
 }
@@ -83,6 +85,7 @@ export class LocalGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.options.consoleDir && serveConsole(req, res, this.options.consoleDir)) return;
+    if (this.options.portalDir && serveConsole(req, res, this.options.portalDir, PORTAL_PAGE)) return;
     // The request target as sent, split by hand: `new URL` would throw on some targets and tidy others.
     const target = req.url ?? '/';
     const queryAt = target.indexOf('?');
@@ -119,7 +122,10 @@ export class LocalGateway {
     }
     if (match.undecodable.length) return send(res, 400, badEncoding(match.undecodable));
     const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${method}${pathname}`;
-    const auth = await this.authorize(headers, `${method}${pathname}`, methodArn, match.route.path);
+    // A route the payment provider calls has no authorizer (as on AWS): its function checks the provider's signature.
+    const auth = match.route.signedByProvider
+      ? ({ denied: false, allowed: true, role: '', context: {}, principalId: 'payment-provider' } as const)
+      : await this.authorize(headers, `${method}${pathname}`, methodArn, match.route.path);
     if (auth.denied) return send(res, auth.status, { message: auth.message });
     if (!auth.allowed) return send(res, 403, { message: 'User is not authorized to access this resource' });
 

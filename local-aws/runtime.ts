@@ -22,7 +22,9 @@ import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
 import { LocalScheduler } from './scheduler';
-import { localCursorSecret } from './secrets';
+import { localCursorSecret, localPayLinkSecret, localWebhookSecret } from './secrets';
+import { LocalPaymentProvider } from './payment-provider';
+import { PORTAL_DIST } from '../lib/portal/build';
 import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
 import './polyfills';
@@ -33,12 +35,14 @@ export interface LocalAwsOptions {
   /** The loopback address every local service listens on (default 127.0.0.1); nothing else is accepted. */
   readonly host?: string;
   /** 0 picks a free port (tests). */
-  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number };
+  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number; paymentProvider?: number };
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
   /** Signs the API's pagination cursors (at least 32 characters); default: one kept in the data folder. */
   readonly cursorSecret?: string;
+  /** Signs customers' pay links (at least 32 characters); default: one kept in the data folder. */
+  readonly payLinkSecret?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -52,12 +56,14 @@ export interface LocalAws {
   readonly stateMachineArns: Record<string, string>;
   /** Fault injection (also over `/_local/faults`). */
   readonly faults: LocalFaults;
+  /** The local payment provider (Stripe's API as the product uses it, the hosted checkout page, signed webhooks). */
+  readonly paymentProvider: LocalPaymentProvider;
   /** The process id of DynamoDB Local (Java); every other part runs in this process. */
   readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, s3: 8006 };
+export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, s3: 8006, paymentProvider: 8007 };
 /** The client ids of the two development keys. */
 export const LOCAL_CLIENT_IDS = { storefront: 'local-storefront', finance: 'local-finance' } as const;
 
@@ -91,6 +97,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       ses: await pickPort(options.ports?.ses, DEFAULT_PORTS.ses, host, 'SES', 'SES_PORT'),
       stepFunctions: await pickPort(options.ports?.stepFunctions, DEFAULT_PORTS.stepFunctions, host, 'Step Functions', 'SFN_PORT'),
       s3: await pickPort(options.ports?.s3, DEFAULT_PORTS.s3, host, 'S3', 'S3_PORT'),
+      // A stack on free ports (tests, benchmarks) takes a free one for the provider too.
+      paymentProvider: await pickPort(options.ports?.paymentProvider ?? (options.ports?.gateway === 0 ? 0 : undefined), DEFAULT_PORTS.paymentProvider, host, 'the local payment provider', 'PAYMENT_PROVIDER_PORT'),
     };
 
     const clock = new LocalClock({
@@ -132,7 +140,25 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     log(`s3           ${s3.endpoint} (s3rver, buckets ${buckets.map((b) => localBucketName(b, settings.stage)).join(', ')}) ${Date.now() - t} ms`);
 
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}`, s3: s3.endpoint };
-    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }));
+    // The local payment provider (Stripe's API as the product uses it); webhooks go to the gateway once it listens.
+    t = Date.now();
+    const stripeSecretKey = 'sk_test_local_payment_provider';
+    const webhookSecret = localWebhookSecret(dataDir, process.env.STRIPE_WEBHOOK_SECRET);
+    const paymentProvider = new LocalPaymentProvider({ host, port: ports.paymentProvider, secretKey: stripeSecretKey, webhookSecret, log });
+    const providerUrl = await paymentProvider.start();
+    stops.push(() => paymentProvider.stop());
+    log(`payments     ${providerUrl} (local payment provider: Stripe API, hosted checkout, signed webhooks) ${Date.now() - t} ms`);
+
+    Object.assign(
+      process.env,
+      localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }, {
+        payLinkSecret: localPayLinkSecret(dataDir, options.payLinkSecret),
+        portalUrl: `http://${host}:${ports.gateway}/pay/`,
+        stripeApiUrl: providerUrl,
+        stripeSecretKey,
+        stripeWebhookSecret: webhookSecret,
+      }),
+    );
 
     // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
     const faults = new LocalFaults();
@@ -176,6 +202,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       lambdas,
       clock,
       consoleDir: CONSOLE_DIST,
+      portalDir: PORTAL_DIST,
       localRoutes: {
         'GET /health': {
           open: true,
@@ -242,6 +269,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const url = await gateway.start();
     stops.push(() => gateway.stop());
     endpoints.gateway = url;
+    paymentProvider.webhookUrl = `${url}/webhooks/stripe`;
     log(`api gateway  ${url}`);
 
     return {
@@ -253,6 +281,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stepFunctions,
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
       faults,
+      paymentProvider,
       dynamodbPid: dynamodb.pid,
       stop: stopAll,
     };

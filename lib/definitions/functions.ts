@@ -65,7 +65,11 @@ export type FunctionId =
   | 'ReadStatement'
   | 'ApplyStatementLines'
   | 'GetInvoiceImport'
-  | 'ImportOpenItems';
+  | 'ImportOpenItems'
+  | 'Portal'
+  | 'PortalFinance'
+  | 'CustomerStatement'
+  | 'StripeWebhook';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -112,7 +116,11 @@ export const functions: readonly FunctionDefinition[] = [
     id: 'Authorizer',
     entry: 'lambdas/handlers/auth/authorizer.ts',
     description: 'Checks the x-api-key credential (not revoked) and tells API Gateway exactly which routes its role may call',
-    tables: [{ table: 'ApiClients', access: 'read' }],
+    tables: [
+      { table: 'ApiClients', access: 'read' },
+      // A pay link is refused once finance revoked the customer's links (payLinksRevokedAt).
+      { table: 'Customers', access: 'read' },
+    ],
   },
   // Dunning (issue 4): the daily run, its API, what pauses and ends dunning, the escalation's waiting step.
   {
@@ -647,6 +655,50 @@ export const functions: readonly FunctionDefinition[] = [
       { machine: 'StatementProcessing', access: 'respond' },
       { machine: 'InvoiceImport', access: 'respond' },
     ],
+  },
+  // The customer portal and card payments (issue 12).
+  {
+    id: 'Portal',
+    entry: api('portal'),
+    description: 'The customer portal (a pay link): GET /portal, POST /portal/checkout (a Stripe Checkout Session for the chosen items), disputes, promises, billing email, documents',
+    tables: [
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'PortalActivity', access: 'readWrite' },
+      ...dunningActionTables,
+    ],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'PortalFinance',
+    entry: api('portal-finance'),
+    description: "POST /customers/{customerId}/pay-links/revoke and GET /customers/{customerId}/portal-activity: finance revokes a customer's pay links and reads what the customer did in the portal",
+    tables: [
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Invoices', access: 'read' },
+      { table: 'PortalActivity', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'CustomerStatement',
+    entry: api('customer-statement'),
+    description: 'GET /customers/{customerId}/statement: the statement of account (JSON, CSV or PDF) for finance and the customer (pay link)',
+    tables: [
+      { table: 'Customers', access: 'read' },
+      { table: 'Invoices', access: 'read' },
+    ],
+  },
+  {
+    id: 'StripeWebhook',
+    entry: api('stripe-webhook'),
+    description: "POST /webhooks/stripe: the payment provider's signed events; a paid checkout is recorded once as a payment (with the provider fee as its own journal), a refund or chargeback reopens the items",
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Payments', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
   },
 ];
 

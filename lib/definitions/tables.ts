@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'PortalActivity';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -158,6 +158,14 @@ export const tables: readonly TableDefinition[] = [
     description: "Finance's attention worklist: one entry per state machine and order or invoice (attentionId <Machine>#<id>) whose step failed after its retries, with the step, error, cause and the waiting task token; open ones carry worklist = OPEN (sparse index, oldest first)",
     partitionKey: S('attentionId'),
     indexes: [{ indexName: 'openWorklist', partitionKey: S('worklist'), sortKey: S('at') }],
+  },
+  {
+    id: 'PortalActivity',
+    envVar: 'PORTAL_ACTIVITY_TABLE',
+    description: "What customers did in their portal (pay link) and finance did to their links: one entry per action (sk <at>#<id>) with actor, source address, user agent, the item and the outcome (done or waiting-for-finance)",
+    partitionKey: S('customerId'),
+    sortKey: S('entryId'),
+    indexes: [],
   },
 ];
 

@@ -36,6 +36,8 @@ export interface Customer {
    * (only finance sees those).
    */
   readonly registeredBy?: string;
+  /** When finance last revoked the customer's pay links: every link issued until then is refused. */
+  readonly payLinksRevokedAt?: string;
 }
 
 /** Finance's terms for a customer a storefront registers (the deployment's settings). */

@@ -11,6 +11,7 @@
  * have deterministic ids and are written once. A dry run decides and renders, and writes nothing
  * but its own report.
  */
+import type { PayLinks } from '../portal/pay-link';
 import type { Customer } from '../customers/customer';
 import { ValidationError } from '../errors';
 import { isOpen, type Invoice } from '../invoices/invoice';
@@ -46,6 +47,8 @@ export interface DunningDeps {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly settings: { readonly businessTimeZone: string; readonly seller: Seller };
+  /** Issues the fresh pay link every letter carries (absent: letters without one). */
+  readonly payLinks?: PayLinks;
 }
 
 /** Without a completed run before, the first run looks this many days back for items due. */
@@ -173,7 +176,7 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
       .filter((i) => !i.chargesOf && isOpen(i))
       .map((invoice) => ({ invoice, charges: chargesOf.get(invoice.invoiceId) ?? null, policy: resolvePolicy(ctx.policies, invoice.dunning.policyId, customer).policy }));
     const plan = planLetter(customerId, escalations, others, asOf)!;
-    const email = dunningLetter(plan, customer, deps.settings.seller);
+    const email = dunningLetter(plan, customer, deps.settings.seller, deps.payLinks?.linkFor(customerId));
     const record = letterRecord(runId, plan, email.subject, ctx.dryRun ? 'DRY_RUN' : 'SENDING', deps.clock.now().toISOString());
     const claim = await deps.store.claimLetter(record);
     let send = claim.claimed && !ctx.dryRun;

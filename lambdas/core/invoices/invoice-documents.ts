@@ -83,9 +83,9 @@ export interface RenderedInvoiceDocument {
   readonly fileName: string;
 }
 
-/** The invoice's PDF as an email attachment named `<number>.pdf`. */
-export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Seller, locale: string): Promise<EmailAttachment> {
-  const doc = invoiceDocument(invoice, seller, locale);
+/** The invoice's PDF as an email attachment named `<number>.pdf`, with the customer's pay link when given. */
+export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Seller, locale: string, payLink?: string): Promise<EmailAttachment> {
+  const doc = invoiceDocument(invoice, seller, locale, payLink);
   return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc) };
 }
 

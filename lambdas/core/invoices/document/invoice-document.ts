@@ -57,6 +57,8 @@ const LABELS = {
     vatId: 'VAT ID',
     page: (n: number, of: number) => `Page ${n} of ${of}`,
     thanks: 'Thank you for your business.',
+    payOnline: 'Pay online, see your invoices and documents: your personal page.',
+    payOnlineLink: 'Open your page',
   },
   de: {
     title: 'Rechnung',
@@ -86,6 +88,8 @@ const LABELS = {
     vatId: 'USt-IdNr.',
     page: (n: number, of: number) => `Seite ${n} von ${of}`,
     thanks: 'Vielen Dank für Ihren Auftrag.',
+    payOnline: 'Online bezahlen, Rechnungen und Dokumente einsehen: Ihre persönliche Seite.',
+    payOnlineLink: 'Ihre Seite öffnen',
   },
 } as const;
 
@@ -123,6 +127,8 @@ export interface InvoiceDocument {
   /** Net, tax per rate (when the invoice has tax data) and the total; the last one is the amount due. */
   readonly totals: readonly LabelledValue[];
   readonly payment: { readonly text: string; readonly details: readonly LabelledValue[] };
+  /** The customer's pay link (documents sent to the customer carry a fresh one; the archive copy none). */
+  readonly payOnline?: { readonly text: string; readonly label: string; readonly url: string };
   /** One line of seller facts for the foot of every page. */
   readonly footer: string;
   /** The PDF's file name: the invoice number, with anything but letters, digits, `-` and `_` replaced. */
@@ -153,7 +159,7 @@ function formatPercent(ratePercent: string, locale: string): string {
  * issued (the same document every time it is asked for, and the one attached to the email), not
  * its later payment state.
  */
-export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string): InvoiceDocument {
+export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string, payLink?: string): InvoiceDocument {
   const language = documentLanguage(locale);
   const labels = LABELS[language];
   const money = (minor: number) => formatMoneyForLocale(minor, invoice.currency, locale);
@@ -208,6 +214,7 @@ export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale
         { label: labels.reference, value: rf },
       ],
     },
+    ...(payLink ? { payOnline: { text: labels.payOnline, label: labels.payOnlineLink, url: payLink } } : {}),
     footer: [seller.name, ...seller.address, seller.vatId ? `${labels.vatId} ${seller.vatId}` : '', `${labels.iban} ${formatIbanForPrint(seller.iban)}`, `${labels.bic} ${seller.bic}`]
       .filter((part) => part !== '')
       .join(' · '),

@@ -97,6 +97,7 @@ class Layout {
     y = this.lines(y + 28);
     y = this.totals(y + 14);
     y = this.payment(y + 26);
+    y = this.payOnline(y + 12);
     this.thanks(y + 18);
     this.footers();
   }
@@ -244,6 +245,16 @@ class Layout {
       y += 15;
     });
     return y0 + height;
+  }
+
+  /** The customer's pay link under the payment box, as a clickable line (when the document has one). */
+  private payOnline(top: number): number {
+    const online = this.doc.payOnline;
+    if (!online) return top;
+    const y = this.fit(top, 28);
+    this.style('regular', 9.5, TEXT).text(this.p(online.text), this.left, y, { width: this.width });
+    this.style('bold', 9.5, PRIMARY).text(this.p(online.label), this.left, this.pdf.y + 3, { width: this.width, link: online.url, underline: true });
+    return this.pdf.y;
   }
 
   private thanks(top: number): void {
