@@ -15,6 +15,7 @@ import { HttpApi } from './constructs/http-api';
 import { Observability } from './constructs/observability';
 import { Schedules } from './constructs/schedules';
 import { Workflows } from './constructs/workflows';
+import { CustomerPortal } from './constructs/customer-portal';
 
 export interface OrderToCashStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -30,6 +31,7 @@ export class OrderToCashStack extends Stack {
   readonly schedules: Schedules;
   readonly emailFeedback: EmailFeedback;
   readonly observability: Observability;
+  readonly customerPortal: CustomerPortal;
 
   constructor(scope: Construct, id: string, props: OrderToCashStackProps) {
     super(scope, id, props);
@@ -45,6 +47,7 @@ export class OrderToCashStack extends Stack {
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
     this.emailFeedback = new EmailFeedback(this, 'EmailFeedback', { config, functions: this.functions });
+    this.customerPortal = new CustomerPortal(this, 'CustomerPortal', { config, functions: this.functions, apiUrl: this.httpApi.api.url });
     this.observability = new Observability(this, 'Observability', { config, functions: this.functions, workflows: this.workflows, httpApi: this.httpApi });
   }
 

@@ -11,6 +11,7 @@ import { applyCardEvent, type CardPaymentProvider } from '../../core/payments/ca
 import type { CoreDeps } from '../../core/deps';
 import { cardEventOf, verifyWebhook, WebhookSignatureError } from '../../adapters/stripe/stripe-cards';
 import { errorResponse, toErrorResponse } from '../../shared/http';
+import { checkBodySize, checkQuery, refuse, routeOf } from '../../shared/request-rules';
 import { logger, wrapHandler } from '../../shared/observability';
 import { countBusinessEvents } from '../../shared/metrics';
 import { clock, invoiceReader, newId, paymentStore, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
@@ -24,7 +25,16 @@ export interface WebhookDeps extends Pick<CoreDeps, 'invoices' | 'payments' | 'p
 
 export function makeHandler(deps: WebhookDeps) {
   return wrapHandler(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+    const bytes = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+    try {
+      // The route's rules first, as for every route: no query parameters, the body within its limit.
+      const route = routeOf(event.httpMethod, event.resource, event.path);
+      checkBodySize(route, bytes.length);
+      refuse(checkQuery(route, event.queryStringParameters ?? {}, event.multiValueQueryStringParameters));
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+    const raw = bytes.toString('utf8');
     const signature = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'stripe-signature')?.[1];
     let verified: Stripe.Event;
     try {
