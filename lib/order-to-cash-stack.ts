@@ -47,7 +47,9 @@ export class OrderToCashStack extends Stack {
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
     this.emailFeedback = new EmailFeedback(this, 'EmailFeedback', { config, functions: this.functions });
-    this.customerPortal = new CustomerPortal(this, 'CustomerPortal', { config, functions: this.functions, apiUrl: this.httpApi.api.url });
+    // The API's URL from the API itself, not from its deployment (that depends on the functions, which get the portal's address).
+    const apiUrl = `https://${this.httpApi.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.settings.stage}/`;
+    this.customerPortal = new CustomerPortal(this, 'CustomerPortal', { config, functions: this.functions, apiUrl });
     this.observability = new Observability(this, 'Observability', { config, functions: this.functions, workflows: this.workflows, httpApi: this.httpApi });
   }
 

@@ -19,6 +19,7 @@ import { policyAllows } from '../lambdas/handlers/auth/route-policy';
 import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
 import { PORTAL_PAGE, serveConsole } from './console';
+import { closeServer, listen } from './ports';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './environment';
 
 export interface LocalRouteHandler {
@@ -55,32 +56,23 @@ export class LocalGateway {
 
   start(): Promise<string> {
     if (!isLoopback(this.options.host)) return Promise.reject(new Error(`The local gateway listens on loopback only, not ${this.options.host}`));
-    return new Promise((resolve, reject) => {
-      const server = createServer((req, res) => {
-        // API calls hold the clock busy so that a clock move waits for them; the /_local/ routes
-        // do not (a clock move is one of them, and waits for everything else).
-        const release = req.url?.startsWith('/_local') ? () => undefined : this.options.clock.busy();
-        this.handle(req, res)
-          .catch((error: unknown) => send(res, 500, { message: `Local gateway error: ${(error as Error).message}` }))
-          .finally(release);
-      });
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        const address = server.address();
-        const port = typeof address === 'object' && address ? address.port : this.options.port;
-        this.url = `http://${this.options.host}:${port}`;
-        this.server = server;
-        resolve(this.url);
-      });
+    const server = createServer((req, res) => {
+      // API calls hold the clock busy so that a clock move waits for them; the /_local/ routes
+      // do not (a clock move is one of them, and waits for everything else).
+      const release = req.url?.startsWith('/_local') ? () => undefined : this.options.clock.busy();
+      this.handle(req, res)
+        .catch((error: unknown) => send(res, 500, { message: `Local gateway error: ${(error as Error).message}` }))
+        .finally(release);
+    });
+    return listen(server, this.options.host, this.options.port).then((url) => {
+      this.url = url;
+      this.server = server;
+      return url;
     });
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -25,6 +25,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseForm } from 'qs';
 import escapeHtml from 'escape-html';
+import { closeServer, listen } from './ports';
 
 export interface PaymentProviderOptions {
   readonly host: string;
@@ -76,27 +77,18 @@ export class LocalPaymentProvider {
   }
 
   start(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const server = createServer((req, res) => {
-        this.handle(req, res).catch((error: unknown) => send(res, 500, { error: { type: 'api_error', message: (error as Error).message } }));
-      });
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        const address = server.address();
-        const port = typeof address === 'object' && address ? address.port : this.options.port;
-        this.url = `http://${this.options.host}:${port}`;
-        this.server = server;
-        resolve(this.url);
-      });
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => send(res, 500, { error: { type: 'api_error', message: (error as Error).message } }));
+    });
+    return listen(server, this.options.host, this.options.port).then((url) => {
+      this.url = url;
+      this.server = server;
+      return url;
     });
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -193,7 +193,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const scheduler = new LocalScheduler({ clock, timeZone: settings.businessTimeZone, invoke: (id, event) => lambdas.invoke(id, event), log });
     scheduler.start();
     stops.push(() => scheduler.stop());
-    log(`scheduler    daily dunning run at 06:00 ${settings.businessTimeZone}`);
+    log(`scheduler    daily dunning run at 06:00, monthly statements on the 1st at 07:00 ${settings.businessTimeZone}`);
 
     const gateway = new LocalGateway({
       host,

@@ -67,9 +67,8 @@ export type FunctionId =
   | 'GetInvoiceImport'
   | 'ImportOpenItems'
   | 'Portal'
-  | 'PortalFinance'
-  | 'CustomerStatement'
-  | 'StripeWebhook';
+  | 'StripeWebhook'
+  | 'SendStatements';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -660,33 +659,14 @@ export const functions: readonly FunctionDefinition[] = [
   {
     id: 'Portal',
     entry: api('portal'),
-    description: 'The customer portal (a pay link): GET /portal, POST /portal/checkout (a Stripe Checkout Session for the chosen items), disputes, promises, billing email, documents',
+    // One function for all of the portal's routes: CloudFormation allows 500 resources per stack.
+    description: 'The customer portal: GET /portal, card checkout, disputes, promises, billing email, documents; the statement of account; pay link revocation and portal activity (finance)',
     tables: [
       { table: 'Customers', access: 'readWrite' },
       { table: 'PortalActivity', access: 'readWrite' },
       ...dunningActionTables,
     ],
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
-  },
-  {
-    id: 'PortalFinance',
-    entry: api('portal-finance'),
-    description: "POST /customers/{customerId}/pay-links/revoke and GET /customers/{customerId}/portal-activity: finance revokes a customer's pay links and reads what the customer did in the portal",
-    tables: [
-      { table: 'Customers', access: 'readWrite' },
-      { table: 'Invoices', access: 'read' },
-      { table: 'PortalActivity', access: 'readWrite' },
-      { table: 'Idempotency', access: 'readWrite' },
-    ],
-  },
-  {
-    id: 'CustomerStatement',
-    entry: api('customer-statement'),
-    description: 'GET /customers/{customerId}/statement: the statement of account (JSON, CSV or PDF) for finance and the customer (pay link)',
-    tables: [
-      { table: 'Customers', access: 'read' },
-      { table: 'Invoices', access: 'read' },
-    ],
   },
   {
     id: 'StripeWebhook',
@@ -699,6 +679,18 @@ export const functions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+  },
+  {
+    id: 'SendStatements',
+    entry: step('send-statements'),
+    description: 'Scheduled on the first of the month: the statement of account of last month (PDF, with a pay link) to every customer with open items or activity',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+    ],
+    sendsEmail: true,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
   },
 ];
 

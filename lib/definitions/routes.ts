@@ -152,9 +152,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/portal/promises', functionId: 'Portal', access: customer },
   { method: 'PUT', path: '/portal/billing-email', functionId: 'Portal', access: customer },
   { method: 'GET', path: '/portal/invoices/{invoiceId}/document', functionId: 'Portal', access: customer },
-  { method: 'GET', path: '/customers/{customerId}/statement', functionId: 'CustomerStatement', access: ['finance', 'customer'], query: statementQuery },
-  { method: 'POST', path: '/customers/{customerId}/pay-links/revoke', functionId: 'PortalFinance', access: finance },
-  { method: 'GET', path: '/customers/{customerId}/portal-activity', functionId: 'PortalFinance', access: finance },
+  { method: 'GET', path: '/customers/{customerId}/statement', functionId: 'Portal', access: ['finance', 'customer'], query: statementQuery },
+  { method: 'POST', path: '/customers/{customerId}/pay-links/revoke', functionId: 'Portal', access: finance },
+  { method: 'GET', path: '/customers/{customerId}/portal-activity', functionId: 'Portal', access: finance },
   { method: 'POST', path: '/webhooks/stripe', functionId: 'StripeWebhook', access: [], signedByProvider: true },
 ];
 

@@ -5,6 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { invoiceFonts, printableText } from '../invoices/document/fonts';
+import { pdfBytes } from '../invoices/document/invoice-pdf';
 import { formatDateForLocale, formatMoneyForLocale } from '../invoices/invoice-email';
 import { AGING_BUCKETS } from '../reports/aging';
 import type { Statement } from './statement-of-account';
@@ -19,12 +20,7 @@ export async function renderStatementPdf(statement: Statement, locale: string, s
   const fonts = invoiceFonts();
   const p = (text: string) => printableText(text, fonts);
   const pdf = new PDFDocument({ size: 'A4', margin: 48, font: null as unknown as string, info: { Title: p(`${t.title} ${statement.customerId}`), Author: p(seller.name), Creator: 'order-to-cash', CreationDate: createdAt, ModDate: createdAt } });
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    pdf.on('data', (chunk: Uint8Array) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const done = pdfBytes(pdf);
   pdf.registerFont('regular', fonts.regular as unknown as Uint8Array);
   pdf.registerFont('bold', fonts.bold as unknown as Uint8Array);
   const date = (d: string) => formatDateForLocale(d, locale);

@@ -4,6 +4,7 @@
  * promise to pay, the billing email and the documents. Each route is one use case of
  * `core/portal/portal.ts` or `core/payments/card-payments.ts`; this module maps requests to them.
  */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { auditCheckout, portalCustomer, portalDispute, portalInvoice, portalPromise, portalView, updateBillingEmail, type PortalDeps } from '../../core/portal/portal';
 import { startCheckout, type CardPaymentProvider } from '../../core/payments/card-payments';
 import { getInvoiceDocument, NotAcceptableError } from '../../core/invoices/invoice-documents';
@@ -14,6 +15,8 @@ import { dunningActionDeps } from '../../shared/dunning-wiring';
 import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId } from '../../shared/wiring';
 import { cardPayments, portalActivityStore, portalUrl } from '../../shared/portal-wiring';
 import { openDispute } from '../../core/dunning/actions';
+import { handler as statementHandler } from './customer-statement';
+import { handler as financeHandler } from './portal-finance';
 
 export interface PortalHandlerDeps extends PortalDeps {
   readonly invoices: PortalDeps['invoices'] & CoreDeps['invoices'];
@@ -64,7 +67,7 @@ export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions)
 }
 
 const dunning = dunningActionDeps();
-export const handler = makeHandler(
+const portalHandler = makeHandler(
   {
     customers: customerStore(),
     invoices: invoiceReader(),
@@ -79,3 +82,13 @@ export const handler = makeHandler(
   },
   { idempotency: idempotency() },
 );
+
+/**
+ * The one Lambda of the portal's routes: the customer's routes above, the statement of account
+ * (`customer-statement.ts`) and finance's side (`portal-finance.ts`), each its own handler.
+ */
+export const handler = (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  if (event.resource === '/customers/{customerId}/statement') return statementHandler(event, context);
+  if (event.resource.startsWith('/customers/')) return financeHandler(event, context);
+  return portalHandler(event, context);
+};

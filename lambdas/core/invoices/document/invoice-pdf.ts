@@ -28,6 +28,16 @@ interface Column {
   readonly align: 'left' | 'right';
 }
 
+/** The bytes a PDFKit document writes, once it has ended (listen before drawing). */
+export function pdfBytes(pdf: InstanceType<typeof PDFDocument>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  return new Promise<Uint8Array>((resolve, reject) => {
+    pdf.on('data', (chunk: Uint8Array) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+}
+
 /** Renders `doc` to PDF bytes. */
 export function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
   const fonts = invoiceFonts();
@@ -51,12 +61,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
       ModDate: issued,
     },
   });
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    pdf.on('data', (chunk: Uint8Array) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const done = pdfBytes(pdf);
   // A font object (not a path) is embedded as it is; registering it by name makes PDFKit reuse it.
   pdf.registerFont('regular', fonts.regular as unknown as Uint8Array);
   pdf.registerFont('bold', fonts.bold as unknown as Uint8Array);
