@@ -186,7 +186,7 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
       <button type="submit" id="pay-selected" disabled={busy || selected.length === 0}>
         {selected.length === 0 ? t.payNothing : t.paySelected(formatMoney(fromMinor(sum, decimals), currency, lang))}
       </button>
-      {action ? <ActionForm ctx={ctx} kind={action.kind} item={action.item} maxDays={data.selfServicePromiseMaxDays} today={data.today} onDone={() => setAction(undefined)} /> : null}
+      {action ? <ActionForm key={`${action.kind}-${action.item.invoiceId}`} ctx={ctx} kind={action.kind} item={action.item} maxDays={data.selfServicePromiseMaxDays} today={data.today} onDone={() => setAction(undefined)} /> : null}
     </form>
   );
 }
