@@ -84,4 +84,10 @@ async function payLinkPolicy(event: APIGatewayRequestAuthorizerEvent, token: str
   };
 }
 
-export const handler = makeHandler(new ApiClientStore(documentClient(), tableName('ApiClients')), { secret: payLinkSecret, clock: systemClock, customers: customerStore() });
+// The customers are read only for a pay link (made when first needed: an API key needs no Customers table).
+let customers: ReturnType<typeof customerStore> | undefined;
+export const handler = makeHandler(new ApiClientStore(documentClient(), tableName('ApiClients')), {
+  secret: payLinkSecret,
+  clock: systemClock,
+  customers: { get: (customerId) => (customers ??= customerStore()).get(customerId) },
+});
