@@ -16,6 +16,7 @@ import { Observability } from './constructs/observability';
 import { Schedules } from './constructs/schedules';
 import { Workflows } from './constructs/workflows';
 import { DomainEventBus } from './constructs/event-bus';
+import { CustomerPortal } from './constructs/customer-portal';
 
 export interface OrderToCashStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -32,6 +33,7 @@ export class OrderToCashStack extends Stack {
   readonly emailFeedback: EmailFeedback;
   readonly observability: Observability;
   readonly events: DomainEventBus;
+  readonly customerPortal: CustomerPortal;
 
   constructor(scope: Construct, id: string, props: OrderToCashStackProps) {
     super(scope, id, props);
@@ -47,6 +49,9 @@ export class OrderToCashStack extends Stack {
     this.httpApi = new HttpApi(this, 'HttpApi', { config, functions: this.functions });
     this.schedules = new Schedules(this, 'Schedules', { config, functions: this.functions });
     this.emailFeedback = new EmailFeedback(this, 'EmailFeedback', { config, functions: this.functions });
+    // The API's URL from the API itself, not from its deployment (that depends on the functions, which get the portal's address).
+    const apiUrl = `https://${this.httpApi.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.settings.stage}/`;
+    this.customerPortal = new CustomerPortal(this, 'CustomerPortal', { config, functions: this.functions, apiUrl });
     this.observability = new Observability(this, 'Observability', { config, functions: this.functions, workflows: this.workflows, httpApi: this.httpApi });
     this.events = new DomainEventBus(this, 'Events', { config, tables: this.tables, functions: this.functions });
   }

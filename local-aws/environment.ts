@@ -6,7 +6,7 @@
 import { tables } from '../lib/definitions/tables';
 import { buckets, type BucketDefinition } from '../lib/definitions/buckets';
 import { stateMachines } from '../lib/definitions/state-machines';
-import { CURSOR_SECRET_ENV, settingsEnvironment, type AppSettings } from '../lib/definitions/settings';
+import { CURSOR_SECRET_ENV, PAY_LINK_SECRET_ENV, PORTAL_URL_ENV, STRIPE_API_URL_ENV, STRIPE_SECRET_KEY_ENV, STRIPE_WEBHOOK_SECRET_ENV, settingsEnvironment, type AppSettings } from '../lib/definitions/settings';
 import { localTableName } from './dynamodb';
 
 export const LOCAL_REGION = 'eu-west-1';
@@ -38,10 +38,28 @@ export interface LocalEndpoints {
   readonly s3: string;
 }
 
-export function localEnvironment(settings: AppSettings, endpoints: LocalEndpoints, secrets: { cursorSecret: string }): Record<string, string> {
+/** The customer-facing side, locally: the pay link secret, the portal's address and the local payment provider. */
+export interface LocalPortalEnvironment {
+  readonly payLinkSecret: string;
+  readonly portalUrl: string;
+  readonly stripeApiUrl: string;
+  readonly stripeSecretKey: string;
+  readonly stripeWebhookSecret: string;
+}
+
+export function localEnvironment(settings: AppSettings, endpoints: LocalEndpoints, secrets: { cursorSecret: string }, portal?: LocalPortalEnvironment): Record<string, string> {
   return {
     ...settingsEnvironment(settings),
     [CURSOR_SECRET_ENV]: secrets.cursorSecret,
+    ...(portal
+      ? {
+          [PAY_LINK_SECRET_ENV]: portal.payLinkSecret,
+          [PORTAL_URL_ENV]: portal.portalUrl,
+          [STRIPE_API_URL_ENV]: portal.stripeApiUrl,
+          [STRIPE_SECRET_KEY_ENV]: portal.stripeSecretKey,
+          [STRIPE_WEBHOOK_SECRET_ENV]: portal.stripeWebhookSecret,
+        }
+      : {}),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

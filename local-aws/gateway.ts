@@ -18,7 +18,8 @@ import { AUTHORIZER_CACHE_TTL_SECONDS, BODY_LIMITS, matchRoute, percentDecode } 
 import { policyAllows } from '../lambdas/handlers/auth/route-policy';
 import type { LocalClock } from './clock';
 import type { LocalLambdas } from './lambda-runtime';
-import { serveConsole } from './console';
+import { PORTAL_PAGE, serveConsole } from './console';
+import { closeServer, listen } from './ports';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './environment';
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../lambdas/shared/problem';
 
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   readonly consoleDir?: string;
   /** Runs the handling of each request: the usage meter of `npm run bench:cost` counts API requests and what they cause. */
   readonly meterRequest?: (url: string, headers: IncomingMessage['headers'], work: () => Promise<void>) => Promise<void>;
+  /** The customer portal's built files, served at `/pay` without a credential (the page's pay link is its credential). */
+  readonly portalDir?: string;
   /** How long an authorizer answer is kept per key, on the local clock (default: the deployed TTL; 0 = not kept). */
   readonly authorizerCacheTtlSeconds?: number;
 }
@@ -56,37 +59,29 @@ export class LocalGateway {
 
   start(): Promise<string> {
     if (!isLoopback(this.options.host)) return Promise.reject(new Error(`The local gateway listens on loopback only, not ${this.options.host}`));
-    return new Promise((resolve, reject) => {
-      const server = createServer((req, res) => {
-        // API calls hold the clock busy so that a clock move waits for them; the /_local/ routes
-        // do not (a clock move is one of them, and waits for everything else).
-        const release = req.url?.startsWith('/_local') ? () => undefined : this.options.clock.busy();
-        const meter = this.options.meterRequest;
-        (meter ? meter(req.url ?? '/', req.headers, () => this.handle(req, res)) : this.handle(req, res))
-          .catch((error: unknown) => send(res, 500, productError(500, 'INTERNAL_ERROR', `Local gateway error: ${(error as Error).message}`)))
-          .finally(release);
-      });
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        const address = server.address();
-        const port = typeof address === 'object' && address ? address.port : this.options.port;
-        this.url = `http://${this.options.host}:${port}`;
-        this.server = server;
-        resolve(this.url);
-      });
+    const server = createServer((req, res) => {
+      // API calls hold the clock busy so that a clock move waits for them; the /_local/ routes
+      // do not (a clock move is one of them, and waits for everything else).
+      const release = req.url?.startsWith('/_local') ? () => undefined : this.options.clock.busy();
+      const meter = this.options.meterRequest;
+      (meter ? meter(req.url ?? '/', req.headers, () => this.handle(req, res)) : this.handle(req, res))
+        .catch((error: unknown) => send(res, 500, productError(500, 'INTERNAL_ERROR', `Local gateway error: ${(error as Error).message}`)))
+        .finally(release);
+    });
+    return listen(server, this.options.host, this.options.port).then((url) => {
+      this.url = url;
+      this.server = server;
+      return url;
     });
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.options.consoleDir && serveConsole(req, res, this.options.consoleDir)) return;
+    if (this.options.portalDir && serveConsole(req, res, this.options.portalDir, PORTAL_PAGE)) return;
     // The request target as sent, split by hand: `new URL` would throw on some targets and tidy others.
     const target = req.url ?? '/';
     const queryAt = target.indexOf('?');
@@ -124,7 +119,10 @@ export class LocalGateway {
     }
     if (match.undecodable.length) return send(res, 400, badEncoding(match.undecodable));
     const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${this.options.stage}/${method}${pathname}`;
-    const auth = await this.authorize(headers, `${method}${pathname}`, methodArn, match.route.path);
+    // A route the payment provider calls has no authorizer (as on AWS): its function checks the provider's signature.
+    const auth = match.route.signedByProvider
+      ? ({ denied: false, allowed: true, role: '', context: {}, principalId: 'payment-provider' } as const)
+      : await this.authorize(headers, `${method}${pathname}`, methodArn, match.route.path);
     if (auth.denied) return send(res, auth.status, productError(auth.status, auth.code, auth.message));
     if (!auth.allowed) return send(res, 403, productError(403, 'FORBIDDEN', 'This credential may not call this route'));
 

@@ -5,6 +5,7 @@
 import { LocalStartupError } from './errors';
 import { DEFAULT_PORTS, startLocalAws } from './runtime';
 import { ensureConsoleBuilt } from '../lib/console/build';
+import { ensurePortalBuilt } from '../lib/portal/build';
 
 function portFromEnv(name: string, fallback: number): number {
   const text = process.env[name];
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
   await ensureConsoleBuilt((line) => console.log(`  … ${line}`)).catch((error: unknown) =>
     console.warn(`  ✗ the finance console could not be built (${error instanceof Error ? error.message : String(error)}); the API runs without it`),
   );
+  // The customer portal (the page a pay link opens), built the same way.
+  await ensurePortalBuilt((line) => console.log(`  … ${line}`)).catch((error: unknown) =>
+    console.warn(`  ✗ the customer portal could not be built (${error instanceof Error ? error.message : String(error)}); the API runs without it`),
+  );
   const local = await startLocalAws({
     ports: {
       gateway: portFromEnv('PORT', DEFAULT_PORTS.gateway),
@@ -33,6 +38,7 @@ async function main(): Promise<void> {
       ses: portFromEnv('SES_PORT', DEFAULT_PORTS.ses),
       stepFunctions: portFromEnv('SFN_PORT', DEFAULT_PORTS.stepFunctions),
       s3: portFromEnv('S3_PORT', DEFAULT_PORTS.s3),
+      paymentProvider: portFromEnv('PAYMENT_PROVIDER_PORT', DEFAULT_PORTS.paymentProvider),
     },
     ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
     apiKeys: {
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
     },
     settings: process.env.BUSINESS_TIME_ZONE ? { businessTimeZone: process.env.BUSINESS_TIME_ZONE } : {},
     ...(process.env.CURSOR_SECRET ? { cursorSecret: process.env.CURSOR_SECRET } : {}),
+    ...(process.env.PAY_LINK_SECRET ? { payLinkSecret: process.env.PAY_LINK_SECRET } : {}),
     log: (line) => console.log(`  ✓ ${line}`),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -53,6 +60,8 @@ Ready in ${seconds} s.
   Clock          ${local.url}/_local/clock    (finance key; POST {"advance":"P7D"} moves it, at most P366D at once)
   Sent emails    ${local.url}/_local/emails   (finance key)
   Events         ${local.url}/_local/events   (finance key; what was published on the bus; webhooks: POST /webhooks)
+  Customer portal ${local.url}/pay/#link=...   (opened by the pay link in every invoice and reminder email)
+  Payments       ${local.paymentProvider.url}   (local payment provider: Stripe's API, hosted checkout with Pay/Decline, signed webhooks)
   Data folder    ${local.dataDir}
 
   Credentials    storefront  x-api-key: ${local.apiKeys.storefront}   (client local-storefront)

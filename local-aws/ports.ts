@@ -30,3 +30,23 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/** Starts `server` listening on `host`:`port` (0: a free one); resolves with its `http://host:port` URL. */
+export function listen(server: import('node:http').Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(`http://${host}:${typeof address === 'object' && address ? address.port : port}`);
+    });
+  });
+}
+
+/** Closes `server` (when started), ending its open connections first. */
+export function closeServer(server: import('node:http').Server | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server) return resolve();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

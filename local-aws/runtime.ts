@@ -22,7 +22,9 @@ import { assertPortFree, freePort } from './ports';
 import { startLocalSes, type LocalSes } from './ses';
 import { localStateMachines } from './state-machines';
 import { LocalScheduler } from './scheduler';
-import { localCursorSecret } from './secrets';
+import { localCursorSecret, localPayLinkSecret, localWebhookSecret } from './secrets';
+import { LocalPaymentProvider } from './payment-provider';
+import { PORTAL_DIST } from '../lib/portal/build';
 import { CONSOLE_DIST } from '../lib/console/build';
 import { LocalStepFunctions } from './stepfunctions/service';
 import { LocalUsage } from './usage';
@@ -39,12 +41,14 @@ export interface LocalAwsOptions {
   /** The loopback address every local service listens on (default 127.0.0.1); nothing else is accepted. */
   readonly host?: string;
   /** 0 picks a free port (tests). */
-  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number; events?: number };
+  readonly ports?: { gateway?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number; events?: number; paymentProvider?: number };
   readonly dataDir?: string;
   readonly settings?: Partial<AppSettings>;
   readonly apiKeys?: { storefront?: string; finance?: string };
   /** Signs the API's pagination cursors (at least 32 characters); default: one kept in the data folder. */
   readonly cursorSecret?: string;
+  /** Signs customers' pay links (at least 32 characters); default: one kept in the data folder. */
+  readonly payLinkSecret?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -62,12 +66,14 @@ export interface LocalAws {
   readonly usage: LocalUsage;
   /** The local event bus (what was published, `GET /_local/events`) and the Outbox stream's reader. */
   readonly events: { readonly bus: LocalEventBus; readonly outboxStream: OutboxStreamReader };
+  /** The local payment provider (Stripe's API as the product uses it, the hosted checkout page, signed webhooks). */
+  readonly paymentProvider: LocalPaymentProvider;
   /** The process id of DynamoDB Local (Java); every other part runs in this process. */
   readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, s3: 8006 };
+export const DEFAULT_PORTS = { gateway: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, s3: 8006, paymentProvider: 8007 };
 /** The client ids of the two development keys. */
 export const LOCAL_CLIENT_IDS = { storefront: 'local-storefront', finance: 'local-finance' } as const;
 
@@ -101,6 +107,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       ses: await pickPort(options.ports?.ses, DEFAULT_PORTS.ses, host, 'SES', 'SES_PORT'),
       stepFunctions: await pickPort(options.ports?.stepFunctions, DEFAULT_PORTS.stepFunctions, host, 'Step Functions', 'SFN_PORT'),
       s3: await pickPort(options.ports?.s3, DEFAULT_PORTS.s3, host, 'S3', 'S3_PORT'),
+      // A stack on free ports (tests, benchmarks) takes a free one for the provider too.
+      paymentProvider: await pickPort(options.ports?.paymentProvider ?? (options.ports?.gateway === 0 ? 0 : undefined), DEFAULT_PORTS.paymentProvider, host, 'the local payment provider', 'PAYMENT_PROVIDER_PORT'),
     };
 
     const clock = new LocalClock({
@@ -150,10 +158,29 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(() => bus.stop());
 
     const endpoints = { gateway: '', dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: `http://${host}:${ports.stepFunctions}`, s3: s3.endpoint };
-    Object.assign(process.env, localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }), {
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
-      [EVENT_BUS_ENV]: `${settings.stage}-events`,
-    });
+    // The local payment provider (Stripe's API as the product uses it); webhooks go to the gateway once it listens.
+    t = Date.now();
+    const stripeSecretKey = 'sk_test_local_payment_provider';
+    const webhookSecret = localWebhookSecret(dataDir, process.env.STRIPE_WEBHOOK_SECRET);
+    const paymentProvider = new LocalPaymentProvider({ host, port: ports.paymentProvider, secretKey: stripeSecretKey, webhookSecret, log });
+    const providerUrl = await paymentProvider.start();
+    stops.push(() => paymentProvider.stop());
+    log(`payments     ${providerUrl} (local payment provider: Stripe API, hosted checkout, signed webhooks) ${Date.now() - t} ms`);
+
+    Object.assign(
+      process.env,
+      localEnvironment(settings, endpoints, { cursorSecret: localCursorSecret(dataDir, options.cursorSecret) }, {
+        payLinkSecret: localPayLinkSecret(dataDir, options.payLinkSecret),
+        portalUrl: `http://${host}:${ports.gateway}/pay/`,
+        stripeApiUrl: providerUrl,
+        stripeSecretKey,
+        stripeWebhookSecret: webhookSecret,
+      }),
+      {
+        AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
+        [EVENT_BUS_ENV]: `${settings.stage}-events`,
+      },
+    );
 
     // Fault injection: inert until a fault is set (POST /_local/faults or `faults.add` in tests).
     const faults = new LocalFaults();
@@ -200,7 +227,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }, log });
     scheduler.start();
     stops.push(() => scheduler.stop());
-    log(`scheduler    daily dunning run at 06:00 ${settings.businessTimeZone}`);
+    log(`scheduler    daily dunning run at 06:00, monthly statements on the 1st at 07:00 ${settings.businessTimeZone}`);
 
     // The outbox's stream feeds the forwarder, which publishes on the bus; the bus's rules invoke their targets.
     invokeTarget = (id, event) => lambdas.invoke(id, event);
@@ -217,6 +244,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       clock,
       meterRequest: (url, headers, work) => usage.request(url, headers, work),
       consoleDir: CONSOLE_DIST,
+      portalDir: PORTAL_DIST,
       localRoutes: {
         'GET /health': {
           open: true,
@@ -291,6 +319,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const url = await gateway.start();
     stops.push(() => gateway.stop());
     endpoints.gateway = url;
+    paymentProvider.webhookUrl = `${url}/webhooks/stripe`;
     log(`api gateway  ${url}`);
 
     return {
@@ -304,6 +333,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       faults,
       usage,
       events: { bus, outboxStream },
+      paymentProvider,
       dynamodbPid: dynamodb.pid,
       stop: stopAll,
     };

@@ -10,13 +10,16 @@ import { schedules, SCHEDULED_TIME, SCHEDULE_RETRY_ATTEMPTS, type ScheduleDefini
 import { TimerCancelledError, type LocalClock } from './clock';
 
 /** The first instant strictly after `after` that is the schedule's time of day in `timeZone`. */
-export function nextOccurrence(definition: Pick<ScheduleDefinition, 'daily'>, after: Date, timeZone: string): Date {
+export function nextOccurrence(definition: Pick<ScheduleDefinition, 'daily' | 'dayOfMonth'>, after: Date, timeZone: string): Date {
   const local = new TZDate(after.getTime(), timeZone);
-  for (let dayOffset = 0; dayOffset < 3; dayOffset++) {
+  // A daily schedule is due within two days; a monthly one (a day of the month) within 32.
+  const days = definition.dayOfMonth === undefined ? 3 : 33;
+  for (let dayOffset = 0; dayOffset < days; dayOffset++) {
     const candidate = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + dayOffset, definition.daily.hour, definition.daily.minute, 0, timeZone);
+    if (definition.dayOfMonth !== undefined && candidate.getDate() !== definition.dayOfMonth) continue;
     if (candidate.getTime() > after.getTime()) return new Date(candidate.getTime());
   }
-  throw new Error('No next occurrence within three days');
+  throw new Error(`No next occurrence within ${days} days`);
 }
 
 /** The schedule's input with the scheduled time filled in. */

@@ -23,6 +23,8 @@ const TABLES: Record<keyof DunningTables, TableId> = {
 };
 
 /** The dunning store over the tables this function was given (by their environment variables). */
+import { payLinks } from './portal-wiring';
+
 export const dunningStore = (): DynamoDunningStore => new DynamoDunningStore(documentClient(), tablesFromEnv(TABLES));
 
 export const escalations = () => new StepFunctionsEscalations(sfnClient(), process.env[stateMachineById('DunningEscalation').envVar]);
@@ -36,6 +38,7 @@ export function dunningDeps(options: { sendsEmail?: boolean } = {}): DunningDeps
     postings: postingWriter(),
     workflow: escalations(),
     mailer: options.sendsEmail ? mailer() : { send: async () => Promise.reject(new Error('This function does not send email')) },
+    ...(options.sendsEmail ? { payLinks: payLinks() } : {}),
     clock,
     newId,
     settings: { businessTimeZone: settings.businessTimeZone, seller: settings.seller },

@@ -43,6 +43,8 @@ export interface ApiRequest {
   readonly keyedId?: () => string;
   /** Who calls: the client id and role the authorizer found for the key (its scope checked against them). */
   readonly caller: Caller;
+  /** Where the request came from, as API Gateway saw it (for audit entries). */
+  readonly origin: { readonly sourceIp: string | null; readonly userAgent: string | null };
 }
 
 export interface ApiResult {
@@ -109,10 +111,11 @@ export class MissingCallerError extends Error {
  * finance, the client id for a storefront). Anything missing or inconsistent refuses the request.
  */
 export function callerOf(authorizer: Record<string, unknown>): Caller {
-  const { clientId, role, scope } = authorizer;
+  const { clientId, role, scope, customerId } = authorizer;
   if (typeof clientId !== 'string' || clientId === '') throw new MissingCallerError('no client id');
-  if (role !== 'storefront' && role !== 'finance') throw new MissingCallerError('no role');
-  const caller: Caller = { clientId, role };
+  if (role !== 'storefront' && role !== 'finance' && role !== 'customer') throw new MissingCallerError('no role');
+  if (role === 'customer' && (typeof customerId !== 'string' || customerId === '')) throw new MissingCallerError('no customer id');
+  const caller: Caller = role === 'customer' ? { clientId, role, customerId: customerId as string } : { clientId, role };
   if (scope !== scopeOf(caller)) throw new MissingCallerError('the scope does not fit the role');
   return caller;
 }
@@ -163,6 +166,7 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { reque
     clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : caller.clientId,
     caller,
     resource: route?.path ?? event.resource ?? event.path,
+    origin: { sourceIp: event.requestContext?.identity?.sourceIp ?? null, userAgent: (event.requestContext?.identity?.userAgent ?? headers['user-agent'] ?? null)?.slice(0, 300) ?? null },
   };
   return { request, cursorScope: cursorScopeOf(event.httpMethod, route?.path ?? event.resource ?? event.path, pathParameters, query) };
 }

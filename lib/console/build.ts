@@ -11,7 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 export const CONSOLE_DIR = resolve(fileURLToPath(import.meta.url), '..');
 export const CONSOLE_DIST = join(CONSOLE_DIR, 'dist');
-const STAMP = join(CONSOLE_DIST, '.source-hash');
+
+/** A static page built with Vite (the finance console, the customer portal): its folder, output and name in messages. */
+export interface PageBuild {
+  /** The folder with `index.html` and `src/`. */
+  readonly dir: string;
+  readonly dist: string;
+  readonly name: string;
+  /** Files outside `dir` the build also reads (their changes rebuild it). */
+  readonly extraInputs?: readonly string[];
+}
+
+export const CONSOLE_BUILD: PageBuild = { dir: CONSOLE_DIR, dist: CONSOLE_DIST, name: 'finance console' };
 
 function files(dir: string): string[] {
   return readdirSync(dir)
@@ -23,46 +34,64 @@ function files(dir: string): string[] {
 }
 
 /** A hash of everything the build reads: the sources, this script, and the installed versions. */
-export function consoleSourceHash(): string {
+export function pageSourceHash(page: PageBuild): string {
   const hash = createHash('sha256');
   const root = resolve(CONSOLE_DIR, '../..');
-  const inputs = [...files(join(CONSOLE_DIR, 'src')), join(CONSOLE_DIR, 'index.html'), fileURLToPath(import.meta.url), join(root, 'package-lock.json')];
+  const inputs = [...files(join(page.dir, 'src')), join(page.dir, 'index.html'), fileURLToPath(import.meta.url), join(root, 'package-lock.json'), ...(page.extraInputs ?? [])];
   for (const file of inputs) {
     if (!existsSync(file)) continue;
-    hash.update(relative(CONSOLE_DIR, file)).update('\0').update(readFileSync(file)).update('\0');
+    hash.update(relative(page.dir, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
 }
 
-/** True when `dist` holds a build of the current sources. */
-export function consoleIsFresh(): boolean {
-  return existsSync(join(CONSOLE_DIST, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === consoleSourceHash();
+export function consoleSourceHash(): string {
+  return pageSourceHash(CONSOLE_BUILD);
 }
 
-/** Builds the console (a few seconds); `log` gets the progress. */
-export async function buildConsole(log: (line: string) => void = () => undefined): Promise<void> {
+/** True when the page's `dist` holds a build of its current sources. */
+export function pageIsFresh(page: PageBuild): boolean {
+  const stamp = join(page.dist, '.source-hash');
+  return existsSync(join(page.dist, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === pageSourceHash(page);
+}
+
+export function consoleIsFresh(): boolean {
+  return pageIsFresh(CONSOLE_BUILD);
+}
+
+/** Builds the page (a few seconds); `log` gets the progress. */
+export async function buildPage(page: PageBuild, log: (line: string) => void = () => undefined): Promise<void> {
   const started = Date.now();
-  const hash = consoleSourceHash();
-  log('building the finance console (Vite)...');
+  const hash = pageSourceHash(page);
+  log(`building the ${page.name} (Vite)...`);
   const { build } = await import('vite');
   await build({
     configFile: false,
-    root: CONSOLE_DIR,
-    // Relative asset URLs: the files work under /console locally and from any folder or bucket.
+    root: page.dir,
+    // Relative asset URLs: the files work under /console (or /pay) locally and from any folder or bucket.
     base: './',
     logLevel: 'warn',
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-    build: { outDir: CONSOLE_DIST, emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 600, reportCompressedSize: false },
+    build: { outDir: page.dist, emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 600, reportCompressedSize: false },
   });
-  writeFileSync(STAMP, `${hash}\n`);
-  log(`finance console built in ${Date.now() - started} ms`);
+  writeFileSync(join(page.dist, '.source-hash'), `${hash}\n`);
+  log(`${page.name} built in ${Date.now() - started} ms`);
+}
+
+export function buildConsole(log: (line: string) => void = () => undefined): Promise<void> {
+  return buildPage(CONSOLE_BUILD, log);
+}
+
+/** Builds the page unless its `dist` already holds a build of the current sources. */
+export async function ensurePageBuilt(page: PageBuild, log: (line: string) => void = () => undefined): Promise<'fresh' | 'built'> {
+  if (pageIsFresh(page)) return 'fresh';
+  await buildPage(page, log);
+  return 'built';
 }
 
 /** Builds the console unless `dist` already holds a build of the current sources. */
-export async function ensureConsoleBuilt(log: (line: string) => void = () => undefined): Promise<'fresh' | 'built'> {
-  if (consoleIsFresh()) return 'fresh';
-  await buildConsole(log);
-  return 'built';
+export function ensureConsoleBuilt(log: (line: string) => void = () => undefined): Promise<'fresh' | 'built'> {
+  return ensurePageBuilt(CONSOLE_BUILD, log);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -79,7 +79,10 @@ export type FunctionId =
   | 'RegisterWebhook'
   | 'ListWebhooks'
   | 'DeleteWebhook'
-  | 'ListWebhookDeliveries';
+  | 'ListWebhookDeliveries'
+  | 'Portal'
+  | 'StripeWebhook'
+  | 'SendStatements';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -130,7 +133,11 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     id: 'Authorizer',
     entry: 'lambdas/handlers/auth/authorizer.ts',
     description: 'Checks the x-api-key credential (not revoked) and tells API Gateway exactly which routes its role may call',
-    tables: [{ table: 'ApiClients', access: 'read' }],
+    tables: [
+      { table: 'ApiClients', access: 'read' },
+      // A pay link is refused once finance revoked the customer's links (payLinksRevokedAt).
+      { table: 'Customers', access: 'read' },
+    ],
   },
   // Dunning (issue 4): the daily run, its API, what pauses and ends dunning, the escalation's waiting step.
   {
@@ -796,6 +803,43 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     entry: api('list-webhook-deliveries'),
     description: 'GET /webhooks/{webhookId}/deliveries: each event delivered or being delivered, with its attempts',
     tables: [{ table: 'Webhooks', access: 'read' }],
+  },
+  // The customer portal and card payments (issue 12).
+  {
+    id: 'Portal',
+    entry: api('portal'),
+    // One function for all of the portal's routes: CloudFormation allows 500 resources per stack.
+    description: 'The customer portal: GET /portal, card checkout, disputes, promises, billing email, documents; the statement of account; pay link revocation and portal activity (finance)',
+    tables: [
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'PortalActivity', access: 'readWrite' },
+      ...dunningActionTables,
+    ],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'StripeWebhook',
+    entry: api('stripe-webhook'),
+    description: "POST /webhooks/stripe: the payment provider's signed events; a paid checkout is recorded once as a payment (with the provider fee as its own journal), a refund or chargeback reopens the items",
+    tables: [
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Payments', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+  },
+  {
+    id: 'SendStatements',
+    entry: step('send-statements'),
+    description: 'Scheduled on the first of the month: the statement of account of last month (PDF, with a pay link) to every customer with open items or activity',
+    tables: [
+      { table: 'Invoices', access: 'read' },
+      { table: 'Customers', access: 'read' },
+    ],
+    sendsEmail: true,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
   },
 ];
 

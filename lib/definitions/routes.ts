@@ -5,7 +5,7 @@
  */
 import type { FunctionId } from './functions';
 
-export type Role = 'storefront' | 'finance';
+export type Role = 'storefront' | 'finance' | 'customer';
 
 /**
  * How long API Gateway (and the local gateway) may keep an authorizer answer per key, at most: a
@@ -53,6 +53,11 @@ export interface RouteDefinition {
   readonly body?: BodyKind;
   /** The largest body the route accepts, in bytes (default {@link BODY_LIMITS}`.json`); larger is a 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * The route takes no credential: its caller is the payment provider, and the function verifies
+   * the provider's signature of the body (`access` is empty). API Gateway runs no authorizer for it.
+   */
+  readonly signedByProvider?: true;
 }
 
 /**
@@ -82,6 +87,9 @@ const cursor: QueryParameter = { kind: 'cursor' };
 const both: readonly Role[] = ['storefront', 'finance'];
 const storefront: readonly Role[] = ['storefront'];
 const finance: readonly Role[] = ['finance'];
+/** A customer through its pay link: the portal's routes only. */
+const customer: readonly Role[] = ['customer'];
+const statementQuery: Readonly<Record<string, QueryParameter>> = { from: { kind: 'date' }, to: { kind: 'date' } };
 
 export const routes: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/customers/{customerId}', functionId: 'PutCustomer', access: both },
@@ -162,6 +170,17 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/webhooks', functionId: 'ListWebhooks', access: both },
   { method: 'DELETE', path: '/webhooks/{webhookId}', functionId: 'DeleteWebhook', access: both },
   { method: 'GET', path: '/webhooks/{webhookId}/deliveries', functionId: 'ListWebhookDeliveries', access: both },
+  // The customer portal (issue 12): a pay link is the credential; finance revokes links and reads what customers did.
+  { method: 'GET', path: '/portal', functionId: 'Portal', access: customer },
+  { method: 'POST', path: '/portal/checkout', functionId: 'Portal', access: customer },
+  { method: 'POST', path: '/portal/disputes', functionId: 'Portal', access: customer },
+  { method: 'POST', path: '/portal/promises', functionId: 'Portal', access: customer },
+  { method: 'PUT', path: '/portal/billing-email', functionId: 'Portal', access: customer },
+  { method: 'GET', path: '/portal/invoices/{invoiceId}/document', functionId: 'Portal', access: customer },
+  { method: 'GET', path: '/customers/{customerId}/statement', functionId: 'Portal', access: ['finance', 'customer'], query: statementQuery },
+  { method: 'POST', path: '/customers/{customerId}/pay-links/revoke', functionId: 'Portal', access: finance },
+  { method: 'GET', path: '/customers/{customerId}/portal-activity', functionId: 'Portal', access: finance },
+  { method: 'POST', path: '/webhooks/stripe', functionId: 'StripeWebhook', access: [], signedByProvider: true },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

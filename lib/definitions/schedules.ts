@@ -14,6 +14,8 @@ export interface ScheduleDefinition {
   readonly functionId: FunctionId;
   /** Every day at this hour and minute, in the business time zone of the settings. */
   readonly daily: { readonly hour: number; readonly minute: number };
+  /** Only on this day of the month (1-28): a monthly schedule. Absent: every day. */
+  readonly dayOfMonth?: number;
   /**
    * The event the function receives. `<aws.scheduler.scheduled-time>` is replaced by the scheduled
    * instant (ISO 8601), on AWS by EventBridge Scheduler and locally by the local scheduler.
@@ -38,9 +40,17 @@ export const schedules: readonly ScheduleDefinition[] = [
     daily: { hour: 5, minute: 30 },
     input: { trigger: 'schedule', scheduledTime: SCHEDULED_TIME },
   },
+  {
+    id: 'MonthlyStatements',
+    description: 'The statements of account of last month, on the first of every month at 07:00 business time',
+    functionId: 'SendStatements',
+    daily: { hour: 7, minute: 0 },
+    dayOfMonth: 1,
+    input: { trigger: 'schedule', scheduledTime: SCHEDULED_TIME },
+  },
 ];
 
 /** The EventBridge Scheduler cron expression of a daily schedule (read in its time zone). */
 export function cronExpression(schedule: ScheduleDefinition): string {
-  return `cron(${schedule.daily.minute} ${schedule.daily.hour} * * ? *)`;
+  return `cron(${schedule.daily.minute} ${schedule.daily.hour} ${schedule.dayOfMonth ?? '*'} * ? *)`;
 }

@@ -66,6 +66,8 @@ export interface AppSettings {
    * that may call the deployed API (CORS); none by default.
    */
   readonly corsAllowedOrigins: readonly string[];
+  /** How many days a customer's pay link is good for (default 90). */
+  readonly payLinkTtlDays?: number;
 }
 
 export const defaultSettings: AppSettings = {
@@ -99,6 +101,21 @@ export const CORS_ALLOWED_ORIGINS_ENV = 'CORS_ALLOWED_ORIGINS';
  */
 export const CURSOR_SECRET_ENV = 'CURSOR_SECRET';
 
+/**
+ * The environment variable holding the secret that signs customers' pay links (at least 32
+ * characters): like the cursor secret, a Secrets Manager secret on AWS, kept in the data folder locally.
+ */
+export const PAY_LINK_SECRET_ENV = 'PAY_LINK_SECRET';
+/** The customer portal's address (the CloudFront distribution on AWS, the gateway's `/portal/` locally). */
+export const PORTAL_URL_ENV = 'PORTAL_URL';
+/** How many days a pay link is good for (default 90). */
+export const PAY_LINK_TTL_DAYS_ENV = 'PAY_LINK_TTL_DAYS';
+/** The payment provider's (Stripe's) secret API key and webhook signing secret (Secrets Manager on AWS). */
+export const STRIPE_SECRET_KEY_ENV = 'STRIPE_SECRET_KEY';
+export const STRIPE_WEBHOOK_SECRET_ENV = 'STRIPE_WEBHOOK_SECRET';
+/** Where the Stripe SDK sends its calls: absent on AWS (api.stripe.com), the local payment provider locally. */
+export const STRIPE_API_URL_ENV = 'STRIPE_API_URL';
+
 /** The environment variables every function gets from the settings. */
 export function settingsEnvironment(settings: AppSettings): Record<string, string> {
   return {
@@ -111,6 +128,7 @@ export function settingsEnvironment(settings: AppSettings): Record<string, strin
     POWERTOOLS_SERVICE_NAME: 'order-to-cash',
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
     [CORS_ALLOWED_ORIGINS_ENV]: JSON.stringify(settings.corsAllowedOrigins),
+    ...(settings.payLinkTtlDays !== undefined ? { [PAY_LINK_TTL_DAYS_ENV]: String(settings.payLinkTtlDays) } : {}),
   };
 }
 
@@ -134,6 +152,7 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
     logLevel: level as AppSettings['logLevel'],
     seller: seller && typeof seller === 'object' ? { ...defaultSettings.seller, ...(seller as Partial<SellerSettings>) } : defaultSettings.seller,
     corsAllowedOrigins: corsOriginsFrom(get('corsAllowedOrigins')),
+    ...payLinkTtlFrom(get('payLinkTtlDays')),
   };
 }
 
@@ -211,4 +230,12 @@ export function customerDefaultsFrom(value: unknown): CustomerDefaults {
     throw new Error('Setting "customerDefaults.dunningPolicyId" must be a policy id (1-64 letters, digits, ".", "_", ":" or "-")');
   }
   return { creditLimit: merged.creditLimit, paymentTermsDays: merged.paymentTermsDays, dunningPolicyId: merged.dunningPolicyId };
+}
+
+/** The `payLinkTtlDays` setting: a whole number of days from 1 to 366 (absent: the default, 90). */
+function payLinkTtlFrom(value: unknown): { payLinkTtlDays?: number } {
+  if (value === undefined || value === null || value === '') return {};
+  const days = typeof value === 'string' ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 366) throw new Error('Setting "payLinkTtlDays" must be a whole number of days from 1 to 366');
+  return { payLinkTtlDays: days };
 }

@@ -37,7 +37,7 @@ export interface TableDefinition {
   readonly stream?: 'NEW_IMAGE';
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions' | 'Outbox' | 'Webhooks';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions' | 'Outbox' | 'Webhooks' | 'PortalActivity';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -203,6 +203,14 @@ export const tables: readonly TableDefinition[] = [
     partitionKey: S('webhookId'),
     sortKey: S('sk'),
     indexes: [{ indexName: 'activeSubscriptions', partitionKey: S('registry'), sortKey: S('webhookId') }],
+  },
+  {
+    id: 'PortalActivity',
+    envVar: 'PORTAL_ACTIVITY_TABLE',
+    description: "What customers did in their portal (pay link) and finance did to their links: one entry per action (sk <at>#<id>) with actor, source address, user agent, the item and the outcome (done or waiting-for-finance)",
+    partitionKey: S('customerId'),
+    sortKey: S('entryId'),
+    indexes: [],
   },
 ];
 

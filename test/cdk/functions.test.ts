@@ -1,3 +1,4 @@
+import { PAY_LINK_FUNCTIONS, PORTAL_URL_FUNCTIONS, STRIPE_FUNCTIONS } from '../../lib/constructs/customer-portal';
 import { describe, expect, it } from 'vitest';
 import { functionDefaults, functions, type FunctionDefinition, type TableAccess } from '../../lib/definitions/functions';
 import { CURSOR_SECRET_ENV, settingsEnvironment, settingsFrom } from '../../lib/definitions/settings';
@@ -72,6 +73,12 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
       ...(routes.some((r) => r.functionId === definition.id && r.query?.cursor) ? { [CURSOR_SECRET_ENV]: expect.objectContaining({ 'Fn::Join': expect.any(Array) }) } : {}),
       // The event bus, for the functions that publish on it (lib/constructs/event-bus.ts).
       ...(definition.eventBus === 'publish' ? { [EVENT_BUS_ENV]: { Ref: expect.stringMatching(/^EventsBus/) } } : {}),
+      // The customer portal's secrets and address (lib/constructs/customer-portal.ts).
+      ...((PAY_LINK_FUNCTIONS as readonly string[]).includes(definition.id) ? { PAY_LINK_SECRET: expect.objectContaining({ 'Fn::Join': expect.any(Array) }) } : {}),
+      ...((PORTAL_URL_FUNCTIONS as readonly string[]).includes(definition.id) ? { PORTAL_URL: expect.objectContaining({ 'Fn::Join': expect.any(Array) }) } : {}),
+      ...((STRIPE_FUNCTIONS as readonly string[]).includes(definition.id)
+        ? { STRIPE_SECRET_KEY: expect.objectContaining({ 'Fn::Join': expect.any(Array) }), STRIPE_WEBHOOK_SECRET: expect.objectContaining({ 'Fn::Join': expect.any(Array) }) }
+        : {}),
     };
     for (const { table } of definition.tables) {
       expected[tables.find((t) => t.id === table)!.envVar] = { Ref: dev.tableLogicalId(table) };

@@ -49,6 +49,8 @@ export interface Customer {
   readonly peppolId?: string | null;
   /** The format the customer wants its invoices in (absent: `pdf`). */
   readonly einvoiceFormat?: EinvoicePreference;
+  /** When finance last revoked the customer's pay links: every link issued until then is refused. */
+  readonly payLinksRevokedAt?: string;
 }
 
 /** Finance's terms for a customer a storefront registers (the deployment's settings). */

@@ -9,6 +9,7 @@ import { formatDateForLocale, formatMoneyForLocale, type Seller } from '../invoi
 import { formatRfReferenceForPrint } from '../references/rf-creditor-reference';
 import type { OutgoingEmail } from '../ports';
 import type { LetterPlan } from './run';
+import { payLinkParagraph } from '../portal/pay-link-text';
 
 const TEXTS = {
   en: {
@@ -75,9 +76,10 @@ function languageOf(locale: string): keyof typeof TEXTS {
   return locale.slice(0, 2) === 'de' ? 'de' : 'en';
 }
 
-/** The letter for `plan`, to the customer. Deterministic for the same input. */
-export function dunningLetter(plan: LetterPlan, customer: { name: string; email: string; locale: string }, seller: Seller): OutgoingEmail {
+/** The letter for `plan`, to the customer, with its fresh pay link when given. Deterministic for the same input. */
+export function dunningLetter(plan: LetterPlan, customer: { name: string; email: string; locale: string }, seller: Seller, payLink?: string): OutgoingEmail {
   const locale = customer.locale || 'en';
+  const link = payLink === undefined ? undefined : payLinkParagraph(locale, payLink);
   const t = TEXTS[languageOf(locale)];
   const e = escapeHtml;
   const money = (minor: number, currency: string) => formatMoneyForLocale(minor, currency, locale);
@@ -104,7 +106,7 @@ ${rows}
 ${totalRows}</table>
 ${chargeLines.map((i) => `<p>${e(t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!)))} (${e(money(i.chargesOpenMinor, i.currency))})</p>`).join('\n')}
 <p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
-<p>${e(t.contact)}</p>
+${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
 <p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p></body></html>`;
 
   const text = [
@@ -124,6 +126,7 @@ ${chargeLines.map((i) => `<p>${e(t.chargesLine(i.chargesNumber ?? '', formatRfRe
     '',
     `${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`,
     '',
+    ...(link ? [link.text, ''] : []),
     t.contact,
     '',
     t.regards,

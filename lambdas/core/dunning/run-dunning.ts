@@ -15,6 +15,7 @@ import * as z from 'zod';
 import { calendarDate } from '../validation';
 import type { PredictionStore } from '../prediction/refresh';
 import { rankByValueAtStake } from '../prediction/risk';
+import type { PayLinks } from '../portal/pay-link';
 import type { Customer } from '../customers/customer';
 import { ValidationError } from '../errors';
 import { isOpen, type Invoice } from '../invoices/invoice';
@@ -52,6 +53,8 @@ export interface DunningDeps {
   readonly settings: { readonly businessTimeZone: string; readonly seller: Seller };
   /** Payment predictions, when there are: the customers' letters then go out by value at stake. */
   readonly predictions?: Pick<PredictionStore, 'predictions'>;
+  /** Issues the fresh pay link every letter carries (absent: letters without one). */
+  readonly payLinks?: PayLinks;
 }
 
 /** Without a completed run before, the first run looks this many days back for items due. */
@@ -190,7 +193,7 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
       .filter((i) => !i.chargesOf && isOpen(i))
       .map((invoice) => ({ invoice, charges: chargesOf.get(invoice.invoiceId) ?? null, policy: resolvePolicy(ctx.policies, invoice.dunning.policyId, customer).policy }));
     const plan = planLetter(customerId, escalations, others, asOf)!;
-    const email = dunningLetter(plan, customer, deps.settings.seller);
+    const email = dunningLetter(plan, customer, deps.settings.seller, deps.payLinks?.linkFor(customerId));
     const record = letterRecord(runId, plan, email.subject, ctx.dryRun ? 'DRY_RUN' : 'SENDING', deps.clock.now().toISOString());
     const claim = await deps.store.claimLetter(record);
     let send = claim.claimed && !ctx.dryRun;

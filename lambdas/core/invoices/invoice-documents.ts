@@ -102,9 +102,9 @@ export function facturXFor(source: EinvoiceSource): FacturXAttachment | undefine
   }
 }
 
-/** The invoice's PDF (a ZUGFeRD hybrid when it can be an e-invoice) as an email attachment named `<number>.pdf`. */
-export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, locale: string): Promise<EmailAttachment> {
-  const doc = invoiceDocument(invoice, seller, locale);
+/** The invoice's PDF (a ZUGFeRD hybrid when it can be an e-invoice) as an email attachment named `<number>.pdf`, with the customer's pay link when given. */
+export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, locale: string, payLink?: string): Promise<EmailAttachment> {
+  const doc = invoiceDocument(invoice, seller, locale, undefined, payLink);
   return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc, facturXFor({ invoice, seller })) };
 }
 
@@ -114,8 +114,8 @@ export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, loc
  * `xrechnung-cii` and `peppol-bis` the XML besides. An XML the invoice cannot be (data missing)
  * is left out; the PDF still goes.
  */
-export async function invoiceEmailAttachments(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'locale' | 'einvoiceFormat'>): Promise<EmailAttachment[]> {
-  const attachments = [await invoicePdfAttachment(invoice, seller, customer.locale)];
+export async function invoiceEmailAttachments(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'locale' | 'einvoiceFormat'>, payLink?: string): Promise<EmailAttachment[]> {
+  const attachments = [await invoicePdfAttachment(invoice, seller, customer.locale, payLink)];
   const format = customer.einvoiceFormat;
   if (format === 'xrechnung-ubl' || format === 'xrechnung-cii' || format === 'peppol-bis') {
     try {

@@ -7,6 +7,7 @@ import { formatAmount } from '../money/money';
 import { formatRfReferenceForPrint } from '../references/rf-creditor-reference';
 import type { Invoice } from './invoice';
 import type { OutgoingEmail } from '../ports';
+import { payLinkParagraph } from '../portal/pay-link-text';
 
 export interface Seller {
   readonly name: string;
@@ -75,8 +76,12 @@ export function formatDateForLocale(date: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
-/** The invoice email for `invoice`, to `to`, in `locale`. Deterministic for the same input. */
-export function invoiceEmail(invoice: Invoice, to: string, locale: string, seller: Seller): OutgoingEmail {
+/**
+ * The invoice email for `invoice`, to `to`, in `locale`, with the customer's pay link when given
+ * (a fresh one per message). Deterministic for the same input.
+ */
+export function invoiceEmail(invoice: Invoice, to: string, locale: string, seller: Seller, payLink?: string): OutgoingEmail {
+  const link = payLink === undefined ? undefined : payLinkParagraph(locale, payLink);
   const t = TEXTS[languageOf(locale)];
   const money = (minor: number) => formatMoneyForLocale(minor, invoice.currency, locale);
   const date = (d: string) => formatDateForLocale(d, locale);
@@ -93,7 +98,7 @@ export function invoiceEmail(invoice: Invoice, to: string, locale: string, selle
 <table border="1" cellspacing="0" cellpadding="4"><tr><th>${e(t.sku)}</th><th>${e(t.qty)}</th><th>${e(t.price)}</th><th>${e(t.amount)}</th></tr>${rows}
 <tr><th colspan="3" style="text-align:right">${e(t.total)}</th><th style="text-align:right">${e(money(invoice.balanceMinor))}</th></tr></table>
 <p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.reference)} <strong>${e(rf)}</strong>.</p>
-<p>${e(t.thanks)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}<br>${e(seller.vatId)}</p></body></html>`;
+${link ? `${link.html}\n` : ''}<p>${e(t.thanks)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}<br>${e(seller.vatId)}</p></body></html>`;
   const text = [
     t.greeting(invoice.customerName),
     '',
@@ -109,6 +114,7 @@ export function invoiceEmail(invoice: Invoice, to: string, locale: string, selle
     '',
     `${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.reference} ${rf}.`,
     '',
+    ...(link ? [link.text, ''] : []),
     t.thanks,
     seller.name,
     ...seller.address,

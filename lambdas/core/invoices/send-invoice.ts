@@ -7,17 +7,22 @@ import { invoiceEmail } from './invoice-email';
 import { invoiceEmailAttachments } from './invoice-documents';
 import type { CoreDeps } from '../deps';
 import { invoiceSent } from '../events/events';
+import type { PayLinks } from '../portal/pay-link';
 
-/** Emails the invoice, with its PDF attached, to the customer once; a second run finds it sent and does nothing. */
-export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>, input: { invoiceId: string }) {
+/**
+ * Emails the invoice, with its PDF attached and a fresh pay link (when `payLinks` is given), to the
+ * customer once; a second run finds it sent and does nothing.
+ */
+export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'> & { readonly payLinks?: PayLinks }, input: { invoiceId: string }) {
   const invoice = await deps.invoices.get(input.invoiceId);
   if (!invoice) throw new NotFoundError('Invoice', input.invoiceId);
   if (invoice.sentAt && invoice.emailMessageId) return { messageId: invoice.emailMessageId, sentAt: invoice.sentAt };
   const customer = await deps.customers.get(invoice.customerId);
   if (!customer) throw new NotFoundError('Customer', invoice.customerId);
-  // The customer's preferred format: the (ZUGFeRD) PDF, and the XRechnung or Peppol XML when asked for.
-  const attachments = await invoiceEmailAttachments(invoice, deps.settings.seller, customer);
-  const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller), attachments });
+  // The customer's preferred format: the (ZUGFeRD) PDF, and the XRechnung or Peppol XML when asked for; a fresh pay link in each.
+  const payLink = deps.payLinks?.linkFor(customer.customerId);
+  const attachments = await invoiceEmailAttachments(invoice, deps.settings.seller, customer, payLink);
+  const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller, payLink), attachments });
   const sentAt = deps.clock.now().toISOString();
   await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt, [invoiceSent(invoice, sentAt)]);
   return { messageId, sentAt };

@@ -81,6 +81,38 @@ export function allocatePayment(invoice: Invoice, allocation: { readonly payment
 }
 
 /**
+ * Takes back part of a payment the payment provider returned (a refund, or a chargeback of a
+ * disputed card payment): the invoice is open again by that amount, paid falls, the payment's
+ * allocation shrinks, and the status follows the balance (OPEN, PARTIALLY_PAID or OVERDUE). Only
+ * what this payment had allocated to the invoice can be taken back. The journal side debits
+ * receivables (the provider's side credits cash).
+ */
+export function reversePayment(invoice: Invoice, reversal: { readonly paymentId: string; readonly amountMinor: number; readonly currency: string; readonly at: string; readonly note: string }): Transition {
+  const { amountMinor, at, paymentId } = reversal;
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new InvoiceTransitionError(invoice.invoiceId, `cannot take back ${amountMinor} minor units`);
+  if (invoice.currency !== reversal.currency) throw new InvoiceTransitionError(invoice.invoiceId, `is in ${invoice.currency}, not ${reversal.currency}`);
+  const allocated = invoice.allocations.filter((a) => a.paymentId === paymentId).reduce((sum, a) => sum + a.amountMinor, 0);
+  if (amountMinor > allocated) {
+    throw new InvoiceTransitionError(invoice.invoiceId, `was paid ${formatAmount(money(allocated, invoice.currency))} by payment ${paymentId}, less than the ${formatAmount(money(amountMinor, invoice.currency))} taken back`);
+  }
+  if (invoice.status === 'WRITTEN_OFF' || invoice.status === 'CREDITED') throw new InvoiceTransitionError(invoice.invoiceId, `is ${invoice.status}: a payment taken back from it needs finance`);
+  // The allocations of this payment shrink from the latest back.
+  let rest = amountMinor;
+  const allocations = [...invoice.allocations]
+    .reverse()
+    .map((a) => {
+      if (a.paymentId !== paymentId || rest === 0) return a;
+      const taken = Math.min(rest, a.amountMinor);
+      rest -= taken;
+      return { ...a, amountMinor: a.amountMinor - taken };
+    })
+    .filter((a) => a.amountMinor > 0)
+    .reverse();
+  const after = withBalance(invoice, { paidMinor: invoice.paidMinor - amountMinor, balanceMinor: invoice.balanceMinor + amountMinor, allocations }, at, reversal.note);
+  return { invoice: after, journalLines: [{ account: 'receivables', side: 'debit', amount: money(amountMinor, invoice.currency), reference: invoice.invoiceId }] };
+}
+
+/**
  * Writes off the small rest a payer left unpaid (within the cash application tolerance): balance
  * falls, paid does not. Journal: write-off expense against receivables, both with the reason code.
  */

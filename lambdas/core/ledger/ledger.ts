@@ -4,7 +4,10 @@
  */
 import type { Money } from '../money/money';
 
-export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount;
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount | CardAccount;
+
+/** The payment provider's fees (an expense, booked apart from the payment it was taken from). */
+export type CardAccount = 'payment-provider-fees';
 
 /** Accounts of dunning: fees and compensation, statutory interest, and invoices written off as bad debt. */
 export type DunningAccount = 'dunning-fee-income' | 'interest-income' | 'bad-debt-expense';
@@ -21,7 +24,7 @@ export interface JournalLine {
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent;
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent | CardJournalEvent;
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];
@@ -29,6 +32,9 @@ export interface Journal {
 
 /** Money events of dunning: fees and interest charged, a dispute credited, an invoice written off. */
 export type DunningJournalEvent = 'DunningChargesPosted' | 'CreditNoteIssued' | 'InvoiceWrittenOff';
+
+/** Money events of card payments: the provider's fee, and a payment the provider took back (refund, chargeback). */
+export type CardJournalEvent = 'ProviderFeeCharged' | 'PaymentReversed';
 
 export class UnbalancedJournalError extends Error {
   constructor(journalId: string, debits: number, credits: number) {

@@ -51,6 +51,11 @@ export interface PaymentRequest {
   readonly invoiceIds: readonly string[];
   /** The payment provider's id of the payment (absent on payments not taken through a provider). */
   readonly providerPaymentId?: string | null;
+  /**
+   * The most to apply per named invoice (a card payment in the portal pays part of an item): the
+   * payer chose these amounts. Absent: each named invoice takes up to its balance.
+   */
+  readonly itemAmounts?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -162,7 +167,8 @@ export function applyPayment(
   const receivables: JournalLine[] = [];
   for (const invoice of ordered) {
     if (remaining === 0) break;
-    const amountMinor = Math.min(remaining, invoice.balanceMinor);
+    const amountMinor = Math.min(remaining, invoice.balanceMinor, request.itemAmounts?.get(invoice.invoiceId) ?? Number.MAX_SAFE_INTEGER);
+    if (amountMinor === 0) continue;
     remaining -= amountMinor;
     allocations.push({ invoiceId: invoice.invoiceId, invoiceNumber: invoice.number, amountMinor });
     const note = `payment ${paymentId} of ${formatAmount(money(amountMinor, invoice.currency))}`;

@@ -32,6 +32,18 @@ export async function recordPayment(
   if (caller.role === 'storefront' && !request.providerPaymentId) {
     throw ValidationError.of('providerPaymentId', "is required: your payment provider's id of this payment (1-255 characters)");
   }
+  return recordValidPayment(deps, caller, request);
+}
+
+/**
+ * The same for a payment already validated: the card payments the product takes itself (the
+ * payment provider's webhook) come this way, with the amounts the customer chose per invoice.
+ */
+export async function recordValidPayment(
+  deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'>,
+  caller: Caller,
+  request: PaymentRequest,
+): Promise<{ created: boolean; payment: ReturnType<typeof paymentView> }> {
   const paymentId = request.providerPaymentId ? paymentIdFor(caller.clientId, request.providerPaymentId) : deps.newId();
   const recordedBefore = async (): Promise<Payment | undefined> => (request.providerPaymentId ? deps.payments.get(paymentId) : undefined);
   const first = await recordedBefore();

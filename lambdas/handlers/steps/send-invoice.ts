@@ -5,11 +5,13 @@ import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { clock, coreSettings, customerStore, invoiceReader, mailer } from '../../shared/wiring';
+import { payLinks } from '../../shared/portal-wiring';
+import type { PayLinks } from '../../core/portal/pay-link';
 
 const input = z.object({ invoiceId: z.string().min(1) });
 
-export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'>) {
+export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'> & { readonly payLinks?: PayLinks }) {
   return stepHandler((event) => parseWith(input, event), (command) => sendInvoice(deps, command));
 }
 
-export const handler = makeHandler({ invoices: invoiceReader(), customers: customerStore(), mailer: mailer(), clock, settings: coreSettings() });
+export const handler = makeHandler({ invoices: invoiceReader(), customers: customerStore(), mailer: mailer(), clock, settings: coreSettings(), payLinks: payLinks() });

@@ -92,6 +92,8 @@ const LABELS = {
       G: 'Tax-exempt export outside the EU (Art. 146 VAT Directive)',
       O: 'Not subject to VAT',
     } as Record<VatCategory, string>,
+    payOnline: 'Pay online, see your invoices and documents: your personal page.',
+    payOnlineLink: 'Open your page',
   },
   de: {
     title: 'Rechnung',
@@ -143,6 +145,8 @@ const LABELS = {
       G: 'Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1a UStG)',
       O: 'Nicht steuerbar',
     } as Record<VatCategory, string>,
+    payOnline: 'Online bezahlen, Rechnungen und Dokumente einsehen: Ihre persönliche Seite.',
+    payOnlineLink: 'Ihre Seite öffnen',
   },
 } as const;
 
@@ -180,6 +184,8 @@ export interface InvoiceDocument {
   /** Net, tax per rate (when the invoice has tax data) and the total; the last one is the amount due. */
   readonly totals: readonly LabelledValue[];
   readonly payment: { readonly text: string; readonly details: readonly LabelledValue[] };
+  /** The customer's pay link (documents sent to the customer carry a fresh one; the archive copy none). */
+  readonly payOnline?: { readonly text: string; readonly label: string; readonly url: string };
   /** One line of seller facts for the foot of every page. */
   readonly footer: string;
   /** The PDF's file name: the invoice number, with anything but letters, digits, `-` and `_` replaced. */
@@ -215,7 +221,7 @@ function formatPercent(ratePercent: string, locale: string): string {
  * issued (the same document every time it is asked for, and the one attached to the email), not
  * its later payment state.
  */
-export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string, creditNote?: CreditNoteFacts): InvoiceDocument {
+export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string, creditNote?: CreditNoteFacts, payLink?: string): InvoiceDocument {
   const language = documentLanguage(locale);
   const labels = LABELS[language];
   const money = (minor: number) => formatMoneyForLocale(minor, invoice.currency, locale);
@@ -291,6 +297,7 @@ export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale
         { label: labels.reference, value: rf },
       ],
     },
+    ...(payLink ? { payOnline: { text: labels.payOnline, label: labels.payOnlineLink, url: payLink } } : {}),
     footer: [seller.name, ...seller.address, seller.vatId ? `${labels.vatId} ${seller.vatId}` : '', seller.legalId ? `${labels.legalId} ${seller.legalId}` : '', `${labels.iban} ${formatIbanForPrint(seller.iban)}`, `${labels.bic} ${seller.bic}`]
       .filter((part) => part !== '')
       .join(' · '),

@@ -29,6 +29,16 @@ interface Column {
   readonly align: 'left' | 'right';
 }
 
+/** The bytes a PDFKit document writes, once it has ended (listen before drawing). */
+export function pdfBytes(pdf: InstanceType<typeof PDFDocument>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  return new Promise<Uint8Array>((resolve, reject) => {
+    pdf.on('data', (chunk: Uint8Array) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+}
+
 /** The CII XML a ZUGFeRD/Factur-X PDF carries (profile EN 16931), as `factur-x.xml`. */
 export interface FacturXAttachment {
   readonly xml: string;
@@ -131,12 +141,7 @@ export function renderInvoicePdf(doc: InvoiceDocument, facturX?: FacturXAttachme
       ModDate: issued,
     },
   });
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    pdf.on('data', (chunk: Uint8Array) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const done = pdfBytes(pdf);
   // A font object (not a path) is embedded as it is; registering it by name makes PDFKit reuse it.
   pdf.registerFont('regular', fonts.regular as unknown as Uint8Array);
   pdf.registerFont('bold', fonts.bold as unknown as Uint8Array);
@@ -178,6 +183,7 @@ class Layout {
     y = this.lines(y + 28);
     y = this.totals(y + 14);
     y = this.payment(y + 26);
+    y = this.payOnline(y + 12);
     this.thanks(y + 18);
     this.footers();
   }
@@ -326,6 +332,16 @@ class Layout {
       y += 15;
     });
     return y0 + height;
+  }
+
+  /** The customer's pay link under the payment box, as a clickable line (when the document has one). */
+  private payOnline(top: number): number {
+    const online = this.doc.payOnline;
+    if (!online) return top;
+    const y = this.fit(top, 28);
+    this.style('regular', 9.5, TEXT).text(this.p(online.text), this.left, y, { width: this.width });
+    this.style('bold', 9.5, PRIMARY).text(this.p(online.label), this.left, this.pdf.y + 3, { width: this.width, link: online.url, underline: true });
+    return this.pdf.y;
   }
 
   private thanks(top: number): void {

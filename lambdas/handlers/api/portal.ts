@@ -1,0 +1,94 @@
+/**
+ * The customer portal's API (the `customer` role: a pay link): the page's data, a card payment of
+ * chosen items (a Stripe Checkout Session; the money is recorded by the webhook), a dispute, a
+ * promise to pay, the billing email and the documents. Each route is one use case of
+ * `core/portal/portal.ts` or `core/payments/card-payments.ts`; this module maps requests to them.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { auditCheckout, portalCustomer, portalDispute, portalInvoice, portalPromise, portalView, updateBillingEmail, type PortalDeps } from '../../core/portal/portal';
+import { startCheckout, type CardPaymentProvider } from '../../core/payments/card-payments';
+import { getInvoiceDocument, NotAcceptableError } from '../../core/invoices/invoice-documents';
+import type { CoreDeps } from '../../core/deps';
+import { NotFoundError } from '../../core/errors';
+import { apiHandler, type ApiHandlerOptions, type ApiRequest, type ApiResult } from '../../shared/http';
+import { dunningActionDeps } from '../../shared/dunning-wiring';
+import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId } from '../../shared/wiring';
+import { cardPayments, portalActivityStore, portalUrl } from '../../shared/portal-wiring';
+import { openDispute } from '../../core/dunning/actions';
+import { handler as statementHandler } from './customer-statement';
+import { handler as financeHandler } from './portal-finance';
+
+export interface PortalHandlerDeps extends PortalDeps {
+  readonly invoices: PortalDeps['invoices'] & CoreDeps['invoices'];
+  readonly dunning: Parameters<typeof openDispute>[0];
+  readonly cards: CardPaymentProvider;
+  readonly coreSettings: CoreDeps['settings'];
+  readonly portalUrl: () => string;
+}
+
+export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions) {
+  const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
+    'GET /portal': async (request) => ({ statusCode: 200, body: await portalView(deps, request.caller) }),
+    'POST /portal/checkout': async (request) => {
+      const base = deps.portalUrl();
+      const checkout = await startCheckout(deps, request.caller, request.body, {
+        successUrl: `${base}?checkout=paid&session={CHECKOUT_SESSION_ID}`,
+        cancelUrl: `${base}?checkout=cancelled`,
+      });
+      await auditCheckout(deps, request.caller, request.origin, checkout);
+      return { statusCode: 201, body: checkout };
+    },
+    'POST /portal/disputes': async (request) => ({ statusCode: 201, body: await portalDispute(deps, request.caller, request.body, request.origin) }),
+    'POST /portal/promises': async (request) => portalPromise(deps, request.caller, request.body, request.origin),
+    'PUT /portal/billing-email': async (request) => ({ statusCode: 200, body: await updateBillingEmail(deps, request.caller, request.body, request.origin) }),
+    'GET /portal/invoices/{invoiceId}/document': async (request) => {
+      const customer = await portalCustomer(deps, request.caller);
+      const invoice = await portalInvoice(deps, customer, request.pathParameters.invoiceId ?? '');
+      try {
+        // Ownership checked above; the document is rendered as finance's route renders it.
+        const document = await getInvoiceDocument({ invoices: deps.invoices, customers: deps.customers, settings: deps.coreSettings }, { clientId: request.caller.clientId, role: 'finance' }, invoice.invoiceId, request.headers.accept);
+        const common = { 'content-type': document.contentType, vary: 'Accept', 'cache-control': 'private, no-cache', 'x-content-type-options': 'nosniff' };
+        const headers =
+          typeof document.body === 'string'
+            ? { ...common, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" }
+            : { ...common, 'content-disposition': `inline; filename="${document.fileName}"` };
+        return { statusCode: 200, headers, body: document.body };
+      } catch (error) {
+        if (!(error instanceof NotAcceptableError)) throw error;
+        return { statusCode: 406, body: { error: { code: error.code, message: error.message, details: [{ field: 'Accept', problem: `must accept one of ${error.available.join(', ')}` }] } } };
+      }
+    },
+  };
+  return apiHandler(options, async (request) => {
+    const route = routes[`${request.method} ${request.resource}`];
+    if (!route) throw new NotFoundError('Route', `${request.method} ${request.resource}`);
+    return route(request);
+  });
+}
+
+const dunning = dunningActionDeps();
+const portalHandler = makeHandler(
+  {
+    customers: customerStore(),
+    invoices: invoiceReader(),
+    activity: portalActivityStore(),
+    clock,
+    newId,
+    settings: { businessTimeZone: coreSettings().businessTimeZone },
+    coreSettings: coreSettings(),
+    dunning,
+    cards: cardPayments(),
+    portalUrl,
+  },
+  { idempotency: idempotency() },
+);
+
+/**
+ * The one Lambda of the portal's routes: the customer's routes above, the statement of account
+ * (`customer-statement.ts`) and finance's side (`portal-finance.ts`), each its own handler.
+ */
+export const handler = (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  if (event.resource === '/customers/{customerId}/statement') return statementHandler(event, context);
+  if (event.resource.startsWith('/customers/')) return financeHandler(event, context);
+  return portalHandler(event, context);
+};
