@@ -18,6 +18,8 @@ import { blockRequest, disputeRequest, invoicePolicyRequest, promiseRequest, res
 import { policyRequest } from '../core/dunning/policy';
 import { startDunningRunRequest } from '../core/dunning/run-dunning';
 import { creditNoteRequest } from '../core/invoices/credit-note';
+import { checkoutRequest } from '../core/payments/card-payments';
+import { billingEmailRequest, portalDisputeRequest, portalPromiseRequest } from '../core/portal/portal';
 import { registerWebhookRequest } from '../core/webhooks/webhooks';
 import { predictionRunRequest } from '../core/prediction/run-request';
 import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
@@ -235,6 +237,19 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'GET /webhooks': { summary: "The caller's webhook subscriptions (finance: all)", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
   'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: anyObject } },
   'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
+  'GET /portal': { summary: "The customer's own page (pay link credential): open and paid items, documents, on-account credit, recent actions", response: { status: 200, schema: anyObject } },
+  'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items', request: checkoutRequest, response: { status: 201, schema: anyObject } },
+  'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: anyObject } },
+  'POST /portal/promises': { summary: 'The customer promises to pay by a date: accepted within the policy limits, else waits for finance', request: portalPromiseRequest, response: { status: 201, schema: anyObject } },
+  'PUT /portal/billing-email': { summary: "The customer updates its billing email", request: billingEmailRequest, requestExample: { email: 'ap@acme.example' }, response: { status: 200, schema: anyObject } },
+  'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html'] } },
+  'GET /customers/{customerId}/statement': {
+    summary: 'Statement of account of a period: opening balance, every document and payment with running balance, closing balance, aging',
+    response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv', 'application/pdf'] },
+  },
+  'POST /customers/{customerId}/pay-links/revoke': { summary: "Revoke every pay link issued to the customer so far", response: { status: 200, schema: anyObject } },
+  'GET /customers/{customerId}/portal-activity': { summary: 'What the customer did in its portal, and what finance did to its links', response: { status: 200, schema: anyObject } },
+  'POST /webhooks/stripe': { summary: "The payment provider's signed webhook (Stripe-Signature checked): card payments, refunds and disputes applied once", response: { status: 200, schema: anyObject } },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
 };

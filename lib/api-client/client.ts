@@ -1971,6 +1971,217 @@ export type GetWebhooksWebhookIdDeliveriesVariables = {
     path: GetWebhooksWebhookIdDeliveriesPath;
 };
 
+export type GetPortalResult = Record<string, unknown>;
+
+export type PostPortalCheckoutResult = Record<string, unknown>;
+
+export type PostPortalCheckoutBody = {
+    /**
+     * @minItems 1
+     * @maxItems 8
+     */
+    items: {
+        /**
+         * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+         */
+        invoiceId: string;
+        /**
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+};
+
+export type PostPortalCheckoutHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostPortalCheckoutVariables = {
+    body: PostPortalCheckoutBody;
+    headers?: PostPortalCheckoutHeaders;
+};
+
+export type PostPortalDisputesResult = Record<string, unknown>;
+
+export type PostPortalDisputesBody = {
+    /**
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    invoiceId: string;
+    /**
+     * @minLength 1
+     * @maxLength 500
+     */
+    reason: string;
+    /**
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount?: string;
+};
+
+export type PostPortalDisputesHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostPortalDisputesVariables = {
+    body: PostPortalDisputesBody;
+    headers?: PostPortalDisputesHeaders;
+};
+
+export type PostPortalPromisesResult = Record<string, unknown>;
+
+export type PostPortalPromisesBody = {
+    /**
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    invoiceId: string;
+    /**
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    promisedDate: string;
+};
+
+export type PostPortalPromisesHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostPortalPromisesVariables = {
+    body: PostPortalPromisesBody;
+    headers?: PostPortalPromisesHeaders;
+};
+
+export type PutPortalBillingEmailResult = Record<string, unknown>;
+
+export type PutPortalBillingEmailBody = {
+    /**
+     * @maxLength 254
+     */
+    email: string;
+};
+
+export type PutPortalBillingEmailHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PutPortalBillingEmailVariables = {
+    body?: PutPortalBillingEmailBody;
+    headers?: PutPortalBillingEmailHeaders;
+};
+
+export type GetPortalInvoicesInvoiceIdDocumentResult = Blob | string;
+
+export type GetPortalInvoicesInvoiceIdDocumentPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    invoiceId: string;
+};
+
+export type GetPortalInvoicesInvoiceIdDocumentVariables = {
+    path: GetPortalInvoicesInvoiceIdDocumentPath;
+};
+
+export type GetCustomersCustomerIdStatementResult = Record<string, unknown>;
+
+export type GetCustomersCustomerIdStatementPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+};
+
+export type GetCustomersCustomerIdStatementQuery = {
+    /**
+     * @format date
+     */
+    from?: string;
+    /**
+     * @format date
+     */
+    to?: string;
+};
+
+export type GetCustomersCustomerIdStatementVariables = {
+    path: GetCustomersCustomerIdStatementPath;
+    query?: GetCustomersCustomerIdStatementQuery;
+};
+
+export type PostCustomersCustomerIdPayLinksRevokeResult = Record<string, unknown>;
+
+export type PostCustomersCustomerIdPayLinksRevokePath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+};
+
+export type PostCustomersCustomerIdPayLinksRevokeHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostCustomersCustomerIdPayLinksRevokeVariables = {
+    path: PostCustomersCustomerIdPayLinksRevokePath;
+    headers?: PostCustomersCustomerIdPayLinksRevokeHeaders;
+};
+
+export type GetCustomersCustomerIdPortalActivityResult = Record<string, unknown>;
+
+export type GetCustomersCustomerIdPortalActivityPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+};
+
+export type GetCustomersCustomerIdPortalActivityVariables = {
+    path: GetCustomersCustomerIdPortalActivityPath;
+};
+
+export type PostWebhooksStripeResult = Record<string, unknown>;
+
+export type PostWebhooksStripeHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostWebhooksStripeVariables = {
+    headers?: PostWebhooksStripeHeaders;
+};
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -2329,6 +2540,70 @@ export type Ops = {
         };
         result: GetWebhooksWebhookIdDeliveriesResult;
     };
+    getPortal: {
+        args: {};
+        result: GetPortalResult;
+    };
+    postPortalCheckout: {
+        args: {
+            body: PostPortalCheckoutBody;
+            headers?: PostPortalCheckoutHeaders;
+        };
+        result: PostPortalCheckoutResult;
+    };
+    postPortalDisputes: {
+        args: {
+            body: PostPortalDisputesBody;
+            headers?: PostPortalDisputesHeaders;
+        };
+        result: PostPortalDisputesResult;
+    };
+    postPortalPromises: {
+        args: {
+            body: PostPortalPromisesBody;
+            headers?: PostPortalPromisesHeaders;
+        };
+        result: PostPortalPromisesResult;
+    };
+    putPortalBillingEmail: {
+        args: {
+            body?: PutPortalBillingEmailBody;
+            headers?: PutPortalBillingEmailHeaders;
+        };
+        result: PutPortalBillingEmailResult;
+    };
+    getPortalInvoicesInvoiceIdDocument: {
+        args: {
+            path: GetPortalInvoicesInvoiceIdDocumentPath;
+        };
+        result: GetPortalInvoicesInvoiceIdDocumentResult;
+    };
+    getCustomersCustomerIdStatement: {
+        args: {
+            path: GetCustomersCustomerIdStatementPath;
+            query?: GetCustomersCustomerIdStatementQuery;
+        };
+        result: GetCustomersCustomerIdStatementResult;
+    };
+    postCustomersCustomerIdPayLinksRevoke: {
+        args: {
+            path: PostCustomersCustomerIdPayLinksRevokePath;
+            headers?: PostCustomersCustomerIdPayLinksRevokeHeaders;
+        };
+        result: PostCustomersCustomerIdPayLinksRevokeResult;
+    };
+    getCustomersCustomerIdPortalActivity: {
+        args: {
+            path: GetCustomersCustomerIdPortalActivityPath;
+        };
+        result: GetCustomersCustomerIdPortalActivityResult;
+    };
+    postWebhooksStripe: {
+        args: {
+            headers?: PostWebhooksStripeHeaders;
+        };
+        result: PostWebhooksStripeResult;
+    };
 };
 
 /**
@@ -2389,7 +2664,17 @@ export const OPERATIONS = {
     getWebhooks: { id: "getWebhooks", method: "GET", path: "/webhooks", tags: ["webhooks"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postWebhooks: { id: "postWebhooks", method: "POST", path: "/webhooks", tags: ["webhooks"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     deleteWebhooksWebhookId: { id: "deleteWebhooksWebhookId", method: "DELETE", path: "/webhooks/{webhookId}", tags: ["webhooks"], params: [{ name: "webhookId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    getWebhooksWebhookIdDeliveries: { id: "getWebhooksWebhookIdDeliveries", method: "GET", path: "/webhooks/{webhookId}/deliveries", tags: ["webhooks"], params: [{ name: "webhookId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    getWebhooksWebhookIdDeliveries: { id: "getWebhooksWebhookIdDeliveries", method: "GET", path: "/webhooks/{webhookId}/deliveries", tags: ["webhooks"], params: [{ name: "webhookId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getPortal: { id: "getPortal", method: "GET", path: "/portal", tags: ["portal"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postPortalCheckout: { id: "postPortalCheckout", method: "POST", path: "/portal/checkout", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postPortalDisputes: { id: "postPortalDisputes", method: "POST", path: "/portal/disputes", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postPortalPromises: { id: "postPortalPromises", method: "POST", path: "/portal/promises", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    putPortalBillingEmail: { id: "putPortalBillingEmail", method: "PUT", path: "/portal/billing-email", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getPortalInvoicesInvoiceIdDocument: { id: "getPortalInvoicesInvoiceIdDocument", method: "GET", path: "/portal/invoices/{invoiceId}/document", tags: ["portal"], params: [{ name: "invoiceId", in: "path" }], responseKind: "blob", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCustomersCustomerIdStatement: { id: "getCustomersCustomerIdStatement", method: "GET", path: "/customers/{customerId}/statement", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "from", in: "query" }, { name: "to", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCustomersCustomerIdPayLinksRevoke: { id: "postCustomersCustomerIdPayLinksRevoke", method: "POST", path: "/customers/{customerId}/pay-links/revoke", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCustomersCustomerIdPortalActivity: { id: "getCustomersCustomerIdPortalActivity", method: "GET", path: "/customers/{customerId}/portal-activity", tags: ["customers"], params: [{ name: "customerId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postWebhooksStripe: { id: "postWebhooksStripe", method: "POST", path: "/webhooks/stripe", tags: ["webhooks"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -4025,4 +4310,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe } = client;

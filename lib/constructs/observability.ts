@@ -101,7 +101,7 @@ export class Observability extends Construct {
           label: `${kind} of ${members.map((m) => m.id).join(', ')}`,
         });
       const ids = members.map((m) => m.id).join(', ');
-      alarm(`FunctionErrors${group}`, sum('Errors'), `A function failed, one of: ${ids} (see its log group /aws/lambda/${name('<FunctionId>')})`);
+      alarm(`FunctionErrors${group}`, sum('Errors'), `A function failed, one of: ${ids} (see the functions' log group /order-to-cash/${config.settings.stage}/functions, streams named after the function)`);
       alarm(`FunctionThrottles${group}`, sum('Throttles'), `Invocations were throttled (concurrency limit reached), of one of: ${ids}`);
     }
     for (const definition of functions) {

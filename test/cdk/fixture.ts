@@ -97,9 +97,13 @@ export type PolicyStatementJson = {
 /** Every statement of every IAM policy attached to a role (by the role's logical id). */
 export function statementsOfRole(template: Template, roleLogicalId: string): PolicyStatementJson[] {
   const policies = template.findResources('AWS::IAM::Policy') as Record<string, { Properties: { Roles: unknown[]; PolicyDocument: { Statement: PolicyStatementJson[] } } }>;
-  return Object.values(policies)
-    .filter((policy) => policy.Properties.Roles.some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  const role = template.findResources('AWS::IAM::Role')[roleLogicalId] as { Properties?: { Policies?: { PolicyDocument: { Statement: PolicyStatementJson[] } }[] } } | undefined;
+  return [
+    ...(role?.Properties?.Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement),
+    ...Object.values(policies)
+      .filter((policy) => policy.Properties.Roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement),
+  ];
 }
 
 export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);

@@ -58,7 +58,7 @@ describe.each(functions.map((f) => [f.id, f] as const))('function %s', (id, defi
       MemorySize: definition.memoryMb ?? functionDefaults.memoryMb,
       Timeout: definition.timeoutSeconds ?? 10,
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogGroup: { Ref: expect.stringContaining(`${id}Logs`) } },
+      LoggingConfig: { LogGroup: { Ref: expect.stringContaining('FunctionLogs') } },
     });
   });
 
