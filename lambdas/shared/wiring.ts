@@ -47,6 +47,7 @@ const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
   statements: 'Statements',
   statementLines: 'StatementLines',
   runs: 'DunningRuns',
+  directDebits: 'DirectDebits',
 };
 
 /** The one writer of money, over the tables this function was given (a posting names the table it lacks). */

@@ -65,7 +65,12 @@ export type FunctionId =
   | 'ReadStatement'
   | 'ApplyStatementLines'
   | 'GetInvoiceImport'
-  | 'ImportOpenItems';
+  | 'ImportOpenItems'
+  | 'ManageMandates'
+  | 'RunCollections'
+  | 'StartCollectionRun'
+  | 'CollectionFiles'
+  | 'RecordCollectionReturns';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -105,6 +110,13 @@ const dunningActionTables: FunctionDefinition['tables'] = [
   { table: 'Ledger', access: 'readWrite' },
   { table: 'DunningRuns', access: 'readWrite' },
   { table: 'Idempotency', access: 'readWrite' },
+];
+
+/** What the SEPA collection run and its files read and write. */
+const sepaCollectionTables: FunctionDefinition['tables'] = [
+  { table: 'DirectDebits', access: 'readWrite' },
+  { table: 'Invoices', access: 'readWrite' },
+  { table: 'Customers', access: 'read' },
 ];
 
 export const functions: readonly FunctionDefinition[] = [
@@ -647,6 +659,43 @@ export const functions: readonly FunctionDefinition[] = [
       { machine: 'StatementProcessing', access: 'respond' },
       { machine: 'InvoiceImport', access: 'respond' },
     ],
+  },
+  // SEPA (issue 13): mandates, the collection run, its files, returns, refunds.
+  {
+    id: 'ManageMandates',
+    entry: api('mandates'),
+    description: 'POST/GET /customers/{customerId}/mandates and POST .../mandates/{mandateId}/revoke: SEPA direct debit mandates',
+    tables: [
+      { table: 'DirectDebits', access: 'readWrite' },
+      { table: 'Customers', access: 'read' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
+  {
+    id: 'RunCollections',
+    entry: step('run-collections'),
+    description: 'Scheduled daily at 05:30 business time: the SEPA collection run (pain.008 files of the invoices due on the next collection date)',
+    tables: sepaCollectionTables,
+    timeoutSeconds: 300,
+  },
+  {
+    id: 'StartCollectionRun',
+    entry: api('start-collection-run'),
+    description: 'POST /collections/runs: the SEPA collection run now (asOf optional); the same code as the scheduled run',
+    tables: [...sepaCollectionTables, { table: 'Idempotency', access: 'readWrite' }],
+    timeoutSeconds: 29,
+  },
+  {
+    id: 'CollectionFiles',
+    entry: api('collection-files'),
+    description: 'GET /collections/files, GET /collections/files/{fileId} (application/xml), POST /collections/files/{fileId}/cancel',
+    tables: [...sepaCollectionTables, { table: 'Idempotency', access: 'readWrite' }],
+  },
+  {
+    id: 'RecordCollectionReturns',
+    entry: api('record-collection-returns'),
+    description: 'POST /collections/returns: a camt.054 or pain.002 with returned or rejected direct debits reopens the invoices, posts the return fee, stops invalid mandates',
+    tables: [...sepaCollectionTables, { table: 'Ledger', access: 'readWrite' }, { table: 'Idempotency', access: 'readWrite' }],
   },
 ];
 

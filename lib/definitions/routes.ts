@@ -137,6 +137,14 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/worklists/attention', functionId: 'ListAttentionWorklist', access: finance, query: { limit: limit(200), cursor } },
   { method: 'POST', path: '/orders/{orderId}/retry', functionId: 'RetryAfterAttention', access: finance },
   { method: 'POST', path: '/invoices/{invoiceId}/retry', functionId: 'RetryAfterAttention', access: finance },
+  { method: 'POST', path: '/customers/{customerId}/mandates', functionId: 'ManageMandates', access: finance },
+  { method: 'GET', path: '/customers/{customerId}/mandates', functionId: 'ManageMandates', access: finance },
+  { method: 'POST', path: '/customers/{customerId}/mandates/{mandateId}/revoke', functionId: 'ManageMandates', access: finance },
+  { method: 'POST', path: '/collections/runs', functionId: 'StartCollectionRun', access: finance },
+  { method: 'GET', path: '/collections/files', functionId: 'CollectionFiles', access: finance, query: { limit: limit(200), cursor } },
+  { method: 'GET', path: '/collections/files/{fileId}', functionId: 'CollectionFiles', access: finance },
+  { method: 'POST', path: '/collections/files/{fileId}/cancel', functionId: 'CollectionFiles', access: finance },
+  { method: 'POST', path: '/collections/returns', functionId: 'RecordCollectionReturns', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'DirectDebits';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -158,6 +158,18 @@ export const tables: readonly TableDefinition[] = [
     description: "Finance's attention worklist: one entry per state machine and order or invoice (attentionId <Machine>#<id>) whose step failed after its retries, with the step, error, cause and the waiting task token; open ones carry worklist = OPEN (sparse index, oldest first)",
     partitionKey: S('attentionId'),
     indexes: [{ indexName: 'openWorklist', partitionKey: S('worklist'), sortKey: S('at') }],
+  },
+  {
+    id: 'DirectDebits',
+    envVar: 'DIRECT_DEBITS_TABLE',
+    description:
+      'SEPA: mandates (pk mandate#<mandateId>, unique per creditor), collection files (pk file#<fileId>, with their transactions) and refunds (pk refund#<refundId>, refund-file#<fileId>); listed by listKey (customer#<customerId>, files, refund-files) and active mandates by the sparse activeList index',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [
+      { indexName: 'byList', partitionKey: S('listKey'), sortKey: S('listSort') },
+      { indexName: 'activeMandates', partitionKey: S('activeList'), sortKey: S('pk') },
+    ],
   },
 ];
 

@@ -17,9 +17,11 @@ import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCo
 import { PostingTooLargeError, PostingWrittenBeforeError, TRANSACTION_LIMITS, type Posting } from '../../core/posting/posting';
 import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, type PostingWriter } from '../../core/ports';
 import type { PayerToRemember } from '../../core/cash-application/application';
+import type { CollectionFile } from '../../core/sepa/collection';
 import { cancellationCodes } from './document-client';
 import { invoiceWrite } from './invoice-item';
 import { journalPuts } from './ledger-items';
+import { collectionFileItem, mandateWrite } from './direct-debit-store';
 
 export interface PostingTables {
   readonly invoices: string;
@@ -31,13 +33,15 @@ export interface PostingTables {
   readonly statementLines: string;
   /** DunningRuns: the collectors' worklist lives there. */
   readonly runs: string;
+  /** DirectDebits: SEPA collection files and mandates. */
+  readonly directDebits: string;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 interface NamedItem {
   readonly name: string;
-  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist';
+  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'direct-debit';
   readonly item: TransactItem;
 }
 
@@ -164,6 +168,14 @@ export class DynamoPostingWriter implements PostingWriter {
             : { Delete: { TableName: this.table('runs'), Key: key } },
       });
     }
+    const directDebit = posting.directDebit;
+    if (directDebit?.file) {
+      const { before, after } = directDebit.file;
+      items.push({ name: `collection file ${after.fileId}`, kind: 'direct-debit', item: { Put: collectionFilePut(this.table('directDebits'), before, after) } });
+    }
+    for (const mandate of directDebit?.mandates ?? []) {
+      items.push({ name: `mandate ${mandate.after.mandateId}`, kind: 'direct-debit', item: { Put: mandateWrite(this.table('directDebits'), mandate.before, mandate.after) } });
+    }
     return items;
   }
 
@@ -182,7 +194,7 @@ export class DynamoPostingWriter implements PostingWriter {
       if (failed('statement-line')) throw new LineAlreadyRecordedError(posting.statementLine!.result.lineKey);
       if (failed('new-payment')) throw new PaymentExistsError(posting.payment!.after.paymentId);
       if (failed('journal') && !failed('invoice') && !failed('payment')) throw new PostingWrittenBeforeError(posting.description);
-      if (failed('invoice') || failed('payment') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
+      if (failed('invoice') || failed('payment') || failed('direct-debit') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
       const refused = named.map((n, i) => [n.name, codes[i]] as const).filter(([, code]) => code && code !== 'None');
       throw new Error(`Writing ${posting.description} was refused: ${refused.map(([name, code]) => `${name}: ${code}`).join(', ')}`, { cause: error });
     }
@@ -197,3 +209,11 @@ export class DynamoPostingWriter implements PostingWriter {
 
 /** The partition of the DunningRuns table that holds the collectors' worklist (sort key the invoice id). */
 export const COLLECTIONS_WORKLIST = 'collections-worklist';
+
+/** The put of a collection file: new (its id unused) or changed (still in the status that was read). */
+function collectionFilePut(tableName: string, before: CollectionFile | null, after: CollectionFile) {
+  const item = collectionFileItem(after);
+  return before === null
+    ? { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }
+    : { TableName: tableName, Item: item, ConditionExpression: '#status = :before', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':before': before.status } };
+}

@@ -14,6 +14,8 @@ export interface Seller {
   readonly iban: string;
   readonly bic: string;
   readonly vatId: string;
+  /** SEPA creditor identifier (absent in settings written before direct debits existed). */
+  readonly creditorId?: string;
 }
 
 const TEXTS = {

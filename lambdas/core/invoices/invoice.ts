@@ -10,6 +10,7 @@ import type { Order, OrderLine, Shipment, StatusChange } from '../orders/order';
 import { lineTax, taxSummary, type TaxSummaryLine } from '../tax/tax';
 import type { Customer } from '../customers/customer';
 import type { DunningDetails, DunningHistoryEntry } from '../dunning/state';
+import type { InvoiceDirectDebit } from '../sepa/collection';
 
 export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE' | 'DISPUTED' | 'WRITTEN_OFF' | 'CREDITED';
 
@@ -71,6 +72,8 @@ export interface Invoice {
    * of customers without an owner (only finance sees those).
    */
   readonly ownerId?: string;
+  /** The invoice's SEPA direct debit collection (in a file, returned, cancelled); absent when never collected. */
+  readonly directDebit?: InvoiceDirectDebit;
 }
 
 /** The series an invoice issued on `issueDate` belongs to: one gapless series per prefix and year. */
@@ -246,5 +249,17 @@ export function invoiceView(invoice: Invoice) {
     dunning: invoice.dunning,
     allocations: invoice.allocations.map((a) => ({ paymentId: a.paymentId, amount: m(a.amountMinor), at: a.at })),
     history: invoice.history,
+    directDebit: invoice.directDebit
+      ? {
+          status: invoice.directDebit.status,
+          fileId: invoice.directDebit.fileId,
+          endToEndId: invoice.directDebit.endToEndId,
+          mandateId: invoice.directDebit.mandateId,
+          sequence: invoice.directDebit.sequence,
+          collectionDate: invoice.directDebit.collectionDate,
+          amount: m(invoice.directDebit.amountMinor),
+          returnReason: invoice.directDebit.returnReason ?? null,
+        }
+      : null,
   };
 }

@@ -21,7 +21,7 @@ export interface JournalLine {
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent;
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent | 'DirectDebitReturned';
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];

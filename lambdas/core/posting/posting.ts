@@ -14,6 +14,8 @@
  *   remembered for the matcher.
  * - `statementLine`: the statement line's identity (written only once) and its outcome.
  * - `collectionsWorklist`: the invoice added to or removed from the collectors' worklist.
+ * - `directDebit`: a SEPA collection file created or changed, and the mandates whose sequence or
+ *   status the event moves (each written only if it is still as read).
  *
  * One DynamoDB transaction holds at most {@link TRANSACTION_LIMITS}; {@link postingItemCount}
  * counts what a posting needs, so a use case can split or refuse it before writing.
@@ -21,6 +23,8 @@
 import type { CashPayment, LineResult, PayerToRemember } from '../cash-application/application';
 import type { Invoice } from '../invoices/invoice';
 import type { Journal } from '../ledger/ledger';
+import type { CollectionFile } from '../sepa/collection';
+import type { Mandate } from '../sepa/mandate';
 
 export interface InvoiceChange {
   readonly before: Invoice | null;
@@ -37,6 +41,10 @@ export interface Posting {
   readonly payer?: PayerToRemember;
   readonly statementLine?: { readonly statementId: string; readonly result: LineResult };
   readonly collectionsWorklist?: { readonly invoiceId: string; readonly customerId: string; readonly action: 'add' | 'remove'; readonly at: string };
+  readonly directDebit?: {
+    readonly file?: { readonly before: CollectionFile | null; readonly after: CollectionFile };
+    readonly mandates?: readonly { readonly before: Mandate; readonly after: Mandate }[];
+  };
 }
 
 /** What one DynamoDB transaction may hold. */
@@ -57,7 +65,9 @@ export function postingItemCount(posting: Posting): number {
     (posting.statementLine ? 2 : 0) +
     customerUpdate +
     payerKeys +
-    (posting.collectionsWorklist ? 1 : 0)
+    (posting.collectionsWorklist ? 1 : 0) +
+    (posting.directDebit?.file ? 1 : 0) +
+    (posting.directDebit?.mandates?.length ?? 0)
   );
 }
 
