@@ -21,6 +21,7 @@ interface KoaContext {
   body: unknown;
   type: string;
   get(header: string): string;
+  set(header: string, value: string): void;
 }
 type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 interface S3rverInstance {
@@ -56,13 +57,30 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     vhostBuckets: false,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
-  server.middleware.unshift(presignedSignatureCheck((accessKeyId) => (accessKeyId === options.credentials.accessKeyId ? options.credentials.secretAccessKey : undefined)));
+  server.middleware.unshift(dateFromTheOneClock);
+  server.middleware.splice(1, 0, presignedSignatureCheck((accessKeyId) => (accessKeyId === options.credentials.accessKeyId ? options.credentials.secretAccessKey : undefined)));
   const address = await server.run();
   return {
     endpoint: `http://${options.host}:${address.port}`,
     stop: () => server.close(),
   };
 }
+
+/**
+ * Every answer's `Date` header is the one clock's "now", as S3's is the region's: the SDK corrects
+ * its signing time by the skew it sees between that header and its own clock, and Node's HTTP
+ * server would otherwise write the machine's time. Without this, after the local clock was moved,
+ * the SDK would sign with the machine's time and s3rver (which reads the one clock) would refuse
+ * every request as `RequestTimeTooSkewed`.
+ */
+const dateFromTheOneClock: Middleware = async (ctx, next) => {
+  ctx.set('Date', new Date().toUTCString());
+  try {
+    await next();
+  } finally {
+    ctx.set('Date', new Date().toUTCString());
+  }
+};
 
 /** RFC 3986 encoding, as SigV4 wants it. */
 function encode(value: string): string {

@@ -186,3 +186,24 @@ describe('an import of open items uploaded through a presigned S3 URL', () => {
     expect((await api.get('/invoices/import/import-unknown')).status).toBe(404);
   });
 });
+
+describe('after the local clock was moved', () => {
+  // Last in this file: the clock only moves forward.
+  it('statements are still handed in, through the API and through a presigned URL, and read from S3 on the one clock', { timeout: 180_000 }, async () => {
+    const now = new Date(String((await api.get<{ now: string }>('/_local/clock')).body.now));
+    const later = new Date(now.getTime() + 40 * 86_400_000);
+    expect((await api.post('/_local/clock', { to: later.toISOString() }, 'finance')).status).toBe(200);
+    const file = 'date,amount,currency,reference,payer_name,payer_account\n2026-03-09,13.00,EUR,nothing at all,Nobody Else,\n';
+
+    const direct = await api.call<Statement>('POST', '/remittances', { as: 'finance', body: file, headers: { 'content-type': 'text/csv' } });
+    const issued = await api.post<UploadUrl>('/remittances/uploads', { contentLength: Buffer.byteLength(file) }, 'finance');
+    const put = await fetch(issued.body.url, { method: 'PUT', body: file });
+    const viaUrl = await api.post<Statement>('/remittances', { uploadId: issued.body.uploadId }, 'finance');
+
+    expect(direct.status).toBe(202);
+    expect(put.status).toBe(200);
+    expect(viaUrl.status).toBe(202);
+    expect((await pollUntilFinished<Statement>(api, `/remittances/${direct.body.statementId}`)).response.body).toMatchObject({ status: 'completed' });
+    expect((await pollUntilFinished<Statement>(api, `/remittances/${viaUrl.body.statementId}`)).response.body).toMatchObject({ status: 'completed' });
+  });
+});

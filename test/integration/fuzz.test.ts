@@ -19,6 +19,7 @@ import { BODY_LIMITS, routes, type RouteDefinition } from '../../lib/definitions
 import { tables } from '../../lib/definitions/tables';
 import { localTableName } from '../../local-aws/dynamodb';
 import { ROOT_DIR } from '../../local-aws/runtime';
+import { pollUntilFinished } from '../support/remittance-files';
 import { startTestStack, type ApiDriver } from './support/api-driver';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_206);
@@ -376,7 +377,8 @@ beforeAll(async () => {
   expect(dispute.status).toBe(201);
   const statement = readFileSync(join(ROOT_DIR, 'test/fixtures/bank/customer-payments.csv'), 'utf8');
   const uploaded = await api.call<{ statementId: string }>('POST', '/remittances', { as: 'finance', body: statement, headers: { 'content-type': 'text/csv' } });
-  expect([200, 201]).toContain(uploaded.status);
+  expect(uploaded.status).toBe(202);
+  expect((await pollUntilFinished<{ status: string }>(api, `/remittances/${uploaded.body.statementId}`)).response.body.status).toBe('completed');
   const unapplied = await api.get<{ items: { paymentId: string }[] }>('/payments/unapplied?limit=1');
   const runs = await api.post<{ runId: string }>('/dunning/runs', { dryRun: true }, 'finance');
   const ordersPage = await api.get<{ cursor: string }>('/orders?limit=1');
