@@ -329,6 +329,7 @@ export const functions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Invoices', access: 'read' },
       { table: 'Customers', access: 'read' },
+      { table: 'DirectDebits', access: 'read' },
     ],
   },
   {
@@ -547,6 +548,7 @@ export const functions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Customers', access: 'read' },
+      { table: 'DirectDebits', access: 'read' },
     ],
     sendsEmail: true,
   },

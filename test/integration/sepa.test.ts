@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { schemaErrors } from '../support/sepa-schemas';
+import { readQr } from '../support/qr-reader';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
@@ -145,6 +146,14 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(a1.dueDate).toBe('2027-03-15');
     await expectBalanced('invoices issued');
 
+    // The invoice pre-notifies the collection: amount, date, account ending, mandate, creditor id; no QR code.
+    const page = async (invoiceId: string) => (await api.call<string>('GET', `/invoices/${invoiceId}/document`, { as: 'finance', headers: { accept: 'text/html' } })).body;
+    const notified = await page(a1.invoiceId);
+    expect(notified).toContain(`We will collect €${a1.total} on Mar 15, 2027 by SEPA direct debit from your account ending in 2051.`);
+    expect(notified).toContain(String(created.body.mandateId));
+    expect(notified).toContain('DE98ZZZ09999999999');
+    expect(notified).not.toContain('data:image/png');
+
     // Friday 03-12 07:00 Berlin: the 05:30 run collected what is due on Monday 03-15.
     await moveTo('2027-03-12T06:00:00Z');
     const files = await api.get<{ items: { fileId: string; status: string; numberOfTransactions: number; controlSum: string; paymentInformation: { scheme: string; sequence: string; collectionDate: string; invoiceIds: string[] }[] }[] }>('/collections/files');
@@ -216,6 +225,12 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(reopened).toMatchObject({ status: 'OVERDUE', balance: a1.total, directDebit: { status: 'returned', returnReason: { code: 'AM04' } } });
     expect((await invoice(a2.invoiceId)).status).toBe('PAID');
     await expectBalanced('return recorded');
+
+    // Its document now carries the EPC QR code with the amount open now (not announced for collection again).
+    const qrPage = await page(a1.invoiceId);
+    const png = /src="data:image\/png;base64,([^"]+)"/.exec(qrPage)?.[1];
+    expect(png, 'the EPC QR code on the returned invoice').toBeDefined();
+    expect(readQr(Buffer.from(png!, 'base64'))).toBe(['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Example Trading GmbH', 'DE89370400440532013000', `EUR${a1.total}`, '', a1.rfReference].join('\n'));
 
     // The same return again, in the day's camt.053: nothing changes.
     const twice = await postFile('/collections/returns', camt('053', 'CAMT-STMT-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));

@@ -4,7 +4,10 @@
  */
 import { maySee, type Caller } from '../access/caller';
 import { DomainError, NotFoundError } from '../errors';
-import { invoiceDocument, type DocumentInvoice } from './document/invoice-document';
+import { invoiceDocument, type DocumentInvoice, type DocumentPayment } from './document/invoice-document';
+import type { Invoice } from './invoice';
+import { invoicePayment, type InvoicePayment } from '../sepa/invoice-payment';
+import type { Mandate } from '../sepa/mandate';
 import { renderInvoiceHtml } from './document/invoice-html';
 import { renderInvoicePdf } from './document/invoice-pdf';
 import type { Seller } from './invoice-email';
@@ -84,9 +87,24 @@ export interface RenderedInvoiceDocument {
 }
 
 /** The invoice's PDF as an email attachment named `<number>.pdf`. */
-export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Seller, locale: string): Promise<EmailAttachment> {
-  const doc = invoiceDocument(invoice, seller, locale);
-  return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc) };
+export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Seller, locale: string, payment?: InvoicePayment): Promise<EmailAttachment> {
+  const doc = invoiceDocument(invoice, seller, locale, payment && documentPayment(payment));
+  return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc, payment?.qr?.png) };
+}
+
+/** What the document needs of the payment part computed at render time. */
+function documentPayment(payment: InvoicePayment): DocumentPayment {
+  return { openMinor: payment.openMinor, preNotification: payment.preNotification, hasQr: payment.qr !== null };
+}
+
+/** The customer's mandates, where the function may read them (the pre-notification needs them). */
+export interface MandateReader {
+  mandatesOf(customerId: string): Promise<Mandate[]>;
+}
+
+/** How to pay the invoice now: pre-notification of the direct debit, or the EPC QR code with the open amount. */
+export async function paymentAtRenderTime(invoice: Invoice, seller: Seller, mandates: MandateReader | undefined): Promise<InvoicePayment> {
+  return invoicePayment(invoice, seller, mandates ? await mandates.mandatesOf(invoice.customerId) : []);
 }
 
 /**
@@ -96,12 +114,18 @@ export async function invoicePdfAttachment(invoice: DocumentInvoice, seller: Sel
  * @throws NotFoundError when there is no such invoice (or it is another storefront's); NotAcceptableError (after that check) when
  *   the caller accepts neither PDF nor HTML.
  */
-export async function getInvoiceDocument(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>, caller: Caller, invoiceId: string, accept: string | undefined): Promise<RenderedInvoiceDocument> {
+export async function getInvoiceDocument(
+  deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'> & { readonly mandates?: MandateReader },
+  caller: Caller,
+  invoiceId: string,
+  accept: string | undefined,
+): Promise<RenderedInvoiceDocument> {
   const invoice = await deps.invoices.get(invoiceId);
   if (!invoice || !maySee(caller, invoice.ownerId)) throw new NotFoundError('Invoice', invoiceId);
   const type = negotiateInvoiceDocumentType(accept);
   const customer = await deps.customers.get(invoice.customerId);
-  const doc = invoiceDocument(invoice, deps.settings.seller, customer?.locale ?? 'en');
-  if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc), fileName: doc.fileName };
-  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc), fileName: doc.fileName };
+  const payment = await paymentAtRenderTime(invoice, deps.settings.seller, deps.mandates);
+  const doc = invoiceDocument(invoice, deps.settings.seller, customer?.locale ?? 'en', documentPayment(payment));
+  if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc, payment.qr?.png), fileName: doc.fileName };
+  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, payment.qr?.png), fileName: doc.fileName };
 }
