@@ -7,7 +7,8 @@ import { requireEnv, tableName } from './config';
 import { directDebitSettingsFrom, sellerFrom } from '../../lib/definitions/settings';
 import type { ReturnDeps } from '../core/sepa/returns';
 import { parseAmount } from '../core/money/money';
-import { clock, coreSettings, customerStore, invoiceReader, newId, postingWriter } from './wiring';
+import { clock, coreSettings, customerStore, invoiceReader, newId, postingWriter, recordedFactWorkflow } from './wiring';
+import type { RefundDeps } from '../core/sepa/refunds';
 
 export const directDebitStore = () => new DynamoDirectDebitStore(documentClient(), tableName('DirectDebits'));
 
@@ -34,4 +35,8 @@ export function returnDeps(): ReturnDeps {
     clock,
     settings: { businessTimeZone: coreSettings().businessTimeZone, returnFeeMinor: parseAmount(sepa.returnFee, 'EUR').minor },
   };
+}
+
+export function refundDeps(): RefundDeps {
+  return { directDebits: directDebitStore(), customers: customerStore(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), postings: postingWriter(), clock, newId, settings: sepaSettings() };
 }

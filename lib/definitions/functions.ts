@@ -70,7 +70,8 @@ export type FunctionId =
   | 'RunCollections'
   | 'StartCollectionRun'
   | 'CollectionFiles'
-  | 'RecordCollectionReturns';
+  | 'RecordCollectionReturns'
+  | 'Refunds';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -698,6 +699,20 @@ export const functions: readonly FunctionDefinition[] = [
     entry: api('record-collection-returns'),
     description: 'POST /collections/returns: a camt.054 or pain.002 with returned or rejected direct debits reopens the invoices, posts the return fee, stops invalid mandates',
     tables: [...sepaCollectionTables, { table: 'Ledger', access: 'readWrite' }, { table: 'Idempotency', access: 'readWrite' }],
+  },
+  {
+    id: 'Refunds',
+    entry: api('refunds'),
+    description:
+      'POST /customers/{customerId}/credit/apply, POST /refunds (pain.001 credit transfer), GET /refunds/{refundId}[/file], POST /refunds/statements (the bank statement confirms or reverses): on-account credit applied or refunded',
+    tables: [
+      { table: 'DirectDebits', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
   },
 ];
 

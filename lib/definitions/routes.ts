@@ -145,6 +145,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/collections/files/{fileId}', functionId: 'CollectionFiles', access: finance },
   { method: 'POST', path: '/collections/files/{fileId}/cancel', functionId: 'CollectionFiles', access: finance },
   { method: 'POST', path: '/collections/returns', functionId: 'RecordCollectionReturns', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
+  { method: 'POST', path: '/customers/{customerId}/credit/apply', functionId: 'Refunds', access: finance, movesMoney: true },
+  { method: 'POST', path: '/refunds', functionId: 'Refunds', access: finance, movesMoney: true },
+  { method: 'GET', path: '/refunds/{refundId}', functionId: 'Refunds', access: finance },
+  { method: 'GET', path: '/refunds/{refundId}/file', functionId: 'Refunds', access: finance },
+  { method: 'POST', path: '/refunds/statements', functionId: 'Refunds', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

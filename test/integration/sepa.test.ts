@@ -93,10 +93,10 @@ const camt = (kind: '053' | '054', id: string, entries: string) => {
 </Document>`;
 };
 
-const collectedEntry = (inv: Invoice, e2e: string) => `
+const collectedEntry = (inv: Invoice, e2e: string, payer = { name: 'Anna Schmidt', iban: 'DE02120300000000202051' }) => `
       <Ntry><Amt Ccy="EUR">${inv.total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-15</Dt></BookgDt><ValDt><Dt>2027-03-15</Dt></ValDt>
         <NtryDtls><TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="EUR">${inv.total}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
-          <RltdPties><Dbtr><Pty><Nm>Anna Schmidt</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>DE02120300000000202051</IBAN></Id></DbtrAcct></RltdPties>
+          <RltdPties><Dbtr><Pty><Nm>${payer.name}</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>${payer.iban}</IBAN></Id></DbtrAcct></RltdPties>
           <RmtInf><Strd><CdtrRefInf><Ref>${inv.rfReference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>`;
 
 const returnEntry = (inv: Invoice, e2e: string, reason: string) => `
@@ -239,8 +239,43 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect((await invoice(a1.invoiceId)).balance).toBe(a1.total);
     await expectBalanced('return file twice');
 
+    // Bruno pays his rejected invoice by transfer, 50.00 too much: on-account credit. Finance refunds
+    // 20.00 by credit transfer (pain.001, validated), the statement confirms it; 30.00 goes to his next invoice.
+    const b2 = await invoiceFor(bruno.customerId, '80.00');
+    const over = await uploadStatement(camt('054', 'CAMT-OVER-1', collectedEntry({ ...b1, total: ((cents(b1.total) + 5000) / 100).toFixed(2) }, 'NOTPROVIDED', { name: 'Bruno Keller', iban: 'FR1420041010050500013M02606' })));
+    expect(over.body.status, JSON.stringify(over.body)).toBe('completed');
+    expect(JSON.stringify(over.body)).toContain('on-account credit');
+    expect((await invoice(b1.invoiceId)).status).toBe('PAID');
+    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('50.00');
+    await expectBalanced('overpayment');
+    const tooMuch = await api.post('/refunds', { customerId: bruno.customerId, amount: '50.01', iban: 'FR1420041010050500013M02606' }, 'finance');
+    expect(tooMuch.status).toBe(400);
+    expect(JSON.stringify(tooMuch.body)).toContain('amount');
+    const refund = await api.post<{ refundId: string; status: string; fileUrl: string }>('/refunds', { customerId: bruno.customerId, amount: '20.00', iban: 'FR1420041010050500013M02606', accountHolder: 'Bruno Keller' }, 'finance');
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    expect(refund.body.status).toBe('sent');
+    const refundXml = await api.call<string>('GET', refund.body.fileUrl, { as: 'finance' });
+    expect(refundXml.headers.get('content-type')).toMatch(/application\/xml/);
+    expect(await schemaErrors(refundXml.body, 'pain.001.001.09')).toEqual([]);
+    expect(refundXml.body).toContain('<InstdAmt Ccy="EUR">20.00</InstdAmt>');
+    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('30.00');
+    await expectBalanced('refund sent');
+    const debit = `
+      <Ntry><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-19</Dt></BookgDt><ValDt><Dt>2027-03-19</Dt></ValDt>
+        <NtryDtls><TxDtls><Refs><EndToEndId>${refund.body.refundId}</EndToEndId></Refs><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls></NtryDtls></Ntry>`;
+    const confirmed = await postFile('/refunds/statements', camt('053', 'CAMT-REFUND-1', debit));
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body.refunds).toMatchObject([{ refundId: refund.body.refundId, outcome: 'confirmed' }]);
+    expect((await postFile('/refunds/statements', camt('053', 'CAMT-REFUND-2', debit))).body.refunds).toMatchObject([{ outcome: 'already-recorded' }]);
+    await expectBalanced('refund confirmed');
+    const applied = await api.post('/customers/' + bruno.customerId + '/credit/apply', { invoiceId: b2.invoiceId, amount: '30.00' }, 'finance');
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect((await invoice(b2.invoiceId)).balance).toBe('50.00');
+    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('0.00');
+    await expectBalanced('credit applied');
+
     // Bruno's revoked mandate: his next invoice is not collected; the dunning run reminds Anna's returned invoice.
-    const later = await api.post<{ collected: unknown[] }>('/collections/runs', {}, 'finance');
+    const later = await api.post<{ collected: unknown[] }>('/collections/runs', { asOf: '2027-03-31' }, 'finance');
     expect(later.body.collected).toEqual([]);
     await moveTo('2027-03-22T08:00:00Z');
     const emails = await api.get<{ items: { to: string[]; subject: string; text: string }[] }>('/_local/emails');

@@ -8,6 +8,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Mandate } from '../../core/sepa/mandate';
 import type { CollectionFile } from '../../core/sepa/collection';
+import type { Refund } from '../../core/sepa/refunds';
 import { MandateExistsError, type DirectDebitStore } from '../../core/sepa/ports';
 import { ConcurrentUpdateError, type Page } from '../../core/ports';
 import { indexName } from '../../../lib/definitions/tables';
@@ -31,6 +32,10 @@ export function mandateItem(mandate: Mandate): Record<string, unknown> {
 
 export function collectionFileItem(file: CollectionFile): Record<string, unknown> {
   return { ...file, pk: `file#${file.fileId}`, sk: 'file', listKey: 'files', listSort: `${file.createdAt}#${file.fileId}` };
+}
+
+export function refundItem(refund: Refund): Record<string, unknown> {
+  return { ...refund, pk: `refund#${refund.refundId}`, sk: 'refund', listKey: `refunds#${refund.customerId}`, listSort: `${refund.createdAt}#${refund.refundId}` };
 }
 
 /** The put of a changed mandate: only if it is still as read (its history as long as then). */
@@ -87,6 +92,11 @@ export class DynamoDirectDebitStore implements DirectDebitStore {
   async collectionFile(fileId: string): Promise<CollectionFile | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `file#${fileId}`, sk: 'file' }, ConsistentRead: true }));
     return Item ? strip<CollectionFile>(Item) : undefined;
+  }
+
+  async refund(refundId: string): Promise<Refund | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `refund#${refundId}`, sk: 'refund' }, ConsistentRead: true }));
+    return Item ? strip<Refund>(Item) : undefined;
   }
 
   async listCollectionFiles(limit: number, cursor?: string): Promise<Page<CollectionFile>> {

@@ -21,7 +21,7 @@ import type { CollectionFile } from '../../core/sepa/collection';
 import { cancellationCodes } from './document-client';
 import { invoiceWrite } from './invoice-item';
 import { journalPuts } from './ledger-items';
-import { collectionFileItem, mandateWrite } from './direct-debit-store';
+import { collectionFileItem, mandateWrite, refundItem } from './direct-debit-store';
 
 export interface PostingTables {
   readonly invoices: string;
@@ -70,9 +70,15 @@ export function payerItems(tableName: string, payer: PayerToRemember, at: string
 function customerUpdate(tableName: string, customerId: string, add: { onAccountCreditMinor: number; payerAccount: string | null; payerName: string | null }) {
   const parts: string[] = [];
   const values: Record<string, unknown> = {};
-  if (add.onAccountCreditMinor > 0) {
+  let condition = 'attribute_exists(customerId)';
+  if (add.onAccountCreditMinor !== 0) {
     parts.push('onAccountCreditMinor :credit');
     values[':credit'] = add.onAccountCreditMinor;
+  }
+  if (add.onAccountCreditMinor < 0) {
+    // Credit taken (applied or refunded): only while the customer still has that much.
+    condition += ' AND onAccountCreditMinor >= :taken';
+    values[':taken'] = -add.onAccountCreditMinor;
   }
   if (add.payerAccount) {
     parts.push('knownPayerAccounts :accounts');
@@ -84,7 +90,7 @@ function customerUpdate(tableName: string, customerId: string, add: { onAccountC
   }
   if (parts.length === 0) return undefined;
   return {
-    Update: { TableName: tableName, Key: { customerId }, UpdateExpression: `ADD ${parts.join(', ')}`, ConditionExpression: 'attribute_exists(customerId)', ExpressionAttributeValues: values },
+    Update: { TableName: tableName, Key: { customerId }, UpdateExpression: `ADD ${parts.join(', ')}`, ConditionExpression: condition, ExpressionAttributeValues: values },
   };
 }
 
@@ -173,6 +179,20 @@ export class DynamoPostingWriter implements PostingWriter {
       const { before, after } = directDebit.file;
       items.push({ name: `collection file ${after.fileId}`, kind: 'direct-debit', item: { Put: collectionFilePut(this.table('directDebits'), before, after) } });
     }
+    if (directDebit?.refund) {
+      const { before, after } = directDebit.refund;
+      const item = refundItem(after);
+      items.push({
+        name: `refund ${after.refundId}`,
+        kind: 'direct-debit',
+        item: {
+          Put:
+            before === null
+              ? { TableName: this.table('directDebits'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }
+              : { TableName: this.table('directDebits'), Item: item, ConditionExpression: '#status = :before', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':before': before.status } },
+        },
+      });
+    }
     for (const mandate of directDebit?.mandates ?? []) {
       items.push({ name: `mandate ${mandate.after.mandateId}`, kind: 'direct-debit', item: { Put: mandateWrite(this.table('directDebits'), mandate.before, mandate.after) } });
     }
@@ -194,6 +214,7 @@ export class DynamoPostingWriter implements PostingWriter {
       if (failed('statement-line')) throw new LineAlreadyRecordedError(posting.statementLine!.result.lineKey);
       if (failed('new-payment')) throw new PaymentExistsError(posting.payment!.after.paymentId);
       if (failed('journal') && !failed('invoice') && !failed('payment')) throw new PostingWrittenBeforeError(posting.description);
+      if (failed('customer')) throw new ConcurrentUpdateError(`The customer's on-account credit of ${posting.description} (less than taken, or changed)`);
       if (failed('invoice') || failed('payment') || failed('direct-debit') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
       const refused = named.map((n, i) => [n.name, codes[i]] as const).filter(([, code]) => code && code !== 'None');
       throw new Error(`Writing ${posting.description} was refused: ${refused.map(([name, code]) => `${name}: ${code}`).join(', ')}`, { cause: error });

@@ -4,7 +4,7 @@
  */
 import type { Money } from '../money/money';
 
-export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount;
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount | 'refunds-in-transit';
 
 /** Accounts of dunning: fees and compensation, statutory interest, and invoices written off as bad debt. */
 export type DunningAccount = 'dunning-fee-income' | 'interest-income' | 'bad-debt-expense';
@@ -21,7 +21,7 @@ export interface JournalLine {
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent | 'DirectDebitReturned';
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent | 'DirectDebitReturned' | 'CreditApplied' | 'RefundSent' | 'RefundConfirmed' | 'RefundReversed';
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];

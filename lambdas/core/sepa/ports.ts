@@ -2,6 +2,7 @@
 import type { Mandate } from './mandate';
 import type { CollectionFile } from './collection';
 import type { Page } from '../ports';
+import type { Refund } from './refunds';
 
 /** A mandate id the creditor used before (mandate references are unique per creditor). */
 export class MandateExistsError extends Error {
@@ -20,6 +21,7 @@ export interface DirectDebitStore {
   createMandate(mandate: Mandate): Promise<void>;
   /** Writes a changed mandate, only if it is still as read (else `ConcurrentUpdateError`). */
   saveMandate(before: Mandate, after: Mandate): Promise<void>;
+  refund(refundId: string): Promise<Refund | undefined>;
   collectionFile(fileId: string): Promise<CollectionFile | undefined>;
   /** Collection files, newest first. */
   listCollectionFiles(limit: number, cursor?: string): Promise<Page<CollectionFile>>;
