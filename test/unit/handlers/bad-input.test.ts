@@ -51,6 +51,9 @@ const validIds: Record<string, string> = {
   runId: 'run-2026-03-02',
   policyId: 'default',
   disputeId: 'D-1',
+  mandateId: 'MD-C-1-0001',
+  fileId: 'DD-20270312-ABC',
+  refundId: 'RFD-1',
 };
 
 function paramsOf(route: RouteDefinition): string[] {

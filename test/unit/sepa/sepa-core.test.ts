@@ -180,3 +180,16 @@ describe('return reasons', () => {
     expect(returnReason('ZZ99')).toEqual({ code: 'ZZ99', text: 'return reason ZZ99', stopsCollection: false });
   });
 });
+
+describe('the seller creditor identifier setting', () => {
+  it('is checked for its format and check digits, naming the setting', async () => {
+    const { settingsFrom, directDebitSettingsFrom } = await import('../../../lib/definitions/settings');
+    const given = (seller: unknown) => () => settingsFrom((key) => (key === 'seller' ? seller : undefined));
+    expect(given({ creditorId: 'de98 zzz0 9999 9999 99' })().seller.creditorId).toBe('DE98ZZZ09999999999');
+    expect(given({ creditorId: 'DE97ZZZ09999999999' })).toThrow('Setting "seller.creditorId" has check digits that do not match');
+    expect(given({ creditorId: 'nonsense' })).toThrow(/Setting "seller.creditorId" must be a SEPA creditor identifier/);
+    expect(() => directDebitSettingsFrom({ returnFee: '3.5' })).toThrow(/directDebits.returnFee/);
+    expect(() => directDebitSettingsFrom({ leadTimeDays: { CORE: 0 } })).toThrow(/directDebits.leadTimeDays.CORE/);
+    expect(directDebitSettingsFrom('{"returnFee":"3.50"}')).toEqual({ leadTimeDays: { CORE: 1, B2B: 1 }, returnFee: '3.50' });
+  });
+});
