@@ -66,12 +66,8 @@ export type FunctionId =
   | 'ApplyStatementLines'
   | 'GetInvoiceImport'
   | 'ImportOpenItems'
-  | 'ManageMandates'
   | 'RunCollections'
-  | 'StartCollectionRun'
-  | 'CollectionFiles'
-  | 'RecordCollectionReturns'
-  | 'Refunds';
+  | 'DirectDebitsApi';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -665,16 +661,6 @@ export const functions: readonly FunctionDefinition[] = [
   },
   // SEPA (issue 13): mandates, the collection run, its files, returns, refunds.
   {
-    id: 'ManageMandates',
-    entry: api('mandates'),
-    description: 'POST/GET /customers/{customerId}/mandates and POST .../mandates/{mandateId}/revoke: SEPA direct debit mandates',
-    tables: [
-      { table: 'DirectDebits', access: 'readWrite' },
-      { table: 'Customers', access: 'read' },
-      { table: 'Idempotency', access: 'readWrite' },
-    ],
-  },
-  {
     id: 'RunCollections',
     entry: step('run-collections'),
     description: 'Scheduled daily at 05:30 business time: the SEPA collection run (pain.008 files of the invoices due on the next collection date)',
@@ -682,37 +668,18 @@ export const functions: readonly FunctionDefinition[] = [
     timeoutSeconds: 300,
   },
   {
-    id: 'StartCollectionRun',
-    entry: api('start-collection-run'),
-    description: 'POST /collections/runs: the SEPA collection run now (asOf optional); the same code as the scheduled run',
-    tables: [...sepaCollectionTables, { table: 'Idempotency', access: 'readWrite' }],
-    timeoutSeconds: 29,
-  },
-  {
-    id: 'CollectionFiles',
-    entry: api('collection-files'),
-    description: 'GET /collections/files, GET /collections/files/{fileId} (application/xml), POST /collections/files/{fileId}/cancel',
-    tables: [...sepaCollectionTables, { table: 'Idempotency', access: 'readWrite' }],
-  },
-  {
-    id: 'RecordCollectionReturns',
-    entry: api('record-collection-returns'),
-    description: 'POST /collections/returns: a camt.054 or pain.002 with returned or rejected direct debits reopens the invoices, posts the return fee, stops invalid mandates',
-    tables: [...sepaCollectionTables, { table: 'Ledger', access: 'readWrite' }, { table: 'Idempotency', access: 'readWrite' }],
-  },
-  {
-    id: 'Refunds',
-    entry: api('refunds'),
-    description:
-      'POST /customers/{customerId}/credit/apply, POST /refunds (pain.001 credit transfer), GET /refunds/{refundId}[/file], POST /refunds/statements (the bank statement confirms or reverses): on-account credit applied or refunded',
+    id: 'DirectDebitsApi',
+    entry: api('direct-debits'),
+    description: 'SEPA routes: mandates, collection runs and files (pain.008), returns (camt, pain.002), refunds (pain.001) and on-account credit applied',
     tables: [
       { table: 'DirectDebits', access: 'readWrite' },
-      { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
       { table: 'Ledger', access: 'readWrite' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+    timeoutSeconds: 29,
   },
 ];
 

@@ -5,8 +5,6 @@
  */
 import { cancelCollectionFile, collectionFileView, collectionFileXml, getCollectionFile, type CollectionDeps } from '../../core/sepa/collection';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { collectionDeps } from '../../shared/sepa-wiring';
-import { idempotency } from '../../shared/wiring';
 
 export function makeHandler(deps: CollectionDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
@@ -26,5 +24,3 @@ export function makeHandler(deps: CollectionDeps, options: ApiHandlerOptions) {
     };
   });
 }
-
-export const handler = makeHandler(collectionDeps(), { idempotency: idempotency() });

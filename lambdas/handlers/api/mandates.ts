@@ -4,8 +4,6 @@
  */
 import { listMandates, recordMandate, revokeCustomerMandate, type MandateDeps } from '../../core/sepa/mandates';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { mandateDeps } from '../../shared/sepa-wiring';
-import { idempotency } from '../../shared/wiring';
 
 export function makeHandler(deps: MandateDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
@@ -15,5 +13,3 @@ export function makeHandler(deps: MandateDeps, options: ApiHandlerOptions) {
     return { statusCode: 201, body: await recordMandate(deps, customerId, request.body, request.keyedId?.()) };
   });
 }
-
-export const handler = makeHandler(mandateDeps(), { idempotency: idempotency() });

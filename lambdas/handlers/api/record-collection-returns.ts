@@ -4,11 +4,7 @@
  */
 import { recordReturns, type ReturnDeps } from '../../core/sepa/returns';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { returnDeps } from '../../shared/sepa-wiring';
-import { idempotency } from '../../shared/wiring';
 
 export function makeHandler(deps: ReturnDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => ({ statusCode: 200, body: await recordReturns(deps, request.rawBody) }));
 }
-
-export const handler = makeHandler(returnDeps(), { idempotency: idempotency(), rawBody: true });

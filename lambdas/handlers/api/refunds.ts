@@ -5,8 +5,6 @@
  */
 import { applyCredit, getRefund, refundFile, refundView, requestRefund, settleRefunds, type RefundDeps } from '../../core/sepa/refunds';
 import { apiHandler, type ApiHandlerOptions } from '../../shared/http';
-import { refundDeps } from '../../shared/sepa-wiring';
-import { idempotency } from '../../shared/wiring';
 
 export function makeHandler(deps: RefundDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
@@ -20,5 +18,3 @@ export function makeHandler(deps: RefundDeps, options: ApiHandlerOptions) {
     return { statusCode: 201, body: await requestRefund(deps, request.body, request.keyedId?.()) };
   });
 }
-
-export const handler = makeHandler(refundDeps(), { idempotency: idempotency() });
