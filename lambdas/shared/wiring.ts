@@ -61,6 +61,7 @@ const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
   creditNotes: 'CreditNotes',
   counters: 'Counters',
   outbox: 'Outbox',
+  directDebits: 'DirectDebits',
 };
 
 /** The one writer of money, over the tables this function was given (a posting names the table it lacks). */

@@ -82,7 +82,9 @@ export type FunctionId =
   | 'ListWebhookDeliveries'
   | 'Portal'
   | 'StripeWebhook'
-  | 'SendStatements';
+  | 'SendStatements'
+  | 'RunCollections'
+  | 'DirectDebitsApi';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -126,6 +128,13 @@ const dunningActionTables: FunctionDefinition['tables'] = [
   { table: 'Ledger', access: 'readWrite' },
   { table: 'DunningRuns', access: 'readWrite' },
   { table: 'Idempotency', access: 'readWrite' },
+];
+
+/** What the SEPA collection run and its files read and write. */
+const sepaCollectionTables: FunctionDefinition['tables'] = [
+  { table: 'DirectDebits', access: 'readWrite' },
+  { table: 'Invoices', access: 'readWrite' },
+  { table: 'Customers', access: 'read' },
 ];
 
 const declaredFunctions: readonly FunctionDefinition[] = [
@@ -350,6 +359,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Invoices', access: 'read' },
       { table: 'Customers', access: 'read' },
+      { table: 'DirectDebits', access: 'read' },
     ],
     // Renders the PDF (fonts parsed at cold start): twice the default's CPU.
     memoryMb: 512,
@@ -570,6 +580,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Customers', access: 'read' },
+      { table: 'DirectDebits', access: 'read' },
     ],
     sendsEmail: true,
     // Renders the PDF attachment (fonts parsed at cold start): twice the default's CPU.
@@ -840,6 +851,28 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     sendsEmail: true,
     timeoutSeconds: 900,
     memoryMb: 1024,
+  },
+  // SEPA (issue 13): mandates, the collection run, its files, returns, refunds.
+  {
+    id: 'RunCollections',
+    entry: step('run-collections'),
+    description: 'Scheduled daily at 05:30 business time: the SEPA collection run (pain.008 files of the invoices due on the next collection date)',
+    tables: sepaCollectionTables,
+    timeoutSeconds: 300,
+  },
+  {
+    id: 'DirectDebitsApi',
+    entry: api('direct-debits'),
+    description: 'SEPA routes: mandates, collection runs and files (pain.008), returns (camt, pain.002), refunds (pain.001) and on-account credit applied',
+    tables: [
+      { table: 'DirectDebits', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'readWrite' },
+      { table: 'Ledger', access: 'readWrite' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
+    timeoutSeconds: 29,
   },
 ];
 

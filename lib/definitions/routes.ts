@@ -181,6 +181,19 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/customers/{customerId}/pay-links/revoke', functionId: 'Portal', access: finance },
   { method: 'GET', path: '/customers/{customerId}/portal-activity', functionId: 'Portal', access: finance },
   { method: 'POST', path: '/webhooks/stripe', functionId: 'StripeWebhook', access: [], signedByProvider: true },
+  { method: 'POST', path: '/customers/{customerId}/mandates', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'GET', path: '/customers/{customerId}/mandates', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'POST', path: '/customers/{customerId}/mandates/{mandateId}/revoke', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'POST', path: '/collections/runs', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'GET', path: '/collections/files', functionId: 'DirectDebitsApi', access: finance, query: { limit: limit(200), cursor } },
+  { method: 'GET', path: '/collections/files/{fileId}', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'POST', path: '/collections/files/{fileId}/cancel', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'POST', path: '/collections/returns', functionId: 'DirectDebitsApi', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
+  { method: 'POST', path: '/customers/{customerId}/credit/apply', functionId: 'DirectDebitsApi', access: finance, movesMoney: true },
+  { method: 'POST', path: '/refunds', functionId: 'DirectDebitsApi', access: finance, movesMoney: true },
+  { method: 'GET', path: '/refunds/{refundId}', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'GET', path: '/refunds/{refundId}/file', functionId: 'DirectDebitsApi', access: finance },
+  { method: 'POST', path: '/refunds/statements', functionId: 'DirectDebitsApi', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

@@ -48,6 +48,13 @@ export const schedules: readonly ScheduleDefinition[] = [
     dayOfMonth: 1,
     input: { trigger: 'schedule', scheduledTime: SCHEDULED_TIME },
   },
+  {
+    id: 'DailyCollectionRun',
+    description: 'The SEPA direct debit collection run, every day at 05:30 business time (before the dunning run)',
+    functionId: 'RunCollections',
+    daily: { hour: 5, minute: 30 },
+    input: { trigger: 'schedule', scheduledTime: SCHEDULED_TIME },
+  },
 ];
 
 /** The EventBridge Scheduler cron expression of a daily schedule (read in its time zone). */

@@ -13,6 +13,7 @@ export interface SellerPostalAddress {
   readonly subdivision?: string;
   readonly country: string;
 }
+import { creditorIdentifierProblem, normalizeCreditorIdentifier } from '../../lambdas/core/sepa/creditor-identifier';
 
 export interface SellerSettings {
   readonly name: string;
@@ -31,6 +32,8 @@ export interface SellerSettings {
   readonly peppolId?: string;
   /** Seller contact (BG-6): XRechnung needs name, phone and email. */
   readonly contact?: { readonly name: string; readonly phone: string; readonly email: string };
+  /** SEPA creditor identifier for direct debits (checked: format and ISO 7064 check digits). */
+  readonly creditorId: string;
 }
 
 /**
@@ -68,6 +71,30 @@ export interface AppSettings {
   readonly corsAllowedOrigins: readonly string[];
   /** How many days a customer's pay link is good for (default 90). */
   readonly payLinkTtlDays?: number;
+  /** SEPA direct debits: the bank's lead time and the return fee passed on to the customer. */
+  readonly directDebits?: DirectDebitSettings;
+}
+
+export interface DirectDebitSettings {
+  /** TARGET2 business days the collection file must reach the bank before the collection date, per scheme (the rulebooks' minimum is 1). */
+  readonly leadTimeDays: { readonly CORE: number; readonly B2B: number };
+  /** The fee charged to the customer for a returned direct debit, EUR decimal (`"0.00"`: none). */
+  readonly returnFee: string;
+}
+
+export const defaultDirectDebitSettings: DirectDebitSettings = { leadTimeDays: { CORE: 1, B2B: 1 }, returnFee: '0.00' };
+
+/** Checks the direct debit settings (`DIRECT_DEBITS_JSON`), filling in the defaults; a wrong value fails naming it. */
+export function directDebitSettingsFrom(value: unknown): DirectDebitSettings {
+  if (value === undefined || value === null || value === '') return defaultDirectDebitSettings;
+  const given = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<DirectDebitSettings>;
+  const merged = { ...defaultDirectDebitSettings, ...given, leadTimeDays: { ...defaultDirectDebitSettings.leadTimeDays, ...(given.leadTimeDays ?? {}) } };
+  for (const scheme of ['CORE', 'B2B'] as const) {
+    const days = merged.leadTimeDays[scheme];
+    if (!Number.isInteger(days) || days < 1 || days > 10) throw new Error(`Setting "directDebits.leadTimeDays.${scheme}" must be a whole number of business days from 1 to 10`);
+  }
+  if (typeof merged.returnFee !== 'string' || !/^\d{1,6}\.\d{2}$/.test(merged.returnFee)) throw new Error('Setting "directDebits.returnFee" must be an EUR amount such as "0.00" or "3.50"');
+  return merged;
 }
 
 export const defaultSettings: AppSettings = {
@@ -86,6 +113,8 @@ export const defaultSettings: AppSettings = {
     legalId: 'HRB 000000 B',
     taxNumber: '00/000/00000',
     contact: { name: 'Accounts Receivable', phone: '+49 30 0000000', email: 'billing@example.com' },
+    // The Bundesbank's published test creditor identifier: replace with the seller's own.
+    creditorId: 'DE98ZZZ09999999999',
   },
   customerDefaults: { creditLimit: '0', paymentTermsDays: 30, dunningPolicyId: 'default' },
   corsAllowedOrigins: [],
@@ -125,6 +154,7 @@ export function settingsEnvironment(settings: AppSettings): Record<string, strin
     INVOICE_NUMBER_PREFIX: settings.invoiceNumberPrefix,
     SELLER_JSON: JSON.stringify(settings.seller),
     CUSTOMER_DEFAULTS_JSON: JSON.stringify(settings.customerDefaults),
+    DIRECT_DEBITS_JSON: JSON.stringify(settings.directDebits ?? defaultDirectDebitSettings),
     POWERTOOLS_SERVICE_NAME: 'order-to-cash',
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
     [CORS_ALLOWED_ORIGINS_ENV]: JSON.stringify(settings.corsAllowedOrigins),
@@ -142,17 +172,18 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
   };
   const level = text('logLevel', defaultSettings.logLevel);
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new Error(`Setting "logLevel" must be DEBUG, INFO, WARN or ERROR, not ${level}`);
-  const seller = get('seller');
+  const seller = sellerFrom(get('seller'));
   return {
     customerDefaults: customerDefaultsFrom(get('customerDefaults')),
+    directDebits: directDebitSettingsFrom(get('directDebits')),
     stage: text('stage', defaultSettings.stage),
     businessTimeZone: text('businessTimeZone', defaultSettings.businessTimeZone),
     sesFromAddress: text('sesFromAddress', defaultSettings.sesFromAddress),
     invoiceNumberPrefix: text('invoiceNumberPrefix', defaultSettings.invoiceNumberPrefix),
     logLevel: level as AppSettings['logLevel'],
-    seller: seller && typeof seller === 'object' ? { ...defaultSettings.seller, ...(seller as Partial<SellerSettings>) } : defaultSettings.seller,
     corsAllowedOrigins: corsOriginsFrom(get('corsAllowedOrigins')),
     ...payLinkTtlFrom(get('payLinkTtlDays')),
+    seller,
   };
 }
 
@@ -238,4 +269,15 @@ function payLinkTtlFrom(value: unknown): { payLinkTtlDays?: number } {
   const days = typeof value === 'string' ? Number(value) : value;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 366) throw new Error('Setting "payLinkTtlDays" must be a whole number of days from 1 to 366');
   return { payLinkTtlDays: days };
+}
+
+/**
+ * The seller (CDK context `seller`), filling in the defaults; its SEPA creditor identifier must have
+ * the EPC format and check digits, or the setting fails naming it.
+ */
+export function sellerFrom(value: unknown): SellerSettings {
+  const seller: SellerSettings = value && typeof value === 'object' ? { ...defaultSettings.seller, ...(value as Partial<SellerSettings>) } : defaultSettings.seller;
+  const problem = creditorIdentifierProblem(seller.creditorId);
+  if (problem) throw new Error(`Setting "seller.creditorId" ${problem}`);
+  return { ...seller, creditorId: normalizeCreditorIdentifier(seller.creditorId) };
 }

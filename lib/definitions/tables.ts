@@ -37,7 +37,7 @@ export interface TableDefinition {
   readonly stream?: 'NEW_IMAGE';
 }
 
-export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions' | 'Outbox' | 'Webhooks' | 'PortalActivity';
+export type TableId = 'DunningPolicies' | 'DunningRuns' | 'Statements' | 'StatementLines' | 'Payers' | 'Customers' | 'Orders' | 'Invoices' | 'Payments' | 'Ledger' | 'Counters' | 'Idempotency' | 'ApiClients' | 'Imports' | 'Attention' | 'CreditNotes' | 'Predictions' | 'Outbox' | 'Webhooks' | 'PortalActivity' | 'DirectDebits';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -211,6 +211,18 @@ export const tables: readonly TableDefinition[] = [
     partitionKey: S('customerId'),
     sortKey: S('entryId'),
     indexes: [],
+  },
+  {
+    id: 'DirectDebits',
+    envVar: 'DIRECT_DEBITS_TABLE',
+    description:
+      'SEPA: mandates (pk mandate#<mandateId>, unique per creditor), collection files (pk file#<fileId>, with their transactions) and refunds (pk refund#<refundId>, refund-file#<fileId>); listed by listKey (customer#<customerId>, files, refund-files) and active mandates by the sparse activeList index',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [
+      { indexName: 'byList', partitionKey: S('listKey'), sortKey: S('listSort') },
+      { indexName: 'activeMandates', partitionKey: S('activeList'), sortKey: S('pk') },
+    ],
   },
 ];
 

@@ -18,11 +18,13 @@ import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCo
 import { PostingTooLargeError, PostingWrittenBeforeError, TRANSACTION_LIMITS, type Posting } from '../../core/posting/posting';
 import { ConcurrentUpdateError, LineAlreadyRecordedError, PaymentExistsError, SequenceTakenError, type PostingWriter } from '../../core/ports';
 import type { PayerToRemember } from '../../core/cash-application/application';
+import type { CollectionFile } from '../../core/sepa/collection';
 import { cancellationCodes } from './document-client';
 import { invoiceWrite } from './invoice-item';
 import { journalPuts } from './ledger-items';
 import { outboxPuts } from './outbox';
 import { postingEvents } from '../../core/events/events';
+import { collectionFileItem, mandateWrite, refundItem } from './direct-debit-store';
 
 export interface PostingTables {
   readonly invoices: string;
@@ -39,13 +41,15 @@ export interface PostingTables {
   readonly counters: string;
   /** The domain events the posting reports (`core/events/events.ts`). */
   readonly outbox: string;
+  /** DirectDebits: SEPA collection files and mandates. */
+  readonly directDebits: string;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 interface NamedItem {
   readonly name: string;
-  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter' | 'event';
+  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter' | 'event' | 'direct-debit';
   readonly item: TransactItem;
 }
 
@@ -74,9 +78,15 @@ export function payerItems(tableName: string, payer: PayerToRemember, at: string
 function customerUpdate(tableName: string, customerId: string, add: { onAccountCreditMinor: number; payerAccount: string | null; payerName: string | null }) {
   const parts: string[] = [];
   const values: Record<string, unknown> = {};
-  if (add.onAccountCreditMinor > 0) {
+  let condition = 'attribute_exists(customerId)';
+  if (add.onAccountCreditMinor !== 0) {
     parts.push('onAccountCreditMinor :credit');
     values[':credit'] = add.onAccountCreditMinor;
+  }
+  if (add.onAccountCreditMinor < 0) {
+    // Credit taken (applied or refunded): only while the customer still has that much.
+    condition += ' AND onAccountCreditMinor >= :taken';
+    values[':taken'] = -add.onAccountCreditMinor;
   }
   if (add.payerAccount) {
     parts.push('knownPayerAccounts :accounts');
@@ -88,7 +98,7 @@ function customerUpdate(tableName: string, customerId: string, add: { onAccountC
   }
   if (parts.length === 0) return undefined;
   return {
-    Update: { TableName: tableName, Key: { customerId }, UpdateExpression: `ADD ${parts.join(', ')}`, ConditionExpression: 'attribute_exists(customerId)', ExpressionAttributeValues: values },
+    Update: { TableName: tableName, Key: { customerId }, UpdateExpression: `ADD ${parts.join(', ')}`, ConditionExpression: condition, ExpressionAttributeValues: values },
   };
 }
 
@@ -192,6 +202,28 @@ export class DynamoPostingWriter implements PostingWriter {
     }
     const events = postingEvents(posting);
     outboxPuts(events.length ? this.table('outbox') : undefined, events).forEach((item, i) => items.push({ name: `event ${events[i]!.eventType} ${events[i]!.eventId}`, kind: 'event', item }));
+    const directDebit = posting.directDebit;
+    if (directDebit?.file) {
+      const { before, after } = directDebit.file;
+      items.push({ name: `collection file ${after.fileId}`, kind: 'direct-debit', item: { Put: collectionFilePut(this.table('directDebits'), before, after) } });
+    }
+    if (directDebit?.refund) {
+      const { before, after } = directDebit.refund;
+      const item = refundItem(after);
+      items.push({
+        name: `refund ${after.refundId}`,
+        kind: 'direct-debit',
+        item: {
+          Put:
+            before === null
+              ? { TableName: this.table('directDebits'), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }
+              : { TableName: this.table('directDebits'), Item: item, ConditionExpression: '#status = :before', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':before': before.status } },
+        },
+      });
+    }
+    for (const mandate of directDebit?.mandates ?? []) {
+      items.push({ name: `mandate ${mandate.after.mandateId}`, kind: 'direct-debit', item: { Put: mandateWrite(this.table('directDebits'), mandate.before, mandate.after) } });
+    }
     return items;
   }
 
@@ -212,7 +244,8 @@ export class DynamoPostingWriter implements PostingWriter {
       if (failed('credit-note')) throw new PostingWrittenBeforeError(posting.description);
       if (failed('counter')) throw new SequenceTakenError(posting.creditNote!.series, posting.creditNote!.sequence);
       if (failed('journal') && !failed('invoice') && !failed('payment')) throw new PostingWrittenBeforeError(posting.description);
-      if (failed('invoice') || failed('payment') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
+      if (failed('customer')) throw new ConcurrentUpdateError(`The customer's on-account credit of ${posting.description} (less than taken, or changed)`);
+      if (failed('invoice') || failed('payment') || failed('direct-debit') || codes.includes('TransactionConflict')) throw new ConcurrentUpdateError(`An invoice or the payment of ${posting.description}`);
       const refused = named.map((n, i) => [n.name, codes[i]] as const).filter(([, code]) => code && code !== 'None');
       throw new Error(`Writing ${posting.description} was refused: ${refused.map(([name, code]) => `${name}: ${code}`).join(', ')}`, { cause: error });
     }
@@ -227,3 +260,11 @@ export class DynamoPostingWriter implements PostingWriter {
 
 /** The partition of the DunningRuns table that holds the collectors' worklist (sort key the invoice id). */
 export const COLLECTIONS_WORKLIST = 'collections-worklist';
+
+/** The put of a collection file: new (its id unused) or changed (still in the status that was read). */
+function collectionFilePut(tableName: string, before: CollectionFile | null, after: CollectionFile) {
+  const item = collectionFileItem(after);
+  return before === null
+    ? { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }
+    : { TableName: tableName, Item: item, ConditionExpression: '#status = :before', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':before': before.status } };
+}

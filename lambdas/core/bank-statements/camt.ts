@@ -226,6 +226,7 @@ function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
         payerName: null,
         payerAccount: null,
         bankTransactionCode: entryCode,
+        returnReason: null,
         entry: { index, transaction: 1, transactions: 1, amountMinor: amount.minor, currency: amount.currency },
         ownAccountServicerReference: null,
         entryReference,
@@ -254,6 +255,7 @@ function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
         payerName: detail.payerName,
         payerAccount: detail.payerAccount,
         bankTransactionCode: detail.bankTransactionCode ?? entryCode,
+        returnReason: detail.returnReason,
         entry: { ...entryPosition, transaction: i + 1, transactions: details.length },
         ownAccountServicerReference: detail.accountServicerReference,
         entryReference,
@@ -287,6 +289,7 @@ function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
       payerName: same((detail) => detail.payerName),
       payerAccount: same((detail) => detail.payerAccount),
       bankTransactionCode: same((detail) => detail.bankTransactionCode) ?? entryCode,
+      returnReason: same((detail) => detail.returnReason),
       entry: { ...entryPosition, transaction: 1, transactions: 1 },
       ownAccountServicerReference: ownServicerReference,
       entryReference,
@@ -304,6 +307,7 @@ interface TransactionDetail {
   readonly payerName: string | null;
   readonly payerAccount: string | null;
   readonly bankTransactionCode: string | null;
+  readonly returnReason: string | null;
 }
 
 function readTransaction(transaction: XmlNode): TransactionDetail {
@@ -324,6 +328,7 @@ function readTransaction(transaction: XmlNode): TransactionDetail {
     endToEndId: endToEnd === null || endToEnd.toUpperCase() === 'NOTPROVIDED' ? null : endToEnd,
     accountServicerReference: refs?.text('AcctSvcrRef') ?? null,
     customerReference: refs?.text('AcctOwnrTxId') ?? null,
+    returnReason: transaction.text('RtrInf', 'Rsn', 'Cd'),
     structuredReferences: (remittance?.children('Strd') ?? []).flatMap((block) =>
       block.children('CdtrRefInf').flatMap((info) => {
         const reference = info.text('Ref');

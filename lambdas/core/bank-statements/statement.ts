@@ -79,6 +79,12 @@ export interface StatementLine {
    * built elsewhere.
    */
   readonly entry?: StatementEntryPosition;
+  /**
+   * The reason a returned or rejected payment came back (camt `TxDtls/RtrInf/Rsn/Cd`, an ISO
+   * 20022 external return reason such as AC04, AM04, MD01, MS02); null when the line is no return.
+   * Set by the camt reader; optional for lines built elsewhere.
+   */
+  readonly returnReason?: string | null;
 }
 
 /** See {@link StatementLine.entry}. */

@@ -32,7 +32,8 @@ export type SkipReason =
   | 'already-reminded'
   | 'too-soon'
   | 'with-collector'
-  | 'customer-unknown';
+  | 'customer-unknown'
+  | 'direct-debit-pending';
 
 /** What the run does with one item. */
 export type ItemDecision =
@@ -123,6 +124,11 @@ export function decideItem(item: ItemToDecide, customer: Customer | undefined, p
   let brokenPromise: PromiseToPay | null = null;
   let keptPromise: PromiseToPay | null = null;
   let unblocked: 'block-ended' | 'promise-kept' | null = null;
+  const collection = invoice.directDebit;
+  // In a SEPA collection file that the bank has neither paid nor returned yet: never dunned meanwhile.
+  if (collection?.status === 'pending' && invoice.balanceMinor > 0) {
+    return skip('direct-debit-pending', `in SEPA collection ${collection.fileId} for ${collection.collectionDate}`, laterOf(addCalendarDays(asOf, 1), addCalendarDays(collection.collectionDate, 1)));
+  }
   const block = d.block ?? null;
   if (block?.kind === 'dispute') return skip('disputed', `disputed: ${block.reason}`, null);
   if (block?.kind === 'manual') {

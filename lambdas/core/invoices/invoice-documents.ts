@@ -4,9 +4,11 @@
  */
 import { maySee, type Caller } from '../access/caller';
 import { DomainError, NotFoundError } from '../errors';
-import { invoiceDocument, type DocumentInvoice } from './document/invoice-document';
+import { invoiceDocument, type DocumentInvoice, type DocumentPayment } from './document/invoice-document';
 import type { CreditNote } from './credit-note';
 import { taxesByRate, type Invoice } from './invoice';
+import { invoicePayment, type InvoicePayment } from '../sepa/invoice-payment';
+import type { Mandate } from '../sepa/mandate';
 import { renderInvoiceHtml } from './document/invoice-html';
 import { renderInvoicePdf, type FacturXAttachment } from './document/invoice-pdf';
 import { einvoiceFileName, einvoiceXml } from '../einvoice/einvoice';
@@ -102,10 +104,14 @@ export function facturXFor(source: EinvoiceSource): FacturXAttachment | undefine
   }
 }
 
-/** The invoice's PDF (a ZUGFeRD hybrid when it can be an e-invoice) as an email attachment named `<number>.pdf`, with the customer's pay link when given. */
-export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, locale: string, payLink?: string): Promise<EmailAttachment> {
-  const doc = invoiceDocument(invoice, seller, locale, undefined, payLink);
-  return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc, facturXFor({ invoice, seller })) };
+/**
+ * The invoice's PDF (a ZUGFeRD hybrid when it can be an e-invoice) as an email attachment named
+ * `<number>.pdf`, with the customer's pay link and how to pay it now (pre-notification or EPC QR code) when given.
+ */
+export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, locale: string, options: { readonly payLink?: string; readonly payment?: InvoicePayment } = {}): Promise<EmailAttachment> {
+  const { payLink, payment } = options;
+  const doc = invoiceDocument(invoice, seller, locale, { payLink, payment: payment && documentPayment(payment) });
+  return { filename: doc.fileName, contentType: 'application/pdf', content: await renderInvoicePdf(doc, { facturX: facturXFor({ invoice, seller }), qrPng: payment?.qr?.png }) };
 }
 
 /**
@@ -114,8 +120,13 @@ export async function invoicePdfAttachment(invoice: Invoice, seller: Seller, loc
  * `xrechnung-cii` and `peppol-bis` the XML besides. An XML the invoice cannot be (data missing)
  * is left out; the PDF still goes.
  */
-export async function invoiceEmailAttachments(invoice: Invoice, seller: Seller, customer: Pick<Customer, 'locale' | 'einvoiceFormat'>, payLink?: string): Promise<EmailAttachment[]> {
-  const attachments = [await invoicePdfAttachment(invoice, seller, customer.locale, payLink)];
+export async function invoiceEmailAttachments(
+  invoice: Invoice,
+  seller: Seller,
+  customer: Pick<Customer, 'locale' | 'einvoiceFormat'>,
+  options: { readonly payLink?: string; readonly payment?: InvoicePayment } = {},
+): Promise<EmailAttachment[]> {
+  const attachments = [await invoicePdfAttachment(invoice, seller, customer.locale, options)];
   const format = customer.einvoiceFormat;
   if (format === 'xrechnung-ubl' || format === 'xrechnung-cii' || format === 'peppol-bis') {
     try {
@@ -127,6 +138,21 @@ export async function invoiceEmailAttachments(invoice: Invoice, seller: Seller, 
   return attachments;
 }
 
+/** What the document needs of the payment part computed at render time. */
+function documentPayment(payment: InvoicePayment): DocumentPayment {
+  return { openMinor: payment.openMinor, preNotification: payment.preNotification, hasQr: payment.qr !== null };
+}
+
+/** The customer's mandates, where the function may read them (the pre-notification needs them). */
+export interface MandateReader {
+  mandatesOf(customerId: string): Promise<Mandate[]>;
+}
+
+/** How to pay the invoice now: pre-notification of the direct debit, or the EPC QR code with the open amount. */
+export async function paymentAtRenderTime(invoice: Invoice, seller: Seller, mandates: MandateReader | undefined): Promise<InvoicePayment> {
+  return invoicePayment(invoice, seller, mandates ? await mandates.mandatesOf(invoice.customerId) : []);
+}
+
 /**
  * The invoice rendered as the caller's `accept` asks, in its customer's locale (`en` when the
  * customer record is gone). The same invoice always gives the same bytes.
@@ -134,14 +160,20 @@ export async function invoiceEmailAttachments(invoice: Invoice, seller: Seller, 
  * @throws NotFoundError when there is no such invoice (or it is another storefront's); NotAcceptableError (after that check) when
  *   the caller accepts neither PDF nor HTML.
  */
-export async function getInvoiceDocument(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>, caller: Caller, invoiceId: string, accept: string | undefined): Promise<RenderedInvoiceDocument> {
+export async function getInvoiceDocument(
+  deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'> & { readonly mandates?: MandateReader },
+  caller: Caller,
+  invoiceId: string,
+  accept: string | undefined,
+): Promise<RenderedInvoiceDocument> {
   const invoice = await deps.invoices.get(invoiceId);
   if (!invoice || !maySee(caller, invoice.ownerId)) throw new NotFoundError('Invoice', invoiceId);
   const type = negotiateInvoiceDocumentType(accept);
   const customer = await deps.customers.get(invoice.customerId);
-  const doc = invoiceDocument(invoice, deps.settings.seller, customer?.locale ?? 'en');
-  if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc), fileName: doc.fileName };
-  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, facturXFor({ invoice, seller: deps.settings.seller })), fileName: doc.fileName };
+  const payment = await paymentAtRenderTime(invoice, deps.settings.seller, deps.mandates);
+  const doc = invoiceDocument(invoice, deps.settings.seller, customer?.locale ?? 'en', { payment: documentPayment(payment) });
+  if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc, payment.qr?.png), fileName: doc.fileName };
+  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, { facturX: facturXFor({ invoice, seller: deps.settings.seller }), qrPng: payment.qr?.png }), fileName: doc.fileName };
 }
 
 /**
@@ -163,8 +195,8 @@ export async function renderCreditNoteDocument(note: CreditNote, invoice: Invoic
     },
     seller,
     locale,
-    { invoiceNumber: invoice.number, invoiceIssueDate: invoice.issueDate, reason: note.reason },
+    { creditNote: { invoiceNumber: invoice.number, invoiceIssueDate: invoice.issueDate, reason: note.reason } },
   );
   if (type === 'text/html') return { contentType: 'text/html; charset=utf-8', body: renderInvoiceHtml(doc), fileName: doc.fileName };
-  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, facturXFor({ invoice, seller, creditNote: note })), fileName: doc.fileName };
+  return { contentType: 'application/pdf', body: await renderInvoicePdf(doc, { facturX: facturXFor({ invoice, seller, creditNote: note }) }), fileName: doc.fileName };
 }

@@ -21,6 +21,8 @@ export interface Seller {
   readonly taxNumber?: string;
   readonly peppolId?: string;
   readonly contact?: { readonly name: string; readonly phone: string; readonly email: string };
+  /** SEPA creditor identifier (absent in settings written before direct debits existed). */
+  readonly creditorId?: string;
 }
 
 const TEXTS = {

@@ -13,6 +13,7 @@ import { lineVatOf } from '../orders/order';
 import type { Customer } from '../customers/customer';
 import type { PostalAddress } from '../einvoice/party';
 import type { DunningDetails, DunningHistoryEntry } from '../dunning/state';
+import type { InvoiceDirectDebit } from '../sepa/collection';
 
 export type InvoiceStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE' | 'DISPUTED' | 'WRITTEN_OFF' | 'CREDITED';
 
@@ -95,6 +96,8 @@ export interface Invoice {
   readonly vatBreakdown?: readonly VatBreakdownRow[];
   /** What keeps the invoice from being legally complete or an e-invoice (`customer has no address`). */
   readonly warnings?: readonly string[];
+  /** The invoice's SEPA direct debit collection (in a file, returned, cancelled); absent when never collected. */
+  readonly directDebit?: InvoiceDirectDebit;
 }
 
 /** What an invoice to `customer` lacks to be a complete VAT invoice and e-invoice (empty when nothing). */
@@ -315,5 +318,17 @@ export function invoiceView(invoice: Invoice) {
     dunning: invoice.dunning,
     allocations: invoice.allocations.map((a) => ({ paymentId: a.paymentId, amount: m(a.amountMinor), at: a.at })),
     history: invoice.history,
+    directDebit: invoice.directDebit
+      ? {
+          status: invoice.directDebit.status,
+          fileId: invoice.directDebit.fileId,
+          endToEndId: invoice.directDebit.endToEndId,
+          mandateId: invoice.directDebit.mandateId,
+          sequence: invoice.directDebit.sequence,
+          collectionDate: invoice.directDebit.collectionDate,
+          amount: m(invoice.directDebit.amountMinor),
+          returnReason: invoice.directDebit.returnReason ?? null,
+        }
+      : null,
   };
 }

@@ -4,16 +4,20 @@
  */
 import { NotFoundError } from '../errors';
 import { invoiceEmail } from './invoice-email';
-import { invoiceEmailAttachments } from './invoice-documents';
+import { invoiceEmailAttachments, paymentAtRenderTime, type MandateReader } from './invoice-documents';
 import type { CoreDeps } from '../deps';
 import { invoiceSent } from '../events/events';
 import type { PayLinks } from '../portal/pay-link';
 
 /**
- * Emails the invoice, with its PDF attached and a fresh pay link (when `payLinks` is given), to the
- * customer once; a second run finds it sent and does nothing.
+ * Emails the invoice to the customer once, with its PDF as it stands now (the direct debit
+ * pre-notification, or the EPC QR code with the open amount), the e-invoice XML the customer asked
+ * for, and a fresh pay link (when `payLinks` is given); a second run finds it sent and does nothing.
  */
-export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'> & { readonly payLinks?: PayLinks }, input: { invoiceId: string }) {
+export async function sendInvoice(
+  deps: Pick<CoreDeps, 'invoices' | 'customers' | 'mailer' | 'clock' | 'settings'> & { readonly payLinks?: PayLinks; readonly mandates?: MandateReader },
+  input: { invoiceId: string },
+) {
   const invoice = await deps.invoices.get(input.invoiceId);
   if (!invoice) throw new NotFoundError('Invoice', input.invoiceId);
   if (invoice.sentAt && invoice.emailMessageId) return { messageId: invoice.emailMessageId, sentAt: invoice.sentAt };
@@ -21,7 +25,8 @@ export async function sendInvoice(deps: Pick<CoreDeps, 'invoices' | 'customers' 
   if (!customer) throw new NotFoundError('Customer', invoice.customerId);
   // The customer's preferred format: the (ZUGFeRD) PDF, and the XRechnung or Peppol XML when asked for; a fresh pay link in each.
   const payLink = deps.payLinks?.linkFor(customer.customerId);
-  const attachments = await invoiceEmailAttachments(invoice, deps.settings.seller, customer, payLink);
+  const payment = await paymentAtRenderTime(invoice, deps.settings.seller, deps.mandates);
+  const attachments = await invoiceEmailAttachments(invoice, deps.settings.seller, customer, { payLink, payment });
   const messageId = await deps.mailer.send({ ...invoiceEmail(invoice, customer.email, customer.locale, deps.settings.seller, payLink), attachments });
   const sentAt = deps.clock.now().toISOString();
   await deps.invoices.markSent(invoice.invoiceId, messageId, sentAt, [invoiceSent(invoice, sentAt)]);

@@ -257,3 +257,28 @@ export function addCharges(
     ],
   };
 }
+
+/**
+ * A collected payment came back (a SEPA direct debit returned or rejected by the debtor's bank):
+ * paid falls and the balance rises by the amount reversed (0 for a reject before settlement: only
+ * the history entry), and the status follows (overdue when `overdueSince` is given). Journal:
+ * receivables debited against cash, with the return reason.
+ */
+export function reopenByReturn(invoice: Invoice, reversal: { readonly amountMinor: number; readonly reasonCode: string; readonly overdueSince: string | null; readonly at: string; readonly note: string }): Transition {
+  const { amountMinor, reasonCode, at } = reversal;
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) throw new InvoiceTransitionError(invoice.invoiceId, `cannot give back ${amountMinor} minor units`);
+  if (amountMinor > invoice.paidMinor) throw new InvoiceTransitionError(invoice.invoiceId, `had ${formatAmount(money(invoice.paidMinor, invoice.currency))} paid, less than the ${formatAmount(money(amountMinor, invoice.currency))} returned`);
+  if (invoice.status === 'WRITTEN_OFF' || invoice.status === 'CREDITED') throw new InvoiceTransitionError(invoice.invoiceId, `is ${invoice.status} and is not reopened`);
+  const reopened = { ...invoice, overdueSince: reversal.overdueSince ?? invoice.overdueSince, status: invoice.status === 'PAID' ? ('OPEN' as const) : invoice.status };
+  const after = withBalance(reopened, { paidMinor: invoice.paidMinor - amountMinor, balanceMinor: invoice.balanceMinor + amountMinor }, at, reversal.note);
+  return {
+    invoice: after,
+    journalLines:
+      amountMinor > 0
+        ? [
+            { account: 'receivables', side: 'debit', amount: money(amountMinor, invoice.currency), reference: invoice.invoiceId, reasonCode },
+            { account: 'cash', side: 'credit', amount: money(amountMinor, invoice.currency), reference: invoice.invoiceId, reasonCode },
+          ]
+        : [],
+  };
+}

@@ -4,7 +4,7 @@
  */
 import type { Money } from '../money/money';
 
-export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount | CardAccount;
+export type Account = 'receivables' | 'revenue' | 'cash' | 'unapplied-cash' | 'customer-credit' | 'tax-payable' | 'opening-balance' | 'write-off' | DunningAccount | CardAccount | 'refunds-in-transit';
 
 /** The payment provider's fees (an expense, booked apart from the payment it was taken from). */
 export type CardAccount = 'payment-provider-fees';
@@ -24,7 +24,7 @@ export interface JournalLine {
 
 export interface Journal {
   readonly journalId: string;
-  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent | CardJournalEvent;
+  readonly event: 'InvoiceIssued' | 'PaymentReceived' | 'OpeningBalanceImported' | 'StatementLineApplied' | 'UnappliedPaymentApplied' | DunningJournalEvent | CardJournalEvent | 'DirectDebitReturned' | 'CreditApplied' | 'RefundSent' | 'RefundConfirmed' | 'RefundReversed';
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];

@@ -10,10 +10,13 @@
  *   posting was written before).
  * - `payment`: the payment recorded (`before: null`) or updated (only if its unapplied amount is
  *   still the one read).
- * - `customerCredit`, `payer`: on-account credit added to the customer, payer account and name
+ * - `customerCredit`, `payer`: on-account credit added to (or, negative, taken from: only while the
+ *   customer has that much) the customer, payer account and name
  *   remembered for the matcher.
  * - `statementLine`: the statement line's identity (written only once) and its outcome.
  * - `collectionsWorklist`: the invoice added to or removed from the collectors' worklist.
+ * - `directDebit`: a SEPA collection file created or changed, and the mandates whose sequence or
+ *   status the event moves (each written only if it is still as read).
  *
  * The domain events the posting reports (`events/events.ts`, {@link postingEvents}) go into the
  * outbox in the same transaction.
@@ -26,6 +29,9 @@ import type { Invoice } from '../invoices/invoice';
 import type { Journal } from '../ledger/ledger';
 import type { CreditNote } from '../invoices/credit-note';
 import { postingEvents } from '../events/events';
+import type { CollectionFile } from '../sepa/collection';
+import type { Mandate } from '../sepa/mandate';
+import type { Refund } from '../sepa/refunds';
 
 export interface InvoiceChange {
   readonly before: Invoice | null;
@@ -44,6 +50,12 @@ export interface Posting {
   readonly collectionsWorklist?: { readonly invoiceId: string; readonly customerId: string; readonly action: 'add' | 'remove'; readonly at: string };
   /** A credit note issued with the posting: stored once, its number taken from its gapless series. */
   readonly creditNote?: CreditNote;
+  readonly directDebit?: {
+    readonly file?: { readonly before: CollectionFile | null; readonly after: CollectionFile };
+    readonly mandates?: readonly { readonly before: Mandate; readonly after: Mandate }[];
+    /** A refund of on-account credit by SEPA credit transfer, created or moved on (sent, confirmed, reversed). */
+    readonly refund?: { readonly before: Refund | null; readonly after: Refund };
+  };
 }
 
 /** What one DynamoDB transaction may hold. */
@@ -55,7 +67,7 @@ export const TRANSACTION_LIMITS = { items: 100, bytes: 4 * 1024 * 1024 } as cons
  */
 export function postingItemCount(posting: Posting): number {
   const payer = posting.payer;
-  const customerUpdate = (posting.customerCredit?.amountMinor ?? 0) > 0 || (payer && (payer.account || payer.name)) ? 1 : 0;
+  const customerUpdate = (posting.customerCredit?.amountMinor ?? 0) !== 0 || (payer && (payer.account || payer.name)) ? 1 : 0;
   const payerKeys = payer ? (payer.account ? 1 : 0) + (payer.name ? 1 : 0) : 0;
   return (
     posting.invoices.length +
@@ -66,7 +78,10 @@ export function postingItemCount(posting: Posting): number {
     payerKeys +
     (posting.collectionsWorklist ? 1 : 0) +
     (posting.creditNote ? 2 : 0) +
-    postingEvents(posting).length
+    postingEvents(posting).length +
+    (posting.directDebit?.file ? 1 : 0) +
+    (posting.directDebit?.mandates?.length ?? 0) +
+    (posting.directDebit?.refund ? 1 : 0)
   );
 }
 

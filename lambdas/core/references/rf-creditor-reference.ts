@@ -25,10 +25,11 @@ const ELECTRONIC = /^RF\d{2}[0-9A-Z]{1,21}$/;
 const BASE = /^[0-9A-Z]{1,21}$/;
 
 /**
- * Remainder modulo 97 of the number spelled by `text` once letters are replaced by 10..35.
- * Works digit by digit so that references of any length never leave safe integer range.
+ * Remainder modulo 97 of the number spelled by `text` once letters are replaced by 10..35 (ISO 7064
+ * MOD 97-10, also the check of IBANs and SEPA creditor identifiers). Works digit by digit so that
+ * references of any length never leave safe integer range. `text` must hold only 0-9 and A-Z.
  */
-function mod97(text: string): number {
+export function mod97(text: string): number {
   let remainder = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

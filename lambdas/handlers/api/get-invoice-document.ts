@@ -2,12 +2,13 @@
  * GET /invoices/{invoiceId}/document: the rendered invoice, PDF by default (base64 through API
  * Gateway) or HTML on `Accept: text/html`; 406 for an Accept it cannot serve.
  */
-import { getInvoiceDocument, NotAcceptableError } from '../../core/invoices/invoice-documents';
+import { getInvoiceDocument, NotAcceptableError, type MandateReader } from '../../core/invoices/invoice-documents';
+import { directDebitStore } from '../../shared/sepa-wiring';
 import type { CoreDeps } from '../../core/deps';
 import { apiHandler, errorResponse } from '../../shared/http';
 import { coreSettings, customerStore, invoiceReader } from '../../shared/wiring';
 
-export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'>) {
+export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'settings'> & { readonly mandates?: MandateReader }) {
   return apiHandler({}, async (request) => {
     try {
       const document = await getInvoiceDocument(deps, request.caller, request.pathParameters.invoiceId ?? '', request.headers.accept);
@@ -15,7 +16,7 @@ export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'set
       const headers =
         typeof document.body === 'string'
           ? // Customer text is escaped; this also keeps any script, frame or remote load out of the page.
-            { ...common, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" }
+            { ...common, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'" }
           : { ...common, 'content-disposition': `inline; filename="${document.fileName}"` };
       return { statusCode: 200, headers, body: document.body };
     } catch (error) {
@@ -26,4 +27,4 @@ export function makeHandler(deps: Pick<CoreDeps, 'invoices' | 'customers' | 'set
   });
 }
 
-export const handler = makeHandler({ invoices: invoiceReader(), customers: customerStore(), settings: coreSettings() });
+export const handler = makeHandler({ invoices: invoiceReader(), customers: customerStore(), settings: coreSettings(), mandates: directDebitStore() });

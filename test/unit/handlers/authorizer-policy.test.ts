@@ -39,10 +39,10 @@ describe('the authorizer policy', () => {
   it('denies the sub-routes a storefront may not call under the routes it may call', () => {
     const denied = deniedResources(methodArn, 'storefront');
     // GET /orders/* (GET /orders/{orderId}) reaches GET /orders/{orderId}/execution; GET /invoices/*
-    // (GET /invoices/{invoiceId}) reaches finance's GET /invoices/import/{importId}
     // (GET /invoices/{invoiceId}) reaches finance's GET /invoices/import/{importId}; GET /customers/*
-    // reaches the statement and the portal activity (finance and the customer's pay link only)
-    expect(denied).toEqual([`${base}/GET/orders/*/execution`, `${base}/GET/invoices/import/*`, `${base}/GET/customers/*/statement`, `${base}/GET/customers/*/portal-activity`]);
+    // (GET /customers/{customerId}) reaches the statement, the portal activity (finance and the
+    // customer's pay link only) and finance's GET /customers/{customerId}/mandates
+    expect(denied.sort()).toEqual([`${base}/GET/orders/*/execution`, `${base}/GET/invoices/import/*`, `${base}/GET/customers/*/statement`, `${base}/GET/customers/*/portal-activity`, `${base}/GET/customers/*/mandates`].sort());
     // a route no allowed resource reaches needs no deny: POST /invoices/*/disputes does not match .../promises or .../disputes/x/resolve
     expect(arnMatches(`${base}/POST/invoices/*/disputes`, request('POST', '/invoices/I-1/disputes/D-1/resolve'))).toBe(false);
     // nothing the storefront may call is denied

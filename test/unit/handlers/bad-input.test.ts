@@ -53,6 +53,9 @@ const validIds: Record<string, string> = {
   disputeId: 'D-1',
   creditNoteId: 'CN-1',
   webhookId: 'wh_0123456789abcdef01234567',
+  mandateId: 'MD-C-1-0001',
+  fileId: 'DD-20270312-ABC',
+  refundId: 'RFD-1',
 };
 
 function paramsOf(route: RouteDefinition): string[] {

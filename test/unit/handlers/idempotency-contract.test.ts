@@ -35,14 +35,18 @@ beforeEach(() => {
 });
 
 describe('the routes that move money', () => {
-  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import and the statement upload', () => {
+  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import, the statement upload, and the SEPA returns, credit application and refunds', () => {
     expect(routes.filter((r) => r.movesMoney).map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'POST /collections/returns',
+      'POST /customers/{customerId}/credit/apply',
       'POST /invoices/import',
       'POST /invoices/{invoiceId}/credit-notes',
       'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve',
       'POST /invoices/{invoiceId}/write-off',
       'POST /payments',
       'POST /payments/{paymentId}/apply',
+      'POST /refunds',
+      'POST /refunds/statements',
       'POST /remittances',
     ]);
   });

@@ -42,6 +42,16 @@ export interface CreditNoteFacts {
 
 export type DocumentLanguage = 'en' | 'de';
 
+/**
+ * How to pay, at render time (`sepa/invoice-payment.ts`): the amount open now, the direct debit
+ * pre-notification, or whether an EPC QR code goes beside the bank details.
+ */
+export interface DocumentPayment {
+  readonly openMinor: number;
+  readonly preNotification: { readonly amountMinor: number; readonly collectionDate: string; readonly ibanEnding: string; readonly mandateId: string; readonly creditorId: string } | null;
+  readonly hasQr: boolean;
+}
+
 const LABELS = {
   en: {
     title: 'Invoice',
@@ -64,6 +74,10 @@ const LABELS = {
     total: 'Total due',
     payment: 'Payment',
     paymentText: (amount: string, due: string) => `Please transfer ${amount} by ${due} to the account below, quoting the payment reference.`,
+    directDebitText: (amount: string, date: string, ending: string) => `We will collect ${amount} on ${date} by SEPA direct debit from your account ending in ${ending}.`,
+    mandateReference: 'Mandate reference',
+    creditorId: 'Creditor identifier',
+    qrCaption: 'Scan with your banking app to pay',
     accountHolder: 'Account holder',
     iban: 'IBAN',
     bic: 'BIC',
@@ -117,6 +131,10 @@ const LABELS = {
     payment: 'Zahlung',
     paymentText: (amount: string, due: string) =>
       `Bitte überweisen Sie ${amount} bis zum ${due} auf das unten genannte Konto und geben Sie dabei die Zahlungsreferenz an.`,
+    directDebitText: (amount: string, date: string, ending: string) => `Wir ziehen ${amount} am ${date} per SEPA-Lastschrift von Ihrem Konto mit der Endung ${ending} ein.`,
+    mandateReference: 'Mandatsreferenz',
+    creditorId: 'Gläubiger-Identifikationsnummer',
+    qrCaption: 'Mit der Banking-App scannen und bezahlen',
     accountHolder: 'Kontoinhaber',
     iban: 'IBAN',
     bic: 'BIC',
@@ -183,7 +201,7 @@ export interface InvoiceDocument {
   readonly lines: readonly DocumentLineView[];
   /** Net, tax per rate (when the invoice has tax data) and the total; the last one is the amount due. */
   readonly totals: readonly LabelledValue[];
-  readonly payment: { readonly text: string; readonly details: readonly LabelledValue[] };
+  readonly payment: { readonly text: string; readonly details: readonly LabelledValue[]; readonly qrCaption?: string | null };
   /** The customer's pay link (documents sent to the customer carry a fresh one; the archive copy none). */
   readonly payOnline?: { readonly text: string; readonly label: string; readonly url: string };
   /** One line of seller facts for the foot of every page. */
@@ -221,7 +239,17 @@ function formatPercent(ratePercent: string, locale: string): string {
  * issued (the same document every time it is asked for, and the one attached to the email), not
  * its later payment state.
  */
-export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string, creditNote?: CreditNoteFacts, payLink?: string): InvoiceDocument {
+/** What a rendering adds to the invoice: the credit note it is, the pay link, how to pay now (direct debit or transfer with QR code). */
+export interface DocumentExtras {
+  readonly creditNote?: CreditNoteFacts;
+  /** The customer's pay link (documents sent to the customer carry a fresh one; the archive copy none). */
+  readonly payLink?: string;
+  /** How the invoice is paid at render time: the direct debit pre-notification, or the open amount with the EPC QR code. */
+  readonly payment?: DocumentPayment;
+}
+
+export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale: string, extras: DocumentExtras = {}): InvoiceDocument {
+  const { creditNote, payLink, payment } = extras;
   const language = documentLanguage(locale);
   const labels = LABELS[language];
   const money = (minor: number) => formatMoneyForLocale(minor, invoice.currency, locale);
@@ -288,15 +316,37 @@ export function invoiceDocument(invoice: DocumentInvoice, seller: Seller, locale
       amount: money(l.amountMinor),
     })),
     totals,
-    payment: {
-      text: creditNote ? labels.creditText(money(invoice.totalMinor)) : `${labels.sepa}: ${labels.paymentText(money(invoice.totalMinor), date(invoice.dueDate))}`,
-      details: [
-        { label: labels.accountHolder, value: seller.name },
-        { label: labels.iban, value: formatIbanForPrint(seller.iban) },
-        { label: labels.bic, value: seller.bic },
-        { label: labels.reference, value: rf },
-      ],
-    },
+    payment: creditNote
+      ? {
+          text: labels.creditText(money(invoice.totalMinor)),
+          details: [
+            { label: labels.accountHolder, value: seller.name },
+            { label: labels.iban, value: formatIbanForPrint(seller.iban) },
+            { label: labels.bic, value: seller.bic },
+            { label: labels.reference, value: rf },
+          ],
+          qrCaption: null,
+        }
+      : payment?.preNotification
+        ? {
+            text: labels.directDebitText(money(payment.preNotification.amountMinor), date(payment.preNotification.collectionDate), payment.preNotification.ibanEnding),
+            details: [
+              { label: labels.mandateReference, value: payment.preNotification.mandateId },
+              { label: labels.creditorId, value: payment.preNotification.creditorId },
+              { label: labels.reference, value: rf },
+            ],
+            qrCaption: null,
+          }
+        : {
+            text: `${labels.sepa}: ${labels.paymentText(money(payment?.openMinor ?? invoice.totalMinor), date(invoice.dueDate))}`,
+            details: [
+              { label: labels.accountHolder, value: seller.name },
+              { label: labels.iban, value: formatIbanForPrint(seller.iban) },
+              { label: labels.bic, value: seller.bic },
+              { label: labels.reference, value: rf },
+            ],
+            qrCaption: payment?.hasQr ? labels.qrCaption : null,
+          },
     ...(payLink ? { payOnline: { text: labels.payOnline, label: labels.payOnlineLink, url: payLink } } : {}),
     footer: [seller.name, ...seller.address, seller.vatId ? `${labels.vatId} ${seller.vatId}` : '', seller.legalId ? `${labels.legalId} ${seller.legalId}` : '', `${labels.iban} ${formatIbanForPrint(seller.iban)}`, `${labels.bic} ${seller.bic}`]
       .filter((part) => part !== '')

@@ -34,6 +34,7 @@ table{border-collapse:collapse;width:100%}
 .payment h2{margin:0 0 8px;font-size:14px;text-transform:uppercase;letter-spacing:.06em;color:#1f3a5f}
 .payment td{padding:2px 16px 2px 0}
 .payment td:first-child{color:#6b7280}
+.epc-qr{margin:12px 0 0;display:flex;align-items:center;gap:12px;font-size:12px;color:#6b7280}
 .reference{font-weight:700;letter-spacing:.04em}
 footer{margin-top:40px;border-top:1px solid #e5e7eb;padding-top:8px;color:#6b7280;font-size:11px;text-align:center}
 @media print{body{background:#fff}.page{box-shadow:none;margin:0;max-width:none;padding:0}}
@@ -46,7 +47,7 @@ function rows(values: readonly LabelledValue[]): string {
 }
 
 /** The document as a UTF-8 HTML page. Deterministic: the same document gives the same string. */
-export function renderInvoiceHtml(doc: InvoiceDocument): string {
+export function renderInvoiceHtml(doc: InvoiceDocument, qrPng?: Uint8Array | null): string {
   const t = doc.labels;
   const taxHead = doc.showTaxRates ? `<th class="num">${e(t.taxRate)}</th>` : '';
   const lineRows = doc.lines
@@ -98,6 +99,7 @@ ${totals}
 ${rows(details)}
 ${reference ? `<tr><td>${e(reference.label)}</td><td class="reference">${e(reference.value)}</td></tr>` : ''}
 </table>
+${qrPng && doc.payment.qrCaption ? `<figure class="epc-qr"><img alt="EPC QR code (GiroCode)" width="132" height="132" src="data:image/png;base64,${Buffer.from(qrPng).toString('base64')}"><figcaption>${e(doc.payment.qrCaption)}</figcaption></figure>` : ''}
 </section>
 <p>${e(t.thanks)}</p>
 <footer>${e(doc.footer)}</footer>

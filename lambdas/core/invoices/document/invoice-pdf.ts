@@ -118,8 +118,17 @@ function embedFacturX(pdf: PDFKit.PDFDocument, attachment: FacturXAttachment, at
   internals._root.data.OutputIntents = [intent];
 }
 
-/** Renders `doc` to PDF bytes; with `facturX`, a ZUGFeRD/Factur-X hybrid (PDF/A-3B with the CII XML embedded). */
-export function renderInvoicePdf(doc: InvoiceDocument, facturX?: FacturXAttachment): Promise<Uint8Array> {
+/** What a PDF carries besides the document: the CII XML of a ZUGFeRD/Factur-X hybrid, the EPC QR code image. */
+export interface PdfExtras {
+  /** With it, a ZUGFeRD/Factur-X hybrid (PDF/A-3B with the CII XML embedded). */
+  readonly facturX?: FacturXAttachment;
+  /** The EPC QR code (PNG), drawn where the document's payment part has a QR caption. */
+  readonly qrPng?: Uint8Array | null;
+}
+
+/** Renders `doc` to PDF bytes. */
+export function renderInvoicePdf(doc: InvoiceDocument, extras: PdfExtras = {}): Promise<Uint8Array> {
+  const { facturX, qrPng } = extras;
   const fonts = invoiceFonts();
   const issued = new Date(doc.issuedAt);
   const pdf = new PDFDocument({
@@ -145,7 +154,7 @@ export function renderInvoicePdf(doc: InvoiceDocument, facturX?: FacturXAttachme
   // A font object (not a path) is embedded as it is; registering it by name makes PDFKit reuse it.
   pdf.registerFont('regular', fonts.regular as unknown as Uint8Array);
   pdf.registerFont('bold', fonts.bold as unknown as Uint8Array);
-  new Layout(pdf, doc, fonts).draw();
+  new Layout(pdf, doc, fonts, qrPng && doc.payment.qrCaption ? qrPng : null).draw();
   if (facturX) embedFacturX(pdf, facturX, issued);
   pdf.end();
   return done;
@@ -162,6 +171,7 @@ class Layout {
     private readonly pdf: Pdf,
     private readonly doc: InvoiceDocument,
     private readonly fonts: InvoiceFonts,
+    private readonly qrPng: Uint8Array | null = null,
   ) {
     this.right = pdf.page.width - MARGIN;
     this.width = this.right - this.left;
@@ -314,7 +324,8 @@ class Layout {
     const labelWidth = 110;
     this.style('regular', 9.5, TEXT);
     const textHeight = pdf.heightOfString(this.p(doc.payment.text), { width: inner });
-    const height = 16 + 14 + textHeight + 10 + doc.payment.details.length * 15 + 12;
+    const qrSize = 96;
+    const height = Math.max(16 + 14 + textHeight + 10 + doc.payment.details.length * 15 + 12, this.qrPng ? qrSize + 28 : 0);
     const y0 = this.fit(top, height);
     pdf.rect(this.left, y0, this.width, height).fill(PANEL);
     pdf.rect(this.left, y0, 3.5, height).fill(PRIMARY);
@@ -331,6 +342,12 @@ class Layout {
       });
       y += 15;
     });
+    if (this.qrPng) {
+      // The EPC QR code (GiroCode) at the panel's right, with its caption below.
+      const qx = this.right - qrSize - 12;
+      pdf.image(Buffer.from(this.qrPng), qx, y0 + 8, { width: qrSize, height: qrSize });
+      this.style('regular', 7, MUTED).text(this.p(doc.payment.qrCaption ?? ''), qx - 10, y0 + 8 + qrSize + 2, { width: qrSize + 20, align: 'center' });
+    }
     return y0 + height;
   }
 
