@@ -18,6 +18,9 @@ import { blockRequest, disputeRequest, invoicePolicyRequest, promiseRequest, res
 import { policyRequest } from '../core/dunning/policy';
 import { startDunningRunRequest } from '../core/dunning/run-dunning';
 import { creditNoteRequest } from '../core/invoices/credit-note';
+import { collectionRunRequest } from '../core/sepa/collection';
+import { mandateRequest, revokeRequest } from '../core/sepa/mandates';
+import { applyCreditRequest, refundRequest } from '../core/sepa/refunds';
 import { checkoutRequest } from '../core/payments/card-payments';
 import { billingEmailRequest, portalDisputeRequest, portalPromiseRequest } from '../core/portal/portal';
 import { registerWebhookRequest } from '../core/webhooks/webhooks';
@@ -250,6 +253,32 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'POST /customers/{customerId}/pay-links/revoke': { summary: "Revoke every pay link issued to the customer so far", response: { status: 200, schema: anyObject } },
   'GET /customers/{customerId}/portal-activity': { summary: 'What the customer did in its portal, and what finance did to its links', response: { status: 200, schema: anyObject } },
   'POST /webhooks/stripe': { summary: "The payment provider's signed webhook (Stripe-Signature checked): card payments, refunds and disputes applied once", response: { status: 200, schema: anyObject } },
+  'POST /customers/{customerId}/mandates': {
+    summary: 'Record a SEPA direct debit mandate of the customer (CORE or B2B; IBAN checked)',
+    request: mandateRequest,
+    requestExample: { iban: 'DE89370400440532013000', accountHolder: 'ACME GmbH', signedOn: '2026-11-02', scheme: 'CORE' },
+    response: { status: 201, schema: z.looseObject({ mandateId: z.string() }) },
+  },
+  'GET /customers/{customerId}/mandates': { summary: "The customer's mandates with status and sequence (FRST/RCUR)", response: { status: 200, schema: anyObject } },
+  'POST /customers/{customerId}/mandates/{mandateId}/revoke': { summary: 'Revoke a mandate: no further collections on it', request: revokeRequest, response: { status: 200, schema: anyObject } },
+  'POST /collections/runs': { summary: 'The SEPA collection run now (asOf optional): pain.008 files of the invoices due on the next collection date', request: collectionRunRequest, response: { status: 201, schema: anyObject } },
+  'GET /collections/files': { summary: 'Collection files (pain.008.001.08), a page at a time', response: { status: 200, schema: z.looseObject({ items: z.array(anyObject), cursor: z.string().optional() }) } },
+  'GET /collections/files/{fileId}': { summary: 'A collection file: the pain.008 XML, or its summary as JSON', response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml', 'application/json'] } },
+  'POST /collections/files/{fileId}/cancel': { summary: 'Cancel a collection file before its collection date: its invoices are no longer in collection', response: { status: 200, schema: anyObject } },
+  'POST /collections/returns': {
+    summary: 'Returns and rejects of collections (camt.053/054 with return reasons, pain.002): invoices reopened once, mandates stopped where the reason says so',
+    otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
+    response: { status: 200, schema: anyObject },
+  },
+  'POST /customers/{customerId}/credit/apply': { summary: "Apply the customer's on-account credit to one of its open invoices", request: applyCreditRequest, response: { status: 200, schema: anyObject } },
+  'POST /refunds': { summary: "Refund on-account credit by SEPA credit transfer (pain.001.001.09)", request: refundRequest, response: { status: 201, schema: anyObject } },
+  'GET /refunds/{refundId}': { summary: 'A refund with its status (sent, confirmed, reversed)', response: { status: 200, schema: anyObject } },
+  'GET /refunds/{refundId}/file': { summary: 'The credit transfer file (pain.001.001.09) of a refund', response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml'] } },
+  'POST /refunds/statements': {
+    summary: 'A bank statement (camt) that confirms refunds sent (debits) or reverses returned ones, each once',
+    otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
+    response: { status: 200, schema: anyObject },
+  },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
 };

@@ -2182,6 +2182,320 @@ export type PostWebhooksStripeVariables = {
     headers?: PostWebhooksStripeHeaders;
 };
 
+export type GetCustomersCustomerIdMandatesResult = Record<string, unknown>;
+
+export type GetCustomersCustomerIdMandatesPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+};
+
+export type GetCustomersCustomerIdMandatesVariables = {
+    path: GetCustomersCustomerIdMandatesPath;
+};
+
+export type PostCustomersCustomerIdMandatesResult = {
+    mandateId: string;
+};
+
+export type PostCustomersCustomerIdMandatesPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+};
+
+export type PostCustomersCustomerIdMandatesBody = {
+    /**
+     * @minLength 1
+     * @maxLength 42
+     */
+    iban: string;
+    /**
+     * @minLength 1
+     * @maxLength 11
+     */
+    bic?: string;
+    /**
+     * @minLength 1
+     * @maxLength 70
+     */
+    accountHolder: string;
+    signedOn: string;
+    scheme: "CORE" | "B2B";
+    /**
+     * @minLength 1
+     * @maxLength 35
+     */
+    mandateId?: string;
+};
+
+export type PostCustomersCustomerIdMandatesHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostCustomersCustomerIdMandatesVariables = {
+    path: PostCustomersCustomerIdMandatesPath;
+    body: PostCustomersCustomerIdMandatesBody;
+    headers?: PostCustomersCustomerIdMandatesHeaders;
+};
+
+export type PostCustomersCustomerIdMandatesMandateIdRevokeResult = Record<string, unknown>;
+
+export type PostCustomersCustomerIdMandatesMandateIdRevokePath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    mandateId: string;
+};
+
+export type PostCustomersCustomerIdMandatesMandateIdRevokeBody = {
+    /**
+     * @minLength 1
+     * @maxLength 500
+     */
+    reason: string;
+};
+
+export type PostCustomersCustomerIdMandatesMandateIdRevokeHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostCustomersCustomerIdMandatesMandateIdRevokeVariables = {
+    path: PostCustomersCustomerIdMandatesMandateIdRevokePath;
+    body: PostCustomersCustomerIdMandatesMandateIdRevokeBody;
+    headers?: PostCustomersCustomerIdMandatesMandateIdRevokeHeaders;
+};
+
+export type PostCollectionsRunsResult = Record<string, unknown>;
+
+export type PostCollectionsRunsBody = {
+    asOf?: string;
+};
+
+export type PostCollectionsRunsHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostCollectionsRunsVariables = {
+    body?: PostCollectionsRunsBody;
+    headers?: PostCollectionsRunsHeaders;
+};
+
+export type GetCollectionsFilesResult = {
+    items: Record<string, unknown>[];
+    cursor?: string;
+};
+
+export type GetCollectionsFilesQuery = {
+    /**
+     * @minimum 1
+     * @maximum 200
+     */
+    limit?: number;
+    cursor?: string;
+};
+
+export type GetCollectionsFilesVariables = {
+    query?: GetCollectionsFilesQuery;
+};
+
+export type GetCollectionsFilesFileIdResult = Blob;
+
+export type GetCollectionsFilesFileIdPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    fileId: string;
+};
+
+export type GetCollectionsFilesFileIdVariables = {
+    path: GetCollectionsFilesFileIdPath;
+};
+
+export type PostCollectionsFilesFileIdCancelResult = Record<string, unknown>;
+
+export type PostCollectionsFilesFileIdCancelPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    fileId: string;
+};
+
+export type PostCollectionsFilesFileIdCancelHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostCollectionsFilesFileIdCancelVariables = {
+    path: PostCollectionsFilesFileIdCancelPath;
+    headers?: PostCollectionsFilesFileIdCancelHeaders;
+};
+
+export type PostCollectionsReturnsResult = Record<string, unknown>;
+
+export type PostCollectionsReturnsHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostCollectionsReturnsVariables = {
+    headers: PostCollectionsReturnsHeaders;
+};
+
+export type PostCustomersCustomerIdCreditApplyResult = Record<string, unknown>;
+
+export type PostCustomersCustomerIdCreditApplyPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+};
+
+export type PostCustomersCustomerIdCreditApplyBody = {
+    /**
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    invoiceId: string;
+    /**
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+};
+
+export type PostCustomersCustomerIdCreditApplyHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostCustomersCustomerIdCreditApplyVariables = {
+    path: PostCustomersCustomerIdCreditApplyPath;
+    body: PostCustomersCustomerIdCreditApplyBody;
+    headers: PostCustomersCustomerIdCreditApplyHeaders;
+};
+
+export type PostRefundsResult = Record<string, unknown>;
+
+export type PostRefundsBody = {
+    /**
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    customerId: string;
+    /**
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    /**
+     * @maxLength 42
+     */
+    iban?: string;
+    /**
+     * @maxLength 11
+     */
+    bic?: string;
+    /**
+     * @minLength 1
+     * @maxLength 70
+     */
+    accountHolder?: string;
+};
+
+export type PostRefundsHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostRefundsVariables = {
+    body: PostRefundsBody;
+    headers: PostRefundsHeaders;
+};
+
+export type GetRefundsRefundIdResult = Record<string, unknown>;
+
+export type GetRefundsRefundIdPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    refundId: string;
+};
+
+export type GetRefundsRefundIdVariables = {
+    path: GetRefundsRefundIdPath;
+};
+
+export type GetRefundsRefundIdFileResult = string;
+
+export type GetRefundsRefundIdFilePath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    refundId: string;
+};
+
+export type GetRefundsRefundIdFileVariables = {
+    path: GetRefundsRefundIdFilePath;
+};
+
+export type PostRefundsStatementsResult = Record<string, unknown>;
+
+export type PostRefundsStatementsHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostRefundsStatementsVariables = {
+    headers: PostRefundsStatementsHeaders;
+};
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -2604,6 +2918,93 @@ export type Ops = {
         };
         result: PostWebhooksStripeResult;
     };
+    getCustomersCustomerIdMandates: {
+        args: {
+            path: GetCustomersCustomerIdMandatesPath;
+        };
+        result: GetCustomersCustomerIdMandatesResult;
+    };
+    postCustomersCustomerIdMandates: {
+        args: {
+            path: PostCustomersCustomerIdMandatesPath;
+            body: PostCustomersCustomerIdMandatesBody;
+            headers?: PostCustomersCustomerIdMandatesHeaders;
+        };
+        result: PostCustomersCustomerIdMandatesResult;
+    };
+    postCustomersCustomerIdMandatesMandateIdRevoke: {
+        args: {
+            path: PostCustomersCustomerIdMandatesMandateIdRevokePath;
+            body: PostCustomersCustomerIdMandatesMandateIdRevokeBody;
+            headers?: PostCustomersCustomerIdMandatesMandateIdRevokeHeaders;
+        };
+        result: PostCustomersCustomerIdMandatesMandateIdRevokeResult;
+    };
+    postCollectionsRuns: {
+        args: {
+            body?: PostCollectionsRunsBody;
+            headers?: PostCollectionsRunsHeaders;
+        };
+        result: PostCollectionsRunsResult;
+    };
+    getCollectionsFiles: {
+        args: {
+            query?: GetCollectionsFilesQuery;
+        };
+        result: GetCollectionsFilesResult;
+    };
+    getCollectionsFilesFileId: {
+        args: {
+            path: GetCollectionsFilesFileIdPath;
+        };
+        result: GetCollectionsFilesFileIdResult;
+    };
+    postCollectionsFilesFileIdCancel: {
+        args: {
+            path: PostCollectionsFilesFileIdCancelPath;
+            headers?: PostCollectionsFilesFileIdCancelHeaders;
+        };
+        result: PostCollectionsFilesFileIdCancelResult;
+    };
+    postCollectionsReturns: {
+        args: {
+            headers: PostCollectionsReturnsHeaders;
+        };
+        result: PostCollectionsReturnsResult;
+    };
+    postCustomersCustomerIdCreditApply: {
+        args: {
+            path: PostCustomersCustomerIdCreditApplyPath;
+            body: PostCustomersCustomerIdCreditApplyBody;
+            headers: PostCustomersCustomerIdCreditApplyHeaders;
+        };
+        result: PostCustomersCustomerIdCreditApplyResult;
+    };
+    postRefunds: {
+        args: {
+            body: PostRefundsBody;
+            headers: PostRefundsHeaders;
+        };
+        result: PostRefundsResult;
+    };
+    getRefundsRefundId: {
+        args: {
+            path: GetRefundsRefundIdPath;
+        };
+        result: GetRefundsRefundIdResult;
+    };
+    getRefundsRefundIdFile: {
+        args: {
+            path: GetRefundsRefundIdFilePath;
+        };
+        result: GetRefundsRefundIdFileResult;
+    };
+    postRefundsStatements: {
+        args: {
+            headers: PostRefundsStatementsHeaders;
+        };
+        result: PostRefundsStatementsResult;
+    };
 };
 
 /**
@@ -2674,7 +3075,20 @@ export const OPERATIONS = {
     getCustomersCustomerIdStatement: { id: "getCustomersCustomerIdStatement", method: "GET", path: "/customers/{customerId}/statement", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "from", in: "query" }, { name: "to", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postCustomersCustomerIdPayLinksRevoke: { id: "postCustomersCustomerIdPayLinksRevoke", method: "POST", path: "/customers/{customerId}/pay-links/revoke", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCustomersCustomerIdPortalActivity: { id: "getCustomersCustomerIdPortalActivity", method: "GET", path: "/customers/{customerId}/portal-activity", tags: ["customers"], params: [{ name: "customerId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postWebhooksStripe: { id: "postWebhooksStripe", method: "POST", path: "/webhooks/stripe", tags: ["webhooks"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    postWebhooksStripe: { id: "postWebhooksStripe", method: "POST", path: "/webhooks/stripe", tags: ["webhooks"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCustomersCustomerIdMandates: { id: "getCustomersCustomerIdMandates", method: "GET", path: "/customers/{customerId}/mandates", tags: ["customers"], params: [{ name: "customerId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCustomersCustomerIdMandates: { id: "postCustomersCustomerIdMandates", method: "POST", path: "/customers/{customerId}/mandates", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCustomersCustomerIdMandatesMandateIdRevoke: { id: "postCustomersCustomerIdMandatesMandateIdRevoke", method: "POST", path: "/customers/{customerId}/mandates/{mandateId}/revoke", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "mandateId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCollectionsRuns: { id: "postCollectionsRuns", method: "POST", path: "/collections/runs", tags: ["collections"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCollectionsFiles: { id: "getCollectionsFiles", method: "GET", path: "/collections/files", tags: ["collections"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getCollectionsFilesFileId: { id: "getCollectionsFilesFileId", method: "GET", path: "/collections/files/{fileId}", tags: ["collections"], params: [{ name: "fileId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCollectionsFilesFileIdCancel: { id: "postCollectionsFilesFileIdCancel", method: "POST", path: "/collections/files/{fileId}/cancel", tags: ["collections"], params: [{ name: "fileId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCollectionsReturns: { id: "postCollectionsReturns", method: "POST", path: "/collections/returns", tags: ["collections"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCustomersCustomerIdCreditApply: { id: "postCustomersCustomerIdCreditApply", method: "POST", path: "/customers/{customerId}/credit/apply", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRefunds: { id: "postRefunds", method: "POST", path: "/refunds", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getRefundsRefundId: { id: "getRefundsRefundId", method: "GET", path: "/refunds/{refundId}", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getRefundsRefundIdFile: { id: "getRefundsRefundIdFile", method: "GET", path: "/refunds/{refundId}/file", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -4310,4 +4724,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements } = client;

@@ -85,19 +85,6 @@ export class HttpApi extends Construct {
         throttlingBurstLimit: config.apiThrottleBurstLimit,
       },
       defaultMethodOptions: { authorizer: this.authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM },
-      // Preflights of the configured console and portal origins are answered by the gateway (no
-      // credential: browsers send none on OPTIONS); the functions add the origin to their answers.
-      ...(config.settings.corsAllowedOrigins.length
-        ? {
-            defaultCorsPreflightOptions: {
-              allowOrigins: [...config.settings.corsAllowedOrigins],
-              allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
-              allowHeaders: ['content-type', credentialHeader, 'idempotency-key', 'accept'],
-              exposeHeaders: CORS_EXPOSED_HEADERS,
-              maxAge: Duration.hours(1),
-            },
-          }
-        : {}),
     });
 
     // Bodies are validated by the handlers (one schema per message); the gateway checks path parameters.
@@ -117,6 +104,19 @@ export class HttpApi extends Construct {
     });
     const apiFunctions = [...new Set(routes.map((r) => r.functionId))].map((id) => functions.function(id));
     this.invokeRole.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: apiFunctions.map((fn) => fn.functionArn) }));
+    // Preflights of the configured console and portal origins are answered by the gateway (no
+    // credential: browsers send none on OPTIONS); the functions add the origin to their answers. Only
+    // the resources that have methods get one (a path in between is never called).
+    const preflight: apigateway.CorsOptions | undefined = config.settings.corsAllowedOrigins.length
+      ? {
+          allowOrigins: [...config.settings.corsAllowedOrigins],
+          allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+          allowHeaders: ['content-type', credentialHeader, 'idempotency-key', 'accept'],
+          exposeHeaders: CORS_EXPOSED_HEADERS,
+          maxAge: Duration.hours(1),
+        }
+      : undefined;
+    if (preflight) for (const path of new Set(routes.map((r) => r.path))) this.api.root.resourceForPath(path).addCorsPreflight(preflight);
     const integrations = new Map<FunctionId, apigateway.Integration>();
     for (const route of routes) {
       let integration = integrations.get(route.functionId);

@@ -6,7 +6,7 @@
  * function errors, function throttles and API 5XX answers. Alarms have no action here: subscribe
  * them (SNS, chat) where the stage's operators are.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, NestedStack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { functions } from '../definitions/functions';
@@ -29,7 +29,11 @@ const FIVE_MINUTES = Duration.minutes(5);
 /** A metric math expression of an alarm may use at most 10 metrics. */
 export const FUNCTIONS_PER_ALARM = 10;
 
-export class Observability extends Construct {
+/**
+ * A nested stack of its own: the alarms, the dashboard and their topic are about 35 resources, and
+ * CloudFormation allows 500 per stack (`TooManyResourcesInStack`, checked at synth).
+ */
+export class Observability extends NestedStack {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
 

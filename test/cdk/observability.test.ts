@@ -3,7 +3,7 @@
  * metrics (as the Lambdas publish them) and the executions, and alarms on failed or timed-out
  * executions, function errors and throttles, and API 5XX.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions } from '../../lib/definitions/functions';
 import { BUSINESS_METRICS_NAMESPACE, businessMetrics } from '../../lib/definitions/metrics';
@@ -18,11 +18,19 @@ type MetricQuery = { Id: string; Expression?: string; MetricStat?: { Metric: { M
 type Alarm = {
   Properties: { AlarmName: string; MetricName?: string; Namespace?: string; Threshold: number; ComparisonOperator: string; TreatMissingData: string; Dimensions?: { Name: string; Value: unknown }[]; Metrics?: MetricQuery[] };
 };
-const alarms = (built: typeof dev) => Object.values(built.template.findResources('AWS::CloudWatch::Alarm') as Record<string, Alarm>);
+const alarms = (built: typeof dev) => Object.values(Template.fromStack(built.stack.observability).findResources('AWS::CloudWatch::Alarm') as Record<string, Alarm>);
+
+/** What a nested stack parameter of the Observability stack (`{"Ref": <parameter>}`) is given in the parent stack. */
+function parentValueOf(built: typeof dev, value: unknown): unknown {
+  const parameter = (value as { Ref?: string }).Ref;
+  const nested = Object.values(built.template.findResources('AWS::CloudFormation::Stack') as Record<string, { Properties: { Parameters?: Record<string, unknown> } }>);
+  for (const stack of nested) if (parameter && stack.Properties.Parameters?.[parameter] !== undefined) return stack.Properties.Parameters[parameter];
+  return value;
+}
 
 /** The dashboard body with its tokens (Fn::Join) flattened to text. */
 function dashboardBody(built: typeof dev): string {
-  const dashboards = Object.values(built.template.findResources('AWS::CloudWatch::Dashboard') as Record<string, { Properties: { DashboardBody: unknown; DashboardName: string } }>);
+  const dashboards = Object.values(Template.fromStack(built.stack.observability).findResources('AWS::CloudWatch::Dashboard') as Record<string, { Properties: { DashboardBody: unknown; DashboardName: string } }>);
   expect(dashboards).toHaveLength(1);
   const body = dashboards[0]!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
   return body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
@@ -30,8 +38,8 @@ function dashboardBody(built: typeof dev): string {
 
 describe('CloudWatch dashboard', () => {
   it('is one per stage, named after it', () => {
-    dev.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'order-to-cash-dev-OrderToCash' });
-    prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'order-to-cash-prod-OrderToCash' });
+    Template.fromStack(dev.stack.observability).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'order-to-cash-dev-OrderToCash' });
+    Template.fromStack(prod.stack.observability).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'order-to-cash-prod-OrderToCash' });
   });
 
   it('shows every business metric from the namespace and dimensions the Lambdas publish with', () => {
@@ -77,7 +85,9 @@ describe('alarms', () => {
           summed.push(q.MetricStat!.Metric.Dimensions[0]!.Value);
         }
       }
-      expect(summed).toEqual(functions.map((f) => ({ Ref: dev.functionLogicalId(f.id) })));
+      // The alarms live in the Observability nested stack: a function's name reaches it as a parameter
+      // whose value, in the parent stack, is the function's Ref.
+      expect(summed.map((value) => parentValueOf(dev, value))).toEqual(functions.map((f) => ({ Ref: dev.functionLogicalId(f.id) })));
     }
   });
 
@@ -87,6 +97,6 @@ describe('alarms', () => {
 
   it('are exactly these, and the dashboard shows their status', () => {
     expect(alarms(dev)).toHaveLength(stateMachines.length * 2 + Math.ceil(functions.length / FUNCTIONS_PER_ALARM) * 2 + 1);
-    dev.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: Match.anyValue() });
+    Template.fromStack(dev.stack.observability).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: Match.anyValue() });
   });
 });

@@ -2,32 +2,32 @@
  * `npm run predict:generate` and `npm run predict:evaluate` as a user runs them (a child process),
  * on a small generated history; and the history file's reading rules.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { historyCsv, readHistoryCsv, HISTORY_HEADER } from '../../../bin/predict';
 import { generateHistory } from '../../benchmarks/prediction/synthetic-history';
+import { runTsx } from '../../support/run-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'predict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'bin/predict.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
+  return runTsx('bin/predict.ts', args, { timeoutMs: 240_000 });
 }
 
 describe('the predict command', () => {
-  it('generates a history and evaluates it at a cutoff, writing the predictions and the weeks', () => {
+  it('generates a history and evaluates it at a cutoff, writing the predictions and the weeks', async () => {
     const history = join(dir, 'history.csv');
-    const generated = run('generate', '--out', history, '--customers', '30', '--months', '12', '--seed', '4');
+    const generated = await run('generate', '--out', history, '--customers', '30', '--months', '12', '--seed', '4');
     expect(generated.status, generated.stderr).toBe(0);
     expect(generated.stderr).toMatch(/^wrote \d+ invoices of 30 customers/);
     expect(readFileSync(history, 'utf8').split('\r\n')[0]).toBe(HISTORY_HEADER.join(','));
 
     const out = join(dir, 'predictions.csv');
     const weeks = join(dir, 'weeks.csv');
-    const evaluated = run('evaluate', '--history', history, '--cutoff', '2025-09-01', '--out', out, '--forecast-out', weeks);
+    const evaluated = await run('evaluate', '--history', history, '--cutoff', '2025-09-01', '--out', out, '--forecast-out', weeks);
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect(evaluated.stderr).toMatch(/training on \d+ examples/);
     const summary = JSON.parse(evaluated.stdout) as {
@@ -55,13 +55,13 @@ describe('the predict command', () => {
     expect((weekRows.length - 1) % 13).toBe(0);
   });
 
-  it('refuses a missing cutoff or a bad file, naming what is wrong', () => {
-    expect(run('evaluate', '--history', join(dir, 'none.csv'), '--out', join(dir, 'x.csv')).stderr).toMatch(/--cutoff YYYY-MM-DD is required/);
+  it('refuses a missing cutoff or a bad file, naming what is wrong', async () => {
+    expect((await run('evaluate', '--history', join(dir, 'none.csv'), '--out', join(dir, 'x.csv'))).stderr).toMatch(/--cutoff YYYY-MM-DD is required/);
     const bad = join(dir, 'bad.csv');
     const history = generateHistory({ customers: 2, seed: 1, start: '2025-01-01', months: 2 });
     const text = historyCsv(history).replace(/,(EUR|USD|GBP|SEK),/, ',EURO,');
     writeFileSync(bad, text);
-    const refused = run('evaluate', '--history', bad, '--cutoff', '2025-02-01', '--out', join(dir, 'x.csv'));
+    const refused = await run('evaluate', '--history', bad, '--cutoff', '2025-02-01', '--out', join(dir, 'x.csv'));
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/line 2, currency: "EURO" is not an ISO 4217 currency/);
   });

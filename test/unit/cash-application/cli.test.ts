@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runTsx } from '../../support/run-command';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ const STATEMENT = `date,amount,currency,reference,payer_name,payer_account
 `;
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'bin/cashapp.ts', ...args], { encoding: 'utf8', cwd: process.cwd() });
+  return runTsx('bin/cashapp.ts', args);
 }
 
 describe('cashapp command line', () => {
@@ -32,9 +32,9 @@ describe('cashapp command line', () => {
   writeFileSync(join(dir, 'customers.csv'), CUSTOMERS);
   writeFileSync(join(dir, 'statement.csv'), STATEMENT);
 
-  it('writes one JSON object per credit line and a summary', () => {
+  it('writes one JSON object per credit line and a summary', async () => {
     const out = join(dir, 'out.jsonl');
-    const result = run(['--open-items', join(dir, 'open.csv'), '--customers', join(dir, 'customers.csv'), '--statement', join(dir, 'statement.csv'), '--out', out]);
+    const result = await run(['--open-items', join(dir, 'open.csv'), '--customers', join(dir, 'customers.csv'), '--statement', join(dir, 'statement.csv'), '--out', out]);
     expect(result.stderr).toMatch(/4 credit lines \(1 debit lines skipped\): 2 applied, 1 suggested, 1 unapplied/);
     expect(result.status).toBe(0);
     const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -52,33 +52,33 @@ describe('cashapp command line', () => {
     }
   });
 
-  it('writes to stdout without --out', () => {
-    const result = run(['--open-items', join(dir, 'open.csv'), '--statement', join(dir, 'statement.csv')]);
+  it('writes to stdout without --out', async () => {
+    const result = await run(['--open-items', join(dir, 'open.csv'), '--statement', join(dir, 'statement.csv')]);
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
   });
 
-  it('stops with exit code 2 on a bad row, naming file, line and field', () => {
+  it('stops with exit code 2 on a bad row, naming file, line and field', async () => {
     writeFileSync(join(dir, 'bad.csv'), OPEN_ITEMS.replace('99.90', '99,9O'));
-    const result = run(['--open-items', join(dir, 'bad.csv'), '--statement', join(dir, 'statement.csv')]);
+    const result = await run(['--open-items', join(dir, 'bad.csv'), '--statement', join(dir, 'statement.csv')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/bad\.csv line 3/);
     writeFileSync(join(dir, 'bad2.csv'), OPEN_ITEMS.replace('2026-01-20,2026-02-19,\nINV-2026-000200', '2026-01-20,2026-02-31,\nINV-2026-000200'));
-    const dates = run(['--open-items', join(dir, 'bad2.csv'), '--statement', join(dir, 'statement.csv')]);
+    const dates = await run(['--open-items', join(dir, 'bad2.csv'), '--statement', join(dir, 'statement.csv')]);
     expect(dates.status).toBe(2);
     expect(dates.stderr).toMatch(/bad2\.csv line 3, field due_date: "2026-02-31" is not a date/);
     writeFileSync(join(dir, 'dup.csv'), `${OPEN_ITEMS}INV-2026-000123,C-1,Acme,EUR,1.00,2026-01-15,2026-02-14,\n`);
-    const duplicate = run(['--open-items', join(dir, 'dup.csv'), '--statement', join(dir, 'statement.csv')]);
+    const duplicate = await run(['--open-items', join(dir, 'dup.csv'), '--statement', join(dir, 'statement.csv')]);
     expect(duplicate.status).toBe(2);
     expect(duplicate.stderr).toMatch(/dup\.csv line 6: open item 5 \(INV-2026-000123\): invoiceId "INV-2026-000123" appears twice/);
   });
 
-  it('stops with exit code 2 on a statement that does not parse, and on usage errors', () => {
+  it('stops with exit code 2 on a statement that does not parse, and on usage errors', async () => {
     writeFileSync(join(dir, 'broken.csv'), 'date,amount,currency,reference,payer_name,payer_account\n2026-03-02,12.3.4,EUR,x,,\n');
-    const broken = run(['--open-items', join(dir, 'open.csv'), '--statement', join(dir, 'broken.csv')]);
+    const broken = await run(['--open-items', join(dir, 'open.csv'), '--statement', join(dir, 'broken.csv')]);
     expect(broken.status).toBe(2);
     expect(broken.stderr).toMatch(/broken\.csv/);
-    expect(run(['--statement', join(dir, 'statement.csv')]).status).toBe(2);
-    expect(run(['--open-items', join(dir, 'missing.csv'), '--statement', join(dir, 'statement.csv')]).stderr).toMatch(/missing\.csv: no such file/);
+    expect((await run(['--statement', join(dir, 'statement.csv')])).status).toBe(2);
+    expect((await run(['--open-items', join(dir, 'missing.csv'), '--statement', join(dir, 'statement.csv')])).stderr).toMatch(/missing\.csv: no such file/);
   });
 });
