@@ -22,7 +22,7 @@ import { collectionRunRequest } from '../core/sepa/collection';
 import { mandateRequest, revokeRequest } from '../core/sepa/mandates';
 import { applyCreditRequest, refundRequest } from '../core/sepa/refunds';
 import { checkoutRequest } from '../core/payments/card-payments';
-import { billingEmailRequest, portalDisputeRequest, portalPromiseRequest } from '../core/portal/portal';
+import { billingEmailRequest, portalDisputeRequest, portalPromiseRequest, revokePayLinksRequest } from '../core/portal/portal';
 import { registerWebhookRequest } from '../core/webhooks/webhooks';
 import { predictionRunRequest } from '../core/prediction/run-request';
 import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
@@ -250,7 +250,12 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: 'Statement of account of a period: opening balance, every document and payment with running balance, closing balance, aging',
     response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv', 'application/pdf'] },
   },
-  'POST /customers/{customerId}/pay-links/revoke': { summary: "Revoke every pay link issued to the customer so far", response: { status: 200, schema: anyObject } },
+  'POST /customers/{customerId}/pay-links/revoke': {
+    summary: 'Revoke every pay link issued to the customer so far (reason optional, kept in the audit trail)',
+    request: revokePayLinksRequest,
+    requestExample: { reason: 'link forwarded to the wrong address' },
+    response: { status: 200, schema: anyObject },
+  },
   'GET /customers/{customerId}/portal-activity': { summary: 'What the customer did in its portal, and what finance did to its links', response: { status: 200, schema: anyObject } },
   'POST /webhooks/stripe': { summary: "The payment provider's signed webhook (Stripe-Signature checked): card payments, refunds and disputes applied once", response: { status: 200, schema: anyObject } },
   'POST /customers/{customerId}/mandates': {

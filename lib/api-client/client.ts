@@ -2139,6 +2139,14 @@ export type PostCustomersCustomerIdPayLinksRevokePath = {
     customerId: string;
 };
 
+export type PostCustomersCustomerIdPayLinksRevokeBody = {
+    /**
+     * @minLength 1
+     * @maxLength 500
+     */
+    reason?: string;
+};
+
 export type PostCustomersCustomerIdPayLinksRevokeHeaders = {
     /**
      * Optional: a retry with the same key answers the first response again instead of acting twice.
@@ -2150,6 +2158,7 @@ export type PostCustomersCustomerIdPayLinksRevokeHeaders = {
 
 export type PostCustomersCustomerIdPayLinksRevokeVariables = {
     path: PostCustomersCustomerIdPayLinksRevokePath;
+    body: PostCustomersCustomerIdPayLinksRevokeBody;
     headers?: PostCustomersCustomerIdPayLinksRevokeHeaders;
 };
 
@@ -2902,6 +2911,7 @@ export type Ops = {
     postCustomersCustomerIdPayLinksRevoke: {
         args: {
             path: PostCustomersCustomerIdPayLinksRevokePath;
+            body: PostCustomersCustomerIdPayLinksRevokeBody;
             headers?: PostCustomersCustomerIdPayLinksRevokeHeaders;
         };
         result: PostCustomersCustomerIdPayLinksRevokeResult;
@@ -3073,7 +3083,7 @@ export const OPERATIONS = {
     putPortalBillingEmail: { id: "putPortalBillingEmail", method: "PUT", path: "/portal/billing-email", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getPortalInvoicesInvoiceIdDocument: { id: "getPortalInvoicesInvoiceIdDocument", method: "GET", path: "/portal/invoices/{invoiceId}/document", tags: ["portal"], params: [{ name: "invoiceId", in: "path" }], responseKind: "blob", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCustomersCustomerIdStatement: { id: "getCustomersCustomerIdStatement", method: "GET", path: "/customers/{customerId}/statement", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "from", in: "query" }, { name: "to", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postCustomersCustomerIdPayLinksRevoke: { id: "postCustomersCustomerIdPayLinksRevoke", method: "POST", path: "/customers/{customerId}/pay-links/revoke", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCustomersCustomerIdPayLinksRevoke: { id: "postCustomersCustomerIdPayLinksRevoke", method: "POST", path: "/customers/{customerId}/pay-links/revoke", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCustomersCustomerIdPortalActivity: { id: "getCustomersCustomerIdPortalActivity", method: "GET", path: "/customers/{customerId}/portal-activity", tags: ["customers"], params: [{ name: "customerId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postWebhooksStripe: { id: "postWebhooksStripe", method: "POST", path: "/webhooks/stripe", tags: ["webhooks"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCustomersCustomerIdMandates: { id: "getCustomersCustomerIdMandates", method: "GET", path: "/customers/{customerId}/mandates", tags: ["customers"], params: [{ name: "customerId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },

@@ -215,13 +215,17 @@ export async function auditCheckout(deps: PortalDeps, caller: Caller, origin: Re
 }
 
 /** `POST /customers/{customerId}/pay-links/revoke` (finance): every link issued until now stops working. */
-export async function revokePayLinks(deps: PortalDeps, caller: Caller, customerId: string, origin: RequestOrigin) {
+/** The body of `POST /customers/{customerId}/pay-links/revoke`: optionally why (kept in the audit trail). */
+export const revokePayLinksRequest = z.strictObject({ reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional() });
+
+export async function revokePayLinks(deps: PortalDeps, caller: Caller, customerId: string, body: unknown, origin: RequestOrigin) {
+  const request = parseWith(revokePayLinksRequest, body ?? {});
   const customer = await deps.customers.get(customerId);
   if (!customer) throw new NotFoundError('Customer', customerId);
   const now = deps.clock.now().toISOString();
   const stored = await deps.customers.put({ ...customer, payLinksRevokedAt: now, updatedAt: now });
   if (!stored) throw new ConflictError('The customer changed meanwhile; try again', 'CONFLICT');
-  await audit(deps, { customerId, action: 'pay-links-revoked', actor: caller.clientId, ...origin, invoiceId: null, status: 'done', summary: 'every pay link issued until now revoked' });
+  await audit(deps, { customerId, action: 'pay-links-revoked', actor: caller.clientId, ...origin, invoiceId: null, status: 'done', summary: request.reason ? `every pay link issued until now revoked: ${request.reason}` : 'every pay link issued until now revoked' });
   return { customerId, payLinksRevokedAt: now };
 }
 

@@ -12,7 +12,7 @@ import { portalActivityStore } from '../../shared/portal-wiring';
 export function makeHandler(deps: PortalDeps, options: ApiHandlerOptions) {
   return apiHandler(options, async (request) => {
     const customerId = request.pathParameters.customerId ?? '';
-    if (request.resource === '/customers/{customerId}/pay-links/revoke') return { statusCode: 200, body: await revokePayLinks(deps, request.caller, customerId, request.origin) };
+    if (request.resource === '/customers/{customerId}/pay-links/revoke') return { statusCode: 200, body: await revokePayLinks(deps, request.caller, customerId, request.body, request.origin) };
     if (request.resource === '/customers/{customerId}/portal-activity') return { statusCode: 200, body: await portalActivity(deps, customerId) };
     throw new NotFoundError('Route', request.resource);
   });
