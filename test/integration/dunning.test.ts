@@ -82,7 +82,7 @@ const invoice = async (invoiceId: string) => (await api.get<Invoice>(`/invoices/
 
 async function reminders(): Promise<Email[]> {
   const emails = await api.get<{ items: Email[] }>('/_local/emails');
-  return emails.body.items.filter((e) => !/^(Invoice|Rechnung) /.test(e.subject));
+  return emails.body.items.filter((e) => !/^(Invoice|Rechnung|Statement of account|Kontoauszug) /.test(e.subject));
 }
 
 async function remindersTo(email: string) {

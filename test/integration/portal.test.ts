@@ -16,12 +16,15 @@ import { issuePayLinkToken } from '../../lambdas/core/portal/pay-link';
 import { localTableName } from '../../local-aws/dynamodb';
 import { tableById } from '../../lib/definitions/tables';
 import { providerFee } from '../../local-aws/payment-provider';
+import { ensurePortalBuilt } from '../../lib/portal/build';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
 let local: LocalAws;
 
 beforeAll(async () => {
+  // The page is served from its build, as `npm start` builds it (a fresh clone has none yet).
+  await ensurePortalBuilt((line) => console.log(`[portal build] ${line}`));
   stack = await startTestStack();
   api = stack.api;
   local = stack.local;

@@ -83,7 +83,8 @@ describe('customers', () => {
 
     const forbidden = await api.put(`/customers/${customerId}`, { ...contact(customerId), creditLimit: '99999.00', blocked: false });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toEqual({
+    expect(forbidden.body).toMatchObject({
+      status: 403,
       error: {
         code: 'FORBIDDEN_FIELD',
         message: expect.stringContaining('creditLimit'),
@@ -133,11 +134,23 @@ describe('customers', () => {
 describe("orders and invoices of another storefront's customer", () => {
   let customerId: string;
   let order: { orderId: string; invoiceId: string; number: string };
+  let creditNoteId: string;
+  let webhookId: string;
 
   beforeAll(async () => {
     customerId = uniqueId('owned');
     expect((await api.registerCustomer(customerId, { ...contact(customerId), creditLimit: '100000.00', paymentTermsDays: 14 })).status).toBe(201);
     order = await invoicedOrderOf(customerId);
+    // A credit note of another of the first storefront's customers (finance issues it) and a webhook of that storefront.
+    const creditedCustomer = uniqueId('credited');
+    expect((await api.registerCustomer(creditedCustomer, { ...contact(creditedCustomer), creditLimit: '100000.00', paymentTermsDays: 14 })).status).toBe(201);
+    const credited = await invoicedOrderOf(creditedCustomer);
+    const note = await api.post<{ creditNoteId: string }>(`/invoices/${credited.invoiceId}/credit-notes`, { reason: 'returned', lines: [{ sku: 'A', quantity: 1 }] }, 'finance');
+    expect(note.status, JSON.stringify(note.body)).toBe(201);
+    creditNoteId = note.body.creditNoteId;
+    const hook = await api.post<{ webhookId: string }>('/webhooks', { url: 'http://127.0.0.1:9/hooks', eventTypes: ['InvoiceIssued.v1'] });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    webhookId = hook.body.webhookId;
   });
 
   it('answers 404 on every storefront route by id, and changes nothing', async () => {
@@ -150,6 +163,12 @@ describe("orders and invoices of another storefront's customer", () => {
       'GET /invoices/{invoiceId}': () => other.get(`/invoices/${order.invoiceId}`, 'storefront'),
       'GET /invoices/{invoiceId}/document': () => other.call('GET', `/invoices/${order.invoiceId}/document`, { as: 'storefront', headers: { accept: 'text/html' } }),
       'POST /invoices/{invoiceId}/disputes': () => other.post(`/invoices/${order.invoiceId}/disputes`, { reason: 'never ordered' }),
+      'GET /invoices/{invoiceId}/einvoice': () => other.get(`/invoices/${order.invoiceId}/einvoice?format=ubl`, 'storefront'),
+      'GET /credit-notes/{creditNoteId}': () => other.get(`/credit-notes/${creditNoteId}`, 'storefront'),
+      'GET /credit-notes/{creditNoteId}/document': () => other.call('GET', `/credit-notes/${creditNoteId}/document`, { as: 'storefront', headers: { accept: 'text/html' } }),
+      'GET /credit-notes/{creditNoteId}/einvoice': () => other.get(`/credit-notes/${creditNoteId}/einvoice?format=ubl`, 'storefront'),
+      'DELETE /webhooks/{webhookId}': () => other.call('DELETE', `/webhooks/${webhookId}`, { as: 'storefront' }),
+      'GET /webhooks/{webhookId}/deliveries': () => other.get(`/webhooks/${webhookId}/deliveries`, 'storefront'),
     };
     // every route a storefront may call with an id in its path has a case here
     const storefrontRoutesById = routes.filter((r) => r.access.includes('storefront') && r.path.includes('{')).map((r) => `${r.method} ${r.path}`);

@@ -279,7 +279,7 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(later.body.collected).toEqual([]);
     await moveTo('2027-03-22T08:00:00Z');
     const emails = await api.get<{ items: { to: string[]; subject: string; text: string }[] }>('/_local/emails');
-    const reminders = emails.body.items.filter((e) => e.to.includes(anna.email) && !/^(Invoice|Rechnung) /.test(e.subject));
+    const reminders = emails.body.items.filter((e) => e.to.includes(anna.email) && !/^(Invoice|Rechnung|Statement of account|Kontoauszug) /.test(e.subject));
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.map((e) => e.text).join('\n')).toContain(a1.number);
     expect(reminders.map((e) => e.text).join('\n')).not.toContain(a2.number);

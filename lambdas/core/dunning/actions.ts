@@ -27,7 +27,7 @@ import { collectionsWorklist as worklistEntry } from './ports';
 import type { DunningDeps } from './run-dunning';
 import type { DunningHistoryEntry, Dispute, PromiseToPay } from './state';
 import { maySee, type Caller } from '../access/caller';
-import { creditNoteSeries, issueCreditNote, type CreditNote } from '../invoices/credit-note';
+import { canCreditAnAmount, creditNoteSeries, issueCreditNote, type CreditNote } from '../invoices/credit-note';
 import type { CreditNoteReader } from '../invoices/credit-notes';
 import { SequenceTakenError } from '../ports';
 
@@ -186,7 +186,7 @@ async function resolveOnce(
     const journals: Journal[] = [];
     let settledInvoice: Invoice;
     let creditNote: CreditNote | undefined;
-    if (creditMinor > 0 && numbering && undisputed.lines.length > 0 && undisputed.source !== 'import' && undisputed.source !== 'dunning-charges') {
+    if (creditMinor > 0 && numbering && canCreditAnAmount(undisputed) && undisputed.source !== 'import' && undisputed.source !== 'dunning-charges') {
       // The credit note's id makes its journal the one a dispute credit always had (`credit-note-<invoice>-<dispute>`).
       try {
         const issued = issueCreditNote({

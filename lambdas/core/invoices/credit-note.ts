@@ -91,6 +91,20 @@ function netForGross(grossMinor: number, ratePercent: string, category: string):
  *
  * @throws ValidationError naming `lines[i].sku`, `lines[i].quantity`, `amount` or `lines`.
  */
+/** The invoice's VAT breakdown: recorded at issue, or computed from its lines (none when its lines carry no VAT facts). */
+function vatRowsOf(invoice: Invoice) {
+  return invoice.vatBreakdown ?? vatBreakdown(invoice.lines.map((l) => ({ netMinor: l.amountMinor, vat: lineVatOf(l) })));
+}
+
+/**
+ * Whether an amount can be credited on the invoice as a credit note document: it needs the VAT
+ * facts to split the amount by rate (invoices whose lines carry no VAT facts, such as those of
+ * clients that never sent a tax rate, are credited on the invoice as before).
+ */
+export function canCreditAnAmount(invoice: Invoice): boolean {
+  return invoice.lines.length > 0 && vatRowsOf(invoice).length > 0;
+}
+
 export function creditNoteLines(invoice: Invoice, request: CreditNoteRequest, previous: readonly CreditNote[]): OrderLine[] {
   if (request.lines && request.amount !== undefined) throw ValidationError.of('amount', 'must not be given together with lines: credit lines or an amount');
   const credited = creditedQuantities(previous);
@@ -100,7 +114,7 @@ export function creditNoteLines(invoice: Invoice, request: CreditNoteRequest, pr
     const amountMinor = decimalIn('amount', request.amount, invoice.currency, { allowZero: false });
     const rest = invoice.totalMinor - alreadyMinor;
     if (amountMinor > rest) throw ValidationError.of('amount', `must be at most ${formatAmount(money(rest, invoice.currency))}, what earlier credit notes left of the invoice total`);
-    const rows = invoice.vatBreakdown ?? vatBreakdown(invoice.lines.map((l) => ({ netMinor: l.amountMinor, vat: lineVatOf(l) })));
+    const rows = vatRowsOf(invoice);
     if (rows.length === 0) throw ValidationError.of('amount', `invoice ${invoice.number} has no VAT facts to credit an amount against; credit its lines`);
     const parts = allocate(money(amountMinor, invoice.currency), rows.map((r) => r.netMinor + r.taxMinor));
     return rows.map((row, index) => {
