@@ -3,6 +3,7 @@
  * overrides of a test) but without bundling, and offers lookups into the template by the ids of
  * lib/definitions, so tests derive their expectations from the declarations.
  */
+import { nordlichtSeller } from '../support/sellers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
@@ -24,17 +25,7 @@ export const cdkJsonContext: Record<string, unknown> = (
  * A complete seller (no placeholder of the example): a stage other than `local` refuses to
  * synthesize without one, so the tests give it as a deployer would.
  */
-export const completeSeller = {
-  name: 'Nordlicht Handels GmbH',
-  address: ['Am Kai 7', '20457 Hamburg', 'Germany'],
-  iban: 'DE02120300000000202051',
-  bic: 'BYLADEM1001',
-  vatId: 'DE811907980',
-  postalAddress: { lines: ['Am Kai 7'], city: 'Hamburg', postcode: '20457', subdivision: 'HH', country: 'DE' },
-  legalId: 'HRB 98765',
-  taxNumber: '22/815/08151',
-  contact: { name: 'Debitorenbuchhaltung', phone: '+49 40 1234567', email: 'ar@nordlicht.example' },
-};
+export const completeSeller = nordlichtSeller;
 
 export interface Built {
   readonly app: App;

@@ -10,20 +10,10 @@ import { newOrder, parsePlaceOrder, type Order, type Shipment } from '../../lamb
 import type { EinvoiceSource } from '../../lambdas/core/einvoice/model';
 import { issueCreditNote } from '../../lambdas/core/invoices/credit-note';
 import { aCustomer } from './builders';
+import { nordlichtSeller } from './sellers';
 
 /** A complete German seller (the test stage's, not the placeholder). */
-export const testSeller: Seller = {
-  name: 'Nordlicht Handels GmbH',
-  address: ['Am Kai 7', '20457 Hamburg', 'Germany'],
-  iban: 'DE02120300000000202051',
-  bic: 'BYLADEM1001',
-  vatId: 'DE811907980',
-  postalAddress: { lines: ['Am Kai 7'], city: 'Hamburg', postcode: '20457', subdivision: 'HH', country: 'DE' },
-  legalId: 'HRB 98765',
-  taxNumber: '22/815/08151',
-  contact: { name: 'Debitorenbuchhaltung', phone: '+49 40 1234567', email: 'ar@nordlicht.example' },
-  peppolId: '9930:DE811907980',
-};
+export const testSeller: Seller = { ...nordlichtSeller, peppolId: '9930:DE811907980' };
 
 const berlin = { lines: ['Hauptstr. 1'], city: 'Berlin', postcode: '10115', subdivision: 'BE', country: 'DE' };
 
