@@ -5,7 +5,7 @@
  * a policy allowing every route its role may call, so one cached answer serves all of that caller's
  * routes and one authorizer serves both roles.
  */
-import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,6 +30,8 @@ export class HttpApi extends Construct {
   readonly authorizer: apigateway.RequestAuthorizer;
   /** The role API Gateway invokes the functions with. */
   readonly invokeRole: iam.Role;
+  /** The nested stack holding the API's resources and methods. */
+  readonly routes: NestedStack;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -116,6 +118,14 @@ export class HttpApi extends Construct {
           maxAge: Duration.hours(1),
         }
       : undefined;
+    // The resources and methods (about 300 with CORS) live in a nested stack of their own: CloudFormation
+    // allows 500 resources per stack. Each first path segment is created there, so everything below it
+    // is too; the methods still belong to this API (its deployment depends on them and redeploys when
+    // they change), and the functions, role, authorizer and validator reach the nested stack as parameters.
+    this.routes = new NestedStack(this, 'Routes', { description: `Order-to-cash API ${stage}: resources and methods of every route` });
+    for (const segment of new Set(routes.map((r) => r.path.split('/')[1]!))) {
+      new apigateway.Resource(this.routes, `Path-${segment.replace(/[^A-Za-z0-9]/g, '')}`, { parent: this.api.root, pathPart: segment });
+    }
     if (preflight) for (const path of new Set(routes.map((r) => r.path))) this.api.root.resourceForPath(path).addCorsPreflight(preflight);
     const integrations = new Map<FunctionId, apigateway.Integration>();
     for (const route of routes) {
@@ -149,7 +159,7 @@ export class HttpApi extends Construct {
 
     this.addErrorResponses(config.settings.corsAllowedOrigins);
 
-    Validations.of(this.api).acknowledge({
+    for (const scope of [this.api, this.routes]) Validations.of(scope).acknowledge({
       id: 'AwsSolutions-COG4',
       reason:
         'Callers are storefront systems and finance tools holding an API credential, not Cognito users: ' +
@@ -170,7 +180,7 @@ export class HttpApi extends Construct {
         'the field. Gateway body models would duplicate those schemas and answer in another shape.',
     });
     if (config.settings.corsAllowedOrigins.length) {
-      Validations.of(this.api).acknowledge({
+      for (const scope of [this.api, this.routes]) Validations.of(scope).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
           'Only the CORS preflight (OPTIONS) methods have no authorizer: browsers send no credential on a ' +

@@ -1,14 +1,22 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lib/definitions/routes';
-import { asList, buildStack, getAttTarget, statementsOfRole } from './fixture';
+import { asList, buildStack, getAttTarget, nestedTemplate, statementsOfRole } from './fixture';
 
 const dev = buildStack();
 type Res = { Properties: Record<string, unknown> };
 
+/** The API's resources and methods: a nested stack of their own (500 resources per stack), read with the parent's values filled in. */
+const routesTemplates = new Map<typeof dev, ReturnType<typeof nestedTemplate>>();
+function routesTemplate(built: typeof dev): ReturnType<typeof nestedTemplate> {
+  let found = routesTemplates.get(built);
+  if (!found) routesTemplates.set(built, (found = nestedTemplate(built, built.stack.httpApi.routes)));
+  return found;
+}
+
 /** Full path of every API Gateway resource, by logical id, from the PathPart/ParentId chain. */
 function resourcePaths(built: typeof dev): Map<string, string> {
-  const resources = built.template.findResources('AWS::ApiGateway::Resource') as Record<string, Res>;
+  const resources = routesTemplate(built).findResources('AWS::ApiGateway::Resource') as Record<string, Res>;
   const paths = new Map<string, string>();
   const pathOf = (logicalId: string): string => {
     const known = paths.get(logicalId);
@@ -26,7 +34,7 @@ function resourcePaths(built: typeof dev): Map<string, string> {
 
 function methodsByRoute(built: typeof dev): Map<string, Res> {
   const paths = resourcePaths(built);
-  const methods = built.template.findResources('AWS::ApiGateway::Method') as Record<string, Res>;
+  const methods = routesTemplate(built).findResources('AWS::ApiGateway::Method') as Record<string, Res>;
   const byRoute = new Map<string, Res>();
   for (const method of Object.values(methods)) {
     const resourceId = method.Properties.ResourceId as { Ref?: string };
@@ -140,9 +148,9 @@ describe('HTTP API', () => {
   });
 
   it('answers CORS for the configured origins only: gateway preflights, no CORS without origins', () => {
-    expect(Object.keys(dev.template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }))).toHaveLength(0);
+    expect(Object.keys(routesTemplate(dev).findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }))).toHaveLength(0);
     const withOrigins = buildStack({ corsAllowedOrigins: 'https://console.example.com,https://portal.example.com' });
-    const options = Object.values(withOrigins.template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } })) as Res[];
+    const options = Object.values(routesTemplate(withOrigins).findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } })) as Res[];
     expect(options.length).toBeGreaterThan(10);
     const integration = JSON.stringify(options[0]!.Properties.Integration);
     expect(integration).toContain('https://console.example.com');

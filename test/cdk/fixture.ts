@@ -104,3 +104,25 @@ export function getAttTarget(value: unknown): string | undefined {
   const getAtt = (value as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt'];
   return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }
+
+/**
+ * The template of a nested stack with each of its parameters replaced by what the parent stack
+ * passes (`{"Ref": "referencetoX"}` becomes the parent's `{"Fn::GetAtt": [X, ...]}`), so tests can
+ * follow references into the parent by logical id as if everything were one template.
+ */
+export function nestedTemplate(built: Built, nested: Stack): Template {
+  const json = Template.fromStack(nested).toJSON() as { Parameters?: Record<string, unknown>; Resources: Record<string, unknown> };
+  const parentResources = built.template.findResources('AWS::CloudFormation::Stack') as Record<string, { Properties: { Parameters?: Record<string, unknown> } }>;
+  const nestedResourceId = built.stack.getLogicalId(nested.nestedStackResource as CfnElement);
+  const passed = parentResources[nestedResourceId]?.Properties.Parameters ?? {};
+  const substitute = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(substitute);
+    if (value && typeof value === 'object') {
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.length === 1 && entries[0]![0] === 'Ref' && typeof entries[0]![1] === 'string' && entries[0]![1] in passed) return passed[entries[0]![1]];
+      return Object.fromEntries(entries.map(([k, v]) => [k, substitute(v)]));
+    }
+    return value;
+  };
+  return Template.fromJSON({ ...json, Resources: substitute(json.Resources) as Record<string, unknown> });
+}
