@@ -1907,7 +1907,7 @@ export type PostWebhooksBody = {
     url: string;
     /**
      * @minItems 1
-     * @maxItems 15
+     * @maxItems 23
      */
     eventTypes: string[];
     /**
