@@ -249,7 +249,8 @@ export interface StatementStore {
   recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>>;
   /** Shows in `statementId` a line another statement recorded before (moves no money). */
   reportLine(statementId: string, result: LineResult): Promise<void>;
-  progress(statementId: string, progress: StatementProgress): Promise<void>;
+  /** Saves the progress, with the events it reports (a statement processed) in the same transaction (the outbox). */
+  progress(statementId: string, progress: StatementProgress, events?: readonly DomainEvent[]): Promise<void>;
 }
 
 /**

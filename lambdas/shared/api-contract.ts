@@ -31,7 +31,7 @@ import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definition
 const amount = z.string().regex(/^-?\d+(\.\d+)?$/).meta({ description: 'A decimal string with the currency\'s minor digits ("449.70"), never a number', example: '449.70' });
 const instant = z.string().meta({ description: 'An ISO 8601 instant (UTC) from the one clock', example: '2026-12-01T09:30:00.000Z' });
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: 'A calendar date YYYY-MM-DD in the business time zone', example: '2026-12-15' });
-const history = z.array(z.looseObject({ at: instant }));
+const history = z.array(z.looseObject({ status: z.string(), at: instant, note: z.string().optional() }));
 
 const customer = z
   .looseObject({
@@ -49,7 +49,7 @@ const customer = z
     updatedAt: instant,
   });
 
-const orderLine = z.looseObject({ lineNo: z.number().int(), sku: z.string(), quantity: z.number().int(), shippedQuantity: z.number().int(), unitPrice: amount, amount });
+const orderLine = z.looseObject({ lineNo: z.number().int(), sku: z.string(), quantity: z.number().int(), shippedQuantity: z.number().int(), unitPrice: amount, amount, taxRate: z.string().nullable(), gross: amount });
 const order = z
   .looseObject({
     orderId: z.string(),
@@ -63,6 +63,7 @@ const order = z
     invoiceId: z.string().nullable(),
     invoiceIds: z.array(z.string()),
     history,
+    externalRef: z.string().nullable(),
     createdAt: instant,
     updatedAt: instant,
   });
@@ -82,6 +83,9 @@ const invoice = z
     issueDate: date,
     dueDate: date,
     history,
+    customerName: z.string(),
+    sentAt: instant.nullable(),
+    allocations: z.array(z.looseObject({ paymentId: z.string(), amount, at: instant })),
   });
 
 const payment = z

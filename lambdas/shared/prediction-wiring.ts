@@ -2,8 +2,9 @@
 import { documentClient } from '../adapters/dynamodb/document-client';
 import { DynamoAllCustomers, DynamoAllInvoices, DynamoPredictionStore } from '../adapters/dynamodb/prediction-store';
 import type { PredictionRunDeps } from '../core/prediction/refresh';
+import type { EventRefreshDeps } from '../core/prediction/event-refresh';
 import { tableName } from './config';
-import { clock, coreSettings } from './wiring';
+import { clock, coreSettings, customerStore, invoiceReader } from './wiring';
 
 /** Days a model is used before the daily run trains a new one. */
 export const RETRAIN_EVERY_DAYS = 7;
@@ -23,4 +24,9 @@ export function predictionRunDeps(): PredictionRunDeps {
     clock,
     settings: { businessTimeZone: coreSettings().businessTimeZone, retrainEveryDays: RETRAIN_EVERY_DAYS },
   };
+}
+
+/** The event refresh (the bus rule `PaymentPredictionRefresh`): one customer's invoices, the stored model and figures. */
+export function eventRefreshDeps(): EventRefreshDeps {
+  return { invoices: invoiceReader(), customers: customerStore(), store: predictionStore(), clock, settings: { businessTimeZone: coreSettings().businessTimeZone } };
 }

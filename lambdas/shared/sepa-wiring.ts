@@ -3,14 +3,14 @@ import { documentClient } from '../adapters/dynamodb/document-client';
 import { DynamoDirectDebitStore } from '../adapters/dynamodb/direct-debit-store';
 import type { CollectionDeps } from '../core/sepa/collection';
 import type { MandateDeps } from '../core/sepa/mandates';
-import { requireEnv, tableName } from './config';
+import { requireEnv, tableName, tablesFromEnv } from './config';
 import { directDebitSettingsFrom, sellerFrom } from '../../lib/definitions/settings';
 import type { ReturnDeps } from '../core/sepa/returns';
 import { parseAmount } from '../core/money/money';
 import { clock, coreSettings, customerStore, invoiceReader, newId, postingWriter, recordedFactWorkflow } from './wiring';
 import type { RefundDeps } from '../core/sepa/refunds';
 
-export const directDebitStore = () => new DynamoDirectDebitStore(documentClient(), tableName('DirectDebits'));
+export const directDebitStore = () => new DynamoDirectDebitStore(documentClient(), tableName('DirectDebits'), tablesFromEnv({ outbox: 'Outbox' }).outbox);
 
 /** The core settings with the seller's creditor identifier checked (format and check digits): a wrong one fails at cold start, naming the setting. */
 export function sepaSettings() {

@@ -81,7 +81,8 @@ export function coreSettings(): CoreSettings {
 }
 
 // Cash application: statements, the open items their lines concern, the unapplied worklist.
-export const statementStore = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements'), statementLines: tableName('StatementLines') });
+export const statementStore = () =>
+  new DynamoStatementStore(documentClient(), { statements: tableName('Statements'), statementLines: tableName('StatementLines'), ...tablesFromEnv({ outbox: 'Outbox' }) });
 export const statementReader = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements') });
 export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
 

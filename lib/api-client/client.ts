@@ -310,6 +310,12 @@ export type GetOrdersResult = {
              * @pattern ^-?\d+(\.\d+)?$
              */
             amount: string;
+            taxRate: string | null;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            gross: string;
         }[];
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
@@ -329,11 +335,14 @@ export type GetOrdersResult = {
         invoiceId: string | null;
         invoiceIds: string[];
         history: {
+            status: string;
             /**
              * An ISO 8601 instant (UTC) from the one clock
              */
             at: string;
+            note?: string;
         }[];
+        externalRef: string | null;
         /**
          * An ISO 8601 instant (UTC) from the one clock
          */
@@ -510,6 +519,12 @@ export type GetOrdersOrderIdResult = {
          * @pattern ^-?\d+(\.\d+)?$
          */
         amount: string;
+        taxRate: string | null;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        gross: string;
     }[];
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
@@ -529,11 +544,14 @@ export type GetOrdersOrderIdResult = {
     invoiceId: string | null;
     invoiceIds: string[];
     history: {
+        status: string;
         /**
          * An ISO 8601 instant (UTC) from the one clock
          */
         at: string;
+        note?: string;
     }[];
+    externalRef: string | null;
     /**
      * An ISO 8601 instant (UTC) from the one clock
      */
@@ -740,6 +758,22 @@ export type GetInvoicesResult = {
          */
         dueDate: string;
         history: {
+            status: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+            note?: string;
+        }[];
+        customerName: string;
+        sentAt: string | null;
+        allocations: {
+            paymentId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
             /**
              * An ISO 8601 instant (UTC) from the one clock
              */
@@ -808,6 +842,22 @@ export type GetInvoicesInvoiceIdResult = {
      */
     dueDate: string;
     history: {
+        status: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+        note?: string;
+    }[];
+    customerName: string;
+    sentAt: string | null;
+    allocations: {
+        paymentId: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
         /**
          * An ISO 8601 instant (UTC) from the one clock
          */
@@ -1623,6 +1673,22 @@ export type PostInvoicesInvoiceIdWriteOffResult = {
      */
     dueDate: string;
     history: {
+        status: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+        note?: string;
+    }[];
+    customerName: string;
+    sentAt: string | null;
+    allocations: {
+        paymentId: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
         /**
          * An ISO 8601 instant (UTC) from the one clock
          */
@@ -1907,7 +1973,7 @@ export type PostWebhooksBody = {
     url: string;
     /**
      * @minItems 1
-     * @maxItems 15
+     * @maxItems 23
      */
     eventTypes: string[];
     /**

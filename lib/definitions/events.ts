@@ -39,6 +39,15 @@ export const eventRules: readonly EventRuleDefinition[] = [
     pattern: { source: [EVENT_SOURCE] },
     target: { functionId: 'RouteWebhookEvent' },
   },
+  {
+    id: 'PaymentPredictionRefresh',
+    description: "A payment, dispute, promise, reminder or new invoice: the prediction function predicts that customer's open items again with the stored model",
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': ['PaymentReceived.v1', 'PaymentApplied.v1', 'DisputeOpened.v1', 'DisputeResolved.v1', 'PromiseMade.v1', 'PromiseKept.v1', 'PromiseBroken.v1', 'ReminderSent.v1', 'InvoiceIssued.v1'],
+    },
+    target: { functionId: 'RunPaymentPredictions' },
+  },
 ];
 
 /** Whether an event (its source and detail type) matches a pattern, as EventBridge matches these fields. */
@@ -46,3 +55,6 @@ export function matchesPattern(pattern: EventPattern, event: { source: string; '
   if (!pattern.source.includes(event.source)) return false;
   return pattern['detail-type'] === undefined || pattern['detail-type'].includes(event['detail-type']);
 }
+
+/** The domain events after which a customer's open items are predicted again (issue 14), as the rule above matches them. */
+export const PREDICTION_REFRESH_EVENTS: readonly string[] = eventRules.find((r) => r.id === 'PaymentPredictionRefresh')?.pattern['detail-type'] ?? [];

@@ -877,7 +877,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
 ];
 
 /** Tables whose changes report domain events: a function that writes one of them also writes the outbox, in the same transaction. */
-const REPORTING_TABLES: readonly TableId[] = ['Orders', 'Invoices', 'Payments'];
+const REPORTING_TABLES: readonly TableId[] = ['Orders', 'Invoices', 'Payments', 'Statements', 'DirectDebits'];
 
 /** Every declared function, with write access to the Outbox table where it writes a table whose changes report events. */
 export const functions: readonly FunctionDefinition[] = declaredFunctions.map((f) =>

@@ -5,14 +5,16 @@
  * (`pk file#<fileId>`, `sk file`, with their transactions) listed newest first (`listKey files`).
  * One mapper each way, used by this store and by the posting writer.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '../../core/events/catalogue';
+import { outboxPuts } from './outbox';
 import type { Mandate } from '../../core/sepa/mandate';
 import type { CollectionFile } from '../../core/sepa/collection';
 import type { Refund } from '../../core/sepa/refunds';
 import { MandateExistsError, type DirectDebitStore } from '../../core/sepa/ports';
 import { ConcurrentUpdateError, type Page } from '../../core/ports';
 import { indexName } from '../../../lib/definitions/tables';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
+import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed, withoutAttributes } from './document-client';
 import { queryAll } from './batch';
 
 const KEYS = ['pk', 'sk', 'listKey', 'listSort', 'activeList'] as const;
@@ -54,6 +56,8 @@ export class DynamoDirectDebitStore implements DirectDebitStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Where the events of a mandate's change go (the outbox, same transaction); needed where mandates change. */
+    private readonly outboxTable?: string,
   ) {}
 
   async mandate(mandateId: string): Promise<Mandate | undefined> {
@@ -71,22 +75,31 @@ export class DynamoDirectDebitStore implements DirectDebitStore {
     return items.map((i) => strip<Mandate>(i));
   }
 
-  async createMandate(mandate: Mandate): Promise<void> {
+  async createMandate(mandate: Mandate, events: readonly DomainEvent[] = []): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: mandateItem(mandate), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.write({ TableName: this.tableName, Item: mandateItem(mandate), ConditionExpression: 'attribute_not_exists(pk)' }, events);
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new MandateExistsError(mandate.mandateId);
+      if (isConditionalCheckFailed(error) || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') throw new MandateExistsError(mandate.mandateId);
       throw error;
     }
   }
 
-  async saveMandate(before: Mandate, after: Mandate): Promise<void> {
+  async saveMandate(before: Mandate, after: Mandate, events: readonly DomainEvent[] = []): Promise<void> {
     try {
-      await this.db.send(new PutCommand(mandateWrite(this.tableName, before, after)));
+      await this.write(mandateWrite(this.tableName, before, after), events);
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new ConcurrentUpdateError(`Mandate ${after.mandateId}`);
+      if (isConditionalCheckFailed(error) || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') throw new ConcurrentUpdateError(`Mandate ${after.mandateId}`);
       throw error;
     }
+  }
+
+  /** The put alone, or with the events it reports (the outbox) in one transaction. */
+  private async write(put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }, events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) {
+      await this.db.send(new PutCommand(put));
+      return;
+    }
+    await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...outboxPuts(this.outboxTable, events)] }));
   }
 
   async collectionFile(fileId: string): Promise<CollectionFile | undefined> {

@@ -8,6 +8,7 @@ import { batchGet, batchWrite, queryAll, scanAll } from './batch';
 import { invoiceFromItem } from './invoice-item';
 import type { PaymentPrediction } from '../../core/prediction/model';
 import type { PredictionStore, StoredForecast, StoredModel, StoredRisk } from '../../core/prediction/refresh';
+import type { PopulationFigures, RefreshStore } from '../../core/prediction/event-refresh';
 import type { Invoice } from '../../core/invoices/invoice';
 import type { Customer } from '../../core/customers/customer';
 
@@ -16,7 +17,13 @@ function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-export class DynamoPredictionStore implements PredictionStore {
+/** How long the note that an event was refreshed for is kept (the bus retries for a day). */
+const REFRESH_NOTE_SECONDS = 2 * 24 * 3600;
+
+export class DynamoPredictionStore implements PredictionStore, RefreshStore {
+  /** The model last read, by version: a warm function reads the pointer, not the model again, per event. */
+  private cached: { version: string; stored: StoredModel } | null = null;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -25,9 +32,31 @@ export class DynamoPredictionStore implements PredictionStore {
   async currentModel(): Promise<StoredModel | null> {
     const pointer = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind: 'model', id: 'current' } }));
     if (!pointer.Item) return null;
-    const item = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind: 'model', id: String(pointer.Item.version) } }));
+    const version = String(pointer.Item.version);
+    if (this.cached?.version === version) return this.cached.stored;
+    const item = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind: 'model', id: version } }));
     if (!item.Item) return null;
-    return { model: JSON.parse(gunzipSync(item.Item.body as Uint8Array).toString('utf8')), trainedAt: String(item.Item.trainedAt) };
+    const stored: StoredModel = { model: JSON.parse(gunzipSync(item.Item.body as Uint8Array).toString('utf8')), trainedAt: String(item.Item.trainedAt) };
+    this.cached = { version, stored };
+    return stored;
+  }
+
+  async savePopulation(population: PopulationFigures): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'population', id: 'current', population: plain(population) } }));
+  }
+
+  async population(): Promise<PopulationFigures | null> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind: 'population', id: 'current' } }));
+    return result.Item ? (result.Item.population as PopulationFigures) : null;
+  }
+
+  async refreshed(eventId: string): Promise<boolean> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind: 'refresh', id: eventId }, ConsistentRead: true }));
+    return result.Item !== undefined;
+  }
+
+  async markRefreshed(eventId: string, at: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { kind: 'refresh', id: eventId, at, expiresAt: Math.floor(Date.parse(at) / 1000) + REFRESH_NOTE_SECONDS } }));
   }
 
   async saveModel(stored: StoredModel): Promise<void> {

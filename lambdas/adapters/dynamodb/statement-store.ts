@@ -8,7 +8,9 @@
  *   line is applied once.
  * - `Payers`: `account#<ACCOUNT>` / `name#<NAME>` -> the customers known to pay with them.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '../../core/events/catalogue';
+import { outboxPuts } from './outbox';
 import type { LineResult } from '../../core/cash-application/application';
 import type { StatementHeader, StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
 import type { Page, StatementStore } from '../../core/ports';
@@ -19,6 +21,8 @@ import { lineSortKey } from './posting-writer';
 export interface StatementTables {
   readonly statements: string;
   readonly statementLines: string;
+  /** Where the event of a statement processed goes (the outbox, with the progress in one transaction). */
+  readonly outbox?: string;
 }
 
 const HEADER = 'statement';
@@ -155,24 +159,27 @@ export class DynamoStatementStore implements StatementStore {
     );
   }
 
-  async progress(statementId: string, progress: StatementProgress): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tables.statements,
-        Key: { statementId, sk: HEADER },
-        UpdateExpression: 'SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at',
-        ConditionExpression: 'attribute_exists(statementId)',
-        ExpressionAttributeNames: PROGRESS_NAMES,
-        ExpressionAttributeValues: {
-          ':status': progress.status,
-          ':processed': progress.processed,
-          ':counts': progress.counts,
-          ':lastUpload': progress.lastUpload,
-          ':error': progress.error,
-          ':at': progress.at,
-        },
-      }),
-    );
+  async progress(statementId: string, progress: StatementProgress, events: readonly DomainEvent[] = []): Promise<void> {
+    const update = {
+      TableName: this.tables.statements,
+      Key: { statementId, sk: HEADER },
+      UpdateExpression: 'SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at',
+      ConditionExpression: 'attribute_exists(statementId)',
+      ExpressionAttributeNames: PROGRESS_NAMES,
+      ExpressionAttributeValues: {
+        ':status': progress.status,
+        ':processed': progress.processed,
+        ':counts': progress.counts,
+        ':lastUpload': progress.lastUpload,
+        ':error': progress.error,
+        ':at': progress.at,
+      },
+    };
+    if (events.length > 0) {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...outboxPuts(this.tables.outbox, events)] }));
+      return;
+    }
+    await this.db.send(new UpdateCommand(update));
   }
 
   private required(table: keyof Omit<StatementTables, 'statements'>): string {

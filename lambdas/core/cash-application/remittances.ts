@@ -38,6 +38,7 @@
  * the same file uploaded again continues.
  */
 import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
+import { statementProcessed } from '../events/events';
 import { applyStatementLine, knownCustomersFrom, legacyStatementLineKey, openItemOf, statementIdFor, statementIdOf, statementLineKeys, type LineApplication, type LineResult } from './application';
 import { postingItemCount, settledBy, TRANSACTION_LIMITS } from '../posting/posting';
 import { resumeSettledInvoices } from '../invoices/settlement';
@@ -162,7 +163,7 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     throw error;
   }
   const progress = run.progress(status, status === 'incomplete' ? `the time for one upload ran out after ${run.processed} of ${entries.length} lines: upload the same file again to continue (with a new Idempotency-Key, if you send one)` : null);
-  await deps.statements.progress(statementId, progress);
+  await saveFinalProgress(deps, started.statement, progress);
   const statement: StatementRecord = { ...started.statement, ...progress };
   const outcomes = run.outcomes();
   return {
@@ -175,6 +176,22 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
       ...(outcomes.length > MAX_LINES_IN_ANSWER ? { linesTruncated: true, moreLines: `GET /remittances/${statementId}?limit=1000 (then its cursor) lists every line` } : {}),
     },
   };
+}
+
+/**
+ * Saves the progress an upload ends with; a `completed` one with its `StatementProcessed` event
+ * (counts, and the amounts by outcome of every line the statement shows) in the same write.
+ */
+export async function saveFinalProgress(deps: Pick<RemittanceDeps, 'statements'>, statement: StatementRecord, progress: StatementProgress): Promise<void> {
+  if (progress.status !== 'completed') return deps.statements.progress(statement.statementId, progress);
+  const lines: LineResult[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.statements.lineResults(statement.statementId, 500, cursor);
+    lines.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  await deps.statements.progress(statement.statementId, progress, [statementProcessed({ ...statement, ...progress }, lines)]);
 }
 
 /** The longest file identity kept on the statement record (a file of thousands of MT940 statements has a long one). */

@@ -19,7 +19,7 @@ import type { HandedInFiles, ProcessingStarter, StatementStore } from '../ports'
 import type { Clock } from '../time/clock';
 import { MAX_UPLOAD_BYTES, uploadIdOf, uploadedFile } from '../uploads/uploads';
 import { statementIdFor } from './application';
-import { creditEntries, DEFAULT_CHUNK_SIZE, knownStatement, parseStatementUpload, statementHeader, StatementRun, type RemittanceDeps, type UploadOptions } from './remittances';
+import { creditEntries, DEFAULT_CHUNK_SIZE, knownStatement, parseStatementUpload, saveFinalProgress, statementHeader, StatementRun, type RemittanceDeps, type UploadOptions } from './remittances';
 import type { ParsedStatementFile } from '../bank-statements/read-statement-file';
 import { NO_LINES, statementView, type StatementHeader, type StatementRecord } from './statement-record';
 
@@ -182,6 +182,6 @@ export async function applyStatementLines(deps: RemittanceDeps & StatementStepDe
     if (from + size < entries.length) await deps.statements.progress(job.statementId, run.progress('processing'));
   }
   const done = run.handled >= entries.length;
-  if (done) await deps.statements.progress(job.statementId, run.progress('completed'));
+  if (done) await saveFinalProgress(deps, statement, run.progress('completed'));
   return { done, processed: run.handled, total: entries.length, applied: run.appliedNow() };
 }

@@ -82,6 +82,89 @@ export const eventSchemas = {
   'PromiseMade.v1': envelope('PromiseMade.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
   'PromiseKept.v1': envelope('PromiseKept.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
   'PromiseBroken.v1': envelope('PromiseBroken.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
+  /** A bank statement's upload processed to its last credit line (finance's: `customerId` and `ownerId` are null). */
+  'StatementProcessed.v1': envelope(
+    'StatementProcessed.v1',
+    z.strictObject({
+      statementId: id,
+      /** The n-th upload of the statement that finished (a statement uploaded again is processed again). */
+      upload: z.number().int().positive(),
+      format: z.string().nullable(),
+      accounts: z.array(z.string()),
+      /** Credit lines of the file; debit lines are not cash application's. */
+      lines: z.number().int().nonnegative(),
+      counts: z.strictObject({ applied: z.number().int().nonnegative(), suggested: z.number().int().nonnegative(), unapplied: z.number().int().nonnegative() }),
+      /** Per currency, the amounts of the credit lines by outcome (the line's whole amount under its outcome). */
+      totals: z.array(z.strictObject({ currency, received: amount, applied: amount, suggested: amount, unapplied: amount })),
+    }),
+  ),
+  /** The invoice's dunning started: it was overdue when the dunning run first acted on it (its escalation began). */
+  'InvoiceOverdue.v1': envelope(
+    'InvoiceOverdue.v1',
+    z.strictObject({ invoiceId: id, number: z.string(), currency, balance: amount, dueDate: date, overdueAt: instant, level: z.number().int().nonnegative() }),
+  ),
+  /** A dunning letter (reminder) sent for the invoice, at its level, with the fee and interest charged with it. */
+  'ReminderSent.v1': envelope(
+    'ReminderSent.v1',
+    z.strictObject({
+      invoiceId: id,
+      number: z.string(),
+      level: z.number().int().positive(),
+      /** The letter: `<runId>/<customerId>`, as `GET /dunning/runs/{runId}` lists it under the customer. */
+      letterId: id,
+      runId: id,
+      /** The email's message id (null when the mailer gave none). */
+      messageId: z.string().nullable(),
+      /** True when the same level's letter went out again (after a bounce). */
+      resent: z.boolean(),
+      currency,
+      fee: amount,
+      interest: amount,
+      balance: amount,
+    }),
+  ),
+  'MandateCreated.v1': envelope(
+    'MandateCreated.v1',
+    z.strictObject({ mandateId: id, scheme: z.enum(['CORE', 'B2B']), signedOn: date, creditorId: z.string(), ibanLast4: z.string().max(4) }),
+  ),
+  'MandateRevoked.v1': envelope('MandateRevoked.v1', z.strictObject({ mandateId: id, scheme: z.enum(['CORE', 'B2B']), reason: z.string().nullable(), revokedAt: instant })),
+  /** A SEPA direct debit file (pain.008) created by a collection run (finance's: it spans customers). */
+  'CollectionFileCreated.v1': envelope(
+    'CollectionFileCreated.v1',
+    z.strictObject({
+      fileId: id,
+      messageId: z.string(),
+      runDate: date,
+      numberOfTransactions: z.number().int().positive(),
+      currency: z.literal('EUR'),
+      controlSum: amount,
+      collectionDates: z.array(date),
+      invoiceIds: z.array(id),
+    }),
+  ),
+  /** A collected direct debit returned or rejected by the bank: the invoice is open again. */
+  'CollectionReturned.v1': envelope(
+    'CollectionReturned.v1',
+    z.strictObject({
+      invoiceId: id,
+      number: z.string(),
+      fileId: id,
+      endToEndId: z.string(),
+      mandateId: id,
+      reasonCode: z.string(),
+      reason: z.string(),
+      currency,
+      amount,
+      /** What the return gave back of what had been paid. */
+      reversed: amount,
+      invoiceBalance: amount,
+    }),
+  ),
+  /** On-account credit refunded by SEPA credit transfer (pain.001): the file is written and the credit taken. */
+  'RefundIssued.v1': envelope(
+    'RefundIssued.v1',
+    z.strictObject({ refundId: id, currency: z.literal('EUR'), amount, executionDate: date, endToEndId: z.string(), messageId: z.string() }),
+  ),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

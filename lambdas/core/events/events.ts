@@ -12,6 +12,9 @@ import { formatAmount } from '../money/money';
 import type { Invoice } from '../invoices/invoice';
 import type { Order, Shipment } from '../orders/order';
 import type { Posting } from '../posting/posting';
+import type { Mandate } from '../sepa/mandate';
+import type { LineResult } from '../cash-application/application';
+import type { StatementRecord } from '../cash-application/statement-record';
 import type { DomainEvent, EventOf, EventType } from './catalogue';
 
 /** The id of the event of `type` that reports the change named `key` (the same for every attempt). */
@@ -88,7 +91,7 @@ export function postingEvents(posting: Posting): DomainEvent[] {
   const payment = posting.payment;
   if (payment && payment.before === null) {
     const p = payment.after;
-    const owner = posting.invoices.find((c) => c.after.customerId === p.customerId)?.after.ownerId ?? p.recordedBy ?? null;
+    const owner = posting.invoices.find((c) => c.after.customerId === p.customerId)?.after.ownerId ?? posting.customerOwnerId ?? p.recordedBy ?? null;
     events.push(
       event('PaymentReceived.v1', p.paymentId, p.receivedAt, { customerId: p.customerId, ownerId: owner }, {
         paymentId: p.paymentId,
@@ -118,6 +121,8 @@ export function postingEvents(posting: Posting): DomainEvent[] {
       );
     }
     events.push(...dunningEvents(before, after));
+    const returned = collectionReturned(before, after, at);
+    if (returned) events.push(returned);
     const reducedBy = before.balanceMinor - after.balanceMinor - added.reduce((n, a) => n + a.amountMinor, 0);
     if (reducedBy <= 0) continue;
     const journal = posting.journals.find((j) => (j.event === 'CreditNoteIssued' || j.event === 'InvoiceWrittenOff') && j.lines.some((l) => l.reference === after.invoiceId));
@@ -146,7 +151,133 @@ export function postingEvents(posting: Posting): DomainEvent[] {
       );
     }
   }
+  events.push(...directDebitEvents(posting));
   return events;
+}
+
+/** The owner (API client) of `customerId` as the posting knows it: from an invoice of the customer, else the posting's own. */
+function ownerIn(posting: Posting, customerId: string): string | null {
+  return posting.invoices.find((c) => c.after.customerId === customerId)?.after.ownerId ?? posting.customerOwnerId ?? null;
+}
+
+/**
+ * The SEPA events of a posting: a collection file created (`CollectionFileCreated`, finance's: it
+ * spans customers), a mandate the posting revokes (`MandateRevoked`: a return that stops
+ * collection), a refund issued (`RefundIssued`).
+ */
+function directDebitEvents(posting: Posting): DomainEvent[] {
+  const events: DomainEvent[] = [];
+  const dd = posting.directDebit;
+  const file = dd?.file;
+  if (file && file.before === null) {
+    const f = file.after;
+    const transactions = f.batches.flatMap((b) => b.transactions);
+    events.push(
+      event('CollectionFileCreated.v1', f.fileId, f.createdAt, { customerId: null, ownerId: null }, {
+        fileId: f.fileId,
+        messageId: f.messageId,
+        runDate: f.runDate,
+        numberOfTransactions: f.numberOfTransactions,
+        currency: 'EUR',
+        controlSum: amount(f.sumMinor, 'EUR'),
+        collectionDates: [...new Set(f.batches.map((b) => b.collectionDate))].sort(),
+        invoiceIds: transactions.map((t) => t.invoiceId),
+      }),
+    );
+  }
+  for (const { before, after } of dd?.mandates ?? []) {
+    const revoked = mandateRevoked(before, after, ownerIn(posting, after.customerId));
+    if (revoked) events.push(revoked);
+  }
+  const refund = dd?.refund;
+  if (refund && refund.before === null) {
+    const r = refund.after;
+    events.push(
+      event('RefundIssued.v1', r.refundId, r.createdAt, { customerId: r.customerId, ownerId: ownerIn(posting, r.customerId) }, {
+        refundId: r.refundId,
+        currency: r.currency,
+        amount: amount(r.amountMinor, r.currency),
+        executionDate: r.executionDate,
+        endToEndId: r.endToEndId,
+        messageId: r.messageId,
+      }),
+    );
+  }
+  return events;
+}
+
+/** A collected direct debit of the invoice returned by the bank (its collection `pending` before, `returned` now). */
+function collectionReturned(before: Invoice, after: Invoice, postedAt: string | undefined): DomainEvent | null {
+  const dd = after.directDebit;
+  const at = dd?.returnedAt ?? postedAt;
+  if (!dd || !at || dd.status !== 'returned' || before.directDebit?.status === 'returned') return null;
+  return event('CollectionReturned.v1', `${after.invoiceId}|${dd.endToEndId}`, at, after, {
+    invoiceId: after.invoiceId,
+    number: after.number,
+    fileId: dd.fileId,
+    endToEndId: dd.endToEndId,
+    mandateId: dd.mandateId,
+    reasonCode: dd.returnReason?.code ?? 'NARR',
+    reason: dd.returnReason?.text ?? 'returned',
+    currency: after.currency,
+    amount: amount(dd.amountMinor, after.currency),
+    reversed: amount(dd.reversedMinor ?? 0, after.currency),
+    invoiceBalance: amount(after.balanceMinor, after.currency),
+  });
+}
+
+/** A mandate recorded (`ownerId`: the API client that registered its customer, if any). */
+export function mandateCreated(mandate: Mandate, ownerId: string | null): EventOf<'MandateCreated.v1'> {
+  return event('MandateCreated.v1', mandate.mandateId, mandate.createdAt, { customerId: mandate.customerId, ownerId }, {
+    mandateId: mandate.mandateId,
+    scheme: mandate.scheme,
+    signedOn: mandate.signedOn,
+    creditorId: mandate.creditorId,
+    ibanLast4: mandate.iban.replace(/\s/g, '').slice(-4),
+  });
+}
+
+/** The mandate revoked by this change (ACTIVE before, REVOKED after), else null. */
+export function mandateRevoked(before: Mandate, after: Mandate, ownerId: string | null): EventOf<'MandateRevoked.v1'> | null {
+  if (before.status === 'REVOKED' || after.status !== 'REVOKED') return null;
+  const at = after.revokedAt ?? after.history.at(-1)?.at ?? after.createdAt;
+  return event('MandateRevoked.v1', after.mandateId, at, { customerId: after.customerId, ownerId }, {
+    mandateId: after.mandateId,
+    scheme: after.scheme,
+    reason: after.revocationReason,
+    revokedAt: at,
+  });
+}
+
+/**
+ * A statement's upload processed to its last line, with the counts and, per currency, the amounts
+ * by outcome of `lines` (the statement's line results). Finance's event: a statement spans customers.
+ */
+export function statementProcessed(statement: Pick<StatementRecord, 'statementId' | 'uploads' | 'format' | 'accounts' | 'total' | 'counts' | 'at'>, lines: readonly LineResult[]): EventOf<'StatementProcessed.v1'> {
+  const byCurrency = new Map<string, { received: number; applied: number; suggested: number; unapplied: number }>();
+  for (const line of lines) {
+    const t = byCurrency.get(line.currency) ?? { received: 0, applied: 0, suggested: 0, unapplied: 0 };
+    t.received += line.amountMinor;
+    t[line.status] += line.amountMinor;
+    byCurrency.set(line.currency, t);
+  }
+  return event('StatementProcessed.v1', `${statement.statementId}|${statement.uploads}`, statement.at, { customerId: null, ownerId: null }, {
+    statementId: statement.statementId,
+    upload: statement.uploads,
+    format: statement.format,
+    accounts: [...statement.accounts],
+    lines: statement.total,
+    counts: { applied: statement.counts.applied, suggested: statement.counts.suggested, unapplied: statement.counts.unapplied },
+    totals: [...byCurrency.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, t]) => ({
+        currency,
+        received: amount(t.received, currency),
+        applied: amount(t.applied, currency),
+        suggested: amount(t.suggested, currency),
+        unapplied: amount(t.unapplied, currency),
+      })),
+  });
 }
 
 /**
@@ -156,6 +287,39 @@ export function postingEvents(posting: Posting): DomainEvent[] {
  */
 function dunningEvents(before: Invoice, after: Invoice): DomainEvent[] {
   const events: DomainEvent[] = [];
+  const escalation = after.dunning.escalation;
+  if (!before.dunning.escalation && escalation) {
+    events.push(
+      event('InvoiceOverdue.v1', after.invoiceId, escalation.startedAt, after, {
+        invoiceId: after.invoiceId,
+        number: after.number,
+        currency: after.currency,
+        balance: amount(after.balanceMinor, after.currency),
+        dueDate: after.dueDate,
+        overdueAt: after.overdueAt,
+        level: before.dunning.level,
+      }),
+    );
+  }
+  const d = (field: 'feesPostedMinor' | 'compensationPostedMinor' | 'interestPostedMinor') => (after.dunning[field] ?? 0) - (before.dunning[field] ?? 0);
+  for (const entry of after.dunning.history.slice(before.dunning.history.length)) {
+    if (entry.event !== 'reminder' || !entry.runId || entry.channel !== 'email') continue;
+    events.push(
+      event('ReminderSent.v1', `${after.invoiceId}|${entry.runId}|${entry.level}`, entry.at, after, {
+        invoiceId: after.invoiceId,
+        number: after.number,
+        level: entry.level,
+        letterId: `${entry.runId}/${after.customerId}`,
+        runId: entry.runId,
+        messageId: entry.messageId,
+        resent: entry.level === before.dunning.level,
+        currency: after.currency,
+        fee: amount(d('feesPostedMinor') + d('compensationPostedMinor'), after.currency),
+        interest: amount(d('interestPostedMinor'), after.currency),
+        balance: amount(after.balanceMinor, after.currency),
+      }),
+    );
+  }
   const disputesBefore = new Map((before.dunning.disputes ?? []).map((d) => [d.disputeId, d]));
   for (const dispute of after.dunning.disputes ?? []) {
     const was = disputesBefore.get(dispute.disputeId);

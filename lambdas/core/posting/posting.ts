@@ -50,6 +50,11 @@ export interface Posting {
   readonly collectionsWorklist?: { readonly invoiceId: string; readonly customerId: string; readonly action: 'add' | 'remove'; readonly at: string };
   /** A credit note issued with the posting: stored once, its number taken from its gapless series. */
   readonly creditNote?: CreditNote;
+  /**
+   * The API client that registered the customer of a posting that changes none of its invoices (a
+   * refund): scopes the posting's events to it. Absent: taken from the invoices.
+   */
+  readonly customerOwnerId?: string | null;
   readonly directDebit?: {
     readonly file?: { readonly before: CollectionFile | null; readonly after: CollectionFile };
     readonly mandates?: readonly { readonly before: Mandate; readonly after: Mandate }[];

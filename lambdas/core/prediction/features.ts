@@ -71,7 +71,7 @@ export interface CustomerProfile {
   readonly openDueDays: ReadonlyMap<string, number>;
 }
 
-interface GroupFigures {
+export interface GroupFigures {
   readonly median: number;
   readonly spread: number;
   readonly count: number;
@@ -262,4 +262,39 @@ export function featuresOf(knowledge: Knowledge, invoice: InvoiceFacts): Feature
 
 export function featureVector(features: Features): number[] {
   return FEATURE_NAMES.map((name) => (Number.isFinite(features[name]) ? features[name] : 0));
+}
+
+/** The figures of all customers a prediction run computed, as stored (maps as entry lists). */
+export interface PopulationFigures {
+  readonly cutoff: number;
+  readonly global: GroupFigures;
+  readonly byCountry: readonly (readonly [string, GroupFigures])[];
+  readonly byChannel: readonly (readonly [string, GroupFigures])[];
+  readonly byGroup: readonly (readonly [string, GroupFigures])[];
+  readonly monthEffect: readonly (readonly [number, number])[];
+}
+
+/** What a run keeps of its knowledge for the refreshes until the next run. */
+export function populationOf(knowledge: Knowledge): PopulationFigures {
+  return {
+    cutoff: knowledge.cutoff,
+    global: knowledge.global,
+    byCountry: [...knowledge.byCountry],
+    byChannel: [...knowledge.byChannel],
+    byGroup: [...knowledge.byGroup],
+    monthEffect: [...knowledge.monthEffect],
+  };
+}
+
+/** A customer's own knowledge with the figures of all customers of the latest run (none kept yet: its own). */
+export function withPopulation(own: Knowledge, population: PopulationFigures | null): Knowledge {
+  if (!population) return own;
+  return {
+    ...own,
+    global: population.global,
+    byCountry: new Map(population.byCountry),
+    byChannel: new Map(population.byChannel),
+    byGroup: new Map(population.byGroup),
+    monthEffect: new Map(population.monthEffect),
+  };
 }

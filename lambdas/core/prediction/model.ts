@@ -233,6 +233,10 @@ export interface PaymentPrediction {
   readonly cutoff: string;
   /** Lateness (days after due) at the 0%, 5%, ..., 100% points of the predictive distribution. */
   readonly latenessQuantiles: readonly number[];
+  /** When the prediction was made and stored (the one clock); absent on predictions stored before it was kept. */
+  readonly computedAt?: string;
+  /** The domain event type that had it made again (`event-refresh.ts`); absent: the prediction run. */
+  readonly refreshedBy?: string;
 }
 
 /** The probability that lateness exceeds `days`, read from the quantile points. */

@@ -10,7 +10,7 @@ import type { Customer } from '../customers/customer';
 import type { Clock } from '../time/clock';
 import { addCalendarDays, calendarDateIn } from '../time/clock';
 import { dayNumber, type HistoryInvoice } from './history';
-import { knowledgeAt } from './features';
+import { knowledgeAt, populationOf, type PopulationFigures } from './features';
 import { predictPayment, trainPaymentModel, type PaymentModel, type PaymentPrediction } from './model';
 import { cashInForecast, forecastAccuracy, type ForecastAccuracy, type ForecastWeek } from './forecast';
 import { customerRisk, type CustomerRisk } from './risk';
@@ -49,6 +49,8 @@ export interface PredictionStore {
   /** The latest forecast made on or before `date`. */
   forecastMadeOnOrBefore(date: string): Promise<StoredForecast | null>;
   saveForecast(forecast: StoredForecast): Promise<void>;
+  /** Keeps the figures of all customers for the event refreshes until the next run (`event-refresh.ts`); absent: not kept. */
+  savePopulation?(population: PopulationFigures): Promise<void>;
 }
 
 export interface PredictionRunDeps {
@@ -123,8 +125,10 @@ export async function runPredictions(deps: PredictionRunDeps, options: { readonl
   const knowledge = knowledgeAt(history, cutoff);
   const open = real.filter((i) => LIVE.has(i.status) && i.balanceMinor > 0);
   const historyById = new Map(history.map((h) => [h.invoiceId, h]));
-  const predictions = open.map((i) => predictPayment(model, knowledge, historyById.get(i.invoiceId)!));
+  const computedAt = now.toISOString();
+  const predictions = open.map((i) => ({ ...predictPayment(model, knowledge, historyById.get(i.invoiceId)!), computedAt }));
   await deps.store.savePredictions(predictions);
+  await deps.store.savePopulation?.(populationOf(knowledge));
 
   const previous = await deps.store.risks();
   const monthAgo = addCalendarDays(today, -30);

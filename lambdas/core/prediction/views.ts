@@ -46,6 +46,8 @@ export function predictionView(p: PaymentPrediction) {
     basis: p.basis,
     modelVersion: p.modelVersion,
     predictedOn: p.cutoff,
+    computedAt: p.computedAt ?? null,
+    refreshedBy: p.refreshedBy ?? null,
   };
 }
 

@@ -12,6 +12,7 @@ import { calendarDateIn, type Clock } from '../time/clock';
 import { parseWith } from '../validation';
 import { createMandate, generatedMandateId, mandateView, newMandateProblems, revokeMandate, type MandateScheme } from './mandate';
 import { MandateExistsError, type DirectDebitStore } from './ports';
+import { mandateCreated, mandateRevoked } from '../events/events';
 
 export interface MandateDeps {
   readonly directDebits: DirectDebitStore;
@@ -56,7 +57,7 @@ export async function recordMandate(deps: MandateDeps, customerId: string, body:
   if (problems.length > 0) throw new ValidationError(problems.map((p) => (p.field === 'creditorId' ? { field: 'settings.seller.creditorId', problem: p.problem } : p)));
   const mandate = createMandate(input, deps.clock.now().toISOString());
   try {
-    await deps.directDebits.createMandate(mandate);
+    await deps.directDebits.createMandate(mandate, [mandateCreated(mandate, customer.registeredBy ?? null)]);
   } catch (error) {
     if (error instanceof MandateExistsError) throw new ConflictError(`Mandate reference ${mandate.mandateId} is used already: a creditor's mandate references are unique`, 'MANDATE_EXISTS');
     throw error;
@@ -81,7 +82,9 @@ export async function revokeCustomerMandate(deps: MandateDeps, customerId: strin
       if (!mandate || mandate.customerId !== customerId) throw new NotFoundError('Mandate', mandateId);
       if (mandate.status === 'REVOKED') throw new ConflictError(`Mandate ${mandateId} is already revoked`, 'MANDATE_REVOKED');
       const after = revokeMandate(mandate, request.reason, deps.clock.now().toISOString());
-      await deps.directDebits.saveMandate(mandate, after);
+      const owner = (await deps.customers.get(customerId))?.registeredBy ?? null;
+      const revoked = mandateRevoked(mandate, after, owner);
+      await deps.directDebits.saveMandate(mandate, after, revoked ? [revoked] : []);
       return mandateView(after, today(deps));
     },
     { attempts: 5 },

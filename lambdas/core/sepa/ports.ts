@@ -3,6 +3,7 @@ import type { Mandate } from './mandate';
 import type { CollectionFile } from './collection';
 import type { Page } from '../ports';
 import type { Refund } from './refunds';
+import type { DomainEvent } from '../events/catalogue';
 
 /** A mandate id the creditor used before (mandate references are unique per creditor). */
 export class MandateExistsError extends Error {
@@ -17,10 +18,10 @@ export interface DirectDebitStore {
   mandatesOf(customerId: string): Promise<Mandate[]>;
   /** Every mandate stored as ACTIVE (the sparse index); expiry is judged by the caller on the day. */
   activeMandates(): Promise<Mandate[]>;
-  /** Stores a new mandate, only if its id is new ({@link MandateExistsError} otherwise). */
-  createMandate(mandate: Mandate): Promise<void>;
-  /** Writes a changed mandate, only if it is still as read (else `ConcurrentUpdateError`). */
-  saveMandate(before: Mandate, after: Mandate): Promise<void>;
+  /** Stores a new mandate, only if its id is new ({@link MandateExistsError} otherwise), with the events it reports (the outbox, one transaction). */
+  createMandate(mandate: Mandate, events?: readonly DomainEvent[]): Promise<void>;
+  /** Writes a changed mandate, only if it is still as read (else `ConcurrentUpdateError`), with the events it reports. */
+  saveMandate(before: Mandate, after: Mandate, events?: readonly DomainEvent[]): Promise<void>;
   refund(refundId: string): Promise<Refund | undefined>;
   collectionFile(fileId: string): Promise<CollectionFile | undefined>;
   /** Collection files, newest first. */

@@ -166,6 +166,17 @@ export async function typed<T>(call: (client: TypedClient) => Promise<T>, method
   }
 }
 
+/**
+ * The answer of a route whose contract declares an open object (`anyObject` in
+ * `lambdas/shared/api-contract.ts`: reports, the dunning run, the order's execution, the forecast,
+ * the collectors' worklist), read as the page's own type `T`. The call goes through the typed
+ * client all the same; the page's type is checked against the contract only once the contract
+ * describes the fields (as it does for invoices and orders).
+ */
+export function openObject<T>(answer: Record<string, unknown>): T {
+  return answer as T;
+}
+
 /** A fresh Idempotency-Key for one action of the user. */
 export function newIdempotencyKey(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;

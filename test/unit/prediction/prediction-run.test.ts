@@ -6,79 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiEvent, bodyOf, lambdaContext, stubHandlerEnvironment } from '../../support/api-events';
-import { runPredictions, historyOf, type PredictionStore, type StoredForecast, type StoredModel, type StoredRisk } from '../../../lambdas/core/prediction/refresh';
-import type { PaymentPrediction } from '../../../lambdas/core/prediction/model';
-import type { Invoice } from '../../../lambdas/core/invoices/invoice';
+import { runPredictions, historyOf } from '../../../lambdas/core/prediction/refresh';
 import type { Customer } from '../../../lambdas/core/customers/customer';
-import { dayNumber, type HistoryInvoice } from '../../../lambdas/core/prediction/history';
+import { dayNumber } from '../../../lambdas/core/prediction/history';
 import { generateHistory } from '../../benchmarks/prediction/synthetic-history';
-
-class MemoryPredictionStore implements PredictionStore {
-  models: StoredModel[] = [];
-  stored = new Map<string, PaymentPrediction>();
-  riskById = new Map<string, StoredRisk>();
-  forecasts: StoredForecast[] = [];
-  async currentModel() {
-    return this.models.at(-1) ?? null;
-  }
-  async saveModel(model: StoredModel) {
-    this.models.push(model);
-  }
-  async savePredictions(predictions: readonly PaymentPrediction[]) {
-    for (const p of predictions) this.stored.set(p.invoiceId, p);
-  }
-  async predictions(ids: readonly string[]) {
-    return new Map(ids.filter((id) => this.stored.has(id)).map((id) => [id, this.stored.get(id)!]));
-  }
-  async risks() {
-    return new Map(this.riskById);
-  }
-  async risk(customerId: string) {
-    return this.riskById.get(customerId) ?? null;
-  }
-  async saveRisks(risks: readonly StoredRisk[]) {
-    for (const r of risks) this.riskById.set(r.customerId, r);
-  }
-  async forecastMadeOnOrBefore(date: string) {
-    return [...this.forecasts].filter((f) => f.madeOn <= date).sort((a, b) => a.madeOn.localeCompare(b.madeOn)).at(-1) ?? null;
-  }
-  async saveForecast(forecast: StoredForecast) {
-    this.forecasts.push(forecast);
-  }
-}
-
-/** A generated history as the product's invoices (a payment allocation on the paid day, noon UTC). */
-function productInvoice(h: HistoryInvoice, asOf: string): Invoice {
-  const paid = h.paidDate !== null && h.paidDate < asOf;
-  const overdue = !paid && h.dueDate < asOf;
-  return {
-    invoiceId: h.invoiceId,
-    number: h.invoiceId,
-    series: 'INV',
-    sequence: 1,
-    rfReference: 'RF18539007547034',
-    orderId: null,
-    source: 'order',
-    customerId: h.customerId,
-    customerName: h.customerId,
-    currency: h.currency,
-    lines: [],
-    totalMinor: h.amountMinor,
-    paidMinor: paid ? h.amountMinor : 0,
-    balanceMinor: paid ? 0 : h.amountMinor,
-    status: paid ? 'PAID' : overdue ? 'OVERDUE' : 'OPEN',
-    issueDate: h.issueDate,
-    dueDate: h.dueDate,
-    overdueAt: `${h.dueDate}T23:00:00.000Z`,
-    overdueSince: null,
-    issuedAt: `${h.issueDate}T09:00:00.000Z`,
-    sentAt: h.channel === 'paper' ? null : `${h.issueDate}T09:00:00.000Z`,
-    emailMessageId: null,
-    allocations: paid ? [{ paymentId: `P-${h.invoiceId}`, amountMinor: h.amountMinor, at: `${h.paidDate}T12:00:00.000Z` }] : [],
-    history: [],
-    dunning: { level: 0, blockedUntil: null, history: [] },
-  };
-}
+import { MemoryPredictionStore, productInvoice } from '../../support/prediction-invoices';
 
 const history = generateHistory({ customers: 50, seed: 11, start: '2025-01-01', months: 16 });
 const customers = [...new Set(history.map((h) => h.customerId))].map(

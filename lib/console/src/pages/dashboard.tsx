@@ -1,7 +1,7 @@
 /** "How much are we owed, how late, and what needs me today?" */
 import { CashForecastPanel } from './predictions';
 import { useState } from 'preact/hooks';
-import { api, ApiError, apiText, describeError } from '../api';
+import { api, ApiError, apiText, describeError, openObject, typed } from '../api';
 import { AgingChart, TrendChart } from '../charts';
 import { Loaded, Select, useLoad } from '../components';
 import { figure, money } from '../format';
@@ -56,7 +56,7 @@ async function lastDunningRun(today: string, signal: AbortSignal): Promise<Dunni
   for (let back = 0; back < 8; back++) {
     const date = new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
     try {
-      return await api<DunningRun>('GET', `/dunning/runs/run-${date}`, { signal });
+      return await typed((c) => c.getDunningRunsRunId({ path: { runId: `run-${date}` } }, { signal })).then(openObject<DunningRun>);
     } catch (error) {
       if (error instanceof ApiError && error.routeMissing) return 'unavailable';
       if (error instanceof ApiError && error.status === 404) continue;
@@ -82,8 +82,8 @@ async function downloadCsv(path: string, filename: string, setMessage: (m: strin
 }
 
 export function Dashboard() {
-  const [aging] = useLoad((signal) => api<AgingReport>('GET', '/reports/aging', { signal }), 'aging');
-  const [kpis] = useLoad((signal) => api<KpiReport>('GET', '/reports/kpis?trendMonths=6', { signal }), 'kpis');
+  const [aging] = useLoad((signal) => typed((c) => c.getReportsAging(undefined, { signal })).then(openObject<AgingReport>), 'aging');
+  const [kpis] = useLoad((signal) => typed((c) => c.getReportsKpis({ query: { trendMonths: 6 } }, { signal })).then(openObject<KpiReport>), 'kpis');
   const today = aging.state === 'ready' ? aging.value.asOf : undefined;
   const [run] = useLoad((signal) => (today ? lastDunningRun(today, signal) : Promise.resolve('none' as const)), `run-${today}`);
   const [chosen, setChosen] = useState('');

@@ -1,7 +1,7 @@
 /** Invoices: the list with filters, an invoice's page with allocations, dunning, document and actions. */
 import { PredictionPanel, type InvoicePrediction } from './predictions';
 import { useEffect, useState } from 'preact/hooks';
-import { api, apiBlob, apiText, describeError } from '../api';
+import { api, apiBlob, apiText, describeError, typed } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
@@ -14,7 +14,7 @@ export interface InvoiceView {
   readonly invoiceId: string;
   readonly number: string;
   readonly rfReference: string;
-  readonly orderId: string | null;
+  readonly orderId?: string | null;
   readonly customerId: string;
   readonly customerName: string;
   readonly currency: string;
@@ -211,7 +211,7 @@ function DocumentPreview({ invoiceId, number }: { invoiceId: string; number: str
 }
 
 export function InvoicePage({ invoiceId }: { invoiceId: string }) {
-  const [invoice, reload] = useLoad((signal) => api<InvoiceView>('GET', `/invoices/${encodeURIComponent(invoiceId)}`, { signal }), `invoice-${invoiceId}`);
+  const [invoice, reload] = useLoad((signal) => typed((c) => c.getInvoicesInvoiceId({ path: { invoiceId } }, { signal })).then((answer): InvoiceView => answer), `invoice-${invoiceId}`);
   const path = (suffix: string) => `/invoices/${encodeURIComponent(invoiceId)}/${suffix}`;
   return (
     <section aria-labelledby="invoice-title">

@@ -1,6 +1,6 @@
 /** Orders: the list with filters, an order's page with its state picture, and the credit decision. */
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, openObject, typed } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { humanize, instant, money } from '../format';
 import { href } from '../router';
@@ -127,8 +127,8 @@ export function CreditDecision({ orderId, onDecided }: { orderId: string; onDeci
 }
 
 export function OrderPage({ orderId }: { orderId: string }) {
-  const [order, reloadOrder] = useLoad((signal) => api<OrderView>('GET', `/orders/${encodeURIComponent(orderId)}`, { signal }), `order-${orderId}`);
-  const [execution, reloadExecution] = useLoad((signal) => api<ExecutionView>('GET', `/orders/${encodeURIComponent(orderId)}/execution`, { signal }), `execution-${orderId}`);
+  const [order, reloadOrder] = useLoad((signal) => typed((c) => c.getOrdersOrderId({ path: { orderId } }, { signal })).then((answer): OrderView => answer), `order-${orderId}`);
+  const [execution, reloadExecution] = useLoad((signal) => typed((c) => c.getOrdersOrderIdExecution({ path: { orderId } }, { signal })).then(openObject<ExecutionView>), `execution-${orderId}`);
   const reload = () => {
     reloadOrder();
     reloadExecution();

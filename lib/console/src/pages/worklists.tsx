@@ -1,6 +1,6 @@
 /** What needs finance today: credit holds, unapplied payments, disputes, collections, promises falling due. */
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, openObject, typed } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
@@ -156,7 +156,7 @@ interface WorklistRow {
 }
 
 function CollectorWorklist() {
-  const [load] = useLoad((signal) => api<{ asOf: string; items: readonly WorklistRow[] }>('GET', '/collections/worklist', { signal }), 'collections');
+  const [load] = useLoad((signal) => typed((c) => c.getCollectionsWorklist(undefined, { signal })).then(openObject<{ asOf: string; items: readonly WorklistRow[] }>), 'collections');
   return (
     <section class="panel" aria-labelledby="collections-title">
       <h2 id="collections-title">Collector worklist</h2>
@@ -203,7 +203,7 @@ function CollectorWorklist() {
 }
 
 function PromisesFallingDue({ today }: { today: string }) {
-  const [load] = useLoad((signal) => api<{ items: readonly InvoiceView[] }>('GET', '/invoices?status=OVERDUE&limit=200', { signal }), 'promises');
+  const [load] = useLoad((signal) => typed((c) => c.getInvoices({ query: { status: 'OVERDUE', limit: 200 } }, { signal })).then((answer): { items: readonly InvoiceView[] } => answer), 'promises');
   return (
     <section class="panel" aria-labelledby="promises-title">
       <h2 id="promises-title">Promises falling due</h2>
