@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     if (path !== undefined && !isFile(path)) throw new UsageError(`${path}: no such file`);
   }
 
-  const openItemsFile = await readCsv(openItemsPath, OPEN_ITEM_COLUMNS, [], openItemFromRow, 'open items');
+  // Columns whose values repeat across a million rows are interned: one string per distinct value.
+  const openItemsFile = await readCsv(openItemsPath, OPEN_ITEM_COLUMNS, [], openItemFromRow, 'open items', ['customer_id', 'customer_name', 'currency', 'issue_date', 'due_date']);
   const openItems = openItemsFile.rows;
   const customersFile = values.customers
     ? await readCsv(values.customers, CUSTOMER_COLUMNS, OPTIONAL_CUSTOMER_COLUMNS, knownCustomerFromRow, 'customers')
@@ -177,22 +178,35 @@ async function readCsv<T>(
   optional: readonly string[],
   toRow: (file: string, line: number, row: Readonly<Record<string, string>>) => T,
   what: string,
+  interned: readonly string[] = [],
 ): Promise<{ rows: T[]; file: string; lineOf: (recordIndex: number) => Promise<number> }> {
   const file = basename(path);
   const rows: T[] = [];
   const lineOf = (recordIndex: number): Promise<number> => lineOfRecord(path, recordIndex);
   const parser = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true }));
   let header: string[] | null = null;
+  let pools: (Map<string, string> | undefined)[] = [];
   let record: string[] | undefined;
   try {
     for await (record of parser as AsyncIterable<string[]>) {
       if (header === null) {
         header = record.map((h) => h.trim());
         checkHeader(file, header, required, optional);
+        pools = header.map((name) => (interned.includes(name) ? new Map<string, string>() : undefined));
         continue;
       }
       const row: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) row[header[i]!] = record[i] ?? '';
+      for (let i = 0; i < header.length; i++) {
+        const value = record[i] ?? '';
+        const pool = pools[i];
+        if (pool === undefined) {
+          row[header[i]!] = value;
+          continue;
+        }
+        let same = pool.get(value);
+        if (same === undefined) pool.set(value, (same = value));
+        row[header[i]!] = same;
+      }
       try {
         rows.push(toRow(file, rows.length + 2, row));
       } catch (error) {
