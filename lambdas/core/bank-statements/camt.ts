@@ -110,6 +110,11 @@ export interface StreamedStatementFile extends Omit<ParsedStatementFile, 'statem
   readonly statements: readonly StatementHeader[];
 }
 
+/** How deep elements may nest; camt messages go about 15 levels deep. Deeper is refused at once. */
+const MAX_DEPTH = 200;
+/** The most text handed to the XML parser at once. */
+const FEED_SLICE = 64 * 1024;
+
 /** Record children that the statement header is read from: they must come before the entries. */
 const HEADER_ELEMENTS = new Set(['Id', 'ElctrncSeqNb', 'Acct', 'Bal']);
 
@@ -178,7 +183,8 @@ export class CamtReader {
     private readonly warnings: Warnings = new Warnings(),
   ) {
     this.parser.on('error', (error) => {
-      if (this.syntaxError) return;
+      // After a refusal (DOCTYPE, nesting) the rest is not read: what follows it does not count.
+      if (this.syntaxError || this.doctypeError) return;
       const message = error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, '').replace(/\.$/, '');
       const line = this.parser.line + this.leading.lines;
       this.syntaxError = new StatementParseError(`line ${line}: not well-formed XML: ${message} (column ${this.parser.column + 1})`, { line });
@@ -271,10 +277,13 @@ export class CamtReader {
 
   private feed(text: string): void {
     if (text === '' || this.syntaxError || this.doctypeError) return;
-    try {
-      this.parser.write(text);
-    } catch (error) {
-      if (!this.syntaxError) throw error;
+    // In slices, so that a refusal (DOCTYPE, nesting) stops the parsing soon, whatever the chunk size.
+    for (let start = 0; start < text.length && !this.syntaxError && !this.doctypeError; start += FEED_SLICE) {
+      try {
+        this.parser.write(text.slice(start, start + FEED_SLICE));
+      } catch (error) {
+        if (!this.syntaxError) throw error;
+      }
     }
   }
 
@@ -320,6 +329,12 @@ export class CamtReader {
 
   private openElement(name: string, attributes: Record<string, string>): void {
     const depth = ++this.depth;
+    if (depth > MAX_DEPTH && !this.doctypeError) {
+      // Refused at once, as a DOCTYPE is: nothing more of such a file is worth parsing.
+      const line = this.parser.line + this.leading.lines;
+      this.doctypeError = new StatementParseError(`line ${line}: elements nested more than ${MAX_DEPTH} deep; a camt file nests about 15`, { line });
+      return;
+    }
     if (this.skipping) return;
     if (this.capture.length > 0) {
       this.startCaptured(name, attributes);
@@ -442,6 +457,7 @@ export class CamtReader {
   }
 
   private readEntryTree(record: OpenRecord, tree: ElementValue): void {
+    if (this.syntaxError || this.doctypeError) return;
     const entry = new XmlNode(indexed(record.path, 'Ntry', record.entries), tree);
     const statement = record.header!;
     const statementIndex = this.headers.length - 1;
