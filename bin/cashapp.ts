@@ -3,19 +3,21 @@
  *
  *   npm run cashapp -- --open-items OPEN.csv --statement FILE [--customers CUSTOMERS.csv] [--out FILE]
  *
- * Reads the open items (and known customers) as CSV, streaming, and a bank statement in any format
- * the statement readers know; writes one JSON object per credit line (JSON Lines) to `--out` or
- * stdout. Progress and a summary go to stderr. Exit codes: 0 done, 2 bad input (a usage error, a
+ * Reads the open items (and known customers) as CSV, streaming, and indexes them; then reads a bank
+ * statement in any format the statement readers know as a stream (camt and CSV line by line), and
+ * matches and writes out each credit line as it is read: one JSON object per line (JSON Lines) to
+ * `--out` (complete or not at all: written to `--out.partial` and renamed at the end) or stdout. Progress and a summary go to stderr. Exit codes: 0 done, 2 bad input (a usage error, a
  * CSV row or statement that cannot be read: the message names file, line and field), 1 anything else.
  */
-import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parse, CsvError } from 'csv-parse';
 import type { Writable } from 'node:stream';
-import { readStatementFile } from '../lambdas/core/bank-statements/read-statement-file';
-import { StatementParseError, type ParsedStatementFile } from '../lambdas/core/bank-statements/statement';
+import { statementEncodingOf } from '../lambdas/core/bank-statements/decode';
+import { readStatementStream, type StreamedStatement } from '../lambdas/core/bank-statements/stream';
+import { StatementParseError } from '../lambdas/core/bank-statements/statement';
 import {
   CashApplication,
   CashApplicationFileError,
@@ -26,7 +28,6 @@ import {
   OPEN_ITEM_COLUMNS,
   openItemFromRow,
   OPTIONAL_CUSTOMER_COLUMNS,
-  statementLines,
   toOutputRecord,
   type KnownCustomer,
 } from '../lambdas/core/cash-application';
@@ -74,22 +75,13 @@ async function main(): Promise<void> {
     if (path !== undefined && !isFile(path)) throw new UsageError(`${path}: no such file`);
   }
 
-  const openItemsFile = await readCsv(openItemsPath, OPEN_ITEM_COLUMNS, [], openItemFromRow, 'open items');
+  // Columns whose values repeat across a million rows are interned: one string per distinct value.
+  const openItemsFile = await readCsv(openItemsPath, OPEN_ITEM_COLUMNS, [], openItemFromRow, 'open items', ['customer_id', 'customer_name', 'currency', 'issue_date', 'due_date']);
   const openItems = openItemsFile.rows;
   const customersFile = values.customers
     ? await readCsv(values.customers, CUSTOMER_COLUMNS, OPTIONAL_CUSTOMER_COLUMNS, knownCustomerFromRow, 'customers')
     : { rows: [] as KnownCustomer[], file: '', lineOf: async (i: number) => i + 1 };
   const customers = customersFile.rows;
-
-  let parsed: ParsedStatementFile;
-  try {
-    parsed = readStatementFile(readFileSync(statementPath, 'utf8'), { fileName: basename(statementPath) });
-  } catch (error) {
-    if (error instanceof StatementParseError) throw new UsageError(`${statementPath}: ${error.message}`);
-    throw error;
-  }
-  const lines = statementLines(parsed);
-  log(`statement ${basename(statementPath)} (${parsed.format}): ${lines.length} lines read (${seconds()} s)`);
 
   let run: CashApplication;
   try {
@@ -103,35 +95,68 @@ async function main(): Promise<void> {
   }
   log(`indexed ${openItems.length} open items and ${customers.length} customers (${seconds()} s)`);
 
-  const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
+  // The statement is read as a stream and each line matched and written out as it is read. The
+  // result goes to a temporary file renamed at the end: a statement refused halfway leaves none.
+  const partial = values.out ? `${values.out}.partial` : null;
+  const out: Writable = partial ? createWriteStream(partial) : process.stdout;
   const counts = { lines: 0, applied: 0, suggested: 0, unapplied: 0, debit: 0 };
   let buffer = '';
-  for (const line of lines) {
-    const match = run.match(line);
-    if (!match) {
-      counts.debit++;
-      continue;
+  let read: StreamedStatement;
+  try {
+    const encoding = await statementEncodingOf(createReadStream(statementPath));
+    read = await readStatementStream(
+      decoded(statementPath, encoding),
+      async (line) => {
+        const match = run.match(line);
+        if (!match) {
+          counts.debit++;
+          return;
+        }
+        counts.lines++;
+        counts[match.status]++;
+        buffer += `${JSON.stringify(toOutputRecord(match))}\n`;
+        if (buffer.length > 256 * 1024) {
+          const flushed = buffer;
+          buffer = '';
+          if (!out.write(flushed)) await once(out, 'drain');
+        }
+        if (counts.lines % progressEvery === 0) log(`${counts.lines} credit lines read and matched (${seconds()} s)`);
+      },
+      { fileName: basename(statementPath) },
+    );
+  } catch (error) {
+    if (partial) {
+      out.end();
+      await once(out, 'finish');
+      rmSync(partial, { force: true });
     }
-    counts.lines++;
-    counts[match.status]++;
-    buffer += `${JSON.stringify(toOutputRecord(match))}\n`;
-    if (buffer.length > 256 * 1024) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
-    if (counts.lines % progressEvery === 0) log(`${counts.lines} of ${lines.length} lines matched (${seconds()} s)`);
+    if (error instanceof StatementParseError) throw new UsageError(`${statementPath}: ${error.message}`);
+    throw error;
   }
   if (buffer !== '') out.write(buffer);
-  if (out !== process.stdout) {
+  if (partial && values.out) {
     out.end();
     await once(out, 'finish');
+    renameSync(partial, values.out);
   }
+  log(`statement ${basename(statementPath)} (${read.format}): ${read.lines} lines read (${seconds()} s)`);
 
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log(
     `${counts.lines} credit lines (${counts.debit} debit lines skipped): ${counts.applied} applied, ${counts.suggested} suggested, ${counts.unapplied} unapplied; ${seconds()} s; peak memory ${maxRssMb} MB`,
   );
   log(`summary ${JSON.stringify({ ...counts, openItems: openItems.length, seconds: Number(seconds()), maxRssMb })}`);
+}
+
+/** The file's text in chunks, decoded as it is read. */
+async function* decoded(path: string, encoding: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text !== '') yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
 }
 
 function isFile(path: string): boolean {
@@ -153,22 +178,35 @@ async function readCsv<T>(
   optional: readonly string[],
   toRow: (file: string, line: number, row: Readonly<Record<string, string>>) => T,
   what: string,
+  interned: readonly string[] = [],
 ): Promise<{ rows: T[]; file: string; lineOf: (recordIndex: number) => Promise<number> }> {
   const file = basename(path);
   const rows: T[] = [];
   const lineOf = (recordIndex: number): Promise<number> => lineOfRecord(path, recordIndex);
   const parser = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true }));
   let header: string[] | null = null;
+  let pools: (Map<string, string> | undefined)[] = [];
   let record: string[] | undefined;
   try {
     for await (record of parser as AsyncIterable<string[]>) {
       if (header === null) {
         header = record.map((h) => h.trim());
         checkHeader(file, header, required, optional);
+        pools = header.map((name) => (interned.includes(name) ? new Map<string, string>() : undefined));
         continue;
       }
       const row: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) row[header[i]!] = record[i] ?? '';
+      for (let i = 0; i < header.length; i++) {
+        const value = record[i] ?? '';
+        const pool = pools[i];
+        if (pool === undefined) {
+          row[header[i]!] = value;
+          continue;
+        }
+        let same = pool.get(value);
+        if (same === undefined) pool.set(value, (same = value));
+        row[header[i]!] = same;
+      }
       try {
         rows.push(toRow(file, rows.length + 2, row));
       } catch (error) {

@@ -1,13 +1,13 @@
 /**
  * Reader for ISO 20022 camt.052 (bank to customer account report, intraday), camt.053 (bank to
  * customer statement) and camt.054 (debit/credit notification), versions 001.01 to 001.13. Pure: a
- * string in, the statement model out. The rules of the format (which elements carry money, what a
+ * string in, the statement model out; or a stream of text in, lines out ({@link CamtReader}). The rules of the format (which elements carry money, what a
  * missing element means) are in the `read*` functions over `XmlNode`, a small view of an element
  * that any parser can provide.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { decimalToMinor, fail, LineIds, textOrNull, Warnings, xmlDate, type LineDraft, type Place } from './common';
-import type { AccountStatement, ParsedStatementFile, StatementFormat, StatementLine } from './statement';
+import { StatementParseError, type AccountStatement, type ParsedStatementFile, type StatementFormat, type StatementLine } from './statement';
 
 const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.001\.(\d{2})$/;
 /** Every published version of the three messages; their entries, balances and amounts are read alike. */
@@ -77,83 +77,412 @@ function stripProlog(content: string): string {
  * - A file that is not well-formed, has a DOCTYPE, is not camt.052/053/054 in a supported version, or
  *   lacks a required element is rejected whole with a {@link StatementParseError} naming the XML element path (or
  *   the line, for XML syntax errors).
+ *
+ * The file is read by the streaming {@link CamtReader}: no document tree is built, only one entry
+ * (and a statement's header elements) at a time.
  */
 export function readCamt(file: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
-  // Blank lines before the XML declaration are not XML, but harmless: skip them, keep line numbers.
-  const leading = /^\uFEFF?\s*/.exec(file)?.[0] ?? '';
-  const content = file.slice(leading.length);
-  const syntax = XMLValidator.validate(content);
-  if (syntax !== true) {
-    const skippedLines = leading.split('\n').length - 1;
-    fail(`not well-formed XML: ${syntax.err.msg} (column ${syntax.err.col})`, { line: syntax.err.line + skippedLines });
-  }
-  const doctype = /<!DOCTYPE/i.exec(content);
-  if (doctype) {
-    // ISO 20022 messages have none; refusing it keeps entity expansion (and its abuse) out.
-    fail('a DOCTYPE declaration is not allowed in a camt file', { line: content.slice(0, doctype.index).split('\n').length + leading.split('\n').length - 1 });
-  }
-  const namespace = camtNamespace(content);
-  const match = namespace ? NAMESPACE.exec(namespace) : null;
-  if (!namespace || !match) {
-    fail(
-      `the root element is not a camt.052, camt.053 or camt.054 Document (namespace ${namespace ? `"${namespace}"` : 'missing'}); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01 to .13`,
-      { path: 'Document' },
-    );
-  }
-  const [, kind, version] = match as unknown as [string, '052' | '053' | '054', string];
-  if (!SUPPORTED_VERSIONS.has(version)) {
-    fail(`camt.${kind}.001.${version} is not supported; versions 001.01 to 001.13 are read`, { path: 'Document' });
-  }
-  const layout = LAYOUT[kind];
-  const parsed = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    removeNSPrefix: true,
-    isArray: (_name: string, _jpath: unknown, _isLeaf: boolean, isAttribute: boolean) => !isAttribute,
-    alwaysCreateTextNode: true,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-  }).parse(content) as Record<string, unknown>;
-  const document = new XmlNode('Document', firstOf(parsed['Document']));
-  // Version 001.01 names the message element with its version (`BkToCstmrStmtV01`).
-  const message = document.child(layout.message) ?? document.child(`${layout.message}V01`) ?? document.required(layout.message);
-  const records = message.children(layout.record);
-  if (records.length === 0) {
-    fail(`a camt.${kind} message needs at least one ${layout.record} element, this one has none`, {
-      path: `${message.path}/${layout.record}`,
-    });
-  }
+  const lines: StatementLine[][] = [];
+  const reader = new CamtReader(
+    {
+      line: (line, statementIndex) => {
+        (lines[statementIndex] ??= []).push(line);
+      },
+    },
+    warnings,
+  );
+  reader.write(file);
+  const read = reader.close();
+  return { ...read, statements: read.statements.map((statement, i) => ({ ...statement, lines: lines[i] ?? [] })) };
+}
 
-  const drafts = records.map((record) => readRecord(record, warnings));
-  const ids = new LineIds();
-  let sequence = 0;
-  const statements: AccountStatement[] = drafts.map(({ statement, lines }) => ({
-    ...statement,
-    lines: lines.map(({ ownAccountServicerReference, entryReference, ...draft }): StatementLine => {
-      sequence++;
-      const candidate =
-        ownAccountServicerReference ??
-        draft.endToEndId ??
-        (entryReference ? `${entryReference}#${draft.entry?.transaction ?? 1}` : `line-${sequence}`);
-      return { ...draft, sequence, lineId: ids.assign(statement.account, candidate) };
-    }),
-  }));
-  return { format: layout.format, version: `001.${version}`, statements, fileIdentity: identityOf(layout.format, message, records, statements), warnings: warnings.all };
+/** Where a streaming reader hands each line as soon as it is read (see {@link CamtReader}). */
+export interface StatementLineSink {
+  /** One line, in file order, with the position of its statement in the file (0-based). */
+  line(line: StatementLine, statementIndex: number, statement: StatementHeader): void;
+}
+
+/** A statement without its lines: known before its first line is read. */
+export type StatementHeader = Omit<AccountStatement, 'lines'>;
+
+/** What a streaming read gives at its end: the file without the lines (they went to the sink). */
+export interface StreamedStatementFile extends Omit<ParsedStatementFile, 'statements'> {
+  readonly statements: readonly StatementHeader[];
+}
+
+/** How deep elements may nest; camt messages go about 15 levels deep. Deeper is refused at once. */
+const MAX_DEPTH = 200;
+/** The most text handed to the XML parser at once. */
+const FEED_SLICE = 64 * 1024;
+
+/** Record children that the statement header is read from: they must come before the entries. */
+const HEADER_ELEMENTS = new Set(['Id', 'ElctrncSeqNb', 'Acct', 'Bal']);
+
+/** A parsed element as {@link XmlNode} reads it: child elements by name, `#text`, `@_attribute`. */
+type ElementValue = Record<string, unknown> & { '#text'?: string };
+
+const localName = (name: string): string => {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+};
+
+/** The provisional path of an element that may have siblings of its name: indexed until the count is known. */
+const indexed = (parent: string, name: string, position: number): string => `${parent}/${name}[${position}]`;
+
+interface OpenRecord {
+  readonly value: ElementValue;
+  readonly path: string;
+  entries: number;
+  header: StatementHeader | null;
 }
 
 /**
- * The file's identity (see `ParsedStatementFile.fileIdentity`): the message type, `GrpHdr/MsgId`
- * and per statement its account and `ElctrncSeqNb` (else its `Id`). Not the version, nor any
- * creation time: a re-export in another version or at another time is the same message.
+ * Streaming reader of camt.052, camt.053 and camt.054 (the rules of {@link readCamt}, which uses
+ * it): feed the text with {@link CamtReader.write} in chunks of any size, then {@link CamtReader.close}.
+ * Built on the `saxes` streaming XML parser: it keeps one entry (`Ntry`) at a time as a small
+ * element tree, plus the group header and each statement's header elements; everything else is
+ * passed over. Lines go to the sink as soon as their entry ends; memory stays flat whatever the
+ * size of the file.
+ *
+ * Errors are those of a whole-file reading: the file is read to its end, a syntax error anywhere
+ * wins over any other problem, a DOCTYPE next, else the first problem in file order; `close` throws
+ * it (paths say `Stmt` or `Stmt[2]` as the final sibling counts require). Once a problem is found
+ * no more lines are handed out, so a caller that must not act on part of a bad file holds what it
+ * got until `close` returns.
  */
-function identityOf(format: StatementFormat, message: XmlNode, records: readonly XmlNode[], statements: readonly AccountStatement[]): string | null {
-  const messageId = message.text('GrpHdr', 'MsgId');
-  if (messageId === null) return null;
-  const parts = records.map((record, i) => [statements[i]?.account ?? '', record.text('ElctrncSeqNb') ?? record.text('Id') ?? '']);
-  return JSON.stringify([format, messageId, ...parts.flat()]);
+export class CamtReader {
+  private readonly parser = new SaxesParser({ position: true });
+  /** Leading white space (and BOM) before the XML, skipped; its lines are counted. */
+  private readonly leading = { lines: 0, done: false };
+  private head = '';
+  private namespaceChecked = false;
+  private layout: (typeof LAYOUT)[keyof typeof LAYOUT] | null = null;
+  private version = '';
+  private syntaxError: StatementParseError | null = null;
+  private doctypeError: StatementParseError | null = null;
+  private contentError: StatementParseError | null = null;
+  private depth = 0;
+  /** Depth of the element being passed over (its content is not needed), or 0. */
+  private skipping = 0;
+  private messagePath: string | null = null;
+  private messageDepth = 0;
+  private readonly groupHeader: ElementValue = {};
+  private groupHeaderSeen = false;
+  /** The element tree being captured (an entry, or a header element), innermost last. */
+  private readonly capture: ElementValue[] = [];
+  private recordCount = 0;
+  private record: OpenRecord | null = null;
+  private readonly entryCounts: number[] = [];
+  private readonly headers: StatementHeader[] = [];
+  private readonly identityParts: string[] = [];
+  private readonly ids = new LineIds();
+  private sequence = 0;
+
+  constructor(
+    private readonly sink: StatementLineSink,
+    private readonly warnings: Warnings = new Warnings(),
+  ) {
+    this.parser.on('error', (error) => {
+      // After a refusal (DOCTYPE, nesting) the rest is not read: what follows it does not count.
+      if (this.syntaxError || this.doctypeError) return;
+      const message = error.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, '').replace(/\.$/, '');
+      const line = this.parser.line + this.leading.lines;
+      this.syntaxError = new StatementParseError(`line ${line}: not well-formed XML: ${message} (column ${this.parser.column + 1})`, { line });
+    });
+    this.parser.on('doctype', (doctype) => {
+      // ISO 20022 messages have none; refusing it keeps entity expansion (and its abuse) out.
+      const line = this.parser.line + this.leading.lines - (doctype.match(/\n/g)?.length ?? 0);
+      this.doctypeError ??= new StatementParseError(`line ${line}: a DOCTYPE declaration is not allowed in a camt file`, { line });
+    });
+    this.parser.on('opentag', (tag) => this.guard(() => this.openElement(localName(tag.name), tag.attributes as Record<string, string>)));
+    this.parser.on('closetag', (tag) => this.guard(() => this.closeElement(localName(tag.name))));
+    this.parser.on('text', (text) => this.addText(text));
+    this.parser.on('cdata', (text) => this.addText(text));
+  }
+
+  /** Feeds the next part of the file's text. */
+  write(chunk: string): void {
+    if (this.syntaxError || this.doctypeError) return;
+    let text = chunk;
+    if (!this.leading.done) {
+      let i = 0;
+      while (i < text.length && (text.charCodeAt(i) === 0xfeff || /\s/.test(text[i]!))) {
+        if (text[i] === '\n') this.leading.lines++;
+        i++;
+      }
+      text = text.slice(i);
+      if (text === '') return;
+      this.leading.done = true;
+    }
+    if (!this.namespaceChecked) {
+      // The root's start tag decides the message type: keep the file's head until it is complete.
+      this.head += text;
+      if (this.head.length < 1 << 20 && !/<(?:[A-Za-z_][\w.-]*:)?Document[\s>/][^>]*>/.test(this.head)) return;
+      text = this.head;
+      this.head = '';
+      this.checkNamespace(text);
+    }
+    this.feed(text);
+  }
+
+  /**
+   * Ends the file: the statements (without lines), the format, version, identity and warnings.
+   *
+   * @throws StatementParseError for a file that cannot be read whole (see the class comment).
+   */
+  close(): StreamedStatementFile {
+    if (!this.namespaceChecked && !this.syntaxError && !this.doctypeError) {
+      const head = this.head;
+      this.head = '';
+      this.checkNamespace(head);
+      this.feed(head);
+    }
+    if (!this.syntaxError && !this.doctypeError && this.depth > 0) {
+      // Not `parser.close()`: it reports every unclosed element, one error each (slow on deep nesting).
+      const line = this.parser.line + this.leading.lines;
+      this.syntaxError = new StatementParseError(`line ${line}: not well-formed XML: the file ends with ${this.depth} element(s) not closed (column ${this.parser.column + 1})`, { line });
+    }
+    if (!this.syntaxError && !this.doctypeError) {
+      try {
+        this.parser.close();
+      } catch (error) {
+        if (!this.syntaxError) throw error;
+      }
+    }
+    if (!this.contentError && this.messagePath === null && this.layout) {
+      this.contentError = this.error(`required element ${this.layout.message} is missing`, { path: `Document/${this.layout.message}` });
+    }
+    const problem = this.syntaxError ?? this.doctypeError ?? this.contentError;
+    if (problem) {
+      const path = problem.location.path;
+      if (path === undefined) throw problem;
+      const fixed = this.finalPath(path);
+      throw new StatementParseError(fixed + problem.message.slice(path.length), { ...problem.location, path: fixed });
+    }
+    const layout = this.layout!;
+    const messageId = new XmlNode('', this.groupHeader).text('MsgId');
+    // The file's identity (see `ParsedStatementFile.fileIdentity`): the message type, `GrpHdr/MsgId`
+    // and per statement its account and `ElctrncSeqNb` (else its `Id`). Not the version, nor any
+    // creation time: a re-export in another version or at another time is the same message.
+    const fileIdentity =
+      messageId === null ? null : JSON.stringify([layout.format, messageId, ...this.headers.flatMap((statement, i) => [statement.account ?? '', this.identityParts[i] ?? ''])]);
+    const warnings = this.warnings.all.map((warning) => {
+      const path = warning.location.path;
+      if (path === undefined) return warning;
+      const fixed = this.finalPath(path);
+      return fixed === path ? warning : { ...warning, message: fixed + warning.message.slice(path.length), location: { ...warning.location, path: fixed } };
+    });
+    return { format: layout.format, version: `001.${this.version}`, statements: this.headers, fileIdentity, warnings };
+  }
+
+  private feed(text: string): void {
+    if (text === '' || this.syntaxError || this.doctypeError) return;
+    // In slices, so that a refusal (DOCTYPE, nesting) stops the parsing soon, whatever the chunk size.
+    for (let start = 0; start < text.length && !this.syntaxError && !this.doctypeError; start += FEED_SLICE) {
+      try {
+        this.parser.write(text.slice(start, start + FEED_SLICE));
+      } catch (error) {
+        if (!this.syntaxError) throw error;
+      }
+    }
+  }
+
+  private checkNamespace(head: string): void {
+    this.namespaceChecked = true;
+    const namespace = camtNamespace(head);
+    const match = namespace ? NAMESPACE.exec(namespace) : null;
+    if (!namespace || !match) {
+      this.contentError ??= this.error(
+        `the root element is not a camt.052, camt.053 or camt.054 Document (namespace ${namespace ? `"${namespace}"` : 'missing'}); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01 to .13`,
+        { path: 'Document' },
+      );
+      return;
+    }
+    const [, kind, version] = match as unknown as [string, '052' | '053' | '054', string];
+    if (!SUPPORTED_VERSIONS.has(version)) {
+      this.contentError ??= this.error(`camt.${kind}.001.${version} is not supported; versions 001.01 to 001.13 are read`, { path: 'Document' });
+      return;
+    }
+    this.layout = LAYOUT[kind];
+    this.version = version;
+  }
+
+  private error(problem: string, place: Place): StatementParseError {
+    try {
+      return fail(problem, place);
+    } catch (error) {
+      return error as StatementParseError;
+    }
+  }
+
+  /** Runs a step of the reading; its problem is kept for `close`, and no more lines are handed out. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof StatementParseError)) throw error;
+      this.contentError ??= error;
+      // Pass over the rest of the element being read; the counts of statements and entries go on.
+      this.capture.length = 0;
+    }
+  }
+
+  private openElement(name: string, attributes: Record<string, string>): void {
+    const depth = ++this.depth;
+    if (depth > MAX_DEPTH && !this.doctypeError) {
+      // Refused at once, as a DOCTYPE is: nothing more of such a file is worth parsing.
+      const line = this.parser.line + this.leading.lines;
+      this.doctypeError = new StatementParseError(`line ${line}: elements nested more than ${MAX_DEPTH} deep; a camt file nests about 15`, { line });
+      return;
+    }
+    if (this.skipping) return;
+    if (this.capture.length > 0) {
+      this.startCaptured(name, attributes);
+      return;
+    }
+    const layout = this.layout;
+    if (depth === 1) return;
+    if (!layout) {
+      this.skipping = depth;
+      return;
+    }
+    if (depth === 2) {
+      // Version 001.01 names the message element with its version (`BkToCstmrStmtV01`).
+      if (this.messagePath === null && (name === layout.message || name === `${layout.message}V01`)) {
+        this.messagePath = `Document/${name}`;
+        this.messageDepth = depth;
+      } else {
+        this.skipping = depth;
+      }
+      return;
+    }
+    if (depth === 3 && this.messagePath !== null) {
+      if (name === layout.record) {
+        this.recordCount++;
+        this.entryCounts.push(0);
+        this.record = { value: {}, path: indexed(this.messagePath, layout.record, this.recordCount), entries: 0, header: null };
+      } else if (name === 'GrpHdr' && !this.groupHeaderSeen && !this.contentError) {
+        this.groupHeaderSeen = true;
+        this.capture.push({});
+        this.startCaptured(name, attributes);
+      } else {
+        this.skipping = depth;
+      }
+      return;
+    }
+    if (depth === 4 && this.record) {
+      const record = this.record;
+      if (name === 'Ntry') {
+        record.entries++;
+        this.entryCounts[this.recordCount - 1] = record.entries;
+        if (this.contentError) {
+          this.skipping = depth;
+          return;
+        }
+        this.takeHeader(record);
+        this.capture.push({});
+        this.startCaptured(name, attributes);
+        return;
+      }
+      if (this.contentError) {
+        this.skipping = depth;
+        return;
+      }
+      if (record.header && HEADER_ELEMENTS.has(name)) {
+        fail(`${name} comes after the entries; ISO 20022 puts it before the first Ntry`, { path: `${record.path}/${name}` });
+      }
+      this.capture.push(record.value);
+      this.startCaptured(name, attributes);
+      return;
+    }
+    this.skipping = depth;
+  }
+
+  /** Opens an element inside the tree being captured. */
+  private startCaptured(name: string, attributes: Record<string, string>): void {
+    const parent = this.capture[this.capture.length - 1]!;
+    const element: ElementValue = {};
+    for (const key in attributes) {
+      if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
+      element[`@_${localName(key)}`] = attributes[key];
+    }
+    const list = parent[name];
+    if (Array.isArray(list)) list.push(element);
+    else parent[name] = [element];
+    this.capture.push(element);
+  }
+
+  private addText(text: string): void {
+    if (this.skipping || this.capture.length < 2) return;
+    const element = this.capture[this.capture.length - 1]!;
+    element['#text'] = (element['#text'] ?? '') + text;
+  }
+
+  private closeElement(name: string): void {
+    const depth = this.depth--;
+    if (this.skipping) {
+      if (depth === this.skipping) this.skipping = 0;
+      return;
+    }
+    if (this.capture.length > 0) {
+      this.capture.pop();
+      if (this.capture.length === 1) {
+        const root = this.capture.pop()!;
+        if (depth === 3 && name === 'GrpHdr') {
+          Object.assign(this.groupHeader, (root['GrpHdr'] as ElementValue[])[0]);
+        } else if (depth === 4 && name === 'Ntry' && this.record && root !== this.record.value) {
+          this.readEntryTree(this.record, (root['Ntry'] as ElementValue[])[0]!);
+        }
+      }
+      return;
+    }
+    if (depth === 3 && this.record) {
+      if (!this.contentError) this.takeHeader(this.record);
+      this.record = null;
+      return;
+    }
+    if (depth === this.messageDepth && this.messagePath !== null && this.recordCount === 0) {
+      const layout = this.layout!;
+      fail(`a ${layout.format} message needs at least one ${layout.record} element, this one has none`, { path: `${this.messagePath}/${layout.record}` });
+    }
+  }
+
+  /** Reads the statement's header from its elements before the first entry (once). */
+  private takeHeader(record: OpenRecord): void {
+    if (record.header) return;
+    const node = new XmlNode(record.path, record.value);
+    record.header = readRecordHeader(node, this.warnings);
+    this.headers.push(record.header);
+    this.identityParts.push(node.text('ElctrncSeqNb') ?? node.text('Id') ?? '');
+  }
+
+  private readEntryTree(record: OpenRecord, tree: ElementValue): void {
+    if (this.syntaxError || this.doctypeError) return;
+    const entry = new XmlNode(indexed(record.path, 'Ntry', record.entries), tree);
+    const statement = record.header!;
+    const statementIndex = this.headers.length - 1;
+    for (const { ownAccountServicerReference, entryReference, ...draft } of readEntry(entry, record.entries)) {
+      this.sequence++;
+      const candidate =
+        ownAccountServicerReference ??
+        draft.endToEndId ??
+        (entryReference ? `${entryReference}#${draft.entry?.transaction ?? 1}` : `line-${this.sequence}`);
+      this.sink.line({ ...draft, sequence: this.sequence, lineId: this.ids.assign(statement.account, candidate) }, statementIndex, statement);
+    }
+  }
+
+  /** The path with the sibling indexes the final counts call for: `Stmt[1]` is `Stmt` when it is the only one. */
+  private finalPath(path: string): string {
+    if (this.messagePath === null || !this.layout) return path;
+    const prefix = `${this.messagePath}/${this.layout.record}[`;
+    if (!path.startsWith(prefix)) return path;
+    const close = path.indexOf(']', prefix.length);
+    const recordIndex = Number(path.slice(prefix.length, close));
+    let rest = path.slice(close + 1);
+    const recordPart = this.recordCount === 1 ? `${this.messagePath}/${this.layout.record}` : path.slice(0, close + 1);
+    if (rest.startsWith('/Ntry[') && (this.entryCounts[recordIndex - 1] ?? 0) === 1) rest = `/Ntry${rest.slice(rest.indexOf(']') + 1)}`;
+    return recordPart + rest;
+  }
 }
 
 /** A line before its place in the file is known, with what its identity is made of. */
@@ -164,7 +493,8 @@ interface CamtLineDraft extends LineDraft {
   readonly entryReference: string | null;
 }
 
-function readRecord(record: XmlNode, warnings: Warnings): { statement: Omit<AccountStatement, 'lines'>; lines: CamtLineDraft[] } {
+/** A statement's header from its elements before the entries, with warnings for what is missing. */
+function readRecordHeader(record: XmlNode, warnings: Warnings): StatementHeader {
   const account = record.child('Acct');
   const accountId = account ? (account.text('Id', 'IBAN') ?? account.text('Id', 'Othr', 'Id') ?? account.text('Id', 'PrtryAcct', 'Id') ?? account.text('Id', 'BBAN')) : null;
   if (!account) warnings.add('missing-account', 'the statement names no account (no Acct element)', { path: `${record.path}/Acct` });
@@ -185,16 +515,7 @@ function readRecord(record: XmlNode, warnings: Warnings): { statement: Omit<Acco
     else opening ??= sign * amount.minor;
     currency ??= amount.currency;
   }
-  return {
-    statement: {
-      statementId: record.text('Id'),
-      account: accountId,
-      currency,
-      openingBalanceMinor: opening,
-      closingBalanceMinor: closing,
-    },
-    lines: record.children('Ntry').flatMap((entry, index) => readEntry(entry, index + 1)),
-  };
+  return { statementId: record.text('Id'), account: accountId, currency, openingBalanceMinor: opening, closingBalanceMinor: closing };
 }
 
 function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
@@ -438,6 +759,3 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function firstOf(value: unknown): unknown {
-  return Array.isArray(value) ? value[0] : value;
-}

@@ -7,6 +7,50 @@ import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { currencyDigits, decimalToMinor, fail, isoDate, LineIds, textOrNull, type LineDraft } from './common';
 import type { ParsedStatementFile, StatementLine } from './statement';
 
+/**
+ * One data row (`index` 1-based, header not counted) starting on `line`, as a line draft; a row
+ * of amount zero is returned too (its currency counts for the statement), the caller leaves it out.
+ */
+export function csvRowDraft(record: readonly string[], line: number, index: number): LineDraft {
+  const place = { line };
+  const [dateText = '', amountText = '', currencyText = '', reference = '', payerName = '', payerAccount = ''] = record;
+  const dateMatch = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateText.trim());
+  const date = dateMatch ? isoDate(Number(dateMatch[1]), Number(dateMatch[2]), Number(dateMatch[3])) : null;
+  if (date === null) fail(`date "${dateText}" is not a YYYY-MM-DD date`, place);
+  const currency = currencyText.trim();
+  if (!/^[A-Z]{3}$/.test(currency)) fail(`currency "${currencyText}" is not a three-letter ISO 4217 code`, place);
+  currencyDigits(currency, place);
+  const amountMatch = /^([+-]?)(\d+(?:\.\d+)?)$/.exec(amountText.trim());
+  if (!amountMatch) fail(`amount "${amountText}" is not a decimal such as 1234.50 or -12.00`, place);
+  const amountMinor = decimalToMinor(amountMatch[2]!, currency, place);
+  const remittanceText = reference.trim();
+  const structured = normalizeRfReference(remittanceText) !== null ? remittanceText : null;
+  return {
+    direction: amountMatch[1] === '-' ? 'debit' : 'credit',
+    amountMinor,
+    currency,
+    bookingDate: date,
+    valueDate: null,
+    structuredReference: structured,
+    structuredReferences: structured ? [structured] : [],
+    endToEndId: null,
+    accountServicerReference: null,
+    customerReference: null,
+    remittanceText,
+    payerName: textOrNull(payerName),
+    payerAccount: textOrNull(payerAccount),
+    bankTransactionCode: null,
+    entry: { index, transaction: 1, transactions: 1, amountMinor, currency },
+  };
+}
+
+/** The header check of a CSV statement (line 1). */
+export function checkCsvHeader(header: string): void {
+  if (header.trim() !== CSV_HEADER) {
+    fail(`the header must be exactly "${CSV_HEADER}", found "${header.trim()}"`, { line: 1 });
+  }
+}
+
 /** The one header line a CSV statement starts with. */
 export const CSV_HEADER = 'date,amount,currency,reference,payer_name,payer_account';
 
@@ -33,10 +77,7 @@ export function looksLikeCsv(content: string): boolean {
  */
 export function readCsv(content: string): ParsedStatementFile {
   const text = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const header = text.split('\n', 1)[0] ?? '';
-  if (header.trim() !== CSV_HEADER) {
-    fail(`the header must be exactly "${CSV_HEADER}", found "${header.trim()}"`, { line: 1 });
-  }
+  checkCsvHeader(text.split('\n', 1)[0] ?? '');
   let records: { record: string[]; info: { lines: number }; raw: string }[];
   try {
     records = parse(text, { info: true, raw: true, skip_empty_lines: true, relax_column_count: false }) as unknown as typeof records;
@@ -50,39 +91,9 @@ export function readCsv(content: string): ParsedStatementFile {
   const drafts: LineDraft[] = [];
   const currencies = new Set<string>();
   records.slice(1).forEach(({ record, info, raw }, i) => {
-    const line = info.lines - (raw.replace(/\n$/, '').match(/\n/g)?.length ?? 0);
-    const place = { line };
-    const [dateText = '', amountText = '', currencyText = '', reference = '', payerName = '', payerAccount = ''] = record;
-    const dateMatch = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateText.trim());
-    const date = dateMatch ? isoDate(Number(dateMatch[1]), Number(dateMatch[2]), Number(dateMatch[3])) : null;
-    if (date === null) fail(`date "${dateText}" is not a YYYY-MM-DD date`, place);
-    const currency = currencyText.trim();
-    if (!/^[A-Z]{3}$/.test(currency)) fail(`currency "${currencyText}" is not a three-letter ISO 4217 code`, place);
-    currencyDigits(currency, place);
-    const amountMatch = /^([+-]?)(\d+(?:\.\d+)?)$/.exec(amountText.trim());
-    if (!amountMatch) fail(`amount "${amountText}" is not a decimal such as 1234.50 or -12.00`, place);
-    const amountMinor = decimalToMinor(amountMatch[2]!, currency, place);
-    currencies.add(currency);
-    if (amountMinor === 0) return;
-    const remittanceText = reference.trim();
-    const structured = normalizeRfReference(remittanceText) !== null ? remittanceText : null;
-    drafts.push({
-      direction: amountMatch[1] === '-' ? 'debit' : 'credit',
-      amountMinor,
-      currency,
-      bookingDate: date,
-      valueDate: null,
-      structuredReference: structured,
-      structuredReferences: structured ? [structured] : [],
-      endToEndId: null,
-      accountServicerReference: null,
-      customerReference: null,
-      remittanceText,
-      payerName: textOrNull(payerName),
-      payerAccount: textOrNull(payerAccount),
-      bankTransactionCode: null,
-      entry: { index: i + 1, transaction: 1, transactions: 1, amountMinor, currency },
-    });
+    const draft = csvRowDraft(record, info.lines - (raw.replace(/\n$/, '').match(/\n/g)?.length ?? 0), i + 1);
+    currencies.add(draft.currency);
+    if (draft.amountMinor !== 0) drafts.push(draft);
   });
   const ids = new LineIds();
   return {

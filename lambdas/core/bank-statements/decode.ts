@@ -30,3 +30,39 @@ export function decodeStatementBytes(bytes: Uint8Array): { text: string; encodin
     return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
   }
 }
+
+/**
+ * The encoding {@link decodeStatementBytes} would choose for a file given as a stream of byte
+ * chunks, found in one pass without holding the file: a byte-order mark, else UTF-8 when every
+ * byte decodes, else the XML declaration's encoding, else Windows-1252. Decode the same stream with
+ * `new TextDecoder(encoding)` (which drops a byte-order mark) for the text `decodeStatementBytes` gives.
+ */
+export async function statementEncodingOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let head: Uint8Array | null = null;
+  try {
+    for await (const chunk of chunks) {
+      if (head === null) {
+        head = chunk.subarray(0, 200);
+        if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+        if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+        if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+      }
+      utf8.decode(chunk, { stream: true });
+    }
+    utf8.decode();
+    return 'utf-8';
+  } catch {
+    const text = new TextDecoder('windows-1252').decode(head ?? new Uint8Array());
+    const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(text)?.[1];
+    if (declared) {
+      try {
+        const decoder = new TextDecoder(declared.toLowerCase());
+        if (decoder.encoding !== 'utf-8') return decoder.encoding;
+      } catch {
+        // An encoding name the decoders do not know: Windows-1252 below.
+      }
+    }
+    return 'windows-1252';
+  }
+}

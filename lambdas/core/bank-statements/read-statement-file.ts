@@ -8,7 +8,7 @@ import { CSV_HEADER, looksLikeCsv, readCsv } from './csv';
 import { looksLikeMt940, readMt940 } from './mt940';
 import { Warnings } from './common';
 import { decodeStatementBytes } from './decode';
-import { StatementParseError, type AccountStatement, type ParsedStatementFile, type StatementWarning } from './statement';
+import { StatementParseError, type AccountStatement, type ParsedStatementFile, type StatementLine, type StatementWarning } from './statement';
 
 export { StatementParseError } from './statement';
 export { decodeStatementBytes } from './decode';
@@ -59,7 +59,7 @@ export function readStatementFile(content: string | Uint8Array, options: ReadSta
 /** The longest error message: long enough for any place and problem, short of quoting a whole hostile file. */
 export const MAX_MESSAGE_LENGTH = 1000;
 
-function shortened(message: string): string {
+export function shortened(message: string): string {
   return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
@@ -69,42 +69,79 @@ function shortened(message: string): string {
  * reconcile is read, with a warning naming it and both figures.
  */
 function reconcile(statement: AccountStatement): StatementWarning[] {
-  if (statement.openingBalanceMinor === null || statement.closingBalanceMinor === null) return [];
-  let sum = BigInt(statement.openingBalanceMinor);
-  let comparable = true;
-  for (const line of statement.lines) {
+  const totals = new StatementTotals(statement);
+  for (const line of statement.lines) totals.add(line);
+  return totals.warnings();
+}
+
+/** The running sum of one statement's lines, for its reconciliation (lines may arrive one by one). */
+export class StatementTotals {
+  private sum: bigint;
+  private comparable = true;
+
+  constructor(private readonly statement: Omit<AccountStatement, 'lines'>) {
+    this.sum = BigInt(statement.openingBalanceMinor ?? 0);
+  }
+
+  add(line: StatementLine): void {
     const entry = line.entry ?? { transaction: 1, amountMinor: line.amountMinor, currency: line.currency };
-    if (entry.transaction !== 1) continue;
-    if (statement.currency !== null && entry.currency !== statement.currency) comparable = false;
-    sum += (line.direction === 'credit' ? 1n : -1n) * BigInt(entry.amountMinor);
+    if (entry.transaction !== 1) return;
+    if (this.statement.currency !== null && entry.currency !== this.statement.currency) this.comparable = false;
+    this.sum += (line.direction === 'credit' ? 1n : -1n) * BigInt(entry.amountMinor);
   }
-  const name = `statement ${statement.statementId ?? ''}${statement.account ? ` of account ${statement.account}` : ''}`.replace(/ +/g, ' ');
-  if (!comparable) {
-    return [{ code: 'not-reconciled', message: `${name}: entries in another currency than the balances; opening and closing balance not reconciled`, location: {} }];
+
+  /** The warning when both balances are known and the lines do not lead from one to the other. */
+  warnings(): StatementWarning[] {
+    const statement = this.statement;
+    if (statement.openingBalanceMinor === null || statement.closingBalanceMinor === null) return [];
+    const name = `statement ${statement.statementId ?? ''}${statement.account ? ` of account ${statement.account}` : ''}`.replace(/ +/g, ' ');
+    if (!this.comparable) {
+      return [{ code: 'not-reconciled', message: `${name}: entries in another currency than the balances; opening and closing balance not reconciled`, location: {} }];
+    }
+    if (this.sum === BigInt(statement.closingBalanceMinor)) return [];
+    return [
+      {
+        code: 'not-reconciled',
+        message: `${name} does not reconcile: opening balance ${statement.openingBalanceMinor} + credits - debits = ${this.sum}, closing balance ${statement.closingBalanceMinor} (minor units)`,
+        location: {},
+      },
+    ];
   }
-  if (sum === BigInt(statement.closingBalanceMinor)) return [];
-  return [
-    {
-      code: 'not-reconciled',
-      message: `${name} does not reconcile: opening balance ${statement.openingBalanceMinor} + credits - debits = ${sum}, closing balance ${statement.closingBalanceMinor} (minor units)`,
-      location: {},
-    },
-  ];
 }
 
 function dispatch(content: string, warnings: Warnings): ParsedStatementFile {
   const text = content.replace(/^\uFEFF/, '');
+  switch (statementFormatOf(text)) {
+    case 'camt':
+      return readCamt(text, warnings);
+    case 'bai2':
+      return readBai2(text, warnings);
+    case 'csv':
+      return readCsv(text);
+    case 'mt940':
+      return readMt940(text, warnings);
+  }
+}
+
+/**
+ * The reader a file's content (or its head: the first 64 KiB are enough for every rule) calls
+ * for, recognised from the content alone.
+ *
+ * @throws StatementParseError for an empty file, XML that is not camt, or no known format.
+ */
+export function statementFormatOf(content: string): 'camt' | 'bai2' | 'csv' | 'mt940' {
+  const text = content.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new StatementParseError(`the file is empty; expected ${ACCEPTED_FORMATS}`, { line: 1 });
   if (text.trimStart().startsWith('<')) {
     const namespace = camtNamespace(text);
-    if (namespace && /^urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\./.test(namespace)) return readCamt(text, warnings);
+    if (namespace && /^urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\./.test(namespace)) return 'camt';
     throw new StatementParseError(
       `an XML document that is not a camt.052, camt.053 or camt.054 statement (root namespace ${namespace ? `"${namespace}"` : 'missing'}); expected ${ACCEPTED_FORMATS}`,
       { path: 'Document' },
     );
   }
-  if (looksLikeBai2(text)) return readBai2(text, warnings);
-  if (looksLikeCsv(text)) return readCsv(text);
-  if (looksLikeMt940(text)) return readMt940(text, warnings);
+  if (looksLikeBai2(text)) return 'bai2';
+  if (looksLikeCsv(text)) return 'csv';
+  if (looksLikeMt940(text)) return 'mt940';
   throw new StatementParseError(`not a bank statement format this product reads; expected ${ACCEPTED_FORMATS}`, { line: 1 });
 }

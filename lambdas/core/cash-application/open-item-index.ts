@@ -7,6 +7,7 @@ import { isCurrency } from '../money/money';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { letterPrefix, lookupKey } from './invoice-number';
 import { normalizeAccount, normalizePayerName } from './payer';
+import { PositionTable, UniquePositionTable, type Lookup } from './position-table';
 import type { KnownCustomer, OpenItem } from './types';
 
 /** Open items or customers the matcher cannot work with; names the offending record and field. */
@@ -33,13 +34,6 @@ export function positionsOf(value: Positions | undefined): readonly number[] {
   return typeof value === 'number' ? [value] : value;
 }
 
-function addPosition<K>(map: Map<K, Positions>, key: K, position: number): void {
-  const existing = map.get(key);
-  if (existing === undefined) map.set(key, position);
-  else if (typeof existing === 'number') map.set(key, [existing, position]);
-  else existing.push(position);
-}
-
 export interface OpenItemIndex {
   readonly items: readonly OpenItem[];
   /**
@@ -48,11 +42,11 @@ export interface OpenItemIndex {
    */
   readonly byOtherInvoiceId: ReadonlyMap<string, number>;
   /** Electronic RF reference -> position. */
-  readonly byRfReference: ReadonlyMap<string, number>;
+  readonly byRfReference: Lookup<string, number>;
   /** {@link lookupKey} of the invoice number -> positions (several when spellings collide). */
-  readonly byNumberKey: ReadonlyMap<string, Positions>;
+  readonly byNumberKey: Lookup<string, Positions>;
   /** Currency -> open balance -> positions, over the balances the items came with (positive only). */
-  readonly byAmount: ReadonlyMap<string, ReadonlyMap<number, Positions>>;
+  readonly byAmount: Lookup<string, Lookup<number, Positions>>;
   /** customerId -> positions of its items with a positive balance, oldest due date first. */
   readonly byCustomer: ReadonlyMap<string, readonly number[]>;
   /** Letter prefixes of invoice numbers (`INV`), tried before numbers written without one; empty when more than 20. */
@@ -114,9 +108,12 @@ export function compareByAge(a: OpenItem, b: OpenItem): number {
  */
 export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: readonly KnownCustomer[] = []): OpenItemIndex {
   const byOtherInvoiceId = new Map<string, number>();
-  const byRfReference = new Map<string, number>();
-  const byNumberKey = new Map<string, Positions>();
-  const byAmount = new Map<string, Map<number, Positions>>();
+  // The three lookups over every item are compact tables of positions (no entry or key string per
+  // item): a key is worked out again from the item when its slot is probed.
+  const byRfReference = new UniquePositionTable<string>((position) => normalizeRfReference(openItems[position]!.rfReference ?? '') ?? '', openItems.length);
+  const byNumberKey = new PositionTable<string>((position) => lookupKey(openItems[position]!.invoiceNumber), openItems.length);
+  const byAmount = new Map<string, PositionTable<number>>();
+  const balanceOf = (position: number): number => openItems[position]!.balanceMinor;
   const byCustomerUnsorted = new Map<string, number[]>();
   const prefixes = new Set<string>();
   const customersByAccount = new Map<string, string[]>();
@@ -149,7 +146,7 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
       const rf = normalizeRfReference(item.rfReference);
       if (rf === null) fail(item, position, 'rfReference', `"${item.rfReference}" is not a valid RF creditor reference`);
       if (byRfReference.has(rf!)) fail(item, position, 'rfReference', `"${rf}" appears twice`);
-      byRfReference.set(rf!, position);
+      byRfReference.add(rf!, position);
     }
     const numberKey = lookupKey(item.invoiceNumber);
     for (const other of positionsOf(byNumberKey.get(numberKey))) {
@@ -159,7 +156,7 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
         fail(item, position, field, `"${field === 'invoiceId' ? item.invoiceId : item.invoiceNumber}" appears twice`);
       }
     }
-    addPosition(byNumberKey, numberKey, position);
+    byNumberKey.add(numberKey, position);
     const prefix = letterPrefix(item.invoiceNumber);
     if (prefix !== '' && prefixes.size <= 20) prefixes.add(prefix);
 
@@ -169,8 +166,8 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
     if (item.balanceMinor > 0) {
       let amounts = byAmount.get(item.currency);
-      if (!amounts) byAmount.set(item.currency, (amounts = new Map()));
-      addPosition(amounts, item.balanceMinor, position);
+      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf)));
+      amounts.add(item.balanceMinor, position);
       const list = byCustomerUnsorted.get(item.customerId);
       if (list) list.push(position);
       else byCustomerUnsorted.set(item.customerId, [position]);

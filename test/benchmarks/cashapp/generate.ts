@@ -6,7 +6,7 @@
  *
  * Writes to DIR (default `.local-data/cashapp/items-<N>-lines-<M>-seed-<S>`, git-ignored):
  * `open-items.csv`, `customers.csv`, `statement.csv` (`date,amount,currency,reference,payer_name,
- * payer_account`), with `--camt` also `statement.camt054.xml`, and `answers.jsonl`: one object per
+ * payer_account`), with `--camt` also `statement.camt054.xml` and `statement.camt053.xml` (the same entries), and `answers.jsonl`: one object per
  * statement line, in file order, saying what the payer meant and what a careful clerk would do.
  *
  * The same options always give the same files (seeded PRNG, no clock, no Math.random).
@@ -661,7 +661,8 @@ async function writeLines(path: string, produce: (write: (line: string) => void)
   await once(out, 'finish');
 }
 
-function camt054(lines: readonly Line[]): string {
+/** The statement as camt.054 (notification) or camt.053 (statement): the same entries, another envelope. */
+function camt(lines: readonly Line[], kind: '053' | '054'): string {
   const entries = lines.map((line, index) => {
     const amount = formatAmount({ minor: line.amountMinor, currency: line.currency });
     const party = line.direction === 'credit' ? 'Dbtr' : 'Cdtr';
@@ -676,16 +677,17 @@ function camt054(lines: readonly Line[]): string {
         : '';
     return `      <Ntry><Amt Ccy="${line.currency}">${amount}</Amt><CdtDbtInd>${line.direction === 'credit' ? 'CRDT' : 'DBIT'}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>${line.date}</Dt></BookgDt><ValDt><Dt>${line.date}</Dt></ValDt><AcctSvcrRef>L${index + 1}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs><AcctSvcrRef>L${index + 1}</AcctSvcrRef><EndToEndId>NOTPROVIDED</EndToEndId></Refs><Amt Ccy="${line.currency}">${amount}</Amt>${related}${remittanceInfo}</TxDtls></NtryDtls></Ntry>`;
   });
+  const [message, record] = kind === '053' ? ['BkToCstmrStmt', 'Stmt'] : ['BkToCstmrDbtCdtNtfctn', 'Ntfctn'];
   return `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
-  <BkToCstmrDbtCdtNtfctn>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${kind}.001.02">
+  <${message}>
     <GrpHdr><MsgId>CASHAPP-BENCH</MsgId><CreDtTm>2026-03-06T08:00:00</CreDtTm></GrpHdr>
-    <Ntfctn>
+    <${record}>
       <Id>CASHAPP-BENCH-1</Id><CreDtTm>2026-03-06T08:00:00</CreDtTm>
       <Acct><Id><IBAN>FI2112345600000785</IBAN></Id></Acct>
 ${entries.join('\n')}
-    </Ntfctn>
-  </BkToCstmrDbtCdtNtfctn>
+    </${record}>
+  </${message}>
 </Document>
 `;
 }
@@ -720,7 +722,10 @@ export async function generate(options: GenerateOptions): Promise<{ dir: string;
       write([line.date, amount, line.currency, csvField(line.reference), csvField(line.payerName), line.payerAccount].join(','));
     }
   });
-  if (options.camt) writeFileSync(join(options.outDir, 'statement.camt054.xml'), camt054(generator.lines));
+  if (options.camt) {
+    writeFileSync(join(options.outDir, 'statement.camt054.xml'), camt(generator.lines, '054'));
+    writeFileSync(join(options.outDir, 'statement.camt053.xml'), camt(generator.lines, '053'));
+  }
   await writeLines(join(options.outDir, 'answers.jsonl'), (write) => {
     for (const answer of generator.answers) write(JSON.stringify(answer));
   });

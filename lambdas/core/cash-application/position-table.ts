@@ -1,0 +1,123 @@
+/**
+ * A compact multimap from a key to positions of open items, for a million items without a million
+ * map entries and key strings: one `Int32Array` of slots (open addressing, linear probing) holding
+ * positions, and the key of a position worked out again from the item when a slot is probed. A
+ * lookup costs the key's hash and a few probes; memory is 8 bytes per item whatever the keys.
+ * Pure: no I/O.
+ */
+
+/** What the index's lookups offer: a read-only `get` and `has`, as a `ReadonlyMap` does. */
+export interface Lookup<K, V> {
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+}
+
+/** FNV-1a over the UTF-16 code units of a string. */
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** A 32-bit mix of a safe integer (both halves). */
+function hashNumber(value: number): number {
+  const low = value % 4294967296;
+  const high = Math.floor(value / 4294967296);
+  let hash = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  hash ^= hash >>> 13;
+  return Math.imul(hash, 0xc2b2ae35) >>> 0;
+}
+
+/**
+ * Positions by key. `keyOf(position)` must give the key the position was added under, every
+ * time (the items do not change while the table is used). Several positions may share a key;
+ * `get` gives them in the order they were added: one as a number, several as an array (see
+ * `Positions` in `open-item-index.ts`).
+ */
+export class PositionTable<K extends string | number> implements Lookup<K, number | number[]> {
+  private slots: Int32Array;
+  private count = 0;
+
+  constructor(
+    private readonly keyOf: (position: number) => K,
+    expected = 16,
+  ) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `position` under `key` (which must be `keyOf(position)`). */
+  add(key: K, position: number): void {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    this.place(this.hash(key), position);
+    this.count++;
+  }
+
+  get(key: K): number | number[] | undefined {
+    const mask = this.slots.length - 1;
+    let found: number | number[] | undefined;
+    for (let slot = this.hash(key) & mask; ; slot = (slot + 1) & mask) {
+      const stored = this.slots[slot]!;
+      if (stored === 0) return found;
+      const position = stored - 1;
+      if (this.keyOf(position) !== key) continue;
+      if (found === undefined) found = position;
+      else if (typeof found === 'number') found = [found, position];
+      else found.push(position);
+    }
+  }
+
+  has(key: K): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  private hash(key: K): number {
+    return typeof key === 'number' ? hashNumber(key) : hashString(key);
+  }
+
+  /** Linear probing keeps positions of one key in insertion order along the probe sequence. */
+  private place(hash: number, position: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = position + 1;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    // Re-adding in position order keeps each key's positions in the order they were added, as long
+    // as they were added in increasing position order (the index adds them so).
+    const positions: number[] = [];
+    for (const stored of old) if (stored !== 0) positions.push(stored - 1);
+    positions.sort((a, b) => a - b);
+    for (const position of positions) this.place(this.hash(this.keyOf(position)), position);
+  }
+}
+
+/** A {@link PositionTable} whose keys are unique: `get` gives the one position. */
+export class UniquePositionTable<K extends string | number> implements Lookup<K, number> {
+  private readonly table: PositionTable<K>;
+
+  constructor(keyOf: (position: number) => K, expected = 16) {
+    this.table = new PositionTable(keyOf, expected);
+  }
+
+  add(key: K, position: number): void {
+    this.table.add(key, position);
+  }
+
+  get(key: K): number | undefined {
+    const found = this.table.get(key);
+    return typeof found === 'object' ? found[0] : found;
+  }
+
+  has(key: K): boolean {
+    return this.table.get(key) !== undefined;
+  }
+}
