@@ -44,7 +44,7 @@
  * | prefix or zeros left out, confirmed by amount or payer | 0.90 | 0.85 | 0.80 |
  * | one mistyped character, amount confirms | 0.85 (0.90 when the payer agrees, 0.65 when not) | - | - |
  * | payer account, one item with the amount | 0.88 | suggested 0.60 | suggested 0.60 |
- * | payer name, one item with the amount | 0.80 | suggested 0.60 | suggested 0.60 |
+ * | payer name (known, or resembling a customer's closely), one item with the amount | 0.80 to 0.82 by name similarity (0.9 to 1) | suggested 0.60 | suggested 0.60 |
  * | payer account / name, combined payment | 0.85 / 0.78 | - | - |
  * | unknown payer, unique amount | suggested 0.50 | - | - |
  *
@@ -67,6 +67,7 @@ import {
   type TextWindow,
 } from './invoice-number';
 import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
+import { CustomerNameIndex, type NameCandidate } from './name-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
 import { findSubsetsWithSum } from './subset-sum';
 import type { Allocation, CashApplicationPolicy, KnownCustomer, LineMatch, OpenItem } from './types';
@@ -88,6 +89,7 @@ export const DEFAULT_CASH_APPLICATION_POLICY: CashApplicationPolicy = {
   maxSuggestedCandidates: 5,
   maxTypoCandidates: 500,
   learnPayerAccounts: true,
+  nameMatching: { minSimilarityToApply: 0.9, minSimilarityToConsider: 0.75, margin: 0.05 },
 };
 
 type Reading = 'rf' | 'exact' | 'loose' | 'prefixless' | 'zeros';
@@ -104,7 +106,10 @@ interface Hit {
 
 interface Payer {
   readonly customerId: string;
-  readonly by: 'account' | 'name';
+  /** `name`: a known name after `normalizePayerName`; `similar-name`: a name resembling the customer's closely. */
+  readonly by: 'account' | 'name' | 'similar-name';
+  /** For `similar-name`: how alike (0..1). */
+  readonly similarity?: number;
 }
 
 /** What the rules decided, before it is checked against the confidence threshold and recorded. */
@@ -151,6 +156,8 @@ export class CashApplication {
   /** Lazily built per `customerId currency`: starting balance -> positions. */
   private readonly customerAmounts = new Map<string, Map<number, number[]>>();
   private readonly learned = new Map<string, string>();
+  /** Built on the first line that needs it: most lines never look at names. */
+  private nameIndex: CustomerNameIndex | null = null;
 
   constructor(
     private readonly index: OpenItemIndex,
@@ -291,6 +298,11 @@ export class CashApplication {
     if (typo) return typo;
 
     if (payer) return this.matchByPayer(line, payer, payerReasons, reasons);
+
+    if (line.payerName) {
+      const bySimilarName = this.matchBySimilarName(line, payerReasons, reasons);
+      if (bySimilarName) return bySimilarName;
+    }
 
     reasons.push(...payerReasons);
     return this.matchByAmountOnly(line, reasons);
@@ -506,16 +518,64 @@ export class CashApplication {
     return { kind: 'apply', customerId: item.customerId, allocations: [{ position, amountMinor: line.amountMinor }], onAccountMinor: 0, confidence };
   }
 
+  /**
+   * Rule 4 by a name that is not exactly a known one: the customer whose master-data name the payer
+   * name resembles closely (`names.ts`: legal forms, case, punctuation, accents and transliteration,
+   * word order and abbreviations aside) is the payer when no other customer's name comes close.
+   * A name that resembles several customers, or one not closely enough, only suggests. Null when no
+   * customer's name resembles it (the amount-only rule follows).
+   */
+  private matchBySimilarName(line: StatementLine, payerReasons: readonly string[], reasons: string[]): Decision | null {
+    const { minSimilarityToApply, margin } = this.policy.nameMatching;
+    const candidates = this.similarNames(line.payerName!);
+    if (candidates.length === 0) return null;
+    const best = candidates[0]!;
+    const rivals = candidates.slice(1).filter((c) => c.similarity >= minSimilarityToApply || best.similarity - c.similarity < margin);
+    if (best.similarity < minSimilarityToApply || rivals.length > 0) {
+      const resembling = rivals.length > 0 ? [best, ...rivals] : [best];
+      const positions = resembling.flatMap((c) => this.openWithAmount(line.currency, line.amountMinor, c.customerId));
+      if (positions.length === 0) return null;
+      reasons.push(...payerReasons);
+      reasons.push(
+        rivals.length > 0
+          ? `payer name "${line.payerName}" resembles ${resembling.length} customers alike: ${resembling.map(describeName).join(', ')}`
+          : `payer name "${line.payerName}" resembles ${describeName(best)}, not closely enough to apply`,
+      );
+      const customers = new Set(positions.map((p) => this.item(p).customerId));
+      return suggestAmong(customers.size === 1 ? [...customers][0]! : null, positions, 0.5, this.policy.maxSuggestedCandidates);
+    }
+    reasons.push(...payerReasons);
+    reasons.push(`payer name "${line.payerName}" matches ${describeName(best)}: legal form, case, punctuation, accents, word order and abbreviations aside`);
+    return this.matchByPayer(line, { customerId: best.customerId, by: 'similar-name', similarity: best.similarity }, [], reasons, candidates);
+  }
+
+  /** Customers whose names resemble `payerName` at least `minSimilarityToConsider`, most similar first. */
+  private similarNames(payerName: string): NameCandidate[] {
+    this.nameIndex ??= new CustomerNameIndex(this.index.customerNames);
+    return this.nameIndex.lookup(payerName, this.policy.nameMatching.minSimilarityToConsider);
+  }
+
   /** Rule 4: a known payer without a usable reference. */
-  private matchByPayer(line: StatementLine, payer: Payer, payerReasons: readonly string[], reasons: string[]): Decision {
+  private matchByPayer(line: StatementLine, payer: Payer, payerReasons: readonly string[], reasons: string[], similar?: readonly NameCandidate[]): Decision {
     const amount = line.amountMinor;
     const currency = line.currency;
     const customerId = payer.customerId;
     reasons.push(...payerReasons);
     const exact = this.openWithAmount(currency, amount, customerId);
     if (exact.length === 1) {
+      if (payer.by !== 'account' && line.payerName) {
+        // A name is weaker than an account: another customer the name could also be must not have the amount.
+        const others = (similar ?? this.similarNames(line.payerName)).filter((c) => c.customerId !== customerId);
+        const rivalItems = others.flatMap((c) => this.openWithAmount(currency, amount, c.customerId));
+        if (rivalItems.length > 0) {
+          const rivalCustomers = [...new Set(rivalItems.map((p) => this.item(p).customerId))];
+          reasons.push(`amount equals the open balance of ${this.item(exact[0]!).invoiceNumber}, but also of an item of ${rivalCustomers.join(', ')}, whose name the payer name could also be`);
+          return suggestAmong(null, [exact[0]!, ...rivalItems], 0.5, this.policy.maxSuggestedCandidates);
+        }
+      }
       reasons.push(`amount equals the open balance of ${this.item(exact[0]!).invoiceNumber}, the only item of ${customerId} with it`);
-      return { kind: 'apply', customerId, allocations: [{ position: exact[0]!, amountMinor: amount }], onAccountMinor: 0, confidence: payer.by === 'account' ? 0.88 : 0.8 };
+      const confidence = payer.by === 'account' ? 0.88 : nameConfidence(payer.by === 'name' ? 1 : (payer.similarity ?? 0));
+      return { kind: 'apply', customerId, allocations: [{ position: exact[0]!, amountMinor: amount }], onAccountMinor: 0, confidence };
     }
     if (exact.length > 1) {
       reasons.push(`${exact.length} open items of ${customerId} equal the amount and no reference tells them apart`);
@@ -870,6 +930,15 @@ function unapplied(customerId: string | null): Decision {
 function suggestAmong(customerId: string | null, positions: readonly number[], confidence: number, limit?: number): Decision {
   const candidates = limit === undefined ? positions : positions.slice(0, limit);
   return { kind: 'suggest', customerId, allocations: [], onAccountMinor: 0, confidence, candidates };
+}
+
+/** The confidence of a payer identified by name: 0.80 at similarity 0.9 up to 0.82 for the same name. */
+function nameConfidence(similarity: number): number {
+  return Math.round(800 + Math.max(0, similarity - 0.9) * 200) / 1000;
+}
+
+function describeName(candidate: NameCandidate): string {
+  return `"${candidate.name}" of ${candidate.customerId} (similarity ${candidate.similarity.toFixed(2)})`;
 }
 
 function describeHit(hit: Hit, item: OpenItem): string {

@@ -68,6 +68,21 @@ export interface CashApplicationPolicy {
    * later lines from that account without a reference are identified (see `learnedAccounts()`).
    */
   readonly learnPayerAccounts: boolean;
+  /** Payers known only by a name resembling a customer's (see `names.ts`). */
+  readonly nameMatching: NameMatchingPolicy;
+}
+
+/**
+ * When a payer name that is not exactly a known name identifies a customer. Similarities are 0..1
+ * (`nameSimilarity`); the confidence of a name reading is 0.80 at similarity 0.9 rising to 0.82 at 1.
+ */
+export interface NameMatchingPolicy {
+  /** The most similar customer is taken as the payer from this similarity on (and no rival within `margin`). */
+  readonly minSimilarityToApply: number;
+  /** Customers from this similarity on are ones the payer "could also be": a rival, or a reason to only suggest. */
+  readonly minSimilarityToConsider: number;
+  /** A second customer this close to the best makes the name ambiguous. */
+  readonly margin: number;
 }
 
 /** One share of a payment applied (or proposed) to one open item. */

@@ -105,6 +105,9 @@ async function main(): Promise<void> {
       `${String(r.openItems).padStart(11)}${String(s.lines).padStart(8)}${r.wallSeconds.toFixed(1).padStart(8)}${(r.cliSeconds?.toFixed(1) ?? '?').padStart(7)}${String(r.peakRssMb ?? '?').padStart(9)}${pct(s.appliedCorrectly, s.lines).padStart(9)}${pct(s.appliedWrongly, s.lines).padStart(7)}${pct(s.suggested, s.lines).padStart(7)}${pct(s.unapplied, s.lines).padStart(8)}`,
     );
   }
+  for (const r of runs) {
+    rows.push(`${r.openItems} open items: ${r.score.rightAnswerApplied} of ${r.score.withRightAnswer} lines with a right answer applied correctly (${pct(r.score.rightAnswerApplied, r.score.withRightAnswer)}), ${r.score.appliedWrongly} applied wrongly`);
+  }
   if (runs.length >= 2) {
     const first = runs[0]!;
     const last = runs[runs.length - 1]!;
