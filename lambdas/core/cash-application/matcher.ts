@@ -6,6 +6,9 @@
  *
  * ## Rules, strongest first
  *
+ * 0. **Remittance advice** (`remittance-advice.ts`, given with {@link CashApplication.addAdvice}):
+ *    the one advice that fits the line (amount, currency, date window and reference, payer account
+ *    or payer name) splits it exactly over its invoices, with its deductions by reason code (0.97).
  * 1. **RF creditor reference** (check digits verified) in the structured reference or anywhere in
  *    the text, in electronic or printed form. A reference with wrong check digits is ignored.
  * 2. **Invoice numbers** in the structured references, remittance text, end-to-end id or customer
@@ -69,6 +72,7 @@ import {
 import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
 import { CustomerNameIndex, type NameCandidate } from './name-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
+import { adviceFitsLine, DEDUCTION_REASONS, type RemittanceAdvice } from './remittance-advice';
 import { findSubsetsWithSum } from './subset-sum';
 import type { Allocation, CashApplicationPolicy, KnownCustomer, LineMatch, OpenItem } from './types';
 
@@ -123,6 +127,9 @@ interface Decision {
   readonly candidates?: readonly number[];
   /** True when the reading rests on a quoted reference (the payer account may then be learned). */
   readonly quoted?: boolean;
+  /** The advice followed, and its deductions (write-offs lower the balance when applied). */
+  readonly adviceId?: string;
+  readonly deductions?: readonly { readonly position: number; readonly amountMinor: number; readonly reasonCode: string; readonly booking: 'write-off' | 'kept-open' }[];
 }
 
 interface WindowForms {
@@ -134,6 +141,13 @@ interface WindowForms {
 /** The fields a payer can quote a reference in, each read separately (words never span two fields). */
 interface LineText {
   readonly fields: readonly string[];
+}
+
+/** A remittance advice given to a run, and the line it split (once it did). */
+interface AdviceEntry {
+  readonly id: string;
+  readonly advice: RemittanceAdvice;
+  usedBy: string | null;
 }
 
 const RF_LIKE_WORD = /^RF\d{2}[0-9A-Z]{1,21}$/i;
@@ -158,6 +172,8 @@ export class CashApplication {
   private readonly learned = new Map<string, string>();
   /** Built on the first line that needs it: most lines never look at names. */
   private nameIndex: CustomerNameIndex | null = null;
+  /** Remittance advices given to this run, in the order given; an advice splits one line at most. */
+  private readonly advices: AdviceEntry[] = [];
 
   constructor(
     private readonly index: OpenItemIndex,
@@ -203,8 +219,94 @@ export class CashApplication {
   match(line: StatementLine): LineMatch | null {
     if (line.direction !== 'credit') return null;
     const reasons: string[] = [];
-    const decision = this.decide(line, reasons);
+    const decision = this.byAdvice(line, reasons) ?? this.decide(line, reasons);
     return this.record(line, decision, reasons);
+  }
+
+  /**
+   * Gives the run a remittance advice. A later credit line it fits (see `adviceFitsLine`) is split
+   * exactly as the advice says, before any other rule. For a transfer matched before the advice
+   * came (unapplied or suggested), match that line again: the advice then splits it.
+   */
+  addAdvice(adviceId: string, advice: RemittanceAdvice): void {
+    if (this.advices.some((a) => a.id === adviceId)) return;
+    this.advices.push({ id: adviceId, advice, usedBy: null });
+  }
+
+  /** The advice that split `lineId` in this run, if any. */
+  adviceUsedBy(lineId: string): string | null {
+    return this.advices.find((a) => a.usedBy === lineId)?.id ?? null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Remittance advices
+
+  /**
+   * Rule 0: the one unused advice that fits the line splits it over its invoices, with its
+   * deductions; a problem with the advice's invoices (unknown, settled, another currency, another
+   * customer's, less open than paid and deducted) makes it a suggestion that says which. Null when
+   * no advice, or more than one, fits.
+   */
+  private byAdvice(line: StatementLine, reasons: string[]): Decision | null {
+    if (this.advices.length === 0) return null;
+    const fitting: { entry: AdviceEntry; because: string[] }[] = [];
+    for (const entry of this.advices) {
+      if (entry.usedBy !== null && entry.usedBy !== line.lineId) continue;
+      const because = adviceFitsLine(entry.advice, line);
+      if (because) fitting.push({ entry, because });
+    }
+    if (fitting.length === 0) return null;
+    if (fitting.length > 1) {
+      reasons.push(`${fitting.length} remittance advices fit this line alike (${fitting.map((f) => f.entry.id).join(', ')}): none is followed`);
+      return null;
+    }
+    const { entry, because } = fitting[0]!;
+    const { advice } = entry;
+    reasons.push(...because);
+    const problems: string[] = [];
+    const allocations: { position: number; amountMinor: number }[] = [];
+    const deductions: { position: number; amountMinor: number; reasonCode: string; booking: 'write-off' | 'kept-open' }[] = [];
+    const customers = new Set<string>();
+    for (const adviceLine of advice.lines) {
+      const position = positionsOf(this.index.byNumberKey.get(lookupKey(adviceLine.invoiceNumber))).find(
+        (p) => compactForm(this.item(p).invoiceNumber) === compactForm(adviceLine.invoiceNumber),
+      );
+      if (position === undefined) {
+        problems.push(`${adviceLine.invoiceNumber} of the advice is not an open item`);
+        continue;
+      }
+      const item = this.item(position);
+      customers.add(item.customerId);
+      const balance = this.balances[position]!;
+      if (item.currency !== advice.currency) problems.push(`${item.invoiceNumber} is in ${item.currency}, the advice in ${advice.currency}`);
+      else if (balance <= 0) problems.push(`${item.invoiceNumber} is already settled`);
+      else if (adviceLine.paidMinor + adviceLine.deductionMinor > balance) {
+        problems.push(`${item.invoiceNumber} has ${money(balance, item.currency)} open, the advice pays and deducts ${money(adviceLine.paidMinor + adviceLine.deductionMinor, item.currency)}`);
+      }
+      if (adviceLine.paidMinor > 0) allocations.push({ position, amountMinor: adviceLine.paidMinor });
+      if (adviceLine.deductionMinor > 0 && adviceLine.reasonCode) {
+        const reason = DEDUCTION_REASONS[adviceLine.reasonCode]!;
+        const writeOff = reason.booking === 'write-off' && this.withinShortPayTolerance(adviceLine.deductionMinor, balance, item.currency);
+        deductions.push({ position, amountMinor: adviceLine.deductionMinor, reasonCode: adviceLine.reasonCode, booking: writeOff ? 'write-off' : 'kept-open' });
+      }
+    }
+    if (customers.size > 1) problems.push(`the advice's invoices belong to ${customers.size} customers`);
+    const customerId = customers.size === 1 ? [...customers][0]! : null;
+    if (problems.length > 0) {
+      reasons.push(...problems.map((p) => `${p}: the advice is not followed without finance`));
+      return { kind: 'suggest', customerId, allocations: [], onAccountMinor: 0, confidence: 0.6, candidates: [...new Set(allocations.map((a) => a.position))] };
+    }
+    entry.usedBy = line.lineId;
+    reasons.push(`split as the advice ${entry.id} says over ${allocations.map((a) => this.item(a.position).invoiceNumber).join(', ')}`);
+    for (const d of deductions) {
+      const reason = DEDUCTION_REASONS[d.reasonCode]!;
+      reasons.push(
+        `${this.item(d.position).invoiceNumber}: ${money(d.amountMinor, advice.currency)} deducted, X12 ${d.reasonCode} ${reason.name}: ${
+          d.booking === 'write-off' ? 'written off (agreed terms, within tolerance)' : reason.booking === 'write-off' ? 'kept open (above the write-off tolerance)' : 'kept open for finance to credit or chase'
+        }`,
+      );
+    }
+    return { kind: 'apply', customerId, allocations, onAccountMinor: 0, confidence: 0.97, adviceId: entry.id, deductions };
   }
 
   /** {@link match} over lines in order, leaving out debit lines. */
@@ -873,6 +975,7 @@ export class CashApplication {
     if (kind === 'apply') {
       for (const a of decision.allocations) this.setBalance(a.position, this.balances[a.position]! - a.amountMinor);
       if (decision.writeOff) this.setBalance(decision.writeOff.position, this.balances[decision.writeOff.position]! - decision.writeOff.amountMinor);
+      for (const d of decision.deductions ?? []) if (d.booking === 'write-off') this.setBalance(d.position, this.balances[d.position]! - d.amountMinor);
       if (decision.quoted && this.policy.learnPayerAccounts && line.payerAccount && decision.customerId) {
         const account = normalizeAccount(line.payerAccount);
         if (account !== '' && !this.index.customersByAccount.has(account) && !this.learned.has(account)) this.learned.set(account, decision.customerId);
@@ -899,6 +1002,18 @@ export class CashApplication {
         : {}),
       ...(decision.candidates
         ? { candidates: decision.candidates.map((p) => ({ invoiceId: this.item(p).invoiceId, invoiceNumber: this.item(p).invoiceNumber })) }
+        : {}),
+      ...(decision.adviceId ? { adviceId: decision.adviceId } : {}),
+      ...(decision.deductions && decision.deductions.length > 0
+        ? {
+            deductions: decision.deductions.map((d) => ({
+              invoiceId: this.item(d.position).invoiceId,
+              invoiceNumber: this.item(d.position).invoiceNumber,
+              amountMinor: d.amountMinor,
+              reasonCode: d.reasonCode,
+              booking: d.booking,
+            })),
+          }
         : {}),
     };
     return result;

@@ -98,6 +98,20 @@ export interface ShortPayWriteOff {
   readonly reasonCode: string;
 }
 
+/**
+ * What a remittance advice says the payer kept back from an invoice, and how it is booked:
+ * `write-off` lowers the invoice's balance like a short payment; `kept-open` leaves it open on the
+ * invoice with the reason, for finance to credit or chase (see `remittance-advice.ts`).
+ */
+export interface AdviceDeduction {
+  readonly invoiceId: string;
+  readonly invoiceNumber: string;
+  readonly amountMinor: number;
+  /** ANSI X12 426 adjustment reason code. */
+  readonly reasonCode: string;
+  readonly booking: 'write-off' | 'kept-open';
+}
+
 export type MatchStatus = 'applied' | 'suggested' | 'unapplied';
 
 /**
@@ -122,4 +136,8 @@ export interface LineMatch {
   readonly reasons: readonly string[];
   /** Open items that fit equally well, when the result is a suggestion because of ambiguity. */
   readonly candidates?: readonly { readonly invoiceId: string; readonly invoiceNumber: string }[];
+  /** The remittance advice the split follows, when one fits the line. */
+  readonly adviceId?: string;
+  /** Deductions of that advice, by invoice. */
+  readonly deductions?: readonly AdviceDeduction[];
 }
