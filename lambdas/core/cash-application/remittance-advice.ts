@@ -6,8 +6,8 @@
  *
  * ## The advice CSV (one file, one transfer)
  *
- * A header row, then one row per invoice paid. The transfer's columns repeat on every row and must
- * agree:
+ * A header row, then one row per invoice paid. The transfer's columns are given on the first row
+ * and either repeated on every row (then they must agree) or left empty after it:
  *
  * | column | required | meaning |
  * |---|---|---|
@@ -107,6 +107,8 @@ export class RemittanceAdviceError extends Error {
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const ALL_COLUMNS: readonly string[] = [...ADVICE_COLUMNS, ...OPTIONAL_ADVICE_COLUMNS];
+/** The columns that describe the transfer rather than one invoice. */
+const TRANSFER_COLUMNS = ['payer_name', 'payer_account', 'payment_reference', 'payment_amount', 'currency', 'payment_date'] as const;
 
 /**
  * Reads an advice from CSV text (comma or semicolon separated, UTF-8, with a header row).
@@ -150,7 +152,9 @@ export function adviceFromTable(rows: readonly (readonly string[])[]): Remittanc
 
   const first = records[0]!;
   for (const [index, record] of records.entries()) {
-    for (const column of ['payer_name', 'payer_account', 'payment_reference', 'payment_amount', 'currency', 'payment_date'] as const) {
+    for (const column of TRANSFER_COLUMNS) {
+      // Left empty after the first row (as PDF tables do): the first row's value holds.
+      if (index > 0 && (record[column] ?? '') === '') continue;
       if ((record[column] ?? '') !== (first[column] ?? '')) {
         throw new RemittanceAdviceError(`row ${index + 2}: ${column} "${record[column]}" differs from row 2 ("${first[column]}"); one advice announces one transfer`, column, index + 2);
       }
