@@ -30,7 +30,7 @@ function keyOf(token: string): string {
 }
 
 /** Lookups remembered per payer name as written (statements repeat payers); cleared when full. */
-const CACHE_LIMIT = 50_000;
+const CACHE_LIMIT = 20_000;
 
 export class CustomerNameIndex {
   private readonly entries: Entry[] = [];

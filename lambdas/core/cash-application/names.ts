@@ -291,7 +291,7 @@ function cachedWordSimilarity(a: string, b: string): number {
   let similarity = wordPairs.get(key);
   if (similarity === undefined) {
     similarity = wordSimilarity(a, b);
-    if (wordPairs.size >= 200_000) wordPairs.clear();
+    if (wordPairs.size >= 100_000) wordPairs.clear();
     wordPairs.set(key, similarity);
   }
   return similarity;
