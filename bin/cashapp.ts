@@ -31,8 +31,10 @@ import {
   toOutputRecord,
   type KnownCustomer,
 } from '../lambdas/core/cash-application';
+import { readAdviceCsv, RemittanceAdviceError, type RemittanceAdvice } from '../lambdas/core/cash-application/remittance-advice';
+import { readAdvicePdf } from '../lambdas/adapters/pdf/remittance-advice-pdf';
 
-const USAGE = 'usage: npm run cashapp -- --open-items OPEN.csv --statement FILE [--customers CUSTOMERS.csv] [--out FILE] [--progress-every N]';
+const USAGE = 'usage: npm run cashapp -- --open-items OPEN.csv --statement FILE [--customers CUSTOMERS.csv] [--advice ADVICE.csv|.pdf ...] [--out FILE] [--progress-every N]';
 
 /** Bad input: reported in one line on stderr with exit code 2. */
 class UsageError extends Error {}
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       customers: { type: 'string' },
       out: { type: 'string' },
       'progress-every': { type: 'string' },
+      advice: { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   if (!openItemsPath || !statementPath) throw new UsageError(USAGE);
   const progressEvery = values['progress-every'] === undefined ? 10_000 : Number(values['progress-every']);
   if (!Number.isSafeInteger(progressEvery) || progressEvery <= 0) throw new UsageError('--progress-every must be a positive integer');
-  for (const path of [openItemsPath, statementPath, values.customers]) {
+  for (const path of [openItemsPath, statementPath, values.customers, ...(values.advice ?? [])]) {
     if (path !== undefined && !isFile(path)) throw new UsageError(`${path}: no such file`);
   }
 
@@ -94,6 +97,8 @@ async function main(): Promise<void> {
     throw error;
   }
   log(`indexed ${openItems.length} open items and ${customers.length} customers (${seconds()} s)`);
+  for (const path of values.advice ?? []) run.addAdvice(basename(path), await readAdvice(path));
+  if (values.advice) log(`${values.advice.length} remittance advice${values.advice.length === 1 ? '' : 's'} read (${seconds()} s)`);
 
   // The statement is read as a stream and each line matched and written out as it is read. The
   // result goes to a temporary file renamed at the end: a statement refused halfway leaves none.
@@ -157,6 +162,17 @@ async function* decoded(path: string, encoding: string): AsyncGenerator<string> 
   }
   const rest = decoder.decode();
   if (rest !== '') yield rest;
+}
+
+/** A remittance advice file: PDF (by its signature) or CSV. A bad advice is a usage error naming the file. */
+async function readAdvice(path: string): Promise<RemittanceAdvice> {
+  const bytes = readFileSync(path);
+  try {
+    return bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? await readAdvicePdf(new Uint8Array(bytes)) : readAdviceCsv(bytes.toString('utf8'));
+  } catch (error) {
+    if (error instanceof RemittanceAdviceError) throw new UsageError(`${basename(path)}: ${error.field}: ${error.message}`);
+    throw error;
+  }
 }
 
 function isFile(path: string): boolean {

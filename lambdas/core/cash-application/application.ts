@@ -373,7 +373,9 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
 
   // Applied: each invoice once, with its allocation and any write-off.
   const writeOff = match.shortPayWriteOff;
-  const touched = [...new Set([...match.allocations.map((a) => a.invoiceId), ...(writeOff ? [writeOff.invoiceId] : [])])];
+  // A remittance advice's deductions booked as write-offs go the same way as a short payment (reason `X12-<code>`).
+  const adviceWriteOffs = (match.deductions ?? []).filter((d) => d.booking === 'write-off');
+  const touched = [...new Set([...match.allocations.map((a) => a.invoiceId), ...(writeOff ? [writeOff.invoiceId] : []), ...adviceWriteOffs.map((d) => d.invoiceId)])];
   const changes: InvoiceChange[] = [];
   const receivables: JournalLine[] = [];
   const writeOffs: JournalLine[] = [];
@@ -394,6 +396,12 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
         const shortPay = writeOffShortPayment(after, { amountMinor: writtenOff, reasonCode: writeOff!.reasonCode, at });
         after = shortPay.invoice;
         writeOffs.push(...shortPay.journalLines);
+      }
+      for (const deduction of adviceWriteOffs.filter((d) => d.invoiceId === invoiceId)) {
+        const note = `${formatAmount(money(deduction.amountMinor, currency))} deducted on remittance advice ${match.adviceId ?? ''} (X12 ${deduction.reasonCode}) written off`;
+        const deducted = writeOffShortPayment(after, { amountMinor: deduction.amountMinor, reasonCode: `X12-${deduction.reasonCode}`, at, note });
+        after = deducted.invoice;
+        writeOffs.push(...deducted.journalLines);
       }
     } catch (error) {
       // The matcher saw another balance or status than the invoice's invariants allow now: read again.

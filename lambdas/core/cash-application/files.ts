@@ -179,6 +179,9 @@ export interface CashApplicationOutputRecord {
   readonly on_account_amount: string;
   readonly short_pay_write_off?: { readonly invoice_number: string; readonly amount: string; readonly reason_code: string };
   readonly candidates?: readonly string[];
+  /** The remittance advice the split follows, and its deductions (`remittance-advice.ts`). */
+  readonly advice_id?: string;
+  readonly deductions?: readonly { readonly invoice_number: string; readonly amount: string; readonly reason_code: string; readonly booking: 'write-off' | 'kept-open' }[];
   readonly confidence: number;
   readonly reasons: readonly string[];
 }
@@ -219,6 +222,10 @@ export function toOutputRecord(match: LineMatch, invoiceNumberOf: (invoiceId: st
         }
       : {}),
     ...(match.candidates ? { candidates: match.candidates.map((c) => c.invoiceNumber) } : {}),
+    ...(match.adviceId ? { advice_id: match.adviceId } : {}),
+    ...(match.deductions
+      ? { deductions: match.deductions.map((d) => ({ invoice_number: d.invoiceNumber, amount: decimal(d.amountMinor, currency), reason_code: d.reasonCode, booking: d.booking })) }
+      : {}),
     confidence: match.confidence,
     reasons: match.reasons,
   };

@@ -6,3 +6,6 @@ export { compactForm, groupForm, lookupKey, readingStrength, withinOneEdit } fro
 export { normalizeAccount, normalizePayerName } from './payer';
 export { findSubsetsWithSum, type SubsetSearch } from './subset-sum';
 export { CashApplicationFileError, checkHeader, CUSTOMER_COLUMNS, knownCustomerFromRow, OPEN_ITEM_COLUMNS, openItemFromRow, OPTIONAL_CUSTOMER_COLUMNS, toOutputRecord, type CashApplicationOutputRecord } from './files';
+export { compareNames, nameSimilarity, normalizeName, type NormalizedName } from './names';
+export { CustomerNameIndex, type NameCandidate } from './name-index';
+export { ADVICE_COLUMNS, adviceFitsLine, adviceFromTable, DEDUCTION_REASONS, OPTIONAL_ADVICE_COLUMNS, readAdviceCsv, RemittanceAdviceError, type AdviceLine, type RemittanceAdvice } from './remittance-advice';

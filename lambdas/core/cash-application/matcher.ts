@@ -6,6 +6,9 @@
  *
  * ## Rules, strongest first
  *
+ * 0. **Remittance advice** (`remittance-advice.ts`, given with {@link CashApplication.addAdvice}):
+ *    the one advice that fits the line (amount, currency, date window and reference, payer account
+ *    or payer name) splits it exactly over its invoices, with its deductions by reason code (0.97).
  * 1. **RF creditor reference** (check digits verified) in the structured reference or anywhere in
  *    the text, in electronic or printed form. A reference with wrong check digits is ignored.
  * 2. **Invoice numbers** in the structured references, remittance text, end-to-end id or customer
@@ -44,7 +47,7 @@
  * | prefix or zeros left out, confirmed by amount or payer | 0.90 | 0.85 | 0.80 |
  * | one mistyped character, amount confirms | 0.85 (0.90 when the payer agrees, 0.65 when not) | - | - |
  * | payer account, one item with the amount | 0.88 | suggested 0.60 | suggested 0.60 |
- * | payer name, one item with the amount | 0.80 | suggested 0.60 | suggested 0.60 |
+ * | payer name (known, or resembling a customer's closely), one item with the amount | 0.80 to 0.82 by name similarity (0.9 to 1) | suggested 0.60 | suggested 0.60 |
  * | payer account / name, combined payment | 0.85 / 0.78 | - | - |
  * | unknown payer, unique amount | suggested 0.50 | - | - |
  *
@@ -67,7 +70,9 @@ import {
   type TextWindow,
 } from './invoice-number';
 import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
+import { CustomerNameIndex, type NameCandidate } from './name-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
+import { adviceFitsLine, DEDUCTION_REASONS, type RemittanceAdvice } from './remittance-advice';
 import { findSubsetsWithSum } from './subset-sum';
 import type { Allocation, CashApplicationPolicy, KnownCustomer, LineMatch, OpenItem } from './types';
 
@@ -88,6 +93,7 @@ export const DEFAULT_CASH_APPLICATION_POLICY: CashApplicationPolicy = {
   maxSuggestedCandidates: 5,
   maxTypoCandidates: 500,
   learnPayerAccounts: true,
+  nameMatching: { minSimilarityToApply: 0.9, minSimilarityToConsider: 0.75, margin: 0.05 },
 };
 
 type Reading = 'rf' | 'exact' | 'loose' | 'prefixless' | 'zeros';
@@ -104,7 +110,10 @@ interface Hit {
 
 interface Payer {
   readonly customerId: string;
-  readonly by: 'account' | 'name';
+  /** `name`: a known name after `normalizePayerName`; `similar-name`: a name resembling the customer's closely. */
+  readonly by: 'account' | 'name' | 'similar-name';
+  /** For `similar-name`: how alike (0..1). */
+  readonly similarity?: number;
 }
 
 /** What the rules decided, before it is checked against the confidence threshold and recorded. */
@@ -118,6 +127,9 @@ interface Decision {
   readonly candidates?: readonly number[];
   /** True when the reading rests on a quoted reference (the payer account may then be learned). */
   readonly quoted?: boolean;
+  /** The advice followed, and its deductions (write-offs lower the balance when applied). */
+  readonly adviceId?: string;
+  readonly deductions?: readonly { readonly position: number; readonly amountMinor: number; readonly reasonCode: string; readonly booking: 'write-off' | 'kept-open' }[];
 }
 
 interface WindowForms {
@@ -129,6 +141,13 @@ interface WindowForms {
 /** The fields a payer can quote a reference in, each read separately (words never span two fields). */
 interface LineText {
   readonly fields: readonly string[];
+}
+
+/** A remittance advice given to a run, and the line it split (once it did). */
+interface AdviceEntry {
+  readonly id: string;
+  readonly advice: RemittanceAdvice;
+  usedBy: string | null;
 }
 
 const RF_LIKE_WORD = /^RF\d{2}[0-9A-Z]{1,21}$/i;
@@ -151,6 +170,10 @@ export class CashApplication {
   /** Lazily built per `customerId currency`: starting balance -> positions. */
   private readonly customerAmounts = new Map<string, Map<number, number[]>>();
   private readonly learned = new Map<string, string>();
+  /** Built on the first line that needs it: most lines never look at names. */
+  private nameIndex: CustomerNameIndex | null = null;
+  /** Remittance advices given to this run, in the order given; an advice splits one line at most. */
+  private readonly advices: AdviceEntry[] = [];
 
   constructor(
     private readonly index: OpenItemIndex,
@@ -196,8 +219,94 @@ export class CashApplication {
   match(line: StatementLine): LineMatch | null {
     if (line.direction !== 'credit') return null;
     const reasons: string[] = [];
-    const decision = this.decide(line, reasons);
+    const decision = this.byAdvice(line, reasons) ?? this.decide(line, reasons);
     return this.record(line, decision, reasons);
+  }
+
+  /**
+   * Gives the run a remittance advice. A later credit line it fits (see `adviceFitsLine`) is split
+   * exactly as the advice says, before any other rule. For a transfer matched before the advice
+   * came (unapplied or suggested), match that line again: the advice then splits it.
+   */
+  addAdvice(adviceId: string, advice: RemittanceAdvice): void {
+    if (this.advices.some((a) => a.id === adviceId)) return;
+    this.advices.push({ id: adviceId, advice, usedBy: null });
+  }
+
+  /** The advice that split `lineId` in this run, if any. */
+  adviceUsedBy(lineId: string): string | null {
+    return this.advices.find((a) => a.usedBy === lineId)?.id ?? null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Remittance advices
+
+  /**
+   * Rule 0: the one unused advice that fits the line splits it over its invoices, with its
+   * deductions; a problem with the advice's invoices (unknown, settled, another currency, another
+   * customer's, less open than paid and deducted) makes it a suggestion that says which. Null when
+   * no advice, or more than one, fits.
+   */
+  private byAdvice(line: StatementLine, reasons: string[]): Decision | null {
+    if (this.advices.length === 0) return null;
+    const fitting: { entry: AdviceEntry; because: string[] }[] = [];
+    for (const entry of this.advices) {
+      if (entry.usedBy !== null && entry.usedBy !== line.lineId) continue;
+      const because = adviceFitsLine(entry.advice, line);
+      if (because) fitting.push({ entry, because });
+    }
+    if (fitting.length === 0) return null;
+    if (fitting.length > 1) {
+      reasons.push(`${fitting.length} remittance advices fit this line alike (${fitting.map((f) => f.entry.id).join(', ')}): none is followed`);
+      return null;
+    }
+    const { entry, because } = fitting[0]!;
+    const { advice } = entry;
+    reasons.push(...because);
+    const problems: string[] = [];
+    const allocations: { position: number; amountMinor: number }[] = [];
+    const deductions: { position: number; amountMinor: number; reasonCode: string; booking: 'write-off' | 'kept-open' }[] = [];
+    const customers = new Set<string>();
+    for (const adviceLine of advice.lines) {
+      const position = positionsOf(this.index.byNumberKey.get(lookupKey(adviceLine.invoiceNumber))).find(
+        (p) => compactForm(this.item(p).invoiceNumber) === compactForm(adviceLine.invoiceNumber),
+      );
+      if (position === undefined) {
+        problems.push(`${adviceLine.invoiceNumber} of the advice is not an open item`);
+        continue;
+      }
+      const item = this.item(position);
+      customers.add(item.customerId);
+      const balance = this.balances[position]!;
+      if (item.currency !== advice.currency) problems.push(`${item.invoiceNumber} is in ${item.currency}, the advice in ${advice.currency}`);
+      else if (balance <= 0) problems.push(`${item.invoiceNumber} is already settled`);
+      else if (adviceLine.paidMinor + adviceLine.deductionMinor > balance) {
+        problems.push(`${item.invoiceNumber} has ${money(balance, item.currency)} open, the advice pays and deducts ${money(adviceLine.paidMinor + adviceLine.deductionMinor, item.currency)}`);
+      }
+      if (adviceLine.paidMinor > 0) allocations.push({ position, amountMinor: adviceLine.paidMinor });
+      if (adviceLine.deductionMinor > 0 && adviceLine.reasonCode) {
+        const reason = DEDUCTION_REASONS[adviceLine.reasonCode]!;
+        const writeOff = reason.booking === 'write-off' && this.withinShortPayTolerance(adviceLine.deductionMinor, balance, item.currency);
+        deductions.push({ position, amountMinor: adviceLine.deductionMinor, reasonCode: adviceLine.reasonCode, booking: writeOff ? 'write-off' : 'kept-open' });
+      }
+    }
+    if (customers.size > 1) problems.push(`the advice's invoices belong to ${customers.size} customers`);
+    const customerId = customers.size === 1 ? [...customers][0]! : null;
+    if (problems.length > 0) {
+      reasons.push(...problems.map((p) => `${p}: the advice is not followed without finance`));
+      return { kind: 'suggest', customerId, allocations: [], onAccountMinor: 0, confidence: 0.6, candidates: [...new Set(allocations.map((a) => a.position))] };
+    }
+    entry.usedBy = line.lineId;
+    reasons.push(`split as the advice ${entry.id} says over ${allocations.map((a) => this.item(a.position).invoiceNumber).join(', ')}`);
+    for (const d of deductions) {
+      const reason = DEDUCTION_REASONS[d.reasonCode]!;
+      reasons.push(
+        `${this.item(d.position).invoiceNumber}: ${money(d.amountMinor, advice.currency)} deducted, X12 ${d.reasonCode} ${reason.name}: ${
+          d.booking === 'write-off' ? 'written off (agreed terms, within tolerance)' : reason.booking === 'write-off' ? 'kept open (above the write-off tolerance)' : 'kept open for finance to credit or chase'
+        }`,
+      );
+    }
+    return { kind: 'apply', customerId, allocations, onAccountMinor: 0, confidence: 0.97, adviceId: entry.id, deductions };
   }
 
   /** {@link match} over lines in order, leaving out debit lines. */
@@ -291,6 +400,11 @@ export class CashApplication {
     if (typo) return typo;
 
     if (payer) return this.matchByPayer(line, payer, payerReasons, reasons);
+
+    if (line.payerName) {
+      const bySimilarName = this.matchBySimilarName(line, payerReasons, reasons);
+      if (bySimilarName) return bySimilarName;
+    }
 
     reasons.push(...payerReasons);
     return this.matchByAmountOnly(line, reasons);
@@ -506,16 +620,64 @@ export class CashApplication {
     return { kind: 'apply', customerId: item.customerId, allocations: [{ position, amountMinor: line.amountMinor }], onAccountMinor: 0, confidence };
   }
 
+  /**
+   * Rule 4 by a name that is not exactly a known one: the customer whose master-data name the payer
+   * name resembles closely (`names.ts`: legal forms, case, punctuation, accents and transliteration,
+   * word order and abbreviations aside) is the payer when no other customer's name comes close.
+   * A name that resembles several customers, or one not closely enough, only suggests. Null when no
+   * customer's name resembles it (the amount-only rule follows).
+   */
+  private matchBySimilarName(line: StatementLine, payerReasons: readonly string[], reasons: string[]): Decision | null {
+    const { minSimilarityToApply, margin } = this.policy.nameMatching;
+    const candidates = this.similarNames(line.payerName!);
+    if (candidates.length === 0) return null;
+    const best = candidates[0]!;
+    const rivals = candidates.slice(1).filter((c) => c.similarity >= minSimilarityToApply || best.similarity - c.similarity < margin);
+    if (best.similarity < minSimilarityToApply || rivals.length > 0) {
+      const resembling = rivals.length > 0 ? [best, ...rivals] : [best];
+      const positions = resembling.flatMap((c) => this.openWithAmount(line.currency, line.amountMinor, c.customerId));
+      if (positions.length === 0) return null;
+      reasons.push(...payerReasons);
+      reasons.push(
+        rivals.length > 0
+          ? `payer name "${line.payerName}" resembles ${resembling.length} customers alike: ${resembling.map(describeName).join(', ')}`
+          : `payer name "${line.payerName}" resembles ${describeName(best)}, not closely enough to apply`,
+      );
+      const customers = new Set(positions.map((p) => this.item(p).customerId));
+      return suggestAmong(customers.size === 1 ? [...customers][0]! : null, positions, 0.5, this.policy.maxSuggestedCandidates);
+    }
+    reasons.push(...payerReasons);
+    reasons.push(`payer name "${line.payerName}" matches ${describeName(best)}: legal form, case, punctuation, accents, word order and abbreviations aside`);
+    return this.matchByPayer(line, { customerId: best.customerId, by: 'similar-name', similarity: best.similarity }, [], reasons, candidates);
+  }
+
+  /** Customers whose names resemble `payerName` at least `minSimilarityToConsider`, most similar first. */
+  private similarNames(payerName: string): NameCandidate[] {
+    this.nameIndex ??= new CustomerNameIndex(this.index.customerNames);
+    return this.nameIndex.lookup(payerName, this.policy.nameMatching.minSimilarityToConsider);
+  }
+
   /** Rule 4: a known payer without a usable reference. */
-  private matchByPayer(line: StatementLine, payer: Payer, payerReasons: readonly string[], reasons: string[]): Decision {
+  private matchByPayer(line: StatementLine, payer: Payer, payerReasons: readonly string[], reasons: string[], similar?: readonly NameCandidate[]): Decision {
     const amount = line.amountMinor;
     const currency = line.currency;
     const customerId = payer.customerId;
     reasons.push(...payerReasons);
     const exact = this.openWithAmount(currency, amount, customerId);
     if (exact.length === 1) {
+      if (payer.by !== 'account' && line.payerName) {
+        // A name is weaker than an account: another customer the name could also be must not have the amount.
+        const others = (similar ?? this.similarNames(line.payerName)).filter((c) => c.customerId !== customerId);
+        const rivalItems = others.flatMap((c) => this.openWithAmount(currency, amount, c.customerId));
+        if (rivalItems.length > 0) {
+          const rivalCustomers = [...new Set(rivalItems.map((p) => this.item(p).customerId))];
+          reasons.push(`amount equals the open balance of ${this.item(exact[0]!).invoiceNumber}, but also of an item of ${rivalCustomers.join(', ')}, whose name the payer name could also be`);
+          return suggestAmong(null, [exact[0]!, ...rivalItems], 0.5, this.policy.maxSuggestedCandidates);
+        }
+      }
       reasons.push(`amount equals the open balance of ${this.item(exact[0]!).invoiceNumber}, the only item of ${customerId} with it`);
-      return { kind: 'apply', customerId, allocations: [{ position: exact[0]!, amountMinor: amount }], onAccountMinor: 0, confidence: payer.by === 'account' ? 0.88 : 0.8 };
+      const confidence = payer.by === 'account' ? 0.88 : nameConfidence(payer.by === 'name' ? 1 : (payer.similarity ?? 0));
+      return { kind: 'apply', customerId, allocations: [{ position: exact[0]!, amountMinor: amount }], onAccountMinor: 0, confidence };
     }
     if (exact.length > 1) {
       reasons.push(`${exact.length} open items of ${customerId} equal the amount and no reference tells them apart`);
@@ -813,6 +975,7 @@ export class CashApplication {
     if (kind === 'apply') {
       for (const a of decision.allocations) this.setBalance(a.position, this.balances[a.position]! - a.amountMinor);
       if (decision.writeOff) this.setBalance(decision.writeOff.position, this.balances[decision.writeOff.position]! - decision.writeOff.amountMinor);
+      for (const d of decision.deductions ?? []) if (d.booking === 'write-off') this.setBalance(d.position, this.balances[d.position]! - d.amountMinor);
       if (decision.quoted && this.policy.learnPayerAccounts && line.payerAccount && decision.customerId) {
         const account = normalizeAccount(line.payerAccount);
         if (account !== '' && !this.index.customersByAccount.has(account) && !this.learned.has(account)) this.learned.set(account, decision.customerId);
@@ -839,6 +1002,18 @@ export class CashApplication {
         : {}),
       ...(decision.candidates
         ? { candidates: decision.candidates.map((p) => ({ invoiceId: this.item(p).invoiceId, invoiceNumber: this.item(p).invoiceNumber })) }
+        : {}),
+      ...(decision.adviceId ? { adviceId: decision.adviceId } : {}),
+      ...(decision.deductions && decision.deductions.length > 0
+        ? {
+            deductions: decision.deductions.map((d) => ({
+              invoiceId: this.item(d.position).invoiceId,
+              invoiceNumber: this.item(d.position).invoiceNumber,
+              amountMinor: d.amountMinor,
+              reasonCode: d.reasonCode,
+              booking: d.booking,
+            })),
+          }
         : {}),
     };
     return result;
@@ -870,6 +1045,15 @@ function unapplied(customerId: string | null): Decision {
 function suggestAmong(customerId: string | null, positions: readonly number[], confidence: number, limit?: number): Decision {
   const candidates = limit === undefined ? positions : positions.slice(0, limit);
   return { kind: 'suggest', customerId, allocations: [], onAccountMinor: 0, confidence, candidates };
+}
+
+/** The confidence of a payer identified by name: 0.80 at similarity 0.9 up to 0.82 for the same name. */
+function nameConfidence(similarity: number): number {
+  return Math.round(800 + Math.max(0, similarity - 0.9) * 200) / 1000;
+}
+
+function describeName(candidate: NameCandidate): string {
+  return `"${candidate.name}" of ${candidate.customerId} (similarity ${candidate.similarity.toFixed(2)})`;
 }
 
 function describeHit(hit: Hit, item: OpenItem): string {

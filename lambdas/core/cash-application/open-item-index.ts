@@ -55,6 +55,8 @@ export interface OpenItemIndex {
   readonly customersByAccount: ReadonlyMap<string, readonly string[]>;
   /** Normalized payer or customer name -> customerIds known by it. */
   readonly customersByName: ReadonlyMap<string, readonly string[]>;
+  /** customerId -> its names as written in master data (customer name, known payer names), for name similarity (`name-index.ts`). */
+  readonly customerNames: ReadonlyMap<string, readonly string[]>;
 }
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -119,8 +121,12 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   const customersByAccount = new Map<string, string[]>();
   const customersByName = new Map<string, string[]>();
   const namedCustomers = new Set<string>();
+  const customerNames = new Map<string, string[]>();
 
   const addCustomerName = (name: string, customerId: string): void => {
+    const written = customerNames.get(customerId);
+    if (!written) customerNames.set(customerId, [name]);
+    else if (!written.includes(name)) written.push(name);
     const normalized = normalizePayerName(name);
     if (normalized === null) return;
     const list = customersByName.get(normalized);
@@ -221,5 +227,6 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     numberPrefixes: prefixes.size > 20 ? [] : [...prefixes].sort(),
     customersByAccount,
     customersByName,
+    customerNames,
   };
 }

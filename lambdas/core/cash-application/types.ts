@@ -68,6 +68,21 @@ export interface CashApplicationPolicy {
    * later lines from that account without a reference are identified (see `learnedAccounts()`).
    */
   readonly learnPayerAccounts: boolean;
+  /** Payers known only by a name resembling a customer's (see `names.ts`). */
+  readonly nameMatching: NameMatchingPolicy;
+}
+
+/**
+ * When a payer name that is not exactly a known name identifies a customer. Similarities are 0..1
+ * (`nameSimilarity`); the confidence of a name reading is 0.80 at similarity 0.9 rising to 0.82 at 1.
+ */
+export interface NameMatchingPolicy {
+  /** The most similar customer is taken as the payer from this similarity on (and no rival within `margin`). */
+  readonly minSimilarityToApply: number;
+  /** Customers from this similarity on are ones the payer "could also be": a rival, or a reason to only suggest. */
+  readonly minSimilarityToConsider: number;
+  /** A second customer this close to the best makes the name ambiguous. */
+  readonly margin: number;
 }
 
 /** One share of a payment applied (or proposed) to one open item. */
@@ -81,6 +96,20 @@ export interface ShortPayWriteOff {
   readonly invoiceId: string;
   readonly amountMinor: number;
   readonly reasonCode: string;
+}
+
+/**
+ * What a remittance advice says the payer kept back from an invoice, and how it is booked:
+ * `write-off` lowers the invoice's balance like a short payment; `kept-open` leaves it open on the
+ * invoice with the reason, for finance to credit or chase (see `remittance-advice.ts`).
+ */
+export interface AdviceDeduction {
+  readonly invoiceId: string;
+  readonly invoiceNumber: string;
+  readonly amountMinor: number;
+  /** ANSI X12 426 adjustment reason code. */
+  readonly reasonCode: string;
+  readonly booking: 'write-off' | 'kept-open';
 }
 
 export type MatchStatus = 'applied' | 'suggested' | 'unapplied';
@@ -107,4 +136,8 @@ export interface LineMatch {
   readonly reasons: readonly string[];
   /** Open items that fit equally well, when the result is a suggestion because of ambiguity. */
   readonly candidates?: readonly { readonly invoiceId: string; readonly invoiceNumber: string }[];
+  /** The remittance advice the split follows, when one fits the line. */
+  readonly adviceId?: string;
+  /** Deductions of that advice, by invoice. */
+  readonly deductions?: readonly AdviceDeduction[];
 }

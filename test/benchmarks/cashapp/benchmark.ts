@@ -128,6 +128,9 @@ async function main(): Promise<void> {
       `${r.format.padEnd(9)}${String(r.openItems).padStart(11)}${String(s.lines).padStart(8)}${r.load.toFixed(1).padStart(6)}${r.naive.wallSeconds.toFixed(1).padStart(9)}${r.wallSeconds.toFixed(1).padStart(8)}${(r.wallSeconds / r.naive.wallSeconds).toFixed(2).padStart(7)}${(r.cliSeconds?.toFixed(1) ?? '?').padStart(7)}${String(r.peakRssMb ?? '?').padStart(9)}${String(r.naive.peakRssMb ?? '?').padStart(10)}${pct(s.appliedCorrectly, s.lines).padStart(9)}${pct(s.appliedWrongly, s.lines).padStart(7)}${pct(s.suggested, s.lines).padStart(7)}${pct(s.unapplied, s.lines).padStart(8)}${pct(r.naive.score.appliedCorrectly, r.naive.score.lines).padStart(10)}`,
     );
   }
+  for (const r of runs) {
+    rows.push(`${r.format} ${r.openItems} open items: ${r.score.rightAnswerApplied} of ${r.score.withRightAnswer} lines with a right answer applied correctly (${pct(r.score.rightAnswerApplied, r.score.withRightAnswer)}), ${r.score.appliedWrongly} applied wrongly`);
+  }
   const sameFormat = runs.filter((r) => r.format === runs[0]!.format);
   if (sameFormat.length >= 2) {
     const first = sameFormat[0]!;

@@ -120,7 +120,7 @@ class Random {
 // -------------------------------------------------------------------------------------------------
 // The world: customers and open items
 
-const NAME_A = ['Nordic', 'Alpine', 'Baltic', 'Coastal', 'Summit', 'Harbor', 'Pioneer', 'Granite', 'Silver', 'Evergreen', 'Atlas', 'Beacon', 'Cedar', 'Delta', 'Falcon', 'Golden', 'Horizon', 'Iron', 'Juniper', 'Keystone', 'Lakeside', 'Meridian', 'Northern', 'Oak', 'Prairie', 'Quantum', 'River', 'Sterling', 'Tidal', 'Union', 'Valley', 'Western', 'Zenith', 'Aurora', 'Birch', 'Crown', 'Dune', 'Ember', 'Fjord', 'Glacier'];
+const NAME_A = ['Nordic', 'Alpine', 'Baltic', 'Coastal', 'Summit', 'Harbor', 'Pioneer', 'Granite', 'Silver', 'Evergreen', 'Atlas', 'Beacon', 'Cedar', 'Delta', 'Falcon', 'Golden', 'Horizon', 'Iron', 'Juniper', 'Keystone', 'Lakeside', 'Meridian', 'Northern', 'Oak', 'Prairie', 'Quantum', 'River', 'Sterling', 'Tidal', 'Union', 'Valley', 'Western', 'Zenith', 'Aurora', 'Birch', 'Crown', 'Müller', 'Jäger', 'Sjöberg', 'Østergaard'];
 const NAME_B = ['Widgets', 'Logistics', 'Foods', 'Textiles', 'Machinery', 'Pharma', 'Robotics', 'Timber', 'Paper', 'Metals', 'Plastics', 'Optics', 'Energy', 'Marine', 'Motors', 'Systems', 'Tools', 'Garden', 'Bakery', 'Brewing', 'Ceramics', 'Coffee', 'Dairy', 'Electric', 'Fashion', 'Glass', 'Hardware', 'Interiors', 'Jewelry', 'Kitchens', 'Leather', 'Media', 'Networks', 'Outdoor', 'Packaging', 'Printing', 'Retail', 'Software', 'Transport', 'Wholesale'];
 const NAME_C = ['Trading', 'Group', 'Partners', 'Works', 'Supply', 'Industries', 'Holding', 'Services', 'Solutions', 'Company', 'Brothers', 'International', 'Nord', 'Sud', 'East', 'West', 'Central', 'Direct', 'Express', 'Premium', 'Select', 'United', 'Global', 'Local', 'City', 'Alliance', 'Network', 'Collective', 'Studio', 'House', 'Labs', 'Factory', 'Depot', 'Market', 'Center', 'Office', 'Agency', 'Union', 'Hub', 'Point'];
 const LEGAL = ['GmbH', 'Oy', 'AB', 'Ltd', 'BV', 'SA', 'Inc', 'AG', 'SRL', 'AS'];
@@ -299,9 +299,83 @@ function noiseText(random: Random): string {
   return random.pick(['', 'Payment', 'Monthly settlement', 'SEPA CT', 'Transfer', 'Invoice payment thank you', 'Zahlung', 'Maksu', 'Betalning']);
 }
 
+/** Legal forms as payers and their banks spell them out. */
+const LEGAL_SPELLED: Record<string, string> = {
+  GmbH: 'Gesellschaft mit beschraenkter Haftung',
+  Ltd: 'Limited',
+  SA: 'S.A.',
+  Inc: 'Incorporated',
+  AG: 'Aktiengesellschaft',
+  AB: 'Aktiebolag',
+  Oy: 'Osakeyhtioe',
+  BV: 'B.V.',
+  SRL: 'S.r.l.',
+  AS: 'A/S',
+};
+
+/** Words payers abbreviate. */
+const ABBREVIATED: Record<string, string> = {
+  International: 'Intl',
+  Brothers: 'Bros',
+  Services: 'Svcs',
+  Industries: 'Inds',
+  Holding: 'Hldg',
+  Trading: 'Trdg',
+  Company: 'Co',
+  Systems: 'Sys',
+  Center: 'Ctr',
+  Partners: 'Ptnrs',
+  Logistics: 'Logist',
+  Solutions: 'Solns',
+};
+
+/** German and Nordic letters as SEPA's Latin character set forces banks to write them. */
+function transliterate(name: string): string {
+  const table: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue', ß: 'ss', ø: 'oe', Ø: 'Oe', å: 'aa', Å: 'Aa', æ: 'ae', Æ: 'Ae' };
+  return name.replace(/[äöüÄÖÜßøØåÅæÆ]/g, (c) => table[c]!);
+}
+
+/**
+ * How a payer's name reaches the statement: as in master data, in another case, without or with
+ * its legal form spelled out, words reordered, transliterated (SEPA character set) or stripped of
+ * accents, abbreviated, cut at a bank's field length, or with one letter mistyped.
+ */
 function payerNameVariant(random: Random, name: string): string {
+  const legal = name.split(' ').at(-1)!;
   const withoutLegal = name.replace(/ (GmbH|Oy|AB|Ltd|BV|SA|Inc|AG|SRL|AS)$/, '');
-  return random.pick([name, name.toUpperCase(), withoutLegal.toUpperCase(), `${withoutLegal}, ${name.split(' ').at(-1)}`, withoutLegal.toLowerCase()]);
+  const words = withoutLegal.split(' ');
+  switch (random.int(0, 11)) {
+    case 0:
+      return name;
+    case 1:
+      return name.toUpperCase();
+    case 2:
+      return withoutLegal.toUpperCase();
+    case 3:
+      return `${withoutLegal}, ${legal}`;
+    case 4:
+      return withoutLegal.toLowerCase();
+    case 5:
+      return `${transliterate(withoutLegal)} ${LEGAL_SPELLED[legal] ?? legal}`;
+    case 6:
+      return transliterate(name).toUpperCase();
+    case 7:
+      return `${words.slice(1).join(' ')} ${words[0]} ${legal}`;
+    case 8:
+      return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ø/g, 'o').replace(/Ø/g, 'O');
+    case 9:
+      return words.map((w) => ABBREVIATED[w] ?? w).join(' ') + (random.chance(0.5) ? ` ${legal}` : '');
+    case 10: {
+      // One letter of the longest word mistyped (replaced by its neighbour on the keyboard row, or doubled).
+      const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
+      const at = random.int(1, longest.length - 2);
+      const typed = random.chance(0.5) ? longest.slice(0, at) + longest[at + 1] + longest[at] + longest.slice(at + 2) : longest.slice(0, at) + longest[at] + longest.slice(at);
+      return `${words.map((w) => (w === longest ? typed : w)).join(' ')} ${legal}`;
+    }
+    default:
+      // Cut where a bank's name field ends (27 characters in older formats).
+      return transliterate(name).toUpperCase().slice(0, 27).trimEnd();
+  }
 }
 
 // -------------------------------------------------------------------------------------------------

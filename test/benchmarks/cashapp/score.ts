@@ -31,6 +31,9 @@ export interface Score {
   readonly unapplied: number;
   /** Lines where the matcher did what the answers expect (applied correctly, suggested or unapplied as expected). */
   readonly asExpected: number;
+  /** Lines with a right answer (the answers expect them applied), and of those the ones applied correctly. */
+  readonly withRightAnswer: number;
+  readonly rightAnswerApplied: number;
   readonly byKind: Record<string, { lines: number; correct: number; wrong: number; suggested: number; unapplied: number }>;
   readonly wrongExamples: readonly { readonly answer: Answer; readonly output: OutputRecord }[];
 }
@@ -52,7 +55,7 @@ function sameAllocations(a: OutputRecord['allocations'], b: NonNullable<Answer['
 export async function score(answersPath: string, outputPath: string): Promise<Score> {
   const answers: Answer[] = [];
   for await (const answer of jsonLines<Answer>(answersPath)) if (answer.direction === 'credit') answers.push(answer);
-  const result = { lines: 0, appliedCorrectly: 0, appliedWrongly: 0, suggested: 0, unapplied: 0, asExpected: 0 };
+  const result = { lines: 0, appliedCorrectly: 0, appliedWrongly: 0, suggested: 0, unapplied: 0, asExpected: 0, withRightAnswer: 0, rightAnswerApplied: 0 };
   const byKind: Score['byKind'] = {};
   const wrongExamples: { answer: Answer; output: OutputRecord }[] = [];
   let index = 0;
@@ -65,12 +68,16 @@ export async function score(answersPath: string, outputPath: string): Promise<Sc
     const kind = (byKind[answer.kind] ??= { lines: 0, correct: 0, wrong: 0, suggested: 0, unapplied: 0 });
     result.lines++;
     kind.lines++;
+    if (answer.expect === 'applied') result.withRightAnswer++;
     if (output.status === 'applied') {
       const correct = !answer.mustNotApply && answer.allocations !== null && sameAllocations(output.allocations, answer.allocations);
       if (correct) {
         result.appliedCorrectly++;
         kind.correct++;
-        if (answer.expect === 'applied') result.asExpected++;
+        if (answer.expect === 'applied') {
+          result.asExpected++;
+          result.rightAnswerApplied++;
+        }
       } else {
         result.appliedWrongly++;
         kind.wrong++;
@@ -101,6 +108,7 @@ export function formatScore(s: Score): string {
     `suggested:           ${s.suggested} (${pct(s.suggested, s.lines)})`,
     `unapplied:           ${s.unapplied} (${pct(s.unapplied, s.lines)})`,
     `as expected:         ${s.asExpected} (${pct(s.asExpected, s.lines)})`,
+    `right answer applied: ${s.rightAnswerApplied} of ${s.withRightAnswer} lines that have one (${pct(s.rightAnswerApplied, s.withRightAnswer)})`,
     '',
     `${'kind'.padEnd(24)}${'lines'.padStart(7)}${'correct'.padStart(9)}${'wrong'.padStart(7)}${'sugg.'.padStart(7)}${'unapp.'.padStart(8)}`,
   ];

@@ -12,6 +12,7 @@ import {
 } from '../../../lambdas/core/cash-application/application';
 import { postingItemCount, settledBy } from '../../../lambdas/core/posting/posting';
 import { CashApplication } from '../../../lambdas/core/cash-application/matcher';
+import { readAdviceCsv } from '../../../lambdas/core/cash-application/remittance-advice';
 import type { LineMatch } from '../../../lambdas/core/cash-application/types';
 import { ConflictError, ValidationError } from '../../../lambdas/core/errors';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';
@@ -138,6 +139,41 @@ describe('applyStatementLine', () => {
     ]);
     expect(settledBy(application.posting).map((i) => i.invoiceId)).toEqual(['I-1']);
     expect((application.posting.customerCredit ?? null)).toBeNull();
+  });
+
+  it('follows a remittance advice: pays each listed invoice, writes off an agreed deduction and keeps a disputed one open', () => {
+    // Prepare
+    const first = anInvoice({ invoiceId: 'I-1', sequence: 1, totalMinor: 10_000 });
+    const second = anInvoice({ invoiceId: 'I-2', sequence: 2, totalMinor: 20_000 });
+    const line = aLine({ amountMinor: 27_800, bookingDate: '2026-03-10', remittanceText: 'PAY-1' });
+    const run = CashApplication.fromData({ openItems: [first, second].map(openItemOf) });
+    run.addAdvice(
+      'advice-1',
+      readAdviceCsv(
+        `payer_name,payment_reference,payment_amount,currency,payment_date,invoice_number,paid_amount,deduction_amount,reason_code\n` +
+          `Acme Retail GmbH,PAY-1,278.00,EUR,2026-03-09,${first.number},98.00,2.00,57\n` +
+          `Acme Retail GmbH,PAY-1,278.00,EUR,2026-03-09,${second.number},180.00,20.00,04\n`,
+      ),
+    );
+
+    // Act
+    const application = apply(line, [first, second], run.match(line)!);
+
+    // Assess
+    expect(application.result).toMatchObject({ status: 'applied', unappliedMinor: 0 });
+    expect(application.posting.invoices.map((c) => [c.after.invoiceId, c.after.balanceMinor, c.after.status])).toEqual([
+      ['I-1', 0, 'PAID'],
+      ['I-2', 2_000, 'PARTIALLY_PAID'],
+    ]);
+    const journal = application.posting.journals[0]!;
+    expect(byAccount(journal)).toEqual([
+      ['cash', 'debit', 27_800, 'P-1'],
+      ['receivables', 'credit', 9_800, 'I-1'],
+      ['receivables', 'credit', 18_000, 'I-2'],
+      ['write-off', 'debit', 200, 'I-1', 'X12-57'],
+      ['receivables', 'credit', 200, 'I-1', 'X12-57'],
+    ]);
+    expect(totals(journal).debits).toBe(totals(journal).credits);
   });
 
   it('writes off a short payment within tolerance: write-off debit and receivables credit with the reason code, invoice PAID', () => {

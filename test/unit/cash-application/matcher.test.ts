@@ -333,7 +333,7 @@ describe('cash application: payer and amount', () => {
   it('applies on a payer name learned from earlier payments, with less confidence', () => {
     const { result } = matchOne(items, creditLine({ amountMinor: 20_000, payerName: 'acme trading gmbh' }), customers);
     expect(result.status).toBe('applied');
-    expect(result.confidence).toBe(0.8);
+    expect(result.confidence).toBe(0.82);
     expect(result.reasons[0]).toBe('payer name "acme trading gmbh" is known for C-1');
   });
 
