@@ -82,6 +82,11 @@ export const eventSchemas = {
   'PromiseMade.v1': envelope('PromiseMade.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
   'PromiseKept.v1': envelope('PromiseKept.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
   'PromiseBroken.v1': envelope('PromiseBroken.v1', z.strictObject({ invoiceId: id, promiseId: id, currency, amount, promisedDate: date })),
+  /** An accounting period was closed: nothing is dated in it any more (`core/ledger/periods.ts`). */
+  'PeriodClosed.v1': envelope(
+    'PeriodClosed.v1',
+    z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'), closedAt: instant, closedBy: z.string(), nextOpenPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM') }),
+  ),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
