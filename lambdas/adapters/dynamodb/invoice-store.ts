@@ -103,6 +103,8 @@ export class DynamoInvoiceStore implements InvoiceStore {
     order: Parameters<DynamoInvoiceStore['issue']>[2],
     events: readonly DomainEvent[],
   ): Promise<{ invoice: Invoice; created: boolean } | 'period-closed-meanwhile'> {
+    // Built without the tables issuing writes: refused before anything is read.
+    this.required('counters');
     const {
       journals: [journal],
       guard,

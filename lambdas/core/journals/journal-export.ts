@@ -283,7 +283,7 @@ export function datevBuchungsstapel(lines: readonly LedgerLineRecord[], docs: Jo
   const header = [
     text('EXTF', 4), '700', '21', text('Buchungsstapel', 14), '13', created, '', text('RE', 2), text('order-to-cash', 25), text('', 25),
     String(settings.consultantNumber), String(settings.clientNumber), compact(fiscalYearStart(batch.from, settings.fiscalYearStartMonth)),
-    String(settings.accountLength), compact(batch.from), compact(batch.to), text(`Journal ${batch.from} - ${batch.to}`, 30), text('', 2),
+    String(settings.accountLength), compact(batch.from), compact(batch.to), text(`Journal ${batch.from}..${batch.to}`, 30), text('', 2),
     '1', '0', batch.closed ? '1' : '0', text('EUR', 3), '', text('', 2), '', '', text(settings.chartOfAccounts, 2), '', '', text('', 0), text('', 0),
   ];
   const out: string[] = [header.join(';'), DATEV_COLUMNS.map((c) => text(c, 64)).join(';')];

@@ -89,10 +89,10 @@ export async function listPeriods(deps: Pick<JournalDeps, 'journals' | 'periods'
  * reports `PeriodClosed.v1`. From then on no journal is dated in it: the posting writer books a
  * posting dated in it on the first day of the next open period.
  */
-export function closePeriod(deps: Pick<JournalDeps, 'journals' | 'periods' | 'clock' | 'settings'>, period: string, closedBy: string, body: unknown = {}) {
+export async function closePeriod(deps: Pick<JournalDeps, 'journals' | 'periods' | 'clock' | 'settings'>, period: string, closedBy: string, body: unknown = {}) {
   parseWith(closePeriodRequest, body ?? {});
   // Closed meanwhile by another call: read again (then it is closed already, or the next one may be).
-  return retryOnConflict(() => closeOnce(deps, period, closedBy), { attempts: 3 });
+  return await retryOnConflict(() => closeOnce(deps, period, closedBy), { attempts: 3 });
 }
 
 async function closeOnce(deps: Pick<JournalDeps, 'journals' | 'periods' | 'clock' | 'settings'>, period: string, closedBy: string) {
