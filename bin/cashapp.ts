@@ -9,7 +9,7 @@
  * `--out` (complete or not at all: written to `--out.partial` and renamed at the end) or stdout. Progress and a summary go to stderr. Exit codes: 0 done, 2 bad input (a usage error, a
  * CSV row or statement that cannot be read: the message names file, line and field), 1 anything else.
  */
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';

@@ -25,6 +25,7 @@ import { checkoutRequest } from '../core/payments/card-payments';
 import { billingEmailRequest, portalDisputeRequest, portalPromiseRequest, revokePayLinksRequest } from '../core/portal/portal';
 import { registerWebhookRequest } from '../core/webhooks/webhooks';
 import { predictionRunRequest } from '../core/prediction/run-request';
+import { closePeriodRequest } from '../core/ledger/periods';
 import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
 
 /** An amount as the API writes it: a decimal string in the currency's minor units ("449.70"), never a float. */
@@ -290,4 +291,25 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
+  'GET /ledger/journals': {
+    summary: 'The journal lines booked from `from` to `to` (dates in the business time zone): `format=csv` one row per line with the invoice, payment, credit note or charge it came from; `format=datev` a DATEV Buchungsstapel (EXTF 700, Windows-1252)',
+    response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['text/csv'] },
+  },
+  'GET /ledger/periods': {
+    summary: 'The accounting periods (months): the closed ones, with when and by whom, then the open ones through the current month',
+    response: {
+      status: 200,
+      schema: z.looseObject({ closedThrough: z.string().nullable(), periods: z.array(z.looseObject({ period: z.string(), status: z.enum(['OPEN', 'CLOSED']), closedAt: z.string().nullable(), closedBy: z.string().nullable() })) }),
+      example: { closedThrough: '2026-10', periods: [{ period: '2026-10', status: 'CLOSED', closedAt: '2026-11-02T08:00:00.000Z', closedBy: 'local-finance' }, { period: '2026-11', status: 'OPEN', closedAt: null, closedBy: null }] },
+    },
+  },
+  'POST /ledger/periods/{period}/close': {
+    summary: 'Close a period (YYYY-MM): nothing is dated in it any more (a later posting is booked on the first day of the next open period, keeping its date); 409 when an earlier period is open',
+    request: closePeriodRequest,
+    response: {
+      status: 200,
+      schema: z.looseObject({ period: z.string(), status: z.literal('CLOSED'), closedAt: z.string(), closedBy: z.string(), postingsNowDatedFrom: z.string() }),
+      example: { period: '2026-11', status: 'CLOSED', closedAt: '2026-11-30T17:00:00.000Z', closedBy: 'local-finance', postingsNowDatedFrom: '2026-12-01' },
+    },
+  },
 };

@@ -1973,7 +1973,7 @@ export type PostWebhooksBody = {
     url: string;
     /**
      * @minItems 1
-     * @maxItems 23
+     * @maxItems 24
      */
     eventTypes: string[];
     /**
@@ -2571,6 +2571,67 @@ export type PostRefundsStatementsVariables = {
     headers: PostRefundsStatementsHeaders;
 };
 
+export type GetLedgerJournalsResult = string;
+
+export type GetLedgerJournalsQuery = {
+    /**
+     * @format date
+     */
+    from?: string;
+    /**
+     * @format date
+     */
+    to?: string;
+    format?: "csv" | "datev";
+};
+
+export type GetLedgerJournalsVariables = {
+    query?: GetLedgerJournalsQuery;
+};
+
+export type GetLedgerPeriodsResult = {
+    closedThrough: string | null;
+    periods: {
+        period: string;
+        status: "OPEN" | "CLOSED";
+        closedAt: string | null;
+        closedBy: string | null;
+    }[];
+};
+
+export type PostLedgerPeriodsPeriodCloseResult = {
+    period: string;
+    status: "CLOSED";
+    closedAt: string;
+    closedBy: string;
+    postingsNowDatedFrom: string;
+};
+
+export type PostLedgerPeriodsPeriodClosePath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    period: string;
+};
+
+export type PostLedgerPeriodsPeriodCloseBody = {};
+
+export type PostLedgerPeriodsPeriodCloseHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostLedgerPeriodsPeriodCloseVariables = {
+    path: PostLedgerPeriodsPeriodClosePath;
+    body: PostLedgerPeriodsPeriodCloseBody;
+    headers: PostLedgerPeriodsPeriodCloseHeaders;
+};
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -3081,6 +3142,24 @@ export type Ops = {
         };
         result: PostRefundsStatementsResult;
     };
+    getLedgerJournals: {
+        args: {
+            query?: GetLedgerJournalsQuery;
+        };
+        result: GetLedgerJournalsResult;
+    };
+    getLedgerPeriods: {
+        args: {};
+        result: GetLedgerPeriodsResult;
+    };
+    postLedgerPeriodsPeriodClose: {
+        args: {
+            path: PostLedgerPeriodsPeriodClosePath;
+            body: PostLedgerPeriodsPeriodCloseBody;
+            headers: PostLedgerPeriodsPeriodCloseHeaders;
+        };
+        result: PostLedgerPeriodsPeriodCloseResult;
+    };
 };
 
 /**
@@ -3164,7 +3243,10 @@ export const OPERATIONS = {
     postRefunds: { id: "postRefunds", method: "POST", path: "/refunds", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRefundsRefundId: { id: "getRefundsRefundId", method: "GET", path: "/refunds/{refundId}", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRefundsRefundIdFile: { id: "getRefundsRefundIdFile", method: "GET", path: "/refunds/{refundId}/file", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getLedgerJournals: { id: "getLedgerJournals", method: "GET", path: "/ledger/journals", tags: ["ledger"], params: [{ name: "from", in: "query" }, { name: "to", in: "query" }, { name: "format", in: "query" }], responseKind: "text", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getLedgerPeriods: { id: "getLedgerPeriods", method: "GET", path: "/ledger/periods", tags: ["ledger"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postLedgerPeriodsPeriodClose: { id: "postLedgerPeriodsPeriodClose", method: "POST", path: "/ledger/periods/{period}/close", tags: ["ledger"], params: [{ name: "period", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -4800,4 +4882,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose } = client;

@@ -469,10 +469,14 @@ const declaredFunctions: readonly FunctionDefinition[] = [
   {
     id: 'LedgerCheck',
     entry: api('ledger-check'),
-    description: 'GET /reports/ledger-check: debits equal credits and receivables equal open items',
+    description: 'GET /reports/ledger-check: debits equal credits and receivables equal open items; GET /ledger/journals (CSV, DATEV), GET /ledger/periods, POST /ledger/periods/{period}/close',
     tables: [
-      { table: 'Ledger', access: 'read' },
+      { table: 'Ledger', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
+      { table: 'CreditNotes', access: 'read' },
+      { table: 'Payments', access: 'read' },
+      { table: 'Outbox', access: 'write' },
+      { table: 'Idempotency', access: 'readWrite' },
     ],
     timeoutSeconds: 60,
   },
@@ -880,11 +884,19 @@ const declaredFunctions: readonly FunctionDefinition[] = [
 const REPORTING_TABLES: readonly TableId[] = ['Orders', 'Invoices', 'Payments', 'Statements', 'DirectDebits'];
 
 /** Every declared function, with write access to the Outbox table where it writes a table whose changes report events. */
-export const functions: readonly FunctionDefinition[] = declaredFunctions.map((f) =>
+export const functions: readonly FunctionDefinition[] = declaredFunctions.map((f): FunctionDefinition =>
   f.tables.some((t) => REPORTING_TABLES.includes(t.table) && t.access !== 'read') && !f.tables.some((t) => t.table === 'Outbox')
     ? { ...f, tables: [...f.tables, { table: 'Outbox', access: 'write' }] }
     : f,
-);
+).map(withLedgerRead);
+
+/**
+ * A function that writes journals also reads the Ledger table: every journal writer reads the closed
+ * periods' item and checks it in its transaction (`adapters/dynamodb/ledger-periods.ts`).
+ */
+function withLedgerRead(f: FunctionDefinition): FunctionDefinition {
+  return { ...f, tables: f.tables.map((t) => (t.table === 'Ledger' && t.access === 'write' ? { ...t, access: 'readWrite' as const } : t)) };
+}
 
 export function functionById(id: FunctionId): FunctionDefinition {
   const fn = functions.find((f) => f.id === id);

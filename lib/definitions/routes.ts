@@ -194,6 +194,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/refunds/{refundId}', functionId: 'DirectDebitsApi', access: finance },
   { method: 'GET', path: '/refunds/{refundId}/file', functionId: 'DirectDebitsApi', access: finance },
   { method: 'POST', path: '/refunds/statements', functionId: 'DirectDebitsApi', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
+  // Journals to the ERP (issue 16): served by the ledger check's function.
+  { method: 'GET', path: '/ledger/journals', functionId: 'LedgerCheck', access: finance, query: { from: { kind: 'date' }, to: { kind: 'date' }, format: { kind: 'enum', values: ['csv', 'datev'] } } },
+  { method: 'GET', path: '/ledger/periods', functionId: 'LedgerCheck', access: finance },
+  // Closing a period must not repeat (and changes where every later posting is dated): an Idempotency-Key is required.
+  { method: 'POST', path: '/ledger/periods/{period}/close', functionId: 'LedgerCheck', access: finance, movesMoney: true },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

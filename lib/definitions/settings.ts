@@ -14,6 +14,7 @@ export interface SellerPostalAddress {
   readonly country: string;
 }
 import { creditorIdentifierProblem, normalizeCreditorIdentifier } from '../../lambdas/core/sepa/creditor-identifier';
+import { datevSettingsFrom, defaultDatevSettings, type DatevSettings } from '../../lambdas/core/journals/datev-settings';
 
 export interface SellerSettings {
   readonly name: string;
@@ -73,6 +74,8 @@ export interface AppSettings {
   readonly payLinkTtlDays?: number;
   /** SEPA direct debits: the bank's lead time and the return fee passed on to the customer. */
   readonly directDebits?: DirectDebitSettings;
+  /** The DATEV journal export: Berater/Mandant numbers, fiscal year, account length and the account mapping (SKR03 defaults). */
+  readonly datev?: DatevSettings;
 }
 
 export interface DirectDebitSettings {
@@ -155,6 +158,7 @@ export function settingsEnvironment(settings: AppSettings): Record<string, strin
     SELLER_JSON: JSON.stringify(settings.seller),
     CUSTOMER_DEFAULTS_JSON: JSON.stringify(settings.customerDefaults),
     DIRECT_DEBITS_JSON: JSON.stringify(settings.directDebits ?? defaultDirectDebitSettings),
+    DATEV_JSON: JSON.stringify(settings.datev ?? defaultDatevSettings),
     POWERTOOLS_SERVICE_NAME: 'order-to-cash',
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
     [CORS_ALLOWED_ORIGINS_ENV]: JSON.stringify(settings.corsAllowedOrigins),
@@ -176,6 +180,7 @@ export function settingsFrom(get: (key: string) => unknown): AppSettings {
   return {
     customerDefaults: customerDefaultsFrom(get('customerDefaults')),
     directDebits: directDebitSettingsFrom(get('directDebits')),
+    datev: datevSettingsFrom(get('datev')),
     stage: text('stage', defaultSettings.stage),
     businessTimeZone: text('businessTimeZone', defaultSettings.businessTimeZone),
     sesFromAddress: text('sesFromAddress', defaultSettings.sesFromAddress),

@@ -115,6 +115,7 @@ export function stubHandlerEnvironment(): void {
     API_CLIENTS_TABLE: 'test-api-clients',
     CREDIT_NOTES_TABLE: 'test-credit-notes',
     DIRECT_DEBITS_TABLE: 'test-direct-debits',
+    OUTBOX_TABLE: 'test-outbox',
     ORDER_LIFECYCLE_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:OrderLifecycle',
     INVOICE_SETTLEMENT_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:InvoiceSettlement',
     BUSINESS_TIME_ZONE: 'Europe/Berlin',

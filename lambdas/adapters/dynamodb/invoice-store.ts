@@ -2,11 +2,12 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentC
 import type { Invoice } from '../../core/invoices/invoice';
 import type { Journal } from '../../core/ledger/ledger';
 import type { Order, StatusChange } from '../../core/orders/order';
-import { SequenceTakenError, type InvoiceStore, type Page } from '../../core/ports';
+import { ConcurrentUpdateError, SequenceTakenError, type InvoiceStore, type Page } from '../../core/ports';
 import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
 import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex, invoiceWrite } from './invoice-item';
 import { queryAllItems, queryPageOfItems } from './batch';
 import { journalPuts } from './ledger-items';
+import { journalsInOpenPeriods } from './ledger-periods';
 import { outboxPuts } from './outbox';
 import type { DomainEvent } from '../../core/events/catalogue';
 
@@ -25,6 +26,8 @@ export class DynamoInvoiceStore implements InvoiceStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: Partial<InvoiceTables> & { invoices: string },
+    /** The business time zone, in which periods (months) are read. */
+    private readonly options: { readonly timeZone: string } = { timeZone: 'Europe/Berlin' },
   ) {}
 
   async get(invoiceId: string): Promise<Invoice | undefined> {
@@ -86,6 +89,26 @@ export class DynamoInvoiceStore implements InvoiceStore {
     order: { orderId: string; shipmentIndex: number; shipmentId: string; change: StatusChange & { status: Order['status'] }; releaseCredit?: { customerId: string; amountMinor: number } },
     events: readonly DomainEvent[] = [],
   ): Promise<{ invoice: Invoice; created: boolean }> {
+    // The journal is dated in an open period, guarded in the transaction (`ledger-periods.ts`); a close in between: date it again.
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.issueInOpenPeriod(invoice, journal, order, events);
+      if (outcome !== 'period-closed-meanwhile') return outcome;
+      if (attempt >= 3) throw new ConcurrentUpdateError(`The closed periods of invoice ${invoice.invoiceId}`);
+    }
+  }
+
+  private async issueInOpenPeriod(
+    invoice: Invoice,
+    original: Journal,
+    order: Parameters<DynamoInvoiceStore['issue']>[2],
+    events: readonly DomainEvent[],
+  ): Promise<{ invoice: Invoice; created: boolean } | 'period-closed-meanwhile'> {
+    // Built without the tables issuing writes: refused before anything is read.
+    this.required('counters');
+    const {
+      journals: [journal],
+      guard,
+    } = await journalsInOpenPeriods(this.db, this.required('ledger'), [original], this.options.timeZone);
     const counterCondition = invoice.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous';
     try {
       await this.db.send(
@@ -127,7 +150,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
                 },
               },
             },
-            ...journalPuts(this.required('ledger'), journal),
+            ...journalPuts(this.required('ledger'), journal!),
             // The order's reserved credit becomes a receivable: the customer's reservation falls by what this invoice bills.
             ...(order.releaseCredit && order.releaseCredit.amountMinor > 0
               ? [
@@ -142,6 +165,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
                 ]
               : []),
             ...outboxPuts(this.tables.outbox, events),
+            ...guard,
           ],
         }),
       );
@@ -149,6 +173,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
+      if (guard.length > 0 && codes[codes.length - 1] === 'ConditionalCheckFailed') return 'period-closed-meanwhile';
       if (codes[0] === 'ConditionalCheckFailed') {
         const existing = await this.get(invoice.invoiceId);
         if (existing) return { invoice: existing, created: false };

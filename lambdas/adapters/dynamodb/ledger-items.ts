@@ -1,4 +1,4 @@
-/** How journal lines are stored in the Ledger table: pk the journal id, sk `line#NNN`, with the reason code where a line has one. */
+/** How journal lines are stored in the Ledger table: pk the journal id, sk `line#NNN`, with the reason code where a line has one and the original date of a journal moved out of a closed period. */
 import type { Journal } from '../../core/ledger/ledger';
 
 export function journalPuts(tableName: string, journal: Journal) {
@@ -16,6 +16,7 @@ export function journalPuts(tableName: string, journal: Journal) {
         currency: line.amount.currency,
         reference: line.reference,
         ...(line.reasonCode ? { reasonCode: line.reasonCode } : {}),
+        ...(journal.originalPostedAt ? { originalPostedAt: journal.originalPostedAt } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

@@ -17,6 +17,8 @@ export class DynamoLedgerReader implements LedgerReader {
     const totals = new Map<string, { account: Account; currency: string; debitMinor: number; creditMinor: number }>();
     const perJournal = new Map<string, number>();
     await this.scan(this.tables.ledger, 'pk, account, side, amountMinor, currency', (item) => {
+      // Journal lines only: the closed periods' item (`ledger-periods.ts`) is no line.
+      if (item.account === undefined) return;
       const key = `${item.account}|${item.currency}`;
       const entry = totals.get(key) ?? { account: item.account as Account, currency: String(item.currency), debitMinor: 0, creditMinor: 0 };
       const amount = Number(item.amountMinor);

@@ -7,6 +7,8 @@
  * - the statement line's identity exists → {@link LineAlreadyRecordedError};
  * - the new payment's id exists → {@link PaymentExistsError} (a payment recorded once per id);
  * - a journal exists and nothing the posting read has changed → {@link PostingWrittenBeforeError};
+ * - a period was closed since the closed periods were read → read again and write the posting
+ *   anew, its journals dated in the next open period (`ledger-periods.ts`);
  * - an invoice or the payment changed since read, or another transaction held one of the items →
  *   {@link ConcurrentUpdateError} (the caller reads again);
  * - anything else → an error naming the refused items.
@@ -25,6 +27,7 @@ import { journalPuts } from './ledger-items';
 import { outboxPuts } from './outbox';
 import { postingEvents } from '../../core/events/events';
 import { collectionFileItem, mandateWrite, refundItem } from './direct-debit-store';
+import { journalsInOpenPeriods } from './ledger-periods';
 
 export interface PostingTables {
   readonly invoices: string;
@@ -49,7 +52,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 interface NamedItem {
   readonly name: string;
-  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter' | 'event' | 'direct-debit';
+  readonly kind: 'invoice' | 'journal' | 'new-payment' | 'payment' | 'customer' | 'payer' | 'statement-line' | 'line-result' | 'worklist' | 'credit-note' | 'counter' | 'event' | 'direct-debit' | 'periods';
   readonly item: TransactItem;
 }
 
@@ -109,6 +112,8 @@ export class DynamoPostingWriter implements PostingWriter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: Partial<PostingTables>,
+    /** The business time zone, in which periods (months) are read. */
+    private readonly options: { readonly timeZone: string } = { timeZone: 'Europe/Berlin' },
   ) {}
 
   /** The named transaction items of a posting (exported for the tests through {@link DynamoPostingWriter.itemsOf}). */
@@ -227,8 +232,24 @@ export class DynamoPostingWriter implements PostingWriter {
     return items;
   }
 
+  /**
+   * Writes the posting, its journals dated in an open period (a journal dated in a closed period is
+   * booked on the first day of the next open one, keeping its own date): see `ledger-periods.ts`.
+   */
   async post(posting: Posting): Promise<void> {
-    const named = this.itemsOf(posting);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.postInOpenPeriods(posting);
+      } catch (error) {
+        if (!(error instanceof PeriodClosedMeanwhileError) || attempt >= 3) throw error instanceof PeriodClosedMeanwhileError ? new ConcurrentUpdateError(`The closed periods of ${posting.description}`) : error;
+      }
+    }
+  }
+
+  private async postInOpenPeriods(original: Posting): Promise<void> {
+    const { journals, guard } = original.journals.length > 0 ? await journalsInOpenPeriods(this.db, this.table('ledger'), original.journals, this.options.timeZone) : { journals: [], guard: [] };
+    const posting: Posting = journals.length > 0 ? { ...original, journals } : original;
+    const named: NamedItem[] = [...this.itemsOf(posting), ...guard.map((item) => ({ name: 'closed periods', kind: 'periods' as const, item }))];
     if (named.length > TRANSACTION_LIMITS.items) throw new PostingTooLargeError(posting.description, named.length, TRANSACTION_LIMITS.items);
     const bytes = Buffer.byteLength(JSON.stringify(named.map((n) => n.item), (_k, v: unknown) => (v instanceof Set ? [...v] : v)));
     if (bytes > TRANSACTION_LIMITS.bytes) throw new PostingTooLargeError(`${posting.description} (${bytes} bytes)`, named.length, TRANSACTION_LIMITS.items);
@@ -239,6 +260,7 @@ export class DynamoPostingWriter implements PostingWriter {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
       const failed = (kind: NamedItem['kind']) => named.some((n, i) => n.kind === kind && codes[i] === 'ConditionalCheckFailed');
+      if (failed('periods')) throw new PeriodClosedMeanwhileError();
       if (failed('statement-line')) throw new LineAlreadyRecordedError(posting.statementLine!.result.lineKey);
       if (failed('new-payment')) throw new PaymentExistsError(posting.payment!.after.paymentId);
       if (failed('credit-note')) throw new PostingWrittenBeforeError(posting.description);
@@ -255,6 +277,14 @@ export class DynamoPostingWriter implements PostingWriter {
     const value = this.tables[name];
     if (!value) throw new Error(`The posting writer was built without the ${name} table`);
     return value;
+  }
+}
+
+/** A period was closed between reading the closed periods and writing: the posting is dated again. */
+class PeriodClosedMeanwhileError extends Error {
+  constructor() {
+    super('A period was closed while the posting was written');
+    this.name = 'PeriodClosedMeanwhileError';
   }
 }
 

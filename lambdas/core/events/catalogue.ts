@@ -165,6 +165,11 @@ export const eventSchemas = {
     'RefundIssued.v1',
     z.strictObject({ refundId: id, currency: z.literal('EUR'), amount, executionDate: date, endToEndId: z.string(), messageId: z.string() }),
   ),
+  /** An accounting period was closed: nothing is dated in it any more (`core/ledger/periods.ts`). */
+  'PeriodClosed.v1': envelope(
+    'PeriodClosed.v1',
+    z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'), closedAt: instant, closedBy: z.string(), nextOpenPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM') }),
+  ),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

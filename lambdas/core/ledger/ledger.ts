@@ -28,6 +28,8 @@ export interface Journal {
   readonly postedAt: string;
   readonly currency: string;
   readonly lines: readonly JournalLine[];
+  /** The journal's own date when it fell in a closed period and was booked at the start of the next open one (`ledger/periods.ts`). */
+  readonly originalPostedAt?: string;
 }
 
 /** Money events of dunning: fees and interest charged, a dispute credited, an invoice written off. */

@@ -14,9 +14,10 @@ import { TRANSACTION_LIMITS, type InvoiceChange, type Posting } from '../posting
 
 /**
  * The most invoices one payment may name: its posting writes the payment, each invoice, the cash
- * line, one receivables line per invoice and the customer's credit, in one transaction.
+ * line, one receivables line per invoice, the customer's credit and the check of the closed periods
+ * (`adapters/dynamodb/ledger-periods.ts`), in one transaction.
  */
-export const MAX_INVOICES_PER_PAYMENT = Math.floor((TRANSACTION_LIMITS.items - 3) / 2);
+export const MAX_INVOICES_PER_PAYMENT = Math.floor((TRANSACTION_LIMITS.items - 4) / 2);
 
 /** The payment provider's id of a payment: 1-255 characters, no control characters. */
 export const providerPaymentId = z

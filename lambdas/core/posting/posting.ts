@@ -68,7 +68,8 @@ export const TRANSACTION_LIMITS = { items: 100, bytes: 4 * 1024 * 1024 } as cons
 
 /**
  * The transaction items a posting needs: one per invoice, journal line, payment, statement line
- * (identity and outcome), customer update, payer key, worklist entry and domain event (outbox).
+ * (identity and outcome), customer update, payer key, worklist entry and domain event (outbox), and
+ * with journals the check that the closed periods are still those read (`ledger/periods.ts`).
  */
 export function postingItemCount(posting: Posting): number {
   const payer = posting.payer;
@@ -77,6 +78,7 @@ export function postingItemCount(posting: Posting): number {
   return (
     posting.invoices.length +
     posting.journals.reduce((n, j) => n + j.lines.length, 0) +
+    (posting.journals.length > 0 ? 1 : 0) +
     (posting.payment ? 1 : 0) +
     (posting.statementLine ? 2 : 0) +
     customerUpdate +

@@ -50,7 +50,7 @@ describe('DynamoInvoiceStore.issue', () => {
     expect(result).toEqual({ invoice, created: true });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items).toHaveLength(5);
+    expect(items).toHaveLength(6);
     expect(items[0]).toEqual({ Put: { TableName: 'Invoices', Item: invoice, ConditionExpression: 'attribute_not_exists(invoiceId)' } });
     expect(items[1]).toEqual({
       Update: {
@@ -84,7 +84,9 @@ describe('DynamoInvoiceStore.issue', () => {
         ':gross': 10_000,
       },
     });
-    expect(items.slice(3).map((i) => i.Put)).toEqual([
+    // Last: the check that the closed periods are still those read (`ledger-periods.ts`).
+    expect(items[5]).toEqual({ ConditionCheck: { TableName: 'Ledger', Key: { pk: 'ledger-periods', sk: 'state' }, ConditionExpression: 'attribute_not_exists(closedThrough)' } });
+    expect(items.slice(3, 5).map((i) => i.Put)).toEqual([
       expect.objectContaining({ TableName: 'Ledger', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: 'invoice-O-1-I1', sk: 'line#001', account: 'receivables', side: 'debit', amountMinor: 10_000, currency: 'EUR' }) }),
       expect.objectContaining({ TableName: 'Ledger', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: 'invoice-O-1-I1', sk: 'line#002', account: 'revenue', side: 'credit', amountMinor: 10_000 }) }),
     ]);
@@ -106,7 +108,7 @@ describe('DynamoInvoiceStore.issue', () => {
     expect(items[2]?.Update?.UpdateExpression).toContain('shipments[1].invoiceId = :invoiceId');
     expect(items[2]?.Update?.ConditionExpression).toContain('shipments[1].shipmentId = :shipmentId');
     expect(items[2]?.Update?.ExpressionAttributeValues).toMatchObject({ ':status': 'PARTIALLY_SHIPPED', ':shipmentId': 'S-2', ':invoiceId': 'O-1-I2', ':gross': 2_380 });
-    expect(items.slice(3).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
+    expect(items.slice(3, 6).map((i) => [i.Put?.Item?.account, i.Put?.Item?.side, i.Put?.Item?.amountMinor])).toEqual([
       ['receivables', 'debit', 2_380],
       ['revenue', 'credit', 2_000],
       ['tax-payable', 'credit', 380],
@@ -139,7 +141,8 @@ describe('DynamoInvoiceStore.issue', () => {
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(SequenceTakenError);
-    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    // Only the closed periods were read (before writing), not the invoice.
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.TableName)).toEqual(['Ledger']);
   });
 
   it('reports a transaction conflict with a concurrent writer as SequenceTakenError (retry with the next number)', async () => {

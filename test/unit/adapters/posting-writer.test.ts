@@ -113,8 +113,8 @@ describe('DynamoPostingWriter: an online payment', () => {
     await new DynamoPostingWriter(client, tables).post(posting);
     const items = sent();
     // The payment's events (PaymentReceived, PaymentApplied) go into the outbox in the same transaction.
-    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Put Ledger', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'Put Outbox']);
-    expect(items.slice(6).map((i) => i.Put?.Item?.eventType)).toEqual(['PaymentReceived.v1', 'PaymentApplied.v1']);
+    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Put Ledger', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'Put Outbox', 'ConditionCheck Ledger']);
+    expect(items.slice(6, 8).map((i) => i.Put?.Item?.eventType)).toEqual(['PaymentReceived.v1', 'PaymentApplied.v1']);
     expect(JSON.parse(String(items[7]!.Put!.Item!.event))).toMatchObject({ eventType: 'PaymentApplied.v1', occurredAt: '2026-03-10T12:00:00.000Z', data: { paymentId: 'P-1', invoiceId: 'I-1', amount: '100.00' } });
     expect(items[0]?.Put).toEqual({ TableName: 'Payments', Item: payment, ConditionExpression: 'attribute_not_exists(paymentId)' });
     expect(readUpdate(items[1]!.Update!)).toMatchObject({ set: { paidMinor: 10_000, balanceMinor: 0, status: 'PAID' }, append: { allocations: [{ paymentId: 'P-1', amountMinor: 10_000, at: '2026-03-10T12:00:00.000Z' }] } });
@@ -139,10 +139,12 @@ describe('DynamoPostingWriter: an online payment', () => {
     expect(payment.status).toBe('unapplied');
     await new DynamoPostingWriter(client, tables).post(posting);
     const items = sent();
-    expect(items).toHaveLength(4);
+    expect(items).toHaveLength(5);
     expect(items[0]?.Put?.Item).toEqual({ ...payment, worklist: 'UNAPPLIED' });
     expect(items.slice(1, 3).every((i) => i.Put?.TableName === 'Ledger')).toBe(true);
     expect(items[3]?.Put).toMatchObject({ TableName: 'Outbox', Item: { eventType: 'PaymentReceived.v1' } });
+    // Last: the check that the closed periods are still those read (a period closed meanwhile dates the posting again).
+    expect(items[4]?.ConditionCheck).toMatchObject({ TableName: 'Ledger', Key: { pk: 'ledger-periods', sk: 'state' }, ConditionExpression: 'attribute_not_exists(closedThrough)' });
   });
 
   it('reads a refusal by the name of the item: a changed invoice or a transaction conflict is a concurrent update', async () => {
@@ -218,7 +220,7 @@ describe('DynamoPostingWriter: a statement line', () => {
     const app = application();
     await new DynamoPostingWriter(client, tables).post(app.posting);
     const items = sent();
-    expect(kinds(items)).toEqual(['Put StatementLines', 'Put Statements', 'Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'Put Outbox']);
+    expect(kinds(items)).toEqual(['Put StatementLines', 'Put Statements', 'Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'Put Outbox', 'ConditionCheck Ledger']);
     expect(items[0]!.Put).toMatchObject({ Item: { lineKey: app.result.lineKey, paymentId: 'P-1', status: 'applied' }, ConditionExpression: 'attribute_not_exists(lineKey)' });
     expect(items[1]!.Put).toMatchObject({ Item: { statementId: 'st-1', sk: 'line#000000007', recordedIn: 'st-1', sequence: 7 } });
     expect(items[1]!.Put!.ConditionExpression).toBeUndefined();
@@ -295,7 +297,7 @@ describe('DynamoPostingWriter: applying an unapplied payment by hand', () => {
     await new DynamoPostingWriter(client, tables).post(manual(10_000).posting);
     const items = sent();
     // A manual application: the payment was received before, only its application is news.
-    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Outbox']);
+    expect(kinds(items)).toEqual(['Put Payments', 'Update Invoices', 'Update Customers', 'Update Payers', 'Update Payers', 'Put Ledger', 'Put Ledger', 'Put Outbox', 'ConditionCheck Ledger']);
     expect(items[7]?.Put?.Item?.eventType).toBe('PaymentApplied.v1');
     expect(items[0]!.Put).toMatchObject({
       ConditionExpression: 'attribute_exists(paymentId) AND unappliedMinor = :before',
@@ -348,7 +350,7 @@ describe('DynamoPostingWriter: a dunning change', () => {
     ddb.on(TransactWriteCommand).resolves({});
     await new DynamoPostingWriter(client, tables).post(posting);
     const items = sent();
-    expect(kinds(items)).toEqual(['Update Invoices', 'Put Invoices', 'Put Ledger', 'Put Ledger', 'Put Runs']);
+    expect(kinds(items)).toEqual(['Update Invoices', 'Put Invoices', 'Put Ledger', 'Put Ledger', 'Put Runs', 'ConditionCheck Ledger']);
     expect(items[1]!.Put).toMatchObject({ Item: { invoiceId: 'I-1-C' }, ConditionExpression: 'attribute_not_exists(invoiceId)' });
     expect(items[2]!.Put).toMatchObject({ Item: { pk: 'dunning-charges-I-1-L2', sk: 'line#001', account: 'receivables' }, ConditionExpression: 'attribute_not_exists(pk)' });
     expect(items[4]!.Put).toEqual({ TableName: 'Runs', Item: { pk: 'collections-worklist', sk: 'I-1', invoiceId: 'I-1', customerId: 'C-1', addedAt: '2027-03-18T05:00:00.000Z' } });

@@ -291,8 +291,8 @@ describe('applyStatementLine', () => {
 
     // Assess
     expect((application.posting.payer ?? null)).toEqual({ customerId: 'C-1', account: 'DE44500105175407324931', name: null });
-    // Journal lines, payment, invoice, customer, line identity and outcome, and two events (PaymentReceived, PaymentApplied).
-    expect(postingItemCount(application.posting)).toBe(3 + 1 + 1 + 1 + 2 + 2);
+    // Journal lines, payment, invoice, customer, line identity and outcome, two events (PaymentReceived, PaymentApplied), and the check of the closed periods.
+    expect(postingItemCount(application.posting)).toBe(3 + 1 + 1 + 1 + 2 + 2 + 1);
   });
 
   it('settles both invoices of a combined payment quoting both numbers', () => {

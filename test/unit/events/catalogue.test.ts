@@ -75,7 +75,8 @@ describe('events built from the product records', () => {
     expect(events.map((e) => e.eventType)).toEqual(['PaymentReceived.v1', 'PaymentApplied.v1']);
     expect(events[1]).toMatchObject({ customerId: open.customerId, ownerId: open.ownerId ?? null, data: { paymentId: 'P-1', invoiceId: 'I-1', amount: '60.00', invoiceBalance: '40.00', invoiceStatus: 'PARTIALLY_PAID' } });
     for (const event of events) expectValid(event);
-    const withoutEvents = posting.invoices.length + posting.journals.reduce((n, j) => n + j.lines.length, 0) + 1;
+    // Invoices, journal lines, the payment and the check of the closed periods (`ledger-periods.ts`).
+    const withoutEvents = posting.invoices.length + posting.journals.reduce((n, j) => n + j.lines.length, 0) + 1 + 1;
     expect(postingItemCount(posting)).toBe(withoutEvents + 2);
   });
 

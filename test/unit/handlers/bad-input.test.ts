@@ -56,6 +56,7 @@ const validIds: Record<string, string> = {
   mandateId: 'MD-C-1-0001',
   fileId: 'DD-20270312-ABC',
   refundId: 'RFD-1',
+  period: '2026-11',
 };
 
 function paramsOf(route: RouteDefinition): string[] {

@@ -35,7 +35,7 @@ beforeEach(() => {
 });
 
 describe('the routes that move money', () => {
-  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import, the statement upload, and the SEPA returns, credit application and refunds', () => {
+  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import, the statement upload, the SEPA returns, credit application and refunds, and the close of a period', () => {
     expect(routes.filter((r) => r.movesMoney).map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'POST /collections/returns',
       'POST /customers/{customerId}/credit/apply',
@@ -43,6 +43,7 @@ describe('the routes that move money', () => {
       'POST /invoices/{invoiceId}/credit-notes',
       'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve',
       'POST /invoices/{invoiceId}/write-off',
+      'POST /ledger/periods/{period}/close',
       'POST /payments',
       'POST /payments/{paymentId}/apply',
       'POST /refunds',
