@@ -46,7 +46,7 @@ export const invoiceIssuer = () =>
     ledger: tableName('Ledger'),
     customers: tableName('Customers'),
     ...tablesFromEnv({ outbox: 'Outbox' }),
-  }, { timeZone: requireEnv('BUSINESS_TIME_ZONE') });
+  }, { timeZone: requireEnv('BUSINESS_TIME_ZONE'), clock });
 export const paymentStore = () => new DynamoPayments(documentClient(), { payments: tableName('Payments') });
 
 const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
@@ -65,7 +65,7 @@ const POSTING_TABLES: Record<keyof PostingTables, TableId> = {
 };
 
 /** The one writer of money, over the tables this function was given (a posting names the table it lacks). */
-export const postingWriter = () => new DynamoPostingWriter(documentClient(), tablesFromEnv(POSTING_TABLES), { timeZone: requireEnv('BUSINESS_TIME_ZONE') });
+export const postingWriter = () => new DynamoPostingWriter(documentClient(), tablesFromEnv(POSTING_TABLES), { timeZone: requireEnv('BUSINESS_TIME_ZONE'), clock });
 export const ledgerReader = () => new DynamoLedgerReader(documentClient(), { ledger: tableName('Ledger'), invoices: tableName('Invoices') });
 export const idempotency = () => ({ store: new IdempotencyStore(documentClient(), tableName('Idempotency')), clock });
 export const mailer = () => new SesMailer(sesClient(), requireEnv('SES_FROM_ADDRESS'), process.env.SES_CONFIGURATION_SET || undefined);

@@ -10,6 +10,7 @@ import { journalPuts } from './ledger-items';
 import { journalsInOpenPeriods } from './ledger-periods';
 import { outboxPuts } from './outbox';
 import type { DomainEvent } from '../../core/events/catalogue';
+import { systemClock, type Clock } from '../../core/time/clock';
 
 export interface InvoiceTables {
   readonly invoices: string;
@@ -27,7 +28,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: Partial<InvoiceTables> & { invoices: string },
     /** The business time zone, in which periods (months) are read. */
-    private readonly options: { readonly timeZone: string } = { timeZone: 'Europe/Berlin' },
+    private readonly options: { readonly timeZone: string; readonly clock?: Clock } = { timeZone: 'Europe/Berlin' },
   ) {}
 
   async get(invoiceId: string): Promise<Invoice | undefined> {
@@ -108,7 +109,7 @@ export class DynamoInvoiceStore implements InvoiceStore {
     const {
       journals: [journal],
       guard,
-    } = await journalsInOpenPeriods(this.db, this.required('ledger'), [original], this.options.timeZone);
+    } = await journalsInOpenPeriods(this.db, this.required('ledger'), [original], this.options.timeZone, (this.options.clock ?? systemClock).now());
     const counterCondition = invoice.sequence === 1 ? 'attribute_not_exists(counterId)' : '#last = :previous';
     try {
       await this.db.send(

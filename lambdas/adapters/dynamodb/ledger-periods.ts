@@ -11,11 +11,13 @@
  * posting commits first (it is dated in the period, which closes after it and so contains it), or the
  * close commits first and the posting's condition fails: the writer reads the item again and books
  * the posting in the next open period. No posting is ever written into a period after it closed.
- * The price: every posting touches this one item, so concurrent postings may meet a
- * `TransactionConflict` on it and are retried (as for any other item they share).
+ * Only journals that may meet a close carry the read and the guard: those dated in a period whose
+ * last day (the first day it may be closed) is less than an hour away or has begun. The usual posting,
+ * dated earlier in the current month, touches no shared item; near a month's end and for back-dated
+ * journals concurrent postings may meet a `TransactionConflict` on it and are retried.
  */
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { datedInOpenPeriod, NO_PERIOD_CLOSED, type PeriodState } from '../../core/ledger/periods';
+import { datedInOpenPeriod, mayMeetAClose, NO_PERIOD_CLOSED, type PeriodState } from '../../core/ledger/periods';
 import type { Journal } from '../../core/ledger/ledger';
 import type { DomainEvent } from '../../core/events/catalogue';
 import type { PeriodStore } from '../../core/journals/journals';
@@ -47,8 +49,10 @@ export function periodGuard(ledgerTable: string, closedThrough: string | null) {
 }
 
 /** The journals dated in open periods, and the guard of that reading, for a writer's transaction. */
-export async function journalsInOpenPeriods(db: DynamoDBDocumentClient, ledgerTable: string, journals: readonly Journal[], timeZone: string) {
-  if (journals.length === 0) return { journals: [...journals], guard: [] };
+export async function journalsInOpenPeriods(db: DynamoDBDocumentClient, ledgerTable: string, journals: readonly Journal[], timeZone: string, now: Date) {
+  // A journal dated in a month that cannot be closed before the transaction commits needs neither
+  // the read nor the guard: periods close only from their last day (`checkClose`).
+  if (!journals.some((j) => mayMeetAClose(j.postedAt, now, timeZone))) return { journals: [...journals], guard: [] };
   const { closedThrough } = await readPeriodState(db, ledgerTable);
   return { journals: journals.map((j) => datedInOpenPeriod(j, closedThrough, timeZone)), guard: [periodGuard(ledgerTable, closedThrough)] };
 }

@@ -28,6 +28,7 @@ import { outboxPuts } from './outbox';
 import { postingEvents } from '../../core/events/events';
 import { collectionFileItem, mandateWrite, refundItem } from './direct-debit-store';
 import { journalsInOpenPeriods } from './ledger-periods';
+import { systemClock, type Clock } from '../../core/time/clock';
 
 export interface PostingTables {
   readonly invoices: string;
@@ -113,7 +114,7 @@ export class DynamoPostingWriter implements PostingWriter {
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: Partial<PostingTables>,
     /** The business time zone, in which periods (months) are read. */
-    private readonly options: { readonly timeZone: string } = { timeZone: 'Europe/Berlin' },
+    private readonly options: { readonly timeZone: string; readonly clock?: Clock } = { timeZone: 'Europe/Berlin' },
   ) {}
 
   /** The named transaction items of a posting (exported for the tests through {@link DynamoPostingWriter.itemsOf}). */
@@ -247,7 +248,7 @@ export class DynamoPostingWriter implements PostingWriter {
   }
 
   private async postInOpenPeriods(original: Posting): Promise<void> {
-    const { journals, guard } = original.journals.length > 0 ? await journalsInOpenPeriods(this.db, this.table('ledger'), original.journals, this.options.timeZone) : { journals: [], guard: [] };
+    const { journals, guard } = original.journals.length > 0 ? await journalsInOpenPeriods(this.db, this.table('ledger'), original.journals, this.options.timeZone, (this.options.clock ?? systemClock).now()) : { journals: [], guard: [] };
     const posting: Posting = journals.length > 0 ? { ...original, journals } : original;
     const named: NamedItem[] = [...this.itemsOf(posting), ...guard.map((item) => ({ name: 'closed periods', kind: 'periods' as const, item }))];
     if (named.length > TRANSACTION_LIMITS.items) throw new PostingTooLargeError(posting.description, named.length, TRANSACTION_LIMITS.items);

@@ -81,17 +81,21 @@ export function datedInOpenPeriod(journal: Journal, closedThrough: Period | null
 /**
  * Checks that `period` may be closed now (`today` in the business time zone):
  * - it is a month `YYYY-MM` (else 400 naming `period`);
- * - it has begun (a future month: 409 `PERIOD_NOT_STARTED`);
+ * - it has begun (a future month: 409 `PERIOD_NOT_STARTED`) and reached its last day (409 `PERIOD_NOT_ENDING`);
  * - it is not closed already (409 `PERIOD_ALREADY_CLOSED`);
  * - no earlier period is open: the next period after the last closed one, or, when none was closed,
  *   no journal is dated before it (409 `EARLIER_PERIOD_OPEN` naming the earlier period).
  *
- * The current month may be closed (a soft close at the end of the month): what is posted in it
- * afterwards is booked on the first day of the next month.
+ * The current month may be closed from its last day on (a soft close at the end of the month): what
+ * is posted in it afterwards is booked on the first day of the next month. Not earlier: a journal
+ * dated in a month whose last day is more than an hour away can then never meet a close, so its
+ * writer needs no guard ({@link mayMeetAClose}), and most postings touch no shared item.
  */
 export function checkClose(state: PeriodState, period: string, today: string, earliestPostedPeriod: Period | null): asserts period is Period {
   if (!isPeriod(period)) throw ValidationError.of('period', 'must be a month YYYY-MM, such as 2026-11');
   if (period > today.slice(0, 7)) throw new ConflictError(`Period ${period} has not begun (today is ${today}): only a period that has begun can be closed`, 'PERIOD_NOT_STARTED');
+  const { last } = periodDays(period);
+  if (today < last) throw new ConflictError(`Period ${period} can be closed from its last day, ${last} (today is ${today})`, 'PERIOD_NOT_ENDING');
   if (isClosed(state, period)) throw new ConflictError(`Period ${period} is closed already (closed through ${state.closedThrough})`, 'PERIOD_ALREADY_CLOSED');
   if (state.closedThrough !== null) {
     const next = nextPeriod(state.closedThrough);
@@ -114,4 +118,18 @@ export function periodList(state: PeriodState, today: string, earliestPostedPeri
       ...open.map((period) => ({ period, status: 'OPEN' as const, closedAt: null, closedBy: null })),
     ],
   };
+}
+
+/** How close to a period's last day a writer starts guarding its journals against a close (longer than any transaction takes). */
+export const CLOSE_GUARD_MARGIN_MS = 60 * 60 * 1000;
+
+/**
+ * True when a journal dated `postedAt` may fall in a period that is closed, or closed before the
+ * writer's transaction commits: its period's last day (from which it can be closed) begins within
+ * {@link CLOSE_GUARD_MARGIN_MS} of `now`, or has begun. A journal dated earlier in the current month
+ * (the usual case) cannot.
+ */
+export function mayMeetAClose(postedAt: string, now: Date, timeZone: string): boolean {
+  const closableFrom = startOfDateIn(periodDays(periodOf(postedAt, timeZone)).last, timeZone);
+  return closableFrom.getTime() <= now.getTime() + CLOSE_GUARD_MARGIN_MS;
 }

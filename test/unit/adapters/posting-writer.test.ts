@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoPostingWriter } from '../../../lambdas/adapters/dynamodb/posting-writer';
 import { invoiceWrite } from '../../../lambdas/adapters/dynamodb/invoice-item';
 import { applyPayment, type PaymentRequest } from '../../../lambdas/core/payments/payment';
@@ -348,12 +348,29 @@ describe('DynamoPostingWriter: a dunning change', () => {
 
   it('writes invoice, charges item, journal lines and worklist entry in one transaction, each conditional', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    await new DynamoPostingWriter(client, tables).post(posting);
+    // Written on the day it is dated, mid-month: March cannot be closed before its last day, so no guard and no read of the periods.
+    await new DynamoPostingWriter(client, tables, { timeZone: 'Europe/Berlin', clock: { now: () => new Date('2027-03-18T05:00:01Z') } }).post(posting);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     const items = sent();
-    expect(kinds(items)).toEqual(['Update Invoices', 'Put Invoices', 'Put Ledger', 'Put Ledger', 'Put Runs', 'ConditionCheck Ledger']);
+    expect(kinds(items)).toEqual(['Update Invoices', 'Put Invoices', 'Put Ledger', 'Put Ledger', 'Put Runs']);
     expect(items[1]!.Put).toMatchObject({ Item: { invoiceId: 'I-1-C' }, ConditionExpression: 'attribute_not_exists(invoiceId)' });
     expect(items[2]!.Put).toMatchObject({ Item: { pk: 'dunning-charges-I-1-L2', sk: 'line#001', account: 'receivables' }, ConditionExpression: 'attribute_not_exists(pk)' });
     expect(items[4]!.Put).toEqual({ TableName: 'Runs', Item: { pk: 'collections-worklist', sk: 'I-1', invoiceId: 'I-1', customerId: 'C-1', addedAt: '2027-03-18T05:00:00.000Z' } });
+  });
+
+  it('guards the posting against a close when its month may be closed: from an hour before its last day, and for earlier months', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const at = (now: string) => new DynamoPostingWriter(client, tables, { timeZone: 'Europe/Berlin', clock: { now: () => new Date(now) } });
+    for (const [now, guarded] of [
+      ['2027-03-30T20:59:00Z', false], // 22:59 in Berlin (summer time) on the 30th: the last day begins in more than an hour
+      ['2027-03-30T21:30:00Z', true], // half an hour before the last day begins
+      ['2027-03-31T10:00:00Z', true], // the last day: March may be closed now
+      ['2027-04-02T08:00:00Z', true], // a journal of an earlier month
+    ] as const) {
+      ddb.resetHistory();
+      await at(now).post(posting);
+      expect(kinds(sent()).includes('ConditionCheck Ledger'), now).toBe(guarded);
+    }
   });
 
   it('reports a changed invoice as a conflict and an existing journal as written before', async () => {

@@ -48,9 +48,13 @@ describe('a journal dated in a closed period', () => {
 describe('closing a period', () => {
   const closedThroughOctober = { closedThrough: '2026-10', closed: [{ period: '2026-10', closedAt: '2026-11-02T08:00:00.000Z', closedBy: 'local-finance' }] };
 
-  it('is allowed for the next period after the last closed one, also while it is the current month', () => {
+  it('is allowed for the next period after the last closed one, also on the last day of the current month', () => {
     expect(() => checkClose(closedThroughOctober, '2026-11', '2026-11-30', null)).not.toThrow();
     expect(() => checkClose(closedThroughOctober, '2026-11', '2026-12-03', null)).not.toThrow();
+  });
+
+  it('is refused (409) for the current month before its last day, so a posting dated earlier in a month never meets a close', () => {
+    expect(() => checkClose(closedThroughOctober, '2026-11', '2026-11-29', null)).toThrow(expect.objectContaining({ code: 'PERIOD_NOT_ENDING', message: expect.stringContaining('from its last day, 2026-11-30') }));
   });
 
   it('is refused (409) while an earlier period is open, naming it', () => {
