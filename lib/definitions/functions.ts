@@ -52,9 +52,9 @@ export type FunctionId =
   | 'RecordInvoiceSettled'
   | 'WaitForShipment'
   | 'IssueInvoice'
-  | 'SendInvoice'
   | 'WaitForPayment'
   | 'CompleteOrder'
+  | 'MarkOverdueInvoices'
   | 'ListCustomers'
   | 'ListOrders'
   | 'GetOrderExecution'
@@ -543,8 +543,11 @@ const declaredFunctions: readonly FunctionDefinition[] = [
   {
     id: 'WaitForOrderSettlement',
     entry: step('wait-for-order-settlement'),
-    description: 'Order step: keep the task token until every invoice of the order is settled',
-    tables: [{ table: 'Orders', access: 'readWrite' }],
+    description: 'Order step AwaitOrderSettlement: keep the task token on every open invoice of the order until a settlement resumes it',
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Invoices', access: 'readWrite' },
+    ],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
   },
   {
@@ -563,23 +566,14 @@ const declaredFunctions: readonly FunctionDefinition[] = [
   },
   {
     id: 'IssueInvoice',
-    entry: step('issue-invoice'),
-    description: 'Order step: issue the invoice with a gapless number, RF reference and ledger entries',
+    entry: step('invoice-shipment'),
+    description: 'Order step InvoiceShipment: issue the invoice with a gapless number, RF reference and ledger entries, then email it through SES',
     tables: [
       { table: 'Orders', access: 'readWrite' },
       { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Counters', access: 'readWrite' },
       { table: 'Ledger', access: 'readWrite' },
-    ],
-  },
-  {
-    id: 'SendInvoice',
-    entry: step('send-invoice'),
-    description: 'Order step: email the invoice to the customer through SES',
-    tables: [
-      { table: 'Invoices', access: 'readWrite' },
-      { table: 'Customers', access: 'read' },
       { table: 'DirectDebits', access: 'read' },
     ],
     sendsEmail: true,
@@ -596,10 +590,21 @@ const declaredFunctions: readonly FunctionDefinition[] = [
   {
     id: 'CompleteOrder',
     entry: step('complete-order'),
-    description: 'Order step: complete the order once its invoices are settled',
+    description: 'Order step: end the escalations of settled invoices; complete the order once its invoices are settled',
     tables: [
       { table: 'Orders', access: 'readWrite' },
-      { table: 'Invoices', access: 'read' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'DunningRuns', access: 'readWrite' },
+    ],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+  },
+  {
+    id: 'MarkOverdueInvoices',
+    entry: step('mark-overdue-invoices'),
+    description: "Order step: a waiting step timed out; the order's invoices past their due date with a balance become OVERDUE",
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Invoices', access: 'readWrite' },
     ],
   },
   {
