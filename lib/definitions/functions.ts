@@ -532,6 +532,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
     ],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'WaitForCreditDecision',
@@ -539,6 +541,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     description: "Order step: keep the task token so finance's credit decision resumes the order",
     tables: [{ table: 'Orders', access: 'readWrite' }],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'WaitForOrderSettlement',
@@ -549,6 +553,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Invoices', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'RecordInvoiceSettled',
@@ -563,6 +569,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     description: 'Order step: keep the task token so the shipment report can resume the order',
     tables: [{ table: 'Orders', access: 'readWrite' }],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'IssueInvoice',
@@ -597,6 +605,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'DunningRuns', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'MarkOverdueInvoices',
@@ -606,6 +616,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Orders', access: 'read' },
       { table: 'Invoices', access: 'readWrite' },
     ],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'ListCustomers',
@@ -775,6 +787,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     tables: [{ table: 'Outbox', access: 'readWrite' }],
     eventBus: 'publish',
     timeoutSeconds: 30,
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'RouteWebhookEvent',
@@ -782,6 +796,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     description: 'Target of the event bus rule: starts one delivery (a WebhookDelivery execution named from the subscription and the event id) per subscription that wants the event',
     tables: [{ table: 'Webhooks', access: 'read' }],
     stateMachines: [{ machine: 'WebhookDelivery', access: 'start' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'DeliverWebhook',
