@@ -52,9 +52,9 @@ export type FunctionId =
   | 'RecordInvoiceSettled'
   | 'WaitForShipment'
   | 'IssueInvoice'
-  | 'SendInvoice'
   | 'WaitForPayment'
   | 'CompleteOrder'
+  | 'MarkOverdueInvoices'
   | 'ListCustomers'
   | 'ListOrders'
   | 'GetOrderExecution'
@@ -536,6 +536,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
     ],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'WaitForCreditDecision',
@@ -543,13 +545,20 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     description: "Order step: keep the task token so finance's credit decision resumes the order",
     tables: [{ table: 'Orders', access: 'readWrite' }],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'WaitForOrderSettlement',
     entry: step('wait-for-order-settlement'),
-    description: 'Order step: keep the task token until every invoice of the order is settled',
-    tables: [{ table: 'Orders', access: 'readWrite' }],
+    description: 'Order step AwaitOrderSettlement: keep the task token on every open invoice of the order until a settlement resumes it',
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Invoices', access: 'readWrite' },
+    ],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'RecordInvoiceSettled',
@@ -564,26 +573,19 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     description: 'Order step: keep the task token so the shipment report can resume the order',
     tables: [{ table: 'Orders', access: 'readWrite' }],
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'IssueInvoice',
-    entry: step('issue-invoice'),
-    description: 'Order step: issue the invoice with a gapless number, RF reference and ledger entries',
+    entry: step('invoice-shipment'),
+    description: 'Order step InvoiceShipment: issue the invoice with a gapless number, RF reference and ledger entries, then email it through SES',
     tables: [
       { table: 'Orders', access: 'readWrite' },
       { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Counters', access: 'readWrite' },
       { table: 'Ledger', access: 'readWrite' },
-    ],
-  },
-  {
-    id: 'SendInvoice',
-    entry: step('send-invoice'),
-    description: 'Order step: email the invoice to the customer through SES',
-    tables: [
-      { table: 'Invoices', access: 'readWrite' },
-      { table: 'Customers', access: 'read' },
       { table: 'DirectDebits', access: 'read' },
     ],
     sendsEmail: true,
@@ -600,11 +602,26 @@ const declaredFunctions: readonly FunctionDefinition[] = [
   {
     id: 'CompleteOrder',
     entry: step('complete-order'),
-    description: 'Order step: complete the order once its invoices are settled',
+    description: 'Order step: end the escalations of settled invoices; complete the order once its invoices are settled',
     tables: [
       { table: 'Orders', access: 'readWrite' },
-      { table: 'Invoices', access: 'read' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'DunningRuns', access: 'readWrite' },
     ],
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
+  },
+  {
+    id: 'MarkOverdueInvoices',
+    entry: step('mark-overdue-invoices'),
+    description: "Order step: a waiting step timed out; the order's invoices past their due date with a balance become OVERDUE",
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Invoices', access: 'readWrite' },
+    ],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'ListCustomers',
@@ -774,6 +791,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     tables: [{ table: 'Outbox', access: 'readWrite' }],
     eventBus: 'publish',
     timeoutSeconds: 30,
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'RouteWebhookEvent',
@@ -781,6 +800,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     description: 'Target of the event bus rule: starts one delivery (a WebhookDelivery execution named from the subscription and the event id) per subscription that wants the event',
     tables: [{ table: 'Webhooks', access: 'read' }],
     stateMachines: [{ machine: 'WebhookDelivery', access: 'start' }],
+    // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
+    memoryMb: 128,
   },
   {
     id: 'DeliverWebhook',

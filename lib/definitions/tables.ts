@@ -47,8 +47,9 @@ export const tables: readonly TableDefinition[] = [
     envVar: 'CUSTOMERS_TABLE',
     description: 'Customers with credit limit, payment terms, dunning policy and running balances, and the API client that registered them (registeredBy)',
     partitionKey: S('customerId'),
-    // A storefront's customers (its list), by the client id that registered them.
-    indexes: [{ indexName: 'byRegisteredBy', partitionKey: S('registeredBy'), sortKey: S('customerId') }],
+    // A storefront's customers (its list), by the client id that registered them; the list reads the customers by key,
+    // so the credit reserved and released with each order does not rewrite the index entry.
+    indexes: [{ indexName: 'byRegisteredBy', partitionKey: S('registeredBy'), sortKey: S('customerId'), projection: 'keys' }],
   },
   {
     id: 'Orders',
@@ -59,8 +60,9 @@ export const tables: readonly TableDefinition[] = [
       // The credit check sums a customer's uninvoiced orders from the index alone; lists read the orders by key.
       { indexName: 'byCustomer', partitionKey: S('customerId'), sortKey: S('createdAt'), projection: ['status', 'currency', 'totalMinor', 'invoicedMinor'] },
       { indexName: 'byStatus', partitionKey: S('status'), sortKey: S('createdAt'), projection: 'keys' },
-      // A storefront's orders: ownerId is the client that registered the order's customer.
-      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('createdAt'), projection: ['status'] },
+      // A storefront's orders: ownerId is the client that registered the order's customer. Keys only: the list reads the
+      // orders by key (and filters a status there), so an order's status changes do not rewrite the index entry.
+      { indexName: 'byOwner', partitionKey: S('ownerId'), sortKey: S('createdAt'), projection: 'keys' },
     ],
   },
   {

@@ -127,26 +127,20 @@ const steps: { functionId: NonNullable<FaultRequest['functionId']>; state?: stri
   { functionId: 'CheckCredit', state: 'CheckCredit' },
   { functionId: 'WaitForShipment', state: 'WaitForShipment' },
   { functionId: 'ReportShipment' },
-  { functionId: 'IssueInvoice', state: 'IssueInvoice' },
-  { functionId: 'SendInvoice', state: 'SendInvoiceByEmail' },
-  { functionId: 'WaitForPayment', state: 'AwaitPaymentUntilDueDate' },
-  { functionId: 'RecordPayment' },
-  { functionId: 'RecordInvoiceSettled', state: 'RecordInvoiceSettled' },
-  { functionId: 'EndDunningEscalation', state: 'EndDunningEscalation' },
+  { functionId: 'IssueInvoice', state: 'InvoiceShipment' },
   { functionId: 'WaitForOrderSettlement', state: 'AwaitOrderSettlement' },
+  { functionId: 'RecordPayment' },
   { functionId: 'CompleteOrder', state: 'CompleteOrder' },
 ];
 
 const functionCases: FaultCase[] = steps.flatMap((s) => casesFor(s.functionId, s.state));
 
 const serviceCases: (FaultCase & { armAt?: 'start' | 'awaitingShipment' })[] = [
-  { name: 'SES throttles the invoice email once', fault: { kind: 'ses-throttle', functionId: 'SendInvoice', times: 1 } },
-  { name: 'SES throttles the invoice email 3 times', fault: { kind: 'ses-throttle', functionId: 'SendInvoice', times: 3 } },
-  { name: 'SES rejects the invoice email until finance fixes the address and retries', fault: { kind: 'ses-reject', functionId: 'SendInvoice', times: 0 }, needsAttention: { state: 'SendInvoiceByEmail' } },
-  { name: 'Step Functions throttles the invoice tracking (startExecution task) twice', fault: { kind: 'sfn-throttle', operation: 'StartExecution', times: 2 }, armAt: 'awaitingShipment' },
+  { name: 'SES throttles the invoice email once', fault: { kind: 'ses-throttle', functionId: 'IssueInvoice', times: 1 } },
+  { name: 'SES throttles the invoice email 3 times', fault: { kind: 'ses-throttle', functionId: 'IssueInvoice', times: 3 } },
+  { name: 'SES rejects the invoice email until finance fixes the address and retries', fault: { kind: 'ses-reject', functionId: 'IssueInvoice', times: 0 }, needsAttention: { state: 'InvoiceShipment' } },
   { name: 'Step Functions throttles the shipment resume (SendTaskSuccess) once', fault: { kind: 'sfn-throttle', functionId: 'ReportShipment', operation: 'SendTaskSuccess', times: 1 } },
   { name: 'Step Functions throttles the payment resume (SendTaskSuccess) once', fault: { kind: 'sfn-throttle', functionId: 'RecordPayment', operation: 'SendTaskSuccess', times: 1 } },
-  { name: 'Step Functions throttles the settled invoice telling its order once', fault: { kind: 'sfn-throttle', functionId: 'RecordInvoiceSettled', operation: 'SendTaskSuccess', times: 1 } },
   { name: 'Step Functions throttles the order start (PlaceOrder) once', fault: { kind: 'sfn-throttle', functionId: 'PlaceOrder', operation: 'StartExecution', times: 1 } },
   { name: 'Step Functions is slow (300 ms) for every answer of the lifecycle', fault: { kind: 'sfn-slow', delayMs: 300, times: 0 } },
 ];

@@ -165,6 +165,7 @@ export class DynamoOrderLister implements OrderLister {
     return next ? { items, cursor: next } : { items };
   }
 
+  /** With `status`, only orders in it: filtered on the orders read by key (the `byOwner` index holds keys only), so a page may hold fewer than `limit`. */
   private async query(indexName: string, attribute: string, value: string, limit: number, cursor?: string, status?: string): Promise<Page<Order>> {
     const result = await queryPageOfItems(
       this.db,
@@ -172,16 +173,15 @@ export class DynamoOrderLister implements OrderLister {
         TableName: this.tableName,
         IndexName: indexName,
         KeyConditionExpression: '#a = :v',
-        ...(status ? { FilterExpression: '#status = :status' } : {}),
-        ExpressionAttributeNames: { '#a': attribute, ...(status ? { '#status': 'status' } : {}) },
-        ExpressionAttributeValues: { ':v': value, ...(status ? { ':status': status } : {}) },
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': value },
         ScanIndexForward: false,
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
       },
       'orderId',
     );
-    const items = result.items.map((i) => withoutAttributes<Order>(i, ...ORDER_STORAGE_ONLY));
+    const items = result.items.filter((i) => !status || i.status === status).map((i) => withoutAttributes<Order>(i, ...ORDER_STORAGE_ONLY));
     const next = encodeCursor(result.lastEvaluatedKey);
     return next ? { items, cursor: next } : { items };
   }
@@ -201,19 +201,22 @@ export class DynamoCustomerLister implements CustomerLister {
     return next ? { items, cursor: next } : { items };
   }
 
+  /** The index holds keys only: the customers are read by key, in the index's order. */
   async listByRegisteredBy(clientId: string, limit: number, cursor?: string): Promise<Page<Customer>> {
-    const result = await this.db.send(
-      new QueryCommand({
+    const result = await queryPageOfItems(
+      this.db,
+      {
         TableName: this.tableName,
         IndexName: CUSTOMERS_BY_REGISTERED_BY,
         KeyConditionExpression: 'registeredBy = :client',
         ExpressionAttributeValues: { ':client': clientId },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
-      }),
+      },
+      'customerId',
     );
-    const items = (result.Items ?? []) as Customer[];
-    const next = encodeCursor(result.LastEvaluatedKey);
+    const items = result.items as unknown as Customer[];
+    const next = encodeCursor(result.lastEvaluatedKey);
     return next ? { items, cursor: next } : { items };
   }
 }

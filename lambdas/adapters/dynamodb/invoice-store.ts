@@ -204,6 +204,37 @@ export class DynamoInvoiceStore implements InvoiceStore {
     }
   }
 
+  /**
+   * The due date passed with a balance left: OVERDUE since `overdueAt`, one history entry (the
+   * order's MarkOverdueInvoices step; `OverdueMarker`). False when a payment settled it or another
+   * status (disputed, written off, overdue already) holds.
+   */
+  async markOverdue(invoiceId: string, overdueAt: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.invoices,
+          Key: { invoiceId },
+          UpdateExpression: 'SET #status = :overdue, overdueSince = :since, history = list_append(history, :change)',
+          ConditionExpression: 'balanceMinor > :zero AND #status IN (:open, :partiallyPaid)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':overdue': 'OVERDUE',
+            ':open': 'OPEN',
+            ':partiallyPaid': 'PARTIALLY_PAID',
+            ':zero': 0,
+            ':since': overdueAt,
+            ':change': [{ status: 'OVERDUE', at: overdueAt, note: 'unpaid after the due date' }],
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async paymentTaskToken(invoiceId: string): Promise<string | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.invoices, Key: { invoiceId }, ConsistentRead: true, ProjectionExpression: 'paymentTaskToken' }),

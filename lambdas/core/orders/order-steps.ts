@@ -229,15 +229,25 @@ export async function waitForOrderSettlement(deps: Pick<CoreDeps, 'orders' | 'wo
   return { waiting: false };
 }
 
-/** Completes the order once everything shipped and every invoice of it is settled. */
-export async function completeOrder(deps: Pick<CoreDeps, 'orders' | 'invoices' | 'clock'>, input: { orderId: string }) {
+/**
+ * Completes the order once everything shipped and every invoice of it is settled. With
+ * `endEscalation`, first ends the dunning escalation of each settled invoice that still has an
+ * active one (the order's execution is resumed by every settlement of its invoices).
+ */
+export async function completeOrder(
+  deps: Pick<CoreDeps, 'orders' | 'invoices' | 'clock'> & { readonly endEscalation?: (invoiceId: string) => Promise<unknown> },
+  input: { orderId: string },
+) {
   const order = await loadOrder(deps, input.orderId);
   if (order.status === 'COMPLETED') return { status: 'COMPLETED' };
   if (!isFullyShipped(order)) throw new InvoiceNotSettledError(`Order ${order.orderId} has lines not yet shipped`);
+  let unsettled: string | null = null;
   for (const invoiceId of order.invoiceIds) {
     const invoice = await deps.invoices.get(invoiceId);
-    if (!invoice || invoice.balanceMinor > 0) throw new InvoiceNotSettledError(`Invoice ${invoiceId} still has a balance`);
+    if (!invoice || invoice.balanceMinor > 0) unsettled ??= invoiceId;
+    else if (deps.endEscalation && invoice.dunning.escalation?.state === 'active') await deps.endEscalation(invoiceId);
   }
+  if (unsettled) throw new InvoiceNotSettledError(`Invoice ${unsettled} still has a balance`);
   const moved = await deps.orders.transition(order.orderId, ['INVOICED'], { status: 'COMPLETED', at: deps.clock.now().toISOString(), note: 'everything shipped, every invoice settled' });
   if (!moved) throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot complete`);
   return { status: 'COMPLETED' };

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stateMachineById, stateMachines, type StateMachineDefinition } from '../../../lib/definitions/state-machines';
@@ -46,7 +46,8 @@ describe('product state machines', () => {
     }
   });
 
-  it('runs the order lifecycle: credit check, two partial shipments each invoiced and tracked, settlement, completion', async () => {
+  it('runs the order lifecycle: credit check, two partial shipments each invoiced and emailed, settlement, completion', async () => {
+    let settlementCalls = 0;
     harness = await Harness.start({
       machines: [],
       definitions: stateMachines.map(localDefinition),
@@ -55,19 +56,13 @@ describe('product state machines', () => {
         WaitForShipment: () => ({ waiting: true }),
         IssueInvoice: (payload) => {
           const { shipmentId } = payload as { shipmentId: string };
-          return {
-            invoiceId: `INV-${shipmentId}`,
-            number: `2026-${shipmentId}`,
-            dueDate: '2026-12-31',
-            overdueAt: '2027-01-01T00:00:00.000Z',
-            secondsUntilOverdue: 30 * 86_400,
-            orderFullyShipped: shipmentId === 'S-2',
-          };
+          return { invoiceId: `INV-${shipmentId}`, number: `2026-${shipmentId}`, dueDate: '2026-12-31', messageId: `m-${shipmentId}`, sentAt: '2026-12-01T00:00:00.000Z', orderFullyShipped: shipmentId === 'S-2', secondsUntilNextCheck: 30 * 86_400 };
         },
-        SendInvoice: () => ({ messageId: 'm-1', sentAt: '2026-12-01T00:00:00.000Z' }),
-        WaitForPayment: () => ({ waiting: true }),
-        RecordInvoiceSettled: () => ({ openInvoices: 0 }),
-        WaitForOrderSettlement: () => ({ waiting: true }),
+        // The first shipment was partial: the settlement wait sends the order to the next shipment.
+        WaitForOrderSettlement: () => {
+          if (settlementCalls++ === 0) throw Object.assign(new Error('Order ORD-1 has lines not yet shipped or invoiced'), { name: 'OrderNotFullyShipped' });
+          return { waiting: true };
+        },
         CompleteOrder: () => ({ status: 'COMPLETED' }),
       },
     });
@@ -76,14 +71,14 @@ describe('product state machines', () => {
     );
     await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
     await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment', 2), output: JSON.stringify({ shipmentId: 'S-2' }) }));
-    const settlement = await tokenOf(harness, 'WaitForOrderSettlement');
+    const settlement = await tokenOf(harness, 'WaitForOrderSettlement', 2);
     expect(harness.callsOf('IssueInvoice').map((c) => c.payload)).toEqual([
       { orderId: 'ORD-1', shipmentId: 'S-1' },
       { orderId: 'ORD-1', shipmentId: 'S-2' },
     ]);
-    // Each invoice got its own settlement execution, waiting for payment.
-    await waitFor('two payment waits', () => (harness!.callsOf('WaitForPayment').length === 2 ? true : undefined));
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: settlement, output: JSON.stringify({ settled: true }) }));
+    // The order tracks its invoices itself: no settlement execution per invoice.
+    expect((await harness.client.send(new ListExecutionsCommand({ stateMachineArn: harness.arn('InvoiceSettlement') }))).executions).toEqual([]);
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: settlement, output: JSON.stringify({ invoiceId: 'INV-S-2', status: 'PAID' }) }));
     const result = await waitForStatus(harness.client, executionArn!);
     expect(result.status).toBe('SUCCEEDED');
     expect(harness.callsOf('CompleteOrder')).toHaveLength(1);
@@ -93,7 +88,11 @@ describe('product state machines', () => {
     harness = await Harness.start({
       machines: [],
       definitions: stateMachines.map(localDefinition),
-      lambdas: { CheckCredit: () => ({ decision: 'REJECTED', reason: 'customer is blocked' }) },
+      lambdas: {
+        CheckCredit: () => {
+          throw Object.assign(new Error('customer is blocked'), { name: 'CreditRejected' });
+        },
+      },
     });
     const { executionArn } = await harness.client.send(new StartExecutionCommand({ stateMachineArn: harness.arn('OrderLifecycle'), input: JSON.stringify({ orderId: 'ORD-2' }) }));
     const result = await waitForStatus(harness.client, executionArn!);

@@ -11,41 +11,38 @@ describe('aslGraph', () => {
   const graph = aslGraph(asl('order-lifecycle.asl.json'));
 
   it('has one node per state of the order lifecycle, the terminal ones marked', () => {
-    // A new execution starts at CheckCredit; one that continues an execution near its year resumes where that one waited.
-    expect(graph.startAt).toBe('IsContinuedExecution');
-    expect(graph.edges.filter((e) => e.from === 'IsContinuedExecution').map((e) => [e.kind, e.to])).toEqual([
-      ['choice', 'ResumeWaiting'],
-      ['default', 'CheckCredit'],
-    ]);
+    // Every execution starts at CheckCredit; one that continues an execution near its year is caught there and resumes where that one waited.
+    expect(graph.startAt).toBe('CheckCredit');
     expect(graph.nodes.map((n) => n.id)).toContain('AwaitCreditDecision');
-    expect(graph.nodes.filter((n) => n.terminal).map((n) => n.id).sort()).toEqual(['ContinuedInNewExecution', 'OrderCancelled', 'OrderCompleted', 'OrderRejected', 'StepUnknown']);
+    expect(graph.nodes.filter((n) => n.terminal).map((n) => n.id).sort()).toEqual(['CompleteOrder', 'ContinuedInNewExecution', 'OrderCancelled', 'OrderRejected', 'StepUnknown']);
   });
 
   it('draws Next, every choice, the default and the catches, naming what takes each way', () => {
     const from = (id: string) => graph.edges.filter((e) => e.from === id).map((e) => [e.kind, e.to, e.label]);
-    expect(from('IsCreditApproved')).toEqual([
-      ['choice', 'WaitForShipment', 'credit.decision = APPROVED'],
-      ['choice', 'AwaitCreditDecision', 'credit.decision = HOLD'],
-      ['default', 'OrderRejected', 'otherwise'],
-    ]);
     expect(from('CheckCredit')).toEqual([
-      ['next', 'IsCreditApproved', ''],
+      ['next', 'WaitForShipment', ''],
+      ['catch', 'AwaitCreditDecision', 'CreditHold'],
+      ['catch', 'OrderRejected', 'CreditRejected'],
+      ['catch', 'ResumeWaiting', 'ExecutionContinued'],
       ['catch', 'OrderCancelled', 'OrderCancelled'],
       ['catch', 'CheckCreditFailed', 'States.ALL'],
+    ]);
+    expect(from('DidFinanceApprove')).toEqual([
+      ['choice', 'WaitForShipment', 'creditDecision.decision = approve'],
+      ['default', 'OrderRejected', 'otherwise'],
     ]);
   });
 
   it('gives the path an execution took, a loop counted once per edge', () => {
-    const visited = ['CheckCredit', 'IsCreditApproved', 'WaitForShipment', 'IssueInvoice', 'SendInvoiceByEmail', 'TrackInvoicePayment', 'IsEverythingShipped', 'WaitForShipment', 'IssueInvoice'];
+    const visited = ['CheckCredit', 'WaitForShipment', 'InvoiceShipment', 'AwaitOrderSettlement', 'WaitForNextShipment', 'InvoiceShipment', 'AwaitOrderSettlement', 'CompleteOrder'];
     const taken = pathTaken(graph, visited).map((e) => `${e.from}>${e.to}`);
     expect(taken).toEqual([
-      'CheckCredit>IsCreditApproved',
-      'IsCreditApproved>WaitForShipment',
-      'WaitForShipment>IssueInvoice',
-      'IssueInvoice>SendInvoiceByEmail',
-      'SendInvoiceByEmail>TrackInvoicePayment',
-      'TrackInvoicePayment>IsEverythingShipped',
-      'IsEverythingShipped>WaitForShipment',
+      'CheckCredit>WaitForShipment',
+      'WaitForShipment>InvoiceShipment',
+      'InvoiceShipment>AwaitOrderSettlement',
+      'AwaitOrderSettlement>WaitForNextShipment',
+      'WaitForNextShipment>InvoiceShipment',
+      'AwaitOrderSettlement>CompleteOrder',
     ]);
   });
 

@@ -10,8 +10,8 @@ import { orderRequest } from '../../support/builders';
 let checkCreditModule: typeof import('../../../lambdas/handlers/steps/check-credit');
 let waitForCreditDecisionModule: typeof import('../../../lambdas/handlers/steps/wait-for-credit-decision');
 let waitForShipmentModule: typeof import('../../../lambdas/handlers/steps/wait-for-shipment');
-let issueInvoiceModule: typeof import('../../../lambdas/handlers/steps/issue-invoice');
-let sendInvoiceModule: typeof import('../../../lambdas/handlers/steps/send-invoice');
+let invoiceShipmentModule: typeof import('../../../lambdas/handlers/steps/invoice-shipment');
+let markOverdueModule: typeof import('../../../lambdas/handlers/steps/mark-overdue-invoices');
 let waitForPaymentModule: typeof import('../../../lambdas/handlers/steps/wait-for-payment');
 let recordInvoiceSettledModule: typeof import('../../../lambdas/handlers/steps/record-invoice-settled');
 let waitForOrderSettlementModule: typeof import('../../../lambdas/handlers/steps/wait-for-order-settlement');
@@ -22,8 +22,8 @@ beforeAll(async () => {
   checkCreditModule = await import('../../../lambdas/handlers/steps/check-credit');
   waitForCreditDecisionModule = await import('../../../lambdas/handlers/steps/wait-for-credit-decision');
   waitForShipmentModule = await import('../../../lambdas/handlers/steps/wait-for-shipment');
-  issueInvoiceModule = await import('../../../lambdas/handlers/steps/issue-invoice');
-  sendInvoiceModule = await import('../../../lambdas/handlers/steps/send-invoice');
+  invoiceShipmentModule = await import('../../../lambdas/handlers/steps/invoice-shipment');
+  markOverdueModule = await import('../../../lambdas/handlers/steps/mark-overdue-invoices');
   waitForPaymentModule = await import('../../../lambdas/handlers/steps/wait-for-payment');
   recordInvoiceSettledModule = await import('../../../lambdas/handlers/steps/record-invoice-settled');
   waitForOrderSettlementModule = await import('../../../lambdas/handlers/steps/wait-for-order-settlement');
@@ -42,7 +42,7 @@ beforeEach(() => {
 });
 
 describe('order lifecycle step handlers', () => {
-  it('run the whole lifecycle: check credit, wait for shipment, issue, send, (settlement) wait for payment and count it, wait for settlement, complete', async () => {
+  it('run the whole lifecycle in its five steps: check credit, wait for shipment, invoice and email it, await the settlement (resumed by the payment), complete', async () => {
     // Prepare
     const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
@@ -51,30 +51,71 @@ describe('order lifecycle step handlers', () => {
     const shipmentToken = world.workflow.newTaskToken('shipment');
     const waitingForShipment = await waitForShipmentModule.makeHandler(world.deps)({ orderId, taskToken: shipmentToken }, lambdaContext);
     const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
-    const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
-    const sent = await sendInvoiceModule.makeHandler(world.deps)({ invoiceId: issued.invoiceId }, lambdaContext);
+    const invoiced = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
     const settlementToken = world.workflow.newTaskToken('settlement');
     const waitingForSettlement = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
-    const paymentToken = world.workflow.newTaskToken('payment');
-    const waitingForPayment = await waitForPaymentModule.makeHandler(world.deps)({ invoiceId: issued.invoiceId, taskToken: paymentToken }, lambdaContext);
-    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
-    const counted = await recordInvoiceSettledModule.makeHandler(world.deps)({ orderId, invoiceId: issued.invoiceId }, lambdaContext);
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: invoiced.number }));
     const completed = await completeOrderModule.makeHandler(world.deps)({ orderId }, lambdaContext);
 
     // Assess
     expect(credit).toEqual({ decision: 'APPROVED', reason: 'exposure 100.50 EUR within the credit limit 10000.00 EUR' });
     expect(waitingForShipment).toEqual({ waiting: true });
     expect(world.workflow.acceptedResumes(shipmentToken)).toEqual([{ taskToken: shipmentToken, output: { shipmentId: shipment.shipmentId }, accepted: true }]);
-    expect(issued).toMatchObject({ number: 'INV-2026-000001', dueDate: '2026-04-01', orderFullyShipped: true });
-    expect(sent).toEqual({ messageId: 'message-1', sentAt: '2026-03-02T09:00:00.000Z' });
+    // Due 2026-04-01, overdue from the start of 2026-04-02 business time: 30 days and 13 hours away, so the wait is capped at 30 days.
+    expect(invoiced).toMatchObject({ number: 'INV-2026-000001', dueDate: '2026-04-01', orderFullyShipped: true, messageId: 'message-1', sentAt: '2026-03-02T09:00:00.000Z', secondsUntilNextCheck: 30 * 24 * 3600 });
     expect(world.mailer.sent[0]?.subject).toBe('Rechnung INV-2026-000001');
     expect(waitingForSettlement).toEqual({ waiting: true });
-    expect(waitingForPayment).toEqual({ waiting: true });
-    expect(world.workflow.acceptedResumes(paymentToken)).toHaveLength(1);
-    expect(counted).toEqual({ openInvoices: 0 });
-    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { settled: true }, accepted: true }]);
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { invoiceId: invoiced.invoiceId, status: 'PAID' }, accepted: true }]);
     expect(completed).toEqual({ status: 'COMPLETED' });
     expect(world.tables.orders.get(orderId)?.status).toBe('COMPLETED');
+  });
+
+  it('tell a continued execution apart before any credit check, by the error name the state machine catches', async () => {
+    // Prepare
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
+
+    // Act
+    const outcome = checkCreditModule.makeHandler(world.deps)({ orderId, continuedFrom: 'arn:aws:states:local:execution:OrderLifecycle:order-1' }, lambdaContext);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'ExecutionContinued' });
+    expect(world.tables.orders.get(orderId)?.status).toBe('RECEIVED');
+  });
+
+  it('send an order with lines still to ship from the settlement wait to the next shipment (OrderNotFullyShipped), keeping no token', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, { lines: [{ sku: 'SKU-1', quantity: 1 }] });
+    await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const settlementToken = world.workflow.newTaskToken('settlement');
+
+    // Act
+    const outcome = waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'OrderNotFullyShipped' });
+    expect(await world.invoices.paymentTaskToken(world.tables.orders.get(orderId)!.invoiceIds[0]!)).toBeUndefined();
+  });
+
+  it('mark the order’s invoices overdue once their due date passed, and only those with a balance', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
+    const invoiced = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const marked: { invoiceId: string; at: string }[] = [];
+    const overdue = { markOverdue: async (invoiceId: string, at: string) => (marked.push({ invoiceId, at }), true) };
+    const before = await markOverdueModule.makeHandler({ ...world.deps, overdue })({ orderId }, lambdaContext);
+    world.clock.set('2026-04-02T00:00:00Z');
+
+    // Act
+    const after = await markOverdueModule.makeHandler({ ...world.deps, overdue })({ orderId }, lambdaContext);
+
+    // Assess
+    expect(before.overdueInvoiceIds).toEqual([]);
+    expect(before.secondsUntilNextCheck).toBe(30 * 24 * 3600);
+    expect(after.overdueInvoiceIds).toEqual([invoiced.invoiceId]);
+    expect(marked).toEqual([{ invoiceId: invoiced.invoiceId, at: world.tables.invoices.get(invoiced.invoiceId)!.overdueAt }]);
+    expect(after.secondsUntilNextCheck).toBe(30 * 24 * 3600);
   });
 
   it('put an order over the credit limit on hold and keep the token for the decision', async () => {
@@ -84,11 +125,11 @@ describe('order lifecycle step handlers', () => {
     const creditToken = world.workflow.newTaskToken('credit-decision');
 
     // Act
-    const credit = await checkCreditModule.makeHandler(world.deps)({ orderId }, lambdaContext);
+    const credit = checkCreditModule.makeHandler(world.deps)({ orderId }, lambdaContext);
+    await expect(credit).rejects.toMatchObject({ name: 'CreditHold', message: 'exposure 100.50 EUR with this order exceeds the credit limit 50.00 EUR' });
     const waiting = await waitForCreditDecisionModule.makeHandler(world.deps)({ orderId, taskToken: creditToken }, lambdaContext);
 
     // Assess
-    expect(credit).toEqual({ decision: 'HOLD', reason: 'exposure 100.50 EUR with this order exceeds the credit limit 50.00 EUR' });
     expect(waiting).toEqual({ waiting: true });
     expect(await world.orders.taskToken(orderId, 'credit-decision')).toBe(creditToken);
   });
@@ -100,11 +141,11 @@ describe('order lifecycle step handlers', () => {
     const rejectedToken = world.workflow.newTaskToken('credit-decision');
 
     // Act
-    const credit = await checkCreditModule.makeHandler(world.deps)({ orderId: blocked }, lambdaContext);
+    const credit = checkCreditModule.makeHandler(world.deps)({ orderId: blocked }, lambdaContext);
+    await expect(credit).rejects.toMatchObject({ name: 'CreditRejected', message: 'customer C-2 is blocked' });
     const waiting = await waitForCreditDecisionModule.makeHandler(world.deps)({ orderId: blocked, taskToken: rejectedToken }, lambdaContext);
 
     // Assess
-    expect(credit).toEqual({ decision: 'REJECTED', reason: 'customer C-2 is blocked' });
     expect(waiting).toEqual({ waiting: false });
     expect(world.workflow.acceptedResumes(rejectedToken)).toEqual([{ taskToken: rejectedToken, output: { decision: 'reject', reason: 'customer C-2 is blocked' }, accepted: true }]);
   });
@@ -113,9 +154,8 @@ describe('order lifecycle step handlers', () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
     const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
-    const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
     await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
-    await recordInvoiceSettledModule.makeHandler(world.deps)({ orderId, invoiceId: issued.invoiceId }, lambdaContext);
     const settlementToken = world.workflow.newTaskToken('settlement');
 
     // Act
@@ -129,7 +169,7 @@ describe('order lifecycle step handlers', () => {
   it('reject task input without the fields they need, naming them', async () => {
     // Act
     const outcome = waitForShipmentModule.makeHandler(world.deps)({ orderId: 'O-1' }, lambdaContext);
-    const issue = issueInvoiceModule.makeHandler(world.deps)({ orderId: 'O-1' }, lambdaContext);
+    const issue = invoiceShipmentModule.makeHandler(world.deps)({ orderId: 'O-1' }, lambdaContext);
     const settled = recordInvoiceSettledModule.makeHandler(world.deps)({ orderId: 'O-1' }, lambdaContext);
 
     // Assess
@@ -144,7 +184,7 @@ describe('order lifecycle step handlers', () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
     const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
-    const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
     await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
     const paymentToken = world.workflow.newTaskToken('payment');
 
@@ -160,7 +200,7 @@ describe('order lifecycle step handlers', () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
     const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
-    const issued = await issueInvoiceModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
     await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.00', reference: issued.number }));
 
     // Act

@@ -18,7 +18,7 @@ describe('LocalFaults', () => {
     const faults = new LocalFaults();
     faults.add({ kind: 'timeout' });
     expect(() => faults.afterInvoke('Authorizer', 'local-Authorizer', 10)).not.toThrow();
-    expect(() => faults.afterInvoke('SendInvoice', 'local-SendInvoice', 10)).toThrow(expect.objectContaining({ name: 'Sandbox.Timedout' }));
+    expect(() => faults.afterInvoke('IssueInvoice', 'local-IssueInvoice', 10)).toThrow(expect.objectContaining({ name: 'Sandbox.Timedout' }));
   });
 
   it('throttles Step Functions for the service tasks and clears by id or all', async () => {
