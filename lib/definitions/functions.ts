@@ -120,6 +120,8 @@ const dunningRunTables: FunctionDefinition['tables'] = [
   { table: 'DunningRuns', access: 'readWrite' },
   // The letters go out in the order of the value at stake (payment predictions, issue 14).
   { table: 'Predictions', access: 'read' },
+  // No reminder before the due date for an invoice collected by direct debit (issue 12).
+  { table: 'DirectDebits', access: 'read' },
 ];
 
 /** What a change of an invoice's dunning (dispute, promise, block, write-off) reads and writes. */
