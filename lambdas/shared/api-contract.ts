@@ -245,7 +245,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: anyObject } },
   'POST /portal/promises': { summary: 'The customer promises to pay by a date: accepted within the policy limits, else waits for finance', request: portalPromiseRequest, response: { status: 201, schema: anyObject } },
   'PUT /portal/billing-email': { summary: "The customer updates its billing email", request: billingEmailRequest, requestExample: { email: 'ap@acme.example' }, response: { status: 200, schema: anyObject } },
-  'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html'] } },
+  'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML, or as e-invoice XML on Accept: application/xml (UBL, CII, XRechnung or Peppol BIS as the customer's einvoiceFormat says)", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html', 'application/xml'] } },
   'GET /customers/{customerId}/statement': {
     summary: 'Statement of account of a period: opening balance, every document and payment with running balance, closing balance, aging',
     response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv', 'application/pdf'] },

@@ -827,6 +827,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'readWrite' },
       { table: 'PortalActivity', access: 'readWrite' },
       ...dunningActionTables,
+      // The promise limit of the item's dunning policy (issue 12).
+      { table: 'DunningPolicies', access: 'read' },
     ],
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
   },

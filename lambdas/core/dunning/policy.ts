@@ -81,10 +81,22 @@ export interface DunningPolicy {
   readonly compensation: CompensationRule | null;
   /** Statutory policies for business debts: never applied to consumers (they fall back to the default policy). */
   readonly businessCustomersOnly: boolean;
+  /**
+   * How many days ahead a customer may promise to pay in the portal and have it accepted at once
+   * (further ahead, or for an item with a collector, the promise waits for finance). Absent:
+   * {@link DEFAULT_PROMISE_MAX_DAYS}.
+   */
+  readonly promiseMaxDays?: number;
   readonly updatedAt: string | null;
 }
 
 export const DEFAULT_POLICY_ID = 'default';
+
+/** How far ahead a customer's own promise to pay is accepted without finance, unless the policy says otherwise. */
+export const DEFAULT_PROMISE_MAX_DAYS = 30;
+
+/** The policy's limit for promises the portal accepts at once. */
+export const promiseMaxDaysOf = (policy: Pick<DunningPolicy, 'promiseMaxDays'>): number => policy.promiseMaxDays ?? DEFAULT_PROMISE_MAX_DAYS;
 
 const level = (n: number, name: string, daysPastDue: number, template: LetterTemplate, action: 'letter' | 'collector' = 'letter'): DunningLevelRule => ({
   level: n,
@@ -259,6 +271,7 @@ export const policyRequest = z.strictObject({
     .nullable()
     .default(null),
   businessCustomersOnly: z.boolean().default(false),
+  promiseMaxDays: days('days').max(365, 'must be at most 365').default(DEFAULT_PROMISE_MAX_DAYS),
 });
 
 export type PolicyRequest = z.infer<typeof policyRequest>;
@@ -386,6 +399,7 @@ export function policyFromRequest(policyId: string, body: unknown, now: Date): D
     interest,
     compensation,
     businessCustomersOnly: request.businessCustomersOnly,
+    promiseMaxDays: request.promiseMaxDays,
     updatedAt: now.toISOString(),
   };
 }
@@ -424,6 +438,7 @@ export function policyView(policy: DunningPolicy) {
         )
       : null,
     businessCustomersOnly: policy.businessCustomersOnly,
+    promiseMaxDays: promiseMaxDaysOf(policy),
     builtIn: policy.updatedAt === null,
     updatedAt: policy.updatedAt,
   };

@@ -162,6 +162,11 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
                   <button type="button" class="link" aria-label={t.documentOf(name)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/pdf', `${item.number}.pdf`)}>
                     {t.document}
                   </button>
+                  {item.kind === 'invoice' ? (
+                    <button type="button" class="link" aria-label={t.einvoiceOf(name)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/xml', `${item.number}.xml`)}>
+                      {t.einvoice}
+                    </button>
+                  ) : null}
                   {item.kind === 'invoice' && !item.disputed ? (
                     <>
                       <button type="button" class="link" aria-label={t.disputeOf(name)} onClick={() => setAction({ kind: 'dispute', item })}>
@@ -293,6 +298,11 @@ function PaidItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
               <button type="button" class="link" aria-label={t.documentOf(item.number)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/pdf', `${item.number}.pdf`)}>
                 {t.document}
               </button>
+              {item.kind === 'invoice' ? (
+                <button type="button" class="link" aria-label={t.einvoiceOf(item.number)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/xml', `${item.number}.xml`)}>
+                  {t.einvoice}
+                </button>
+              ) : null}
             </td>
           </tr>
         ))}
