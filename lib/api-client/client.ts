@@ -1344,7 +1344,7 @@ export type PutDunningPoliciesPolicyIdBody = {
      */
     levels: {
         /**
-         * @minimum 1
+         * @minimum 0
          * @maximum 9007199254740991
          */
         level: number;
@@ -1354,7 +1354,7 @@ export type PutDunningPoliciesPolicyIdBody = {
          */
         name: string;
         /**
-         * @minimum 0
+         * @minimum -90
          * @maximum 3650
          */
         daysPastDue: number;
@@ -1363,7 +1363,7 @@ export type PutDunningPoliciesPolicyIdBody = {
          * @maximum 3650
          */
         minDaysSincePrevious: number;
-        template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none";
+        template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none" | "due-soon";
         action?: "letter" | "collector";
         fees?: Record<string, string>;
     }[];
@@ -1396,6 +1396,11 @@ export type PutDunningPoliciesPolicyIdBody = {
         amount: string;
     }[]> | null;
     businessCustomersOnly?: boolean;
+    /**
+     * @minimum 0
+     * @maximum 365
+     */
+    promiseMaxDays?: number;
 };
 
 export type PutDunningPoliciesPolicyIdHeaders = {
@@ -1990,6 +1995,7 @@ export type PostPortalCheckoutBody = {
          */
         amount: string;
     }[];
+    useCredit?: boolean;
 };
 
 export type PostPortalCheckoutHeaders = {

@@ -830,7 +830,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       // The promise limit of the item's dunning policy (issue 12).
       { table: 'DunningPolicies', access: 'read' },
     ],
-    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+    // On-account credit applied in the portal may settle an invoice: its order execution resumes (issue 12).
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }, { machine: 'InvoiceSettlement', access: 'respond' }],
   },
   {
     id: 'StripeWebhook',

@@ -26,7 +26,7 @@ import type { CustomerStore, InvoiceStore } from '../ports';
 /** How far ahead a customer may promise to pay without finance when no policy says otherwise (days after today). */
 export const SELF_SERVICE_PROMISE_MAX_DAYS = DEFAULT_PROMISE_MAX_DAYS;
 
-export type PortalAction = 'checkout-started' | 'dispute-raised' | 'promise-accepted' | 'promise-proposed' | 'billing-email-changed' | 'pay-links-revoked';
+export type PortalAction = 'checkout-started' | 'credit-applied' | 'dispute-raised' | 'promise-accepted' | 'promise-proposed' | 'billing-email-changed' | 'pay-links-revoked';
 
 /** Where a request came from, as API Gateway saw it. */
 export interface RequestOrigin {
@@ -211,8 +211,28 @@ export async function updateBillingEmail(deps: PortalDeps, caller: Caller, body:
   return { customerId: customer.customerId, email: request.email };
 }
 
-/** Audits a card checkout the customer started (the money is recorded only by the provider's webhook). */
-export async function auditCheckout(deps: PortalDeps, caller: Caller, origin: RequestOrigin, checkout: { sessionId: string; amount: string; currency: string; items: readonly { number: string; amount: string }[] }) {
+/**
+ * Audits a payment the customer started: the on-account credit applied first, if any (done), and
+ * the card checkout for the rest, if any (the money is recorded only by the provider's webhook).
+ */
+export async function auditCheckout(
+  deps: PortalDeps,
+  caller: Caller,
+  origin: RequestOrigin,
+  checkout: { sessionId: string | null; amount: string; currency: string; items: readonly { number: string; amount: string }[]; credit?: { amount: string; items: readonly { number: string; amount: string }[] } },
+) {
+  if (checkout.credit && checkout.credit.items.length > 0) {
+    await audit(deps, {
+      customerId: caller.customerId ?? '',
+      action: 'credit-applied',
+      actor: caller.clientId,
+      ...origin,
+      invoiceId: null,
+      status: 'done',
+      summary: `on-account credit of ${checkout.credit.amount} ${checkout.currency} applied (${checkout.credit.items.map((i) => `${i.number}: ${i.amount}`).join(', ')})`,
+    });
+  }
+  if (checkout.sessionId === null) return;
   await audit(deps, {
     customerId: caller.customerId ?? '',
     action: 'checkout-started',

@@ -6,14 +6,15 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { auditCheckout, portalCustomer, portalDispute, portalInvoice, portalPromise, portalView, updateBillingEmail, type PortalPolicyDeps } from '../../core/portal/portal';
-import { startCheckout, type CardPaymentProvider } from '../../core/payments/card-payments';
+import type { CardPaymentProvider } from '../../core/payments/card-payments';
+import { payChosenItems, type PayChosenDeps } from '../../core/portal/pay-with-credit';
 import { getInvoiceDocument, negotiateInvoiceDocumentType, NotAcceptableError } from '../../core/invoices/invoice-documents';
 import { PORTAL_DOCUMENT_TYPES, portalEinvoice } from '../../core/portal/portal-einvoice';
 import type { CoreDeps } from '../../core/deps';
 import { NotFoundError } from '../../core/errors';
 import { apiHandler, type ApiHandlerOptions, type ApiRequest, type ApiResult } from '../../shared/http';
 import { dunningActionDeps } from '../../shared/dunning-wiring';
-import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId } from '../../shared/wiring';
+import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
 import { cardPayments, portalActivityStore, portalUrl } from '../../shared/portal-wiring';
 import { openDispute } from '../../core/dunning/actions';
 import { handler as statementHandler } from './customer-statement';
@@ -25,6 +26,8 @@ export interface PortalHandlerDeps extends PortalPolicyDeps {
   readonly cards: CardPaymentProvider;
   readonly coreSettings: CoreDeps['settings'];
   readonly portalUrl: () => string;
+  /** On-account credit applied first (the one credit path). */
+  readonly credit: PayChosenDeps['credit'];
 }
 
 export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions) {
@@ -32,10 +35,13 @@ export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions)
     'GET /portal': async (request) => ({ statusCode: 200, body: await portalView(deps, request.caller) }),
     'POST /portal/checkout': async (request) => {
       const base = deps.portalUrl();
-      const checkout = await startCheckout(deps, request.caller, request.body, {
-        successUrl: `${base}?checkout=paid&session={CHECKOUT_SESSION_ID}`,
-        cancelUrl: `${base}?checkout=cancelled`,
-      });
+      const checkout = await payChosenItems(
+        deps,
+        request.caller,
+        request.body,
+        { successUrl: `${base}?checkout=paid&session={CHECKOUT_SESSION_ID}`, cancelUrl: `${base}?checkout=cancelled` },
+        request.keyedId?.(),
+      );
       await auditCheckout(deps, request.caller, request.origin, checkout);
       return { statusCode: 201, body: checkout };
     },
@@ -86,6 +92,7 @@ const portalHandler = makeHandler(
     dunning,
     cards: cardPayments(),
     portalUrl,
+    credit: { customers: customerStore(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), postings: postingWriter(), clock, newId },
   },
   { idempotency: idempotency() },
 );

@@ -79,6 +79,9 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [action, setAction] = useState<{ kind: 'dispute' | 'promise'; item: Item }>();
+  const [useCredit, setUseCredit] = useState(false);
+  const [paidByCredit, setPaidByCredit] = useState<string>();
+  const credit = minor(data.customer.onAccountCredit);
   const selected = data.openItems.filter((i) => chosen[i.invoiceId] !== undefined);
   const currency = selected[0]?.currency ?? data.customer.currency;
   const decimals = (selected[0]?.balance.split('.')[1] ?? '').length;
@@ -88,8 +91,19 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
     setBusy(true);
     setProblem(undefined);
     try {
-      const checkout = await json<{ url: string }>(link, 'POST', '/portal/checkout', { items: selected.map((i) => ({ invoiceId: i.invoiceId, amount: chosen[i.invoiceId] })) });
-      window.location.assign(checkout.url);
+      const checkout = await json<{ url: string | null; credit: { amount: string } }>(link, 'POST', '/portal/checkout', {
+        items: selected.map((i) => ({ invoiceId: i.invoiceId, amount: chosen[i.invoiceId] })),
+        ...(useCredit ? { useCredit: true } : {}),
+      });
+      if (checkout.url) {
+        window.location.assign(checkout.url);
+        return;
+      }
+      // The on-account credit covered everything: nothing goes to the card.
+      setPaidByCredit(t.paidByCredit(formatMoney(checkout.credit.amount, currency, lang)));
+      setChosen({});
+      setBusy(false);
+      ctx.reload();
     } catch (error) {
       setProblem(problemText(error));
       setBusy(false);
@@ -186,6 +200,17 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
       {problem ? (
         <p id="pay-problem" role="alert" class="problem">
           {problem}
+        </p>
+      ) : null}
+      {paidByCredit ? (
+        <p id="paid-by-credit" role="status">
+          {paidByCredit}
+        </p>
+      ) : null}
+      {credit > 0 && currency === data.customer.currency ? (
+        <p class="use-credit">
+          <input type="checkbox" id="use-credit" checked={useCredit} onChange={(e) => setUseCredit((e.currentTarget as HTMLInputElement).checked)} />
+          <label for="use-credit">{t.useCredit(formatMoney(data.customer.onAccountCredit, data.customer.currency, lang))}</label>
         </p>
       ) : null}
       <button type="submit" id="pay-selected" disabled={busy || selected.length === 0}>
