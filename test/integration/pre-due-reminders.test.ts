@@ -89,7 +89,7 @@ describe('reminders before the due date, with the daily run and the movable cloc
     expect(JSON.stringify(withFee.body)).toContain('levels[0].fees');
     const negativeLevel = await api.put(`/dunning/policies/${policyId}`, { ...POLICY, levels: [level(1, -5, 'friendly-reminder'), ...POLICY.levels.slice(3)] }, 'finance');
     expect(negativeLevel.status).toBe(400);
-    expect(JSON.stringify(negativeLevel.body)).toContain('levels[0].level');
+    expect(JSON.stringify(negativeLevel.body)).toContain('must not be negative for a dunning level');
     expect((await api.get(`/dunning/policies`, 'finance')).body).not.toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ policyId })]) });
 
     const stored = await api.put(`/dunning/policies/${policyId}`, POLICY, 'finance');

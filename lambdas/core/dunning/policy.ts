@@ -125,6 +125,7 @@ export const DEFAULT_POLICY: DunningPolicy = {
   interest: null,
   compensation: null,
   businessCustomersOnly: false,
+  promiseMaxDays: DEFAULT_PROMISE_MAX_DAYS,
   updatedAt: null,
 };
 
@@ -189,6 +190,7 @@ export const EU_LATE_PAYMENT_POLICY: DunningPolicy = {
   interest: { reference: 'ECB', marginMicros: pct('8.00'), fixing: 'half-year-start', rates: ECB_REFERENCE_RATES },
   compensation: { tiers: { EUR: [{ fromMinor: 0, amountMinor: 4000 }] } },
   businessCustomersOnly: true,
+  promiseMaxDays: DEFAULT_PROMISE_MAX_DAYS,
   updatedAt: null,
 };
 
@@ -210,6 +212,7 @@ export const UK_LATE_PAYMENT_POLICY: DunningPolicy = {
     },
   },
   businessCustomersOnly: true,
+  promiseMaxDays: DEFAULT_PROMISE_MAX_DAYS,
   updatedAt: null,
 };
 
@@ -308,28 +311,30 @@ export function policyFromRequest(policyId: string, body: unknown, now: Date): D
     Object.fromEntries(Object.entries(values).map(([currency, text]) => [currency, amount(`${field}.${currency}`, currency, text)]));
 
   // Levels before the due date (negative days) come first; they are numbered 0 and are no dunning levels.
-  const preDueCount = request.levels.findIndex((l) => l.daysPastDue >= 0) === -1 ? request.levels.length : request.levels.findIndex((l) => l.daysPastDue >= 0);
+  const isPreDue = (l: { daysPastDue: number; level: number }) => l.daysPastDue < 0 && l.level === 0;
+  const firstDunning = request.levels.findIndex((l) => !isPreDue(l));
+  const preDueCount = firstDunning === -1 ? request.levels.length : firstDunning;
   const preDueLevels: DunningLevelRule[] = [];
   const levels: DunningLevelRule[] = [];
   request.levels.forEach((l, i) => {
     const field = `levels[${i}]`;
     const previous = request.levels[i - 1];
     const fees = perCurrency(`${field}.fees`, l.fees);
-    if (l.daysPastDue < 0) {
+    if (isPreDue(l)) {
       if (i >= preDueCount) problems.push({ field: `${field}.daysPastDue`, problem: 'a level before the due date (negative days) must come before every level after it' });
-      if (l.level !== 0) problems.push({ field: `${field}.level`, problem: 'must be 0: a level before the due date is not a dunning level' });
       if (l.action !== 'letter') problems.push({ field: `${field}.action`, problem: 'must be letter: a level before the due date only reminds' });
       if (l.template !== 'due-soon') problems.push({ field: `${field}.template`, problem: 'must be due-soon for a level before the due date' });
       if (Object.values(fees).some((minor) => minor > 0)) problems.push({ field: `${field}.fees`, problem: 'must be empty: no fee before the due date' });
-      if (previous && previous.daysPastDue < 0 && l.daysPastDue <= previous.daysPastDue) {
+      if (previous && isPreDue(previous) && l.daysPastDue <= previous.daysPastDue) {
         problems.push({ field: `${field}.daysPastDue`, problem: `must be more than ${previous.daysPastDue}, the days of the level before: levels must be in order` });
       }
       preDueLevels.push({ level: 0, name: l.name, daysPastDue: l.daysPastDue, minDaysSincePrevious: l.minDaysSincePrevious, template: 'due-soon', action: 'letter', feesMinor: {} });
       return;
     }
     const n = i - preDueCount;
+    if (l.daysPastDue < 0) problems.push({ field: `${field}.daysPastDue`, problem: 'must not be negative for a dunning level: only a level 0 (template due-soon) reminds before the due date' });
     if (l.level !== n + 1) problems.push({ field: `${field}.level`, problem: `must be ${n + 1}: levels are numbered 1, 2, 3, ... in order` });
-    if (previous && previous.daysPastDue >= 0 && l.daysPastDue <= previous.daysPastDue) {
+    if (previous && !isPreDue(previous) && l.daysPastDue <= previous.daysPastDue) {
       problems.push({ field: `${field}.daysPastDue`, problem: `must be more than ${previous.daysPastDue}, the days past due of level ${previous.level}: levels must be in order` });
     }
     if (n === 0 && l.daysPastDue < request.graceDays) {

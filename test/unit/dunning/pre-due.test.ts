@@ -60,7 +60,10 @@ describe('policy validation of levels before the due date', () => {
     const withLevels = (levels: unknown[]) => ({ ...PRE_DUE_POLICY, levels });
     const after = level(1, 3, 'friendly-reminder');
     expect(problemsOf(withLevels([level(0, -3, 'due-soon', { fees: { EUR: '2.50' } }), after]))).toContainEqual({ field: 'levels[0].fees', problem: 'must be empty: no fee before the due date' });
-    expect(problemsOf(withLevels([level(1, -3, 'due-soon'), level(2, 3, 'friendly-reminder')]))).toContainEqual({ field: 'levels[0].level', problem: 'must be 0: a level before the due date is not a dunning level' });
+    expect(problemsOf(withLevels([level(1, -3, 'friendly-reminder'), level(2, 3, 'friendly-reminder')]))).toEqual([
+      { field: 'levels[0].daysPastDue', problem: 'must not be negative for a dunning level: only a level 0 (template due-soon) reminds before the due date' },
+      { field: 'levels[0].daysPastDue', problem: 'must be at least graceDays (3)' },
+    ]);
     expect(problemsOf(withLevels([level(0, -3, 'friendly-reminder'), after]))).toContainEqual({ field: 'levels[0].template', problem: 'must be due-soon for a level before the due date' });
     expect(problemsOf(withLevels([level(0, -3, 'none', { action: 'collector' }), after]))).toContainEqual({ field: 'levels[0].action', problem: 'must be letter: a level before the due date only reminds' });
     expect(problemsOf(withLevels([after, level(0, -3, 'due-soon')]))).toContainEqual({ field: 'levels[1].daysPastDue', problem: 'a level before the due date (negative days) must come before every level after it' });
