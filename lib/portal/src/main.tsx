@@ -86,6 +86,8 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
   const currency = selected[0]?.currency ?? data.customer.currency;
   const decimals = (selected[0]?.balance.split('.')[1] ?? '').length;
   const sum = selected.reduce((s, i) => s + minor(chosen[i.invoiceId] || '0'), 0);
+  /** What the credit pays when the customer uses it (the server applies the same, item by item). */
+  const fromCredit = useCredit && currency === data.customer.currency ? Math.min(credit, sum) : 0;
   const pay = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -214,7 +216,11 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
         </p>
       ) : null}
       <button type="submit" id="pay-selected" disabled={busy || selected.length === 0}>
-        {selected.length === 0 ? t.payNothing : t.paySelected(formatMoney(fromMinor(sum, decimals), currency, lang))}
+        {selected.length === 0
+          ? t.payNothing
+          : fromCredit > 0
+            ? t.payWithCredit(formatMoney(fromMinor(fromCredit, decimals), currency, lang), formatMoney(fromMinor(sum - fromCredit, decimals), currency, lang))
+            : t.paySelected(formatMoney(fromMinor(sum, decimals), currency, lang))}
       </button>
       {action ? <ActionForm key={`${action.kind}-${action.item.invoiceId}`} ctx={ctx} kind={action.kind} item={action.item} maxDays={data.selfServicePromiseMaxDays} today={data.today} onDone={() => setAction(undefined)} /> : null}
     </form>
