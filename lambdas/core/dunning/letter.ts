@@ -110,9 +110,7 @@ export function dunningLetter(plan: LetterPlan, customer: { name: string; email:
 ${rows}
 ${totalRows}</table>
 ${chargeLines.map((i) => `<p>${e(t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!)))} (${e(money(i.chargesOpenMinor, i.currency))})</p>`).join('\n')}
-${soon.html}<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
-${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
-<p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p></body></html>`;
+${soon.html}${closing(t, seller, link).html}</body></html>`;
 
   const text = [
     t.greeting(customer.name),
@@ -130,16 +128,20 @@ ${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
     ...chargeLines.map((i) => `${t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!))} (${money(i.chargesOpenMinor, i.currency)})`),
     '',
     ...soon.text,
-    `${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`,
-    '',
-    ...(link ? [link.text, ''] : []),
-    t.contact,
-    '',
-    t.regards,
-    seller.name,
-    ...seller.address,
+    ...closing(t, seller, link).text,
   ].join('\n');
   return { to: customer.email, subject, html, text };
+}
+
+/** How to pay, the pay link, whom to contact and the signature: the end of every letter. */
+function closing(t: (typeof TEXTS)[keyof typeof TEXTS], seller: Seller, link: { html: string; text: string } | undefined): { html: string; text: string[] } {
+  const e = escapeHtml;
+  return {
+    html: `<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
+${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
+<p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p>`,
+    text: [`${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`, '', ...(link ? [link.text, ''] : []), t.contact, '', t.regards, seller.name, ...seller.address],
+  };
 }
 
 /** An invoice listed because it falls due soon (a pre-due level of its policy, `pre-due.ts`). */
@@ -212,23 +214,14 @@ export function dueSoonLetter(items: readonly DueSoonItem[], customer: { name: s
   const section = dueSoonSection(items, locale, false);
   const html = `<!doctype html><html lang="${e(lang)}"><body style="font-family:sans-serif">
 <p>${e(t.greeting(customer.name))}</p><p>${e(t.intro['due-soon'])}</p>
-${section.html}<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
-${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
-<p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p></body></html>`;
+${section.html}${closing(t, seller, link).html}</body></html>`;
   const text = [
     t.greeting(customer.name),
     '',
     t.intro['due-soon'],
     '',
     ...section.text,
-    `${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`,
-    '',
-    ...(link ? [link.text, ''] : []),
-    t.contact,
-    '',
-    t.regards,
-    seller.name,
-    ...seller.address,
+    ...closing(t, seller, link).text,
   ].join('\n');
   return { to: customer.email, subject, html, text };
 }
