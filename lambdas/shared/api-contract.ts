@@ -246,11 +246,11 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: anyObject } },
   'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
   'GET /portal': { summary: "The customer's own page (pay link credential): open and paid items, documents, on-account credit, recent actions", response: { status: 200, schema: anyObject } },
-  'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items', request: checkoutRequest, response: { status: 201, schema: anyObject } },
+  'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items; with useCredit the on-account credit is applied first (needs an Idempotency-Key) and only the rest goes to the card (url null when the credit covers everything)', request: checkoutRequest, response: { status: 201, schema: anyObject } },
   'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: anyObject } },
   'POST /portal/promises': { summary: 'The customer promises to pay by a date: accepted within the policy limits, else waits for finance', request: portalPromiseRequest, response: { status: 201, schema: anyObject } },
   'PUT /portal/billing-email': { summary: "The customer updates its billing email", request: billingEmailRequest, requestExample: { email: 'ap@acme.example' }, response: { status: 200, schema: anyObject } },
-  'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html'] } },
+  'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML, or as e-invoice XML on Accept: application/xml (UBL, CII, XRechnung or Peppol BIS as the customer's einvoiceFormat says)", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html', 'application/xml'] } },
   'GET /customers/{customerId}/statement': {
     summary: 'Statement of account of a period: opening balance, every document and payment with running balance, closing balance, aging',
     response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv', 'application/pdf'] },

@@ -9,7 +9,7 @@ import { sfnClient } from '../adapters/stepfunctions/sfn-workflow';
 import { stateMachineById } from '../../lib/definitions/state-machines';
 import type { TableId } from '../../lib/definitions/tables';
 import { clock, coreSettings, mailer, newId, postingWriter } from './wiring';
-import { tablesFromEnv } from './config';
+import { tableName, tablesFromEnv } from './config';
 import { optionalPredictionStore } from './prediction-wiring';
 import { apiHandler, type ApiHandlerOptions } from './http';
 import type { DunningDeps } from '../core/dunning/run-dunning';
@@ -24,6 +24,7 @@ const TABLES: Record<keyof DunningTables, TableId> = {
 
 /** The dunning store over the tables this function was given (by their environment variables). */
 import { payLinks } from './portal-wiring';
+import { DynamoDirectDebitStore } from '../adapters/dynamodb/direct-debit-store';
 
 export const dunningStore = (): DynamoDunningStore => new DynamoDunningStore(documentClient(), tablesFromEnv(TABLES));
 
@@ -39,6 +40,8 @@ export function dunningDeps(options: { sendsEmail?: boolean } = {}): DunningDeps
     workflow: escalations(),
     mailer: options.sendsEmail ? mailer() : { send: async () => Promise.reject(new Error('This function does not send email')) },
     ...(options.sendsEmail ? { payLinks: payLinks() } : {}),
+    // The run (the functions that send) reads mandates: no reminder before the due date for what direct debit collects.
+    ...(options.sendsEmail ? { directDebits: new DynamoDirectDebitStore(documentClient(), tableName('DirectDebits')) } : {}),
     clock,
     newId,
     settings: { businessTimeZone: settings.businessTimeZone, seller: settings.seller },

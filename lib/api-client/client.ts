@@ -1394,7 +1394,7 @@ export type PutDunningPoliciesPolicyIdBody = {
      */
     levels: {
         /**
-         * @minimum 1
+         * @minimum 0
          * @maximum 9007199254740991
          */
         level: number;
@@ -1404,7 +1404,7 @@ export type PutDunningPoliciesPolicyIdBody = {
          */
         name: string;
         /**
-         * @minimum 0
+         * @minimum -90
          * @maximum 3650
          */
         daysPastDue: number;
@@ -1413,7 +1413,7 @@ export type PutDunningPoliciesPolicyIdBody = {
          * @maximum 3650
          */
         minDaysSincePrevious: number;
-        template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none";
+        template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none" | "due-soon";
         action?: "letter" | "collector";
         fees?: Record<string, string>;
     }[];
@@ -1446,6 +1446,11 @@ export type PutDunningPoliciesPolicyIdBody = {
         amount: string;
     }[]> | null;
     businessCustomersOnly?: boolean;
+    /**
+     * @minimum 0
+     * @maximum 365
+     */
+    promiseMaxDays?: number;
 };
 
 export type PutDunningPoliciesPolicyIdHeaders = {
@@ -2056,6 +2061,7 @@ export type PostPortalCheckoutBody = {
          */
         amount: string;
     }[];
+    useCredit?: boolean;
 };
 
 export type PostPortalCheckoutHeaders = {

@@ -120,6 +120,8 @@ const dunningRunTables: FunctionDefinition['tables'] = [
   { table: 'DunningRuns', access: 'readWrite' },
   // The letters go out in the order of the value at stake (payment predictions, issue 14).
   { table: 'Predictions', access: 'read' },
+  // No reminder before the due date for an invoice collected by direct debit (issue 12).
+  { table: 'DirectDebits', access: 'read' },
 ];
 
 /** What a change of an invoice's dunning (dispute, promise, block, write-off) reads and writes. */
@@ -850,8 +852,11 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'readWrite' },
       { table: 'PortalActivity', access: 'readWrite' },
       ...dunningActionTables,
+      // The promise limit of the item's dunning policy (issue 12).
+      { table: 'DunningPolicies', access: 'read' },
     ],
-    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
+    // On-account credit applied in the portal may settle an invoice: its order execution resumes (issue 12).
+    stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }, { machine: 'InvoiceSettlement', access: 'respond' }],
   },
   {
     id: 'StripeWebhook',

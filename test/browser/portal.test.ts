@@ -170,6 +170,59 @@ describe('customer portal', () => {
     expect(activity.body.items.map((i) => i.action)).toEqual(['billing-email-changed', 'promise-accepted', 'dispute-raised']);
   });
 
+  it('uses the on-account credit first and downloads an invoice as e-invoice XML, on a desktop and a phone', async () => {
+    const customerId = uniqueId('credit');
+    expect((await api.registerCustomer(customerId, { name: 'Bäckerei Kraus <KG>', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '50000.00', paymentTermsDays: 14, locale: 'en', address: { lines: ['Hauptstr. 1'], city: 'Berlin', postcode: '10115', country: 'DE' } })).status).toBe(201);
+    const invoices: { invoiceId: string; number: string; total: string }[] = [];
+    for (const price of ['100.00', '200.00']) {
+      const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'OVEN-1', quantity: 1, unitPrice: price, taxRate: '19' }] });
+      const orderId = String(placed.body.orderId);
+      await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
+      expect((await api.post(`/orders/${orderId}/shipments`, {})).status).toBe(202);
+      const order = await api.waitForOrderStatus(orderId, 'INVOICED');
+      const invoice = await api.waitFor('the invoice email', () => api.get(`/invoices/${String(order.body.invoiceId)}`), (r) => r.body.sentAt !== null);
+      invoices.push({ invoiceId: String(invoice.body.invoiceId), number: String(invoice.body.number), total: String(invoice.body.total) });
+    }
+    const [first, second] = invoices as [(typeof invoices)[0], (typeof invoices)[0]];
+    // 60.00 paid too much on the first invoice: on-account credit.
+    expect((await api.post('/payments', { amount: (Number(first.total) + 60).toFixed(2), currency: 'EUR', reference: first.number, valueDate: '2026-01-01', providerPaymentId: uniqueId('psp') })).status).toBe(201);
+    const emails = await api.get<{ items: { to: string[]; text: string }[] }>('/_local/emails');
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/pay\/#link=pl1\.[\w-]+\.[\w-]+)/.exec(emails.body.items.filter((e) => e.to.includes(`${customerId}@example.com`)).at(-1)!.text)![1]!;
+
+    await page.setViewportSize(PHONE);
+    await open(url);
+    await page.getByRole('heading', { name: 'Open items' }).waitFor();
+    await page.getByRole('checkbox', { name: `Pay ${second.number}`, exact: true }).check();
+    await page.getByLabel(/Use my on-account credit first \(EUR 60\.00 available\)/).waitFor();
+    expect(await unlabelledControls()).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await screenshot(page, 'portal-phone-credit');
+
+    await page.setViewportSize(DESKTOP);
+    // The e-invoice XML of the open item, as the customer's settings say (UBL by default).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download ${second.number} as e-invoice XML` }).click()]);
+    expect(download.suggestedFilename()).toBe(`${second.number}.xml`);
+    const xml = readFileSync((await download.path())!, 'utf8');
+    expect(xml).toContain(`<cbc:ID>${second.number}</cbc:ID>`);
+
+    // Credit first: 60.00 from the credit, the rest by card.
+    await page.getByLabel(/Use my on-account credit first/).check();
+    const rest = (Number(second.total) - 60).toFixed(2);
+    await expect.poll(() => page.locator('#pay-selected').textContent()).toBe(`Pay EUR 60.00 from credit and EUR ${rest} by card`);
+    await readmeScreenshot(page, 'portal-credit', 'body');
+    await page.locator('#pay-selected').click();
+    await page.getByRole('button', { name: /Decline/ }).waitFor();
+    expect(await page.locator('#total').textContent()).toBe(`${rest} EUR`);
+    expect((await api.get(`/invoices/${second.invoiceId}`)).body).toMatchObject({ paid: '60.00', status: 'PARTIALLY_PAID' });
+    await page.getByRole('button', { name: `Pay ${rest} EUR` }).click();
+    await page.locator('#banner').filter({ hasText: 'Thank you, your payment was received.' }).waitFor();
+    await expect.poll(async () => (await api.get(`/invoices/${second.invoiceId}`)).body.status).toBe('PAID');
+    expect((await api.get(`/customers/${customerId}`)).body.onAccountCredit).toBe('0.00');
+    expect(await api.ledgerCheck()).toMatchObject({ balanced: true });
+    const activity = await api.get<{ items: { action: string }[] }>(`/customers/${customerId}/portal-activity`);
+    expect(activity.body.items.map((i) => i.action)).toEqual(['checkout-started', 'credit-applied']);
+  });
+
   it('shows a clear refusal for a forged and for an expired link', async () => {
     const { customerId, url } = await customerWithInvoices('en', ['10.00']);
     await page.setViewportSize(DESKTOP);

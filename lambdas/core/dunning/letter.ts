@@ -18,6 +18,7 @@ const TEXTS = {
       'firm-reminder': 'Second payment reminder',
       'final-notice': 'Final notice before collection',
       none: 'Payment reminder',
+      'due-soon': 'Falling due soon',
     },
     greeting: (name: string) => `Dear ${name},`,
     intro: {
@@ -25,6 +26,7 @@ const TEXTS = {
       'firm-reminder': 'despite our reminder, the following items are still unpaid. Please pay them within 7 days.',
       'final-notice': 'the following items remain unpaid despite our reminders. Unless we receive payment within 7 days, we will hand the matter to a collection agency without further notice.',
       none: 'the following items are unpaid.',
+      'due-soon': 'a friendly note: the following invoices fall due soon. If you have paid already, please disregard this message.',
     },
     number: 'Invoice',
     due: 'Due date',
@@ -47,6 +49,7 @@ const TEXTS = {
       'firm-reminder': 'Zweite Mahnung',
       'final-notice': 'Letzte Mahnung vor Übergabe an ein Inkassobüro',
       none: 'Zahlungserinnerung',
+      'due-soon': 'Demnächst fällig',
     },
     greeting: (name: string) => `Guten Tag ${name},`,
     intro: {
@@ -54,6 +57,7 @@ const TEXTS = {
       'firm-reminder': 'trotz unserer Zahlungserinnerung sind die folgenden Posten noch offen. Bitte begleichen Sie sie innerhalb von 7 Tagen.',
       'final-notice': 'die folgenden Posten sind trotz unserer Mahnungen noch offen. Geht die Zahlung nicht innerhalb von 7 Tagen ein, übergeben wir die Forderung ohne weitere Ankündigung einem Inkassobüro.',
       none: 'die folgenden Posten sind noch offen.',
+      'due-soon': 'eine freundliche Erinnerung: die folgenden Rechnungen werden demnächst fällig. Falls Sie bereits gezahlt haben, betrachten Sie diese Nachricht bitte als gegenstandslos.',
     },
     number: 'Rechnung',
     due: 'Fällig am',
@@ -77,7 +81,8 @@ function languageOf(locale: string): keyof typeof TEXTS {
 }
 
 /** The letter for `plan`, to the customer, with its fresh pay link when given. Deterministic for the same input. */
-export function dunningLetter(plan: LetterPlan, customer: { name: string; email: string; locale: string }, seller: Seller, payLink?: string): OutgoingEmail {
+export function dunningLetter(plan: LetterPlan, customer: { name: string; email: string; locale: string }, seller: Seller, payLink?: string, dueSoon: readonly DueSoonItem[] = []): OutgoingEmail {
+  const soon = dueSoonSection(dueSoon, customer.locale || 'en', true);
   const locale = customer.locale || 'en';
   const link = payLink === undefined ? undefined : payLinkParagraph(locale, payLink);
   const t = TEXTS[languageOf(locale)];
@@ -105,9 +110,7 @@ export function dunningLetter(plan: LetterPlan, customer: { name: string; email:
 ${rows}
 ${totalRows}</table>
 ${chargeLines.map((i) => `<p>${e(t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!)))} (${e(money(i.chargesOpenMinor, i.currency))})</p>`).join('\n')}
-<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
-${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
-<p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p></body></html>`;
+${soon.html}${closing(t, seller, link).html}</body></html>`;
 
   const text = [
     t.greeting(customer.name),
@@ -124,14 +127,101 @@ ${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
     ...[...totals.entries()].map(([currency, minor]) => `${t.total} (${currency}): ${money(minor, currency)}`),
     ...chargeLines.map((i) => `${t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!))} (${money(i.chargesOpenMinor, i.currency)})`),
     '',
-    `${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`,
+    ...soon.text,
+    ...closing(t, seller, link).text,
+  ].join('\n');
+  return { to: customer.email, subject, html, text };
+}
+
+/** How to pay, the pay link, whom to contact and the signature: the end of every letter. */
+function closing(t: (typeof TEXTS)[keyof typeof TEXTS], seller: Seller, link: { html: string; text: string } | undefined): { html: string; text: string[] } {
+  const e = escapeHtml;
+  return {
+    html: `<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
+${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
+<p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p>`,
+    text: [`${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`, '', ...(link ? [link.text, ''] : []), t.contact, '', t.regards, seller.name, ...seller.address],
+  };
+}
+
+/** An invoice listed because it falls due soon (a pre-due level of its policy, `pre-due.ts`). */
+export interface DueSoonItem {
+  readonly invoiceId: string;
+  readonly number: string;
+  readonly rfReference: string;
+  readonly currency: string;
+  readonly dueDate: string;
+  readonly daysToDue: number;
+  readonly balanceMinor: number;
+}
+
+const DUE_SOON = {
+  en: {
+    heading: 'Falling due soon',
+    inDays: (days: number) => (days === 1 ? 'tomorrow' : `in ${days} days`),
+    subjectOne: (number: string, days: number) => `Your invoice ${number} falls due ${days === 1 ? 'tomorrow' : `in ${days} days`}`,
+    subjectMany: (count: number) => `${count} invoices fall due soon`,
+    fallsDue: 'Falls due',
+  },
+  de: {
+    heading: 'Demnächst fällig',
+    inDays: (days: number) => (days === 1 ? 'morgen' : `in ${days} Tagen`),
+    subjectOne: (number: string, days: number) => `Ihre Rechnung ${number} wird ${days === 1 ? 'morgen' : `in ${days} Tagen`} fällig`,
+    subjectMany: (count: number) => `${count} Rechnungen werden demnächst fällig`,
+    fallsDue: 'Fällig',
+  },
+} as const;
+
+/** The table of invoices falling due soon (with a heading when it follows overdue items in a reminder). */
+function dueSoonSection(items: readonly DueSoonItem[], locale: string, withHeading: boolean): { html: string; text: string[] } {
+  if (items.length === 0) return { html: '', text: [] };
+  const lang = languageOf(locale);
+  const t = TEXTS[lang];
+  const d = DUE_SOON[lang];
+  const e = escapeHtml;
+  const money = (minor: number, currency: string) => formatMoneyForLocale(minor, currency, locale);
+  const date = (x: string) => formatDateForLocale(x, locale);
+  const sorted = [...items].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
+  const html =
+    `${withHeading ? `<h3>${e(d.heading)}</h3>\n` : ''}<table border="1" cellspacing="0" cellpadding="4"><tr><th>${e(t.number)}</th><th>${e(t.due)}</th><th>${e(d.fallsDue)}</th><th>${e(t.balance)}</th><th>${e(t.reference)}</th></tr>\n` +
+    sorted
+      .map(
+        (i) =>
+          `<tr><td>${e(i.number)}</td><td>${e(date(i.dueDate))}</td><td>${e(d.inDays(i.daysToDue))}</td><td style="text-align:right">${e(money(i.balanceMinor, i.currency))}</td><td>${e(formatRfReferenceForPrint(i.rfReference))}</td></tr>`,
+      )
+      .join('\n') +
+    '</table>\n';
+  const text = [
+    ...(withHeading ? [d.heading] : []),
+    ...sorted.map((i) => `${t.number} ${i.number} | ${t.due} ${date(i.dueDate)} | ${d.fallsDue} ${d.inDays(i.daysToDue)} | ${t.balance} ${money(i.balanceMinor, i.currency)} | ${t.reference} ${formatRfReferenceForPrint(i.rfReference)}`),
     '',
-    ...(link ? [link.text, ''] : []),
-    t.contact,
+  ];
+  return { html, text };
+}
+
+/**
+ * The letter of a run that has only invoices falling due soon for the customer ("your invoice
+ * falls due in 3 days"): its own subject (never a reminder's), the items, how to pay, the pay link.
+ */
+export function dueSoonLetter(items: readonly DueSoonItem[], customer: { name: string; email: string; locale: string }, seller: Seller, payLink?: string): OutgoingEmail {
+  const locale = customer.locale || 'en';
+  const lang = languageOf(locale);
+  const t = TEXTS[lang];
+  const e = escapeHtml;
+  const link = payLink === undefined ? undefined : payLinkParagraph(locale, payLink);
+  const first = [...items].sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0]!;
+  const subject = items.length === 1 ? DUE_SOON[lang].subjectOne(first.number, first.daysToDue) : DUE_SOON[lang].subjectMany(items.length);
+  const section = dueSoonSection(items, locale, false);
+  const html = `<!doctype html><html lang="${e(lang)}"><body style="font-family:sans-serif">
+<p>${e(t.greeting(customer.name))}</p><p>${e(t.intro['due-soon'])}</p>
+${section.html}${closing(t, seller, link).html}</body></html>`;
+  const text = [
+    t.greeting(customer.name),
     '',
-    t.regards,
-    seller.name,
-    ...seller.address,
+    t.intro['due-soon'],
+    '',
+    ...section.text,
+    ...closing(t, seller, link).text,
   ].join('\n');
   return { to: customer.email, subject, html, text };
 }

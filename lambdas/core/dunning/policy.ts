@@ -13,14 +13,17 @@ import { formatAmount, isCurrency, MoneyError, parseAmount } from '../money/mone
 import { calendarDaysBetween, isCalendarDate } from '../time/clock';
 import { identifier, parseWith, singleLineText } from '../validation';
 
-/** Which letter a level sends; `none` for a level that sends nothing (handed to a collector). */
-export type LetterTemplate = 'friendly-reminder' | 'firm-reminder' | 'final-notice' | 'none';
+/**
+ * Which letter a level sends; `none` for a level that sends nothing (handed to a collector);
+ * `due-soon` for a reminder before the due date (a pre-due level).
+ */
+export type LetterTemplate = 'friendly-reminder' | 'firm-reminder' | 'final-notice' | 'none' | 'due-soon';
 
 export interface DunningLevelRule {
   /** 1, 2, 3, ... in order. */
   readonly level: number;
   readonly name: string;
-  /** Calendar days after the due date from which an item may reach this level. */
+  /** Calendar days after the due date from which an item may reach this level (negative for a pre-due level: days before). */
   readonly daysPastDue: number;
   /** Calendar days that must have passed since the item's previous reminder. */
   readonly minDaysSincePrevious: number;
@@ -66,16 +69,34 @@ export interface DunningPolicy {
   readonly name: string;
   readonly graceDays: number;
   readonly levels: readonly DunningLevelRule[];
+  /**
+   * Reminders before the due date ("your invoice falls due in 3 days"), earliest first: level 0,
+   * negative `daysPastDue`, a `due-soon` letter, no fee. They are not dunning levels: an item's
+   * level, fees and interest never move because of them (see `pre-due.ts`). Absent: none.
+   */
+  readonly preDueLevels?: readonly DunningLevelRule[];
   /** Items whose outstanding amount is below this, per currency, are not dunned. */
   readonly minimumAmountsMinor: Readonly<Record<string, number>>;
   readonly interest: InterestRule | null;
   readonly compensation: CompensationRule | null;
   /** Statutory policies for business debts: never applied to consumers (they fall back to the default policy). */
   readonly businessCustomersOnly: boolean;
+  /**
+   * How many days ahead a customer may promise to pay in the portal and have it accepted at once
+   * (further ahead, or for an item with a collector, the promise waits for finance). Absent:
+   * {@link DEFAULT_PROMISE_MAX_DAYS}.
+   */
+  readonly promiseMaxDays?: number;
   readonly updatedAt: string | null;
 }
 
 export const DEFAULT_POLICY_ID = 'default';
+
+/** How far ahead a customer's own promise to pay is accepted without finance, unless the policy says otherwise. */
+export const DEFAULT_PROMISE_MAX_DAYS = 30;
+
+/** The policy's limit for promises the portal accepts at once. */
+export const promiseMaxDaysOf = (policy: Pick<DunningPolicy, 'promiseMaxDays'>): number => policy.promiseMaxDays ?? DEFAULT_PROMISE_MAX_DAYS;
 
 const level = (n: number, name: string, daysPastDue: number, template: LetterTemplate, action: 'letter' | 'collector' = 'letter'): DunningLevelRule => ({
   level: n,
@@ -104,6 +125,7 @@ export const DEFAULT_POLICY: DunningPolicy = {
   interest: null,
   compensation: null,
   businessCustomersOnly: false,
+  promiseMaxDays: DEFAULT_PROMISE_MAX_DAYS,
   updatedAt: null,
 };
 
@@ -168,6 +190,7 @@ export const EU_LATE_PAYMENT_POLICY: DunningPolicy = {
   interest: { reference: 'ECB', marginMicros: pct('8.00'), fixing: 'half-year-start', rates: ECB_REFERENCE_RATES },
   compensation: { tiers: { EUR: [{ fromMinor: 0, amountMinor: 4000 }] } },
   businessCustomersOnly: true,
+  promiseMaxDays: DEFAULT_PROMISE_MAX_DAYS,
   updatedAt: null,
 };
 
@@ -189,6 +212,7 @@ export const UK_LATE_PAYMENT_POLICY: DunningPolicy = {
     },
   },
   businessCustomersOnly: true,
+  promiseMaxDays: DEFAULT_PROMISE_MAX_DAYS,
   updatedAt: null,
 };
 
@@ -214,6 +238,8 @@ export function microsToPercent(micros: number): string {
 
 const percentString = z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, { message: 'must be a percentage such as "2.15" (at most 4 decimals)' });
 const amountsPerCurrency = z.record(z.string(), z.string());
+/** Days relative to the due date: negative for a pre-due level (at most 90 days before). */
+const relativeDays = z.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(-90, 'must be at least -90 (90 days before the due date)').max(3650, 'must be at most 3650');
 const days = (what: string) => z.number({ message: `must be a whole number of ${what}` }).int(`must be a whole number of ${what}`).min(0, 'must not be negative').max(3650, 'must be at most 3650');
 
 export const policyRequest = z.strictObject({
@@ -222,11 +248,11 @@ export const policyRequest = z.strictObject({
   levels: z
     .array(
       z.strictObject({
-        level: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
+        level: z.number().int('must be a whole number').min(0, 'must be 0 (a level before the due date) or more'),
         name: singleLineText(100),
-        daysPastDue: days('days'),
+        daysPastDue: relativeDays,
         minDaysSincePrevious: days('days'),
-        template: z.enum(['friendly-reminder', 'firm-reminder', 'final-notice', 'none'], { message: 'must be friendly-reminder, firm-reminder, final-notice or none' }),
+        template: z.enum(['friendly-reminder', 'firm-reminder', 'final-notice', 'none', 'due-soon'], { message: 'must be friendly-reminder, firm-reminder, final-notice, none or due-soon' }),
         action: z.enum(['letter', 'collector'], { message: 'must be letter or collector' }).default('letter'),
         fees: amountsPerCurrency.default({}),
       }),
@@ -248,6 +274,7 @@ export const policyRequest = z.strictObject({
     .nullable()
     .default(null),
   businessCustomersOnly: z.boolean().default(false),
+  promiseMaxDays: days('days').max(365, 'must be at most 365').default(DEFAULT_PROMISE_MAX_DAYS),
 });
 
 export type PolicyRequest = z.infer<typeof policyRequest>;
@@ -283,30 +310,52 @@ export function policyFromRequest(policyId: string, body: unknown, now: Date): D
   const perCurrency = (field: string, values: Record<string, string>) =>
     Object.fromEntries(Object.entries(values).map(([currency, text]) => [currency, amount(`${field}.${currency}`, currency, text)]));
 
-  const levels: DunningLevelRule[] = request.levels.map((l, i) => {
+  // Levels before the due date (negative days) come first; they are numbered 0 and are no dunning levels.
+  const isPreDue = (l: { daysPastDue: number; level: number }) => l.daysPastDue < 0 && l.level === 0;
+  const firstDunning = request.levels.findIndex((l) => !isPreDue(l));
+  const preDueCount = firstDunning === -1 ? request.levels.length : firstDunning;
+  const preDueLevels: DunningLevelRule[] = [];
+  const levels: DunningLevelRule[] = [];
+  request.levels.forEach((l, i) => {
     const field = `levels[${i}]`;
-    if (l.level !== i + 1) problems.push({ field: `${field}.level`, problem: `must be ${i + 1}: levels are numbered 1, 2, 3, ... in order` });
     const previous = request.levels[i - 1];
-    if (previous && l.daysPastDue <= previous.daysPastDue) {
+    const fees = perCurrency(`${field}.fees`, l.fees);
+    if (isPreDue(l)) {
+      if (i >= preDueCount) problems.push({ field: `${field}.daysPastDue`, problem: 'a level before the due date (negative days) must come before every level after it' });
+      if (l.action !== 'letter') problems.push({ field: `${field}.action`, problem: 'must be letter: a level before the due date only reminds' });
+      if (l.template !== 'due-soon') problems.push({ field: `${field}.template`, problem: 'must be due-soon for a level before the due date' });
+      if (Object.values(fees).some((minor) => minor > 0)) problems.push({ field: `${field}.fees`, problem: 'must be empty: no fee before the due date' });
+      if (previous && isPreDue(previous) && l.daysPastDue <= previous.daysPastDue) {
+        problems.push({ field: `${field}.daysPastDue`, problem: `must be more than ${previous.daysPastDue}, the days of the level before: levels must be in order` });
+      }
+      preDueLevels.push({ level: 0, name: l.name, daysPastDue: l.daysPastDue, minDaysSincePrevious: l.minDaysSincePrevious, template: 'due-soon', action: 'letter', feesMinor: {} });
+      return;
+    }
+    const n = i - preDueCount;
+    if (l.daysPastDue < 0) problems.push({ field: `${field}.daysPastDue`, problem: 'must not be negative for a dunning level: only a level 0 (template due-soon) reminds before the due date' });
+    if (l.level !== n + 1) problems.push({ field: `${field}.level`, problem: `must be ${n + 1}: levels are numbered 1, 2, 3, ... in order` });
+    if (previous && !isPreDue(previous) && l.daysPastDue <= previous.daysPastDue) {
       problems.push({ field: `${field}.daysPastDue`, problem: `must be more than ${previous.daysPastDue}, the days past due of level ${previous.level}: levels must be in order` });
     }
-    if (i === 0 && l.daysPastDue < request.graceDays) {
+    if (n === 0 && l.daysPastDue < request.graceDays) {
       problems.push({ field: `${field}.daysPastDue`, problem: `must be at least graceDays (${request.graceDays})` });
     }
     if (l.action === 'collector' && i !== request.levels.length - 1) {
       problems.push({ field: `${field}.action`, problem: 'collector must be the last level' });
     }
     if (l.action === 'letter' && l.template === 'none') problems.push({ field: `${field}.template`, problem: 'a letter level needs a letter template' });
-    return {
+    if (l.template === 'due-soon') problems.push({ field: `${field}.template`, problem: 'due-soon is only for a level before the due date (negative days)' });
+    levels.push({
       level: l.level,
       name: l.name,
       daysPastDue: l.daysPastDue,
       minDaysSincePrevious: l.minDaysSincePrevious,
       template: l.action === 'collector' ? 'none' : l.template,
       action: l.action,
-      feesMinor: perCurrency(`${field}.fees`, l.fees),
-    };
+      feesMinor: fees,
+    });
   });
+  if (levels.length === 0) problems.push({ field: 'levels', problem: 'must have at least one level on or after the due date' });
 
   let interest: InterestRule | null = null;
   if (request.interest) {
@@ -350,10 +399,12 @@ export function policyFromRequest(policyId: string, body: unknown, now: Date): D
     name: request.name,
     graceDays: request.graceDays,
     levels,
+    ...(preDueLevels.length ? { preDueLevels } : {}),
     minimumAmountsMinor,
     interest,
     compensation,
     businessCustomersOnly: request.businessCustomersOnly,
+    promiseMaxDays: request.promiseMaxDays,
     updatedAt: now.toISOString(),
   };
 }
@@ -365,7 +416,7 @@ export function policyView(policy: DunningPolicy) {
     policyId: policy.policyId,
     name: policy.name,
     graceDays: policy.graceDays,
-    levels: policy.levels.map((l) => ({
+    levels: [...(policy.preDueLevels ?? []), ...policy.levels].map((l) => ({
       level: l.level,
       name: l.name,
       daysPastDue: l.daysPastDue,
@@ -392,6 +443,7 @@ export function policyView(policy: DunningPolicy) {
         )
       : null,
     businessCustomersOnly: policy.businessCustomersOnly,
+    promiseMaxDays: promiseMaxDaysOf(policy),
     builtIn: policy.updatedAt === null,
     updatedAt: policy.updatedAt,
   };

@@ -31,7 +31,8 @@ export interface RunItemRecord {
   readonly invoiceId: string;
   readonly number: string;
   readonly customerId: string;
-  readonly outcome: 'escalated' | 'skipped' | 'send-failed' | 'handed-to-collector' | 'letter-uncertain';
+  /** `reminded-before-due`: a pre-due level's reminder went out (the item's level did not move). */
+  readonly outcome: 'escalated' | 'skipped' | 'send-failed' | 'handed-to-collector' | 'letter-uncertain' | 'reminded-before-due';
   readonly fromLevel: number;
   readonly level: number;
   readonly reason: SkipReason | null;

@@ -29,7 +29,9 @@ import type { Mailer, PostingWriter } from '../ports';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween, isCalendarDate, type Clock } from '../time/clock';
 import type { Seller } from '../invoices/invoice-email';
 import { deliverPending, escalationNameFor, reminderState } from './escalation';
-import { dunningLetter } from './letter';
+import { dueSoonLetter, dunningLetter, type DueSoonItem } from './letter';
+import { decidePreDue, preDueWindowDays, type PreDueDecision } from './pre-due';
+import { mandateStatus, type Mandate } from '../sepa/mandate';
 import { effectivePolicies, resolvePolicy, type DunningPolicy } from './policy';
 import {
   collectionsWorklist,
@@ -55,6 +57,8 @@ export interface DunningDeps {
   readonly predictions?: Pick<PredictionStore, 'predictions'>;
   /** Issues the fresh pay link every letter carries (absent: letters without one). */
   readonly payLinks?: PayLinks;
+  /** The customers' SEPA mandates: an invoice collected by direct debit gets no reminder before its due date (absent: no mandates). */
+  readonly directDebits?: { mandatesOf(customerId: string): Promise<Mandate[]> };
 }
 
 /** Without a completed run before, the first run looks this many days back for items due. */
@@ -113,11 +117,31 @@ export async function runDunning(deps: DunningDeps, request: RunRequest) {
   const due = [...fresh.values()].filter((i) => i.nextActionDate !== undefined && i.nextActionDate <= asOf && !i.chargesOf);
   const chargesIds = due.map((i) => i.dunning.chargesInvoiceId).filter((id): id is string => !!id);
   const charges = chargesIds.length ? await deps.store.invoices(chargesIds) : new Map<string, Invoice>();
-  const customers = await deps.store.customers([...new Set(due.map((i) => i.customerId))]);
   const policies = effectivePolicies(await deps.store.listPolicies());
+
+  // Reminders before the due date: items whose next action (the day after their due date) is
+  // within the earliest pre-due level of any policy, plus the items due today not yet due.
+  const window = preDueWindowDays(policies.values());
+  const soonIds = new Set<string>();
+  for (let date = addCalendarDays(asOf, 1); window > 0 && date <= addCalendarDays(asOf, window + 1); date = addCalendarDays(date, 1)) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.itemsDueOn(date, cursor);
+      for (const item of page.items) if (!dueIds.has(item.invoiceId)) soonIds.add(item.invoiceId);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  const soonRead = soonIds.size ? await deps.store.invoices([...soonIds]) : new Map<string, Invoice>();
+  const soon = window > 0 ? [...due, ...soonRead.values()].filter((i) => !i.chargesOf && i.dueDate > asOf && i.nextActionDate !== undefined) : [];
+  const customers = await deps.store.customers([...new Set([...due, ...soon].map((i) => i.customerId))]);
 
   const byCustomer = new Map<string, Invoice[]>();
   for (const invoice of due) byCustomer.set(invoice.customerId, [...(byCustomer.get(invoice.customerId) ?? []), invoice]);
+  const soonByCustomer = new Map<string, Invoice[]>();
+  for (const invoice of soon) {
+    soonByCustomer.set(invoice.customerId, [...(soonByCustomer.get(invoice.customerId) ?? []), invoice]);
+    if (!byCustomer.has(invoice.customerId)) byCustomer.set(invoice.customerId, []);
+  }
 
   const context: RunContext = { deps, runId, asOf, dryRun, policies, charges };
   const results: CustomerResult[] = [];
@@ -134,7 +158,7 @@ export async function runDunning(deps: DunningDeps, request: RunRequest) {
   }
   const queue = [...byCustomer.entries()].sort(([a], [b]) => (stake.get(b) ?? 0) - (stake.get(a) ?? 0) || a.localeCompare(b));
   await forEachLimit(queue, CUSTOMER_CONCURRENCY, async ([customerId, invoices]) => {
-    results.push(await handleCustomer(context, customerId, customers.get(customerId), invoices));
+    results.push(await handleCustomer(context, customerId, customers.get(customerId), invoices, soonByCustomer.get(customerId) ?? []));
   });
 
   const items = results.flatMap((r) => r.items);
@@ -170,7 +194,7 @@ interface CustomerResult {
   readonly items: RunItemRecord[];
 }
 
-async function handleCustomer(ctx: RunContext, customerId: string, customer: Customer | undefined, invoices: readonly Invoice[]): Promise<CustomerResult> {
+async function handleCustomer(ctx: RunContext, customerId: string, customer: Customer | undefined, invoices: readonly Invoice[], soon: readonly Invoice[]): Promise<CustomerResult> {
   const { deps, asOf, runId } = ctx;
   const tz = deps.settings.businessTimeZone;
   const decided = invoices.map((invoice) => {
@@ -179,6 +203,19 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
     return { invoice, charges, policy, decision: decideItem({ invoice, charges }, customer, policy, note, asOf, tz) };
   });
   const escalations = decided.filter((d): d is typeof d & { decision: Escalation } => d.decision.kind === 'escalate');
+  const mandates = soon.length && customer && deps.directDebits ? await deps.directDebits.mandatesOf(customerId) : [];
+  const preDue = soon
+    .map((invoice) => {
+      const { policy } = resolvePolicy(ctx.policies, invoice.dunning.policyId, customer ?? { dunningPolicyId: 'default', isConsumer: false });
+      const mandateActive = mandates.some((m) => mandateStatus(m, invoice.dueDate) === 'ACTIVE');
+      return { invoice, decision: decidePreDue(invoice, customer, policy, asOf, mandateActive) };
+    })
+    .filter((p): p is { invoice: Invoice; decision: Exclude<PreDueDecision, { kind: 'nothing' }> } => p.decision.kind !== 'nothing');
+  const dueSoon: DueSoonItem[] = preDue.flatMap(({ invoice, decision }) =>
+    decision.kind === 'remind'
+      ? [{ invoiceId: invoice.invoiceId, number: invoice.number, rfReference: invoice.rfReference, currency: invoice.currency, dueDate: invoice.dueDate, daysToDue: decision.daysToDue, balanceMinor: invoice.balanceMinor }]
+      : [],
+  );
 
   let letter: LetterRecord | null = null;
   /** Whether the items raised to a letter level may be recorded: their letter went out (now or in an earlier attempt). */
@@ -186,15 +223,25 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
   let letterProblem: { outcome: 'send-failed' | 'letter-uncertain'; detail: string } | null = null;
   let messageId: string | null = null;
   const letterItems = escalations.filter((e) => e.decision.rule.action === 'letter');
-  if (customer && letterItems.length > 0) {
-    const all = await deps.store.invoicesOfCustomer(customerId);
-    const chargesOf = new Map(all.filter((i) => i.chargesOf).map((i) => [i.chargesOf!, i]));
-    const others = all
-      .filter((i) => !i.chargesOf && isOpen(i))
-      .map((invoice) => ({ invoice, charges: chargesOf.get(invoice.invoiceId) ?? null, policy: resolvePolicy(ctx.policies, invoice.dunning.policyId, customer).policy }));
-    const plan = planLetter(customerId, escalations, others, asOf)!;
-    const email = dunningLetter(plan, customer, deps.settings.seller, deps.payLinks?.linkFor(customerId));
-    const record = letterRecord(runId, plan, email.subject, ctx.dryRun ? 'DRY_RUN' : 'SENDING', deps.clock.now().toISOString());
+  if (customer && (letterItems.length > 0 || dueSoon.length > 0)) {
+    // One letter per customer and run: the reminder with the items falling due soon beside it,
+    // or, with nothing overdue to remind, the "falls due soon" letter alone.
+    let plan: LetterPlan;
+    let email;
+    const link = deps.payLinks?.linkFor(customerId);
+    if (letterItems.length > 0) {
+      const all = await deps.store.invoicesOfCustomer(customerId);
+      const chargesOf = new Map(all.filter((i) => i.chargesOf).map((i) => [i.chargesOf!, i]));
+      const others = all
+        .filter((i) => !i.chargesOf && isOpen(i))
+        .map((invoice) => ({ invoice, charges: chargesOf.get(invoice.invoiceId) ?? null, policy: resolvePolicy(ctx.policies, invoice.dunning.policyId, customer).policy }));
+      plan = planLetter(customerId, escalations, others, asOf)!;
+      email = dunningLetter(plan, customer, deps.settings.seller, link, dueSoon);
+    } else {
+      plan = { customerId, level: 0, template: 'due-soon', items: [] };
+      email = dueSoonLetter(dueSoon, customer, deps.settings.seller, link);
+    }
+    const record = letterRecord(runId, plan, dueSoon, email.subject, ctx.dryRun ? 'DRY_RUN' : 'SENDING', deps.clock.now().toISOString());
     const claim = await deps.store.claimLetter(record);
     let send = claim.claimed && !ctx.dryRun;
     letter = claim.claimed ? record : claim.existing;
@@ -248,10 +295,56 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
     records.push({ ...base, outcome: isLetter ? 'escalated' : 'handed-to-collector', level: decision.toLevel, reason: null, detail: decision.note, ...amounts });
     if (!ctx.dryRun) await applyEscalation(ctx, invoice, charges, decision, isLetter ? messageId : null);
   }
+  const decidedIds = new Set(decided.map((d) => d.invoice.invoiceId));
+  for (const { invoice, decision } of preDue) {
+    const base = { invoiceId: invoice.invoiceId, number: invoice.number, customerId, currency: invoice.currency, fromLevel: invoice.dunning.level, level: invoice.dunning.level, fee: null, interest: null };
+    if (decision.kind === 'skip') {
+      // An item due today but not yet due has its record from the rules above already.
+      if (!decidedIds.has(invoice.invoiceId)) records.push({ ...base, outcome: 'skipped', reason: decision.reason, detail: `${decision.rule.name}: ${decision.detail}` });
+      continue;
+    }
+    if (!ctx.dryRun && !lettersOut) {
+      // Not recorded: tomorrow's run finds the item again and sends the level then due.
+      const problem = letterProblem ?? { outcome: 'send-failed' as const, detail: 'no letter was sent' };
+      records.push({ ...base, outcome: problem.outcome, reason: null, detail: problem.detail });
+      continue;
+    }
+    records.push({ ...base, outcome: 'reminded-before-due', reason: null, detail: `${decision.rule.name}: falls due in ${decision.daysToDue} day(s), on ${invoice.dueDate}` });
+    if (!ctx.dryRun) await applyPreDueReminder(ctx, invoice, decision, messageId);
+  }
   return { letter, items: records };
 }
 
-function letterRecord(runId: string, plan: LetterPlan, subject: string, state: LetterRecord['state'], at: string): LetterRecord {
+/**
+ * Records a reminder before the due date on the invoice's dunning history (which pre-due level,
+ * which message), once per level: the level, fees, interest and escalation stay as they were.
+ */
+async function applyPreDueReminder(ctx: RunContext, first: Invoice, decision: Extract<PreDueDecision, { kind: 'remind' }>, messageId: string | null): Promise<void> {
+  await applyWithRetry(
+    ctx,
+    first.invoiceId,
+    (invoice) => {
+      const d = invoice.dunning;
+      if (d.history.some((h) => h.event === 'due-soon-reminder' && (h.runId === ctx.runId || h.preDueDays === decision.rule.daysPastDue))) return null;
+      const entry = historyEntry(ctx, {
+        level: d.level,
+        channel: 'email',
+        messageId,
+        event: 'due-soon-reminder',
+        preDueDays: decision.rule.daysPastDue,
+        note: `${decision.rule.name}: falls due in ${decision.daysToDue} day(s), on ${invoice.dueDate}`,
+      });
+      return {
+        description: `reminder before the due date of invoice ${invoice.invoiceId} in ${ctx.runId}`,
+        invoices: [{ before: invoice, after: { ...invoice, dunning: { ...d, history: [...d.history, entry], lastError: null, version: (d.version ?? 0) + 1 } } }],
+        journals: [],
+      };
+    },
+    { invoice: first, charges: null },
+  );
+}
+
+function letterRecord(runId: string, plan: LetterPlan, dueSoon: readonly DueSoonItem[], subject: string, state: LetterRecord['state'], at: string): LetterRecord {
   return {
     runId,
     customerId: plan.customerId,
@@ -261,7 +354,11 @@ function letterRecord(runId: string, plan: LetterPlan, subject: string, state: L
     error: null,
     subject,
     level: plan.level,
-    items: plan.items.map((i) => ({ invoiceId: i.invoiceId, number: i.number, level: i.level, raised: i.raised })),
+    items: [
+      ...plan.items.map((i) => ({ invoiceId: i.invoiceId, number: i.number, level: i.level, raised: i.raised })),
+      // Items falling due soon are listed at level 0 (no dunning level); a bounce is recorded on them.
+      ...dueSoon.map((i) => ({ invoiceId: i.invoiceId, number: i.number, level: 0, raised: true })),
+    ],
     updatedAt: at,
   };
 }

@@ -33,7 +33,10 @@ export type SkipReason =
   | 'too-soon'
   | 'with-collector'
   | 'customer-unknown'
-  | 'direct-debit-pending';
+  | 'direct-debit-pending'
+  /** Before the due date only: partly paid, or collected by direct debit (an active mandate). */
+  | 'partly-paid'
+  | 'direct-debit-mandate';
 
 /** What the run does with one item. */
 export type ItemDecision =

@@ -18,7 +18,9 @@ export type DunningEvent =
   | 'credit-note'
   | 'partly-written-off'
   | 'settled'
-  | 'written-off';
+  | 'written-off'
+  /** A reminder before the due date (a pre-due level): no dunning level, no escalation state. */
+  | 'due-soon-reminder';
 
 export interface DunningHistoryEntry {
   readonly level: number;
@@ -34,6 +36,8 @@ export interface DunningHistoryEntry {
   readonly state?: string;
   /** The request that wrote the entry (from its Idempotency-Key): a retry of it finds the entry and writes nothing. */
   readonly requestId?: string;
+  /** A reminder before the due date: the pre-due level's days (-3 for "falls due in 3 days"). */
+  readonly preDueDays?: number;
   /** The amount the entry moved (a write-off). */
   readonly amountMinor?: number;
 }

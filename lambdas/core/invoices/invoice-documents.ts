@@ -70,15 +70,18 @@ function quality(ranges: readonly MediaRange[], offered: string): number {
  *
  * @throws NotAcceptableError when the caller accepts neither.
  */
-export function negotiateInvoiceDocumentType(accept: string | undefined): InvoiceDocumentType {
-  if (accept === undefined || accept.trim() === '') return 'application/pdf';
+export function negotiateInvoiceDocumentType(accept: string | undefined): InvoiceDocumentType;
+/** The same negotiation over the types `offered` (the first on a tie or without an Accept header). */
+export function negotiateInvoiceDocumentType<T extends string>(accept: string | undefined, offered: readonly T[]): T;
+export function negotiateInvoiceDocumentType(accept: string | undefined, offered: readonly string[] = INVOICE_DOCUMENT_TYPES): string {
+  if (accept === undefined || accept.trim() === '') return offered[0]!;
   const ranges = parseAccept(accept);
-  let chosen: { type: InvoiceDocumentType; q: number } | undefined;
-  for (const type of INVOICE_DOCUMENT_TYPES) {
+  let chosen: { type: string; q: number } | undefined;
+  for (const type of offered) {
     const q = quality(ranges, type);
     if (q > 0 && (!chosen || q > chosen.q)) chosen = { type, q };
   }
-  if (!chosen) throw new NotAcceptableError(accept, INVOICE_DOCUMENT_TYPES);
+  if (!chosen) throw new NotAcceptableError(accept, offered);
   return chosen.type;
 }
 

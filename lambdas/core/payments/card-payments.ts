@@ -96,6 +96,8 @@ export const checkoutRequest = z.strictObject({
     .min(1, 'must name at least one open item')
     .max(MAX_ITEMS_PER_CHECKOUT, `must name at most ${MAX_ITEMS_PER_CHECKOUT} items: pay the rest in another payment`)
     .refine((items) => new Set(items.map((i) => i.invoiceId)).size === items.length, { message: 'must not name the same item twice' }),
+  /** Use the customer's on-account credit first (the portal's `payWithCreditFirst`); only the rest goes to the card. */
+  useCredit: z.boolean().optional(),
 });
 
 type CheckoutDeps = Pick<CoreDeps, 'invoices' | 'customers'> & { readonly cards: CardPaymentProvider };
@@ -106,6 +108,15 @@ type CheckoutDeps = Pick<CoreDeps, 'invoices' | 'customers'> & { readonly cards:
  * problem names `items[n].invoiceId` or `items[n].amount`.
  */
 export async function startCheckout(deps: CheckoutDeps, caller: Caller, body: unknown, urls: { readonly successUrl: string; readonly cancelUrl: string }) {
+  const { customer, items, currency } = await chosenItems(deps, caller, body);
+  return checkoutOf(deps, customer, items, currency, urls);
+}
+
+/**
+ * The items of a card payment the customer chose, checked: every item the customer's, open, in one
+ * currency, its amount above zero and at most its balance (each problem names its field).
+ */
+export async function chosenItems(deps: Pick<CoreDeps, 'invoices' | 'customers'>, caller: Caller, body: unknown) {
   if (caller.role !== 'customer' || !caller.customerId) throw new NotFoundError('Customer', caller.customerId ?? '');
   const request = parseWith(checkoutRequest, body);
   const customer = await deps.customers.get(caller.customerId);
@@ -124,6 +135,11 @@ export async function startCheckout(deps: CheckoutDeps, caller: Caller, body: un
     if (amountMinor > invoice.balanceMinor) throw ValidationError.of(`items[${n}].amount`, `must be at most the open balance, ${formatAmount(money(invoice.balanceMinor, invoice.currency))}`);
     items.push({ invoiceId: invoice.invoiceId, number: invoice.number, amountMinor });
   });
+  return { customer, items, currency: currency!, useCredit: request.useCredit === true };
+}
+
+/** A provider checkout for exactly `items` (the amounts the card pays). */
+export async function checkoutOf(deps: Pick<CheckoutDeps, 'cards'>, customer: { customerId: string; email: string; locale: string }, items: readonly CheckoutItem[], currency: string, urls: { readonly successUrl: string; readonly cancelUrl: string }) {
   const metadata: CheckoutMetadata = {
     customerId: customer.customerId,
     invoiceNumbers: items.map((i) => i.number).join(', '),

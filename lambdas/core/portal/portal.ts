@@ -6,8 +6,8 @@
  *
  * Actions reuse the product's one path for each change: a dispute is `openDispute`, an accepted
  * promise `recordPromise` (dunning actions), a card payment a provider checkout (card-payments).
- * A promise outside the self-service limits (more than {@link SELF_SERVICE_PROMISE_MAX_DAYS} days
- * ahead, or on an item handed to a collector) is not recorded as a promise: it waits for finance
+ * A promise outside the self-service limits (more days ahead than the item's dunning policy allows,
+ * `promiseMaxDays`, 30 by default, or on an item handed to a collector) is not recorded as a promise: it waits for finance
  * as a proposal in the activity.
  */
 import * as z from 'zod';
@@ -17,15 +17,16 @@ import { calendarDate, decimalIn, decimalString, emailAddress, identifier, parse
 import { isOpen, type Invoice } from '../invoices/invoice';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween } from '../time/clock';
 import { openDispute, recordPromise } from '../dunning/actions';
+import { DEFAULT_PROMISE_MAX_DAYS, effectivePolicies, promiseMaxDaysOf, resolvePolicy, type DunningPolicy } from '../dunning/policy';
 import type { Caller } from '../access/caller';
 import type { Clock } from '../time/clock';
 import type { Customer } from '../customers/customer';
 import type { CustomerStore, InvoiceStore } from '../ports';
 
-/** How far ahead a customer may promise to pay without finance (days after today). */
-export const SELF_SERVICE_PROMISE_MAX_DAYS = 30;
+/** How far ahead a customer may promise to pay without finance when no policy says otherwise (days after today). */
+export const SELF_SERVICE_PROMISE_MAX_DAYS = DEFAULT_PROMISE_MAX_DAYS;
 
-export type PortalAction = 'checkout-started' | 'dispute-raised' | 'promise-accepted' | 'promise-proposed' | 'billing-email-changed' | 'pay-links-revoked';
+export type PortalAction = 'checkout-started' | 'credit-applied' | 'dispute-raised' | 'promise-accepted' | 'promise-proposed' | 'billing-email-changed' | 'pay-links-revoked';
 
 /** Where a request came from, as API Gateway saw it. */
 export interface RequestOrigin {
@@ -62,6 +63,11 @@ export interface PortalDeps {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly settings: { readonly businessTimeZone: string };
+}
+
+/** What the customer's page and its promises also read: the stored dunning policies (their promise limits). */
+export interface PortalPolicyDeps extends PortalDeps {
+  readonly policies: { listPolicies(): Promise<DunningPolicy[]> };
 }
 
 type DunningActionDeps = Parameters<typeof openDispute>[0];
@@ -109,7 +115,7 @@ const itemView = (i: Invoice) => {
 };
 
 /** `GET /portal`: the customer, its open items (oldest due first), its paid items and its own recent actions. */
-export async function portalView(deps: PortalDeps, caller: Caller) {
+export async function portalView(deps: PortalPolicyDeps, caller: Caller) {
   const customer = await portalCustomer(deps, caller);
   const all = await deps.invoices.allOfCustomer(customer.customerId);
   const shown = all.filter((i) => !(i.chargesOf && i.totalMinor === 0));
@@ -118,6 +124,7 @@ export async function portalView(deps: PortalDeps, caller: Caller) {
   const totals = new Map<string, number>();
   for (const i of open) totals.set(i.currency, (totals.get(i.currency) ?? 0) + i.balanceMinor);
   const activity = await deps.activity.list(customer.customerId, 20);
+  const policies = effectivePolicies(await deps.policies.listPolicies());
   return {
     customer: {
       customerId: customer.customerId,
@@ -131,7 +138,8 @@ export async function portalView(deps: PortalDeps, caller: Caller) {
     openTotals: [...totals.entries()].map(([currency, minor]) => ({ currency, amount: formatAmount(money(minor, currency)) })),
     openItems: open.map(itemView),
     paidItems: paid.map(itemView),
-    selfServicePromiseMaxDays: SELF_SERVICE_PROMISE_MAX_DAYS,
+    // The customer's policy's limit (an invoice with a policy of its own may differ: the promise answer says).
+    selfServicePromiseMaxDays: promiseMaxDaysOf(resolvePolicy(policies, null, customer).policy),
     activity: activity.map(activityView),
   };
 }
@@ -166,7 +174,7 @@ export const portalPromiseRequest = z.strictObject({ invoiceId: identifier, amou
  * `POST /portal/promises`: accepted at once (a promise that blocks dunning until the date) within
  * the self-service limits; otherwise recorded as a proposal waiting for finance (202).
  */
-export async function portalPromise(deps: PortalDeps & { readonly dunning: DunningActionDeps }, caller: Caller, body: unknown, origin: RequestOrigin) {
+export async function portalPromise(deps: PortalPolicyDeps & { readonly dunning: DunningActionDeps }, caller: Caller, body: unknown, origin: RequestOrigin) {
   const request = parseWith(portalPromiseRequest, body);
   const customer = await portalCustomer(deps, caller);
   const invoice = await portalInvoice(deps, customer, request.invoiceId);
@@ -177,9 +185,11 @@ export async function portalPromise(deps: PortalDeps & { readonly dunning: Dunni
   if (request.promisedDate < today) throw ValidationError.of('promisedDate', `must not be before today (${today})`);
   const days = calendarDaysBetween(today, request.promisedDate);
   const collector = Boolean(invoice.dunning.handedToCollectorAt);
+  const { policy } = resolvePolicy(effectivePolicies(await deps.policies.listPolicies()), invoice.dunning.policyId, customer);
+  const maxDays = promiseMaxDaysOf(policy);
   const m = `${formatAmount(money(amountMinor, invoice.currency))} ${invoice.currency}`;
-  if (days > SELF_SERVICE_PROMISE_MAX_DAYS || collector) {
-    const why = collector ? 'the item is with a collector' : `more than ${SELF_SERVICE_PROMISE_MAX_DAYS} days ahead (latest without finance: ${addCalendarDays(today, SELF_SERVICE_PROMISE_MAX_DAYS)})`;
+  if (days > maxDays || collector) {
+    const why = collector ? 'the item is with a collector' : `more than ${maxDays} days ahead (latest without finance: ${addCalendarDays(today, maxDays)})`;
     const entry = await audit(deps, { customerId: customer.customerId, action: 'promise-proposed', actor: caller.clientId, ...origin, invoiceId: invoice.invoiceId, status: 'waiting-for-finance', summary: `proposes to pay ${m} on ${invoice.number} by ${request.promisedDate}; waits for finance: ${why}` });
     return { statusCode: 202 as const, body: { accepted: false, waitingForFinance: true, reason: why, invoiceId: invoice.invoiceId, amount: formatAmount(money(amountMinor, invoice.currency)), promisedDate: request.promisedDate, at: entry.at } };
   }
@@ -201,8 +211,28 @@ export async function updateBillingEmail(deps: PortalDeps, caller: Caller, body:
   return { customerId: customer.customerId, email: request.email };
 }
 
-/** Audits a card checkout the customer started (the money is recorded only by the provider's webhook). */
-export async function auditCheckout(deps: PortalDeps, caller: Caller, origin: RequestOrigin, checkout: { sessionId: string; amount: string; currency: string; items: readonly { number: string; amount: string }[] }) {
+/**
+ * Audits a payment the customer started: the on-account credit applied first, if any (done), and
+ * the card checkout for the rest, if any (the money is recorded only by the provider's webhook).
+ */
+export async function auditCheckout(
+  deps: PortalDeps,
+  caller: Caller,
+  origin: RequestOrigin,
+  checkout: { sessionId: string | null; amount: string; currency: string; items: readonly { number: string; amount: string }[]; credit?: { amount: string; items: readonly { number: string; amount: string }[] } },
+) {
+  if (checkout.credit && checkout.credit.items.length > 0) {
+    await audit(deps, {
+      customerId: caller.customerId ?? '',
+      action: 'credit-applied',
+      actor: caller.clientId,
+      ...origin,
+      invoiceId: null,
+      status: 'done',
+      summary: `on-account credit of ${checkout.credit.amount} ${checkout.currency} applied (${checkout.credit.items.map((i) => `${i.number}: ${i.amount}`).join(', ')})`,
+    });
+  }
+  if (checkout.sessionId === null) return;
   await audit(deps, {
     customerId: caller.customerId ?? '',
     action: 'checkout-started',

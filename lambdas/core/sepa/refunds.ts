@@ -70,10 +70,13 @@ export const refundRequest = z.strictObject({
   accountHolder: z.string().trim().min(1, 'must not be empty').max(70, 'must be at most 70 characters').optional(),
 });
 
-const ids = (deps: RefundDeps, requestId?: string) => (requestId ?? deps.newId()).replace(/[^A-Za-z0-9]/g, '').slice(0, 24).toUpperCase();
+const ids = (deps: Pick<RefundDeps, 'newId'>, requestId?: string) => (requestId ?? deps.newId()).replace(/[^A-Za-z0-9]/g, '').slice(0, 24).toUpperCase();
+
+/** What applying on-account credit reads and writes (no SEPA store: the credit stays on the books). */
+export type CreditApplyDeps = Pick<RefundDeps, 'customers' | 'invoices' | 'workflow' | 'postings' | 'clock' | 'newId'>;
 
 /** Applies on-account credit of the customer to one of its open items. */
-export async function applyCredit(deps: RefundDeps, customerId: string, body: unknown, requestId?: string) {
+export async function applyCredit(deps: CreditApplyDeps, customerId: string, body: unknown, requestId?: string) {
   const request = parseWith(applyCreditRequest, body);
   const id = ids(deps, requestId);
   const posting = await retryOnConflict(

@@ -5,25 +5,29 @@
  * `core/portal/portal.ts` or `core/payments/card-payments.ts`; this module maps requests to them.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { auditCheckout, portalCustomer, portalDispute, portalInvoice, portalPromise, portalView, updateBillingEmail, type PortalDeps } from '../../core/portal/portal';
-import { startCheckout, type CardPaymentProvider } from '../../core/payments/card-payments';
-import { getInvoiceDocument, NotAcceptableError } from '../../core/invoices/invoice-documents';
+import { auditCheckout, portalCustomer, portalDispute, portalInvoice, portalPromise, portalView, updateBillingEmail, type PortalPolicyDeps } from '../../core/portal/portal';
+import type { CardPaymentProvider } from '../../core/payments/card-payments';
+import { payChosenItems, type PayChosenDeps } from '../../core/portal/pay-with-credit';
+import { getInvoiceDocument, negotiateInvoiceDocumentType, NotAcceptableError } from '../../core/invoices/invoice-documents';
+import { PORTAL_DOCUMENT_TYPES, portalEinvoice } from '../../core/portal/portal-einvoice';
 import type { CoreDeps } from '../../core/deps';
 import { NotFoundError } from '../../core/errors';
 import { apiHandler, type ApiHandlerOptions, type ApiRequest, type ApiResult } from '../../shared/http';
 import { dunningActionDeps } from '../../shared/dunning-wiring';
-import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId } from '../../shared/wiring';
+import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
 import { cardPayments, portalActivityStore, portalUrl } from '../../shared/portal-wiring';
 import { openDispute } from '../../core/dunning/actions';
 import { handler as statementHandler } from './customer-statement';
 import { handler as financeHandler } from './portal-finance';
 
-export interface PortalHandlerDeps extends PortalDeps {
-  readonly invoices: PortalDeps['invoices'] & CoreDeps['invoices'];
+export interface PortalHandlerDeps extends PortalPolicyDeps {
+  readonly invoices: PortalPolicyDeps['invoices'] & CoreDeps['invoices'];
   readonly dunning: Parameters<typeof openDispute>[0];
   readonly cards: CardPaymentProvider;
   readonly coreSettings: CoreDeps['settings'];
   readonly portalUrl: () => string;
+  /** On-account credit applied first (the one credit path). */
+  readonly credit: PayChosenDeps['credit'];
 }
 
 export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions) {
@@ -31,10 +35,13 @@ export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions)
     'GET /portal': async (request) => ({ statusCode: 200, body: await portalView(deps, request.caller) }),
     'POST /portal/checkout': async (request) => {
       const base = deps.portalUrl();
-      const checkout = await startCheckout(deps, request.caller, request.body, {
-        successUrl: `${base}?checkout=paid&session={CHECKOUT_SESSION_ID}`,
-        cancelUrl: `${base}?checkout=cancelled`,
-      });
+      const checkout = await payChosenItems(
+        deps,
+        request.caller,
+        request.body,
+        { successUrl: `${base}?checkout=paid&session={CHECKOUT_SESSION_ID}`, cancelUrl: `${base}?checkout=cancelled` },
+        request.keyedId?.(),
+      );
       await auditCheckout(deps, request.caller, request.origin, checkout);
       return { statusCode: 201, body: checkout };
     },
@@ -45,6 +52,11 @@ export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions)
       const customer = await portalCustomer(deps, request.caller);
       const invoice = await portalInvoice(deps, customer, request.pathParameters.invoiceId ?? '');
       try {
+        if (negotiateInvoiceDocumentType(request.headers.accept, PORTAL_DOCUMENT_TYPES) === 'application/xml') {
+          const xml = await portalEinvoice({ invoices: deps.invoices, settings: deps.coreSettings }, request.caller, customer, invoice);
+          const headers = { 'content-type': 'application/xml; charset=utf-8', vary: 'Accept', 'content-disposition': `attachment; filename="${xml.fileName}"`, 'cache-control': 'private, no-cache', 'x-content-type-options': 'nosniff' };
+          return { statusCode: 200, headers, body: xml.body };
+        }
         // Ownership checked above; the document is rendered as finance's route renders it.
         const document = await getInvoiceDocument({ invoices: deps.invoices, customers: deps.customers, settings: deps.coreSettings }, { clientId: request.caller.clientId, role: 'finance' }, invoice.invoiceId, request.headers.accept);
         const common = { 'content-type': document.contentType, vary: 'Accept', 'cache-control': 'private, no-cache', 'x-content-type-options': 'nosniff' };
@@ -75,10 +87,12 @@ const portalHandler = makeHandler(
     clock,
     newId,
     settings: { businessTimeZone: coreSettings().businessTimeZone },
+    policies: dunning.store,
     coreSettings: coreSettings(),
     dunning,
     cards: cardPayments(),
     portalUrl,
+    credit: { customers: customerStore(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), postings: postingWriter(), clock, newId },
   },
   { idempotency: idempotency() },
 );

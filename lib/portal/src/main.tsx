@@ -79,17 +79,33 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [action, setAction] = useState<{ kind: 'dispute' | 'promise'; item: Item }>();
+  const [useCredit, setUseCredit] = useState(false);
+  const [paidByCredit, setPaidByCredit] = useState<string>();
+  const credit = minor(data.customer.onAccountCredit);
   const selected = data.openItems.filter((i) => chosen[i.invoiceId] !== undefined);
   const currency = selected[0]?.currency ?? data.customer.currency;
   const decimals = (selected[0]?.balance.split('.')[1] ?? '').length;
   const sum = selected.reduce((s, i) => s + minor(chosen[i.invoiceId] || '0'), 0);
+  /** What the credit pays when the customer uses it (the server applies the same, item by item). */
+  const fromCredit = useCredit && currency === data.customer.currency ? Math.min(credit, sum) : 0;
   const pay = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setProblem(undefined);
     try {
-      const checkout = await json<{ url: string }>(link, 'POST', '/portal/checkout', { items: selected.map((i) => ({ invoiceId: i.invoiceId, amount: chosen[i.invoiceId] })) });
-      window.location.assign(checkout.url);
+      const checkout = await json<{ url: string | null; credit: { amount: string } }>(link, 'POST', '/portal/checkout', {
+        items: selected.map((i) => ({ invoiceId: i.invoiceId, amount: chosen[i.invoiceId] })),
+        ...(useCredit ? { useCredit: true } : {}),
+      });
+      if (checkout.url) {
+        window.location.assign(checkout.url);
+        return;
+      }
+      // The on-account credit covered everything: nothing goes to the card.
+      setPaidByCredit(t.paidByCredit(formatMoney(checkout.credit.amount, currency, lang)));
+      setChosen({});
+      setBusy(false);
+      ctx.reload();
     } catch (error) {
       setProblem(problemText(error));
       setBusy(false);
@@ -162,6 +178,11 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
                   <button type="button" class="link" aria-label={t.documentOf(name)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/pdf', `${item.number}.pdf`)}>
                     {t.document}
                   </button>
+                  {item.kind === 'invoice' ? (
+                    <button type="button" class="link" aria-label={t.einvoiceOf(name)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/xml', `${item.number}.xml`)}>
+                      {t.einvoice}
+                    </button>
+                  ) : null}
                   {item.kind === 'invoice' && !item.disputed ? (
                     <>
                       <button type="button" class="link" aria-label={t.disputeOf(name)} onClick={() => setAction({ kind: 'dispute', item })}>
@@ -183,8 +204,23 @@ function OpenItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
           {problem}
         </p>
       ) : null}
+      {paidByCredit ? (
+        <p id="paid-by-credit" role="status">
+          {paidByCredit}
+        </p>
+      ) : null}
+      {credit > 0 && currency === data.customer.currency ? (
+        <p class="use-credit">
+          <input type="checkbox" id="use-credit" checked={useCredit} onChange={(e) => setUseCredit((e.currentTarget as HTMLInputElement).checked)} />
+          <label for="use-credit">{t.useCredit(formatMoney(data.customer.onAccountCredit, data.customer.currency, lang))}</label>
+        </p>
+      ) : null}
       <button type="submit" id="pay-selected" disabled={busy || selected.length === 0}>
-        {selected.length === 0 ? t.payNothing : t.paySelected(formatMoney(fromMinor(sum, decimals), currency, lang))}
+        {selected.length === 0
+          ? t.payNothing
+          : fromCredit > 0
+            ? t.payWithCredit(formatMoney(fromMinor(fromCredit, decimals), currency, lang), formatMoney(fromMinor(sum - fromCredit, decimals), currency, lang))
+            : t.paySelected(formatMoney(fromMinor(sum, decimals), currency, lang))}
       </button>
       {action ? <ActionForm key={`${action.kind}-${action.item.invoiceId}`} ctx={ctx} kind={action.kind} item={action.item} maxDays={data.selfServicePromiseMaxDays} today={data.today} onDone={() => setAction(undefined)} /> : null}
     </form>
@@ -293,6 +329,11 @@ function PaidItems({ ctx, data }: { ctx: Ctx; data: PortalData }) {
               <button type="button" class="link" aria-label={t.documentOf(item.number)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/pdf', `${item.number}.pdf`)}>
                 {t.document}
               </button>
+              {item.kind === 'invoice' ? (
+                <button type="button" class="link" aria-label={t.einvoiceOf(item.number)} onClick={() => download(link, `/portal/invoices/${encodeURIComponent(item.invoiceId)}/document`, 'application/xml', `${item.number}.xml`)}>
+                  {t.einvoice}
+                </button>
+              ) : null}
             </td>
           </tr>
         ))}

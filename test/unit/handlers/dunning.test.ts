@@ -128,7 +128,11 @@ describe('disputes, write-offs, policies, worklist', () => {
     expect(ok.statusCode).toBe(200);
     expect(store.policies.get('gentle')).toMatchObject({ graceDays: 5 });
     const bad = await handler(apiEvent('PUT', '/dunning/policies/gentle', { body: { name: 'Gentle', graceDays: 5, levels: [{ ...level, daysPastDue: -5 }] }, pathParameters: { policyId: 'gentle' }, role: 'finance' }), lambdaContext);
-    expect(errorOf(bad).details).toEqual([{ field: 'levels[0].daysPastDue', problem: 'must not be negative' }]);
+    // Negative days only for a reminder before the due date (level 0, due-soon): never for a dunning level.
+    expect(errorOf(bad).details).toEqual([
+      { field: 'levels[0].daysPastDue', problem: 'must not be negative for a dunning level: only a level 0 (template due-soon) reminds before the due date' },
+      { field: 'levels[0].daysPastDue', problem: 'must be at least graceDays (5)' },
+    ]);
   });
 
   it('lists the worklist', async () => {

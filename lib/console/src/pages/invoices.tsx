@@ -5,6 +5,7 @@ import { api, apiBlob, apiText, describeError, typed } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
+import { PortalActivityPanel } from './portal-activity';
 
 export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'OVERDUE', 'DISPUTED', 'PAID', 'WRITTEN_OFF', 'CREDITED'] as const;
 
@@ -131,6 +132,7 @@ export function InvoiceList({ params }: { params: URLSearchParams }) {
         }}
       </Loaded>
       <Pager page={page} next={next} previous={previous} label="invoices" />
+      {applied.customerId ? <PortalActivityPanel key={applied.customerId} customerId={applied.customerId} /> : null}
     </section>
   );
 }
