@@ -29,6 +29,7 @@ import type { Mailer, PostingWriter } from '../ports';
 import { addCalendarDays, calendarDateIn, calendarDaysBetween, isCalendarDate, type Clock } from '../time/clock';
 import type { Seller } from '../invoices/invoice-email';
 import { deliverPending, escalationNameFor, reminderState } from './escalation';
+import { reminderPaymentCodes } from '../sepa/reminder-payment';
 import { dunningLetter } from './letter';
 import { effectivePolicies, resolvePolicy, type DunningPolicy } from './policy';
 import {
@@ -193,7 +194,7 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
       .filter((i) => !i.chargesOf && isOpen(i))
       .map((invoice) => ({ invoice, charges: chargesOf.get(invoice.invoiceId) ?? null, policy: resolvePolicy(ctx.policies, invoice.dunning.policyId, customer).policy }));
     const plan = planLetter(customerId, escalations, others, asOf)!;
-    const email = dunningLetter(plan, customer, deps.settings.seller, deps.payLinks?.linkFor(customerId));
+    const email = dunningLetter(plan, customer, deps.settings.seller, deps.payLinks?.linkFor(customerId), await reminderPaymentCodes(plan, deps.settings.seller));
     const record = letterRecord(runId, plan, email.subject, ctx.dryRun ? 'DRY_RUN' : 'SENDING', deps.clock.now().toISOString());
     const claim = await deps.store.claimLetter(record);
     let send = claim.claimed && !ctx.dryRun;
