@@ -434,6 +434,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Payments', access: 'write' },
       { table: 'Customers', access: 'write' },
       { table: 'Ledger', access: 'write' },
+      { table: 'DirectDebits', access: 'readWrite' },
     ],
     buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],

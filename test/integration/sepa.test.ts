@@ -99,6 +99,13 @@ const collectedEntry = (inv: Invoice, e2e: string, payer = { name: 'Anna Schmidt
           <RltdPties><Dbtr><Pty><Nm>${payer.name}</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>${payer.iban}</IBAN></Id></DbtrAcct></RltdPties>
           <RmtInf><Strd><CdtrRefInf><Ref>${inv.rfReference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>`;
 
+/** One camt entry booking a whole payment information block of the collection file (batch booking, no transaction details). */
+const batchEntry = (paymentInformationId: string, count: number, amount: string) => `
+      <Ntry><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-15</Dt></BookgDt><ValDt><Dt>2027-03-15</Dt></ValDt>
+        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RDDT</Cd><SubFmlyCd>BBDD</SubFmlyCd></Fmly></Domn></BkTxCd>
+        <NtryDtls><Btch><PmtInfId>${paymentInformationId}</PmtInfId><NbOfTxs>${count}</NbOfTxs><TtlAmt Ccy="EUR">${amount}</TtlAmt><CdtDbtInd>CRDT</CdtDbtInd></Btch></NtryDtls>
+        <AddtlNtryInf>SEPA-LASTSCHRIFT SAMMLER</AddtlNtryInf></Ntry>`;
+
 const returnEntry = (inv: Invoice, e2e: string, reason: string) => `
       <Ntry><Amt Ccy="EUR">${inv.total}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-18</Dt></BookgDt><ValDt><Dt>2027-03-18</Dt></ValDt>
         <NtryDtls><TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="EUR">${inv.total}</Amt><CdtDbtInd>DBIT</CdtDbtInd>
@@ -209,18 +216,31 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(dunning.status).toBe(200);
     expect(JSON.stringify(dunning.body)).toContain('direct-debit-pending');
 
-    // The camt.054 that carries the money pays Anna's invoices through cash application.
-    const paid = await uploadStatement(camt('054', 'CAMT-PAY-1', collectedEntry(a1c, a1c.directDebit!.endToEndId) + collectedEntry(a2c, a2c.directDebit!.endToEndId)));
+    // The day's statement books the collection as one batch entry (the block's PmtInfId, count and sum; Bruno's
+    // rejected collection is not in it): uploaded like any statement, it pays Anna's invoices through cash application.
+    const block = (await api.get<{ paymentInformation: { paymentInformationId: string }[] }>(`/collections/files`)).body as unknown as { items: { fileId: string; paymentInformation: { paymentInformationId: string; invoiceIds: string[] }[] }[] };
+    const pmtInf = block.items.find((f) => f.fileId === fileId)!.paymentInformation[0]!;
+    expect(pmtInf.invoiceIds.sort()).toEqual([a1.invoiceId, a2.invoiceId, b1.invoiceId].sort());
+    const annaSum = cents(a1.total) + cents(a2.total);
+    const wrongCount = await uploadStatement(camt('053', 'CAMT-PAY-0', batchEntry(pmtInf.paymentInformationId, 3, (annaSum / 100).toFixed(2))));
+    expect(wrongCount.body.status).toBe('completed');
+    expect((await invoice(a1.invoiceId)).status, 'a batch whose count does not fit pays nothing').not.toBe('PAID');
+    await expectBalanced('batch that does not fit');
+    const paid = await uploadStatement(camt('053', 'CAMT-PAY-1', batchEntry(pmtInf.paymentInformationId, 2, (annaSum / 100).toFixed(2))));
     expect(paid.body.status).toBe('completed');
+    const paidLines = await api.get<{ lines: { status: string; allocations: { invoiceId: string }[] }[] }>(`/remittances/${(paid.body as unknown as { statementId: string }).statementId}`);
+    expect(paidLines.body.lines).toMatchObject([{ status: 'applied' }]);
+    expect(paidLines.body.lines[0]!.allocations.map((a) => a.invoiceId).sort()).toEqual([a1.invoiceId, a2.invoiceId].sort());
     expect((await invoice(a1.invoiceId)).status).toBe('PAID');
     expect((await invoice(a2.invoiceId)).status).toBe('PAID');
     await expectBalanced('collection paid');
 
-    // Thursday 03-18: the bank returns a1 (AM04, insufficient funds): it reopens, the fee is posted.
+    // Thursday 03-18: the day's camt.054, uploaded as an ordinary statement, returns a1 (AM04, insufficient funds):
+    // it reopens, the fee is posted (the path of POST /collections/returns).
     await moveTo('2027-03-18T09:00:00Z');
-    const returned = await postFile('/collections/returns', camt('054', 'CAMT-RET-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
-    expect(returned.status, JSON.stringify(returned.body)).toBe(200);
-    expect(returned.body.returns).toMatchObject([{ outcome: 'returned', reasonCode: 'AM04', reversed: a1.total, returnFee: '3.50', mandateRevoked: false, status: 'OVERDUE' }]);
+    const returnedStatement = await uploadStatement(camt('054', 'CAMT-RET-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
+    expect(returnedStatement.body.status).toBe('completed');
+    expect((returnedStatement.body as any).directDebitReturns).toEqual([{ endToEndId: a1c.directDebit!.endToEndId, reasonCode: 'AM04', outcome: 'returned', invoiceId: a1.invoiceId }]);
     const reopened = await invoice(a1.invoiceId);
     expect(reopened).toMatchObject({ status: 'OVERDUE', balance: a1.total, directDebit: { status: 'returned', returnReason: { code: 'AM04' } } });
     expect((await invoice(a2.invoiceId)).status).toBe('PAID');
@@ -232,10 +252,12 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(png, 'the EPC QR code on the returned invoice').toBeDefined();
     expect(readQr(Buffer.from(png!, 'base64'))).toBe(['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Example Trading GmbH', 'DE89370400440532013000', `EUR${a1.total}`, '', a1.rfReference].join('\n'));
 
-    // The same return again, in the day's camt.053: nothing changes.
+    // The same return again, in the day's camt.053 to POST /collections/returns, and in another statement to POST /remittances: nothing changes.
     const twice = await postFile('/collections/returns', camt('053', 'CAMT-STMT-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
     expect(twice.status).toBe(200);
     expect(twice.body.returns).toMatchObject([{ outcome: 'already-recorded' }]);
+    const thrice = await uploadStatement(camt('053', 'CAMT-STMT-2', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
+    expect((thrice.body as any).directDebitReturns).toMatchObject([{ outcome: 'already-recorded', invoiceId: a1.invoiceId }]);
     expect((await invoice(a1.invoiceId)).balance).toBe(a1.total);
     await expectBalanced('return file twice');
 

@@ -160,9 +160,9 @@ export class DynamoStatementStore implements StatementStore {
       new UpdateCommand({
         TableName: this.tables.statements,
         Key: { statementId, sk: HEADER },
-        UpdateExpression: 'SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at',
+        UpdateExpression: `SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at${progress.returns ? ', #returns = :returns' : ''}`,
         ConditionExpression: 'attribute_exists(statementId)',
-        ExpressionAttributeNames: PROGRESS_NAMES,
+        ExpressionAttributeNames: progress.returns ? { ...PROGRESS_NAMES, '#returns': 'returns' } : PROGRESS_NAMES,
         ExpressionAttributeValues: {
           ':status': progress.status,
           ':processed': progress.processed,
@@ -170,6 +170,7 @@ export class DynamoStatementStore implements StatementStore {
           ':lastUpload': progress.lastUpload,
           ':error': progress.error,
           ':at': progress.at,
+          ...(progress.returns ? { ':returns': progress.returns } : {}),
         },
       }),
     );
