@@ -200,6 +200,7 @@ export type PutCustomersCustomerIdBody = {
     buyerReference?: string | null;
     peppolId?: string | null;
     einvoiceFormat?: "pdf" | "xrechnung-ubl" | "xrechnung-cii" | "zugferd" | "peppol-bis";
+    autoApplyCredit?: boolean;
 };
 
 export type PutCustomersCustomerIdHeaders = {

@@ -826,6 +826,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'readWrite' },
       { table: 'PortalActivity', access: 'readWrite' },
       ...dunningActionTables,
+      { table: 'DirectDebits', access: 'readWrite' },
     ],
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }],
   },

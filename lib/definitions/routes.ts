@@ -194,6 +194,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/refunds/{refundId}', functionId: 'DirectDebitsApi', access: finance },
   { method: 'GET', path: '/refunds/{refundId}/file', functionId: 'DirectDebitsApi', access: finance },
   { method: 'POST', path: '/refunds/statements', functionId: 'DirectDebitsApi', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.bulk },
+  // Issue 13 in the portal: the customer signs a mandate (accepting the mandate text GET /portal shows) or revokes one.
+  { method: 'POST', path: '/portal/mandates', functionId: 'Portal', access: customer },
+  { method: 'POST', path: '/portal/mandates/revoke', functionId: 'Portal', access: customer },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */
