@@ -160,7 +160,7 @@ export function customerFromRequest(customerId: string, body: unknown, existing:
     buyerReference: keep('buyerReference') as string | null,
     peppolId: keep('peppolId') as string | null,
     ...(einvoiceFormat !== undefined ? { einvoiceFormat } : {}),
-    autoApplyCredit: request.autoApplyCredit ?? existing?.autoApplyCredit ?? false,
+    ...(request.autoApplyCredit !== undefined || existing?.autoApplyCredit !== undefined ? { autoApplyCredit: request.autoApplyCredit ?? existing?.autoApplyCredit } : {}),
   };
 }
 
