@@ -447,7 +447,7 @@ function Mandates({ ctx, data }: { ctx: Ctx; data: PortalData }) {
       {mandates.length === 0 ? (
         <p>{t.noMandates}</p>
       ) : (
-        <table id="mandates">
+        <table id="mandates" class="items">
           <thead>
             <tr>
               <th scope="col">{t.mandateRef}</th>
@@ -478,7 +478,7 @@ function Mandates({ ctx, data }: { ctx: Ctx; data: PortalData }) {
           </tbody>
         </table>
       )}
-      <form id="mandate-form" onSubmit={sign}>
+      <form id="mandate-form" class="dialog" onSubmit={sign}>
         <h3>{t.signMandate}</h3>
         <label for="mandate-iban">{t.iban}</label>
         <input id="mandate-iban" required autoComplete="off" value={form.iban} onInput={set('iban')} />
