@@ -23,6 +23,7 @@ import { mandateRequest, revokeRequest } from '../core/sepa/mandates';
 import { applyCreditRequest, refundRequest } from '../core/sepa/refunds';
 import { checkoutRequest } from '../core/payments/card-payments';
 import { billingEmailRequest, portalDisputeRequest, portalPromiseRequest, revokePayLinksRequest } from '../core/portal/portal';
+import { portalMandateRequest, portalRevokeMandateRequest } from '../core/sepa/portal-mandates';
 import { registerWebhookRequest } from '../core/webhooks/webhooks';
 import { predictionRunRequest } from '../core/prediction/run-request';
 import { closePeriodRequest } from '../core/ledger/periods';
@@ -289,6 +290,13 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
     response: { status: 200, schema: anyObject },
   },
+  'POST /portal/mandates': {
+    summary: 'The customer signs a SEPA direct debit mandate on its page, accepting the mandate text GET /portal shows (directDebit.texts)',
+    request: portalMandateRequest,
+    requestExample: { iban: 'DE02120300000000202051', accountHolder: 'Acme GmbH', scheme: 'CORE', acceptMandateText: true },
+    response: { status: 201, schema: anyObject },
+  },
+  'POST /portal/mandates/revoke': { summary: 'The customer revokes one of its mandates: no further collection on it', request: portalRevokeMandateRequest, requestExample: { mandateId: 'MD-ACME-1', reason: 'we pay by transfer' }, response: { status: 200, schema: anyObject } },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
   'GET /ledger/journals': {

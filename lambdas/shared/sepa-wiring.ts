@@ -9,6 +9,8 @@ import type { ReturnDeps } from '../core/sepa/returns';
 import { parseAmount } from '../core/money/money';
 import { clock, coreSettings, customerStore, invoiceReader, newId, postingWriter, recordedFactWorkflow } from './wiring';
 import type { RefundDeps } from '../core/sepa/refunds';
+import { statementDirectDebits } from '../core/sepa/statement-direct-debits';
+import { openItemReader } from './wiring';
 
 export const directDebitStore = () => new DynamoDirectDebitStore(documentClient(), tableName('DirectDebits'), tablesFromEnv({ outbox: 'Outbox' }).outbox);
 
@@ -39,4 +41,9 @@ export function returnDeps(): ReturnDeps {
 
 export function refundDeps(): RefundDeps {
   return { directDebits: directDebitStore(), customers: customerStore(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), postings: postingWriter(), clock, newId, settings: sepaSettings() };
+}
+
+/** SEPA in an ordinary bank statement (POST /remittances): collections read with their files, returns recorded as POST /collections/returns does. */
+export function statementDirectDebitDeps() {
+  return statementDirectDebits({ ...returnDeps(), openItems: openItemReader() });
 }

@@ -200,6 +200,7 @@ export type PutCustomersCustomerIdBody = {
     buyerReference?: string | null;
     peppolId?: string | null;
     einvoiceFormat?: "pdf" | "xrechnung-ubl" | "xrechnung-cii" | "zugferd" | "peppol-bis";
+    autoApplyCredit?: boolean;
 };
 
 export type PutCustomersCustomerIdHeaders = {
@@ -2638,6 +2639,71 @@ export type PostLedgerPeriodsPeriodCloseVariables = {
     headers: PostLedgerPeriodsPeriodCloseHeaders;
 };
 
+export type PostPortalMandatesResult = Record<string, unknown>;
+
+export type PostPortalMandatesBody = {
+    /**
+     * @minLength 1
+     * @maxLength 42
+     */
+    iban: string;
+    /**
+     * @minLength 1
+     * @maxLength 11
+     */
+    bic?: string;
+    /**
+     * @minLength 1
+     * @maxLength 70
+     */
+    accountHolder: string;
+    scheme: "CORE" | "B2B";
+    acceptMandateText: true;
+};
+
+export type PostPortalMandatesHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostPortalMandatesVariables = {
+    body: PostPortalMandatesBody;
+    headers?: PostPortalMandatesHeaders;
+};
+
+export type PostPortalMandatesRevokeResult = Record<string, unknown>;
+
+export type PostPortalMandatesRevokeBody = {
+    /**
+     * @minLength 1
+     * @maxLength 35
+     */
+    mandateId: string;
+    /**
+     * @minLength 1
+     * @maxLength 500
+     */
+    reason?: string;
+};
+
+export type PostPortalMandatesRevokeHeaders = {
+    /**
+     * Optional: a retry with the same key answers the first response again instead of acting twice.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key"?: string;
+};
+
+export type PostPortalMandatesRevokeVariables = {
+    body: PostPortalMandatesRevokeBody;
+    headers?: PostPortalMandatesRevokeHeaders;
+};
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -3166,6 +3232,20 @@ export type Ops = {
         };
         result: PostLedgerPeriodsPeriodCloseResult;
     };
+    postPortalMandates: {
+        args: {
+            body: PostPortalMandatesBody;
+            headers?: PostPortalMandatesHeaders;
+        };
+        result: PostPortalMandatesResult;
+    };
+    postPortalMandatesRevoke: {
+        args: {
+            body: PostPortalMandatesRevokeBody;
+            headers?: PostPortalMandatesRevokeHeaders;
+        };
+        result: PostPortalMandatesRevokeResult;
+    };
 };
 
 /**
@@ -3252,7 +3332,9 @@ export const OPERATIONS = {
     postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getLedgerJournals: { id: "getLedgerJournals", method: "GET", path: "/ledger/journals", tags: ["ledger"], params: [{ name: "from", in: "query" }, { name: "to", in: "query" }, { name: "format", in: "query" }], responseKind: "text", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getLedgerPeriods: { id: "getLedgerPeriods", method: "GET", path: "/ledger/periods", tags: ["ledger"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postLedgerPeriodsPeriodClose: { id: "postLedgerPeriodsPeriodClose", method: "POST", path: "/ledger/periods/{period}/close", tags: ["ledger"], params: [{ name: "period", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    postLedgerPeriodsPeriodClose: { id: "postLedgerPeriodsPeriodClose", method: "POST", path: "/ledger/periods/{period}/close", tags: ["ledger"], params: [{ name: "period", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postPortalMandates: { id: "postPortalMandates", method: "POST", path: "/portal/mandates", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postPortalMandatesRevoke: { id: "postPortalMandatesRevoke", method: "POST", path: "/portal/mandates/revoke", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -4888,4 +4970,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose, postPortalMandates, postPortalMandatesRevoke } = client;

@@ -436,6 +436,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Payments', access: 'write' },
       { table: 'Customers', access: 'write' },
       { table: 'Ledger', access: 'write' },
+      { table: 'DirectDebits', access: 'readWrite' },
     ],
     buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
@@ -590,6 +591,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Ledger', access: 'readWrite' },
       { table: 'DirectDebits', access: 'read' },
     ],
+    // Applies on-account credit to the new invoice where the customer's setting says so (a settlement).
+    stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],
     sendsEmail: true,
     // Renders the PDF attachment (fonts parsed at cold start): twice the default's CPU.
     memoryMb: 512,
@@ -854,6 +857,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       ...dunningActionTables,
       // The promise limit of the item's dunning policy (issue 12).
       { table: 'DunningPolicies', access: 'read' },
+      { table: 'DirectDebits', access: 'readWrite' },
     ],
     // On-account credit applied in the portal may settle an invoice: its order execution resumes (issue 12).
     stateMachines: [{ machine: 'DunningEscalation', access: 'respond' }, { machine: 'InvoiceSettlement', access: 'respond' }],
@@ -914,7 +918,19 @@ export const functions: readonly FunctionDefinition[] = declaredFunctions.map((f
   f.tables.some((t) => REPORTING_TABLES.includes(t.table) && t.access !== 'read') && !f.tables.some((t) => t.table === 'Outbox')
     ? { ...f, tables: [...f.tables, { table: 'Outbox', access: 'write' }] }
     : f,
-).map(withLedgerRead);
+).map(withLedgerRead).map(withOrderSettlement);
+
+/**
+ * A function that settles invoices (its `InvoiceSettlement` task responses) also resumes the order
+ * waiting for them: the order lifecycle tracks its invoices' settlement while they are not overdue
+ * (`AwaitOrderSettlement`), its task token kept on each open invoice.
+ */
+function withOrderSettlement(f: FunctionDefinition): FunctionDefinition {
+  const machines = f.stateMachines ?? [];
+  if (!machines.some((m) => m.machine === 'InvoiceSettlement' && m.access === 'respond')) return f;
+  if (machines.some((m) => m.machine === 'OrderLifecycle' && m.access === 'respond')) return f;
+  return { ...f, stateMachines: [...machines, { machine: 'OrderLifecycle', access: 'respond' }] };
+}
 
 /**
  * A function that writes journals also reads the Ledger table: every journal writer reads the closed

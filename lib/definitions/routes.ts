@@ -199,6 +199,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/ledger/periods', functionId: 'LedgerCheck', access: finance },
   // Closing a period must not repeat (and changes where every later posting is dated): an Idempotency-Key is required.
   { method: 'POST', path: '/ledger/periods/{period}/close', functionId: 'LedgerCheck', access: finance, movesMoney: true },
+  // Issue 13 in the portal: the customer signs a mandate (accepting the mandate text GET /portal shows) or revokes one.
+  { method: 'POST', path: '/portal/mandates', functionId: 'Portal', access: customer },
+  { method: 'POST', path: '/portal/mandates/revoke', functionId: 'Portal', access: customer },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

@@ -223,6 +223,35 @@ describe('customer portal', () => {
     expect(activity.body.items.map((i) => i.action)).toEqual(['checkout-started', 'credit-applied']);
   });
 
+  it('shows the SEPA mandate text in the chosen language, signs a mandate by accepting it and revokes it (issue 13)', async () => {
+    const { customerId, url } = await customerWithInvoices('de', ['30.00']);
+    await page.setViewportSize(DESKTOP);
+    await open(url);
+    await page.getByRole('heading', { name: 'SEPA-Lastschrift' }).waitFor();
+    await expect.poll(() => page.locator('#mandate-text').textContent()).toContain('Ich ermächtige');
+    expect(await page.locator('#mandate-text').textContent()).toContain('innerhalb von acht Wochen');
+    await page.getByLabel('Verfahren').selectOption('B2B');
+    await expect.poll(() => page.locator('#mandate-text').textContent()).toContain('Firmenlastschrift');
+    await page.getByLabel('Verfahren').selectOption('CORE');
+    await page.getByLabel('IBAN').fill('DE02 1203 0000 0000 2020 51');
+    await page.getByLabel('Ich stimme dem Mandatstext oben zu').check();
+    await page.locator('#mandate-sign').click();
+    await page.locator('#mandate-message').filter({ hasText: 'Erteilt: Mandat' }).waitFor();
+    const mandates = await api.get<{ items: { mandateId: string; status: string; iban: string; scheme: string }[] }>(`/customers/${customerId}/mandates`);
+    expect(mandates.body.items).toMatchObject([{ status: 'ACTIVE', iban: 'DE02120300000000202051', scheme: 'CORE' }]);
+    await page.locator('#mandates').getByText('endet auf 2051').waitFor();
+    expect(await unlabelledControls()).toEqual([]);
+
+    await page.locator('#language').selectOption('en');
+    await expect.poll(() => page.locator('#mandate-text').textContent()).toContain('you authorise (A)');
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('#mandate-message').filter({ hasText: 'Revoked' }).waitFor();
+    expect((await api.get<{ items: { status: string }[] }>(`/customers/${customerId}/mandates`)).body.items).toMatchObject([{ status: 'REVOKED' }]);
+    await screenshot(page, 'portal-desktop-mandates');
+    const activity = await api.get<{ items: { action: string }[] }>(`/customers/${customerId}/portal-activity`);
+    expect(activity.body.items.map((i) => i.action)).toEqual(['mandate-revoked', 'mandate-signed']);
+  });
+
   it('shows a clear refusal for a forged and for an expired link', async () => {
     const { customerId, url } = await customerWithInvoices('en', ['10.00']);
     await page.setViewportSize(DESKTOP);

@@ -14,6 +14,9 @@
  * After every step the ledger check holds.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { schemaErrors } from '../support/sepa-schemas';
@@ -23,7 +26,10 @@ let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
 
 beforeAll(async () => {
-  stack = await startTestStack({ settings: { directDebits: { leadTimeDays: { CORE: 1, B2B: 1 }, returnFee: '3.50' } } as never });
+  // The stack starts on 2027-02-28 (its clock's saved offset, as after a restart): the scenario does not wait for months of daily runs first.
+  const dataDir = mkdtempSync(join(tmpdir(), 'otc-it-sepa-'));
+  writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ offsetMs: Date.parse('2027-02-28T09:00:00Z') - Date.now() }));
+  stack = await startTestStack({ keepDataDir: dataDir, settings: { directDebits: { leadTimeDays: { CORE: 1, B2B: 1 }, returnFee: '3.50' } } as never });
   api = stack.api;
 });
 
@@ -98,6 +104,13 @@ const collectedEntry = (inv: Invoice, e2e: string, payer = { name: 'Anna Schmidt
         <NtryDtls><TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="EUR">${inv.total}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
           <RltdPties><Dbtr><Pty><Nm>${payer.name}</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>${payer.iban}</IBAN></Id></DbtrAcct></RltdPties>
           <RmtInf><Strd><CdtrRefInf><Ref>${inv.rfReference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>`;
+
+/** One camt entry booking a whole payment information block of the collection file (batch booking, no transaction details). */
+const batchEntry = (paymentInformationId: string, count: number, amount: string) => `
+      <Ntry><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-15</Dt></BookgDt><ValDt><Dt>2027-03-15</Dt></ValDt>
+        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RDDT</Cd><SubFmlyCd>BBDD</SubFmlyCd></Fmly></Domn></BkTxCd>
+        <NtryDtls><Btch><PmtInfId>${paymentInformationId}</PmtInfId><NbOfTxs>${count}</NbOfTxs><TtlAmt Ccy="EUR">${amount}</TtlAmt><CdtDbtInd>CRDT</CdtDbtInd></Btch></NtryDtls>
+        <AddtlNtryInf>SEPA-LASTSCHRIFT SAMMLER</AddtlNtryInf></Ntry>`;
 
 const returnEntry = (inv: Invoice, e2e: string, reason: string) => `
       <Ntry><Amt Ccy="EUR">${inv.total}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-18</Dt></BookgDt><ValDt><Dt>2027-03-18</Dt></ValDt>
@@ -209,18 +222,32 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(dunning.status).toBe(200);
     expect(JSON.stringify(dunning.body)).toContain('direct-debit-pending');
 
-    // The camt.054 that carries the money pays Anna's invoices through cash application.
-    const paid = await uploadStatement(camt('054', 'CAMT-PAY-1', collectedEntry(a1c, a1c.directDebit!.endToEndId) + collectedEntry(a2c, a2c.directDebit!.endToEndId)));
+    // The day's statement books the collection as one batch entry (the block's PmtInfId, count and sum; Bruno's
+    // rejected collection is not in it): uploaded like any statement, it pays Anna's invoices through cash application.
+    const block = (await api.get<{ paymentInformation: { paymentInformationId: string }[] }>(`/collections/files`)).body as unknown as { items: { fileId: string; paymentInformation: { paymentInformationId: string; invoiceIds: string[] }[] }[] };
+    const pmtInf = block.items.find((f) => f.fileId === fileId)!.paymentInformation[0]!;
+    expect(pmtInf.invoiceIds.sort()).toEqual([a1.invoiceId, a2.invoiceId, b1.invoiceId].sort());
+    const annaSum = cents(a1.total) + cents(a2.total);
+    // A booking that still counts Bruno's rejected collection fits no pending invoices: nothing is paid automatically (finance's worklist).
+    const wrongCount = await uploadStatement(camt('053', 'CAMT-PAY-0', batchEntry(pmtInf.paymentInformationId, 3, ((annaSum + cents(b1.total)) / 100).toFixed(2))));
+    expect(wrongCount.body.status).toBe('completed');
+    expect((await invoice(a1.invoiceId)).status, 'a batch that does not fit pays nothing').not.toBe('PAID');
+    await expectBalanced('batch that does not fit');
+    const paid = await uploadStatement(camt('053', 'CAMT-PAY-1', batchEntry(pmtInf.paymentInformationId, 2, (annaSum / 100).toFixed(2))));
     expect(paid.body.status).toBe('completed');
+    const paidLines = await api.get<{ lines: { status: string; allocations: { invoiceId: string }[] }[] }>(`/remittances/${(paid.body as unknown as { statementId: string }).statementId}`);
+    expect(paidLines.body.lines).toMatchObject([{ status: 'applied' }]);
+    expect(paidLines.body.lines[0]!.allocations.map((a) => a.invoiceId).sort()).toEqual([a1.invoiceId, a2.invoiceId].sort());
     expect((await invoice(a1.invoiceId)).status).toBe('PAID');
     expect((await invoice(a2.invoiceId)).status).toBe('PAID');
     await expectBalanced('collection paid');
 
-    // Thursday 03-18: the bank returns a1 (AM04, insufficient funds): it reopens, the fee is posted.
+    // Thursday 03-18: the day's camt.054, uploaded as an ordinary statement, returns a1 (AM04, insufficient funds):
+    // it reopens, the fee is posted (the path of POST /collections/returns).
     await moveTo('2027-03-18T09:00:00Z');
-    const returned = await postFile('/collections/returns', camt('054', 'CAMT-RET-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
-    expect(returned.status, JSON.stringify(returned.body)).toBe(200);
-    expect(returned.body.returns).toMatchObject([{ outcome: 'returned', reasonCode: 'AM04', reversed: a1.total, returnFee: '3.50', mandateRevoked: false, status: 'OVERDUE' }]);
+    const returnedStatement = await uploadStatement(camt('054', 'CAMT-RET-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
+    expect(returnedStatement.body.status).toBe('completed');
+    expect((returnedStatement.body as any).directDebitReturns).toEqual([{ endToEndId: a1c.directDebit!.endToEndId, reasonCode: 'AM04', outcome: 'returned', invoiceId: a1.invoiceId }]);
     const reopened = await invoice(a1.invoiceId);
     expect(reopened).toMatchObject({ status: 'OVERDUE', balance: a1.total, directDebit: { status: 'returned', returnReason: { code: 'AM04' } } });
     expect((await invoice(a2.invoiceId)).status).toBe('PAID');
@@ -232,10 +259,12 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(png, 'the EPC QR code on the returned invoice').toBeDefined();
     expect(readQr(Buffer.from(png!, 'base64'))).toBe(['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Example Trading GmbH', 'DE89370400440532013000', `EUR${a1.total}`, '', a1.rfReference].join('\n'));
 
-    // The same return again, in the day's camt.053: nothing changes.
+    // The same return again, in the day's camt.053 to POST /collections/returns, and in another statement to POST /remittances: nothing changes.
     const twice = await postFile('/collections/returns', camt('053', 'CAMT-STMT-1', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
     expect(twice.status).toBe(200);
     expect(twice.body.returns).toMatchObject([{ outcome: 'already-recorded' }]);
+    const thrice = await uploadStatement(camt('053', 'CAMT-STMT-2', returnEntry(a1c, a1c.directDebit!.endToEndId, 'AM04')));
+    expect((thrice.body as any).directDebitReturns).toMatchObject([{ outcome: 'already-recorded', invoiceId: a1.invoiceId }]);
     expect((await invoice(a1.invoiceId)).balance).toBe(a1.total);
     await expectBalanced('return file twice');
 
@@ -268,21 +297,42 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(confirmed.body.refunds).toMatchObject([{ refundId: refund.body.refundId, outcome: 'confirmed' }]);
     expect((await postFile('/refunds/statements', camt('053', 'CAMT-REFUND-2', debit))).body.refunds).toMatchObject([{ outcome: 'already-recorded' }]);
     await expectBalanced('refund confirmed');
-    const applied = await api.post('/customers/' + bruno.customerId + '/credit/apply', { invoiceId: b2.invoiceId, amount: '30.00' }, 'finance');
+    const applied = await api.post('/customers/' + bruno.customerId + '/credit/apply', { invoiceId: b2.invoiceId, amount: '25.00' }, 'finance');
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-    expect((await invoice(b2.invoiceId)).balance).toBe('50.00');
-    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('0.00');
+    expect((await invoice(b2.invoiceId)).balance).toBe('55.00');
+    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('5.00');
     await expectBalanced('credit applied');
+
+    // Bruno's setting (finance's only): his credit goes to his next invoice when it is issued, through the same path.
+    const setting = { name: 'Bruno Keller', email: bruno.email, currency: 'EUR', autoApplyCredit: true };
+    expect((await api.call('PUT', `/customers/${bruno.customerId}`, { as: 'storefront', body: setting })).status).toBe(403);
+    const set = await api.call<Record<string, unknown>>('PUT', `/customers/${bruno.customerId}`, { as: 'finance', body: setting });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect((await api.get(`/customers/${bruno.customerId}`)).body.autoApplyCredit).toBe(true);
+    const b3 = await invoiceFor(bruno.customerId, '12.00');
+    const b3Now = await invoice(b3.invoiceId);
+    expect(b3Now).toMatchObject({ paid: '5.00', balance: (cents(b3.total) / 100 - 5).toFixed(2) });
+    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('0.00');
+    await expectBalanced('credit applied automatically');
 
     // Bruno's revoked mandate: his next invoice is not collected; the dunning run reminds Anna's returned invoice.
     const later = await api.post<{ collected: unknown[] }>('/collections/runs', { asOf: '2027-03-31' }, 'finance');
     expect(later.body.collected).toEqual([]);
     await moveTo('2027-03-22T08:00:00Z');
-    const emails = await api.get<{ items: { to: string[]; subject: string; text: string }[] }>('/_local/emails');
+    const emails = await api.get<{ items: { to: string[]; subject: string; text: string; html: string; attachments: { filename: string; contentType: string }[] }[] }>('/_local/emails');
     const reminders = emails.body.items.filter((e) => e.to.includes(anna.email) && !/^(Invoice|Rechnung|Statement of account|Kontoauszug) /.test(e.subject));
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.map((e) => e.text).join('\n')).toContain(a1.number);
     expect(reminders.map((e) => e.text).join('\n')).not.toContain(a2.number);
+    // The reminder carries the EPC QR code: the amount it asks for (the open balance and the fees it states, the 3.50 return fee at least) and the RF reference.
+    const reminderQr = /src="data:image\/png;base64,([^"]+)"/.exec(reminders.at(-1)!.html)?.[1];
+    expect(reminderQr, 'the EPC QR code on the reminder').toBeDefined();
+    const reminderPayload = readQr(Buffer.from(reminderQr!, 'base64')).split('\n');
+    expect(reminderPayload.slice(0, 7)).toEqual(['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Example Trading GmbH', 'DE89370400440532013000']);
+    expect(reminderPayload[9]).toBe(a1.rfReference);
+    expect(cents(reminderPayload[7]!.replace('EUR', ''))).toBeGreaterThanOrEqual(cents(a1.total) + 350);
+    expect(reminders.at(-1)!.text).toContain(`reference ${a1.rfReference.replace(/(.{4})/g, '$1 ').trim()}`);
+    expect(reminders.at(-1)!.attachments.map((a) => a.contentType)).toContain('image/png');
     await expectBalanced('dunned');
   });
 });

@@ -129,6 +129,8 @@ export class InMemoryPostingWriter implements PostingWriter {
     for (const customerId of [posting.customerCredit?.customerId, posting.payer?.customerId]) {
       if (customerId !== undefined && !this.storage('customers').has(customerId)) throw new PostingRefusedError(what, `customer ${customerId} does not exist`);
     }
+    // Credit is only taken while it is there (as the DynamoDB writer's condition).
+    if (posting.customerCredit && posting.customerCredit.amountMinor < 0 && this.storage('customers').get(posting.customerCredit.customerId)!.onAccountCreditMinor < -posting.customerCredit.amountMinor) throw conflict();
 
     // Then every write.
     if (line) {
@@ -140,7 +142,7 @@ export class InMemoryPostingWriter implements PostingWriter {
       const current = this.s.invoices.get(change.after.invoiceId);
       this.s.invoices.set(change.after.invoiceId, current ? writeInvoiceChange(current, change) : copy(change.after));
     }
-    if (posting.customerCredit && posting.customerCredit.amountMinor > 0) {
+    if (posting.customerCredit && posting.customerCredit.amountMinor !== 0) {
       const customer = this.storage('customers').get(posting.customerCredit.customerId)!;
       this.storage('customers').set(customer.customerId, { ...customer, onAccountCreditMinor: customer.onAccountCreditMinor + posting.customerCredit.amountMinor });
     }

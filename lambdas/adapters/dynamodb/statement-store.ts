@@ -163,9 +163,9 @@ export class DynamoStatementStore implements StatementStore {
     const update = {
       TableName: this.tables.statements,
       Key: { statementId, sk: HEADER },
-      UpdateExpression: 'SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at',
+      UpdateExpression: `SET #status = :status, #processed = :processed, #counts = :counts, #lastUpload = :lastUpload, #error = :error, #at = :at${progress.returns ? ', #returns = :returns' : ''}`,
       ConditionExpression: 'attribute_exists(statementId)',
-      ExpressionAttributeNames: PROGRESS_NAMES,
+      ExpressionAttributeNames: progress.returns ? { ...PROGRESS_NAMES, '#returns': 'returns' } : PROGRESS_NAMES,
       ExpressionAttributeValues: {
         ':status': progress.status,
         ':processed': progress.processed,
@@ -173,6 +173,7 @@ export class DynamoStatementStore implements StatementStore {
         ':lastUpload': progress.lastUpload,
         ':error': progress.error,
         ':at': progress.at,
+        ...(progress.returns ? { ':returns': progress.returns } : {}),
       },
     };
     if (events.length > 0) {

@@ -530,7 +530,11 @@ function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
   const entryReference = entryServicerReference ?? entry.text('NtryRef');
   const entryCode = transactionCode(entry.child('BkTxCd'));
   const transactions = entry.children('NtryDtls').flatMap((details) => details.children('TxDtls'));
-  const base = { direction, bookingDate, valueDate };
+  // A batch booking (one entry for a whole payment information block, e.g. a direct debit collection): its block id and count.
+  const batchNode = entry.children('NtryDtls').map((details) => details.child('Btch')).find((node) => node !== undefined && node !== null) ?? null;
+  const batchCount = batchNode?.text('NbOfTxs') ?? null;
+  const batch = batchNode ? { paymentInformationId: batchNode.text('PmtInfId'), numberOfTransactions: batchCount !== null && /^\d{1,15}$/.test(batchCount) ? Number(batchCount) : null } : null;
+  const base = { direction, bookingDate, valueDate, batch, reversal: entry.text('RvslInd') === 'true' };
 
   if (transactions.length === 0) {
     return [

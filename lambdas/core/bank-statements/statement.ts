@@ -85,6 +85,14 @@ export interface StatementLine {
    * Set by the camt reader; optional for lines built elsewhere.
    */
   readonly returnReason?: string | null;
+  /**
+   * The batch the entry books as one amount (camt `NtryDtls/Btch`): the payment information id of
+   * the block (e.g. of a direct debit collection file) and its number of transactions, either
+   * null when not given; null when the entry is no batch booking. Set by the camt reader.
+   */
+  readonly batch?: { readonly paymentInformationId: string | null; readonly numberOfTransactions: number | null } | null;
+  /** The entry reverses an earlier booking (camt `RvslInd` true, e.g. a returned direct debit). Set by the camt reader. */
+  readonly reversal?: boolean;
 }
 
 /** See {@link StatementLine.entry}. */

@@ -64,6 +64,24 @@ export interface RemittanceDeps {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly settings: Pick<CoreSettings, 'invoiceNumberPrefix'>;
+  /** SEPA direct debits on the statement (`core/sepa/statement-direct-debits.ts`); absent: lines are read as they are and returns are not looked for. */
+  readonly directDebits?: StatementDirectDebits;
+}
+
+/** What the SEPA module adds to a bank statement: collections read with their files, and returned collections recorded. */
+export interface StatementDirectDebits {
+  /** The credit lines that carry collections, given the RF references of the invoices they pay (by line sequence); nothing written. */
+  collectionCredits(lines: readonly StatementLine[]): Promise<ReadonlyMap<number, StatementLine>>;
+  /** Records each returned collection the file reports (once, as `POST /collections/returns` does); one outcome each. */
+  recordReturns(file: ParsedStatementFile): Promise<readonly StatementReturn[]>;
+}
+
+/** What happened to one returned direct debit of a statement. */
+export interface StatementReturn {
+  readonly endToEndId: string;
+  readonly reasonCode: string;
+  readonly outcome: 'returned' | 'already-recorded' | 'unknown-collection';
+  readonly invoiceId: string | null;
 }
 
 export interface UploadOptions {
@@ -162,7 +180,10 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     await deps.statements.progress(statementId, run.progress('failed', `stopped after ${run.processed} of ${entries.length} lines: ${message}`)).catch(() => undefined);
     throw error;
   }
-  const progress = run.progress(status, status === 'incomplete' ? `the time for one upload ran out after ${run.processed} of ${entries.length} lines: upload the same file again to continue (with a new Idempotency-Key, if you send one)` : null);
+  const ended = run.progress(status, status === 'incomplete' ? `the time for one upload ran out after ${run.processed} of ${entries.length} lines: upload the same file again to continue (with a new Idempotency-Key, if you send one)` : null);
+  // Returned direct debits on the statement go the way of POST /collections/returns, each once (as in the asynchronous processing).
+  const returns = status === 'completed' && deps.directDebits ? await deps.directDebits.recordReturns(file) : [];
+  const progress: StatementProgress = { ...ended, ...(returns.length > 0 ? { returns } : {}) };
   await saveFinalProgress(deps, started.statement, progress);
   const statement: StatementRecord = { ...started.statement, ...progress };
   const outcomes = run.outcomes();
@@ -349,8 +370,11 @@ export class StatementRun {
    * written before the next is matched. A conflict (another writer changed an invoice or recorded
    * the line) means the group's view is stale: its remaining lines are read and matched again.
    */
-  private async apply(entries: readonly Entry[]): Promise<void> {
-    if (entries.length === 0) return;
+  private async apply(read: readonly Entry[]): Promise<void> {
+    if (read.length === 0) return;
+    // Collections (a batch booking, a single collection) are read with their collection files: the line quotes the invoices it pays.
+    const collections = this.deps.directDebits ? await this.deps.directDebits.collectionCredits(read.map((e) => e.line)) : new Map<number, StatementLine>();
+    const entries = read.map((e) => (collections.has(e.line.sequence) ? { ...e, line: collections.get(e.line.sequence)! } : e));
     const concerns = await this.load(entries);
     await forEachLimit(groupsOf(entries, concerns), GROUP_CONCURRENCY, (group) => this.applyGroup(group, concerns));
   }

@@ -169,7 +169,8 @@ export async function applyStatementLines(deps: RemittanceDeps & StatementStepDe
   if (!statement) throw new Error(`Statement ${job.statementId} does not exist`);
   // A later upload of the same file took over (this run's execution had ended without finishing): it goes on.
   if (statement.uploads !== job.run || statement.status === 'completed') return { done: true, processed: statement.processed, total: statement.total, applied: 0 };
-  const entries = creditEntries(parseStatementUpload(await fileOf(deps, job)));
+  const file = parseStatementUpload(await fileOf(deps, job));
+  const entries = creditEntries(file);
   const run = new StatementRun(deps, job.statementId, options, {
     recovering: statement.recovering === true || statement.processed > 0,
     saved: statement,
@@ -182,6 +183,10 @@ export async function applyStatementLines(deps: RemittanceDeps & StatementStepDe
     if (from + size < entries.length) await deps.statements.progress(job.statementId, run.progress('processing'));
   }
   const done = run.handled >= entries.length;
-  if (done) await saveFinalProgress(deps, statement, run.progress('completed'));
+  if (done) {
+    // Returned direct debits on the statement (debit lines with a return reason) go the way of POST /collections/returns, each once.
+    const returns = deps.directDebits ? await deps.directDebits.recordReturns(file) : [];
+    await saveFinalProgress(deps, statement, { ...run.progress('completed'), ...(returns.length > 0 ? { returns } : {}) });
+  }
   return { done, processed: run.handled, total: entries.length, applied: run.appliedNow() };
 }

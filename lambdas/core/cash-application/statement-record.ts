@@ -3,6 +3,7 @@
  * and how statements, line results and unapplied payments are shown through the API (amounts as
  * decimal strings with the currency beside them). Pure.
  */
+import type { StatementReturn } from './remittances';
 import type { StatementFormat } from '../bank-statements/statement';
 import { formatAmount } from '../money/money';
 import { paymentView } from '../payments/payment';
@@ -35,6 +36,8 @@ export interface StatementProgress {
   readonly lastUpload: UploadOutcome;
   readonly error: string | null;
   readonly at: string;
+  /** The returned direct debits of the statement and what was done with each (only when it has any). */
+  readonly returns?: readonly StatementReturn[];
 }
 
 /** What a statement's file is: known once the file was read (a file PUT to S3 is read by the state machine). */
@@ -153,6 +156,7 @@ export function statementView(statement: StatementRecord) {
     receivedAt: statement.receivedAt,
     lastUploadAt: statement.lastUploadAt,
     error: statement.error,
+    ...(statement.returns && statement.returns.length > 0 ? { directDebitReturns: statement.returns } : {}),
     ...(statement.attention ? { attention: statement.attention } : {}),
   };
 }

@@ -51,6 +51,8 @@ export interface Customer {
   readonly einvoiceFormat?: EinvoicePreference;
   /** When finance last revoked the customer's pay links: every link issued until then is refused. */
   readonly payLinksRevokedAt?: string;
+  /** Finance's setting: on-account credit is applied to each new invoice when it is issued (absent: false). */
+  readonly autoApplyCredit?: boolean;
 }
 
 /** Finance's terms for a customer a storefront registers (the deployment's settings). */
@@ -62,7 +64,7 @@ export interface CustomerDefaults {
 }
 
 /** Fields only finance may send: what finance decides about a customer. */
-export const FINANCE_ONLY_FIELDS = ['creditLimit', 'paymentTermsDays', 'dunningPolicyId', 'blocked'] as const;
+export const FINANCE_ONLY_FIELDS = ['creditLimit', 'paymentTermsDays', 'dunningPolicyId', 'blocked', 'autoApplyCredit'] as const;
 
 /** Fields nobody may send: the owner is the client that registered the customer. */
 export const UNCHANGEABLE_FIELDS = ['registeredBy'] as const;
@@ -84,6 +86,7 @@ export const putCustomerRequest = z.strictObject({
   buyerReference: singleLineText(100).nullable().optional(),
   peppolId: peppolId.nullable().optional(),
   einvoiceFormat: z.enum(EINVOICE_PREFERENCES, { message: `must be one of ${EINVOICE_PREFERENCES.join(', ')}` }).optional(),
+  autoApplyCredit: z.boolean().optional(),
 });
 
 export type PutCustomerRequest = z.infer<typeof putCustomerRequest>;
@@ -157,6 +160,7 @@ export function customerFromRequest(customerId: string, body: unknown, existing:
     buyerReference: keep('buyerReference') as string | null,
     peppolId: keep('peppolId') as string | null,
     ...(einvoiceFormat !== undefined ? { einvoiceFormat } : {}),
+    ...(request.autoApplyCredit !== undefined || existing?.autoApplyCredit !== undefined ? { autoApplyCredit: request.autoApplyCredit ?? existing?.autoApplyCredit } : {}),
   };
 }
 
@@ -195,5 +199,6 @@ export function customerView(customer: Customer, balances: CustomerBalances) {
     buyerReference: customer.buyerReference ?? null,
     peppolId: customer.peppolId ?? null,
     einvoiceFormat: customer.einvoiceFormat ?? 'pdf',
+    autoApplyCredit: customer.autoApplyCredit ?? false,
   };
 }

@@ -10,6 +10,7 @@ import { formatRfReferenceForPrint } from '../references/rf-creditor-reference';
 import type { OutgoingEmail } from '../ports';
 import type { LetterPlan } from './run';
 import { payLinkParagraph } from '../portal/pay-link-text';
+import type { ReminderPaymentCode } from '../sepa/reminder-payment';
 
 const TEXTS = {
   en: {
@@ -41,6 +42,7 @@ const TEXTS = {
     pay: 'Please transfer the amounts to',
     quote: 'quoting the RF reference of each item (for fees and interest, the reference given for them).',
     contact: 'If you dispute an item or need to agree a payment date, please reply to this email.',
+    qr: (n: string, amount: string, rf: string) => `Scan with your banking app to pay ${n}: ${amount}, reference ${rf} (EPC QR code)`,
     regards: 'Kind regards,',
   },
   de: {
@@ -72,6 +74,7 @@ const TEXTS = {
     pay: 'Bitte überweisen Sie die Beträge an',
     quote: 'unter Angabe der RF-Referenz jedes Postens (für Gebühren und Zinsen die dafür genannte Referenz).',
     contact: 'Wenn Sie einen Posten beanstanden oder einen Zahlungstermin vereinbaren möchten, antworten Sie bitte auf diese E-Mail.',
+    qr: (n: string, amount: string, rf: string) => `Mit der Banking-App scannen und ${n} bezahlen: ${amount}, Referenz ${rf} (EPC-QR-Code)`,
     regards: 'Mit freundlichen Grüßen',
   },
 } as const;
@@ -80,8 +83,19 @@ function languageOf(locale: string): keyof typeof TEXTS {
   return locale.slice(0, 2) === 'de' ? 'de' : 'en';
 }
 
-/** The letter for `plan`, to the customer, with its fresh pay link when given. Deterministic for the same input. */
-export function dunningLetter(plan: LetterPlan, customer: { name: string; email: string; locale: string }, seller: Seller, payLink?: string, dueSoon: readonly DueSoonItem[] = []): OutgoingEmail {
+/**
+ * The letter for `plan`, to the customer, with its fresh pay link, the items falling due soon and the
+ * items' EPC QR codes (`reminderPaymentCodes`: in the HTML as images, each also attached as a PNG)
+ * when given. Deterministic for the same input.
+ */
+export function dunningLetter(
+  plan: LetterPlan,
+  customer: { name: string; email: string; locale: string },
+  seller: Seller,
+  payLink?: string,
+  dueSoon: readonly DueSoonItem[] = [],
+  paymentCodes: readonly ReminderPaymentCode[] = [],
+): OutgoingEmail {
   const soon = dueSoonSection(dueSoon, customer.locale || 'en', true);
   const locale = customer.locale || 'en';
   const link = payLink === undefined ? undefined : payLinkParagraph(locale, payLink);
@@ -100,6 +114,7 @@ export function dunningLetter(plan: LetterPlan, customer: { name: string; email:
         `<td style="text-align:right">${e(money(i.interestMinor, i.currency))}</td><td>${e(formatRfReferenceForPrint(i.rfReference))}</td></tr>`,
     )
     .join('\n');
+  const qrLines = paymentCodes.map((q) => ({ ...q, caption: t.qr(q.number, money(q.amountMinor, 'EUR'), formatRfReferenceForPrint(q.rfReference)) }));
   const chargeLines = plan.items.filter((i) => i.chargesRfReference && i.chargesOpenMinor > 0);
   const totalRows = [...totals.entries()]
     .map(([currency, minor]) => `<tr><th colspan="7" style="text-align:right">${e(t.total)} (${e(currency)})</th><th style="text-align:right">${e(money(minor, currency))}</th></tr>`)
@@ -110,7 +125,7 @@ export function dunningLetter(plan: LetterPlan, customer: { name: string; email:
 ${rows}
 ${totalRows}</table>
 ${chargeLines.map((i) => `<p>${e(t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!)))} (${e(money(i.chargesOpenMinor, i.currency))})</p>`).join('\n')}
-${soon.html}${closing(t, seller, link).html}</body></html>`;
+${soon.html}${closing(t, seller, link, qrLines).html}</body></html>`;
 
   const text = [
     t.greeting(customer.name),
@@ -128,19 +143,25 @@ ${soon.html}${closing(t, seller, link).html}</body></html>`;
     ...chargeLines.map((i) => `${t.chargesLine(i.chargesNumber ?? '', formatRfReferenceForPrint(i.chargesRfReference!))} (${money(i.chargesOpenMinor, i.currency)})`),
     '',
     ...soon.text,
-    ...closing(t, seller, link).text,
+    ...closing(t, seller, link, qrLines).text,
   ].join('\n');
-  return { to: customer.email, subject, html, text };
+  const attachments = qrLines.map((q) => ({ filename: `epc-qr-${q.number.replace(/[^A-Za-z0-9-]/g, '_')}.png`, contentType: 'image/png', content: q.png }));
+  return { to: customer.email, subject, html, text, ...(attachments.length > 0 ? { attachments } : {}) };
 }
 
 /** How to pay, the pay link, whom to contact and the signature: the end of every letter. */
-function closing(t: (typeof TEXTS)[keyof typeof TEXTS], seller: Seller, link: { html: string; text: string } | undefined): { html: string; text: string[] } {
+function closing(
+  t: (typeof TEXTS)[keyof typeof TEXTS],
+  seller: Seller,
+  link: { html: string; text: string } | undefined,
+  qrLines: readonly { png: Buffer; number: string; caption: string }[] = [],
+): { html: string; text: string[] } {
   const e = escapeHtml;
   return {
     html: `<p>${e(t.pay)} ${e(seller.name)}, IBAN ${e(seller.iban)}, BIC ${e(seller.bic)}, ${e(t.quote)}</p>
-${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
+${qrLines.map((q) => `<p><img src="data:image/png;base64,${q.png.toString('base64')}" width="200" height="200" alt="EPC QR code ${e(q.number)}"><br>${e(q.caption)}</p>\n`).join('')}${link ? `${link.html}\n` : ''}<p>${e(t.contact)}</p>
 <p>${e(t.regards)}<br>${e(seller.name)}<br>${seller.address.map(e).join('<br>')}</p>`,
-    text: [`${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`, '', ...(link ? [link.text, ''] : []), t.contact, '', t.regards, seller.name, ...seller.address],
+    text: [`${t.pay} ${seller.name}, IBAN ${seller.iban}, BIC ${seller.bic}, ${t.quote}`, '', ...(qrLines.length > 0 ? [...qrLines.map((q) => q.caption), ''] : []), ...(link ? [link.text, ''] : []), t.contact, '', t.regards, seller.name, ...seller.address],
   };
 }
 

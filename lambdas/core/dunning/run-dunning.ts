@@ -32,6 +32,7 @@ import { deliverPending, escalationNameFor, reminderState } from './escalation';
 import { dueSoonLetter, dunningLetter, type DueSoonItem } from './letter';
 import { decidePreDue, preDueWindowDays, type PreDueDecision } from './pre-due';
 import { mandateStatus, type Mandate } from '../sepa/mandate';
+import { reminderPaymentCodes } from '../sepa/reminder-payment';
 import { effectivePolicies, resolvePolicy, type DunningPolicy } from './policy';
 import {
   collectionsWorklist,
@@ -236,7 +237,7 @@ async function handleCustomer(ctx: RunContext, customerId: string, customer: Cus
         .filter((i) => !i.chargesOf && isOpen(i))
         .map((invoice) => ({ invoice, charges: chargesOf.get(invoice.invoiceId) ?? null, policy: resolvePolicy(ctx.policies, invoice.dunning.policyId, customer).policy }));
       plan = planLetter(customerId, escalations, others, asOf)!;
-      email = dunningLetter(plan, customer, deps.settings.seller, link, dueSoon);
+      email = dunningLetter(plan, customer, deps.settings.seller, link, dueSoon, await reminderPaymentCodes(plan, deps.settings.seller));
     } else {
       plan = { customerId, level: 0, template: 'due-soon', items: [] };
       email = dueSoonLetter(dueSoon, customer, deps.settings.seller, link);

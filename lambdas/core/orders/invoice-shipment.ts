@@ -9,12 +9,22 @@ import { sendInvoice } from '../invoices/send-invoice';
 import { issueInvoiceForShipment } from './order-steps';
 import { orderNextCheck } from './order-settlement';
 import type { CoreDeps } from '../deps';
+import { applyCreditToNewInvoice, type CreditApplicationDeps } from '../sepa/refunds';
 
 type IssueDeps = Parameters<typeof issueInvoiceForShipment>[0];
 type SendDeps = Parameters<typeof sendInvoice>[0];
 
-export async function invoiceShipment(deps: IssueDeps & SendDeps & Pick<CoreDeps, 'invoices'>, input: { orderId: string; shipmentId: string }) {
+/**
+ * With `credit`, a customer whose setting `autoApplyCredit` says so has its on-account credit applied
+ * to the new invoice before it is emailed (the path of `POST /customers/{customerId}/credit/apply`,
+ * once even when the step runs again), so the email and its QR code show what is still open.
+ */
+export async function invoiceShipment(deps: IssueDeps & SendDeps & Pick<CoreDeps, 'invoices'>, input: { orderId: string; shipmentId: string }, credit?: CreditApplicationDeps) {
   const issued = await issueInvoiceForShipment(deps, input);
+  if (credit) {
+    const invoice = await deps.invoices.get(issued.invoiceId);
+    if (invoice) await applyCreditToNewInvoice(credit, invoice);
+  }
   const email = await sendInvoice(deps, { invoiceId: issued.invoiceId });
   const order = await deps.orders.get(input.orderId);
   return {

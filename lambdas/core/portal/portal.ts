@@ -26,7 +26,7 @@ import type { CustomerStore, InvoiceStore } from '../ports';
 /** How far ahead a customer may promise to pay without finance when no policy says otherwise (days after today). */
 export const SELF_SERVICE_PROMISE_MAX_DAYS = DEFAULT_PROMISE_MAX_DAYS;
 
-export type PortalAction = 'checkout-started' | 'credit-applied' | 'dispute-raised' | 'promise-accepted' | 'promise-proposed' | 'billing-email-changed' | 'pay-links-revoked';
+export type PortalAction = 'checkout-started' | 'credit-applied' | 'dispute-raised' | 'promise-accepted' | 'promise-proposed' | 'billing-email-changed' | 'pay-links-revoked' | 'mandate-signed' | 'mandate-revoked';
 
 /** Where a request came from, as API Gateway saw it. */
 export interface RequestOrigin {

@@ -14,7 +14,8 @@
  */
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { isOpen } from '../invoices/invoice';
+import { isOpen, type Invoice } from '../invoices/invoice';
+import type { Customer } from '../customers/customer';
 import { allocatePayment } from '../invoices/transitions';
 import { resumeSettledInvoices, type SettlementDeps } from '../invoices/settlement';
 import { retryOnConflict } from '../kernel/retry';
@@ -72,23 +73,33 @@ export const refundRequest = z.strictObject({
 
 const ids = (deps: Pick<RefundDeps, 'newId'>, requestId?: string) => (requestId ?? deps.newId()).replace(/[^A-Za-z0-9]/g, '').slice(0, 24).toUpperCase();
 
-/** What applying on-account credit reads and writes (no SEPA store: the credit stays on the books). */
-export type CreditApplyDeps = Pick<RefundDeps, 'customers' | 'invoices' | 'workflow' | 'postings' | 'clock' | 'newId'>;
+/** What applying on-account credit to an invoice needs. */
+export type CreditApplicationDeps = Pick<RefundDeps, 'customers' | 'invoices' | 'workflow' | 'postings' | 'clock'>;
 
-/** Applies on-account credit of the customer to one of its open items. */
-export async function applyCredit(deps: CreditApplyDeps, customerId: string, body: unknown, requestId?: string) {
-  const request = parseWith(applyCreditRequest, body);
-  const id = ids(deps, requestId);
+/** What applying on-account credit by request reads and writes (no SEPA store: the credit stays on the books). */
+export type CreditApplyDeps = CreditApplicationDeps & Pick<RefundDeps, 'newId'>;
+
+/**
+ * The one way on-account credit reaches an invoice: the invoice's `allocatePayment` transition
+ * takes `amountOf(customer, invoice)` (null: nothing to apply), journal customer credit against
+ * receivables, the customer's credit taken in the same posting, retried on a concurrent change.
+ * `id` names the application: the same id again applies nothing twice (its journal exists).
+ */
+async function applyCreditTo(
+  deps: CreditApplicationDeps,
+  customerId: string,
+  invoiceId: string,
+  id: string,
+  amountOf: (customer: Customer, invoice: Invoice) => number | null,
+): Promise<{ invoice: Invoice; amountMinor: number } | null> {
   const posting = await retryOnConflict(
     async () => {
       const customer = await deps.customers.get(customerId);
       if (!customer) throw new NotFoundError('Customer', customerId);
-      const invoice = await deps.invoices.get(request.invoiceId);
-      if (!invoice || invoice.customerId !== customerId) throw new NotFoundError('Invoice', request.invoiceId);
-      const amountMinor = decimalIn('amount', request.amount, invoice.currency);
-      if (amountMinor > customer.onAccountCreditMinor) throw ValidationError.of('amount', `must not exceed the customer's on-account credit of ${formatAmount(money(customer.onAccountCreditMinor, invoice.currency))}`);
-      if (!isOpen(invoice) || amountMinor > invoice.balanceMinor) throw ValidationError.of('amount', `must not exceed the invoice's open balance of ${formatAmount(money(isOpen(invoice) ? invoice.balanceMinor : 0, invoice.currency))}`);
-      if (invoice.currency !== customer.currency) throw new ConflictError(`Invoice ${invoice.invoiceId} is in ${invoice.currency}; the customer's credit is in ${customer.currency}`, 'CURRENCY_MISMATCH');
+      const invoice = await deps.invoices.get(invoiceId);
+      if (!invoice || invoice.customerId !== customerId) throw new NotFoundError('Invoice', invoiceId);
+      const amountMinor = amountOf(customer, invoice);
+      if (amountMinor === null) return null;
       const at = deps.clock.now().toISOString();
       const t = allocatePayment(invoice, { paymentId: `credit-${id}`, amountMinor, currency: invoice.currency, at, note: `on-account credit of ${formatAmount(money(amountMinor, invoice.currency))} applied` });
       const built: Posting = {
@@ -102,12 +113,43 @@ export async function applyCredit(deps: CreditApplyDeps, customerId: string, bod
       } catch (error) {
         if (!(error instanceof PostingWrittenBeforeError)) throw error;
       }
-      return { built, invoice: t.invoice };
+      return { built, invoice: t.invoice, amountMinor };
     },
     { attempts: 5 },
   );
+  if (!posting) return null;
   await resumeSettledInvoices(deps, settledBy(posting.built));
-  return { invoiceId: posting.invoice.invoiceId, applied: request.amount, balance: formatAmount(money(posting.invoice.balanceMinor, posting.invoice.currency)), status: posting.invoice.status };
+  return { invoice: posting.invoice, amountMinor: posting.amountMinor };
+}
+
+/** Applies on-account credit of the customer to one of its open items (finance: `POST /customers/{customerId}/credit/apply`). */
+export async function applyCredit(deps: CreditApplyDeps, customerId: string, body: unknown, requestId?: string) {
+  const request = parseWith(applyCreditRequest, body);
+  const applied = await applyCreditTo(deps, customerId, request.invoiceId, ids(deps, requestId), (customer, invoice) => {
+    const amountMinor = decimalIn('amount', request.amount, invoice.currency);
+    if (amountMinor > customer.onAccountCreditMinor) throw ValidationError.of('amount', `must not exceed the customer's on-account credit of ${formatAmount(money(customer.onAccountCreditMinor, invoice.currency))}`);
+    if (!isOpen(invoice) || amountMinor > invoice.balanceMinor) throw ValidationError.of('amount', `must not exceed the invoice's open balance of ${formatAmount(money(isOpen(invoice) ? invoice.balanceMinor : 0, invoice.currency))}`);
+    if (invoice.currency !== customer.currency) throw new ConflictError(`Invoice ${invoice.invoiceId} is in ${invoice.currency}; the customer's credit is in ${customer.currency}`, 'CURRENCY_MISMATCH');
+    return amountMinor;
+  });
+  const invoice = applied!.invoice;
+  return { invoiceId: invoice.invoiceId, applied: request.amount, balance: formatAmount(money(invoice.balanceMinor, invoice.currency)), status: invoice.status };
+}
+
+/**
+ * A new invoice of a customer whose setting says so (`autoApplyCredit`) takes the customer's
+ * on-account credit, up to its balance, through the same path as finance's application (its
+ * journal `credit-applied-auto-<invoiceId>`: a retried issue applies nothing twice). Nothing
+ * happens without the setting, without credit, or when the invoice is in another currency than the
+ * credit. Returns what was applied (0 when nothing).
+ */
+export async function applyCreditToNewInvoice(deps: CreditApplicationDeps, invoice: Pick<Invoice, 'invoiceId' | 'customerId'>): Promise<number> {
+  const applied = await applyCreditTo(deps, invoice.customerId, invoice.invoiceId, `AUTO${invoice.invoiceId.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`, (customer, current) => {
+    if (customer.autoApplyCredit !== true || current.currency !== customer.currency || !isOpen(current)) return null;
+    const amountMinor = Math.min(customer.onAccountCreditMinor, current.balanceMinor);
+    return amountMinor > 0 ? amountMinor : null;
+  });
+  return applied?.amountMinor ?? 0;
 }
 
 /** The refund's `pain.001.001.09` (the same bytes every time it is asked for). */
@@ -193,7 +235,6 @@ export async function requestRefund(deps: RefundDeps, body: unknown, requestId?:
           { account: 'refunds-in-transit', side: 'credit', amount: money(amountMinor, 'EUR'), reference: refundId },
         ])],
         customerCredit: { customerId: customer.customerId, amountMinor: -amountMinor },
-        customerOwnerId: customer.registeredBy ?? null,
         directDebit: { refund: { before: null, after: refund } },
       });
       return { ...refundView(refund), fileUrl: `/refunds/${refundId}/file` };

@@ -21,7 +21,7 @@ import { formatAmount, money } from '../money/money';
 import type { InvoiceStore, PostingWriter } from '../ports';
 import { PostingWrittenBeforeError, type Posting } from '../posting/posting';
 import { addCalendarDays, calendarDateIn, type Clock } from '../time/clock';
-import { readStatementFile, StatementParseError } from '../bank-statements/read-statement-file';
+import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
 import { invoiceNumberOf } from './collection';
 import { revokeMandate, type Mandate } from './mandate';
 import type { DirectDebitStore } from './ports';
@@ -47,14 +47,22 @@ export type ReturnOutcome = 'returned' | 'already-recorded' | 'unknown-collectio
 export function readReturnFile(content: string): ReturnedCollection[] {
   if (/urn:iso:std:iso:20022:tech:xsd:pain\.002\./.test(content.slice(0, 4096))) return readPain002(content);
   try {
-    const parsed = readStatementFile(content);
-    return parsed.statements.flatMap((s) =>
-      s.lines.filter((l) => l.direction === 'debit' && l.returnReason && l.endToEndId).map((l) => ({ endToEndId: l.endToEndId!, reasonCode: l.returnReason!, source: 'camt' as const })),
-    );
+    return returnsInStatement(readStatementFile(content));
   } catch (error) {
     if (error instanceof StatementParseError) throw ValidationError.of('body', error.message);
     throw error;
   }
+}
+
+/**
+ * The returned direct debits a bank statement reports: its debit lines with a return reason
+ * (`TxDtls/RtrInf/Rsn/Cd`) and the original end-to-end id, whether uploaded to
+ * `POST /collections/returns` or with the day's statement to `POST /remittances`.
+ */
+export function returnsInStatement(file: Pick<ParsedStatementFile, 'statements'>): ReturnedCollection[] {
+  return file.statements.flatMap((s) =>
+    s.lines.filter((l) => l.direction === 'debit' && l.returnReason && l.endToEndId).map((l) => ({ endToEndId: l.endToEndId!, reasonCode: l.returnReason!, source: 'camt' as const })),
+  );
 }
 
 function readPain002(content: string): ReturnedCollection[] {
@@ -81,9 +89,17 @@ function readPain002(content: string): ReturnedCollection[] {
 export async function recordReturns(deps: ReturnDeps, content: string) {
   const returns = readReturnFile(content);
   if (returns.length === 0) throw ValidationError.of('body', 'the file reports no returned or rejected direct debit (camt debit lines with RtrInf, or pain.002 transactions with TxSts RJCT)');
-  const results = [];
+  return { returns: await recordReturnedCollections(deps, returns) };
+}
+
+/** One outcome per return, in order: what {@link recordReturns} answers for each. */
+export type ReturnResult = Awaited<ReturnType<typeof recordOne>>;
+
+/** Records each return once (the same path for both routes): returned, already recorded, or not a collection of ours. */
+export async function recordReturnedCollections(deps: ReturnDeps, returns: readonly ReturnedCollection[]): Promise<ReturnResult[]> {
+  const results: ReturnResult[] = [];
   for (const r of returns) results.push(await retryOnConflict(() => recordOne(deps, r), { attempts: 5 }));
-  return { returns: results };
+  return results;
 }
 
 async function recordOne(deps: ReturnDeps, r: ReturnedCollection) {

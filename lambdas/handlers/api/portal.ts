@@ -1,7 +1,8 @@
 /**
  * The customer portal's API (the `customer` role: a pay link): the page's data, a card payment of
  * chosen items (a Stripe Checkout Session; the money is recorded by the webhook), a dispute, a
- * promise to pay, the billing email and the documents. Each route is one use case of
+ * promise to pay, the billing email and the documents; the customer's SEPA mandates with the mandate
+ * text (signed and revoked through finance's paths, `core/sepa/portal-mandates.ts`). Each route is one use case of
  * `core/portal/portal.ts` or `core/payments/card-payments.ts`; this module maps requests to them.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -17,6 +18,8 @@ import { dunningActionDeps } from '../../shared/dunning-wiring';
 import { clock, coreSettings, customerStore, idempotency, invoiceReader, newId, postingWriter, recordedFactWorkflow } from '../../shared/wiring';
 import { cardPayments, portalActivityStore, portalUrl } from '../../shared/portal-wiring';
 import { openDispute } from '../../core/dunning/actions';
+import { portalMandates, portalRevokeMandate, portalSignMandate, type PortalMandateDeps } from '../../core/sepa/portal-mandates';
+import { mandateDeps, sepaSettings } from '../../shared/sepa-wiring';
 import { handler as statementHandler } from './customer-statement';
 import { handler as financeHandler } from './portal-finance';
 
@@ -28,11 +31,15 @@ export interface PortalHandlerDeps extends PortalPolicyDeps {
   readonly portalUrl: () => string;
   /** On-account credit applied first (the one credit path). */
   readonly credit: PayChosenDeps['credit'];
+  /** Mandates on the page (issue 13): finance's mandate paths, the seller as creditor. */
+  readonly sepa: PortalMandateDeps;
 }
 
 export function makeHandler(deps: PortalHandlerDeps, options: ApiHandlerOptions) {
   const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
-    'GET /portal': async (request) => ({ statusCode: 200, body: await portalView(deps, request.caller) }),
+    'GET /portal': async (request) => ({ statusCode: 200, body: { ...(await portalView(deps, request.caller)), directDebit: await portalMandates(deps.sepa, request.caller) } }),
+    'POST /portal/mandates': async (request) => ({ statusCode: 201, body: await portalSignMandate(deps.sepa, request.caller, request.body, request.origin, request.keyedId?.()) }),
+    'POST /portal/mandates/revoke': async (request) => ({ statusCode: 200, body: await portalRevokeMandate(deps.sepa, request.caller, request.body, request.origin) }),
     'POST /portal/checkout': async (request) => {
       const base = deps.portalUrl();
       const checkout = await payChosenItems(
@@ -93,6 +100,7 @@ const portalHandler = makeHandler(
     cards: cardPayments(),
     portalUrl,
     credit: { customers: customerStore(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), postings: postingWriter(), clock, newId },
+    sepa: { customers: customerStore(), activity: portalActivityStore(), clock, newId, mandates: mandateDeps(), creditorName: sepaSettings().seller.name },
   },
   { idempotency: idempotency() },
 );

@@ -1,7 +1,8 @@
 /**
  * State ApplyLines of StatementProcessing: applies the statement's credit lines from the progress
  * saved, chunk by chunk, and answers `done: false` before the function's time runs out (the state
- * machine calls again).
+ * machine calls again). SEPA collections on the statement are read with their collection files, and
+ * its returned direct debits recorded at the end (`core/sepa/statement-direct-debits.ts`).
  */
 import * as z from 'zod';
 import { applyStatementLines, type StatementStepDeps } from '../../core/cash-application/statement-processing';
@@ -10,6 +11,7 @@ import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';
+import { statementDirectDebitDeps } from '../../shared/sepa-wiring';
 import { clock, handedInFiles, invoiceReader, newId, openItemReader, postingWriter, recordedFactWorkflow, statementStore } from '../../shared/wiring';
 
 const job = z.object({ statementId: z.string().min(1), objectKey: z.string().min(1), run: z.number().int().min(1) });
@@ -37,4 +39,5 @@ export const handler = makeHandler({
   clock,
   newId,
   settings: { invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX') },
+  directDebits: statementDirectDebitDeps(),
 });

@@ -10,19 +10,21 @@ import type { CoreDeps } from '../../core/deps';
 import { parseWith } from '../../core/validation';
 import { stepHandler } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
-import { clock, coreSettings, customerStore, invoiceIssuer, mailer, orderStore } from '../../shared/wiring';
+import { clock, coreSettings, customerStore, invoiceIssuer, invoiceReader, mailer, orderStore, postingWriter, workflow } from '../../shared/wiring';
 import { payLinks } from '../../shared/portal-wiring';
 import type { PayLinks } from '../../core/portal/pay-link';
+import type { CreditApplicationDeps } from '../../core/sepa/refunds';
 
 const input = z.object({ orderId: z.string().min(1), shipmentId: z.string().min(1) });
 
 export function makeHandler(
   deps: Pick<CoreDeps, 'orders' | 'customers' | 'invoices' | 'mailer' | 'clock' | 'settings'> & { readonly payLinks?: PayLinks; readonly mandates?: MandateReader },
+  credit?: CreditApplicationDeps,
 ) {
   return stepHandler(
     (event) => parseWith(input, event),
     async (command) => {
-      const invoiced = await invoiceShipment(deps, command);
+      const invoiced = await invoiceShipment(deps, command, credit);
       countBusinessEvents({ InvoicesIssued: 1 });
       return invoiced;
     },
@@ -38,4 +40,4 @@ export const handler = makeHandler({
   settings: coreSettings(),
   payLinks: payLinks(),
   mandates: directDebitStore(),
-});
+}, { customers: customerStore(), invoices: invoiceReader(), postings: postingWriter(), workflow: workflow(), clock });

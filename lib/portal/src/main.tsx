@@ -1,6 +1,6 @@
 /**
  * The customer portal: what the customer owes and has paid, documents, the statement, and the
- * actions (pay by card, dispute, promise a date, billing email). One page; every control is a
+ * actions (pay by card, dispute, promise a date, SEPA mandates, billing email). One page; every control is a
  * native, labelled form control, so it works with the keyboard and a screen reader, and the
  * tables become stacked cards on a phone.
  */
@@ -34,6 +34,11 @@ interface PortalData {
   paidItems: Item[];
   selfServicePromiseMaxDays: number;
   activity: { at: string; action: string; summary: string; status: string }[];
+  directDebit: {
+    creditor: { name: string; creditorId: string };
+    texts: Record<Language, Record<'CORE' | 'B2B', string>>;
+    mandates: { mandateId: string; scheme: 'CORE' | 'B2B'; accountEnding: string; signedOn: string; status: string; text: Record<Language, string> }[];
+  };
 }
 
 interface StatementData {
@@ -451,6 +456,100 @@ function BillingEmail({ ctx, data }: { ctx: Ctx; data: PortalData }) {
   );
 }
 
+/** The customer's SEPA mandates: the list (revoke an active one) and a form to sign one, showing the mandate text to accept. */
+function Mandates({ ctx, data }: { ctx: Ctx; data: PortalData }) {
+  const { t, lang, link, reload } = ctx;
+  const [form, setForm] = useState({ iban: '', bic: '', accountHolder: data.customer.name, scheme: 'CORE' as 'CORE' | 'B2B', accept: false });
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const sign = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const body = { iban: form.iban, ...(form.bic.trim() ? { bic: form.bic } : {}), accountHolder: form.accountHolder, scheme: form.scheme, acceptMandateText: form.accept };
+      const signed = await json<{ mandateId: string }>(link, 'POST', '/portal/mandates', body);
+      setMessage({ ok: true, text: t.signed(signed.mandateId) });
+      reload();
+    } catch (error) {
+      setMessage({ ok: false, text: problemText(error) });
+    }
+  };
+  const revoke = async (mandateId: string) => {
+    try {
+      await json(link, 'POST', '/portal/mandates/revoke', { mandateId });
+      setMessage({ ok: true, text: t.revoked });
+      reload();
+    } catch (error) {
+      setMessage({ ok: false, text: problemText(error) });
+    }
+  };
+  const set = (key: 'iban' | 'bic' | 'accountHolder') => (e: Event) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
+  const mandates = data.directDebit.mandates;
+  return (
+    <>
+      {mandates.length === 0 ? (
+        <p>{t.noMandates}</p>
+      ) : (
+        <table id="mandates" class="items">
+          <thead>
+            <tr>
+              <th scope="col">{t.mandateRef}</th>
+              <th scope="col">{t.scheme}</th>
+              <th scope="col">{t.account}</th>
+              <th scope="col">{t.signedOn}</th>
+              <th scope="col">{t.mandateStatus}</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {mandates.map((m) => (
+              <tr key={m.mandateId}>
+                <td data-label={t.mandateRef}>{m.mandateId}</td>
+                <td data-label={t.scheme}>{t.schemes[m.scheme] ?? m.scheme}</td>
+                <td data-label={t.account}>{t.accountEnding(m.accountEnding)}</td>
+                <td data-label={t.signedOn}>{formatDate(m.signedOn, lang)}</td>
+                <td data-label={t.mandateStatus}>{t.mandateStatuses[m.status] ?? m.status}</td>
+                <td>
+                  {m.status === 'ACTIVE' ? (
+                    <button type="button" id={`revoke-${m.mandateId}`} onClick={() => void revoke(m.mandateId)}>
+                      {t.revoke}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form id="mandate-form" class="dialog" onSubmit={sign}>
+        <h3>{t.signMandate}</h3>
+        <label for="mandate-iban">{t.iban}</label>
+        <input id="mandate-iban" required autoComplete="off" value={form.iban} onInput={set('iban')} />
+        <label for="mandate-bic">{t.bic}</label>
+        <input id="mandate-bic" autoComplete="off" value={form.bic} onInput={set('bic')} />
+        <label for="mandate-holder">{t.accountHolder}</label>
+        <input id="mandate-holder" required value={form.accountHolder} onInput={set('accountHolder')} />
+        <label for="mandate-scheme">{t.scheme}</label>
+        <select id="mandate-scheme" value={form.scheme} onChange={(e) => setForm({ ...form, scheme: (e.currentTarget as HTMLSelectElement).value as 'CORE' | 'B2B' })}>
+          <option value="CORE">{t.schemes.CORE}</option>
+          <option value="B2B">{t.schemes.B2B}</option>
+        </select>
+        <h4>{t.mandateTextTitle}</h4>
+        <p id="mandate-text">{data.directDebit.texts[lang][form.scheme]}</p>
+        <label>
+          <input id="mandate-accept" type="checkbox" required checked={form.accept} onChange={(e) => setForm({ ...form, accept: (e.currentTarget as HTMLInputElement).checked })} /> {t.acceptMandate}
+        </label>
+        <button type="submit" id="mandate-sign">
+          {t.sign}
+        </button>
+      </form>
+      {message ? (
+        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'problem'} id="mandate-message">
+          {message.text}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 function App() {
   const link = useMemo(() => takeLink(), []);
   const [lang, setLang] = useState<Language>(() => languageOf(navigator.language));
@@ -547,6 +646,10 @@ function App() {
             <section aria-labelledby="statement-title">
               <h2 id="statement-title">{t.statement}</h2>
               <Statement ctx={ctx} data={data} />
+            </section>
+            <section aria-labelledby="mandates-title">
+              <h2 id="mandates-title">{t.mandates}</h2>
+              <Mandates ctx={ctx} data={data} />
             </section>
             <section aria-labelledby="email-title">
               <h2 id="email-title">{t.billingEmail}</h2>

@@ -51,6 +51,7 @@ describe('customers: create and update', () => {
       buyerReference: null,
       peppolId: null,
       einvoiceFormat: 'pdf',
+      autoApplyCredit: false,
     });
     expect(world.tables.customers.get('C-1')?.creditLimitMinor).toBe(500_050);
   });
