@@ -123,6 +123,8 @@ export interface InvoiceStore {
   /** Stores the payment task token while the invoice is unpaid; false when it is already settled. */
   setPaymentTaskToken(invoiceId: string, token: string): Promise<boolean>;
   paymentTaskToken(invoiceId: string): Promise<string | undefined>;
+  /** The payment task tokens of several invoices in one batch read (invoices without one are left out). */
+  paymentTaskTokens(invoiceIds: readonly string[]): Promise<Map<string, string>>;
   markSent(invoiceId: string, messageId: string, at: string, events?: readonly DomainEvent[]): Promise<void>;
 }
 
@@ -165,6 +167,13 @@ export interface PaymentStore {
  */
 export interface PostingWriter {
   post(posting: Posting): Promise<void>;
+  /**
+   * Independent postings written together, all or nothing, in one transaction: `true` when all
+   * were written; `false` (nothing written) when together they do not fit one transaction or any
+   * condition of any of them failed, and the caller posts them one by one ({@link post} says which
+   * and why). Throws what {@link post} throws for anything else.
+   */
+  postTogether(postings: readonly Posting[]): Promise<boolean>;
 }
 
 export interface LedgerReader {
