@@ -12,7 +12,7 @@ import type { ImportEntry, TakenBy } from './invoices/import';
 import type { CashPayment, LineApplication, LineResult } from './cash-application/application';
 import type { Posting } from './posting/posting';
 import type { DomainEvent } from './events/catalogue';
-import type { StatementHeader, StatementProgress, StatementRecord } from './cash-application/statement-record';
+import type { LineCounts, StatementHeader, StatementProgress, StatementRecord, UploadOutcome } from './cash-application/statement-record';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -259,6 +259,25 @@ export interface StatementStore {
   /** Shows in `statementId` a line another statement recorded before (moves no money). */
   reportLine(statementId: string, result: LineResult): Promise<void>;
   progress(statementId: string, progress: StatementProgress): Promise<void>;
+  /**
+   * Adds what one chunk of lines of the `run`-th upload did to the statement's progress, once: the
+   * chunk is named by `chunk.id` (its first line), and a chunk counted before (a step retried after a
+   * crash) or of a run another upload replaced adds nothing (`counted: false`). Chunks of one run
+   * may be counted in any order and at the same time (the state machine applies them in parallel).
+   * Answers the statement as it is after.
+   */
+  chunkApplied(statementId: string, run: number, chunk: ChunkOutcome): Promise<{ counted: boolean; statement: StatementRecord | undefined }>;
+  /** Marks the `run`-th upload `completed` when every credit line is counted (processed = total); false when not (yet). */
+  completeWhenAllCounted(statementId: string, run: number, at: string): Promise<boolean>;
+}
+
+/** What one chunk of a statement's lines did, as {@link StatementStore.chunkApplied} adds it. */
+export interface ChunkOutcome {
+  readonly id: string;
+  readonly lines: number;
+  readonly counts: LineCounts;
+  readonly lastUpload: UploadOutcome;
+  readonly at: string;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LineResult } from '../../core/cash-application/application';
 import type { StatementHeader, StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
-import type { Page, StatementStore } from '../../core/ports';
+import type { ChunkOutcome, Page, StatementStore } from '../../core/ports';
 import { batchGet } from './batch';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
 import { lineSortKey } from './posting-writer';
@@ -22,6 +22,8 @@ export interface StatementTables {
 }
 
 const HEADER = 'statement';
+/** Names of the chunk counters (`chunkApplied`). */
+const CHUNK_NAMES = { '#applied': 'applied', '#suggested': 'suggested', '#unapplied': 'unapplied', '#newly': 'newlyRecorded', '#already': 'alreadyRecorded', '#uploads': 'uploads', '#chunksDone': 'chunksDone' };
 
 /** Every attribute an update names goes through a placeholder: several (`status`, `processed`) are DynamoDB reserved words. */
 const PROGRESS_NAMES = { '#status': 'status', '#processed': 'processed', '#counts': 'counts', '#lastUpload': 'lastUpload', '#error': 'error', '#at': 'at' };
@@ -32,8 +34,8 @@ function resultFromItem(item: Record<string, unknown>): LineResult {
 }
 
 function statementFromItem(item: Record<string, unknown>): StatementRecord {
-  const { sk: _sk, ...rest } = item;
-  return rest as unknown as StatementRecord;
+  const { sk: _sk, chunksDone, ...rest } = item;
+  return { ...(rest as unknown as StatementRecord), ...(chunksDone instanceof Set ? { chunksDone: [...(chunksDone as Set<string>)] } : {}) };
 }
 
 export class DynamoStatementStore implements StatementStore {
@@ -70,12 +72,13 @@ export class DynamoStatementStore implements StatementStore {
             '#at = :at',
             '#error = :null',
             ...run,
-          ].join(', ')} ADD #uploads :one`,
+          ].join(', ')} ADD #uploads :one REMOVE #chunksDone`,
           ...(options.unlessProcessing ? { ConditionExpression: '#status <> :status' } : {}),
           ExpressionAttributeNames: {
             ...PROGRESS_NAMES,
             '#lastUploadAt': 'lastUploadAt',
             '#uploads': 'uploads',
+            '#chunksDone': 'chunksDone',
             ...(run.length ? { '#objectKey': 'objectKey', '#recovering': 'recovering' } : {}),
           },
           ExpressionAttributeValues: {
@@ -173,6 +176,65 @@ export class DynamoStatementStore implements StatementStore {
         },
       }),
     );
+  }
+
+  async chunkApplied(statementId: string, run: number, chunk: ChunkOutcome): Promise<{ counted: boolean; statement: StatementRecord | undefined }> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.statements,
+          Key: { statementId, sk: HEADER },
+          UpdateExpression:
+            'SET #at = :at ADD #processed :lines, #counts.#applied :applied, #counts.#suggested :suggested, #counts.#unapplied :unapplied, #lastUpload.#newly :newly, #lastUpload.#already :already, #chunksDone :chunk',
+          ConditionExpression: 'attribute_exists(statementId) AND #uploads = :run AND #status = :processing AND NOT contains(#chunksDone, :id)',
+          ExpressionAttributeNames: {
+            ...CHUNK_NAMES,
+            '#at': 'at',
+            '#processed': 'processed',
+            '#counts': 'counts',
+            '#lastUpload': 'lastUpload',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: {
+            ':at': chunk.at,
+            ':lines': chunk.lines,
+            ':applied': chunk.counts.applied,
+            ':suggested': chunk.counts.suggested,
+            ':unapplied': chunk.counts.unapplied,
+            ':newly': chunk.lastUpload.newlyRecorded,
+            ':already': chunk.lastUpload.alreadyRecorded,
+            ':chunk': new Set([chunk.id]),
+            ':id': chunk.id,
+            ':run': run,
+            ':processing': 'processing',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { counted: true, statement: statementFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return { counted: false, statement: await this.get(statementId) };
+    }
+  }
+
+  async completeWhenAllCounted(statementId: string, run: number, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.statements,
+          Key: { statementId, sk: HEADER },
+          UpdateExpression: 'SET #status = :completed, #at = :at',
+          ConditionExpression: 'attribute_exists(statementId) AND #uploads = :run AND #status = :processing AND #processed >= #total',
+          ExpressionAttributeNames: { '#status': 'status', '#at': 'at', '#uploads': 'uploads', '#processed': 'processed', '#total': 'total' },
+          ExpressionAttributeValues: { ':completed': 'completed', ':processing': 'processing', ':run': run, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return false;
+    }
   }
 
   private required(table: keyof Omit<StatementTables, 'statements'>): string {
