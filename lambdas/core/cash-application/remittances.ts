@@ -14,16 +14,20 @@
  * for finance's worklist, rather than being matched by amount across every invoice.
  *
  * Within a chunk, lines are grouped by what they concern (lines sharing an open item or a customer
- * fall in one group): each group is matched against its own items only and applied in file order,
- * groups several at a time. Groups share no invoice and no customer, so the order of groups cannot
- * change any line's reading.
+ * fall in one group): each group is matched against its own items only and in file order. Groups
+ * share no invoice and no customer, so the order of groups cannot change any line's reading. The
+ * postings of many lines (of several groups, and consecutive lines of one group that touch no
+ * invoice twice) are written as one transaction, a pack (`PostingWriter.postTogether`): one round
+ * trip for up to 100 items instead of one per line. A refused pack wrote nothing; its groups are
+ * then read again and written line by line.
  *
  * ## Once, and resumable
  *
  * Each line has an identity from its content, never from its place in the file
  * (`statementLineKeys`: account, day, direction, amount, payer, bank reference, references and text,
  * and which occurrence of that content on that account and day it is). Its payment, invoice
- * changes, journal and identity item are one transaction that fails when the identity exists:
+ * changes, journal and identity item are written together (in its own transaction or in a pack
+ * with other lines, all or nothing either way), conditional on the identity not existing:
  * uploading the same statement again, a re-export of it, or another file carrying some of the same
  * lines (overlapping exports) applies nothing twice and reports those lines as recorded before
  * (`alreadyRecorded`). Lines recorded before content identity are stored under the earlier key
