@@ -12,7 +12,7 @@ import type { ImportEntry, TakenBy } from './invoices/import';
 import type { CashPayment, LineApplication, LineResult } from './cash-application/application';
 import type { Posting } from './posting/posting';
 import type { DomainEvent } from './events/catalogue';
-import type { StatementHeader, StatementProgress, StatementRecord } from './cash-application/statement-record';
+import type { LineCounts, StatementHeader, StatementProgress, StatementRecord, UploadOutcome } from './cash-application/statement-record';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -123,6 +123,8 @@ export interface InvoiceStore {
   /** Stores the payment task token while the invoice is unpaid; false when it is already settled. */
   setPaymentTaskToken(invoiceId: string, token: string): Promise<boolean>;
   paymentTaskToken(invoiceId: string): Promise<string | undefined>;
+  /** The payment task tokens of several invoices in one batch read (invoices without one are left out). */
+  paymentTaskTokens(invoiceIds: readonly string[]): Promise<Map<string, string>>;
   markSent(invoiceId: string, messageId: string, at: string, events?: readonly DomainEvent[]): Promise<void>;
 }
 
@@ -165,6 +167,13 @@ export interface PaymentStore {
  */
 export interface PostingWriter {
   post(posting: Posting): Promise<void>;
+  /**
+   * Independent postings written together, all or nothing, in one transaction: `true` when all
+   * were written; `false` (nothing written) when together they do not fit one transaction or any
+   * condition of any of them failed, and the caller posts them one by one ({@link post} says which
+   * and why). Throws what {@link post} throws for anything else.
+   */
+  postTogether(postings: readonly Posting[]): Promise<boolean>;
 }
 
 export interface LedgerReader {
@@ -251,6 +260,29 @@ export interface StatementStore {
   reportLine(statementId: string, result: LineResult): Promise<void>;
   /** Saves the progress, with the events it reports (a statement processed) in the same transaction (the outbox). */
   progress(statementId: string, progress: StatementProgress, events?: readonly DomainEvent[]): Promise<void>;
+  /**
+   * Adds what one chunk of lines of the `run`-th upload did to the statement's progress, once: the
+   * chunk is named by `chunk.id` (its first line), and a chunk counted before (a step retried after a
+   * crash) or of a run another upload replaced adds nothing (`counted: false`). Chunks of one run
+   * may be counted in any order and at the same time (the state machine applies them in parallel).
+   * Answers the statement as it is after.
+   */
+  chunkApplied(statementId: string, run: number, chunk: ChunkOutcome): Promise<{ counted: boolean; statement: StatementRecord | undefined }>;
+  /**
+   * Marks the `run`-th upload `completed` when every credit line is counted (processed = total); false
+   * when not (yet), or completed already. The events (its StatementProcessed) are written in the same
+   * transaction, so they are published once; `returns` are the direct debit returns it recorded.
+   */
+  completeWhenAllCounted(statementId: string, run: number, at: string, extras?: { readonly events?: readonly DomainEvent[]; readonly returns?: StatementProgress['returns'] }): Promise<boolean>;
+}
+
+/** What one chunk of a statement's lines did, as {@link StatementStore.chunkApplied} adds it. */
+export interface ChunkOutcome {
+  readonly id: string;
+  readonly lines: number;
+  readonly counts: LineCounts;
+  readonly lastUpload: UploadOutcome;
+  readonly at: string;
 }
 
 /**

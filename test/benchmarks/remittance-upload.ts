@@ -9,20 +9,27 @@
  *     per second, and the progress seen meanwhile;
  *  2. the same file again, as the request body (every line found recorded, nothing applied);
  *  3. that the ledger check holds.
- * Usage: npm run bench:remittances -- [--lines 1000] [--customers 100]
+ * Each size given to `--lines` (comma-separated, default 1,000 and 10,000) is measured in turn on the
+ * same local AWS, with the load average of the machine before and after (the figures depend on it).
+ * Usage: npm run bench:remittances -- [--lines 1000,10000] [--customers 100]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalAws, type LocalAws } from '../../local-aws/runtime';
 import { ApiDriver } from '../integration/support/api-driver';
 import { camt054For, importAndWait, openItems, pollUntilFinished } from '../support/remittance-files';
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000' }, customers: { type: 'string', default: '100' } } });
-const LINES = Number(values.lines);
+const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000,10000' }, customers: { type: 'string', default: '100' } } });
+const SIZES = values.lines.split(',').map((n) => Number(n.trim()));
 const CUSTOMERS = Number(values.customers);
+if (SIZES.some((n) => !Number.isSafeInteger(n) || n < 1) || !Number.isSafeInteger(CUSTOMERS) || CUSTOMERS < 1) {
+  process.stderr.write('--lines takes whole numbers from 1, comma-separated (1000,10000); --customers a whole number from 1\n');
+  process.exit(2);
+}
+const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
 
 interface Statement {
   statementId: string;
@@ -51,6 +58,16 @@ async function main(): Promise<void> {
     };
   }
   try {
+    for (const lines of SIZES) await measure(api, usage, lines);
+  } finally {
+    await stop();
+  }
+}
+
+/** One size: open items, the upload through S3, the same file again, the ledger check; prints the figures. */
+async function measure(api: ApiDriver, usage: LocalAws['usage'] | undefined, LINES: number): Promise<void> {
+  const loadBefore = load();
+  {
     const prefix = Array.from({ length: 4 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
     process.stderr.write(`1/4 ${CUSTOMERS} customers and ${LINES} open items (POST /invoices/import)...\n`);
     const customers = Array.from({ length: CUSTOMERS }, (_, i) => `bench-${prefix.toLowerCase()}-${i}`);
@@ -92,17 +109,15 @@ async function main(): Promise<void> {
 
     process.stdout.write(
       [
-        `lines: ${LINES} credit lines over ${CUSTOMERS} customers`,
+        `lines: ${LINES} credit lines over ${CUSTOMERS} customers (load average ${loadBefore} before, ${load()} after; ${cpus().length} CPUs)`,
         `upload URL and PUT to S3: ${putSeconds.toFixed(1)} s; POST /remittances {"uploadId"} answered 202 in ${acceptSeconds.toFixed(2)} s`,
         `processed: ${processSeconds.toFixed(1)} s after the POST (${(LINES / processSeconds).toFixed(1)} lines/s), counts ${JSON.stringify(first.response.body.counts)}`,
         `progress seen meanwhile: ${first.seen.join(', ')}`,
         `per line (the local stack's usage meter, polling included): ${perLine('dynamodbRequests')} DynamoDB calls, ${perLine('readUnits')} RRU, ${perLine('writeUnits')} WRU; ${perLine('lambdaInvocations')} Lambda invocations`,
         `same file again (body): ${againSeconds.toFixed(1)} s until completed, ${JSON.stringify(again.response.body.lastUpload)}`,
         `ledger check: balanced=${check.balanced} ${check.problems.join('; ')}`,
-      ].join('\n') + '\n',
+      ].join('\n') + '\n\n',
     );
-  } finally {
-    await stop();
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type KnownPayers,
   type OpenItemReader,
   type Page,
+  type ChunkOutcome,
   type StatementStore,
   type UnappliedPaymentStore,
 } from '../../lambdas/core/ports';
@@ -159,6 +160,7 @@ export class InMemoryStatementStore implements StatementStore {
       at: statement.lastUploadAt,
       error: null,
       uploads: existing.uploads + 1,
+      chunksDone: [],
     };
     this.cash.statements.set(statement.statementId, next);
     return { statement: copy(next), created: false };
@@ -207,6 +209,42 @@ export class InMemoryStatementStore implements StatementStore {
     if (!statement) throw new TransactionRefusedError(`Saving the progress of ${statementId}`, 'the statement does not exist');
     this.cash.statements.set(statementId, { ...statement, ...copy(progress) });
     this.cash.progressLog.push({ statementId, progress: copy(progress) });
+  }
+
+  async chunkApplied(statementId: string, run: number, chunk: ChunkOutcome): Promise<{ counted: boolean; statement: StatementRecord | undefined }> {
+    await this.t.tick();
+    const statement = this.cash.statements.get(statementId);
+    if (!statement || statement.uploads !== run || statement.status !== 'processing' || statement.chunksDone?.includes(chunk.id)) {
+      return { counted: false, statement: statement ? copy(statement) : undefined };
+    }
+    const next: StatementRecord = {
+      ...statement,
+      at: chunk.at,
+      processed: statement.processed + chunk.lines,
+      counts: {
+        applied: statement.counts.applied + chunk.counts.applied,
+        suggested: statement.counts.suggested + chunk.counts.suggested,
+        unapplied: statement.counts.unapplied + chunk.counts.unapplied,
+      },
+      lastUpload: {
+        newlyRecorded: statement.lastUpload.newlyRecorded + chunk.lastUpload.newlyRecorded,
+        alreadyRecorded: statement.lastUpload.alreadyRecorded + chunk.lastUpload.alreadyRecorded,
+      },
+      chunksDone: [...(statement.chunksDone ?? []), chunk.id],
+    };
+    this.cash.statements.set(statementId, next);
+    this.cash.progressLog.push({ statementId, progress: { status: next.status, processed: next.processed, counts: next.counts, lastUpload: next.lastUpload, error: next.error, at: next.at } });
+    return { counted: true, statement: copy(next) };
+  }
+
+  async completeWhenAllCounted(statementId: string, run: number, at: string, extras: { readonly returns?: StatementProgress['returns'] } = {}): Promise<boolean> {
+    await this.t.tick();
+    const statement = this.cash.statements.get(statementId);
+    if (!statement || statement.uploads !== run || statement.status !== 'processing' || statement.processed < statement.total) return false;
+    const next: StatementRecord = { ...statement, status: 'completed', at, ...(extras.returns && extras.returns.length > 0 ? { returns: copy(extras.returns) } : {}) };
+    this.cash.statements.set(statementId, next);
+    this.cash.progressLog.push({ statementId, progress: { status: next.status, processed: next.processed, counts: next.counts, lastUpload: next.lastUpload, error: next.error, at } });
+    return true;
   }
 
   private resultsOf(statementId: string): Map<number, LineResult> {

@@ -92,6 +92,40 @@ export class InMemoryPostingWriter implements PostingWriter {
     else await Promise.resolve();
     const other = this.interleaved.shift();
     if (other) await other(posting);
+    this.check(posting);
+    this.write(posting);
+  }
+
+  /** Counted for the tests: packs written together, and packs refused (then posted one by one by the caller). */
+  readonly packs = { written: 0, refused: 0 };
+
+  async postTogether(postings: readonly Posting[]): Promise<boolean> {
+    if (postings.length === 0) return true;
+    if (this.s.tick) await this.s.tick();
+    else await Promise.resolve();
+    const other = this.interleaved.shift();
+    if (other) await other(postings[0]!);
+    const items = postings.reduce((n, p) => n + postingItemCount(p), 0);
+    const invoices = postings.flatMap((p) => p.invoices.map((c) => c.after.invoiceId));
+    const customers = postings.flatMap((p) => [...new Set([p.customerCredit?.customerId, p.payer?.customerId].filter((c) => c !== undefined))]);
+    const refuse = items > TRANSACTION_LIMITS.items || new Set(invoices).size !== invoices.length || new Set(customers).size !== customers.length;
+    try {
+      if (refuse) throw new PostingRefusedError('a pack of postings', 'does not fit one transaction');
+      for (const posting of postings) this.check(posting);
+    } catch (error) {
+      if (error instanceof Error && !(error instanceof PostingTooLargeError)) {
+        this.packs.refused += 1;
+        return false;
+      }
+      throw error;
+    }
+    for (const posting of postings) this.write(posting);
+    this.packs.written += 1;
+    return true;
+  }
+
+  /** Every condition of a posting (throws as the DynamoDB writer does); writes nothing. */
+  private check(posting: Posting): void {
     const what = posting.description;
     const count = postingItemCount(posting);
     if (count > TRANSACTION_LIMITS.items) throw new PostingTooLargeError(what, count, TRANSACTION_LIMITS.items);
@@ -132,7 +166,12 @@ export class InMemoryPostingWriter implements PostingWriter {
     // Credit is only taken while it is there (as the DynamoDB writer's condition).
     if (posting.customerCredit && posting.customerCredit.amountMinor < 0 && this.storage('customers').get(posting.customerCredit.customerId)!.onAccountCreditMinor < -posting.customerCredit.amountMinor) throw conflict();
 
-    // Then every write.
+  }
+
+  /** Every write of a posting whose conditions hold. */
+  private write(posting: Posting): void {
+    const line = posting.statementLine;
+    const note = posting.creditNote;
     if (line) {
       this.storage('statementLines').set(line.result.lineKey, copy(line.result));
       this.s.lineResults!(line.statementId).set(line.result.sequence, copy(line.result));

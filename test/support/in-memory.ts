@@ -420,6 +420,16 @@ export class InMemoryInvoiceStore implements InvoiceStore {
     return this.t.invoicePaymentTokens.get(invoiceId);
   }
 
+  async paymentTaskTokens(invoiceIds: readonly string[]): Promise<Map<string, string>> {
+    await this.t.tick();
+    const tokens = new Map<string, string>();
+    for (const id of invoiceIds) {
+      const token = this.t.invoicePaymentTokens.get(id);
+      if (token) tokens.set(id, token);
+    }
+    return tokens;
+  }
+
   async markSent(invoiceId: string, messageId: string, at: string): Promise<void> {
     await this.t.tick();
     const invoice = this.t.invoices.get(invoiceId);

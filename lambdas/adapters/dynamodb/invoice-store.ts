@@ -5,7 +5,7 @@ import type { Order, StatusChange } from '../../core/orders/order';
 import { ConcurrentUpdateError, SequenceTakenError, type InvoiceStore, type Page } from '../../core/ports';
 import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
 import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex, invoiceWrite } from './invoice-item';
-import { queryAllItems, queryPageOfItems } from './batch';
+import { batchGet, queryAllItems, queryPageOfItems } from './batch';
 import { journalPuts } from './ledger-items';
 import { journalsInOpenPeriods } from './ledger-periods';
 import { outboxPuts } from './outbox';
@@ -241,6 +241,13 @@ export class DynamoInvoiceStore implements InvoiceStore {
     );
     return typeof Item?.paymentTaskToken === 'string' ? Item.paymentTaskToken : undefined;
   }
+  async paymentTaskTokens(invoiceIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(invoiceIds)];
+    if (unique.length === 0) return new Map();
+    const items = await batchGet(this.db, this.tables.invoices, unique.map((invoiceId) => ({ invoiceId })), { attributes: ['invoiceId', 'paymentTaskToken'] });
+    return new Map(items.filter((item) => typeof item.paymentTaskToken === 'string').map((item) => [String(item.invoiceId), String(item.paymentTaskToken)]));
+  }
+
 
   async markSent(invoiceId: string, messageId: string, at: string, events: readonly DomainEvent[] = []): Promise<void> {
     const update = {

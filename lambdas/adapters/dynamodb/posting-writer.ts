@@ -274,6 +274,37 @@ export class DynamoPostingWriter implements PostingWriter {
     }
   }
 
+  /**
+   * Several independent postings (statement lines of different customers) as ONE transaction, so a
+   * statement costs one round trip per pack of lines rather than per line. All or nothing: `true`
+   * when every posting was written; `false`, nothing written, when together they exceed the
+   * transaction's limits, touch one item twice, or any condition of any of them failed (a line
+   * recorded already, an invoice changed since read): the caller then posts them one by one with
+   * {@link post}, which says which and why. Other failures (the service unavailable) are thrown.
+   */
+  async postTogether(originals: readonly Posting[]): Promise<boolean> {
+    if (originals.length === 0) return true;
+    // Dated in open periods as `post` dates them, with one guard for the whole pack (a refused guard
+    // makes the pack fail, and `post` then dates each line again).
+    const { journals, guard } = await journalsInOpenPeriods(this.db, this.table('ledger'), originals.flatMap((p) => p.journals), this.options.timeZone, (this.options.clock ?? systemClock).now());
+    let next = 0;
+    const postings = originals.map((p) => (p.journals.length === 0 ? p : { ...p, journals: journals.slice(next, (next += p.journals.length)) }));
+    const named: NamedItem[] = [...postings.flatMap((posting) => this.itemsOf(posting)), ...guard.map((item) => ({ name: 'closed periods', kind: 'periods' as const, item }))];
+    if (named.length > TRANSACTION_LIMITS.items) return false;
+    const updated = named.map((n) => updatedItemOf(n.item)).filter((key) => key !== undefined);
+    if (new Set(updated).size !== updated.length) return false;
+    const bytes = Buffer.byteLength(JSON.stringify(named.map((n) => n.item), (_k, v: unknown) => (v instanceof Set ? [...v] : v)));
+    if (bytes > TRANSACTION_LIMITS.bytes) return false;
+    try {
+      const result = await this.db.send(new TransactWriteCommand({ TransactItems: named.map((n) => n.item), ReturnConsumedCapacity: 'TOTAL' }));
+      for (const c of result?.ConsumedCapacity ?? []) this.consumed.write += c.WriteCapacityUnits ?? c.CapacityUnits ?? 0;
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error) || isSameItemTwice(error)) return false;
+      throw error;
+    }
+  }
+
   private table(name: keyof PostingTables): string {
     const value = this.tables[name];
     if (!value) throw new Error(`The posting writer was built without the ${name} table`);
@@ -287,6 +318,21 @@ class PeriodClosedMeanwhileError extends Error {
     super('A period was closed while the posting was written');
     this.name = 'PeriodClosedMeanwhileError';
   }
+}
+
+/**
+ * The item an update, delete or check names (table and key), to refuse a pack that names one twice
+ * before sending it. Puts are not compared: what a posting puts is keyed by ids new to it (payment,
+ * journal, event, statement line and its place), so two lines never put the same item.
+ */
+function updatedItemOf(item: TransactItem): string | undefined {
+  const op = item.Update ?? item.Delete ?? item.ConditionCheck;
+  return op ? `${op.TableName} ${JSON.stringify(op.Key)}` : undefined;
+}
+
+/** DynamoDB's refusal of a transaction that names one item twice (a ValidationException, not a cancellation). */
+function isSameItemTwice(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ValidationException' && /multiple operations on one item/i.test((error as Error).message ?? '');
 }
 
 /** The partition of the DunningRuns table that holds the collectors' worklist (sort key the invoice id). */

@@ -13,9 +13,9 @@ import type { DomainEvent } from '../../core/events/catalogue';
 import { outboxPuts } from './outbox';
 import type { LineResult } from '../../core/cash-application/application';
 import type { StatementHeader, StatementProgress, StatementRecord } from '../../core/cash-application/statement-record';
-import type { Page, StatementStore } from '../../core/ports';
+import type { ChunkOutcome, Page, StatementStore } from '../../core/ports';
 import { batchGet } from './batch';
-import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
+import { cancellationCodes, decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
 import { lineSortKey } from './posting-writer';
 
 export interface StatementTables {
@@ -26,6 +26,8 @@ export interface StatementTables {
 }
 
 const HEADER = 'statement';
+/** Names of the chunk counters (`chunkApplied`). */
+const CHUNK_NAMES = { '#applied': 'applied', '#suggested': 'suggested', '#unapplied': 'unapplied', '#newly': 'newlyRecorded', '#already': 'alreadyRecorded', '#uploads': 'uploads', '#chunksDone': 'chunksDone' };
 
 /** Every attribute an update names goes through a placeholder: several (`status`, `processed`) are DynamoDB reserved words. */
 const PROGRESS_NAMES = { '#status': 'status', '#processed': 'processed', '#counts': 'counts', '#lastUpload': 'lastUpload', '#error': 'error', '#at': 'at' };
@@ -36,8 +38,8 @@ function resultFromItem(item: Record<string, unknown>): LineResult {
 }
 
 function statementFromItem(item: Record<string, unknown>): StatementRecord {
-  const { sk: _sk, ...rest } = item;
-  return rest as unknown as StatementRecord;
+  const { sk: _sk, chunksDone, ...rest } = item;
+  return { ...(rest as unknown as StatementRecord), ...(chunksDone instanceof Set ? { chunksDone: [...(chunksDone as Set<string>)] } : {}) };
 }
 
 export class DynamoStatementStore implements StatementStore {
@@ -74,12 +76,13 @@ export class DynamoStatementStore implements StatementStore {
             '#at = :at',
             '#error = :null',
             ...run,
-          ].join(', ')} ADD #uploads :one`,
+          ].join(', ')} ADD #uploads :one REMOVE #chunksDone`,
           ...(options.unlessProcessing ? { ConditionExpression: '#status <> :status' } : {}),
           ExpressionAttributeNames: {
             ...PROGRESS_NAMES,
             '#lastUploadAt': 'lastUploadAt',
             '#uploads': 'uploads',
+            '#chunksDone': 'chunksDone',
             ...(run.length ? { '#objectKey': 'objectKey', '#recovering': 'recovering' } : {}),
           },
           ExpressionAttributeValues: {
@@ -181,6 +184,71 @@ export class DynamoStatementStore implements StatementStore {
       return;
     }
     await this.db.send(new UpdateCommand(update));
+  }
+
+  async chunkApplied(statementId: string, run: number, chunk: ChunkOutcome): Promise<{ counted: boolean; statement: StatementRecord | undefined }> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.statements,
+          Key: { statementId, sk: HEADER },
+          UpdateExpression:
+            'SET #at = :at ADD #processed :lines, #counts.#applied :applied, #counts.#suggested :suggested, #counts.#unapplied :unapplied, #lastUpload.#newly :newly, #lastUpload.#already :already, #chunksDone :chunk',
+          ConditionExpression: 'attribute_exists(statementId) AND #uploads = :run AND #status = :processing AND NOT contains(#chunksDone, :id)',
+          ExpressionAttributeNames: {
+            ...CHUNK_NAMES,
+            '#at': 'at',
+            '#processed': 'processed',
+            '#counts': 'counts',
+            '#lastUpload': 'lastUpload',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: {
+            ':at': chunk.at,
+            ':lines': chunk.lines,
+            ':applied': chunk.counts.applied,
+            ':suggested': chunk.counts.suggested,
+            ':unapplied': chunk.counts.unapplied,
+            ':newly': chunk.lastUpload.newlyRecorded,
+            ':already': chunk.lastUpload.alreadyRecorded,
+            ':chunk': new Set([chunk.id]),
+            ':id': chunk.id,
+            ':run': run,
+            ':processing': 'processing',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { counted: true, statement: statementFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return { counted: false, statement: await this.get(statementId) };
+    }
+  }
+
+  async completeWhenAllCounted(statementId: string, run: number, at: string, extras: { readonly events?: readonly DomainEvent[]; readonly returns?: StatementProgress['returns'] } = {}): Promise<boolean> {
+    const returns = extras.returns && extras.returns.length > 0 ? extras.returns : undefined;
+    const update = {
+      TableName: this.tables.statements,
+      Key: { statementId, sk: HEADER },
+      UpdateExpression: `SET #status = :completed, #at = :at${returns ? ', #returns = :returns' : ''}`,
+      ConditionExpression: 'attribute_exists(statementId) AND #uploads = :run AND #status = :processing AND #processed >= #total',
+      ExpressionAttributeNames: { '#status': 'status', '#at': 'at', '#uploads': 'uploads', '#processed': 'processed', '#total': 'total', ...(returns ? { '#returns': 'returns' } : {}) },
+      ExpressionAttributeValues: { ':completed': 'completed', ':processing': 'processing', ':run': run, ':at': at, ...(returns ? { ':returns': returns } : {}) },
+    };
+    try {
+      if (extras.events && extras.events.length > 0) {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...outboxPuts(this.tables.outbox, extras.events)] }));
+      } else {
+        await this.db.send(new UpdateCommand(update));
+      }
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      const codes = cancellationCodes(error);
+      if (codes && codes[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   private required(table: keyof Omit<StatementTables, 'statements'>): string {

@@ -14,16 +14,20 @@
  * for finance's worklist, rather than being matched by amount across every invoice.
  *
  * Within a chunk, lines are grouped by what they concern (lines sharing an open item or a customer
- * fall in one group): each group is matched against its own items only and applied in file order,
- * groups several at a time. Groups share no invoice and no customer, so the order of groups cannot
- * change any line's reading.
+ * fall in one group): each group is matched against its own items only and in file order. Groups
+ * share no invoice and no customer, so the order of groups cannot change any line's reading. The
+ * postings of many lines (of several groups, and consecutive lines of one group that touch no
+ * invoice twice) are written as one transaction, a pack (`PostingWriter.postTogether`): one round
+ * trip for up to 100 items instead of one per line. A refused pack wrote nothing; its groups are
+ * then read again and written line by line.
  *
  * ## Once, and resumable
  *
  * Each line has an identity from its content, never from its place in the file
  * (`statementLineKeys`: account, day, direction, amount, payer, bank reference, references and text,
  * and which occurrence of that content on that account and day it is). Its payment, invoice
- * changes, journal and identity item are one transaction that fails when the identity exists:
+ * changes, journal and identity item are written together (in its own transaction or in a pack
+ * with other lines, all or nothing either way), conditional on the identity not existing:
  * uploading the same statement again, a re-export of it, or another file carrying some of the same
  * lines (overlapping exports) applies nothing twice and reports those lines as recorded before
  * (`alreadyRecorded`). Lines recorded before content identity are stored under the earlier key
@@ -40,7 +44,7 @@
 import { readStatementFile, StatementParseError, type ParsedStatementFile } from '../bank-statements/read-statement-file';
 import { statementProcessed } from '../events/events';
 import { applyStatementLine, knownCustomersFrom, legacyStatementLineKey, openItemOf, statementIdFor, statementIdOf, statementLineKeys, type LineApplication, type LineResult } from './application';
-import { postingItemCount, settledBy, TRANSACTION_LIMITS } from '../posting/posting';
+import { postingItemCount, settledBy, TRANSACTION_LIMITS, type Posting } from '../posting/posting';
 import { resumeSettledInvoices } from '../invoices/settlement';
 import { forEachLimit } from '../kernel/concurrency';
 import type { StatementLine } from '../bank-statements/statement';
@@ -59,7 +63,7 @@ export interface RemittanceDeps {
   readonly statements: StatementStore;
   readonly postings: PostingWriter;
   readonly openItems: OpenItemReader;
-  readonly invoices: Pick<InvoiceStore, 'paymentTaskToken'>;
+  readonly invoices: Pick<InvoiceStore, 'paymentTaskToken' | 'paymentTaskTokens'>;
   readonly workflow: Workflow;
   readonly clock: Clock;
   readonly newId: () => string;
@@ -205,14 +209,19 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
  */
 export async function saveFinalProgress(deps: Pick<RemittanceDeps, 'statements'>, statement: StatementRecord, progress: StatementProgress): Promise<void> {
   if (progress.status !== 'completed') return deps.statements.progress(statement.statementId, progress);
+  await deps.statements.progress(statement.statementId, progress, [statementProcessed({ ...statement, ...progress }, await allLineResults(deps, statement.statementId))]);
+}
+
+/** Every line result the statement shows, page by page. */
+export async function allLineResults(deps: Pick<RemittanceDeps, 'statements'>, statementId: string): Promise<LineResult[]> {
   const lines: LineResult[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.statements.lineResults(statement.statementId, 500, cursor);
+    const page = await deps.statements.lineResults(statementId, 500, cursor);
     lines.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
-  await deps.statements.progress(statement.statementId, progress, [statementProcessed({ ...statement, ...progress }, lines)]);
+  return lines;
 }
 
 /** The longest file identity kept on the statement record (a file of thousands of MT940 statements has a long one). */
@@ -363,12 +372,16 @@ export class StatementRun {
   }
 
   /**
-   * Matches and applies the fresh lines of a chunk. The open items and payers of the whole chunk are
-   * read at once; then the lines are grouped by what they concern (lines sharing an open item or a
-   * customer fall in one group). Groups share nothing, so each is matched against its own items and
-   * applied on its own, several groups at a time; within a group lines go in file order, each
-   * written before the next is matched. A conflict (another writer changed an invoice or recorded
-   * the line) means the group's view is stale: its remaining lines are read and matched again.
+   * Matches and applies the fresh lines of a chunk with as few round trips as correctness allows.
+   * The open items and payers of the whole chunk are read at once; then the lines are grouped by
+   * what they concern (lines sharing an open item or a customer fall in one group). Each group is
+   * matched in file order by its own matcher, which keeps the running balances, so a group's next
+   * line is read as if its previous one were written. The postings of many lines (of different
+   * groups, and consecutive lines of one group) go in one transaction, a pack, as long as no item
+   * is touched twice and the pack stays within a transaction's limits; a line that does not fit
+   * waits for the next pack with the rest of its group. A refused pack wrote nothing (a line
+   * recorded meanwhile, an invoice another writer changed): its groups go line by line
+   * ({@link applyGroup}), read again, like a group whose matcher a downgraded line made stale.
    */
   private async apply(read: readonly Entry[]): Promise<void> {
     if (read.length === 0) return;
@@ -376,7 +389,70 @@ export class StatementRun {
     const collections = this.deps.directDebits ? await this.deps.directDebits.collectionCredits(read.map((e) => e.line)) : new Map<number, StatementLine>();
     const entries = read.map((e) => (collections.has(e.line.sequence) ? { ...e, line: collections.get(e.line.sequence)! } : e));
     const concerns = await this.load(entries);
-    await forEachLimit(groupsOf(entries, concerns), GROUP_CONCURRENCY, (group) => this.applyGroup(group, concerns));
+    const groups = groupsOf(entries, concerns).map((lines) => ({ lines, next: 0, prepared: undefined as Prepared | undefined, ...this.matcherFor(lines, concerns) }));
+    const lineByLine: Entry[][] = [];
+    let active = groups;
+    while (active.length > 0) {
+      const pack: { group: (typeof groups)[number]; first: number; prepared: Prepared[] }[] = [];
+      const touched = new Set<string>();
+      let items = 0;
+      for (const group of active) {
+        const taken: Prepared[] = [];
+        const first = group.next;
+        while (group.next < group.lines.length) {
+          group.prepared ??= this.prepare(group.lines[group.next]!, group.matcher, group.invoices);
+          const { application } = group.prepared;
+          const count = postingItemCount(application.posting);
+          const keys = touchedBy(application.posting);
+          if (items + count > TRANSACTION_LIMITS.items || keys.some((key) => touched.has(key))) break;
+          keys.forEach((key) => touched.add(key));
+          items += count;
+          taken.push(group.prepared);
+          group.prepared = undefined;
+          group.next += 1;
+          if (taken.at(-1)!.downgraded) break;
+        }
+        if (taken.length > 0) pack.push({ group, first, prepared: taken });
+      }
+      // Never empty: a line's posting alone always fits (a larger one is left for finance, see `application`).
+      if (pack.length === 0) throw new Error('No statement line fits an empty transaction');
+      const written = await this.deps.postings.postTogether(pack.flatMap((p) => p.prepared.map((x) => x.application.posting)));
+      const stale = new Set<(typeof groups)[number]>();
+      if (written) {
+        const postings = pack.flatMap((p) => p.prepared);
+        for (const { entry, application } of postings) this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
+        await this.resumeSettledBy(postings.flatMap((p) => settledBy(p.application.posting)));
+        for (const p of pack) if (p.prepared.at(-1)!.downgraded) stale.add(p.group);
+      } else {
+        for (const p of pack) {
+          p.group.next = p.first;
+          stale.add(p.group);
+        }
+      }
+      for (const group of stale) {
+        if (group.next < group.lines.length) lineByLine.push(group.lines.slice(group.next));
+      }
+      active = active.filter((group) => !stale.has(group) && group.next < group.lines.length);
+    }
+    await forEachLimit(lineByLine, GROUP_CONCURRENCY, async (lines) => this.applyGroup(lines, await this.load(lines)));
+  }
+
+  /**
+   * The application of a group's next line, as if the lines before it were written: the matcher
+   * keeps its running balances, and the invoices it changes are kept as they will be.
+   */
+  private prepare(entry: Entry, matcher: CashApplication, invoices: Map<string, Invoice>): Prepared {
+    const { application, downgraded } = this.application(entry, matcher, invoices);
+    for (const change of application.posting.invoices) invoices.set(change.after.invoiceId, change.after);
+    return { entry, application, downgraded };
+  }
+
+  /** Resumes what waits on the settled invoices, their task tokens read in one batch. */
+  private async resumeSettledBy(settled: readonly Invoice[]): Promise<void> {
+    const ids = settled.filter((invoice) => invoice.balanceMinor === 0).map((invoice) => invoice.invoiceId);
+    if (ids.length === 0) return;
+    const tokens = await this.deps.invoices.paymentTaskTokens(ids);
+    await resumeSettledInvoices({ invoices: { paymentTaskToken: async (id) => tokens.get(id) }, workflow: this.deps.workflow }, settled);
   }
 
   private async applyGroup(entries: readonly Entry[], loaded: Concerns): Promise<void> {
@@ -495,7 +571,7 @@ export class StatementRun {
       for (const a of concern.accounts) accounts.set(a, concerns.payers.accounts.get(a)!);
       for (const n of concern.names) names.set(n, concerns.payers.names.get(n)!);
     }
-    const invoices = new Map([...invoiceIds].map((id) => [id, concerns.invoices.get(id)!]));
+    const invoices = new Map<string, Invoice>([...invoiceIds].map((id) => [id, concerns.invoices.get(id)!]));
     const matcher = CashApplication.fromData({
       openItems: uniqueOpenItems([...invoices.values()]),
       customers: knownCustomersFrom({ accounts, names }),
@@ -532,7 +608,25 @@ interface Concerns {
   readonly lines: ReadonlyMap<string, LineConcern>;
 }
 
-/** Groups of a chunk applied at the same time, at most. */
+/** A line's application computed ahead of writing it (see `StatementRun.prepare`). */
+interface Prepared {
+  readonly entry: Entry;
+  readonly application: LineApplication;
+  /** Matched as applied but written as suggested: the group's matcher is stale after it. */
+  readonly downgraded: boolean;
+}
+
+/** What a posting updates in place (invoices, customers, payer keys): a pack of postings touches each once. */
+function touchedBy(posting: Posting): string[] {
+  const payer = posting.payer;
+  return [
+    ...posting.invoices.map((change) => `invoice ${change.after.invoiceId}`),
+    ...(posting.customerCredit ? [`customer ${posting.customerCredit.customerId}`] : []),
+    ...(payer ? [`customer ${payer.customerId}`, ...(payer.account ? [`payer account ${payer.account}`] : []), ...(payer.name ? [`payer name ${payer.name}`] : [])] : []),
+  ];
+}
+
+/** Groups of a chunk applied at the same time, at most (line by line, after a refused pack). */
 const GROUP_CONCURRENCY = 8;
 
 /**

@@ -19,7 +19,8 @@ import type { HandedInFiles, ProcessingStarter, StatementStore } from '../ports'
 import type { Clock } from '../time/clock';
 import { MAX_UPLOAD_BYTES, uploadIdOf, uploadedFile } from '../uploads/uploads';
 import { statementIdFor } from './application';
-import { creditEntries, DEFAULT_CHUNK_SIZE, knownStatement, parseStatementUpload, saveFinalProgress, statementHeader, StatementRun, type RemittanceDeps, type UploadOptions } from './remittances';
+import { allLineResults, creditEntries, knownStatement, parseStatementUpload, statementHeader, StatementRun, type RemittanceDeps, type UploadOptions } from './remittances';
+import { statementProcessed } from '../events/events';
 import type { ParsedStatementFile } from '../bank-statements/read-statement-file';
 import { NO_LINES, statementView, type StatementHeader, type StatementRecord } from './statement-record';
 
@@ -40,6 +41,36 @@ export interface StatementJob {
   readonly objectKey: string;
   /** The upload this execution processes (the statement's `uploads` when it began). */
   readonly run: number;
+}
+
+/** A part of the credit lines, `from` (first) to `to` (after the last), applied by one branch of the state machine's Map. */
+export interface LineSlice {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One step of ApplyLines: a job, and the slice of lines it applies (absent: every line, from the progress saved). */
+export type StatementSliceJob = StatementJob & Partial<LineSlice>;
+
+/** Lines loaded, matched, written and counted together in the asynchronous processing (one progress update each). */
+export const STATEMENT_CHUNK_SIZE = 100;
+/**
+ * Slices a statement is cut into at most: the state machine applies them in parallel (its Map's
+ * `MaxConcurrency`); each branch reads the file once, so more would cost reads, not speed.
+ */
+export const MAX_SLICES = 4;
+
+/**
+ * The slices of a statement's `total` credit lines: whole chunks, as even as they come, at most
+ * {@link MAX_SLICES}; one empty slice for a statement without credit lines (it completes the statement).
+ */
+export function slicesOf(total: number, chunkSize = STATEMENT_CHUNK_SIZE): LineSlice[] {
+  if (total <= 0) return [{ from: 0, to: 0 }];
+  const chunks = Math.ceil(total / chunkSize);
+  const perSlice = Math.ceil(chunks / MAX_SLICES) * chunkSize;
+  const slices: LineSlice[] = [];
+  for (let from = 0; from < total; from += perSlice) slices.push({ from, to: Math.min(total, from + perSlice) });
+  return slices;
 }
 
 /** The name of the execution processing the `run`-th upload of a statement. */
@@ -134,13 +165,13 @@ async function fileOf(deps: StatementStepDeps, job: StatementJob): Promise<strin
  * credit lines to apply). A file that is not a bank statement is rejected: the statement is
  * `failed` with the problem and its place, and nothing is applied.
  */
-export async function readStatement(deps: StatementStepDeps & { readonly statements: StatementStore; readonly clock: Clock }, job: StatementJob): Promise<{ readable: boolean; total: number }> {
+export async function readStatement(deps: StatementStepDeps & { readonly statements: StatementStore; readonly clock: Clock }, job: StatementJob): Promise<{ readable: boolean; total: number; slices: LineSlice[] }> {
   const content = await fileOf(deps, job);
   try {
     const file = parseStatementUpload(content);
     const header = statementHeader(file, content);
     await deps.statements.describe(job.statementId, header);
-    return { readable: true, total: header.total };
+    return { readable: true, total: header.total, slices: slicesOf(header.total) };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const problem = error.problems[0] as { problem: string; location?: Record<string, unknown> } | undefined;
@@ -153,40 +184,61 @@ export async function readStatement(deps: StatementStepDeps & { readonly stateme
       error: `the file cannot be read as a bank statement: ${problem?.problem ?? error.message}${where}`,
       at: deps.clock.now().toISOString(),
     });
-    return { readable: false, total: 0 };
+    return { readable: false, total: 0, slices: [] };
   }
 }
 
 /**
- * State ApplyLines: applies the credit lines from where the statement's progress stands, chunk by
- * chunk, saving the progress after each, until every line is handled (`done`, the statement
- * `completed`) or the function's time nears its end (`done: false`: the state machine calls again).
- * A retry after a crash continues from the progress saved; lines the crashed attempt applied after
- * its last save are found by their identity and not applied again.
+ * A step of state ApplyLines: applies the credit lines of its slice (all lines when the job names
+ * none), chunk by chunk. Each chunk is matched, written (lines in few transactions) and then
+ * counted in the statement's progress once (`chunkApplied`, by the chunk's first line), so slices
+ * run in parallel and a retried step skips the chunks counted before; lines a crashed attempt
+ * applied after its last count are found by their identity and not applied again. The step that
+ * counts the last line marks the statement `completed`. Stops between chunks when the function's
+ * time nears its end (`done: false`: the state machine calls again).
  */
-export async function applyStatementLines(deps: RemittanceDeps & StatementStepDeps, job: StatementJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
+export async function applyStatementLines(deps: RemittanceDeps & StatementStepDeps, job: StatementSliceJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
   const statement = await deps.statements.get(job.statementId);
   if (!statement) throw new Error(`Statement ${job.statementId} does not exist`);
   // A later upload of the same file took over (this run's execution had ended without finishing): it goes on.
   if (statement.uploads !== job.run || statement.status === 'completed') return { done: true, processed: statement.processed, total: statement.total, applied: 0 };
   const file = parseStatementUpload(await fileOf(deps, job));
   const entries = creditEntries(file);
-  const run = new StatementRun(deps, job.statementId, options, {
-    recovering: statement.recovering === true || statement.processed > 0,
-    saved: statement,
-    runStartedAt: statement.lastUploadAt,
-  });
-  const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-  for (let from = statement.processed; from < entries.length; from += size) {
-    if (from > statement.processed && options.timeLeftMs && options.timeLeftMs() < (options.reserveMs ?? 30_000)) break;
-    await run.chunk(entries.slice(from, from + size));
-    if (from + size < entries.length) await deps.statements.progress(job.statementId, run.progress('processing'));
+  const size = Math.max(1, options.chunkSize ?? STATEMENT_CHUNK_SIZE);
+  // Without a slice (an execution of the machine before slices): the lines after those counted, in order.
+  const from = job.from ?? statement.processed;
+  const to = Math.min(job.to ?? entries.length, entries.length);
+  const counted = new Set(statement.chunksDone ?? []);
+  const starts: number[] = [];
+  for (let start = from; start < to; start += size) starts.push(start);
+  const recovering = statement.recovering === true || starts.some((start) => counted.has(String(start)));
+  let latest = statement;
+  let applied = 0;
+  let stopped = false;
+  let first = true;
+  for (const start of starts) {
+    if (counted.has(String(start))) continue;
+    if (!first && options.timeLeftMs && options.timeLeftMs() < (options.reserveMs ?? 30_000)) {
+      stopped = true;
+      break;
+    }
+    first = false;
+    const chunk = entries.slice(start, Math.min(start + size, to));
+    const run = new StatementRun(deps, job.statementId, options, { recovering, runStartedAt: statement.lastUploadAt });
+    await run.chunk(chunk);
+    applied += run.appliedNow();
+    const { counts, lastUpload, at } = run.progress('processing');
+    const outcome = await deps.statements.chunkApplied(job.statementId, job.run, { id: String(start), lines: chunk.length, counts, lastUpload, at });
+    if (outcome.statement) latest = outcome.statement;
   }
-  const done = run.handled >= entries.length;
-  if (done) {
-    // Returned direct debits on the statement (debit lines with a return reason) go the way of POST /collections/returns, each once.
+  if (!stopped && latest.processed >= entries.length) {
+    // Every line counted: returned direct debits on the statement (debit lines with a return reason)
+    // go the way of POST /collections/returns, each once; then the statement completes, with its
+    // StatementProcessed event in the same conditional write (once, whichever slice counted last).
     const returns = deps.directDebits ? await deps.directDebits.recordReturns(file) : [];
-    await saveFinalProgress(deps, statement, { ...run.progress('completed'), ...(returns.length > 0 ? { returns } : {}) });
+    const at = deps.clock.now().toISOString();
+    const event = statementProcessed({ ...latest, at }, await allLineResults(deps, job.statementId));
+    await deps.statements.completeWhenAllCounted(job.statementId, job.run, at, { events: [event], ...(returns.length > 0 ? { returns } : {}) });
   }
-  return { done, processed: run.handled, total: entries.length, applied: run.appliedNow() };
+  return { done: !stopped, processed: latest.processed, total: entries.length, applied };
 }

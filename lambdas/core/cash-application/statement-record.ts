@@ -8,6 +8,7 @@ import type { StatementFormat } from '../bank-statements/statement';
 import { formatAmount } from '../money/money';
 import { paymentView } from '../payments/payment';
 import type { CashPayment, LineResult, MatchSuggestion } from './application';
+import type { StatementStore } from '../ports';
 
 export type StatementStatus = 'processing' | 'completed' | 'incomplete' | 'failed';
 
@@ -86,6 +87,8 @@ export interface StatementRecord extends StatementProgress, StatementHeader {
   readonly objectKey?: string;
   /** The upload before the latest one did not finish: settled invoices may still need resuming. */
   readonly recovering?: boolean;
+  /** The chunks of lines (by their first line) the latest upload counted in its progress ({@link StatementStore.chunkApplied}). */
+  readonly chunksDone?: readonly string[];
   /** A step of its processing failed after its retries and waits for finance (set by the attention worklist). */
   readonly attention?: { readonly machine: string; readonly state: string; readonly error: string; readonly message: string; readonly at: string };
 }

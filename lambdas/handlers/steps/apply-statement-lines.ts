@@ -1,8 +1,9 @@
 /**
- * State ApplyLines of StatementProcessing: applies the statement's credit lines from the progress
- * saved, chunk by chunk, and answers `done: false` before the function's time runs out (the state
- * machine calls again). SEPA collections on the statement are read with their collection files, and
- * its returned direct debits recorded at the end (`core/sepa/statement-direct-debits.ts`).
+ * State ApplyLinesOfSlice of StatementProcessing (one branch of the ApplyLines Map): applies the
+ * credit lines of its slice chunk by chunk, skipping the chunks counted before, and answers
+ * `done: false` before the function's time runs out (the branch calls again). SEPA collections on
+ * the statement are read with their collection files, and its returned direct debits recorded when
+ * the last line is counted (`core/sepa/statement-direct-debits.ts`).
  */
 import * as z from 'zod';
 import { applyStatementLines, type StatementStepDeps } from '../../core/cash-application/statement-processing';
@@ -14,7 +15,10 @@ import { requireEnv } from '../../shared/config';
 import { statementDirectDebitDeps } from '../../shared/sepa-wiring';
 import { clock, handedInFiles, invoiceReader, newId, openItemReader, postingWriter, recordedFactWorkflow, statementStore } from '../../shared/wiring';
 
-const job = z.object({ statementId: z.string().min(1), objectKey: z.string().min(1), run: z.number().int().min(1) });
+/** The statement's job, and the slice of its lines this branch of the Map applies (absent from executions begun before slices). */
+const job = z
+  .object({ statementId: z.string().min(1), objectKey: z.string().min(1), run: z.number().int().min(1), from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() })
+  .refine((j) => (j.from === undefined) === (j.to === undefined) && (j.from === undefined || j.from <= j.to!), { message: 'from and to come together, from at most to', path: ['from'] });
 
 export function makeHandler(deps: RemittanceDeps & StatementStepDeps) {
   return stepHandler(

@@ -390,3 +390,65 @@ describe('DynamoPostingWriter: a dunning change', () => {
     await expect(new DynamoPostingWriter(client, { invoices: 'Invoices' }).post(posting)).rejects.toThrow('built without the ledger table');
   });
 });
+
+describe('DynamoPostingWriter.postTogether (the lines of a statement chunk in one transaction)', () => {
+  const invoice = (invoiceId: string) => anInvoice({ invoiceId, totalMinor: 10_000 });
+  const paid = (invoiceId: string, journalId: string): Posting => {
+    const before = invoice(invoiceId);
+    const after = { ...before, paidMinor: 10_000, balanceMinor: 0, status: 'PAID' as const };
+    return {
+      description: `payment of ${invoiceId}`,
+      invoices: [{ before, after }],
+      journals: [
+        journal(journalId, 'PaymentReceived', '2026-03-10T09:00:00.000Z', [
+          { account: 'cash', side: 'debit', amount: money(10_000, 'EUR'), reference: invoiceId },
+          { account: 'receivables', side: 'credit', amount: money(10_000, 'EUR'), reference: invoiceId },
+        ]),
+      ],
+    };
+  };
+
+  it('sends the items of every posting as one TransactWriteItems and answers true', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const written = await new DynamoPostingWriter(client, tables).postTogether([paid('I-1', 'j-1'), paid('I-2', 'j-2')]);
+
+    // Assess
+    expect(written).toBe(true);
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(1);
+    const items = calls[0]!.args[0].input.TransactItems!;
+    expect(items.filter((i) => i.Update?.TableName === 'Invoices').map((i) => i.Update!.Key)).toEqual([{ invoiceId: 'I-1' }, { invoiceId: 'I-2' }]);
+    expect(items.filter((i) => i.Put?.TableName === 'Ledger')).toHaveLength(4);
+  });
+
+  it('answers false, nothing written, when a condition of any posting fails (the caller posts them one by one)', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+
+    // Act
+    const written = await new DynamoPostingWriter(client, tables).postTogether([paid('I-1', 'j-1'), paid('I-2', 'j-2')]);
+
+    // Assess
+    expect(written).toBe(false);
+  });
+
+  it('answers false without sending when two postings change one invoice or together exceed 100 items', async () => {
+    // Act
+    const writer = new DynamoPostingWriter(client, tables);
+    const twice = await writer.postTogether([paid('I-1', 'j-1'), paid('I-1', 'j-2')]);
+    const tooMany = await writer.postTogether(Array.from({ length: 34 }, (_, i) => paid(`I-${i}`, `j-${i}`)));
+
+    // Assess
+    expect(twice).toBe(false);
+    expect(tooMany).toBe(false);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('throws what is not a refusal (the service unavailable)', async () => {
+    ddb.on(TransactWriteCommand).rejects(new Error('socket hang up'));
+    await expect(new DynamoPostingWriter(client, tables).postTogether([paid('I-1', 'j-1')])).rejects.toThrow('socket hang up');
+  });
+});

@@ -102,3 +102,48 @@ describe('DynamoStatementStore statements and results', () => {
     });
   });
 });
+
+describe('DynamoStatementStore progress counted per chunk (parallel slices)', () => {
+  const chunk = { id: '100', lines: 100, counts: { applied: 90, suggested: 4, unapplied: 6 }, lastUpload: { newlyRecorded: 98, alreadyRecorded: 2 }, at: '2026-03-10T12:01:00.000Z' };
+
+  it('adds a chunk once, for the run under way only, and answers the statement after', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({ Attributes: { statementId: 'st-1', sk: 'statement', processed: 200, total: 300, chunksDone: new Set(['0', '100']) } });
+
+    // Act
+    const outcome = await new DynamoStatementStore(client, { statements: 'Statements' }).chunkApplied('st-1', 2, chunk);
+
+    // Assess
+    expect(outcome).toMatchObject({ counted: true, statement: { processed: 200, chunksDone: ['0', '100'] } });
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(input.UpdateExpression).toMatch(/ADD #processed :lines, #counts.#applied :applied, #counts.#suggested :suggested, #counts.#unapplied :unapplied, #lastUpload.#newly :newly, #lastUpload.#already :already, #chunksDone :chunk/);
+    expect(input.ConditionExpression).toBe('attribute_exists(statementId) AND #uploads = :run AND #status = :processing AND NOT contains(#chunksDone, :id)');
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':lines': 100, ':applied': 90, ':run': 2, ':id': '100', ':chunk': new Set(['100']) });
+  });
+
+  it('answers counted: false with the statement as it is when the chunk was counted before', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    ddb.on(GetCommand).resolves({ Item: { statementId: 'st-1', sk: 'statement', processed: 300, total: 300 } });
+
+    // Act
+    const outcome = await new DynamoStatementStore(client, { statements: 'Statements' }).chunkApplied('st-1', 2, chunk);
+
+    // Assess
+    expect(outcome).toMatchObject({ counted: false, statement: { processed: 300 } });
+  });
+
+  it('completes the run only when every line is counted', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    const store = new DynamoStatementStore(client, { statements: 'Statements' });
+
+    // Act
+    const first = await store.completeWhenAllCounted('st-1', 2, '2026-03-10T12:02:00.000Z');
+    const second = await store.completeWhenAllCounted('st-1', 2, '2026-03-10T12:02:00.000Z');
+
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.ConditionExpression).toBe('attribute_exists(statementId) AND #uploads = :run AND #status = :processing AND #processed >= #total');
+  });
+});

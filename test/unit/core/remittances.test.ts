@@ -212,8 +212,8 @@ describe('uploadStatement', () => {
   });
 
   it('leaves every line whole when it fails partway, and the same file uploaded again continues where it stopped', async () => {
-    // Prepare: the fourth line's write fails (as a lost connection would)
-    for (let n = 0; n < 3; n++) world.postings.beforeNextPost(() => undefined);
+    // Prepare: the second chunk's write (its two lines in one transaction) fails, as a lost connection would
+    world.postings.beforeNextPost(() => undefined);
     world.postings.beforeNextPost(() => {
       throw new Error('connection reset');
     });
@@ -227,8 +227,8 @@ describe('uploadStatement', () => {
     // Assess
     expect(failed).toMatchObject({ status: 'failed', processed: 2 });
     expect(failed.error).toMatch(/stopped after 2 of 6 lines: connection reset/);
-    expect(afterFailure).toBe(3);
-    expect(resumed.body).toMatchObject({ status: 'completed', processed: 6, lastUpload: { newlyRecorded: 3, alreadyRecorded: 3 }, counts: { applied: 5, unapplied: 1 } });
+    expect(afterFailure).toBe(2);
+    expect(resumed.body).toMatchObject({ status: 'completed', processed: 6, lastUpload: { newlyRecorded: 4, alreadyRecorded: 2 }, counts: { applied: 5, unapplied: 1 } });
     expect(world.tables.payments.size).toBe(6);
     expect(world.tables.invoices.get('I-5')!.balanceMinor).toBe(60_000);
     expect(await ledgerCheck(world.deps)).toMatchObject({ balanced: true });

@@ -61,16 +61,25 @@ function post(body: string, headers: Record<string, string> = {}) {
   );
 }
 
-/** What the StatementProcessing execution started for the n-th upload does: ReadStatement, then ApplyLines until done. */
+/**
+ * What the StatementProcessing execution started for the n-th upload does: ReadStatement, then the
+ * ApplyLines Map: every slice at the same time, each step called again until its slice is done.
+ */
 async function runExecution(n = starter.started.length - 1, context = lambdaContext) {
   const job = starter.started[n]!.input as unknown as StatementJob;
   const deps = { ...world.remittanceDeps, files };
   const read = await readStatement({ ...deps, clock: world.clock }, job);
   if (!read.readable) return read;
-  for (let calls = 1; ; calls++) {
-    const progress = await applyStep.makeHandler(deps)(job, context);
-    if (progress.done || calls > 20) return { ...progress, calls };
-  }
+  const branches = await Promise.all(
+    read.slices.map(async (slice) => {
+      for (let calls = 1; ; calls++) {
+        const progress = await applyStep.makeHandler(deps)({ ...job, ...slice }, context);
+        if (progress.done || calls > 20) return { ...progress, calls };
+      }
+    }),
+  );
+  const statement = await world.remittanceDeps.statements.get(job.statementId);
+  return { done: branches.every((b) => b.done), processed: statement!.processed, total: read.total, calls: branches.reduce((n, b) => n + b.calls, 0) };
 }
 
 describe('POST /remittances', () => {
@@ -217,7 +226,7 @@ describe('POST /remittances', () => {
 
     const read = await runExecution();
 
-    expect(read).toEqual({ readable: false, total: 0 });
+    expect(read).toEqual({ readable: false, total: 0, slices: [] });
     expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot be read as a bank statement: .*2026-13-09.*\(at line 2/) });
     expect(world.tables.payments.size).toBe(0);
   });
@@ -257,6 +266,84 @@ describe('ApplyLines (StatementProcessing)', () => {
     expect(second).toMatchObject({ done: true, processed: 5, total: 5 });
     expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'completed', processed: 5, counts: { unapplied: 5 }, lastUpload: { newlyRecorded: 5, alreadyRecorded: 0 } });
     expect(world.tables.payments.size).toBe(5);
+  });
+});
+
+describe('ApplyLines in slices (the Map of StatementProcessing)', () => {
+  // Four lines: I-1 (100.00) paid 40.00 by a line of each slice, and two payments from nobody known.
+  const file = `date,amount,currency,reference,payer_name,payer_account\n2026-03-09,40.00,EUR,INV-2026-000001,Acme,\n2026-03-09,1.00,EUR,,Nobody,\n2026-03-09,40.00,EUR,INV-2026-000001,Acme,\n2026-03-09,2.00,EUR,,Nobody,\n`;
+  const slices = [
+    { from: 0, to: 2 },
+    { from: 2, to: 4 },
+  ];
+
+  it('applies slices at the same time: an invoice paid by lines in both sees both, the progress adds up, and the statement completes once', async () => {
+    // Prepare
+    const { statementId } = bodyOf<{ statementId: string }>(await post(file));
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    await readStatement({ ...world.remittanceDeps, files, clock: world.clock }, job);
+
+    // Act
+    const results = await Promise.all(slices.map((slice) => applyStatementLines({ ...world.remittanceDeps, files }, { ...job, ...slice }, { chunkSize: 2 })));
+
+    // Assess
+    expect(results.every((r) => r.done)).toBe(true);
+    expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 2_000, paidMinor: 8_000 });
+    expect(world.tables.payments.size).toBe(4);
+    expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'completed', processed: 4, counts: { applied: 2, unapplied: 2 }, lastUpload: { newlyRecorded: 4, alreadyRecorded: 0 } });
+    expect(world.cash.progressLog.filter((p) => p.progress.status === 'completed')).toHaveLength(1);
+  });
+
+  it('a slice retried after its chunk was written but not counted applies nothing twice and counts each line once', async () => {
+    // Prepare: the first attempt of the second slice writes its lines, then dies before counting them
+    await post(file);
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    await readStatement({ ...world.remittanceDeps, files, clock: world.clock }, job);
+    world.clock.advanceMs(1_000);
+    await applyStatementLines({ ...world.remittanceDeps, files }, { ...job, ...slices[0]! }, { chunkSize: 2 });
+    const statements = world.remittanceDeps.statements;
+    const realCount = statements.chunkApplied.bind(statements);
+    statements.chunkApplied = async () => {
+      throw new Error('the function crashed');
+    };
+    await expect(applyStatementLines({ ...world.remittanceDeps, files }, { ...job, ...slices[1]! }, { chunkSize: 2 })).rejects.toThrow('the function crashed');
+    statements.chunkApplied = realCount;
+
+    // Act: the state machine's retry of the slice, then a duplicate delivery of the first slice's step
+    const retried = await applyStatementLines({ ...world.remittanceDeps, files }, { ...job, ...slices[1]! }, { chunkSize: 2 });
+    const again = await applyStatementLines({ ...world.remittanceDeps, files }, { ...job, ...slices[0]! }, { chunkSize: 2 });
+
+    // Assess
+    expect(retried).toMatchObject({ done: true, processed: 4, total: 4 });
+    expect(again).toMatchObject({ done: true, processed: 4 });
+    expect(world.tables.payments.size).toBe(4);
+    expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 2_000 });
+    expect(await statements.get(job.statementId)).toMatchObject({ status: 'completed', processed: 4, counts: { applied: 2, unapplied: 2 }, lastUpload: { newlyRecorded: 4, alreadyRecorded: 0 } });
+  });
+
+  it('writes the lines of a chunk in one transaction, and line by line when that one is refused', async () => {
+    // Prepare: another writer pays 10.00 of I-1 between the read and the first write, so the pack is refused
+    await post(file);
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    await readStatement({ ...world.remittanceDeps, files, clock: world.clock }, job);
+    world.postings.beforeNextPost(() => {
+      const invoice = world.tables.invoices.get('I-1')!;
+      world.tables.invoices.set('I-1', { ...invoice, balanceMinor: invoice.balanceMinor - 1_000, paidMinor: invoice.paidMinor + 1_000, status: 'PARTIALLY_PAID' });
+    });
+
+    // Act
+    await applyStatementLines({ ...world.remittanceDeps, files }, { ...job, from: 0, to: 4 }, { chunkSize: 4 });
+
+    // Assess: one pack refused, then every line written on its own against what was read again
+    expect(world.postings.packs).toEqual({ written: 0, refused: 1 });
+    expect(world.tables.payments.size).toBe(4);
+    expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 1_000 });
+  });
+
+  it('refuses a slice that names only one end (400 material for the state machine: a definition error)', async () => {
+    await post(file);
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    await expect(applyStep.makeHandler({ ...world.remittanceDeps, files })({ ...job, from: 2 }, lambdaContext)).rejects.toThrow(/from/);
   });
 });
 
