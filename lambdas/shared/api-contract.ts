@@ -35,6 +35,41 @@ const instant = z.string().meta({ description: 'An ISO 8601 instant (UTC) from t
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: 'A calendar date YYYY-MM-DD in the business time zone', example: '2026-12-15' });
 const history = z.array(z.looseObject({ status: z.string(), at: instant, note: z.string().optional() }));
 
+/** A remittance advice as `GET /remittances/advices/{adviceId}` shows it (`core/cash-application/advice-intake.ts`). */
+const remittanceAdvice = z.looseObject({
+  adviceId: z.string(),
+  status: z.enum(['waiting', 'used', 'refused']),
+  format: z.enum(['csv', 'pdf']),
+  receivedAt: instant,
+  usedBy: z.looseObject({ paymentId: z.string(), statementId: z.string().nullable(), lineId: z.string().nullable(), at: instant }).nullable(),
+  refusedReason: z.string().nullable(),
+  payerName: z.string(),
+  payerAccount: z.string().nullable(),
+  paymentReference: z.string().nullable(),
+  paymentAmount: amount,
+  currency: z.string(),
+  paymentDate: date,
+  lines: z.array(z.looseObject({ invoiceNumber: z.string(), paidAmount: amount, deductionAmount: amount, reasonCode: z.string().nullable(), note: z.string().nullable() })),
+});
+const ADVICE_EXAMPLE = {
+  adviceId: 'adv-3f2c0a9d8e7b6a5f4e3d2c1b',
+  status: 'used',
+  format: 'csv',
+  receivedAt: '2026-12-01T09:30:00.000Z',
+  usedBy: { paymentId: 'pay-1', statementId: 'st-1', lineId: 'L1', at: '2026-12-02T08:00:00.000Z' },
+  refusedReason: null,
+  payerName: 'Acme GmbH',
+  payerAccount: 'DE02120300000000202051',
+  paymentReference: 'ACME-PAY-77',
+  paymentAmount: '1180.00',
+  currency: 'EUR',
+  paymentDate: '2026-12-01',
+  lines: [
+    { invoiceNumber: 'INV-2026-000001', paidAmount: '1000.00', deductionAmount: '0.00', reasonCode: null, note: null },
+    { invoiceNumber: 'INV-2026-000002', paidAmount: '180.00', deductionAmount: '20.00', reasonCode: '01', note: 'price as agreed' },
+  ],
+};
+
 const customer = z
   .looseObject({
     customerId: z.string(),
@@ -320,4 +355,11 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
       example: { period: '2026-11', status: 'CLOSED', closedAt: '2026-11-30T17:00:00.000Z', closedBy: 'local-finance', postingsNowDatedFrom: '2026-12-01' },
     },
   },
+  'POST /remittances/advices': {
+    summary: 'A remittance advice (the advice CSV as text/csv, or a PDF with its table as application/pdf): kept waiting for its transfer, or applied at once to the unapplied payment it fits; 201 new, 200 received before; 400 naming the row and field of a bad advice',
+    otherRequestTypes: ['text/csv', 'text/plain', 'application/pdf', 'application/octet-stream'],
+    response: { status: 201, schema: remittanceAdvice, example: ADVICE_EXAMPLE },
+  },
+  'GET /remittances/advices': { summary: 'The remittance advices received, a page at a time, each waiting, used (by the statement line or payment it split) or refused with the reason', response: { status: 200, schema: page(remittanceAdvice) } },
+  'GET /remittances/advices/{adviceId}': { summary: 'A remittance advice: waiting, used by the statement line it split, or refused with the reason', response: { status: 200, schema: remittanceAdvice, example: ADVICE_EXAMPLE } },
 };

@@ -31,6 +31,8 @@ export interface ApiRequest {
   /** The parsed JSON body (undefined when there is none). */
   readonly body: unknown;
   readonly rawBody: string;
+  /** The body's bytes as sent (a PDF remittance advice). */
+  readonly rawBytes?: Uint8Array;
   readonly role: Role;
   readonly clientName: string;
   /** The route's resource path (`/payments/{paymentId}/apply`). */
@@ -162,6 +164,7 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { reque
     headers,
     body,
     rawBody,
+    rawBytes: bytes,
     role: caller.role,
     clientName: typeof authorizer.clientName === 'string' ? authorizer.clientName : caller.clientId,
     caller,

@@ -2,6 +2,7 @@
  * The real adapters, built from the environment the stack (or the local runtime) sets. Each
  * handler asks only for what it uses, so a missing variable names itself at cold start.
  */
+import { DynamoAdviceStore } from '../adapters/dynamodb/advice-store';
 import { randomUUID } from 'node:crypto';
 import { documentClient } from '../adapters/dynamodb/document-client';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
@@ -84,6 +85,8 @@ export function coreSettings(): CoreSettings {
 export const statementStore = () =>
   new DynamoStatementStore(documentClient(), { statements: tableName('Statements'), statementLines: tableName('StatementLines'), ...tablesFromEnv({ outbox: 'Outbox' }) });
 export const statementReader = () => new DynamoStatementStore(documentClient(), { statements: tableName('Statements') });
+/** Remittance advices, kept in the Statements table (`advice-store.ts`). */
+export const adviceStore = () => new DynamoAdviceStore(documentClient(), { statements: tableName('Statements') });
 export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
 
 // Files handed in for processing (the Uploads bucket) and the executions that process them.

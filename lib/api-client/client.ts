@@ -2704,6 +2704,197 @@ export type PostPortalMandatesRevokeVariables = {
     headers?: PostPortalMandatesRevokeHeaders;
 };
 
+export type GetRemittancesAdvicesResult = {
+    items: {
+        adviceId: string;
+        status: "waiting" | "used" | "refused";
+        format: "csv" | "pdf";
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        receivedAt: string;
+        usedBy: {
+            paymentId: string;
+            statementId: string | null;
+            lineId: string | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+        } | null;
+        refusedReason: string | null;
+        payerName: string;
+        payerAccount: string | null;
+        paymentReference: string | null;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paymentAmount: string;
+        currency: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        paymentDate: string;
+        lines: {
+            invoiceNumber: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            paidAmount: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            deductionAmount: string;
+            reasonCode: string | null;
+            note: string | null;
+        }[];
+    }[];
+    /**
+     * Pass as `cursor` for the next page; null on the last page
+     */
+    cursor: string | null;
+};
+
+export type GetRemittancesAdvicesQuery = {
+    /**
+     * @minimum 1
+     * @maximum 200
+     */
+    limit?: number;
+    cursor?: string;
+};
+
+export type GetRemittancesAdvicesVariables = {
+    query?: GetRemittancesAdvicesQuery;
+};
+
+export type PostRemittancesAdvicesResult = {
+    adviceId: string;
+    status: "waiting" | "used" | "refused";
+    format: "csv" | "pdf";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    receivedAt: string;
+    usedBy: {
+        paymentId: string;
+        statementId: string | null;
+        lineId: string | null;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+    } | null;
+    refusedReason: string | null;
+    payerName: string;
+    payerAccount: string | null;
+    paymentReference: string | null;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    paymentAmount: string;
+    currency: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    paymentDate: string;
+    lines: {
+        invoiceNumber: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paidAmount: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        deductionAmount: string;
+        reasonCode: string | null;
+        note: string | null;
+    }[];
+};
+
+export type PostRemittancesAdvicesHeaders = {
+    /**
+     * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
+     * @minLength 1
+     * @maxLength 255
+     */
+    "Idempotency-Key": string;
+};
+
+export type PostRemittancesAdvicesVariables = {
+    headers: PostRemittancesAdvicesHeaders;
+};
+
+export type GetRemittancesAdvicesAdviceIdResult = {
+    adviceId: string;
+    status: "waiting" | "used" | "refused";
+    format: "csv" | "pdf";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    receivedAt: string;
+    usedBy: {
+        paymentId: string;
+        statementId: string | null;
+        lineId: string | null;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+    } | null;
+    refusedReason: string | null;
+    payerName: string;
+    payerAccount: string | null;
+    paymentReference: string | null;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    paymentAmount: string;
+    currency: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    paymentDate: string;
+    lines: {
+        invoiceNumber: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paidAmount: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        deductionAmount: string;
+        reasonCode: string | null;
+        note: string | null;
+    }[];
+};
+
+export type GetRemittancesAdvicesAdviceIdPath = {
+    /**
+     * An id: must be 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit
+     * @pattern ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+     */
+    adviceId: string;
+};
+
+export type GetRemittancesAdvicesAdviceIdVariables = {
+    path: GetRemittancesAdvicesAdviceIdPath;
+};
+
 /**
  * Per-operation `args`/`result` shapes (plus `kind: 'sse'` for event streams) — the
  * type-level companion of `OPERATIONS` that gives `createClient<Ops>` its typed methods.
@@ -3246,6 +3437,24 @@ export type Ops = {
         };
         result: PostPortalMandatesRevokeResult;
     };
+    getRemittancesAdvices: {
+        args: {
+            query?: GetRemittancesAdvicesQuery;
+        };
+        result: GetRemittancesAdvicesResult;
+    };
+    postRemittancesAdvices: {
+        args: {
+            headers: PostRemittancesAdvicesHeaders;
+        };
+        result: PostRemittancesAdvicesResult;
+    };
+    getRemittancesAdvicesAdviceId: {
+        args: {
+            path: GetRemittancesAdvicesAdviceIdPath;
+        };
+        result: GetRemittancesAdvicesAdviceIdResult;
+    };
 };
 
 /**
@@ -3334,7 +3543,10 @@ export const OPERATIONS = {
     getLedgerPeriods: { id: "getLedgerPeriods", method: "GET", path: "/ledger/periods", tags: ["ledger"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postLedgerPeriodsPeriodClose: { id: "postLedgerPeriodsPeriodClose", method: "POST", path: "/ledger/periods/{period}/close", tags: ["ledger"], params: [{ name: "period", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postPortalMandates: { id: "postPortalMandates", method: "POST", path: "/portal/mandates", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postPortalMandatesRevoke: { id: "postPortalMandatesRevoke", method: "POST", path: "/portal/mandates/revoke", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
+    postPortalMandatesRevoke: { id: "postPortalMandatesRevoke", method: "POST", path: "/portal/mandates/revoke", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getRemittancesAdvices: { id: "getRemittancesAdvices", method: "GET", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRemittancesAdvices: { id: "postRemittancesAdvices", method: "POST", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    getRemittancesAdvicesAdviceId: { id: "getRemittancesAdvicesAdviceId", method: "GET", path: "/remittances/advices/{adviceId}", tags: ["remittances"], params: [{ name: "adviceId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = (typeof OPERATIONS)[keyof typeof OPERATIONS]["id"];
@@ -4970,4 +5182,4 @@ export function createClient<
 export const client = createClient<Ops, OperationId, OperationPath, OperationTag>(OPERATIONS, { serverUrl: "http://127.0.0.1:3000", clientHeader: "redocly-client-generator" });
 
 export const { configure, use } = client;
-export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose, postPortalMandates, postPortalMandatesRevoke } = client;
+export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose, postPortalMandates, postPortalMandatesRevoke, getRemittancesAdvices, postRemittancesAdvices, getRemittancesAdvicesAdviceId } = client;

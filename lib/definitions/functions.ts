@@ -396,12 +396,21 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     tables: [
       { table: 'Statements', access: 'readWrite' },
       { table: 'Idempotency', access: 'readWrite' },
+      // Remittance advices (kept in Statements): one that comes after its transfer applies the unapplied payment by hand.
+      { table: 'Payments', access: 'readWrite' },
+      { table: 'Invoices', access: 'readWrite' },
+      { table: 'Customers', access: 'write' },
+      { table: 'Payers', access: 'readWrite' },
+      { table: 'Ledger', access: 'write' },
     ],
     buckets: [
       { bucket: 'Uploads', access: 'read', prefix: prefixes.statementUploads },
       { bucket: 'Uploads', access: 'write', prefix: prefixes.statementsReceived },
     ],
-    stateMachines: [{ machine: 'StatementProcessing', access: 'start' }],
+    stateMachines: [
+      { machine: 'StatementProcessing', access: 'start' },
+      { machine: 'InvoiceSettlement', access: 'respond' },
+    ],
     timeoutSeconds: 29,
     memoryMb: 1024,
   },

@@ -202,6 +202,10 @@ export const routes: readonly RouteDefinition[] = [
   // Issue 13 in the portal: the customer signs a mandate (accepting the mandate text GET /portal shows) or revokes one.
   { method: 'POST', path: '/portal/mandates', functionId: 'Portal', access: customer },
   { method: 'POST', path: '/portal/mandates/revoke', functionId: 'Portal', access: customer },
+  // Issue 15: remittance advices (CSV text, or a PDF as application/pdf), served by the statement upload's function.
+  { method: 'POST', path: '/remittances/advices', functionId: 'UploadStatement', access: finance, movesMoney: true, body: 'file', maxBodyBytes: BODY_LIMITS.json },
+  { method: 'GET', path: '/remittances/advices', functionId: 'UploadStatement', access: finance, query: { limit: limit(200), cursor } },
+  { method: 'GET', path: '/remittances/advices/{adviceId}', functionId: 'UploadStatement', access: finance },
 ];
 
 /** Whether the route with this method and resource path moves money (and so requires an Idempotency-Key). */

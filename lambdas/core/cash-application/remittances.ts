@@ -51,6 +51,8 @@ import type { StatementLine } from '../bank-statements/statement';
 import { statementLookups } from './lookups';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { CashApplication } from './matcher';
+import type { AdviceSource, StoredAdvice } from './advice-intake';
+import { adviceFitsLine } from './remittance-advice';
 import { lineResultView, MAX_WARNINGS_KEPT, NO_LINES, statementView, type LineCounts, type StatementHeader, type StatementProgress, type StatementRecord, type StatementStatus } from './statement-record';
 import type { CashApplicationPolicy, LineMatch } from './types';
 import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
@@ -70,6 +72,8 @@ export interface RemittanceDeps {
   readonly settings: Pick<CoreSettings, 'invoiceNumberPrefix'>;
   /** SEPA direct debits on the statement (`core/sepa/statement-direct-debits.ts`); absent: lines are read as they are and returns are not looked for. */
   readonly directDebits?: StatementDirectDebits;
+  /** Remittance advices received through the API (`advice-intake.ts`): the waiting ones split the lines they fit. */
+  readonly advices?: AdviceSource;
 }
 
 /** What the SEPA module adds to a bank statement: collections read with their files, and returned collections recorded. */
@@ -295,6 +299,10 @@ export class StatementRun {
   /** Lines handled by this invocation. */
   processed = 0;
   private readonly recovering: boolean;
+  /** The advices waiting when the chunk under way began. */
+  private waitingAdvices: readonly StoredAdvice[] = [];
+  /** The advice a prepared line's match followed, by line key (marked used once the line is written). */
+  private readonly adviceOfLine = new Map<string, string>();
 
   constructor(
     private readonly deps: RemittanceDeps,
@@ -385,6 +393,7 @@ export class StatementRun {
    */
   private async apply(read: readonly Entry[]): Promise<void> {
     if (read.length === 0) return;
+    this.waitingAdvices = this.deps.advices ? await this.deps.advices.waiting() : [];
     // Collections (a batch booking, a single collection) are read with their collection files: the line quotes the invoices it pays.
     const collections = this.deps.directDebits ? await this.deps.directDebits.collectionCredits(read.map((e) => e.line)) : new Map<number, StatementLine>();
     const entries = read.map((e) => (collections.has(e.line.sequence) ? { ...e, line: collections.get(e.line.sequence)! } : e));
@@ -421,6 +430,7 @@ export class StatementRun {
       if (written) {
         const postings = pack.flatMap((p) => p.prepared);
         for (const { entry, application } of postings) this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
+        await this.markAdvicesUsed(postings.map((p) => p.application.result));
         await this.resumeSettledBy(postings.flatMap((p) => settledBy(p.application.posting)));
         for (const p of pack) if (p.prepared.at(-1)!.downgraded) stale.add(p.group);
       } else {
@@ -481,6 +491,7 @@ export class StatementRun {
           break;
         }
         this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
+        await this.markAdvicesUsed([application.result]);
         await resumeSettledInvoices(this.deps, settledBy(application.posting));
         if (downgraded) {
           // The matcher counted the line as applied: the rest is matched again on what was written.
@@ -496,6 +507,8 @@ export class StatementRun {
   private application(entry: Entry, matcher: CashApplication, invoices: ReadonlyMap<string, Invoice>): { application: LineApplication; downgraded: boolean } {
     const learnedBefore = new Set(matcher.learnedAccounts().keys());
     const match = matcher.match(entry.line)!;
+    if (match.adviceId && match.status === 'applied') this.adviceOfLine.set(entry.lineKey, match.adviceId);
+    else this.adviceOfLine.delete(entry.lineKey);
     const learnedAccount = [...matcher.learnedAccounts().keys()].find((account) => !learnedBefore.has(account)) ?? null;
     const input = { statementId: this.statementId, paymentId: this.deps.newId(), line: entry.line, account: entry.account, lineKey: entry.lineKey, invoices, now: this.deps.clock.now() };
     const application = applyStatementLine({ ...input, match, learnedAccount });
@@ -517,11 +530,18 @@ export class StatementRun {
   private async load(entries: readonly Entry[]): Promise<Concerns> {
     const reader = this.deps.openItems;
     const prefix = this.deps.settings.invoiceNumberPrefix;
-    const perLine = entries.map((entry) => ({ entry, lookups: statementLookups([entry.line], prefix) }));
-    const all = statementLookups(
+    // A waiting advice the line fits brings the invoices it lists (rule 0 of the matcher splits the line over them).
+    const perLine = entries.map((entry) => {
+      const lookups = statementLookups([entry.line], prefix);
+      const advices = this.waitingAdvices.filter((a) => adviceFitsLine(a.advice, entry.line) !== null);
+      const advised = advices.flatMap((a) => a.advice.lines.map((l) => l.invoiceNumber));
+      return { entry, advices, lookups: { ...lookups, invoiceNumbers: [...new Set([...lookups.invoiceNumbers, ...advised])] } };
+    });
+    const read = statementLookups(
       entries.map((e) => e.line),
       prefix,
     );
+    const all = { ...read, invoiceNumbers: [...new Set([...read.invoiceNumbers, ...perLine.flatMap((p) => p.lookups.invoiceNumbers)])] };
     const [byReference, byNumber, payers] = await Promise.all([
       reader.invoicesByRfReference(all.rfReferences),
       reader.invoicesByNumber(all.invoiceNumbers),
@@ -540,7 +560,7 @@ export class StatementRun {
     const numbers = multiMap(byNumber, (i) => i.number);
     const customers = multiMap(ofCustomers, (i) => i.customerId);
     const lines = new Map<string, LineConcern>();
-    for (const { entry, lookups } of perLine) {
+    for (const { entry, lookups, advices } of perLine) {
       const accounts = lookups.payerAccounts.filter((a) => payers.accounts.has(a));
       const names = lookups.payerNames.filter((n) => payers.names.has(n));
       const payerIds = [...new Set([...accounts.flatMap((a) => payers.accounts.get(a)!), ...names.flatMap((n) => payers.names.get(n)!)])];
@@ -554,6 +574,7 @@ export class StatementRun {
         customerIds: [...new Set([...payerIds, ...concerned.map((i) => i.customerId)])],
         accounts,
         names,
+        advices,
       });
     }
     return { invoices, payers, lines };
@@ -564,12 +585,14 @@ export class StatementRun {
     const invoiceIds = new Set<string>();
     const accounts = new Map<string, readonly string[]>();
     const names = new Map<string, readonly string[]>();
+    const advices = new Map<string, StoredAdvice>();
     for (const entry of entries) {
       const concern = concerns.lines.get(entry.lineKey);
       if (!concern) continue;
       concern.invoiceIds.forEach((id) => invoiceIds.add(id));
       for (const a of concern.accounts) accounts.set(a, concerns.payers.accounts.get(a)!);
       for (const n of concern.names) names.set(n, concerns.payers.names.get(n)!);
+      concern.advices.forEach((a) => advices.set(a.adviceId, a));
     }
     const invoices = new Map<string, Invoice>([...invoiceIds].map((id) => [id, concerns.invoices.get(id)!]));
     const matcher = CashApplication.fromData({
@@ -577,7 +600,18 @@ export class StatementRun {
       customers: knownCustomersFrom({ accounts, names }),
       ...(this.options.policy ? { policy: this.options.policy } : {}),
     });
+    for (const advice of advices.values()) matcher.addAdvice(advice.adviceId, advice.advice);
     return { invoices, matcher };
+  }
+
+  /** Marks used the advices the written lines followed: each once (a conditional write), by the line it split. */
+  private async markAdvicesUsed(results: readonly LineResult[]): Promise<void> {
+    if (!this.deps.advices) return;
+    for (const result of results) {
+      const adviceId = this.adviceOfLine.get(result.lineKey);
+      if (!adviceId || result.status !== 'applied') continue;
+      await this.deps.advices.markUsed(adviceId, { paymentId: result.paymentId, statementId: this.statementId, lineId: result.lineId, at: this.deps.clock.now().toISOString() });
+    }
   }
 
   /**
@@ -599,6 +633,8 @@ interface LineConcern {
   /** The line's payer account and name, normalized, where some customer is known by them. */
   readonly accounts: readonly string[];
   readonly names: readonly string[];
+  /** The waiting remittance advices the line fits. */
+  readonly advices: readonly StoredAdvice[];
 }
 
 interface Concerns {

@@ -10,7 +10,9 @@
 import { acceptedView, acceptStatement, type AcceptStatementDeps, type StatementSubmission } from '../../core/cash-application/statement-processing';
 import { ValidationError } from '../../core/errors';
 import { apiHandler, type ApiHandlerOptions, type ApiRequest } from '../../shared/http';
-import { clock, handedInFiles, idempotency, processingStarter, statementReader } from '../../shared/wiring';
+import { adviceStore, clock, handedInFiles, idempotency, invoiceReader, openItemReader, paymentStore, postingWriter, processingStarter, recordedFactWorkflow, statementReader } from '../../shared/wiring';
+import { getAdvice, listAdvices, readAdviceBody, receiveAdvice, type AdviceIntakeDeps } from '../../core/cash-application/advice-intake';
+import { readAdvicePdf } from '../../adapters/pdf/remittance-advice-pdf';
 
 /** `{"uploadId"}` with a JSON content type starts an uploaded file; anything else is the file itself. */
 function submissionOf(request: ApiRequest): StatementSubmission {
@@ -25,8 +27,25 @@ function submissionOf(request: ApiRequest): StatementSubmission {
   return { kind: 'body', content: request.rawBody };
 }
 
-export function makeHandler(deps: AcceptStatementDeps, options: ApiHandlerOptions) {
+/**
+ * The remittance advice routes, served by this function too (the stack's resource budget):
+ * POST /remittances/advices (201 new, 200 received before), GET /remittances/advices[/{adviceId}].
+ */
+async function adviceRoute(deps: AdviceIntakeDeps, request: ApiRequest) {
+  const { adviceId } = request.pathParameters;
+  if (adviceId !== undefined) return { statusCode: 200, body: await getAdvice(deps, adviceId) };
+  if (request.method === 'GET') return { statusCode: 200, body: await listAdvices(deps, request.query) };
+  const read = await readAdviceBody(deps, request.headers['content-type'] ?? '', { text: request.rawBody, bytes: request.rawBytes ?? new Uint8Array() });
+  const { created, advice } = await receiveAdvice(deps, read, request.keyedId?.());
+  return { statusCode: created ? 201 : 200, body: advice, headers: { location: `/remittances/advices/${advice.adviceId}` } };
+}
+
+export function makeHandler(deps: AcceptStatementDeps, options: ApiHandlerOptions, adviceDeps?: AdviceIntakeDeps) {
   return apiHandler({ ...options, rawBody: true }, async (request) => {
+    if (request.resource.startsWith('/remittances/advices')) {
+      if (!adviceDeps) throw new Error('remittance advice routes are not wired');
+      return adviceRoute(adviceDeps, request);
+    }
     const accepted = await acceptStatement(deps, submissionOf(request));
     return { statusCode: 202, body: acceptedView(accepted), headers: { location: accepted.location } };
   });
@@ -35,4 +54,11 @@ export function makeHandler(deps: AcceptStatementDeps, options: ApiHandlerOption
 export const handler = makeHandler(
   { statements: statementReader(), files: handedInFiles(), processing: processingStarter('StatementProcessing'), clock },
   { idempotency: idempotency() },
+  {
+    advices: adviceStore(),
+    clock,
+    unapplied: { payments: paymentStore(), postings: postingWriter(), invoices: invoiceReader(), workflow: recordedFactWorkflow(), clock },
+    openItems: openItemReader(),
+    readPdf: readAdvicePdf,
+  },
 );
