@@ -80,9 +80,9 @@ export function adviceIdOf(advice: RemittanceAdvice): string {
   return `adv-${createHash('sha256').update(JSON.stringify(advice)).digest('hex').slice(0, 24)}`;
 }
 
+/** A bad advice: a 400 naming the column (`paid_amount`) and, with `location.row`, the row of the CSV or PDF table (1 = the header). */
 function refused(error: RemittanceAdviceError): ValidationError {
-  const field = error.row === null ? error.field : `row ${error.row}: ${error.field}`;
-  return ValidationError.of(field, error.message);
+  return new ValidationError([{ field: error.field, problem: error.message, ...(error.row === null ? {} : { location: { row: error.row } }) }]);
 }
 
 /**
