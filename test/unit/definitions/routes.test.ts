@@ -63,7 +63,7 @@ describe('declared query parameters', () => {
       if (names.includes('cursor')) expect(names).toContain('limit');
       if (route.method !== 'GET') expect(names).toEqual([]);
     }
-    expect(routes.filter((r) => r.query?.cursor).map((r) => r.path)).toEqual(['/customers', '/orders', '/invoices', '/payments/unapplied', '/remittances/{statementId}', '/worklists/attention', '/collections/files']);
+    expect(routes.filter((r) => r.query?.cursor).map((r) => r.path)).toEqual(['/customers', '/orders', '/invoices', '/payments/unapplied', '/remittances/{statementId}', '/worklists/attention', '/collections/files', '/remittances/advices']);
   });
 });
 
