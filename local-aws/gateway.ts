@@ -89,8 +89,9 @@ export class LocalGateway {
     const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1).replace(/#.*$/, '');
     const method = (req.method ?? 'GET').toUpperCase();
     const limit = this.options.maxBodyBytes ?? BODY_LIMITS.gateway;
-    const body = await readBody(req, limit);
-    if (body === undefined) {
+    const bytes = await readBody(req, limit);
+    const body = bytes?.toString('utf8');
+    if (bytes === undefined || body === undefined) {
       return send(res, 413, productError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit.toLocaleString('en-US')} bytes (10 MB), the most API Gateway accepts`), { connection: 'close' });
     }
     const headers = flatHeaders(req);
@@ -136,8 +137,8 @@ export class LocalGateway {
       multiValueQueryStringParameters: Object.keys(query.all).length ? query.all : null,
       pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
       stageVariables: null,
-      body: body === '' ? null : body,
-      isBase64Encoded: false,
+      // A PDF (a remittance advice) arrives base64-encoded, as the stack's binaryMediaTypes hand it over on AWS.
+      ...(isPdf(headers) && bytes.length > 0 ? { body: bytes.toString('base64'), isBase64Encoded: true } : { body: body === '' ? null : body, isBase64Encoded: false }),
       requestContext: {
         accountId: LOCAL_ACCOUNT,
         apiId: API_ID,
@@ -268,7 +269,12 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+/** Whether the request's body is a PDF (handed to the function as bytes, base64-encoded). */
+function isPdf(headers: Record<string, string | undefined>): boolean {
+  return /^application\/pdf\b/i.test(headers['content-type'] ?? '');
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -278,7 +284,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       if (size > limit) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

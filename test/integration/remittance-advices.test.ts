@@ -7,6 +7,7 @@
  * nothing twice; the ledger check holds after every step.
  */
 import { randomUUID } from 'node:crypto';
+import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 
@@ -109,7 +110,7 @@ interface Line {
   reasons: string[];
 }
 
-async function postRaw<T>(path: string, body: string, contentType: string, key: string = randomUUID()) {
+async function postRaw<T>(path: string, body: string | Blob, contentType: string, key: string = randomUUID()) {
   const response = await fetch(`${api.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': contentType, 'idempotency-key': key },
@@ -221,4 +222,45 @@ describe('remittance advices through POST /remittances/advices', () => {
     expect(listed.filter((a) => [advice.body.adviceId, lateAdvice.body.adviceId].includes(a.adviceId)).map((a) => a.status)).toEqual(['used', 'used']);
     await expectBalancedBooks();
   });
+
+  it('takes a PDF advice (application/pdf) and splits the transfer it announces', async () => {
+    // Prepare
+    const kappa = await customer('Kappa Components KG');
+    const [k1, k2] = await Promise.all([invoiceFor(kappa, '60.00'), invoiceFor(kappa, '40.00')]);
+    const pdf = await advicePdf([
+      ['payer_name', 'payment_amount', 'currency', 'payment_date', 'invoice_number', 'paid_amount', 'deduction_amount', 'reason_code'],
+      ['Remote Payer Kappa', '90.00', 'EUR', '2026-03-10', k1!.number, '60.00', '', ''],
+      ['', '', '', '', k2!.number, '30.00', '10.00', '06'],
+    ]);
+
+    // Act
+    const advice = await postRaw<Advice>('/remittances/advices', new Blob([new Uint8Array(pdf)]), 'application/pdf');
+    const statement = await uploadStatement(camt054(uniqueId('NTF'), { id: 'TX-PDF-1', amount: '90.00', payer: 'Remote Payer Kappa', iban: 'BE68539007547034' }));
+
+    // Assess
+    expect(advice.status).toBe(201);
+    expect(advice.body).toMatchObject({ format: 'pdf', status: 'waiting' });
+    expect(statement.lines[0]!.allocations.map((a) => [a.invoiceId, a.amount])).toEqual([
+      [k1!.invoiceId, '60.00'],
+      [k2!.invoiceId, '30.00'],
+    ]);
+    expect((await invoice(k2!)).balance).toBe('10.00');
+    expect((await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body).toMatchObject({ status: 'used', usedBy: { lineId: 'TX-PDF-1' } });
+    await expectBalancedBooks();
+  });
 });
+
+/** A PDF advice: a letterhead, then the table (made with pdfkit, as test/unit/cash-application/remittance-advice.test.ts does). */
+function advicePdf(rows: readonly string[][]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 30, info: { CreationDate: new Date(0) } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.fontSize(14).text('Remote Payer Kappa - remittance advice', 30, 30);
+    doc.fontSize(5);
+    rows.forEach((row, r) => row.forEach((cell, c) => doc.text(cell, 30 + c * 72, 80 + r * 16, { lineBreak: false })));
+    doc.end();
+  });
+}
