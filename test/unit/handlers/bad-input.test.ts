@@ -47,6 +47,7 @@ const validIds: Record<string, string> = {
   invoiceId: 'I-1',
   paymentId: 'P-1',
   statementId: 'st-0123456789abcdef',
+  adviceId: 'adv-0123456789abcdef01234567',
   importId: 'import-0123456789abcdef',
   runId: 'run-2026-03-02',
   policyId: 'default',

@@ -35,7 +35,7 @@ beforeEach(() => {
 });
 
 describe('the routes that move money', () => {
-  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import, the statement upload, the SEPA returns, credit application and refunds, and the close of a period', () => {
+  it('are exactly payments, manual application, write-off, the dispute credit, credit notes, the import, the statement upload, a remittance advice, the SEPA returns, credit application and refunds, and the close of a period', () => {
     expect(routes.filter((r) => r.movesMoney).map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'POST /collections/returns',
       'POST /customers/{customerId}/credit/apply',
@@ -49,6 +49,7 @@ describe('the routes that move money', () => {
       'POST /refunds',
       'POST /refunds/statements',
       'POST /remittances',
+      'POST /remittances/advices',
     ]);
   });
 
