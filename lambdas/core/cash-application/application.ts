@@ -77,6 +77,8 @@ export interface LineResult {
   readonly candidates: readonly { readonly invoiceId: string; readonly invoiceNumber: string }[];
   readonly paymentId: string;
   readonly recordedAt: string;
+  /** The remittance advice that split the line (`advice-intake.ts`), when one did. */
+  readonly adviceId?: string;
 }
 
 /** A payer account and name to remember for a customer, so that the matcher knows them next time. */
@@ -336,6 +338,8 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
     candidates: match.candidates ?? [],
     paymentId,
     recordedAt: at,
+    // Recorded with the line (one transaction): a retried step marks the advice used from it.
+    ...(match.adviceId && match.status === 'applied' ? { adviceId: match.adviceId } : {}),
   };
 
   if (!applied) {

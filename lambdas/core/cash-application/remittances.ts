@@ -301,8 +301,6 @@ export class StatementRun {
   private readonly recovering: boolean;
   /** The advices waiting when the chunk under way began. */
   private waitingAdvices: readonly StoredAdvice[] = [];
-  /** The advice a prepared line's match followed, by line key (marked used once the line is written). */
-  private readonly adviceOfLine = new Map<string, string>();
 
   constructor(
     private readonly deps: RemittanceDeps,
@@ -376,6 +374,7 @@ export class StatementRun {
     if (result.statementId !== this.statementId) await this.deps.statements.reportLine(this.statementId, shown);
     const byThisRun = result.statementId === this.statementId && this.start.runStartedAt !== undefined && result.recordedAt > this.start.runStartedAt;
     this.results.set(entry.line.sequence, { result: shown, alreadyRecorded: !byThisRun });
+    await this.markAdvicesUsed([result]);
     return shown;
   }
 
@@ -507,8 +506,6 @@ export class StatementRun {
   private application(entry: Entry, matcher: CashApplication, invoices: ReadonlyMap<string, Invoice>): { application: LineApplication; downgraded: boolean } {
     const learnedBefore = new Set(matcher.learnedAccounts().keys());
     const match = matcher.match(entry.line)!;
-    if (match.adviceId && match.status === 'applied') this.adviceOfLine.set(entry.lineKey, match.adviceId);
-    else this.adviceOfLine.delete(entry.lineKey);
     const learnedAccount = [...matcher.learnedAccounts().keys()].find((account) => !learnedBefore.has(account)) ?? null;
     const input = { statementId: this.statementId, paymentId: this.deps.newId(), line: entry.line, account: entry.account, lineKey: entry.lineKey, invoices, now: this.deps.clock.now() };
     const application = applyStatementLine({ ...input, match, learnedAccount });
@@ -604,13 +601,16 @@ export class StatementRun {
     return { invoices, matcher };
   }
 
-  /** Marks used the advices the written lines followed: each once (a conditional write), by the line it split. */
+  /**
+   * Marks used the advices the written lines followed (`LineResult.adviceId`, recorded with the
+   * line): each once, a conditional write. Also for a line found recorded before (a step that
+   * stopped between writing the line and marking its advice).
+   */
   private async markAdvicesUsed(results: readonly LineResult[]): Promise<void> {
     if (!this.deps.advices) return;
     for (const result of results) {
-      const adviceId = this.adviceOfLine.get(result.lineKey);
-      if (!adviceId || result.status !== 'applied') continue;
-      await this.deps.advices.markUsed(adviceId, { paymentId: result.paymentId, statementId: this.statementId, lineId: result.lineId, at: this.deps.clock.now().toISOString() });
+      if (!result.adviceId || result.status !== 'applied') continue;
+      await this.deps.advices.markUsed(result.adviceId, { paymentId: result.paymentId, statementId: result.statementId, lineId: result.lineId, at: this.deps.clock.now().toISOString() });
     }
   }
 

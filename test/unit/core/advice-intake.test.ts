@@ -116,6 +116,21 @@ describe('an advice before its transfer', () => {
     expect(await ledgerCheck(world.deps)).toMatchObject({ balanced: true, problems: [] });
   });
 
+  it('marks the advice used from the recorded line when a run stopped between writing the line and marking it', async () => {
+    // Prepare: the line written with its advice, the mark lost (as if the step stopped there)
+    const received = await advice(ADVICE);
+    const file = statement('2026-03-10,130.00,EUR,thanks,Zeta Shared Services,');
+    const { body } = await uploadStatement({ ...world.remittanceDeps, advices }, file);
+    advices.items.set(received.advice.adviceId, { ...advices.items.get(received.advice.adviceId)!, status: 'waiting', usedBy: null });
+
+    // Act: the same statement again
+    await uploadStatement({ ...world.remittanceDeps, advices }, file);
+
+    // Assess: used by the line, nothing applied twice
+    expect(advices.items.get(received.advice.adviceId)).toMatchObject({ status: 'used', usedBy: { paymentId: body.lines[0]!.paymentId } });
+    expect([await balance('I-1'), await balance('I-2')]).toEqual([0, 1_000]);
+  });
+
   it('without an advice the same line stays unapplied (the advice is what splits it)', async () => {
     const { body } = await uploadStatement(world.remittanceDeps, statement('2026-03-10,130.00,EUR,thanks,Zeta Shared Services,'));
     expect(body.lines[0]).toMatchObject({ status: 'unapplied' });
