@@ -23,7 +23,7 @@ describe('the cursor secret', () => {
 
   it('reaches exactly the functions of the routes that take a cursor, as a deploy-time reference to the secret', () => {
     const secretId = Object.keys(dev.template.findResources('AWS::SecretsManager::Secret'))[0]!;
-    expect([...paging].sort()).toEqual(['DirectDebitsApi', 'GetStatement', 'ListAttentionWorklist', 'ListCustomers', 'ListInvoices', 'ListOrders', 'ListUnappliedPayments']);
+    expect([...paging].sort()).toEqual(['DirectDebitsApi', 'GetStatement', 'ListAttentionWorklist', 'ListCustomers', 'ListInvoices', 'ListOrders', 'ListUnappliedPayments', 'UploadStatement']);
     for (const definition of functions) {
       const variables = (dev.resource(dev.functionLogicalId(definition.id)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       if (!paging.has(definition.id)) {
