@@ -96,10 +96,10 @@ describe('lists and executions', () => {
       () => api.get<{ currentState: string | null; visits: { name: string; exitedAt: string | null }[]; definition: { StartAt: string; States: Record<string, unknown> } }>(`/orders/${orderId}/execution`),
       (r) => r.body.currentState === 'WaitForShipment',
     );
-    // A new execution (not a continuation of an old one) goes on to CheckCredit at once.
-    expect(execution.body.definition.StartAt).toBe('IsContinuedExecution');
+    // The execution begins with CheckCredit (a continued execution, a hold or a rejection leave it by named errors) and waits for the shipment.
+    expect(execution.body.definition.StartAt).toBe('CheckCredit');
     expect(Object.keys(execution.body.definition.States)).toContain('AwaitCreditDecision');
-    expect(execution.body.visits.map((v) => v.name)).toEqual(['IsContinuedExecution', 'CheckCredit', 'IsCreditApproved', 'WaitForShipment']);
+    expect(execution.body.visits.map((v) => v.name)).toEqual(['CheckCredit', 'WaitForShipment']);
     expect(execution.body.visits.at(-1)?.exitedAt).toBeNull();
     expect((await api.get('/orders/nope/execution')).status).toBe(404);
   });

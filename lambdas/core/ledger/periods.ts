@@ -94,8 +94,6 @@ export function datedInOpenPeriod(journal: Journal, closedThrough: Period | null
 export function checkClose(state: PeriodState, period: string, today: string, earliestPostedPeriod: Period | null): asserts period is Period {
   if (!isPeriod(period)) throw ValidationError.of('period', 'must be a month YYYY-MM, such as 2026-11');
   if (period > today.slice(0, 7)) throw new ConflictError(`Period ${period} has not begun (today is ${today}): only a period that has begun can be closed`, 'PERIOD_NOT_STARTED');
-  const { last } = periodDays(period);
-  if (today < last) throw new ConflictError(`Period ${period} can be closed from its last day, ${last} (today is ${today})`, 'PERIOD_NOT_ENDING');
   if (isClosed(state, period)) throw new ConflictError(`Period ${period} is closed already (closed through ${state.closedThrough})`, 'PERIOD_ALREADY_CLOSED');
   if (state.closedThrough !== null) {
     const next = nextPeriod(state.closedThrough);
@@ -103,6 +101,8 @@ export function checkClose(state: PeriodState, period: string, today: string, ea
   } else if (earliestPostedPeriod !== null && earliestPostedPeriod < period) {
     throw new ConflictError(`Period ${earliestPostedPeriod} has postings and is still open: close it before ${period}`, 'EARLIER_PERIOD_OPEN');
   }
+  const { last } = periodDays(period);
+  if (today < last) throw new ConflictError(`Period ${period} can be closed from its last day, ${last} (today is ${today})`, 'PERIOD_NOT_ENDING');
 }
 
 /** The periods as `GET /ledger/periods` lists them: the closed ones, then the open ones through the current month. */

@@ -235,6 +235,7 @@ export async function requestRefund(deps: RefundDeps, body: unknown, requestId?:
           { account: 'refunds-in-transit', side: 'credit', amount: money(amountMinor, 'EUR'), reference: refundId },
         ])],
         customerCredit: { customerId: customer.customerId, amountMinor: -amountMinor },
+        customerOwnerId: customer.registeredBy ?? null,
         directDebit: { refund: { before: null, after: refund } },
       });
       return { ...refundView(refund), fileUrl: `/refunds/${refundId}/file` };
