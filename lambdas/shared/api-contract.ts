@@ -41,7 +41,27 @@ const remittanceAdvice = z.looseObject({
   status: z.enum(['waiting', 'used', 'refused']),
   format: z.enum(['csv', 'pdf']),
   receivedAt: instant,
-  usedBy: z.looseObject({ paymentId: z.string(), statementId: z.string().nullable(), lineId: z.string().nullable(), at: instant }).nullable(),
+  usedBy: z
+    .looseObject({
+      paymentId: z.string(),
+      statementId: z.string().nullable(),
+      lineId: z.string().nullable(),
+      at: instant,
+      deductions: z
+        .array(
+          z.looseObject({
+            invoiceId: z.string(),
+            invoiceNumber: z.string(),
+            amount,
+            reasonCode: z.string().meta({ description: 'ANSI X12 426 adjustment reason code' }),
+            reasonName: z.string(),
+            booking: z.enum(['write-off', 'kept-open']).meta({ description: 'written off (agreed terms within the short-payment tolerance) or kept open on the invoice' }),
+            why: z.string().nullable(),
+          }),
+        )
+        .meta({ description: 'The advice\'s deductions as booked, whichever came first (the advice or its transfer)' }),
+    })
+    .nullable(),
   refusedReason: z.string().nullable(),
   payerName: z.string(),
   payerAccount: z.string().nullable(),
@@ -56,7 +76,15 @@ const ADVICE_EXAMPLE = {
   status: 'used',
   format: 'csv',
   receivedAt: '2026-12-01T09:30:00.000Z',
-  usedBy: { paymentId: 'pay-1', statementId: 'st-1', lineId: 'L1', at: '2026-12-02T08:00:00.000Z' },
+  usedBy: {
+    paymentId: 'pay-1',
+    statementId: 'st-1',
+    lineId: 'L1',
+    at: '2026-12-02T08:00:00.000Z',
+    deductions: [
+      { invoiceId: 'inv-2', invoiceNumber: 'INV-2026-000002', amount: '20.00', reasonCode: '01', reasonName: 'Pricing Error', booking: 'kept-open', why: 'INV-2026-000002: 20.00 EUR deducted, X12 01 Pricing Error: kept open for finance to credit or chase' },
+    ],
+  },
   refusedReason: null,
   payerName: 'Acme GmbH',
   payerAccount: 'DE02120300000000202051',

@@ -2721,6 +2721,28 @@ export type GetRemittancesAdvicesResult = {
              * An ISO 8601 instant (UTC) from the one clock
              */
             at: string;
+            /**
+             * The advice's deductions as booked, whichever came first (the advice or its transfer)
+             */
+            deductions: {
+                invoiceId: string;
+                invoiceNumber: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                amount: string;
+                /**
+                 * ANSI X12 426 adjustment reason code
+                 */
+                reasonCode: string;
+                reasonName: string;
+                /**
+                 * written off (agreed terms within the short-payment tolerance) or kept open on the invoice
+                 */
+                booking: "write-off" | "kept-open";
+                why: string | null;
+            }[];
         } | null;
         refusedReason: string | null;
         payerName: string;
@@ -2788,6 +2810,28 @@ export type PostRemittancesAdvicesResult = {
          * An ISO 8601 instant (UTC) from the one clock
          */
         at: string;
+        /**
+         * The advice's deductions as booked, whichever came first (the advice or its transfer)
+         */
+        deductions: {
+            invoiceId: string;
+            invoiceNumber: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * ANSI X12 426 adjustment reason code
+             */
+            reasonCode: string;
+            reasonName: string;
+            /**
+             * written off (agreed terms within the short-payment tolerance) or kept open on the invoice
+             */
+            booking: "write-off" | "kept-open";
+            why: string | null;
+        }[];
     } | null;
     refusedReason: string | null;
     payerName: string;
@@ -2850,6 +2894,28 @@ export type GetRemittancesAdvicesAdviceIdResult = {
          * An ISO 8601 instant (UTC) from the one clock
          */
         at: string;
+        /**
+         * The advice's deductions as booked, whichever came first (the advice or its transfer)
+         */
+        deductions: {
+            invoiceId: string;
+            invoiceNumber: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * ANSI X12 426 adjustment reason code
+             */
+            reasonCode: string;
+            reasonName: string;
+            /**
+             * written off (agreed terms within the short-payment tolerance) or kept open on the invoice
+             */
+            booking: "write-off" | "kept-open";
+            why: string | null;
+        }[];
     } | null;
     refusedReason: string | null;
     payerName: string;

@@ -2,9 +2,10 @@
  * Remittance advices on DynamoDB, in the Statements table under their own partition (no table of
  * their own: the stack's resource budget): `statementId = "advices"`, `sk = "advice#<adviceId>"`,
  * so the advices are one query, newest id order. An advice changes state once, conditionally:
- * waiting -> used (by the line or payment it split) or refused.
+ * waiting -> used (by the line or payment it split) or refused. A waiting advice found to fit an
+ * unapplied payment records it first (`pendingPaymentId`, conditionally), so a retry goes on with it.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AdviceStore, AdviceUse, StoredAdvice } from '../../core/cash-application/advice-intake';
 import type { Page } from '../../core/ports';
 import { decodeCursor, encodeCursor, isConditionalCheckFailed } from './document-client';
@@ -84,19 +85,29 @@ export class DynamoAdviceStore implements AdviceStore {
     return this.leaveWaiting(adviceId, 'refused', { refusedReason: reason });
   }
 
-  private async leaveWaiting(adviceId: string, status: 'used' | 'refused', set: Record<string, unknown>): Promise<boolean> {
+  claim(adviceId: string, paymentId: string): Promise<boolean> {
+    return this.updateWhileWaiting(adviceId, {
+      UpdateExpression: 'SET pendingPaymentId = :payment',
+      ConditionExpression: '#status = :waiting AND (attribute_not_exists(pendingPaymentId) OR pendingPaymentId = :payment)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':payment': paymentId, ':waiting': 'waiting' },
+    });
+  }
+
+  private leaveWaiting(adviceId: string, status: 'used' | 'refused', set: Record<string, unknown>): Promise<boolean> {
     const [[field, value]] = Object.entries(set) as [[string, unknown]];
+    return this.updateWhileWaiting(adviceId, {
+      UpdateExpression: 'SET #status = :status, #field = :value',
+      ConditionExpression: '#status = :waiting',
+      ExpressionAttributeNames: { '#status': 'status', '#field': field },
+      ExpressionAttributeValues: { ':status': status, ':value': value, ':waiting': 'waiting' },
+    });
+  }
+
+  /** One conditional update of the advice: false when its condition (the advice still waiting) fails. */
+  private async updateWhileWaiting(adviceId: string, update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.statements,
-          Key: keyOf(adviceId),
-          UpdateExpression: 'SET #status = :status, #field = :value',
-          ConditionExpression: '#status = :waiting',
-          ExpressionAttributeNames: { '#status': 'status', '#field': field },
-          ExpressionAttributeValues: { ':status': status, ':value': value, ':waiting': 'waiting' },
-        }),
-      );
+      await this.db.send(new UpdateCommand({ TableName: this.tables.statements, Key: keyOf(adviceId), ...update }));
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;

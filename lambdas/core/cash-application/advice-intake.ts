@@ -13,16 +13,24 @@
  *   (`applyPaymentByHand`, as `POST /payments/{paymentId}/apply`), keyed by the advice so it is
  *   applied once.
  *
+ * Either way the deductions are booked by one rule (`decideDeduction` in `remittance-advice.ts`):
+ * agreed terms (X12 `57`, `AJ`, `48`) within the short-payment tolerance are written off through the
+ * invoice transition `writeOffShortPayment` in the same transaction as the split; disputes (and
+ * agreed terms above the tolerance) stay open on the invoice with the reason. The advice records
+ * them (`usedBy.deductions`) and `GET /remittances/advices/{adviceId}` shows them.
+ *
  * The advice id is a hash of what the advice says: the same advice sent twice is one advice.
  */
 import { createHash } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { OpenItemReader, Page } from '../ports';
 import type { StatementLine } from '../bank-statements/statement';
 import { formatAmount, money } from '../money/money';
-import { adviceFitsLine, readAdviceCsv, RemittanceAdviceError, type RemittanceAdvice } from './remittance-advice';
+import { adviceFitsLine, DEDUCTION_REASONS, readAdviceCsv, RemittanceAdviceError, type RemittanceAdvice } from './remittance-advice';
 import { applyPaymentByHand, type UnappliedPaymentDeps } from './unapplied-payments';
 import type { CashPayment } from './application';
+import { DEFAULT_CASH_APPLICATION_POLICY } from './matcher';
+import type { AdviceDeduction, ShortPayPolicy } from './types';
 
 export type AdviceStatus = 'waiting' | 'used' | 'refused';
 
@@ -33,6 +41,8 @@ export interface AdviceUse {
   readonly statementId: string | null;
   readonly lineId: string | null;
   readonly at: string;
+  /** The advice's deductions as booked: written off or kept open, and why (absent on advices used before this was recorded). */
+  readonly deductions?: readonly AdviceDeduction[];
 }
 
 /** An advice as kept. */
@@ -44,6 +54,11 @@ export interface StoredAdvice {
   readonly usedBy: AdviceUse | null;
   readonly refusedReason: string | null;
   readonly advice: RemittanceAdvice;
+  /**
+   * The unapplied payment a waiting advice was found to fit and is being applied to (claimed before
+   * the application): a retry after a stop between the application and the mark goes on with it.
+   */
+  readonly pendingPaymentId?: string | null;
 }
 
 export interface AdviceStore {
@@ -57,6 +72,8 @@ export interface AdviceStore {
   markUsed(adviceId: string, use: AdviceUse): Promise<boolean>;
   /** Marks a waiting advice refused with the reason (false when not waiting). */
   markRefused(adviceId: string, reason: string): Promise<boolean>;
+  /** Records the payment a waiting advice is applied to (false when not waiting, or claimed for another payment). */
+  claim(adviceId: string, paymentId: string): Promise<boolean>;
 }
 
 /** What the API reads advices from, for the asynchronous statement processing (read and mark only). */
@@ -70,6 +87,8 @@ export interface AdviceIntakeDeps {
   readonly openItems: Pick<OpenItemReader, 'invoicesByNumber'>;
   /** Reads the table of a PDF advice (`adapters/pdf/remittance-advice-pdf.ts`). */
   readonly readPdf: (bytes: Uint8Array) => Promise<RemittanceAdvice>;
+  /** The short-payment tolerance deductions are written off within; the statement runs' default when absent. */
+  readonly shortPay?: ShortPayPolicy;
 }
 
 /** Unapplied payments looked through for the transfer of an advice that came late, at most. */
@@ -134,41 +153,62 @@ export async function receiveAdvice(deps: AdviceIntakeDeps, read: { format: 'csv
 /**
  * An advice after its transfer: the one unapplied payment (nothing of it applied yet) it fits is
  * applied over the advice's invoices by the manual application path, keyed by the advice id (applied
- * once however often this runs). Deductions stay open on their invoices with the payment (the payer
- * paid less); write-offs the statement path books for some reason codes are left to finance here.
+ * once however often this runs). Its deductions are booked in the same transaction by the rule the
+ * statement path follows (`decideDeduction`): agreed terms within tolerance written off, the rest
+ * kept open with the reason.
  */
 async function applyToWaitingPayment(deps: AdviceIntakeDeps, stored: StoredAdvice, _requestId?: string): Promise<StoredAdvice> {
   const { advice } = stored;
+  const payment = stored.pendingPaymentId ? await deps.unapplied.payments.get(stored.pendingPaymentId) : await claimFittingPayment(deps, stored);
+  if (!payment) return (await deps.advices.get(stored.adviceId)) ?? stored;
+  const invoices = await deps.openItems.invoicesByNumber(advice.lines.map((l) => l.invoiceNumber));
+  const byNumber = new Map(invoices.map((i) => [i.number.toUpperCase(), i]));
+  const allocations: { invoiceId: string; amount: string }[] = [];
+  const deductions: { invoiceId: string; amountMinor: number; reasonCode: string }[] = [];
+  for (const line of advice.lines) {
+    const invoice = byNumber.get(line.invoiceNumber.toUpperCase());
+    if (!invoice) return refuse(deps, stored, `invoice ${line.invoiceNumber} of the advice is not known: payment ${payment.paymentId} left for finance`);
+    if (line.paidMinor > 0) allocations.push({ invoiceId: invoice.invoiceId, amount: formatAmount(money(line.paidMinor, advice.currency)) });
+    if (line.deductionMinor > 0 && line.reasonCode) deductions.push({ invoiceId: invoice.invoiceId, amountMinor: line.deductionMinor, reasonCode: line.reasonCode });
+  }
+  try {
+    const shortPay = deps.shortPay ?? DEFAULT_CASH_APPLICATION_POLICY.shortPay;
+    await applyPaymentByHand(deps.unapplied, payment.paymentId, { allocations }, `advice:${stored.adviceId}`, { adviceId: stored.adviceId, deductions, shortPay });
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ConflictError) return refuse(deps, stored, `the advice cannot split payment ${payment.paymentId}: ${error.message}`);
+    throw error;
+  }
+  // The deductions as booked, from the payment written with them (also when an earlier attempt wrote it).
+  const applied = await deps.unapplied.payments.get(payment.paymentId);
+  const use: AdviceUse = {
+    paymentId: payment.paymentId,
+    statementId: payment.statement?.statementId ?? null,
+    lineId: payment.statement?.lineId ?? null,
+    at: deps.clock.now().toISOString(),
+    deductions: applied?.adviceDeductions ?? [],
+  };
+  await deps.advices.markUsed(stored.adviceId, use);
+  return (await deps.advices.get(stored.adviceId)) ?? stored;
+}
+
+/**
+ * The one unapplied payment (nothing of it applied yet) the advice fits, claimed for it so that a
+ * retry goes on with that payment; undefined when none or several fit, or another run claimed it.
+ */
+async function claimFittingPayment(deps: AdviceIntakeDeps, stored: StoredAdvice): Promise<CashPayment | undefined> {
   const fitting: CashPayment[] = [];
   let cursor: string | undefined;
   let scanned = 0;
   do {
     const page = await deps.unapplied.payments.listUnapplied(200, cursor);
     for (const payment of page.items) {
-      if (payment.unappliedMinor === payment.amountMinor && adviceFitsLine(advice, lineOfPayment(payment))) fitting.push(payment);
+      if (payment.unappliedMinor === payment.amountMinor && adviceFitsLine(stored.advice, lineOfPayment(payment))) fitting.push(payment);
     }
     scanned += page.items.length;
     cursor = page.cursor;
   } while (cursor && scanned < MAX_UNAPPLIED_SCANNED);
-  if (fitting.length !== 1) return stored;
-  const payment = fitting[0]!;
-  const invoices = await deps.openItems.invoicesByNumber(advice.lines.map((l) => l.invoiceNumber));
-  const byNumber = new Map(invoices.map((i) => [i.number.toUpperCase(), i]));
-  const allocations: { invoiceId: string; amount: string }[] = [];
-  for (const line of advice.lines) {
-    const invoice = byNumber.get(line.invoiceNumber.toUpperCase());
-    if (!invoice) return refuse(deps, stored, `invoice ${line.invoiceNumber} of the advice is not known: payment ${payment.paymentId} left for finance`);
-    if (line.paidMinor > 0) allocations.push({ invoiceId: invoice.invoiceId, amount: formatAmount(money(line.paidMinor, advice.currency)) });
-  }
-  try {
-    await applyPaymentByHand(deps.unapplied, payment.paymentId, { allocations }, `advice:${stored.adviceId}`);
-  } catch (error) {
-    if (error instanceof ValidationError) return refuse(deps, stored, `the advice cannot split payment ${payment.paymentId}: ${error.message}`);
-    throw error;
-  }
-  const use: AdviceUse = { paymentId: payment.paymentId, statementId: payment.statement?.statementId ?? null, lineId: payment.statement?.lineId ?? null, at: deps.clock.now().toISOString() };
-  await deps.advices.markUsed(stored.adviceId, use);
-  return (await deps.advices.get(stored.adviceId)) ?? stored;
+  if (fitting.length !== 1) return undefined;
+  return (await deps.advices.claim(stored.adviceId, fitting[0]!.paymentId)) ? fitting[0] : undefined;
 }
 
 async function refuse(deps: AdviceIntakeDeps, stored: StoredAdvice, reason: string): Promise<StoredAdvice> {
@@ -183,7 +223,7 @@ export function adviceView(stored: StoredAdvice) {
     status: stored.status,
     format: stored.format,
     receivedAt: stored.receivedAt,
-    usedBy: stored.usedBy,
+    usedBy: stored.usedBy ? usedByView(stored.usedBy, advice.currency) : null,
     refusedReason: stored.refusedReason,
     payerName: advice.payerName,
     payerAccount: advice.payerAccount,
@@ -197,6 +237,25 @@ export function adviceView(stored: StoredAdvice) {
       deductionAmount: formatAmount(money(l.deductionMinor, advice.currency)),
       reasonCode: l.reasonCode,
       note: l.note,
+    })),
+  };
+}
+
+/** Where an advice was used, with its deductions as booked: what was written off, what stays open, and why. */
+function usedByView(use: AdviceUse, currency: string) {
+  return {
+    paymentId: use.paymentId,
+    statementId: use.statementId,
+    lineId: use.lineId,
+    at: use.at,
+    deductions: (use.deductions ?? []).map((d) => ({
+      invoiceId: d.invoiceId,
+      invoiceNumber: d.invoiceNumber,
+      amount: formatAmount(money(d.amountMinor, currency)),
+      reasonCode: d.reasonCode,
+      reasonName: DEDUCTION_REASONS[d.reasonCode]?.name ?? d.reasonCode,
+      booking: d.booking,
+      why: d.why ?? null,
     })),
   };
 }

@@ -15,7 +15,8 @@ import { formatAmount, money } from '../money/money';
 import type { Payment, PaymentAllocation, UnappliedReason } from '../payments/payment';
 import { ConcurrentUpdateError } from '../ports';
 import { normalizeAccount, normalizePayerName } from './payer';
-import type { Allocation, KnownCustomer, LineMatch, MatchStatus, OpenItem, ShortPayWriteOff } from './types';
+import type { AdviceDeduction, Allocation, KnownCustomer, LineMatch, MatchStatus, OpenItem, ShortPayPolicy, ShortPayWriteOff } from './types';
+import { decideDeduction, deductionWriteOffCode, deductionWriteOffNote } from './remittance-advice';
 
 /** What the matcher proposed for a line it did not apply, kept on the payment for finance. */
 export interface MatchSuggestion {
@@ -49,6 +50,8 @@ export type CashPayment = Payment & {
   readonly payerAccount?: string | null;
   readonly statement?: StatementOrigin;
   readonly suggestion?: MatchSuggestion | null;
+  /** The deductions of the remittance advice that split it after it waited unapplied, as booked (`advice-intake.ts`). */
+  readonly adviceDeductions?: readonly AdviceDeduction[];
 };
 
 /** The outcome of one statement line, as `GET /remittances/{id}` reports it. */
@@ -79,6 +82,8 @@ export interface LineResult {
   readonly recordedAt: string;
   /** The remittance advice that split the line (`advice-intake.ts`), when one did. */
   readonly adviceId?: string;
+  /** That advice's deductions, as booked (written off or kept open, and why). */
+  readonly deductions?: readonly AdviceDeduction[];
 }
 
 /** A payer account and name to remember for a customer, so that the matcher knows them next time. */
@@ -339,7 +344,7 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
     paymentId,
     recordedAt: at,
     // Recorded with the line (one transaction): a retried step marks the advice used from it.
-    ...(match.adviceId && match.status === 'applied' ? { adviceId: match.adviceId } : {}),
+    ...(match.adviceId && match.status === 'applied' ? { adviceId: match.adviceId, ...(match.deductions ? { deductions: match.deductions } : {}) } : {}),
   };
 
   if (!applied) {
@@ -402,8 +407,8 @@ export function applyStatementLine(input: ApplyStatementLineInput): LineApplicat
         writeOffs.push(...shortPay.journalLines);
       }
       for (const deduction of adviceWriteOffs.filter((d) => d.invoiceId === invoiceId)) {
-        const note = `${formatAmount(money(deduction.amountMinor, currency))} deducted on remittance advice ${match.adviceId ?? ''} (X12 ${deduction.reasonCode}) written off`;
-        const deducted = writeOffShortPayment(after, { amountMinor: deduction.amountMinor, reasonCode: `X12-${deduction.reasonCode}`, at, note });
+        const note = deductionWriteOffNote(deduction.amountMinor, currency, match.adviceId ?? '', deduction.reasonCode);
+        const deducted = writeOffShortPayment(after, { amountMinor: deduction.amountMinor, reasonCode: deductionWriteOffCode(deduction.reasonCode), at, note });
         after = deducted.invoice;
         writeOffs.push(...deducted.journalLines);
       }
@@ -456,6 +461,17 @@ export interface ManualAllocation {
   readonly amountMinor: number;
 }
 
+/**
+ * The deductions of a remittance advice that splits an unapplied payment (`advice-intake.ts`): booked
+ * by the one deduction rule (`decideDeduction`) against each invoice's balance as read, written off
+ * through `writeOffShortPayment` in the same posting as the application, or kept open with the reason.
+ */
+export interface ManualAdviceDeductions {
+  readonly adviceId: string;
+  readonly deductions: readonly { readonly invoiceId: string; readonly amountMinor: number; readonly reasonCode: string }[];
+  readonly shortPay: ShortPayPolicy;
+}
+
 /** What applying an unapplied payment by hand writes: the payment after it, and the posting that writes it in one transaction. */
 export interface ManualApplication {
   readonly payment: CashPayment;
@@ -480,6 +496,8 @@ export function applyUnappliedPayment(
   now: Date,
   /** The request applying it (from its Idempotency-Key): names the journal and is kept on the payment. */
   requestId?: string,
+  /** A remittance advice's deductions, booked in the same posting (`deductions[i]` named on a problem). */
+  advice?: ManualAdviceDeductions,
 ): ManualApplication {
   if (payment.unappliedMinor <= 0) {
     throw new ConflictError(`Payment ${payment.paymentId} is applied in full already; nothing is left to apply`, 'PAYMENT_ALREADY_APPLIED');
@@ -509,6 +527,29 @@ export function applyUnappliedPayment(
       });
     }
   });
+  const booked: AdviceDeduction[] = [];
+  (advice?.deductions ?? []).forEach((deduction, i) => {
+    const invoice = invoices.get(deduction.invoiceId);
+    const field = `deductions[${i}]`;
+    if (!invoice) {
+      problems.push({ field: `${field}.invoiceId`, problem: `invoice ${deduction.invoiceId} does not exist` });
+      return;
+    }
+    customers.add(invoice.customerId);
+    const paid = allocations.filter((a) => a.invoiceId === deduction.invoiceId).reduce((s, a) => s + a.amountMinor, 0);
+    if (invoice.currency !== currency) problems.push({ field: `${field}.invoiceId`, problem: `invoice ${invoice.number} is in ${invoice.currency}, the payment in ${currency}` });
+    else if (!isOpen(invoice)) problems.push({ field: `${field}.invoiceId`, problem: `invoice ${invoice.number} has no open balance (${invoice.status})` });
+    else if (paid + deduction.amountMinor > invoice.balanceMinor) {
+      problems.push({
+        field: `${field}.amount`,
+        problem: `invoice ${invoice.number} has ${formatAmount(money(invoice.balanceMinor, currency))} open, the advice pays and deducts ${formatAmount(money(paid + deduction.amountMinor, currency))}`,
+      });
+    } else {
+      // The one deduction rule, as the matcher applies it when the advice comes before its transfer.
+      const decision = decideDeduction({ invoiceNumber: invoice.number, deductionMinor: deduction.amountMinor, reasonCode: deduction.reasonCode }, invoice.balanceMinor, currency, advice!.shortPay);
+      if (decision) booked.push({ invoiceId: invoice.invoiceId, invoiceNumber: invoice.number, amountMinor: decision.amountMinor, reasonCode: decision.reasonCode, booking: decision.booking, why: decision.why });
+    }
+  });
   const total = allocations.reduce((s, a) => s + a.amountMinor, 0);
   if (total > payment.unappliedMinor) {
     problems.push({ field: 'allocations', problem: `add up to ${formatAmount(money(total, currency))}, more than the unapplied ${formatAmount(money(payment.unappliedMinor, currency))}` });
@@ -523,14 +564,28 @@ export function applyUnappliedPayment(
   const at = now.toISOString();
   const changes: InvoiceChange[] = [];
   const receivables: JournalLine[] = [];
+  const writeOffs: JournalLine[] = [];
   const applied: PaymentAllocation[] = [];
-  for (const allocation of allocations) {
-    const before = invoices.get(allocation.invoiceId)!;
-    const note = `payment ${payment.paymentId} of ${formatAmount(money(allocation.amountMinor, currency))} applied by hand`;
-    const transition = allocatePayment(before, { paymentId: payment.paymentId, amountMinor: allocation.amountMinor, currency, at, note });
-    changes.push({ before, after: transition.invoice });
-    receivables.push(...transition.journalLines);
-    applied.push({ invoiceId: before.invoiceId, invoiceNumber: before.number, amountMinor: allocation.amountMinor });
+  const touched = [...new Set([...allocations.map((a) => a.invoiceId), ...booked.map((d) => d.invoiceId)])];
+  for (const invoiceId of touched) {
+    const before = invoices.get(invoiceId)!;
+    const kept = booked.filter((d) => d.invoiceId === invoiceId && d.booking === 'kept-open').map((d) => `; ${d.why}`).join('');
+    let after = before;
+    for (const allocation of allocations.filter((a) => a.invoiceId === invoiceId)) {
+      const by = advice ? `by remittance advice ${advice.adviceId}` : 'by hand';
+      const note = `payment ${payment.paymentId} of ${formatAmount(money(allocation.amountMinor, currency))} applied ${by}${kept}`;
+      const transition = allocatePayment(after, { paymentId: payment.paymentId, amountMinor: allocation.amountMinor, currency, at, note });
+      after = transition.invoice;
+      receivables.push(...transition.journalLines);
+      applied.push({ invoiceId: before.invoiceId, invoiceNumber: before.number, amountMinor: allocation.amountMinor });
+    }
+    for (const deduction of booked.filter((d) => d.invoiceId === invoiceId && d.booking === 'write-off')) {
+      const note = deductionWriteOffNote(deduction.amountMinor, currency, advice!.adviceId, deduction.reasonCode);
+      const transition = writeOffShortPayment(after, { amountMinor: deduction.amountMinor, reasonCode: deductionWriteOffCode(deduction.reasonCode), at, note });
+      after = transition.invoice;
+      writeOffs.push(...transition.journalLines);
+    }
+    changes.push({ before, after });
   }
   const unappliedMinor = payment.unappliedMinor - total;
   const allAllocations = [...payment.allocations, ...applied];
@@ -542,10 +597,12 @@ export function applyUnappliedPayment(
     unappliedMinor,
     unappliedReason: unappliedMinor > 0 ? payment.unappliedReason : null,
     status: unappliedMinor === 0 && payment.onAccountMinor === 0 ? 'applied' : 'partially-applied',
+    ...(booked.length > 0 ? { adviceDeductions: booked } : {}),
   };
   const entry = journal(`payment-${payment.paymentId}-by-hand-${requestId ?? payment.allocations.length + 1}`, 'UnappliedPaymentApplied', at, [
     { account: 'unapplied-cash', side: 'debit', amount: money(total, currency), reference: payment.paymentId },
     ...receivables,
+    ...writeOffs,
   ]);
   const account = payment.payerAccount ? normalizeAccount(payment.payerAccount) : '';
   const name = payment.payerName ? normalizePayerName(payment.payerName) : null;

@@ -72,7 +72,7 @@ import {
 import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
 import { CustomerNameIndex, type NameCandidate } from './name-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
-import { adviceFitsLine, DEDUCTION_REASONS, type RemittanceAdvice } from './remittance-advice';
+import { adviceFitsLine, decideDeduction, withinShortPayTolerance, type RemittanceAdvice } from './remittance-advice';
 import { findSubsetsWithSum } from './subset-sum';
 import type { Allocation, CashApplicationPolicy, KnownCustomer, LineMatch, OpenItem } from './types';
 
@@ -129,7 +129,7 @@ interface Decision {
   readonly quoted?: boolean;
   /** The advice followed, and its deductions (write-offs lower the balance when applied). */
   readonly adviceId?: string;
-  readonly deductions?: readonly { readonly position: number; readonly amountMinor: number; readonly reasonCode: string; readonly booking: 'write-off' | 'kept-open' }[];
+  readonly deductions?: readonly { readonly position: number; readonly amountMinor: number; readonly reasonCode: string; readonly booking: 'write-off' | 'kept-open'; readonly why: string }[];
 }
 
 interface WindowForms {
@@ -265,7 +265,7 @@ export class CashApplication {
     reasons.push(...because);
     const problems: string[] = [];
     const allocations: { position: number; amountMinor: number }[] = [];
-    const deductions: { position: number; amountMinor: number; reasonCode: string; booking: 'write-off' | 'kept-open' }[] = [];
+    const deductions: { position: number; amountMinor: number; reasonCode: string; booking: 'write-off' | 'kept-open'; why: string }[] = [];
     const customers = new Set<string>();
     for (const adviceLine of advice.lines) {
       const position = positionsOf(this.index.byNumberKey.get(lookupKey(adviceLine.invoiceNumber))).find(
@@ -284,11 +284,9 @@ export class CashApplication {
         problems.push(`${item.invoiceNumber} has ${money(balance, item.currency)} open, the advice pays and deducts ${money(adviceLine.paidMinor + adviceLine.deductionMinor, item.currency)}`);
       }
       if (adviceLine.paidMinor > 0) allocations.push({ position, amountMinor: adviceLine.paidMinor });
-      if (adviceLine.deductionMinor > 0 && adviceLine.reasonCode) {
-        const reason = DEDUCTION_REASONS[adviceLine.reasonCode]!;
-        const writeOff = reason.booking === 'write-off' && this.withinShortPayTolerance(adviceLine.deductionMinor, balance, item.currency);
-        deductions.push({ position, amountMinor: adviceLine.deductionMinor, reasonCode: adviceLine.reasonCode, booking: writeOff ? 'write-off' : 'kept-open' });
-      }
+      // The one deduction rule, shared with an advice that comes after its transfer (advice-intake.ts).
+      const deduction = decideDeduction(adviceLine, balance, item.currency, this.policy.shortPay);
+      if (deduction) deductions.push({ position, amountMinor: deduction.amountMinor, reasonCode: deduction.reasonCode, booking: deduction.booking, why: deduction.why });
     }
     if (customers.size > 1) problems.push(`the advice's invoices belong to ${customers.size} customers`);
     const customerId = customers.size === 1 ? [...customers][0]! : null;
@@ -298,14 +296,7 @@ export class CashApplication {
     }
     entry.usedBy = line.lineId;
     reasons.push(`split as the advice ${entry.id} says over ${allocations.map((a) => this.item(a.position).invoiceNumber).join(', ')}`);
-    for (const d of deductions) {
-      const reason = DEDUCTION_REASONS[d.reasonCode]!;
-      reasons.push(
-        `${this.item(d.position).invoiceNumber}: ${money(d.amountMinor, advice.currency)} deducted, X12 ${d.reasonCode} ${reason.name}: ${
-          d.booking === 'write-off' ? 'written off (agreed terms, within tolerance)' : reason.booking === 'write-off' ? 'kept open (above the write-off tolerance)' : 'kept open for finance to credit or chase'
-        }`,
-      );
-    }
+    for (const d of deductions) reasons.push(d.why);
     return { kind: 'apply', customerId, allocations, onAccountMinor: 0, confidence: 0.97, adviceId: entry.id, deductions };
   }
 
@@ -949,9 +940,7 @@ export class CashApplication {
   }
 
   private withinShortPayTolerance(shortfall: number, balance: number, currency: string): boolean {
-    const limit = this.policy.shortPay.maxMinorByCurrency[currency];
-    if (limit === undefined || shortfall <= 0) return false;
-    return shortfall <= limit && shortfall * 10_000 <= this.policy.shortPay.maxBasisPoints * balance;
+    return withinShortPayTolerance(this.policy.shortPay, shortfall, balance, currency);
   }
 
   private setBalance(position: number, balance: number): void {
@@ -1012,6 +1001,7 @@ export class CashApplication {
               amountMinor: d.amountMinor,
               reasonCode: d.reasonCode,
               booking: d.booking,
+              why: d.why,
             })),
           }
         : {}),

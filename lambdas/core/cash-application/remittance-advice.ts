@@ -26,7 +26,8 @@
  * The paid amounts add up to the payment amount exactly, or the advice is refused.
  */
 import { parse, CsvError } from 'csv-parse/sync';
-import { isCurrency, MoneyError, parseAmount } from '../money/money';
+import { formatAmount, isCurrency, money, MoneyError, parseAmount } from '../money/money';
+import type { ShortPayPolicy } from './types';
 import type { StatementLine } from '../bank-statements/statement';
 import { normalizeAccount } from './payer';
 import { compareNames } from './names';
@@ -244,3 +245,59 @@ export function adviceFitsLine(advice: RemittanceAdvice, line: StatementLine): s
   if (because.length === 0) return null;
   return [`remittance advice of ${advice.payerName} for ${advice.lines.length} invoice${advice.lines.length === 1 ? '' : 's'} paid ${advice.paymentDate}: same amount and currency, booked ${offset === 0 ? 'the same day' : `${Math.abs(offset)} day${Math.abs(offset) === 1 ? '' : 's'} ${offset < 0 ? 'before' : 'after'}`}`, ...because];
 }
+
+
+/**
+ * Whether a shortfall may be written off under the short-payment policy: at most the currency's
+ * absolute limit AND at most `maxBasisPoints` of the open balance (integer arithmetic). A currency
+ * the policy does not list is never written off. The matcher's short-payment rule and the advice
+ * deductions both ask this.
+ */
+export function withinShortPayTolerance(shortPay: ShortPayPolicy, shortfallMinor: number, balanceMinor: number, currency: string): boolean {
+  const limit = shortPay.maxMinorByCurrency[currency];
+  if (limit === undefined || shortfallMinor <= 0) return false;
+  return shortfallMinor <= limit && shortfallMinor * 10_000 <= shortPay.maxBasisPoints * balanceMinor;
+}
+
+/** How one deduction of an advice is booked, and why (a sentence for the line's reasons and the advice). */
+export interface DeductionDecision {
+  readonly invoiceNumber: string;
+  readonly amountMinor: number;
+  /** ANSI X12 426 adjustment reason code. */
+  readonly reasonCode: string;
+  readonly reasonName: string;
+  readonly booking: DeductionBooking;
+  readonly why: string;
+}
+
+/**
+ * THE rule for a deduction of a remittance advice, whichever came first (the advice before its
+ * transfer: rule 0 of the matcher; the transfer before its advice: `advice-intake.ts`): an agreed
+ * term (`57`, `AJ`, `48`: booking `write-off` in {@link DEDUCTION_REASONS}) is written off when
+ * within the short-payment tolerance of the invoice's open balance before the payment; everything
+ * else (disputes, and agreed terms above the tolerance) is kept open on the invoice for finance to
+ * credit or chase. `balanceMinor` is the invoice's open balance before the advice's payment.
+ * Null when the line deducts nothing.
+ */
+export function decideDeduction(line: Pick<AdviceLine, 'invoiceNumber' | 'deductionMinor' | 'reasonCode'>, balanceMinor: number, currency: string, shortPay: ShortPayPolicy): DeductionDecision | null {
+  if (line.deductionMinor <= 0 || !line.reasonCode) return null;
+  const reason = DEDUCTION_REASONS[line.reasonCode];
+  if (!reason) return null;
+  const writeOff = reason.booking === 'write-off' && withinShortPayTolerance(shortPay, line.deductionMinor, balanceMinor, currency);
+  const how = writeOff ? 'written off (agreed terms, within tolerance)' : reason.booking === 'write-off' ? 'kept open (above the write-off tolerance)' : 'kept open for finance to credit or chase';
+  return {
+    invoiceNumber: line.invoiceNumber,
+    amountMinor: line.deductionMinor,
+    reasonCode: line.reasonCode,
+    reasonName: reason.name,
+    booking: writeOff ? 'write-off' : 'kept-open',
+    why: `${line.invoiceNumber}: ${formatAmount(money(line.deductionMinor, currency))} ${currency} deducted, X12 ${line.reasonCode} ${reason.name}: ${how}`,
+  };
+}
+
+/** The reason code a deduction written off is booked with (journal lines and invoice history): `X12-<code>`. */
+export const deductionWriteOffCode = (reasonCode: string): string => `X12-${reasonCode}`;
+
+/** The invoice history note of a deduction written off. */
+export const deductionWriteOffNote = (amountMinor: number, currency: string, adviceId: string, reasonCode: string): string =>
+  `${formatAmount(money(amountMinor, currency))} deducted on remittance advice ${adviceId} (X12 ${reasonCode}) written off`;

@@ -610,7 +610,13 @@ export class StatementRun {
     if (!this.deps.advices) return;
     for (const result of results) {
       if (!result.adviceId || result.status !== 'applied') continue;
-      await this.deps.advices.markUsed(result.adviceId, { paymentId: result.paymentId, statementId: result.statementId, lineId: result.lineId, at: this.deps.clock.now().toISOString() });
+      await this.deps.advices.markUsed(result.adviceId, {
+        paymentId: result.paymentId,
+        statementId: result.statementId,
+        lineId: result.lineId,
+        at: this.deps.clock.now().toISOString(),
+        deductions: result.deductions ?? [],
+      });
     }
   }
 

@@ -110,6 +110,8 @@ export interface AdviceDeduction {
   /** ANSI X12 426 adjustment reason code. */
   readonly reasonCode: string;
   readonly booking: 'write-off' | 'kept-open';
+  /** Why it is booked so (`decideDeduction` in `remittance-advice.ts`). */
+  readonly why?: string;
 }
 
 export type MatchStatus = 'applied' | 'suggested' | 'unapplied';

@@ -5,7 +5,7 @@
  * account and name are remembered for the customer so the matcher knows them next time.
  */
 import * as z from 'zod';
-import { applyUnappliedPayment, type ManualAllocation } from './application';
+import { applyUnappliedPayment, type ManualAdviceDeductions, type ManualAllocation } from './application';
 import { cashPaymentView } from './statement-record';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Invoice } from '../invoices/invoice';
@@ -48,8 +48,10 @@ export type ApplyPaymentRequest = z.infer<typeof applyPaymentRequest>;
  *
  * @throws NotFoundError when the payment does not exist; ConflictError (409) when it is applied in
  *   full already; ValidationError naming the allocation field that is wrong.
+ * @param advice the deductions of a remittance advice that splits the payment (`advice-intake.ts`),
+ *   booked in the same transaction by the one deduction rule.
  */
-export async function applyPaymentByHand(deps: UnappliedPaymentDeps, paymentId: string, body: unknown, requestId?: string) {
+export async function applyPaymentByHand(deps: UnappliedPaymentDeps, paymentId: string, body: unknown, requestId?: string, advice?: ManualAdviceDeductions) {
   const request = parseWith(applyPaymentRequest, body);
   const application = await retryOnConflict(
     async () => {
@@ -61,9 +63,10 @@ export async function applyPaymentByHand(deps: UnappliedPaymentDeps, paymentId: 
         invoiceId: a.invoiceId,
         amountMinor: decimalIn(`allocations[${i}].amount`, a.amount, payment.currency, { allowZero: false }),
       }));
-      const found = await Promise.all([...new Set(allocations.map((a) => a.invoiceId))].map((id) => deps.invoices.get(id)));
+      const wanted = [...allocations.map((a) => a.invoiceId), ...(advice?.deductions ?? []).map((d) => d.invoiceId)];
+      const found = await Promise.all([...new Set(wanted)].map((id) => deps.invoices.get(id)));
       const invoices = new Map(found.filter((i): i is Invoice => i !== undefined).map((i) => [i.invoiceId, i]));
-      const application = applyUnappliedPayment(payment, allocations, invoices, deps.clock.now(), requestId);
+      const application = applyUnappliedPayment(payment, allocations, invoices, deps.clock.now(), requestId, advice);
       await deps.postings.post(application.posting);
       return application;
     },

@@ -105,8 +105,8 @@ describe('remittance advice and its transfer', () => {
     ]);
     expect(result.unappliedMinor).toBe(0);
     expect(result.deductions).toEqual([
-      { invoiceId: 'id-INV-2', invoiceNumber: 'INV-2', amountMinor: 2_000, reasonCode: '01', booking: 'kept-open' },
-      { invoiceId: 'id-INV-3', invoiceNumber: 'INV-3', amountMinor: 500, reasonCode: '57', booking: 'write-off' },
+      { invoiceId: 'id-INV-2', invoiceNumber: 'INV-2', amountMinor: 2_000, reasonCode: '01', booking: 'kept-open', why: 'INV-2: 20.00 EUR deducted, X12 01 Pricing Error: kept open for finance to credit or chase' },
+      { invoiceId: 'id-INV-3', invoiceNumber: 'INV-3', amountMinor: 500, reasonCode: '57', booking: 'write-off', why: 'INV-3: 5.00 EUR deducted, X12 57 Volume Discount Taken: written off (agreed terms, within tolerance)' },
     ]);
     // The pricing dispute stays open on INV-2; the volume discount is written off INV-3.
     expect(run.openBalanceMinor('id-INV-1')).toBe(0);
@@ -122,7 +122,9 @@ describe('remittance advice and its transfer', () => {
     run.addAdvice('advice-2', big);
     const result = run.match(transfer({ amountMinor: 107_500, payerName: 'Beta Oy', remittanceText: '' }))!;
     expect(result.status).toBe('applied');
-    expect(result.deductions).toEqual([{ invoiceId: 'id-INV-4', invoiceNumber: 'INV-4', amountMinor: 10_000, reasonCode: '57', booking: 'kept-open' }]);
+    expect(result.deductions).toEqual([
+      { invoiceId: 'id-INV-4', invoiceNumber: 'INV-4', amountMinor: 10_000, reasonCode: '57', booking: 'kept-open', why: 'INV-4: 100.00 EUR deducted, X12 57 Volume Discount Taken: kept open (above the write-off tolerance)' },
+    ]);
     expect(run.openBalanceMinor('id-INV-4')).toBe(10_000);
   });
 
