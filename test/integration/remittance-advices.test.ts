@@ -4,10 +4,13 @@
  * without any reference splits exactly over the advised invoices with a deduction kept open; the
  * other order (the statement first: the line waits unapplied; the advice after applies it); a bad
  * advice is a 400 naming the field and row and keeps nothing; the same advice twice applies
- * nothing twice; the ledger check holds after every step.
+ * nothing twice; the ledger check holds after every step. Deductions by reason code with the
+ * transfer first: an AJ within the short-payment tolerance written off, a 57 above it and a 04
+ * dispute kept open, shown on the advice; and both orders give the same invoices and journals.
  */
 import { randomUUID } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 
@@ -28,13 +31,25 @@ interface Invoice {
   number: string;
   orderId: string;
   balance: string;
+  paid: string;
   status: string;
+  issueDate: string;
+}
+
+interface Deduction {
+  invoiceId: string;
+  invoiceNumber: string;
+  amount: string;
+  reasonCode: string;
+  reasonName: string;
+  booking: 'write-off' | 'kept-open';
+  why: string | null;
 }
 
 interface Advice {
   adviceId: string;
   status: string;
-  usedBy: { paymentId: string; statementId: string | null; lineId: string | null } | null;
+  usedBy: { paymentId: string; statementId: string | null; lineId: string | null; deductions: Deduction[] } | null;
   refusedReason: string | null;
 }
 
@@ -247,6 +262,132 @@ describe('remittance advices through POST /remittances/advices', () => {
     expect((await invoice(k2!)).balance).toBe('10.00');
     expect((await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body).toMatchObject({ status: 'used', usedBy: { lineId: 'TX-PDF-1' } });
     await expectBalancedBooks();
+  });
+});
+
+/** An advice paying three invoices of 200.00, 100.00 and 50.00 with 331.00: 4.00 AJ (within 5.00 and 2 %), 10.00 57 (above 5.00), 5.00 04 (a dispute). */
+function deductingAdvice(payer: string, iban: string, [i1, i2, i3]: Invoice[]): string {
+  return `${HEADER}\n${payer},${iban},331.00,EUR,2026-03-11,${i1!.number},196.00,4.00,AJ,early payment\n,,,,,${i2!.number},90.00,10.00,57,volume\n,,,,,${i3!.number},45.00,5.00,04,two chairs broken\n`;
+}
+
+/** The journal lines of the invoices' fiscal year (`GET /ledger/journals?format=csv`), each with its account, reason code, reference and net (debit - credit, minor units). */
+async function journalLines(year: string) {
+  const response = await fetch(`${api.baseUrl}/ledger/journals?from=${year}-01-01&to=${year}-12-31&format=csv`, { headers: { 'x-api-key': stack.local.apiKeys.finance }, signal: AbortSignal.timeout(120_000) });
+  expect(response.status).toBe(200);
+  const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
+  const cents = (text: string) => (text === '' ? 0 : Math.round(Number(text) * 100));
+  return rows.map((r) => ({ account: r.account!, reasonCode: r.reasonCode ?? '', reference: r.reference!, net: cents(r.debit!) - cents(r.credit!) }));
+}
+
+/** What the ledger holds for one open item or payment: the net of each account (and reason code), accounts at zero left out. */
+function ledgerOf(lines: Awaited<ReturnType<typeof journalLines>>, reference: string) {
+  const net = new Map<string, number>();
+  for (const l of lines.filter((x) => x.reference === reference)) net.set(`${l.account} ${l.reasonCode}`.trim(), (net.get(`${l.account} ${l.reasonCode}`.trim()) ?? 0) + l.net);
+  return Object.fromEntries([...net].filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const EXPECTED_INVOICES = [
+  { balance: '0.00', paid: '196.00', status: 'PAID' },
+  { balance: '10.00', paid: '90.00', status: 'PARTIALLY_PAID' },
+  { balance: '5.00', paid: '45.00', status: 'PARTIALLY_PAID' },
+];
+
+const states = async (invoices: Invoice[]) => Promise.all(invoices.map(async (i) => {
+  const { balance, paid, status } = await invoice(i);
+  return { balance, paid, status };
+}));
+
+describe('remittance advice deductions by reason code (X12 426)', () => {
+  it('the transfer first: an AJ within tolerance is written off with the application, a 57 above it and a 04 dispute stay open; once', async () => {
+    // Prepare: three invoices; the transfer without reference waits unapplied
+    const sigma = await customer('Lambda Fittings GmbH');
+    const invoices = await Promise.all([invoiceFor(sigma, '200.00'), invoiceFor(sigma, '100.00'), invoiceFor(sigma, '50.00')]);
+    const [a1, a2, a3] = invoices as [Invoice, Invoice, Invoice];
+    const iban = 'DE75512108001245126199';
+    const statement = await uploadStatement(camt054(uniqueId('NTF'), { id: 'TX-DED-1', amount: '331.00', payer: 'Payables Hub Sigma', iban }));
+    expect(statement.lines[0]).toMatchObject({ status: 'unapplied', unappliedAmount: '331.00' });
+    const paymentId = statement.lines[0]!.paymentId;
+    await expectBalancedBooks();
+
+    // Act: the advice after its transfer
+    const csv = deductingAdvice('Payables Hub Sigma', iban, invoices);
+    const key = randomUUID();
+    const advice = await postAdvice(csv, key);
+
+    // Assess: applied as advised, the AJ written off (X12-AJ), the 57 and the 04 kept open with their reasons
+    expect(advice.status).toBe(201);
+    expect(advice.body).toMatchObject({ status: 'used', usedBy: { paymentId, statementId: statement.statementId, lineId: 'TX-DED-1' } });
+    const expected = [
+      { invoiceId: a1.invoiceId, invoiceNumber: a1.number, amount: '4.00', reasonCode: 'AJ', reasonName: 'Early Payment Allowance', booking: 'write-off', why: `${a1.number}: 4.00 EUR deducted, X12 AJ Early Payment Allowance: written off (agreed terms, within tolerance)` },
+      { invoiceId: a2.invoiceId, invoiceNumber: a2.number, amount: '10.00', reasonCode: '57', reasonName: 'Volume Discount Taken', booking: 'kept-open', why: `${a2.number}: 10.00 EUR deducted, X12 57 Volume Discount Taken: kept open (above the write-off tolerance)` },
+      { invoiceId: a3.invoiceId, invoiceNumber: a3.number, amount: '5.00', reasonCode: '04', reasonName: 'Item Not Accepted - Damaged', booking: 'kept-open', why: `${a3.number}: 5.00 EUR deducted, X12 04 Item Not Accepted - Damaged: kept open for finance to credit or chase` },
+    ];
+    expect(advice.body.usedBy!.deductions).toEqual(expected);
+    expect((await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body.usedBy!.deductions).toEqual(expected);
+    expect(await states(invoices)).toEqual(EXPECTED_INVOICES);
+    const a3History = (await api.get<{ history: { note?: string }[] }>(`/invoices/${a3.invoiceId}`)).body.history;
+    expect(a3History.some((h) => h.note?.includes('X12 04 Item Not Accepted - Damaged: kept open'))).toBe(true);
+    const lines = await journalLines(a1.issueDate.slice(0, 4));
+    expect(ledgerOf(lines, a1.invoiceId)).toMatchObject({ 'write-off X12-AJ': 400, 'receivables X12-AJ': -400 });
+    expect(ledgerOf(lines, a2.invoiceId)).not.toHaveProperty('write-off X12-57');
+    expect(lines.filter((l) => l.account === 'write-off' && [a2.invoiceId, a3.invoiceId].includes(l.reference))).toEqual([]);
+    await api.waitForOrderStatus(a1.orderId, 'COMPLETED');
+    await expectBalancedBooks();
+
+    // Act: the same advice twice more (a retry with its key, and a new request)
+    const retried = await postAdvice(csv, key);
+    const resent = await postAdvice(csv);
+
+    // Assess: nothing applied or written off twice
+    expect(retried.status).toBe(201);
+    expect(resent.status).toBe(200);
+    expect(resent.body).toMatchObject({ adviceId: advice.body.adviceId, status: 'used' });
+    expect(await states(invoices)).toEqual(EXPECTED_INVOICES);
+    const after = await journalLines(a1.issueDate.slice(0, 4));
+    expect(ledgerOf(after, a1.invoiceId)).toEqual(ledgerOf(lines, a1.invoiceId));
+    expect(after.filter((l) => l.account === 'write-off' && l.reference === a1.invoiceId).reduce((s, l) => s + l.net, 0)).toBe(400);
+    await expectBalancedBooks();
+  });
+
+  it('gives the same invoices, journals and deductions whichever comes first, the advice or its transfer', async () => {
+    // Prepare: two customers with the same three invoices each
+    const [tau, upsilon] = await Promise.all(['Mu Hardware Oy', 'Nu Supplies BV'].map(customer));
+    const adviceFirst = await Promise.all([invoiceFor(tau!, '200.00'), invoiceFor(tau!, '100.00'), invoiceFor(tau!, '50.00')]);
+    const transferFirst = await Promise.all([invoiceFor(upsilon!, '200.00'), invoiceFor(upsilon!, '100.00'), invoiceFor(upsilon!, '50.00')]);
+    await expectBalancedBooks();
+
+    // Act: the advice first, then its transfer
+    const early = await postAdvice(deductingAdvice('Payables Hub Tau', 'AT611904300234573201', adviceFirst));
+    expect(early.body.status).toBe('waiting');
+    const first = await uploadStatement(camt054(uniqueId('NTF'), { id: 'TX-ORD-1', amount: '331.00', payer: 'Payables Hub Tau', iban: 'AT611904300234573201' }));
+    expect(first.lines[0]).toMatchObject({ status: 'applied', unappliedAmount: '0.00' });
+    await expectBalancedBooks();
+
+    // Act: the transfer first, then its advice
+    const second = await uploadStatement(camt054(uniqueId('NTF'), { id: 'TX-ORD-2', amount: '331.00', payer: 'Payables Hub Upsilon', iban: 'CH9300762011623852957' }));
+    expect(second.lines[0]).toMatchObject({ status: 'unapplied' });
+    const late = await postAdvice(deductingAdvice('Payables Hub Upsilon', 'CH9300762011623852957', transferFirst));
+    expect(late.body.status).toBe('used');
+    await expectBalancedBooks();
+
+    // Assess: the same invoice states, the same journal lines per invoice and for the payment, the same deductions
+    expect(await states(adviceFirst)).toEqual(EXPECTED_INVOICES);
+    expect(await states(transferFirst)).toEqual(EXPECTED_INVOICES);
+    const lines = await journalLines(adviceFirst[0]!.issueDate.slice(0, 4));
+    const ledgerA = adviceFirst.map((i) => ledgerOf(lines, i.invoiceId));
+    const ledgerB = transferFirst.map((i) => ledgerOf(lines, i.invoiceId));
+    expect(ledgerB).toEqual(ledgerA);
+    expect(ledgerA[0]).toMatchObject({ 'write-off X12-AJ': 400 });
+    expect(ledgerOf(lines, second.lines[0]!.paymentId)).toEqual(ledgerOf(lines, first.lines[0]!.paymentId));
+    expect(ledgerOf(lines, first.lines[0]!.paymentId)).toEqual({ cash: 33_100 });
+    const deductionsOf = async (adviceId: string) =>
+      (await api.get<Advice>(`/remittances/advices/${adviceId}`)).body.usedBy!.deductions.map((d) => [d.amount, d.reasonCode, d.booking]);
+    expect(await deductionsOf(late.body.adviceId)).toEqual(await deductionsOf(early.body.adviceId));
+    expect(await deductionsOf(early.body.adviceId)).toEqual([
+      ['4.00', 'AJ', 'write-off'],
+      ['10.00', '57', 'kept-open'],
+      ['5.00', '04', 'kept-open'],
+    ]);
   });
 });
 

@@ -585,7 +585,8 @@ export function applyUnappliedPayment(
       after = transition.invoice;
       writeOffs.push(...transition.journalLines);
     }
-    changes.push({ before, after });
+    // A deduction kept open on an invoice the advice pays nothing to changes nothing there (the advice records it).
+    if (after !== before) changes.push({ before, after });
   }
   const unappliedMinor = payment.unappliedMinor - total;
   const allAllocations = [...payment.allocations, ...applied];

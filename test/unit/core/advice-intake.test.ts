@@ -279,6 +279,25 @@ describe('deductions, whichever comes first', () => {
     expect(await ledgerCheck(world.deps)).toMatchObject({ balanced: true, problems: [] });
   });
 
+  it('books a deduction on an invoice the advice pays nothing to: an AJ written off, a dispute left as it is', async () => {
+    // Prepare: 200.00 for INV-3 in full; INV-4 nothing paid, 2.00 AJ (2 % of 100.00); INV-5 nothing paid, 5.00 disputed
+    seedDeducted();
+    await uploadStatement(world.remittanceDeps, statement('2026-03-10,200.00,EUR,thanks,Zeta Shared Services,'));
+
+    // Act
+    const { advice: used } = await advice(`${HEADER}\nZeta Shared Services,200.00,EUR,2026-03-09,INV-2026-000003,200.00,,\n,,,,INV-2026-000004,0.00,2.00,AJ\n,,,,INV-2026-000005,0.00,5.00,04\n`);
+
+    // Assess
+    expect(used.status).toBe('used');
+    expect(used.usedBy!.deductions.map((d) => [d.invoiceNumber, d.amount, d.booking])).toEqual([
+      ['INV-2026-000004', '2.00', 'write-off'],
+      ['INV-2026-000005', '5.00', 'kept-open'],
+    ]);
+    expect([await balance('I-3'), await balance('I-4'), await balance('I-5')]).toEqual([0, 9_800, 5_000]);
+    expect((await world.invoices.get('I-5'))!.history).toHaveLength(anInvoice({ invoiceId: 'I-5', sequence: 5, totalMinor: 5_000 }).history.length);
+    expect(await ledgerCheck(world.deps)).toMatchObject({ balanced: true, problems: [] });
+  });
+
   it('is refused with the reason when an invoice has less open than the advice pays and deducts, and books nothing', async () => {
     // Prepare: INV-2026-000005 is 50.00; the advice pays 45.00 and deducts 6.00
     seedDeducted();
