@@ -13,6 +13,7 @@ import PDFDocument from 'pdfkit';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { routeContracts } from '../../lambdas/shared/api-contract';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
@@ -323,7 +324,10 @@ describe('remittance advice deductions by reason code (X12 426)', () => {
       { invoiceId: a3.invoiceId, invoiceNumber: a3.number, amount: '5.00', reasonCode: '04', reasonName: 'Item Not Accepted - Damaged', booking: 'kept-open', why: `${a3.number}: 5.00 EUR deducted, X12 04 Item Not Accepted - Damaged: kept open for finance to credit or chase` },
     ];
     expect(advice.body.usedBy!.deductions).toEqual(expected);
-    expect((await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body.usedBy!.deductions).toEqual(expected);
+    const shown = (await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body;
+    expect(shown.usedBy!.deductions).toEqual(expected);
+    const fits = routeContracts['GET /remittances/advices/{adviceId}']!.response.schema.safeParse(shown);
+    expect(fits.success, JSON.stringify(fits.error?.issues ?? [])).toBe(true);
     expect(await states(invoices)).toEqual(EXPECTED_INVOICES);
     const a3History = (await api.get<{ history: { note?: string }[] }>(`/invoices/${a3.invoiceId}`)).body.history;
     expect(a3History.some((h) => h.note?.includes('X12 04 Item Not Accepted - Damaged: kept open'))).toBe(true);
