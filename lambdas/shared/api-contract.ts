@@ -28,6 +28,7 @@ import { registerWebhookRequest } from '../core/webhooks/webhooks';
 import { predictionRunRequest } from '../core/prediction/run-request';
 import { closePeriodRequest } from '../core/ledger/periods';
 import { INVOICE_STATUS_VALUES, ORDER_STATUS_VALUES } from '../../lib/definitions/routes';
+import { AGING_BUCKETS } from '../core/reports/aging';
 
 /** An amount as the API writes it: a decimal string in the currency's minor units ("449.70"), never a float. */
 const amount = z.string().regex(/^-?\d+(\.\d+)?$/).meta({ description: 'A decimal string with the currency\'s minor digits ("449.70"), never a number', example: '449.70' });
@@ -105,6 +106,33 @@ const order = z
     updatedAt: instant,
   });
 
+/** The invoice's dunning state as stored (`core/dunning/state.ts`): level, block, reminders, disputes and promises. */
+const invoiceDunning = z.looseObject({
+  level: z.number().int(),
+  blockedUntil: date.nullable(),
+  history: z.array(z.looseObject({ level: z.number().int(), at: instant, channel: z.string(), messageId: z.string().nullable(), event: z.string().optional(), note: z.string().optional(), state: z.string().optional() })),
+  block: z.looseObject({ kind: z.enum(['dispute', 'promise', 'manual']), reason: z.string(), until: date.nullable(), since: instant, ref: z.string().nullable() }).nullable().optional(),
+  disputes: z
+    .array(z.looseObject({ disputeId: z.string(), reason: z.string(), amountMinor: z.number().int().nullable(), openedAt: instant, status: z.enum(['open', 'credited', 'rejected']), resolvedAt: instant.nullable(), resolution: z.string().nullable(), creditMinor: z.number().int().nullable() }))
+    .optional(),
+  promises: z.array(z.looseObject({ promiseId: z.string(), amountMinor: z.number().int(), promisedDate: date, recordedAt: instant, status: z.enum(['open', 'kept', 'broken']), closedAt: instant.nullable() })).optional(),
+  handedToCollectorAt: instant.nullable().optional(),
+});
+
+/** A payment prediction as an invoice or the collectors' worklist shows it (`core/prediction/views.ts`). */
+const prediction = z.looseObject({
+  predictedPaidDate: date,
+  interval80: z.looseObject({ low: date, high: date }),
+  latenessDays: z.number(),
+  probabilityLate: z.looseObject({ over0: z.number(), over30: z.number(), over60: z.number() }),
+  reasons: z.array(z.string()),
+  basis: z.enum(['customer history', 'similar customers']),
+  modelVersion: z.string(),
+  predictedOn: date,
+  computedAt: instant.nullable(),
+  refreshedBy: z.string().nullable(),
+});
+
 const invoice = z
   .looseObject({
     invoiceId: z.string(),
@@ -123,6 +151,8 @@ const invoice = z
     customerName: z.string(),
     sentAt: instant.nullable(),
     allocations: z.array(z.looseObject({ paymentId: z.string(), amount, at: instant })),
+    dunning: invoiceDunning,
+    prediction: prediction.nullable().optional().meta({ description: 'Finance only, open invoices: the payment prediction (null: none yet)' }),
   });
 
 const payment = z
@@ -148,6 +178,169 @@ function page<T extends z.ZodType>(item: T) {
 
 const accepted = z.looseObject({ status: z.string(), poll: z.string().optional() });
 const anyObject = z.looseObject({});
+const int = z.number().int();
+const month = z.string().regex(/^\d{4}-\d{2}$/).meta({ description: 'A month YYYY-MM', example: '2026-11' });
+
+/** `GET /reports/aging` (`core/reports/aging.ts`): per currency, then per customer, the balances by bucket. */
+const agingRow = { buckets: z.looseObject(Object.fromEntries(AGING_BUCKETS.map((b) => [b, amount])) as Record<(typeof AGING_BUCKETS)[number], typeof amount>), total: amount, overdue: amount, itemCount: int };
+const agingReport = z.looseObject({
+  asOf: date,
+  buckets: z.array(z.enum(AGING_BUCKETS)),
+  currencies: z.array(z.looseObject({ currency: z.string(), ...agingRow, customers: z.array(z.looseObject({ customerId: z.string(), customerName: z.string(), ...agingRow })) })),
+});
+
+/** `GET /reports/kpis` (`core/reports/kpis.ts`): DSO and CEI are numbers with one decimal (null without a denominator). */
+const currencyKpis = z.looseObject({
+  currency: z.string(),
+  beginningReceivables: amount,
+  creditSales: amount,
+  endingReceivables: amount,
+  endingCurrentReceivables: amount,
+  endingOverdueReceivables: amount,
+  collected: amount,
+  dso: z.number().nullable(),
+  dsoLowerBound: z.boolean(),
+  cei: z.number().nullable(),
+});
+const autoMatchRate = z.looseObject({ creditLines: int, appliedAutomatically: int, rate: z.number().nullable() });
+const kpiReport = z.looseObject({
+  period: month,
+  from: date,
+  to: date,
+  currencies: z.array(currencyKpis),
+  autoMatch: z.union([z.looseObject({ period: autoMatchRate, allTime: autoMatchRate }), z.literal('n/a')]),
+  promises: z.union([z.looseObject({ kept: int, broken: int }), z.literal('n/a')]),
+  trend: z.array(z.looseObject({ period: month, from: date, to: date, currencies: z.array(currencyKpis) })),
+});
+
+/** `GET /orders/{orderId}/execution` (`core/orders/execution-view.ts`): the lifecycle execution with its ASL definition. */
+const execution = z.looseObject({
+  orderId: z.string(),
+  executionArn: z.string(),
+  name: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']),
+  startDate: instant,
+  stopDate: instant.nullable(),
+  currentState: z.string().nullable().meta({ description: 'The state the execution waits in now (null once it ended)' }),
+  lastState: z.string().nullable(),
+  visits: z.array(z.looseObject({ name: z.string(), enteredAt: instant, exitedAt: instant.nullable(), error: z.string().optional() })),
+  definition: z.looseObject({ StartAt: z.string(), States: z.record(z.string(), z.looseObject({ Type: z.string() })) }).meta({ description: 'The Amazon States Language definition the execution runs' }),
+  events: z.array(z.looseObject({ id: int, type: z.string(), timestamp: instant, stateName: z.string().optional(), error: z.string().optional() })),
+});
+
+/** A dunning run as `POST /dunning/runs` and `GET /dunning/runs/{runId}` answer it (`core/dunning/run-dunning.ts`, `runReport`). */
+const dunningRun = z.looseObject({
+  runId: z.string(),
+  asOf: date,
+  dryRun: z.boolean(),
+  trigger: z.enum(['schedule', 'api']),
+  status: z.enum(['RUNNING', 'COMPLETED']),
+  startedAt: instant,
+  completedAt: instant.nullable(),
+  fromDate: date,
+  counts: z.looseObject({ itemsFound: int, escalated: int, skipped: int, letters: int, lettersFailed: int }),
+  customersContacted: z.array(
+    z.looseObject({
+      customerId: z.string(),
+      letter: z.looseObject({ state: z.enum(['SENDING', 'SENT', 'FAILED', 'BOUNCED', 'DRY_RUN']), messageId: z.string().nullable(), subject: z.string(), level: int, attempts: int, error: z.string().nullable() }),
+      items: z.array(z.looseObject({ invoiceId: z.string(), number: z.string(), level: int, raised: z.boolean() })),
+    }),
+  ),
+  items: z.array(
+    z.looseObject({
+      invoiceId: z.string(),
+      number: z.string(),
+      customerId: z.string(),
+      outcome: z.enum(['escalated', 'send-failed', 'handed-to-collector', 'letter-uncertain', 'reminded-before-due']),
+      fromLevel: int,
+      level: int,
+      fee: amount.nullable(),
+      interest: amount.nullable(),
+      currency: z.string(),
+      detail: z.string().nullable(),
+    }),
+  ),
+  skipped: z.array(z.looseObject({ invoiceId: z.string(), number: z.string(), customerId: z.string(), level: int, reason: z.string().nullable(), detail: z.string().nullable() })),
+});
+
+/** `GET /collections/worklist` (`core/dunning/actions.ts`): ranked by value at stake when predictions exist, else by days past due. */
+const collectionsWorklist = z.looseObject({
+  asOf: date,
+  rankedBy: z.literal('value at stake').optional(),
+  items: z.array(
+    z.looseObject({
+      rank: int,
+      invoiceId: z.string(),
+      number: z.string(),
+      customerId: z.string(),
+      customerName: z.string(),
+      currency: z.string(),
+      balance: amount,
+      charges: amount,
+      outstanding: amount,
+      dueDate: date,
+      daysPastDue: int,
+      level: int,
+      handedToCollectorAt: instant.nullable(),
+      brokenPromise: z.boolean(),
+      disputed: z.boolean(),
+      openDispute: z.boolean(),
+      valueAtStake: amount.optional(),
+      probabilityLongDelay: z.number().optional(),
+      prediction: prediction.nullable().optional(),
+    }),
+  ),
+});
+
+/** `GET /reports/cash-forecast` (`core/prediction/views.ts`): nulls and a `note` before the first forecast. */
+const cashForecast = z.looseObject({
+  madeOn: date.nullable(),
+  modelVersion: z.string().nullable(),
+  weeks: z.array(z.looseObject({ weekStart: date, currency: z.string(), expected: amount, low: amount, high: amount })),
+  backtest: z
+    .looseObject({
+      madeOn: date,
+      currencies: z.array(z.looseObject({ currency: z.string(), wape: z.number().nullable(), coverage: z.number(), weeks: z.array(z.looseObject({ weekStart: date, expected: amount, actual: amount })) })),
+    })
+    .nullable(),
+  note: z.string().optional(),
+});
+
+/** `GET /customers/{customerId}/portal-activity` (`core/portal/portal.ts`, `activityView`), newest first. */
+const portalActivity = z.looseObject({
+  customerId: z.string(),
+  items: z.array(
+    z.looseObject({
+      at: instant,
+      action: z.string(),
+      actor: z.string(),
+      sourceIp: z.string().nullable(),
+      userAgent: z.string().nullable(),
+      invoiceId: z.string().nullable(),
+      status: z.enum(['done', 'waiting-for-finance']),
+      summary: z.string(),
+    }),
+  ),
+});
+
+/** The answers of finance's actions on an invoice's dunning (`core/dunning/actions.ts`). */
+const disputeOpened = z.looseObject({ disputeId: z.string(), invoiceId: z.string(), status: z.literal('open'), reason: z.string(), amount: amount.nullable(), blocksDunning: z.literal(true) });
+const disputeResolved = z.looseObject({
+  disputeId: z.string(),
+  invoiceId: z.string(),
+  status: z.enum(['credited', 'rejected']),
+  credit: amount.nullable(),
+  creditNoteId: z.string().optional(),
+  creditNoteNumber: z.string().optional(),
+  balance: amount,
+  invoiceStatus: z.enum(INVOICE_STATUS_VALUES),
+  dunningLevel: int,
+});
+const promiseRecorded = z.looseObject({ promiseId: z.string(), invoiceId: z.string(), amount, currency: z.string(), promisedDate: date, blockedUntil: date });
+const dunningBlocked = z.looseObject({ invoiceId: z.string(), blockedUntil: date, reason: z.string() });
+const invoicePolicySet = z.looseObject({ invoiceId: z.string(), policyId: z.string().nullable() });
+const writtenOff = z.looseObject({ invoiceId: z.string(), writtenOff: amount, balance: amount, status: z.enum(INVOICE_STATUS_VALUES), escalationEnded: z.boolean() });
+const creditDecided = z.looseObject({ orderId: z.string(), status: z.enum(['AWAITING_SHIPMENT', 'REJECTED']), decision: z.enum(['approve', 'reject']), reason: z.string() });
 
 /** `{"uploadId": "up-<uuid>"}`: start the processing of a file PUT through a presigned URL. */
 const uploadStart = z.strictObject({ uploadId: z.string().regex(/^up-[0-9a-f-]{36}$/) });
@@ -175,9 +368,9 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'GET /customers/{customerId}': { summary: 'A customer with its balances', response: { status: 200, schema: customer } },
   'GET /customers': { summary: 'Customers, a page at a time (a storefront sees its own)', response: { status: 200, schema: page(customer) } },
   'GET /orders': { summary: 'Orders, a page at a time, by status or customer', response: { status: 200, schema: page(order) } },
-  'GET /orders/{orderId}/execution': { summary: "The order's state machine execution: states, events, where it waits", response: { status: 200, schema: anyObject } },
-  'GET /reports/aging': { summary: 'Receivables aging per customer and bucket, as of a date', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
-  'GET /reports/kpis': { summary: 'DSO, collection rate and other KPIs of a month, with a trend', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
+  'GET /orders/{orderId}/execution': { summary: "The order's state machine execution: states, events, where it waits", response: { status: 200, schema: execution } },
+  'GET /reports/aging': { summary: 'Receivables aging per customer and bucket, as of a date', response: { status: 200, schema: agingReport, mediaTypes: ['application/json', 'text/csv'] } },
+  'GET /reports/kpis': { summary: 'DSO, collection rate and other KPIs of a month, with a trend', response: { status: 200, schema: kpiReport, mediaTypes: ['application/json', 'text/csv'] } },
   'POST /orders': {
     summary: 'Place an order: 202, the lifecycle runs asynchronously',
     request: placeOrderRequest,
@@ -196,7 +389,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: "Approve or reject an order held over the customer's credit limit",
     request: creditDecisionRequest,
     requestExample: { decision: 'approve', reason: 'long-standing customer' },
-    response: { status: 202, schema: accepted },
+    response: { status: 200, schema: creditDecided, example: { orderId: '6f1c1d7e-5b7a-4a55-9a43-0d1f2b3c4d5e', status: 'AWAITING_SHIPMENT', decision: 'approve', reason: 'long-standing customer' } },
   },
   'GET /invoices': { summary: 'Invoices, a page at a time, by status, customer or due date', response: { status: 200, schema: page(invoice) } },
   'GET /invoices/{invoiceId}': { summary: 'An invoice with its lines, taxes, allocations, dunning and history', response: { status: 200, schema: invoice } },
@@ -235,17 +428,17 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: 'Debits equal credits, and receivables equal the open items',
     response: { status: 200, schema: z.looseObject({ balanced: z.boolean(), problems: z.array(z.string()) }), example: { balanced: true, problems: [] } },
   },
-  'POST /dunning/runs': { summary: 'A dunning run now (dryRun: what it would do)', request: startDunningRunRequest, requestExample: { dryRun: true }, response: { status: 201, schema: anyObject } },
-  'GET /dunning/runs/{runId}': { summary: 'A dunning run (run-YYYY-MM-DD for the daily run of a day)', response: { status: 200, schema: anyObject } },
+  'POST /dunning/runs': { summary: 'A dunning run now (dryRun: what it would do)', request: startDunningRunRequest, requestExample: { dryRun: true }, response: { status: 201, schema: dunningRun } },
+  'GET /dunning/runs/{runId}': { summary: 'A dunning run (run-YYYY-MM-DD for the daily run of a day)', response: { status: 200, schema: dunningRun } },
   'GET /dunning/policies': { summary: 'The dunning policies', response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
   'PUT /dunning/policies/{policyId}': { summary: 'Create or change a dunning policy', request: policyRequest, response: { status: 200, schema: anyObject } },
-  'POST /invoices/{invoiceId}/disputes': { summary: 'Open a dispute: dunning pauses', request: disputeRequest, requestExample: { reason: 'damaged' }, response: { status: 201, schema: anyObject } },
-  'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve': { summary: 'Resolve a dispute (a credit note where the customer was right)', request: resolveDisputeRequest, response: { status: 200, schema: anyObject } },
-  'POST /invoices/{invoiceId}/promises': { summary: 'Record a promise to pay: dunning waits until then', request: promiseRequest, requestExample: { amount: '449.70', promisedDate: '2027-01-15' }, response: { status: 201, schema: anyObject } },
-  'POST /invoices/{invoiceId}/dunning-block': { summary: 'Block dunning of an invoice until a date', request: blockRequest, response: { status: 200, schema: anyObject } },
-  'PUT /invoices/{invoiceId}/dunning-policy': { summary: "Set an invoice's dunning policy (null: the customer's)", request: invoicePolicyRequest, response: { status: 200, schema: anyObject } },
-  'POST /invoices/{invoiceId}/write-off': { summary: 'Write off the balance of an invoice (or part of it)', request: writeOffRequest, response: { status: 200, schema: invoice } },
-  'GET /collections/worklist': { summary: 'Invoices handed to collectors, ranked', response: { status: 200, schema: anyObject } },
+  'POST /invoices/{invoiceId}/disputes': { summary: 'Open a dispute: dunning pauses', request: disputeRequest, requestExample: { reason: 'damaged' }, response: { status: 201, schema: disputeOpened } },
+  'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve': { summary: 'Resolve a dispute (a credit note where the customer was right)', request: resolveDisputeRequest, response: { status: 200, schema: disputeResolved } },
+  'POST /invoices/{invoiceId}/promises': { summary: 'Record a promise to pay: dunning waits until then', request: promiseRequest, requestExample: { amount: '449.70', promisedDate: '2027-01-15' }, response: { status: 201, schema: promiseRecorded } },
+  'POST /invoices/{invoiceId}/dunning-block': { summary: 'Block dunning of an invoice until a date', request: blockRequest, response: { status: 200, schema: dunningBlocked } },
+  'PUT /invoices/{invoiceId}/dunning-policy': { summary: "Set an invoice's dunning policy (null: the customer's)", request: invoicePolicyRequest, response: { status: 200, schema: invoicePolicySet } },
+  'POST /invoices/{invoiceId}/write-off': { summary: 'Write off the balance of an invoice (or part of it)', request: writeOffRequest, response: { status: 200, schema: writtenOff } },
+  'GET /collections/worklist': { summary: 'Invoices handed to collectors, ranked', response: { status: 200, schema: collectionsWorklist } },
   'GET /worklists/attention': {
     summary: 'Steps that still fail after their retries, waiting for finance',
     response: { status: 200, schema: z.looseObject({ items: z.array(anyObject), nextCursor: z.string().optional() }) },
@@ -297,7 +490,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     requestExample: { reason: 'link forwarded to the wrong address' },
     response: { status: 200, schema: anyObject },
   },
-  'GET /customers/{customerId}/portal-activity': { summary: 'What the customer did in its portal, and what finance did to its links', response: { status: 200, schema: anyObject } },
+  'GET /customers/{customerId}/portal-activity': { summary: 'What the customer did in its portal, and what finance did to its links', response: { status: 200, schema: portalActivity } },
   'POST /webhooks/stripe': { summary: "The payment provider's signed webhook (Stripe-Signature checked): card payments, refunds and disputes applied once", response: { status: 200, schema: anyObject } },
   'POST /customers/{customerId}/mandates': {
     summary: 'Record a SEPA direct debit mandate of the customer (CORE or B2B; IBAN checked)',
@@ -333,7 +526,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   },
   'POST /portal/mandates/revoke': { summary: 'The customer revokes one of its mandates: no further collection on it', request: portalRevokeMandateRequest, requestExample: { mandateId: 'MD-ACME-1', reason: 'we pay by transfer' }, response: { status: 200, schema: anyObject } },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
-  'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv'] } },
+  'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: cashForecast, mediaTypes: ['application/json', 'text/csv'] } },
   'GET /ledger/journals': {
     summary: 'The journal lines booked from `from` to `to` (dates in the business time zone): `format=csv` one row per line with the invoice, payment, credit note or charge it came from; `format=datev` a DATEV Buchungsstapel (EXTF 700, Windows-1252)',
     response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['text/csv'] },

@@ -443,7 +443,54 @@ export type PostOrdersVariables = {
     headers?: PostOrdersHeaders;
 };
 
-export type GetOrdersOrderIdExecutionResult = Record<string, unknown>;
+export type GetOrdersOrderIdExecutionResult = {
+    orderId: string;
+    executionArn: string;
+    name: string;
+    status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    startDate: string;
+    stopDate: string | null;
+    /**
+     * The state the execution waits in now (null once it ended)
+     */
+    currentState: string | null;
+    lastState: string | null;
+    visits: {
+        name: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        enteredAt: string;
+        exitedAt: string | null;
+        error?: string;
+    }[];
+    /**
+     * The Amazon States Language definition the execution runs
+     */
+    definition: {
+        StartAt: string;
+        States: Record<string, {
+            Type: string;
+        }>;
+    };
+    events: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        id: number;
+        type: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        timestamp: string;
+        stateName?: string;
+        error?: string;
+    }[];
+};
 
 export type GetOrdersOrderIdExecutionPath = {
     /**
@@ -457,7 +504,105 @@ export type GetOrdersOrderIdExecutionVariables = {
     path: GetOrdersOrderIdExecutionPath;
 };
 
-export type GetReportsAgingResult = Record<string, unknown>;
+export type GetReportsAgingResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    buckets: ("current" | "1-30" | "31-60" | "61-90" | "over-90")[];
+    currencies: {
+        currency: string;
+        buckets: {
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            current: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "1-30": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "31-60": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "61-90": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "over-90": string;
+        };
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        total: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        overdue: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        itemCount: number;
+        customers: {
+            customerId: string;
+            customerName: string;
+            buckets: {
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                current: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "1-30": string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "31-60": string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "61-90": string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "over-90": string;
+            };
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            total: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            overdue: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            itemCount: number;
+        }[];
+    }[];
+};
 
 export type GetReportsAgingQuery = {
     /**
@@ -470,7 +615,152 @@ export type GetReportsAgingVariables = {
     query?: GetReportsAgingQuery;
 };
 
-export type GetReportsKpisResult = Record<string, unknown>;
+export type GetReportsKpisResult = {
+    /**
+     * A month YYYY-MM
+     * @pattern ^\d{4}-\d{2}$
+     */
+    period: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    from: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    to: string;
+    currencies: {
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        beginningReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        creditSales: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        endingReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        endingCurrentReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        endingOverdueReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        collected: string;
+        dso: number | null;
+        dsoLowerBound: boolean;
+        cei: number | null;
+    }[];
+    autoMatch: {
+        period: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            creditLines: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            appliedAutomatically: number;
+            rate: number | null;
+        };
+        allTime: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            creditLines: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            appliedAutomatically: number;
+            rate: number | null;
+        };
+    } | "n/a";
+    promises: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        kept: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        broken: number;
+    } | "n/a";
+    trend: {
+        /**
+         * A month YYYY-MM
+         * @pattern ^\d{4}-\d{2}$
+         */
+        period: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        from: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        to: string;
+        currencies: {
+            currency: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            beginningReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            creditSales: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            endingReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            endingCurrentReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            endingOverdueReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            collected: string;
+            dso: number | null;
+            dsoLowerBound: boolean;
+            cei: number | null;
+        }[];
+    }[];
+};
 
 export type GetReportsKpisQuery = {
     /**
@@ -688,8 +978,10 @@ export type PostOrdersOrderIdCancelVariables = {
 };
 
 export type PostOrdersOrderIdCreditDecisionResult = {
-    status: string;
-    poll?: string;
+    orderId: string;
+    status: "AWAITING_SHIPMENT" | "REJECTED";
+    decision: "approve" | "reject";
+    reason: string;
 };
 
 export type PostOrdersOrderIdCreditDecisionPath = {
@@ -780,6 +1072,111 @@ export type GetInvoicesResult = {
              */
             at: string;
         }[];
+        dunning: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            blockedUntil: string | null;
+            history: {
+                /**
+                 * @minimum -9007199254740991
+                 * @maximum 9007199254740991
+                 */
+                level: number;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                at: string;
+                channel: string;
+                messageId: string | null;
+                event?: string;
+                note?: string;
+                state?: string;
+            }[];
+            block?: {
+                kind: "dispute" | "promise" | "manual";
+                reason: string;
+                until: string | null;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                since: string;
+                ref: string | null;
+            } | null;
+            disputes?: {
+                disputeId: string;
+                reason: string;
+                amountMinor: number | null;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                openedAt: string;
+                status: "open" | "credited" | "rejected";
+                resolvedAt: string | null;
+                resolution: string | null;
+                creditMinor: number | null;
+            }[];
+            promises?: {
+                promiseId: string;
+                /**
+                 * @minimum -9007199254740991
+                 * @maximum 9007199254740991
+                 */
+                amountMinor: number;
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                promisedDate: string;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                recordedAt: string;
+                status: "open" | "kept" | "broken";
+                closedAt: string | null;
+            }[];
+            handedToCollectorAt?: string | null;
+        };
+        /**
+         * Finance only, open invoices: the payment prediction (null: none yet)
+         */
+        prediction?: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedPaidDate: string;
+            interval80: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                low: string;
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                high: string;
+            };
+            latenessDays: number;
+            probabilityLate: {
+                over0: number;
+                over30: number;
+                over60: number;
+            };
+            reasons: string[];
+            basis: "customer history" | "similar customers";
+            modelVersion: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedOn: string;
+            computedAt: string | null;
+            refreshedBy: string | null;
+        } | null;
     }[];
     /**
      * Pass as `cursor` for the next page; null on the last page
@@ -864,6 +1261,111 @@ export type GetInvoicesInvoiceIdResult = {
          */
         at: string;
     }[];
+    dunning: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        blockedUntil: string | null;
+        history: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+            channel: string;
+            messageId: string | null;
+            event?: string;
+            note?: string;
+            state?: string;
+        }[];
+        block?: {
+            kind: "dispute" | "promise" | "manual";
+            reason: string;
+            until: string | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            since: string;
+            ref: string | null;
+        } | null;
+        disputes?: {
+            disputeId: string;
+            reason: string;
+            amountMinor: number | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            openedAt: string;
+            status: "open" | "credited" | "rejected";
+            resolvedAt: string | null;
+            resolution: string | null;
+            creditMinor: number | null;
+        }[];
+        promises?: {
+            promiseId: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            amountMinor: number;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            promisedDate: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            recordedAt: string;
+            status: "open" | "kept" | "broken";
+            closedAt: string | null;
+        }[];
+        handedToCollectorAt?: string | null;
+    };
+    /**
+     * Finance only, open invoices: the payment prediction (null: none yet)
+     */
+    prediction?: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        predictedPaidDate: string;
+        interval80: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            low: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            high: string;
+        };
+        latenessDays: number;
+        probabilityLate: {
+            over0: number;
+            over30: number;
+            over60: number;
+        };
+        reasons: string[];
+        basis: "customer history" | "similar customers";
+        modelVersion: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        predictedOn: string;
+        computedAt: string | null;
+        refreshedBy: string | null;
+    } | null;
 };
 
 export type GetInvoicesInvoiceIdPath = {
@@ -1329,7 +1831,115 @@ export type GetReportsLedgerCheckResult = {
     problems: string[];
 };
 
-export type PostDunningRunsResult = Record<string, unknown>;
+export type PostDunningRunsResult = {
+    runId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    dryRun: boolean;
+    trigger: "schedule" | "api";
+    status: "RUNNING" | "COMPLETED";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    startedAt: string;
+    completedAt: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    fromDate: string;
+    counts: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        itemsFound: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        escalated: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        skipped: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        letters: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        lettersFailed: number;
+    };
+    customersContacted: {
+        customerId: string;
+        letter: {
+            state: "SENDING" | "SENT" | "FAILED" | "BOUNCED" | "DRY_RUN";
+            messageId: string | null;
+            subject: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            attempts: number;
+            error: string | null;
+        };
+        items: {
+            invoiceId: string;
+            number: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            raised: boolean;
+        }[];
+    }[];
+    items: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        outcome: "escalated" | "send-failed" | "handed-to-collector" | "letter-uncertain" | "reminded-before-due";
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        fromLevel: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        fee: string | null;
+        interest: string | null;
+        currency: string;
+        detail: string | null;
+    }[];
+    skipped: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        reason: string | null;
+        detail: string | null;
+    }[];
+};
 
 export type PostDunningRunsBody = {
     asOf?: string;
@@ -1350,7 +1960,115 @@ export type PostDunningRunsVariables = {
     headers?: PostDunningRunsHeaders;
 };
 
-export type GetDunningRunsRunIdResult = Record<string, unknown>;
+export type GetDunningRunsRunIdResult = {
+    runId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    dryRun: boolean;
+    trigger: "schedule" | "api";
+    status: "RUNNING" | "COMPLETED";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    startedAt: string;
+    completedAt: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    fromDate: string;
+    counts: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        itemsFound: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        escalated: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        skipped: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        letters: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        lettersFailed: number;
+    };
+    customersContacted: {
+        customerId: string;
+        letter: {
+            state: "SENDING" | "SENT" | "FAILED" | "BOUNCED" | "DRY_RUN";
+            messageId: string | null;
+            subject: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            attempts: number;
+            error: string | null;
+        };
+        items: {
+            invoiceId: string;
+            number: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            raised: boolean;
+        }[];
+    }[];
+    items: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        outcome: "escalated" | "send-failed" | "handed-to-collector" | "letter-uncertain" | "reminded-before-due";
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        fromLevel: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        fee: string | null;
+        interest: string | null;
+        currency: string;
+        detail: string | null;
+    }[];
+    skipped: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        reason: string | null;
+        detail: string | null;
+    }[];
+};
 
 export type GetDunningRunsRunIdPath = {
     /**
@@ -1469,7 +2187,14 @@ export type PutDunningPoliciesPolicyIdVariables = {
     headers?: PutDunningPoliciesPolicyIdHeaders;
 };
 
-export type PostInvoicesInvoiceIdDisputesResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdDisputesResult = {
+    disputeId: string;
+    invoiceId: string;
+    status: "open";
+    reason: string;
+    amount: string | null;
+    blocksDunning: true;
+};
 
 export type PostInvoicesInvoiceIdDisputesPath = {
     /**
@@ -1506,7 +2231,25 @@ export type PostInvoicesInvoiceIdDisputesVariables = {
     headers?: PostInvoicesInvoiceIdDisputesHeaders;
 };
 
-export type PostInvoicesInvoiceIdDisputesDisputeIdResolveResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdDisputesDisputeIdResolveResult = {
+    disputeId: string;
+    invoiceId: string;
+    status: "credited" | "rejected";
+    credit: string | null;
+    creditNoteId?: string;
+    creditNoteNumber?: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    balance: string;
+    invoiceStatus: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    dunningLevel: number;
+};
 
 export type PostInvoicesInvoiceIdDisputesDisputeIdResolvePath = {
     /**
@@ -1549,7 +2292,26 @@ export type PostInvoicesInvoiceIdDisputesDisputeIdResolveVariables = {
     headers: PostInvoicesInvoiceIdDisputesDisputeIdResolveHeaders;
 };
 
-export type PostInvoicesInvoiceIdPromisesResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdPromisesResult = {
+    promiseId: string;
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    promisedDate: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    blockedUntil: string;
+};
 
 export type PostInvoicesInvoiceIdPromisesPath = {
     /**
@@ -1582,7 +2344,15 @@ export type PostInvoicesInvoiceIdPromisesVariables = {
     headers?: PostInvoicesInvoiceIdPromisesHeaders;
 };
 
-export type PostInvoicesInvoiceIdDunningBlockResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdDunningBlockResult = {
+    invoiceId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    blockedUntil: string;
+    reason: string;
+};
 
 export type PostInvoicesInvoiceIdDunningBlockPath = {
     /**
@@ -1616,7 +2386,10 @@ export type PostInvoicesInvoiceIdDunningBlockVariables = {
     headers?: PostInvoicesInvoiceIdDunningBlockHeaders;
 };
 
-export type PutInvoicesInvoiceIdDunningPolicyResult = Record<string, unknown>;
+export type PutInvoicesInvoiceIdDunningPolicyResult = {
+    invoiceId: string;
+    policyId: string | null;
+};
 
 export type PutInvoicesInvoiceIdDunningPolicyPath = {
     /**
@@ -1647,59 +2420,18 @@ export type PutInvoicesInvoiceIdDunningPolicyVariables = {
 
 export type PostInvoicesInvoiceIdWriteOffResult = {
     invoiceId: string;
-    number: string;
-    rfReference: string;
-    orderId?: string | null;
-    customerId: string;
-    currency: string;
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
-    total: string;
-    /**
-     * A decimal string with the currency's minor digits ("449.70"), never a number
-     * @pattern ^-?\d+(\.\d+)?$
-     */
-    paid: string;
+    writtenOff: string;
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
     balance: string;
     status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
-    /**
-     * A calendar date YYYY-MM-DD in the business time zone
-     * @pattern ^\d{4}-\d{2}-\d{2}$
-     */
-    issueDate: string;
-    /**
-     * A calendar date YYYY-MM-DD in the business time zone
-     * @pattern ^\d{4}-\d{2}-\d{2}$
-     */
-    dueDate: string;
-    history: {
-        status: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        at: string;
-        note?: string;
-    }[];
-    customerName: string;
-    sentAt: string | null;
-    allocations: {
-        paymentId: string;
-        /**
-         * A decimal string with the currency's minor digits ("449.70"), never a number
-         * @pattern ^-?\d+(\.\d+)?$
-         */
-        amount: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        at: string;
-    }[];
+    escalationEnded: boolean;
 };
 
 export type PostInvoicesInvoiceIdWriteOffPath = {
@@ -1737,7 +2469,101 @@ export type PostInvoicesInvoiceIdWriteOffVariables = {
     headers: PostInvoicesInvoiceIdWriteOffHeaders;
 };
 
-export type GetCollectionsWorklistResult = Record<string, unknown>;
+export type GetCollectionsWorklistResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    rankedBy?: "value at stake";
+    items: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        rank: number;
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        customerName: string;
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        balance: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        charges: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        outstanding: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        dueDate: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        daysPastDue: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        handedToCollectorAt: string | null;
+        brokenPromise: boolean;
+        disputed: boolean;
+        openDispute: boolean;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        valueAtStake?: string;
+        probabilityLongDelay?: number;
+        prediction?: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedPaidDate: string;
+            interval80: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                low: string;
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                high: string;
+            };
+            latenessDays: number;
+            probabilityLate: {
+                over0: number;
+                over30: number;
+                over60: number;
+            };
+            reasons: string[];
+            basis: "customer history" | "similar customers";
+            modelVersion: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedOn: string;
+            computedAt: string | null;
+            refreshedBy: string | null;
+        } | null;
+    }[];
+};
 
 export type GetWorklistsAttentionResult = {
     items: Record<string, unknown>[];
@@ -1961,7 +2787,63 @@ export type PostPredictionsRunsVariables = {
     headers?: PostPredictionsRunsHeaders;
 };
 
-export type GetReportsCashForecastResult = Record<string, unknown>;
+export type GetReportsCashForecastResult = {
+    madeOn: string | null;
+    modelVersion: string | null;
+    weeks: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        weekStart: string;
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        expected: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        low: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        high: string;
+    }[];
+    backtest: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        madeOn: string;
+        currencies: {
+            currency: string;
+            wape: number | null;
+            coverage: number;
+            weeks: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                weekStart: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                expected: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                actual: string;
+            }[];
+        }[];
+    } | null;
+    note?: string;
+};
 
 export type GetWebhooksResult = {
     items: Record<string, unknown>[];
@@ -2235,7 +3117,22 @@ export type PostCustomersCustomerIdPayLinksRevokeVariables = {
     headers?: PostCustomersCustomerIdPayLinksRevokeHeaders;
 };
 
-export type GetCustomersCustomerIdPortalActivityResult = Record<string, unknown>;
+export type GetCustomersCustomerIdPortalActivityResult = {
+    customerId: string;
+    items: {
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+        action: string;
+        actor: string;
+        sourceIp: string | null;
+        userAgent: string | null;
+        invoiceId: string | null;
+        status: "done" | "waiting-for-finance";
+        summary: string;
+    }[];
+};
 
 export type GetCustomersCustomerIdPortalActivityPath = {
     /**
