@@ -159,14 +159,38 @@ const payment = z
   .looseObject({
     paymentId: z.string(),
     providerPaymentId: z.string().nullable(),
-    status: z.string(),
+    status: z.enum(['applied', 'partially-applied', 'unapplied']),
     amount,
     currency: z.string(),
+    reference: z.string().nullable(),
+    payerName: z.string().nullable(),
     valueDate: date,
-    allocations: z.array(z.looseObject({ invoiceId: z.string(), amount })),
+    receivedAt: instant,
+    customerId: z.string().nullable(),
+    allocations: z.array(z.looseObject({ invoiceId: z.string(), invoiceNumber: z.string(), amount })),
     onAccountAmount: amount,
     unappliedAmount: amount,
+    unappliedReason: z.string().nullable(),
   });
+
+/** A payment as the unapplied worklist shows it (`core/cash-application/statement-record.ts`, `cashPaymentView`): where it came from and the match suggestion. */
+const cashPayment = payment.extend({
+  source: z.enum(['online', 'statement', 'manual']),
+  payerAccount: z.string().nullable(),
+  statement: z.looseObject({ statementId: z.string(), sequence: z.number().int(), lineId: z.string() }).nullable(),
+  suggestion: z
+    .looseObject({
+      status: z.string(),
+      customerId: z.string().nullable(),
+      allocations: z.array(z.looseObject({ invoiceId: z.string(), invoiceNumber: z.string(), amount })),
+      shortPayWriteOff: z.looseObject({ invoiceId: z.string(), amount, reasonCode: z.string() }).nullable(),
+      onAccountAmount: amount,
+      candidates: z.array(z.looseObject({ invoiceId: z.string(), invoiceNumber: z.string() })),
+      confidence: z.number(),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
+});
 
 /**
  * One page of a list: `items`, and the signed `cursor` of the next page (null on the last one).
@@ -412,8 +436,8 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     requestExample: { amount: '449.70', currency: 'EUR', reference: 'INV-2026-000001', valueDate: '2026-12-01', providerPaymentId: 'pi_3Nx1' },
     response: { status: 201, schema: payment },
   },
-  'GET /payments/unapplied': { summary: 'Payments that could not be applied, a page at a time', response: { status: 200, schema: page(payment) } },
-  'POST /payments/{paymentId}/apply': { summary: 'Apply an unapplied payment to invoices by hand', request: applyPaymentRequest, response: { status: 200, schema: payment } },
+  'GET /payments/unapplied': { summary: 'Payments that could not be applied, a page at a time', response: { status: 200, schema: page(cashPayment) } },
+  'POST /payments/{paymentId}/apply': { summary: 'Apply an unapplied payment to invoices by hand', request: applyPaymentRequest, response: { status: 200, schema: cashPayment } },
   'POST /remittances': {
     summary: 'A bank statement to apply: the file itself (camt.053/054, BAI2, MT940, CSV; any content type) or {"uploadId"} as JSON; 202, then poll',
     request: uploadStart,

@@ -1515,20 +1515,28 @@ export type PostInvoicesImportImportIdRetryVariables = {
 export type PostPaymentsResult = {
     paymentId: string;
     providerPaymentId: string | null;
-    status: string;
+    status: "applied" | "partially-applied" | "unapplied";
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
     amount: string;
     currency: string;
+    reference: string | null;
+    payerName: string | null;
     /**
      * A calendar date YYYY-MM-DD in the business time zone
      * @pattern ^\d{4}-\d{2}-\d{2}$
      */
     valueDate: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    receivedAt: string;
+    customerId: string | null;
     allocations: {
         invoiceId: string;
+        invoiceNumber: string;
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
@@ -1545,6 +1553,7 @@ export type PostPaymentsResult = {
      * @pattern ^-?\d+(\.\d+)?$
      */
     unappliedAmount: string;
+    unappliedReason: string | null;
 };
 
 export type PostPaymentsBody = {
@@ -1594,20 +1603,28 @@ export type GetPaymentsUnappliedResult = {
     items: {
         paymentId: string;
         providerPaymentId: string | null;
-        status: string;
+        status: "applied" | "partially-applied" | "unapplied";
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
          */
         amount: string;
         currency: string;
+        reference: string | null;
+        payerName: string | null;
         /**
          * A calendar date YYYY-MM-DD in the business time zone
          * @pattern ^\d{4}-\d{2}-\d{2}$
          */
         valueDate: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        receivedAt: string;
+        customerId: string | null;
         allocations: {
             invoiceId: string;
+            invoiceNumber: string;
             /**
              * A decimal string with the currency's minor digits ("449.70"), never a number
              * @pattern ^-?\d+(\.\d+)?$
@@ -1624,6 +1641,51 @@ export type GetPaymentsUnappliedResult = {
          * @pattern ^-?\d+(\.\d+)?$
          */
         unappliedAmount: string;
+        unappliedReason: string | null;
+        source: "online" | "statement" | "manual";
+        payerAccount: string | null;
+        statement: {
+            statementId: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            sequence: number;
+            lineId: string;
+        } | null;
+        suggestion: {
+            status: string;
+            customerId: string | null;
+            allocations: {
+                invoiceId: string;
+                invoiceNumber: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                amount: string;
+            }[];
+            shortPayWriteOff: {
+                invoiceId: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                amount: string;
+                reasonCode: string;
+            } | null;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            onAccountAmount: string;
+            candidates: {
+                invoiceId: string;
+                invoiceNumber: string;
+            }[];
+            confidence: number;
+            reasons: string[];
+        } | null;
     }[];
     /**
      * Pass as `cursor` for the next page; null on the last page
@@ -1647,20 +1709,28 @@ export type GetPaymentsUnappliedVariables = {
 export type PostPaymentsPaymentIdApplyResult = {
     paymentId: string;
     providerPaymentId: string | null;
-    status: string;
+    status: "applied" | "partially-applied" | "unapplied";
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
     amount: string;
     currency: string;
+    reference: string | null;
+    payerName: string | null;
     /**
      * A calendar date YYYY-MM-DD in the business time zone
      * @pattern ^\d{4}-\d{2}-\d{2}$
      */
     valueDate: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    receivedAt: string;
+    customerId: string | null;
     allocations: {
         invoiceId: string;
+        invoiceNumber: string;
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
@@ -1677,6 +1747,51 @@ export type PostPaymentsPaymentIdApplyResult = {
      * @pattern ^-?\d+(\.\d+)?$
      */
     unappliedAmount: string;
+    unappliedReason: string | null;
+    source: "online" | "statement" | "manual";
+    payerAccount: string | null;
+    statement: {
+        statementId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        sequence: number;
+        lineId: string;
+    } | null;
+    suggestion: {
+        status: string;
+        customerId: string | null;
+        allocations: {
+            invoiceId: string;
+            invoiceNumber: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+        }[];
+        shortPayWriteOff: {
+            invoiceId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            reasonCode: string;
+        } | null;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        onAccountAmount: string;
+        candidates: {
+            invoiceId: string;
+            invoiceNumber: string;
+        }[];
+        confidence: number;
+        reasons: string[];
+    } | null;
 };
 
 export type PostPaymentsPaymentIdApplyPath = {
@@ -6080,3 +6195,40 @@ export const client = createClient<Ops, OperationId, OperationPath, OperationTag
 
 export const { configure, use } = client;
 export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose, postPortalMandates, postPortalMandatesRevoke, getRemittancesAdvices, postRemittancesAdvices, getRemittancesAdvicesAdviceId } = client;
+
+// Downloads: appended by lib/api-client/generate.ts from the document's response media types.
+
+/** The non-JSON answers of each operation (by its response media types), for {@link download}. */
+export const DOWNLOADS = {
+    getReportsAging: ["text/csv"],
+    getReportsKpis: ["text/csv"],
+    getInvoicesInvoiceIdDocument: ["application/pdf", "text/html"],
+    getInvoicesInvoiceIdEinvoice: ["application/xml"],
+    getCreditNotesCreditNoteIdDocument: ["application/pdf", "text/html"],
+    getCreditNotesCreditNoteIdEinvoice: ["application/xml"],
+    getReportsCashForecast: ["text/csv"],
+    getPortalInvoicesInvoiceIdDocument: ["application/pdf", "text/html", "application/xml"],
+    getCustomersCustomerIdStatement: ["text/csv", "application/pdf"],
+    getCollectionsFilesFileId: ["application/xml"],
+    getRefundsRefundIdFile: ["application/xml"],
+    getLedgerJournals: ["text/csv"],
+} as const;
+
+export type DownloadOperation = keyof typeof DOWNLOADS;
+export type DownloadMediaType<K extends DownloadOperation> = (typeof DOWNLOADS)[K][number];
+
+/**
+ * Calls `operation` through `client` for one of its non-JSON answers: `Accept` is `mediaType`
+ * and the body is read as bytes (a Blob, whatever its charset). A refusal throws the client's
+ * {@link ApiError} with the problem document, as every other call does.
+ */
+export function download<K extends DownloadOperation>(
+  client: Client<Ops>,
+  operation: K,
+  mediaType: DownloadMediaType<K>,
+  args: Ops[K]['args'],
+  init: RequestOptions = {}
+): Promise<Blob> {
+  const call = client[operation] as unknown as (args: unknown, init: RequestOptions) => Promise<Blob>;
+  return call(args, { ...init, headers: { ...toHeaderRecord(init.headers), Accept: mediaType }, parseAs: 'blob' });
+}
