@@ -252,6 +252,84 @@ const execution = z.looseObject({
   events: z.array(z.looseObject({ id: int, type: z.string(), timestamp: instant, stateName: z.string().optional(), error: z.string().optional() })),
 });
 
+/** A dunning policy as `GET /dunning/policies` and `PUT /dunning/policies/{policyId}` show it (`core/dunning/policy.ts`, `policyView`): fees and minimum amounts per currency. */
+const amountsByCurrency = z.record(z.string(), amount);
+const dunningPolicy = z.looseObject({
+  policyId: z.string(),
+  name: z.string(),
+  graceDays: int,
+  levels: z.array(
+    z.looseObject({
+      level: int,
+      name: z.string(),
+      daysPastDue: int,
+      minDaysSincePrevious: int,
+      template: z.enum(['friendly-reminder', 'firm-reminder', 'final-notice', 'none', 'due-soon']),
+      action: z.enum(['letter', 'collector']),
+      fees: amountsByCurrency,
+    }),
+  ),
+  minimumAmounts: amountsByCurrency,
+  interest: z
+    .looseObject({
+      reference: z.string(),
+      margin: z.string().meta({ description: 'Percentage points over the reference rate, as a decimal string' }),
+      fixing: z.enum(['half-year-start', 'half-year-eve', 'daily']),
+      rates: z.array(z.looseObject({ from: date, rate: z.string() })),
+    })
+    .nullable(),
+  compensation: z.record(z.string(), z.array(z.looseObject({ from: amount, amount }))).nullable(),
+  businessCustomersOnly: z.boolean(),
+  promiseMaxDays: int,
+  builtIn: z.boolean(),
+  updatedAt: instant.nullable(),
+});
+
+/** `POST /predictions/runs` (`core/prediction/refresh.ts`, `PredictionRunSummary`). */
+const predictionRun = z.looseObject({
+  asOf: date,
+  modelVersion: z.string(),
+  retrained: z.boolean(),
+  evaluation: z.looseObject({
+    heldOutFrom: date,
+    heldOutTo: date,
+    trainingExamples: int,
+    heldOutExamples: int,
+    maeDays: z.record(z.string(), z.number()),
+    coverage: z.number(),
+    chosen: z.string(),
+  }),
+  predictions: int,
+  customers: int,
+  sharpRises: z.array(z.string()),
+});
+
+/** A webhook subscription without its secret (`core/webhooks/webhooks.ts`, `subscriptionView`). */
+const webhookSubscription = z.looseObject({
+  webhookId: z.string(),
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  ownerId: z.string().nullable().meta({ description: 'The storefront whose customers it covers; null: every customer (finance)' }),
+  description: z.string().nullable(),
+  createdAt: instant,
+  createdBy: z.string(),
+  deletedAt: instant.nullable(),
+});
+const webhookDeliveries = z.looseObject({
+  webhookId: z.string(),
+  items: z.array(
+    z.looseObject({
+      webhookId: z.string(),
+      eventId: z.string(),
+      eventType: z.string(),
+      status: z.enum(['pending', 'delivered', 'failed']),
+      firstAttemptAt: instant.nullable(),
+      nextAttemptAt: instant.nullable(),
+      attempts: z.array(z.looseObject({ attempt: int, at: instant, outcome: z.enum(['delivered', 'failed']), status: int.nullable(), error: z.string().nullable(), durationMs: z.number() })),
+    }),
+  ),
+});
+
 /** A dunning run as `POST /dunning/runs` and `GET /dunning/runs/{runId}` answer it (`core/dunning/run-dunning.ts`, `runReport`). */
 const dunningRun = z.looseObject({
   runId: z.string(),
@@ -454,8 +532,8 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   },
   'POST /dunning/runs': { summary: 'A dunning run now (dryRun: what it would do)', request: startDunningRunRequest, requestExample: { dryRun: true }, response: { status: 201, schema: dunningRun } },
   'GET /dunning/runs/{runId}': { summary: 'A dunning run (run-YYYY-MM-DD for the daily run of a day)', response: { status: 200, schema: dunningRun } },
-  'GET /dunning/policies': { summary: 'The dunning policies', response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
-  'PUT /dunning/policies/{policyId}': { summary: 'Create or change a dunning policy', request: policyRequest, response: { status: 200, schema: anyObject } },
+  'GET /dunning/policies': { summary: 'The dunning policies', response: { status: 200, schema: z.looseObject({ items: z.array(dunningPolicy) }) } },
+  'PUT /dunning/policies/{policyId}': { summary: 'Create or change a dunning policy', request: policyRequest, response: { status: 200, schema: dunningPolicy } },
   'POST /invoices/{invoiceId}/disputes': { summary: 'Open a dispute: dunning pauses', request: disputeRequest, requestExample: { reason: 'damaged' }, response: { status: 201, schema: disputeOpened } },
   'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve': { summary: 'Resolve a dispute (a credit note where the customer was right)', request: resolveDisputeRequest, response: { status: 200, schema: disputeResolved } },
   'POST /invoices/{invoiceId}/promises': { summary: 'Record a promise to pay: dunning waits until then', request: promiseRequest, requestExample: { amount: '449.70', promisedDate: '2027-01-15' }, response: { status: 201, schema: promiseRecorded } },
@@ -495,9 +573,9 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     requestExample: { url: 'https://shop.example/hooks/order-to-cash', eventTypes: ['InvoiceIssued.v1', 'PaymentApplied.v1'] },
     response: { status: 201, schema: z.looseObject({ webhookId: z.string(), secret: z.string() }) },
   },
-  'GET /webhooks': { summary: "The caller's webhook subscriptions (finance: all)", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
-  'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: anyObject } },
-  'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: z.looseObject({ items: z.array(anyObject) }) } },
+  'GET /webhooks': { summary: "The caller's webhook subscriptions (finance: all)", response: { status: 200, schema: z.looseObject({ items: z.array(webhookSubscription) }) } },
+  'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: z.looseObject({ webhookId: z.string(), deletedAt: instant }) } },
+  'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: webhookDeliveries } },
   'GET /portal': { summary: "The customer's own page (pay link credential): open and paid items, documents, on-account credit, recent actions", response: { status: 200, schema: anyObject } },
   'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items; with useCredit the on-account credit is applied first (needs an Idempotency-Key) and only the rest goes to the card (url null when the credit covers everything)', request: checkoutRequest, response: { status: 201, schema: anyObject } },
   'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: anyObject } },
@@ -549,7 +627,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     response: { status: 201, schema: anyObject },
   },
   'POST /portal/mandates/revoke': { summary: 'The customer revokes one of its mandates: no further collection on it', request: portalRevokeMandateRequest, requestExample: { mandateId: 'MD-ACME-1', reason: 'we pay by transfer' }, response: { status: 200, schema: anyObject } },
-  'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: anyObject } },
+  'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: predictionRun } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: cashForecast, mediaTypes: ['application/json', 'text/csv'] } },
   'GET /ledger/journals': {
     summary: 'The journal lines booked from `from` to `to` (dates in the business time zone): `format=csv` one row per line with the invoice, payment, credit note or charge it came from; `format=datev` a DATEV Buchungsstapel (EXTF 700, Windows-1252)',

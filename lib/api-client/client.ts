@@ -2198,10 +2198,142 @@ export type GetDunningRunsRunIdVariables = {
 };
 
 export type GetDunningPoliciesResult = {
-    items: Record<string, unknown>[];
+    items: {
+        policyId: string;
+        name: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        graceDays: number;
+        levels: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            name: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            daysPastDue: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            minDaysSincePrevious: number;
+            template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none" | "due-soon";
+            action: "letter" | "collector";
+            fees: Record<string, string>;
+        }[];
+        minimumAmounts: Record<string, string>;
+        interest: {
+            reference: string;
+            /**
+             * Percentage points over the reference rate, as a decimal string
+             */
+            margin: string;
+            fixing: "half-year-start" | "half-year-eve" | "daily";
+            rates: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                from: string;
+                rate: string;
+            }[];
+        } | null;
+        compensation: Record<string, {
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            from: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+        }[]> | null;
+        businessCustomersOnly: boolean;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        promiseMaxDays: number;
+        builtIn: boolean;
+        updatedAt: string | null;
+    }[];
 };
 
-export type PutDunningPoliciesPolicyIdResult = Record<string, unknown>;
+export type PutDunningPoliciesPolicyIdResult = {
+    policyId: string;
+    name: string;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    graceDays: number;
+    levels: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        name: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        daysPastDue: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        minDaysSincePrevious: number;
+        template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none" | "due-soon";
+        action: "letter" | "collector";
+        fees: Record<string, string>;
+    }[];
+    minimumAmounts: Record<string, string>;
+    interest: {
+        reference: string;
+        /**
+         * Percentage points over the reference rate, as a decimal string
+         */
+        margin: string;
+        fixing: "half-year-start" | "half-year-eve" | "daily";
+        rates: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            from: string;
+            rate: string;
+        }[];
+    } | null;
+    compensation: Record<string, {
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        from: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[]> | null;
+    businessCustomersOnly: boolean;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    promiseMaxDays: number;
+    builtIn: boolean;
+    updatedAt: string | null;
+};
 
 export type PutDunningPoliciesPolicyIdPath = {
     /**
@@ -2882,7 +3014,51 @@ export type GetCreditNotesCreditNoteIdEinvoiceVariables = {
     query?: GetCreditNotesCreditNoteIdEinvoiceQuery;
 };
 
-export type PostPredictionsRunsResult = Record<string, unknown>;
+export type PostPredictionsRunsResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    modelVersion: string;
+    retrained: boolean;
+    evaluation: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        heldOutFrom: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        heldOutTo: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        trainingExamples: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        heldOutExamples: number;
+        maeDays: Record<string, number>;
+        coverage: number;
+        chosen: string;
+    };
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    predictions: number;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    customers: number;
+    sharpRises: string[];
+};
 
 export type PostPredictionsRunsBody = {
     retrain?: boolean;
@@ -2961,7 +3137,22 @@ export type GetReportsCashForecastResult = {
 };
 
 export type GetWebhooksResult = {
-    items: Record<string, unknown>[];
+    items: {
+        webhookId: string;
+        url: string;
+        eventTypes: string[];
+        /**
+         * The storefront whose customers it covers; null: every customer (finance)
+         */
+        ownerId: string | null;
+        description: string | null;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        createdAt: string;
+        createdBy: string;
+        deletedAt: string | null;
+    }[];
 };
 
 export type PostWebhooksResult = {
@@ -3000,7 +3191,13 @@ export type PostWebhooksVariables = {
     headers?: PostWebhooksHeaders;
 };
 
-export type DeleteWebhooksWebhookIdResult = Record<string, unknown>;
+export type DeleteWebhooksWebhookIdResult = {
+    webhookId: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    deletedAt: string;
+};
 
 export type DeleteWebhooksWebhookIdPath = {
     /**
@@ -3025,7 +3222,30 @@ export type DeleteWebhooksWebhookIdVariables = {
 };
 
 export type GetWebhooksWebhookIdDeliveriesResult = {
-    items: Record<string, unknown>[];
+    webhookId: string;
+    items: {
+        webhookId: string;
+        eventId: string;
+        eventType: string;
+        status: "pending" | "delivered" | "failed";
+        firstAttemptAt: string | null;
+        nextAttemptAt: string | null;
+        attempts: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            attempt: number;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+            outcome: "delivered" | "failed";
+            status: number | null;
+            error: string | null;
+            durationMs: number;
+        }[];
+    }[];
 };
 
 export type GetWebhooksWebhookIdDeliveriesPath = {

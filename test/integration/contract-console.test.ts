@@ -1,0 +1,185 @@
+/**
+ * The contract of what the finance console reads, on the local stack: every route the console
+ * calls is called here through the generated typed client (as the console calls it), and what it
+ * answers fits the response schema declared in `lambdas/shared/api-contract.ts` (no open objects
+ * left there for these routes). The downloads go through the generated `download` with their
+ * `Accept`: the aging and KPI CSVs, the invoice as HTML and PDF.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, download, OPERATIONS, type Client, type Ops } from '../../lib/api-client/client';
+import { routeContracts } from '../../lambdas/shared/api-contract';
+import { startTestStack, uniqueId } from './support/api-driver';
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let finance: Client<Ops>;
+let shop: Client<Ops>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const client = (apiKey: string) => createClient<Ops>(OPERATIONS, { serverUrl: stack.local.url, auth: { apiKey: { apiKey } }, retry: { retries: 0 }, clientHeader: false, timeout: 60_000 });
+  finance = client(stack.local.apiKeys.finance);
+  shop = client(stack.local.apiKeys.storefront);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** The declared response schema of `route` accepts `body`; answers it, for the test to look into. */
+function fits<T>(route: string, body: T): T {
+  const contract = routeContracts[route];
+  expect(contract, route).toBeDefined();
+  const result = contract!.response.schema.safeParse(body);
+  expect(result.success, `${route}: ${JSON.stringify(result.error?.issues ?? []).slice(0, 600)}`).toBe(true);
+  return body;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: last ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const key = () => ({ 'Idempotency-Key': uniqueId('key') });
+
+async function customer(terms: { creditLimit: string; paymentTermsDays: number }) {
+  const customerId = uniqueId('cc');
+  const contact = { name: 'Contract Console GmbH', email: `${customerId}@example.com`, currency: 'EUR', locale: 'de' };
+  await shop.putCustomersCustomerId({ path: { customerId }, body: contact });
+  await finance.putCustomersCustomerId({ path: { customerId }, body: { ...contact, ...terms } });
+  return customerId;
+}
+
+async function placed(customerId: string, unitPrice: string) {
+  return (await shop.postOrders({ body: { customerId, currency: 'EUR', lines: [{ sku: 'CHAIR-1', quantity: 1, unitPrice, taxRate: '19' }] }, headers: key() })).orderId;
+}
+
+async function invoiced(customerId: string, unitPrice: string) {
+  const orderId = await placed(customerId, unitPrice);
+  await until('the order to await shipment', () => finance.getOrdersOrderId({ path: { orderId } }), (o) => o.status === 'AWAITING_SHIPMENT');
+  await shop.postOrdersOrderIdShipments({ path: { orderId }, body: {} });
+  const order = await until('the invoice', () => finance.getOrdersOrderId({ path: { orderId } }), (o) => typeof o.invoiceId === 'string');
+  return until('the invoice to be sent', () => finance.getInvoicesInvoiceId({ path: { invoiceId: order.invoiceId! } }), (i) => i.sentAt !== null);
+}
+
+describe("the contract of the finance console's routes on the local stack", () => {
+  it('answers the credit hold worklist, the credit decision and the order execution as declared', async () => {
+    const customerId = await customer({ creditLimit: '100.00', paymentTermsDays: 14 });
+    const orderId = await placed(customerId, '500.00');
+    await until('the credit hold', () => finance.getOrdersOrderId({ path: { orderId } }), (o) => o.status === 'CREDIT_HOLD');
+    const holds = fits('GET /orders', await finance.getOrders({ query: { status: 'CREDIT_HOLD', limit: 10 } }));
+    expect(holds.items.map((o) => o.orderId)).toContain(orderId);
+    const decided = fits('POST /orders/{orderId}/credit-decision', await finance.postOrdersOrderIdCreditDecision({ path: { orderId }, body: { decision: 'approve', reason: 'long-standing customer' } }, { idempotencyKey: true }));
+    expect(decided).toEqual({ orderId, status: 'AWAITING_SHIPMENT', decision: 'approve', reason: 'long-standing customer' });
+    const execution = fits(
+      'GET /orders/{orderId}/execution',
+      await until('the execution to wait for the shipment', () => finance.getOrdersOrderIdExecution({ path: { orderId } }), (e) => e.currentState === 'WaitForShipment'),
+    );
+    expect(execution.status).toBe('RUNNING');
+    expect(execution.visits.map((v) => v.name)).toContain('CheckCredit');
+    expect(Object.keys(execution.definition.States)).toContain('WaitForShipment');
+  });
+
+  it("answers finance's dunning actions on an invoice, the unapplied payments and their application as declared", async () => {
+    const customerId = await customer({ creditLimit: '5000.00', paymentTermsDays: 7 });
+    const disputed = await invoiced(customerId, '100.00');
+    const promised = await invoiced(customerId, '50.00');
+    const blocked = await invoiced(customerId, '80.00');
+    fits('GET /invoices/{invoiceId}', disputed);
+
+    const dispute = fits('POST /invoices/{invoiceId}/disputes', await finance.postInvoicesInvoiceIdDisputes({ path: { invoiceId: disputed.invoiceId }, body: { reason: 'two chairs arrived broken', amount: '20.00' } }, { idempotencyKey: true }));
+    expect(dispute).toMatchObject({ invoiceId: disputed.invoiceId, status: 'open', amount: '20.00', blocksDunning: true });
+    const withDispute = fits('GET /invoices/{invoiceId}', await finance.getInvoicesInvoiceId({ path: { invoiceId: disputed.invoiceId } }));
+    expect(withDispute.dunning.disputes?.[0]).toMatchObject({ disputeId: dispute.disputeId, status: 'open', amountMinor: 2000 });
+    fits('GET /invoices', await finance.getInvoices({ query: { status: 'DISPUTED', limit: 10 } }));
+    const resolved = fits(
+      'POST /invoices/{invoiceId}/disputes/{disputeId}/resolve',
+      await finance.postInvoicesInvoiceIdDisputesDisputeIdResolve({ path: { invoiceId: disputed.invoiceId, disputeId: dispute.disputeId }, body: { outcome: 'credit', reason: 'broken on arrival', creditAmount: '20.00' }, headers: key() }),
+    );
+    expect(resolved).toMatchObject({ status: 'credited', credit: '20.00', balance: '99.00' });
+
+    const promise = fits('POST /invoices/{invoiceId}/promises', await finance.postInvoicesInvoiceIdPromises({ path: { invoiceId: promised.invoiceId }, body: { amount: '59.50', promisedDate: promised.dueDate } }, { idempotencyKey: true }));
+    expect(promise).toMatchObject({ invoiceId: promised.invoiceId, amount: '59.50', currency: 'EUR', promisedDate: promised.dueDate });
+    fits('GET /invoices/{invoiceId}', await finance.getInvoicesInvoiceId({ path: { invoiceId: promised.invoiceId } }));
+
+    const block = fits('POST /invoices/{invoiceId}/dunning-block', await finance.postInvoicesInvoiceIdDunningBlock({ path: { invoiceId: blocked.invoiceId }, body: { reason: 'customer on holiday', until: blocked.dueDate } }, { idempotencyKey: true }));
+    expect(block).toEqual({ invoiceId: blocked.invoiceId, blockedUntil: blocked.dueDate, reason: 'customer on holiday' });
+    const policies = fits('GET /dunning/policies', await finance.getDunningPolicies());
+    const policyId = String((policies.items[0] as { policyId: string }).policyId);
+    fits('PUT /invoices/{invoiceId}/dunning-policy', await finance.putInvoicesInvoiceIdDunningPolicy({ path: { invoiceId: blocked.invoiceId }, body: { policyId } }));
+    const written = fits('POST /invoices/{invoiceId}/write-off', await finance.postInvoicesInvoiceIdWriteOff({ path: { invoiceId: blocked.invoiceId }, body: { reason: 'goodwill', amount: '10.00' }, headers: key() }));
+    expect(written).toEqual({ invoiceId: blocked.invoiceId, writtenOff: '10.00', balance: '85.20', status: 'OPEN', escalationEnded: false });
+    fits('GET /invoices/{invoiceId}', await finance.getInvoicesInvoiceId({ path: { invoiceId: blocked.invoiceId } }));
+
+    const payment = fits('POST /payments', await shop.postPayments({ body: { amount: '59.50', currency: 'EUR', reference: 'thanks for the chairs', payerName: 'Contract Console', valueDate: promised.issueDate, providerPaymentId: uniqueId('psp') }, headers: key() }));
+    expect(payment.status).toBe('unapplied');
+    const unapplied = fits('GET /payments/unapplied', await finance.getPaymentsUnapplied({ query: { limit: 200 } }));
+    expect(unapplied.items.map((p) => p.paymentId)).toContain(payment.paymentId);
+    const applied = fits(
+      'POST /payments/{paymentId}/apply',
+      await finance.postPaymentsPaymentIdApply({ path: { paymentId: payment.paymentId }, body: { allocations: [{ invoiceId: promised.invoiceId, amount: '59.50' }] }, headers: key() }),
+    );
+    expect(applied).toMatchObject({ paymentId: payment.paymentId, status: 'applied', unappliedAmount: '0.00', allocations: [{ invoiceId: promised.invoiceId, amount: '59.50' }] });
+
+    const activity = fits('GET /customers/{customerId}/portal-activity', await finance.getCustomersCustomerIdPortalActivity({ path: { customerId } }));
+    expect(activity.customerId).toBe(customerId);
+  });
+
+  it('answers the dashboard, its CSV downloads, the invoice document, the forecast, the worklists and a dunning run as declared', async () => {
+    const customerId = await customer({ creditLimit: '5000.00', paymentTermsDays: 7 });
+    const invoice = await invoiced(customerId, '449.70');
+
+    const aging = fits('GET /reports/aging', await finance.getReportsAging());
+    expect(aging.buckets).toEqual(['current', '1-30', '31-60', '61-90', 'over-90']);
+    expect(aging.currencies.find((c) => c.currency === 'EUR')?.customers.map((c) => c.customerId)).toContain(customerId);
+    const kpis = fits('GET /reports/kpis', await finance.getReportsKpis({ query: { trendMonths: 6 } }));
+    expect(kpis.trend).toHaveLength(6);
+    const agingCsv = await (await download(finance, 'getReportsAging', 'text/csv', {})).text();
+    expect(agingCsv.split(/\r?\n/)[0]).toMatch(/currency/i);
+    expect(agingCsv).toContain(customerId);
+    const kpiCsv = await (await download(finance, 'getReportsKpis', 'text/csv', { query: { trendMonths: 12 } })).text();
+    expect(kpiCsv.split(/\r?\n/).filter(Boolean).length).toBeGreaterThan(1);
+    const html = await (await download(finance, 'getInvoicesInvoiceIdDocument', 'text/html', { path: { invoiceId: invoice.invoiceId } })).text();
+    expect(html).toContain(invoice.number);
+    const pdf = await download(finance, 'getInvoicesInvoiceIdDocument', 'application/pdf', { path: { invoiceId: invoice.invoiceId } });
+    expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
+
+    fits('GET /reports/cash-forecast', await finance.getReportsCashForecast());
+    fits('POST /predictions/runs', await finance.postPredictionsRuns({ body: { retrain: true } }, { idempotencyKey: true }));
+    const forecast = fits('GET /reports/cash-forecast', await finance.getReportsCashForecast());
+    expect(forecast.madeOn).not.toBeNull();
+    expect(forecast.weeks.length).toBeGreaterThan(0);
+    const predicted = fits('GET /invoices/{invoiceId}', await finance.getInvoicesInvoiceId({ path: { invoiceId: invoice.invoiceId } }));
+    expect(predicted.prediction?.interval80.low).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    // Past the due date: the daily run reminds; a run on demand answers the day's run.
+    const moved = await fetch(`${stack.local.url}/_local/clock`, { method: 'POST', headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'P30D' }) });
+    expect(moved.status).toBe(200);
+    const run = fits('POST /dunning/runs', await finance.postDunningRuns({ body: {} }, { idempotencyKey: true }));
+    expect(run.status).toBe('COMPLETED');
+    const again = fits('GET /dunning/runs/{runId}', await finance.getDunningRunsRunId({ path: { runId: run.runId } }));
+    expect(again.runId).toBe(run.runId);
+    const reminded = fits('GET /invoices/{invoiceId}', await finance.getInvoicesInvoiceId({ path: { invoiceId: invoice.invoiceId } }));
+    expect(reminded.status).toBe('OVERDUE');
+    fits('GET /invoices', await finance.getInvoices({ query: { status: 'OVERDUE', limit: 200 } }));
+    fits('GET /collections/worklist', await finance.getCollectionsWorklist());
+    const overdue = fits('GET /reports/aging', await finance.getReportsAging());
+    expect(Number(overdue.currencies.find((c) => c.currency === 'EUR')?.customers.find((c) => c.customerId === customerId)?.overdue)).toBeGreaterThanOrEqual(535.14);
+  });
+
+  it('answers the dunning policies and the webhook subscriptions with their deliveries as declared', async () => {
+    const policies = fits('GET /dunning/policies', await finance.getDunningPolicies());
+    expect(policies.items.map((p) => p.policyId)).toContain('default');
+    const registered = fits('POST /webhooks', await finance.postWebhooks({ body: { url: 'https://shop.example/hooks/order-to-cash', eventTypes: ['InvoiceIssued.v1'] } }, { idempotencyKey: true }));
+    const listed = fits('GET /webhooks', await finance.getWebhooks());
+    expect(listed.items.find((w) => w.webhookId === registered.webhookId)).toMatchObject({ url: 'https://shop.example/hooks/order-to-cash', eventTypes: ['InvoiceIssued.v1'], ownerId: null, deletedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(registered.secret);
+    fits('GET /webhooks/{webhookId}/deliveries', await finance.getWebhooksWebhookIdDeliveries({ path: { webhookId: registered.webhookId } }));
+    const deleted = fits('DELETE /webhooks/{webhookId}', await finance.deleteWebhooksWebhookId({ path: { webhookId: registered.webhookId } }));
+    expect(deleted.webhookId).toBe(registered.webhookId);
+  });
+});
