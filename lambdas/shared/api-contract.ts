@@ -252,6 +252,58 @@ const execution = z.looseObject({
   events: z.array(z.looseObject({ id: int, type: z.string(), timestamp: instant, stateName: z.string().optional(), error: z.string().optional() })),
 });
 
+/** `GET /customers/{customerId}/statement` as JSON (`core/statements/statement-of-account.ts`, `statementView`): per currency, the lines with the running balance. */
+const statementOfAccount = z.looseObject({
+  customerId: z.string(),
+  customerName: z.string(),
+  from: date,
+  to: date,
+  currencies: z.array(
+    z.looseObject({
+      currency: z.string(),
+      openingBalance: amount,
+      lines: z.array(
+        z.looseObject({ date, kind: z.enum(['invoice', 'charges', 'payment', 'credit', 'write-off']), document: z.string(), invoiceId: z.string(), description: z.string(), amount, balance: amount }),
+      ),
+      closingBalance: amount,
+      aging: agingRow.buckets,
+    }),
+  ),
+});
+
+/** A presigned upload (`core/uploads/uploads.ts`, `createUploadUrl`): PUT the file there, then start its processing with the `uploadId`. */
+const presignedUpload = z.looseObject({
+  uploadId: z.string().regex(/^up-[0-9a-f-]{36}$/),
+  method: z.literal('PUT'),
+  url: z.string().meta({ description: 'The presigned S3 PUT URL, valid until expiresAt' }),
+  headers: z.looseObject({ 'content-length': z.string() }),
+  expiresAt: instant,
+  maxBytes: int,
+  next: z.string(),
+});
+
+/** The OpenAPI document itself (its own schema is the OpenAPI 3.1 specification's). */
+const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.looseObject({})), components: z.looseObject({}) });
+
+/** A SEPA direct debit mandate (`core/sepa/mandate.ts`, `mandateView`): EXPIRED after 36 months without a collection. */
+const mandate = z.looseObject({
+  mandateId: z.string(),
+  customerId: z.string(),
+  creditorId: z.string(),
+  scheme: z.enum(['CORE', 'B2B']),
+  iban: z.string(),
+  bic: z.string().nullable(),
+  accountHolder: z.string(),
+  signedOn: date,
+  status: z.enum(['ACTIVE', 'REVOKED', 'EXPIRED']),
+  nextSequence: z.enum(['FRST', 'RCUR']),
+  lastCollectionOn: date.nullable(),
+  expiresAfter: date,
+  revokedAt: instant.nullable(),
+  revocationReason: z.string().nullable(),
+  createdAt: instant,
+});
+
 /** A dunning policy as `GET /dunning/policies` and `PUT /dunning/policies/{policyId}` show it (`core/dunning/policy.ts`, `policyView`): fees and minimum amounts per currency. */
 const amountsByCurrency = z.record(z.string(), amount);
 const dunningPolicy = z.looseObject({
@@ -505,7 +557,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     requestExample: [{ number: 'OLD-2026-0001', customerId: 'acme', currency: 'EUR', total: '100.00', balance: '100.00', issueDate: '2026-11-01', dueDate: '2026-11-15' }],
     response: { status: 202, schema: accepted },
   },
-  'POST /invoices/import/uploads': { summary: 'A presigned S3 PUT URL for an import file of exactly contentLength bytes', request: uploadRequest, requestExample: { contentLength: 1048576 }, response: { status: 201, schema: anyObject } },
+  'POST /invoices/import/uploads': { summary: 'A presigned S3 PUT URL for an import file of exactly contentLength bytes', request: uploadRequest, requestExample: { contentLength: 1048576 }, response: { status: 201, schema: presignedUpload } },
   'GET /invoices/import/{importId}': { summary: 'An import and its progress', response: { status: 200, schema: accepted } },
   'POST /invoices/import/{importId}/retry': { summary: 'Run the failed step of an import again', request: retryRequest, response: { status: 200, schema: anyObject } },
   'POST /payments': {
@@ -523,7 +575,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     requestExample: { uploadId: 'up-0f8fad5b-d9cb-469f-a165-70867728950e' },
     response: { status: 202, schema: accepted },
   },
-  'POST /remittances/uploads': { summary: 'A presigned S3 PUT URL for a statement file of exactly contentLength bytes', request: uploadRequest, requestExample: { contentLength: 1048576 }, response: { status: 201, schema: anyObject } },
+  'POST /remittances/uploads': { summary: 'A presigned S3 PUT URL for a statement file of exactly contentLength bytes', request: uploadRequest, requestExample: { contentLength: 1048576 }, response: { status: 201, schema: presignedUpload } },
   'GET /remittances/{statementId}': { summary: 'A statement, its lines and what each did, a page of lines at a time', response: { status: 200, schema: accepted } },
   'POST /remittances/{statementId}/retry': { summary: 'Run the failed step of a statement again', request: retryRequest, response: { status: 200, schema: anyObject } },
   'GET /reports/ledger-check': {
@@ -547,7 +599,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   },
   'POST /orders/{orderId}/retry': { summary: 'Run the failed step of an order again', request: retryRequest, response: { status: 200, schema: anyObject } },
   'POST /invoices/{invoiceId}/retry': { summary: 'Run the failed step of an invoice again (machine picks one of its two)', request: retryRequest, response: { status: 200, schema: anyObject } },
-  'GET /openapi.json': { summary: 'This document', response: { status: 200, schema: anyObject } },
+  'GET /openapi.json': { summary: 'This document', response: { status: 200, schema: openApiDocumentSchema } },
   'GET /invoices/{invoiceId}/einvoice': {
     summary: 'The invoice as an EN 16931 e-invoice (UBL 2.1, CII D16B, XRechnung UBL/CII, Peppol BIS 3.0); 409 naming the missing master data',
     response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml'] },
@@ -584,7 +636,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML, or as e-invoice XML on Accept: application/xml (UBL, CII, XRechnung or Peppol BIS as the customer's einvoiceFormat says)", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html', 'application/xml'] } },
   'GET /customers/{customerId}/statement': {
     summary: 'Statement of account of a period: opening balance, every document and payment with running balance, closing balance, aging',
-    response: { status: 200, schema: anyObject, mediaTypes: ['application/json', 'text/csv', 'application/pdf'] },
+    response: { status: 200, schema: statementOfAccount, mediaTypes: ['application/json', 'text/csv', 'application/pdf'] },
   },
   'POST /customers/{customerId}/pay-links/revoke': {
     summary: 'Revoke every pay link issued to the customer so far (reason optional, kept in the audit trail)',
@@ -598,10 +650,10 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: 'Record a SEPA direct debit mandate of the customer (CORE or B2B; IBAN checked)',
     request: mandateRequest,
     requestExample: { iban: 'DE89370400440532013000', accountHolder: 'ACME GmbH', signedOn: '2026-11-02', scheme: 'CORE' },
-    response: { status: 201, schema: z.looseObject({ mandateId: z.string() }) },
+    response: { status: 201, schema: mandate },
   },
-  'GET /customers/{customerId}/mandates': { summary: "The customer's mandates with status and sequence (FRST/RCUR)", response: { status: 200, schema: anyObject } },
-  'POST /customers/{customerId}/mandates/{mandateId}/revoke': { summary: 'Revoke a mandate: no further collections on it', request: revokeRequest, response: { status: 200, schema: anyObject } },
+  'GET /customers/{customerId}/mandates': { summary: "The customer's mandates with status and sequence (FRST/RCUR)", response: { status: 200, schema: z.looseObject({ customerId: z.string(), items: z.array(mandate) }) } },
+  'POST /customers/{customerId}/mandates/{mandateId}/revoke': { summary: 'Revoke a mandate: no further collections on it', request: revokeRequest, response: { status: 200, schema: mandate } },
   'POST /collections/runs': { summary: 'The SEPA collection run now (asOf optional): pain.008 files of the invoices due on the next collection date', request: collectionRunRequest, response: { status: 201, schema: anyObject } },
   'GET /collections/files': { summary: 'Collection files (pain.008.001.08), a page at a time', response: { status: 200, schema: z.looseObject({ items: z.array(anyObject), cursor: z.string().optional() }) } },
   'GET /collections/files/{fileId}': { summary: 'A collection file: the pain.008 XML, or its summary as JSON', response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml', 'application/json'] } },

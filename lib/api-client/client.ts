@@ -1441,7 +1441,30 @@ export type PostInvoicesImportVariables = {
     headers: PostInvoicesImportHeaders;
 };
 
-export type PostInvoicesImportUploadsResult = Record<string, unknown>;
+export type PostInvoicesImportUploadsResult = {
+    /**
+     * @pattern ^up-[0-9a-f-]{36}$
+     */
+    uploadId: string;
+    method: "PUT";
+    /**
+     * The presigned S3 PUT URL, valid until expiresAt
+     */
+    url: string;
+    headers: {
+        "content-length": string;
+    };
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    expiresAt: string;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    maxBytes: number;
+    next: string;
+};
 
 export type PostInvoicesImportUploadsBody = {
     /**
@@ -1860,7 +1883,30 @@ export type PostRemittancesVariables = {
     headers: PostRemittancesHeaders;
 };
 
-export type PostRemittancesUploadsResult = Record<string, unknown>;
+export type PostRemittancesUploadsResult = {
+    /**
+     * @pattern ^up-[0-9a-f-]{36}$
+     */
+    uploadId: string;
+    method: "PUT";
+    /**
+     * The presigned S3 PUT URL, valid until expiresAt
+     */
+    url: string;
+    headers: {
+        "content-length": string;
+    };
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    expiresAt: string;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    maxBytes: number;
+    next: string;
+};
 
 export type PostRemittancesUploadsBody = {
     /**
@@ -2888,7 +2934,15 @@ export type PostInvoicesInvoiceIdRetryVariables = {
     headers?: PostInvoicesInvoiceIdRetryHeaders;
 };
 
-export type GetOpenapiJsonResult = Record<string, unknown>;
+export type GetOpenapiJsonResult = {
+    openapi: "3.1.0";
+    info: {
+        title: string;
+        version: string;
+    };
+    paths: Record<string, Record<string, unknown>>;
+    components: Record<string, unknown>;
+};
 
 export type GetInvoicesInvoiceIdEinvoiceResult = string;
 
@@ -3393,7 +3447,81 @@ export type GetPortalInvoicesInvoiceIdDocumentVariables = {
     path: GetPortalInvoicesInvoiceIdDocumentPath;
 };
 
-export type GetCustomersCustomerIdStatementResult = Record<string, unknown>;
+export type GetCustomersCustomerIdStatementResult = {
+    customerId: string;
+    customerName: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    from: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    to: string;
+    currencies: {
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        openingBalance: string;
+        lines: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            date: string;
+            kind: "invoice" | "charges" | "payment" | "credit" | "write-off";
+            document: string;
+            invoiceId: string;
+            description: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            balance: string;
+        }[];
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        closingBalance: string;
+        aging: {
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            current: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "1-30": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "31-60": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "61-90": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "over-90": string;
+        };
+    }[];
+};
 
 export type GetCustomersCustomerIdStatementPath = {
     /**
@@ -3496,7 +3624,37 @@ export type PostWebhooksStripeVariables = {
     headers?: PostWebhooksStripeHeaders;
 };
 
-export type GetCustomersCustomerIdMandatesResult = Record<string, unknown>;
+export type GetCustomersCustomerIdMandatesResult = {
+    customerId: string;
+    items: {
+        mandateId: string;
+        customerId: string;
+        creditorId: string;
+        scheme: "CORE" | "B2B";
+        iban: string;
+        bic: string | null;
+        accountHolder: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        signedOn: string;
+        status: "ACTIVE" | "REVOKED" | "EXPIRED";
+        nextSequence: "FRST" | "RCUR";
+        lastCollectionOn: string | null;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        expiresAfter: string;
+        revokedAt: string | null;
+        revocationReason: string | null;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        createdAt: string;
+    }[];
+};
 
 export type GetCustomersCustomerIdMandatesPath = {
     /**
@@ -3512,6 +3670,31 @@ export type GetCustomersCustomerIdMandatesVariables = {
 
 export type PostCustomersCustomerIdMandatesResult = {
     mandateId: string;
+    customerId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    iban: string;
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
 };
 
 export type PostCustomersCustomerIdMandatesPath = {
@@ -3562,7 +3745,34 @@ export type PostCustomersCustomerIdMandatesVariables = {
     headers?: PostCustomersCustomerIdMandatesHeaders;
 };
 
-export type PostCustomersCustomerIdMandatesMandateIdRevokeResult = Record<string, unknown>;
+export type PostCustomersCustomerIdMandatesMandateIdRevokeResult = {
+    mandateId: string;
+    customerId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    iban: string;
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+};
 
 export type PostCustomersCustomerIdMandatesMandateIdRevokePath = {
     /**

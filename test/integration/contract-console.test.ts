@@ -127,6 +127,25 @@ describe("the contract of the finance console's routes on the local stack", () =
 
     const activity = fits('GET /customers/{customerId}/portal-activity', await finance.getCustomersCustomerIdPortalActivity({ path: { customerId } }));
     expect(activity.customerId).toBe(customerId);
+
+    const statement = fits('GET /customers/{customerId}/statement', await finance.getCustomersCustomerIdStatement({ path: { customerId } }));
+    const eur = statement.currencies.find((c) => c.currency === 'EUR');
+    expect(eur?.lines.map((l) => l.kind)).toEqual(expect.arrayContaining(['invoice', 'credit', 'write-off', 'payment']));
+    expect(eur?.closingBalance).toBe('184.20');
+    const statementCsv = await (await download(finance, 'getCustomersCustomerIdStatement', 'text/csv', { path: { customerId } })).text();
+    expect(statementCsv).toContain('closing-balance');
+    const statementPdf = await download(finance, 'getCustomersCustomerIdStatement', 'application/pdf', { path: { customerId } });
+    expect(new TextDecoder().decode((await statementPdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
+
+    const recorded = fits(
+      'POST /customers/{customerId}/mandates',
+      await finance.postCustomersCustomerIdMandates({ path: { customerId }, body: { iban: 'DE89370400440532013000', accountHolder: 'Contract Console GmbH', signedOn: promised.issueDate, scheme: 'CORE' } }, { idempotencyKey: true }),
+    );
+    expect(recorded).toMatchObject({ customerId, status: 'ACTIVE', nextSequence: 'FRST', revokedAt: null });
+    const mandates = fits('GET /customers/{customerId}/mandates', await finance.getCustomersCustomerIdMandates({ path: { customerId } }));
+    expect(mandates.items.map((m) => m.mandateId)).toEqual([recorded.mandateId]);
+    const revoked = fits('POST /customers/{customerId}/mandates/{mandateId}/revoke', await finance.postCustomersCustomerIdMandatesMandateIdRevoke({ path: { customerId, mandateId: recorded.mandateId }, body: { reason: 'pays by transfer' } }, { idempotencyKey: true }));
+    expect(revoked).toMatchObject({ status: 'REVOKED', revocationReason: 'pays by transfer' });
   });
 
   it('answers the dashboard, its CSV downloads, the invoice document, the forecast, the worklists and a dunning run as declared', async () => {
@@ -169,6 +188,15 @@ describe("the contract of the finance console's routes on the local stack", () =
     fits('GET /collections/worklist', await finance.getCollectionsWorklist());
     const overdue = fits('GET /reports/aging', await finance.getReportsAging());
     expect(Number(overdue.currencies.find((c) => c.currency === 'EUR')?.customers.find((c) => c.customerId === customerId)?.overdue)).toBeGreaterThanOrEqual(535.14);
+  });
+
+  it('answers the presigned uploads and the OpenAPI document as declared', async () => {
+    const statementUpload = fits('POST /remittances/uploads', await finance.postRemittancesUploads({ body: { contentLength: 2048 } }));
+    expect(statementUpload.headers['content-length']).toBe('2048');
+    const importUpload = fits('POST /invoices/import/uploads', await finance.postInvoicesImportUploads({ body: { contentLength: 4096 } }));
+    expect(importUpload.headers['content-length']).toBe('4096');
+    const document = fits('GET /openapi.json', await finance.getOpenapiJson());
+    expect(Object.keys(document.paths)).toContain('/reports/aging');
   });
 
   it('answers the dunning policies and the webhook subscriptions with their deliveries as declared', async () => {
