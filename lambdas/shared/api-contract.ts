@@ -347,8 +347,8 @@ const predictionRun = z.looseObject({
     heldOutTo: date,
     trainingExamples: int,
     heldOutExamples: int,
-    maeDays: z.record(z.string(), z.number()),
-    coverage: z.number(),
+    maeDays: z.record(z.string(), z.number().nullable()).meta({ description: 'Mean absolute error in days per candidate on the held-out period; null without held-out examples' }),
+    coverage: z.number().nullable(),
     chosen: z.string(),
   }),
   predictions: int,
@@ -460,22 +460,20 @@ const cashForecast = z.looseObject({
   note: z.string().optional(),
 });
 
-/** `GET /customers/{customerId}/portal-activity` (`core/portal/portal.ts`, `activityView`), newest first. */
-const portalActivity = z.looseObject({
-  customerId: z.string(),
-  items: z.array(
-    z.looseObject({
-      at: instant,
-      action: z.string(),
-      actor: z.string(),
-      sourceIp: z.string().nullable(),
-      userAgent: z.string().nullable(),
-      invoiceId: z.string().nullable(),
-      status: z.enum(['done', 'waiting-for-finance']),
-      summary: z.string(),
-    }),
-  ),
+/** One action in a customer's portal, or finance's on its links (`core/portal/portal.ts`, `activityView`). */
+const portalActivityEntry = z.looseObject({
+  at: instant,
+  action: z.string(),
+  actor: z.string(),
+  sourceIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  invoiceId: z.string().nullable(),
+  status: z.enum(['done', 'waiting-for-finance']),
+  summary: z.string(),
 });
+
+/** `GET /customers/{customerId}/portal-activity`, newest first. */
+const portalActivity = z.looseObject({ customerId: z.string(), items: z.array(portalActivityEntry) });
 
 /** The answers of finance's actions on an invoice's dunning (`core/dunning/actions.ts`). */
 const disputeOpened = z.looseObject({ disputeId: z.string(), invoiceId: z.string(), status: z.literal('open'), reason: z.string(), amount: amount.nullable(), blocksDunning: z.literal(true) });
@@ -500,6 +498,45 @@ const creditDecided = z.looseObject({ orderId: z.string(), status: z.enum(['AWAI
 const uploadStart = z.strictObject({ uploadId: z.string().regex(/^up-[0-9a-f-]{36}$/) });
 const uploadRequest = z.strictObject({ contentLength: z.number().int().min(1).meta({ description: 'The exact length in bytes of the file to be PUT' }) });
 const retryRequest = z.strictObject({ machine: z.enum(['InvoiceSettlement', 'DunningEscalation']).optional() });
+
+/** An item on the customer's own page (`core/portal/portal.ts`, `itemView`): an invoice or a fees-and-interest charge. */
+const portalItem = z.looseObject({
+  invoiceId: z.string(),
+  number: z.string(),
+  kind: z.enum(['invoice', 'charges']),
+  currency: z.string(),
+  total: amount,
+  paid: amount,
+  balance: amount,
+  status: z.enum(INVOICE_STATUS_VALUES),
+  issueDate: date,
+  dueDate: date,
+  rfReference: z.string(),
+  disputed: z.boolean(),
+  promisedUntil: date.nullable(),
+  payments: z.array(z.looseObject({ paymentId: z.string(), amount, at: instant })),
+});
+const mandateTexts = z.looseObject({ en: z.string(), de: z.string() });
+/** `GET /portal`: the customer, its open and paid items, its recent actions, and its direct debit mandates with the texts it would sign. */
+const portalPage = z.looseObject({
+  customer: z.looseObject({ customerId: z.string(), name: z.string(), email: z.string(), locale: z.string(), currency: z.string(), onAccountCredit: amount }),
+  today: date,
+  openTotals: z.array(z.looseObject({ currency: z.string(), amount })),
+  openItems: z.array(portalItem),
+  paidItems: z.array(portalItem),
+  selfServicePromiseMaxDays: int,
+  activity: z.array(portalActivityEntry),
+  directDebit: z.looseObject({
+    creditor: z.looseObject({ name: z.string(), creditorId: z.string() }),
+    texts: z.looseObject({ en: z.looseObject({ CORE: z.string(), B2B: z.string() }), de: z.looseObject({ CORE: z.string(), B2B: z.string() }) }),
+    mandates: z.array(mandate.omit({ iban: true, customerId: true }).extend({ accountEnding: z.string(), text: mandateTexts })),
+  }),
+});
+/** `POST /portal/promises`: 201 accepted within the policy's limits (the promise), or 202 waiting for finance (why). */
+const portalPromiseAnswer = z.union([
+  promiseRecorded.extend({ accepted: z.literal(true), waitingForFinance: z.literal(false) }),
+  z.looseObject({ accepted: z.literal(false), waitingForFinance: z.literal(true), reason: z.string(), invoiceId: z.string(), amount, promisedDate: date, at: instant }),
+]);
 
 export interface RouteContract {
   readonly summary: string;
@@ -628,11 +665,11 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'GET /webhooks': { summary: "The caller's webhook subscriptions (finance: all)", response: { status: 200, schema: z.looseObject({ items: z.array(webhookSubscription) }) } },
   'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: z.looseObject({ webhookId: z.string(), deletedAt: instant }) } },
   'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: webhookDeliveries } },
-  'GET /portal': { summary: "The customer's own page (pay link credential): open and paid items, documents, on-account credit, recent actions", response: { status: 200, schema: anyObject } },
+  'GET /portal': { summary: "The customer's own page (pay link credential): open and paid items, documents, on-account credit, recent actions", response: { status: 200, schema: portalPage } },
   'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items; with useCredit the on-account credit is applied first (needs an Idempotency-Key) and only the rest goes to the card (url null when the credit covers everything)', request: checkoutRequest, response: { status: 201, schema: anyObject } },
-  'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: anyObject } },
-  'POST /portal/promises': { summary: 'The customer promises to pay by a date: accepted within the policy limits, else waits for finance', request: portalPromiseRequest, response: { status: 201, schema: anyObject } },
-  'PUT /portal/billing-email': { summary: "The customer updates its billing email", request: billingEmailRequest, requestExample: { email: 'ap@acme.example' }, response: { status: 200, schema: anyObject } },
+  'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: disputeOpened } },
+  'POST /portal/promises': { summary: 'The customer promises to pay by a date: accepted within the policy limits, else waits for finance', request: portalPromiseRequest, response: { status: 201, schema: portalPromiseAnswer } },
+  'PUT /portal/billing-email': { summary: "The customer updates its billing email", request: billingEmailRequest, requestExample: { email: 'ap@acme.example' }, response: { status: 200, schema: z.looseObject({ customerId: z.string(), email: z.string() }) } },
   'GET /portal/invoices/{invoiceId}/document': { summary: "One of the customer's invoices as PDF or HTML, or as e-invoice XML on Accept: application/xml (UBL, CII, XRechnung or Peppol BIS as the customer's einvoiceFormat says)", response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/pdf', 'text/html', 'application/xml'] } },
   'GET /customers/{customerId}/statement': {
     summary: 'Statement of account of a period: opening balance, every document and payment with running balance, closing balance, aging',
@@ -642,7 +679,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: 'Revoke every pay link issued to the customer so far (reason optional, kept in the audit trail)',
     request: revokePayLinksRequest,
     requestExample: { reason: 'link forwarded to the wrong address' },
-    response: { status: 200, schema: anyObject },
+    response: { status: 200, schema: z.looseObject({ customerId: z.string(), payLinksRevokedAt: instant }) },
   },
   'GET /customers/{customerId}/portal-activity': { summary: 'What the customer did in its portal, and what finance did to its links', response: { status: 200, schema: portalActivity } },
   'POST /webhooks/stripe': { summary: "The payment provider's signed webhook (Stripe-Signature checked): card payments, refunds and disputes applied once", response: { status: 200, schema: anyObject } },

@@ -3097,8 +3097,11 @@ export type PostPredictionsRunsResult = {
          * @maximum 9007199254740991
          */
         heldOutExamples: number;
-        maeDays: Record<string, number>;
-        coverage: number;
+        /**
+         * Mean absolute error in days per candidate on the held-out period; null without held-out examples
+         */
+        maeDays: Record<string, number | null>;
+        coverage: number | null;
         chosen: string;
     };
     /**
@@ -3314,7 +3317,192 @@ export type GetWebhooksWebhookIdDeliveriesVariables = {
     path: GetWebhooksWebhookIdDeliveriesPath;
 };
 
-export type GetPortalResult = Record<string, unknown>;
+export type GetPortalResult = {
+    customer: {
+        customerId: string;
+        name: string;
+        email: string;
+        locale: string;
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        onAccountCredit: string;
+    };
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    today: string;
+    openTotals: {
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+    openItems: {
+        invoiceId: string;
+        number: string;
+        kind: "invoice" | "charges";
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        total: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paid: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        balance: string;
+        status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        issueDate: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        dueDate: string;
+        rfReference: string;
+        disputed: boolean;
+        promisedUntil: string | null;
+        payments: {
+            paymentId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+        }[];
+    }[];
+    paidItems: {
+        invoiceId: string;
+        number: string;
+        kind: "invoice" | "charges";
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        total: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paid: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        balance: string;
+        status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        issueDate: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        dueDate: string;
+        rfReference: string;
+        disputed: boolean;
+        promisedUntil: string | null;
+        payments: {
+            paymentId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+        }[];
+    }[];
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    selfServicePromiseMaxDays: number;
+    activity: {
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+        action: string;
+        actor: string;
+        sourceIp: string | null;
+        userAgent: string | null;
+        invoiceId: string | null;
+        status: "done" | "waiting-for-finance";
+        summary: string;
+    }[];
+    directDebit: {
+        creditor: {
+            name: string;
+            creditorId: string;
+        };
+        texts: {
+            en: {
+                CORE: string;
+                B2B: string;
+            };
+            de: {
+                CORE: string;
+                B2B: string;
+            };
+        };
+        mandates: {
+            mandateId: string;
+            creditorId: string;
+            scheme: "CORE" | "B2B";
+            bic: string | null;
+            accountHolder: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            signedOn: string;
+            status: "ACTIVE" | "REVOKED" | "EXPIRED";
+            nextSequence: "FRST" | "RCUR";
+            lastCollectionOn: string | null;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            expiresAfter: string;
+            revokedAt: string | null;
+            revocationReason: string | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            createdAt: string;
+            accountEnding: string;
+            text: {
+                en: string;
+                de: string;
+            };
+        }[];
+    };
+};
 
 export type PostPortalCheckoutResult = Record<string, unknown>;
 
@@ -3350,7 +3538,14 @@ export type PostPortalCheckoutVariables = {
     headers?: PostPortalCheckoutHeaders;
 };
 
-export type PostPortalDisputesResult = Record<string, unknown>;
+export type PostPortalDisputesResult = {
+    disputeId: string;
+    invoiceId: string;
+    status: "open";
+    reason: string;
+    amount: string | null;
+    blocksDunning: true;
+};
 
 export type PostPortalDisputesBody = {
     /**
@@ -3382,7 +3577,47 @@ export type PostPortalDisputesVariables = {
     headers?: PostPortalDisputesHeaders;
 };
 
-export type PostPortalPromisesResult = Record<string, unknown>;
+export type PostPortalPromisesResult = {
+    promiseId: string;
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    promisedDate: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    blockedUntil: string;
+    accepted: true;
+    waitingForFinance: false;
+} | {
+    accepted: false;
+    waitingForFinance: true;
+    reason: string;
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    promisedDate: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    at: string;
+};
 
 export type PostPortalPromisesBody = {
     /**
@@ -3410,7 +3645,10 @@ export type PostPortalPromisesVariables = {
     headers?: PostPortalPromisesHeaders;
 };
 
-export type PutPortalBillingEmailResult = Record<string, unknown>;
+export type PutPortalBillingEmailResult = {
+    customerId: string;
+    email: string;
+};
 
 export type PutPortalBillingEmailBody = {
     /**
@@ -3547,7 +3785,13 @@ export type GetCustomersCustomerIdStatementVariables = {
     query?: GetCustomersCustomerIdStatementQuery;
 };
 
-export type PostCustomersCustomerIdPayLinksRevokeResult = Record<string, unknown>;
+export type PostCustomersCustomerIdPayLinksRevokeResult = {
+    customerId: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    payLinksRevokedAt: string;
+};
 
 export type PostCustomersCustomerIdPayLinksRevokePath = {
     /**

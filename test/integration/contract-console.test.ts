@@ -125,8 +125,10 @@ describe("the contract of the finance console's routes on the local stack", () =
     );
     expect(applied).toMatchObject({ paymentId: payment.paymentId, status: 'applied', unappliedAmount: '0.00', allocations: [{ invoiceId: promised.invoiceId, amount: '59.50' }] });
 
+    const revokedLinks = fits('POST /customers/{customerId}/pay-links/revoke', await finance.postCustomersCustomerIdPayLinksRevoke({ path: { customerId }, body: { reason: 'link forwarded to the wrong address' } }, { idempotencyKey: true }));
+    expect(revokedLinks.customerId).toBe(customerId);
     const activity = fits('GET /customers/{customerId}/portal-activity', await finance.getCustomersCustomerIdPortalActivity({ path: { customerId } }));
-    expect(activity.customerId).toBe(customerId);
+    expect(activity.items[0]).toMatchObject({ action: 'pay-links-revoked', status: 'done', summary: 'every pay link issued until now revoked: link forwarded to the wrong address' });
 
     const statement = fits('GET /customers/{customerId}/statement', await finance.getCustomersCustomerIdStatement({ path: { customerId } }));
     const eur = statement.currencies.find((c) => c.currency === 'EUR');
@@ -209,5 +211,29 @@ describe("the contract of the finance console's routes on the local stack", () =
     fits('GET /webhooks/{webhookId}/deliveries', await finance.getWebhooksWebhookIdDeliveries({ path: { webhookId: registered.webhookId } }));
     const deleted = fits('DELETE /webhooks/{webhookId}', await finance.deleteWebhooksWebhookId({ path: { webhookId: registered.webhookId } }));
     expect(deleted.webhookId).toBe(registered.webhookId);
+  });
+
+  it("answers the customer's own page and its actions (the pay link as the credential) as declared", async () => {
+    const customerId = await customer({ creditLimit: '5000.00', paymentTermsDays: 14 });
+    const disputed = await invoiced(customerId, '40.00');
+    const promised = await invoiced(customerId, '60.00');
+    const emails = (await (await fetch(`${stack.local.url}/_local/emails`, { headers: { 'x-api-key': stack.local.apiKeys.finance } })).json()) as { items: { to: string[]; html: string | null; text: string | null }[] };
+    const mail = emails.items.find((e) => e.to.includes(`${customerId}@example.com`));
+    const link = /\/pay\/#link=(pl1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(`${mail?.text ?? ''} ${mail?.html ?? ''}`)?.[1];
+    expect(link, 'the pay link in the invoice email').toBeDefined();
+    const portal = createClient<Ops>(OPERATIONS, { serverUrl: stack.local.url, auth: { apiKey: { apiKey: link! } }, retry: { retries: 0 }, clientHeader: false, timeout: 60_000 });
+
+    const page = fits('GET /portal', await portal.getPortal());
+    expect(page.customer.customerId).toBe(customerId);
+    expect(page.openItems.map((i) => i.invoiceId).sort()).toEqual([disputed.invoiceId, promised.invoiceId].sort());
+    expect(page.directDebit.texts.de.CORE.length).toBeGreaterThan(0);
+    const dispute = fits('POST /portal/disputes', await portal.postPortalDisputes({ body: { invoiceId: disputed.invoiceId, reason: 'wrong colour' } }, { idempotencyKey: true }));
+    expect(dispute).toMatchObject({ invoiceId: disputed.invoiceId, status: 'open' });
+    const promise = fits('POST /portal/promises', await portal.postPortalPromises({ body: { invoiceId: promised.invoiceId, amount: '71.40', promisedDate: promised.dueDate } }, { idempotencyKey: true }));
+    expect(promise).toMatchObject({ invoiceId: promised.invoiceId, accepted: true });
+    const email = fits('PUT /portal/billing-email', await portal.putPortalBillingEmail({ body: { email: `ap-${customerId}@example.com` } }));
+    expect(email).toEqual({ customerId, email: `ap-${customerId}@example.com` });
+    const after = fits('GET /portal', await portal.getPortal());
+    expect(after.activity.map((a) => a.action)).toEqual(expect.arrayContaining(['dispute-raised']));
   });
 });
