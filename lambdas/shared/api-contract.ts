@@ -517,6 +517,8 @@ const portalItem = z.looseObject({
   payments: z.array(z.looseObject({ paymentId: z.string(), amount, at: instant })),
 });
 const mandateTexts = z.looseObject({ en: z.string(), de: z.string() });
+/** A mandate as the customer's page shows it (`core/sepa/portal-mandates.ts`): the IBAN's ending only, and the text signed. */
+const portalMandate = mandate.omit({ iban: true, customerId: true }).extend({ accountEnding: z.string(), text: mandateTexts });
 /** `GET /portal`: the customer, its open and paid items, its recent actions, and its direct debit mandates with the texts it would sign. */
 const portalPage = z.looseObject({
   customer: z.looseObject({ customerId: z.string(), name: z.string(), email: z.string(), locale: z.string(), currency: z.string(), onAccountCredit: amount }),
@@ -529,8 +531,17 @@ const portalPage = z.looseObject({
   directDebit: z.looseObject({
     creditor: z.looseObject({ name: z.string(), creditorId: z.string() }),
     texts: z.looseObject({ en: z.looseObject({ CORE: z.string(), B2B: z.string() }), de: z.looseObject({ CORE: z.string(), B2B: z.string() }) }),
-    mandates: z.array(mandate.omit({ iban: true, customerId: true }).extend({ accountEnding: z.string(), text: mandateTexts })),
+    mandates: z.array(portalMandate),
   }),
+});
+/** `POST /portal/checkout` (`core/portal/pay-with-credit.ts`): the provider's Checkout Session for what the card pays (null when the credit covered everything), and what the credit paid. */
+const portalCheckout = z.looseObject({
+  sessionId: z.string().nullable(),
+  url: z.string().nullable(),
+  currency: z.string(),
+  amount,
+  items: z.array(z.looseObject({ invoiceId: z.string(), number: z.string(), amount })),
+  credit: z.looseObject({ amount, items: z.array(z.looseObject({ invoiceId: z.string(), number: z.string(), amount, balance: amount, status: z.enum(INVOICE_STATUS_VALUES) })) }),
 });
 /** `POST /portal/promises`: 201 accepted within the policy's limits (the promise), or 202 waiting for finance (why). */
 const portalPromiseAnswer = z.union([
@@ -666,7 +677,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'DELETE /webhooks/{webhookId}': { summary: 'Remove a webhook subscription: no further deliveries', response: { status: 200, schema: z.looseObject({ webhookId: z.string(), deletedAt: instant }) } },
   'GET /webhooks/{webhookId}/deliveries': { summary: "A subscription's deliveries with their attempts", response: { status: 200, schema: webhookDeliveries } },
   'GET /portal': { summary: "The customer's own page (pay link credential): open and paid items, documents, on-account credit, recent actions", response: { status: 200, schema: portalPage } },
-  'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items; with useCredit the on-account credit is applied first (needs an Idempotency-Key) and only the rest goes to the card (url null when the credit covers everything)', request: checkoutRequest, response: { status: 201, schema: anyObject } },
+  'POST /portal/checkout': { summary: 'Pay one, several or part of the open items by card: a Checkout Session of the payment provider for exactly those items; with useCredit the on-account credit is applied first (needs an Idempotency-Key) and only the rest goes to the card (url null when the credit covers everything)', request: checkoutRequest, response: { status: 201, schema: portalCheckout } },
   'POST /portal/disputes': { summary: 'The customer disputes an invoice (reason, optional amount): dunning pauses', request: portalDisputeRequest, response: { status: 201, schema: disputeOpened } },
   'POST /portal/promises': { summary: 'The customer promises to pay by a date: accepted within the policy limits, else waits for finance', request: portalPromiseRequest, response: { status: 201, schema: portalPromiseAnswer } },
   'PUT /portal/billing-email': { summary: "The customer updates its billing email", request: billingEmailRequest, requestExample: { email: 'ap@acme.example' }, response: { status: 200, schema: z.looseObject({ customerId: z.string(), email: z.string() }) } },
@@ -713,9 +724,9 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     summary: 'The customer signs a SEPA direct debit mandate on its page, accepting the mandate text GET /portal shows (directDebit.texts)',
     request: portalMandateRequest,
     requestExample: { iban: 'DE02120300000000202051', accountHolder: 'Acme GmbH', scheme: 'CORE', acceptMandateText: true },
-    response: { status: 201, schema: anyObject },
+    response: { status: 201, schema: portalMandate },
   },
-  'POST /portal/mandates/revoke': { summary: 'The customer revokes one of its mandates: no further collection on it', request: portalRevokeMandateRequest, requestExample: { mandateId: 'MD-ACME-1', reason: 'we pay by transfer' }, response: { status: 200, schema: anyObject } },
+  'POST /portal/mandates/revoke': { summary: 'The customer revokes one of its mandates: no further collection on it', request: portalRevokeMandateRequest, requestExample: { mandateId: 'MD-ACME-1', reason: 'we pay by transfer' }, response: { status: 200, schema: portalMandate } },
   'POST /predictions/runs': { summary: 'Predict the payment date of every open item now (retrain: a new model first)', request: predictionRunRequest, requestExample: { retrain: true }, response: { status: 201, schema: predictionRun } },
   'GET /reports/cash-forecast': { summary: '13-week cash-in forecast per currency with an 80% interval, and its backtest', response: { status: 200, schema: cashForecast, mediaTypes: ['application/json', 'text/csv'] } },
   'GET /ledger/journals': {

@@ -3504,7 +3504,47 @@ export type GetPortalResult = {
     };
 };
 
-export type PostPortalCheckoutResult = Record<string, unknown>;
+export type PostPortalCheckoutResult = {
+    sessionId: string | null;
+    url: string | null;
+    currency: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    items: {
+        invoiceId: string;
+        number: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+    credit: {
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+        items: {
+            invoiceId: string;
+            number: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            balance: string;
+            status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+        }[];
+    };
+};
 
 export type PostPortalCheckoutBody = {
     /**
@@ -4325,7 +4365,37 @@ export type PostLedgerPeriodsPeriodCloseVariables = {
     headers: PostLedgerPeriodsPeriodCloseHeaders;
 };
 
-export type PostPortalMandatesResult = Record<string, unknown>;
+export type PostPortalMandatesResult = {
+    mandateId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    accountEnding: string;
+    text: {
+        en: string;
+        de: string;
+    };
+};
 
 export type PostPortalMandatesBody = {
     /**
@@ -4361,7 +4431,37 @@ export type PostPortalMandatesVariables = {
     headers?: PostPortalMandatesHeaders;
 };
 
-export type PostPortalMandatesRevokeResult = Record<string, unknown>;
+export type PostPortalMandatesRevokeResult = {
+    mandateId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    accountEnding: string;
+    text: {
+        en: string;
+        de: string;
+    };
+};
 
 export type PostPortalMandatesRevokeBody = {
     /**
