@@ -543,6 +543,21 @@ const portalCheckout = z.looseObject({
   items: z.array(z.looseObject({ invoiceId: z.string(), number: z.string(), amount })),
   credit: z.looseObject({ amount, items: z.array(z.looseObject({ invoiceId: z.string(), number: z.string(), amount, balance: amount, status: z.enum(INVOICE_STATUS_VALUES) })) }),
 });
+/** A refund of on-account credit by SEPA credit transfer (`core/sepa/refunds.ts`, `refundView`). */
+const refund = z.looseObject({
+  refundId: z.string(),
+  customerId: z.string(),
+  amount,
+  currency: z.literal('EUR'),
+  ibanEnding: z.string(),
+  endToEndId: z.string(),
+  executionDate: date,
+  status: z.enum(['sent', 'confirmed', 'reversed']),
+  createdAt: instant,
+  confirmedAt: instant.nullable(),
+  reversedAt: instant.nullable(),
+  reversalReason: z.string().nullable(),
+});
 /** `POST /portal/promises`: 201 accepted within the policy's limits (the promise), or 202 waiting for finance (why). */
 const portalPromiseAnswer = z.union([
   promiseRecorded.extend({ accepted: z.literal(true), waitingForFinance: z.literal(false) }),
@@ -711,9 +726,9 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
     response: { status: 200, schema: anyObject },
   },
-  'POST /customers/{customerId}/credit/apply': { summary: "Apply the customer's on-account credit to one of its open invoices", request: applyCreditRequest, response: { status: 200, schema: anyObject } },
-  'POST /refunds': { summary: "Refund on-account credit by SEPA credit transfer (pain.001.001.09)", request: refundRequest, response: { status: 201, schema: anyObject } },
-  'GET /refunds/{refundId}': { summary: 'A refund with its status (sent, confirmed, reversed)', response: { status: 200, schema: anyObject } },
+  'POST /customers/{customerId}/credit/apply': { summary: "Apply the customer's on-account credit to one of its open invoices", request: applyCreditRequest, response: { status: 200, schema: z.looseObject({ invoiceId: z.string(), applied: amount, balance: amount, status: z.enum(INVOICE_STATUS_VALUES) }) } },
+  'POST /refunds': { summary: "Refund on-account credit by SEPA credit transfer (pain.001.001.09)", request: refundRequest, response: { status: 201, schema: refund.extend({ fileUrl: z.string().meta({ description: 'GET it for the pain.001.001.09 file' }) }) } },
+  'GET /refunds/{refundId}': { summary: 'A refund with its status (sent, confirmed, reversed)', response: { status: 200, schema: refund } },
   'GET /refunds/{refundId}/file': { summary: 'The credit transfer file (pain.001.001.09) of a refund', response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml'] } },
   'POST /refunds/statements': {
     summary: 'A bank statement (camt) that confirms refunds sent (debits) or reverses returned ones, each once',

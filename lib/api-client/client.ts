@@ -4185,7 +4185,20 @@ export type PostCollectionsReturnsVariables = {
     headers: PostCollectionsReturnsHeaders;
 };
 
-export type PostCustomersCustomerIdCreditApplyResult = Record<string, unknown>;
+export type PostCustomersCustomerIdCreditApplyResult = {
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    applied: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    balance: string;
+    status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+};
 
 export type PostCustomersCustomerIdCreditApplyPath = {
     /**
@@ -4221,7 +4234,35 @@ export type PostCustomersCustomerIdCreditApplyVariables = {
     headers: PostCustomersCustomerIdCreditApplyHeaders;
 };
 
-export type PostRefundsResult = Record<string, unknown>;
+export type PostRefundsResult = {
+    refundId: string;
+    customerId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: "EUR";
+    ibanEnding: string;
+    endToEndId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    executionDate: string;
+    status: "sent" | "confirmed" | "reversed";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    confirmedAt: string | null;
+    reversedAt: string | null;
+    reversalReason: string | null;
+    /**
+     * GET it for the pain.001.001.09 file
+     */
+    fileUrl: string;
+};
 
 export type PostRefundsBody = {
     /**
@@ -4261,7 +4302,31 @@ export type PostRefundsVariables = {
     headers: PostRefundsHeaders;
 };
 
-export type GetRefundsRefundIdResult = Record<string, unknown>;
+export type GetRefundsRefundIdResult = {
+    refundId: string;
+    customerId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: "EUR";
+    ibanEnding: string;
+    endToEndId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    executionDate: string;
+    status: "sent" | "confirmed" | "reversed";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    confirmedAt: string | null;
+    reversedAt: string | null;
+    reversalReason: string | null;
+};
 
 export type GetRefundsRefundIdPath = {
     /**

@@ -245,4 +245,22 @@ describe("the contract of the finance console's routes on the local stack", () =
     expect(after.activity.map((a) => a.action)).toEqual(expect.arrayContaining(['dispute-raised', 'mandate-signed', 'mandate-revoked']));
     expect(after.directDebit.mandates.map((m) => m.mandateId)).toEqual([signed.mandateId]);
   });
+
+  it('answers the application of on-account credit and a refund of it as declared', async () => {
+    const customerId = await customer({ creditLimit: '5000.00', paymentTermsDays: 14 });
+    const paid = await invoiced(customerId, '10.00');
+    const next = await invoiced(customerId, '20.00');
+    // 50.00 more than the first invoice: on-account credit.
+    const over = fits('POST /payments', await shop.postPayments({ body: { amount: '61.90', currency: 'EUR', reference: paid.number, valueDate: paid.issueDate, providerPaymentId: uniqueId('psp') }, headers: key() }));
+    expect(over).toMatchObject({ status: 'partially-applied', onAccountAmount: '50.00' });
+    await until('the credit', () => finance.getCustomersCustomerId({ path: { customerId } }), (c) => (c as { onAccountCredit?: string }).onAccountCredit === '50.00');
+    const applied = fits('POST /customers/{customerId}/credit/apply', await finance.postCustomersCustomerIdCreditApply({ path: { customerId }, body: { invoiceId: next.invoiceId, amount: '23.80' }, headers: key() }));
+    expect(applied).toEqual({ invoiceId: next.invoiceId, applied: '23.80', balance: '0.00', status: 'PAID' });
+    const refund = fits('POST /refunds', await finance.postRefunds({ body: { customerId, amount: '20.00', iban: 'DE02120300000000202051', accountHolder: 'Contract Console GmbH' }, headers: key() }));
+    expect(refund).toMatchObject({ customerId, amount: '20.00', status: 'sent', ibanEnding: '2051', fileUrl: `/refunds/${refund.refundId}/file` });
+    const read = fits('GET /refunds/{refundId}', await finance.getRefundsRefundId({ path: { refundId: refund.refundId } }));
+    expect(read.refundId).toBe(refund.refundId);
+    const xml = await (await download(finance, 'getRefundsRefundIdFile', 'application/xml', { path: { refundId: refund.refundId } })).text();
+    expect(xml).toContain('<InstdAmt Ccy="EUR">20.00</InstdAmt>');
+  });
 });
