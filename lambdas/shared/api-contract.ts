@@ -558,6 +558,37 @@ const refund = z.looseObject({
   reversedAt: instant.nullable(),
   reversalReason: z.string().nullable(),
 });
+/** `POST /collections/runs` (`core/sepa/collection.ts`, `CollectionRunReport`): the pain.008 files written, what they collect, and what was not collected with the reason. */
+const collectionRun = z.looseObject({
+  runDate: date,
+  files: z.array(z.looseObject({ fileId: z.string(), numberOfTransactions: int, controlSum: amount, collectionDates: z.array(date) })),
+  collected: z.array(z.looseObject({ invoiceId: z.string(), fileId: z.string(), collectionDate: date, sequence: z.enum(['FRST', 'RCUR']), amount })),
+  notCollected: z.array(z.looseObject({ invoiceId: z.string(), reason: z.enum(['not-due', 'not-eur', 'in-collection', 'returned-before', 'disputed', 'mandate-expired']), detail: z.string() })),
+});
+/** A collection file's summary (`core/sepa/collection.ts`, `collectionFileView`). */
+const collectionFile = z.looseObject({
+  fileId: z.string(),
+  messageId: z.string(),
+  createdAt: instant,
+  runDate: date,
+  status: z.enum(['created', 'cancelled']),
+  cancelledAt: instant.nullable(),
+  numberOfTransactions: int,
+  controlSum: amount,
+  currency: z.literal('EUR'),
+  paymentInformation: z.array(
+    z.looseObject({ paymentInformationId: z.string(), scheme: z.enum(['CORE', 'B2B']), sequence: z.enum(['FRST', 'RCUR']), collectionDate: date, numberOfTransactions: int, controlSum: amount, invoiceIds: z.array(z.string()) }),
+  ),
+});
+/** `POST /refunds/statements` (`core/sepa/refunds.ts`, `settleRefunds`): what each refund line of the camt file did. */
+const refundSettlement = z.looseObject({
+  refunds: z.array(
+    z.union([
+      z.looseObject({ endToEndId: z.string(), outcome: z.literal('unknown-refund') }),
+      z.looseObject({ refundId: z.string(), outcome: z.enum(['confirmed', 'reversed', 'already-recorded', 'amount-differs']), status: z.enum(['sent', 'confirmed', 'reversed']) }),
+    ]),
+  ),
+});
 /** `POST /portal/promises`: 201 accepted within the policy's limits (the promise), or 202 waiting for finance (why). */
 const portalPromiseAnswer = z.union([
   promiseRecorded.extend({ accepted: z.literal(true), waitingForFinance: z.literal(false) }),
@@ -717,10 +748,10 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   },
   'GET /customers/{customerId}/mandates': { summary: "The customer's mandates with status and sequence (FRST/RCUR)", response: { status: 200, schema: z.looseObject({ customerId: z.string(), items: z.array(mandate) }) } },
   'POST /customers/{customerId}/mandates/{mandateId}/revoke': { summary: 'Revoke a mandate: no further collections on it', request: revokeRequest, response: { status: 200, schema: mandate } },
-  'POST /collections/runs': { summary: 'The SEPA collection run now (asOf optional): pain.008 files of the invoices due on the next collection date', request: collectionRunRequest, response: { status: 201, schema: anyObject } },
-  'GET /collections/files': { summary: 'Collection files (pain.008.001.08), a page at a time', response: { status: 200, schema: z.looseObject({ items: z.array(anyObject), cursor: z.string().optional() }) } },
+  'POST /collections/runs': { summary: 'The SEPA collection run now (asOf optional): pain.008 files of the invoices due on the next collection date', request: collectionRunRequest, response: { status: 201, schema: collectionRun } },
+  'GET /collections/files': { summary: 'Collection files (pain.008.001.08), a page at a time', response: { status: 200, schema: z.looseObject({ items: z.array(collectionFile), cursor: z.string().optional() }) } },
   'GET /collections/files/{fileId}': { summary: 'A collection file: the pain.008 XML, or its summary as JSON', response: { status: 200, schema: z.string().meta({ format: 'binary' }), mediaTypes: ['application/xml', 'application/json'] } },
-  'POST /collections/files/{fileId}/cancel': { summary: 'Cancel a collection file before its collection date: its invoices are no longer in collection', response: { status: 200, schema: anyObject } },
+  'POST /collections/files/{fileId}/cancel': { summary: 'Cancel a collection file before its collection date: its invoices are no longer in collection', response: { status: 200, schema: collectionFile.extend({ alreadyCancelled: z.boolean() }) } },
   'POST /collections/returns': {
     summary: 'Returns and rejects of collections (camt.053/054 with return reasons, pain.002): invoices reopened once, mandates stopped where the reason says so',
     otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
@@ -733,7 +764,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'POST /refunds/statements': {
     summary: 'A bank statement (camt) that confirms refunds sent (debits) or reverses returned ones, each once',
     otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
-    response: { status: 200, schema: anyObject },
+    response: { status: 200, schema: refundSettlement },
   },
   'POST /portal/mandates': {
     summary: 'The customer signs a SEPA direct debit mandate on its page, accepting the mandate text GET /portal shows (directDebit.texts)',

@@ -4094,7 +4094,47 @@ export type PostCustomersCustomerIdMandatesMandateIdRevokeVariables = {
     headers?: PostCustomersCustomerIdMandatesMandateIdRevokeHeaders;
 };
 
-export type PostCollectionsRunsResult = Record<string, unknown>;
+export type PostCollectionsRunsResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    runDate: string;
+    files: {
+        fileId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        numberOfTransactions: number;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        controlSum: string;
+        collectionDates: string[];
+    }[];
+    collected: {
+        invoiceId: string;
+        fileId: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        collectionDate: string;
+        sequence: "FRST" | "RCUR";
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+    notCollected: {
+        invoiceId: string;
+        reason: "not-due" | "not-eur" | "in-collection" | "returned-before" | "disputed" | "mandate-expired";
+        detail: string;
+    }[];
+};
 
 export type PostCollectionsRunsBody = {
     asOf?: string;
@@ -4115,7 +4155,53 @@ export type PostCollectionsRunsVariables = {
 };
 
 export type GetCollectionsFilesResult = {
-    items: Record<string, unknown>[];
+    items: {
+        fileId: string;
+        messageId: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        createdAt: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        runDate: string;
+        status: "created" | "cancelled";
+        cancelledAt: string | null;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        numberOfTransactions: number;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        controlSum: string;
+        currency: "EUR";
+        paymentInformation: {
+            paymentInformationId: string;
+            scheme: "CORE" | "B2B";
+            sequence: "FRST" | "RCUR";
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            collectionDate: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            numberOfTransactions: number;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            controlSum: string;
+            invoiceIds: string[];
+        }[];
+    }[];
     cursor?: string;
 };
 
@@ -4146,7 +4232,54 @@ export type GetCollectionsFilesFileIdVariables = {
     path: GetCollectionsFilesFileIdPath;
 };
 
-export type PostCollectionsFilesFileIdCancelResult = Record<string, unknown>;
+export type PostCollectionsFilesFileIdCancelResult = {
+    fileId: string;
+    messageId: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    runDate: string;
+    status: "created" | "cancelled";
+    cancelledAt: string | null;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    numberOfTransactions: number;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    controlSum: string;
+    currency: "EUR";
+    paymentInformation: {
+        paymentInformationId: string;
+        scheme: "CORE" | "B2B";
+        sequence: "FRST" | "RCUR";
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        collectionDate: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        numberOfTransactions: number;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        controlSum: string;
+        invoiceIds: string[];
+    }[];
+    alreadyCancelled: boolean;
+};
 
 export type PostCollectionsFilesFileIdCancelPath = {
     /**
@@ -4172,6 +4305,8 @@ export type PostCollectionsFilesFileIdCancelVariables = {
 
 export type PostCollectionsReturnsResult = Record<string, unknown>;
 
+export type PostCollectionsReturnsBody = Blob;
+
 export type PostCollectionsReturnsHeaders = {
     /**
      * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
@@ -4182,6 +4317,7 @@ export type PostCollectionsReturnsHeaders = {
 };
 
 export type PostCollectionsReturnsVariables = {
+    body: PostCollectionsReturnsBody;
     headers: PostCollectionsReturnsHeaders;
 };
 
@@ -4354,7 +4490,18 @@ export type GetRefundsRefundIdFileVariables = {
     path: GetRefundsRefundIdFilePath;
 };
 
-export type PostRefundsStatementsResult = Record<string, unknown>;
+export type PostRefundsStatementsResult = {
+    refunds: ({
+        endToEndId: string;
+        outcome: "unknown-refund";
+    } | {
+        refundId: string;
+        outcome: "confirmed" | "reversed" | "already-recorded" | "amount-differs";
+        status: "sent" | "confirmed" | "reversed";
+    })[];
+};
+
+export type PostRefundsStatementsBody = Blob;
 
 export type PostRefundsStatementsHeaders = {
     /**
@@ -4366,6 +4513,7 @@ export type PostRefundsStatementsHeaders = {
 };
 
 export type PostRefundsStatementsVariables = {
+    body: PostRefundsStatementsBody;
     headers: PostRefundsStatementsHeaders;
 };
 
@@ -4672,6 +4820,8 @@ export type PostRemittancesAdvicesResult = {
     }[];
 };
 
+export type PostRemittancesAdvicesBody = Blob;
+
 export type PostRemittancesAdvicesHeaders = {
     /**
      * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
@@ -4682,6 +4832,7 @@ export type PostRemittancesAdvicesHeaders = {
 };
 
 export type PostRemittancesAdvicesVariables = {
+    body: PostRemittancesAdvicesBody;
     headers: PostRemittancesAdvicesHeaders;
 };
 
@@ -5219,6 +5370,7 @@ export type Ops = {
     };
     postCollectionsReturns: {
         args: {
+            body: PostCollectionsReturnsBody;
             headers: PostCollectionsReturnsHeaders;
         };
         result: PostCollectionsReturnsResult;
@@ -5252,6 +5404,7 @@ export type Ops = {
     };
     postRefundsStatements: {
         args: {
+            body: PostRefundsStatementsBody;
             headers: PostRefundsStatementsHeaders;
         };
         result: PostRefundsStatementsResult;
@@ -5296,6 +5449,7 @@ export type Ops = {
     };
     postRemittancesAdvices: {
         args: {
+            body: PostRemittancesAdvicesBody;
             headers: PostRemittancesAdvicesHeaders;
         };
         result: PostRemittancesAdvicesResult;
@@ -5384,19 +5538,19 @@ export const OPERATIONS = {
     getCollectionsFiles: { id: "getCollectionsFiles", method: "GET", path: "/collections/files", tags: ["collections"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCollectionsFilesFileId: { id: "getCollectionsFilesFileId", method: "GET", path: "/collections/files/{fileId}", tags: ["collections"], params: [{ name: "fileId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postCollectionsFilesFileIdCancel: { id: "postCollectionsFilesFileIdCancel", method: "POST", path: "/collections/files/{fileId}/cancel", tags: ["collections"], params: [{ name: "fileId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postCollectionsReturns: { id: "postCollectionsReturns", method: "POST", path: "/collections/returns", tags: ["collections"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCollectionsReturns: { id: "postCollectionsReturns", method: "POST", path: "/collections/returns", tags: ["collections"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/xml" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postCustomersCustomerIdCreditApply: { id: "postCustomersCustomerIdCreditApply", method: "POST", path: "/customers/{customerId}/credit/apply", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postRefunds: { id: "postRefunds", method: "POST", path: "/refunds", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRefundsRefundId: { id: "getRefundsRefundId", method: "GET", path: "/refunds/{refundId}", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRefundsRefundIdFile: { id: "getRefundsRefundIdFile", method: "GET", path: "/refunds/{refundId}/file", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/xml" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getLedgerJournals: { id: "getLedgerJournals", method: "GET", path: "/ledger/journals", tags: ["ledger"], params: [{ name: "from", in: "query" }, { name: "to", in: "query" }, { name: "format", in: "query" }], responseKind: "text", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getLedgerPeriods: { id: "getLedgerPeriods", method: "GET", path: "/ledger/periods", tags: ["ledger"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postLedgerPeriodsPeriodClose: { id: "postLedgerPeriodsPeriodClose", method: "POST", path: "/ledger/periods/{period}/close", tags: ["ledger"], params: [{ name: "period", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postPortalMandates: { id: "postPortalMandates", method: "POST", path: "/portal/mandates", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postPortalMandatesRevoke: { id: "postPortalMandatesRevoke", method: "POST", path: "/portal/mandates/revoke", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRemittancesAdvices: { id: "getRemittancesAdvices", method: "GET", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postRemittancesAdvices: { id: "postRemittancesAdvices", method: "POST", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRemittancesAdvices: { id: "postRemittancesAdvices", method: "POST", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "text/csv" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRemittancesAdvicesAdviceId: { id: "getRemittancesAdvicesAdviceId", method: "GET", path: "/remittances/advices/{adviceId}", tags: ["remittances"], params: [{ name: "adviceId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 

@@ -262,5 +262,37 @@ describe("the contract of the finance console's routes on the local stack", () =
     expect(read.refundId).toBe(refund.refundId);
     const xml = await (await download(finance, 'getRefundsRefundIdFile', 'application/xml', { path: { refundId: refund.refundId } })).text();
     expect(xml).toContain('<InstdAmt Ccy="EUR">20.00</InstdAmt>');
+    // The bank's statement shows the transfer: the refund is confirmed (the camt file as the body, through the client).
+    const camt = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+  <BkToCstmrStmt>
+    <GrpHdr><MsgId>CC-REFUND-1</MsgId><CreDtTm>2027-03-16T18:00:00+01:00</CreDtTm></GrpHdr>
+    <Stmt><Id>CC-REFUND-1-1</Id><CreDtTm>2027-03-16T18:00:00+01:00</CreDtTm>
+      <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+      <Ntry><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-19</Dt></BookgDt><ValDt><Dt>2027-03-19</Dt></ValDt>
+        <NtryDtls><TxDtls><Refs><EndToEndId>${refund.refundId}</EndToEndId></Refs><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls></NtryDtls></Ntry>
+    </Stmt>
+  </BkToCstmrStmt>
+</Document>`;
+    const settled = fits('POST /refunds/statements', await finance.postRefundsStatements({ body: new Blob([camt], { type: 'application/xml' }), headers: key() }));
+    expect(settled.refunds).toEqual([{ refundId: refund.refundId, outcome: 'confirmed', status: 'confirmed' }]);
+    expect(fits('GET /refunds/{refundId}', await finance.getRefundsRefundId({ path: { refundId: refund.refundId } })).status).toBe('confirmed');
+  });
+
+  it('answers a SEPA collection run, its files and the cancel of one as declared', async () => {
+    const customerId = await customer({ creditLimit: '5000.00', paymentTermsDays: 1 });
+    const today = (await finance.getReportsAging()).asOf;
+    const mandate = await finance.postCustomersCustomerIdMandates({ path: { customerId }, body: { iban: 'DE89370400440532013000', accountHolder: 'Contract Console GmbH', signedOn: today, scheme: 'CORE' } }, { idempotencyKey: true });
+    const due = await invoiced(customerId, '30.00');
+    const run = fits('POST /collections/runs', await finance.postCollectionsRuns({ body: {} }, { idempotencyKey: true }));
+    const collected = run.collected.find((c) => c.invoiceId === due.invoiceId);
+    expect(collected).toMatchObject({ sequence: 'FRST', amount: '35.70' });
+    const files = fits('GET /collections/files', await finance.getCollectionsFiles({ query: { limit: 50 } }));
+    const file = files.items.find((f) => f.fileId === collected!.fileId);
+    expect(file?.paymentInformation.flatMap((p) => p.invoiceIds)).toContain(due.invoiceId);
+    const xml = await (await download(finance, 'getCollectionsFilesFileId', 'application/xml', { path: { fileId: collected!.fileId } })).text();
+    expect(xml).toContain(mandate.mandateId);
+    const cancelled = fits('POST /collections/files/{fileId}/cancel', await finance.postCollectionsFilesFileIdCancel({ path: { fileId: collected!.fileId } }, { idempotencyKey: true }));
+    expect(cancelled).toMatchObject({ fileId: collected!.fileId, status: 'cancelled', alreadyCancelled: false });
   });
 });
