@@ -1,9 +1,10 @@
 /**
- * The contract of what the finance console reads, on the local stack: every route the console
- * calls is called here through the generated typed client (as the console calls it), and what it
- * answers fits the response schema declared in `lambdas/shared/api-contract.ts` (no open objects
- * left there for these routes). The downloads go through the generated `download` with their
- * `Accept`: the aging and KPI CSVs, the invoice as HTML and PDF.
+ * The response contract on the local stack: every route the finance console calls, and the others
+ * given a real response schema since (portal, SEPA mandates and collections, credit and refunds,
+ * webhooks, uploads), is called here through the generated typed client, and what it answers fits
+ * the response schema declared in `lambdas/shared/api-contract.ts` (a wrong schema fails here). The
+ * downloads go through the generated `download` with their `Accept` (aging, KPI and statement CSV,
+ * invoice HTML and PDF, statement PDF, refund and collection XML); a camt file goes up as a Blob.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, download, OPERATIONS, type Client, type Ops } from '../../lib/api-client/client';
