@@ -589,6 +589,22 @@ const refundSettlement = z.looseObject({
     ]),
   ),
 });
+/** `POST /collections/returns` (`core/sepa/returns.ts`): one outcome per return or reject of the file, in order. */
+const collectionReturns = z.looseObject({
+  returns: z.array(
+    z.looseObject({
+      endToEndId: z.string(),
+      reasonCode: z.string(),
+      reason: z.string(),
+      outcome: z.enum(['returned', 'already-recorded', 'unknown-collection']),
+      invoiceId: z.string().nullable(),
+      reversed: amount.optional(),
+      returnFee: amount.optional(),
+      mandateRevoked: z.boolean().optional(),
+      status: z.enum(INVOICE_STATUS_VALUES).optional(),
+    }),
+  ),
+});
 /** `POST /portal/promises`: 201 accepted within the policy's limits (the promise), or 202 waiting for finance (why). */
 const portalPromiseAnswer = z.union([
   promiseRecorded.extend({ accepted: z.literal(true), waitingForFinance: z.literal(false) }),
@@ -755,7 +771,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
   'POST /collections/returns': {
     summary: 'Returns and rejects of collections (camt.053/054 with return reasons, pain.002): invoices reopened once, mandates stopped where the reason says so',
     otherRequestTypes: ['application/xml', 'text/plain', 'application/octet-stream'],
-    response: { status: 200, schema: anyObject },
+    response: { status: 200, schema: collectionReturns },
   },
   'POST /customers/{customerId}/credit/apply': { summary: "Apply the customer's on-account credit to one of its open invoices", request: applyCreditRequest, response: { status: 200, schema: z.looseObject({ invoiceId: z.string(), applied: amount, balance: amount, status: z.enum(INVOICE_STATUS_VALUES) }) } },
   'POST /refunds': { summary: "Refund on-account credit by SEPA credit transfer (pain.001.001.09)", request: refundRequest, response: { status: 201, schema: refund.extend({ fileUrl: z.string().meta({ description: 'GET it for the pain.001.001.09 file' }) }) } },

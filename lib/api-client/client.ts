@@ -4303,7 +4303,27 @@ export type PostCollectionsFilesFileIdCancelVariables = {
     headers?: PostCollectionsFilesFileIdCancelHeaders;
 };
 
-export type PostCollectionsReturnsResult = Record<string, unknown>;
+export type PostCollectionsReturnsResult = {
+    returns: {
+        endToEndId: string;
+        reasonCode: string;
+        reason: string;
+        outcome: "returned" | "already-recorded" | "unknown-collection";
+        invoiceId: string | null;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        reversed?: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        returnFee?: string;
+        mandateRevoked?: boolean;
+        status?: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+    }[];
+};
 
 export type PostCollectionsReturnsBody = Blob;
 

@@ -295,5 +295,20 @@ describe("the contract of the finance console's routes on the local stack", () =
     expect(xml).toContain(mandate.mandateId);
     const cancelled = fits('POST /collections/files/{fileId}/cancel', await finance.postCollectionsFilesFileIdCancel({ path: { fileId: collected!.fileId } }, { idempotencyKey: true }));
     expect(cancelled).toMatchObject({ fileId: collected!.fileId, status: 'cancelled', alreadyCancelled: false });
+
+    // Collected again, then rejected by the customer's bank (pain.002, MD01): the mandate ends.
+    const rerun = fits('POST /collections/runs', await finance.postCollectionsRuns({ body: {} }, { idempotencyKey: true }));
+    expect(rerun.collected.map((c) => c.invoiceId)).toContain(due.invoiceId);
+    const inCollection = (await finance.getInvoicesInvoiceId({ path: { invoiceId: due.invoiceId } })) as unknown as { directDebit?: { endToEndId: string } };
+    const pain002 = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+  <GrpHdr><MsgId>CC-STS-1</MsgId><CreDtTm>2027-03-13T08:00:00</CreDtTm></GrpHdr>
+  <OrgnlGrpInfAndSts><OrgnlMsgId>x</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.08</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+  <OrgnlPmtInfAndSts><OrgnlPmtInfId>x-1</OrgnlPmtInfId>
+    <TxInfAndSts><OrgnlEndToEndId>${inCollection.directDebit!.endToEndId}</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>MD01</Cd></Rsn></StsRsnInf></TxInfAndSts>
+  </OrgnlPmtInfAndSts>
+</CstmrPmtStsRpt></Document>`;
+    const returned = fits('POST /collections/returns', await finance.postCollectionsReturns({ body: new Blob([pain002], { type: 'application/xml' }), headers: key() }));
+    expect(returned.returns).toMatchObject([{ outcome: 'returned', invoiceId: due.invoiceId, reasonCode: 'MD01', reversed: '0.00', mandateRevoked: true }]);
   });
 });
