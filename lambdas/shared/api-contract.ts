@@ -87,6 +87,20 @@ const customer = z
     updatedAt: instant,
   });
 
+/** A customer as `GET /customers` lists it (`core/reports/finance-lists.ts`, `listCustomers`): its terms, no balances (`GET /customers/{customerId}` has them). */
+const customerListItem = z.looseObject({
+  customerId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  currency: z.string(),
+  creditLimit: amount,
+  paymentTermsDays: z.number().int(),
+  dunningPolicyId: z.string(),
+  blocked: z.boolean(),
+  onAccountCredit: amount,
+  registeredBy: z.string().nullable(),
+});
+
 const orderLine = z.looseObject({ lineNo: z.number().int(), sku: z.string(), quantity: z.number().int(), shippedQuantity: z.number().int(), unitPrice: amount, amount, taxRate: z.string().nullable(), gross: amount });
 const order = z
   .looseObject({
@@ -630,7 +644,7 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
     response: { status: 201, schema: customer },
   },
   'GET /customers/{customerId}': { summary: 'A customer with its balances', response: { status: 200, schema: customer } },
-  'GET /customers': { summary: 'Customers, a page at a time (a storefront sees its own)', response: { status: 200, schema: page(customer) } },
+  'GET /customers': { summary: 'Customers, a page at a time (a storefront sees its own)', response: { status: 200, schema: page(customerListItem) } },
   'GET /orders': { summary: 'Orders, a page at a time, by status or customer', response: { status: 200, schema: page(order) } },
   'GET /orders/{orderId}/execution': { summary: "The order's state machine execution: states, events, where it waits", response: { status: 200, schema: execution } },
   'GET /reports/aging': { summary: 'Receivables aging per customer and bucket, as of a date', response: { status: 200, schema: agingReport, mediaTypes: ['application/json', 'text/csv'] } },

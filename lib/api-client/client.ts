@@ -235,29 +235,13 @@ export type GetCustomersResult = {
          */
         paymentTermsDays: number;
         dunningPolicyId: string;
+        blocked: boolean;
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
          */
-        openBalance: string;
-        /**
-         * A decimal string with the currency's minor digits ("449.70"), never a number
-         * @pattern ^-?\d+(\.\d+)?$
-         */
-        overdueBalance: string;
-        /**
-         * A decimal string with the currency's minor digits ("449.70"), never a number
-         * @pattern ^-?\d+(\.\d+)?$
-         */
-        exposure: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        createdAt: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        updatedAt: string;
+        onAccountCredit: string;
+        registeredBy: string | null;
     }[];
     /**
      * Pass as `cursor` for the next page; null on the last page

@@ -205,6 +205,9 @@ describe("the contract of the finance console's routes on the local stack", () =
   it('answers the dunning policies and the webhook subscriptions with their deliveries as declared', async () => {
     const policies = fits('GET /dunning/policies', await finance.getDunningPolicies());
     expect(policies.items.map((p) => p.policyId)).toContain('default');
+    const customers = fits('GET /customers', await finance.getCustomers({ query: { limit: 20 } }));
+    expect(customers.items.length).toBeGreaterThan(0);
+    fits('GET /customers', await shop.getCustomers({ query: { limit: 20 } }));
     const registered = fits('POST /webhooks', await finance.postWebhooks({ body: { url: 'https://shop.example/hooks/order-to-cash', eventTypes: ['InvoiceIssued.v1'] } }, { idempotencyKey: true }));
     const listed = fits('GET /webhooks', await finance.getWebhooks());
     expect(listed.items.find((w) => w.webhookId === registered.webhookId)).toMatchObject({ url: 'https://shop.example/hooks/order-to-cash', eventTypes: ['InvoiceIssued.v1'], ownerId: null, deletedAt: null });
