@@ -145,12 +145,12 @@ function operation(route: RouteDefinition): Json {
       ]
     : [];
   const maxBytes = route.maxBodyBytes ?? BODY_LIMITS.json;
-  const requestBody = contract.request
+  const requestBody = contract.request || contract.otherRequestTypes?.length
     ? {
         required: route.method === 'POST' && !/(cancel|retry|runs)$/.test(route.path),
         description: `At most ${maxBytes.toLocaleString('en-US')} bytes (413 above).`,
         content: {
-          'application/json': { schema: jsonSchema(contract.request, 'input'), ...(contract.requestExample !== undefined ? { example: contract.requestExample } : {}) },
+          ...(contract.request ? { 'application/json': { schema: jsonSchema(contract.request, 'input'), ...(contract.requestExample !== undefined ? { example: contract.requestExample } : {}) } } : {}),
           ...Object.fromEntries((contract.otherRequestTypes ?? []).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
         },
       }

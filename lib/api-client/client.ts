@@ -235,29 +235,13 @@ export type GetCustomersResult = {
          */
         paymentTermsDays: number;
         dunningPolicyId: string;
+        blocked: boolean;
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
          */
-        openBalance: string;
-        /**
-         * A decimal string with the currency's minor digits ("449.70"), never a number
-         * @pattern ^-?\d+(\.\d+)?$
-         */
-        overdueBalance: string;
-        /**
-         * A decimal string with the currency's minor digits ("449.70"), never a number
-         * @pattern ^-?\d+(\.\d+)?$
-         */
-        exposure: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        createdAt: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        updatedAt: string;
+        onAccountCredit: string;
+        registeredBy: string | null;
     }[];
     /**
      * Pass as `cursor` for the next page; null on the last page
@@ -443,7 +427,54 @@ export type PostOrdersVariables = {
     headers?: PostOrdersHeaders;
 };
 
-export type GetOrdersOrderIdExecutionResult = Record<string, unknown>;
+export type GetOrdersOrderIdExecutionResult = {
+    orderId: string;
+    executionArn: string;
+    name: string;
+    status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    startDate: string;
+    stopDate: string | null;
+    /**
+     * The state the execution waits in now (null once it ended)
+     */
+    currentState: string | null;
+    lastState: string | null;
+    visits: {
+        name: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        enteredAt: string;
+        exitedAt: string | null;
+        error?: string;
+    }[];
+    /**
+     * The Amazon States Language definition the execution runs
+     */
+    definition: {
+        StartAt: string;
+        States: Record<string, {
+            Type: string;
+        }>;
+    };
+    events: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        id: number;
+        type: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        timestamp: string;
+        stateName?: string;
+        error?: string;
+    }[];
+};
 
 export type GetOrdersOrderIdExecutionPath = {
     /**
@@ -457,7 +488,105 @@ export type GetOrdersOrderIdExecutionVariables = {
     path: GetOrdersOrderIdExecutionPath;
 };
 
-export type GetReportsAgingResult = Record<string, unknown>;
+export type GetReportsAgingResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    buckets: ("current" | "1-30" | "31-60" | "61-90" | "over-90")[];
+    currencies: {
+        currency: string;
+        buckets: {
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            current: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "1-30": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "31-60": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "61-90": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "over-90": string;
+        };
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        total: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        overdue: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        itemCount: number;
+        customers: {
+            customerId: string;
+            customerName: string;
+            buckets: {
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                current: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "1-30": string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "31-60": string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "61-90": string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                "over-90": string;
+            };
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            total: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            overdue: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            itemCount: number;
+        }[];
+    }[];
+};
 
 export type GetReportsAgingQuery = {
     /**
@@ -470,7 +599,152 @@ export type GetReportsAgingVariables = {
     query?: GetReportsAgingQuery;
 };
 
-export type GetReportsKpisResult = Record<string, unknown>;
+export type GetReportsKpisResult = {
+    /**
+     * A month YYYY-MM
+     * @pattern ^\d{4}-\d{2}$
+     */
+    period: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    from: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    to: string;
+    currencies: {
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        beginningReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        creditSales: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        endingReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        endingCurrentReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        endingOverdueReceivables: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        collected: string;
+        dso: number | null;
+        dsoLowerBound: boolean;
+        cei: number | null;
+    }[];
+    autoMatch: {
+        period: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            creditLines: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            appliedAutomatically: number;
+            rate: number | null;
+        };
+        allTime: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            creditLines: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            appliedAutomatically: number;
+            rate: number | null;
+        };
+    } | "n/a";
+    promises: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        kept: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        broken: number;
+    } | "n/a";
+    trend: {
+        /**
+         * A month YYYY-MM
+         * @pattern ^\d{4}-\d{2}$
+         */
+        period: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        from: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        to: string;
+        currencies: {
+            currency: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            beginningReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            creditSales: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            endingReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            endingCurrentReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            endingOverdueReceivables: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            collected: string;
+            dso: number | null;
+            dsoLowerBound: boolean;
+            cei: number | null;
+        }[];
+    }[];
+};
 
 export type GetReportsKpisQuery = {
     /**
@@ -688,8 +962,10 @@ export type PostOrdersOrderIdCancelVariables = {
 };
 
 export type PostOrdersOrderIdCreditDecisionResult = {
-    status: string;
-    poll?: string;
+    orderId: string;
+    status: "AWAITING_SHIPMENT" | "REJECTED";
+    decision: "approve" | "reject";
+    reason: string;
 };
 
 export type PostOrdersOrderIdCreditDecisionPath = {
@@ -780,6 +1056,111 @@ export type GetInvoicesResult = {
              */
             at: string;
         }[];
+        dunning: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            blockedUntil: string | null;
+            history: {
+                /**
+                 * @minimum -9007199254740991
+                 * @maximum 9007199254740991
+                 */
+                level: number;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                at: string;
+                channel: string;
+                messageId: string | null;
+                event?: string;
+                note?: string;
+                state?: string;
+            }[];
+            block?: {
+                kind: "dispute" | "promise" | "manual";
+                reason: string;
+                until: string | null;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                since: string;
+                ref: string | null;
+            } | null;
+            disputes?: {
+                disputeId: string;
+                reason: string;
+                amountMinor: number | null;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                openedAt: string;
+                status: "open" | "credited" | "rejected";
+                resolvedAt: string | null;
+                resolution: string | null;
+                creditMinor: number | null;
+            }[];
+            promises?: {
+                promiseId: string;
+                /**
+                 * @minimum -9007199254740991
+                 * @maximum 9007199254740991
+                 */
+                amountMinor: number;
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                promisedDate: string;
+                /**
+                 * An ISO 8601 instant (UTC) from the one clock
+                 */
+                recordedAt: string;
+                status: "open" | "kept" | "broken";
+                closedAt: string | null;
+            }[];
+            handedToCollectorAt?: string | null;
+        };
+        /**
+         * Finance only, open invoices: the payment prediction (null: none yet)
+         */
+        prediction?: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedPaidDate: string;
+            interval80: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                low: string;
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                high: string;
+            };
+            latenessDays: number;
+            probabilityLate: {
+                over0: number;
+                over30: number;
+                over60: number;
+            };
+            reasons: string[];
+            basis: "customer history" | "similar customers";
+            modelVersion: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedOn: string;
+            computedAt: string | null;
+            refreshedBy: string | null;
+        } | null;
     }[];
     /**
      * Pass as `cursor` for the next page; null on the last page
@@ -864,6 +1245,111 @@ export type GetInvoicesInvoiceIdResult = {
          */
         at: string;
     }[];
+    dunning: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        blockedUntil: string | null;
+        history: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+            channel: string;
+            messageId: string | null;
+            event?: string;
+            note?: string;
+            state?: string;
+        }[];
+        block?: {
+            kind: "dispute" | "promise" | "manual";
+            reason: string;
+            until: string | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            since: string;
+            ref: string | null;
+        } | null;
+        disputes?: {
+            disputeId: string;
+            reason: string;
+            amountMinor: number | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            openedAt: string;
+            status: "open" | "credited" | "rejected";
+            resolvedAt: string | null;
+            resolution: string | null;
+            creditMinor: number | null;
+        }[];
+        promises?: {
+            promiseId: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            amountMinor: number;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            promisedDate: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            recordedAt: string;
+            status: "open" | "kept" | "broken";
+            closedAt: string | null;
+        }[];
+        handedToCollectorAt?: string | null;
+    };
+    /**
+     * Finance only, open invoices: the payment prediction (null: none yet)
+     */
+    prediction?: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        predictedPaidDate: string;
+        interval80: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            low: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            high: string;
+        };
+        latenessDays: number;
+        probabilityLate: {
+            over0: number;
+            over30: number;
+            over60: number;
+        };
+        reasons: string[];
+        basis: "customer history" | "similar customers";
+        modelVersion: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        predictedOn: string;
+        computedAt: string | null;
+        refreshedBy: string | null;
+    } | null;
 };
 
 export type GetInvoicesInvoiceIdPath = {
@@ -939,7 +1425,30 @@ export type PostInvoicesImportVariables = {
     headers: PostInvoicesImportHeaders;
 };
 
-export type PostInvoicesImportUploadsResult = Record<string, unknown>;
+export type PostInvoicesImportUploadsResult = {
+    /**
+     * @pattern ^up-[0-9a-f-]{36}$
+     */
+    uploadId: string;
+    method: "PUT";
+    /**
+     * The presigned S3 PUT URL, valid until expiresAt
+     */
+    url: string;
+    headers: {
+        "content-length": string;
+    };
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    expiresAt: string;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    maxBytes: number;
+    next: string;
+};
 
 export type PostInvoicesImportUploadsBody = {
     /**
@@ -1013,20 +1522,28 @@ export type PostInvoicesImportImportIdRetryVariables = {
 export type PostPaymentsResult = {
     paymentId: string;
     providerPaymentId: string | null;
-    status: string;
+    status: "applied" | "partially-applied" | "unapplied";
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
     amount: string;
     currency: string;
+    reference: string | null;
+    payerName: string | null;
     /**
      * A calendar date YYYY-MM-DD in the business time zone
      * @pattern ^\d{4}-\d{2}-\d{2}$
      */
     valueDate: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    receivedAt: string;
+    customerId: string | null;
     allocations: {
         invoiceId: string;
+        invoiceNumber: string;
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
@@ -1043,6 +1560,7 @@ export type PostPaymentsResult = {
      * @pattern ^-?\d+(\.\d+)?$
      */
     unappliedAmount: string;
+    unappliedReason: string | null;
 };
 
 export type PostPaymentsBody = {
@@ -1092,20 +1610,28 @@ export type GetPaymentsUnappliedResult = {
     items: {
         paymentId: string;
         providerPaymentId: string | null;
-        status: string;
+        status: "applied" | "partially-applied" | "unapplied";
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
          */
         amount: string;
         currency: string;
+        reference: string | null;
+        payerName: string | null;
         /**
          * A calendar date YYYY-MM-DD in the business time zone
          * @pattern ^\d{4}-\d{2}-\d{2}$
          */
         valueDate: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        receivedAt: string;
+        customerId: string | null;
         allocations: {
             invoiceId: string;
+            invoiceNumber: string;
             /**
              * A decimal string with the currency's minor digits ("449.70"), never a number
              * @pattern ^-?\d+(\.\d+)?$
@@ -1122,6 +1648,51 @@ export type GetPaymentsUnappliedResult = {
          * @pattern ^-?\d+(\.\d+)?$
          */
         unappliedAmount: string;
+        unappliedReason: string | null;
+        source: "online" | "statement" | "manual";
+        payerAccount: string | null;
+        statement: {
+            statementId: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            sequence: number;
+            lineId: string;
+        } | null;
+        suggestion: {
+            status: string;
+            customerId: string | null;
+            allocations: {
+                invoiceId: string;
+                invoiceNumber: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                amount: string;
+            }[];
+            shortPayWriteOff: {
+                invoiceId: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                amount: string;
+                reasonCode: string;
+            } | null;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            onAccountAmount: string;
+            candidates: {
+                invoiceId: string;
+                invoiceNumber: string;
+            }[];
+            confidence: number;
+            reasons: string[];
+        } | null;
     }[];
     /**
      * Pass as `cursor` for the next page; null on the last page
@@ -1145,20 +1716,28 @@ export type GetPaymentsUnappliedVariables = {
 export type PostPaymentsPaymentIdApplyResult = {
     paymentId: string;
     providerPaymentId: string | null;
-    status: string;
+    status: "applied" | "partially-applied" | "unapplied";
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
     amount: string;
     currency: string;
+    reference: string | null;
+    payerName: string | null;
     /**
      * A calendar date YYYY-MM-DD in the business time zone
      * @pattern ^\d{4}-\d{2}-\d{2}$
      */
     valueDate: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    receivedAt: string;
+    customerId: string | null;
     allocations: {
         invoiceId: string;
+        invoiceNumber: string;
         /**
          * A decimal string with the currency's minor digits ("449.70"), never a number
          * @pattern ^-?\d+(\.\d+)?$
@@ -1175,6 +1754,51 @@ export type PostPaymentsPaymentIdApplyResult = {
      * @pattern ^-?\d+(\.\d+)?$
      */
     unappliedAmount: string;
+    unappliedReason: string | null;
+    source: "online" | "statement" | "manual";
+    payerAccount: string | null;
+    statement: {
+        statementId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        sequence: number;
+        lineId: string;
+    } | null;
+    suggestion: {
+        status: string;
+        customerId: string | null;
+        allocations: {
+            invoiceId: string;
+            invoiceNumber: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+        }[];
+        shortPayWriteOff: {
+            invoiceId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            reasonCode: string;
+        } | null;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        onAccountAmount: string;
+        candidates: {
+            invoiceId: string;
+            invoiceNumber: string;
+        }[];
+        confidence: number;
+        reasons: string[];
+    } | null;
 };
 
 export type PostPaymentsPaymentIdApplyPath = {
@@ -1243,7 +1867,30 @@ export type PostRemittancesVariables = {
     headers: PostRemittancesHeaders;
 };
 
-export type PostRemittancesUploadsResult = Record<string, unknown>;
+export type PostRemittancesUploadsResult = {
+    /**
+     * @pattern ^up-[0-9a-f-]{36}$
+     */
+    uploadId: string;
+    method: "PUT";
+    /**
+     * The presigned S3 PUT URL, valid until expiresAt
+     */
+    url: string;
+    headers: {
+        "content-length": string;
+    };
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    expiresAt: string;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    maxBytes: number;
+    next: string;
+};
 
 export type PostRemittancesUploadsBody = {
     /**
@@ -1329,7 +1976,115 @@ export type GetReportsLedgerCheckResult = {
     problems: string[];
 };
 
-export type PostDunningRunsResult = Record<string, unknown>;
+export type PostDunningRunsResult = {
+    runId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    dryRun: boolean;
+    trigger: "schedule" | "api";
+    status: "RUNNING" | "COMPLETED";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    startedAt: string;
+    completedAt: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    fromDate: string;
+    counts: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        itemsFound: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        escalated: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        skipped: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        letters: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        lettersFailed: number;
+    };
+    customersContacted: {
+        customerId: string;
+        letter: {
+            state: "SENDING" | "SENT" | "FAILED" | "BOUNCED" | "DRY_RUN";
+            messageId: string | null;
+            subject: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            attempts: number;
+            error: string | null;
+        };
+        items: {
+            invoiceId: string;
+            number: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            raised: boolean;
+        }[];
+    }[];
+    items: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        outcome: "escalated" | "send-failed" | "handed-to-collector" | "letter-uncertain" | "reminded-before-due";
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        fromLevel: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        fee: string | null;
+        interest: string | null;
+        currency: string;
+        detail: string | null;
+    }[];
+    skipped: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        reason: string | null;
+        detail: string | null;
+    }[];
+};
 
 export type PostDunningRunsBody = {
     asOf?: string;
@@ -1350,7 +2105,115 @@ export type PostDunningRunsVariables = {
     headers?: PostDunningRunsHeaders;
 };
 
-export type GetDunningRunsRunIdResult = Record<string, unknown>;
+export type GetDunningRunsRunIdResult = {
+    runId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    dryRun: boolean;
+    trigger: "schedule" | "api";
+    status: "RUNNING" | "COMPLETED";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    startedAt: string;
+    completedAt: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    fromDate: string;
+    counts: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        itemsFound: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        escalated: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        skipped: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        letters: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        lettersFailed: number;
+    };
+    customersContacted: {
+        customerId: string;
+        letter: {
+            state: "SENDING" | "SENT" | "FAILED" | "BOUNCED" | "DRY_RUN";
+            messageId: string | null;
+            subject: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            attempts: number;
+            error: string | null;
+        };
+        items: {
+            invoiceId: string;
+            number: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            raised: boolean;
+        }[];
+    }[];
+    items: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        outcome: "escalated" | "send-failed" | "handed-to-collector" | "letter-uncertain" | "reminded-before-due";
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        fromLevel: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        fee: string | null;
+        interest: string | null;
+        currency: string;
+        detail: string | null;
+    }[];
+    skipped: {
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        reason: string | null;
+        detail: string | null;
+    }[];
+};
 
 export type GetDunningRunsRunIdPath = {
     /**
@@ -1365,10 +2228,142 @@ export type GetDunningRunsRunIdVariables = {
 };
 
 export type GetDunningPoliciesResult = {
-    items: Record<string, unknown>[];
+    items: {
+        policyId: string;
+        name: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        graceDays: number;
+        levels: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            level: number;
+            name: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            daysPastDue: number;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            minDaysSincePrevious: number;
+            template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none" | "due-soon";
+            action: "letter" | "collector";
+            fees: Record<string, string>;
+        }[];
+        minimumAmounts: Record<string, string>;
+        interest: {
+            reference: string;
+            /**
+             * Percentage points over the reference rate, as a decimal string
+             */
+            margin: string;
+            fixing: "half-year-start" | "half-year-eve" | "daily";
+            rates: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                from: string;
+                rate: string;
+            }[];
+        } | null;
+        compensation: Record<string, {
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            from: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+        }[]> | null;
+        businessCustomersOnly: boolean;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        promiseMaxDays: number;
+        builtIn: boolean;
+        updatedAt: string | null;
+    }[];
 };
 
-export type PutDunningPoliciesPolicyIdResult = Record<string, unknown>;
+export type PutDunningPoliciesPolicyIdResult = {
+    policyId: string;
+    name: string;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    graceDays: number;
+    levels: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        name: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        daysPastDue: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        minDaysSincePrevious: number;
+        template: "friendly-reminder" | "firm-reminder" | "final-notice" | "none" | "due-soon";
+        action: "letter" | "collector";
+        fees: Record<string, string>;
+    }[];
+    minimumAmounts: Record<string, string>;
+    interest: {
+        reference: string;
+        /**
+         * Percentage points over the reference rate, as a decimal string
+         */
+        margin: string;
+        fixing: "half-year-start" | "half-year-eve" | "daily";
+        rates: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            from: string;
+            rate: string;
+        }[];
+    } | null;
+    compensation: Record<string, {
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        from: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[]> | null;
+    businessCustomersOnly: boolean;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    promiseMaxDays: number;
+    builtIn: boolean;
+    updatedAt: string | null;
+};
 
 export type PutDunningPoliciesPolicyIdPath = {
     /**
@@ -1469,7 +2464,14 @@ export type PutDunningPoliciesPolicyIdVariables = {
     headers?: PutDunningPoliciesPolicyIdHeaders;
 };
 
-export type PostInvoicesInvoiceIdDisputesResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdDisputesResult = {
+    disputeId: string;
+    invoiceId: string;
+    status: "open";
+    reason: string;
+    amount: string | null;
+    blocksDunning: true;
+};
 
 export type PostInvoicesInvoiceIdDisputesPath = {
     /**
@@ -1506,7 +2508,25 @@ export type PostInvoicesInvoiceIdDisputesVariables = {
     headers?: PostInvoicesInvoiceIdDisputesHeaders;
 };
 
-export type PostInvoicesInvoiceIdDisputesDisputeIdResolveResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdDisputesDisputeIdResolveResult = {
+    disputeId: string;
+    invoiceId: string;
+    status: "credited" | "rejected";
+    credit: string | null;
+    creditNoteId?: string;
+    creditNoteNumber?: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    balance: string;
+    invoiceStatus: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    dunningLevel: number;
+};
 
 export type PostInvoicesInvoiceIdDisputesDisputeIdResolvePath = {
     /**
@@ -1549,7 +2569,26 @@ export type PostInvoicesInvoiceIdDisputesDisputeIdResolveVariables = {
     headers: PostInvoicesInvoiceIdDisputesDisputeIdResolveHeaders;
 };
 
-export type PostInvoicesInvoiceIdPromisesResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdPromisesResult = {
+    promiseId: string;
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    promisedDate: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    blockedUntil: string;
+};
 
 export type PostInvoicesInvoiceIdPromisesPath = {
     /**
@@ -1582,7 +2621,15 @@ export type PostInvoicesInvoiceIdPromisesVariables = {
     headers?: PostInvoicesInvoiceIdPromisesHeaders;
 };
 
-export type PostInvoicesInvoiceIdDunningBlockResult = Record<string, unknown>;
+export type PostInvoicesInvoiceIdDunningBlockResult = {
+    invoiceId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    blockedUntil: string;
+    reason: string;
+};
 
 export type PostInvoicesInvoiceIdDunningBlockPath = {
     /**
@@ -1616,7 +2663,10 @@ export type PostInvoicesInvoiceIdDunningBlockVariables = {
     headers?: PostInvoicesInvoiceIdDunningBlockHeaders;
 };
 
-export type PutInvoicesInvoiceIdDunningPolicyResult = Record<string, unknown>;
+export type PutInvoicesInvoiceIdDunningPolicyResult = {
+    invoiceId: string;
+    policyId: string | null;
+};
 
 export type PutInvoicesInvoiceIdDunningPolicyPath = {
     /**
@@ -1647,59 +2697,18 @@ export type PutInvoicesInvoiceIdDunningPolicyVariables = {
 
 export type PostInvoicesInvoiceIdWriteOffResult = {
     invoiceId: string;
-    number: string;
-    rfReference: string;
-    orderId?: string | null;
-    customerId: string;
-    currency: string;
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
-    total: string;
-    /**
-     * A decimal string with the currency's minor digits ("449.70"), never a number
-     * @pattern ^-?\d+(\.\d+)?$
-     */
-    paid: string;
+    writtenOff: string;
     /**
      * A decimal string with the currency's minor digits ("449.70"), never a number
      * @pattern ^-?\d+(\.\d+)?$
      */
     balance: string;
     status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
-    /**
-     * A calendar date YYYY-MM-DD in the business time zone
-     * @pattern ^\d{4}-\d{2}-\d{2}$
-     */
-    issueDate: string;
-    /**
-     * A calendar date YYYY-MM-DD in the business time zone
-     * @pattern ^\d{4}-\d{2}-\d{2}$
-     */
-    dueDate: string;
-    history: {
-        status: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        at: string;
-        note?: string;
-    }[];
-    customerName: string;
-    sentAt: string | null;
-    allocations: {
-        paymentId: string;
-        /**
-         * A decimal string with the currency's minor digits ("449.70"), never a number
-         * @pattern ^-?\d+(\.\d+)?$
-         */
-        amount: string;
-        /**
-         * An ISO 8601 instant (UTC) from the one clock
-         */
-        at: string;
-    }[];
+    escalationEnded: boolean;
 };
 
 export type PostInvoicesInvoiceIdWriteOffPath = {
@@ -1737,7 +2746,101 @@ export type PostInvoicesInvoiceIdWriteOffVariables = {
     headers: PostInvoicesInvoiceIdWriteOffHeaders;
 };
 
-export type GetCollectionsWorklistResult = Record<string, unknown>;
+export type GetCollectionsWorklistResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    rankedBy?: "value at stake";
+    items: {
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        rank: number;
+        invoiceId: string;
+        number: string;
+        customerId: string;
+        customerName: string;
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        balance: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        charges: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        outstanding: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        dueDate: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        daysPastDue: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        level: number;
+        handedToCollectorAt: string | null;
+        brokenPromise: boolean;
+        disputed: boolean;
+        openDispute: boolean;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        valueAtStake?: string;
+        probabilityLongDelay?: number;
+        prediction?: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedPaidDate: string;
+            interval80: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                low: string;
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                high: string;
+            };
+            latenessDays: number;
+            probabilityLate: {
+                over0: number;
+                over30: number;
+                over60: number;
+            };
+            reasons: string[];
+            basis: "customer history" | "similar customers";
+            modelVersion: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            predictedOn: string;
+            computedAt: string | null;
+            refreshedBy: string | null;
+        } | null;
+    }[];
+};
 
 export type GetWorklistsAttentionResult = {
     items: Record<string, unknown>[];
@@ -1815,7 +2918,15 @@ export type PostInvoicesInvoiceIdRetryVariables = {
     headers?: PostInvoicesInvoiceIdRetryHeaders;
 };
 
-export type GetOpenapiJsonResult = Record<string, unknown>;
+export type GetOpenapiJsonResult = {
+    openapi: "3.1.0";
+    info: {
+        title: string;
+        version: string;
+    };
+    paths: Record<string, Record<string, unknown>>;
+    components: Record<string, unknown>;
+};
 
 export type GetInvoicesInvoiceIdEinvoiceResult = string;
 
@@ -1941,7 +3052,54 @@ export type GetCreditNotesCreditNoteIdEinvoiceVariables = {
     query?: GetCreditNotesCreditNoteIdEinvoiceQuery;
 };
 
-export type PostPredictionsRunsResult = Record<string, unknown>;
+export type PostPredictionsRunsResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    asOf: string;
+    modelVersion: string;
+    retrained: boolean;
+    evaluation: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        heldOutFrom: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        heldOutTo: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        trainingExamples: number;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        heldOutExamples: number;
+        /**
+         * Mean absolute error in days per candidate on the held-out period; null without held-out examples
+         */
+        maeDays: Record<string, number | null>;
+        coverage: number | null;
+        chosen: string;
+    };
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    predictions: number;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    customers: number;
+    sharpRises: string[];
+};
 
 export type PostPredictionsRunsBody = {
     retrain?: boolean;
@@ -1961,10 +3119,81 @@ export type PostPredictionsRunsVariables = {
     headers?: PostPredictionsRunsHeaders;
 };
 
-export type GetReportsCashForecastResult = Record<string, unknown>;
+export type GetReportsCashForecastResult = {
+    madeOn: string | null;
+    modelVersion: string | null;
+    weeks: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        weekStart: string;
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        expected: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        low: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        high: string;
+    }[];
+    backtest: {
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        madeOn: string;
+        currencies: {
+            currency: string;
+            wape: number | null;
+            coverage: number;
+            weeks: {
+                /**
+                 * A calendar date YYYY-MM-DD in the business time zone
+                 * @pattern ^\d{4}-\d{2}-\d{2}$
+                 */
+                weekStart: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                expected: string;
+                /**
+                 * A decimal string with the currency's minor digits ("449.70"), never a number
+                 * @pattern ^-?\d+(\.\d+)?$
+                 */
+                actual: string;
+            }[];
+        }[];
+    } | null;
+    note?: string;
+};
 
 export type GetWebhooksResult = {
-    items: Record<string, unknown>[];
+    items: {
+        webhookId: string;
+        url: string;
+        eventTypes: string[];
+        /**
+         * The storefront whose customers it covers; null: every customer (finance)
+         */
+        ownerId: string | null;
+        description: string | null;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        createdAt: string;
+        createdBy: string;
+        deletedAt: string | null;
+    }[];
 };
 
 export type PostWebhooksResult = {
@@ -2003,7 +3232,13 @@ export type PostWebhooksVariables = {
     headers?: PostWebhooksHeaders;
 };
 
-export type DeleteWebhooksWebhookIdResult = Record<string, unknown>;
+export type DeleteWebhooksWebhookIdResult = {
+    webhookId: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    deletedAt: string;
+};
 
 export type DeleteWebhooksWebhookIdPath = {
     /**
@@ -2028,7 +3263,30 @@ export type DeleteWebhooksWebhookIdVariables = {
 };
 
 export type GetWebhooksWebhookIdDeliveriesResult = {
-    items: Record<string, unknown>[];
+    webhookId: string;
+    items: {
+        webhookId: string;
+        eventId: string;
+        eventType: string;
+        status: "pending" | "delivered" | "failed";
+        firstAttemptAt: string | null;
+        nextAttemptAt: string | null;
+        attempts: {
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            attempt: number;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+            outcome: "delivered" | "failed";
+            status: number | null;
+            error: string | null;
+            durationMs: number;
+        }[];
+    }[];
 };
 
 export type GetWebhooksWebhookIdDeliveriesPath = {
@@ -2043,9 +3301,234 @@ export type GetWebhooksWebhookIdDeliveriesVariables = {
     path: GetWebhooksWebhookIdDeliveriesPath;
 };
 
-export type GetPortalResult = Record<string, unknown>;
+export type GetPortalResult = {
+    customer: {
+        customerId: string;
+        name: string;
+        email: string;
+        locale: string;
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        onAccountCredit: string;
+    };
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    today: string;
+    openTotals: {
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+    openItems: {
+        invoiceId: string;
+        number: string;
+        kind: "invoice" | "charges";
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        total: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paid: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        balance: string;
+        status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        issueDate: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        dueDate: string;
+        rfReference: string;
+        disputed: boolean;
+        promisedUntil: string | null;
+        payments: {
+            paymentId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+        }[];
+    }[];
+    paidItems: {
+        invoiceId: string;
+        number: string;
+        kind: "invoice" | "charges";
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        total: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        paid: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        balance: string;
+        status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        issueDate: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        dueDate: string;
+        rfReference: string;
+        disputed: boolean;
+        promisedUntil: string | null;
+        payments: {
+            paymentId: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            at: string;
+        }[];
+    }[];
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    selfServicePromiseMaxDays: number;
+    activity: {
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+        action: string;
+        actor: string;
+        sourceIp: string | null;
+        userAgent: string | null;
+        invoiceId: string | null;
+        status: "done" | "waiting-for-finance";
+        summary: string;
+    }[];
+    directDebit: {
+        creditor: {
+            name: string;
+            creditorId: string;
+        };
+        texts: {
+            en: {
+                CORE: string;
+                B2B: string;
+            };
+            de: {
+                CORE: string;
+                B2B: string;
+            };
+        };
+        mandates: {
+            mandateId: string;
+            creditorId: string;
+            scheme: "CORE" | "B2B";
+            bic: string | null;
+            accountHolder: string;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            signedOn: string;
+            status: "ACTIVE" | "REVOKED" | "EXPIRED";
+            nextSequence: "FRST" | "RCUR";
+            lastCollectionOn: string | null;
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            expiresAfter: string;
+            revokedAt: string | null;
+            revocationReason: string | null;
+            /**
+             * An ISO 8601 instant (UTC) from the one clock
+             */
+            createdAt: string;
+            accountEnding: string;
+            text: {
+                en: string;
+                de: string;
+            };
+        }[];
+    };
+};
 
-export type PostPortalCheckoutResult = Record<string, unknown>;
+export type PostPortalCheckoutResult = {
+    sessionId: string | null;
+    url: string | null;
+    currency: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    items: {
+        invoiceId: string;
+        number: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+    credit: {
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+        items: {
+            invoiceId: string;
+            number: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            balance: string;
+            status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+        }[];
+    };
+};
 
 export type PostPortalCheckoutBody = {
     /**
@@ -2079,7 +3562,14 @@ export type PostPortalCheckoutVariables = {
     headers?: PostPortalCheckoutHeaders;
 };
 
-export type PostPortalDisputesResult = Record<string, unknown>;
+export type PostPortalDisputesResult = {
+    disputeId: string;
+    invoiceId: string;
+    status: "open";
+    reason: string;
+    amount: string | null;
+    blocksDunning: true;
+};
 
 export type PostPortalDisputesBody = {
     /**
@@ -2111,7 +3601,47 @@ export type PostPortalDisputesVariables = {
     headers?: PostPortalDisputesHeaders;
 };
 
-export type PostPortalPromisesResult = Record<string, unknown>;
+export type PostPortalPromisesResult = {
+    promiseId: string;
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    promisedDate: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    blockedUntil: string;
+    accepted: true;
+    waitingForFinance: false;
+} | {
+    accepted: false;
+    waitingForFinance: true;
+    reason: string;
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    promisedDate: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    at: string;
+};
 
 export type PostPortalPromisesBody = {
     /**
@@ -2139,7 +3669,10 @@ export type PostPortalPromisesVariables = {
     headers?: PostPortalPromisesHeaders;
 };
 
-export type PutPortalBillingEmailResult = Record<string, unknown>;
+export type PutPortalBillingEmailResult = {
+    customerId: string;
+    email: string;
+};
 
 export type PutPortalBillingEmailBody = {
     /**
@@ -2176,7 +3709,81 @@ export type GetPortalInvoicesInvoiceIdDocumentVariables = {
     path: GetPortalInvoicesInvoiceIdDocumentPath;
 };
 
-export type GetCustomersCustomerIdStatementResult = Record<string, unknown>;
+export type GetCustomersCustomerIdStatementResult = {
+    customerId: string;
+    customerName: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    from: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    to: string;
+    currencies: {
+        currency: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        openingBalance: string;
+        lines: {
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            date: string;
+            kind: "invoice" | "charges" | "payment" | "credit" | "write-off";
+            document: string;
+            invoiceId: string;
+            description: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            amount: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            balance: string;
+        }[];
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        closingBalance: string;
+        aging: {
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            current: string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "1-30": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "31-60": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "61-90": string;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            "over-90": string;
+        };
+    }[];
+};
 
 export type GetCustomersCustomerIdStatementPath = {
     /**
@@ -2202,7 +3809,13 @@ export type GetCustomersCustomerIdStatementVariables = {
     query?: GetCustomersCustomerIdStatementQuery;
 };
 
-export type PostCustomersCustomerIdPayLinksRevokeResult = Record<string, unknown>;
+export type PostCustomersCustomerIdPayLinksRevokeResult = {
+    customerId: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    payLinksRevokedAt: string;
+};
 
 export type PostCustomersCustomerIdPayLinksRevokePath = {
     /**
@@ -2235,7 +3848,22 @@ export type PostCustomersCustomerIdPayLinksRevokeVariables = {
     headers?: PostCustomersCustomerIdPayLinksRevokeHeaders;
 };
 
-export type GetCustomersCustomerIdPortalActivityResult = Record<string, unknown>;
+export type GetCustomersCustomerIdPortalActivityResult = {
+    customerId: string;
+    items: {
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        at: string;
+        action: string;
+        actor: string;
+        sourceIp: string | null;
+        userAgent: string | null;
+        invoiceId: string | null;
+        status: "done" | "waiting-for-finance";
+        summary: string;
+    }[];
+};
 
 export type GetCustomersCustomerIdPortalActivityPath = {
     /**
@@ -2264,7 +3892,37 @@ export type PostWebhooksStripeVariables = {
     headers?: PostWebhooksStripeHeaders;
 };
 
-export type GetCustomersCustomerIdMandatesResult = Record<string, unknown>;
+export type GetCustomersCustomerIdMandatesResult = {
+    customerId: string;
+    items: {
+        mandateId: string;
+        customerId: string;
+        creditorId: string;
+        scheme: "CORE" | "B2B";
+        iban: string;
+        bic: string | null;
+        accountHolder: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        signedOn: string;
+        status: "ACTIVE" | "REVOKED" | "EXPIRED";
+        nextSequence: "FRST" | "RCUR";
+        lastCollectionOn: string | null;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        expiresAfter: string;
+        revokedAt: string | null;
+        revocationReason: string | null;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        createdAt: string;
+    }[];
+};
 
 export type GetCustomersCustomerIdMandatesPath = {
     /**
@@ -2280,6 +3938,31 @@ export type GetCustomersCustomerIdMandatesVariables = {
 
 export type PostCustomersCustomerIdMandatesResult = {
     mandateId: string;
+    customerId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    iban: string;
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
 };
 
 export type PostCustomersCustomerIdMandatesPath = {
@@ -2330,7 +4013,34 @@ export type PostCustomersCustomerIdMandatesVariables = {
     headers?: PostCustomersCustomerIdMandatesHeaders;
 };
 
-export type PostCustomersCustomerIdMandatesMandateIdRevokeResult = Record<string, unknown>;
+export type PostCustomersCustomerIdMandatesMandateIdRevokeResult = {
+    mandateId: string;
+    customerId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    iban: string;
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+};
 
 export type PostCustomersCustomerIdMandatesMandateIdRevokePath = {
     /**
@@ -2368,7 +4078,47 @@ export type PostCustomersCustomerIdMandatesMandateIdRevokeVariables = {
     headers?: PostCustomersCustomerIdMandatesMandateIdRevokeHeaders;
 };
 
-export type PostCollectionsRunsResult = Record<string, unknown>;
+export type PostCollectionsRunsResult = {
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    runDate: string;
+    files: {
+        fileId: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        numberOfTransactions: number;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        controlSum: string;
+        collectionDates: string[];
+    }[];
+    collected: {
+        invoiceId: string;
+        fileId: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        collectionDate: string;
+        sequence: "FRST" | "RCUR";
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        amount: string;
+    }[];
+    notCollected: {
+        invoiceId: string;
+        reason: "not-due" | "not-eur" | "in-collection" | "returned-before" | "disputed" | "mandate-expired";
+        detail: string;
+    }[];
+};
 
 export type PostCollectionsRunsBody = {
     asOf?: string;
@@ -2389,7 +4139,53 @@ export type PostCollectionsRunsVariables = {
 };
 
 export type GetCollectionsFilesResult = {
-    items: Record<string, unknown>[];
+    items: {
+        fileId: string;
+        messageId: string;
+        /**
+         * An ISO 8601 instant (UTC) from the one clock
+         */
+        createdAt: string;
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        runDate: string;
+        status: "created" | "cancelled";
+        cancelledAt: string | null;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        numberOfTransactions: number;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        controlSum: string;
+        currency: "EUR";
+        paymentInformation: {
+            paymentInformationId: string;
+            scheme: "CORE" | "B2B";
+            sequence: "FRST" | "RCUR";
+            /**
+             * A calendar date YYYY-MM-DD in the business time zone
+             * @pattern ^\d{4}-\d{2}-\d{2}$
+             */
+            collectionDate: string;
+            /**
+             * @minimum -9007199254740991
+             * @maximum 9007199254740991
+             */
+            numberOfTransactions: number;
+            /**
+             * A decimal string with the currency's minor digits ("449.70"), never a number
+             * @pattern ^-?\d+(\.\d+)?$
+             */
+            controlSum: string;
+            invoiceIds: string[];
+        }[];
+    }[];
     cursor?: string;
 };
 
@@ -2420,7 +4216,54 @@ export type GetCollectionsFilesFileIdVariables = {
     path: GetCollectionsFilesFileIdPath;
 };
 
-export type PostCollectionsFilesFileIdCancelResult = Record<string, unknown>;
+export type PostCollectionsFilesFileIdCancelResult = {
+    fileId: string;
+    messageId: string;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    runDate: string;
+    status: "created" | "cancelled";
+    cancelledAt: string | null;
+    /**
+     * @minimum -9007199254740991
+     * @maximum 9007199254740991
+     */
+    numberOfTransactions: number;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    controlSum: string;
+    currency: "EUR";
+    paymentInformation: {
+        paymentInformationId: string;
+        scheme: "CORE" | "B2B";
+        sequence: "FRST" | "RCUR";
+        /**
+         * A calendar date YYYY-MM-DD in the business time zone
+         * @pattern ^\d{4}-\d{2}-\d{2}$
+         */
+        collectionDate: string;
+        /**
+         * @minimum -9007199254740991
+         * @maximum 9007199254740991
+         */
+        numberOfTransactions: number;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        controlSum: string;
+        invoiceIds: string[];
+    }[];
+    alreadyCancelled: boolean;
+};
 
 export type PostCollectionsFilesFileIdCancelPath = {
     /**
@@ -2444,7 +4287,29 @@ export type PostCollectionsFilesFileIdCancelVariables = {
     headers?: PostCollectionsFilesFileIdCancelHeaders;
 };
 
-export type PostCollectionsReturnsResult = Record<string, unknown>;
+export type PostCollectionsReturnsResult = {
+    returns: {
+        endToEndId: string;
+        reasonCode: string;
+        reason: string;
+        outcome: "returned" | "already-recorded" | "unknown-collection";
+        invoiceId: string | null;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        reversed?: string;
+        /**
+         * A decimal string with the currency's minor digits ("449.70"), never a number
+         * @pattern ^-?\d+(\.\d+)?$
+         */
+        returnFee?: string;
+        mandateRevoked?: boolean;
+        status?: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+    }[];
+};
+
+export type PostCollectionsReturnsBody = Blob;
 
 export type PostCollectionsReturnsHeaders = {
     /**
@@ -2456,10 +4321,24 @@ export type PostCollectionsReturnsHeaders = {
 };
 
 export type PostCollectionsReturnsVariables = {
+    body: PostCollectionsReturnsBody;
     headers: PostCollectionsReturnsHeaders;
 };
 
-export type PostCustomersCustomerIdCreditApplyResult = Record<string, unknown>;
+export type PostCustomersCustomerIdCreditApplyResult = {
+    invoiceId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    applied: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    balance: string;
+    status: "OPEN" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "DISPUTED" | "WRITTEN_OFF" | "CREDITED";
+};
 
 export type PostCustomersCustomerIdCreditApplyPath = {
     /**
@@ -2495,7 +4374,35 @@ export type PostCustomersCustomerIdCreditApplyVariables = {
     headers: PostCustomersCustomerIdCreditApplyHeaders;
 };
 
-export type PostRefundsResult = Record<string, unknown>;
+export type PostRefundsResult = {
+    refundId: string;
+    customerId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: "EUR";
+    ibanEnding: string;
+    endToEndId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    executionDate: string;
+    status: "sent" | "confirmed" | "reversed";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    confirmedAt: string | null;
+    reversedAt: string | null;
+    reversalReason: string | null;
+    /**
+     * GET it for the pain.001.001.09 file
+     */
+    fileUrl: string;
+};
 
 export type PostRefundsBody = {
     /**
@@ -2535,7 +4442,31 @@ export type PostRefundsVariables = {
     headers: PostRefundsHeaders;
 };
 
-export type GetRefundsRefundIdResult = Record<string, unknown>;
+export type GetRefundsRefundIdResult = {
+    refundId: string;
+    customerId: string;
+    /**
+     * A decimal string with the currency's minor digits ("449.70"), never a number
+     * @pattern ^-?\d+(\.\d+)?$
+     */
+    amount: string;
+    currency: "EUR";
+    ibanEnding: string;
+    endToEndId: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    executionDate: string;
+    status: "sent" | "confirmed" | "reversed";
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    confirmedAt: string | null;
+    reversedAt: string | null;
+    reversalReason: string | null;
+};
 
 export type GetRefundsRefundIdPath = {
     /**
@@ -2563,7 +4494,18 @@ export type GetRefundsRefundIdFileVariables = {
     path: GetRefundsRefundIdFilePath;
 };
 
-export type PostRefundsStatementsResult = Record<string, unknown>;
+export type PostRefundsStatementsResult = {
+    refunds: ({
+        endToEndId: string;
+        outcome: "unknown-refund";
+    } | {
+        refundId: string;
+        outcome: "confirmed" | "reversed" | "already-recorded" | "amount-differs";
+        status: "sent" | "confirmed" | "reversed";
+    })[];
+};
+
+export type PostRefundsStatementsBody = Blob;
 
 export type PostRefundsStatementsHeaders = {
     /**
@@ -2575,6 +4517,7 @@ export type PostRefundsStatementsHeaders = {
 };
 
 export type PostRefundsStatementsVariables = {
+    body: PostRefundsStatementsBody;
     headers: PostRefundsStatementsHeaders;
 };
 
@@ -2639,7 +4582,37 @@ export type PostLedgerPeriodsPeriodCloseVariables = {
     headers: PostLedgerPeriodsPeriodCloseHeaders;
 };
 
-export type PostPortalMandatesResult = Record<string, unknown>;
+export type PostPortalMandatesResult = {
+    mandateId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    accountEnding: string;
+    text: {
+        en: string;
+        de: string;
+    };
+};
 
 export type PostPortalMandatesBody = {
     /**
@@ -2675,7 +4648,37 @@ export type PostPortalMandatesVariables = {
     headers?: PostPortalMandatesHeaders;
 };
 
-export type PostPortalMandatesRevokeResult = Record<string, unknown>;
+export type PostPortalMandatesRevokeResult = {
+    mandateId: string;
+    creditorId: string;
+    scheme: "CORE" | "B2B";
+    bic: string | null;
+    accountHolder: string;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    signedOn: string;
+    status: "ACTIVE" | "REVOKED" | "EXPIRED";
+    nextSequence: "FRST" | "RCUR";
+    lastCollectionOn: string | null;
+    /**
+     * A calendar date YYYY-MM-DD in the business time zone
+     * @pattern ^\d{4}-\d{2}-\d{2}$
+     */
+    expiresAfter: string;
+    revokedAt: string | null;
+    revocationReason: string | null;
+    /**
+     * An ISO 8601 instant (UTC) from the one clock
+     */
+    createdAt: string;
+    accountEnding: string;
+    text: {
+        en: string;
+        de: string;
+    };
+};
 
 export type PostPortalMandatesRevokeBody = {
     /**
@@ -2865,6 +4868,8 @@ export type PostRemittancesAdvicesResult = {
     }[];
 };
 
+export type PostRemittancesAdvicesBody = Blob;
+
 export type PostRemittancesAdvicesHeaders = {
     /**
      * Required (this route moves money): a unique value per intended operation, the same on every retry. A retry answers the first response again (header `idempotent-replayed: true`); the same key with another body is a 422; while the first call runs, a 409.
@@ -2875,6 +4880,7 @@ export type PostRemittancesAdvicesHeaders = {
 };
 
 export type PostRemittancesAdvicesVariables = {
+    body: PostRemittancesAdvicesBody;
     headers: PostRemittancesAdvicesHeaders;
 };
 
@@ -3434,6 +5440,7 @@ export type Ops = {
     };
     postCollectionsReturns: {
         args: {
+            body: PostCollectionsReturnsBody;
             headers: PostCollectionsReturnsHeaders;
         };
         result: PostCollectionsReturnsResult;
@@ -3467,6 +5474,7 @@ export type Ops = {
     };
     postRefundsStatements: {
         args: {
+            body: PostRefundsStatementsBody;
             headers: PostRefundsStatementsHeaders;
         };
         result: PostRefundsStatementsResult;
@@ -3511,6 +5519,7 @@ export type Ops = {
     };
     postRemittancesAdvices: {
         args: {
+            body: PostRemittancesAdvicesBody;
             headers: PostRemittancesAdvicesHeaders;
         };
         result: PostRemittancesAdvicesResult;
@@ -3599,19 +5608,19 @@ export const OPERATIONS = {
     getCollectionsFiles: { id: "getCollectionsFiles", method: "GET", path: "/collections/files", tags: ["collections"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getCollectionsFilesFileId: { id: "getCollectionsFilesFileId", method: "GET", path: "/collections/files/{fileId}", tags: ["collections"], params: [{ name: "fileId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postCollectionsFilesFileIdCancel: { id: "postCollectionsFilesFileIdCancel", method: "POST", path: "/collections/files/{fileId}/cancel", tags: ["collections"], params: [{ name: "fileId", in: "path" }, { name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postCollectionsReturns: { id: "postCollectionsReturns", method: "POST", path: "/collections/returns", tags: ["collections"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postCollectionsReturns: { id: "postCollectionsReturns", method: "POST", path: "/collections/returns", tags: ["collections"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/xml" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postCustomersCustomerIdCreditApply: { id: "postCustomersCustomerIdCreditApply", method: "POST", path: "/customers/{customerId}/credit/apply", tags: ["customers"], params: [{ name: "customerId", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postRefunds: { id: "postRefunds", method: "POST", path: "/refunds", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRefundsRefundId: { id: "getRefundsRefundId", method: "GET", path: "/refunds/{refundId}", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRefundsRefundIdFile: { id: "getRefundsRefundIdFile", method: "GET", path: "/refunds/{refundId}/file", tags: ["refunds"], params: [{ name: "refundId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRefundsStatements: { id: "postRefundsStatements", method: "POST", path: "/refunds/statements", tags: ["refunds"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/xml" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getLedgerJournals: { id: "getLedgerJournals", method: "GET", path: "/ledger/journals", tags: ["ledger"], params: [{ name: "from", in: "query" }, { name: "to", in: "query" }, { name: "format", in: "query" }], responseKind: "text", security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getLedgerPeriods: { id: "getLedgerPeriods", method: "GET", path: "/ledger/periods", tags: ["ledger"], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postLedgerPeriodsPeriodClose: { id: "postLedgerPeriodsPeriodClose", method: "POST", path: "/ledger/periods/{period}/close", tags: ["ledger"], params: [{ name: "period", in: "path" }, { name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postPortalMandates: { id: "postPortalMandates", method: "POST", path: "/portal/mandates", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     postPortalMandatesRevoke: { id: "postPortalMandatesRevoke", method: "POST", path: "/portal/mandates/revoke", tags: ["portal"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "application/json" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRemittancesAdvices: { id: "getRemittancesAdvices", method: "GET", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "limit", in: "query" }, { name: "cursor", in: "query" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
-    postRemittancesAdvices: { id: "postRemittancesAdvices", method: "POST", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "Idempotency-Key", in: "header" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
+    postRemittancesAdvices: { id: "postRemittancesAdvices", method: "POST", path: "/remittances/advices", tags: ["remittances"], params: [{ name: "Idempotency-Key", in: "header" }], body: { contentType: "text/csv" }, security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] },
     getRemittancesAdvicesAdviceId: { id: "getRemittancesAdvicesAdviceId", method: "GET", path: "/remittances/advices/{adviceId}", tags: ["remittances"], params: [{ name: "adviceId", in: "path" }], security: [[{ scheme: "apiKey", kind: "apiKey", name: "x-api-key", in: "header" }]] }
 } as const satisfies Record<string, OperationDescriptor>;
 
@@ -5249,3 +7258,40 @@ export const client = createClient<Ops, OperationId, OperationPath, OperationTag
 
 export const { configure, use } = client;
 export const { getCustomersCustomerId, putCustomersCustomerId, getCustomers, getOrders, postOrders, getOrdersOrderIdExecution, getReportsAging, getReportsKpis, getOrdersOrderId, postOrdersOrderIdShipments, postOrdersOrderIdCancel, postOrdersOrderIdCreditDecision, getInvoices, getInvoicesInvoiceId, getInvoicesInvoiceIdDocument, postInvoicesImport, postInvoicesImportUploads, getInvoicesImportImportId, postInvoicesImportImportIdRetry, postPayments, getPaymentsUnapplied, postPaymentsPaymentIdApply, postRemittances, postRemittancesUploads, getRemittancesStatementId, postRemittancesStatementIdRetry, getReportsLedgerCheck, postDunningRuns, getDunningRunsRunId, getDunningPolicies, putDunningPoliciesPolicyId, postInvoicesInvoiceIdDisputes, postInvoicesInvoiceIdDisputesDisputeIdResolve, postInvoicesInvoiceIdPromises, postInvoicesInvoiceIdDunningBlock, putInvoicesInvoiceIdDunningPolicy, postInvoicesInvoiceIdWriteOff, getCollectionsWorklist, getWorklistsAttention, postOrdersOrderIdRetry, postInvoicesInvoiceIdRetry, getOpenapiJson, getInvoicesInvoiceIdEinvoice, postInvoicesInvoiceIdCreditNotes, getCreditNotesCreditNoteId, getCreditNotesCreditNoteIdDocument, getCreditNotesCreditNoteIdEinvoice, postPredictionsRuns, getReportsCashForecast, getWebhooks, postWebhooks, deleteWebhooksWebhookId, getWebhooksWebhookIdDeliveries, getPortal, postPortalCheckout, postPortalDisputes, postPortalPromises, putPortalBillingEmail, getPortalInvoicesInvoiceIdDocument, getCustomersCustomerIdStatement, postCustomersCustomerIdPayLinksRevoke, getCustomersCustomerIdPortalActivity, postWebhooksStripe, getCustomersCustomerIdMandates, postCustomersCustomerIdMandates, postCustomersCustomerIdMandatesMandateIdRevoke, postCollectionsRuns, getCollectionsFiles, getCollectionsFilesFileId, postCollectionsFilesFileIdCancel, postCollectionsReturns, postCustomersCustomerIdCreditApply, postRefunds, getRefundsRefundId, getRefundsRefundIdFile, postRefundsStatements, getLedgerJournals, getLedgerPeriods, postLedgerPeriodsPeriodClose, postPortalMandates, postPortalMandatesRevoke, getRemittancesAdvices, postRemittancesAdvices, getRemittancesAdvicesAdviceId } = client;
+
+// Downloads: appended by lib/api-client/generate.ts from the document's response media types.
+
+/** The non-JSON answers of each operation (by its response media types), for {@link download}. */
+export const DOWNLOADS = {
+    getReportsAging: ["text/csv"],
+    getReportsKpis: ["text/csv"],
+    getInvoicesInvoiceIdDocument: ["application/pdf", "text/html"],
+    getInvoicesInvoiceIdEinvoice: ["application/xml"],
+    getCreditNotesCreditNoteIdDocument: ["application/pdf", "text/html"],
+    getCreditNotesCreditNoteIdEinvoice: ["application/xml"],
+    getReportsCashForecast: ["text/csv"],
+    getPortalInvoicesInvoiceIdDocument: ["application/pdf", "text/html", "application/xml"],
+    getCustomersCustomerIdStatement: ["text/csv", "application/pdf"],
+    getCollectionsFilesFileId: ["application/xml"],
+    getRefundsRefundIdFile: ["application/xml"],
+    getLedgerJournals: ["text/csv"],
+} as const;
+
+export type DownloadOperation = keyof typeof DOWNLOADS;
+export type DownloadMediaType<K extends DownloadOperation> = (typeof DOWNLOADS)[K][number];
+
+/**
+ * Calls `operation` through `client` for one of its non-JSON answers: `Accept` is `mediaType`
+ * and the body is read as bytes (a Blob, whatever its charset). A refusal throws the client's
+ * {@link ApiError} with the problem document, as every other call does.
+ */
+export function download<K extends DownloadOperation>(
+  client: Client<Ops>,
+  operation: K,
+  mediaType: DownloadMediaType<K>,
+  args: Ops[K]['args'],
+  init: RequestOptions = {}
+): Promise<Blob> {
+  const call = client[operation] as unknown as (args: unknown, init: RequestOptions) => Promise<Blob>;
+  return call(args, { ...init, headers: { ...toHeaderRecord(init.headers), Accept: mediaType }, parseAs: 'blob' });
+}

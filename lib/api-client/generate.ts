@@ -2,7 +2,10 @@
  * Generates the typed client of the API from openapi.json with Redocly's `generate-client` (the
  * OpenAPI linter's own package): one file, its runtime inlined, for the finance console and the
  * integration tests. The file is written as generated, with one line before it that gives it the
- * DOM's fetch types (it runs in browsers and in Node alike).
+ * DOM's fetch types (it runs in browsers and in Node alike), and one section after it that Redocly's
+ * generator cannot express: the non-JSON answers of each operation (CSV, PDF, HTML, XML, as the
+ * document's response media types declare them) and `download`, which asks for one of them with its
+ * `Accept` and reads the body as bytes (a Blob: a DATEV file in Windows-1252 stays as it was sent).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,10 +24,58 @@ export function generatedClientText(openApiFile: string): string {
       stdio: ['ignore', 'ignore', 'inherit'],
       timeout: 120_000,
     });
-    return HEADER + readFileSync(out, 'utf8');
+    return HEADER + readFileSync(out, 'utf8') + downloadsText(JSON.parse(readFileSync(openApiFile, 'utf8')) as OpenApi);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface OpenApi {
+  readonly paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, { content?: Record<string, unknown> }> }>>;
+}
+
+/** Each operation's non-JSON success media types, in the document's order (operations without one left out). */
+export function downloadMediaTypes(document: OpenApi): Record<string, string[]> {
+  const table: Record<string, string[]> = {};
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      const success = Object.entries(operation.responses ?? {}).find(([status]) => /^2\d\d$/.test(status))?.[1];
+      const types = Object.keys(success?.content ?? {}).filter((type) => type !== 'application/json');
+      if (operation.operationId && types.length) table[operation.operationId] = types;
+    }
+  }
+  return table;
+}
+
+function downloadsText(document: OpenApi): string {
+  const rows = Object.entries(downloadMediaTypes(document)).map(([id, types]) => `    ${id}: [${types.map((t) => JSON.stringify(t)).join(', ')}],`);
+  return `
+// Downloads: appended by lib/api-client/generate.ts from the document's response media types.
+
+/** The non-JSON answers of each operation (by its response media types), for {@link download}. */
+export const DOWNLOADS = {
+${rows.join('\n')}
+} as const;
+
+export type DownloadOperation = keyof typeof DOWNLOADS;
+export type DownloadMediaType<K extends DownloadOperation> = (typeof DOWNLOADS)[K][number];
+
+/**
+ * Calls \`operation\` through \`client\` for one of its non-JSON answers: \`Accept\` is \`mediaType\`
+ * and the body is read as bytes (a Blob, whatever its charset). A refusal throws the client's
+ * {@link ApiError} with the problem document, as every other call does.
+ */
+export function download<K extends DownloadOperation>(
+  client: Client<Ops>,
+  operation: K,
+  mediaType: DownloadMediaType<K>,
+  args: Ops[K]['args'],
+  init: RequestOptions = {}
+): Promise<Blob> {
+  const call = client[operation] as unknown as (args: unknown, init: RequestOptions) => Promise<Blob>;
+  return call(args, { ...init, headers: { ...toHeaderRecord(init.headers), Accept: mediaType }, parseAs: 'blob' });
+}
+`;
 }
 
 export function generateClient(openApiFile: string, clientFile: string): void {

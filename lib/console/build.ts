@@ -22,7 +22,8 @@ export interface PageBuild {
   readonly extraInputs?: readonly string[];
 }
 
-export const CONSOLE_BUILD: PageBuild = { dir: CONSOLE_DIR, dist: CONSOLE_DIST, name: 'finance console' };
+/** The console bundles the typed client generated from openapi.json: a new client is a new build. */
+export const CONSOLE_BUILD: PageBuild = { dir: CONSOLE_DIR, dist: CONSOLE_DIST, name: 'finance console', extraInputs: [join(CONSOLE_DIR, '../api-client/client.ts')] };
 
 function files(dir: string): string[] {
   return readdirSync(dir)

@@ -1,10 +1,12 @@
 /**
- * The console's only way out: the public HTTP API, with the finance key in `x-api-key`. The
- * connection (API base URL and key) is kept in sessionStorage, so it is gone when the tab closes.
- * Errors become sentences finance can act on. `typed` calls through the client generated from
- * openapi.json (lib/api-client), whose types follow the contract.
+ * The console's only way out: the public HTTP API, with the finance key in `x-api-key`, always
+ * through the client generated from openapi.json (lib/api-client), whose types follow the
+ * contract (`typed`, and `typedDownload` for CSV, PDF and HTML answers). The connection (API base
+ * URL and key) is kept in sessionStorage, so it is gone when the tab closes. Errors become
+ * sentences finance can act on. The local runtime's own routes (`/_local/...`, not the API) are
+ * in `local-runtime.ts`.
  */
-import { ApiError as ClientError, createClient, OPERATIONS, type Ops } from '../../api-client/client';
+import { ApiError as ClientError, createClient, download, OPERATIONS, type Client, type DownloadMediaType, type DownloadOperation, type Ops } from '../../api-client/client';
 
 export interface Connection {
   /** Without a trailing slash; empty means the origin the console was loaded from. */
@@ -71,14 +73,6 @@ export class NotConnectedError extends Error {
   }
 }
 
-export interface CallOptions {
-  readonly body?: unknown;
-  readonly accept?: string;
-  /** Mutating calls send one, so that a retry (double click, flaky network) is applied once. */
-  readonly idempotencyKey?: string;
-  readonly signal?: AbortSignal;
-}
-
 let connectionSource: () => Connection | undefined = loadConnection;
 
 /** For tests of the page without sessionStorage. */
@@ -86,95 +80,64 @@ export function useConnectionSource(source: () => Connection | undefined): void 
   connectionSource = source;
 }
 
-async function send(method: string, path: string, options: CallOptions): Promise<Response> {
-  const connection = connectionSource();
-  if (!connection) throw new NotConnectedError();
-  const headers: Record<string, string> = { 'x-api-key': connection.apiKey, accept: options.accept ?? 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrlOf(connection)}${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new Error(`Could not reach the API at ${baseUrlOf(connection)} (${(error as Error).message}). Is it running, and is the address right?`);
-  }
-  if (!response.ok) {
-    const text = await response.text();
-    let code: string | undefined;
-    let message = text || response.statusText;
-    let details: FieldProblem[] = [];
-    try {
-      const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown }; message?: string };
-      if (body.error) {
-        code = body.error.code;
-        message = body.error.message ?? message;
-        details = Array.isArray(body.error.details) ? (body.error.details as FieldProblem[]) : [];
-      } else if (typeof body.message === 'string') {
-        message = body.message;
-      }
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new ApiError(response.status, code, message, details, method, path);
-  }
-  return response;
-}
-
-/** Calls the API and returns its JSON answer. */
-export async function api<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const response = await send(method, path, options);
-  const text = await response.text();
-  return (text ? JSON.parse(text) : {}) as T;
-}
-
-/** Calls the API and returns its answer as text (CSV, HTML). */
-export async function apiText(method: string, path: string, options: CallOptions = {}): Promise<string> {
-  return (await send(method, path, options)).text();
-}
-
-/** Calls the API and returns its answer as a Blob (the invoice PDF). */
-export async function apiBlob(method: string, path: string, options: CallOptions = {}): Promise<Blob> {
-  return (await send(method, path, options)).blob();
+/** The connection the calls use now (undefined: none yet). */
+export function currentConnection(): Connection | undefined {
+  return connectionSource();
 }
 
 /** The typed client generated from openapi.json, as this connection. */
-export type TypedClient = ReturnType<typeof createClient<Ops>>;
+export type TypedClient = Client<Ops>;
 
 /**
  * Calls the API through the typed client generated from openapi.json (with the connection's
- * address and key, no retries); a refusal becomes an {@link ApiError} like those of {@link api}
- * (`method` names the call in it).
+ * address and key, no retries): the console's only way to the API. A refusal becomes an
+ * {@link ApiError} naming the method and path that were refused; an API that cannot be reached, a
+ * sentence saying so.
  */
-export async function typed<T>(call: (client: TypedClient) => Promise<T>, method = 'GET'): Promise<T> {
+export async function typed<T>(call: (client: TypedClient) => Promise<T>): Promise<T> {
   const connection = connectionSource();
   if (!connection) throw new NotConnectedError();
-  const client = createClient<Ops>(OPERATIONS, { serverUrl: baseUrlOf(connection), auth: { apiKey: { apiKey: connection.apiKey } }, retry: { retries: 0 }, clientHeader: false });
+  let method = 'GET';
+  const client = createClient<Ops>(OPERATIONS, {
+    serverUrl: baseUrlOf(connection),
+    auth: { apiKey: { apiKey: connection.apiKey } },
+    retry: { retries: 0 },
+    clientHeader: false,
+    onRequest: (request) => {
+      method = request.method;
+    },
+  });
   try {
     return await call(client);
   } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    const problem = (error.body ?? {}) as { error?: { code?: string; message?: string; details?: unknown } };
-    const details = Array.isArray(problem.error?.details) ? (problem.error.details as FieldProblem[]) : [];
-    const url = new URL(error.url, window.location.origin);
-    throw new ApiError(error.status, problem.error?.code, problem.error?.message ?? error.statusText, details, method, `${url.pathname}${url.search}`);
+    if (error instanceof ClientError) {
+      const problem = (error.body ?? {}) as { error?: { code?: string; message?: string; details?: unknown }; message?: string };
+      const details = Array.isArray(problem.error?.details) ? (problem.error.details as FieldProblem[]) : [];
+      const url = new URL(error.url, window.location.origin);
+      const message = problem.error?.message ?? (typeof problem.message === 'string' ? problem.message : typeof error.body === 'string' && error.body ? error.body : error.statusText);
+      throw new ApiError(error.status, problem.error?.code, message, details, method, `${url.pathname}${url.search}`);
+    }
+    if (error instanceof TypeError) throw new Error(`Could not reach the API at ${baseUrlOf(connection)} (${error.message}). Is it running, and is the address right?`);
+    throw error;
   }
 }
 
 /**
- * The answer of a route whose contract declares an open object (`anyObject` in
- * `lambdas/shared/api-contract.ts`: reports, the dunning run, the order's execution, the forecast,
- * the collectors' worklist), read as the page's own type `T`. The call goes through the typed
- * client all the same; the page's type is checked against the contract only once the contract
- * describes the fields (as it does for invoices and orders).
+ * One of an operation's non-JSON answers (a CSV, the PDF or HTML of a document, an XML file)
+ * through the generated client's `download`: `Accept` is the media type, the body the bytes.
  */
-export function openObject<T>(answer: Record<string, unknown>): T {
-  return answer as T;
+export function typedDownload<K extends DownloadOperation>(operation: K, mediaType: DownloadMediaType<K>, args: Ops[K]['args'], signal?: AbortSignal): Promise<Blob> {
+  return typed((client) => download(client, operation, mediaType, args, signal ? { signal } : {}));
+}
+
+/** Saves a downloaded file under `filename` (the browser's download). */
+export function saveFile(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A fresh Idempotency-Key for one action of the user. */

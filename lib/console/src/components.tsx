@@ -1,7 +1,8 @@
 /** Small building blocks: loading a resource, paginated lists, action forms with their outcome in words. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, describeError, newIdempotencyKey } from './api';
+import type { RequestOptions } from '../../api-client/client';
+import { describeError, newIdempotencyKey } from './api';
 
 export type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
 
@@ -37,17 +38,26 @@ export interface PageOf<T> {
   readonly cursor: string | null;
 }
 
+/** Where a page of a list starts, for the list's call: `limit`, and the cursor (absent: the first page). */
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
 /**
- * A paginated list: `path` gets `limit` and `cursor`; "Next page" follows the API's cursor and
- * "Previous page" goes back through the cursors seen.
+ * A paginated list: `loadPage` calls the API's list operation with the page's `limit` and `cursor`
+ * (through the typed client); "Next page" follows the API's cursor and "Previous page" goes back
+ * through the cursors seen. `key` names the list and its filters: a new key starts at page 1.
  */
-export function usePaged<T>(path: string, limit = 25): { load: Load<PageOf<T>>; next: (() => void) | undefined; previous: (() => void) | undefined; page: number; reload: () => void } {
+export function usePaged<T>(
+  key: string,
+  loadPage: (page: PageRequest, signal: AbortSignal) => Promise<PageOf<T>>,
+  limit = 25,
+): { load: Load<PageOf<T>>; next: (() => void) | undefined; previous: (() => void) | undefined; page: number; reload: () => void } {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [path]);
+  useEffect(() => setCursors([null]), [key]);
   const cursor = cursors[cursors.length - 1] ?? null;
-  const separator = path.includes('?') ? '&' : '?';
-  const url = `${path}${separator}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-  const [load, reload] = useLoad((signal) => api<PageOf<T>>('GET', url, { signal }), url);
+  const [load, reload] = useLoad((signal) => loadPage(cursor ? { limit, cursor } : { limit }, signal), `${key}|${limit}|${cursor ?? ''}`);
   const nextCursor = load.state === 'ready' ? load.value.cursor : null;
   return {
     load,
@@ -83,15 +93,17 @@ export function OutcomeMessage({ outcome }: { outcome: Outcome }) {
 }
 
 /**
- * Runs one mutating call with a fresh Idempotency-Key and keeps its outcome. `describe` turns the
- * answer into the sentence shown.
+ * Runs one mutating call with a fresh Idempotency-Key and keeps its outcome: the key is handed to
+ * the call both as the client's `idempotencyKey` option and as itself (for the routes that move
+ * money, whose typed arguments require the header). `describe` turns the answer into the sentence shown.
  */
-export function useAction<T>(): [Outcome, (method: string, path: string, body: unknown, describe: (answer: T) => string) => Promise<T | undefined>, (o: Outcome) => void] {
+export function useAction<T>(): [Outcome, (perform: (init: RequestOptions, idempotencyKey: string) => Promise<T>, describe: (answer: T) => string) => Promise<T | undefined>, (o: Outcome) => void] {
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
-  const run = useCallback(async (method: string, path: string, body: unknown, describe: (answer: T) => string) => {
+  const run = useCallback(async (perform: (init: RequestOptions, idempotencyKey: string) => Promise<T>, describe: (answer: T) => string) => {
     setOutcome({ kind: 'busy' });
     try {
-      const answer = await api<T>(method, path, { body, idempotencyKey: newIdempotencyKey() });
+      const key = newIdempotencyKey();
+      const answer = await perform({ idempotencyKey: key }, key);
       setOutcome({ kind: 'done', message: describe(answer) });
       return answer;
     } catch (error) {

@@ -1,7 +1,8 @@
 /** The finance console: navigation, the connection, and the page of the current route. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { baseUrlOf, loadConnection } from './api';
+import { loadConnection } from './api';
+import { isLocalRuntime } from './local-runtime';
 import { href, useRoute } from './router';
 import { ConnectionPage } from './pages/connection';
 import { Dashboard } from './pages/dashboard';
@@ -15,9 +16,7 @@ import './style.css';
 function useIsLocal(connected: boolean): boolean {
   const [local, setLocal] = useState(false);
   useEffect(() => {
-    fetch(`${baseUrlOf(loadConnection())}/_local/health`)
-      .then((r) => setLocal(r.ok))
-      .catch(() => setLocal(false));
+    void isLocalRuntime().then(setLocal);
   }, [connected]);
   return local;
 }

@@ -1,7 +1,7 @@
 /** "How much are we owed, how late, and what needs me today?" */
 import { CashForecastPanel } from './predictions';
 import { useState } from 'preact/hooks';
-import { api, ApiError, apiText, describeError, openObject, typed } from '../api';
+import { ApiError, describeError, saveFile, typed, typedDownload } from '../api';
 import { AgingChart, TrendChart } from '../charts';
 import { Loaded, Select, useLoad } from '../components';
 import { figure, money } from '../format';
@@ -56,7 +56,7 @@ async function lastDunningRun(today: string, signal: AbortSignal): Promise<Dunni
   for (let back = 0; back < 8; back++) {
     const date = new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
     try {
-      return await typed((c) => c.getDunningRunsRunId({ path: { runId: `run-${date}` } }, { signal })).then(openObject<DunningRun>);
+      return await typed((c) => c.getDunningRunsRunId({ path: { runId: `run-${date}` } }, { signal })).then((answer): DunningRun => answer);
     } catch (error) {
       if (error instanceof ApiError && error.routeMissing) return 'unavailable';
       if (error instanceof ApiError && error.status === 404) continue;
@@ -66,15 +66,10 @@ async function lastDunningRun(today: string, signal: AbortSignal): Promise<Dunni
   return 'none';
 }
 
-async function downloadCsv(path: string, filename: string, setMessage: (m: string) => void) {
+/** Saves a CSV the API answers (through the typed client's download, `Accept: text/csv`). */
+async function downloadCsv(csv: () => Promise<Blob>, filename: string, setMessage: (m: string) => void) {
   try {
-    const text = await apiText('GET', path, { accept: 'text/csv' });
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = filename;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(await csv(), filename);
     setMessage(`Downloaded ${filename}.`);
   } catch (error) {
     setMessage(`The CSV could not be downloaded: ${describeError(error)}`);
@@ -82,8 +77,8 @@ async function downloadCsv(path: string, filename: string, setMessage: (m: strin
 }
 
 export function Dashboard() {
-  const [aging] = useLoad((signal) => typed((c) => c.getReportsAging(undefined, { signal })).then(openObject<AgingReport>), 'aging');
-  const [kpis] = useLoad((signal) => typed((c) => c.getReportsKpis({ query: { trendMonths: 6 } }, { signal })).then(openObject<KpiReport>), 'kpis');
+  const [aging] = useLoad((signal) => typed((c) => c.getReportsAging(undefined, { signal })).then((answer): AgingReport => answer), 'aging');
+  const [kpis] = useLoad((signal) => typed((c) => c.getReportsKpis({ query: { trendMonths: 6 } }, { signal })).then((answer): KpiReport => answer), 'kpis');
   const today = aging.state === 'ready' ? aging.value.asOf : undefined;
   const [run] = useLoad((signal) => (today ? lastDunningRun(today, signal) : Promise.resolve('none' as const)), `run-${today}`);
   const [chosen, setChosen] = useState('');
@@ -262,10 +257,10 @@ export function Dashboard() {
         </div>
       </div>
       <div class="actions">
-        <button type="button" onClick={() => void downloadCsv('/reports/aging', `aging-${today ?? 'today'}.csv`, setMessage)}>
+        <button type="button" onClick={() => void downloadCsv(() => typedDownload('getReportsAging', 'text/csv', {}), `aging-${today ?? 'today'}.csv`, setMessage)}>
           Download aging as CSV
         </button>
-        <button type="button" onClick={() => void downloadCsv('/reports/kpis?trendMonths=12', 'kpis.csv', setMessage)}>
+        <button type="button" onClick={() => void downloadCsv(() => typedDownload('getReportsKpis', 'text/csv', { query: { trendMonths: 12 } }), 'kpis.csv', setMessage)}>
           Download KPIs as CSV
         </button>
         <p role="status" aria-live="polite">

@@ -1,7 +1,9 @@
 /** Invoices: the list with filters, an invoice's page with allocations, dunning, document and actions. */
 import { PredictionPanel, type InvoicePrediction } from './predictions';
 import { useEffect, useState } from 'preact/hooks';
-import { api, apiBlob, apiText, describeError, typed } from '../api';
+import type { RequestOptions } from '../../../api-client/client';
+import { describeError, saveFile, typed, typedDownload, type TypedClient } from '../api';
+import { local } from '../local-runtime';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
@@ -44,7 +46,7 @@ export interface InvoiceView {
 export function useToday(): string {
   const [today, setToday] = useState(() => new Date().toISOString().slice(0, 10));
   useEffect(() => {
-    api<{ now: string }>('GET', '/_local/clock')
+    local<{ now: string }>('GET', '/_local/clock')
       .then((c) => setToday(c.now.slice(0, 10)))
       .catch(() => undefined);
   }, []);
@@ -101,8 +103,10 @@ export function InvoiceList({ params }: { params: URLSearchParams }) {
   const min = applied.minDays === '' ? undefined : Number(applied.minDays);
   // "At least N days past due" is asked of the API as due on or before today minus N days.
   const dueOnOrBefore = min === undefined ? '' : new Date(Date.parse(`${today}T00:00:00Z`) - min * 86_400_000).toISOString().slice(0, 10);
-  const query = new URLSearchParams(Object.entries({ status: applied.status, customerId: applied.customerId, dueOnOrBefore }).filter(([, v]) => v !== '')).toString();
-  const { load, next, previous, page } = usePaged<InvoiceView>(`/invoices?${query}`);
+  const filter = { status: INVOICE_STATUSES.find((s) => s === applied.status), customerId: applied.customerId || undefined, dueOnOrBefore: dueOnOrBefore || undefined };
+  const { load, next, previous, page } = usePaged(`invoices-${applied.status}-${applied.customerId}-${dueOnOrBefore}`, (p, signal) =>
+    typed((c) => c.getInvoices({ query: { ...filter, ...p } }, { signal })).then((answer): { items: readonly InvoiceView[]; cursor: string | null } => answer),
+  );
   return (
     <section aria-labelledby="invoices-title">
       <h1 id="invoices-title">Invoices</h1>
@@ -145,18 +149,24 @@ interface ActionField {
   readonly placeholder?: string;
 }
 
-/** One action finance takes on an invoice: a form asking for what the API needs, the outcome in words. */
-function InvoiceAction({ title, path, method = 'POST', fields, done, onDone }: { title: string; path: string; method?: string; fields: readonly ActionField[]; done: (answer: Record<string, unknown>) => string; onDone: () => void }) {
+/** The values of an action's form by field name; an optional field left empty is absent. */
+type ActionValues = Readonly<Record<string, string | undefined>>;
+
+/**
+ * One action finance takes on an invoice: a form asking for what the API needs, the outcome in
+ * words. `call` makes the typed client's call from the form's values.
+ */
+function InvoiceAction<T>({ title, call, fields, done, onDone }: { title: string; call: (client: TypedClient, values: ActionValues, init: RequestOptions, idempotencyKey: string) => Promise<T>; fields: readonly ActionField[]; done: (answer: T) => string; onDone: () => void }) {
   const [values, setValues] = useState<Record<string, string>>({});
-  const [outcome, run] = useAction<Record<string, unknown>>();
+  const [outcome, run] = useAction<T>();
   return (
     <form
       class="panel action"
       aria-label={title}
       onSubmit={async (e) => {
         e.preventDefault();
-        const body = Object.fromEntries(fields.filter((f) => !(f.optional && !values[f.name])).map((f) => [f.name, values[f.name] ?? '']));
-        if (await run(method, path, body, done)) onDone();
+        const given: ActionValues = Object.fromEntries(fields.filter((f) => !(f.optional && !values[f.name])).map((f) => [f.name, values[f.name] ?? '']));
+        if (await run((init, key) => typed((c) => call(c, given, init, key)), done)) onDone();
       }}
     >
       <h3>{title}</h3>
@@ -178,18 +188,18 @@ function InvoiceAction({ title, path, method = 'POST', fields, done, onDone }: {
   );
 }
 
+/** The outcome of a dispute as the API takes it; anything else is refused here with the API's words. */
+function disputeOutcome(value: string | undefined): 'credit' | 'reject' {
+  if (value === 'credit' || value === 'reject') return value;
+  throw new Error('Refused: outcome must be credit or reject.');
+}
+
 function DocumentPreview({ invoiceId, number }: { invoiceId: string; number: string }) {
-  const [html] = useLoad((signal) => apiText('GET', `/invoices/${encodeURIComponent(invoiceId)}/document`, { accept: 'text/html', signal }), `doc-${invoiceId}`);
+  const [html] = useLoad((signal) => typedDownload('getInvoicesInvoiceIdDocument', 'text/html', { path: { invoiceId } }, signal).then((blob) => blob.text()), `doc-${invoiceId}`);
   const [message, setMessage] = useState('');
   const pdf = async () => {
     try {
-      const blob = await apiBlob('GET', `/invoices/${encodeURIComponent(invoiceId)}/document`, { accept: 'application/pdf' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${number}.pdf`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(await typedDownload('getInvoicesInvoiceIdDocument', 'application/pdf', { path: { invoiceId } }), `${number}.pdf`);
       setMessage(`Downloaded ${number}.pdf.`);
     } catch (error) {
       setMessage(`The PDF could not be downloaded: ${describeError(error)}`);
@@ -214,7 +224,6 @@ function DocumentPreview({ invoiceId, number }: { invoiceId: string; number: str
 
 export function InvoicePage({ invoiceId }: { invoiceId: string }) {
   const [invoice, reload] = useLoad((signal) => typed((c) => c.getInvoicesInvoiceId({ path: { invoiceId } }, { signal })).then((answer): InvoiceView => answer), `invoice-${invoiceId}`);
-  const path = (suffix: string) => `/invoices/${encodeURIComponent(invoiceId)}/${suffix}`;
   return (
     <section aria-labelledby="invoice-title">
       <p>
@@ -344,30 +353,35 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                 <div class="grid-2">
                   <InvoiceAction
                     title="Open a dispute"
-                    path={path('disputes')}
+                    call={(c, v, init) => c.postInvoicesInvoiceIdDisputes({ path: { invoiceId }, body: { reason: v.reason ?? '', ...(v.amount ? { amount: v.amount } : {}) } }, init)}
                     fields={[
                       { name: 'reason', label: 'Reason' },
                       { name: 'amount', label: `Disputed amount in ${i.currency}`, optional: true, placeholder: i.balance },
                     ]}
-                    done={(a) => `Dispute ${String(a.disputeId ?? '')} opened: dunning is blocked until it is resolved.`}
+                    done={(a) => `Dispute ${a.disputeId} opened: dunning is blocked until it is resolved.`}
                     onDone={reload}
                   />
                   {openDispute && (
                     <InvoiceAction
                       title="Resolve the dispute"
-                      path={path(`disputes/${encodeURIComponent(openDispute.disputeId)}/resolve`)}
+                      call={(c, v, init, key) =>
+                        c.postInvoicesInvoiceIdDisputesDisputeIdResolve(
+                          { path: { invoiceId, disputeId: openDispute.disputeId }, headers: { 'Idempotency-Key': key }, body: { outcome: disputeOutcome(v.outcome), reason: v.reason ?? '', ...(v.creditAmount ? { creditAmount: v.creditAmount } : {}) } },
+                          init,
+                        )
+                      }
                       fields={[
                         { name: 'outcome', label: 'Outcome (credit or reject)', placeholder: 'credit' },
                         { name: 'reason', label: 'Reason' },
                         { name: 'creditAmount', label: `Credit amount in ${i.currency}`, optional: true },
                       ]}
-                      done={() => 'Dispute resolved.'}
+                      done={(a) => `Dispute resolved (${a.status}); balance ${money(a.balance, i.currency)}.`}
                       onDone={reload}
                     />
                   )}
                   <InvoiceAction
                     title="Record a promise to pay"
-                    path={path('promises')}
+                    call={(c, v, init) => c.postInvoicesInvoiceIdPromises({ path: { invoiceId }, body: { amount: v.amount ?? '', promisedDate: v.promisedDate ?? '' } }, init)}
                     fields={[
                       { name: 'amount', label: `Amount in ${i.currency}`, placeholder: i.balance },
                       { name: 'promisedDate', label: 'Promised date', type: 'date' },
@@ -377,7 +391,7 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                   />
                   <InvoiceAction
                     title="Block dunning"
-                    path={path('dunning-block')}
+                    call={(c, v, init) => c.postInvoicesInvoiceIdDunningBlock({ path: { invoiceId }, body: { reason: v.reason ?? '', until: v.until ?? '' } }, init)}
                     fields={[
                       { name: 'reason', label: 'Reason' },
                       { name: 'until', label: 'Blocked until', type: 'date' },
@@ -387,12 +401,12 @@ export function InvoicePage({ invoiceId }: { invoiceId: string }) {
                   />
                   <InvoiceAction
                     title="Write off"
-                    path={path('write-off')}
+                    call={(c, v, init, key) => c.postInvoicesInvoiceIdWriteOff({ path: { invoiceId }, headers: { 'Idempotency-Key': key }, body: { reason: v.reason ?? '', ...(v.amount ? { amount: v.amount } : {}) } }, init)}
                     fields={[
                       { name: 'reason', label: 'Reason' },
                       { name: 'amount', label: `Amount in ${i.currency}`, optional: true, placeholder: `all of ${i.balance}` },
                     ]}
-                    done={() => 'Written off.'}
+                    done={(a) => `Written off ${money(a.writtenOff, i.currency)}; balance ${money(a.balance, i.currency)}.`}
                     onDone={reload}
                   />
                 </div>

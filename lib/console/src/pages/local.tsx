@@ -1,6 +1,6 @@
 /** Only on the local runtime: the emails SES would have sent, and the one clock, moved forward. */
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { local } from '../local-runtime';
 import { Field, Loaded, OutcomeMessage, useAction, useLoad } from '../components';
 import { instant } from '../format';
 
@@ -16,7 +16,7 @@ interface Email {
 }
 
 export function Emails() {
-  const [load, reload] = useLoad((signal) => api<{ items: readonly Email[] }>('GET', '/_local/emails', { signal }), 'emails');
+  const [load, reload] = useLoad((signal) => local<{ items: readonly Email[] }>('GET', '/_local/emails', { signal }), 'emails');
   const [open, setOpen] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   return (
@@ -60,13 +60,13 @@ export function Emails() {
 
 export function Clock() {
   const [load, reload] = useLoad(
-    (signal) => api<{ now: string; pendingTimers: readonly string[]; moving: { to: string; percent: number } | null }>('GET', '/_local/clock', { signal }),
+    (signal) => local<{ now: string; pendingTimers: readonly string[]; moving: { to: string; percent: number } | null }>('GET', '/_local/clock', { signal }),
     'clock',
   );
   const [advance, setAdvance] = useState('P1D');
   const [outcome, run] = useAction<{ now: string }>();
   const move = async (duration: string) => {
-    if (await run('POST', '/_local/clock', { advance: duration }, (a) => `The clock moved ${duration} to ${instant(a.now)}; everything due in between has happened.`)) reload();
+    if (await run(() => local<{ now: string }>('POST', '/_local/clock', { body: { advance: duration } }), (a) => `The clock moved ${duration} to ${instant(a.now)}; everything due in between has happened.`)) reload();
   };
   return (
     <section aria-labelledby="clock-title">

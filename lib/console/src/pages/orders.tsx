@@ -1,6 +1,6 @@
 /** Orders: the list with filters, an order's page with its state picture, and the credit decision. */
 import { useState } from 'preact/hooks';
-import { api, openObject, typed } from '../api';
+import { typed } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, Select, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { humanize, instant, money } from '../format';
 import { href } from '../router';
@@ -37,8 +37,10 @@ export function OrderList({ params }: { params: URLSearchParams }) {
   const [status, setStatus] = useState(params.get('status') ?? '');
   const [customerId, setCustomerId] = useState(params.get('customerId') ?? '');
   const [applied, setApplied] = useState({ status, customerId });
-  const query = new URLSearchParams(Object.entries(applied).filter(([, v]) => v !== '')).toString();
-  const { load, next, previous, page } = usePaged<OrderView>(`/orders${query ? `?${query}` : ''}`);
+  const filter = { status: ORDER_STATUSES.find((s) => s === applied.status), customerId: applied.customerId || undefined };
+  const { load, next, previous, page } = usePaged(`orders-${applied.status}-${applied.customerId}`, (p, signal) =>
+    typed((c) => c.getOrders({ query: { ...filter, ...p } }, { signal })).then((answer): { items: readonly OrderView[]; cursor: string | null } => answer),
+  );
   return (
     <section aria-labelledby="orders-title">
       <h1 id="orders-title">Orders</h1>
@@ -98,9 +100,9 @@ export function OrderList({ params }: { params: URLSearchParams }) {
 /** Approve or reject an order on credit hold, with the reason finance gives. */
 export function CreditDecision({ orderId, onDecided }: { orderId: string; onDecided: () => void }) {
   const [reason, setReason] = useState('');
-  const [outcome, run] = useAction<{ status?: string }>();
+  const [outcome, run] = useAction<{ status: string }>();
   const decide = async (decision: 'approve' | 'reject') => {
-    const answer = await run('POST', `/orders/${encodeURIComponent(orderId)}/credit-decision`, { decision, reason }, (a) =>
+    const answer = await run((init) => typed((c) => c.postOrdersOrderIdCreditDecision({ path: { orderId }, body: { decision, reason } }, init)), (a) =>
       decision === 'approve' ? `Approved: order ${orderId} goes on${a.status ? ` (${a.status})` : ''}.` : `Rejected: order ${orderId} will not be shipped.`,
     );
     if (answer) onDecided();
@@ -128,7 +130,7 @@ export function CreditDecision({ orderId, onDecided }: { orderId: string; onDeci
 
 export function OrderPage({ orderId }: { orderId: string }) {
   const [order, reloadOrder] = useLoad((signal) => typed((c) => c.getOrdersOrderId({ path: { orderId } }, { signal })).then((answer): OrderView => answer), `order-${orderId}`);
-  const [execution, reloadExecution] = useLoad((signal) => typed((c) => c.getOrdersOrderIdExecution({ path: { orderId } }, { signal })).then(openObject<ExecutionView>), `execution-${orderId}`);
+  const [execution, reloadExecution] = useLoad((signal) => typed((c) => c.getOrdersOrderIdExecution({ path: { orderId } }, { signal })).then((answer): ExecutionView => answer), `execution-${orderId}`);
   const reload = () => {
     reloadOrder();
     reloadExecution();

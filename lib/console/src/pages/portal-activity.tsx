@@ -3,7 +3,7 @@
  * pay link), when, from where (source address and user agent), and whether it waits for finance
  * (a promise outside the policy's limits). Shown with the customer's invoices.
  */
-import { api } from '../api';
+import { typed } from '../api';
 import { Loaded, useLoad } from '../components';
 import { instant } from '../format';
 
@@ -19,7 +19,7 @@ interface PortalActivityItem {
 }
 
 export function PortalActivityPanel({ customerId }: { customerId: string }) {
-  const [load] = useLoad((signal) => api<{ items: PortalActivityItem[] }>('GET', `/customers/${encodeURIComponent(customerId)}/portal-activity`, { signal }), `portal-activity-${customerId}`);
+  const [load] = useLoad((signal) => typed((c) => c.getCustomersCustomerIdPortalActivity({ path: { customerId } }, { signal })).then((answer): { items: readonly PortalActivityItem[] } => answer), `portal-activity-${customerId}`);
   return (
     <section aria-labelledby="portal-activity-title" id="portal-activity">
       <h2 id="portal-activity-title">Portal activity of {customerId}</h2>

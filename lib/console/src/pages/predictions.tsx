@@ -1,6 +1,6 @@
 /** What the payment predictions show: the cash-in forecast (dashboard) and an invoice's predicted payment. */
 import { useState } from 'preact/hooks';
-import { api, ApiError, openObject, typed } from '../api';
+import { ApiError, typed } from '../api';
 import { CashForecastChart } from '../charts';
 import { Loaded, Select, useLoad } from '../components';
 import { money } from '../format';
@@ -37,7 +37,7 @@ const percent = (p: number) => `${Math.round(p * 100)} %`;
 export function CashForecastPanel() {
   const [forecast] = useLoad(async (signal) => {
     try {
-      return await typed((c) => c.getReportsCashForecast(undefined, { signal })).then(openObject<CashForecast>);
+      return await typed((c) => c.getReportsCashForecast(undefined, { signal })).then((answer): CashForecast => answer);
     } catch (error) {
       if (error instanceof ApiError && error.routeMissing) return 'unavailable' as const;
       throw error;

@@ -1,6 +1,6 @@
 /** What needs finance today: credit holds, unapplied payments, disputes, collections, promises falling due. */
 import { useState } from 'preact/hooks';
-import { api, openObject, typed } from '../api';
+import { typed } from '../api';
 import { Field, Loaded, OutcomeMessage, Pager, StatusBadge, useAction, useLoad, usePaged } from '../components';
 import { daysBetween, fromMinor, instant, money } from '../format';
 import { href } from '../router';
@@ -28,7 +28,11 @@ interface UnappliedPayment {
 }
 
 function CreditHolds() {
-  const { load, next, previous, page, reload } = usePaged<OrderView>('/orders?status=CREDIT_HOLD', 10);
+  const { load, next, previous, page, reload } = usePaged(
+    'credit-holds',
+    (p, signal) => typed((c) => c.getOrders({ query: { status: 'CREDIT_HOLD', ...p } }, { signal })).then((answer): { items: readonly OrderView[]; cursor: string | null } => answer),
+    10,
+  );
   return (
     <section class="panel" aria-labelledby="holds-title">
       <h2 id="holds-title">Credit holds</h2>
@@ -62,7 +66,7 @@ function ApplyPayment({ payment, onApplied }: { payment: UnappliedPayment; onApp
   const [rows, setRows] = useState<{ invoiceId: string; amount: string }[]>(
     suggested.length ? suggested.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })) : [{ invoiceId: '', amount: payment.unappliedAmount }],
   );
-  const [outcome, run] = useAction<{ unappliedAmount?: string; status?: string }>();
+  const [outcome, run] = useAction<{ unappliedAmount: string; status: string }>();
   const set = (i: number, key: 'invoiceId' | 'amount', value: string) => setRows((old) => old.map((r, n) => (n === i ? { ...r, [key]: value } : r)));
   return (
     <form
@@ -70,7 +74,8 @@ function ApplyPayment({ payment, onApplied }: { payment: UnappliedPayment; onApp
       aria-label={`Apply payment ${payment.paymentId}`}
       onSubmit={async (e) => {
         e.preventDefault();
-        const answer = await run('POST', `/payments/${encodeURIComponent(payment.paymentId)}/apply`, { allocations: rows.map((r) => ({ invoiceId: r.invoiceId.trim(), amount: r.amount.trim() })) }, (a) =>
+        const allocations = rows.map((r) => ({ invoiceId: r.invoiceId.trim(), amount: r.amount.trim() }));
+        const answer = await run((init, key) => typed((c) => c.postPaymentsPaymentIdApply({ path: { paymentId: payment.paymentId }, headers: { 'Idempotency-Key': key }, body: { allocations } }, init)), (a) =>
           `Applied ${rows.map((r) => `${money(r.amount, payment.currency)} to ${r.invoiceId}`).join(', ')}${a.unappliedAmount && Number(a.unappliedAmount) > 0 ? `; ${money(a.unappliedAmount, payment.currency)} still unapplied` : '; nothing left unapplied'}.`,
         );
         if (answer) setTimeout(onApplied, 800);
@@ -94,7 +99,11 @@ function ApplyPayment({ payment, onApplied }: { payment: UnappliedPayment; onApp
 }
 
 function UnappliedPayments() {
-  const { load, next, previous, page, reload } = usePaged<UnappliedPayment>('/payments/unapplied', 10);
+  const { load, next, previous, page, reload } = usePaged(
+    'unapplied',
+    (p, signal) => typed((c) => c.getPaymentsUnapplied({ query: p }, { signal })).then((answer): { items: readonly UnappliedPayment[]; cursor: string | null } => answer),
+    10,
+  );
   return (
     <section class="panel" aria-labelledby="unapplied-title">
       <h2 id="unapplied-title">Unapplied payments</h2>
@@ -130,7 +139,11 @@ function UnappliedPayments() {
 }
 
 function Disputes({ today }: { today: string }) {
-  const { load, next, previous, page } = usePaged<InvoiceView>('/invoices?status=DISPUTED', 10);
+  const { load, next, previous, page } = usePaged(
+    'disputes',
+    (p, signal) => typed((c) => c.getInvoices({ query: { status: 'DISPUTED', ...p } }, { signal })).then((answer): { items: readonly InvoiceView[]; cursor: string | null } => answer),
+    10,
+  );
   return (
     <section class="panel" aria-labelledby="disputes-title">
       <h2 id="disputes-title">Disputes</h2>
@@ -156,7 +169,7 @@ interface WorklistRow {
 }
 
 function CollectorWorklist() {
-  const [load] = useLoad((signal) => typed((c) => c.getCollectionsWorklist(undefined, { signal })).then(openObject<{ asOf: string; items: readonly WorklistRow[] }>), 'collections');
+  const [load] = useLoad((signal) => typed((c) => c.getCollectionsWorklist(undefined, { signal })).then((answer): { asOf: string; items: readonly WorklistRow[] } => answer), 'collections');
   return (
     <section class="panel" aria-labelledby="collections-title">
       <h2 id="collections-title">Collector worklist</h2>
@@ -234,12 +247,12 @@ function PromisesFallingDue({ today }: { today: string }) {
 }
 
 function DunningRunNow() {
-  const [outcome, run] = useAction<{ runId?: string; counts?: Record<string, number> }>();
+  const [outcome, run] = useAction<{ runId: string; counts: Record<string, number> }>();
   return (
     <section class="panel" aria-labelledby="dunning-now-title">
       <h2 id="dunning-now-title">Dunning run</h2>
       <p class="muted">The scheduler runs it daily; finance may start it now (the same code).</p>
-      <button type="button" disabled={outcome.kind === 'busy'} onClick={() => void run('POST', '/dunning/runs', {}, (a) => `Run ${a.runId ?? ''} done${a.counts ? `: ${Object.entries(a.counts).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}.`)}>
+      <button type="button" disabled={outcome.kind === 'busy'} onClick={() => void run((init) => typed((c) => c.postDunningRuns({ body: {} }, init)), (a) => `Run ${a.runId} done: ${Object.entries(a.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`)}>
         Run dunning now
       </button>
       <OutcomeMessage outcome={outcome} />
