@@ -6,7 +6,7 @@
 import type { StatementHeader, StreamedStatementFile } from './camt';
 import { currencyDigits, fail, LineIds, textOrNull, Warnings, yymmdd, type Place } from './common';
 import type { ParsedStatementFile, StatementLine } from './statement';
-import { TextLines } from './text-lines';
+import { LineStatementReader, readWhole } from './text-lines';
 
 /** One logical record: a record and the 88 continuation records that follow it. */
 interface LogicalRecord {
@@ -51,15 +51,7 @@ const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
  * The file is read by the streaming {@link Bai2Reader} (one record at a time).
  */
 export function readBai2(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
-  const lines = new Map<StatementHeader, StatementLine[]>();
-  const reader = new Bai2Reader((line, statement) => {
-    let list = lines.get(statement);
-    if (!list) lines.set(statement, (list = []));
-    list.push(line);
-  }, warnings);
-  reader.write(content);
-  const file = reader.close();
-  return { ...file, statements: file.statements.map((statement) => ({ ...statement, lines: lines.get(statement) ?? [] })) };
+  return readWhole(content, (onLine) => new Bai2Reader(onLine, warnings));
 }
 
 /** The most characters of one record with its 88 continuations (a real one has a few hundred). */
@@ -144,8 +136,7 @@ interface OpenAccount {
  * than {@link MAX_CONTINUATIONS} continuations, and a line longer than `MAX_LINE_CHARACTERS`, are
  * refused.
  */
-export class Bai2Reader {
-  private readonly text = new TextLines((text, line) => this.onText(text, line));
+export class Bai2Reader extends LineStatementReader {
   /** Record-level warnings (wrapped text, `88:`): listed before the others, as they always were. */
   private readonly recordWarnings = new Warnings();
   private open: OpenRecord | null = null;
@@ -165,17 +156,7 @@ export class Bai2Reader {
   private readonly ids = new LineIds();
   private sequence = 0;
 
-  constructor(
-    private readonly onLine: (line: StatementLine, statement: StatementHeader) => void,
-    private readonly warnings: Warnings = new Warnings(),
-  ) {}
-
-  write(chunk: string): void {
-    this.text.write(chunk);
-  }
-
-  close(): StreamedStatementFile {
-    this.text.end();
+  protected end(): StreamedStatementFile {
     this.completeRecord();
     this.atEnd();
     return {
@@ -194,7 +175,7 @@ export class Bai2Reader {
    * with a warning naming the line. Record counts in trailers count records, not lines: a wrapped
    * text line is no record.
    */
-  private onText(raw: string, line: number): void {
+  protected onText(raw: string, line: number): void {
     const text = raw.trimEnd();
     if (text.trim() === '') return;
     if (/^88:/.test(text)) {

@@ -6,7 +6,7 @@
 import { decimalToMinor, fail, isoDate, LineIds, textOrNull, Warnings, withoutTrailingSlashes, yymmdd, type LineDraft, type Place } from './common';
 import type { StatementHeader, StreamedStatementFile } from './camt';
 import type { ParsedStatementFile, StatementLine } from './statement';
-import { TextLines } from './text-lines';
+import { LineStatementReader, readWhole } from './text-lines';
 
 /** One SWIFT field: its tag (`61`, `60F`), the lines of its value, the line number of its tag. */
 interface Field {
@@ -62,15 +62,7 @@ export function looksLikeMt940(content: string): boolean {
  *   the whole file with a {@link StatementParseError} naming the line.
  */
 export function readMt940(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
-  const lines = new Map<StatementHeader, StatementLine[]>();
-  const reader = new Mt940Reader((line, statement) => {
-    let list = lines.get(statement);
-    if (!list) lines.set(statement, (list = []));
-    list.push(line);
-  }, warnings);
-  reader.write(content);
-  const file = reader.close();
-  return { ...file, statements: file.statements.map((statement) => ({ ...statement, lines: lines.get(statement) ?? [] })) };
+  return readWhole(content, (onLine) => new Mt940Reader(onLine, warnings));
 }
 
 /** The most characters of one field with its continuation lines, or of a `:61:` with its `:86:` fields. */
@@ -134,8 +126,7 @@ interface OpenStatement {
  * its results until `close` returns. A field longer than {@link MAX_FIELD_CHARACTERS} or
  * {@link MAX_FIELD_LINES}, and a line longer than `MAX_LINE_CHARACTERS`, are refused.
  */
-export class Mt940Reader {
-  private readonly text = new TextLines((text, line) => this.onText(text, line));
+export class Mt940Reader extends LineStatementReader {
   /** The field being read (its continuation lines may follow). */
   private open: (Field & { characters: number }) | null = null;
   private statement: OpenStatement | null = null;
@@ -148,17 +139,7 @@ export class Mt940Reader {
   private readonly ids = new LineIds();
   private sequence = 0;
 
-  constructor(
-    private readonly onLine: (line: StatementLine, statement: StatementHeader) => void,
-    private readonly warnings: Warnings = new Warnings(),
-  ) {}
-
-  write(chunk: string): void {
-    this.text.write(chunk);
-  }
-
-  close(): StreamedStatementFile {
-    this.text.end();
+  protected end(): StreamedStatementFile {
     this.finishField();
     this.finishStatement();
     if (this.started === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
@@ -167,7 +148,7 @@ export class Mt940Reader {
     return { format: 'mt940', version: null, statements: this.headers, fileIdentity: JSON.stringify(this.identity), warnings: this.warnings.all };
   }
 
-  private onText(raw: string, line: number): void {
+  protected onText(raw: string, line: number): void {
     // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
     // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
     let text = (raw.includes('\x1a') ? raw.replace(/\x1a/g, '') : raw).trimEnd();

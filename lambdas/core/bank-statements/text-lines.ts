@@ -4,7 +4,9 @@
  * end a line, as `text.split(/\r\n|\r|\n/)` reads them, and a byte-order mark at the very start
  * is no text. Only the line being read is held. Pure: no I/O.
  */
-import { fail } from './common';
+import type { StatementHeader, StreamedStatementFile } from './camt';
+import { fail, Warnings } from './common';
+import type { ParsedStatementFile, StatementLine } from './statement';
 
 /**
  * The longest line read, in characters. A SWIFT line has at most 65 characters and a BAI2 record
@@ -82,4 +84,49 @@ export class TextLines {
       fail(`the line is longer than ${this.maxCharacters.toLocaleString('en-US')} characters: no statement line is that long; the file is refused`, { line: this.number + 1 });
     }
   }
+}
+
+/** Where a line-based reader hands each statement line, with its statement's header. */
+export type LineCallback = (line: StatementLine, statement: StatementHeader) => void;
+
+/**
+ * What the line-based streaming readers (`Mt940Reader`, `Bai2Reader`) share: text chunks of any
+ * size go through {@link TextLines} to the reader's `onText`, one line at a time; `close` ends the
+ * file and gives it without its lines (they went to `onLine`).
+ */
+export abstract class LineStatementReader {
+  private readonly text = new TextLines((text, line) => this.onText(text, line));
+
+  constructor(
+    protected readonly onLine: LineCallback,
+    protected readonly warnings: Warnings = new Warnings(),
+  ) {}
+
+  write(chunk: string): void {
+    this.text.write(chunk);
+  }
+
+  close(): StreamedStatementFile {
+    this.text.end();
+    return this.end();
+  }
+
+  /** One line of the file (without its line end), numbered from 1. */
+  protected abstract onText(text: string, line: number): void;
+
+  /** The file has ended (its last line was handed to `onText`). */
+  protected abstract end(): StreamedStatementFile;
+}
+
+/** A whole file read by a line-based reader: its statements with their lines. */
+export function readWhole(content: string, reader: (onLine: LineCallback) => LineStatementReader): ParsedStatementFile {
+  const lines = new Map<StatementHeader, StatementLine[]>();
+  const read = reader((line, statement) => {
+    let list = lines.get(statement);
+    if (!list) lines.set(statement, (list = []));
+    list.push(line);
+  });
+  read.write(content);
+  const file = read.close();
+  return { ...file, statements: file.statements.map((statement) => ({ ...statement, lines: lines.get(statement) ?? [] })) };
 }
