@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parse, CsvError } from 'csv-parse';
 import type { Writable } from 'node:stream';
-import { statementEncodingOf } from '../lambdas/core/bank-statements/decode';
+import { decodeStatementChunks, statementEncodingOf } from '../lambdas/core/bank-statements/decode';
 import { readStatementStream, type StreamedStatement } from '../lambdas/core/bank-statements/stream';
 import { StatementParseError } from '../lambdas/core/bank-statements/statement';
 import {
@@ -153,18 +153,11 @@ async function main(): Promise<void> {
   log(`summary ${JSON.stringify({ ...counts, openItems: openItems.length, seconds: Number(seconds()), maxRssMb })}`);
 }
 
-/** The file's text in chunks, decoded as it is read. */
-async function* decoded(path: string, encoding: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text !== '') yield text;
-  }
-  const rest = decoder.decode();
-  if (rest !== '') yield rest;
+/** The file's text in chunks, decoded as it is read (as `readStatementFile` decodes the whole file). */
+function decoded(path: string, encoding: string): AsyncGenerator<string> {
+  return decodeStatementChunks(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, encoding);
 }
 
-/** A remittance advice file: PDF (by its signature) or CSV. A bad advice is a usage error naming the file. */
 async function readAdvice(path: string): Promise<RemittanceAdvice> {
   const bytes = readFileSync(path);
   try {

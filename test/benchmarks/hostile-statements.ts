@@ -3,9 +3,13 @@
  * 1 MB built to make a backtracking regular expression work quadratically or worse. Prints the
  * time per input; every one must be read (or refused with a StatementParseError) in linear time,
  * i.e. well under a second. `npx tsx test/benchmarks/hostile-statements.ts [size]`.
+ * Then endless MT940 and BAI2 streams (an endless line, an endless `:86:` field, endless 88
+ * continuations ...), each refused after a bounded read, and large valid MT940/BAI2 streams at two
+ * sizes, with the time per line and the heap they took (issue 15).
  */
 import { performance } from 'node:perf_hooks';
 import { readStatementFile, StatementParseError } from '../../lambdas/core/bank-statements/read-statement-file';
+import { readStatementStream } from '../../lambdas/core/bank-statements/stream';
 import { parseAmount } from '../../lambdas/core/money/money';
 
 export const HOSTILE_SIZE = 1_000_000;
@@ -31,7 +35,68 @@ export function hostileStatements(size = HOSTILE_SIZE): Record<string, string> {
     'MT940 sniffing: twenty lines then a million spaces': `${'x\n'.repeat(20)}${' '.repeat(size)}`,
     'nothing: a million letters': 'a'.repeat(size),
     'nothing: a million colons and digits': ':1'.repeat(size / 2),
+    'MT940 :86: field of short lines': `${mt940Head}:86:${'?20abcdefgh\n'.repeat(size / 12)}:62F:C260101EUR1,00\n-`,
+    'MT940 one line of a million characters': `${mt940Head}:86:${'x'.repeat(size)}\n:62F:C260101EUR1,00\n-`,
+    'BAI2: a 16 record with 88 continuations': `${BAI2_HEAD}16,195,100,Z,B-1,,TEXT\n${'88,x\n'.repeat(size / 5)}49,100,3/\n98,100,1,5/\n99,100,1,7/`,
   };
+}
+
+const BAI2_HEAD = '01,SENDER,RECEIVER,260302,1200,F-1,,,2/\n02,RECEIVER,BANK,1,260301,,USD,2/\n03,ACC-1,USD/\n';
+
+/** Endless text, as a stream: `head`, then `body` again and again, in chunks of about 64 KiB. */
+async function* endless(head: string, body: string, counter: { characters: number }): AsyncGenerator<string> {
+  counter.characters += head.length;
+  yield head;
+  const chunk = body.repeat(Math.max(1, Math.floor(65_536 / body.length)));
+  for (;;) {
+    counter.characters += chunk.length;
+    yield chunk;
+  }
+}
+
+/**
+ * Statement streams that never end (as a network upload or a pipe may not): the streaming readers
+ * must refuse each after a bounded amount of text, holding a bounded amount of memory. Each call
+ * gives a fresh stream; `counter` counts the characters it handed out.
+ */
+export function hostileStreams(): Record<string, (counter: { characters: number }) => AsyncIterable<string>> {
+  const mt940Head = ':20:STMT\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C260101EUR0,00\n:61:2601010101C1,00NTRFNONREF\n';
+  return {
+    'MT940: an endless line': (counter) => endless(`${mt940Head}:86:`, 'x', counter),
+    'MT940: an endless :86: field of short lines': (counter) => endless(`${mt940Head}:86:166`, '?20abcdefgh\n', counter),
+    'MT940: an interim report of endless :61: lines before its currency': (counter) => endless(':20:STMT\n:25:DE89370400440532013000\n', ':61:2601010101C1,00NTRFNONREF\n:86:text\n', counter),
+    'BAI2: endless 88 continuations of one 16 record': (counter) => endless(`${BAI2_HEAD}16,195,100,Z,B-1,,TEXT\n`, '88,x\n', counter),
+    'BAI2: an endless line': (counter) => endless(`${BAI2_HEAD}16,195,100,Z,B-1,,`, 'x', counter),
+  };
+}
+
+/** A valid MT940 file of `lines` statement lines as a stream, for linear time and flat memory. */
+export async function* bigMt940(lines: number): AsyncGenerator<string> {
+  yield ':20:STMT\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C260101EUR0,00\n';
+  let chunk = '';
+  for (let i = 1; i <= lines; i++) {
+    chunk += `:61:2601010101C1,00NTRFNONREF//B-${i}\n:86:166?00GUTSCHRIFT?20SVWZ+RE ${i}?21more text?32Payer ${i}\n`;
+    if (chunk.length > 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}:62F:C260102EUR${lines},00\n-\n`;
+}
+
+/** A valid BAI2 file whose 16 records have four 88 continuations each (millions in all for a large `lines`). */
+export async function* bigBai2(lines: number): AsyncGenerator<string> {
+  yield BAI2_HEAD;
+  let chunk = '';
+  for (let i = 1; i <= lines; i++) {
+    chunk += `16,195,100,Z,B-${i},C-${i},INVOICE ${i}\n88,PAYER ${i}\n88,SECOND LINE\n88,THIRD LINE\n88,FOURTH LINE\n`;
+    if (chunk.length > 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  const records = 2 + lines * 5;
+  yield `${chunk}49,${lines * 100},${records}/\n98,${lines * 100},1,${records + 2}/\n99,${lines * 100},1,${records + 4}/\n`;
 }
 
 /** Amounts in API requests go through the same decimal reading. */
@@ -42,7 +107,7 @@ export function hostileAmounts(size = HOSTILE_SIZE): Record<string, () => unknow
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? HOSTILE_SIZE);
   const rows: [string, string, string][] = [];
   const time = (name: string, run: () => unknown) => {
@@ -61,6 +126,65 @@ function main(): void {
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`hostile inputs of about ${size.toLocaleString('en-US')} characters`);
   for (const [name, ms, outcome] of rows) console.log(`${name.padEnd(width)}  ${ms.padStart(10)}  ${outcome}`);
+  await streams();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The endless streams (refused after a bounded read) and large valid streams at two sizes (linear time, flat memory). */
+async function streams(): Promise<void> {
+  console.log('\nendless streams through readStatementStream (MT940 and BAI2 read line by line)');
+  const rows: string[][] = [];
+  for (const [name, stream] of Object.entries(hostileStreams())) {
+    const counter = { characters: 0 };
+    const heap = process.memoryUsage().heapUsed;
+    let peakHeap = heap;
+    const started = performance.now();
+    let outcome: string;
+    try {
+      // The heap is sampled at each chunk read (a reader may hold text without handing out a line).
+      const sampled = async function* (): AsyncGenerator<string> {
+        for await (const chunk of stream(counter)) {
+          peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+          yield chunk;
+        }
+      };
+      await readStatementStream(sampled(), () => undefined);
+      outcome = 'read (must not happen: the stream has no end)';
+    } catch (error) {
+      outcome = error instanceof StatementParseError ? `refused: ${error.message.slice(0, 90)}` : `failed (${(error as Error).name})`;
+    }
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    rows.push([name, `${(performance.now() - started).toFixed(0)} ms`, `${counter.characters.toLocaleString('en-US')} characters read`, `heap +${mb(peakHeap - heap)}`, outcome]);
+  }
+  for (const row of rows) console.log(row.join('  '));
+  console.log('\nlarge valid streams: time per line and memory must not grow with the file');
+  for (const [name, make, unit] of [
+    ['MT940', bigMt940, 'lines'],
+    ['BAI2 (four 88 continuations per 16 record)', bigBai2, 'lines'],
+  ] as const) {
+    for (const lines of [250_000, 1_000_000]) {
+      globalThis.gc?.();
+      const heap = process.memoryUsage().heapUsed;
+      // With --expose-gc the heap still in use is measured after a collection at each quarter of the file.
+      const retained: string[] = [];
+      let count = 0;
+      const started = performance.now();
+      let paused = 0;
+      const file = await readStatementStream(make(lines), () => {
+        if (++count % (lines / 4) === 0 && globalThis.gc) {
+          const pause = performance.now();
+          globalThis.gc();
+          retained.push(mb(process.memoryUsage().heapUsed - heap));
+          paused += performance.now() - pause;
+        }
+      });
+      const ms = performance.now() - started - paused;
+      console.log(
+        `${name}: ${file.lines.toLocaleString('en-US')} ${unit} in ${(ms / 1000).toFixed(1)} s (${((ms * 1000) / lines).toFixed(1)} µs per line); heap in use at each quarter ${retained.length ? retained.join(', ') : 'not measured (run with node --expose-gc)'}; rss ${mb(process.memoryUsage().rss)}`,
+      );
+    }
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,9 +1,12 @@
 /**
  * Reader for BAI2 cash management files (BAI Cash Management Balance Reporting Specifications,
- * version 2). Pure: a string in, the statement model out.
+ * version 2), read as a stream of text chunks (see {@link Bai2Reader}). Pure: text in, the
+ * statement model out.
  */
-import { currencyDigits, fail, LineIds, textOrNull, Warnings, yymmdd, type LineDraft, type Place } from './common';
-import type { AccountStatement, ParsedStatementFile, StatementLine } from './statement';
+import type { StatementHeader, StreamedStatementFile } from './camt';
+import { currencyDigits, fail, LineIds, textOrNull, Warnings, yymmdd, type Place } from './common';
+import type { ParsedStatementFile, StatementLine } from './statement';
+import { LineStatementReader, readWhole } from './text-lines';
 
 /** One logical record: a record and the 88 continuation records that follow it. */
 interface LogicalRecord {
@@ -34,129 +37,349 @@ const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
  *   `remittanceText` the text with its 88 continuations joined by a space (as the peer parser
  *   does; a bank that wraps in the middle of a word gets a space there).
  * - Records: one per line, several on one line each ended by "/", a 16 text wrapped onto a line
- *   without record code and `88:` for `88,` (both with a warning); see {@link physicalRecords}.
+ *   without record code and `88:` for `88,` (both with a warning); see {@link Bai2Reader}.
  * - Every control total and record count is checked: the account trailer (49) against the sum of
  *   the 03 summary amounts and 16 amounts and the account's records, the group trailer
  *   (98) against its accounts, the file trailer (99) against its groups. A blank control total
  *   counts as zero (the sample with blank account totals declares 0 for its group); a blank record
  *   or account count is read with a warning (the money is checked by the totals). A mismatch,
  *   an unknown record, a record out of place or a malformed field rejects the whole file with a
- *   {@link StatementParseError} naming the line and the record.
+ *   {@link StatementParseError} naming the line and the record (the first problem in file order).
+ * - Warnings list the record-level ones (wrapped text, `88:`) first, then the others, each group
+ *   in file order.
+ *
+ * The file is read by the streaming {@link Bai2Reader} (one record at a time).
  */
 export function readBai2(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
-  const records = logicalRecords(content, warnings);
-  const checkCount = (record: LogicalRecord, what: string, stated: string | undefined, computed: number, of: string): void =>
-    checkCountOf(record, what, stated, computed, of, warnings);
-  const cursor = new Cursor(records);
-  const header = cursor.expect('01', 'the file must start with a 01 file header');
-  const version = header.fields[7]?.replace(/\/$/, '').trim() ?? '';
-  if (version !== '2') fail(`BAI version "${version}" is not supported; only version 2 is read`, placeOf(header));
-  const fileId = textOrNull(header.fields[4]);
-  let fileRecords = header.physical;
-  let fileTotal = 0n;
-  let groups = 0;
-  const statements: { statement: Omit<AccountStatement, 'lines'>; lines: LineDraft[]; reference: (string | null)[] }[] = [];
+  return readWhole(content, (onLine) => new Bai2Reader(onLine, warnings));
+}
 
-  while (cursor.peek()?.code === '02') {
-    const group = cursor.next()!;
-    groups++;
-    const asOfDate = yymmdd(group.fields[3]?.trim() ?? '');
-    if (asOfDate === null) fail(`as-of date "${group.fields[3] ?? ''}" is not a YYMMDD date`, placeOf(group));
-    const groupCurrency = textOrNull(group.fields[5]);
-    let groupRecords = group.physical;
-    let groupTotal = 0n;
-    let accounts = 0;
+/** The most characters of one record with its 88 continuations (a real one has a few hundred). */
+export const MAX_RECORD_CHARACTERS = 4 * 1024 * 1024;
+/** The most 88 continuation records of one record (a real one has a handful). */
+export const MAX_CONTINUATIONS = 10_000;
 
-    while (cursor.peek()?.code === '03') {
-      const identifier = cursor.next()!;
-      accounts++;
-      const account = textOrNull(identifier.fields[0]);
-      const currency = textOrNull(identifier.fields[1]) ?? groupCurrency ?? 'USD';
-      currencyDigits(currency, placeOf(identifier));
-      let accountRecords = identifier.physical;
-      let accountTotal = 0n;
-      let opening: number | null = null;
-      let closing: number | null = null;
-      for (const summary of summaries(identifier)) {
-        accountTotal += summary.amount ?? 0n;
-        if (summary.typeCode === '010' && summary.amount !== null) opening ??= safe(summary.amount, identifier);
-        if (summary.typeCode === '015' && summary.amount !== null) closing ??= safe(summary.amount, identifier);
-      }
-      const lines: LineDraft[] = [];
-      const references: (string | null)[] = [];
-      let entryIndex = 0;
-      while (cursor.peek()?.code === '16') {
-        const record = cursor.next()!;
-        accountRecords += record.physical;
-        entryIndex++;
-        const detail = transaction(record);
-        accountTotal += detail.amount;
-        if (detail.amount === 0n) continue;
-        const amountMinor = safe(detail.amount, record);
-        lines.push({
-          direction: Number(detail.typeCode) < 400 ? 'credit' : 'debit',
-          amountMinor,
-          currency,
-          bookingDate: asOfDate,
-          valueDate: detail.valueDate,
-          structuredReference: null,
-          structuredReferences: [],
-          endToEndId: null,
-          accountServicerReference: detail.bankReference,
-          customerReference: detail.customerReference,
-          remittanceText: detail.text,
-          payerName: null,
-          payerAccount: null,
-          bankTransactionCode: detail.typeCode,
-          entry: { index: entryIndex, transaction: 1, transactions: 1, amountMinor, currency },
-        });
-        references.push(detail.bankReference);
-      }
-      const trailer = cursor.expect('49', `account ${account ?? ''} must end with a 49 account trailer`);
-      accountRecords += trailer.physical;
-      checkTotal(trailer, 'account control total', trailer.fields[0], accountTotal, 'the sum of the 03 and 16 amounts of the account');
-      checkCount(trailer, 'number of records', trailer.fields[1], accountRecords, 'records from the 03 to the 49 record');
-      groupRecords += accountRecords;
-      groupTotal += amountOf(trailer.fields[0], trailer, 'account control total') ?? 0n;
-      statements.push({
-        statement: { statementId: fileId, account, currency, openingBalanceMinor: opening, closingBalanceMinor: closing },
-        lines,
-        reference: references,
-      });
-    }
-    if (accounts === 0) fail('a group needs at least one account (03 record)', placeOf(cursor.peek() ?? group));
-    const trailer = cursor.expect('98', 'a group must end with a 98 group trailer');
-    groupRecords += trailer.physical;
-    checkTotal(trailer, 'group control total', trailer.fields[0], groupTotal, 'the sum of its account control totals');
-    checkCount(trailer, 'number of accounts', trailer.fields[1], accounts, 'accounts in the group');
-    checkCount(trailer, 'number of records', trailer.fields[2], groupRecords, 'records from the 02 to the 98 record');
-    fileRecords += groupRecords;
-    fileTotal += amountOf(trailer.fields[0], trailer, 'group control total') ?? 0n;
+/** Where the reader is in the file's nesting: what may come next. */
+type Bai2State = 'start' | 'file' | 'group' | 'account' | 'done';
+
+type MutableHeader = { -readonly [K in keyof StatementHeader]: StatementHeader[K] };
+
+/** A record being read: its 88 continuations are joined onto it as they come. */
+class OpenRecord {
+  physical = 1;
+  private joined = '';
+
+  constructor(
+    readonly code: string,
+    readonly line: number,
+    /** The body of the last physical record (after its code and comma), as it may still grow. */
+    public last: string,
+  ) {}
+
+  get characters(): number {
+    return this.joined.length + this.last.length;
   }
-  if (groups === 0) fail('a file needs at least one group (02 record)', placeOf(cursor.peek() ?? header));
-  const trailer = cursor.expect('99', 'the file must end with a 99 file trailer');
-  fileRecords += trailer.physical;
-  checkTotal(trailer, 'file control total', trailer.fields[0], fileTotal, 'the sum of its group control totals');
-  checkCount(trailer, 'number of groups', trailer.fields[1], groups, 'groups in the file');
-  checkCount(trailer, 'number of records', trailer.fields[2], fileRecords, 'records in the file');
-  const after = cursor.peek();
-  if (after) fail('records after the 99 file trailer', placeOf(after));
 
-  const ids = new LineIds();
-  let sequence = 0;
-  return {
-    format: 'bai2',
-    version: '2',
-    fileIdentity: identityOf(header),
-    warnings: warnings.all,
-    statements: statements.map(({ statement, lines, reference }) => ({
-      ...statement,
-      lines: lines.map((draft, i): StatementLine => {
-        sequence++;
-        return { ...draft, sequence, lineId: ids.assign(statement.account, reference[i] ?? `line-${sequence}`) };
-      }),
-    })),
-  };
+  /** An 88 continuation: the piece before it is final now. */
+  continueWith(piece: string): void {
+    this.joined += this.bodyOf(this.last, false);
+    this.last = piece;
+    this.physical++;
+  }
+
+  finish(): LogicalRecord {
+    const joined = this.joined + this.bodyOf(this.last, true);
+    const record = { code: this.code, line: this.line, physical: this.physical };
+    if (this.code !== '16') return { ...record, fields: joined.split(',').map((field) => field.trim()), rest: '' };
+    return { ...record, fields: joined.split(','), rest: joined };
+  }
+
+  /**
+   * A piece with what joins it to the next: a "/" ends the record's fields so far, so the
+   * continuation starts a new field; a 16 record's text without "/" goes on after a space.
+   */
+  private bodyOf(piece: string, final: boolean): string {
+    const ended = piece.endsWith('/');
+    const body = ended ? piece.slice(0, -1) : piece;
+    if (final) return body;
+    if (this.code === '16') return body + (ended ? ',' : ' ');
+    return ended || !body.endsWith(',') ? `${body},` : body;
+  }
+}
+
+interface OpenGroup {
+  readonly record: LogicalRecord;
+  readonly asOfDate: string;
+  readonly currency: string | null;
+  records: number;
+  total: bigint;
+  accounts: number;
+}
+
+interface OpenAccount {
+  readonly record: LogicalRecord;
+  readonly header: StatementHeader;
+  readonly name: string | null;
+  records: number;
+  total: bigint;
+  entries: number;
+}
+
+/**
+ * Streaming reader of BAI2 (the rules of {@link readBai2}, which uses it): feed the text with
+ * {@link Bai2Reader.write} in chunks of any size, then {@link Bai2Reader.close}. Each transaction
+ * (16 record) is handed to `onLine` as soon as the next record shows that its 88 continuations
+ * have ended; only that record and the running control totals and counts are held. Totals and
+ * counts are checked at each trailer (49, 98, 99), so a file whose totals do not match throws
+ * there, after the lines before it were handed out: a caller that must apply all or nothing keeps
+ * its results until `close` returns. A record longer than {@link MAX_RECORD_CHARACTERS} or with more
+ * than {@link MAX_CONTINUATIONS} continuations, and a line longer than `MAX_LINE_CHARACTERS`, are
+ * refused.
+ */
+export class Bai2Reader extends LineStatementReader {
+  /** Record-level warnings (wrapped text, `88:`): listed before the others, as they always were. */
+  private readonly recordWarnings = new Warnings();
+  private open: OpenRecord | null = null;
+  /** The physical record before: does it start `16,`/`88,`, and does it end with "/"? */
+  private lastStartsText = false;
+  private lastEndsWithSlash = false;
+  private lastRecordLine: number | null = null;
+  private state: Bai2State = 'start';
+  private header: LogicalRecord | null = null;
+  private fileId: string | null = null;
+  private fileRecords = 0;
+  private fileTotal = 0n;
+  private groups = 0;
+  private group: OpenGroup | null = null;
+  private account: OpenAccount | null = null;
+  private readonly headers: StatementHeader[] = [];
+  private readonly ids = new LineIds();
+  private sequence = 0;
+
+  protected end(): StreamedStatementFile {
+    this.completeRecord();
+    this.atEnd();
+    return {
+      format: 'bai2',
+      version: '2',
+      fileIdentity: identityOf(this.header!),
+      warnings: [...this.recordWarnings.all, ...this.warnings.all],
+      statements: this.headers,
+    };
+  }
+
+  /**
+   * One line of the file. Besides one record per line, banks write several records on one line,
+   * each ended by "/" (`16,...,PPD/ 16,...`), wrap a 16 record's text onto a line that starts with
+   * no record code, and write continuations as `88:` instead of `88,`: all are read, the last two
+   * with a warning naming the line. Record counts in trailers count records, not lines: a wrapped
+   * text line is no record.
+   */
+  protected onText(raw: string, line: number): void {
+    const text = raw.trimEnd();
+    if (text.trim() === '') return;
+    if (/^88:/.test(text)) {
+      this.recordWarnings.add('continuation-written-88-colon', 'continuation record written "88:" instead of "88,": read as an 88 record', { line, record: '88' });
+      this.physicalRecord(`88,${text.slice(3)}`, line);
+      return;
+    }
+    const code = /^(\d{2})(?:,|$)/.exec(text)?.[1];
+    if ((!code || !KNOWN_CODES.has(code)) && this.open && this.lastStartsText && !this.lastEndsWithSlash) {
+      // The text of a 16 (or its 88) wrapped onto the next line by the bank's export.
+      this.recordWarnings.add('text-wrapped-without-88', 'a line without record code continues the text of the record before it', { line });
+      const extra = ` ${text.trim()}`;
+      this.open.last += extra;
+      this.lastEndsWithSlash = extra.endsWith('/');
+      this.checkSize(this.open);
+      return;
+    }
+    for (const part of text.split(/(?<=\/)\s+(?=(?:01|02|03|16|49|88|98|99),)/)) this.physicalRecord(part.trimEnd(), line);
+  }
+
+  private physicalRecord(text: string, line: number): void {
+    const match = /^(\d{2})(?:,|$)/.exec(text);
+    if (!match || !KNOWN_CODES.has(match[1]!)) {
+      fail(`"${text.slice(0, 20)}" is not a BAI2 record (01, 02, 03, 16, 49, 88, 98 or 99)`, { line });
+    }
+    const code = match[1]!;
+    const body = text.slice(3);
+    this.lastStartsText = /^(16|88),/.test(text);
+    this.lastEndsWithSlash = text.endsWith('/');
+    if (code === '88') {
+      if (!this.open) fail('a continuation record (88) cannot start the file', { line, record: '88' });
+      this.open.continueWith(body);
+      this.checkSize(this.open);
+      return;
+    }
+    this.completeRecord();
+    this.open = new OpenRecord(code, line, body);
+    this.checkSize(this.open);
+  }
+
+  private checkSize(open: OpenRecord): void {
+    const place = { line: open.line, record: open.code };
+    if (open.physical > MAX_CONTINUATIONS + 1) fail(`more than ${MAX_CONTINUATIONS.toLocaleString('en-US')} continuation records (88): no record is that long; the file is refused`, place);
+    if (open.characters > MAX_RECORD_CHARACTERS) fail(`the record with its continuations is longer than ${MAX_RECORD_CHARACTERS.toLocaleString('en-US')} characters; the file is refused`, place);
+  }
+
+  private completeRecord(): void {
+    const open = this.open;
+    if (!open) return;
+    this.open = null;
+    const record = open.finish();
+    this.lastRecordLine = record.line;
+    this.onRecord(record);
+  }
+
+  /** One whole record, in the nesting 01 (02 (03 16* 49)+ 98)+ 99. */
+  private onRecord(record: LogicalRecord): void {
+    switch (this.state) {
+      case 'start':
+        this.expect(record, '01', 'the file must start with a 01 file header');
+        this.onFileHeader(record);
+        return;
+      case 'file':
+        if (record.code === '02') return this.onGroupHeader(record);
+        if (this.groups === 0) fail('a file needs at least one group (02 record)', placeOf(record));
+        this.expect(record, '99', 'the file must end with a 99 file trailer');
+        return this.onFileTrailer(record);
+      case 'group':
+        if (record.code === '03') return this.onAccount(record);
+        if (this.group!.accounts === 0) fail('a group needs at least one account (03 record)', placeOf(record));
+        this.expect(record, '98', 'a group must end with a 98 group trailer');
+        return this.onGroupTrailer(record);
+      case 'account':
+        if (record.code === '16') return this.onTransaction(record);
+        this.expect(record, '49', `account ${this.account!.name ?? ''} must end with a 49 account trailer`);
+        return this.onAccountTrailer(record);
+      case 'done':
+        fail('records after the 99 file trailer', placeOf(record));
+    }
+  }
+
+  /** The file has ended: what was still expected is missing. */
+  private atEnd(): void {
+    const ends = (problem: string): never => fail(`${problem}, but the file ends here`, { line: this.lastRecordLine ?? 1 });
+    switch (this.state) {
+      case 'start':
+        return ends('the file must start with a 01 file header');
+      case 'file':
+        if (this.groups === 0) fail('a file needs at least one group (02 record)', placeOf(this.header!));
+        return ends('the file must end with a 99 file trailer');
+      case 'group':
+        if (this.group!.accounts === 0) fail('a group needs at least one account (03 record)', placeOf(this.group!.record));
+        return ends('a group must end with a 98 group trailer');
+      case 'account':
+        return ends(`account ${this.account!.name ?? ''} must end with a 49 account trailer`);
+      case 'done':
+        return;
+    }
+  }
+
+  private expect(record: LogicalRecord, code: string, problem: string): void {
+    if (record.code !== code) fail(`${problem}, found a ${record.code} record`, placeOf(record));
+  }
+
+  private onFileHeader(header: LogicalRecord): void {
+    const version = header.fields[7]?.replace(/\/$/, '').trim() ?? '';
+    if (version !== '2') fail(`BAI version "${version}" is not supported; only version 2 is read`, placeOf(header));
+    this.header = header;
+    this.fileId = textOrNull(header.fields[4]);
+    this.fileRecords = header.physical;
+    this.state = 'file';
+  }
+
+  private onGroupHeader(record: LogicalRecord): void {
+    this.groups++;
+    const asOfDate = yymmdd(record.fields[3]?.trim() ?? '');
+    if (asOfDate === null) fail(`as-of date "${record.fields[3] ?? ''}" is not a YYMMDD date`, placeOf(record));
+    this.group = { record, asOfDate, currency: textOrNull(record.fields[5]), records: record.physical, total: 0n, accounts: 0 };
+    this.state = 'group';
+  }
+
+  private onAccount(identifier: LogicalRecord): void {
+    const group = this.group!;
+    group.accounts++;
+    const account = textOrNull(identifier.fields[0]);
+    const currency = textOrNull(identifier.fields[1]) ?? group.currency ?? 'USD';
+    currencyDigits(currency, placeOf(identifier));
+    let total = 0n;
+    let opening: number | null = null;
+    let closing: number | null = null;
+    for (const summary of summaries(identifier)) {
+      total += summary.amount ?? 0n;
+      if (summary.typeCode === '010' && summary.amount !== null) opening ??= safe(summary.amount, identifier);
+      if (summary.typeCode === '015' && summary.amount !== null) closing ??= safe(summary.amount, identifier);
+    }
+    const header: MutableHeader = { statementId: this.fileId, account, currency, openingBalanceMinor: opening, closingBalanceMinor: closing };
+    this.account = { record: identifier, header, name: account, records: identifier.physical, total, entries: 0 };
+    this.headers.push(header);
+    this.state = 'account';
+  }
+
+  private onTransaction(record: LogicalRecord): void {
+    const account = this.account!;
+    account.records += record.physical;
+    account.entries++;
+    const detail = transaction(record);
+    account.total += detail.amount;
+    if (detail.amount === 0n) return;
+    const amountMinor = safe(detail.amount, record);
+    const currency = account.header.currency!;
+    this.sequence++;
+    const line: StatementLine = {
+      direction: Number(detail.typeCode) < 400 ? 'credit' : 'debit',
+      amountMinor,
+      currency,
+      bookingDate: this.group!.asOfDate,
+      valueDate: detail.valueDate,
+      structuredReference: null,
+      structuredReferences: [],
+      endToEndId: null,
+      accountServicerReference: detail.bankReference,
+      customerReference: detail.customerReference,
+      remittanceText: detail.text,
+      payerName: null,
+      payerAccount: null,
+      bankTransactionCode: detail.typeCode,
+      entry: { index: account.entries, transaction: 1, transactions: 1, amountMinor, currency },
+      sequence: this.sequence,
+      lineId: this.ids.assign(account.name, detail.bankReference ?? `line-${this.sequence}`),
+    };
+    this.onLine(line, account.header);
+  }
+
+  private onAccountTrailer(trailer: LogicalRecord): void {
+    const account = this.account!;
+    const group = this.group!;
+    account.records += trailer.physical;
+    checkTotal(trailer, 'account control total', trailer.fields[0], account.total, 'the sum of the 03 and 16 amounts of the account');
+    checkCountOf(trailer, 'number of records', trailer.fields[1], account.records, 'records from the 03 to the 49 record', this.warnings);
+    group.records += account.records;
+    group.total += amountOf(trailer.fields[0], trailer, 'account control total') ?? 0n;
+    this.account = null;
+    this.state = 'group';
+  }
+
+  private onGroupTrailer(trailer: LogicalRecord): void {
+    const group = this.group!;
+    group.records += trailer.physical;
+    checkTotal(trailer, 'group control total', trailer.fields[0], group.total, 'the sum of its account control totals');
+    checkCountOf(trailer, 'number of accounts', trailer.fields[1], group.accounts, 'accounts in the group', this.warnings);
+    checkCountOf(trailer, 'number of records', trailer.fields[2], group.records, 'records from the 02 to the 98 record', this.warnings);
+    this.fileRecords += group.records;
+    this.fileTotal += amountOf(trailer.fields[0], trailer, 'group control total') ?? 0n;
+    this.group = null;
+    this.state = 'file';
+  }
+
+  private onFileTrailer(trailer: LogicalRecord): void {
+    this.fileRecords += trailer.physical;
+    checkTotal(trailer, 'file control total', trailer.fields[0], this.fileTotal, 'the sum of its group control totals');
+    checkCountOf(trailer, 'number of groups', trailer.fields[1], this.groups, 'groups in the file', this.warnings);
+    checkCountOf(trailer, 'number of records', trailer.fields[2], this.fileRecords, 'records in the file', this.warnings);
+    this.state = 'done';
+  }
 }
 
 /**
@@ -173,103 +396,6 @@ function identityOf(header: LogicalRecord): string | null {
 /** True when the content starts like a BAI2 file (a 01 file header record). */
 export function looksLikeBai2(content: string): boolean {
   return /^\uFEFF?\s*01,/.test(content);
-}
-
-/**
- * The records of a file, one per record code. Besides one record per line, banks write several
- * records on one line, each ended by "/" (`16,...,PPD/ 16,...`), wrap a 16 record's text onto a
- * line that starts with no record code, and write continuations as `88:` instead of `88,`: all are
- * read, the last two with a warning naming the line. Records counts in trailers count records,
- * not lines: a wrapped text line is no record.
- */
-function physicalRecords(content: string, warnings: Warnings): { text: string; line: number }[] {
-  const result: { text: string; line: number }[] = [];
-  content
-    .replace(/^\uFEFF/, '')
-    .split(/\r\n|\r|\n/)
-    .forEach((raw, i) => {
-      const line = i + 1;
-      const text = raw.trimEnd();
-      if (text.trim() === '') return;
-      if (/^88:/.test(text)) {
-        warnings.add('continuation-written-88-colon', 'continuation record written "88:" instead of "88,": read as an 88 record', { line, record: '88' });
-        result.push({ text: `88,${text.slice(3)}`, line });
-        return;
-      }
-      const code = /^(\d{2})(?:,|$)/.exec(text)?.[1];
-      const previous = result[result.length - 1];
-      if ((!code || !KNOWN_CODES.has(code)) && previous && /^(16|88),/.test(previous.text) && !previous.text.endsWith('/')) {
-        // The text of a 16 (or its 88) wrapped onto the next line by the bank's export.
-        warnings.add('text-wrapped-without-88', 'a line without record code continues the text of the record before it', { line });
-        previous.text += ` ${text.trim()}`;
-        return;
-      }
-      for (const part of text.split(/(?<=\/)\s+(?=(?:01|02|03|16|49|88|98|99),)/)) result.push({ text: part.trimEnd(), line });
-    });
-  return result;
-}
-
-function logicalRecords(content: string, warnings: Warnings): LogicalRecord[] {
-  const records: { code: string; line: number; pieces: string[] }[] = [];
-  physicalRecords(content, warnings).forEach(({ text, line }) => {
-    const match = /^(\d{2})(?:,|$)/.exec(text);
-    if (!match || !KNOWN_CODES.has(match[1]!)) {
-      fail(`"${text.slice(0, 20)}" is not a BAI2 record (01, 02, 03, 16, 49, 88, 98 or 99)`, { line });
-    }
-    const code = match[1]!;
-    const body = text.slice(3);
-    if (code === '88') {
-      const previous = records[records.length - 1];
-      if (!previous) fail('a continuation record (88) cannot start the file', { line, record: '88' });
-      previous.pieces.push(body);
-    } else {
-      records.push({ code, line, pieces: [body] });
-    }
-  });
-  return records.map(({ code, line, pieces }) => {
-    const record = { code, line, physical: pieces.length };
-    if (code !== '16') {
-      let joined = '';
-      pieces.forEach((piece, i) => {
-        const ended = piece.endsWith('/');
-        const body = ended ? piece.slice(0, -1) : piece;
-        joined += body;
-        // "/" ends the record's fields so far: the continuation starts a new field.
-        if (i < pieces.length - 1 && (ended || !body.endsWith(','))) joined += ',';
-      });
-      return { ...record, fields: joined.split(',').map((field) => field.trim()), rest: '' };
-    }
-    // 16: a "/" ends the fields given so far and the next 88 starts the next field; an 88 after a
-    // record without "/" continues the text.
-    let joined = '';
-    pieces.forEach((piece, i) => {
-      const ended = piece.endsWith('/');
-      joined += ended ? piece.slice(0, -1) : piece;
-      if (i < pieces.length - 1) joined += ended ? ',' : ' ';
-    });
-    return { ...record, fields: joined.split(','), rest: joined };
-  });
-}
-
-class Cursor {
-  private position = 0;
-  constructor(private readonly records: LogicalRecord[]) {}
-
-  peek(): LogicalRecord | undefined {
-    return this.records[this.position];
-  }
-
-  next(): LogicalRecord | undefined {
-    return this.records[this.position++];
-  }
-
-  expect(code: string, problem: string): LogicalRecord {
-    const record = this.peek();
-    if (!record) fail(`${problem}, but the file ends here`, { line: this.records[this.records.length - 1]?.line ?? 1 });
-    if (record.code !== code) fail(`${problem}, found a ${record.code} record`, placeOf(record));
-    this.position++;
-    return record;
-  }
 }
 
 function placeOf(record: LogicalRecord): Place {

@@ -66,3 +66,26 @@ export async function statementEncodingOf(chunks: AsyncIterable<Uint8Array>): Pr
     return 'windows-1252';
   }
 }
+
+/**
+ * The text of a statement file given as a stream of byte chunks (split anywhere, also inside a
+ * character), in the `encoding` {@link statementEncodingOf} found: exactly the text
+ * {@link decodeStatementBytes} gives for the whole file, chunk by chunk. A single-byte encoding
+ * (Windows-1252) is decoded chunk by chunk with the very call `decodeStatementBytes` makes: Node's
+ * streaming decoder reads bytes 0x80-0x9F differently from its one-shot decoder since Node 20.18.3
+ * (nodejs/node#60888), and the streamed reading must not differ from the Lambda's whole-file one.
+ */
+export async function* decodeStatementChunks(chunks: AsyncIterable<Uint8Array>, encoding: string): AsyncGenerator<string> {
+  if (encoding === 'windows-1252') {
+    const decoder = new TextDecoder('windows-1252');
+    for await (const chunk of chunks) if (chunk.length > 0) yield decoder.decode(chunk);
+    return;
+  }
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text !== '') yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}

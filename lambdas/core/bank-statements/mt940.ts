@@ -1,10 +1,12 @@
 /**
  * Reader for SWIFT MT940 customer statements, with the `:86:` layouts of the banks that structure
  * it (German/Dutch `?20`-`?29` subfields, Rabobank/ABN AMRO/ING `/EREF/`, `/NAME/`, `/REMI/` ...).
- * Pure: a string in, the statement model out.
+ * Read as a stream of text chunks (see {@link Mt940Reader}). Pure: text in, the statement model out.
  */
 import { decimalToMinor, fail, isoDate, LineIds, textOrNull, Warnings, withoutTrailingSlashes, yymmdd, type LineDraft, type Place } from './common';
-import type { AccountStatement, ParsedStatementFile, StatementLine } from './statement';
+import type { StatementHeader, StreamedStatementFile } from './camt';
+import type { ParsedStatementFile, StatementLine } from './statement';
+import { LineStatementReader, readWhole } from './text-lines';
 
 /** One SWIFT field: its tag (`61`, `60F`), the lines of its value, the line number of its tag. */
 interface Field {
@@ -60,192 +62,306 @@ export function looksLikeMt940(content: string): boolean {
  *   the whole file with a {@link StatementParseError} naming the line.
  */
 export function readMt940(content: string, warnings: Warnings = new Warnings()): ParsedStatementFile {
-  const groups = statementsOf(fieldsOf(content));
-  if (groups.length === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
-  const ids = new LineIds();
-  let sequence = 0;
-  const identity: string[] = ['mt940'];
-  const statements: AccountStatement[] = groups.flatMap((group) => {
-    const read = readStatement(group, warnings, groups.length > 1);
-    if (read === null) return [];
-    const { statement, lines, parts } = read;
-    identity.push(...parts);
-    return [{
-      ...statement,
-      lines: lines.map(({ idCandidate, ...draft }): StatementLine => {
-        sequence++;
-        return { ...draft, sequence, lineId: ids.assign(statement.account, idCandidate ?? `line-${sequence}`) };
-      }),
-    }];
-  });
-  if (statements.length === 0) fail('no statement has a balance or a statement line: the file holds no statement', { line: 1 });
-  return { format: 'mt940', version: null, statements, fileIdentity: JSON.stringify(identity), warnings: warnings.all };
+  return readWhole(content, (onLine) => new Mt940Reader(onLine, warnings));
 }
 
-function fieldsOf(content: string): (Field | 'end')[] {
-  const fields: (Field | 'end')[] = [];
-  let open: Field | null = null;
-  content
-    .replace(/^\uFEFF/, '')
-    .split(/\r\n|\r|\n/)
-    .forEach((raw, i) => {
-      const line = i + 1;
-      // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
-      // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
-      let text = raw.replace(/\x1a/g, '').trimEnd();
-      if (text.trim() === '') return;
-      if (text.startsWith('{')) {
-        // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
-        const block4 = text.indexOf('{4:');
-        if (block4 < 0) return;
-        text = text.slice(block4 + 3);
-        if (text.trim() === '') return;
-      }
-      if (TERMINATOR.test(text)) {
-        open = null;
-        fields.push('end');
-        return;
-      }
-      const tag = TAG.exec(text);
-      if (tag) {
-        open = { tag: tag[1]!, lines: [tag[2]!], line };
-        fields.push(open);
-      } else if (open) {
-        open.lines.push(text);
-      }
-      // Any other text outside a field is a bank header line (ABNANL2A, 940, :940:, 0000 01INGB...).
-    });
-  return fields;
-}
-
-function statementsOf(fields: (Field | 'end')[]): Field[][] {
-  const statements: Field[][] = [];
-  let current: Field[] | null = null;
-  for (const field of fields) {
-    if (field === 'end') {
-      current = null;
-      continue;
-    }
-    if (field.tag === '20') {
-      current = [field];
-      statements.push(current);
-    } else if (current) {
-      current.push(field);
-    } else {
-      fail(`field :${field.tag}: comes before any :20: field; an MT940 statement starts with :20: (transaction reference)`, {
-        line: field.line,
-      });
-    }
-  }
-  return statements;
-}
-
-interface Mt940LineDraft extends LineDraft {
-  readonly idCandidate: string | null;
-}
-
+/** The most characters of one field with its continuation lines, or of a `:61:` with its `:86:` fields. */
+export const MAX_FIELD_CHARACTERS = 4 * 1024 * 1024;
+/** The most lines of one field, or of a `:61:` with its `:86:` fields (SWIFT allows 6 for a `:86:`). */
+export const MAX_FIELD_LINES = 10_000;
 /**
- * One statement: its model, its lines, and what identifies it (see
- * `ParsedStatementFile.fileIdentity`): `:20:`, `:25:`, `:28C:` and both balances.
+ * The most statement lines held while their currency is not known yet: an interim report without
+ * an opening balance names its currency only in its closing balance (or `:34F:`/`:90a:`), so its
+ * lines wait until the statement ends. Past this many the file is refused.
  */
-/**
- * One statement, or `null` for a statement with nothing but its header fields (no balance, no
- * `:61:`) in a file with other statements: a cut-off last message moves no money, it is left out
- * with a warning. Alone in its file, such a statement is refused: the file is not a statement.
- */
-function readStatement(fields: Field[], warnings: Warnings, others: boolean): { statement: Omit<AccountStatement, 'lines'>; lines: Mt940LineDraft[]; parts: string[] } | null {
-  const start = fields[0]!;
-  const reference = textOrNull(start.lines.join(' '));
-  let account: string | null = null;
-  let number: string | null = null;
-  let opening: Balance | null = null;
-  let closing: Balance | null = null;
+export const MAX_WAITING_LINES = 100_000;
+/** The most characters of those waiting lines together. */
+export const MAX_WAITING_CHARACTERS = 16 * 1024 * 1024;
+
+type MutableHeader = { -readonly [K in keyof StatementHeader]: StatementHeader[K] };
+
+/** A `:61:` field with the `:86:` lines that follow it. */
+interface Transaction {
+  readonly field: Field;
+  readonly details: string[];
+  /** Its place among the statement's `:61:` fields, from 1. */
+  readonly entryIndex: number;
+  characters: number;
+  lines: number;
+}
+
+/** A statement (`:20:` ...) being read. */
+interface OpenStatement {
+  readonly start: Field;
+  readonly reference: string | null;
+  /** Handed out with every line; filled in (number, closing balance, currency) when the statement ends. */
+  readonly header: MutableHeader;
+  account: string | null;
+  accountSeen: boolean;
+  number: string | null;
+  opening: Balance | null;
+  closing: Balance | null;
   /** A currency named elsewhere in an interim report (MT942): floor limit, totals, available balance. */
-  let otherCurrency: string | null = null;
-  const entries: { field: Field; details: string[] }[] = [];
-  for (let i = 1; i < fields.length; i++) {
-    const field = fields[i]!;
+  otherCurrency: string | null;
+  entries: number;
+  transaction: Transaction | null;
+  /** Lines that wait for the statement's currency (or account), in file order. */
+  readonly waiting: Transaction[];
+  waitingCharacters: number;
+  /** The lines' warnings, listed after the statement's own (as they always were). */
+  readonly lineWarnings: [code: string, problem: string, place: Place][];
+}
+
+/**
+ * Streaming reader of MT940/MT942 (the rules of {@link readMt940}, which uses it): feed the text
+ * with {@link Mt940Reader.write} in chunks of any size, then {@link Mt940Reader.close}. Each `:61:`
+ * line is handed to `onLine` as soon as the next field that is not its `:86:` starts; only that
+ * transaction's fields and the statement's header fields are held. The header object handed with
+ * a line is its statement's: what is written after the lines (the closing balance, a late
+ * `:28C:`) is filled in when the statement ends. A statement without an opening balance (an
+ * interim report) or whose `:25:` comes after its first `:61:` holds its lines until it ends, as
+ * its currency (or account) is only known then (at most {@link MAX_WAITING_LINES}). Errors are
+ * the whole-file reading's (the first problem in file order); lines handed out before a problem
+ * stay valid readings, but the file is refused, so a caller that must apply all or nothing keeps
+ * its results until `close` returns. A field longer than {@link MAX_FIELD_CHARACTERS} or
+ * {@link MAX_FIELD_LINES}, and a line longer than `MAX_LINE_CHARACTERS`, are refused.
+ */
+export class Mt940Reader extends LineStatementReader {
+  /** The field being read (its continuation lines may follow). */
+  private open: (Field & { characters: number }) | null = null;
+  private statement: OpenStatement | null = null;
+  /** How many `:20:` statements the file has had so far. */
+  private started = 0;
+  /** The first statement, when it had nothing but header fields: a warning if another follows, else an error. */
+  private emptyFirst: { name: string; where: Place } | null = null;
+  private readonly headers: StatementHeader[] = [];
+  private readonly identity: string[] = ['mt940'];
+  private readonly ids = new LineIds();
+  private sequence = 0;
+
+  protected end(): StreamedStatementFile {
+    this.finishField();
+    this.finishStatement();
+    if (this.started === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
+    if (this.emptyFirst) fail(`${this.emptyFirst.name} has no balance and no statement line: it is not a statement`, this.emptyFirst.where);
+    if (this.headers.length === 0) fail('no statement has a balance or a statement line: the file holds no statement', { line: 1 });
+    return { format: 'mt940', version: null, statements: this.headers, fileIdentity: JSON.stringify(this.identity), warnings: this.warnings.all };
+  }
+
+  protected onText(raw: string, line: number): void {
+    // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
+    // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
+    let text = (raw.includes('\x1a') ? raw.replace(/\x1a/g, '') : raw).trimEnd();
+    if (text.trim() === '') return;
+    if (text.startsWith('{')) {
+      // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
+      const block4 = text.indexOf('{4:');
+      if (block4 < 0) return;
+      text = text.slice(block4 + 3);
+      if (text.trim() === '') return;
+    }
+    if (TERMINATOR.test(text)) {
+      this.finishField();
+      this.closeTransaction();
+      this.finishStatement();
+      return;
+    }
+    const tag = TAG.exec(text);
+    if (tag) {
+      this.finishField();
+      // The :61: before is complete unless this is one of its :86: fields.
+      if (tag[1] !== '86') this.closeTransaction();
+      this.open = { tag: tag[1]!, lines: [tag[2]!], line, characters: tag[2]!.length };
+    } else if (this.open) {
+      this.open.lines.push(text);
+      this.open.characters += text.length;
+      if (this.open.characters > MAX_FIELD_CHARACTERS || this.open.lines.length > MAX_FIELD_LINES) this.tooLong(this.open);
+    }
+    // Any other text outside a field is a bank header line (ABNANL2A, 940, :940:, 0000 01INGB...).
+  }
+
+  private tooLong(field: Field): never {
+    return fail(
+      `field :${field.tag}: is longer than ${MAX_FIELD_CHARACTERS.toLocaleString('en-US')} characters or ${MAX_FIELD_LINES.toLocaleString('en-US')} lines; the file is refused`,
+      { line: field.line, record: `:${field.tag}:` },
+    );
+  }
+
+  /** The open field is complete: it joins its statement. */
+  private finishField(): void {
+    const field = this.open;
+    if (!field) return;
+    this.open = null;
+    if (field.tag === '20') {
+      this.finishStatement();
+      this.beginStatement(field);
+      return;
+    }
+    const statement = this.statement;
+    if (!statement) {
+      fail(`field :${field.tag}: comes before any :20: field; an MT940 statement starts with :20: (transaction reference)`, { line: field.line });
+    }
+    const transaction = statement.transaction;
+    if (field.tag === '86' && transaction) {
+      transaction.details.push(...field.lines);
+      transaction.characters += field.characters;
+      transaction.lines += field.lines.length;
+      if (transaction.characters > MAX_FIELD_CHARACTERS || transaction.lines > MAX_FIELD_LINES) this.tooLong(field);
+      return;
+    }
+    this.closeTransaction();
     const place: Place = { line: field.line, record: `:${field.tag}:` };
     switch (field.tag) {
       case '25':
-        if (account !== null) {
-          warnings.add('second-account-field', `a second :25: field in one statement; the first (${account}) is kept as the account`, place);
+        statement.accountSeen = true;
+        if (statement.account !== null) {
+          this.warnings.add('second-account-field', `a second :25: field in one statement; the first (${statement.account}) is kept as the account`, place);
           break;
         }
-        account = textOrNull(field.lines.join(''));
+        statement.account = textOrNull(field.lines.join(''));
         break;
       case '28':
       case '28C':
-        number = textOrNull(field.lines.join(''));
+        statement.number = textOrNull(field.lines.join(''));
         break;
       case '60F':
       case '60M':
-        if (opening) fail('a second opening balance in one statement', place);
-        opening = parseBalanceField(field.lines.join(''), place);
+        if (statement.opening) fail('a second opening balance in one statement', place);
+        statement.opening = parseBalanceField(field.lines.join(''), place);
         break;
       case '62F':
-      case '62M':
-        if (closing) fail('a second closing balance in one statement', place);
-        closing = parseBalanceField(field.lines.join(''), place);
-        if (opening && closing.currency !== opening.currency) {
-          fail(`closing balance in ${closing.currency}, opening balance in ${opening.currency}`, place);
+      case '62M': {
+        if (statement.closing) fail('a second closing balance in one statement', place);
+        const closing = parseBalanceField(field.lines.join(''), place);
+        statement.closing = closing;
+        if (statement.opening && closing.currency !== statement.opening.currency) {
+          fail(`closing balance in ${closing.currency}, opening balance in ${statement.opening.currency}`, place);
         }
         break;
+      }
       case '34F':
       case '90D':
       case '90C': {
         // MT942: floor limit `EURD100,` / totals `3EUR150,00`; only their currency is used here.
         const currency = /^(?:\d+)?([A-Z]{3})/.exec(field.lines.join('').trim())?.[1];
-        if (currency && otherCurrency === null) otherCurrency = currency;
+        if (currency && statement.otherCurrency === null) statement.otherCurrency = currency;
         break;
       }
-      case '61': {
-        if (closing) fail('statement line after the closing balance', place);
-        const details: string[] = [];
-        while (fields[i + 1]?.tag === '86') details.push(...fields[++i]!.lines);
-        entries.push({ field, details });
+      case '61':
+        if (statement.closing) fail('statement line after the closing balance', place);
+        statement.transaction = { field, details: [], entryIndex: ++statement.entries, characters: field.characters, lines: field.lines.length };
         break;
-      }
       case 'NS':
-        warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
+        this.warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
         break;
       default:
         // :21:, :13:, :13D:, :64:, :65:, a :86: of the statement itself.
         break;
     }
   }
-  const where: Place = { line: start.line, record: ':20:' };
-  const name = `statement ${reference ?? ''}`.trim();
-  if (!opening && !closing && entries.length === 0) {
-    if (!others) fail(`${name} has no balance and no statement line: it is not a statement`, where);
-    warnings.add('empty-statement', `${name} has no balance and no statement line: left out`, where);
-    return null;
-  }
-  if (account === null) warnings.add('missing-account', `${name} has no :25: account identification`, where);
-  if (number === null) warnings.add('missing-statement-number', `${name} has no :28C: statement number`, where);
-  if (!opening) warnings.add('missing-opening-balance', `${name} has no opening balance (:60F: or :60M:): read as an interim report`, where);
-  if (!closing) warnings.add('missing-closing-balance', `${name} has no closing balance (:62F: or :62M:): read as an interim report`, where);
-  const currency = opening?.currency ?? closing?.currency ?? otherCurrency ?? currencyOfAccount(account);
-  const lines: Mt940LineDraft[] = [];
-  entries.forEach(({ field, details }, i) => {
-    if (currency === null) {
-      fail('statement line in a statement that names no currency (no balance, :34F: floor limit or :90D:/:90C: total)', { line: field.line, record: ':61:' });
+
+  private beginStatement(start: Field): void {
+    this.started++;
+    if (this.emptyFirst) {
+      this.warnings.add('empty-statement', `${this.emptyFirst.name} has no balance and no statement line: left out`, this.emptyFirst.where);
+      this.emptyFirst = null;
     }
-    const line = readLine(field, details, currency, i + 1, warnings);
-    if (line) lines.push(line);
-  });
-  const balance = (b: Balance | null) => (b ? `${b.date} ${b.currency} ${b.amountMinor}` : '');
-  return {
-    parts: [reference ?? '', account ?? '', number ?? '', balance(opening), balance(closing)],
-    statement: {
+    const reference = textOrNull(start.lines.join(' '));
+    this.statement = {
+      start,
+      reference,
+      header: { statementId: null, account: null, currency: null, openingBalanceMinor: null, closingBalanceMinor: null },
+      account: null,
+      accountSeen: false,
+      number: null,
+      opening: null,
+      closing: null,
+      otherCurrency: null,
+      entries: 0,
+      transaction: null,
+      waiting: [],
+      waitingCharacters: 0,
+      lineWarnings: [],
+    };
+  }
+
+  /** A `:61:` with all its `:86:` lines: handed out now when its currency and account are known. */
+  private closeTransaction(): void {
+    const statement = this.statement;
+    const transaction = statement?.transaction;
+    if (!statement || !transaction) return;
+    statement.transaction = null;
+    if (statement.opening && statement.accountSeen && statement.waiting.length === 0) {
+      Object.assign(statement.header, { account: statement.account, currency: statement.opening.currency, openingBalanceMinor: statement.opening.amountMinor });
+      this.handOut(statement, transaction, statement.opening.currency);
+      return;
+    }
+    statement.waiting.push(transaction);
+    statement.waitingCharacters += transaction.characters;
+    if (statement.waiting.length > MAX_WAITING_LINES || statement.waitingCharacters > MAX_WAITING_CHARACTERS) {
+      fail(
+        `more than ${MAX_WAITING_LINES.toLocaleString('en-US')} statement lines (or ${MAX_WAITING_CHARACTERS.toLocaleString('en-US')} characters) before the statement names its currency and account (:60F: and :25: before the first :61:); the file is refused`,
+        { line: transaction.field.line, record: ':61:' },
+      );
+    }
+  }
+
+  private handOut(statement: OpenStatement, transaction: Transaction, currency: string): void {
+    const lineWarnings = { add: (code: string, problem: string, place: Place) => void statement.lineWarnings.push([code, problem, place]) };
+    const draft = readLine(transaction.field, transaction.details, currency, transaction.entryIndex, lineWarnings);
+    if (!draft) return;
+    const { idCandidate, ...line } = draft;
+    this.sequence++;
+    this.onLine({ ...line, sequence: this.sequence, lineId: this.ids.assign(statement.account, idCandidate ?? `line-${this.sequence}`) }, statement.header);
+  }
+
+  /**
+   * The statement has ended (next `:20:`, a terminator or the end of the file). A statement with
+   * nothing but its header fields (no balance, no `:61:`) in a file with other statements is a
+   * cut-off message that moves no money: left out with a warning. Alone in its file it is refused:
+   * the file is not a statement.
+   */
+  private finishStatement(): void {
+    const statement = this.statement;
+    if (!statement) return;
+    this.closeTransaction();
+    this.statement = null;
+    const { reference, account, number, opening, closing } = statement;
+    const where: Place = { line: statement.start.line, record: ':20:' };
+    const name = `statement ${reference ?? ''}`.trim();
+    if (!opening && !closing && statement.entries === 0) {
+      if (this.started > 1) this.warnings.add('empty-statement', `${name} has no balance and no statement line: left out`, where);
+      else this.emptyFirst = { name, where };
+      return;
+    }
+    if (account === null) this.warnings.add('missing-account', `${name} has no :25: account identification`, where);
+    if (number === null) this.warnings.add('missing-statement-number', `${name} has no :28C: statement number`, where);
+    if (!opening) this.warnings.add('missing-opening-balance', `${name} has no opening balance (:60F: or :60M:): read as an interim report`, where);
+    if (!closing) this.warnings.add('missing-closing-balance', `${name} has no closing balance (:62F: or :62M:): read as an interim report`, where);
+    const currency = opening?.currency ?? closing?.currency ?? statement.otherCurrency ?? currencyOfAccount(account);
+    Object.assign(statement.header, {
       statementId: `${reference ?? ''}/${number ?? ''}`,
       account,
       currency,
       openingBalanceMinor: opening?.amountMinor ?? null,
       closingBalanceMinor: closing?.amountMinor ?? null,
-    },
-    lines,
-  };
+    });
+    this.headers.push(statement.header);
+    for (const transaction of statement.waiting) {
+      if (currency === null) {
+        fail('statement line in a statement that names no currency (no balance, :34F: floor limit or :90D:/:90C: total)', { line: transaction.field.line, record: ':61:' });
+      }
+      this.handOut(statement, transaction, currency);
+    }
+    statement.waiting.length = 0;
+    for (const [code, problem, place] of statement.lineWarnings) this.warnings.add(code, problem, place);
+    const balance = (b: Balance | null) => (b ? `${b.date} ${b.currency} ${b.amountMinor}` : '');
+    this.identity.push(reference ?? '', account ?? '', number ?? '', balance(opening), balance(closing));
+  }
+}
+
+interface Mt940LineDraft extends LineDraft {
+  readonly idCandidate: string | null;
 }
 
 /** The currency some banks append to the account in `:25:` (`51210600/9223382012EUR`). */
@@ -362,7 +478,7 @@ export function parseStatementLineField(lines: readonly string[], place: Place):
   };
 }
 
-function readLine(field: Field, details: string[], currency: string, entryIndex: number, warnings: Warnings): Mt940LineDraft | null {
+function readLine(field: Field, details: string[], currency: string, entryIndex: number, warnings: Pick<Warnings, 'add'>): Mt940LineDraft | null {
   const place: Place = { line: field.line, record: ':61:' };
   const parts = parseStatementLineField(field.lines, place);
   if (parts.transactionType === null) warnings.add('missing-transaction-type', 'statement line without transaction type (such as NTRF)', place);

@@ -6,10 +6,12 @@
  */
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
+import { Bai2Reader } from './bai2';
 import { CamtReader, type StatementHeader } from './camt';
 import { Warnings } from './common';
 import { checkCsvHeader, csvRowDraft } from './csv';
-import { readStatementFile, shortened, statementFormatOf, StatementTotals } from './read-statement-file';
+import { Mt940Reader } from './mt940';
+import { shortened, statementFormatOf, StatementTotals } from './read-statement-file';
 import { StatementParseError, type StatementFormat, type StatementLine, type StatementWarning } from './statement';
 
 /** The file without its lines (they went to the callback), as {@link readStatementStream} ends. */
@@ -33,9 +35,9 @@ const MAX_XML_HEAD = 1 << 20;
 
 /**
  * Reads a statement file from its text chunks, handing each line to `onLine` in file order as soon
- * as it is read: camt.052/053/054 through the streaming XML reader (one entry held at a time) and
- * CSV row by row; MT940 and BAI2 files, small by nature (one account's day), are read whole with
- * their readers and then handed out.
+ * as it is read: camt.052/053/054 through the streaming XML reader (one entry held at a time),
+ * CSV row by row, MT940/MT942 and BAI2 line by line (one transaction with its `:86:` or 88 lines
+ * held at a time; see `Mt940Reader` and `Bai2Reader`).
  *
  * What callers may rely on: the lines, headers, warnings and errors are those
  * {@link readStatementFile} gives for the same text (errors with the file name when given). A file
@@ -72,26 +74,55 @@ export async function readStatementStream(chunks: AsyncIterable<string>, onLine:
       yield next.value;
     }
   };
+  let format: ReturnType<typeof statementFormatOf>;
   try {
-    const format = statementFormatOf(head);
+    format = statementFormatOf(head);
     if (format === 'camt') return await readCamtStream(rest(), onLine);
     if (format === 'csv') return await readCsvStream(rest(), onLine);
   } catch (error) {
     throw named(error);
   }
-  let whole = '';
-  for await (const chunk of rest()) whole += chunk;
-  const file = readStatementFile(whole, options);
+  try {
+    return await readLineStream(format, rest(), onLine);
+  } catch (error) {
+    throw named(error);
+  }
+}
+
+/**
+ * MT940/MT942 and BAI2 line by line through their streaming readers (the readers `readStatementFile`
+ * uses): each statement line is handed out as soon as it is complete, with the reconciliation of
+ * each statement's balances summed as the lines pass.
+ */
+async function readLineStream(format: 'mt940' | 'bai2', chunks: AsyncIterable<string>, onLine: StatementLineCallback): Promise<StreamedStatement> {
+  const pending: [StatementLine, StatementHeader][] = [];
+  const totals = new Map<StatementHeader, StatementTotals>();
+  const sink = (line: StatementLine, statement: StatementHeader): void => {
+    pending.push([line, statement]);
+  };
+  const warnings = new Warnings();
+  const reader = format === 'bai2' ? new Bai2Reader(sink, warnings) : new Mt940Reader(sink, warnings);
   let lines = 0;
-  const statements: StatementHeader[] = [];
-  for (const { lines: statementLines, ...statement } of file.statements) {
-    statements.push(statement);
-    for (const line of statementLines) {
-      lines++;
+  // A statement's header may still change until it ends (MT940 names its closing balance after its
+  // lines): the running sums start from the opening balance the header has when its first line comes.
+  const handOut = async (): Promise<void> => {
+    for (const [line, statement] of pending) {
+      let total = totals.get(statement);
+      if (!total) totals.set(statement, (total = new StatementTotals(statement)));
+      total.add(line);
       await onLine(line, statement);
     }
+    lines += pending.length;
+    pending.length = 0;
+  };
+  for await (const chunk of chunks) {
+    reader.write(chunk);
+    await handOut();
   }
-  return { format: file.format, version: file.version, statements, fileIdentity: file.fileIdentity, warnings: file.warnings, lines };
+  const file = reader.close();
+  await handOut();
+  const reconciliation = file.statements.flatMap((statement) => (totals.get(statement) ?? new StatementTotals(statement)).warnings());
+  return { format: file.format, version: file.version, statements: file.statements, fileIdentity: file.fileIdentity, warnings: [...file.warnings, ...reconciliation], lines };
 }
 
 async function readCamtStream(chunks: AsyncIterable<string>, onLine: StatementLineCallback): Promise<StreamedStatement> {

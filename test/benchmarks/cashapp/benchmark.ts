@@ -3,7 +3,7 @@
  * time, peak memory and accuracy, each beside a naive exact-reference matcher (`naive.ts`) timed
  * in the same run on the same files, with the ratio of the two wall times.
  *
- *   npm run bench:cashapp -- [--sizes 100000,1000000] [--lines 100000] [--seed 1] [--formats csv,camt053,camt054] [--data-dir DIR]
+ *   npm run bench:cashapp -- [--sizes 100000,1000000] [--lines 100000] [--seed 1] [--formats csv,camt053,camt054,mt940,bai2] [--data-dir DIR]
  *
  * For each number of open items it generates the data once (seeded, into the git-ignored
  * `.local-data/cashapp/`, or under `--data-dir`); for each statement format it runs the naive
@@ -37,7 +37,7 @@ const log = (message: string): void => {
 };
 
 /** The statement file of each format the benchmark runs. */
-const STATEMENTS: Record<string, string> = { csv: 'statement.csv', camt053: 'statement.camt053.xml', camt054: 'statement.camt054.xml', camt: 'statement.camt054.xml' };
+const STATEMENTS: Record<string, string> = { csv: 'statement.csv', camt053: 'statement.camt053.xml', camt054: 'statement.camt054.xml', camt: 'statement.camt054.xml', mt940: 'statement.sta', bai2: 'statement.bai' };
 
 async function runCli(dir: string, statement: string, output: string, tool: 'cashapp' | 'naive' = 'cashapp'): Promise<{ wallSeconds: number; cliSeconds: number | null; peakRssMb: number | null }> {
   const args =
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const dir = values['data-dir'] ? join(values['data-dir'], basename(defaultOutDir(openItems, lines, seed))) : defaultOutDir(openItems, lines, seed);
     if (!existsSync(join(dir, 'answers.jsonl')) || !formats.every((format) => existsSync(join(dir, STATEMENTS[format]!)))) {
       log(`generating ${openItems} open items and ${lines} statement lines into ${dir}`);
-      await generate({ openItems, lines, seed, outDir: dir, camt, log: (m) => log(`  ${m}`) });
+      await generate({ openItems, lines, seed, outDir: dir, camt, mt940: formats.includes('mt940'), bai2: formats.includes('bai2'), log: (m) => log(`  ${m}`) });
     } else {
       log(`using ${dir}`);
     }

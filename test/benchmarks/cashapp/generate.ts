@@ -2,11 +2,13 @@
  * Deterministic generator of messy bank statements with known answers, for the cash application
  * benchmark and accuracy score:
  *
- *   npm run generate:statements -- [--open-items 20000] [--lines 5000] [--seed 1] [--out DIR] [--camt]
+ *   npm run generate:statements -- [--open-items 20000] [--lines 5000] [--seed 1] [--out DIR] [--camt] [--mt940] [--bai2]
  *
  * Writes to DIR (default `.local-data/cashapp/items-<N>-lines-<M>-seed-<S>`, git-ignored):
  * `open-items.csv`, `customers.csv`, `statement.csv` (`date,amount,currency,reference,payer_name,
- * payer_account`), with `--camt` also `statement.camt054.xml` and `statement.camt053.xml` (the same entries), and `answers.jsonl`: one object per
+ * payer_account`), with `--camt` also `statement.camt054.xml` and `statement.camt053.xml` (the same entries),
+ * with `--mt940` also `statement.sta` (MT940) and with `--bai2` `statement.bai` (BAI2), the same lines in
+ * the same order, and `answers.jsonl`: one object per
  * statement line, in file order, saying what the payer meant and what a careful clerk would do.
  *
  * The same options always give the same files (seeded PRNG, no clock, no Math.random).
@@ -25,6 +27,10 @@ export interface GenerateOptions {
   readonly seed: number;
   readonly outDir: string;
   readonly camt: boolean;
+  /** Also `statement.sta`: the same lines as SWIFT MT940 (a statement per run of one currency). */
+  readonly mt940?: boolean;
+  /** Also `statement.bai`: the same lines as BAI2 (an account per run of one currency). */
+  readonly bai2?: boolean;
   readonly log?: (message: string) => void;
 }
 
@@ -766,6 +772,96 @@ ${entries.join('\n')}
 `;
 }
 
+/** Consecutive lines of one currency: an MT940 statement or a BAI2 account each, so the file keeps the lines' order. */
+function currencyRuns(lines: readonly Line[]): { currency: string; lines: Line[]; first: number }[] {
+  const runs: { currency: string; lines: Line[]; first: number }[] = [];
+  lines.forEach((line, index) => {
+    const last = runs[runs.length - 1];
+    if (last && last.currency === line.currency) last.lines.push(line);
+    else runs.push({ currency: line.currency, lines: [line], first: index });
+  });
+  return runs;
+}
+
+const yymmdd = (date: string): string => date.slice(2).replace(/-/g, '');
+
+/** An MT940 amount: decimal comma, always with the comma (`12,`, `1234,56`). */
+function mt940Amount(minor: number, currency: string): string {
+  const text = formatAmount({ minor, currency }).replace('.', ',');
+  return text.includes(',') ? text : `${text},`;
+}
+
+/** Text for `?NN` subfields and SWIFT lines: no `?`, no line breaks. */
+const swiftText = (text: string): string => text.replace(/[?\r\n]/g, ' ');
+
+/**
+ * The statement as MT940 (German `?NN` layout of `:86:`: remittance text in `?20`-`?29`, payer
+ * name in `?32`/`?33`, payer IBAN in `?31`), written line by line, lines of at most 65 characters.
+ */
+function writeMt940(lines: readonly Line[], write: (line: string) => void): void {
+  currencyRuns(lines).forEach((run, i) => {
+    let balance = 0;
+    write(`:20:CASHAPP-${i + 1}`);
+    write(`:25:FI2112345600000785${run.currency}`);
+    write(`:28C:${i + 1}/1`);
+    write(`:60F:C${yymmdd(run.lines[0]!.date)}${run.currency}${mt940Amount(0, run.currency)}`);
+    run.lines.forEach((line, j) => {
+      balance += line.direction === 'credit' ? line.amountMinor : -line.amountMinor;
+      const date = yymmdd(line.date);
+      write(`:61:${date}${date.slice(2)}${line.direction === 'credit' ? 'C' : 'D'}${mt940Amount(line.amountMinor, line.currency)}NTRFNONREF//L${run.first + j + 1}`);
+      const purpose = swiftText(line.structured ?? line.reference).slice(0, 270);
+      const pieces = purpose === '' ? [] : (purpose.match(/.{1,27}/g) ?? []);
+      const name = swiftText(line.payerName).slice(0, 54);
+      const details =
+        '166?00GUTSCHRIFT' +
+        pieces.map((piece, k) => `?${20 + k}${piece}`).join('') +
+        (line.payerAccount ? `?31${line.payerAccount}` : '') +
+        (name ? `?32${name.slice(0, 27)}${name.length > 27 ? `?33${name.slice(27)}` : ''}` : '');
+      const wrapped = details.match(/.{1,61}/g) ?? [];
+      write(`:86:${wrapped[0] ?? ''}`);
+      for (const rest of wrapped.slice(1)) write(rest);
+    });
+    const last = run.lines[run.lines.length - 1]!;
+    write(`:62F:${balance < 0 ? 'D' : 'C'}${yymmdd(last.date)}${run.currency}${mt940Amount(Math.abs(balance), run.currency)}`);
+    write('-');
+  });
+}
+
+/**
+ * The statement as BAI2: one group, an account (03 ... 49) per run of one currency, a 16 record
+ * per line (type 195 incoming, 495 outgoing transfer) with the remittance text and an 88
+ * continuation naming the payer and account; every control total and record count filled in.
+ */
+function writeBai2(lines: readonly Line[], write: (line: string) => void): void {
+  const runs = currencyRuns(lines);
+  const first = lines[0]?.date ?? '2026-03-06';
+  write('01,CASHAPPBANK,CASHAPPBENCH,260306,0800,1,80,,2/');
+  write(`02,CASHAPPBENCH,CASHAPPBANK,1,${yymmdd(first)},,,2/`);
+  let groupTotal = 0;
+  let groupRecords = 2;
+  for (const run of runs) {
+    let total = 0;
+    let records = 2;
+    write(`03,FI2112345600000785,${run.currency}/`);
+    run.lines.forEach((line, j) => {
+      total += line.amountMinor;
+      const text = (line.structured ?? line.reference).replace(/[\r\n]/g, ' ').replace(/\/+$/, '');
+      write(`16,${line.direction === 'credit' ? '195' : '495'},${line.amountMinor},Z,L${run.first + j + 1},,${text}`);
+      const payer = [line.payerName, line.payerAccount].filter((part) => part !== '').join(' ').replace(/[\r\n]/g, ' ').replace(/\/+$/, '');
+      if (payer !== '') {
+        write(`88,PAYER ${payer}`);
+        records++;
+      }
+      records++;
+    });
+    write(`49,${total},${records}/`);
+    groupTotal += total;
+    groupRecords += records;
+  }
+  write(`98,${groupTotal},${runs.length},${groupRecords}/`);
+  write(`99,${groupTotal},1,${groupRecords + 2}/`);
+}
+
 /** Generates the files; returns the paths and the count of lines that fell back to "no match". */
 export async function generate(options: GenerateOptions): Promise<{ dir: string; fallbacks: number; kinds: Record<string, number> }> {
   const log = options.log ?? (() => undefined);
@@ -800,6 +896,8 @@ export async function generate(options: GenerateOptions): Promise<{ dir: string;
     writeFileSync(join(options.outDir, 'statement.camt054.xml'), camt(generator.lines, '054'));
     writeFileSync(join(options.outDir, 'statement.camt053.xml'), camt(generator.lines, '053'));
   }
+  if (options.mt940) await writeLines(join(options.outDir, 'statement.sta'), (write) => writeMt940(generator.lines, write));
+  if (options.bai2) await writeLines(join(options.outDir, 'statement.bai'), (write) => writeBai2(generator.lines, write));
   await writeLines(join(options.outDir, 'answers.jsonl'), (write) => {
     for (const answer of generator.answers) write(JSON.stringify(answer));
   });
@@ -821,6 +919,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       out: { type: 'string' },
       camt: { type: 'boolean', default: false },
+      mt940: { type: 'boolean', default: false },
+      bai2: { type: 'boolean', default: false },
     },
   });
   const openItems = Number(values['open-items']);
@@ -828,7 +928,7 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (![openItems, lines, seed].every((n) => Number.isSafeInteger(n) && n > 0)) throw new Error('--open-items, --lines and --seed must be positive integers');
   const outDir = values.out ?? defaultOutDir(openItems, lines, seed);
-  await generate({ openItems, lines, seed, outDir, camt: values.camt, log: (m) => process.stderr.write(`generate: ${m}\n`) });
+  await generate({ openItems, lines, seed, outDir, camt: values.camt, mt940: values.mt940, bai2: values.bai2, log: (m) => process.stderr.write(`generate: ${m}\n`) });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

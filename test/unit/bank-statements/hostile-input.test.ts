@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_LENGTH, readStatementFile, StatementParseError } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
 import { parseAmount } from '../../../lambdas/core/money/money';
-import { hostileStatements, HOSTILE_SIZE } from '../../benchmarks/hostile-statements';
+import { MAX_CONTINUATIONS } from '../../../lambdas/core/bank-statements/bai2';
+import { MAX_FIELD_LINES, MAX_WAITING_LINES } from '../../../lambdas/core/bank-statements/mt940';
+import { readStatementStream } from '../../../lambdas/core/bank-statements/stream';
+import { MAX_LINE_CHARACTERS } from '../../../lambdas/core/bank-statements/text-lines';
+import { bigBai2, bigMt940, hostileStreams, hostileStatements, HOSTILE_SIZE } from '../../benchmarks/hostile-statements';
 
 const GENEROUS_MS = 20_000;
 const inputs = hostileStatements();
@@ -60,5 +64,41 @@ describe('hostile bank statement files of about 1 MB', () => {
   it('reads an amount with a million decimal zeros exactly, and refuses one that ends in a 1', () => {
     expect(parseAmount(`12.5${'0'.repeat(HOSTILE_SIZE)}`, 'EUR')).toEqual({ minor: 1250, currency: 'EUR' });
     expect(() => parseAmount(`1.${'0'.repeat(HOSTILE_SIZE)}1`, 'EUR')).toThrow('decimals EUR allows');
+  }, GENEROUS_MS);
+});
+
+describe('endless MT940 and BAI2 streams are refused after a bounded read (issue 15)', () => {
+  const expected: Record<string, { message: RegExp; atMost: number }> = {
+    'MT940: an endless line': { message: /^line 6: the line is longer than 2,097,152 characters/, atMost: MAX_LINE_CHARACTERS + 200_000 },
+    'MT940: an endless :86: field of short lines': { message: /^line 6 \(record :86:\): field :86: is longer than 4,194,304 characters or 10,000 lines/, atMost: (MAX_FIELD_LINES + 10) * 12 + 200_000 },
+    'MT940: an interim report of endless :61: lines before its currency': { message: /^line 200003 \(record :61:\): more than 100,000 statement lines .* before the statement names its currency and account/, atMost: (MAX_WAITING_LINES + 10) * 40 + 200_000 },
+    'BAI2: endless 88 continuations of one 16 record': { message: /^line 4 \(record 16\): more than 10,000 continuation records \(88\)/, atMost: (MAX_CONTINUATIONS + 10) * 5 + 200_000 },
+    'BAI2: an endless line': { message: /^line 4: the line is longer than 2,097,152 characters/, atMost: MAX_LINE_CHARACTERS + 200_000 },
+  };
+  const streams = hostileStreams();
+  it('has a case for every endless stream', () => {
+    expect(Object.keys(streams).sort()).toEqual(Object.keys(expected).sort());
+  });
+  for (const [name, stream] of Object.entries(streams)) {
+    it(name, async () => {
+      const counter = { characters: 0 };
+      const lines: number[] = [];
+      const error = await readStatementStream(stream(counter), (line) => void lines.push(line.amountMinor)).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(StatementParseError);
+      expect((error as StatementParseError).message).toMatch(expected[name]!.message);
+      expect((error as StatementParseError).message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+      expect(counter.characters).toBeLessThanOrEqual(expected[name]!.atMost);
+    }, GENEROUS_MS);
+  }
+
+  it('reads a large valid MT940 and BAI2 stream to its end (many short :86: lines and 88 continuations are fine)', async () => {
+    let mt940 = 0;
+    let bai2 = 0;
+    expect(await readStatementStream(bigMt940(20_000), () => void mt940++)).toMatchObject({ format: 'mt940', lines: 20_000, warnings: [] });
+    expect(await readStatementStream(bigBai2(20_000), () => void bai2++)).toMatchObject({ format: 'bai2', lines: 20_000, warnings: [] });
+    expect([mt940, bai2]).toEqual([20_000, 20_000]);
   }, GENEROUS_MS);
 });

@@ -2,12 +2,17 @@
  * The streaming reading (`readStatementStream`, used by `npm run cashapp`) gives exactly what the
  * whole-file reading gives: every bank sample of the conformance suite, fed in chunks of a few
  * characters and in large ones, yields the same lines, statements, warnings and identity, or the
- * same error; and a camt file is handed out entry by entry while it is read.
+ * same error; and a camt file is handed out entry by entry while it is read. MT940 and BAI2 go
+ * through their streaming readers too (issue 15): also fed as bytes split at every position (inside
+ * a line, between CR and LF, inside a UTF-8 or Windows-1252 character), with the same errors and line
+ * numbers for a cut-off file and a broken control total, and with each line handed out while the
+ * file is still being read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { decodeStatementChunks, statementEncodingOf } from '../../../lambdas/core/bank-statements/decode';
 import { decodeStatementBytes, readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { readStatementStream } from '../../../lambdas/core/bank-statements/stream';
 import { StatementParseError, type StatementLine } from '../../../lambdas/core/bank-statements/statement';
@@ -24,7 +29,7 @@ async function* chunked(text: string, size: number): AsyncGenerator<string> {
 
 type Outcome = { error: { message: string; location: unknown } } | { file: unknown };
 
-function wholeReading(text: string, fileName: string): Outcome {
+function wholeReading(text: string | Uint8Array, fileName: string): Outcome {
   try {
     const file = readStatementFile(text, { fileName });
     return { file: { ...file, encoding: undefined } };
@@ -51,11 +56,11 @@ describe('streaming reading agrees with the whole-file reading on every bank sam
 });
 
 /** The streamed reading reassembled into the whole-file shape. */
-async function streamedReading(text: string, fileName: string, size: number, headers: object[]): Promise<Outcome> {
+async function streamedReading(text: string | AsyncIterable<string>, fileName: string, size: number, headers: object[]): Promise<Outcome> {
   const byHeader = new Map<object, StatementLine[]>();
   try {
     const file = await readStatementStream(
-      chunked(text, size),
+      typeof text === 'string' ? chunked(text, size) : text,
       (line, statement) => {
         if (!byHeader.has(statement)) {
           byHeader.set(statement, []);
@@ -106,5 +111,179 @@ describe('a camt file is read entry by entry', () => {
     const expected = wholeReading(text, 's.xml');
     expect(expected).toMatchObject({ error: { message: 's.xml: Document/BkToCstmrStmt/Stmt/Ntry[2]/Amt: amount "x" is not a decimal number' } });
     expect(await streamedReading(text, 's.xml', 5, [])).toEqual(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// MT940 and BAI2 line by line (issue 15)
+// ---------------------------------------------------------------------------------------------
+
+const lineFormats = files.filter((name) => /\.(sta|STA|txt|mta|bai2)$/.test(name));
+
+async function* byteChunks(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
+  let start = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    if (cut > start) yield bytes.subarray(start, cut);
+    start = Math.max(start, cut);
+  }
+}
+
+/** Bytes to text as `npm run cashapp` decodes them: the encoding found in one pass, then chunk by chunk. */
+async function* decodedChunks(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<string> {
+  yield* decodeStatementChunks(byteChunks(bytes, cuts), await statementEncodingOf(byteChunks(bytes, cuts)));
+}
+
+const everyCut = (length: number, step: number): number[] => Array.from({ length: Math.ceil(length / step) }, (_, i) => (i + 1) * step);
+
+describe('MT940 and BAI2 are streamed line by line, whatever the chunks', () => {
+  it('has MT940 and BAI2 samples among them', () => {
+    expect(lineFormats.filter((name) => name.endsWith('.bai2')).length).toBeGreaterThanOrEqual(4);
+    expect(lineFormats.length).toBeGreaterThan(100);
+  });
+
+  it('reads every MT940 and BAI2 sample from bytes in chunks of 1, 2 and 5 bytes as the whole file', async () => {
+    for (const name of lineFormats) {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(samples, name)));
+      const expected = wholeReading(bytes, path.basename(name));
+      for (const step of [1, 2, 5]) {
+        const actual = await streamedReading(decodedChunks(bytes, everyCut(bytes.length, step)), path.basename(name), 0, []);
+        expect({ name, step, actual }).toEqual({ name, step, actual: expected });
+      }
+    }
+  });
+
+  // Small files with a UTF-8 umlaut (LF and CRLF), a Windows-1252 one, SWIFT blocks, and BAI2 in LF and CRLF.
+  const everyPosition = ['mt940-kingsquare/Kontist-sample.sta', 'mt940-jejik-php/sparkasse.txt', 'mt940/self-provided/raiffeisen-cmi.sta', 'mt940-rs/mt940/special-cases/invalid_utf8.sta', 'bai2/svb_us_example.bai2'];
+  for (const name of everyPosition) {
+    for (const ends of ['as written', 'CRLF'] as const) {
+      it(`${name} (${ends}) split at every byte into three chunks reads as the whole file`, async () => {
+        const original = new Uint8Array(fs.readFileSync(path.join(samples, name)));
+        const bytes = ends === 'CRLF' ? crlf(original) : original;
+        const expected = wholeReading(bytes, path.basename(name));
+        expect(expected).toHaveProperty('file');
+        for (let cut = 1; cut < bytes.length; cut++) {
+          const actual = await streamedReading(decodedChunks(bytes, [cut, cut + 1]), path.basename(name), 0, []);
+          if (JSON.stringify(actual) !== JSON.stringify(expected)) expect({ cut, actual }).toEqual({ cut, actual: expected });
+        }
+      });
+    }
+  }
+
+  it('the every-position files do hold multi-byte characters and CR LF line ends', () => {
+    const kontist = fs.readFileSync(path.join(samples, 'mt940-kingsquare/Kontist-sample.sta'));
+    expect(kontist.includes(Buffer.from('ü', 'utf8'))).toBe(true);
+    expect(fs.readFileSync(path.join(samples, 'mt940-jejik-php/sparkasse.txt')).includes(Buffer.from('\r\n'))).toBe(true);
+    expect(decodeStatementBytes(fs.readFileSync(path.join(samples, 'mt940/self-provided/raiffeisen-cmi.sta'))).encoding).toBe('windows-1252');
+  });
+});
+
+/** The same bytes with every LF (and CR LF) written as CR LF. */
+function crlf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1'));
+}
+
+const mt940 = (lines: number, extra = ''): string =>
+  [
+    ':20:STMT-1',
+    ':25:DE89370400440532013000',
+    ':28C:1/1',
+    ':60F:C260301EUR100,00',
+    ...Array.from({ length: lines }, (_, i) => [`:61:2603020302C${i + 1},00NTRFNONREF//B-${i + 1}`, `:86:166?20SVWZ+RE ${i + 1}?32Payer ${i + 1}`]).flat(),
+    extra,
+    `:62F:C260302EUR${100 + (lines * (lines + 1)) / 2},00`,
+    '-',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+
+const bai2 = (total = '1200'): string =>
+  [
+    '01,SENDER,RECEIVER,260302,1200,F-1,,,2/',
+    '02,RECEIVER,BANK,1,260301,,USD,2/',
+    '03,ACC-1,USD,010,0,,,015,600,,/',
+    '16,195,100,Z,BANK-1,,ONE',
+    '88,MORE TEXT',
+    '16,195,200,Z,BANK-2,,TWO',
+    '16,195,300,Z,BANK-3,,THREE',
+    `49,${total},6/`,
+    `98,${total},1,8/`,
+    `99,${total},1,10/`,
+  ].join('\n');
+
+describe('MT940 and BAI2 errors are those of the whole-file reading, with their line', () => {
+  const cases: Record<string, { text: string; message: RegExp }> = {
+    'MT940 cut off inside a :61: line': { text: mt940(3).slice(0, mt940(3).indexOf(':61:2603020302C3') + 12), message: /^f\.sta: line 9 \(record :61:\): "26030203" is not a statement line/ },
+    'MT940 with a malformed balance after its lines': { text: mt940(3).replace(':62F:C260302EUR106,00', ':62F:C2603EUR106,00'), message: /^f\.sta: line 11 \(record :62F:\): "C2603EUR106,00" is not a balance/ },
+    'MT940 with a line after the closing balance': { text: `${mt940(2).replace(/\n-$/, '')}\n:61:2603020302C1,00NTRFNONREF\n-`, message: /^f\.sta: line 10 \(record :61:\): statement line after the closing balance/ },
+    'BAI2 cut off before its trailers': { text: bai2().split('\n').slice(0, 7).join('\n'), message: /^f\.sta: line 7: account ACC-1 must end with a 49 account trailer, but the file ends here/ },
+    'BAI2 with a broken account control total': { text: bai2().replace('49,1200,6/', '49,1201,6/'), message: /^f\.sta: line 8 \(record 49\): account control total 1201 does not match 1200/ },
+    'BAI2 with a broken file control total': { text: bai2().replace('99,1200,', '99,1300,'), message: /^f\.sta: line 10 \(record 99\): file control total 1300 does not match 1200/ },
+    'BAI2 with an unknown record': { text: bai2().replace('02,RECEIVER', '05,RECEIVER'), message: /^f\.sta: line 2: "05,RECEIVER,BANK,1,2" is not a BAI2 record/ },
+  };
+  for (const [name, { text, message }] of Object.entries(cases)) {
+    it(name, async () => {
+      const expected = wholeReading(text, 'f.sta');
+      expect(expected).toMatchObject({ error: { message: expect.stringMatching(message) } });
+      for (const size of [1, 3, 7, 1 << 16]) expect(await streamedReading(text, 'f.sta', size, [])).toEqual(expected);
+      expect(await streamedReading(text.replace(/\n/g, '\r\n'), 'f.sta', 5, [])).toEqual(expected);
+    });
+  }
+
+  it('hands out the BAI2 lines before a broken control total, then refuses the file', async () => {
+    const seen: number[] = [];
+    // After a head of blank lines: the format is recognised from the first 64 KiB before any line is read.
+    const text = `${'\n'.repeat(70_000)}${bai2().replace('49,1200,6/', '49,1201,6/')}`;
+    await expect(readStatementStream(chunked(text, 4), (line) => void seen.push(line.amountMinor))).rejects.toThrow('line 70008 (record 49): account control total 1201 does not match 1200');
+    expect(seen).toEqual([100, 200, 300]);
+  });
+});
+
+describe('MT940 and BAI2 lines are handed out while the file is read', () => {
+  /** Yields `parts` one by one (after a 64 KiB head of blank lines, which the format detection reads first), noting which lines came before each part. */
+  async function handedOutBefore(parts: readonly string[]): Promise<{ before: number[][]; file: Awaited<ReturnType<typeof readStatementStream>> }> {
+    const seen: number[] = [];
+    const before: number[][] = [];
+    async function* source(): AsyncGenerator<string> {
+      yield `${parts[0]}\n${'\n'.repeat(70_000)}`;
+      for (const part of parts.slice(1)) {
+        before.push([...seen]);
+        yield part;
+      }
+    }
+    const file = await readStatementStream(source(), (line) => void seen.push(line.amountMinor));
+    before.push(seen);
+    return { before, file };
+  }
+
+  it('MT940: a :61: line with its :86: lines as soon as the next field starts', async () => {
+    const { before, file } = await handedOutBefore([
+      ':20:STMT-1\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C260301EUR0,00',
+      ':61:2603020302C1,00NTRFNONREF//B-1\n:86:166?20SVWZ+RE 1\n',
+      '?32Payer 1\n:61:2603020302C2,00NTRFNONREF//B-2\n',
+      ':86:166?20SVWZ+RE 2\n:62F:C260302EUR3,00\n-',
+    ]);
+    expect(before).toEqual([[], [], [100], [100, 200]]);
+    expect(file).toMatchObject({ format: 'mt940', lines: 2, warnings: [], statements: [{ statementId: 'STMT-1/1/1', openingBalanceMinor: 0, closingBalanceMinor: 300 }] });
+  });
+
+  it('BAI2: a 16 record with its 88 continuations as soon as the next record starts', async () => {
+    const { before, file } = await handedOutBefore([
+      '01,SENDER,RECEIVER,260302,1200,F-1,,,2/\n02,RECEIVER,BANK,1,260301,,USD,2/\n03,ACC-1,USD,010,0,,,015,600,,/',
+      '16,195,100,Z,BANK-1,,ONE\n88,MORE\n',
+      '16,195,200,Z,BANK-2,,TWO\n',
+      '16,195,300,Z,BANK-3,,THREE\n49,1200,6/\n98,1200,1,8/\n99,1200,1,10/',
+    ]);
+    expect(before).toEqual([[], [], [100], [100, 200, 300]]);
+    expect(file).toMatchObject({ format: 'bai2', lines: 3, warnings: [] });
+  });
+
+  it('MT940 interim report without an opening balance: its lines wait for the currency of its closing balance', async () => {
+    const { before, file } = await handedOutBefore([
+      ':20:STMT-1\n:25:DE89370400440532013000\n:28C:1/1',
+      ':61:2603020302C1,00NTRFNONREF//B-1\n:61:2603020302C2,00NTRFNONREF//B-2\n',
+      ':62F:C260302JPY3\n-',
+    ]);
+    expect(before).toEqual([[], [], [1, 2]]);
+    expect(file.statements[0]).toMatchObject({ currency: 'JPY' });
   });
 });
