@@ -116,6 +116,9 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   const byNumberKey = new PositionTable<string>((position) => lookupKey(openItems[position]!.invoiceNumber), openItems.length);
   const byAmount = new Map<string, PositionTable<number>>();
   const balanceOf = (position: number): number => openItems[position]!.balanceMinor;
+  // Each currency's amount table is made at its final size at once (growing one rehashes it).
+  const openPerCurrency = new Map<string, number>();
+  for (const item of openItems) if (item.balanceMinor > 0) openPerCurrency.set(item.currency, (openPerCurrency.get(item.currency) ?? 0) + 1);
   const byCustomerUnsorted = new Map<string, number[]>();
   const prefixes = new Set<string>();
   const customersByAccount = new Map<string, string[]>();
@@ -172,7 +175,7 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
     if (item.balanceMinor > 0) {
       let amounts = byAmount.get(item.currency);
-      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf)));
+      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf, openPerCurrency.get(item.currency))));
       amounts.add(item.balanceMinor, position);
       const list = byCustomerUnsorted.get(item.customerId);
       if (list) list.push(position);
