@@ -32,7 +32,6 @@ import {
   type KnownCustomer,
 } from '../lambdas/core/cash-application';
 import { readAdviceCsv, RemittanceAdviceError, type RemittanceAdvice } from '../lambdas/core/cash-application/remittance-advice';
-import { readAdvicePdf } from '../lambdas/adapters/pdf/remittance-advice-pdf';
 
 const USAGE = 'usage: npm run cashapp -- --open-items OPEN.csv --statement FILE [--customers CUSTOMERS.csv] [--advice ADVICE.csv|.pdf ...] [--out FILE] [--progress-every N]';
 
@@ -161,7 +160,11 @@ function decoded(path: string, encoding: string): AsyncGenerator<string> {
 async function readAdvice(path: string): Promise<RemittanceAdvice> {
   const bytes = readFileSync(path);
   try {
-    return bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? await readAdvicePdf(new Uint8Array(bytes)) : readAdviceCsv(bytes.toString('utf8'));
+    if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') return readAdviceCsv(bytes.toString('utf8'));
+    // Loaded only for a PDF advice: pdf.js's legacy build installs core-js polyfills of
+    // Array.prototype.push and JSON.stringify that slow every line of a large run.
+    const { readAdvicePdf } = await import('../lambdas/adapters/pdf/remittance-advice-pdf');
+    return await readAdvicePdf(new Uint8Array(bytes));
   } catch (error) {
     if (error instanceof RemittanceAdviceError) throw new UsageError(`${basename(path)}: ${error.field}: ${error.message}`);
     throw error;

@@ -186,9 +186,21 @@ export interface CashApplicationOutputRecord {
   readonly reasons: readonly string[];
 }
 
+/**
+ * {@link formatAmount}, with the currency's decimals looked up once per currency (the money module
+ * searches the ISO list on every call, and each output record formats several amounts).
+ */
 function decimal(minor: number, currency: string): string {
+  const digits = digitsByCurrency.get(currency);
+  if (digits !== undefined && Number.isSafeInteger(minor)) {
+    const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+    const sign = minor < 0 ? '-' : '';
+    return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  }
   try {
-    return formatAmount({ minor, currency });
+    const formatted = formatAmount({ minor, currency });
+    digitsByCurrency.set(currency, minorUnitDigits(currency));
+    return formatted;
   } catch {
     // A currency the money module does not know (e.g. a withdrawn one on an old statement): the
     // statement reader already read it in minor units; print them as they are.

@@ -656,7 +656,9 @@ export class CashApplication {
     reasons.push(...payerReasons);
     const exact = this.openWithAmount(currency, amount, customerId);
     if (exact.length === 1) {
-      if (payer.by !== 'account' && line.payerName) {
+      // Only when another customer has an item open for exactly this amount can there be a rival:
+      // the (costlier) name search is left out otherwise.
+      if (payer.by !== 'account' && line.payerName && this.anotherCustomerHasAmount(currency, amount, customerId)) {
         // A name is weaker than an account: another customer the name could also be must not have the amount.
         const others = (similar ?? this.similarNames(line.payerName)).filter((c) => c.customerId !== customerId);
         const rivalItems = others.flatMap((c) => this.openWithAmount(currency, amount, c.customerId));
@@ -920,6 +922,18 @@ export class CashApplication {
       }
     }
     return result.length < 2 || result.length > sortUpTo ? result : result.sort((a, b) => compareByAge(this.item(a), this.item(b)));
+  }
+
+  /**
+   * True when an item of a customer other than `customerId` has exactly `amount` open in `currency`
+   * now: the items {@link openWithAmount} can find for any other customer are among these.
+   */
+  private anotherCustomerHasAmount(currency: string, amount: number, customerId: string): boolean {
+    const fits = (p: number): boolean => this.balances[p] === amount && this.item(p).customerId !== customerId;
+    const base = this.index.byAmount.get(currency)?.get(amount);
+    if (base !== undefined && (typeof base === 'number' ? fits(base) : base.some(fits))) return true;
+    const moved = this.moved.size === 0 ? undefined : this.moved.get(`${currency} ${amount}`);
+    return moved !== undefined && moved.some(fits);
   }
 
   private customerAmountMap(customerId: string, currency: string): Map<number, number[]> {

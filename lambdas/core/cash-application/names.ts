@@ -283,16 +283,25 @@ function joinAsIn(tokens: readonly string[], other: readonly string[]): readonly
 }
 
 /** Word pairs compared before: names repeat their words across customers and payers. */
-const wordPairs = new Map<string, number>();
+const wordPairs = new Map<string, Map<string, number>>();
+let wordPairCount = 0;
 
+/** {@link wordSimilarity}, remembered by the two words (the lesser first; no key string is built per pair). */
 function cachedWordSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-  let similarity = wordPairs.get(key);
+  const [first, second] = a < b ? [a, b] : [b, a];
+  let withFirst = wordPairs.get(first);
+  let similarity = withFirst?.get(second);
   if (similarity === undefined) {
     similarity = wordSimilarity(a, b);
-    if (wordPairs.size >= 100_000) wordPairs.clear();
-    wordPairs.set(key, similarity);
+    if (wordPairCount >= 100_000) {
+      wordPairs.clear();
+      wordPairCount = 0;
+      withFirst = undefined;
+    }
+    if (withFirst === undefined) wordPairs.set(first, (withFirst = new Map()));
+    withFirst.set(second, similarity);
+    wordPairCount++;
   }
   return similarity;
 }

@@ -114,8 +114,14 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   // item): a key is worked out again from the item when its slot is probed.
   const byRfReference = new UniquePositionTable<string>((position) => normalizeRfReference(openItems[position]!.rfReference ?? '') ?? '', openItems.length);
   const byNumberKey = new PositionTable<string>((position) => lookupKey(openItems[position]!.invoiceNumber), openItems.length);
+  // Only to find a number given twice while building (dropped after): keyed by the number as
+  // written, so a probe compares strings instead of working out the lookup keys that collide by design.
+  const byExactNumber = new UniquePositionTable<string>((position) => openItems[position]!.invoiceNumber, openItems.length);
   const byAmount = new Map<string, PositionTable<number>>();
   const balanceOf = (position: number): number => openItems[position]!.balanceMinor;
+  // Each currency's amount table is made at its final size at once (growing one rehashes it).
+  const openPerCurrency = new Map<string, number>();
+  for (const item of openItems) if (item.balanceMinor > 0) openPerCurrency.set(item.currency, (openPerCurrency.get(item.currency) ?? 0) + 1);
   const byCustomerUnsorted = new Map<string, number[]>();
   const prefixes = new Set<string>();
   const customersByAccount = new Map<string, string[]>();
@@ -155,13 +161,13 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
       byRfReference.add(rf!, position);
     }
     const numberKey = lookupKey(item.invoiceNumber);
-    for (const other of positionsOf(byNumberKey.get(numberKey))) {
+    const other = byExactNumber.get(item.invoiceNumber);
+    if (other !== undefined) {
       const twin = openItems[other]!;
-      if (twin.invoiceNumber === item.invoiceNumber) {
-        const field = twin.invoiceId === item.invoiceId ? 'invoiceId' : 'invoiceNumber';
-        fail(item, position, field, `"${field === 'invoiceId' ? item.invoiceId : item.invoiceNumber}" appears twice`);
-      }
+      const field = twin.invoiceId === item.invoiceId ? 'invoiceId' : 'invoiceNumber';
+      fail(item, position, field, `"${field === 'invoiceId' ? item.invoiceId : item.invoiceNumber}" appears twice`);
     }
+    byExactNumber.add(item.invoiceNumber, position);
     byNumberKey.add(numberKey, position);
     const prefix = letterPrefix(item.invoiceNumber);
     if (prefix !== '' && prefixes.size <= 20) prefixes.add(prefix);
@@ -172,7 +178,7 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
     if (item.balanceMinor > 0) {
       let amounts = byAmount.get(item.currency);
-      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf)));
+      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf, openPerCurrency.get(item.currency))));
       amounts.add(item.balanceMinor, position);
       const list = byCustomerUnsorted.get(item.customerId);
       if (list) list.push(position);

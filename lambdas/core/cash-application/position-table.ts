@@ -2,7 +2,8 @@
  * A compact multimap from a key to positions of open items, for a million items without a million
  * map entries and key strings: one `Int32Array` of slots (open addressing, linear probing) holding
  * positions, and the key of a position worked out again from the item when a slot is probed. A
- * lookup costs the key's hash and a few probes; memory is 8 bytes per item whatever the keys.
+ * lookup costs the key's hash and a few probes (the key of a slot is worked out only when its stored
+ * hash agrees); memory is 16 bytes per item whatever the keys.
  * Pure: no I/O.
  */
 
@@ -36,6 +37,8 @@ function hashNumber(value: number): number {
  */
 export class PositionTable<K extends string | number> implements Lookup<K, number | number[]> {
   private slots: Int32Array;
+  /** The hash of each occupied slot's key: a probe works the key out again only when the hashes agree. */
+  private hashes: Int32Array;
   private count = 0;
 
   constructor(
@@ -45,6 +48,7 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
     this.slots = new Int32Array(capacity);
+    this.hashes = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -60,10 +64,12 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
 
   get(key: K): number | number[] | undefined {
     const mask = this.slots.length - 1;
+    const hash = this.hash(key);
     let found: number | number[] | undefined;
-    for (let slot = this.hash(key) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const stored = this.slots[slot]!;
       if (stored === 0) return found;
+      if (this.hashes[slot] !== (hash | 0)) continue;
       const position = stored - 1;
       if (this.keyOf(position) !== key) continue;
       if (found === undefined) found = position;
@@ -86,17 +92,27 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
     let slot = hash & mask;
     while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
     this.slots[slot] = position + 1;
+    this.hashes[slot] = hash;
   }
 
   private grow(): void {
     const old = this.slots;
+    const oldHashes = this.hashes;
     this.slots = new Int32Array(old.length * 2);
+    this.hashes = new Int32Array(old.length * 2);
     // Re-adding in position order keeps each key's positions in the order they were added, as long
-    // as they were added in increasing position order (the index adds them so).
-    const positions: number[] = [];
-    for (const stored of old) if (stored !== 0) positions.push(stored - 1);
-    positions.sort((a, b) => a - b);
-    for (const position of positions) this.place(this.hash(this.keyOf(position)), position);
+    // as they were added in increasing position order (the index adds them so). The stored hashes
+    // serve again: no key is worked out anew.
+    const byPosition = new Int32Array(this.count);
+    const hashOf = new Int32Array(this.count);
+    let n = 0;
+    for (let slot = 0; slot < old.length; slot++) {
+      if (old[slot] === 0) continue;
+      byPosition[n] = old[slot]! - 1;
+      hashOf[n++] = oldHashes[slot]!;
+    }
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => byPosition[a]! - byPosition[b]!);
+    for (const i of order) this.place(hashOf[i]! >>> 0, byPosition[i]!);
   }
 }
 

@@ -10,7 +10,9 @@
  * matcher and then the CLI, each as a separate process (under `/usr/bin/time -v` when present,
  * for the peak resident memory of the whole process), passes their progress through to stderr,
  * scores both outputs against the answers and prints one table at the end, with the one-minute
- * load average of the machine at the start of each run (the figures mean little on a busy machine).
+ * load average of the machine at the start of each run (the figures mean little on a busy machine)
+ * and, beside the wall times, each process's CPU time (user plus system, from `/usr/bin/time -v`)
+ * and their ratio: on a shared machine the CPU times swing far less with the load than wall times.
  */
 import { loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -23,11 +25,13 @@ import { score, type Score } from './score';
 interface Run {
   readonly format: string;
   readonly load: number;
-  readonly naive: { wallSeconds: number; peakRssMb: number | null; score: Score };
+  readonly naive: { wallSeconds: number; cpuSeconds: number | null; peakRssMb: number | null; score: Score };
   readonly openItems: number;
   readonly lines: number;
   readonly wallSeconds: number;
   readonly cliSeconds: number | null;
+  /** User plus system CPU time of the process (from `/usr/bin/time -v`): steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number | null;
   readonly peakRssMb: number | null;
   readonly score: Score;
 }
@@ -39,7 +43,7 @@ const log = (message: string): void => {
 /** The statement file of each format the benchmark runs. */
 const STATEMENTS: Record<string, string> = { csv: 'statement.csv', camt053: 'statement.camt053.xml', camt054: 'statement.camt054.xml', camt: 'statement.camt054.xml', mt940: 'statement.sta', bai2: 'statement.bai' };
 
-async function runCli(dir: string, statement: string, output: string, tool: 'cashapp' | 'naive' = 'cashapp'): Promise<{ wallSeconds: number; cliSeconds: number | null; peakRssMb: number | null }> {
+async function runCli(dir: string, statement: string, output: string, tool: 'cashapp' | 'naive' = 'cashapp'): Promise<{ wallSeconds: number; cliSeconds: number | null; cpuSeconds: number | null; peakRssMb: number | null }> {
   const args =
     tool === 'cashapp'
       ? ['--import', 'tsx', 'bin/cashapp.ts', '--open-items', join(dir, 'open-items.csv'), '--customers', join(dir, 'customers.csv'), '--statement', join(dir, statement), '--out', output]
@@ -68,8 +72,14 @@ async function runCli(dir: string, statement: string, output: string, tool: 'cas
   const cli = summary ? (JSON.parse(summary[1]!) as { seconds: number; maxRssMb: number }) : null;
   const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   const peakRssMb = timeRss ? Math.round(Number(timeRss[1]) / 1024) : (cli?.maxRssMb ?? null);
-  return { wallSeconds, cliSeconds: cli?.seconds ?? null, peakRssMb };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  const cpuSeconds = user && system ? Number(user[1]) + Number(system[1]) : null;
+  return { wallSeconds, cliSeconds: cli?.seconds ?? null, cpuSeconds, peakRssMb };
 }
+
+const cpuRatio = (cli: number | null, naive: number | null): string =>
+  cli !== null && naive ? `; CPU ${cli.toFixed(1)} s against ${naive.toFixed(1)} s, ratio ${(cli / naive).toFixed(2)}` : '';
 
 const pct = (part: number, whole: number): string => `${((100 * part) / Math.max(1, whole)).toFixed(1)}%`;
 
@@ -112,20 +122,20 @@ async function main(): Promise<void> {
       const output = join(dir, `results-${format}.jsonl`);
       const timing = await runCli(dir, statement, output);
       const result = await score(join(dir, 'answers.jsonl'), output);
-      runs.push({ format, load, naive: { wallSeconds: naive.wallSeconds, peakRssMb: naive.peakRssMb, score: naiveScore }, openItems, lines, ...timing, score: result });
-      log(`done in ${timing.wallSeconds.toFixed(1)} s, peak ${timing.peakRssMb ?? '?'} MB; ratio to naive ${(timing.wallSeconds / naive.wallSeconds).toFixed(2)}`);
+      runs.push({ format, load, naive: { wallSeconds: naive.wallSeconds, cpuSeconds: naive.cpuSeconds, peakRssMb: naive.peakRssMb, score: naiveScore }, openItems, lines, ...timing, score: result });
+      log(`done in ${timing.wallSeconds.toFixed(1)} s, peak ${timing.peakRssMb ?? '?'} MB; ratio to naive ${(timing.wallSeconds / naive.wallSeconds).toFixed(2)}${cpuRatio(timing.cpuSeconds, naive.cpuSeconds)}`);
     }
   }
 
   const rows = [
     '',
     `cash application benchmark (seed ${seed}, node ${process.version}; naive = exact-reference Map matcher on the same files, same run)`,
-    `${'format'.padEnd(9)}${'open items'.padStart(11)}${'lines'.padStart(8)}${'load'.padStart(6)}${'naive s'.padStart(9)}${'wall s'.padStart(8)}${'ratio'.padStart(7)}${'cli s'.padStart(7)}${'peak MB'.padStart(9)}${'naive MB'.padStart(10)}${'correct'.padStart(9)}${'wrong'.padStart(7)}${'sugg.'.padStart(7)}${'unapp.'.padStart(8)}${'naive ok'.padStart(10)}`,
+    `${'format'.padEnd(9)}${'open items'.padStart(11)}${'lines'.padStart(8)}${'load'.padStart(6)}${'naive s'.padStart(9)}${'wall s'.padStart(8)}${'ratio'.padStart(7)}${'cli s'.padStart(7)}${'peak MB'.padStart(9)}${'naive MB'.padStart(10)}${'naive cpu'.padStart(10)}${'cpu'.padStart(7)}${'cpu ratio'.padStart(10)}${'correct'.padStart(9)}${'wrong'.padStart(7)}${'sugg.'.padStart(7)}${'unapp.'.padStart(8)}${'naive ok'.padStart(10)}`,
   ];
   for (const r of runs) {
     const s = r.score;
     rows.push(
-      `${r.format.padEnd(9)}${String(r.openItems).padStart(11)}${String(s.lines).padStart(8)}${r.load.toFixed(1).padStart(6)}${r.naive.wallSeconds.toFixed(1).padStart(9)}${r.wallSeconds.toFixed(1).padStart(8)}${(r.wallSeconds / r.naive.wallSeconds).toFixed(2).padStart(7)}${(r.cliSeconds?.toFixed(1) ?? '?').padStart(7)}${String(r.peakRssMb ?? '?').padStart(9)}${String(r.naive.peakRssMb ?? '?').padStart(10)}${pct(s.appliedCorrectly, s.lines).padStart(9)}${pct(s.appliedWrongly, s.lines).padStart(7)}${pct(s.suggested, s.lines).padStart(7)}${pct(s.unapplied, s.lines).padStart(8)}${pct(r.naive.score.appliedCorrectly, r.naive.score.lines).padStart(10)}`,
+      `${r.format.padEnd(9)}${String(r.openItems).padStart(11)}${String(s.lines).padStart(8)}${r.load.toFixed(1).padStart(6)}${r.naive.wallSeconds.toFixed(1).padStart(9)}${r.wallSeconds.toFixed(1).padStart(8)}${(r.wallSeconds / r.naive.wallSeconds).toFixed(2).padStart(7)}${(r.cliSeconds?.toFixed(1) ?? '?').padStart(7)}${String(r.peakRssMb ?? '?').padStart(9)}${String(r.naive.peakRssMb ?? '?').padStart(10)}${(r.naive.cpuSeconds?.toFixed(1) ?? '?').padStart(10)}${(r.cpuSeconds?.toFixed(1) ?? '?').padStart(7)}${(r.cpuSeconds !== null && r.naive.cpuSeconds ? (r.cpuSeconds / r.naive.cpuSeconds).toFixed(2) : '?').padStart(10)}${pct(s.appliedCorrectly, s.lines).padStart(9)}${pct(s.appliedWrongly, s.lines).padStart(7)}${pct(s.suggested, s.lines).padStart(7)}${pct(s.unapplied, s.lines).padStart(8)}${pct(r.naive.score.appliedCorrectly, r.naive.score.lines).padStart(10)}`,
     );
   }
   for (const r of runs) {
