@@ -4,7 +4,6 @@
  * The table has the columns of the advice CSV (`remittance-advice.ts`) as its header row; text
  * above the header (a letterhead, a title) and rows below the table that fill no column are left out.
  */
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ADVICE_COLUMNS, adviceFromTable, OPTIONAL_ADVICE_COLUMNS, RemittanceAdviceError, type RemittanceAdvice } from '../../core/cash-application/remittance-advice';
 
 interface Placed {
@@ -19,6 +18,9 @@ const ROW_TOLERANCE = 3;
 
 /** The text of a PDF placed on its pages, page by page, top to bottom. */
 async function placedText(bytes: Uint8Array): Promise<Placed[][]> {
+  // pdf.js (legacy build) installs core-js polyfills over Array.prototype.push and JSON.stringify for the
+  // whole process: loaded only when a PDF advice is read, so a statement upload never pays for it.
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   let pdf;
   try {
     pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise;
