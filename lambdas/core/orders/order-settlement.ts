@@ -76,9 +76,24 @@ export async function creditCheckStep(deps: Parameters<typeof checkCredit>[0], i
 export async function creditCheckThenWaitForShipment(
   deps: Parameters<typeof checkCredit>[0] & Parameters<typeof waitForShipment>[0],
   input: { orderId: string; continuedFrom?: string | undefined; taskToken: string },
+  timeLeftMs: () => number = () => Number.POSITIVE_INFINITY,
 ) {
   await creditCheckStep(deps, input);
+  // An attempt that keeps its token after it timed out would leave a stale token on the order (the retry waits with
+  // another): with too little time left, the attempt ends here (the retry finds the credit decided and only waits).
+  if (timeLeftMs() < MIN_MS_LEFT_TO_WAIT) throw new TooLittleTimeToWaitError(input.orderId);
   return waitForShipment(deps, { orderId: input.orderId, taskToken: input.taskToken });
+}
+
+/** The time an invocation must have left to keep its task token (a token write under load takes well under it). */
+export const MIN_MS_LEFT_TO_WAIT = 4000;
+
+/** The credit check took so long that keeping the token could outlast the invocation: the state retries (the check is recorded). */
+export class TooLittleTimeToWaitError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId}: credit checked, too little time left in this attempt to keep the task token`);
+    this.name = 'TooLittleTimeToWait';
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ const input = z.object({
 export function makeHandler(deps: Pick<CoreDeps, 'orders' | 'customers' | 'invoices' | 'clock' | 'workflow'>) {
   return stepHandler(
     (event) => parseWith(input, event),
-    (command) => creditCheckThenWaitForShipment(deps, { ...command.execution, taskToken: command.taskToken }),
+    (command, context) => creditCheckThenWaitForShipment(deps, { ...command.execution, taskToken: command.taskToken }, () => context.getRemainingTimeInMillis()),
   );
 }
 

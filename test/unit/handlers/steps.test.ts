@@ -93,6 +93,23 @@ describe('order lifecycle step handlers', () => {
     expect(world.tables.orders.get(orderId)?.status).toBe('COMPLETED');
   });
 
+  it('end an attempt whose credit check left too little time to keep the token (TooLittleTimeToWait, retried), the credit decision kept', async () => {
+    // Prepare
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
+    const token = world.workflow.newTaskToken('shipment');
+
+    // Act
+    const outcome = checkCreditModule.makeHandler(world.deps)({ execution: { orderId }, taskToken: token }, { ...lambdaContext, getRemainingTimeInMillis: () => 3_000 });
+    await expect(outcome).rejects.toMatchObject({ name: 'TooLittleTimeToWait' });
+    const retryToken = world.workflow.newTaskToken('shipment');
+    const retried = await checkCreditModule.makeHandler(world.deps)({ execution: { orderId }, taskToken: retryToken }, lambdaContext);
+
+    // Assess
+    expect(retried).toEqual({ waiting: true });
+    expect(await world.orders.taskToken(orderId, 'shipment')).toBe(retryToken);
+    expect(world.tables.orders.get(orderId)?.creditReservedMinor).toBe(10_050);
+  });
+
   it('tell a continued execution apart before any credit check, by the error name the state machine catches', async () => {
     // Prepare
     const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
