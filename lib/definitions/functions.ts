@@ -553,6 +553,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
     // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
     memoryMb: 128,
+    // The credit check reads the customer's open orders and items; the wait is kept only with 4 s of this left (TooLittleTimeToWait).
+    timeoutSeconds: 30,
   },
   {
     id: 'WaitForCreditDecision',

@@ -53,6 +53,8 @@ export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 
   if (order.status === 'CREDIT_HOLD') return { decision: 'HOLD', reason: 'on credit hold' };
   if (order.status === 'REJECTED') return { decision: 'REJECTED', reason: order.history.at(-1)?.note ?? 'rejected' };
   if (order.status !== 'RECEIVED') return { decision: 'APPROVED', reason: 'credit checked before' };
+  // Approved with its credit reserved by an earlier attempt of the step (which then waits for the shipment): nothing to read again.
+  if (order.creditReservedMinor !== undefined) return { decision: 'APPROVED', reason: 'credit checked before' };
   const at = deps.clock.now().toISOString();
   let result: CreditCheckResult;
   const customer = await deps.customers.get(order.customerId);
