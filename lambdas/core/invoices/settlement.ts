@@ -26,7 +26,12 @@ export async function resumeSettledInvoices(deps: SettlementDeps, invoices: read
   for (const invoice of invoices) {
     if (invoice.balanceMinor !== 0) continue;
     const kept = await deps.invoices.paymentTaskToken(invoice.invoiceId);
-    if (!kept) continue;
+    if (!kept) {
+      // Settled before the order's execution waits for it (paid at once): the order completes here all the same, and its
+      // settlement wait, finding it COMPLETED, ends the execution.
+      if (invoice.orderId && deps.completeOrder) await deps.completeOrder(invoice.orderId, invoices);
+      continue;
+    }
     const token = orderSettlementToken(kept);
     if (token === undefined) {
       await deps.workflow.resume(kept, { invoiceId: invoice.invoiceId, status: invoice.status });

@@ -158,10 +158,15 @@ export async function orderNextCheck(deps: Pick<CoreDeps, 'invoices' | 'clock'>,
  * invoices. The token is kept (marked, {@link ORDER_SETTLEMENT_TOKEN_MARK}) on every invoice with a
  * balance, where the payment, statement line, credit or write-off that settles it finds it
  * (`invoices/settlement.ts`); with none open, `InvoiceSettled` is thrown at once (CompleteOrder
- * completes the order). An order with lines still to ship or invoice is thrown as `OrderNotFullyShipped`.
+ * completes the order); an order the settlement completed already resumes the step with success (the execution ends). An order with lines still to ship or invoice is thrown as `OrderNotFullyShipped`.
  */
-export async function awaitOrderSettlement(deps: Pick<CoreDeps, 'orders' | 'invoices'>, input: { orderId: string; taskToken: string }) {
+export async function awaitOrderSettlement(deps: Pick<CoreDeps, 'orders' | 'invoices' | 'workflow'>, input: { orderId: string; taskToken: string }) {
   const order = await loadOrder(deps, input.orderId);
+  // The settlement of its last invoice completed the order before this step waited: the execution ends here.
+  if (order.status === 'COMPLETED') {
+    await deps.workflow.resume(input.taskToken, { orderCompleted: true });
+    return { waiting: false };
+  }
   if (!isFullyShipped(order) || order.pendingShipments > 0 || order.shipments.some((s) => s.invoiceId === null)) throw new OrderNotFullyShippedError(order.orderId);
   let waiting = false;
   for (const invoiceId of order.invoiceIds) {

@@ -110,6 +110,25 @@ describe('order lifecycle step handlers', () => {
     expect(world.tables.orders.get(orderId)?.creditReservedMinor).toBe(10_050);
   });
 
+  it('complete the order when its invoice is paid before the execution waits for the settlement, and end the wait at once', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const completing = { ...world.deps, completeOrder: (id: string, settled: Parameters<typeof completeOrderOnSettlement>[2]) => completeOrderOnSettlement(world.deps, id, settled) };
+    await recordPayment(completing, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
+    const statusAfterPayment = world.tables.orders.get(orderId)?.status;
+    const settlementToken = world.workflow.newTaskToken('settlement');
+
+    // Act
+    const result = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
+
+    // Assess
+    expect(statusAfterPayment).toBe('COMPLETED');
+    expect(result).toEqual({ waiting: false });
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { orderCompleted: true }, accepted: true }]);
+  });
+
   it('tell a continued execution apart before any credit check, by the error name the state machine catches', async () => {
     // Prepare
     const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
