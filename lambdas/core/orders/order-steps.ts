@@ -251,7 +251,12 @@ export async function completeOrder(
   }
   if (unsettled) throw new InvoiceNotSettledError(`Invoice ${unsettled} still has a balance`);
   const moved = await deps.orders.transition(order.orderId, ['INVOICED'], completion(deps.clock.now()));
-  if (!moved) throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot complete`);
+  if (!moved) {
+    // The payment that settled the last invoice may have completed the order meanwhile (completeOrderOnSettlement).
+    const now = await loadOrder(deps, order.orderId);
+    if (now.status === 'COMPLETED') return { status: 'COMPLETED' };
+    throw new ConflictError(`Order ${order.orderId} is ${now.status} and cannot complete`);
+  }
   return { status: 'COMPLETED' };
 }
 

@@ -129,6 +129,26 @@ describe('order lifecycle step handlers', () => {
     expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { orderCompleted: true }, accepted: true }]);
   });
 
+  it('answer COMPLETED from CompleteOrder when the payment completed the order between its read and its write', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
+    const orders = world.deps.orders;
+    const racing = Object.assign(Object.create(orders) as typeof orders, {
+      // The payment's completion wins the race: the step's own conditional write then finds the order COMPLETED.
+      transition: async (...args: Parameters<typeof orders.transition>) => (await completeOrderOnSettlement(world.deps, orderId)) && !(await orders.transition(...args)),
+    });
+
+    // Act
+    const completed = await completeOrderModule.makeHandler({ ...world.deps, orders: racing })({ orderId }, lambdaContext);
+
+    // Assess
+    expect(completed).toEqual({ status: 'COMPLETED' });
+    expect(world.tables.orders.get(orderId)?.status).toBe('COMPLETED');
+  });
+
   it('tell a continued execution apart before any credit check, by the error name the state machine catches', async () => {
     // Prepare
     const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
