@@ -31,7 +31,7 @@ export class LocalLambdas {
     private readonly clock: LocalClock,
     /** Fault injection (`/_local/faults`): consulted around every invocation and the SDK calls made in it. */
     private readonly faults?: LocalFaults,
-    /** The usage meter (`npm run bench:cost`): each invocation's duration at the function's configured memory. */
+    /** The usage meter (`npm run bench:cost`): each invocation's own duration (its start to its end), CPU time and AWS calls at the function's configured memory. */
     private readonly usage?: LocalUsage,
   ) {}
 
@@ -53,7 +53,6 @@ export class LocalLambdas {
     const release = this.clock.busy();
     const timeoutSeconds = entry.definition.timeoutSeconds ?? 10;
     const started = Date.now();
-    const startedPrecise = performance.now();
     const context = lambdaContext(entry.definition, this.stage, () => timeoutSeconds * 1000 - (Date.now() - started));
     let timer: NodeJS.Timeout | undefined;
     const faults = this.faults;
@@ -67,15 +66,16 @@ export class LocalLambdas {
     try {
       // Events are copied as JSON, like a real invocation: a handler never shares objects with its caller.
       const payload: unknown = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+      const memoryMb = entry.definition.memoryMb ?? functionDefaults.memoryMb;
+      const metered = () => (faults ? faults.runAs(functionId, () => run(payload)) : run(payload));
       return await Promise.race([
-        faults ? faults.runAs(functionId, () => run(payload)) : run(payload),
+        this.usage ? this.usage.invoke(functionId, memoryMb, metered) : metered(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new FunctionTimeoutError(context.functionName, timeoutSeconds)), timeoutSeconds * 1000);
         }),
       ]);
     } finally {
       if (timer) clearTimeout(timer);
-      this.usage?.lambdaInvoked(functionId, entry.definition.memoryMb ?? functionDefaults.memoryMb, performance.now() - startedPrecise);
       release();
     }
   }

@@ -13,8 +13,15 @@ import { join } from 'node:path';
 
 export interface UsageCounts {
   lambdaInvocations: number;
-  /** Billed duration (rounded up to the millisecond) times the configured memory in GB. */
+  /** Billed duration (rounded up to the millisecond) times the configured memory in GB: each handler's own wall time here, from its start to its end. */
   lambdaGbSeconds: number;
+  /**
+   * The same as it would be on AWS by {@link awsDurationEstimateMs}: the process CPU time during the
+   * invocation at the function's share of a vCPU, plus each AWS call it made at an assumed in-region latency.
+   */
+  lambdaGbSecondsAwsEstimate: number;
+  /** Process CPU milliseconds during invocations (user and system). */
+  lambdaCpuMs: number;
   readUnits: number;
   writeUnits: number;
   /** DynamoDB calls, whatever their size. */
@@ -34,6 +41,8 @@ export interface UsageCounts {
 export const emptyUsage = (): UsageCounts => ({
   lambdaInvocations: 0,
   lambdaGbSeconds: 0,
+  lambdaGbSecondsAwsEstimate: 0,
+  lambdaCpuMs: 0,
   readUnits: 0,
   writeUnits: 0,
   dynamodbRequests: 0,
@@ -66,6 +75,32 @@ const DYNAMODB_READS = /^(Get|BatchGet|Query|Scan|TransactGet)/;
 let installed = false;
 let active: LocalUsage | undefined;
 
+/**
+ * Assumed latency of one AWS call from a Lambda in the same region, in milliseconds, per service
+ * (SDK service id). DynamoDB: AWS documents single-digit-millisecond latency, 10 is its top; the
+ * others are assumptions of this estimate (not measured, not published figures), kept generous.
+ */
+export const AWS_CALL_LATENCY_MS: Readonly<Record<string, number>> = { DynamoDB: 10, SFN: 30, SES: 60, S3: 30, EventBridge: 30, default: 30 };
+
+/** Lambda gives a function one vCPU at 1,769 MB and CPU in proportion to memory below that (AWS Lambda docs, "Memory and computing power"). */
+export const ONE_VCPU_MB = 1769;
+
+/**
+ * A handler's duration on AWS as estimated from what it did here: its CPU time (measured as the
+ * process's during the invocation, so an upper bound while other work overlaps) stretched to the
+ * function's share of a vCPU, plus its AWS calls at {@link AWS_CALL_LATENCY_MS}.
+ */
+export function awsDurationEstimateMs(cpuMs: number, memoryMb: number, calls: ReadonlyMap<string, number>): number {
+  let ioMs = 0;
+  for (const [service, n] of calls) ioMs += n * (AWS_CALL_LATENCY_MS[service] ?? AWS_CALL_LATENCY_MS.default!);
+  return cpuMs * Math.max(1, ONE_VCPU_MB / memoryMb) + ioMs;
+}
+
+/** What one invocation did, collected while it runs. */
+interface InvocationRecord {
+  readonly calls: Map<string, number>;
+}
+
 /** A request with this header set to 1 and everything it causes is not counted (a benchmark's own polling). */
 export const UNMETERED_HEADER = 'x-local-unmetered';
 
@@ -74,8 +109,12 @@ export class LocalUsage {
   private counts = emptyUsage();
   /** Write units per table and index (`Invoices`, `Invoices/byStatus`), for finding where they go. */
   private readonly writesByTarget = new Map<string, number>();
+  /** Write calls per table and operation with the units they consumed (table and indexes), for sizing the items written. */
+  private readonly writeCalls = new Map<string, { calls: number; units: number }>();
   private readonly gbSecondsByFunction = new Map<string, number>();
   private readonly unmetered = new AsyncLocalStorage<boolean>();
+  private readonly invocation = new AsyncLocalStorage<InvocationRecord>();
+  private readonly estimateByFunction = new Map<string, number>();
 
   /**
    * Runs the gateway's handling of one request: an API request (not `/_local/`, not the console) is
@@ -125,17 +164,47 @@ export class LocalUsage {
     return { ...this.counts };
   }
 
+  /** Write calls so far per `table operation` (a transaction under `TransactWriteItems`) with their units. */
+  writeCallsByOperation(): Record<string, { calls: number; units: number }> {
+    return Object.fromEntries([...this.writeCalls].map(([k, v]) => [k, { ...v }]));
+  }
+
   /** Write units so far per table (without the stage prefix) and per index. */
   writeUnitsByTarget(): Record<string, number> {
     return Object.fromEntries(this.writesByTarget);
   }
 
-  lambdaInvoked(functionId: string, memoryMb: number, durationMs: number): void {
+  /**
+   * Runs one Lambda invocation (the local runtime's), recording its AWS calls and the process CPU
+   * time, and counts it with its wall time from start to end at the function's memory.
+   */
+  async invoke<T>(functionId: string, memoryMb: number, work: () => Promise<T>): Promise<T> {
+    const record: InvocationRecord = { calls: new Map() };
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    try {
+      return await this.invocation.run(record, work);
+    } finally {
+      const used = process.cpuUsage(cpu);
+      this.lambdaInvoked(functionId, memoryMb, performance.now() - started, (used.user + used.system) / 1000, record.calls);
+    }
+  }
+
+  lambdaInvoked(functionId: string, memoryMb: number, durationMs: number, cpuMs = 0, calls: ReadonlyMap<string, number> = new Map()): void {
     if (!this.counting) return;
     const gbSeconds = (Math.max(1, Math.ceil(durationMs)) / 1000) * (memoryMb / 1024);
+    const estimate = (Math.max(1, Math.ceil(awsDurationEstimateMs(cpuMs, memoryMb, calls))) / 1000) * (memoryMb / 1024);
     this.counts.lambdaInvocations += 1;
     this.counts.lambdaGbSeconds += gbSeconds;
+    this.counts.lambdaGbSecondsAwsEstimate += estimate;
+    this.counts.lambdaCpuMs += cpuMs;
     this.gbSecondsByFunction.set(functionId, (this.gbSecondsByFunction.get(functionId) ?? 0) + gbSeconds);
+    this.estimateByFunction.set(functionId, (this.estimateByFunction.get(functionId) ?? 0) + estimate);
+  }
+
+  /** Estimated AWS GB-seconds so far per function ({@link awsDurationEstimateMs}). */
+  lambdaGbSecondsAwsEstimateByFunction(): Record<string, number> {
+    return Object.fromEntries(this.estimateByFunction);
   }
 
   /** GB-seconds so far per function. */
@@ -169,6 +238,8 @@ export class LocalUsage {
   }
 
   private sdkCall(service: string, operation: string, consumed: Capacity | Capacity[] | undefined, failed = false): void {
+    const calls = this.invocation.getStore()?.calls;
+    if (calls) calls.set(service, (calls.get(service) ?? 0) + 1);
     switch (service) {
       case 'DynamoDB': {
         this.counts.dynamodbRequests += 1;
@@ -180,6 +251,10 @@ export class LocalUsage {
         else {
           this.counts.writeUnits += billed;
           for (const c of [consumed ?? []].flat()) this.countTargets(c as Capacity & { TableName?: string });
+          const tables = [...new Set([consumed ?? []].flat().map((c) => tableLabel((c as { TableName?: string }).TableName)))].sort().join('+') || '?';
+          const key = `${tables} ${operation}${failed ? ' (refused)' : ''}`;
+          const seen = this.writeCalls.get(key) ?? { calls: 0, units: 0 };
+          this.writeCalls.set(key, { calls: seen.calls + 1, units: seen.units + billed });
         }
         break;
       }

@@ -381,6 +381,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
     entry: api('record-payment'),
     description: 'POST /payments: record a payment taken online and apply it to the invoices it names',
     tables: [
+      // Orders: the payment that settles an order's last open invoice completes the order (its execution ends at once).
+      { table: 'Orders', access: 'readWrite' },
       { table: 'Payments', access: 'readWrite' },
       { table: 'Invoices', access: 'readWrite' },
       { table: 'Customers', access: 'readWrite' },
@@ -542,14 +544,17 @@ const declaredFunctions: readonly FunctionDefinition[] = [
   {
     id: 'CheckCredit',
     entry: step('check-credit'),
-    description: 'Order step: reject blocked customers, put orders over the credit limit on hold, reserve the credit of approved ones',
+    description: 'Order step CheckCreditAndWaitForShipment: reject blocked customers, put orders over the credit limit on hold, reserve the credit of approved ones, then keep the task token until the first shipment',
     tables: [
       { table: 'Orders', access: 'readWrite' },
       { table: 'Customers', access: 'readWrite' },
       { table: 'Invoices', access: 'read' },
     ],
+    stateMachines: [{ machine: 'OrderLifecycle', access: 'respond' }],
     // Measured: a few DynamoDB or Step Functions calls, no CPU work (npm run bench:cost); the smallest size.
     memoryMb: 128,
+    // The credit check reads the customer's open orders and items; the wait is kept only with 4 s of this left (TooLittleTimeToWait).
+    timeoutSeconds: 30,
   },
   {
     id: 'WaitForCreditDecision',

@@ -132,8 +132,8 @@ describe.each(businessMachines.map((m) => [m.file, m] as const))('%s', (file) =>
       expect(states.IsContinuedExecution?.Choices).toEqual([{ Variable: '$.continuedFrom', IsPresent: true, Next: 'ResumeWaiting' }]);
     } else {
       // The order lifecycle saves the Choice on every order: its first step tells a continuation apart (ExecutionContinued).
-      expect(definition.StartAt).toBe('CheckCredit');
-      expect(states.CheckCredit?.Catch).toContainEqual({ ErrorEquals: ['ExecutionContinued'], ResultPath: null, Next: 'ResumeWaiting' });
+      expect(definition.StartAt).toBe('CheckCreditAndWaitForShipment');
+      expect(states.CheckCreditAndWaitForShipment?.Catch).toContainEqual({ ErrorEquals: ['ExecutionContinued'], ResultPath: null, Next: 'ResumeWaiting' });
     }
     const renew = states.ContinueInNewExecutionIfOld!;
     expect(JSON.stringify(renew.Parameters)).toContain('${RenewExecutionFunctionArn}');

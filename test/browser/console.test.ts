@@ -207,12 +207,12 @@ describe('finance console', () => {
     const graph = page.getByTestId('state-graph');
     await graph.waitFor();
     const state = (name: string) => graph.locator(`[data-state="${name}"]`).getAttribute('data-status');
-    await expect.poll(() => state('WaitForShipment')).toBe('current');
-    expect(await state('CheckCredit')).toBe('visited');
+    await expect.poll(() => state('CheckCreditAndWaitForShipment')).toBe('current');
+    expect(await state('WaitForShipment')).toBe('unvisited');
     expect(await state('InvoiceShipment')).toBe('unvisited');
-    // Taken edges: the start into CheckCredit, and CheckCredit -> WaitForShipment (credit approved at once).
-    expect(await graph.locator('.edge.taken').count()).toBe(2);
-    expect(await page.getByTestId('execution-status').textContent()).toContain('now in WaitForShipment');
+    // Taken edge: the start into CheckCreditAndWaitForShipment (credit approved at once, the same step waits for the shipment).
+    expect(await graph.locator('.edge.taken').count()).toBe(1);
+    expect(await page.getByTestId('execution-status').textContent()).toContain('now in CheckCreditAndWaitForShipment');
     await page.getByRole('cell', { name: 'still here' }).waitFor();
     await screenshot(page, 'order');
     await readmeScreenshot(page, 'order', 'section.panel:has(#execution-title)');

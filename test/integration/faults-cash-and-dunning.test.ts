@@ -124,7 +124,8 @@ const statementCases: { name: string; fault: FaultRequest; needsAttention?: bool
   { name: 'DynamoDB throttles the line transactions once', fault: { kind: 'dynamodb-throttle', functionId: 'ApplyStatementLines', operation: 'TransactWriteItems' } },
   { name: 'the line step crashes after applying its lines (its answer is lost) and the retry continues from the saved progress', fault: { kind: 'error', functionId: 'ApplyStatementLines', errorName: 'Lambda.ServiceException', phase: 'after' } },
   { name: 'the line step times out and the retry continues from the saved progress', fault: { kind: 'timeout', functionId: 'ApplyStatementLines' } },
-  { name: 'Step Functions throttles resuming the settled invoices once', fault: { kind: 'sfn-throttle', functionId: 'ApplyStatementLines', operation: 'SendTaskSuccess' } },
+  // The statement line settles the order's invoice without completing the order: it tells the order's wait by SendTaskFailure (InvoiceSettled).
+  { name: 'Step Functions throttles resuming the settled invoices once', fault: { kind: 'sfn-throttle', functionId: 'ApplyStatementLines', operation: 'SendTaskFailure' } },
   { name: 'the orders of the settled invoices complete through a failure once', fault: { kind: 'error', functionId: 'CompleteOrder', errorName: 'Lambda.TooManyRequestsException' } },
   {
     name: 'the line step fails until finance retries: the statement waits on the attention worklist, then continues',

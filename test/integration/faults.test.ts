@@ -124,13 +124,13 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
 // Every function of the lifecycle, in order, with the state that runs it (none: an API function the storefront calls).
 const steps: { functionId: NonNullable<FaultRequest['functionId']>; state?: string }[] = [
   { functionId: 'PlaceOrder' },
-  { functionId: 'CheckCredit', state: 'CheckCredit' },
-  { functionId: 'WaitForShipment', state: 'WaitForShipment' },
+  // The credit check and the wait for the first shipment are one step (WaitForShipment runs after a credit hold or a lapse).
+  { functionId: 'CheckCredit', state: 'CheckCreditAndWaitForShipment' },
   { functionId: 'ReportShipment' },
   { functionId: 'IssueInvoice', state: 'InvoiceShipment' },
   { functionId: 'WaitForOrderSettlement', state: 'AwaitOrderSettlement' },
+  // The payment settling the last invoice completes the order (CompleteOrder runs when a settlement does not).
   { functionId: 'RecordPayment' },
-  { functionId: 'CompleteOrder', state: 'CompleteOrder' },
 ];
 
 const functionCases: FaultCase[] = steps.flatMap((s) => casesFor(s.functionId, s.state));

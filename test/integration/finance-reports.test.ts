@@ -94,12 +94,12 @@ describe('lists and executions', () => {
     const execution = await api.waitFor(
       'the execution to wait for the shipment',
       () => api.get<{ currentState: string | null; visits: { name: string; exitedAt: string | null }[]; definition: { StartAt: string; States: Record<string, unknown> } }>(`/orders/${orderId}/execution`),
-      (r) => r.body.currentState === 'WaitForShipment',
+      (r) => r.body.currentState === 'CheckCreditAndWaitForShipment',
     );
-    // The execution begins with CheckCredit (a continued execution, a hold or a rejection leave it by named errors) and waits for the shipment.
-    expect(execution.body.definition.StartAt).toBe('CheckCredit');
+    // The execution begins with CheckCreditAndWaitForShipment (a continued execution, a hold or a rejection leave it by named errors), which waits for the shipment.
+    expect(execution.body.definition.StartAt).toBe('CheckCreditAndWaitForShipment');
     expect(Object.keys(execution.body.definition.States)).toContain('AwaitCreditDecision');
-    expect(execution.body.visits.map((v) => v.name)).toEqual(['CheckCredit', 'WaitForShipment']);
+    expect(execution.body.visits.map((v) => v.name)).toEqual(['CheckCreditAndWaitForShipment']);
     expect(execution.body.visits.at(-1)?.exitedAt).toBeNull();
     expect((await api.get('/orders/nope/execution')).status).toBe(404);
   });

@@ -273,6 +273,12 @@ export class InMemoryEscalations implements EscalationWorkflow {
     return true;
   }
 
+  /** A task failed by name: an escalation's own wait is only ever resumed; another's token is not this workflow's (false). */
+  async fail(taskToken: string): Promise<boolean> {
+    if (this.tokenOwner.has(taskToken)) throw new Error(`the escalation's wait ${taskToken} is resumed, never failed`);
+    return false;
+  }
+
   private async wait(name: string, seen: number): Promise<void> {
     const token = `token-${++this.tokens}`;
     this.tokenOwner.set(token, name);

@@ -77,13 +77,18 @@ export class StepFunctionsWorkflow implements Workflow {
     return resumeTask(this.sfn, taskToken, output);
   }
 
-  async fail(taskToken: string, error: string, cause: string): Promise<boolean> {
-    try {
-      await sendWithRetry(() => this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
-      return true;
-    } catch (failure) {
-      if (isStaleToken(failure)) return false;
-      throw failure;
-    }
+  fail(taskToken: string, error: string, cause: string): Promise<boolean> {
+    return failTask(this.sfn, taskToken, error, cause);
+  }
+}
+
+/** Fails a waiting task with a named error; a stale token (the step ended already) is reported as `false`. */
+export async function failTask(sfn: SFNClient, taskToken: string, error: string, cause: string): Promise<boolean> {
+  try {
+    await sendWithRetry(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+    return true;
+  } catch (failure) {
+    if (isStaleToken(failure)) return false;
+    throw failure;
   }
 }

@@ -115,4 +115,6 @@ export interface EscalationWorkflow {
   /** Starts the invoice's escalation execution; a second start of the same name is not an error. */
   startEscalation(executionName: string, input: Record<string, unknown>): Promise<{ alreadyStarted: boolean }>;
   resume(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+  /** Fails a waiting task with a named error (a write-off's settlement routing the order to CompleteOrder); false for a stale token. */
+  fail(taskToken: string, error: string, cause: string): Promise<boolean>;
 }

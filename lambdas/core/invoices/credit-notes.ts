@@ -25,7 +25,7 @@ export interface CreditNoteReader {
   lastSequence(series: string): Promise<number>;
 }
 
-export type CreditNoteDeps = Pick<CoreDeps, 'invoices' | 'postings' | 'clock' | 'settings' | 'newId'> & { readonly creditNotes: CreditNoteReader; readonly workflow?: Pick<Workflow, 'resume'> };
+export type CreditNoteDeps = Pick<CoreDeps, 'invoices' | 'postings' | 'clock' | 'settings' | 'newId'> & { readonly creditNotes: CreditNoteReader; readonly workflow?: Pick<Workflow, 'resume' | 'fail'> };
 
 /** The credit note as the API shows it. */
 export function creditNoteView(note: CreditNote) {

@@ -10,7 +10,7 @@ import { NotFoundError } from '../errors';
 import { isFullyShipped, type Order } from './order';
 import type { Invoice } from '../invoices/invoice';
 import type { CoreDeps } from '../deps';
-import { checkCredit } from './order-steps';
+import { checkCredit, waitForShipment } from './order-steps';
 
 /** The longest a waiting step waits before the execution looks at its age and the due dates again. */
 export const MAX_WAIT_SECONDS = 30 * 24 * 3600;
@@ -66,6 +66,61 @@ export async function creditCheckStep(deps: Parameters<typeof checkCredit>[0], i
   return result;
 }
 
+/**
+ * The first state of the order lifecycle, CheckCreditAndWaitForShipment (.waitForTaskToken): the
+ * credit check of {@link creditCheckStep} (a hold, a rejection, a continuation or a cancellation
+ * thrown under its name fails the task into the state's Catch), then, for an approved order, the
+ * wait for the first shipment ({@link waitForShipment}): one Lambda and one state transition for
+ * what were two.
+ */
+export async function creditCheckThenWaitForShipment(
+  deps: Parameters<typeof checkCredit>[0] & Parameters<typeof waitForShipment>[0],
+  input: { orderId: string; continuedFrom?: string | undefined; taskToken: string },
+  timeLeftMs: () => number = () => Number.POSITIVE_INFINITY,
+) {
+  await creditCheckStep(deps, input);
+  // An attempt that keeps its token after it timed out would leave a stale token on the order (the retry waits with
+  // another): with too little time left, the attempt ends here (the retry finds the credit decided and only waits).
+  if (timeLeftMs() < MIN_MS_LEFT_TO_WAIT) throw new TooLittleTimeToWaitError(input.orderId);
+  return waitForShipment(deps, { orderId: input.orderId, taskToken: input.taskToken });
+}
+
+/** The time an invocation must have left to keep its task token (a token write under load takes well under it). */
+export const MIN_MS_LEFT_TO_WAIT = 4000;
+
+/** The credit check took so long that keeping the token could outlast the invocation: the state retries (the check is recorded). */
+export class TooLittleTimeToWaitError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId}: credit checked, too little time left in this attempt to keep the task token`);
+    this.name = 'TooLittleTimeToWait';
+  }
+}
+
+/**
+ * A settlement resumed the order's AwaitOrderSettlement without completing the order (an invoice
+ * still open, an escalation to end, or a settling path that does not complete orders): the machine
+ * goes on to CompleteOrder.
+ */
+export class InvoiceSettledError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'InvoiceSettled';
+  }
+}
+
+/**
+ * The order's settlement wait keeps its task token on each open invoice with this mark, so that the
+ * settlement tells it from an invoice settlement execution's token (which it resumes as before):
+ * the order's step ends the execution on success (the order completed) and routes any other
+ * settlement to CompleteOrder by the error `InvoiceSettled`.
+ */
+export const ORDER_SETTLEMENT_TOKEN_MARK = 'order-settlement:';
+
+/** The order's task token from a kept token, or undefined for another kind (an invoice settlement execution's). */
+export function orderSettlementToken(kept: string): string | undefined {
+  return kept.startsWith(ORDER_SETTLEMENT_TOKEN_MARK) ? kept.slice(ORDER_SETTLEMENT_TOKEN_MARK.length) : undefined;
+}
+
 /** Open, not yet overdue, with a balance: what the order's execution still marks overdue when its due date passes. */
 const awaitsDueDate = (invoice: Pick<Invoice, 'balanceMinor' | 'overdueSince' | 'status'>) =>
   invoice.balanceMinor > 0 && invoice.overdueSince === null && (invoice.status === 'OPEN' || invoice.status === 'PARTIALLY_PAID');
@@ -100,21 +155,26 @@ export async function orderNextCheck(deps: Pick<CoreDeps, 'invoices' | 'clock'>,
 
 /**
  * AwaitOrderSettlement (.waitForTaskToken): everything shipped and invoiced, the order waits for its
- * invoices. The token is kept on every invoice with a balance, where the payment, statement line,
- * credit or write-off that settles it finds it (`invoices/settlement.ts`); with none open, resumes at
- * once. An order with lines still to ship or invoice is thrown as `OrderNotFullyShipped`.
+ * invoices. The token is kept (marked, {@link ORDER_SETTLEMENT_TOKEN_MARK}) on every invoice with a
+ * balance, where the payment, statement line, credit or write-off that settles it finds it
+ * (`invoices/settlement.ts`); with none open, `InvoiceSettled` is thrown at once (CompleteOrder
+ * completes the order); an order the settlement completed already resumes the step with success (the execution ends). An order with lines still to ship or invoice is thrown as `OrderNotFullyShipped`.
  */
 export async function awaitOrderSettlement(deps: Pick<CoreDeps, 'orders' | 'invoices' | 'workflow'>, input: { orderId: string; taskToken: string }) {
   const order = await loadOrder(deps, input.orderId);
+  // The settlement of its last invoice completed the order before this step waited: the execution ends here.
+  if (order.status === 'COMPLETED') {
+    await deps.workflow.resume(input.taskToken, { orderCompleted: true });
+    return { waiting: false };
+  }
   if (!isFullyShipped(order) || order.pendingShipments > 0 || order.shipments.some((s) => s.invoiceId === null)) throw new OrderNotFullyShippedError(order.orderId);
   let waiting = false;
   for (const invoiceId of order.invoiceIds) {
     // Kept only while the invoice has a balance: one settled a moment ago counts as settled.
-    if (await deps.invoices.setPaymentTaskToken(invoiceId, input.taskToken)) waiting = true;
+    if (await deps.invoices.setPaymentTaskToken(invoiceId, ORDER_SETTLEMENT_TOKEN_MARK + input.taskToken)) waiting = true;
   }
   if (waiting) return { waiting: true };
-  await deps.workflow.resume(input.taskToken, { settled: true });
-  return { waiting: false };
+  throw new InvoiceSettledError(`Order ${order.orderId} has no invoice with a balance left`);
 }
 
 /** Marks one invoice overdue: conditional on a balance left and the status OPEN or PARTIALLY_PAID; false when it no longer applies. */

@@ -53,6 +53,8 @@ export async function checkCredit(deps: Pick<CoreDeps, 'orders' | 'customers' | 
   if (order.status === 'CREDIT_HOLD') return { decision: 'HOLD', reason: 'on credit hold' };
   if (order.status === 'REJECTED') return { decision: 'REJECTED', reason: order.history.at(-1)?.note ?? 'rejected' };
   if (order.status !== 'RECEIVED') return { decision: 'APPROVED', reason: 'credit checked before' };
+  // Approved with its credit reserved by an earlier attempt of the step (which then waits for the shipment): nothing to read again.
+  if (order.creditReservedMinor !== undefined) return { decision: 'APPROVED', reason: 'credit checked before' };
   const at = deps.clock.now().toISOString();
   let result: CreditCheckResult;
   const customer = await deps.customers.get(order.customerId);
@@ -248,12 +250,39 @@ export async function completeOrder(
     else if (deps.endEscalation && invoice.dunning.escalation?.state === 'active') await deps.endEscalation(invoiceId);
   }
   if (unsettled) throw new InvoiceNotSettledError(`Invoice ${unsettled} still has a balance`);
-  const moved = await deps.orders.transition(order.orderId, ['INVOICED'], { status: 'COMPLETED', at: deps.clock.now().toISOString(), note: 'everything shipped, every invoice settled' });
-  if (!moved) throw new ConflictError(`Order ${order.orderId} is ${order.status} and cannot complete`);
+  const moved = await deps.orders.transition(order.orderId, ['INVOICED'], completion(deps.clock.now()));
+  if (!moved) {
+    // The payment that settled the last invoice may have completed the order meanwhile (completeOrderOnSettlement).
+    const now = await loadOrder(deps, order.orderId);
+    if (now.status === 'COMPLETED') return { status: 'COMPLETED' };
+    throw new ConflictError(`Order ${order.orderId} is ${now.status} and cannot complete`);
+  }
   return { status: 'COMPLETED' };
 }
 
 
+
+/**
+ * The settlement of an order's invoice completes the order in the same call when it settled the
+ * last open one (`invoices/settlement.ts`), so that the order's execution ends right after its
+ * settlement wait: the order INVOICED, everything shipped, every invoice without a balance and
+ * without an active dunning escalation (ending one is CompleteOrder's). Answers false, having
+ * written nothing, when the order cannot complete here; `known` are invoices the caller holds as
+ * written (not read again).
+ */
+export async function completeOrderOnSettlement(deps: Pick<CoreDeps, 'orders' | 'invoices' | 'clock'>, orderId: string, known: readonly Pick<Invoice, 'invoiceId' | 'balanceMinor' | 'dunning'>[] = []): Promise<boolean> {
+  const order = await deps.orders.get(orderId);
+  if (!order || order.status !== 'INVOICED' || !isFullyShipped(order) || order.pendingShipments > 0) return false;
+  const byId = new Map(known.map((i) => [i.invoiceId, i] as const));
+  for (const invoiceId of order.invoiceIds) {
+    const invoice = byId.get(invoiceId) ?? (await deps.invoices.get(invoiceId));
+    if (!invoice || invoice.balanceMinor > 0 || invoice.dunning.escalation?.state === 'active') return false;
+  }
+  return deps.orders.transition(order.orderId, ['INVOICED'], completion(deps.clock.now()));
+}
+
+/** The order's last status change: everything shipped, every invoice settled. */
+const completion = (now: Date) => ({ status: 'COMPLETED', at: now.toISOString(), note: 'everything shipped, every invoice settled' }) as const;
 
 /** What an invoice of `grossMinor` releases of the credit its order reserved: at most what is still reserved. */
 export function creditReleasedBy(order: Pick<Order, 'creditReservedMinor' | 'invoicedMinor'>, grossMinor: number): number {

@@ -11,7 +11,7 @@
 import { applyPayment, parseRecordPayment, paymentIdFor, paymentView, type Payment, type PaymentRequest } from './payment';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { retryOnConflict } from '../kernel/retry';
-import { resumeSettledInvoices } from '../invoices/settlement';
+import { resumeSettledInvoices, type SettlementDeps } from '../invoices/settlement';
 import { PostingWrittenBeforeError, settledBy } from '../posting/posting';
 import { maySee, type Caller } from '../access/caller';
 import { ValidationError } from '../errors';
@@ -24,7 +24,7 @@ import type { CoreDeps } from '../deps';
  * provider payment id before: then nothing is written and `payment` is the one recorded first.
  */
 export async function recordPayment(
-  deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'>,
+  deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'> & Pick<SettlementDeps, 'completeOrder'>,
   caller: Caller,
   body: unknown,
 ): Promise<{ created: boolean; payment: ReturnType<typeof paymentView> }> {
@@ -40,7 +40,7 @@ export async function recordPayment(
  * payment provider's webhook) come this way, with the amounts the customer chose per invoice.
  */
 export async function recordValidPayment(
-  deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'>,
+  deps: Pick<CoreDeps, 'invoices' | 'payments' | 'postings' | 'workflow' | 'clock' | 'newId'> & Pick<SettlementDeps, 'completeOrder'>,
   caller: Caller,
   request: PaymentRequest,
 ): Promise<{ created: boolean; payment: ReturnType<typeof paymentView> }> {

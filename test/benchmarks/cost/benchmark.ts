@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalAws, type LocalAws } from '../../../local-aws/runtime';
-import { countStateTransitions, emptyUsage, UNMETERED_HEADER, type UsageCounts } from '../../../local-aws/usage';
+import { AWS_CALL_LATENCY_MS, countStateTransitions, emptyUsage, UNMETERED_HEADER, type UsageCounts } from '../../../local-aws/usage';
 import { ApiDriver, type Role } from '../../integration/support/api-driver';
 
 /** The benchmark's own reads (polling until something happened) are not part of an order's cost. */
@@ -62,13 +62,22 @@ const EXPRESS_MACHINES = new Set<string>();
 
 interface PathFigures extends UsageCounts {
   writeUnitsByTarget: Record<string, number>;
+  writeCalls: Record<string, { calls: number; units: number }>;
   gbSecondsByFunction: Record<string, number>;
+  gbSecondsAwsEstimateByFunction: Record<string, number>;
   standardTransitions: number;
   expressTransitions: number;
   transitionsByMachine: Record<string, number>;
 }
 
-type Snapshot = { usage: UsageCounts; transitions: Record<string, number>; writes: Record<string, number>; gbSeconds: Record<string, number> };
+type Snapshot = {
+  usage: UsageCounts;
+  transitions: Record<string, number>;
+  writes: Record<string, number>;
+  writeCalls: Record<string, { calls: number; units: number }>;
+  gbSeconds: Record<string, number>;
+  gbSecondsAwsEstimate: Record<string, number>;
+};
 
 function perOrder(before: Snapshot, after: Snapshot, orders: number): PathFigures {
   const usage = emptyUsage();
@@ -90,7 +99,22 @@ function perOrder(before: Snapshot, after: Snapshot, orders: number): PathFigure
         .filter(([, n]) => n > 0)
         .sort((x, y) => y[1] - x[1]),
     );
-  return { ...usage, writeUnitsByTarget: delta(before.writes, after.writes), gbSecondsByFunction: delta(before.gbSeconds, after.gbSeconds), standardTransitions: standard, expressTransitions: express, transitionsByMachine: byMachine };
+  const writeCalls = Object.fromEntries(
+    Object.entries(after.writeCalls)
+      .map(([key, n]) => [key, { calls: (n.calls - (before.writeCalls[key]?.calls ?? 0)) / orders, units: (n.units - (before.writeCalls[key]?.units ?? 0)) / orders }] as const)
+      .filter(([, n]) => n.calls > 0)
+      .sort((x, y) => y[1].units - x[1].units),
+  );
+  return {
+    ...usage,
+    writeUnitsByTarget: delta(before.writes, after.writes),
+    writeCalls,
+    gbSecondsByFunction: delta(before.gbSeconds, after.gbSeconds),
+    gbSecondsAwsEstimateByFunction: delta(before.gbSecondsAwsEstimate, after.gbSecondsAwsEstimate),
+    standardTransitions: standard,
+    expressTransitions: express,
+    transitionsByMachine: byMachine,
+  };
 }
 
 function costs(f: PathFigures): Record<string, number> {
@@ -118,7 +142,14 @@ async function main(): Promise<void> {
   const local: LocalAws = await startLocalAws({ ports: { gateway: 0, dynamodb: 0, ses: 0, stepFunctions: 0, s3: 0 }, dataDir });
   const api = new BenchmarkApi(local.url, local.apiKeys);
   const sfnDir = join(dataDir, 'stepfunctions');
-  const snapshot = (): Snapshot => ({ usage: local.usage.snapshot(), transitions: countStateTransitions(sfnDir), writes: local.usage.writeUnitsByTarget(), gbSeconds: local.usage.lambdaGbSecondsByFunction() });
+  const snapshot = (): Snapshot => ({
+    usage: local.usage.snapshot(),
+    transitions: countStateTransitions(sfnDir),
+    writes: local.usage.writeUnitsByTarget(),
+    writeCalls: local.usage.writeCallsByOperation(),
+    gbSeconds: local.usage.lambdaGbSecondsByFunction(),
+    gbSecondsAwsEstimate: local.usage.lambdaGbSecondsAwsEstimateByFunction(),
+  });
   const runningExecutions = async () => {
     let n = 0;
     for (const arn of Object.values(local.stateMachineArns)) {
@@ -242,15 +273,25 @@ async function main(): Promise<void> {
         `${round(f.apiRequests, 2)} API requests; ${round(f.emails, 2)} emails; S3 ${round(f.s3PutRequests, 2)} PUT-class, ${round(f.s3GetRequests, 2)} GET-class; ` +
         `${round(f.schedulerInvocations, 2)} scheduler invocations, ${round(f.eventBridgeEvents, 2)} EventBridge events; ${round(f.metricValues, 2)} custom metric values (${round(f.metricLogBytes, 0)} bytes of EMF log)`,
     );
-    console.log(`  Lambda GB-s by function: ${Object.entries(f.gbSecondsByFunction).map(([t, n]) => `${t} ${round(n, 3)}`).join(', ')}`);
+    console.log(`  Lambda GB-s by function (each handler's own wall time here): ${Object.entries(f.gbSecondsByFunction).map(([t, n]) => `${t} ${round(n, 3)}`).join(', ')}`);
+    console.log(
+      `  Lambda GB-s on AWS, estimated (${round(f.lambdaCpuMs, 0)} ms process CPU at the function's vCPU share + AWS calls at ${Object.entries(AWS_CALL_LATENCY_MS).map(([k, v]) => `${k} ${v} ms`).join(', ')}): ` +
+        `${round(f.lambdaGbSecondsAwsEstimate, 4)} GB-s; ${Object.entries(f.gbSecondsAwsEstimateByFunction).map(([t, n]) => `${t} ${round(n, 3)}`).join(', ')}`,
+    );
     console.log(`  write units by table and index: ${Object.entries(f.writeUnitsByTarget).map(([t, n]) => `${t} ${round(n, 1)}`).join(', ')}`);
+    console.log(`  write calls (table(s) operation: calls, units incl. indexes): ${Object.entries(f.writeCalls).map(([t, n]) => `${t} ${round(n.calls, 2)}x ${round(n.units, 1)}`).join('; ')}`);
     for (const [what, usd] of Object.entries(breakdown)) if (usd > 0) console.log(`  ${what.padEnd(48)} USD ${(usd * 1000).toFixed(4)}`);
+    const estimatedTotal = total - breakdown['Lambda duration (GB-s)']! + f.lambdaGbSecondsAwsEstimate * p.lambdaArmPerGbSecond;
+    const floor = total - breakdown['Lambda duration (GB-s)']!;
+    console.log(`  with the estimated AWS Lambda duration instead: USD ${(estimatedTotal * 1000).toFixed(4)}; with no Lambda duration at all: USD ${(floor * 1000).toFixed(4)}; SES alone: USD ${(f.emails * p.sesPerMessage * 1000).toFixed(4)}`);
     summary[name] = {
       usdPer1000Orders: round(total * 1000, 4),
       standardTransitions: round(f.standardTransitions, 2),
       expressTransitions: round(f.expressTransitions, 2),
       lambdaInvocations: round(f.lambdaInvocations, 2),
       lambdaGbSeconds: round(f.lambdaGbSeconds, 4),
+      lambdaGbSecondsAwsEstimate: round(f.lambdaGbSecondsAwsEstimate, 4),
+      usdPer1000OrdersAwsDurationEstimate: round(estimatedTotal * 1000, 4),
       readUnits: round(f.readUnits, 2),
       writeUnits: round(f.writeUnits, 2),
       apiRequests: round(f.apiRequests, 2),

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stateMachineById, stateMachines, type StateMachineDefinition } from '../../../lib/definitions/state-machines';
@@ -46,13 +46,15 @@ describe('product state machines', () => {
     }
   });
 
-  it('runs the order lifecycle: credit check, two partial shipments each invoiced and emailed, settlement, completion', async () => {
+  it('runs the order lifecycle: credit check and first wait in one step, two partial shipments each invoiced and emailed, a settlement that leaves an invoice open, the one that completes the order', async () => {
     let settlementCalls = 0;
+    let completeCalls = 0;
     harness = await Harness.start({
       machines: [],
       definitions: stateMachines.map(localDefinition),
       lambdas: {
-        CheckCredit: () => ({ decision: 'APPROVED', reason: 'within the limit' }),
+        // Credit approved: the same step keeps the token until the first shipment.
+        CheckCredit: () => ({ waiting: true }),
         WaitForShipment: () => ({ waiting: true }),
         IssueInvoice: (payload) => {
           const { shipmentId } = payload as { shipmentId: string };
@@ -63,14 +65,18 @@ describe('product state machines', () => {
           if (settlementCalls++ === 0) throw Object.assign(new Error('Order ORD-1 has lines not yet shipped or invoiced'), { name: 'OrderNotFullyShipped' });
           return { waiting: true };
         },
-        CompleteOrder: () => ({ status: 'COMPLETED' }),
+        CompleteOrder: () => {
+          completeCalls += 1;
+          throw Object.assign(new Error('Invoice INV-S-2 still has a balance'), { name: 'InvoiceNotSettled' });
+        },
       },
     });
     const { executionArn } = await harness.client.send(
       new StartExecutionCommand({ stateMachineArn: harness.arn('OrderLifecycle'), name: 'order-ORD-1', input: JSON.stringify({ orderId: 'ORD-1' }) }),
     );
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment', 2), output: JSON.stringify({ shipmentId: 'S-2' }) }));
+    expect(harness.callsOf('CheckCredit')[0]?.payload).toEqual({ execution: { orderId: 'ORD-1' }, taskToken: expect.any(String) });
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'CheckCredit'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-2' }) }));
     const settlement = await tokenOf(harness, 'WaitForOrderSettlement', 2);
     expect(harness.callsOf('IssueInvoice').map((c) => c.payload)).toEqual([
       { orderId: 'ORD-1', shipmentId: 'S-1' },
@@ -78,7 +84,12 @@ describe('product state machines', () => {
     ]);
     // The order tracks its invoices itself: no settlement execution per invoice.
     expect((await harness.client.send(new ListExecutionsCommand({ stateMachineArn: harness.arn('InvoiceSettlement') }))).executions).toEqual([]);
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: settlement, output: JSON.stringify({ invoiceId: 'INV-S-2', status: 'PAID' }) }));
+    // The first invoice settled, the second still open: CompleteOrder finds it and the order waits again.
+    await harness.client.send(new SendTaskFailureCommand({ taskToken: settlement, error: 'InvoiceSettled', cause: 'Invoice INV-S-1 is settled' }));
+    const again = await tokenOf(harness, 'WaitForOrderSettlement', 3);
+    expect(completeCalls).toBe(1);
+    // The payment of the last invoice completed the order: the execution ends at the settlement wait.
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: again, output: JSON.stringify({ invoiceId: 'INV-S-2', status: 'PAID', orderCompleted: true }) }));
     const result = await waitForStatus(harness.client, executionArn!);
     expect(result.status).toBe('SUCCEEDED');
     expect(harness.callsOf('CompleteOrder')).toHaveLength(1);

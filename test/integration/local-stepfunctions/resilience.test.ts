@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeExecutionCommand, ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stateMachineById, stateMachines, type StateMachineDefinition } from '../../../lib/definitions/state-machines';
 import type { LocalStateMachineDefinition } from '../../../local-aws/stepfunctions/service';
@@ -46,7 +46,8 @@ function tokenOf(h: Harness, functionName: string, call = 1): Promise<string> {
 }
 
 const orderLambdas = (overrides: Record<string, (payload: unknown) => unknown> = {}) => ({
-  CheckCredit: () => ({ decision: 'APPROVED', reason: 'within the limit' }),
+  // Credit approved: the first step keeps the token until the first shipment.
+  CheckCredit: () => ({ waiting: true }),
   WaitForShipment: () => ({ waiting: true }),
   IssueInvoice: () => ({ invoiceId: 'INV-1', number: '2026-1', dueDate: '2026-12-31', messageId: 'm-1', sentAt: '2026-12-01T00:00:00.000Z', orderFullyShipped: true, secondsUntilNextCheck: 30 * 86_400 }),
   WaitForOrderSettlement: () => ({ waiting: true }),
@@ -73,7 +74,7 @@ describe('the product state machines on the local engine, under faults', () => {
       }),
     });
     const { executionArn } = await harness.client.send(new StartExecutionCommand({ stateMachineArn: harness.arn('OrderLifecycle'), name: 'order-O1', input: JSON.stringify({ orderId: 'O1' }) }));
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'CheckCredit'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
     const attentionToken = await tokenOf(harness, 'RecordNeedsAttention');
     const attention = harness.callsOf('RecordNeedsAttention')[0]?.payload as Record<string, unknown>;
     expect(attention).toMatchObject({ machine: 'OrderLifecycle', orderId: 'O1', executionArn, state: 'InvoiceShipment', failure: { Error: 'InvoiceRulesBroken' } });
@@ -82,7 +83,8 @@ describe('the product state machines on the local engine, under faults', () => {
 
     // Finance retries: the failed step runs again and the order goes on.
     await harness.client.send(new SendTaskSuccessCommand({ taskToken: attentionToken, output: JSON.stringify({ retriedBy: 'finance' }) }));
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForOrderSettlement'), output: JSON.stringify({ settled: true }) }));
+    // A settlement that did not complete the order itself sends it to CompleteOrder.
+    await harness.client.send(new SendTaskFailureCommand({ taskToken: await tokenOf(harness, 'WaitForOrderSettlement'), error: 'InvoiceSettled', cause: 'Invoice INV-1 is settled' }));
     expect((await waitForStatus(harness.client, executionArn!)).status).toBe('SUCCEEDED');
     expect(issueCalls).toBe(4);
     expect(harness.callsOf('CompleteOrder')).toHaveLength(1);
@@ -101,7 +103,7 @@ describe('the product state machines on the local engine, under faults', () => {
       }),
     });
     const { executionArn } = await harness.client.send(new StartExecutionCommand({ stateMachineArn: harness.arn('OrderLifecycle'), name: 'order-O2', input: JSON.stringify({ orderId: 'O2' }) }));
-    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'WaitForShipment'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
+    await harness.client.send(new SendTaskSuccessCommand({ taskToken: await tokenOf(harness, 'CheckCredit'), output: JSON.stringify({ shipmentId: 'S-1' }) }));
     await tokenOf(harness, 'WaitForOrderSettlement');
     expect(sendCalls).toBe(2);
     expect(harness.callsOf('RecordNeedsAttention')).toHaveLength(0);
@@ -120,12 +122,12 @@ describe('the product state machines on the local engine, under faults', () => {
       retryDelayScale: 0.05,
       lambdas: orderLambdas({
         CheckCredit: (payload) => {
-          const id = (payload as { orderId: string }).orderId;
+          const id = (payload as { execution: { orderId: string } }).execution.orderId;
           const seen = timings.get(id) ?? [];
           seen.push(Date.now());
           timings.set(id, seen);
           if (seen.length <= 4) throw named('TransientStoreError');
-          return { decision: 'APPROVED', reason: 'ok' };
+          return { waiting: true };
         },
       }),
     });

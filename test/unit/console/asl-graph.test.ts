@@ -11,21 +11,22 @@ describe('aslGraph', () => {
   const graph = aslGraph(asl('order-lifecycle.asl.json'));
 
   it('has one node per state of the order lifecycle, the terminal ones marked', () => {
-    // Every execution starts at CheckCredit; one that continues an execution near its year is caught there and resumes where that one waited.
-    expect(graph.startAt).toBe('CheckCredit');
+    // Every execution starts at CheckCreditAndWaitForShipment; one that continues an execution near its year is caught there and resumes where that one waited.
+    expect(graph.startAt).toBe('CheckCreditAndWaitForShipment');
     expect(graph.nodes.map((n) => n.id)).toContain('AwaitCreditDecision');
-    expect(graph.nodes.filter((n) => n.terminal).map((n) => n.id).sort()).toEqual(['CompleteOrder', 'ContinuedInNewExecution', 'OrderCancelled', 'OrderRejected', 'StepUnknown']);
+    expect(graph.nodes.filter((n) => n.terminal).map((n) => n.id).sort()).toEqual(['AwaitOrderSettlement', 'CompleteOrder', 'ContinuedInNewExecution', 'OrderCancelled', 'OrderRejected', 'StepUnknown']);
   });
 
   it('draws Next, every choice, the default and the catches, naming what takes each way', () => {
     const from = (id: string) => graph.edges.filter((e) => e.from === id).map((e) => [e.kind, e.to, e.label]);
-    expect(from('CheckCredit')).toEqual([
-      ['next', 'WaitForShipment', ''],
+    expect(from('CheckCreditAndWaitForShipment')).toEqual([
+      ['next', 'InvoiceShipment', ''],
       ['catch', 'AwaitCreditDecision', 'CreditHold'],
       ['catch', 'OrderRejected', 'CreditRejected'],
       ['catch', 'ResumeWaiting', 'ExecutionContinued'],
       ['catch', 'OrderCancelled', 'OrderCancelled'],
-      ['catch', 'CheckCreditFailed', 'States.ALL'],
+      ['catch', 'CheckCreditAndWaitForShipmentLapsed', 'States.Timeout'],
+      ['catch', 'CheckCreditAndWaitForShipmentFailed', 'States.ALL'],
     ]);
     expect(from('DidFinanceApprove')).toEqual([
       ['choice', 'WaitForShipment', 'creditDecision.decision = approve'],
@@ -34,11 +35,10 @@ describe('aslGraph', () => {
   });
 
   it('gives the path an execution took, a loop counted once per edge', () => {
-    const visited = ['CheckCredit', 'WaitForShipment', 'InvoiceShipment', 'AwaitOrderSettlement', 'WaitForNextShipment', 'InvoiceShipment', 'AwaitOrderSettlement', 'CompleteOrder'];
+    const visited = ['CheckCreditAndWaitForShipment', 'InvoiceShipment', 'AwaitOrderSettlement', 'WaitForNextShipment', 'InvoiceShipment', 'AwaitOrderSettlement', 'CompleteOrder'];
     const taken = pathTaken(graph, visited).map((e) => `${e.from}>${e.to}`);
     expect(taken).toEqual([
-      'CheckCredit>WaitForShipment',
-      'WaitForShipment>InvoiceShipment',
+      'CheckCreditAndWaitForShipment>InvoiceShipment',
       'InvoiceShipment>AwaitOrderSettlement',
       'AwaitOrderSettlement>WaitForNextShipment',
       'WaitForNextShipment>InvoiceShipment',

@@ -6,6 +6,7 @@ import { orderAwaitingShipment } from '../../support/scenarios';
 import { placeOrder, reportShipment } from '../../../lambdas/core/orders/orders';
 import { recordPayment } from '../../../lambdas/core/payments/record-payment';
 import { orderRequest } from '../../support/builders';
+import { completeOrderOnSettlement } from '../../../lambdas/core/orders/order-steps';
 
 let checkCreditModule: typeof import('../../../lambdas/handlers/steps/check-credit');
 let waitForCreditDecisionModule: typeof import('../../../lambdas/handlers/steps/wait-for-credit-decision');
@@ -42,30 +43,108 @@ beforeEach(() => {
 });
 
 describe('order lifecycle step handlers', () => {
-  it('run the whole lifecycle in its five steps: check credit, wait for shipment, invoice and email it, await the settlement (resumed by the payment), complete', async () => {
+  it('run the whole lifecycle in its three steps: check credit and wait for the shipment, invoice and email it, await the settlement (the payment settling the last invoice completes the order)', async () => {
     // Prepare
     const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
+    const completing = { ...world.deps, completeOrder: (id: string, settled: Parameters<typeof completeOrderOnSettlement>[2]) => completeOrderOnSettlement(world.deps, id, settled) };
 
     // Act
-    const credit = await checkCreditModule.makeHandler(world.deps)({ orderId }, lambdaContext);
     const shipmentToken = world.workflow.newTaskToken('shipment');
-    const waitingForShipment = await waitForShipmentModule.makeHandler(world.deps)({ orderId, taskToken: shipmentToken }, lambdaContext);
+    const waitingForShipment = await checkCreditModule.makeHandler(world.deps)({ execution: { orderId }, taskToken: shipmentToken }, lambdaContext);
+    const reservedAfterCheck = world.tables.orders.get(orderId)?.creditReservedMinor;
     const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
     const invoiced = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
     const settlementToken = world.workflow.newTaskToken('settlement');
     const waitingForSettlement = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
-    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: invoiced.number }));
-    const completed = await completeOrderModule.makeHandler(world.deps)({ orderId }, lambdaContext);
+    await recordPayment(completing, SHOP, paymentRequest({ amount: '100.50', reference: invoiced.number }));
 
     // Assess
-    expect(credit).toEqual({ decision: 'APPROVED', reason: 'exposure 100.50 EUR within the credit limit 10000.00 EUR' });
+    expect(reservedAfterCheck).toBe(10_050);
     expect(waitingForShipment).toEqual({ waiting: true });
     expect(world.workflow.acceptedResumes(shipmentToken)).toEqual([{ taskToken: shipmentToken, output: { shipmentId: shipment.shipmentId }, accepted: true }]);
     // Due 2026-04-01, overdue from the start of 2026-04-02 business time: 30 days and 13 hours away, so the wait is capped at 30 days.
     expect(invoiced).toMatchObject({ number: 'INV-2026-000001', dueDate: '2026-04-01', orderFullyShipped: true, messageId: 'message-1', sentAt: '2026-03-02T09:00:00.000Z', secondsUntilNextCheck: 30 * 24 * 3600 });
     expect(world.mailer.sent[0]?.subject).toBe('Rechnung INV-2026-000001');
     expect(waitingForSettlement).toEqual({ waiting: true });
-    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { invoiceId: invoiced.invoiceId, status: 'PAID' }, accepted: true }]);
+    // The payment completed the order and resumed the settlement wait with success: the execution ends there.
+    expect(world.tables.orders.get(orderId)?.status).toBe('COMPLETED');
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { invoiceId: invoiced.invoiceId, status: 'PAID', orderCompleted: true }, accepted: true }]);
+    expect(world.workflow.failures).toEqual([]);
+  });
+
+  it('route a settlement that does not complete the order (no completion wired, as for a credit note) to CompleteOrder by the error InvoiceSettled', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
+    const invoiced = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const settlementToken = world.workflow.newTaskToken('settlement');
+    await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
+
+    // Act
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: invoiced.number }));
+    const statusAfterPayment = world.tables.orders.get(orderId)?.status;
+    const completed = await completeOrderModule.makeHandler(world.deps)({ orderId }, lambdaContext);
+
+    // Assess
+    expect(statusAfterPayment).toBe('INVOICED');
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([]);
+    expect(world.workflow.failures).toEqual([{ taskToken: settlementToken, error: 'InvoiceSettled', cause: expect.stringContaining(invoiced.invoiceId), accepted: true }]);
+    expect(completed).toEqual({ status: 'COMPLETED' });
+    expect(world.tables.orders.get(orderId)?.status).toBe('COMPLETED');
+  });
+
+  it('end an attempt whose credit check left too little time to keep the token (TooLittleTimeToWait, retried), the credit decision kept', async () => {
+    // Prepare
+    const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
+    const token = world.workflow.newTaskToken('shipment');
+
+    // Act
+    const outcome = checkCreditModule.makeHandler(world.deps)({ execution: { orderId }, taskToken: token }, { ...lambdaContext, getRemainingTimeInMillis: () => 3_000 });
+    await expect(outcome).rejects.toMatchObject({ name: 'TooLittleTimeToWait' });
+    const retryToken = world.workflow.newTaskToken('shipment');
+    const retried = await checkCreditModule.makeHandler(world.deps)({ execution: { orderId }, taskToken: retryToken }, lambdaContext);
+
+    // Assess
+    expect(retried).toEqual({ waiting: true });
+    expect(await world.orders.taskToken(orderId, 'shipment')).toBe(retryToken);
+    expect(world.tables.orders.get(orderId)?.creditReservedMinor).toBe(10_050);
+  });
+
+  it('complete the order when its invoice is paid before the execution waits for the settlement, and end the wait at once', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    const completing = { ...world.deps, completeOrder: (id: string, settled: Parameters<typeof completeOrderOnSettlement>[2]) => completeOrderOnSettlement(world.deps, id, settled) };
+    await recordPayment(completing, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
+    const statusAfterPayment = world.tables.orders.get(orderId)?.status;
+    const settlementToken = world.workflow.newTaskToken('settlement');
+
+    // Act
+    const result = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
+
+    // Assess
+    expect(statusAfterPayment).toBe('COMPLETED');
+    expect(result).toEqual({ waiting: false });
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { orderCompleted: true }, accepted: true }]);
+  });
+
+  it('answer COMPLETED from CompleteOrder when the payment completed the order between its read and its write', async () => {
+    // Prepare
+    const { orderId } = await orderAwaitingShipment(world);
+    const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
+    const issued = await invoiceShipmentModule.makeHandler(world.deps)({ orderId, shipmentId: shipment.shipmentId }, lambdaContext);
+    await recordPayment(world.deps, SHOP, paymentRequest({ amount: '100.50', reference: issued.number }));
+    const orders = world.deps.orders;
+    const racing = Object.assign(Object.create(orders) as typeof orders, {
+      // The payment's completion wins the race: the step's own conditional write then finds the order COMPLETED.
+      transition: async (...args: Parameters<typeof orders.transition>) => (await completeOrderOnSettlement(world.deps, orderId)) && !(await orders.transition(...args)),
+    });
+
+    // Act
+    const completed = await completeOrderModule.makeHandler({ ...world.deps, orders: racing })({ orderId }, lambdaContext);
+
+    // Assess
     expect(completed).toEqual({ status: 'COMPLETED' });
     expect(world.tables.orders.get(orderId)?.status).toBe('COMPLETED');
   });
@@ -75,7 +154,7 @@ describe('order lifecycle step handlers', () => {
     const { orderId } = await placeOrder(world.deps, SHOP, orderRequest());
 
     // Act
-    const outcome = checkCreditModule.makeHandler(world.deps)({ orderId, continuedFrom: 'arn:aws:states:local:execution:OrderLifecycle:order-1' }, lambdaContext);
+    const outcome = checkCreditModule.makeHandler(world.deps)({ execution: { orderId, continuedFrom: 'arn:aws:states:local:execution:OrderLifecycle:order-1' }, taskToken: world.workflow.newTaskToken('shipment') }, lambdaContext);
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'ExecutionContinued' });
@@ -125,7 +204,7 @@ describe('order lifecycle step handlers', () => {
     const creditToken = world.workflow.newTaskToken('credit-decision');
 
     // Act
-    const credit = checkCreditModule.makeHandler(world.deps)({ orderId }, lambdaContext);
+    const credit = checkCreditModule.makeHandler(world.deps)({ execution: { orderId }, taskToken: world.workflow.newTaskToken('shipment') }, lambdaContext);
     await expect(credit).rejects.toMatchObject({ name: 'CreditHold', message: 'exposure 100.50 EUR with this order exceeds the credit limit 50.00 EUR' });
     const waiting = await waitForCreditDecisionModule.makeHandler(world.deps)({ orderId, taskToken: creditToken }, lambdaContext);
 
@@ -141,7 +220,7 @@ describe('order lifecycle step handlers', () => {
     const rejectedToken = world.workflow.newTaskToken('credit-decision');
 
     // Act
-    const credit = checkCreditModule.makeHandler(world.deps)({ orderId: blocked }, lambdaContext);
+    const credit = checkCreditModule.makeHandler(world.deps)({ execution: { orderId: blocked }, taskToken: world.workflow.newTaskToken('shipment') }, lambdaContext);
     await expect(credit).rejects.toMatchObject({ name: 'CreditRejected', message: 'customer C-2 is blocked' });
     const waiting = await waitForCreditDecisionModule.makeHandler(world.deps)({ orderId: blocked, taskToken: rejectedToken }, lambdaContext);
 
@@ -150,7 +229,7 @@ describe('order lifecycle step handlers', () => {
     expect(world.workflow.acceptedResumes(rejectedToken)).toEqual([{ taskToken: rejectedToken, output: { decision: 'reject', reason: 'customer C-2 is blocked' }, accepted: true }]);
   });
 
-  it('resume the settlement wait at once when no invoice of the order is open', async () => {
+  it('send the settlement wait on to CompleteOrder at once (InvoiceSettled) when no invoice of the order is open, keeping no token', async () => {
     // Prepare
     const { orderId } = await orderAwaitingShipment(world);
     const { shipment } = await reportShipment(world.deps, SHOP, orderId, {});
@@ -159,11 +238,12 @@ describe('order lifecycle step handlers', () => {
     const settlementToken = world.workflow.newTaskToken('settlement');
 
     // Act
-    const result = await waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
+    const result = waitForOrderSettlementModule.makeHandler(world.deps)({ orderId, taskToken: settlementToken }, lambdaContext);
 
     // Assess
-    expect(result).toEqual({ waiting: false });
-    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([{ taskToken: settlementToken, output: { settled: true }, accepted: true }]);
+    await expect(result).rejects.toMatchObject({ name: 'InvoiceSettled' });
+    expect(await world.invoices.paymentTaskToken(issued.invoiceId)).toBeUndefined();
+    expect(world.workflow.acceptedResumes(settlementToken)).toEqual([]);
   });
 
   it('reject task input without the fields they need, naming them', async () => {

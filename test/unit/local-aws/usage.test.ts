@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countStateTransitions, LocalUsage, UNMETERED_HEADER } from '../../../local-aws/usage';
+import { awsDurationEstimateMs, countStateTransitions, LocalUsage, UNMETERED_HEADER } from '../../../local-aws/usage';
 
 const meters: LocalUsage[] = [];
 afterEach(() => meters.splice(0).forEach((m) => m.uninstall()));
@@ -59,6 +59,34 @@ describe('LocalUsage', () => {
 
     expect(sent[0]).toMatchObject({ ReturnConsumedCapacity: 'TOTAL' });
     expect(meter.snapshot()).toMatchObject({ readUnits: 0.5, writeUnits: 0 });
+  });
+
+  it("estimates an invocation's AWS duration from its CPU time at the function's vCPU share and its AWS calls, next to its own wall time", async () => {
+    // Prepare
+    const meter = aMeter();
+    const { client } = dynamoAnswering({ ConsumedCapacity: { TableName: 'local-Orders', CapacityUnits: 1 } });
+
+    // Act
+    await meter.invoke('WaitForShipment', 128, async () => {
+      await client.send(new GetItemCommand({ TableName: 'local-Orders', Key: { orderId: { S: 'O-1' } } }));
+      await client.send(new PutItemCommand({ TableName: 'local-Orders', Item: { orderId: { S: 'O-1' } } }));
+    });
+    await client.send(new PutItemCommand({ TableName: 'local-Orders', Item: { orderId: { S: 'O-2' } } }));
+
+    // Assess
+    // 128 MB is 128/1769 of a vCPU: 10 ms of CPU take 138.2 ms; two DynamoDB calls at 10 ms each.
+    expect(awsDurationEstimateMs(10, 128, new Map([['DynamoDB', 2]]))).toBeCloseTo(158.2, 1);
+    // At 1,769 MB and more the CPU time counts as it is; a service without its own figure at the default 30 ms.
+    expect(awsDurationEstimateMs(10, 2048, new Map([['Other', 1]]))).toBe(40);
+    const usage = meter.snapshot();
+    expect(usage.lambdaInvocations).toBe(1);
+    expect(usage.lambdaCpuMs).toBeGreaterThan(0);
+    // At least the two calls made inside the invocation (20 ms at 0.125 GB), not the one made after it.
+    const estimate = meter.lambdaGbSecondsAwsEstimateByFunction().WaitForShipment!;
+    expect(estimate).toBeCloseTo(usage.lambdaGbSecondsAwsEstimate, 10);
+    expect(estimate).toBeGreaterThanOrEqual(0.0025);
+    expect(estimate).toBeCloseTo(((Math.ceil(awsDurationEstimateMs(usage.lambdaCpuMs, 128, new Map([['DynamoDB', 2]]))) / 1000) * 128) / 1024, 10);
+    expect(meter.writeCallsByOperation()).toEqual({ 'Orders PutItem': { calls: 2, units: 2 } });
   });
 
   it('counts API requests, not the local routes, and nothing an unmetered request causes', async () => {
