@@ -446,6 +446,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'write' },
       { table: 'Ledger', access: 'write' },
       { table: 'DirectDebits', access: 'readWrite' },
+      { table: 'Imports', access: 'read' },
     ],
     buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],

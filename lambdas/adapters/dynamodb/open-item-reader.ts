@@ -7,6 +7,12 @@
  *   known for, keeping the items with a balance;
  * - the payers: one batch read of `Payers` for the accounts and names on the lines.
  *
+ * With the Imports table and the invoice number prefix (`keyedLookups`), quoted numbers and RF
+ * references only an imported item can carry are read by key first, 100 a round trip: a number
+ * by the id it gives (`importedInvoiceId`), a reference by its import's reservation
+ * (`rf-reference#...`) and then the invoice; only those not found so are queried in the index (see
+ * `core/cash-application/keyed-lookups.ts`).
+ *
  * Index reads are eventually consistent, so the invoices found are then read by key, consistently,
  * in batches of 100: what the matcher sees is what a conditional write will check. The cost grows
  * with the lines and the customers they concern, never with the whole invoice table.
@@ -17,6 +23,9 @@ import { batchGet, queryAll } from './batch';
 import { INVOICE_INDEX, invoiceFromItem, invoicesByIndex } from './invoice-item';
 import type { Invoice } from '../../core/invoices/invoice';
 import type { KnownPayers, OpenItemReader } from '../../core/ports';
+import { importedInvoiceId } from '../../core/invoices/import';
+import { numberKeyedByImport, rfReferenceKeyedByImport } from '../../core/cash-application/keyed-lookups';
+import { rfReservation } from './invoice-import-store';
 
 /** Queries run at most this many at a time. */
 const CONCURRENCY = 16;
@@ -26,18 +35,44 @@ export interface OpenItemTables {
   readonly payers: string;
 }
 
+/** What reading quoted references by key needs: the Imports table (the reservations) and the product's invoice number prefix. */
+export interface KeyedLookups {
+  readonly imports: string;
+  readonly invoiceNumberPrefix: string;
+}
+
 export class DynamoOpenItemReader implements OpenItemReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: OpenItemTables,
+    private readonly keyed?: KeyedLookups,
   ) {}
 
   async invoicesByRfReference(references: readonly string[]): Promise<Invoice[]> {
-    return this.invoicesById(await this.idsByIndex(INVOICE_INDEX.byRfReference, 'rfReference', references));
+    const unique = [...new Set(references)];
+    const keyed = this.keyed;
+    let found: Invoice[] = [];
+    if (keyed) {
+      const reserved = unique.filter((reference) => rfReferenceKeyedByImport(reference, keyed.invoiceNumberPrefix));
+      const reservations = await batchGet(this.db, keyed.imports, reserved.map((reference) => ({ importId: rfReservation(reference) })), { attributes: ['importId', 'invoiceId'] });
+      const byReference = new Map(reservations.filter((r) => typeof r.invoiceId === 'string').map((r) => [String(r.importId), String(r.invoiceId)]));
+      // The invoice must still carry the reference (a reservation is written before its invoice, and an import rolled back may leave one).
+      found = (await this.invoicesById([...byReference.values()])).filter((invoice) => byReference.get(rfReservation(invoice.rfReference)) === invoice.invoiceId);
+    }
+    const known = new Set(found.map((invoice) => invoice.rfReference));
+    return [...found, ...(await this.invoicesById(await this.idsByIndex(INVOICE_INDEX.byRfReference, 'rfReference', unique.filter((r) => !known.has(r)))))];
   }
 
   async invoicesByNumber(numbers: readonly string[]): Promise<Invoice[]> {
-    return this.invoicesById(await this.idsByIndex(INVOICE_INDEX.byNumber, 'number', numbers));
+    const unique = [...new Set(numbers)];
+    const keyed = this.keyed;
+    let found: Invoice[] = [];
+    if (keyed) {
+      const imported = unique.filter((number) => numberKeyedByImport(number, keyed.invoiceNumberPrefix));
+      found = (await this.invoicesById(imported.map(importedInvoiceId))).filter((invoice) => invoice.invoiceId === importedInvoiceId(invoice.number));
+    }
+    const known = new Set(found.map((invoice) => invoice.number));
+    return [...found, ...(await this.invoicesById(await this.idsByIndex(INVOICE_INDEX.byNumber, 'number', unique.filter((n) => !known.has(n)))))];
   }
 
   async openInvoicesOfCustomers(customerIds: readonly string[]): Promise<Invoice[]> {
