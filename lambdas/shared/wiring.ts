@@ -90,7 +90,7 @@ export const adviceStore = () => new DynamoAdviceStore(documentClient(), { state
 export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
 /** The open item reader of the statement processing: quoted numbers and RF references of imported items read by key (needs the Imports table). */
 export const statementOpenItemReader = () =>
-  new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') }, { imports: tableName('Imports'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX') });
+  new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') }, { imports: tableName('Imports'), counters: tableName('Counters'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX') });
 
 // Files handed in for processing (the Uploads bucket) and the executions that process them.
 export const handedInFiles = () => new S3HandedInFiles(s3Client(), requireEnv(bucketById('Uploads').envVar));

@@ -447,6 +447,7 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Ledger', access: 'write' },
       { table: 'DirectDebits', access: 'readWrite' },
       { table: 'Imports', access: 'read' },
+      { table: 'Counters', access: 'read' },
     ],
     buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],

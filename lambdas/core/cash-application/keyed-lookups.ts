@@ -40,3 +40,35 @@ export function rfReferenceKeyedByImport(rfReference: string, prefix: string): b
   const body = compactForm(rfReference).slice(4);
   return body !== '' && !mayBeIssuedOrCharges(body, prefix);
 }
+
+/** A number of the product's own series, `<prefix>-<year>-<sequence>`: its series (the counter's id) and sequence. */
+export interface OwnSeriesNumber {
+  readonly series: string;
+  readonly sequence: number;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The series and sequence of a number written exactly as the product issues them (`INV-2026-000123`),
+ * else null. A number of its series above the series' last sequence was never issued: only an
+ * imported item can carry it (found by key), so it needs no index query.
+ */
+export function ownSeriesNumber(number: string, prefix: string): OwnSeriesNumber | null {
+  const found = new RegExp(`^${escapeRegExp(prefix)}-(\\d{4})-(\\d{6,})$`).exec(number);
+  return found ? { series: `${prefix}-${found[1]!}`, sequence: Number(found[2]!) } : null;
+}
+
+/**
+ * The own-series number an RF reference was made from (`rfReferenceFor`), when its body is the
+ * whole compact number (`INV2026000123`); null otherwise, and when the body has the 21 characters
+ * a longer number is cut to (it may be the end of another number).
+ */
+export function ownSeriesOfRfReference(rfReference: string, prefix: string): OwnSeriesNumber | null {
+  const body = compactForm(rfReference).slice(4);
+  const ownPrefix = compactForm(prefix);
+  if (body.length >= 21 || !body.startsWith(ownPrefix)) return null;
+  const digits = body.slice(ownPrefix.length);
+  if (!/^\d{10,}$/.test(digits)) return null;
+  return ownSeriesNumber(`${prefix}-${digits.slice(0, 4)}-${digits.slice(4)}`, prefix);
+}
