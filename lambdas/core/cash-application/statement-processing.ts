@@ -262,7 +262,7 @@ export function waitingOnce(source: AdviceSource): AdviceSource {
  * time nears its end (`done: false`: the state machine calls again).
  */
 export async function applyStatementLines(given: RemittanceDeps & StatementStepDeps, job: StatementSliceJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
-  // The waiting advices are read once for all the chunks of this step, not once per chunk.
+  // Read once for all the chunks of this step, not once per chunk: which invoices of a customer are open, and the waiting advices.
   const deps = { ...given, openItems: customersQueriedOnce(given.openItems), ...(given.advices ? { advices: waitingOnce(given.advices) } : {}) };
   const statement = await deps.statements.get(job.statementId);
   if (!statement) throw new Error(`Statement ${job.statementId} does not exist`);
