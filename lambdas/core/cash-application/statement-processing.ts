@@ -56,11 +56,10 @@ export type StatementSliceJob = StatementJob & Partial<LineSlice>;
 
 /**
  * Lines loaded, matched, written and counted together in the asynchronous processing (one progress
- * update each). What a chunk reads (the open items of the payers it names, the lines recorded) is
- * read once for all its lines, so fewer, larger chunks read less; its lines are still written in
- * packs of at most 100 transaction items.
+ * update each, so the progress moves every 100 lines). Which invoices of a customer are open and
+ * the waiting advices are read once per step, not per chunk (see `applyStatementLines`).
  */
-export const STATEMENT_CHUNK_SIZE = 250;
+export const STATEMENT_CHUNK_SIZE = 100;
 /**
  * Slices a statement is cut into at most: the state machine applies them in parallel (its Map's
  * `MaxConcurrency`); each branch reads the file once, so more would cost reads, not speed.
