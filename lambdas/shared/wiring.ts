@@ -88,6 +88,9 @@ export const statementReader = () => new DynamoStatementStore(documentClient(), 
 /** Remittance advices, kept in the Statements table (`advice-store.ts`). */
 export const adviceStore = () => new DynamoAdviceStore(documentClient(), { statements: tableName('Statements') });
 export const openItemReader = () => new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') });
+/** The open item reader of the statement processing: quoted numbers and RF references of imported items read by key (needs the Imports table). */
+export const statementOpenItemReader = () =>
+  new DynamoOpenItemReader(documentClient(), { invoices: tableName('Invoices'), payers: tableName('Payers') }, { imports: tableName('Imports'), counters: tableName('Counters'), invoiceNumberPrefix: requireEnv('INVOICE_NUMBER_PREFIX') });
 
 // Files handed in for processing (the Uploads bucket) and the executions that process them.
 export const handedInFiles = () => new S3HandedInFiles(s3Client(), requireEnv(bucketById('Uploads').envVar));

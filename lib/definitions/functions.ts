@@ -448,6 +448,8 @@ const declaredFunctions: readonly FunctionDefinition[] = [
       { table: 'Customers', access: 'write' },
       { table: 'Ledger', access: 'write' },
       { table: 'DirectDebits', access: 'readWrite' },
+      { table: 'Imports', access: 'read' },
+      { table: 'Counters', access: 'read' },
     ],
     buckets: [{ bucket: 'Uploads', access: 'read', prefix: prefixes.statements }],
     stateMachines: [{ machine: 'InvoiceSettlement', access: 'respond' }],

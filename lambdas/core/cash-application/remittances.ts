@@ -399,6 +399,10 @@ export class StatementRun {
     const concerns = await this.load(entries);
     const groups = groupsOf(entries, concerns).map((lines) => ({ lines, next: 0, prepared: undefined as Prepared | undefined, ...this.matcherFor(lines, concerns) }));
     const lineByLine: Entry[][] = [];
+    // The invoices the packs settled: their waiting executions are resumed once for the chunk (one
+    // batch read of their task tokens), not after every pack; a step that stops before finds them
+    // again through the lines recorded by its run (`chunk`, `resumeSettled`).
+    const settled: Invoice[] = [];
     let active = groups;
     while (active.length > 0) {
       const pack: { group: (typeof groups)[number]; first: number; prepared: Prepared[] }[] = [];
@@ -430,7 +434,7 @@ export class StatementRun {
         const postings = pack.flatMap((p) => p.prepared);
         for (const { entry, application } of postings) this.results.set(entry.line.sequence, { result: application.result, alreadyRecorded: false });
         await this.markAdvicesUsed(postings.map((p) => p.application.result));
-        await this.resumeSettledBy(postings.flatMap((p) => settledBy(p.application.posting)));
+        settled.push(...postings.flatMap((p) => settledBy(p.application.posting)));
         for (const p of pack) if (p.prepared.at(-1)!.downgraded) stale.add(p.group);
       } else {
         for (const p of pack) {
@@ -443,6 +447,7 @@ export class StatementRun {
       }
       active = active.filter((group) => !stale.has(group) && group.next < group.lines.length);
     }
+    await this.resumeSettledBy(settled);
     await forEachLimit(lineByLine, GROUP_CONCURRENCY, async (lines) => this.applyGroup(lines, await this.load(lines)));
   }
 

@@ -15,7 +15,9 @@
  */
 import { uploadPrefixes } from '../../../lib/definitions/buckets';
 import { ValidationError } from '../errors';
-import type { HandedInFiles, ProcessingStarter, StatementStore } from '../ports';
+import type { HandedInFiles, OpenItemReader, ProcessingStarter, StatementStore } from '../ports';
+import type { Invoice } from '../invoices/invoice';
+import type { AdviceSource, StoredAdvice } from './advice-intake';
 import type { Clock } from '../time/clock';
 import { MAX_UPLOAD_BYTES, uploadIdOf, uploadedFile } from '../uploads/uploads';
 import { statementIdFor } from './application';
@@ -52,7 +54,11 @@ export interface LineSlice {
 /** One step of ApplyLines: a job, and the slice of lines it applies (absent: every line, from the progress saved). */
 export type StatementSliceJob = StatementJob & Partial<LineSlice>;
 
-/** Lines loaded, matched, written and counted together in the asynchronous processing (one progress update each). */
+/**
+ * Lines loaded, matched, written and counted together in the asynchronous processing (one progress
+ * update each, so the progress moves every 100 lines). Which invoices of a customer are open and
+ * the waiting advices are read once per step, not per chunk (see `applyStatementLines`).
+ */
 export const STATEMENT_CHUNK_SIZE = 100;
 /**
  * Slices a statement is cut into at most: the state machine applies them in parallel (its Map's
@@ -189,6 +195,63 @@ export async function readStatement(deps: StatementStepDeps & { readonly stateme
 }
 
 /**
+ * The open item reader of one step: which invoices of a customer are open is queried in the index
+ * once per step (one query per customer), and for the chunks that follow those invoices are read
+ * again by key, consistently, in batches (100 a round trip), keeping those still open. What a
+ * matcher sees is therefore as current as before; only an invoice of that customer that became
+ * open after the step's first query (issued or reopened during the step, which lasts minutes at
+ * most) is not offered to this step's later chunks, as if the line had come a little earlier.
+ */
+export function customersQueriedOnce(reader: OpenItemReader): OpenItemReader {
+  const openOf = new Map<string, Set<string>>();
+  return {
+    invoicesByRfReference: (references) => reader.invoicesByRfReference(references),
+    invoicesByNumber: (numbers) => reader.invoicesByNumber(numbers),
+    invoicesById: (ids) => reader.invoicesById(ids),
+    knownPayers: (accounts, names) => reader.knownPayers(accounts, names),
+    openInvoicesOfCustomers: async (customerIds) => {
+      const unique = [...new Set(customerIds)];
+      const known = unique.filter((c) => openOf.has(c));
+      const [queried, reread] = await Promise.all([
+        reader.openInvoicesOfCustomers(unique.filter((c) => !openOf.has(c))),
+        reader.invoicesById(known.flatMap((c) => [...openOf.get(c)!])),
+      ]);
+      for (const c of unique) if (!openOf.has(c)) openOf.set(c, new Set());
+      for (const invoice of queried) openOf.get(invoice.customerId)?.add(invoice.invoiceId);
+      const asked = new Set(known);
+      const stillOpen = reread.filter((invoice: Invoice) => invoice.balanceMinor > 0 && asked.has(invoice.customerId));
+      return [...queried, ...stillOpen];
+    },
+  };
+}
+
+/**
+ * The advices waiting, read once (at the first chunk that needs them) for the chunks that follow:
+ * an advice a chunk uses (or finds used by someone else) is no longer offered to the next chunks.
+ * Marking one used stays the conditional write it is (each advice used once, whoever comes first).
+ */
+export function waitingOnce(source: AdviceSource): AdviceSource {
+  let read: Promise<StoredAdvice[]> | undefined;
+  const gone = new Set<string>();
+  return {
+    waiting: async () => {
+      read ??= source.waiting();
+      try {
+        return (await read).filter((advice) => !gone.has(advice.adviceId));
+      } catch (error) {
+        read = undefined;
+        throw error;
+      }
+    },
+    markUsed: async (adviceId, use) => {
+      const marked = await source.markUsed(adviceId, use);
+      gone.add(adviceId);
+      return marked;
+    },
+  };
+}
+
+/**
  * A step of state ApplyLines: applies the credit lines of its slice (all lines when the job names
  * none), chunk by chunk. Each chunk is matched, written (lines in few transactions) and then
  * counted in the statement's progress once (`chunkApplied`, by the chunk's first line), so slices
@@ -197,7 +260,9 @@ export async function readStatement(deps: StatementStepDeps & { readonly stateme
  * counts the last line marks the statement `completed`. Stops between chunks when the function's
  * time nears its end (`done: false`: the state machine calls again).
  */
-export async function applyStatementLines(deps: RemittanceDeps & StatementStepDeps, job: StatementSliceJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
+export async function applyStatementLines(given: RemittanceDeps & StatementStepDeps, job: StatementSliceJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
+  // Read once for all the chunks of this step, not once per chunk: which invoices of a customer are open, and the waiting advices.
+  const deps = { ...given, openItems: customersQueriedOnce(given.openItems), ...(given.advices ? { advices: waitingOnce(given.advices) } : {}) };
   const statement = await deps.statements.get(job.statementId);
   if (!statement) throw new Error(`Statement ${job.statementId} does not exist`);
   // A later upload of the same file took over (this run's execution had ended without finishing): it goes on.
@@ -216,13 +281,16 @@ export async function applyStatementLines(deps: RemittanceDeps & StatementStepDe
   let applied = 0;
   let stopped = false;
   let first = true;
+  // The longest chunk so far: the next one starts only while twice that (and the reserve) is left.
+  let longestMs = 0;
   for (const start of starts) {
     if (counted.has(String(start))) continue;
-    if (!first && options.timeLeftMs && options.timeLeftMs() < (options.reserveMs ?? 30_000)) {
+    if (!first && options.timeLeftMs && options.timeLeftMs() < Math.max(options.reserveMs ?? 30_000, 2 * longestMs)) {
       stopped = true;
       break;
     }
     first = false;
+    const chunkStarted = options.timeLeftMs?.();
     const chunk = entries.slice(start, Math.min(start + size, to));
     const run = new StatementRun(deps, job.statementId, options, { recovering, runStartedAt: statement.lastUploadAt });
     await run.chunk(chunk);
@@ -230,6 +298,7 @@ export async function applyStatementLines(deps: RemittanceDeps & StatementStepDe
     const { counts, lastUpload, at } = run.progress('processing');
     const outcome = await deps.statements.chunkApplied(job.statementId, job.run, { id: String(start), lines: chunk.length, counts, lastUpload, at });
     if (outcome.statement) latest = outcome.statement;
+    if (chunkStarted !== undefined) longestMs = Math.max(longestMs, chunkStarted - options.timeLeftMs!());
   }
   if (!stopped && latest.processed >= entries.length) {
     // Every line counted: returned direct debits on the statement (debit lines with a return reason)

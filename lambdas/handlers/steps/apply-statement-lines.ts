@@ -13,7 +13,7 @@ import { stepHandler } from '../../shared/http';
 import { countBusinessEvents } from '../../shared/metrics';
 import { requireEnv } from '../../shared/config';
 import { statementDirectDebitDeps } from '../../shared/sepa-wiring';
-import { adviceStore, clock, handedInFiles, invoiceReader, newId, openItemReader, postingWriter, recordedFactWorkflow, statementStore } from '../../shared/wiring';
+import { adviceStore, clock, handedInFiles, invoiceReader, newId, postingWriter, recordedFactWorkflow, statementOpenItemReader, statementStore } from '../../shared/wiring';
 
 /** The statement's job, and the slice of its lines this branch of the Map applies (absent from executions begun before slices). */
 const job = z
@@ -37,7 +37,7 @@ export const handler = makeHandler({
   statements: statementStore(),
   advices: adviceStore(),
   postings: postingWriter(),
-  openItems: openItemReader(),
+  openItems: statementOpenItemReader(),
   invoices: invoiceReader(),
   workflow: recordedFactWorkflow(),
   files: handedInFiles(),

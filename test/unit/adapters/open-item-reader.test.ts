@@ -5,6 +5,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/
 import { DynamoOpenItemReader } from '../../../lambdas/adapters/dynamodb/open-item-reader';
 import { batchGet } from '../../../lambdas/adapters/dynamodb/batch';
 import { mapLimit } from '../../../lambdas/core/kernel/concurrency';
+import { importedInvoiceId } from '../../../lambdas/core/invoices/import';
+import { rfReferenceFor } from '../../../lambdas/core/invoices/invoice';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -73,6 +75,55 @@ describe('DynamoOpenItemReader', () => {
     expect(payers.names).toEqual(new Map([['ACME', ['C-1']]]));
     expect(await reader.knownPayers([], [])).toEqual({ accounts: new Map(), names: new Map() });
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+});
+
+describe('DynamoOpenItemReader with keyed lookups (the statement processing)', () => {
+  /** Tables as items by key, and the byNumber/byRfReference indexes over Invoices. */
+  function tables() {
+    const invoice = (invoiceId: string, number: string) => ({ invoiceId, number, rfReference: rfReferenceFor(number), balanceMinor: 100 });
+    const imported = invoice(importedInvoiceId('ABCD-2025-000017'), 'ABCD-2025-000017');
+    const importedOwnSeries = invoice(importedInvoiceId('INV-2024-000009'), 'INV-2024-000009');
+    const issued = invoice('ORD-1-1', 'INV-2026-000003');
+    const data: Record<string, Record<string, Record<string, unknown>>> = {
+      Invoices: Object.fromEntries([imported, importedOwnSeries, issued].map((i) => [i.invoiceId, i])),
+      Imports: Object.fromEntries([imported, importedOwnSeries].map((i) => [`rf-reference#${i.rfReference}`, { importId: `rf-reference#${i.rfReference}`, invoiceId: i.invoiceId }])),
+      Counters: { 'INV-2026': { counterId: 'INV-2026', last: 5 } },
+    };
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Record<string, string>[] }> }) => ({
+      Responses: Object.fromEntries(Object.entries(input.RequestItems).map(([table, { Keys }]) => [table, Keys.map((k) => data[table]![Object.values(k)[0]!]).filter(Boolean)])),
+    }));
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, string> }) => ({
+      Items: Object.values(data.Invoices!).filter((i) => i[input.ExpressionAttributeNames['#a']!] === input.ExpressionAttributeValues[':v']).map((i) => ({ invoiceId: i.invoiceId })),
+    }));
+    return { imported, importedOwnSeries, issued };
+  }
+  const keyedReader = () => new DynamoOpenItemReader(client, { invoices: 'Invoices', payers: 'Payers' }, { imports: 'Imports', counters: 'Counters', invoiceNumberPrefix: 'INV' });
+  const queried = () => ddb.commandCalls(QueryCommand).map((c) => `${c.args[0].input.IndexName} ${String(c.args[0].input.ExpressionAttributeValues?.[':v'])}`);
+
+  it('reads imported numbers by key, queries the index only for issuable own-series numbers and numbers not found', async () => {
+    // Prepare
+    const { imported, importedOwnSeries, issued } = tables();
+
+    // Act: an imported number, an imported number of an earlier own series, an issued one, one above its series' counter, one of a series never issued, one nobody has
+    const found = await keyedReader().invoicesByNumber(['ABCD-2025-000017', 'INV-2024-000009', 'INV-2026-000003', 'INV-2026-000006', 'INV-2025-000017', 'PO-4711-X']);
+
+    // Assess
+    expect(found.map((i) => i.invoiceId).sort()).toEqual([imported.invoiceId, importedOwnSeries.invoiceId, issued.invoiceId].sort());
+    expect(queried()).toEqual(['byNumber INV-2026-000003', 'byNumber PO-4711-X']);
+  });
+
+  it('reads RF references of imports by their reservation, and queries the index the same way for the rest', async () => {
+    // Prepare
+    const { imported, importedOwnSeries, issued } = tables();
+    const unknown = rfReferenceFor('ZZ-1234-5678');
+
+    // Act
+    const found = await keyedReader().invoicesByRfReference([imported.rfReference, importedOwnSeries.rfReference, issued.rfReference, rfReferenceFor('INV-2026-000009'), unknown]);
+
+    // Assess
+    expect(found.map((i) => i.invoiceId).sort()).toEqual([imported.invoiceId, importedOwnSeries.invoiceId, issued.invoiceId].sort());
+    expect(queried()).toEqual([`byRfReference ${issued.rfReference}`, `byRfReference ${unknown}`]);
   });
 });
 

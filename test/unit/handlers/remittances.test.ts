@@ -24,6 +24,8 @@ beforeAll(async () => {
   vi.stubEnv('STATEMENTS_TABLE', 'test-statements');
   vi.stubEnv('STATEMENT_LINES_TABLE', 'test-statement-lines');
   vi.stubEnv('PAYERS_TABLE', 'test-payers');
+  vi.stubEnv('IMPORTS_TABLE', 'test-imports');
+  vi.stubEnv('COUNTERS_TABLE', 'test-counters');
   vi.stubEnv('UPLOADS_BUCKET', 'test-uploads');
   vi.stubEnv('STATEMENT_PROCESSING_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:000000000000:stateMachine:test-StatementProcessing');
   upload = await import('../../../lambdas/handlers/api/upload-statement');
