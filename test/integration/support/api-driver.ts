@@ -34,6 +34,8 @@ export type Answer<K extends OperationName> = Ops[K]['result'] & Record<string, 
 export interface OpOptions {
   /** The key the request carries; by default finance for GET, the storefront otherwise (as `get`/`post`). */
   readonly as?: Role;
+  /** A credential of its own instead of the role's key (a customer's pay link on the portal routes, a bad key). */
+  readonly key?: string;
   readonly headers?: Record<string, string>;
   /** Send a money-moving operation without the Idempotency-Key the driver adds (to test the 428). */
   readonly noIdempotencyKey?: boolean;
@@ -49,6 +51,8 @@ export type BodyOf<K extends OperationName> = Ops[K]['args'] extends { body?: in
 
 /** The arguments of an operation, its headers optional (the driver adds the Idempotency-Key). */
 type Args<K extends OperationName> = Omit<Ops[K]['args'], 'headers'> & { headers?: Record<string, string> };
+/** The arguments of an operation as `op` takes them. */
+export type ArgsOf<K extends OperationName> = Args<K>;
 /** The arguments, optional when none of them is required. */
 type OpArgs<K extends OperationName> = Record<string, never> extends Args<K> ? [args?: Args<K>, options?: OpOptions] : [args: Args<K>, options?: OpOptions];
 
@@ -98,7 +102,7 @@ export class ApiDriver {
     let answered: Response | undefined;
     const client = createClient<Ops>(OPERATIONS, {
       serverUrl: this.baseUrl,
-      ...(role === 'none' ? {} : { auth: { apiKey: { apiKey: this.keys[role] } } }),
+      ...(options.key !== undefined ? { auth: { apiKey: { apiKey: options.key } } } : role === 'none' ? {} : { auth: { apiKey: { apiKey: this.keys[role] } } }),
       retry: { retries: 0 },
       clientHeader: false,
       timeout: 60_000,

@@ -51,7 +51,6 @@ const NOT_YET_MOVED = [
   'test/integration/predictions.test.ts',
   'test/integration/remittance-advices.test.ts',
   'test/integration/roles-and-scopes.test.ts',
-  'test/integration/sepa.test.ts',
   'test/integration/statement-dunning-sepa-events.test.ts',
 ];
 
