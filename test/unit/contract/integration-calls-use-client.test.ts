@@ -50,7 +50,6 @@ const NOT_YET_MOVED = [
   'test/integration/predictions-replay.test.ts',
   'test/integration/predictions.test.ts',
   'test/integration/remittance-advices.test.ts',
-  'test/integration/roles-and-scopes.test.ts',
   'test/integration/statement-dunning-sepa-events.test.ts',
 ];
 
