@@ -99,29 +99,59 @@ export class ApiDriver {
     if (!options.noIdempotencyKey && movesMoney(operation.method, operation.path) && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) {
       headers['Idempotency-Key'] = randomUUID();
     }
-    let answered: Response | undefined;
-    const client = createClient<Ops>(OPERATIONS, {
-      serverUrl: this.baseUrl,
-      ...(options.key !== undefined ? { auth: { apiKey: { apiKey: options.key } } } : role === 'none' ? {} : { auth: { apiKey: { apiKey: this.keys[role] } } }),
-      retry: { retries: 0 },
-      clientHeader: false,
-      timeout: 60_000,
-      fetch: async (input, init) => (answered = await fetch(input, init)),
-    });
+    const client = this.client(options.key ?? (role === 'none' ? undefined : this.keys[role]));
+    const call = randomUUID();
     // Accept */* as the driver always sent, unless the test sends its own (in whatever case).
-    const sent: Record<string, string> = { Accept: '*/*' };
+    const sent: Record<string, string> = { Accept: '*/*', [CALL_HEADER]: call };
     for (const [header, value] of Object.entries(headers)) sent[header.toLowerCase() === 'accept' ? 'Accept' : header] = value;
     const send = client[name] as unknown as (args: unknown, init: { headers: Record<string, string>; idempotencyKey: false; parseAs: ParseAs }) => Promise<unknown>;
     try {
       // By default the body is read as the driver always did (JSON when it parses, else the text),
       // whatever the operation declares (`stream` leaves the body unread).
       const result = await send(input, { headers: sent, idempotencyKey: false, parseAs: options.parseAs ?? 'stream' });
-      const body = options.parseAs ? result : parseText(await answered!.text());
-      return { status: answered!.status, body: (body ?? {}) as T, headers: answered!.headers };
+      const answered = this.answered(call)!;
+      const body = options.parseAs ? result : parseText(await answered.text());
+      return { status: answered.status, body: (body ?? {}) as T, headers: answered.headers };
     } catch (error) {
+      const answered = this.answered(call);
       if (!(error instanceof ApiError) || !answered) throw error;
       return { status: error.status, body: (error.body ?? {}) as T, headers: answered.headers };
     }
+  }
+
+  /** The answers by call, kept by the clients' fetch until `op` takes them. */
+  private readonly answers = new Map<string, Response>();
+  private readonly clients = new Map<string, ReturnType<typeof createClient<Ops>>>();
+
+  private answered(call: string): Response | undefined {
+    const response = this.answers.get(call);
+    this.answers.delete(call);
+    return response;
+  }
+
+  /** One generated client per key (made once: a client has a method per operation). */
+  private client(key: string | undefined) {
+    let client = this.clients.get(key ?? '');
+    if (!client) {
+      client = createClient<Ops>(OPERATIONS, {
+        serverUrl: this.baseUrl,
+        ...(key === undefined ? {} : { auth: { apiKey: { apiKey: key } } }),
+        retry: { retries: 0 },
+        clientHeader: false,
+        timeout: 60_000,
+        // Notes each answer under the call's marker header (taken off the request first), so `op` reads its status and headers.
+        fetch: async (input, init) => {
+          const headers = new Headers(init?.headers);
+          const call = headers.get(CALL_HEADER);
+          headers.delete(CALL_HEADER);
+          const response = await fetch(input, { ...init, headers });
+          if (call) this.answers.set(call, response);
+          return response;
+        },
+      });
+      this.clients.set(key ?? '', client);
+    }
+    return client;
   }
 
   /**
@@ -200,6 +230,9 @@ export class ApiDriver {
     return (await this.op('getReportsLedgerCheck')).body;
   }
 }
+
+/** Marks a request inside the driver; never sent. */
+const CALL_HEADER = 'x-driver-call';
 
 /** A body as the driver reads it: JSON when it parses, `{}` when empty, else the text. */
 function parseText(text: string): unknown {
