@@ -41,7 +41,6 @@ const NOT_YET_MOVED = [
   'test/integration/invoice-import.test.ts',
   'test/integration/local-stack.test.ts',
   'test/integration/portal-self-service.test.ts',
-  'test/integration/portal.test.ts',
   'test/integration/pre-due-reminders.test.ts',
   'test/integration/prediction-refresh.test.ts',
   'test/integration/predictions-replay.test.ts',
