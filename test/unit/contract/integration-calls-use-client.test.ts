@@ -32,7 +32,6 @@ const NOT_YET_MOVED = [
   'test/integration/cash-application.test.ts',
   'test/integration/contract.test.ts',
   'test/integration/credit-shipments-taxes.test.ts',
-  'test/integration/einvoices.test.ts',
   'test/integration/events-restart.test.ts',
   'test/integration/faults-cash-and-dunning.test.ts',
   'test/integration/faults.test.ts',
