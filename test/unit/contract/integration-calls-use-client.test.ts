@@ -43,7 +43,6 @@ const NOT_YET_MOVED = [
   'test/integration/predictions-replay.test.ts',
   'test/integration/predictions.test.ts',
   'test/integration/remittance-advices.test.ts',
-  'test/integration/statement-dunning-sepa-events.test.ts',
 ];
 
 /** The first path segments of the API's routes (`orders`, `invoices`, ...). */
