@@ -30,19 +30,16 @@ const RAW_FILES: Record<string, string> = {
 const NOT_YET_MOVED = [
   'test/integration/async-uploads.test.ts',
   'test/integration/cash-application.test.ts',
-  'test/integration/contract.test.ts',
   'test/integration/credit-shipments-taxes.test.ts',
   'test/integration/events-restart.test.ts',
   'test/integration/faults-cash-and-dunning.test.ts',
   'test/integration/faults.test.ts',
-  'test/integration/invoice-document.test.ts',
   'test/integration/invoice-import.test.ts',
   'test/integration/local-stack.test.ts',
   'test/integration/pre-due-reminders.test.ts',
   'test/integration/prediction-refresh.test.ts',
   'test/integration/predictions-replay.test.ts',
   'test/integration/predictions.test.ts',
-  'test/integration/remittance-advices.test.ts',
 ];
 
 /** The first path segments of the API's routes (`orders`, `invoices`, ...). */
