@@ -36,7 +36,6 @@ const NOT_YET_MOVED = [
   'test/integration/faults.test.ts',
   'test/integration/invoice-import.test.ts',
   'test/integration/local-stack.test.ts',
-  'test/integration/pre-due-reminders.test.ts',
   'test/integration/prediction-refresh.test.ts',
   'test/integration/predictions-replay.test.ts',
   'test/integration/predictions.test.ts',
