@@ -30,14 +30,12 @@ const RAW_FILES: Record<string, string> = {
 const NOT_YET_MOVED = [
   'test/integration/async-uploads.test.ts',
   'test/integration/cash-application.test.ts',
-  'test/integration/credit-shipments-taxes.test.ts',
   'test/integration/events-restart.test.ts',
   'test/integration/faults-cash-and-dunning.test.ts',
   'test/integration/faults.test.ts',
   'test/integration/local-stack.test.ts',
   'test/integration/prediction-refresh.test.ts',
   'test/integration/predictions-replay.test.ts',
-  'test/integration/predictions.test.ts',
 ];
 
 /** The first path segments of the API's routes (`orders`, `invoices`, ...). */
