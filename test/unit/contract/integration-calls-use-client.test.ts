@@ -34,7 +34,6 @@ const NOT_YET_MOVED = [
   'test/integration/faults-cash-and-dunning.test.ts',
   'test/integration/faults.test.ts',
   'test/integration/local-stack.test.ts',
-  'test/integration/prediction-refresh.test.ts',
   'test/integration/predictions-replay.test.ts',
 ];
 
