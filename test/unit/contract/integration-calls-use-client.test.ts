@@ -30,8 +30,6 @@ const RAW_FILES: Record<string, string> = {
 const NOT_YET_MOVED = [
   'test/integration/async-uploads.test.ts',
   'test/integration/cash-application.test.ts',
-  'test/integration/faults-cash-and-dunning.test.ts',
-  'test/integration/faults.test.ts',
   'test/integration/predictions-replay.test.ts',
 ];
 
