@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { startTestStack, uniqueId, type ApiDriver, type BodyOf } from './support/api-driver';
 import { camt054For, importAndWait, importBody, lineKind, openItems, pollUntilFinished } from '../support/remittance-files';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -48,7 +48,7 @@ interface Statement {
 async function customers(prefix: string, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `${prefix.toLowerCase()}-${i}`);
   for (const customerId of ids) {
-    const r = await api.put(`/customers/${customerId}`, { name: `Async Customer ${customerId}`, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000000.00', paymentTermsDays: 30 }, 'finance');
+    const r = await api.op('putCustomersCustomerId', { path: { customerId }, body: { name: `Async Customer ${customerId}`, email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000000.00', paymentTermsDays: 30 } }, { as: 'finance' });
     expect(r.status).toBe(201);
   }
   return ids;
@@ -59,7 +59,7 @@ async function allLines(statementId: string): Promise<Statement['lines']> {
   const lines: Statement['lines'] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: Statement } = await api.get<Statement>(`/remittances/${statementId}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: { body: Statement } = await api.op<'getRemittancesStatementId', Statement>('getRemittancesStatementId', { path: { statementId }, query: { limit: 1000, ...(cursor ? { cursor } : {}) } });
     lines.push(...page.body.lines);
     cursor = page.body.cursor;
   } while (cursor);
@@ -77,9 +77,9 @@ describe('a 1,000-line camt.054 uploaded through a presigned S3 URL', () => {
     const bytes = Buffer.byteLength(file);
 
     // Act: ask for an upload URL, PUT the file to S3, start it, poll
-    const issued = await api.post<UploadUrl>('/remittances/uploads', { contentLength: bytes }, 'finance');
+    const issued = await api.op<'postRemittancesUploads', UploadUrl>('postRemittancesUploads', { body: { contentLength: bytes } }, { as: 'finance' });
     const put = await fetch(issued.body.url, { method: 'PUT', headers: issued.body.headers, body: file, signal: AbortSignal.timeout(60_000) });
-    const started = await api.post<Statement>('/remittances', { uploadId: issued.body.uploadId }, 'finance');
+    const started = await api.op<'postRemittances', Statement>('postRemittances', { body: { uploadId: issued.body.uploadId } }, { as: 'finance' });
     const { response: finished, seen, seconds } = await pollUntilFinished<Statement>(api, `/remittances/${started.body.statementId}`, 540_000, 500);
     console.log(`[async-uploads] 1,000-line camt.054 via S3: applied in ${seconds.toFixed(1)} s after the 202; progress seen: ${seen.join(', ')}`);
 
@@ -104,11 +104,12 @@ describe('a 1,000-line camt.054 uploaded through a presigned S3 URL', () => {
     expect(lines).toHaveLength(1_000);
     expect(new Set(lines.map((l) => l.paymentId)).size).toBe(1_000);
     expect(lines.filter((l) => l.status === 'applied').every((l) => l.allocations.length === 1)).toBe(true);
-    const paid = await api.get<{ status: string; balance: string }>(`/invoices?customerId=${ids[0]}&limit=200`);
+    const paid = await api.op<'getInvoices', { status: string; balance: string }>('getInvoices', { query: { customerId: ids[0], limit: 200 } });
     expect(paid.status).toBe(200);
     expect(await api.ledgerCheck()).toMatchObject({ balanced: true, problems: [] });
 
     // Act: the same file again, this time in the request body
+    // raw: a bank file as the body with its own content type; the client sends JSON bodies only (the contract declares POST /remittances as JSON)
     const again = await fetch(`${api.baseUrl}/remittances`, {
       method: 'POST',
       headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml', 'idempotency-key': randomUUID() },
@@ -128,14 +129,14 @@ describe('a 1,000-line camt.054 uploaded through a presigned S3 URL', () => {
 describe('presigned upload URLs', () => {
   it('accept exactly the declared length at their key only, like S3, and bad requests get a 400 naming the field', async () => {
     const file = 'date,amount,currency,reference,payer_name,payer_account\n2026-03-09,12.00,EUR,nothing,Nobody,\n';
-    const issued = await api.post<UploadUrl>('/remittances/uploads', { contentLength: Buffer.byteLength(file) }, 'finance');
+    const issued = await api.op<'postRemittancesUploads', UploadUrl>('postRemittancesUploads', { body: { contentLength: Buffer.byteLength(file) } }, { as: 'finance' });
 
     const longer = await fetch(issued.body.url, { method: 'PUT', body: `${file}x` });
     const otherId = `${issued.body.uploadId.slice(0, -1)}${issued.body.uploadId.endsWith('0') ? '1' : '0'}`;
     const elsewhere = await fetch(issued.body.url.replace(issued.body.uploadId, otherId), { method: 'PUT', body: file });
-    const notYet = await api.post('/remittances', { uploadId: issued.body.uploadId }, 'finance');
+    const notYet = await api.op('postRemittances', { body: { uploadId: issued.body.uploadId } }, { as: 'finance' });
     const fitting = await fetch(issued.body.url, { method: 'PUT', body: file });
-    const started = await api.post<Statement>('/remittances', { uploadId: issued.body.uploadId }, 'finance');
+    const started = await api.op<'postRemittances', Statement>('postRemittances', { body: { uploadId: issued.body.uploadId } }, { as: 'finance' });
 
     expect(longer.status).toBe(403);
     expect(await longer.text()).toContain('SignatureDoesNotMatch');
@@ -147,18 +148,18 @@ describe('presigned upload URLs', () => {
     expect((await pollUntilFinished<Statement>(api, `/remittances/${started.body.statementId}`)).response.body).toMatchObject({ status: 'completed', counts: { unapplied: 1 } });
 
     const refusals = await Promise.all([
-      api.post('/remittances/uploads', {}, 'finance'),
-      api.post('/remittances/uploads', { contentLength: 0 }, 'finance'),
-      api.post('/remittances/uploads', { contentLength: 26 * 1024 * 1024 }, 'finance'),
-      api.post('/invoices/import/uploads', { contentLength: 'big' }, 'finance'),
-      api.post('/remittances', { uploadId: 'up-not-an-id' }, 'finance'),
-      api.post('/invoices/import', { uploadId: 42 }, 'finance'),
+      api.op('postRemittancesUploads', { body: {} as BodyOf<'postRemittancesUploads'> }, { as: 'finance' }), // a body outside the declared type, on purpose
+      api.op('postRemittancesUploads', { body: { contentLength: 0 } }, { as: 'finance' }),
+      api.op('postRemittancesUploads', { body: { contentLength: 26 * 1024 * 1024 } }, { as: 'finance' }),
+      api.op('postInvoicesImportUploads', { body: { contentLength: 'big' } as unknown as BodyOf<'postInvoicesImportUploads'> }, { as: 'finance' }), // on purpose
+      api.op('postRemittances', { body: { uploadId: 'up-not-an-id' } }, { as: 'finance' }),
+      api.op('postInvoicesImport', { body: { uploadId: 42 } as unknown as BodyOf<'postInvoicesImport'> }, { as: 'finance' }), // on purpose
     ]);
     for (const [response, field] of refusals.map((r, i) => [r, ['contentLength', 'contentLength', 'contentLength', 'contentLength', 'uploadId', 'uploadId'][i]] as const)) {
       expect(response.status, JSON.stringify(response.body)).toBe(400);
       expect(response.body).toMatchObject({ error: { details: [{ field }] } });
     }
-    expect((await api.post('/remittances/uploads', { contentLength: 10 }, 'storefront')).status).toBe(403);
+    expect((await api.op('postRemittancesUploads', { body: { contentLength: 10 } })).status).toBe(403);
   });
 });
 
@@ -167,23 +168,23 @@ describe('an import of open items uploaded through a presigned S3 URL', () => {
     const prefix = uniqueId('I').replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(-6).replace(/^[0-9]/, 'X');
     const ids = await customers(prefix, 5);
     const body = JSON.stringify(importBody(openItems(prefix, 300, ids)));
-    const issued = await api.post<UploadUrl>('/invoices/import/uploads', { contentLength: Buffer.byteLength(body) }, 'finance');
+    const issued = await api.op<'postInvoicesImportUploads', UploadUrl>('postInvoicesImportUploads', { body: { contentLength: Buffer.byteLength(body) } }, { as: 'finance' });
     expect((await fetch(issued.body.url, { method: 'PUT', headers: issued.body.headers, body })).status).toBe(200);
 
-    const started = await api.post<{ importId: string; status: string }>('/invoices/import', { uploadId: issued.body.uploadId }, 'finance');
+    const started = await api.op<'postInvoicesImport', { importId: string; status: string }>('postInvoicesImport', { body: { uploadId: issued.body.uploadId } }, { as: 'finance' });
     const { response } = await pollUntilFinished<{ status: string; progress: string; imported: number; invoices: { invoiceId: string }[] }>(api, `/invoices/import/${started.body.importId}`);
 
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toBe(`/invoices/import/${started.body.importId}`);
     expect(response.body).toMatchObject({ status: 'completed', progress: '300/300', imported: 300 });
-    expect((await api.get(`/invoices/${response.body.invoices[0]!.invoiceId}`)).body).toMatchObject({ source: 'import', status: 'OPEN' });
+    expect((await api.op('getInvoicesInvoiceId', { path: { invoiceId: response.body.invoices[0]!.invoiceId } })).body).toMatchObject({ source: 'import', status: 'OPEN' });
     expect(await api.ledgerCheck()).toMatchObject({ balanced: true });
 
     // Items the lookups refuse: the import ends failed, naming them; nothing written.
-    const refused = await api.post<{ importId: string }>('/invoices/import', importBody(openItems(`${prefix}R`, 3, ['nobody-registered-1', ...ids])), 'finance');
+    const refused = await api.op<'postInvoicesImport', { importId: string }>('postInvoicesImport', { body: importBody(openItems(`${prefix}R`, 3, ['nobody-registered-1', ...ids])) }, { as: 'finance' });
     const failed = await pollUntilFinished<{ status: string; problems: { field: string; problem: string }[] }>(api, `/invoices/import/${refused.body.importId}`);
     expect(failed.response.body).toMatchObject({ status: 'failed', problems: [{ field: 'items[0].customerId', problem: expect.stringContaining('register the customers') }] });
-    expect((await api.get('/invoices/import/import-unknown')).status).toBe(404);
+    expect((await api.op('getInvoicesImportImportId', { path: { importId: 'import-unknown' } })).status).toBe(404);
   });
 });
 
@@ -196,10 +197,11 @@ describe('after the local clock was moved', () => {
     expect((await api.post('/_local/clock', { to: later.toISOString() }, 'finance')).status).toBe(200);
     const file = 'date,amount,currency,reference,payer_name,payer_account\n2026-03-09,13.00,EUR,nothing at all,Nobody Else,\n';
 
-    const direct = await api.call<Statement>('POST', '/remittances', { as: 'finance', body: file, headers: { 'content-type': 'text/csv' } });
-    const issued = await api.post<UploadUrl>('/remittances/uploads', { contentLength: Buffer.byteLength(file) }, 'finance');
+    // raw: a CSV body with its content type, which the client (JSON bodies only) cannot send
+    const direct = await api.post<Statement>('/remittances', file, 'finance', { 'content-type': 'text/csv' });
+    const issued = await api.op<'postRemittancesUploads', UploadUrl>('postRemittancesUploads', { body: { contentLength: Buffer.byteLength(file) } }, { as: 'finance' });
     const put = await fetch(issued.body.url, { method: 'PUT', body: file });
-    const viaUrl = await api.post<Statement>('/remittances', { uploadId: issued.body.uploadId }, 'finance');
+    const viaUrl = await api.op<'postRemittances', Statement>('postRemittances', { body: { uploadId: issued.body.uploadId } }, { as: 'finance' });
 
     expect(direct.status).toBe(202);
     expect(put.status).toBe(200);

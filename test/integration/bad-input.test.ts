@@ -2,6 +2,10 @@
  * Bad input through the local gateway, answered as the API documents it: a 4xx naming the
  * parameter or field and the problem, nothing written. The gateway's own refusals (broken
  * percent-encoding, over 10 MB) and the functions' (route rules, signed cursors) together.
+ *
+ * raw: the requests go by hand-written method and path (`api.call`/`get`/`post`), on purpose: broken
+ * ids, encodings and bodies the typed client cannot send; the scan in
+ * test/unit/contract/integration-calls-use-client.test.ts lists this file as raw.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type ApiDriver } from './support/api-driver';

@@ -42,14 +42,14 @@ async function customer(name: string) {
 
 /** An order of one line at `amount`, shipped, invoiced and emailed: its invoice. */
 async function invoiceFor(customerId: string, amount: string): Promise<Invoice> {
-  const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] });
+  const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] } });
   expect(placed.status).toBe(202);
   const orderId = String(placed.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const order = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(order.body.invoiceId);
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return { ...invoice.body, orderId };
 }
 
@@ -105,6 +105,7 @@ function camt054(notificationId: string, payments: readonly Payment[]): string {
 
 /** POST /remittances with the file as the raw body, as a bank export would be sent: the answer (202, or a refusal). */
 async function post<T = Record<string, unknown>>(file: string, contentType = 'application/xml') {
+  // raw: a bank file as the body with its own content type; the client sends JSON bodies only (the contract declares POST /remittances as JSON)
   const response = await fetch(`${api.baseUrl}/remittances`, {
     method: 'POST',
     // The upload moves money: it carries an Idempotency-Key (one per upload; the statement's lines are once-only whatever the key).
@@ -206,31 +207,31 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     await expectBalancedBooks();
 
     // ... the invoices and the orders
-    const invoice = async (i: Invoice) => (await api.get<Invoice>(`/invoices/${i.invoiceId}`)).body;
+    const invoice = async (i: Invoice) => (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: i.invoiceId } })).body;
     expect((await Promise.all([a1!, a2!, b1!, b2!, d1!].map(invoice))).map((i) => i.status)).toEqual(['PAID', 'PAID', 'PAID', 'PAID', 'PAID']);
     expect(await invoice(c1!)).toMatchObject({ status: 'PARTIALLY_PAID', balance: '600.00' });
     await Promise.all([a1!, a2!, b1!, b2!, d1!].map((i) => api.waitForOrderStatus(i.orderId, 'COMPLETED')));
     expect(await api.orderStatus(c1!.orderId)).toBe('INVOICED');
-    expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00', openBalance: '0.00' });
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: hooli! } })).body).toMatchObject({ onAccountCredit: '50.00', openBalance: '0.00' });
 
     // ... GET /remittances/{id} shows the same
-    const shown = await api.get<StatementBody>(`/remittances/${first.body.statementId}`);
+    const shown = await api.op<'getRemittancesStatementId', StatementBody>('getRemittancesStatementId', { path: { statementId: first.body.statementId } });
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ statementId: first.body.statementId, status: 'completed', progress: '6/6' });
     expect(shown.body.lines.map((l) => [l.lineId, l.status])).toEqual(first.body.lines.map((l) => [l.lineId, l.status]));
-    expect((await api.get(`/remittances/${first.body.statementId}`, 'storefront')).status).toBe(403);
+    expect((await api.op('getRemittancesStatementId', { path: { statementId: first.body.statementId } }, { as: 'storefront' })).status).toBe(403);
 
     // The unknown payer is on the worklist
     const unknown = line('TX-UNKNOWN').paymentId;
-    const worklist = await api.get<{ items: { paymentId: string; unappliedAmount: string; payerAccount: string; suggestion: { status: string; reasons: string[] } }[] }>('/payments/unapplied?limit=200');
+    const worklist = await api.op<'getPaymentsUnapplied', { items: { paymentId: string; unappliedAmount: string; payerAccount: string; suggestion: { status: string; reasons: string[] } }[] }>('getPaymentsUnapplied', { query: { limit: 200 } });
     expect(worklist.status).toBe(200);
     const listed = worklist.body.items.find((p) => p.paymentId === unknown);
     expect(listed).toMatchObject({ unappliedAmount: '77.77', payerAccount: 'GB29NWBK60161331926819', suggestion: { status: 'unapplied' } });
     expect(listed!.suggestion.reasons.length).toBeGreaterThan(0);
 
     // Act: finance applies it by hand
-    const over = await api.post<{ error: { details: { field: string }[] } }>(`/payments/${unknown}/apply`, { allocations: [{ invoiceId: e1!.invoiceId, amount: '77.78' }] }, 'finance');
-    const applied = await api.post(`/payments/${unknown}/apply`, { allocations: [{ invoiceId: e1!.invoiceId, amount: '77.77' }] }, 'finance');
+    const over = await api.op<'postPaymentsPaymentIdApply', { error: { details: { field: string }[] } }>('postPaymentsPaymentIdApply', { path: { paymentId: unknown }, body: { allocations: [{ invoiceId: e1!.invoiceId, amount: '77.78' }] } }, { as: 'finance' });
+    const applied = await api.op('postPaymentsPaymentIdApply', { path: { paymentId: unknown }, body: { allocations: [{ invoiceId: e1!.invoiceId, amount: '77.77' }] } }, { as: 'finance' });
 
     // Assess
     expect(over.status).toBe(400);
@@ -239,8 +240,8 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(applied.body).toMatchObject({ status: 'applied', unappliedAmount: '0.00', customerId: umbrella });
     expect(await invoice(e1!)).toMatchObject({ status: 'PAID', balance: '0.00' });
     await api.waitForOrderStatus(e1!.orderId, 'COMPLETED');
-    expect((await api.get<{ items: { paymentId: string }[] }>('/payments/unapplied?limit=200')).body.items.some((p) => p.paymentId === unknown)).toBe(false);
-    expect((await api.post(`/payments/${unknown}/apply`, { allocations: [{ invoiceId: e2!.invoiceId, amount: '1.00' }] }, 'finance')).status).toBe(409);
+    expect((await api.op<'getPaymentsUnapplied', { items: { paymentId: string }[] }>('getPaymentsUnapplied', { query: { limit: 200 } })).body.items.some((p) => p.paymentId === unknown)).toBe(false);
+    expect((await api.op('postPaymentsPaymentIdApply', { path: { paymentId: unknown }, body: { allocations: [{ invoiceId: e2!.invoiceId, amount: '1.00' }] } }, { as: 'finance' })).status).toBe(409);
     await expectBalancedBooks();
 
     // Act: the same statement again
@@ -252,7 +253,7 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(again.body).toMatchObject({ statementId: first.body.statementId, status: 'completed', uploads: 2, lastUpload: { newlyRecorded: 0, alreadyRecorded: 6 } });
     expect(again.body.lines.map((l) => l.paymentId)).toEqual(first.body.lines.map((l) => l.paymentId));
     expect(await Promise.all([a1!, a2!, b1!, b2!, c1!, d1!, e1!].map(async (i) => (await invoice(i)).balance))).toEqual(balancesBefore);
-    expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00' });
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: hooli! } })).body).toMatchObject({ onAccountCredit: '50.00' });
     expect(again.body.seenBefore).toBe(true);
     await expectBalancedBooks();
 
@@ -291,14 +292,14 @@ describe('a camt.054 notification applied through POST /remittances', () => {
       ['TX-OVER', true],
     ]);
     expect(overlapping.body.lines[1]!.paymentId).toBe(line('TX-OVER').paymentId);
-    expect((await api.get(`/customers/${hooli}`)).body).toMatchObject({ onAccountCredit: '50.00', openBalance: '0.00' });
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: hooli! } })).body).toMatchObject({ onAccountCredit: '50.00', openBalance: '0.00' });
     await expectBalancedBooks();
   });
 
   it('rejects a corrupt file with the place of the problem and writes nothing', async () => {
     // Prepare
     const before = await api.ledgerCheck();
-    const worklistBefore = (await api.get<{ items: unknown[] }>('/payments/unapplied?limit=200')).body.items.length;
+    const worklistBefore = (await api.op<'getPaymentsUnapplied', { items: unknown[] }>('getPaymentsUnapplied', { query: { limit: 200 } })).body.items.length;
     const corrupt = camt054('NTF-BROKEN', [{ id: 'TX-1', amount: '12.345', payer: 'Somebody', iban: 'DE44500105175407324931', text: 'x' }]);
 
     // Act
@@ -310,8 +311,8 @@ describe('a camt.054 notification applied through POST /remittances', () => {
     expect(response.body.error.details[0]!.field).toBe('(body)');
     expect(response.body.error.details[0]!.location?.path).toMatch(/Ntry/);
     expect(response.body.error.message).toMatch(/12\.345/);
-    expect((await api.get(`/remittances/${statementIdFor(corrupt)}`)).status).toBe(404);
-    expect((await api.get<{ items: unknown[] }>('/payments/unapplied?limit=200')).body.items.length).toBe(worklistBefore);
+    expect((await api.op('getRemittancesStatementId', { path: { statementId: statementIdFor(corrupt) } })).status).toBe(404);
+    expect((await api.op<'getPaymentsUnapplied', { items: unknown[] }>('getPaymentsUnapplied', { query: { limit: 200 } })).body.items.length).toBe(worklistBefore);
     expect(await api.ledgerCheck()).toEqual(before);
     expect((await post('', 'text/plain')).status).toBe(400);
     expect((await post('{"uploadId": 7}', 'application/json')).body).toMatchObject({ error: { details: [{ field: 'uploadId' }] } });

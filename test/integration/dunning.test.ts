@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { startTestStack, uniqueId, type ApiDriver, type BodyOf } from './support/api-driver';
 import type { LocalAws } from '../../local-aws/runtime';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -67,18 +67,18 @@ async function customer(name: string, overrides: Record<string, unknown> = {}) {
 }
 
 async function invoiceFor(customerId: string, unitPrice: string): Promise<Invoice> {
-  const order = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] });
+  const order = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] } });
   expect(order.status).toBe(202);
   const orderId = String(order.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(invoiced.body.invoiceId);
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return invoice.body;
 }
 
-const invoice = async (invoiceId: string) => (await api.get<Invoice>(`/invoices/${invoiceId}`)).body;
+const invoice = async (invoiceId: string) => (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId } })).body;
 
 async function reminders(): Promise<Email[]> {
   const emails = await api.get<{ items: Email[] }>('/_local/emails');
@@ -133,7 +133,7 @@ describe('a month of dunning for several customers', () => {
 
     // 3 days past due, the 06:00 run sends the first reminders: one letter per customer.
     await moveTo('2027-03-18T08:00:00Z');
-    const run18 = await api.get<{ customersContacted: { customerId: string; items: { invoiceId: string; level: number }[] }[]; status: string }>('/dunning/runs/run-2027-03-18');
+    const run18 = await api.op<'getDunningRunsRunId', { customersContacted: { customerId: string; items: { invoiceId: string; level: number }[] }[]; status: string }>('getDunningRunsRunId', { path: { runId: 'run-2027-03-18' } });
     expect(run18.status).toBe(200);
     expect(run18.body.status).toBe('COMPLETED');
     expect(run18.body.customersContacted.map((c) => c.customerId).sort()).toEqual([anna, bruno, carla, dieter, emma].map((c) => c.customerId).sort());
@@ -148,11 +148,11 @@ describe('a month of dunning for several customers', () => {
     await expectBalanced();
 
     // Anna pays, Bruno disputes, Carla promises for the 20th, Dieter pays half.
-    expect((await api.post('/payments', { amount: '500.00', currency: 'EUR', reference: a1.number, valueDate: '2027-03-18', providerPaymentId: uniqueId('psp') })).status).toBe(201);
-    const dispute = await api.post<{ disputeId: string }>(`/invoices/${b1.invoiceId}/disputes`, { reason: 'two desks arrived scratched' });
+    expect((await api.op('postPayments', { body: { amount: '500.00', currency: 'EUR', reference: a1.number, valueDate: '2027-03-18', providerPaymentId: uniqueId('psp') } })).status).toBe(201);
+    const dispute = await api.op<'postInvoicesInvoiceIdDisputes', { disputeId: string }>('postInvoicesInvoiceIdDisputes', { path: { invoiceId: b1.invoiceId }, body: { reason: 'two desks arrived scratched' } });
     expect(dispute.status).toBe(201);
-    expect((await api.post(`/invoices/${c1.invoiceId}/promises`, { amount: '1200.00', promisedDate: '2027-03-20' }, 'finance')).status).toBe(201);
-    expect((await api.post('/payments', { amount: '500.00', currency: 'EUR', reference: d1.number, valueDate: '2027-03-18', providerPaymentId: uniqueId('psp') })).status).toBe(201);
+    expect((await api.op('postInvoicesInvoiceIdPromises', { path: { invoiceId: c1.invoiceId }, body: { amount: '1200.00', promisedDate: '2027-03-20' } }, { as: 'finance' })).status).toBe(201);
+    expect((await api.op('postPayments', { body: { amount: '500.00', currency: 'EUR', reference: d1.number, valueDate: '2027-03-18', providerPaymentId: uniqueId('psp') } })).status).toBe(201);
     expect((await invoice(b1.invoiceId)).status).toBe('DISPUTED');
     expect((await invoice(c1.invoiceId)).dunning.blockedUntil).toBe('2027-03-20');
     await expectBalanced();
@@ -167,13 +167,13 @@ describe('a month of dunning for several customers', () => {
     await expectBalanced();
 
     // Finance credits part of Bruno's dispute: the balance drops, dunning resumes at level 1.
-    const resolved = await api.post(`/invoices/${b1.invoiceId}/disputes/${dispute.body.disputeId}/resolve`, { outcome: 'credit', reason: 'scratches confirmed', creditAmount: '100.00' }, 'finance');
+    const resolved = await api.op('postInvoicesInvoiceIdDisputesDisputeIdResolve', { path: { invoiceId: b1.invoiceId, disputeId: dispute.body.disputeId }, body: { outcome: 'credit', reason: 'scratches confirmed', creditAmount: '100.00' } }, { as: 'finance' });
     expect(resolved.status).toBe(200);
     expect(await invoice(b1.invoiceId)).toMatchObject({ balance: '700.00', status: 'OVERDUE', dunning: { level: 1, blockedUntil: null } });
     await expectBalanced();
 
     // Emma pays the principal of her larger invoice: its fees and interest stay open and dunned.
-    expect((await api.post('/payments', { amount: '10000.00', currency: 'EUR', reference: e1.number, valueDate: '2027-03-25', providerPaymentId: uniqueId('psp') })).status).toBe(201);
+    expect((await api.op('postPayments', { body: { amount: '10000.00', currency: 'EUR', reference: e1.number, valueDate: '2027-03-25', providerPaymentId: uniqueId('psp') } })).status).toBe(201);
     await expectBalanced();
 
     // Level 2 at 17 days past due for everyone still open; Dieter's rest at the same pace.
@@ -189,7 +189,7 @@ describe('a month of dunning for several customers', () => {
 
     // Final notices at 31 days, the collector at 45.
     await moveTo('2027-04-29T08:00:00Z');
-    const worklist = await api.get<{ items: { rank: number; invoiceId: string; brokenPromise: boolean; disputed: boolean; level: number }[] }>('/collections/worklist');
+    const worklist = await api.op<'getCollectionsWorklist', { items: { rank: number; invoiceId: string; brokenPromise: boolean; disputed: boolean; level: number }[] }>('getCollectionsWorklist');
     expect(worklist.status).toBe(200);
     const onList = worklist.body.items.map((i) => i.invoiceId);
     expect(onList).toEqual(expect.arrayContaining([c1.invoiceId, d1.invoiceId]));
@@ -204,16 +204,16 @@ describe('a month of dunning for several customers', () => {
     await expectBalanced();
 
     // Finance writes Dieter's rest off: the escalation ends, the worklist drops it.
-    const written = await api.post(`/invoices/${d1.invoiceId}/write-off`, { reason: 'customer insolvent' }, 'finance');
+    const written = await api.op('postInvoicesInvoiceIdWriteOff', { path: { invoiceId: d1.invoiceId }, body: { reason: 'customer insolvent' } }, { as: 'finance' });
     expect(written.status).toBe(200);
-    expect((await api.get<{ items: { invoiceId: string }[] }>('/collections/worklist')).body.items.map((i) => i.invoiceId)).not.toContain(d1.invoiceId);
+    expect((await api.op<'getCollectionsWorklist', { items: { invoiceId: string }[] }>('getCollectionsWorklist')).body.items.map((i) => i.invoiceId)).not.toContain(d1.invoiceId);
     await api.waitFor('the escalation to end WrittenOff', () => escalationStates(d1.invoiceId), (s) => s.at(-1) === 'WrittenOff');
     await expectBalanced();
 
     // Moving the clock ran one run per day, in order, each completed.
     const days: string[] = [];
     for (let d = new Date('2027-03-02T00:00:00Z'); d <= new Date('2027-04-29T00:00:00Z'); d = new Date(d.getTime() + 86_400_000)) days.push(d.toISOString().slice(0, 10));
-    const runs = await Promise.all(days.map((day) => api.get<{ status: string; trigger: string; startedAt: string }>(`/dunning/runs/run-${day}`)));
+    const runs = await Promise.all(days.map((day) => api.op<'getDunningRunsRunId', { status: string; trigger: string; startedAt: string }>('getDunningRunsRunId', { path: { runId: `run-${day}` } })));
     expect(runs.map((r) => [r.status, r.body.status, r.body.trigger])).toEqual(days.map(() => [200, 'COMPLETED', 'schedule']));
     const starts = runs.map((r) => r.body.startedAt);
     expect([...starts].sort()).toEqual(starts);
@@ -245,13 +245,14 @@ describe('a reminder that bounces', () => {
 
 describe('the API of dunning', () => {
   it('lists policies, refuses a bad one naming the field, and dry-runs without sending', async () => {
-    const policies = await api.get<{ items: { policyId: string }[] }>('/dunning/policies');
+    const policies = await api.op<'getDunningPolicies', { items: { policyId: string }[] }>('getDunningPolicies');
     expect(policies.body.items.map((p) => p.policyId)).toEqual(expect.arrayContaining(['default', 'eu-late-payment', 'uk-late-payment']));
-    const level = (n: number, daysPastDue: number, minDaysSincePrevious = 7) => ({ level: n, name: `L${n}`, daysPastDue, minDaysSincePrevious, template: 'friendly-reminder' });
+    const level = (n: number, daysPastDue: number, minDaysSincePrevious = 7) => ({ level: n, name: `L${n}`, daysPastDue, minDaysSincePrevious, template: 'friendly-reminder' as const });
     const problems = async (body: unknown) => {
-      const response = await api.call('PUT', '/dunning/policies/custom', { as: 'finance', body });
+      // bodies outside the declared type, on purpose: the client sends them, the server names the field
+      const response = await api.op('putDunningPoliciesPolicyId', { path: { policyId: 'custom' }, body: body as BodyOf<'putDunningPoliciesPolicyId'> }, { as: 'finance' });
       expect(response.status).toBe(400);
-      return (response.body as { error: { details: { field: string; problem: string }[] } }).error.details;
+      return (response.body as unknown as { error: { details: { field: string; problem: string }[] } }).error.details;
     };
     expect(await problems({ name: 'x', graceDays: 3, levels: [level(1, 10), level(2, 5)] })).toEqual([
       { field: 'levels[1].daysPastDue', problem: 'must be more than 10, the days past due of level 1: levels must be in order' },
@@ -260,15 +261,15 @@ describe('the API of dunning', () => {
     expect(await problems({ name: 'x', graceDays: 3, levels: [level(1, 10)], minimumAmounts: { EUX: '5.00' } })).toEqual([
       { field: 'minimumAmounts.EUX', problem: '"EUX" is not an ISO 4217 currency code' },
     ]);
-    const stored = await api.call('PUT', '/dunning/policies/custom', { as: 'finance', body: { name: 'Custom', graceDays: 3, levels: [level(1, 10), level(2, 20)] } });
+    const stored = await api.op('putDunningPoliciesPolicyId', { path: { policyId: 'custom' }, body: { name: 'Custom', graceDays: 3, levels: [level(1, 10), level(2, 20)] } }, { as: 'finance' });
     expect(stored.status).toBe(200);
-    expect((await api.get<{ items: { policyId: string }[] }>('/dunning/policies')).body.items.map((p) => p.policyId)).toContain('custom');
+    expect((await api.op<'getDunningPolicies', { items: { policyId: string }[] }>('getDunningPolicies')).body.items.map((p) => p.policyId)).toContain('custom');
     const before = (await reminders()).length;
-    const dry = await api.post<{ dryRun: boolean; runId: string }>('/dunning/runs', { dryRun: true }, 'finance');
+    const dry = await api.op<'postDunningRuns', { dryRun: boolean; runId: string }>('postDunningRuns', { body: { dryRun: true } }, { as: 'finance' });
     expect(dry.status).toBe(201);
     expect(dry.body.dryRun).toBe(true);
     expect((await reminders()).length).toBe(before);
-    expect((await api.get(`/dunning/runs/${dry.body.runId}`)).status).toBe(200);
-    expect((await api.post('/dunning/runs', {}, 'storefront')).status).toBe(403);
+    expect((await api.op('getDunningRunsRunId', { path: { runId: dry.body.runId } })).status).toBe(200);
+    expect((await api.op('postDunningRuns', { body: {} })).status).toBe(403);
   });
 });

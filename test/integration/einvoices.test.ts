@@ -6,7 +6,7 @@
  * answers the same credit note), reads it and its e-invoice, and the ledger stays balanced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { startTestStack, uniqueId, type ApiDriver, type BodyOf } from './support/api-driver';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
@@ -20,12 +20,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function invoicedOrder(customerId: string, lines: Record<string, unknown>[]): Promise<string> {
-  const placed = await api.post('/orders', { customerId, currency: 'EUR', lines, externalRef: 'PO-4711' });
+async function invoicedOrder(customerId: string, lines: BodyOf<'postOrders'>['lines']): Promise<string> {
+  const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines, externalRef: 'PO-4711' } });
   expect(placed.status).toBe(202);
   const orderId = String(placed.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { deliveryDate: '2026-03-01' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { deliveryDate: '2026-03-01' } })).status).toBe(202);
   const order = await api.waitForOrderStatus(orderId, 'INVOICED');
   return String(order.body.invoiceId);
 }
@@ -48,31 +48,31 @@ describe('e-invoices and credit notes', () => {
       { sku: 'BOOK-7', quantity: 3, unitPrice: '24.95', taxRate: '7' },
       { sku: 'COURSE', quantity: 1, unitPrice: '450.00', vatCategory: 'E', exemptionReason: 'Steuerfreie Bildungsleistung', exemptionCode: 'VATEX-EU-132-1I' },
     ]);
-    const invoice = (await api.get(`/invoices/${invoiceId}`)).body;
+    const invoice = (await api.op('getInvoicesInvoiceId', { path: { invoiceId } })).body;
     expect(invoice).toMatchObject({ warnings: [], supply: { date: '2026-03-01' }, orderReference: 'PO-4711', vatBreakdown: [expect.objectContaining({ vatCategory: 'S', rate: '7' }), expect.objectContaining({ vatCategory: 'E' })] });
 
-    const xml = await api.get<string>(`/invoices/${invoiceId}/einvoice?format=xrechnung-cii`);
+    const xml = await api.op<'getInvoicesInvoiceIdEinvoice', string>('getInvoicesInvoiceIdEinvoice', { path: { invoiceId }, query: { format: 'xrechnung-cii' } });
     expect(xml.status).toBe(200);
     expect(xml.headers.get('content-type')).toBe('application/xml; charset=utf-8');
     expect(xml.body).toContain(`<ram:ID>${String(invoice.number)}</ram:ID>`);
     expect(xml.body).toContain('<ram:BuyerReference>04011000-12345-03</ram:BuyerReference>');
     // The local seller has no Peppol participant id: Peppol says so.
-    const peppol = await api.get<{ error: { code: string; message: string } }>(`/invoices/${invoiceId}/einvoice?format=peppol-bis`);
+    const peppol = await api.op<'getInvoicesInvoiceIdEinvoice', { error: { code: string; message: string } }>('getInvoicesInvoiceIdEinvoice', { path: { invoiceId }, query: { format: 'peppol-bis' } });
     expect(peppol.status).toBe(409);
     expect(peppol.body.error).toMatchObject({ code: 'EINVOICE_INCOMPLETE', message: expect.stringContaining('seller has no Peppol participant id') });
 
     const key = `credit-${customerId}`;
-    const credited = await api.call<Record<string, unknown>>('POST', `/invoices/${invoiceId}/credit-notes`, { as: 'finance', body: { reason: 'two damaged', lines: [{ sku: 'BOOK-7', quantity: 2 }] }, headers: { 'Idempotency-Key': key } });
+    const credited = await api.op<'postInvoicesInvoiceIdCreditNotes', Record<string, unknown>>('postInvoicesInvoiceIdCreditNotes', { path: { invoiceId }, body: { reason: 'two damaged', lines: [{ sku: 'BOOK-7', quantity: 2 }] } }, { as: 'finance', headers: { 'Idempotency-Key': key } });
     expect(credited.status).toBe(201);
     expect(credited.body).toMatchObject({ typeCode: '381', number: expect.stringMatching(/^CN-\d{4}-\d{6}$/), total: '53.39', invoiceNumber: invoice.number });
-    const again = await api.call('POST', `/invoices/${invoiceId}/credit-notes`, { as: 'finance', body: { reason: 'two damaged', lines: [{ sku: 'BOOK-7', quantity: 2 }] }, headers: { 'Idempotency-Key': key } });
+    const again = await api.op('postInvoicesInvoiceIdCreditNotes', { path: { invoiceId }, body: { reason: 'two damaged', lines: [{ sku: 'BOOK-7', quantity: 2 }] } }, { as: 'finance', headers: { 'Idempotency-Key': key } });
     expect(again.body).toEqual(credited.body);
     const creditNoteId = String(credited.body.creditNoteId);
-    expect((await api.get(`/credit-notes/${creditNoteId}`)).body).toMatchObject({ creditNoteId, total: '53.39' });
-    const creditXml = await api.get<string>(`/credit-notes/${creditNoteId}/einvoice?format=ubl`);
+    expect((await api.op('getCreditNotesCreditNoteId', { path: { creditNoteId } })).body).toMatchObject({ creditNoteId, total: '53.39' });
+    const creditXml = await api.op<'getCreditNotesCreditNoteIdEinvoice', string>('getCreditNotesCreditNoteIdEinvoice', { path: { creditNoteId }, query: { format: 'ubl' } });
     expect(creditXml.body).toContain('<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>');
-    expect((await api.get(`/invoices/${invoiceId}`)).body).toMatchObject({ balance: (Number(invoice.total) - 53.39).toFixed(2) });
-    const storefrontCredit = await api.call('POST', `/invoices/${invoiceId}/credit-notes`, { as: 'storefront', body: { reason: 'x' } });
+    expect((await api.op('getInvoicesInvoiceId', { path: { invoiceId } })).body).toMatchObject({ balance: (Number(invoice.total) - 53.39).toFixed(2) });
+    const storefrontCredit = await api.op('postInvoicesInvoiceIdCreditNotes', { path: { invoiceId }, body: { reason: 'x' } });
     expect(storefrontCredit.status).toBe(403);
 
     expect(await api.ledgerCheck()).toMatchObject({ balanced: true });
@@ -82,8 +82,8 @@ describe('e-invoices and credit notes', () => {
     const customerId = uniqueId('bare');
     await api.registerCustomer(customerId, { name: 'Old Client Ltd', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00' });
     const invoiceId = await invoicedOrder(customerId, [{ sku: 'A', quantity: 1, unitPrice: '10.00', taxRate: '19' }]);
-    expect((await api.get(`/invoices/${invoiceId}`)).body).toMatchObject({ warnings: [expect.stringContaining('no address')] });
-    const xml = await api.get<{ error: { code: string; message: string } }>(`/invoices/${invoiceId}/einvoice?format=ubl`);
+    expect((await api.op('getInvoicesInvoiceId', { path: { invoiceId } })).body).toMatchObject({ warnings: [expect.stringContaining('no address')] });
+    const xml = await api.op<'getInvoicesInvoiceIdEinvoice', { error: { code: string; message: string } }>('getInvoicesInvoiceIdEinvoice', { path: { invoiceId }, query: { format: 'ubl' } });
     expect(xml.status).toBe(409);
     expect(xml.body.error.message).toContain('the customer has no address');
   });

@@ -17,7 +17,7 @@ describe('events across a restart', () => {
     current.local.faults.add({ kind: 'error', functionId: 'ForwardEvents', times: 0 });
     const customerId = uniqueId('cust');
     expect((await api.registerCustomer(customerId, { name: 'Restart AG', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '1000.00', paymentTermsDays: 14 })).status).toBe(201);
-    const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'A', quantity: 1, unitPrice: '10.00' }] });
+    const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'A', quantity: 1, unitPrice: '10.00' }] } });
     await api.waitForOrderStatus(String(placed.body.orderId), 'AWAITING_SHIPMENT');
     await api.waitFor('the forwarder to have failed', async () => current!.local.faults.log.length, (n) => n >= 2);
     expect((await api.get<{ count: number }>('/_local/events', 'finance')).body.count).toBe(0);

@@ -52,13 +52,13 @@ const validators = new Map(EVENT_TYPES.map((type) => [type, ajv.compile(JSON.par
 
 describe('a storefront subscribed to its events', () => {
   it('receives the whole life of an order, signed and once per event id, though the forwarder fails on the way', async () => {
-    const subscribed = await api.post('/webhooks', { url: receiverUrl, eventTypes: ['OrderPlaced.v1', 'CreditDecided.v1', 'ShipmentRecorded.v1', 'InvoiceIssued.v1', 'InvoiceSent.v1', 'PaymentReceived.v1', 'PaymentApplied.v1'] }, 'storefront');
+    const subscribed = await api.op('postWebhooks', { body: { url: receiverUrl, eventTypes: ['OrderPlaced.v1', 'CreditDecided.v1', 'ShipmentRecorded.v1', 'InvoiceIssued.v1', 'InvoiceSent.v1', 'PaymentReceived.v1', 'PaymentApplied.v1'] } });
     expect(subscribed.status).toBe(201);
     const webhookId = String(subscribed.body.webhookId);
     const secret = String(subscribed.body.secret);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     // The secret is shown once: the list does not carry it.
-    const listed = await api.get<{ items: Record<string, unknown>[] }>('/webhooks', 'storefront');
+    const listed = await api.op<'getWebhooks', { items: Record<string, unknown>[] }>('getWebhooks', {}, { as: 'storefront' });
     expect(listed.body.items.find((w) => w.webhookId === webhookId)).toMatchObject({ url: receiverUrl, ownerId: 'local-storefront' });
     expect(JSON.stringify(listed.body)).not.toContain(secret);
 
@@ -68,15 +68,15 @@ describe('a storefront subscribed to its events', () => {
 
     const customerId = uniqueId('cust');
     expect((await api.registerCustomer(customerId, { name: 'Events GmbH', email: `${customerId}@example.com`, currency: 'EUR', creditLimit: '100000.00', paymentTermsDays: 14 })).status).toBe(201);
-    const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'CHAIR-1', quantity: 2, unitPrice: '100.00' }] });
+    const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'CHAIR-1', quantity: 2, unitPrice: '100.00' }] } });
     expect(placed.status).toBe(202);
     const orderId = String(placed.body.orderId);
     await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-    expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL', trackingNumber: 'T-1' })).status).toBe(202);
+    expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL', trackingNumber: 'T-1' } })).status).toBe(202);
     const order = await api.waitForOrderStatus(orderId, 'INVOICED');
     const invoiceId = String(order.body.invoiceId);
-    const invoice = await api.waitFor('the invoice to be emailed', () => api.get(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
-    const paid = await api.post('/payments', { amount: String(invoice.body.total), currency: 'EUR', reference: String(invoice.body.number), valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') });
+    const invoice = await api.waitFor('the invoice to be emailed', () => api.op('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
+    const paid = await api.op('postPayments', { body: { amount: String(invoice.body.total), currency: 'EUR', reference: String(invoice.body.number), valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') } });
     expect(paid.status).toBe(201);
 
     const expected = ['OrderPlaced.v1', 'CreditDecided.v1', 'ShipmentRecorded.v1', 'InvoiceIssued.v1', 'InvoiceSent.v1', 'PaymentReceived.v1', 'PaymentApplied.v1'];
@@ -84,7 +84,7 @@ describe('a storefront subscribed to its events', () => {
     await api.waitFor('every event of the order at the receiver', async () => ofThisCustomer().map((e) => e.eventType), (types) => expected.every((t) => types.includes(t)), 60_000);
 
     // Quiet: nothing more in the stream, on the bus or in delivery.
-    await api.waitFor('the deliveries to finish', () => api.get<{ items: { status: string }[] }>(`/webhooks/${webhookId}/deliveries`, 'storefront'), (r) => r.body.items.length >= expected.length && r.body.items.every((d) => d.status === 'delivered'));
+    await api.waitFor('the deliveries to finish', () => api.op<'getWebhooksWebhookIdDeliveries', { items: { status: string }[] }>('getWebhooksWebhookIdDeliveries', { path: { webhookId } }, { as: 'storefront' }), (r) => r.body.items.length >= expected.length && r.body.items.every((d) => d.status === 'delivered'));
     await stack.local.events.bus.settled();
     await api.waitFor('the outbox stream to be read', async () => stack.local.events.outboxStream.isIdle(), (idle) => idle);
 
@@ -112,15 +112,15 @@ describe('a storefront subscribed to its events', () => {
     expect(new Set(onBus.map((e) => e.detail.eventId)).size).toBe(onBus.length);
 
     // The deliveries with their attempts.
-    const deliveries = await api.get<{ items: { eventId: string; status: string; attempts: { attempt: number; status: number; outcome: string }[] }[] }>(`/webhooks/${webhookId}/deliveries`, 'storefront');
+    const deliveries = await api.op<'getWebhooksWebhookIdDeliveries', { items: { eventId: string; status: string; attempts: { attempt: number; status: number; outcome: string }[] }[] }>('getWebhooksWebhookIdDeliveries', { path: { webhookId } }, { as: 'storefront' });
     for (const d of deliveries.body.items) expect(d.attempts).toEqual([expect.objectContaining({ attempt: 1, status: 204, outcome: 'delivered' })]);
   }, 120_000);
 
   it('refuses a URL that is not http to loopback or https, naming the field', async () => {
-    const refused = await api.post('/webhooks', { url: 'http://10.0.0.1/hooks', eventTypes: ['OrderPlaced.v1'] }, 'storefront');
+    const refused = await api.op('postWebhooks', { body: { url: 'http://10.0.0.1/hooks', eventTypes: ['OrderPlaced.v1'] } });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain('url');
-    const unknownType = await api.post('/webhooks', { url: receiverUrl, eventTypes: ['OrderShipped.v9'] }, 'storefront');
+    const unknownType = await api.op('postWebhooks', { body: { url: receiverUrl, eventTypes: ['OrderShipped.v9'] } });
     expect(unknownType.status).toBe(400);
     expect(JSON.stringify(unknownType.body)).toContain('eventTypes[0]');
   });

@@ -62,14 +62,14 @@ async function customer(name: string) {
 }
 
 async function invoiceFor(customerId: string, amount: string): Promise<Invoice> {
-  const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] });
+  const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] } });
   expect(placed.status).toBe(202);
   const orderId = String(placed.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const order = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(order.body.invoiceId);
-  const invoice = await api.waitFor('the invoice emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return { ...invoice.body, orderId };
 }
 
@@ -99,6 +99,7 @@ function camt054(notificationId: string, payments: readonly { id: string; amount
 }
 
 async function upload(file: string) {
+  // raw: a bank file as the body with its own content type; the client sends JSON bodies only (the contract declares POST /remittances as JSON)
   const response = await fetch(`${api.baseUrl}/remittances`, {
     method: 'POST',
     // The upload moves money: it carries an Idempotency-Key (one per upload; the statement's lines are once-only whatever the key).
@@ -139,7 +140,7 @@ async function statementCompleted(statementId: string) {
   return finance.waitFor(
     'the statement completed',
     () => [statementId],
-    () => api.get<{ status: string; counts: Record<string, number>; lastUpload: { newlyRecorded: number; alreadyRecorded: number }; attention?: unknown }>(`/remittances/${statementId}`),
+    () => api.op<'getRemittancesStatementId', { status: string; counts: Record<string, number>; lastUpload: { newlyRecorded: number; alreadyRecorded: number }; attention?: unknown }>('getRemittancesStatementId', { path: { statementId } }),
     (r) => r.body.status === 'completed',
     60_000,
   );
@@ -171,13 +172,13 @@ describe('a statement upload survives a fault at every step', () => {
       expect(finance.seen.slice(seenBefore).map((s) => [s.machine, s.subject, s.subjectId, s.state, s.error])).toContainEqual(['StatementProcessing', 'statement', statementId, 'ApplyLines', 'LedgerLocked']);
     }
     for (const invoice of [one!, two!]) {
-      const after = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
+      const after = (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: invoice.invoiceId } })).body;
       expect(after).toMatchObject({ status: 'PAID', balance: '0.00' });
       expect(after.allocations, 'one allocation per line').toHaveLength(1);
       expect(await journals(`statement-line-${after.allocations[0]!.paymentId}`), 'one journal per line').toHaveLength(1);
-      await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.get(`/orders/${invoice.orderId}`), (r) => r.body.status === 'COMPLETED');
+      await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.op('getOrdersOrderId', { path: { orderId: invoice.orderId } }), (r) => r.body.status === 'COMPLETED');
     }
-    expect((await api.get(`/customers/${payer.customerId}`)).body).toMatchObject({ openBalance: '0.00', onAccountCredit: '0.00' });
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: payer.customerId } })).body).toMatchObject({ openBalance: '0.00', onAccountCredit: '0.00' });
     // The same file once more: nothing new.
     stack.local.faults.clear();
     expect((await upload(file)).status).toBe(202);
@@ -230,7 +231,7 @@ describe('a dunning run survives a fault at every step', () => {
     }
     stack.local.faults.clear();
 
-    const run = await api.get<{ status: string; customersContacted: { customerId: string }[] }>(`/dunning/runs/run-${runDay}`);
+    const run = await api.op<'getDunningRunsRunId', { status: string; customersContacted: { customerId: string }[] }>('getDunningRunsRunId', { path: { runId: `run-${runDay}` } });
     expect(run.status).toBe(200);
     expect(run.body.status).toBe('COMPLETED');
     const emails = (await api.get<{ items: Email[] }>('/_local/emails')).body.items.filter((e) => !/^(Invoice|Rechnung|Statement of account|Kontoauszug) /.test(e.subject));
@@ -239,7 +240,7 @@ describe('a dunning run survives a fault at every step', () => {
       expect(letters, `${who.customerId}: one letter`).toHaveLength(1);
     }
     for (const invoice of [a, b]) {
-      const shown = (await api.get<Invoice & { dunning: { level: number } }>(`/invoices/${invoice.invoiceId}`)).body;
+      const shown = (await api.op<'getInvoicesInvoiceId', Invoice & { dunning: { level: number } }>('getInvoicesInvoiceId', { path: { invoiceId: invoice.invoiceId } })).body;
       expect(shown.dunning.level).toBe(1);
       expect((await journals(`dunning-charges-${invoice.invoiceId}`)).length, 'charges posted at most once').toBeLessThanOrEqual(1);
     }
@@ -247,12 +248,12 @@ describe('a dunning run survives a fault at every step', () => {
 
     // Paid: the escalations end, the orders complete, nothing waits on the worklist.
     for (const invoice of [a, b]) {
-      const current = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
-      const paid = await withRetries('pay', () => api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: runDay, providerPaymentId: `psp-${invoice.invoiceId}` }, 'storefront', { 'Idempotency-Key': `pay-${invoice.invoiceId}` }));
+      const current = (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: invoice.invoiceId } })).body;
+      const paid = await withRetries('pay', () => api.op('postPayments', { body: { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: runDay, providerPaymentId: `psp-${invoice.invoiceId}` } }, { headers: { 'Idempotency-Key': `pay-${invoice.invoiceId}` } }));
       expect(paid.status).toBe(201);
-      await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.get(`/orders/${invoice.orderId}`), (r) => r.body.status === 'COMPLETED');
+      await finance.waitFor(`order ${invoice.orderId} completed`, () => [invoice.orderId, invoice.invoiceId], () => api.op('getOrdersOrderId', { path: { orderId: invoice.orderId } }), (r) => r.body.status === 'COMPLETED');
     }
-    const worklist = await api.get<{ items: { subjectId: string }[] }>('/worklists/attention');
+    const worklist = await api.op<'getWorklistsAttention', { items: { subjectId: string }[] }>('getWorklistsAttention');
     expect(worklist.body.items.filter((i) => [a.invoiceId, b.invoiceId, a.orderId, b.orderId].includes(i.subjectId))).toEqual([]);
     await expectBalanced();
     expect(stack.local.faults.log.length, 'the fault struck').toBeGreaterThan(struck);
@@ -283,8 +284,8 @@ describe('an invoice open for more than a year', () => {
     expect(settlementRuns).toEqual([]);
     expect([...(await list('DunningEscalation'))].filter((e) => e.status === 'TIMED_OUT')).toEqual([]);
 
-    const current = (await api.get<Invoice>(`/invoices/${invoice.invoiceId}`)).body;
-    const paid = await api.post('/payments', { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: new Date(day + 400 * 86_400_000).toISOString().slice(0, 10), providerPaymentId: uniqueId('psp') });
+    const current = (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: invoice.invoiceId } })).body;
+    const paid = await api.op('postPayments', { body: { amount: current.balance, currency: 'EUR', reference: current.number, valueDate: new Date(day + 400 * 86_400_000).toISOString().slice(0, 10), providerPaymentId: uniqueId('psp') } });
     expect(paid.status).toBe(201);
     await api.waitForOrderStatus(invoice.orderId, 'COMPLETED');
     await expectBalanced();

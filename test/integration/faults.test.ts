@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { FaultRequest } from '../../local-aws/faults';
-import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { startTestStack, uniqueId, type ApiDriver, type BodyOf } from './support/api-driver';
 import { casesFor, casesRun, countCase, Finance, withRetries, type FaultCase } from './support/fault-cases';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -66,26 +66,26 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
   if (armAt === 'start') stack.local.faults.add(fault);
 
   const placed = await withRetries('place the order', () =>
-    api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'CHAIR-1', quantity: 2, unitPrice: '149.90' }] }, 'storefront', { 'Idempotency-Key': `order-${customerId}` }),
+    api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'CHAIR-1', quantity: 2, unitPrice: '149.90' }] } }, { headers: { 'Idempotency-Key': `order-${customerId}` } }),
   );
   expect(placed.status, JSON.stringify(placed.body)).toBe(202);
   const orderId = String(placed.body.orderId);
   const subjects: string[] = [orderId];
-  const order = () => api.get<{ status: string; invoiceId?: string; invoiceIds?: string[]; attention?: unknown }>(`/orders/${orderId}`);
+  const order = () => api.op<'getOrdersOrderId', { status: string; invoiceId?: string; invoiceIds?: string[]; attention?: unknown }>('getOrdersOrderId', { path: { orderId } });
   await finance.waitFor(`order ${orderId} awaiting shipment`, () => subjects, order, (r) => r.body.status === 'AWAITING_SHIPMENT');
   if (armAt === 'awaitingShipment') stack.local.faults.add(fault);
 
-  const shipped = await withRetries('report the shipment', () => api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' }, 'storefront', { 'Idempotency-Key': `ship-${orderId}` }));
+  const shipped = await withRetries('report the shipment', () => api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } }, { headers: { 'Idempotency-Key': `ship-${orderId}` } }));
   expect(shipped.status, JSON.stringify(shipped.body)).toBe(202);
   const invoiced = await finance.waitFor(`order ${orderId} invoiced`, () => subjects, order, (r) => r.status === 200 && ['INVOICED', 'COMPLETED'].includes(r.body.status) && !!r.body.invoiceId);
   const invoiceId = String(invoiced.body.invoiceId);
   subjects.push(invoiceId);
-  const invoice = () => api.get<Invoice>(`/invoices/${invoiceId}`);
+  const invoice = () => api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId } });
   const sent = await finance.waitFor(`invoice ${invoiceId} emailed`, () => subjects, invoice, (r) => r.status === 200 && r.body.sentAt !== null);
 
   // The payment is taken once per request: the storefront retries the same request with the same key.
   const paid = await withRetries('record the payment', () =>
-    api.post('/payments', { amount: sent.body.total, currency: 'EUR', reference: sent.body.number, valueDate: '2026-12-01', providerPaymentId: `psp-${invoiceId}` }, 'storefront', { 'Idempotency-Key': `pay-${invoiceId}` }),
+    api.op('postPayments', { body: { amount: sent.body.total, currency: 'EUR', reference: sent.body.number, valueDate: '2026-12-01', providerPaymentId: `psp-${invoiceId}` } }, { headers: { 'Idempotency-Key': `pay-${invoiceId}` } }),
   );
   expect(paid.status, JSON.stringify(paid.body)).toBe(201);
   await finance.waitFor(`order ${orderId} completed`, () => subjects, order, (r) => r.body.status === 'COMPLETED', 45_000);
@@ -96,7 +96,7 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
   stack.local.faults.clear();
 
   // Nothing lost, nothing doubled.
-  const invoices = await api.get<{ items: Invoice[] }>(`/invoices?customerId=${customerId}`);
+  const invoices = await api.op<'getInvoices', { items: Invoice[] }>('getInvoices', { query: { customerId } });
   expect(invoices.body.items.map((i) => i.invoiceId), 'one invoice per shipment').toEqual([invoiceId]);
   const final = (await invoice()).body;
   expect(final).toMatchObject({ status: 'PAID', balance: '0.00' });
@@ -105,7 +105,7 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
   expect(emails.body.items.filter((e) => e.to.includes(email)), 'one email per invoice').toHaveLength(1);
   expect(await journalsAbout(invoiceId), 'one issue journal').toEqual([`invoice-${invoiceId}`]);
   expect(await journalsAbout(final.allocations[0]!.paymentId), 'one payment journal').toEqual([`payment-${final.allocations[0]!.paymentId}`]);
-  const unapplied = await api.get<{ items: { customerId?: string | null; suggestion?: unknown }[] }>('/payments/unapplied');
+  const unapplied = await api.op<'getPaymentsUnapplied', { items: { customerId?: string | null; suggestion?: unknown }[] }>('getPaymentsUnapplied');
   expect(JSON.stringify(unapplied.body.items)).not.toContain(invoiceId);
   const check = await api.ledgerCheck();
   expect(check, JSON.stringify(check)).toMatchObject({ balanced: true, problems: [] });
@@ -116,7 +116,7 @@ async function lifecycle(fault: FaultRequest, armAt: 'start' | 'awaitingShipment
   } else {
     expect(noted, 'no finance needed: the retries absorbed the fault').toEqual([]);
   }
-  const worklist = await api.get<{ items: { subjectId: string }[] }>('/worklists/attention');
+  const worklist = await api.op<'getWorklistsAttention', { items: { subjectId: string }[] }>('getWorklistsAttention');
   expect(worklist.body.items.filter((i) => subjects.includes(i.subjectId)), 'nothing left on the worklist').toEqual([]);
   return { orderId, invoiceId };
 }
@@ -180,11 +180,11 @@ describe('fault injection over HTTP', () => {
   });
 
   it('answers the retry and worklist routes to finance only, and 409 for an order that waits for nobody', async () => {
-    expect((await api.get('/worklists/attention', 'storefront')).status).toBe(403);
-    expect((await api.post('/orders/nope/retry', {}, 'storefront')).status).toBe(403);
-    const none = await api.post<{ error: { code: string } }>('/orders/no-such-order/retry', {}, 'finance');
+    expect((await api.op('getWorklistsAttention', {}, { as: 'storefront' })).status).toBe(403);
+    expect((await api.op('postOrdersOrderIdRetry', { path: { orderId: 'nope' }, body: {} })).status).toBe(403);
+    const none = await api.op<'postOrdersOrderIdRetry', { error: { code: string } }>('postOrdersOrderIdRetry', { path: { orderId: 'no-such-order' }, body: {} }, { as: 'finance' });
     expect(none.status).toBe(409);
     expect(none.body.error.code).toBe('NOT_WAITING_FOR_FINANCE');
-    expect((await api.post('/invoices/x/retry', { machine: 'OrderLifecycle' }, 'finance')).status).toBe(400);
+    expect((await api.op('postInvoicesInvoiceIdRetry', { path: { invoiceId: 'x' }, body: { machine: 'OrderLifecycle' } as unknown as BodyOf<'postInvoicesInvoiceIdRetry'> }, { as: 'finance' })).status).toBe(400);
   });
 });

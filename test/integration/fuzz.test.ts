@@ -7,6 +7,9 @@
  * (never a 5xx, never a success: each request is built to be wrong), nothing may be written (every
  * table's items, the sent emails and the executions are the same before and after), and the
  * ledger check still holds. Prints the figures. `FUZZ_SEED` and `FUZZ_REQUESTS` change the run.
+ *
+ * raw: every request here is built by hand on purpose (the typed client cannot send a malformed
+ * request); test/unit/contract/integration-calls-use-client.test.ts lists this file as raw.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -19,12 +19,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The raw answer of the document route (the driver reads bodies as text, which a PDF is not). */
+/** The document route's answer as bytes (a PDF is not text); a refusal's problem document as its JSON. */
 async function fetchDocument(invoiceId: string, accept?: string) {
-  const headers: Record<string, string> = { 'x-api-key': stack.local.apiKeys.storefront };
-  if (accept !== undefined) headers.accept = accept;
-  const response = await fetch(`${stack.local.url}/invoices/${invoiceId}/document`, { headers, signal: AbortSignal.timeout(60_000) });
-  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  const response = await stack.api.op('getInvoicesInvoiceIdDocument', { path: { invoiceId } }, { as: 'storefront', headers: accept === undefined ? {} : { accept }, parseAs: 'arrayBuffer' });
+  const body: unknown = response.body;
+  return { status: response.status, headers: response.headers, bytes: body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.from(JSON.stringify(body)) };
 }
 
 async function pdfText(bytes: Uint8Array): Promise<string> {
@@ -48,21 +47,21 @@ describe('the rendered invoice', () => {
       locale: 'de',
     });
     expect(customer.status).toBe(201);
-    const placed = await api.post('/orders', {
+    const placed = await api.op('postOrders', { body: {
       customerId,
       currency: 'EUR',
       lines: [
         { sku: 'CHAIR-1', quantity: 3, unitPrice: '149.90', taxRate: '19' },
         { sku: 'BOOK-1', quantity: 1, unitPrice: '20.00', taxRate: '7' },
       ],
-    });
+    } });
     expect(placed.status).toBe(202);
     const orderId = String(placed.body.orderId);
     await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-    expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+    expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
     const order = await api.waitForOrderStatus(orderId, 'INVOICED');
     const invoiceId = String(order.body.invoiceId);
-    const invoice = (await api.waitFor('the invoice to be emailed', () => api.get(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null)).body;
+    const invoice = (await api.waitFor('the invoice to be emailed', () => api.op('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null)).body;
     const number = String(invoice.number);
     const rfPrinted = String(invoice.rfReference).replace(/(.{4})(?=.)/g, '$1 ');
     const totalDe = `${String(invoice.total).replace('.', ',')} €`;

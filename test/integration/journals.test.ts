@@ -36,20 +36,21 @@ async function moveTo(instant: string) {
 }
 
 async function invoiceFor(customerId: string, lines: { sku: string; quantity: number; unitPrice: string }[]): Promise<Invoice> {
-  const order = await api.post('/orders', { customerId, currency: 'EUR', lines });
+  const order = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines } });
   expect(order.status).toBe(202);
   const orderId = String(order.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(invoiced.body.invoiceId);
-  return (await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null)).body;
+  return (await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null)).body;
 }
 
 /** The export as the bytes the API sent (the DATEV file is Windows-1252, not UTF-8). */
 async function exportOf(from: string, to: string, format: 'csv' | 'datev') {
-  const response = await fetch(`${stack.local.url}/ledger/journals?from=${from}&to=${to}&format=${format}`, { headers: { 'x-api-key': stack.local.apiKeys.finance } });
-  const bytes = Buffer.from(await response.arrayBuffer());
+  const response = await stack.api.op('getLedgerJournals', { query: { from, to, format } }, { parseAs: 'arrayBuffer' });
+  const body: unknown = response.body;
+  const bytes = body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
   return { status: response.status, contentType: response.headers.get('content-type'), bytes };
 }
 
@@ -92,18 +93,18 @@ describe('journals of a month to the ERP', () => {
     const credited = await invoiceFor(customerId, [{ sku: 'BOOK-7', quantity: 2, unitPrice: '100.00' }]);
 
     // A payment in full, a credit note for one book and the rest paid.
-    expect((await api.post('/payments', { amount: '300.00', currency: 'EUR', reference: paid.number, valueDate: '2027-03-02', providerPaymentId: uniqueId('psp') })).status).toBe(201);
-    const note = await api.post<{ creditNoteId: string }>(`/invoices/${credited.invoiceId}/credit-notes`, { reason: 'one damaged', lines: [{ sku: 'BOOK-7', quantity: 1 }] }, 'finance');
+    expect((await api.op('postPayments', { body: { amount: '300.00', currency: 'EUR', reference: paid.number, valueDate: '2027-03-02', providerPaymentId: uniqueId('psp') } })).status).toBe(201);
+    const note = await api.op<'postInvoicesInvoiceIdCreditNotes', { creditNoteId: string }>('postInvoicesInvoiceIdCreditNotes', { path: { invoiceId: credited.invoiceId }, body: { reason: 'one damaged', lines: [{ sku: 'BOOK-7', quantity: 1 }] } }, { as: 'finance' });
     expect(note.status, JSON.stringify(note.body)).toBe(201);
-    const creditNote = (await api.get<{ number: string; total: string }>(`/credit-notes/${note.body.creditNoteId}`)).body;
-    const rest = (await api.get<Invoice>(`/invoices/${credited.invoiceId}`)).body.balance;
-    expect((await api.post('/payments', { amount: rest, currency: 'EUR', reference: credited.number, valueDate: '2027-03-03', providerPaymentId: uniqueId('psp') })).status).toBe(201);
+    const creditNote = (await api.op<'getCreditNotesCreditNoteId', { number: string; total: string }>('getCreditNotesCreditNoteId', { path: { creditNoteId: note.body.creditNoteId } })).body;
+    const rest = (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: credited.invoiceId } })).body.balance;
+    expect((await api.op('postPayments', { body: { amount: rest, currency: 'EUR', reference: credited.number, valueDate: '2027-03-03', providerPaymentId: uniqueId('psp') } })).status).toBe(201);
 
     // Three days past due the daily run reminds and charges the compensation; finance then writes the invoice off.
     await moveTo('2027-03-12T08:00:00Z');
-    const dunned = (await api.get<Invoice>(`/invoices/${overdue.invoiceId}`)).body;
+    const dunned = (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: overdue.invoiceId } })).body;
     expect(dunned.dunning).toMatchObject({ level: 1, chargesInvoiceId: `${overdue.invoiceId}-C` });
-    const written = await api.post(`/invoices/${overdue.invoiceId}/write-off`, { reason: 'customer insolvent' }, 'finance');
+    const written = await api.op('postInvoicesInvoiceIdWriteOff', { path: { invoiceId: overdue.invoiceId }, body: { reason: 'customer insolvent' } }, { as: 'finance' });
     expect(written.status, JSON.stringify(written.body)).toBe(200);
     const check = await api.ledgerCheck() as unknown as { balanced: boolean; debits: Record<string, string>; credits: Record<string, string>; receivablesControl: Record<string, string> };
     expect(check.balanced).toBe(true);
@@ -138,14 +139,14 @@ describe('journals of a month to the ERP', () => {
 
     // Close March on its last afternoon: a close needs an Idempotency-Key, and the key answers the same again.
     await moveTo('2027-03-31T12:00:00Z');
-    expect((await api.call('POST', '/ledger/periods/2027-03/close', { as: 'finance', noIdempotencyKey: true })).status).toBe(428);
-    expect((await api.call('POST', '/ledger/periods/2027-04/close', { as: 'finance' })).body).toMatchObject({ error: { code: 'PERIOD_NOT_STARTED' } });
+    expect((await api.op('postLedgerPeriodsPeriodClose', { path: { period: '2027-03' }, body: {} }, { as: 'finance', noIdempotencyKey: true })).status).toBe(428);
+    expect((await api.op('postLedgerPeriodsPeriodClose', { path: { period: '2027-04' }, body: {} }, { as: 'finance' })).body).toMatchObject({ error: { code: 'PERIOD_NOT_STARTED' } });
     const key = { 'Idempotency-Key': uniqueId('close') };
-    const closed = await api.call('POST', '/ledger/periods/2027-03/close', { as: 'finance', headers: key });
+    const closed = await api.op('postLedgerPeriodsPeriodClose', { path: { period: '2027-03' }, body: {} }, { as: 'finance', headers: key });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(closed.body).toMatchObject({ period: '2027-03', status: 'CLOSED', closedAt: expect.stringMatching(/^2027-03-31T12:00:/), postingsNowDatedFrom: '2027-04-01' });
-    expect((await api.call('POST', '/ledger/periods/2027-03/close', { as: 'finance', headers: key })).body).toEqual(closed.body);
-    expect((await api.call('POST', '/ledger/periods/2027-03/close', { as: 'finance' })).body).toMatchObject({ error: { code: 'PERIOD_ALREADY_CLOSED' } });
+    expect((await api.op('postLedgerPeriodsPeriodClose', { path: { period: '2027-03' }, body: {} }, { as: 'finance', headers: key })).body).toEqual(closed.body);
+    expect((await api.op('postLedgerPeriodsPeriodClose', { path: { period: '2027-03' }, body: {} }, { as: 'finance' })).body).toMatchObject({ error: { code: 'PERIOD_ALREADY_CLOSED' } });
     const closedCsv = await exportOf('2027-03-01', '2027-03-31', 'csv');
     const closedDatev = await exportOf('2027-03-01', '2027-03-31', 'datev');
     expect(iconv.decode(closedDatev.bytes, 'win1252').split('\r\n')[0]!.split(';')[20]).toBe('1'); // Festschreibung
@@ -155,7 +156,7 @@ describe('journals of a month to the ERP', () => {
     // A payment on the afternoon of the 31st, after the close: booked on 1 April, its own date kept.
     const late = await invoiceFor(customerId, [{ sku: 'LAMP-3', quantity: 1, unitPrice: '80.00' }]);
     await moveTo('2027-03-31T14:00:00Z');
-    expect((await api.post('/payments', { amount: '80.00', currency: 'EUR', reference: late.number, valueDate: '2027-03-31', providerPaymentId: uniqueId('psp') })).status).toBe(201);
+    expect((await api.op('postPayments', { body: { amount: '80.00', currency: 'EUR', reference: late.number, valueDate: '2027-03-31', providerPaymentId: uniqueId('psp') } })).status).toBe(201);
     await moveTo('2027-04-02T08:00:00Z');
     const april = csvTotals((await exportOf('2027-04-01', '2027-04-30', 'csv')).bytes);
     const moved = april.rows.filter((r) => r.documentNumber === late.number);
@@ -168,10 +169,10 @@ describe('journals of a month to the ERP', () => {
 
     // April may not be skipped: closing May while April is open is a 409 naming April.
     await moveTo('2027-05-03T08:00:00Z');
-    const skipped = await api.call('POST', '/ledger/periods/2027-05/close', { as: 'finance' });
+    const skipped = await api.op('postLedgerPeriodsPeriodClose', { path: { period: '2027-05' }, body: {} }, { as: 'finance' });
     expect(skipped.status).toBe(409);
     expect(skipped.body).toMatchObject({ error: { code: 'EARLIER_PERIOD_OPEN', message: expect.stringContaining('2027-04') } });
-    const periods = await api.get<{ closedThrough: string; periods: { period: string; status: string }[] }>('/ledger/periods');
+    const periods = await api.op<'getLedgerPeriods', { closedThrough: string; periods: { period: string; status: string }[] }>('getLedgerPeriods');
     expect(periods.body.closedThrough).toBe('2027-03');
     expect(periods.body.periods.map((p) => `${p.period} ${p.status}`)).toEqual(['2027-03 CLOSED', '2027-04 OPEN', '2027-05 OPEN']);
 
@@ -182,10 +183,10 @@ describe('journals of a month to the ERP', () => {
     expect(closedCsv.bytes.equals(csv.bytes)).toBe(true);
 
     // Bad input: a 400 naming the field, no 5xx; storefronts may not read the journals.
-    const bad = await api.get('/ledger/journals?from=2027-03-31&to=2027-03-01&format=csv');
+    const bad = await api.op('getLedgerJournals', { query: { from: '2027-03-31', to: '2027-03-01', format: 'csv' } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { details: [{ field: 'to' }] } });
-    expect((await api.get('/ledger/journals?from=2027-03-01&to=2027-03-31&format=csv', 'storefront')).status).toBe(403);
+    expect((await api.op('getLedgerJournals', { query: { from: '2027-03-01', to: '2027-03-31', format: 'csv' } }, { as: 'storefront' })).status).toBe(403);
 
     console.log(`journals: March ${fromCsv.rows.length} lines, ${fromDatev.records.length} DATEV bookings, debits ${check.debits.EUR} = credits ${check.credits.EUR}, receivables ${check.receivablesControl.EUR}; closed-month re-exports identical (${closedCsv.bytes.length} and ${closedDatev.bytes.length} bytes)`);
     if (process.env.JOURNALS_SAMPLE_DIR) {

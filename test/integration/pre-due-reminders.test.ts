@@ -9,7 +9,7 @@
  * - Finance cannot give a pre-due level a fee or a dunning level negative days (400 naming the field).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { startTestStack, uniqueId, type ApiDriver, type BodyOf } from './support/api-driver';
 import { addCalendarDays } from '../../lambdas/core/time/clock';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -41,7 +41,8 @@ type Invoice = {
 };
 
 const policyId = uniqueId('soon');
-const level = (n: number, days: number, template: string, extra: Record<string, unknown> = {}) => ({ level: n, name: days < 0 ? `${-days} days before` : `Level ${n}`, daysPastDue: days, minDaysSincePrevious: 7, template, ...extra });
+type Level = BodyOf<'putDunningPoliciesPolicyId'>['levels'][number];
+const level = (n: number, days: number, template: Level['template'], extra: Partial<Level> = {}): Level => ({ level: n, name: days < 0 ? `${-days} days before` : `Level ${n}`, daysPastDue: days, minDaysSincePrevious: 7, template, ...extra });
 const POLICY = {
   name: 'Reminders before the due date',
   graceDays: 3,
@@ -63,18 +64,18 @@ async function customer(name: string, overrides: Record<string, unknown> = {}) {
 }
 
 async function invoiceFor(customerId: string, unitPrice: string): Promise<Invoice> {
-  const order = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] });
+  const order = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] } });
   expect(order.status).toBe(202);
   const orderId = String(order.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(invoiced.body.invoiceId);
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return invoice.body;
 }
 
-const invoice = async (invoiceId: string) => (await api.get<Invoice>(`/invoices/${invoiceId}`)).body;
+const invoice = async (invoiceId: string) => (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId } })).body;
 
 /** Every email to the address but the invoice itself. */
 async function lettersTo(email: string): Promise<Email[]> {
@@ -84,15 +85,15 @@ async function lettersTo(email: string): Promise<Email[]> {
 
 describe('reminders before the due date, with the daily run and the movable clock', () => {
   it('refuses a pre-due level with a fee, and negative days on a dunning level, naming the field', async () => {
-    const withFee = await api.put(`/dunning/policies/${policyId}`, { ...POLICY, levels: [level(0, -5, 'due-soon', { fees: { EUR: '2.50' } }), ...POLICY.levels.slice(2)] }, 'finance');
+    const withFee = await api.op('putDunningPoliciesPolicyId', { path: { policyId }, body: { ...POLICY, levels: [level(0, -5, 'due-soon', { fees: { EUR: '2.50' } }), ...POLICY.levels.slice(2)] } }, { as: 'finance' });
     expect(withFee.status).toBe(400);
     expect(JSON.stringify(withFee.body)).toContain('levels[0].fees');
-    const negativeLevel = await api.put(`/dunning/policies/${policyId}`, { ...POLICY, levels: [level(1, -5, 'friendly-reminder'), ...POLICY.levels.slice(3)] }, 'finance');
+    const negativeLevel = await api.op('putDunningPoliciesPolicyId', { path: { policyId }, body: { ...POLICY, levels: [level(1, -5, 'friendly-reminder'), ...POLICY.levels.slice(3)] } }, { as: 'finance' });
     expect(negativeLevel.status).toBe(400);
     expect(JSON.stringify(negativeLevel.body)).toContain('must not be negative for a dunning level');
-    expect((await api.get(`/dunning/policies`, 'finance')).body).not.toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ policyId })]) });
+    expect((await api.op('getDunningPolicies')).body).not.toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ policyId })]) });
 
-    const stored = await api.put(`/dunning/policies/${policyId}`, POLICY, 'finance');
+    const stored = await api.op('putDunningPoliciesPolicyId', { path: { policyId }, body: POLICY }, { as: 'finance' });
     expect(stored.status, JSON.stringify(stored.body)).toBe(200);
     expect((stored.body as { levels: { daysPastDue: number }[] }).levels.map((l) => l.daysPastDue)).toEqual([-5, -2, 3, 17]);
   });
@@ -107,9 +108,9 @@ describe('reminders before the due date, with the daily run and the movable cloc
     const due = gretaInvoice.dueDate;
     expect([hannaInvoice.dueDate, idaInvoice.dueDate]).toEqual([due, due]);
 
-    const paid = await api.post('/payments', { amount: '20.00', currency: 'EUR', reference: hannaInvoice.number, valueDate: gretaInvoice.issueDate, providerPaymentId: uniqueId('psp') });
+    const paid = await api.op('postPayments', { body: { amount: '20.00', currency: 'EUR', reference: hannaInvoice.number, valueDate: gretaInvoice.issueDate, providerPaymentId: uniqueId('psp') } });
     expect(paid.status, JSON.stringify(paid.body)).toBe(201);
-    const mandate = await api.post(`/customers/${ida.customerId}/mandates`, { iban: 'DE02 1203 0000 0000 2020 51', accountHolder: 'Ida', signedOn: gretaInvoice.issueDate, scheme: 'CORE' }, 'finance');
+    const mandate = await api.op('postCustomersCustomerIdMandates', { path: { customerId: ida.customerId }, body: { iban: 'DE02 1203 0000 0000 2020 51', accountHolder: 'Ida', signedOn: gretaInvoice.issueDate, scheme: 'CORE' } }, { as: 'finance' });
     expect(mandate.status, JSON.stringify(mandate.body)).toBe(201);
 
     await moveTo(addCalendarDays(due, -6));
@@ -136,7 +137,7 @@ describe('reminders before the due date, with the daily run and the movable cloc
     // Hanna paid part and Ida pays by direct debit: nothing before the due date.
     expect(await lettersTo(hanna.email)).toEqual([]);
     expect(await lettersTo(ida.email)).toEqual([]);
-    const run = await api.get<{ skipped: { invoiceId: string; reason: string }[] }>(`/dunning/runs/run-${addCalendarDays(due, -2)}`, 'finance');
+    const run = await api.op<'getDunningRunsRunId', { skipped: { invoiceId: string; reason: string }[] }>('getDunningRunsRunId', { path: { runId: `run-${addCalendarDays(due, -2)}` } });
     expect(run.status).toBe(200);
     expect(run.body.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ invoiceId: hannaInvoice.invoiceId, reason: 'partly-paid' })]));
     const idaSkip = run.body.skipped.find((s) => s.invoiceId === idaInvoice.invoiceId);

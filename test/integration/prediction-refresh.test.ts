@@ -23,7 +23,7 @@ afterAll(async () => {
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 type Prediction = { predictedPaidDate: string; reasons: string[]; computedAt: string | null; refreshedBy: string | null };
-const predictionOf = async (invoiceId: string) => (await api.get<{ prediction: Prediction | null }>(`/invoices/${invoiceId}`, 'finance')).body.prediction;
+const predictionOf = async (invoiceId: string) => (await api.op<'getInvoicesInvoiceId', { prediction: Prediction | null }>('getInvoicesInvoiceId', { path: { invoiceId } })).body.prediction;
 
 describe('predictions refreshed on events', () => {
   it("a payment and a dispute predict the customer's other open item again at once", async () => {
@@ -42,17 +42,17 @@ describe('predictions refreshed on events', () => {
       issueDate: day(-150 + n * 3),
       dueDate: day(-120 + n * 3),
     }));
-    const accepted = await api.call<{ importId: string }>('POST', '/invoices/import', { body: items, as: 'finance' });
+    const accepted = await api.op<'postInvoicesImport', { importId: string }>('postInvoicesImport', { body: items }, { as: 'finance' });
     expect(accepted.status).toBe(202);
-    const done = await api.waitFor('the import', () => api.get<{ status: string; invoices: { number: string; invoiceId: string }[] }>(`/invoices/import/${accepted.body.importId}`), (r) => r.body.status !== 'processing', 120_000);
+    const done = await api.waitFor('the import', () => api.op<'getInvoicesImportImportId', { status: string; invoices: { number: string; invoiceId: string }[] }>('getInvoicesImportImportId', { path: { importId: accepted.body.importId } }), (r) => r.body.status !== 'processing', 120_000);
     expect(done.body.status).toBe('completed');
     const ids = new Map(done.body.invoices.map((i) => [i.number, i.invoiceId]));
     for (const item of items.slice(0, 24)) {
-      expect((await api.post('/payments', { amount: item.total, currency: 'EUR', invoiceIds: [ids.get(item.number)!], valueDate: day(0), providerPaymentId: uniqueId('psp') })).status).toBe(201);
+      expect((await api.op('postPayments', { body: { amount: item.total, currency: 'EUR', invoiceIds: [ids.get(item.number)!], valueDate: day(0), providerPaymentId: uniqueId('psp') } })).status).toBe(201);
     }
     // The payments' refreshes found no model yet; the run trains one and predicts every open item.
     await stack.local.events.bus.settled();
-    const run = await api.post<{ predictions: number }>('/predictions/runs', { retrain: true }, 'finance');
+    const run = await api.op<'postPredictionsRuns', { predictions: number }>('postPredictionsRuns', { body: { retrain: true } }, { as: 'finance' });
     expect(run.status).toBe(201);
 
     const openOf = (customerId: string) => items.slice(24).filter((i) => i.customerId === customerId);
@@ -64,7 +64,7 @@ describe('predictions refreshed on events', () => {
     const otherFromRun = (await predictionOf(ids.get(otherCustomers.number)!))!;
 
     // A payment of another open item of the customer.
-    const paid = await api.post<{ status: string }>('/payments', { amount: payNow.total, currency: 'EUR', invoiceIds: [ids.get(payNow.number)!], valueDate: day(0), providerPaymentId: uniqueId('psp') });
+    const paid = await api.op<'postPayments', { status: string }>('postPayments', { body: { amount: payNow.total, currency: 'EUR', invoiceIds: [ids.get(payNow.number)!], valueDate: day(0), providerPaymentId: uniqueId('psp') } });
     expect(paid.status).toBe(201);
     expect(paid.body.status).toBe('applied');
     const afterPayment = await api.waitFor(
@@ -82,7 +82,7 @@ describe('predictions refreshed on events', () => {
     // A dispute on another open item of the customer.
     await stack.local.events.bus.settled();
     const settledAfterPayment = (await predictionOf(watchedId))!;
-    expect((await api.post(`/invoices/${ids.get(disputeNow.number)!}/disputes`, { reason: 'the delivery was incomplete' }, 'finance')).status).toBe(201);
+    expect((await api.op('postInvoicesInvoiceIdDisputes', { path: { invoiceId: ids.get(disputeNow.number)! }, body: { reason: 'the delivery was incomplete' } }, { as: 'finance' })).status).toBe(201);
     const afterDispute = await api.waitFor('the watched item predicted again after the dispute', () => predictionOf(watchedId), (p) => p !== null && p.refreshedBy === 'DisputeOpened.v1', 60_000);
     expect(Date.parse(afterDispute!.computedAt!)).toBeGreaterThan(Date.parse(settledAfterPayment.computedAt!));
 

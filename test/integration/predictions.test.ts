@@ -5,7 +5,7 @@
  * (JSON and CSV).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
+import { startTestStack, uniqueId, type ApiDriver, type BodyOf } from './support/api-driver';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
@@ -40,45 +40,43 @@ describe('payment predictions', () => {
       issueDate: day(-150 + n * 3),
       dueDate: day(-120 + n * 3),
     }));
-    const accepted = await api.call<{ importId: string }>('POST', '/invoices/import', { body: items, as: 'finance' });
+    const accepted = await api.op<'postInvoicesImport', { importId: string }>('postInvoicesImport', { body: items }, { as: 'finance' });
     expect(accepted.status).toBe(202);
-    const done = await api.waitFor('the import', () => api.get<{ status: string; invoices: { number: string; invoiceId: string }[] }>(`/invoices/import/${accepted.body.importId}`), (r) => r.body.status !== 'processing', 120_000);
+    const done = await api.waitFor('the import', () => api.op<'getInvoicesImportImportId', { status: string; invoices: { number: string; invoiceId: string }[] }>('getInvoicesImportImportId', { path: { importId: accepted.body.importId } }), (r) => r.body.status !== 'processing', 120_000);
     expect(done.body.status).toBe('completed');
     const ids = new Map(done.body.invoices.map((i) => [i.number, i.invoiceId]));
     // The older half is paid now (some long after due), the newer half stays open.
     for (const item of items.slice(0, 24)) {
-      const paid = await api.post('/payments', { amount: item.total, currency: 'EUR', reference: item.number, valueDate: day(0), providerPaymentId: uniqueId('psp') });
+      const paid = await api.op('postPayments', { body: { amount: item.total, currency: 'EUR', reference: item.number, valueDate: day(0), providerPaymentId: uniqueId('psp') } });
       expect(paid.status).toBe(201);
     }
     for (const item of items.slice(24)) open.push({ invoiceId: ids.get(item.number)!, customerId: item.customerId });
 
-    const run = await api.post<{ retrained: boolean; predictions: number; modelVersion: string; evaluation: { chosen: string } }>('/predictions/runs', { retrain: true }, 'finance');
+    const run = await api.op<'postPredictionsRuns', { retrained: boolean; predictions: number; modelVersion: string; evaluation: { chosen: string } }>('postPredictionsRuns', { body: { retrain: true } }, { as: 'finance' });
     expect(run.status).toBe(201);
     expect(run.body.retrained).toBe(true);
     expect(run.body.predictions).toBeGreaterThanOrEqual(24);
     expect(run.body.modelVersion).toMatch(/^\d{4}-\d{2}-\d{2}-(shrunk-median|boosted-trees|blend)$/);
 
-    const again = await api.post<{ retrained: boolean; modelVersion: string }>('/predictions/runs', {}, 'finance');
+    const again = await api.op<'postPredictionsRuns', { retrained: boolean; modelVersion: string }>('postPredictionsRuns', { body: {} }, { as: 'finance' });
     expect(again.body).toMatchObject({ retrained: false, modelVersion: run.body.modelVersion });
   });
 
   it('shows finance the prediction on the invoice with its reasons, and a storefront none', async () => {
-    const asFinance = await api.get<{ prediction: { predictedPaidDate: string; interval80: { low: string; high: string }; probabilityLate: { over0: number; over30: number; over60: number }; reasons: string[] } }>(
-      `/invoices/${open[0]!.invoiceId}`,
-    );
+    const asFinance = await api.op<'getInvoicesInvoiceId', { prediction: { predictedPaidDate: string; interval80: { low: string; high: string }; probabilityLate: { over0: number; over30: number; over60: number }; reasons: string[] } }>('getInvoicesInvoiceId', { path: { invoiceId: open[0]!.invoiceId } });
     expect(asFinance.status).toBe(200);
     const p = asFinance.body.prediction;
     expect(p.predictedPaidDate >= day(0)).toBe(true);
     expect(p.interval80.low <= p.predictedPaidDate && p.predictedPaidDate <= p.interval80.high).toBe(true);
     expect(p.probabilityLate.over0).toBeGreaterThanOrEqual(p.probabilityLate.over30);
     expect(p.reasons.length).toBeGreaterThan(0);
-    const asShop = await api.get(`/invoices/${open[0]!.invoiceId}`, 'storefront');
+    const asShop = await api.op('getInvoicesInvoiceId', { path: { invoiceId: open[0]!.invoiceId } }, { as: 'storefront' });
     expect(asShop.status).toBe(200);
     expect(asShop.body).not.toHaveProperty('prediction');
   });
 
   it('shows finance the customer\'s risk with reasons and a suggested credit limit', async () => {
-    const customer = await api.get<{ risk: { score: number; reasons: string[]; suggestedCreditLimit: string; sharpRise: boolean } }>(`/customers/${customers[0]}`);
+    const customer = await api.op<'getCustomersCustomerId', { risk: { score: number; reasons: string[]; suggestedCreditLimit: string; sharpRise: boolean } }>('getCustomersCustomerId', { path: { customerId: customers[0]! } });
     expect(customer.body.risk.score).toBeGreaterThanOrEqual(0);
     expect(customer.body.risk.score).toBeLessThanOrEqual(1);
     expect(customer.body.risk.reasons.length).toBeGreaterThan(0);
@@ -86,17 +84,17 @@ describe('payment predictions', () => {
   });
 
   it('answers the cash-in forecast as JSON and CSV', async () => {
-    const json = await api.get<{ madeOn: string; weeks: { weekStart: string; currency: string; expected: string }[] }>('/reports/cash-forecast');
+    const json = await api.op<'getReportsCashForecast', { madeOn: string; weeks: { weekStart: string; currency: string; expected: string }[] }>('getReportsCashForecast');
     expect(json.status).toBe(200);
     expect(json.body.madeOn).toBe(day(0));
     expect(json.body.weeks.filter((w) => w.currency === 'EUR')).toHaveLength(13);
-    const csv = await api.call('GET', '/reports/cash-forecast', { as: 'finance', headers: { accept: 'text/csv' } });
+    const csv = await api.op('getReportsCashForecast', {}, { headers: { accept: 'text/csv' } });
     expect(csv.status).toBe(200);
     expect(String(csv.body).split('\r\n')[0]).toBe('week_start,currency,expected,low,high');
   });
 
   it('refuses a run request it cannot read, naming the field', async () => {
-    const bad = await api.post<{ error: { problems: { field: string }[] } }>('/predictions/runs', { retrain: 'yes' }, 'finance');
+    const bad = await api.op<'postPredictionsRuns', { error: { problems: { field: string }[] } }>('postPredictionsRuns', { body: { retrain: 'yes' } as unknown as BodyOf<'postPredictionsRuns'> }, { as: 'finance' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('retrain');
   });

@@ -67,19 +67,19 @@ async function customer(name: string) {
 
 /** An order of one line at `amount`, shipped, invoiced and emailed: its invoice. */
 async function invoiceFor(customerId: string, amount: string): Promise<Invoice> {
-  const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] });
+  const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] } });
   expect(placed.status).toBe(202);
   const orderId = String(placed.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const order = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(order.body.invoiceId);
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return { ...invoice.body, orderId };
 }
 
 async function invoice(i: Invoice) {
-  return (await api.get<Invoice>(`/invoices/${i.invoiceId}`)).body;
+  return (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: i.invoiceId } })).body;
 }
 
 /** A camt.054.001.08 with one credit entry: a transfer without any reference (only an unrelated text). */
@@ -127,6 +127,7 @@ interface Line {
 }
 
 async function postRaw<T>(path: string, body: string | Blob, contentType: string, key: string = randomUUID()) {
+  // raw: files (bank statements, advices) as the body with their own content type; the client sends JSON bodies only
   const response = await fetch(`${api.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': contentType, 'idempotency-key': key },
@@ -161,7 +162,7 @@ describe('remittance advices through POST /remittances/advices', () => {
     const [northwind, contoso] = await Promise.all(['Northwind Traders AG', 'Contoso Retail SE'].map(customer));
     const [n1, n2, c1, c2] = await Promise.all([invoiceFor(northwind!, '100.00'), invoiceFor(northwind!, '50.00'), invoiceFor(contoso!, '80.00'), invoiceFor(contoso!, '20.00')]);
     await expectBalancedBooks();
-    const listedBefore = (await api.get<{ items: Advice[] }>('/remittances/advices?limit=200')).body.items.length;
+    const listedBefore = (await api.op<'getRemittancesAdvices', { items: Advice[] }>('getRemittancesAdvices', { query: { limit: 200 } })).body.items.length;
 
     // Act: a bad advice (the paid amounts do not add up; then a bad currency on row 2)
     const unbalanced = await postAdvice(`${HEADER}\nShared Services Zeta,,145.00,EUR,2026-03-11,${n1!.number},100.00,,,\n,,,,,${n2!.number},44.00,5.00,01,\n`);
@@ -175,7 +176,7 @@ describe('remittance advices through POST /remittances/advices', () => {
     expect(badCurrency.body.error.details[0]).toMatchObject({ field: 'currency', location: { row: 2 } });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details[0]).toMatchObject({ field: 'reason_code', location: { row: 3 } });
-    expect((await api.get<{ items: Advice[] }>('/remittances/advices?limit=200')).body.items.length).toBe(listedBefore);
+    expect((await api.op<'getRemittancesAdvices', { items: Advice[] }>('getRemittancesAdvices', { query: { limit: 200 } })).body.items.length).toBe(listedBefore);
 
     // Act: the advice first (145.00 = 100.00 + 45.00, 5.00 deducted from the second invoice: pricing error), then the transfer
     const adviceCsv = `${HEADER}\nShared Services Zeta,,145.00,EUR,2026-03-11,${n1!.number},100.00,,,\n,,,,,${n2!.number},45.00,5.00,01,price as agreed\n`;
@@ -194,7 +195,7 @@ describe('remittance advices through POST /remittances/advices', () => {
     ]);
     expect(await invoice(n1!)).toMatchObject({ status: 'PAID', balance: '0.00' });
     expect((await invoice(n2!)).balance).toBe('5.00');
-    const used = await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`);
+    const used = await api.op<'getRemittancesAdvicesAdviceId', Advice>('getRemittancesAdvicesAdviceId', { path: { adviceId: advice.body.adviceId } });
     expect(used.body).toMatchObject({ status: 'used', usedBy: { statementId: first.statementId, lineId: 'TX-ADV-1', paymentId: first.lines[0]!.paymentId } });
     await expectBalancedBooks();
 
@@ -211,7 +212,7 @@ describe('remittance advices through POST /remittances/advices', () => {
     const second = await uploadStatement(camt054(uniqueId('NTF'), { id: 'TX-ADV-2', amount: '100.00', payer: 'Payables Hub Omega', iban: 'NL91ABNA0417164300' }));
     expect(second.lines[0]).toMatchObject({ status: 'unapplied', unappliedAmount: '100.00' });
     const paymentId = second.lines[0]!.paymentId;
-    expect((await api.get<{ items: { paymentId: string }[] }>('/payments/unapplied?limit=200')).body.items.some((p) => p.paymentId === paymentId)).toBe(true);
+    expect((await api.op<'getPaymentsUnapplied', { items: { paymentId: string }[] }>('getPaymentsUnapplied', { query: { limit: 200 } })).body.items.some((p) => p.paymentId === paymentId)).toBe(true);
     const late = `payer_name,payer_account,payment_amount,currency,payment_date,invoice_number,paid_amount\nPayables Hub Omega,NL91ABNA0417164300,100.00,EUR,2026-03-12,${c1!.number},80.00\n,,,,,${c2!.number},20.00\n`;
     const key = randomUUID();
     const lateAdvice = await postAdvice(late, key);
@@ -221,7 +222,7 @@ describe('remittance advices through POST /remittances/advices', () => {
     expect(lateAdvice.body).toMatchObject({ status: 'used', usedBy: { paymentId, statementId: second.statementId, lineId: 'TX-ADV-2' } });
     expect(await invoice(c1!)).toMatchObject({ status: 'PAID', balance: '0.00' });
     expect(await invoice(c2!)).toMatchObject({ status: 'PAID', balance: '0.00' });
-    expect((await api.get<{ items: { paymentId: string }[] }>('/payments/unapplied?limit=200')).body.items.some((p) => p.paymentId === paymentId)).toBe(false);
+    expect((await api.op<'getPaymentsUnapplied', { items: { paymentId: string }[] }>('getPaymentsUnapplied', { query: { limit: 200 } })).body.items.some((p) => p.paymentId === paymentId)).toBe(false);
     await api.waitForOrderStatus(c1!.orderId, 'COMPLETED');
     await expectBalancedBooks();
 
@@ -234,7 +235,7 @@ describe('remittance advices through POST /remittances/advices', () => {
     expect(resent.status).toBe(200);
     expect(resent.body).toMatchObject({ adviceId: lateAdvice.body.adviceId, status: 'used' });
     expect(await invoice(c1!)).toMatchObject({ balance: '0.00' });
-    const listed = (await api.get<{ items: Advice[] }>('/remittances/advices?limit=200')).body.items;
+    const listed = (await api.op<'getRemittancesAdvices', { items: Advice[] }>('getRemittancesAdvices', { query: { limit: 200 } })).body.items;
     expect(listed.filter((a) => [advice.body.adviceId, lateAdvice.body.adviceId].includes(a.adviceId)).map((a) => a.status)).toEqual(['used', 'used']);
     await expectBalancedBooks();
   });
@@ -261,7 +262,7 @@ describe('remittance advices through POST /remittances/advices', () => {
       [k2!.invoiceId, '30.00'],
     ]);
     expect((await invoice(k2!)).balance).toBe('10.00');
-    expect((await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body).toMatchObject({ status: 'used', usedBy: { lineId: 'TX-PDF-1' } });
+    expect((await api.op<'getRemittancesAdvicesAdviceId', Advice>('getRemittancesAdvicesAdviceId', { path: { adviceId: advice.body.adviceId } })).body).toMatchObject({ status: 'used', usedBy: { lineId: 'TX-PDF-1' } });
     await expectBalancedBooks();
   });
 });

@@ -18,7 +18,7 @@ describe('restart in the middle of the lifecycle', () => {
     let api = current.api;
     const customerId = uniqueId('cust');
     expect((await api.registerCustomer(customerId, { name: 'Restart AG', email: 'ap@restart.example', currency: 'EUR', creditLimit: '5000.00', paymentTermsDays: 30 })).status).toBe(201);
-    const placed = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'X', quantity: 2, unitPrice: '50.00' }] });
+    const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'X', quantity: 2, unitPrice: '50.00' }] } });
     const orderId = String(placed.body.orderId);
     await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
 
@@ -32,10 +32,10 @@ describe('restart in the middle of the lifecycle', () => {
     api = current.api;
 
     expect(await api.orderStatus(orderId)).toBe('AWAITING_SHIPMENT');
-    expect((await api.post(`/orders/${orderId}/shipments`, {})).status).toBe(202);
+    expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: {} })).status).toBe(202);
     const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED');
-    const invoice = await api.get(`/invoices/${String(invoiced.body.invoiceId)}`);
-    expect((await api.post('/payments', { amount: '100.00', currency: 'EUR', reference: invoice.body.rfReference, valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') })).body).toMatchObject({ status: 'applied' });
+    const invoice = await api.op('getInvoicesInvoiceId', { path: { invoiceId: String(invoiced.body.invoiceId) } });
+    expect((await api.op('postPayments', { body: { amount: '100.00', currency: 'EUR', reference: invoice.body.rfReference, valueDate: '2026-12-01', providerPaymentId: uniqueId('psp') } })).body).toMatchObject({ status: 'applied' });
     await api.waitForOrderStatus(orderId, 'COMPLETED');
     expect(await api.ledgerCheck()).toMatchObject({ balanced: true });
   });

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { schemaErrors } from '../support/sepa-schemas';
 import { readQr } from '../support/qr-reader';
+import type { PostCustomersCustomerIdMandatesBody } from '../../lib/api-client/client';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
@@ -57,20 +58,21 @@ async function customer(name: string) {
 }
 
 async function invoiceFor(customerId: string, unitPrice: string): Promise<Invoice> {
-  const order = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] });
+  const order = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] } });
   expect(order.status).toBe(202);
   const orderId = String(order.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED');
   const invoiceId = String(invoiced.body.invoiceId);
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${invoiceId}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return invoice.body;
 }
 
-const invoice = async (invoiceId: string) => (await api.get<Invoice>(`/invoices/${invoiceId}`)).body;
+const invoice = async (invoiceId: string) => (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId } })).body;
 
 async function postFile(path: string, file: string) {
+  // raw: bank files (camt, pain) as the body with their own content type; the client sends JSON bodies only
   const response = await fetch(`${api.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml', 'idempotency-key': randomUUID() },
@@ -83,7 +85,7 @@ async function postFile(path: string, file: string) {
 async function uploadStatement(file: string) {
   const accepted = await postFile('/remittances', file);
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
-  return api.waitFor('the statement processed', () => api.get<{ status: string }>(`/remittances/${accepted.body.statementId}`), (r) => r.body.status === 'completed' || r.body.status === 'failed', 120_000);
+  return api.waitFor('the statement processed', () => api.op<'getRemittancesStatementId', { status: string }>('getRemittancesStatementId', { path: { statementId: accepted.body.statementId } }), (r) => r.body.status === 'completed' || r.body.status === 'failed', 120_000);
 }
 
 const camt = (kind: '053' | '054', id: string, entries: string) => {
@@ -126,7 +128,7 @@ const pain002 = (e2e: string, reason: string) => `<?xml version="1.0" encoding="
   </OrgnlPmtInfAndSts>
 </CstmrPmtStsRpt></Document>`;
 
-const mandateBody = (over: Record<string, unknown> = {}) => ({ iban: 'DE02 1203 0000 0000 2020 51', accountHolder: 'Anna Schmidt', signedOn: '2027-02-20', scheme: 'CORE', ...over });
+const mandateBody = (over: Partial<PostCustomersCustomerIdMandatesBody> = {}): PostCustomersCustomerIdMandatesBody => ({ iban: 'DE02 1203 0000 0000 2020 51', accountHolder: 'Anna Schmidt', signedOn: '2027-02-20', scheme: 'CORE', ...over });
 
 describe('SEPA direct debit: mandate, collection, payment, return, dunning', () => {
   it('collects on the due date, pays through the statement, reopens on a return and dunns it, books balanced at every step', async () => {
@@ -135,21 +137,22 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     const bruno = await customer('Bruno Keller');
 
     // Mandates: bad input names the field and writes nothing; a reference is unique.
-    const bad = await api.post(`/customers/${anna.customerId}/mandates`, mandateBody({ iban: 'DE02120300000000202052', signedOn: '2027-03-02', scheme: 'COR' }), 'finance');
+    // raw: a scheme the client's types refuse ('COR'), to see the 400 name it
+    const bad = await api.post(`/customers/${anna.customerId}/mandates`, { ...mandateBody({ iban: 'DE02120300000000202052', signedOn: '2027-03-02' }), scheme: 'COR' }, 'finance');
     expect(bad.status).toBe(400);
     expect((bad.body as any).error.details.map((d: { field: string }) => d.field).sort()).toEqual(['scheme']);
-    const badIban = await api.post(`/customers/${anna.customerId}/mandates`, mandateBody({ iban: 'DE02120300000000202052', signedOn: '2027-03-02' }), 'finance');
+    const badIban = await api.op('postCustomersCustomerIdMandates', { path: { customerId: anna.customerId }, body: mandateBody({ iban: 'DE02120300000000202052', signedOn: '2027-03-02' }) }, { as: 'finance' });
     expect(badIban.status).toBe(400);
     expect((badIban.body as any).error.details.map((d: { field: string }) => d.field).sort()).toEqual(['iban', 'signedOn']);
-    expect((await api.get(`/customers/${anna.customerId}/mandates`)).body.items).toEqual([]);
-    const storefront = await api.post(`/customers/${anna.customerId}/mandates`, mandateBody(), 'storefront');
+    expect((await api.op('getCustomersCustomerIdMandates', { path: { customerId: anna.customerId } })).body.items).toEqual([]);
+    const storefront = await api.op('postCustomersCustomerIdMandates', { path: { customerId: anna.customerId }, body: mandateBody() });
     expect(storefront.status).toBe(403);
-    const created = await api.post(`/customers/${anna.customerId}/mandates`, mandateBody({ mandateId: `MD-${anna.customerId}`.slice(0, 35) }), 'finance');
+    const created = await api.op('postCustomersCustomerIdMandates', { path: { customerId: anna.customerId }, body: mandateBody({ mandateId: `MD-${anna.customerId}`.slice(0, 35) }) }, { as: 'finance' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ mandateId: `MD-${anna.customerId}`.slice(0, 35), status: 'ACTIVE', nextSequence: 'FRST', iban: 'DE02120300000000202051', creditorId: 'DE98ZZZ09999999999' });
-    const again = await api.post(`/customers/${bruno.customerId}/mandates`, mandateBody({ mandateId: created.body.mandateId }), 'finance');
+    const again = await api.op('postCustomersCustomerIdMandates', { path: { customerId: bruno.customerId }, body: mandateBody({ mandateId: created.body.mandateId }) }, { as: 'finance' });
     expect(again.status).toBe(409);
-    const brunoMandate = await api.post(`/customers/${bruno.customerId}/mandates`, mandateBody({ accountHolder: 'Bruno Keller', iban: 'FR1420041010050500013M02606', bic: 'BNPAFRPPXXX' }), 'finance');
+    const brunoMandate = await api.op('postCustomersCustomerIdMandates', { path: { customerId: bruno.customerId }, body: mandateBody({ accountHolder: 'Bruno Keller', iban: 'FR1420041010050500013M02606', bic: 'BNPAFRPPXXX' }) }, { as: 'finance' });
     expect(brunoMandate.status).toBe(201);
     expect(String(brunoMandate.body.mandateId)).toMatch(/^MD-/);
 
@@ -160,7 +163,7 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     await expectBalanced('invoices issued');
 
     // The invoice pre-notifies the collection: amount, date, account ending, mandate, creditor id; no QR code.
-    const page = async (invoiceId: string) => (await api.call<string>('GET', `/invoices/${invoiceId}/document`, { as: 'finance', headers: { accept: 'text/html' } })).body;
+    const page = async (invoiceId: string) => (await api.op<'getInvoicesInvoiceIdDocument', string>('getInvoicesInvoiceIdDocument', { path: { invoiceId } }, { headers: { accept: 'text/html' } })).body;
     const notified = await page(a1.invoiceId);
     expect(notified).toContain(`We will collect €${a1.total} on Mar 15, 2027 by SEPA direct debit from your account ending in 2051.`);
     expect(notified).toContain(String(created.body.mandateId));
@@ -169,7 +172,7 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
 
     // Friday 03-12 07:00 Berlin: the 05:30 run collected what is due on Monday 03-15.
     await moveTo('2027-03-12T06:00:00Z');
-    const files = await api.get<{ items: { fileId: string; status: string; numberOfTransactions: number; controlSum: string; paymentInformation: { scheme: string; sequence: string; collectionDate: string; invoiceIds: string[] }[] }[] }>('/collections/files');
+    const files = await api.op<'getCollectionsFiles', { items: { fileId: string; status: string; numberOfTransactions: number; controlSum: string; paymentInformation: { scheme: string; sequence: string; collectionDate: string; invoiceIds: string[] }[] }[] }>('getCollectionsFiles');
     expect(files.status).toBe(200);
     expect(files.body.items).toHaveLength(1);
     const first = files.body.items[0]!;
@@ -179,7 +182,7 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(first.paymentInformation.map((p) => [p.scheme, p.sequence, p.collectionDate])).toEqual([['CORE', 'FRST', '2027-03-15']]);
     expect((await invoice(a1.invoiceId)).directDebit).toMatchObject({ status: 'pending', sequence: 'FRST', collectionDate: '2027-03-15', fileId: first.fileId });
 
-    const xml = await api.call<string>('GET', `/collections/files/${first.fileId}`, { as: 'finance' });
+    const xml = await api.op<'getCollectionsFilesFileId', string>('getCollectionsFilesFileId', { path: { fileId: first.fileId } });
     expect(xml.status).toBe(200);
     expect(xml.headers.get('content-type')).toMatch(/application\/xml/);
     expect(await schemaErrors(xml.body, 'pain.008.001.08')).toEqual([]);
@@ -187,15 +190,15 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(xml.body).toContain('<Id>DE98ZZZ09999999999</Id>');
 
     // Running again collects nothing twice; cancelling gives the invoices and the FRST back.
-    const rerun = await api.post<{ files: unknown[] }>('/collections/runs', {}, 'finance');
+    const rerun = await api.op<'postCollectionsRuns', { files: unknown[] }>('postCollectionsRuns', { body: {} }, { as: 'finance' });
     expect(rerun.status).toBe(201);
     expect(rerun.body.files).toEqual([]);
-    const cancelled = await api.post(`/collections/files/${first.fileId}/cancel`, {}, 'finance');
+    const cancelled = await api.op('postCollectionsFilesFileIdCancel', { path: { fileId: first.fileId } }, { as: 'finance' });
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect((await invoice(a1.invoiceId)).directDebit?.status).toBe('cancelled');
-    expect((await api.get<{ items: { nextSequence: string }[] }>(`/customers/${anna.customerId}/mandates`)).body.items[0]!.nextSequence).toBe('FRST');
-    const run = await api.post<{ files: { fileId: string }[]; collected: { invoiceId: string; sequence: string }[] }>('/collections/runs', { asOf: '2027-03-12' }, 'finance');
+    expect((await api.op<'getCustomersCustomerIdMandates', { items: { nextSequence: string }[] }>('getCustomersCustomerIdMandates', { path: { customerId: anna.customerId } })).body.items[0]!.nextSequence).toBe('FRST');
+    const run = await api.op<'postCollectionsRuns', { files: { fileId: string }[]; collected: { invoiceId: string; sequence: string }[] }>('postCollectionsRuns', { body: { asOf: '2027-03-12' } }, { as: 'finance' });
     expect(run.status).toBe(201);
     expect(run.body.files).toHaveLength(1);
     expect(run.body.collected.map((c) => c.sequence)).toEqual(['FRST', 'FRST', 'FRST']);
@@ -204,7 +207,7 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     const a2c = await invoice(a2.invoiceId);
     const b1c = await invoice(b1.invoiceId);
     expect(a1c.directDebit!.endToEndId).toBe(`${a1.number}-2`);
-    const xml2 = await api.call<string>('GET', `/collections/files/${fileId}`, { as: 'finance' });
+    const xml2 = await api.op<'getCollectionsFilesFileId', string>('getCollectionsFilesFileId', { path: { fileId } });
     expect(await schemaErrors(xml2.body, 'pain.008.001.08')).toEqual([]);
     await expectBalanced('file written');
 
@@ -218,13 +221,13 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
 
     // Tuesday 03-16: the collections are pending; the dunning run of 06:00 left them alone.
     await moveTo('2027-03-16T08:00:00Z');
-    const dunning = await api.get<{ itemsSkipped?: { invoiceId: string; reason: string }[] }>('/dunning/runs/run-2027-03-16');
+    const dunning = await api.op<'getDunningRunsRunId', { itemsSkipped?: { invoiceId: string; reason: string }[] }>('getDunningRunsRunId', { path: { runId: 'run-2027-03-16' } });
     expect(dunning.status).toBe(200);
     expect(JSON.stringify(dunning.body)).toContain('direct-debit-pending');
 
     // The day's statement books the collection as one batch entry (the block's PmtInfId, count and sum; Bruno's
     // rejected collection is not in it): uploaded like any statement, it pays Anna's invoices through cash application.
-    const block = (await api.get<{ paymentInformation: { paymentInformationId: string }[] }>(`/collections/files`)).body as unknown as { items: { fileId: string; paymentInformation: { paymentInformationId: string; invoiceIds: string[] }[] }[] };
+    const block = (await api.op<'getCollectionsFiles', { paymentInformation: { paymentInformationId: string }[] }>('getCollectionsFiles')).body as unknown as { items: { fileId: string; paymentInformation: { paymentInformationId: string; invoiceIds: string[] }[] }[] };
     const pmtInf = block.items.find((f) => f.fileId === fileId)!.paymentInformation[0]!;
     expect(pmtInf.invoiceIds.sort()).toEqual([a1.invoiceId, a2.invoiceId, b1.invoiceId].sort());
     const annaSum = cents(a1.total) + cents(a2.total);
@@ -235,7 +238,7 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     await expectBalanced('batch that does not fit');
     const paid = await uploadStatement(camt('053', 'CAMT-PAY-1', batchEntry(pmtInf.paymentInformationId, 2, (annaSum / 100).toFixed(2))));
     expect(paid.body.status).toBe('completed');
-    const paidLines = await api.get<{ lines: { status: string; allocations: { invoiceId: string }[] }[] }>(`/remittances/${(paid.body as unknown as { statementId: string }).statementId}`);
+    const paidLines = await api.op<'getRemittancesStatementId', { lines: { status: string; allocations: { invoiceId: string }[] }[] }>('getRemittancesStatementId', { path: { statementId: (paid.body as unknown as { statementId: string }).statementId } });
     expect(paidLines.body.lines).toMatchObject([{ status: 'applied' }]);
     expect(paidLines.body.lines[0]!.allocations.map((a) => a.invoiceId).sort()).toEqual([a1.invoiceId, a2.invoiceId].sort());
     expect((await invoice(a1.invoiceId)).status).toBe('PAID');
@@ -275,19 +278,19 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(over.body.status, JSON.stringify(over.body)).toBe('completed');
     expect(JSON.stringify(over.body)).toContain('on-account credit');
     expect((await invoice(b1.invoiceId)).status).toBe('PAID');
-    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('50.00');
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: bruno.customerId } })).body.onAccountCredit).toBe('50.00');
     await expectBalanced('overpayment');
-    const tooMuch = await api.post('/refunds', { customerId: bruno.customerId, amount: '50.01', iban: 'FR1420041010050500013M02606' }, 'finance');
+    const tooMuch = await api.op('postRefunds', { body: { customerId: bruno.customerId, amount: '50.01', iban: 'FR1420041010050500013M02606' } }, { as: 'finance' });
     expect(tooMuch.status).toBe(400);
     expect(JSON.stringify(tooMuch.body)).toContain('amount');
-    const refund = await api.post<{ refundId: string; status: string; fileUrl: string }>('/refunds', { customerId: bruno.customerId, amount: '20.00', iban: 'FR1420041010050500013M02606', accountHolder: 'Bruno Keller' }, 'finance');
+    const refund = await api.op<'postRefunds', { refundId: string; status: string; fileUrl: string }>('postRefunds', { body: { customerId: bruno.customerId, amount: '20.00', iban: 'FR1420041010050500013M02606', accountHolder: 'Bruno Keller' } }, { as: 'finance' });
     expect(refund.status, JSON.stringify(refund.body)).toBe(201);
     expect(refund.body.status).toBe('sent');
     const refundXml = await api.call<string>('GET', refund.body.fileUrl, { as: 'finance' });
     expect(refundXml.headers.get('content-type')).toMatch(/application\/xml/);
     expect(await schemaErrors(refundXml.body, 'pain.001.001.09')).toEqual([]);
     expect(refundXml.body).toContain('<InstdAmt Ccy="EUR">20.00</InstdAmt>');
-    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('30.00');
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: bruno.customerId } })).body.onAccountCredit).toBe('30.00');
     await expectBalanced('refund sent');
     const debit = `
       <Ntry><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-03-19</Dt></BookgDt><ValDt><Dt>2027-03-19</Dt></ValDt>
@@ -297,26 +300,26 @@ describe('SEPA direct debit: mandate, collection, payment, return, dunning', () 
     expect(confirmed.body.refunds).toMatchObject([{ refundId: refund.body.refundId, outcome: 'confirmed' }]);
     expect((await postFile('/refunds/statements', camt('053', 'CAMT-REFUND-2', debit))).body.refunds).toMatchObject([{ outcome: 'already-recorded' }]);
     await expectBalanced('refund confirmed');
-    const applied = await api.post('/customers/' + bruno.customerId + '/credit/apply', { invoiceId: b2.invoiceId, amount: '25.00' }, 'finance');
+    const applied = await api.op('postCustomersCustomerIdCreditApply', { path: { customerId: bruno.customerId }, body: { invoiceId: b2.invoiceId, amount: '25.00' } }, { as: 'finance' });
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
     expect((await invoice(b2.invoiceId)).balance).toBe('55.00');
-    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('5.00');
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: bruno.customerId } })).body.onAccountCredit).toBe('5.00');
     await expectBalanced('credit applied');
 
     // Bruno's setting (finance's only): his credit goes to his next invoice when it is issued, through the same path.
     const setting = { name: 'Bruno Keller', email: bruno.email, currency: 'EUR', autoApplyCredit: true };
-    expect((await api.call('PUT', `/customers/${bruno.customerId}`, { as: 'storefront', body: setting })).status).toBe(403);
-    const set = await api.call<Record<string, unknown>>('PUT', `/customers/${bruno.customerId}`, { as: 'finance', body: setting });
+    expect((await api.op('putCustomersCustomerId', { path: { customerId: bruno.customerId }, body: setting })).status).toBe(403);
+    const set = await api.op<'putCustomersCustomerId', Record<string, unknown>>('putCustomersCustomerId', { path: { customerId: bruno.customerId }, body: setting }, { as: 'finance' });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect((await api.get(`/customers/${bruno.customerId}`)).body.autoApplyCredit).toBe(true);
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: bruno.customerId } })).body.autoApplyCredit).toBe(true);
     const b3 = await invoiceFor(bruno.customerId, '12.00');
     const b3Now = await invoice(b3.invoiceId);
     expect(b3Now).toMatchObject({ paid: '5.00', balance: (cents(b3.total) / 100 - 5).toFixed(2) });
-    expect((await api.get(`/customers/${bruno.customerId}`)).body.onAccountCredit).toBe('0.00');
+    expect((await api.op('getCustomersCustomerId', { path: { customerId: bruno.customerId } })).body.onAccountCredit).toBe('0.00');
     await expectBalanced('credit applied automatically');
 
     // Bruno's revoked mandate: his next invoice is not collected; the dunning run reminds Anna's returned invoice.
-    const later = await api.post<{ collected: unknown[] }>('/collections/runs', { asOf: '2027-03-31' }, 'finance');
+    const later = await api.op<'postCollectionsRuns', { collected: unknown[] }>('postCollectionsRuns', { body: { asOf: '2027-03-31' } }, { as: 'finance' });
     expect(later.body.collected).toEqual([]);
     await moveTo('2027-03-22T08:00:00Z');
     const emails = await api.get<{ items: { to: string[]; subject: string; text: string; html: string; attachments: { filename: string; contentType: string }[] }[] }>('/_local/emails');

@@ -16,6 +16,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { startTestStack, uniqueId, type ApiDriver } from './support/api-driver';
 import { EVENT_SCHEMA_DIR } from '../../lib/definitions/event-schemas';
 import { EVENT_TYPES } from '../../lambdas/core/events/catalogue';
+import type { PostCustomersCustomerIdMandatesBody } from '../../lib/api-client/client';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let api: ApiDriver;
@@ -57,17 +58,18 @@ async function moveTo(instant: string) {
 }
 
 async function invoiceFor(customerId: string, unitPrice: string): Promise<Invoice> {
-  const order = await api.post('/orders', { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] });
+  const order = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'DESK-1', quantity: 1, unitPrice }] } });
   expect(order.status).toBe(202);
   const orderId = String(order.body.orderId);
   await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.post(`/orders/${orderId}/shipments`, { carrier: 'DHL' })).status).toBe(202);
+  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
   const invoiced = await api.waitForOrderStatus(orderId, 'INVOICED');
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.get<Invoice & { sentAt: string | null }>(`/invoices/${String(invoiced.body.invoiceId)}`), (r) => r.status === 200 && r.body.sentAt !== null);
+  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId: String(invoiced.body.invoiceId) } }), (r) => r.status === 200 && r.body.sentAt !== null);
   return invoice.body;
 }
 
 async function postFile(path: string, file: string) {
+  // raw: bank files as the body with their own content type; the client sends JSON bodies only
   const response = await fetch(`${api.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'x-api-key': stack.local.apiKeys.finance, 'content-type': 'application/xml', 'idempotency-key': randomUUID() },
@@ -100,11 +102,11 @@ const camt054 = (id: string, amount: string, reference: string) => `<?xml versio
   </BkToCstmrDbtCdtNtfctn>
 </Document>`;
 
-const mandateBody = (over: Record<string, unknown> = {}) => ({ iban: 'DE02 1203 0000 0000 2020 51', accountHolder: 'Anna Schmidt', signedOn: '2027-02-20', scheme: 'CORE', ...over });
+const mandateBody = (over: Partial<PostCustomersCustomerIdMandatesBody> = {}): PostCustomersCustomerIdMandatesBody => ({ iban: 'DE02 1203 0000 0000 2020 51', accountHolder: 'Anna Schmidt', signedOn: '2027-02-20', scheme: 'CORE', ...over });
 
 describe('statement, dunning and SEPA events', () => {
   it('are published from real changes, valid and once each, and reach a storefront only for its own customers', async () => {
-    const subscribed = await api.post('/webhooks', { url: receiverUrl, eventTypes: NEW_TYPES }, 'storefront');
+    const subscribed = await api.op('postWebhooks', { body: { url: receiverUrl, eventTypes: NEW_TYPES } });
     expect(subscribed.status).toBe(201);
     const webhookId = String(subscribed.body.webhookId);
 
@@ -116,11 +118,11 @@ describe('statement, dunning and SEPA events', () => {
     expect((await api.registerCustomer(anna, { name: 'Anna Schmidt', email: `${anna}@example.com`, ...terms })).status).toBe(201);
     expect((await api.registerCustomer(dora, { name: 'Dora Vogel', email: `${dora}@example.com`, ...terms })).status).toBe(201);
     // Carla is finance's own customer: no storefront registered her.
-    expect((await api.put(`/customers/${carla}`, { name: 'Carla Finanz', email: `${carla}@example.com`, ...terms }, 'finance')).status).toBe(201);
+    expect((await api.op('putCustomersCustomerId', { path: { customerId: carla }, body: { name: 'Carla Finanz', email: `${carla}@example.com`, ...terms } }, { as: 'finance' })).status).toBe(201);
 
-    const annaMandate = await api.post(`/customers/${anna}/mandates`, mandateBody(), 'finance');
+    const annaMandate = await api.op('postCustomersCustomerIdMandates', { path: { customerId: anna }, body: mandateBody() }, { as: 'finance' });
     expect(annaMandate.status, JSON.stringify(annaMandate.body)).toBe(201);
-    const carlaMandate = await api.post(`/customers/${carla}/mandates`, mandateBody({ accountHolder: 'Carla Finanz', iban: 'FR1420041010050500013M02606', bic: 'BNPAFRPPXXX' }), 'finance');
+    const carlaMandate = await api.op('postCustomersCustomerIdMandates', { path: { customerId: carla }, body: mandateBody({ accountHolder: 'Carla Finanz', iban: 'FR1420041010050500013M02606', bic: 'BNPAFRPPXXX' }) }, { as: 'finance' });
     expect(carlaMandate.status, JSON.stringify(carlaMandate.body)).toBe(201);
 
     const a1 = await invoiceFor(anna, '500.00');
@@ -129,10 +131,10 @@ describe('statement, dunning and SEPA events', () => {
 
     // Friday 03-12: the 05:30 collection run wrote one file for Anna's invoice.
     await moveTo('2027-03-12T06:00:00Z');
-    const files = await api.get<{ items: { fileId: string; numberOfTransactions: number; controlSum: string }[] }>('/collections/files', 'finance');
+    const files = await api.op<'getCollectionsFiles', { items: { fileId: string; numberOfTransactions: number; controlSum: string }[] }>('getCollectionsFiles');
     expect(files.body.items).toHaveLength(1);
     const file = files.body.items[0]!;
-    const a1c = (await api.get<Invoice>(`/invoices/${a1.invoiceId}`, 'finance')).body;
+    const a1c = (await api.op<'getInvoicesInvoiceId', Invoice>('getInvoicesInvoiceId', { path: { invoiceId: a1.invoiceId } })).body;
 
     // Saturday: Anna's bank rejects (MD01: no mandate): her invoice is open again, her mandate ends.
     await moveTo('2027-03-13T10:00:00Z');
@@ -140,7 +142,7 @@ describe('statement, dunning and SEPA events', () => {
 
     // Thursday 03-18 (due + 3): the 06:00 dunning run reminds Dora's invoice: its dunning starts.
     await moveTo('2027-03-18T09:00:00Z');
-    const run = await api.get<{ customersContacted: { customerId: string; letter: { messageId: string } }[] }>('/dunning/runs/run-2027-03-18', 'finance');
+    const run = await api.op<'getDunningRunsRunId', { customersContacted: { customerId: string; letter: { messageId: string } }[] }>('getDunningRunsRunId', { path: { runId: 'run-2027-03-18' } });
     expect(run.status).toBe(200);
     const doraLetter = run.body.customersContacted.find((c) => c.customerId === dora);
     expect(doraLetter, JSON.stringify(run.body)).toBeDefined();
@@ -151,10 +153,10 @@ describe('statement, dunning and SEPA events', () => {
     const accepted = await postFile('/remittances', camt054(uniqueId('CAMT'), paid, d1.rfReference));
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const statementId = String(accepted.body.statementId);
-    await api.waitFor('the statement processed', () => api.get<{ status: string }>(`/remittances/${statementId}`, 'finance'), (r) => r.body.status === 'completed', 120_000);
-    const refund = await api.post<{ refundId: string }>('/refunds', { customerId: dora, amount: '20.00', iban: 'DE02120300000000202051', accountHolder: 'Dora Vogel' }, 'finance');
+    await api.waitFor('the statement processed', () => api.op<'getRemittancesStatementId', { status: string }>('getRemittancesStatementId', { path: { statementId } }), (r) => r.body.status === 'completed', 120_000);
+    const refund = await api.op<'postRefunds', { refundId: string }>('postRefunds', { body: { customerId: dora, amount: '20.00', iban: 'DE02120300000000202051', accountHolder: 'Dora Vogel' } }, { as: 'finance' });
     expect(refund.status, JSON.stringify(refund.body)).toBe(201);
-    const revoked = await api.post(`/customers/${carla}/mandates/${String(carlaMandate.body.mandateId)}/revoke`, { reason: 'the customer asked' }, 'finance');
+    const revoked = await api.op('postCustomersCustomerIdMandatesMandateIdRevoke', { path: { customerId: carla, mandateId: String(carlaMandate.body.mandateId) }, body: { reason: 'the customer asked' } }, { as: 'finance' });
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
 
     // On the bus: each new event once, valid against its schema, with what the change did.
@@ -205,7 +207,7 @@ describe('statement, dunning and SEPA events', () => {
     expect(expectedAtStorefront.map((e) => e.eventType).sort()).toEqual(
       ['CollectionReturned.v1', 'InvoiceOverdue.v1', 'InvoiceOverdue.v1', 'MandateCreated.v1', 'MandateRevoked.v1', 'RefundIssued.v1', 'ReminderSent.v1', 'ReminderSent.v1'],
     );
-    await api.waitFor('the deliveries to finish', () => api.get<{ items: { status: string }[] }>(`/webhooks/${webhookId}/deliveries`, 'storefront'), (r) => r.body.items.length >= expectedAtStorefront.length && r.body.items.every((d) => d.status === 'delivered'), 60_000);
+    await api.waitFor('the deliveries to finish', () => api.op<'getWebhooksWebhookIdDeliveries', { items: { status: string }[] }>('getWebhooksWebhookIdDeliveries', { path: { webhookId } }, { as: 'storefront' }), (r) => r.body.items.length >= expectedAtStorefront.length && r.body.items.every((d) => d.status === 'delivered'), 60_000);
     const atReceiver = received.map((body) => JSON.parse(body) as BusEvent).filter(ours);
     expect(atReceiver.map((e) => e.eventId).sort()).toEqual(expectedAtStorefront.map((e) => e.eventId).sort());
     expect(atReceiver.every((e) => e.ownerId === 'local-storefront')).toBe(true);
