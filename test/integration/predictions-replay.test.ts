@@ -32,10 +32,10 @@ describe('replaying a generated history into the local stack', () => {
     expect(lines.length).toBeGreaterThanOrEqual(6);
     expect(summary.prediction).toMatchObject({ retrained: true });
     expect(summary.prediction.predictions).toBeGreaterThan(0);
-    const forecast = await api.get<{ madeOn: string; weeks: unknown[] }>('/reports/cash-forecast');
+    const forecast = await api.op<'getReportsCashForecast', { madeOn: string; weeks: unknown[] }>('getReportsCashForecast');
     expect(forecast.body.weeks.length).toBeGreaterThan(0);
     // A paid invoice of the replay, read back: paid on its (shifted) day.
-    const invoices = await api.get<{ items: { invoiceId: string; status: string }[] }>('/invoices?status=PAID&limit=5');
+    const invoices = await api.op<'getInvoices', { items: { invoiceId: string; status: string }[] }>('getInvoices', { query: { status: 'PAID', limit: 5 } });
     expect(invoices.body.items.length).toBeGreaterThan(0);
   }, 900_000);
 });
