@@ -274,9 +274,9 @@ function deductingAdvice(payer: string, iban: string, [i1, i2, i3]: Invoice[]): 
 
 /** The journal lines of the invoices' fiscal year (`GET /ledger/journals?format=csv`), each with its account, reason code, reference and net (debit - credit, minor units). */
 async function journalLines(year: string) {
-  const response = await fetch(`${api.baseUrl}/ledger/journals?from=${year}-01-01&to=${year}-12-31&format=csv`, { headers: { 'x-api-key': stack.local.apiKeys.finance }, signal: AbortSignal.timeout(120_000) });
+  const response = await api.op('getLedgerJournals', { query: { from: `${year}-01-01`, to: `${year}-12-31`, format: 'csv' } }, { parseAs: 'arrayBuffer' });
   expect(response.status).toBe(200);
-  const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
+  const rows = parse(Buffer.from(response.body as unknown as ArrayBuffer).toString('utf8'), { columns: true }) as Record<string, string>[];
   const cents = (text: string) => (text === '' ? 0 : Math.round(Number(text) * 100));
   return rows.map((r) => ({ account: r.account!, reasonCode: r.reasonCode ?? '', reference: r.reference!, net: cents(r.debit!) - cents(r.credit!) }));
 }
@@ -325,12 +325,12 @@ describe('remittance advice deductions by reason code (X12 426)', () => {
       { invoiceId: a3.invoiceId, invoiceNumber: a3.number, amount: '5.00', reasonCode: '04', reasonName: 'Item Not Accepted - Damaged', booking: 'kept-open', why: `${a3.number}: 5.00 EUR deducted, X12 04 Item Not Accepted - Damaged: kept open for finance to credit or chase` },
     ];
     expect(advice.body.usedBy!.deductions).toEqual(expected);
-    const shown = (await api.get<Advice>(`/remittances/advices/${advice.body.adviceId}`)).body;
+    const shown = (await api.op<'getRemittancesAdvicesAdviceId', Advice>('getRemittancesAdvicesAdviceId', { path: { adviceId: advice.body.adviceId } })).body;
     expect(shown.usedBy!.deductions).toEqual(expected);
     const fits = routeContracts['GET /remittances/advices/{adviceId}']!.response.schema.safeParse(shown);
     expect(fits.success, JSON.stringify(fits.error?.issues ?? [])).toBe(true);
     expect(await states(invoices)).toEqual(EXPECTED_INVOICES);
-    const a3History = (await api.get<{ history: { note?: string }[] }>(`/invoices/${a3.invoiceId}`)).body.history;
+    const a3History = (await api.op<'getInvoicesInvoiceId', { history: { note?: string }[] }>('getInvoicesInvoiceId', { path: { invoiceId: a3.invoiceId } })).body.history;
     expect(a3History.some((h) => h.note?.includes('X12 04 Item Not Accepted - Damaged: kept open'))).toBe(true);
     const lines = await journalLines(a1.issueDate.slice(0, 4));
     expect(ledgerOf(lines, a1.invoiceId)).toMatchObject({ 'write-off X12-AJ': 400, 'receivables X12-AJ': -400 });
@@ -386,7 +386,7 @@ describe('remittance advice deductions by reason code (X12 426)', () => {
     expect(ledgerOf(lines, second.lines[0]!.paymentId)).toEqual(ledgerOf(lines, first.lines[0]!.paymentId));
     expect(ledgerOf(lines, first.lines[0]!.paymentId)).toEqual({ cash: 33_100 });
     const deductionsOf = async (adviceId: string) =>
-      (await api.get<Advice>(`/remittances/advices/${adviceId}`)).body.usedBy!.deductions.map((d) => [d.amount, d.reasonCode, d.booking]);
+      (await api.op<'getRemittancesAdvicesAdviceId', Advice>('getRemittancesAdvicesAdviceId', { path: { adviceId } })).body.usedBy!.deductions.map((d) => [d.amount, d.reasonCode, d.booking]);
     expect(await deductionsOf(late.body.adviceId)).toEqual(await deductionsOf(early.body.adviceId));
     expect(await deductionsOf(early.body.adviceId)).toEqual([
       ['4.00', 'AJ', 'write-off'],
