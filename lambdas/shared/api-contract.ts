@@ -99,15 +99,20 @@ const ADVICE_EXAMPLE = {
   ],
 };
 
+/** A customer's terms, as every customer answer carries them. */
+const customerTerms = {
+  customerId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  currency: z.string(),
+  creditLimit: amount,
+  paymentTermsDays: z.number().int(),
+  dunningPolicyId: z.string(),
+};
+
 const customer = z
   .looseObject({
-    customerId: z.string(),
-    name: z.string(),
-    email: z.string(),
-    currency: z.string(),
-    creditLimit: amount,
-    paymentTermsDays: z.number().int(),
-    dunningPolicyId: z.string(),
+    ...customerTerms,
     openBalance: amount,
     overdueBalance: amount,
     exposure: amount,
@@ -117,13 +122,7 @@ const customer = z
 
 /** A customer as `GET /customers` lists it (`core/reports/finance-lists.ts`, `listCustomers`): its terms, no balances (`GET /customers/{customerId}` has them). */
 const customerListItem = z.looseObject({
-  customerId: z.string(),
-  name: z.string(),
-  email: z.string(),
-  currency: z.string(),
-  creditLimit: amount,
-  paymentTermsDays: z.number().int(),
-  dunningPolicyId: z.string(),
+  ...customerTerms,
   blocked: z.boolean(),
   onAccountCredit: amount,
   registeredBy: z.string().nullable(),
