@@ -81,7 +81,7 @@ describe("the contract of the finance console's routes on the local stack", () =
       await until('the execution to wait for the shipment', () => finance.getOrdersOrderIdExecution({ path: { orderId } }), (e) => e.currentState === 'WaitForShipment'),
     );
     expect(execution.status).toBe('RUNNING');
-    expect(execution.visits.map((v) => v.name)).toContain('CheckCredit');
+    expect(execution.visits.map((v) => v.name)).toContain('CheckCreditAndWaitForShipment');
     expect(Object.keys(execution.definition.States)).toContain('WaitForShipment');
   });
 
