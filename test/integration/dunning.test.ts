@@ -137,7 +137,7 @@ describe('a month of dunning for several customers', () => {
     expect(run18.status).toBe(200);
     expect(run18.body.status).toBe('COMPLETED');
     expect(run18.body.customersContacted.map((c) => c.customerId).sort()).toEqual([anna, bruno, carla, dieter, emma].map((c) => c.customerId).sort());
-    expect((await remindersTo(anna.email)).map((e) => e.subject)).toEqual([`Payment reminder: ${a1.number}`]);
+    expect((await remindersTo(anna.email)).map((e) => e.subject), JSON.stringify((await remindersTo(anna.email)).map((e) => [e.at, e.subject]))).toEqual([`Payment reminder: ${a1.number}`]);
     const emmaLetter = (await remindersTo(emma.email))[0]!;
     expect(emmaLetter.subject).toBe('Zahlungserinnerung: 2 Posten');
     expect(emmaLetter.text).toContain(e1.number);
