@@ -66,16 +66,8 @@ async function customer(name: string) {
 }
 
 /** An order of one line at `amount`, shipped, invoiced and emailed: its invoice. */
-async function invoiceFor(customerId: string, amount: string): Promise<Invoice> {
-  const placed = await api.op('postOrders', { body: { customerId, currency: 'EUR', lines: [{ sku: 'ITEM', quantity: 1, unitPrice: amount }] } });
-  expect(placed.status).toBe(202);
-  const orderId = String(placed.body.orderId);
-  await api.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
-  expect((await api.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } })).status).toBe(202);
-  const order = await api.waitForOrderStatus(orderId, 'INVOICED');
-  const invoiceId = String(order.body.invoiceId);
-  const invoice = await api.waitFor('the invoice to be emailed', () => api.op<'getInvoicesInvoiceId', Invoice & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }), (r) => r.status === 200 && r.body.sentAt !== null);
-  return { ...invoice.body, orderId };
+function invoiceFor(customerId: string, amount: string): Promise<Invoice> {
+  return api.emailedInvoice<Invoice>(customerId, amount);
 }
 
 async function invoice(i: Invoice) {

@@ -219,6 +219,26 @@ export class ApiDriver {
   }
 
   /**
+   * An order of one line at `unitPrice` for `customerId`, placed, shipped, invoiced and emailed:
+   * its invoice as `GET /invoices/{invoiceId}` answers it, with the order's id.
+   */
+  async emailedInvoice<T = Answer<'getInvoicesInvoiceId'>>(customerId: string, unitPrice: string, currency = 'EUR'): Promise<T & { orderId: string }> {
+    const placed = await this.op('postOrders', { body: { customerId, currency, lines: [{ sku: 'ITEM', quantity: 1, unitPrice }] } });
+    if (placed.status !== 202) throw new Error(`POST /orders answered ${placed.status}: ${JSON.stringify(placed.body).slice(0, 500)}`);
+    const orderId = String(placed.body.orderId);
+    await this.waitForOrderStatus(orderId, 'AWAITING_SHIPMENT');
+    const shipped = await this.op('postOrdersOrderIdShipments', { path: { orderId }, body: { carrier: 'DHL' } });
+    if (shipped.status !== 202) throw new Error(`POST /orders/${orderId}/shipments answered ${shipped.status}: ${JSON.stringify(shipped.body).slice(0, 500)}`);
+    const invoiceId = String((await this.waitForOrderStatus(orderId, 'INVOICED')).body.invoiceId);
+    const invoice = await this.waitFor(
+      'the invoice to be emailed',
+      () => this.op<'getInvoicesInvoiceId', T & { sentAt: string | null }>('getInvoicesInvoiceId', { path: { invoiceId } }),
+      (r) => r.status === 200 && r.body.sentAt !== null,
+    );
+    return { ...invoice.body, orderId };
+  }
+
+  /**
    * The typed client generated from openapi.json (lib/api-client), calling as `role`: no retries
    * (a test sees every answer), a non-2xx answer throws its ApiError with the problem document.
    */
