@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as sesModule from 'aws-ses-v2-local';
-import { saveEmail, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store';
+import { clearStore, saveEmail, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store';
 
 export interface LocalSes {
   readonly endpoint: string;
@@ -32,9 +32,14 @@ const startSesServer: SesServer = (() => {
 /**
  * Starts the local SES. The mail it stores in memory is saved to `mailFile` on stop and loaded
  * again on start, so sent mail stays readable across restarts.
+ *
+ * The package keeps its store in a module-level variable, which outlives a stopped server in the
+ * same process (a test runner that runs several files in one process, a restart in-process): the
+ * store is emptied first, so a stack's mail is exactly what its own data folder has sent.
  */
 export async function startLocalSes(options: { host: string; port: number; mailFile: string }): Promise<LocalSes> {
-  if (existsSync(options.mailFile) && getStoreReadonly().emails.length === 0) {
+  clearStore();
+  if (existsSync(options.mailFile)) {
     const saved = JSON.parse(readFileSync(options.mailFile, 'utf8')) as Email[];
     saved.forEach((email) => saveEmail(email));
   }
