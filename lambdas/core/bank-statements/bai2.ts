@@ -4,6 +4,7 @@
  * statement model out.
  */
 import type { StatementHeader, StreamedStatementFile } from './camt';
+import { bai2Payer } from './bai2-parties';
 import { currencyDigits, fail, LineIds, textOrNull, Warnings, yymmdd, type Place } from './common';
 import type { ParsedStatementFile, StatementLine } from './statement';
 import { LineStatementReader, readWhole } from './text-lines';
@@ -35,7 +36,9 @@ const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
  *   decimals); `bookingDate` is the group's as-of date, `valueDate` the value date of funds type V;
  *   `accountServicerReference` the bank reference, `customerReference` the customer reference,
  *   `remittanceText` the text with its 88 continuations joined by a space (as the peer parser
- *   does; a bank that wraps in the middle of a word gets a space there).
+ *   does; a bank that wraps in the middle of a word gets a space there); for credits, `payerName`
+ *   and `payerAccount` the ordering party the text labels (`ORIG CO NAME:`, `ORG=`, `B/O:` ...,
+ *   see {@link bai2Payer}), else null.
  * - Records: one per line, several on one line each ended by "/", a 16 text wrapped onto a line
  *   without record code and `88:` for `88,` (both with a warning); see {@link Bai2Reader}.
  * - Every control total and record count is checked: the account trailer (49) against the sum of
@@ -327,8 +330,11 @@ export class Bai2Reader extends LineStatementReader {
     const amountMinor = safe(detail.amount, record);
     const currency = account.header.currency!;
     this.sequence++;
+    const direction = Number(detail.typeCode) < 400 ? 'credit' : 'debit';
+    // The payer of money received, when the bank labels it in the text (see bai2-parties.ts).
+    const payer = direction === 'credit' ? bai2Payer(detail.text) : null;
     const line: StatementLine = {
-      direction: Number(detail.typeCode) < 400 ? 'credit' : 'debit',
+      direction,
       amountMinor,
       currency,
       bookingDate: this.group!.asOfDate,
@@ -339,8 +345,8 @@ export class Bai2Reader extends LineStatementReader {
       accountServicerReference: detail.bankReference,
       customerReference: detail.customerReference,
       remittanceText: detail.text,
-      payerName: null,
-      payerAccount: null,
+      payerName: payer?.name ?? null,
+      payerAccount: payer?.account ?? null,
       bankTransactionCode: detail.typeCode,
       entry: { index: account.entries, transaction: 1, transactions: 1, amountMinor, currency },
       sequence: this.sequence,

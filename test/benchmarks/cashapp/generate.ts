@@ -830,7 +830,8 @@ function writeMt940(lines: readonly Line[], write: (line: string) => void): void
 /**
  * The statement as BAI2: one group, an account (03 ... 49) per run of one currency, a 16 record
  * per line (type 195 incoming, 495 outgoing transfer) with the remittance text and an 88
- * continuation naming the payer and account; every control total and record count filled in.
+ * continuation naming the payer as banks label it (`ORG=/<account> <name>`, or `ORIG CO NAME:<name>`
+ * without an account); every control total and record count filled in.
  */
 function writeBai2(lines: readonly Line[], write: (line: string) => void): void {
   const runs = currencyRuns(lines);
@@ -847,9 +848,12 @@ function writeBai2(lines: readonly Line[], write: (line: string) => void): void 
       total += line.amountMinor;
       const text = (line.structured ?? line.reference).replace(/[\r\n]/g, ' ').replace(/\/+$/, '');
       write(`16,${line.direction === 'credit' ? '195' : '495'},${line.amountMinor},Z,L${run.first + j + 1},,${text}`);
-      const payer = [line.payerName, line.payerAccount].filter((part) => part !== '').join(' ').replace(/[\r\n]/g, ' ').replace(/\/+$/, '');
-      if (payer !== '') {
-        write(`88,PAYER ${payer}`);
+      // The payer as US banks label it: a wire's originator with its account (`ORG=/<account> <name>`),
+      // an ACH entry's originating company (`ORIG CO NAME:<name>`) when no account is known.
+      const name = line.payerName.replace(/[\r\n]/g, ' ').replace(/\/+$/, '');
+      const account = line.payerAccount.replace(/[\r\n\s]/g, '');
+      if (name !== '' || account !== '') {
+        write(account !== '' ? `88,ORG=/${account} ${name}` : `88,ORIG CO NAME:${name} SEC:CCD`);
         records++;
       }
       records++;
