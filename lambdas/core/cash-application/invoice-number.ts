@@ -75,15 +75,129 @@ export function letterPrefix(invoiceNumber: string): string {
 /**
  * How a written text fits an invoice number: `exact` (same letters and digits), `loose` (same
  * groups up to separators and leading zeros), `zeros` (only the zeros differ, e.g. `INV20260123`
- * for `INV-2026-000123`: not proof alone), or null.
+ * for `INV-2026-000123`: not proof alone), or null. Compares in place, character by character
+ * (the same as comparing their {@link compactForm}, {@link groupForm} and {@link lookupKey}): it
+ * runs for every candidate of every line.
  */
 export function readingStrength(written: string, invoiceNumber: string): 'exact' | 'loose' | 'zeros' | null {
-  const compactWritten = compactForm(written);
-  const compactNumber = compactForm(invoiceNumber);
-  if (compactWritten === compactNumber) return 'exact';
-  if (groupForm(written) === groupForm(invoiceNumber)) return 'loose';
-  if (compactWritten.replace(/0/g, '') === compactNumber.replace(/0/g, '')) return 'zeros';
+  if (sameKeyForm(written, invoiceNumber, false)) return 'exact';
+  if (sameGroupForm(written, invoiceNumber)) return 'loose';
+  if (sameKeyForm(written, invoiceNumber, true)) return 'zeros';
   return null;
+}
+
+// In-place readings of the forms above: the next character code of a form from an index, or -1 at
+// the end, with the index after it in `after` (module state: no object per call).
+let after = 0;
+
+/** The next code of {@link compactForm} (`dropZeros` false) or {@link lookupKey} (true) of `text` from `i`. */
+function keyCodeAt(text: string, i: number, dropZeros: boolean): number {
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 49 && code <= 57) || (code === 48 && !dropZeros) || (code >= 65 && code <= 90)) {
+      after = i + 1;
+      return code;
+    }
+    if (code >= 97 && code <= 122) {
+      after = i + 1;
+      return code - 32;
+    }
+  }
+  after = i;
+  return -1;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The next code of {@link groupForm} of `text` from `i` (leading zeros of a digit run skipped; a run of zeros gives one). */
+function groupCodeAt(text: string, i: number): number {
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (isDigitCode(code)) {
+      if (code === 48 && (i === 0 || !isDigitCode(text.charCodeAt(i - 1)))) {
+        let j = i;
+        while (j < text.length && text.charCodeAt(j) === 48) j++;
+        if (j < text.length && isDigitCode(text.charCodeAt(j))) {
+          i = j;
+          continue;
+        }
+        after = j;
+        return 48;
+      }
+      after = i + 1;
+      return code;
+    }
+    if (code >= 65 && code <= 90) {
+      after = i + 1;
+      return code;
+    }
+    if (code >= 97 && code <= 122) {
+      after = i + 1;
+      return code - 32;
+    }
+    i++;
+  }
+  after = i;
+  return -1;
+}
+
+/** `compactForm(a) === compactForm(b)` (`dropZeros` false) or `lookupKey(a) === lookupKey(b)` (true), without building either. */
+export function sameKeyForm(a: string, b: string, dropZeros: boolean): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const ca = keyCodeAt(a, i, dropZeros);
+    i = after;
+    const cb = keyCodeAt(b, j, dropZeros);
+    j = after;
+    if (ca !== cb) return false;
+    if (ca === -1) return true;
+  }
+}
+
+/** `groupForm(a) === groupForm(b)`, without building either. */
+export function sameGroupForm(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const ca = groupCodeAt(a, i);
+    i = after;
+    const cb = groupCodeAt(b, j);
+    j = after;
+    if (ca !== cb) return false;
+    if (ca === -1) return true;
+  }
+}
+
+/** FNV-1a over the code units of {@link lookupKey}`(text)`, without building it (as `hashString(lookupKey(text))`). */
+export function hashLookupKey(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 97 && code <= 122) code -= 32;
+    else if (!((code >= 49 && code <= 57) || (code >= 65 && code <= 90))) continue;
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * True when `text` starts with the letter prefix `prefix` (as {@link letterPrefix} reads it: the
+ * letters before the first digit, upper-cased, other characters left out), without building it.
+ */
+export function hasLetterPrefix(text: string, prefix: string): boolean {
+  let k = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) break;
+    if (code >= 97 && code <= 122) code -= 32;
+    else if (!(code >= 65 && code <= 90)) continue;
+    if (k >= prefix.length || prefix.charCodeAt(k) !== code) return false;
+    k++;
+  }
+  return k === prefix.length;
 }
 
 /**

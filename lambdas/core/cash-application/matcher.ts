@@ -166,9 +166,9 @@ export class CashApplication {
   private readonly policy: CashApplicationPolicy;
   private readonly balances: Float64Array;
   /** Items whose balance changed in this run, by `currency amount`: the amount maps are built on the starting balances. */
-  private readonly moved = new Map<string, number[]>();
-  /** Lazily built per `customerId currency`: starting balance -> positions. */
-  private readonly customerAmounts = new Map<string, Map<number, number[]>>();
+  private readonly moved = new Map<string, Map<number, number[]>>();
+  /** Lazily built per customerId and currency: starting balance -> positions. */
+  private readonly customerAmounts = new Map<string, Map<string, Map<number, number[]>>>();
   private readonly learned = new Map<string, string>();
   /** Built on the first line that needs it: most lines never look at names. */
   private nameIndex: CustomerNameIndex | null = null;
@@ -507,6 +507,12 @@ export class CashApplication {
    * the line (the items in `exclude` left out), or 'too-many' when too many items have the amount.
    */
   private typoCandidates(line: StatementLine, text: LineText, exclude: ReadonlySet<number>): { position: number; written: string }[] | 'too-many' {
+    // Count before filtering: a round amount can be shared by thousands of items. The numbers
+    // written on the line are read only when some item has the amount (most amounts are unique).
+    const bucket = this.index.byAmount.get(line.currency)?.get(line.amountMinor);
+    const size = bucket === undefined ? 0 : typeof bucket === 'number' ? 1 : bucket.length;
+    const candidates = size > this.policy.maxTypoCandidates ? null : this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxTypoCandidates);
+    if (candidates !== null && candidates.length <= this.policy.maxTypoCandidates && candidates.every((p) => exclude.has(p))) return [];
     const windows: WindowForms[] = [];
     for (const field of text.fields) {
       for (const window of numberWindows(words(field), 5)) {
@@ -514,12 +520,7 @@ export class CashApplication {
       }
     }
     if (windows.length === 0) return [];
-    // Count before filtering: a round amount can be shared by thousands of items.
-    const bucket = this.index.byAmount.get(line.currency)?.get(line.amountMinor);
-    const size = bucket === undefined ? 0 : typeof bucket === 'number' ? 1 : bucket.length;
-    if (size > this.policy.maxTypoCandidates) return 'too-many';
-    const candidates = this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxTypoCandidates);
-    if (candidates.length > this.policy.maxTypoCandidates) return 'too-many';
+    if (candidates === null || candidates.length > this.policy.maxTypoCandidates) return 'too-many';
     const found: { position: number; written: string }[] = [];
     for (const position of candidates) {
       if (exclude.has(position)) continue;
@@ -790,17 +791,13 @@ export class CashApplication {
   /** RF references and invoice numbers quoted on the line, one best reading per open item. */
   private readReferences(text: LineText & { rf: readonly string[] }, reasons: string[]): Hit[] {
     const best = new Map<number, Hit>();
-    const keep = (hit: Hit): void => {
-      const existing = best.get(hit.position);
-      if (!existing || READING_RANK[hit.reading] < READING_RANK[existing.reading]) best.set(hit.position, hit);
-    };
     for (const reference of text.rf) {
       const position = this.index.byRfReference.get(reference);
       if (position === undefined) reasons.push(`RF reference ${reference} is not on any open item`);
-      else keep({ position, reading: 'rf', written: reference });
+      else keepBest(best, { position, reading: 'rf', written: reference });
     }
     for (const field of text.fields) {
-      for (const hit of this.readNumbers(field)) keep(hit);
+      for (const hit of this.readNumbers(field)) keepBest(best, hit);
     }
     return [...best.values()].sort((a, b) => READING_RANK[a.reading] - READING_RANK[b.reading] || compareByAge(this.item(a.position), this.item(b.position)));
   }
@@ -814,13 +811,14 @@ export class CashApplication {
     if (fieldWords.length === 0) return [];
     const found: { hit: Hit; start: number; length: number }[] = [];
     for (const window of numberWindows(fieldWords)) {
-      for (const position of positionsOf(this.index.byNumberKey.get(lookupKey(window.written)))) {
+      // The table takes any spelling: it works the lookup key out in place.
+      for (const position of positionsOf(this.index.byNumberKey.get(window.written))) {
         const reading = readingStrength(window.written, this.item(position).invoiceNumber);
         if (reading) found.push({ hit: { position, reading, written: window.written }, start: window.start, length: window.length });
       }
       if (window.startsWithDigit) {
         for (const prefix of this.index.numberPrefixes) {
-          for (const position of positionsOf(this.index.byNumberKey.get(lookupKey(prefix + window.written)))) {
+          for (const position of positionsOf(this.index.byNumberKey.get(prefix + window.written))) {
             const strength = readingStrength(`${prefix} ${window.written}`, this.item(position).invoiceNumber);
             if (strength) {
               const reading: Reading = strength === 'zeros' ? 'zeros' : 'prefixless';
@@ -902,20 +900,18 @@ export class CashApplication {
    * (left unsorted when there are more than `sortUpTo`: the caller only counts them then).
    */
   private openWithAmount(currency: string, amount: number, customerId: string | null, sortUpTo = Number.MAX_SAFE_INTEGER): number[] {
-    let base: readonly number[];
-    if (customerId === null) {
-      base = positionsOf(this.index.byAmount.get(currency)?.get(amount));
-    } else {
-      base = this.customerAmountMap(customerId, currency).get(amount) ?? [];
-    }
-    const moved = this.moved.size === 0 ? undefined : this.moved.get(`${currency} ${amount}`);
+    const base = customerId === null ? this.index.byAmount.get(currency)?.get(amount) : this.customerAmountMap(customerId, currency).get(amount);
+    const moved = this.movedWith(currency, amount);
     const result: number[] = [];
-    const fits = (p: number): boolean => this.balances[p] === amount && (customerId === null || this.item(p).customerId === customerId);
-    for (const p of base) if (fits(p)) result.push(p);
+    if (typeof base === 'number') {
+      if (this.fits(base, amount, customerId)) result.push(base);
+    } else if (base !== undefined) {
+      for (const p of base) if (this.fits(p, amount, customerId)) result.push(p);
+    }
     if (moved) {
       const seen = new Set(result);
       for (const p of moved) {
-        if (!seen.has(p) && fits(p)) {
+        if (!seen.has(p) && this.fits(p, amount, customerId)) {
           seen.add(p);
           result.push(p);
         }
@@ -929,16 +925,36 @@ export class CashApplication {
    * now: the items {@link openWithAmount} can find for any other customer are among these.
    */
   private anotherCustomerHasAmount(currency: string, amount: number, customerId: string): boolean {
-    const fits = (p: number): boolean => this.balances[p] === amount && this.item(p).customerId !== customerId;
     const base = this.index.byAmount.get(currency)?.get(amount);
-    if (base !== undefined && (typeof base === 'number' ? fits(base) : base.some(fits))) return true;
-    const moved = this.moved.size === 0 ? undefined : this.moved.get(`${currency} ${amount}`);
-    return moved !== undefined && moved.some(fits);
+    if (typeof base === 'number') {
+      if (this.fitsOther(base, amount, customerId)) return true;
+    } else if (base !== undefined) {
+      for (const p of base) if (this.fitsOther(p, amount, customerId)) return true;
+    }
+    const moved = this.movedWith(currency, amount);
+    if (moved !== undefined) for (const p of moved) if (this.fitsOther(p, amount, customerId)) return true;
+    return false;
+  }
+
+  /** The item's running balance is `amount` and it is `customerId`'s (any customer's for null). */
+  private fits(position: number, amount: number, customerId: string | null): boolean {
+    return this.balances[position] === amount && (customerId === null || this.item(position).customerId === customerId);
+  }
+
+  /** The item's running balance is `amount` and it is not `customerId`'s. */
+  private fitsOther(position: number, amount: number, customerId: string): boolean {
+    return this.balances[position] === amount && this.item(position).customerId !== customerId;
+  }
+
+  /** Items whose balance changed in this run to `amount` in `currency` (some may have changed again since). */
+  private movedWith(currency: string, amount: number): number[] | undefined {
+    return this.moved.size === 0 ? undefined : this.moved.get(currency)?.get(amount);
   }
 
   private customerAmountMap(customerId: string, currency: string): Map<number, number[]> {
-    const key = `${customerId} ${currency}`;
-    let map = this.customerAmounts.get(key);
+    let byCurrency = this.customerAmounts.get(customerId);
+    if (!byCurrency) this.customerAmounts.set(customerId, (byCurrency = new Map()));
+    let map = byCurrency.get(currency);
     if (!map) {
       map = new Map();
       for (const p of this.index.byCustomer.get(customerId) ?? []) {
@@ -948,7 +964,7 @@ export class CashApplication {
         if (list) list.push(p);
         else map.set(item.balanceMinor, [p]);
       }
-      this.customerAmounts.set(key, map);
+      byCurrency.set(currency, map);
     }
     return map;
   }
@@ -960,10 +976,12 @@ export class CashApplication {
   private setBalance(position: number, balance: number): void {
     this.balances[position] = balance;
     if (balance > 0) {
-      const key = `${this.item(position).currency} ${balance}`;
-      const list = this.moved.get(key);
+      const currency = this.item(position).currency;
+      let byAmount = this.moved.get(currency);
+      if (!byAmount) this.moved.set(currency, (byAmount = new Map()));
+      const list = byAmount.get(balance);
       if (list) list.push(position);
-      else this.moved.set(key, [position]);
+      else byAmount.set(balance, [position]);
     }
   }
 
@@ -1040,6 +1058,12 @@ function oneDigitEdits(text: string): Set<string> {
   }
   out.delete(text);
   return out;
+}
+
+/** Keeps the strongest reading of each item (the first of equally strong ones). */
+function keepBest(best: Map<number, Hit>, hit: Hit): void {
+  const existing = best.get(hit.position);
+  if (!existing || READING_RANK[hit.reading] < READING_RANK[existing.reading]) best.set(hit.position, hit);
 }
 
 function unapplied(customerId: string | null): Decision {

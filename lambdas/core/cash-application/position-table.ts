@@ -13,8 +13,20 @@ export interface Lookup<K, V> {
   has(key: K): boolean;
 }
 
+/**
+ * How a table compares keys when the key of a position is not simply `keyOf(position) === key`:
+ * a hash and an equality worked out in place on the text given (no key string built per lookup
+ * or per item; see `looseNumberKey` in `invoice-number.ts`). `hash(key)` must agree for every two
+ * keys `matches` treats as equal.
+ */
+export interface KeyForm<K> {
+  hash(key: K): number;
+  /** True when the item at `position` is filed under `key`. */
+  matches(position: number, key: K): boolean;
+}
+
 /** FNV-1a over the UTF-16 code units of a string. */
-function hashString(text: string): number {
+export function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
@@ -39,16 +51,29 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
   private slots: Int32Array;
   /** The hash of each occupied slot's key: a probe works the key out again only when the hashes agree. */
   private hashes: Int32Array;
+  /**
+   * For number keys (amounts), each slot's key itself: many items share a round amount, and a probe
+   * past them then compares numbers in one array instead of reading each item (8 bytes per slot).
+   */
+  private keys: Float64Array | null;
   private count = 0;
+  private readonly form: KeyForm<K> | undefined;
 
+  /**
+   * `numberKeys`: the keys are numbers, kept in the table (see `keys`); else `form` says how keys
+   * are hashed and compared when not by `keyOf(position) === key`.
+   */
   constructor(
     private readonly keyOf: (position: number) => K,
     expected = 16,
+    options: { readonly form?: KeyForm<K>; readonly numberKeys?: boolean } = {},
   ) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
     this.slots = new Int32Array(capacity);
     this.hashes = new Int32Array(capacity);
+    this.keys = options.numberKeys ? new Float64Array(capacity) : null;
+    this.form = options.form;
   }
 
   get size(): number {
@@ -58,20 +83,42 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
   /** Adds `position` under `key` (which must be `keyOf(position)`). */
   add(key: K, position: number): void {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    this.place(this.hash(key), position);
+    this.place(this.hash(key), position, key);
     this.count++;
+  }
+
+  /**
+   * Adds `position` under `key` unless a position already there has the same hash and `clash`
+   * says it is the same entry: then that position is returned and nothing is added; -1 when added.
+   * One probe walk for a duplicate check and the insertion.
+   */
+  addUnlessClash(key: K, position: number, clash: (other: number) => boolean): number {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const hash = this.hash(key);
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
+      if (this.hashes[slot] === (hash | 0) && clash(this.slots[slot]! - 1)) return this.slots[slot]! - 1;
+    }
+    this.slots[slot] = position + 1;
+    this.hashes[slot] = hash;
+    if (this.keys !== null) this.keys[slot] = key as number;
+    this.count++;
+    return -1;
   }
 
   get(key: K): number | number[] | undefined {
     const mask = this.slots.length - 1;
     const hash = this.hash(key);
+    const form = this.form;
+    const keys = this.keys;
     let found: number | number[] | undefined;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const stored = this.slots[slot]!;
       if (stored === 0) return found;
       if (this.hashes[slot] !== (hash | 0)) continue;
       const position = stored - 1;
-      if (this.keyOf(position) !== key) continue;
+      if (keys !== null ? keys[slot] !== key : form !== undefined ? !form.matches(position, key) : this.keyOf(position) !== key) continue;
       if (found === undefined) found = position;
       else if (typeof found === 'number') found = [found, position];
       else found.push(position);
@@ -83,36 +130,42 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
   }
 
   private hash(key: K): number {
+    if (this.form !== undefined) return this.form.hash(key) >>> 0;
     return typeof key === 'number' ? hashNumber(key) : hashString(key);
   }
 
   /** Linear probing keeps positions of one key in insertion order along the probe sequence. */
-  private place(hash: number, position: number): void {
+  private place(hash: number, position: number, key: K): void {
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
     this.slots[slot] = position + 1;
     this.hashes[slot] = hash;
+    if (this.keys !== null) this.keys[slot] = key as number;
   }
 
   private grow(): void {
     const old = this.slots;
     const oldHashes = this.hashes;
+    const oldKeys = this.keys;
     this.slots = new Int32Array(old.length * 2);
     this.hashes = new Int32Array(old.length * 2);
+    if (oldKeys !== null) this.keys = new Float64Array(old.length * 2);
     // Re-adding in position order keeps each key's positions in the order they were added, as long
     // as they were added in increasing position order (the index adds them so). The stored hashes
     // serve again: no key is worked out anew.
     const byPosition = new Int32Array(this.count);
     const hashOf = new Int32Array(this.count);
+    const keyOf = new Float64Array(oldKeys === null ? 0 : this.count);
     let n = 0;
     for (let slot = 0; slot < old.length; slot++) {
       if (old[slot] === 0) continue;
       byPosition[n] = old[slot]! - 1;
+      if (oldKeys !== null) keyOf[n] = oldKeys[slot]!;
       hashOf[n++] = oldHashes[slot]!;
     }
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => byPosition[a]! - byPosition[b]!);
-    for (const i of order) this.place(hashOf[i]! >>> 0, byPosition[i]!);
+    for (const i of order) this.place(hashOf[i]! >>> 0, byPosition[i]!, (oldKeys === null ? undefined : keyOf[i]) as K);
   }
 }
 
