@@ -172,6 +172,7 @@ export class CashApplication {
   private readonly learned = new Map<string, string>();
   /** Built on the first line that needs it: most lines never look at names. */
   private nameIndex: CustomerNameIndex | null = null;
+  private readonly payerNameKeys = new Map<string, string | null>();
   /** Remittance advices given to this run, in the order given; an advice splits one line at most. */
   private readonly advices: AdviceEntry[] = [];
 
@@ -859,7 +860,7 @@ export class CashApplication {
       if (known.length > 1) reasons.push(`payer account ${maskAccount(account)} is known for ${known.length} customers: not used`);
     }
     if (line.payerName) {
-      const name = normalizePayerName(line.payerName);
+      const name = this.payerNameKey(line.payerName);
       const known = name === null ? [] : (this.index.customersByName.get(name) ?? []);
       if (known.length === 1) {
         reasons.push(`payer name "${line.payerName}" is known for ${known[0]}`);
@@ -868,6 +869,17 @@ export class CashApplication {
       if (known.length > 1) reasons.push(`payer name "${line.payerName}" is known for ${known.length} customers: not used`);
     }
     return null;
+  }
+
+  /** {@link normalizePayerName}, remembered per name as written (statements repeat their payers). */
+  private payerNameKey(payerName: string): string | null {
+    let key = this.payerNameKeys.get(payerName);
+    if (key === undefined) {
+      key = normalizePayerName(payerName);
+      if (this.payerNameKeys.size >= 20_000) this.payerNameKeys.clear();
+      this.payerNameKeys.set(payerName, key);
+    }
+    return key;
   }
 
   // ---------------------------------------------------------------------------------------------

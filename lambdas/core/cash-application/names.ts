@@ -157,11 +157,19 @@ const LEGAL_SPELLING_TOKENS = LEGAL_FORM_SPELLINGS.map(([spelling, form]) => [sp
   (a, b) => b[0].length - a[0].length,
 );
 
+/** Every word of the spellings of two or more words: a name with none of them has none of those spellings. */
+const MULTI_WORD_SPELLING_WORDS = new Set(LEGAL_SPELLING_TOKENS.filter(([spelling]) => spelling.length > 1).flatMap(([spelling]) => spelling));
+
+/** The form of each one-word spelling: the first in {@link LEGAL_SPELLING_TOKENS} order. */
+const ONE_WORD_SPELLINGS = new Map<string, string>();
+for (const [spelling, form] of LEGAL_SPELLING_TOKENS) if (spelling.length === 1 && !ONE_WORD_SPELLINGS.has(spelling[0]!)) ONE_WORD_SPELLINGS.set(spelling[0]!, form);
+
 /**
  * Folds a word so German transliteration and umlauts compare equal (`MUELLER`, `MÜLLER` via
  * any-ascii `MULLER`): `AE`, `OE`, `UE` become `A`, `O`, `U`; `SZ` after any-ascii is already `SS`.
  */
 function foldWord(word: string): string {
+  if (!word.includes('E')) return word; // AE, OE and UE all need one: most words have none
   return word.replace(/AE/g, 'A').replace(/OE/g, 'O').replace(/UE/g, 'U');
 }
 
@@ -188,7 +196,8 @@ export function normalizeName(name: string): NormalizedName {
   const raw = (text.match(/[0-9A-Z]+/g) ?? []).map((w) => foldWord(w));
   let words = raw.slice();
   let legalForm: string | null = null;
-  for (const [spelling, form] of LEGAL_SPELLING_TOKENS) {
+  const mayHaveSpelling = words.some((w) => MULTI_WORD_SPELLING_WORDS.has(w));
+  for (const [spelling, form] of mayHaveSpelling ? LEGAL_SPELLING_TOKENS : []) {
     if (spelling.length === 1) continue;
     if (spelling.every((w) => words.includes(w))) {
       const remaining = words.slice();
@@ -199,8 +208,7 @@ export function normalizeName(name: string): NormalizedName {
   }
   const tokens: string[] = [];
   for (const word of words) {
-    const single = LEGAL_SPELLING_TOKENS.find(([spelling]) => spelling.length === 1 && spelling[0] === word);
-    const form = single ? single[1] : LEGAL_FORM_WORDS.has(word) ? word : null;
+    const form = ONE_WORD_SPELLINGS.get(word) ?? (LEGAL_FORM_WORDS.has(word) ? word : null);
     if (form !== null) {
       legalForm ??= form === 'COMPANY' ? 'CO' : form;
       continue;
@@ -289,7 +297,12 @@ let wordPairCount = 0;
 /** {@link wordSimilarity}, remembered by the two words (the lesser first; no key string is built per pair). */
 function cachedWordSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const [first, second] = a < b ? [a, b] : [b, a];
+  let first = a;
+  let second = b;
+  if (b < a) {
+    first = b;
+    second = a;
+  }
   let withFirst = wordPairs.get(first);
   let similarity = withFirst?.get(second);
   if (similarity === undefined) {
