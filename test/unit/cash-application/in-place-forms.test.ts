@@ -1,0 +1,167 @@
+/**
+ * The in-place readings of invoice numbers (no string built per item or per lookup) must agree
+ * exactly with the string forms they stand for, and the position table's key options and the
+ * index's customer lists with what they replace.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  compactForm,
+  groupForm,
+  hashLookupKey,
+  hasLetterPrefix,
+  letterPrefix,
+  lookupKey,
+  readingStrength,
+  sameGroupForm,
+  sameKeyForm,
+} from '../../../lambdas/core/cash-application/invoice-number';
+import { hashString, PositionTable } from '../../../lambdas/core/cash-application/position-table';
+import { buildOpenItemIndex, compareByAge } from '../../../lambdas/core/cash-application/open-item-index';
+import type { OpenItem } from '../../../lambdas/core/cash-application/types';
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+/** Texts as payers write numbers: letters of both cases, zeros, separators, other characters. */
+function texts(count: number, seed: number): string[] {
+  const random = seeded(seed);
+  const alphabet = ['0', '0', '0', '1', '2', '9', 'i', 'I', 'n', 'N', 'v', 'V', '-', ' ', '.', '/', 'ä', 'Z', 'z', '_'];
+  const out = ['', '0', '000', 'INV-2026-000123', 'inv2026123', 'INV 2026 123', 'Inv.2026-00123', '2026-123', 'INV20260123', '-0-', 'A0B', 'a-00-b'];
+  while (out.length < count) {
+    const length = Math.floor(random() * 14);
+    let text = '';
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+    out.push(text);
+  }
+  return out;
+}
+
+/** The string-building reading (the former implementation) to compare with. */
+function readingByStrings(written: string, invoiceNumber: string): 'exact' | 'loose' | 'zeros' | null {
+  const compactWritten = compactForm(written);
+  const compactNumber = compactForm(invoiceNumber);
+  if (compactWritten === compactNumber) return 'exact';
+  if (groupForm(written) === groupForm(invoiceNumber)) return 'loose';
+  if (compactWritten.replace(/0/g, '') === compactNumber.replace(/0/g, '')) return 'zeros';
+  return null;
+}
+
+describe('invoice numbers read in place', () => {
+  const sample = texts(250, 11);
+
+  it('compares compact forms, lookup keys and group forms as the strings would', () => {
+    let equalGroups = 0;
+    for (const a of sample) {
+      for (const b of sample) {
+        expect(sameKeyForm(a, b, false)).toBe(compactForm(a) === compactForm(b));
+        expect(sameKeyForm(a, b, true)).toBe(lookupKey(a) === lookupKey(b));
+        const same = groupForm(a) === groupForm(b);
+        if (same && a !== b) equalGroups++;
+        expect(sameGroupForm(a, b)).toBe(same);
+      }
+    }
+    expect(equalGroups).toBeGreaterThan(100); // the sample has loosely equal pairs, not only different ones
+  });
+
+  it('reads the strength of a reading as the string forms give it', () => {
+    const seen = new Set<string | null>();
+    for (const a of sample.slice(0, 200)) {
+      for (const b of sample.slice(0, 200)) {
+        const expected = readingByStrings(a, b);
+        seen.add(expected);
+        expect(readingStrength(a, b)).toBe(expected);
+      }
+    }
+    expect([...seen].sort()).toEqual(['exact', 'loose', 'zeros', null].sort());
+  });
+
+  it('hashes the lookup key without building it', () => {
+    for (const text of sample) expect(hashLookupKey(text)).toBe(hashString(lookupKey(text)));
+  });
+
+  it('tells whether a number starts with a letter prefix as letterPrefix reads it', () => {
+    for (const text of sample) {
+      for (const prefix of ['INV', 'IN', 'INVZ', 'ZN', 'I', '']) expect(hasLetterPrefix(text, prefix)).toBe(letterPrefix(text) === prefix);
+    }
+  });
+});
+
+describe('PositionTable options', () => {
+  it('finds positions by any spelling of the lookup key when given a key form', () => {
+    const numbers = ['INV-2026-000123', 'INV-2026-000124', 'inv 2026 123', 'INV-2026-1230', 'X-1'];
+    const table = new PositionTable<string>((p) => lookupKey(numbers[p]!), 2, {
+      form: { hash: hashLookupKey, matches: (p, text) => sameKeyForm(numbers[p]!, text, true) },
+    });
+    numbers.forEach((n, p) => table.add(n, p));
+    expect(table.get('inv2026123')).toEqual([0, 2, 3]); // the same key: zeros do not count
+    expect(table.get(lookupKey('INV 2026 124'))).toBe(1);
+    expect(table.get('x1')).toBe(4);
+    expect(table.get('INV-2026-125')).toBeUndefined();
+  });
+
+  it('keeps number keys in the table and never asks the items for them', () => {
+    const amounts = [500, 700, 500, 4294967296, 500, -1];
+    let keyOfCalls = 0;
+    const table = new PositionTable<number>(
+      (p) => {
+        keyOfCalls++;
+        return amounts[p]!;
+      },
+      2,
+      { numberKeys: true },
+    );
+    amounts.forEach((a, p) => table.add(a, p)); // grows on the way
+    expect(table.get(500)).toEqual([0, 2, 4]);
+    expect(table.get(4294967296)).toBe(3);
+    expect(table.get(-1)).toBe(5);
+    expect(table.get(0)).toBeUndefined();
+    expect(keyOfCalls).toBe(0);
+  });
+
+  it('adds unless an entry with the same hash clashes, and says which', () => {
+    const keys = ['A', 'B', 'A', 'C'];
+    const table = new PositionTable<string>((p) => keys[p]!, 2);
+    const results = keys.map((k, p) => table.addUnlessClash(k, p, (other) => keys[other] === k));
+    expect(results).toEqual([-1, -1, 0, -1]);
+    expect(table.get('A')).toBe(0);
+    expect(table.size).toBe(3);
+  });
+});
+
+describe('open item index: customers and numbers', () => {
+  const item = (n: number, customerId: string, dueDate: string, issueDate = '2026-01-01', balanceMinor = 100): OpenItem => ({
+    invoiceId: `INV-2026-${String(n).padStart(6, '0')}`,
+    invoiceNumber: `INV-2026-${String(n).padStart(6, '0')}`,
+    customerId,
+    customerName: `Customer ${customerId}`,
+    currency: 'EUR',
+    balanceMinor,
+    issueDate,
+    dueDate,
+    rfReference: null,
+  });
+
+  it("gives each customer's items oldest due date first, whether read by get or by iteration", () => {
+    const items = [item(1, 'C1', '2026-03-01'), item(2, 'C2', '2026-02-01'), item(3, 'C1', '2026-01-15'), item(4, 'C1', '2026-01-15', '2025-12-01'), item(5, 'C2', '2026-01-01'), item(6, 'C1', '2026-05-01', '2026-01-01', 0)];
+    const sorted = (positions: readonly number[]): number[] => [...positions].sort((a, b) => compareByAge(items[a]!, items[b]!));
+    const first = buildOpenItemIndex(items);
+    expect(first.byCustomer.get('C1')).toEqual([3, 2, 0]); // the settled item 6 is not among them
+    expect(first.byCustomer.get('C2')).toEqual([4, 1]);
+    const second = buildOpenItemIndex(items);
+    for (const [customerId, positions] of second.byCustomer) expect(positions).toEqual(sorted(first.byCustomer.get(customerId)!));
+    expect([...buildOpenItemIndex(items).byCustomer.values()]).toEqual([[3, 2, 0], [4, 1]]);
+  });
+
+  it('refuses a number given twice, and finds every spelling of a number', () => {
+    expect(() => buildOpenItemIndex([item(1, 'C1', '2026-03-01'), item(2, 'C1', '2026-03-01'), item(1, 'C2', '2026-03-01')])).toThrow(/item 3 .*appears twice/);
+    const index = buildOpenItemIndex([item(1, 'C1', '2026-03-01'), item(10, 'C1', '2026-03-01')]);
+    expect(index.byNumberKey.get('inv 2026 1')).toEqual([0, 1]); // INV2261 is the key of both
+    expect(index.byNumberKey.get(lookupKey('INV-2026-000010'))).toEqual([0, 1]);
+    expect(index.numberPrefixes).toEqual(['INV']);
+  });
+});
