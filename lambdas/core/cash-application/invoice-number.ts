@@ -213,10 +213,19 @@ export function withinOneEdit(a: string, b: string): boolean {
   while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
     // Replacement: the rest after i+1 equal. Swap: a[i]=b[i+1], a[i+1]=b[i], rest after i+2 equal.
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2);
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** `a.slice(i) === b.slice(j)`, without the slices. */
+function sameFrom(a: string, i: number, b: string, j: number): boolean {
+  const from = Math.min(i, a.length);
+  const fromB = Math.min(j, b.length);
+  if (a.length - from !== b.length - fromB) return false;
+  for (let k = 0; k < a.length - from; k++) if (a.charCodeAt(from + k) !== b.charCodeAt(fromB + k)) return false;
+  return true;
 }
 
 /** A run of up to {@link MAX_WINDOW_TOKENS} neighbouring words of a remittance field. */

@@ -510,8 +510,8 @@ export class CashApplication {
   private typoCandidates(line: StatementLine, text: LineText, exclude: ReadonlySet<number>): { position: number; written: string }[] | 'too-many' {
     // Count before filtering: a round amount can be shared by thousands of items. The numbers
     // written on the line are read only when some item has the amount (most amounts are unique).
-    const bucket = this.index.byAmount.get(line.currency)?.get(line.amountMinor);
-    const size = bucket === undefined ? 0 : typeof bucket === 'number' ? 1 : bucket.length;
+    let size = 0;
+    this.index.byAmount.get(line.currency)?.some(line.amountMinor, () => ++size > this.policy.maxTypoCandidates);
     const candidates = size > this.policy.maxTypoCandidates ? null : this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxTypoCandidates);
     if (candidates !== null && candidates.length <= this.policy.maxTypoCandidates && candidates.every((p) => exclude.has(p))) return [];
     const windows: WindowForms[] = [];
@@ -937,12 +937,7 @@ export class CashApplication {
    * now: the items {@link openWithAmount} can find for any other customer are among these.
    */
   private anotherCustomerHasAmount(currency: string, amount: number, customerId: string): boolean {
-    const base = this.index.byAmount.get(currency)?.get(amount);
-    if (typeof base === 'number') {
-      if (this.fitsOther(base, amount, customerId)) return true;
-    } else if (base !== undefined) {
-      for (const p of base) if (this.fitsOther(p, amount, customerId)) return true;
-    }
+    if (this.index.byAmount.get(currency)?.some(amount, (p) => this.fitsOther(p, amount, customerId))) return true;
     const moved = this.movedWith(currency, amount);
     if (moved !== undefined) for (const p of moved) if (this.fitsOther(p, amount, customerId)) return true;
     return false;

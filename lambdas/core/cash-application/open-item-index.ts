@@ -7,7 +7,7 @@ import { isCurrency } from '../money/money';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { hashLookupKey, hasLetterPrefix, letterPrefix, lookupKey, sameKeyForm } from './invoice-number';
 import { normalizeAccount, normalizePayerName } from './payer';
-import { PositionTable, UniquePositionTable, type Lookup } from './position-table';
+import { PositionTable, UniquePositionTable, type Lookup, type PositionLookup } from './position-table';
 import type { KnownCustomer, OpenItem } from './types';
 
 /** Open items or customers the matcher cannot work with; names the offending record and field. */
@@ -46,7 +46,7 @@ export interface OpenItemIndex {
   /** {@link lookupKey} of the invoice number -> positions (several when spellings collide). */
   readonly byNumberKey: Lookup<string, Positions>;
   /** Currency -> open balance -> positions, over the balances the items came with (positive only). */
-  readonly byAmount: Lookup<string, Lookup<number, Positions>>;
+  readonly byAmount: Lookup<string, PositionLookup<number>>;
   /**
    * customerId -> positions of its items with a positive balance, oldest due date first (each
    * customer's list is put in order the first time it is asked for: a run touches few customers).
@@ -191,7 +191,8 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   const byOtherInvoiceId = new Map<string, number>();
   // The three lookups over every item are compact tables of positions (no entry or key string per
   // item): a key is worked out again from the item when its slot is probed.
-  const byRfReference = new UniquePositionTable<string>((position) => normalizeRfReference(openItems[position]!.rfReference ?? '') ?? '', openItems.length);
+  const rfOf = (position: number): string => normalizeRfReference(openItems[position]!.rfReference ?? '') ?? '';
+  const byRfReference = new UniquePositionTable<string>(rfOf, openItems.length);
   // Keyed by the lookup key of whatever text is given (the key is idempotent), hashed and compared
   // in place: no key string per item or per lookup.
   const byNumberKey = new PositionTable<string>((position) => lookupKey(openItems[position]!.invoiceNumber), openItems.length, {
@@ -213,11 +214,14 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   const namedCustomers = new Set<string>();
   const customerNames = new Map<string, string[]>();
 
+  const normalizedNames = new Map<string, string | null>();
   const addCustomerName = (name: string, customerId: string): void => {
     const written = customerNames.get(customerId);
     if (!written) customerNames.set(customerId, [name]);
     else if (!written.includes(name)) written.push(name);
-    const normalized = normalizePayerName(name);
+    // A customer's name on its items and in master data is mostly the same text: normalized once.
+    let normalized = normalizedNames.get(name);
+    if (normalized === undefined) normalizedNames.set(name, (normalized = normalizePayerName(name)));
     if (normalized === null) return;
     const list = customersByName.get(normalized);
     if (!list) customersByName.set(normalized, [customerId]);
@@ -241,8 +245,7 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     if (item.rfReference !== null && item.rfReference !== '') {
       const rf = normalizeRfReference(item.rfReference);
       if (rf === null) fail(item, position, 'rfReference', `"${item.rfReference}" is not a valid RF creditor reference`);
-      if (byRfReference.has(rf!)) fail(item, position, 'rfReference', `"${rf}" appears twice`);
-      byRfReference.add(rf!, position);
+      if (byRfReference.addUnlessPresent(rf!, position, rfOf) !== -1) fail(item, position, 'rfReference', `"${rf}" appears twice`);
     }
     adding = item.invoiceNumber;
     const other = byNumberKey.addUnlessClash(item.invoiceNumber, position, sameNumber);

@@ -13,6 +13,12 @@ export interface Lookup<K, V> {
   has(key: K): boolean;
 }
 
+/** A lookup of positions that can also be walked without building the list (a round amount has thousands). */
+export interface PositionLookup<K> extends Lookup<K, number | number[]> {
+  /** Calls `visit` with the positions of `key` in the order added until it returns true; true when it did. */
+  some(key: K, visit: (position: number) => boolean): boolean;
+}
+
 /**
  * How a table compares keys when the key of a position is not simply `keyOf(position) === key`:
  * a hash and an equality worked out in place on the text given (no key string built per lookup
@@ -47,7 +53,7 @@ function hashNumber(value: number): number {
  * `get` gives them in the order they were added: one as a number, several as an array (see
  * `Positions` in `open-item-index.ts`).
  */
-export class PositionTable<K extends string | number> implements Lookup<K, number | number[]> {
+export class PositionTable<K extends string | number> implements PositionLookup<K> {
   private slots: Int32Array;
   /** The hash of each occupied slot's key: a probe works the key out again only when the hashes agree. */
   private hashes: Int32Array;
@@ -129,6 +135,21 @@ export class PositionTable<K extends string | number> implements Lookup<K, numbe
     return this.get(key) !== undefined;
   }
 
+  some(key: K, visit: (position: number) => boolean): boolean {
+    const mask = this.slots.length - 1;
+    const hash = this.hash(key);
+    const form = this.form;
+    const keys = this.keys;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const stored = this.slots[slot]!;
+      if (stored === 0) return false;
+      if (this.hashes[slot] !== (hash | 0)) continue;
+      const position = stored - 1;
+      if (keys !== null ? keys[slot] !== key : form !== undefined ? !form.matches(position, key) : this.keyOf(position) !== key) continue;
+      if (visit(position)) return true;
+    }
+  }
+
   private hash(key: K): number {
     if (this.form !== undefined) return this.form.hash(key) >>> 0;
     return typeof key === 'number' ? hashNumber(key) : hashString(key);
@@ -179,6 +200,11 @@ export class UniquePositionTable<K extends string | number> implements Lookup<K,
 
   add(key: K, position: number): void {
     this.table.add(key, position);
+  }
+
+  /** Adds `position` unless `key` is there already: then gives the position that has it (-1 when added). */
+  addUnlessPresent(key: K, position: number, keyOf: (position: number) => K): number {
+    return this.table.addUnlessClash(key, position, (other) => keyOf(other) === key);
   }
 
   get(key: K): number | undefined {

@@ -14,6 +14,7 @@ import {
   readingStrength,
   sameGroupForm,
   sameKeyForm,
+  withinOneEdit,
 } from '../../../lambdas/core/cash-application/invoice-number';
 import { hashString, PositionTable } from '../../../lambdas/core/cash-application/position-table';
 import { buildOpenItemIndex, compareByAge } from '../../../lambdas/core/cash-application/open-item-index';
@@ -91,6 +92,39 @@ describe('invoice numbers read in place', () => {
   });
 });
 
+/** The former withinOneEdit, with slices. */
+function withinOneEditBySlices(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+describe('one edit apart, in place', () => {
+  it('agrees with the comparison by slices on edits of every kind', () => {
+    const random = seeded(5);
+    const words = texts(120, 3).map(compactForm);
+    let near = 0;
+    for (const a of words) {
+      const edits = [a.slice(1), `${a}1`, `9${a}`, a.length > 1 ? a[1]! + a[0]! + a.slice(2) : a, a.replace(/./, 'X'), a.slice(0, Math.floor(random() * a.length))];
+      for (const b of [...edits, ...words.slice(0, 40)]) {
+        const expected = withinOneEditBySlices(a, b);
+        if (expected && a !== b) near++;
+        expect(withinOneEdit(a, b)).toBe(expected);
+        expect(withinOneEdit(b, a)).toBe(withinOneEditBySlices(b, a));
+      }
+    }
+    expect(near).toBeGreaterThan(200);
+  });
+});
+
 describe('PositionTable options', () => {
   it('finds positions by any spelling of the lookup key when given a key form', () => {
     const numbers = ['INV-2026-000123', 'INV-2026-000124', 'inv 2026 123', 'INV-2026-1230', 'X-1'];
@@ -121,6 +155,17 @@ describe('PositionTable options', () => {
     expect(table.get(-1)).toBe(5);
     expect(table.get(0)).toBeUndefined();
     expect(keyOfCalls).toBe(0);
+  });
+
+  it('walks the positions of a key in order and stops where told', () => {
+    const amounts = [5, 6, 5, 5, 7, 5];
+    const table = new PositionTable<number>((p) => amounts[p]!, 2, { numberKeys: true });
+    amounts.forEach((a, p) => table.add(a, p));
+    const seen: number[] = [];
+    expect(table.some(5, (p) => (seen.push(p), p === 3))).toBe(true);
+    expect(seen).toEqual([0, 2, 3]);
+    expect(table.some(5, () => false)).toBe(false);
+    expect(table.some(8, () => true)).toBe(false);
   });
 
   it('adds unless an entry with the same hash clashes, and says which', () => {
