@@ -85,6 +85,45 @@ function hasAlphanumeric(text: string): boolean {
   return false;
 }
 
+const dayNumbers = new Map<string, number>();
+
+/** A `YYYY-MM-DD` date as the number YYYYMMDD (ordered as the text is), remembered. */
+function dayNumber(date: string): number {
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+    if (dayNumbers.size < 100_000) dayNumbers.set(date, day);
+  }
+  return day;
+}
+
+/**
+ * Sorts positions by {@link compareByAge} of their items, comparing the dates as numbers read once
+ * per position (the dates are checked as `YYYY-MM-DD` while indexing, so the order is the same).
+ */
+function sortByAge(positions: number[], items: readonly OpenItem[]): void {
+  const n = positions.length;
+  if (n < 2) return;
+  const due = new Float64Array(n);
+  const issue = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[positions[i]!]!;
+    due[i] = dayNumber(item.dueDate);
+    issue[i] = dayNumber(item.issueDate);
+    order[i] = i;
+  }
+  order.sort((a, b) => {
+    if (due[a] !== due[b]) return due[a]! - due[b]!;
+    if (issue[a] !== issue[b]) return issue[a]! - issue[b]!;
+    const x = items[positions[a]!]!.invoiceNumber;
+    const y = items[positions[b]!]!.invoiceNumber;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const sorted = order.map((i) => positions[i]!);
+  for (let i = 0; i < n; i++) positions[i] = sorted[i]!;
+}
+
 /**
  * customerId -> positions, each list sorted by {@link compareByAge} the first time it is read
  * (`get`, or any iteration, which sorts them all): sorting a million items up front cost more than
@@ -108,8 +147,7 @@ class ByAgeOnFirstUse extends Map<string, readonly number[]> {
   override get(customerId: string): readonly number[] | undefined {
     const positions = super.get(customerId);
     if (positions !== undefined && !this.sorted.has(customerId)) {
-      const items = this.openItems;
-      (positions as number[]).sort((a, b) => compareByAge(items[a]!, items[b]!));
+      sortByAge(positions as number[], this.openItems);
       this.sorted.add(customerId);
     }
     return positions;

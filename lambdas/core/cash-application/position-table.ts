@@ -1,7 +1,7 @@
 /**
  * A compact multimap from a key to positions of open items, for a million items without a million
  * map entries and key strings: one `Int32Array` of slots (open addressing, linear probing) holding
- * positions, and the key of a position worked out again from the item when a slot is probed. A
+ * positions beside their keys' hashes, and the key of a position worked out again from the item when a slot is probed. A
  * lookup costs the key's hash and a few probes (the key of a slot is worked out only when its stored
  * hash agrees); memory is 16 bytes per item whatever the keys.
  * Pure: no I/O.
@@ -54,9 +54,13 @@ function hashNumber(value: number): number {
  * `Positions` in `open-item-index.ts`).
  */
 export class PositionTable<K extends string | number> implements PositionLookup<K> {
-  private slots: Int32Array;
-  /** The hash of each occupied slot's key: a probe works the key out again only when the hashes agree. */
-  private hashes: Int32Array;
+  /**
+   * Two cells per slot, side by side so that a probe reads one cache line: the position + 1 (0 for
+   * an empty slot) and the hash of its key (a probe works the key out again only when the hashes agree).
+   */
+  private cells: Int32Array;
+  /** Slots - 1 (the number of slots is a power of two). */
+  private mask: number;
   /**
    * For number keys (amounts), each slot's key itself: many items share a round amount, and a probe
    * past them then compares numbers in one array instead of reading each item (8 bytes per slot).
@@ -76,8 +80,8 @@ export class PositionTable<K extends string | number> implements PositionLookup<
   ) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
+    this.cells = new Int32Array(capacity * 2);
+    this.mask = capacity - 1;
     this.keys = options.numberKeys ? new Float64Array(capacity) : null;
     this.form = options.form;
   }
@@ -88,7 +92,7 @@ export class PositionTable<K extends string | number> implements PositionLookup<
 
   /** Adds `position` under `key` (which must be `keyOf(position)`). */
   add(key: K, position: number): void {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     this.place(this.hash(key), position, key);
     this.count++;
   }
@@ -99,32 +103,31 @@ export class PositionTable<K extends string | number> implements PositionLookup<
    * One probe walk for a duplicate check and the insertion.
    */
   addUnlessClash(key: K, position: number, clash: (other: number) => boolean): number {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const hash = this.hash(key);
-    const mask = this.slots.length - 1;
+    const cells = this.cells;
+    const mask = this.mask;
     let slot = hash & mask;
-    for (; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
-      if (this.hashes[slot] === (hash | 0) && clash(this.slots[slot]! - 1)) return this.slots[slot]! - 1;
+    for (; cells[slot * 2] !== 0; slot = (slot + 1) & mask) {
+      if (cells[slot * 2 + 1] === (hash | 0) && clash(cells[slot * 2]! - 1)) return cells[slot * 2]! - 1;
     }
-    this.slots[slot] = position + 1;
-    this.hashes[slot] = hash;
+    cells[slot * 2] = position + 1;
+    cells[slot * 2 + 1] = hash;
     if (this.keys !== null) this.keys[slot] = key as number;
     this.count++;
     return -1;
   }
 
   get(key: K): number | number[] | undefined {
-    const mask = this.slots.length - 1;
-    const hash = this.hash(key);
-    const form = this.form;
-    const keys = this.keys;
+    const cells = this.cells;
+    const mask = this.mask;
+    const hash = this.hash(key) | 0;
     let found: number | number[] | undefined;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const stored = this.slots[slot]!;
+      const stored = cells[slot * 2]!;
       if (stored === 0) return found;
-      if (this.hashes[slot] !== (hash | 0)) continue;
+      if (cells[slot * 2 + 1] !== hash || !this.holds(slot, stored - 1, key)) continue;
       const position = stored - 1;
-      if (keys !== null ? keys[slot] !== key : form !== undefined ? !form.matches(position, key) : this.keyOf(position) !== key) continue;
       if (found === undefined) found = position;
       else if (typeof found === 'number') found = [found, position];
       else found.push(position);
@@ -136,18 +139,22 @@ export class PositionTable<K extends string | number> implements PositionLookup<
   }
 
   some(key: K, visit: (position: number) => boolean): boolean {
-    const mask = this.slots.length - 1;
-    const hash = this.hash(key);
-    const form = this.form;
-    const keys = this.keys;
+    const cells = this.cells;
+    const mask = this.mask;
+    const hash = this.hash(key) | 0;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const stored = this.slots[slot]!;
+      const stored = cells[slot * 2]!;
       if (stored === 0) return false;
-      if (this.hashes[slot] !== (hash | 0)) continue;
-      const position = stored - 1;
-      if (keys !== null ? keys[slot] !== key : form !== undefined ? !form.matches(position, key) : this.keyOf(position) !== key) continue;
-      if (visit(position)) return true;
+      if (cells[slot * 2 + 1] !== hash || !this.holds(slot, stored - 1, key)) continue;
+      if (visit(stored - 1)) return true;
     }
+  }
+
+  /** True when the slot (whose hash agrees) holds `key`. */
+  private holds(slot: number, position: number, key: K): boolean {
+    if (this.keys !== null) return this.keys[slot] === key;
+    if (this.form !== undefined) return this.form.matches(position, key);
+    return this.keyOf(position) === key;
   }
 
   private hash(key: K): number {
@@ -157,21 +164,22 @@ export class PositionTable<K extends string | number> implements PositionLookup<
 
   /** Linear probing keeps positions of one key in insertion order along the probe sequence. */
   private place(hash: number, position: number, key: K): void {
-    const mask = this.slots.length - 1;
+    const cells = this.cells;
+    const mask = this.mask;
     let slot = hash & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = position + 1;
-    this.hashes[slot] = hash;
+    while (cells[slot * 2] !== 0) slot = (slot + 1) & mask;
+    cells[slot * 2] = position + 1;
+    cells[slot * 2 + 1] = hash;
     if (this.keys !== null) this.keys[slot] = key as number;
   }
 
   private grow(): void {
-    const old = this.slots;
-    const oldHashes = this.hashes;
+    const old = this.cells;
     const oldKeys = this.keys;
-    this.slots = new Int32Array(old.length * 2);
-    this.hashes = new Int32Array(old.length * 2);
-    if (oldKeys !== null) this.keys = new Float64Array(old.length * 2);
+    const oldSlots = this.mask + 1;
+    this.cells = new Int32Array(oldSlots * 4);
+    this.mask = oldSlots * 2 - 1;
+    if (oldKeys !== null) this.keys = new Float64Array(oldSlots * 2);
     // Re-adding in position order keeps each key's positions in the order they were added, as long
     // as they were added in increasing position order (the index adds them so). The stored hashes
     // serve again: no key is worked out anew.
@@ -179,11 +187,11 @@ export class PositionTable<K extends string | number> implements PositionLookup<
     const hashOf = new Int32Array(this.count);
     const keyOf = new Float64Array(oldKeys === null ? 0 : this.count);
     let n = 0;
-    for (let slot = 0; slot < old.length; slot++) {
-      if (old[slot] === 0) continue;
-      byPosition[n] = old[slot]! - 1;
+    for (let slot = 0; slot < oldSlots; slot++) {
+      if (old[slot * 2] === 0) continue;
+      byPosition[n] = old[slot * 2]! - 1;
       if (oldKeys !== null) keyOf[n] = oldKeys[slot]!;
-      hashOf[n++] = oldHashes[slot]!;
+      hashOf[n++] = old[slot * 2 + 1]!;
     }
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => byPosition[a]! - byPosition[b]!);
     for (const i of order) this.place(hashOf[i]! >>> 0, byPosition[i]!, (oldKeys === null ? undefined : keyOf[i]) as K);

@@ -202,6 +202,19 @@ describe('open item index: customers and numbers', () => {
     expect([...buildOpenItemIndex(items).byCustomer.values()]).toEqual([[3, 2, 0], [4, 1]]);
   });
 
+  it('orders many items of a customer exactly as compareByAge does (dates as numbers, ties by number)', () => {
+    const random = seeded(9);
+    const dates = ['2025-12-31', '2026-01-01', '2026-01-02', '2026-02-10', '2026-10-01', '2027-01-01'];
+    const items = Array.from({ length: 300 }, (_, i) =>
+      item(1000 - i, `C${i % 3}`, dates[Math.floor(random() * dates.length)]!, dates[Math.floor(random() * dates.length)]!),
+    );
+    const index = buildOpenItemIndex(items);
+    for (const customerId of ['C0', 'C1', 'C2']) {
+      const expected = items.map((_, p) => p).filter((p) => items[p]!.customerId === customerId).sort((a, b) => compareByAge(items[a]!, items[b]!));
+      expect(index.byCustomer.get(customerId)).toEqual(expected);
+    }
+  });
+
   it('refuses a number given twice, and finds every spelling of a number', () => {
     expect(() => buildOpenItemIndex([item(1, 'C1', '2026-03-01'), item(2, 'C1', '2026-03-01'), item(1, 'C2', '2026-03-01')])).toThrow(/item 3 .*appears twice/);
     const index = buildOpenItemIndex([item(1, 'C1', '2026-03-01'), item(10, 'C1', '2026-03-01')]);
