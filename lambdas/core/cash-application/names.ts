@@ -265,9 +265,11 @@ export function nameSimilarity(a: NormalizedName, b: NormalizedName): number {
     score = Math.max(score, tokenSetDice(joinAsIn(a.tokens, b.tokens), joinAsIn(b.tokens, a.tokens)));
   }
   // Numbers tell branches and entities apart (`Stadtwerke 2`, `Sport 1860`): they must agree.
-  const numbersA = a.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
-  const numbersB = b.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
-  if (numbersA !== numbersB) score = Math.min(score, 0.5);
+  if (hasNumber(a.tokens) || hasNumber(b.tokens)) {
+    const numbersA = a.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
+    const numbersB = b.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
+    if (numbersA !== numbersB) score = Math.min(score, 0.5);
+  }
   // Two different legal forms may be two companies of one family (Müller Bau GmbH, Müller Bau AG).
   if (a.legalForm && b.legalForm && a.legalForm !== b.legalForm) score -= 0.15;
   return Math.round(Math.max(0, Math.min(1, score)) * 1000) / 1000;
@@ -319,25 +321,58 @@ function cachedWordSimilarity(a: string, b: string): number {
   return similarity;
 }
 
-function tokenSetDice(a: readonly string[], b: readonly string[]): number {
-  const pairs: { i: number; j: number; s: number }[] = [];
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      const s = cachedWordSimilarity(a[i]!, b[j]!);
-      if (s > 0) pairs.push({ i, j, s });
+/** True when a token has a digit (as `/\d/`). */
+function hasNumber(tokens: readonly string[]): boolean {
+  for (const token of tokens) {
+    for (let i = 0; i < token.length; i++) {
+      const code = token.charCodeAt(i);
+      if (code >= 48 && code <= 57) return true;
     }
   }
-  pairs.sort((x, y) => y.s - x.s || x.i - y.i || x.j - y.j);
-  const usedA = new Set<number>();
-  const usedB = new Set<number>();
-  let matched = 0;
-  for (const p of pairs) {
-    if (usedA.has(p.i) || usedB.has(p.j)) continue;
-    usedA.add(p.i);
-    usedB.add(p.j);
-    matched += p.s * (a[p.i]!.length + b[p.j]!.length);
+  return false;
+}
+
+/** Word-pair similarities of the two names compared last (row by row), reused: names have few words. */
+let pairScores = new Float64Array(64);
+
+/**
+ * Pairs each word of `a` with at most one of `b`, most similar pairs first (ties: lower index in
+ * `a`, then in `b`), and weighs each pair's similarity by the pair's letters. Picking the best
+ * remaining pair each time is the same as going down the pairs sorted that way and skipping used
+ * words; done in place, without a list of pairs.
+ */
+function tokenSetDice(a: readonly string[], b: readonly string[]): number {
+  const la = a.length;
+  const lb = b.length;
+  if (pairScores.length < la * lb) pairScores = new Float64Array(la * lb * 2);
+  const scores = pairScores;
+  for (let i = 0; i < la; i++) {
+    for (let j = 0; j < lb; j++) scores[i * lb + j] = cachedWordSimilarity(a[i]!, b[j]!);
   }
-  const total = a.reduce((s, t) => s + t.length, 0) + b.reduce((s, t) => s + t.length, 0);
+  let matched = 0;
+  for (;;) {
+    let best = 0;
+    let bestI = -1;
+    let bestJ = -1;
+    for (let i = 0; i < la; i++) {
+      for (let j = 0; j < lb; j++) {
+        const s = scores[i * lb + j]!;
+        if (s > best) {
+          best = s;
+          bestI = i;
+          bestJ = j;
+        }
+      }
+    }
+    if (bestI < 0) break;
+    matched += best * (a[bestI]!.length + b[bestJ]!.length);
+    // The two words are used: no other pair with either counts.
+    for (let j = 0; j < lb; j++) scores[bestI * lb + j] = 0;
+    for (let i = 0; i < la; i++) scores[i * lb + bestJ] = 0;
+  }
+  let total = 0;
+  for (const t of a) total += t.length;
+  for (const t of b) total += t.length;
   return matched / total;
 }
 
