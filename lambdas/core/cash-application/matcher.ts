@@ -69,7 +69,7 @@ import {
   words,
   type TextWindow,
 } from './invoice-number';
-import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
+import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex, type Positions } from './open-item-index';
 import { CustomerNameIndex, type NameCandidate } from './name-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
 import { adviceFitsLine, decideDeduction, withinShortPayTolerance, type RemittanceAdvice } from './remittance-advice';
@@ -168,7 +168,7 @@ export class CashApplication {
   /** Items whose balance changed in this run, by `currency amount`: the amount maps are built on the starting balances. */
   private readonly moved = new Map<string, Map<number, number[]>>();
   /** Lazily built per customerId and currency: starting balance -> positions. */
-  private readonly customerAmounts = new Map<string, Map<string, Map<number, number[]>>>();
+  private readonly customerAmounts = new Map<string, Map<string, Map<number, Positions>>>();
   private readonly learned = new Map<string, string>();
   /** Built on the first line that needs it: most lines never look at names. */
   private nameIndex: CustomerNameIndex | null = null;
@@ -958,18 +958,23 @@ export class CashApplication {
     return this.moved.size === 0 ? undefined : this.moved.get(currency)?.get(amount);
   }
 
-  private customerAmountMap(customerId: string, currency: string): Map<number, number[]> {
+  /** The customer's items in `currency` by starting balance, oldest first (one position without an array). */
+  private customerAmountMap(customerId: string, currency: string): Map<number, Positions> {
     let byCurrency = this.customerAmounts.get(customerId);
     if (!byCurrency) this.customerAmounts.set(customerId, (byCurrency = new Map()));
     let map = byCurrency.get(currency);
     if (!map) {
       map = new Map();
-      for (const p of this.index.byCustomer.get(customerId) ?? []) {
-        const item = this.item(p);
-        if (item.currency !== currency) continue;
-        const list = map.get(item.balanceMinor);
-        if (list) list.push(p);
-        else map.set(item.balanceMinor, [p]);
+      const positions = this.index.byCustomer.get(customerId);
+      if (positions !== undefined) {
+        for (const p of positions) {
+          const item = this.item(p);
+          if (item.currency !== currency) continue;
+          const list = map.get(item.balanceMinor);
+          if (list === undefined) map.set(item.balanceMinor, p);
+          else if (typeof list === 'number') map.set(item.balanceMinor, [list, p]);
+          else list.push(p);
+        }
       }
       byCurrency.set(currency, map);
     }
