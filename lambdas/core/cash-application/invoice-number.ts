@@ -173,7 +173,18 @@ export function sameGroupForm(a: string, b: string): boolean {
 
 /** FNV-1a over the code units of {@link lookupKey}`(text)`, without building it (as `hashString(lookupKey(text))`). */
 export function hashLookupKey(text: string): number {
-  let hash = 0x811c9dc5;
+  return hashLookupKeyFrom(LOOKUP_KEY_HASH_START, text);
+}
+
+/** Where {@link hashLookupKey} starts (the FNV-1a offset basis). */
+export const LOOKUP_KEY_HASH_START = 0x811c9dc5;
+
+/**
+ * {@link hashLookupKey} continued over `text` from `hash`, the hash of what came before: the
+ * hash of `a b` is `hashLookupKeyFrom(hashLookupKey(a), b)` (separators do not count), so the
+ * windows of a remittance text are hashed word by word without joining them.
+ */
+export function hashLookupKeyFrom(hash: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 97 && code <= 122) code -= 32;

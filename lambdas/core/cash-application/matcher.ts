@@ -61,8 +61,12 @@ import { locateRfReferences, normalizeRfReference } from '../references/rf-credi
 import {
   compactForm,
   groupForm,
+  hashLookupKey,
+  hashLookupKeyFrom,
   letterPrefix,
+  LOOKUP_KEY_HASH_START,
   lookupKey,
+  MAX_WINDOW_TOKENS,
   numberWindows,
   readingStrength,
   withinOneEdit,
@@ -173,6 +177,9 @@ export class CashApplication {
   /** Built on the first line that needs it: most lines never look at names. */
   private nameIndex: CustomerNameIndex | null = null;
   private readonly payerNameKeys = new Map<string, string | null>();
+  /** The lookup-key hash of each number prefix, and the running hashes of a window after each (see `readNumbers`). */
+  private prefixHashes: number[] | null = null;
+  private readonly prefixRunning = new Array<number>(21).fill(0);
   /** Remittance advices given to this run, in the order given; an advice splits one line at most. */
   private readonly advices: AdviceEntry[] = [];
 
@@ -811,19 +818,46 @@ export class CashApplication {
     const fieldWords = words(field);
     if (fieldWords.length === 0) return [];
     const found: { hit: Hit; start: number; length: number }[] = [];
-    for (const window of numberWindows(fieldWords)) {
-      // The table takes any spelling: it works the lookup key out in place.
-      for (const position of positionsOf(this.index.byNumberKey.get(window.written))) {
-        const reading = readingStrength(window.written, this.item(position).invoiceNumber);
-        if (reading) found.push({ hit: { position, reading, written: window.written }, start: window.start, length: window.length });
-      }
-      if (window.startsWithDigit) {
-        for (const prefix of this.index.numberPrefixes) {
-          for (const position of positionsOf(this.index.byNumberKey.get(prefix + window.written))) {
-            const strength = readingStrength(`${prefix} ${window.written}`, this.item(position).invoiceNumber);
-            if (strength) {
-              const reading: Reading = strength === 'zeros' ? 'zeros' : 'prefixless';
-              found.push({ hit: { position, reading, written: window.written }, start: window.start, length: window.length });
+    const table = this.index.byNumberKey;
+    const prefixes = this.index.numberPrefixes;
+    this.prefixHashes ??= prefixes.map(hashLookupKey);
+    const withPrefix = this.prefixRunning;
+    // The windows of `numberWindows(fieldWords)` in its order, each hashed word by word as its lookup
+    // key (alone and after each prefix); its text is joined and looked up only when the table holds
+    // a key of that hash (most word groups of a remittance text are no invoice number).
+    for (let start = 0; start < fieldWords.length; start++) {
+      const startsWithDigit = /^[0-9]/.test(fieldWords[start]!);
+      let hash = LOOKUP_KEY_HASH_START;
+      for (let k = 0; k < prefixes.length; k++) withPrefix[k] = this.prefixHashes[k]!;
+      let size = 0;
+      let hasDigit = false;
+      for (let length = 1; length <= MAX_WINDOW_TOKENS && start + length <= fieldWords.length; length++) {
+        const word = fieldWords[start + length - 1]!;
+        hash = hashLookupKeyFrom(hash, word);
+        if (startsWithDigit) for (let k = 0; k < prefixes.length; k++) withPrefix[k] = hashLookupKeyFrom(withPrefix[k]!, word);
+        size += word.length;
+        if (/[0-9]/.test(word)) hasDigit = true;
+        if (size > 40) break;
+        if (!hasDigit || size < 4) continue;
+        let written: string | null = null;
+        if (table.mayHoldHash(hash)) {
+          written = fieldWords.slice(start, start + length).join(' ');
+          for (const position of positionsOf(table.get(written))) {
+            const reading = readingStrength(written, this.item(position).invoiceNumber);
+            if (reading) found.push({ hit: { position, reading, written }, start, length });
+          }
+        }
+        if (startsWithDigit) {
+          for (let k = 0; k < prefixes.length; k++) {
+            if (!table.mayHoldHash(withPrefix[k]!)) continue;
+            const prefix = prefixes[k]!;
+            written ??= fieldWords.slice(start, start + length).join(' ');
+            for (const position of positionsOf(table.get(prefix + written))) {
+              const strength = readingStrength(`${prefix} ${written}`, this.item(position).invoiceNumber);
+              if (strength) {
+                const reading: Reading = strength === 'zeros' ? 'zeros' : 'prefixless';
+                found.push({ hit: { position, reading, written }, start, length });
+              }
             }
           }
         }

@@ -44,7 +44,7 @@ export interface OpenItemIndex {
   /** Electronic RF reference -> position. */
   readonly byRfReference: Lookup<string, number>;
   /** {@link lookupKey} of the invoice number -> positions (several when spellings collide). */
-  readonly byNumberKey: Lookup<string, Positions>;
+  readonly byNumberKey: PositionLookup<string>;
   /** Currency -> open balance -> positions, over the balances the items came with (positive only). */
   readonly byAmount: Lookup<string, PositionLookup<number>>;
   /**

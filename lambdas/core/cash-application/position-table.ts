@@ -17,6 +17,11 @@ export interface Lookup<K, V> {
 export interface PositionLookup<K> extends Lookup<K, number | number[]> {
   /** Calls `visit` with the positions of `key` in the order added until it returns true; true when it did. */
   some(key: K, visit: (position: number) => boolean): boolean;
+  /**
+   * True when a key with this hash (as the table hashes keys) may be held: false means no key
+   * hashing so is. Lets a caller that hashes a text as it reads it build the text only for a likely hit.
+   */
+  mayHoldHash(hash: number): boolean;
 }
 
 /**
@@ -147,6 +152,16 @@ export class PositionTable<K extends string | number> implements PositionLookup<
       if (stored === 0) return false;
       if (cells[slot * 2 + 1] !== hash || !this.holds(slot, stored - 1, key)) continue;
       if (visit(stored - 1)) return true;
+    }
+  }
+
+  mayHoldHash(hash: number): boolean {
+    const cells = this.cells;
+    const mask = this.mask;
+    const signed = hash | 0;
+    for (let slot = signed & mask; ; slot = (slot + 1) & mask) {
+      if (cells[slot * 2] === 0) return false;
+      if (cells[slot * 2 + 1] === signed) return true;
     }
   }
 

@@ -8,6 +8,7 @@ import {
   compactForm,
   groupForm,
   hashLookupKey,
+  hashLookupKeyFrom,
   hasLetterPrefix,
   letterPrefix,
   lookupKey,
@@ -85,6 +86,14 @@ describe('invoice numbers read in place', () => {
     for (const text of sample) expect(hashLookupKey(text)).toBe(hashString(lookupKey(text)));
   });
 
+  it('hashes a window word by word as the joined text (separators do not count)', () => {
+    for (let i = 0; i + 2 < sample.length; i++) {
+      const [a, b, c] = [sample[i]!, sample[i + 1]!, sample[i + 2]!];
+      expect(hashLookupKeyFrom(hashLookupKeyFrom(hashLookupKey(a), b), c)).toBe(hashLookupKey(`${a} ${b} ${c}`));
+      expect(hashLookupKeyFrom(hashLookupKey('INV'), `${a} ${b}`)).toBe(hashLookupKey(`INV${a} ${b}`));
+    }
+  });
+
   it('tells whether a number starts with a letter prefix as letterPrefix reads it', () => {
     for (const text of sample) {
       for (const prefix of ['INV', 'IN', 'INVZ', 'ZN', 'I', '']) expect(hasLetterPrefix(text, prefix)).toBe(letterPrefix(text) === prefix);
@@ -136,6 +145,9 @@ describe('PositionTable options', () => {
     expect(table.get(lookupKey('INV 2026 124'))).toBe(1);
     expect(table.get('x1')).toBe(4);
     expect(table.get('INV-2026-125')).toBeUndefined();
+    expect(table.mayHoldHash(hashLookupKey('inv 2026 000123'))).toBe(true);
+    expect(table.mayHoldHash(hashLookupKey('X 1'))).toBe(true);
+    expect(table.mayHoldHash(hashLookupKey('INV-2026-125'))).toBe(false);
   });
 
   it('keeps number keys in the table and never asks the items for them', () => {
