@@ -28,27 +28,19 @@ function alphanumericUpper(text: string, dropZeros: boolean): string {
   return out;
 }
 
-const GROUP = /[A-Za-z]+|[0-9]+/g;
-
 /**
  * Letter and digit groups with the leading zeros of each digit group removed, joined:
  * `INV-2026-000123`, `INV 2026 123` and `inv2026-0123` all give `INV2026123`. Separators between
  * groups do not count, so `inv2026123` (one digit group) gives `INV2026123` as well.
  */
 export function groupForm(text: string): string {
-  const groups = text.match(GROUP);
-  if (!groups) return '';
+  // A character loop (see groupCodeAt): it runs for every window and candidate of the typo rule.
   let out = '';
-  for (const group of groups) {
-    const code = group.charCodeAt(0);
-    if (code >= 48 && code <= 57) {
-      const stripped = group.replace(/^0+/, '');
-      out += stripped === '' ? '0' : stripped;
-    } else {
-      out += group.toUpperCase();
-    }
+  for (let i = 0; ; i = after) {
+    const code = groupCodeAt(text, i);
+    if (code === -1) return out;
+    out += String.fromCharCode(code);
   }
-  return out;
 }
 
 /**
