@@ -198,6 +198,9 @@ async function readCsv<T>(
   const parser = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true }));
   let header: string[] | null = null;
   let pools: (Map<string, string> | undefined)[] = [];
+  // The interned value of each column in the row before: dates and currencies mostly repeat it,
+  // and comparing two short strings costs less than hashing one for the pool.
+  let previous: string[] = [];
   let record: string[] | undefined;
   try {
     for await (record of parser as AsyncIterable<string[]>) {
@@ -205,6 +208,7 @@ async function readCsv<T>(
         header = record.map((h) => h.trim());
         checkHeader(file, header, required, optional);
         pools = header.map((name) => (interned.includes(name) ? new Map<string, string>() : undefined));
+        previous = header.map(() => '');
         continue;
       }
       const row: Record<string, string> = {};
@@ -215,8 +219,12 @@ async function readCsv<T>(
           row[header[i]!] = value;
           continue;
         }
-        let same = pool.get(value);
-        if (same === undefined) pool.set(value, (same = value));
+        let same = previous[i]!;
+        if (value !== same) {
+          same = pool.get(value)!;
+          if (same === undefined) pool.set(value, (same = value));
+          previous[i] = same;
+        }
         row[header[i]!] = same;
       }
       try {

@@ -28,27 +28,19 @@ function alphanumericUpper(text: string, dropZeros: boolean): string {
   return out;
 }
 
-const GROUP = /[A-Za-z]+|[0-9]+/g;
-
 /**
  * Letter and digit groups with the leading zeros of each digit group removed, joined:
  * `INV-2026-000123`, `INV 2026 123` and `inv2026-0123` all give `INV2026123`. Separators between
  * groups do not count, so `inv2026123` (one digit group) gives `INV2026123` as well.
  */
 export function groupForm(text: string): string {
-  const groups = text.match(GROUP);
-  if (!groups) return '';
+  // A character loop (see groupCodeAt): it runs for every window and candidate of the typo rule.
   let out = '';
-  for (const group of groups) {
-    const code = group.charCodeAt(0);
-    if (code >= 48 && code <= 57) {
-      const stripped = group.replace(/^0+/, '');
-      out += stripped === '' ? '0' : stripped;
-    } else {
-      out += group.toUpperCase();
-    }
+  for (let i = 0; ; i = after) {
+    const code = groupCodeAt(text, i);
+    if (code === -1) return out;
+    out += String.fromCharCode(code);
   }
-  return out;
 }
 
 /**
@@ -75,15 +67,140 @@ export function letterPrefix(invoiceNumber: string): string {
 /**
  * How a written text fits an invoice number: `exact` (same letters and digits), `loose` (same
  * groups up to separators and leading zeros), `zeros` (only the zeros differ, e.g. `INV20260123`
- * for `INV-2026-000123`: not proof alone), or null.
+ * for `INV-2026-000123`: not proof alone), or null. Compares in place, character by character
+ * (the same as comparing their {@link compactForm}, {@link groupForm} and {@link lookupKey}): it
+ * runs for every candidate of every line.
  */
 export function readingStrength(written: string, invoiceNumber: string): 'exact' | 'loose' | 'zeros' | null {
-  const compactWritten = compactForm(written);
-  const compactNumber = compactForm(invoiceNumber);
-  if (compactWritten === compactNumber) return 'exact';
-  if (groupForm(written) === groupForm(invoiceNumber)) return 'loose';
-  if (compactWritten.replace(/0/g, '') === compactNumber.replace(/0/g, '')) return 'zeros';
+  if (sameKeyForm(written, invoiceNumber, false)) return 'exact';
+  if (sameGroupForm(written, invoiceNumber)) return 'loose';
+  if (sameKeyForm(written, invoiceNumber, true)) return 'zeros';
   return null;
+}
+
+// In-place readings of the forms above: the next character code of a form from an index, or -1 at
+// the end, with the index after it in `after` (module state: no object per call).
+let after = 0;
+
+/** The next code of {@link compactForm} (`dropZeros` false) or {@link lookupKey} (true) of `text` from `i`. */
+function keyCodeAt(text: string, i: number, dropZeros: boolean): number {
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 49 && code <= 57) || (code === 48 && !dropZeros) || (code >= 65 && code <= 90)) {
+      after = i + 1;
+      return code;
+    }
+    if (code >= 97 && code <= 122) {
+      after = i + 1;
+      return code - 32;
+    }
+  }
+  after = i;
+  return -1;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The next code of {@link groupForm} of `text` from `i` (leading zeros of a digit run skipped; a run of zeros gives one). */
+function groupCodeAt(text: string, i: number): number {
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (isDigitCode(code)) {
+      if (code === 48 && (i === 0 || !isDigitCode(text.charCodeAt(i - 1)))) {
+        let j = i;
+        while (j < text.length && text.charCodeAt(j) === 48) j++;
+        if (j < text.length && isDigitCode(text.charCodeAt(j))) {
+          i = j;
+          continue;
+        }
+        after = j;
+        return 48;
+      }
+      after = i + 1;
+      return code;
+    }
+    if (code >= 65 && code <= 90) {
+      after = i + 1;
+      return code;
+    }
+    if (code >= 97 && code <= 122) {
+      after = i + 1;
+      return code - 32;
+    }
+    i++;
+  }
+  after = i;
+  return -1;
+}
+
+/** `compactForm(a) === compactForm(b)` (`dropZeros` false) or `lookupKey(a) === lookupKey(b)` (true), without building either. */
+export function sameKeyForm(a: string, b: string, dropZeros: boolean): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const ca = keyCodeAt(a, i, dropZeros);
+    i = after;
+    const cb = keyCodeAt(b, j, dropZeros);
+    j = after;
+    if (ca !== cb) return false;
+    if (ca === -1) return true;
+  }
+}
+
+/** `groupForm(a) === groupForm(b)`, without building either. */
+export function sameGroupForm(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const ca = groupCodeAt(a, i);
+    i = after;
+    const cb = groupCodeAt(b, j);
+    j = after;
+    if (ca !== cb) return false;
+    if (ca === -1) return true;
+  }
+}
+
+/** FNV-1a over the code units of {@link lookupKey}`(text)`, without building it (as `hashString(lookupKey(text))`). */
+export function hashLookupKey(text: string): number {
+  return hashLookupKeyFrom(LOOKUP_KEY_HASH_START, text);
+}
+
+/** Where {@link hashLookupKey} starts (the FNV-1a offset basis). */
+export const LOOKUP_KEY_HASH_START = 0x811c9dc5;
+
+/**
+ * {@link hashLookupKey} continued over `text` from `hash`, the hash of what came before: the
+ * hash of `a b` is `hashLookupKeyFrom(hashLookupKey(a), b)` (separators do not count), so the
+ * windows of a remittance text are hashed word by word without joining them.
+ */
+export function hashLookupKeyFrom(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 97 && code <= 122) code -= 32;
+    else if (!((code >= 49 && code <= 57) || (code >= 65 && code <= 90))) continue;
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * True when `text` starts with the letter prefix `prefix` (as {@link letterPrefix} reads it: the
+ * letters before the first digit, upper-cased, other characters left out), without building it.
+ */
+export function hasLetterPrefix(text: string, prefix: string): boolean {
+  let k = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) break;
+    if (code >= 97 && code <= 122) code -= 32;
+    else if (!(code >= 65 && code <= 90)) continue;
+    if (k >= prefix.length || prefix.charCodeAt(k) !== code) return false;
+    k++;
+  }
+  return k === prefix.length;
 }
 
 /**
@@ -99,10 +216,19 @@ export function withinOneEdit(a: string, b: string): boolean {
   while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
     // Replacement: the rest after i+1 equal. Swap: a[i]=b[i+1], a[i+1]=b[i], rest after i+2 equal.
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2);
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** `a.slice(i) === b.slice(j)`, without the slices. */
+function sameFrom(a: string, i: number, b: string, j: number): boolean {
+  const from = Math.min(i, a.length);
+  const fromB = Math.min(j, b.length);
+  if (a.length - from !== b.length - fromB) return false;
+  for (let k = 0; k < a.length - from; k++) if (a.charCodeAt(from + k) !== b.charCodeAt(fromB + k)) return false;
+  return true;
 }
 
 /** A run of up to {@link MAX_WINDOW_TOKENS} neighbouring words of a remittance field. */

@@ -61,15 +61,19 @@ import { locateRfReferences, normalizeRfReference } from '../references/rf-credi
 import {
   compactForm,
   groupForm,
+  hashLookupKey,
+  hashLookupKeyFrom,
   letterPrefix,
+  LOOKUP_KEY_HASH_START,
   lookupKey,
+  MAX_WINDOW_TOKENS,
   numberWindows,
   readingStrength,
   withinOneEdit,
   words,
   type TextWindow,
 } from './invoice-number';
-import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex } from './open-item-index';
+import { buildOpenItemIndex, compareByAge, positionOfInvoice, positionsOf, type OpenItemIndex, type Positions } from './open-item-index';
 import { CustomerNameIndex, type NameCandidate } from './name-index';
 import { maskAccount, normalizeAccount, normalizePayerName } from './payer';
 import { adviceFitsLine, decideDeduction, withinShortPayTolerance, type RemittanceAdvice } from './remittance-advice';
@@ -166,12 +170,16 @@ export class CashApplication {
   private readonly policy: CashApplicationPolicy;
   private readonly balances: Float64Array;
   /** Items whose balance changed in this run, by `currency amount`: the amount maps are built on the starting balances. */
-  private readonly moved = new Map<string, number[]>();
-  /** Lazily built per `customerId currency`: starting balance -> positions. */
-  private readonly customerAmounts = new Map<string, Map<number, number[]>>();
+  private readonly moved = new Map<string, Map<number, number[]>>();
+  /** Lazily built per customerId and currency: starting balance -> positions. */
+  private readonly customerAmounts = new Map<string, Map<string, Map<number, Positions>>>();
   private readonly learned = new Map<string, string>();
   /** Built on the first line that needs it: most lines never look at names. */
   private nameIndex: CustomerNameIndex | null = null;
+  private readonly payerNameKeys = new Map<string, string | null>();
+  /** The lookup-key hash of each number prefix, and the running hashes of a window after each (see `readNumbers`). */
+  private prefixHashes: number[] | null = null;
+  private readonly prefixRunning = new Array<number>(21).fill(0);
   /** Remittance advices given to this run, in the order given; an advice splits one line at most. */
   private readonly advices: AdviceEntry[] = [];
 
@@ -507,6 +515,12 @@ export class CashApplication {
    * the line (the items in `exclude` left out), or 'too-many' when too many items have the amount.
    */
   private typoCandidates(line: StatementLine, text: LineText, exclude: ReadonlySet<number>): { position: number; written: string }[] | 'too-many' {
+    // Count before filtering: a round amount can be shared by thousands of items. The numbers
+    // written on the line are read only when some item has the amount (most amounts are unique).
+    let size = 0;
+    this.index.byAmount.get(line.currency)?.some(line.amountMinor, () => ++size > this.policy.maxTypoCandidates);
+    const candidates = size > this.policy.maxTypoCandidates ? null : this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxTypoCandidates);
+    if (candidates !== null && candidates.length <= this.policy.maxTypoCandidates && candidates.every((p) => exclude.has(p))) return [];
     const windows: WindowForms[] = [];
     for (const field of text.fields) {
       for (const window of numberWindows(words(field), 5)) {
@@ -514,12 +528,7 @@ export class CashApplication {
       }
     }
     if (windows.length === 0) return [];
-    // Count before filtering: a round amount can be shared by thousands of items.
-    const bucket = this.index.byAmount.get(line.currency)?.get(line.amountMinor);
-    const size = bucket === undefined ? 0 : typeof bucket === 'number' ? 1 : bucket.length;
-    if (size > this.policy.maxTypoCandidates) return 'too-many';
-    const candidates = this.openWithAmount(line.currency, line.amountMinor, null, this.policy.maxTypoCandidates);
-    if (candidates.length > this.policy.maxTypoCandidates) return 'too-many';
+    if (candidates === null || candidates.length > this.policy.maxTypoCandidates) return 'too-many';
     const found: { position: number; written: string }[] = [];
     for (const position of candidates) {
       if (exclude.has(position)) continue;
@@ -790,17 +799,13 @@ export class CashApplication {
   /** RF references and invoice numbers quoted on the line, one best reading per open item. */
   private readReferences(text: LineText & { rf: readonly string[] }, reasons: string[]): Hit[] {
     const best = new Map<number, Hit>();
-    const keep = (hit: Hit): void => {
-      const existing = best.get(hit.position);
-      if (!existing || READING_RANK[hit.reading] < READING_RANK[existing.reading]) best.set(hit.position, hit);
-    };
     for (const reference of text.rf) {
       const position = this.index.byRfReference.get(reference);
       if (position === undefined) reasons.push(`RF reference ${reference} is not on any open item`);
-      else keep({ position, reading: 'rf', written: reference });
+      else keepBest(best, { position, reading: 'rf', written: reference });
     }
     for (const field of text.fields) {
-      for (const hit of this.readNumbers(field)) keep(hit);
+      for (const hit of this.readNumbers(field)) keepBest(best, hit);
     }
     return [...best.values()].sort((a, b) => READING_RANK[a.reading] - READING_RANK[b.reading] || compareByAge(this.item(a.position), this.item(b.position)));
   }
@@ -813,18 +818,46 @@ export class CashApplication {
     const fieldWords = words(field);
     if (fieldWords.length === 0) return [];
     const found: { hit: Hit; start: number; length: number }[] = [];
-    for (const window of numberWindows(fieldWords)) {
-      for (const position of positionsOf(this.index.byNumberKey.get(lookupKey(window.written)))) {
-        const reading = readingStrength(window.written, this.item(position).invoiceNumber);
-        if (reading) found.push({ hit: { position, reading, written: window.written }, start: window.start, length: window.length });
-      }
-      if (window.startsWithDigit) {
-        for (const prefix of this.index.numberPrefixes) {
-          for (const position of positionsOf(this.index.byNumberKey.get(lookupKey(prefix + window.written)))) {
-            const strength = readingStrength(`${prefix} ${window.written}`, this.item(position).invoiceNumber);
-            if (strength) {
-              const reading: Reading = strength === 'zeros' ? 'zeros' : 'prefixless';
-              found.push({ hit: { position, reading, written: window.written }, start: window.start, length: window.length });
+    const table = this.index.byNumberKey;
+    const prefixes = this.index.numberPrefixes;
+    this.prefixHashes ??= prefixes.map(hashLookupKey);
+    const withPrefix = this.prefixRunning;
+    // The windows of `numberWindows(fieldWords)` in its order, each hashed word by word as its lookup
+    // key (alone and after each prefix); its text is joined and looked up only when the table holds
+    // a key of that hash (most word groups of a remittance text are no invoice number).
+    for (let start = 0; start < fieldWords.length; start++) {
+      const startsWithDigit = /^[0-9]/.test(fieldWords[start]!);
+      let hash = LOOKUP_KEY_HASH_START;
+      for (let k = 0; k < prefixes.length; k++) withPrefix[k] = this.prefixHashes[k]!;
+      let size = 0;
+      let hasDigit = false;
+      for (let length = 1; length <= MAX_WINDOW_TOKENS && start + length <= fieldWords.length; length++) {
+        const word = fieldWords[start + length - 1]!;
+        hash = hashLookupKeyFrom(hash, word);
+        if (startsWithDigit) for (let k = 0; k < prefixes.length; k++) withPrefix[k] = hashLookupKeyFrom(withPrefix[k]!, word);
+        size += word.length;
+        if (/[0-9]/.test(word)) hasDigit = true;
+        if (size > 40) break;
+        if (!hasDigit || size < 4) continue;
+        let written: string | null = null;
+        if (table.mayHoldHash(hash)) {
+          written = fieldWords.slice(start, start + length).join(' ');
+          for (const position of positionsOf(table.get(written))) {
+            const reading = readingStrength(written, this.item(position).invoiceNumber);
+            if (reading) found.push({ hit: { position, reading, written }, start, length });
+          }
+        }
+        if (startsWithDigit) {
+          for (let k = 0; k < prefixes.length; k++) {
+            if (!table.mayHoldHash(withPrefix[k]!)) continue;
+            const prefix = prefixes[k]!;
+            written ??= fieldWords.slice(start, start + length).join(' ');
+            for (const position of positionsOf(table.get(prefix + written))) {
+              const strength = readingStrength(`${prefix} ${written}`, this.item(position).invoiceNumber);
+              if (strength) {
+                const reading: Reading = strength === 'zeros' ? 'zeros' : 'prefixless';
+                found.push({ hit: { position, reading, written }, start, length });
+              }
             }
           }
         }
@@ -861,7 +894,7 @@ export class CashApplication {
       if (known.length > 1) reasons.push(`payer account ${maskAccount(account)} is known for ${known.length} customers: not used`);
     }
     if (line.payerName) {
-      const name = normalizePayerName(line.payerName);
+      const name = this.payerNameKey(line.payerName);
       const known = name === null ? [] : (this.index.customersByName.get(name) ?? []);
       if (known.length === 1) {
         reasons.push(`payer name "${line.payerName}" is known for ${known[0]}`);
@@ -870,6 +903,17 @@ export class CashApplication {
       if (known.length > 1) reasons.push(`payer name "${line.payerName}" is known for ${known.length} customers: not used`);
     }
     return null;
+  }
+
+  /** {@link normalizePayerName}, remembered per name as written (statements repeat their payers). */
+  private payerNameKey(payerName: string): string | null {
+    let key = this.payerNameKeys.get(payerName);
+    if (key === undefined) {
+      key = normalizePayerName(payerName);
+      if (this.payerNameKeys.size >= 20_000) this.payerNameKeys.clear();
+      this.payerNameKeys.set(payerName, key);
+    }
+    return key;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -902,20 +946,18 @@ export class CashApplication {
    * (left unsorted when there are more than `sortUpTo`: the caller only counts them then).
    */
   private openWithAmount(currency: string, amount: number, customerId: string | null, sortUpTo = Number.MAX_SAFE_INTEGER): number[] {
-    let base: readonly number[];
-    if (customerId === null) {
-      base = positionsOf(this.index.byAmount.get(currency)?.get(amount));
-    } else {
-      base = this.customerAmountMap(customerId, currency).get(amount) ?? [];
-    }
-    const moved = this.moved.size === 0 ? undefined : this.moved.get(`${currency} ${amount}`);
+    const base = customerId === null ? this.index.byAmount.get(currency)?.get(amount) : this.customerAmountMap(customerId, currency).get(amount);
+    const moved = this.movedWith(currency, amount);
     const result: number[] = [];
-    const fits = (p: number): boolean => this.balances[p] === amount && (customerId === null || this.item(p).customerId === customerId);
-    for (const p of base) if (fits(p)) result.push(p);
+    if (typeof base === 'number') {
+      if (this.fits(base, amount, customerId)) result.push(base);
+    } else if (base !== undefined) {
+      for (const p of base) if (this.fits(p, amount, customerId)) result.push(p);
+    }
     if (moved) {
       const seen = new Set(result);
       for (const p of moved) {
-        if (!seen.has(p) && fits(p)) {
+        if (!seen.has(p) && this.fits(p, amount, customerId)) {
           seen.add(p);
           result.push(p);
         }
@@ -929,26 +971,46 @@ export class CashApplication {
    * now: the items {@link openWithAmount} can find for any other customer are among these.
    */
   private anotherCustomerHasAmount(currency: string, amount: number, customerId: string): boolean {
-    const fits = (p: number): boolean => this.balances[p] === amount && this.item(p).customerId !== customerId;
-    const base = this.index.byAmount.get(currency)?.get(amount);
-    if (base !== undefined && (typeof base === 'number' ? fits(base) : base.some(fits))) return true;
-    const moved = this.moved.size === 0 ? undefined : this.moved.get(`${currency} ${amount}`);
-    return moved !== undefined && moved.some(fits);
+    if (this.index.byAmount.get(currency)?.some(amount, (p) => this.fitsOther(p, amount, customerId))) return true;
+    const moved = this.movedWith(currency, amount);
+    if (moved !== undefined) for (const p of moved) if (this.fitsOther(p, amount, customerId)) return true;
+    return false;
   }
 
-  private customerAmountMap(customerId: string, currency: string): Map<number, number[]> {
-    const key = `${customerId} ${currency}`;
-    let map = this.customerAmounts.get(key);
+  /** The item's running balance is `amount` and it is `customerId`'s (any customer's for null). */
+  private fits(position: number, amount: number, customerId: string | null): boolean {
+    return this.balances[position] === amount && (customerId === null || this.item(position).customerId === customerId);
+  }
+
+  /** The item's running balance is `amount` and it is not `customerId`'s. */
+  private fitsOther(position: number, amount: number, customerId: string): boolean {
+    return this.balances[position] === amount && this.item(position).customerId !== customerId;
+  }
+
+  /** Items whose balance changed in this run to `amount` in `currency` (some may have changed again since). */
+  private movedWith(currency: string, amount: number): number[] | undefined {
+    return this.moved.size === 0 ? undefined : this.moved.get(currency)?.get(amount);
+  }
+
+  /** The customer's items in `currency` by starting balance, oldest first (one position without an array). */
+  private customerAmountMap(customerId: string, currency: string): Map<number, Positions> {
+    let byCurrency = this.customerAmounts.get(customerId);
+    if (!byCurrency) this.customerAmounts.set(customerId, (byCurrency = new Map()));
+    let map = byCurrency.get(currency);
     if (!map) {
       map = new Map();
-      for (const p of this.index.byCustomer.get(customerId) ?? []) {
-        const item = this.item(p);
-        if (item.currency !== currency) continue;
-        const list = map.get(item.balanceMinor);
-        if (list) list.push(p);
-        else map.set(item.balanceMinor, [p]);
+      const positions = this.index.byCustomer.get(customerId);
+      if (positions !== undefined) {
+        for (const p of positions) {
+          const item = this.item(p);
+          if (item.currency !== currency) continue;
+          const list = map.get(item.balanceMinor);
+          if (list === undefined) map.set(item.balanceMinor, p);
+          else if (typeof list === 'number') map.set(item.balanceMinor, [list, p]);
+          else list.push(p);
+        }
       }
-      this.customerAmounts.set(key, map);
+      byCurrency.set(currency, map);
     }
     return map;
   }
@@ -960,10 +1022,12 @@ export class CashApplication {
   private setBalance(position: number, balance: number): void {
     this.balances[position] = balance;
     if (balance > 0) {
-      const key = `${this.item(position).currency} ${balance}`;
-      const list = this.moved.get(key);
+      const currency = this.item(position).currency;
+      let byAmount = this.moved.get(currency);
+      if (!byAmount) this.moved.set(currency, (byAmount = new Map()));
+      const list = byAmount.get(balance);
       if (list) list.push(position);
-      else this.moved.set(key, [position]);
+      else byAmount.set(balance, [position]);
     }
   }
 
@@ -1040,6 +1104,12 @@ function oneDigitEdits(text: string): Set<string> {
   }
   out.delete(text);
   return out;
+}
+
+/** Keeps the strongest reading of each item (the first of equally strong ones). */
+function keepBest(best: Map<number, Hit>, hit: Hit): void {
+  const existing = best.get(hit.position);
+  if (!existing || READING_RANK[hit.reading] < READING_RANK[existing.reading]) best.set(hit.position, hit);
 }
 
 function unapplied(customerId: string | null): Decision {

@@ -157,11 +157,19 @@ const LEGAL_SPELLING_TOKENS = LEGAL_FORM_SPELLINGS.map(([spelling, form]) => [sp
   (a, b) => b[0].length - a[0].length,
 );
 
+/** Every word of the spellings of two or more words: a name with none of them has none of those spellings. */
+const MULTI_WORD_SPELLING_WORDS = new Set(LEGAL_SPELLING_TOKENS.filter(([spelling]) => spelling.length > 1).flatMap(([spelling]) => spelling));
+
+/** The form of each one-word spelling: the first in {@link LEGAL_SPELLING_TOKENS} order. */
+const ONE_WORD_SPELLINGS = new Map<string, string>();
+for (const [spelling, form] of LEGAL_SPELLING_TOKENS) if (spelling.length === 1 && !ONE_WORD_SPELLINGS.has(spelling[0]!)) ONE_WORD_SPELLINGS.set(spelling[0]!, form);
+
 /**
  * Folds a word so German transliteration and umlauts compare equal (`MUELLER`, `MÜLLER` via
  * any-ascii `MULLER`): `AE`, `OE`, `UE` become `A`, `O`, `U`; `SZ` after any-ascii is already `SS`.
  */
 function foldWord(word: string): string {
+  if (!word.includes('E')) return word; // AE, OE and UE all need one: most words have none
   return word.replace(/AE/g, 'A').replace(/OE/g, 'O').replace(/UE/g, 'U');
 }
 
@@ -188,7 +196,8 @@ export function normalizeName(name: string): NormalizedName {
   const raw = (text.match(/[0-9A-Z]+/g) ?? []).map((w) => foldWord(w));
   let words = raw.slice();
   let legalForm: string | null = null;
-  for (const [spelling, form] of LEGAL_SPELLING_TOKENS) {
+  const mayHaveSpelling = words.some((w) => MULTI_WORD_SPELLING_WORDS.has(w));
+  for (const [spelling, form] of mayHaveSpelling ? LEGAL_SPELLING_TOKENS : []) {
     if (spelling.length === 1) continue;
     if (spelling.every((w) => words.includes(w))) {
       const remaining = words.slice();
@@ -199,8 +208,7 @@ export function normalizeName(name: string): NormalizedName {
   }
   const tokens: string[] = [];
   for (const word of words) {
-    const single = LEGAL_SPELLING_TOKENS.find(([spelling]) => spelling.length === 1 && spelling[0] === word);
-    const form = single ? single[1] : LEGAL_FORM_WORDS.has(word) ? word : null;
+    const form = ONE_WORD_SPELLINGS.get(word) ?? (LEGAL_FORM_WORDS.has(word) ? word : null);
     if (form !== null) {
       legalForm ??= form === 'COMPANY' ? 'CO' : form;
       continue;
@@ -257,9 +265,11 @@ export function nameSimilarity(a: NormalizedName, b: NormalizedName): number {
     score = Math.max(score, tokenSetDice(joinAsIn(a.tokens, b.tokens), joinAsIn(b.tokens, a.tokens)));
   }
   // Numbers tell branches and entities apart (`Stadtwerke 2`, `Sport 1860`): they must agree.
-  const numbersA = a.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
-  const numbersB = b.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
-  if (numbersA !== numbersB) score = Math.min(score, 0.5);
+  if (hasNumber(a.tokens) || hasNumber(b.tokens)) {
+    const numbersA = a.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
+    const numbersB = b.tokens.filter((t) => /\d/.test(t)).sort().join(' ');
+    if (numbersA !== numbersB) score = Math.min(score, 0.5);
+  }
   // Two different legal forms may be two companies of one family (Müller Bau GmbH, Müller Bau AG).
   if (a.legalForm && b.legalForm && a.legalForm !== b.legalForm) score -= 0.15;
   return Math.round(Math.max(0, Math.min(1, score)) * 1000) / 1000;
@@ -289,7 +299,12 @@ let wordPairCount = 0;
 /** {@link wordSimilarity}, remembered by the two words (the lesser first; no key string is built per pair). */
 function cachedWordSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const [first, second] = a < b ? [a, b] : [b, a];
+  let first = a;
+  let second = b;
+  if (b < a) {
+    first = b;
+    second = a;
+  }
   let withFirst = wordPairs.get(first);
   let similarity = withFirst?.get(second);
   if (similarity === undefined) {
@@ -306,25 +321,58 @@ function cachedWordSimilarity(a: string, b: string): number {
   return similarity;
 }
 
-function tokenSetDice(a: readonly string[], b: readonly string[]): number {
-  const pairs: { i: number; j: number; s: number }[] = [];
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      const s = cachedWordSimilarity(a[i]!, b[j]!);
-      if (s > 0) pairs.push({ i, j, s });
+/** True when a token has a digit (as `/\d/`). */
+function hasNumber(tokens: readonly string[]): boolean {
+  for (const token of tokens) {
+    for (let i = 0; i < token.length; i++) {
+      const code = token.charCodeAt(i);
+      if (code >= 48 && code <= 57) return true;
     }
   }
-  pairs.sort((x, y) => y.s - x.s || x.i - y.i || x.j - y.j);
-  const usedA = new Set<number>();
-  const usedB = new Set<number>();
-  let matched = 0;
-  for (const p of pairs) {
-    if (usedA.has(p.i) || usedB.has(p.j)) continue;
-    usedA.add(p.i);
-    usedB.add(p.j);
-    matched += p.s * (a[p.i]!.length + b[p.j]!.length);
+  return false;
+}
+
+/** Word-pair similarities of the two names compared last (row by row), reused: names have few words. */
+let pairScores = new Float64Array(64);
+
+/**
+ * Pairs each word of `a` with at most one of `b`, most similar pairs first (ties: lower index in
+ * `a`, then in `b`), and weighs each pair's similarity by the pair's letters. Picking the best
+ * remaining pair each time is the same as going down the pairs sorted that way and skipping used
+ * words; done in place, without a list of pairs.
+ */
+function tokenSetDice(a: readonly string[], b: readonly string[]): number {
+  const la = a.length;
+  const lb = b.length;
+  if (pairScores.length < la * lb) pairScores = new Float64Array(la * lb * 2);
+  const scores = pairScores;
+  for (let i = 0; i < la; i++) {
+    for (let j = 0; j < lb; j++) scores[i * lb + j] = cachedWordSimilarity(a[i]!, b[j]!);
   }
-  const total = a.reduce((s, t) => s + t.length, 0) + b.reduce((s, t) => s + t.length, 0);
+  let matched = 0;
+  for (;;) {
+    let best = 0;
+    let bestI = -1;
+    let bestJ = -1;
+    for (let i = 0; i < la; i++) {
+      for (let j = 0; j < lb; j++) {
+        const s = scores[i * lb + j]!;
+        if (s > best) {
+          best = s;
+          bestI = i;
+          bestJ = j;
+        }
+      }
+    }
+    if (bestI < 0) break;
+    matched += best * (a[bestI]!.length + b[bestJ]!.length);
+    // The two words are used: no other pair with either counts.
+    for (let j = 0; j < lb; j++) scores[bestI * lb + j] = 0;
+    for (let i = 0; i < la; i++) scores[i * lb + bestJ] = 0;
+  }
+  let total = 0;
+  for (const t of a) total += t.length;
+  for (const t of b) total += t.length;
   return matched / total;
 }
 

@@ -5,9 +5,9 @@
  */
 import { isCurrency } from '../money/money';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
-import { letterPrefix, lookupKey } from './invoice-number';
+import { hashLookupKey, hasLetterPrefix, letterPrefix, lookupKey, sameKeyForm } from './invoice-number';
 import { normalizeAccount, normalizePayerName } from './payer';
-import { PositionTable, UniquePositionTable, type Lookup } from './position-table';
+import { PositionTable, UniquePositionTable, type Lookup, type PositionLookup } from './position-table';
 import type { KnownCustomer, OpenItem } from './types';
 
 /** Open items or customers the matcher cannot work with; names the offending record and field. */
@@ -44,10 +44,13 @@ export interface OpenItemIndex {
   /** Electronic RF reference -> position. */
   readonly byRfReference: Lookup<string, number>;
   /** {@link lookupKey} of the invoice number -> positions (several when spellings collide). */
-  readonly byNumberKey: Lookup<string, Positions>;
+  readonly byNumberKey: PositionLookup<string>;
   /** Currency -> open balance -> positions, over the balances the items came with (positive only). */
-  readonly byAmount: Lookup<string, Lookup<number, Positions>>;
-  /** customerId -> positions of its items with a positive balance, oldest due date first. */
+  readonly byAmount: Lookup<string, PositionLookup<number>>;
+  /**
+   * customerId -> positions of its items with a positive balance, oldest due date first (each
+   * customer's list is put in order the first time it is asked for: a run touches few customers).
+   */
   readonly byCustomer: ReadonlyMap<string, readonly number[]>;
   /** Letter prefixes of invoice numbers (`INV`), tried before numbers written without one; empty when more than 20. */
   readonly numberPrefixes: readonly string[];
@@ -60,6 +63,120 @@ export interface OpenItemIndex {
 }
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+const dates = new Map<string, boolean>();
+
+/** `DATE.test(text)`, remembered: a million items repeat a few hundred dates (the reader interns them). */
+function isDate(text: string): boolean {
+  let valid = dates.get(text);
+  if (valid === undefined) {
+    valid = DATE.test(text);
+    if (dates.size < 100_000) dates.set(text, valid);
+  }
+  return valid;
+}
+
+/** True when `text` has an ASCII letter or digit (as `/[0-9A-Za-z]/.test(text)`). */
+function hasAlphanumeric(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return true;
+  }
+  return false;
+}
+
+const dayNumbers = new Map<string, number>();
+
+/** A `YYYY-MM-DD` date as the number YYYYMMDD (ordered as the text is), remembered. */
+function dayNumber(date: string): number {
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+    if (dayNumbers.size < 100_000) dayNumbers.set(date, day);
+  }
+  return day;
+}
+
+/**
+ * Sorts positions by {@link compareByAge} of their items, comparing the dates as numbers read once
+ * per position (the dates are checked as `YYYY-MM-DD` while indexing, so the order is the same).
+ */
+function sortByAge(positions: number[], items: readonly OpenItem[]): void {
+  const n = positions.length;
+  if (n < 2) return;
+  const due = new Float64Array(n);
+  const issue = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[positions[i]!]!;
+    due[i] = dayNumber(item.dueDate);
+    issue[i] = dayNumber(item.issueDate);
+    order[i] = i;
+  }
+  order.sort((a, b) => {
+    if (due[a] !== due[b]) return due[a]! - due[b]!;
+    if (issue[a] !== issue[b]) return issue[a]! - issue[b]!;
+    const x = items[positions[a]!]!.invoiceNumber;
+    const y = items[positions[b]!]!.invoiceNumber;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const sorted = order.map((i) => positions[i]!);
+  for (let i = 0; i < n; i++) positions[i] = sorted[i]!;
+}
+
+/**
+ * customerId -> positions, each list sorted by {@link compareByAge} the first time it is read
+ * (`get`, or any iteration, which sorts them all): sorting a million items up front cost more than
+ * a whole run's lookups.
+ */
+class ByAgeOnFirstUse extends Map<string, readonly number[]> {
+  private readonly sorted = new Set<string>();
+
+  constructor(private readonly openItems: readonly OpenItem[]) {
+    super();
+  }
+
+  /** While building: adds a position to the customer's list (which is then sorted again on first use). */
+  add(customerId: string, position: number): void {
+    const positions = super.get(customerId) as number[] | undefined;
+    if (positions) positions.push(position);
+    else super.set(customerId, [position]);
+    if (this.sorted.size > 0) this.sorted.delete(customerId);
+  }
+
+  override get(customerId: string): readonly number[] | undefined {
+    const positions = super.get(customerId);
+    if (positions !== undefined && !this.sorted.has(customerId)) {
+      sortByAge(positions as number[], this.openItems);
+      this.sorted.add(customerId);
+    }
+    return positions;
+  }
+
+  override forEach(callback: (value: readonly number[], key: string, map: Map<string, readonly number[]>) => void, thisArg?: unknown): void {
+    this.sortAll();
+    super.forEach(callback, thisArg);
+  }
+
+  override entries(): MapIterator<[string, readonly number[]]> {
+    this.sortAll();
+    return super.entries();
+  }
+
+  override values(): MapIterator<readonly number[]> {
+    this.sortAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, readonly number[]]> {
+    return this.entries();
+  }
+
+  private sortAll(): void {
+    if (this.sorted.size === this.size) return;
+    for (const customerId of super.keys()) this.get(customerId);
+  }
+}
 
 function fail(item: OpenItem, position: number, field: string, problem: string): never {
   throw new CashApplicationInputError(`open item ${position + 1} (${item.invoiceNumber || item.invoiceId}): ${field} ${problem}`, field, position);
@@ -112,28 +229,37 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
   const byOtherInvoiceId = new Map<string, number>();
   // The three lookups over every item are compact tables of positions (no entry or key string per
   // item): a key is worked out again from the item when its slot is probed.
-  const byRfReference = new UniquePositionTable<string>((position) => normalizeRfReference(openItems[position]!.rfReference ?? '') ?? '', openItems.length);
-  const byNumberKey = new PositionTable<string>((position) => lookupKey(openItems[position]!.invoiceNumber), openItems.length);
-  // Only to find a number given twice while building (dropped after): keyed by the number as
-  // written, so a probe compares strings instead of working out the lookup keys that collide by design.
-  const byExactNumber = new UniquePositionTable<string>((position) => openItems[position]!.invoiceNumber, openItems.length);
+  const rfOf = (position: number): string => normalizeRfReference(openItems[position]!.rfReference ?? '') ?? '';
+  const byRfReference = new UniquePositionTable<string>(rfOf, openItems.length);
+  // Keyed by the lookup key of whatever text is given (the key is idempotent), hashed and compared
+  // in place: no key string per item or per lookup.
+  const byNumberKey = new PositionTable<string>((position) => lookupKey(openItems[position]!.invoiceNumber), openItems.length, {
+    form: { hash: hashLookupKey, matches: (position, text) => sameKeyForm(openItems[position]!.invoiceNumber, text, true) },
+  });
+  // A number given twice has the same lookup key: it is found on the probe walk that adds the item.
+  let adding = '';
+  const sameNumber = (other: number): boolean => openItems[other]!.invoiceNumber === adding;
+  let lastPrefix = '';
   const byAmount = new Map<string, PositionTable<number>>();
   const balanceOf = (position: number): number => openItems[position]!.balanceMinor;
   // Each currency's amount table is made at its final size at once (growing one rehashes it).
   const openPerCurrency = new Map<string, number>();
   for (const item of openItems) if (item.balanceMinor > 0) openPerCurrency.set(item.currency, (openPerCurrency.get(item.currency) ?? 0) + 1);
-  const byCustomerUnsorted = new Map<string, number[]>();
+  const byCustomer = new ByAgeOnFirstUse(openItems);
   const prefixes = new Set<string>();
   const customersByAccount = new Map<string, string[]>();
   const customersByName = new Map<string, string[]>();
   const namedCustomers = new Set<string>();
   const customerNames = new Map<string, string[]>();
 
+  const normalizedNames = new Map<string, string | null>();
   const addCustomerName = (name: string, customerId: string): void => {
     const written = customerNames.get(customerId);
     if (!written) customerNames.set(customerId, [name]);
     else if (!written.includes(name)) written.push(name);
-    const normalized = normalizePayerName(name);
+    // A customer's name on its items and in master data is mostly the same text: normalized once.
+    let normalized = normalizedNames.get(name);
+    if (normalized === undefined) normalizedNames.set(name, (normalized = normalizePayerName(name)));
     if (normalized === null) return;
     const list = customersByName.get(normalized);
     if (!list) customersByName.set(normalized, [customerId]);
@@ -147,30 +273,33 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
       if (byOtherInvoiceId.has(item.invoiceId)) fail(item, position, 'invoiceId', `"${item.invoiceId}" appears twice`);
       byOtherInvoiceId.set(item.invoiceId, position);
     }
-    if (!/[0-9A-Za-z]/.test(item.invoiceNumber)) fail(item, position, 'invoiceNumber', 'has no letters or digits');
+    if (!hasAlphanumeric(item.invoiceNumber)) fail(item, position, 'invoiceNumber', 'has no letters or digits');
     if (!item.customerId) fail(item, position, 'customerId', 'is empty');
     if (!knownCurrency(item.currency)) fail(item, position, 'currency', `"${item.currency}" is not an ISO 4217 currency code`);
     if (!Number.isSafeInteger(item.balanceMinor)) fail(item, position, 'balanceMinor', 'is not an integer count of minor units');
-    if (!DATE.test(item.issueDate)) fail(item, position, 'issueDate', `"${item.issueDate}" is not a date YYYY-MM-DD`);
-    if (!DATE.test(item.dueDate)) fail(item, position, 'dueDate', `"${item.dueDate}" is not a date YYYY-MM-DD`);
+    if (!isDate(item.issueDate)) fail(item, position, 'issueDate', `"${item.issueDate}" is not a date YYYY-MM-DD`);
+    if (!isDate(item.dueDate)) fail(item, position, 'dueDate', `"${item.dueDate}" is not a date YYYY-MM-DD`);
 
     if (item.rfReference !== null && item.rfReference !== '') {
       const rf = normalizeRfReference(item.rfReference);
       if (rf === null) fail(item, position, 'rfReference', `"${item.rfReference}" is not a valid RF creditor reference`);
-      if (byRfReference.has(rf!)) fail(item, position, 'rfReference', `"${rf}" appears twice`);
-      byRfReference.add(rf!, position);
+      if (byRfReference.addUnlessPresent(rf!, position, rfOf) !== -1) fail(item, position, 'rfReference', `"${rf}" appears twice`);
     }
-    const numberKey = lookupKey(item.invoiceNumber);
-    const other = byExactNumber.get(item.invoiceNumber);
-    if (other !== undefined) {
+    adding = item.invoiceNumber;
+    const other = byNumberKey.addUnlessClash(item.invoiceNumber, position, sameNumber);
+    if (other !== -1) {
       const twin = openItems[other]!;
       const field = twin.invoiceId === item.invoiceId ? 'invoiceId' : 'invoiceNumber';
       fail(item, position, field, `"${field === 'invoiceId' ? item.invoiceId : item.invoiceNumber}" appears twice`);
     }
-    byExactNumber.add(item.invoiceNumber, position);
-    byNumberKey.add(numberKey, position);
-    const prefix = letterPrefix(item.invoiceNumber);
-    if (prefix !== '' && prefixes.size <= 20) prefixes.add(prefix);
+    // The prefix is read only when it is not the last one seen (numbers of one series share it).
+    if (prefixes.size <= 20 && (lastPrefix === '' || !hasLetterPrefix(item.invoiceNumber, lastPrefix))) {
+      const prefix = letterPrefix(item.invoiceNumber);
+      if (prefix !== '') {
+        prefixes.add(prefix);
+        lastPrefix = prefix;
+      }
+    }
 
     if (!namedCustomers.has(item.customerId)) {
       namedCustomers.add(item.customerId);
@@ -178,11 +307,9 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
     if (item.balanceMinor > 0) {
       let amounts = byAmount.get(item.currency);
-      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf, openPerCurrency.get(item.currency))));
+      if (!amounts) byAmount.set(item.currency, (amounts = new PositionTable<number>(balanceOf, openPerCurrency.get(item.currency), { numberKeys: true })));
       amounts.add(item.balanceMinor, position);
-      const list = byCustomerUnsorted.get(item.customerId);
-      if (list) list.push(position);
-      else byCustomerUnsorted.set(item.customerId, [position]);
+      byCustomer.add(item.customerId, position);
     }
   }
 
@@ -217,11 +344,6 @@ export function buildOpenItemIndex(openItems: readonly OpenItem[], customers: re
     }
   }
 
-  const byCustomer = new Map<string, readonly number[]>();
-  for (const [customerId, positions] of byCustomerUnsorted) {
-    positions.sort((a, b) => compareByAge(openItems[a]!, openItems[b]!));
-    byCustomer.set(customerId, positions);
-  }
 
   return {
     items: openItems,
