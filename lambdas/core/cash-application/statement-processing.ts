@@ -347,15 +347,17 @@ export function waitingOnce(source: AdviceSource): AdviceSource {
 
 /**
  * A step of state ApplyLines: applies the credit lines of its slice (all lines when the job names
- * none), chunk by chunk. Each chunk is matched, written (lines in few transactions) and then
- * counted in the statement's progress once (`chunkApplied`, by the chunk's first line), so slices
- * run in parallel and a retried step skips the chunks counted before; lines a crashed attempt
+ * none), chunk by chunk, {@link CHUNKS_AT_ONCE} chunks at the same time (`options.chunksAtOnce`).
+ * Each chunk is matched, written (lines in few transactions) and then counted in the statement's
+ * progress once (`chunkApplied`, by the chunk's first line), so chunks and slices run in parallel
+ * (lines of two chunks paying one invoice meet at its conditional write: the refused one reads it
+ * again, see {@link stepOpenItems}) and a retried step skips the chunks counted before; lines a crashed attempt
  * applied after its last count are found by their identity and not applied again. The step that
  * counts the last line marks the statement `completed`. Stops between chunks when the function's
  * time nears its end (`done: false`: the state machine calls again).
  */
 export async function applyStatementLines(given: RemittanceDeps & StatementStepDeps, job: StatementSliceJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
-  // Read once for all the chunks of this step, not once per chunk: which invoices of a customer are open, and the waiting advices.
+  // Read once for all the chunks of this step, not once per chunk: which invoices of a customer are open (then kept as the step writes them), and the waiting advices.
   const deps = { ...given, ...stepOpenItems(given.openItems, given.postings), ...(given.advices ? { advices: waitingOnce(given.advices) } : {}) };
   const statement = await deps.statements.get(job.statementId);
   if (!statement) throw new Error(`Statement ${job.statementId} does not exist`);
