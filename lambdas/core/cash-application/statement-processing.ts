@@ -70,9 +70,11 @@ export const MAX_SLICES = 4;
 /**
  * The fewest lines of a slice: below that a statement is one slice, whose step applies
  * {@link CHUNKS_AT_ONCE} chunks at the same time over one reading of the file, the customers' open
- * items and the waiting advices (four slices of 250 lines read every customer four times).
+ * items and the waiting advices (four slices of 250 lines read every customer four times). Measured
+ * on the local stack (`npm run bench:remittances`, 10,000 lines over 100 customers): one slice
+ * 117 s, two slices of 5,000 lines 130 s, the second slice reading the same 10,000 open items again.
  */
-export const MIN_SLICE_LINES = 5_000;
+export const MIN_SLICE_LINES = 10_000;
 /** Chunks of one step applied at the same time (their lines meet at the invoices' conditional writes, as the slices' do). */
 export const CHUNKS_AT_ONCE = 4;
 

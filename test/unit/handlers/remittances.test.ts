@@ -360,15 +360,16 @@ describe('ApplyLines in slices (the Map of StatementProcessing)', () => {
     expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 1_000 });
   });
 
-  it('cuts a statement into slices of whole chunks and at least 5,000 lines, at most four (a smaller statement is one slice)', () => {
+  it('cuts a statement into slices of whole chunks and at least 10,000 lines, at most four (a smaller statement is one slice)', () => {
     expect(slicesOf(0)).toEqual([{ from: 0, to: 0 }]);
     expect(slicesOf(1_000)).toEqual([{ from: 0, to: 1_000 }]);
-    expect(slicesOf(9_999)).toEqual([{ from: 0, to: 9_999 }]);
-    expect(slicesOf(10_000)).toEqual([
-      { from: 0, to: 5_000 },
-      { from: 5_000, to: 10_000 },
+    expect(slicesOf(19_999)).toEqual([{ from: 0, to: 19_999 }]);
+    expect(slicesOf(20_000)).toEqual([
+      { from: 0, to: 10_000 },
+      { from: 10_000, to: 20_000 },
     ]);
     expect(slicesOf(40_050).map((s) => s.to - s.from)).toEqual([10_100, 10_100, 10_100, 9_750]);
+    expect(slicesOf(100_000)).toHaveLength(4);
   });
 
   it('refuses a slice that names only one end (400 material for the state machine: a definition error)', async () => {
