@@ -17,6 +17,8 @@ import { uploadPrefixes } from '../../../lib/definitions/buckets';
 import { ValidationError } from '../errors';
 import type { HandedInFiles, OpenItemReader, PostingWriter, ProcessingStarter, StatementStore } from '../ports';
 import type { Posting } from '../posting/posting';
+import { importedInvoiceId } from '../invoices/import';
+import { numberKeyedByImport } from './keyed-lookups';
 import type { Invoice } from '../invoices/invoice';
 import type { AdviceSource, StoredAdvice } from './advice-intake';
 import type { Clock } from '../time/clock';
@@ -214,7 +216,8 @@ export async function readStatement(deps: StatementStepDeps & { readonly stateme
  * customer, shared by the chunks running at the same time; the invoices then read by key,
  * consistently), and after that each invoice is known as last read or as this step last wrote it
  * (`postings` below notes every invoice a posting of the step wrote). The chunks that follow read
- * nothing again for those customers: an invoice this step settled is no longer offered, one it paid
+ * nothing again for those customers, nor the invoices they quote by a number only an import can
+ * carry (read by key, `keyed-lookups.ts`) when the step knows them: an invoice this step settled is no longer offered, one it paid
  * in part is offered with its new balance. An invoice another writer changed meanwhile (another
  * slice, a payment through the API) is caught where it matters, at the invoice's conditional write
  * (balance, status and version as read): the pack or line is refused, and the step reads that
@@ -222,7 +225,7 @@ export async function readStatement(deps: StatementStepDeps & { readonly stateme
  * became open after the step's first query (issued or reopened during the step, which lasts minutes
  * at most) is not offered to this step's later chunks, as if the line had come a little earlier.
  */
-export function stepOpenItems(reader: OpenItemReader, writer: PostingWriter): { openItems: OpenItemReader; postings: PostingWriter } {
+export function stepOpenItems(reader: OpenItemReader, writer: PostingWriter, invoiceNumberPrefix?: string): { openItems: OpenItemReader; postings: PostingWriter } {
   /** Per customer whose query answered: the ids of its invoices open when last read or written. */
   const openOf = new Map<string, Set<string>>();
   /** Per customer whose query is under way: its open invoices, as that query answers. */
@@ -269,7 +272,19 @@ export function stepOpenItems(reader: OpenItemReader, writer: PostingWriter): { 
   };
   const openItems: OpenItemReader = {
     invoicesByRfReference: (references) => reader.invoicesByRfReference(references),
-    invoicesByNumber: (numbers) => reader.invoicesByNumber(numbers),
+    // A number only an import can carry names its invoice by key (`keyed-lookups.ts`): one the step
+    // knows (read or written by it, not refused since) is taken as known; the rest is read.
+    invoicesByNumber: async (numbers) => {
+      const known: Invoice[] = [];
+      const rest: string[] = [];
+      for (const number of new Set(numbers)) {
+        const id = invoiceNumberPrefix !== undefined && numberKeyedByImport(number, invoiceNumberPrefix) ? importedInvoiceId(number) : undefined;
+        const invoice = id !== undefined && !stale.has(id) ? current.get(id) : undefined;
+        if (invoice && invoice.number === number) known.push(invoice);
+        else rest.push(number);
+      }
+      return [...known, ...(rest.length > 0 ? await reader.invoicesByNumber(rest) : [])];
+    },
     invoicesById: (ids) => reader.invoicesById(ids),
     knownPayers: (accounts, names) => reader.knownPayers(accounts, names),
     openInvoicesOfCustomers: async (customerIds) => {
@@ -360,7 +375,7 @@ export function waitingOnce(source: AdviceSource): AdviceSource {
  */
 export async function applyStatementLines(given: RemittanceDeps & StatementStepDeps, job: StatementSliceJob, options: UploadOptions = {}): Promise<{ done: boolean; processed: number; total: number; applied: number }> {
   // Read once for all the chunks of this step, not once per chunk: which invoices of a customer are open (then kept as the step writes them), and the waiting advices.
-  const deps = { ...given, ...stepOpenItems(given.openItems, given.postings), ...(given.advices ? { advices: waitingOnce(given.advices) } : {}) };
+  const deps = { ...given, ...stepOpenItems(given.openItems, given.postings, given.settings.invoiceNumberPrefix), ...(given.advices ? { advices: waitingOnce(given.advices) } : {}) };
   const statement = await deps.statements.get(job.statementId);
   if (!statement) throw new Error(`Statement ${job.statementId} does not exist`);
   // A later upload of the same file took over (this run's execution had ended without finishing): it goes on.

@@ -11,6 +11,7 @@ import { stepOpenItems, waitingOnce } from '../../../lambdas/core/cash-applicati
 import { ConcurrentUpdateError, type OpenItemReader, type PostingWriter } from '../../../lambdas/core/ports';
 import type { Invoice } from '../../../lambdas/core/invoices/invoice';
 import type { Posting } from '../../../lambdas/core/posting/posting';
+import { importedInvoiceId } from '../../../lambdas/core/invoices/import';
 import { rfReferenceFor } from '../../../lambdas/core/invoices/invoice';
 import type { AdviceSource, StoredAdvice } from '../../../lambdas/core/cash-application/advice-intake';
 import { cashWorld } from '../../support/in-memory-cash';
@@ -105,6 +106,27 @@ describe('stepOpenItems (the open items of one step of ApplyLines)', () => {
     expect(afterPack).toEqual([]);
     expect(afterLine).toEqual([]);
     expect(world.openItems.calls.invoiceIds).toEqual(['I-A']);
+  });
+
+  it('takes an invoice quoted by a number only an import can carry from what the step knows, and reads the rest', async () => {
+    // Prepare: two imported invoices of C1 (their ids from their numbers), one of them paid in part by the step
+    const world = cashWorld();
+    const a = anInvoice({ invoiceId: importedInvoiceId('ABCD-2025-000017'), number: 'ABCD-2025-000017', customerId: 'C1', sequence: 1 });
+    const b = anInvoice({ invoiceId: importedInvoiceId('ABCD-2025-000018'), number: 'ABCD-2025-000018', customerId: 'C2', sequence: 2 });
+    for (const invoice of [a, b]) world.tables.invoices.set(invoice.invoiceId, invoice);
+    const step = stepOpenItems(world.openItems, writerAnswering([true]), 'INV');
+    await step.openItems.openInvoicesOfCustomers(['C1']);
+    await step.postings.postTogether([paying({ before: a, after: { ...a, balanceMinor: a.balanceMinor - 1_000, paidMinor: 1_000 } })]);
+
+    // Act: a chunk quotes both numbers and an own-series one
+    const found = await step.openItems.invoicesByNumber(['ABCD-2025-000017', 'ABCD-2025-000018', 'INV-2026-000001']);
+
+    // Assert: A as the step wrote it, without reading it; B and the own-series number read
+    expect(found.map((i) => [i.number, i.balanceMinor])).toEqual([
+      ['ABCD-2025-000017', a.balanceMinor - 1_000],
+      ['ABCD-2025-000018', b.balanceMinor],
+    ]);
+    expect(world.openItems.calls.invoiceNumbers).toEqual(['ABCD-2025-000018', 'INV-2026-000001']);
   });
 
   it('queries a customer once when two chunks ask at once', async () => {
