@@ -100,6 +100,8 @@ export interface UploadOptions {
   readonly timeLeftMs?: () => number;
   /** Stop starting chunks when less than this is left (default 30 s); the statement is then `incomplete`. */
   readonly reserveMs?: number;
+  /** The asynchronous processing: chunks of one step applied at the same time (default `CHUNKS_AT_ONCE` of statement-processing.ts). */
+  readonly chunksAtOnce?: number;
 }
 
 export const DEFAULT_CHUNK_SIZE = 50;

@@ -1,12 +1,17 @@
 /**
  * What the asynchronous statement processing reads fewer times: quoted numbers and RF references
  * only an imported open item can carry (read by key, `keyed-lookups.ts`), the customers' open items
- * queried once per step and read again by key for the next chunks, and the waiting advices read
+ * queried once per step and then kept as the step writes them (read again only after a refused
+ * write), and the waiting advices read
  * once per step, an advice used by one chunk not offered to the next.
  */
 import { describe, expect, it } from 'vitest';
 import { numberKeyedByImport, ownSeriesNumber, ownSeriesOfRfReference, rfReferenceKeyedByImport } from '../../../lambdas/core/cash-application/keyed-lookups';
-import { customersQueriedOnce, waitingOnce } from '../../../lambdas/core/cash-application/statement-processing';
+import { stepOpenItems, waitingOnce } from '../../../lambdas/core/cash-application/statement-processing';
+import { ConcurrentUpdateError, type OpenItemReader, type PostingWriter } from '../../../lambdas/core/ports';
+import type { Invoice } from '../../../lambdas/core/invoices/invoice';
+import type { Posting } from '../../../lambdas/core/posting/posting';
+import { importedInvoiceId } from '../../../lambdas/core/invoices/import';
 import { rfReferenceFor } from '../../../lambdas/core/invoices/invoice';
 import type { AdviceSource, StoredAdvice } from '../../../lambdas/core/cash-application/advice-intake';
 import { cashWorld } from '../../support/in-memory-cash';
@@ -33,26 +38,137 @@ describe('quoted references read by key (keyed-lookups)', () => {
   });
 });
 
-describe('customersQueriedOnce', () => {
-  it('queries a customer once per step, then reads its invoices by key and keeps the open ones', async () => {
+/** A posting writer that writes nothing and answers as told; and a posting that changes invoices (what the cache reads of it). */
+function writerAnswering(answers: boolean[]): PostingWriter & { calls: number } {
+  const writer = {
+    calls: 0,
+    post: async () => {
+      writer.calls += 1;
+      if (answers.shift() === false) throw new ConcurrentUpdateError('invoice I-A');
+    },
+    postTogether: async () => {
+      writer.calls += 1;
+      return answers.shift() ?? true;
+    },
+  };
+  return writer;
+}
+const paying = (...changes: { before: Invoice; after: Invoice }[]) => ({ invoices: changes }) as unknown as Posting;
+
+describe('stepOpenItems (the open items of one step of ApplyLines)', () => {
+  it('queries a customer once per step; then offers its invoices as this step wrote them, without reading them again', async () => {
     // Prepare: two open invoices of C1, one of C2
     const world = cashWorld();
     const a = anInvoice({ invoiceId: 'I-A', customerId: 'C1', sequence: 1 });
     const b = anInvoice({ invoiceId: 'I-B', customerId: 'C1', sequence: 2 });
     const c = anInvoice({ invoiceId: 'I-C', customerId: 'C2', sequence: 3 });
     for (const invoice of [a, b, c]) world.tables.invoices.set(invoice.invoiceId, invoice);
-    const reader = customersQueriedOnce(world.openItems);
+    const step = stepOpenItems(world.openItems, writerAnswering([true]));
 
-    // Act: the first chunk, then B paid in between, then the next chunk
-    const first = await reader.openInvoicesOfCustomers(['C1']);
-    world.tables.invoices.set('I-B', { ...b, balanceMinor: 0 });
-    const next = await reader.openInvoicesOfCustomers(['C1', 'C2']);
+    // Act: the first chunk; the step's pack settles B and pays 10.00 of A; the next chunk
+    const first = await step.openItems.openInvoicesOfCustomers(['C1']);
+    const paidA = { ...a, balanceMinor: a.balanceMinor - 1_000, paidMinor: 1_000 };
+    const written = await step.postings.postTogether([paying({ before: a, after: paidA }, { before: b, after: { ...b, balanceMinor: 0, paidMinor: b.totalMinor, status: 'PAID' } })]);
+    const next = await step.openItems.openInvoicesOfCustomers(['C1', 'C2']);
 
-    // Assert: C1 queried once, its invoices read again by key (B no longer open), C2 queried when first asked
+    // Assert: C1 queried once; B no longer offered, A with its new balance, read by nobody again; C2 queried when first asked
+    expect(written).toBe(true);
     expect(first.map((i) => i.invoiceId).sort()).toEqual(['I-A', 'I-B']);
-    expect(next.map((i) => i.invoiceId).sort()).toEqual(['I-A', 'I-C']);
+    expect(next.map((i) => [i.invoiceId, i.balanceMinor]).sort()).toEqual([
+      ['I-A', a.balanceMinor - 1_000],
+      ['I-C', c.balanceMinor],
+    ]);
     expect(world.openItems.calls.customers).toEqual(['C1', 'C2']);
-    expect(world.openItems.calls.invoiceIds.sort()).toEqual(['I-A', 'I-B']);
+    expect(world.openItems.calls.invoiceIds).toEqual([]);
+  });
+
+  it('reads an invoice again by key once a write naming it was refused (another writer changed it), and then sees that change', async () => {
+    // Prepare: A open; the step's first pack is refused, its first single posting too
+    const world = cashWorld();
+    const a = anInvoice({ invoiceId: 'I-A', customerId: 'C1', sequence: 1 });
+    world.tables.invoices.set('I-A', a);
+    const step = stepOpenItems(world.openItems, writerAnswering([false, false]));
+    await step.openItems.openInvoicesOfCustomers(['C1']);
+
+    // Act: another writer settles A; the step's pack and then its line naming A are refused
+    world.tables.invoices.set('I-A', { ...a, balanceMinor: 0, paidMinor: a.totalMinor, status: 'PAID' });
+    const beforeRefusal = await step.openItems.openInvoicesOfCustomers(['C1']);
+    const packWritten = await step.postings.postTogether([paying({ before: a, after: { ...a, balanceMinor: 1 } })]);
+    const afterPack = await step.openItems.openInvoicesOfCustomers(['C1']);
+    world.tables.invoices.set('I-A', { ...a, balanceMinor: 500 });
+    await expect(step.postings.post(paying({ before: a, after: { ...a, balanceMinor: 1 } }))).rejects.toThrow(ConcurrentUpdateError);
+    const afterLine = await step.openItems.openInvoicesOfCustomers(['C1']);
+
+    // Assert: offered as read until refused; then read again once: settled by the other writer, it is no longer
+    // offered, nor read again after the next refusal
+    expect(beforeRefusal.map((i) => i.invoiceId)).toEqual(['I-A']);
+    expect(packWritten).toBe(false);
+    expect(afterPack).toEqual([]);
+    expect(afterLine).toEqual([]);
+    expect(world.openItems.calls.invoiceIds).toEqual(['I-A']);
+  });
+
+  it('takes an invoice quoted by a number only an import can carry from what the step knows, and reads the rest', async () => {
+    // Prepare: two imported invoices of C1 (their ids from their numbers), one of them paid in part by the step
+    const world = cashWorld();
+    const a = anInvoice({ invoiceId: importedInvoiceId('ABCD-2025-000017'), number: 'ABCD-2025-000017', customerId: 'C1', sequence: 1 });
+    const b = anInvoice({ invoiceId: importedInvoiceId('ABCD-2025-000018'), number: 'ABCD-2025-000018', customerId: 'C2', sequence: 2 });
+    for (const invoice of [a, b]) world.tables.invoices.set(invoice.invoiceId, invoice);
+    const step = stepOpenItems(world.openItems, writerAnswering([true]), 'INV');
+    await step.openItems.openInvoicesOfCustomers(['C1']);
+    await step.postings.postTogether([paying({ before: a, after: { ...a, balanceMinor: a.balanceMinor - 1_000, paidMinor: 1_000 } })]);
+
+    // Act: a chunk quotes both numbers and an own-series one
+    const found = await step.openItems.invoicesByNumber(['ABCD-2025-000017', 'ABCD-2025-000018', 'INV-2026-000001']);
+
+    // Assert: A as the step wrote it, without reading it; B and the own-series number read
+    expect(found.map((i) => [i.number, i.balanceMinor])).toEqual([
+      ['ABCD-2025-000017', a.balanceMinor - 1_000],
+      ['ABCD-2025-000018', b.balanceMinor],
+    ]);
+    expect(world.openItems.calls.invoiceNumbers).toEqual(['ABCD-2025-000018', 'INV-2026-000001']);
+  });
+
+  it('queries a customer once when two chunks ask at once', async () => {
+    // Prepare: two open invoices of C1
+    const world = cashWorld();
+    for (const invoice of [anInvoice({ invoiceId: 'I-A', customerId: 'C1', sequence: 1 }), anInvoice({ invoiceId: 'I-B', customerId: 'C1', sequence: 2 })]) world.tables.invoices.set(invoice.invoiceId, invoice);
+    const step = stepOpenItems(world.openItems, writerAnswering([]));
+
+    // Act
+    const [one, two] = await Promise.all([step.openItems.openInvoicesOfCustomers(['C1']), step.openItems.openInvoicesOfCustomers(['C1'])]);
+
+    // Assert: one query, whose answer both chunks take
+    expect(world.openItems.calls.customers).toEqual(['C1']);
+    expect([one, two].map((found) => found.map((i) => i.invoiceId).sort())).toEqual([
+      ['I-A', 'I-B'],
+      ['I-A', 'I-B'],
+    ]);
+    expect(world.openItems.calls.invoiceIds).toEqual([]);
+  });
+
+  it('queries a customer again when its first query failed', async () => {
+    // Prepare: the index fails once
+    const world = cashWorld();
+    world.tables.invoices.set('I-A', anInvoice({ invoiceId: 'I-A', customerId: 'C1', sequence: 1 }));
+    const query = world.openItems.openInvoicesOfCustomers.bind(world.openItems);
+    let failures = 1;
+    const flaky: OpenItemReader = {
+      invoicesByRfReference: (r) => world.openItems.invoicesByRfReference(r),
+      invoicesByNumber: (n) => world.openItems.invoicesByNumber(n),
+      invoicesById: (ids) => world.openItems.invoicesById(ids),
+      knownPayers: (a, n) => world.openItems.knownPayers(a, n),
+      openInvoicesOfCustomers: async (ids) => (failures-- > 0 ? Promise.reject(new Error('throttled')) : query(ids)),
+    };
+    const step = stepOpenItems(flaky, writerAnswering([]));
+
+    // Act
+    await expect(step.openItems.openInvoicesOfCustomers(['C1'])).rejects.toThrow('throttled');
+    const again = await step.openItems.openInvoicesOfCustomers(['C1']);
+
+    // Assert
+    expect(again.map((i) => i.invoiceId)).toEqual(['I-A']);
+    expect(world.openItems.calls.customers).toEqual(['C1']);
   });
 });
 

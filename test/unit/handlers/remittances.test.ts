@@ -10,7 +10,7 @@ import { InMemoryIdempotencyStore } from '../../support/in-memory';
 import { cashWorld, type CashWorld } from '../../support/in-memory-cash';
 import { aCustomer, anInvoice } from '../../support/builders';
 import { InMemoryFiles, InMemoryStarter } from '../../support/in-memory-uploads';
-import { applyStatementLines, readStatement, type StatementJob } from '../../../lambdas/core/cash-application/statement-processing';
+import { applyStatementLines, readStatement, slicesOf, type StatementJob } from '../../../lambdas/core/cash-application/statement-processing';
 import { statementIdFor } from '../../../lambdas/core/cash-application/application';
 
 let upload: typeof import('../../../lambdas/handlers/api/upload-statement');
@@ -296,6 +296,24 @@ describe('ApplyLines in slices (the Map of StatementProcessing)', () => {
     expect(world.cash.progressLog.filter((p) => p.progress.status === 'completed')).toHaveLength(1);
   });
 
+  it('applies the chunks of one step at the same time: an invoice paid by lines of two chunks sees both, and the statement completes once', async () => {
+    // Prepare
+    const { statementId } = bodyOf<{ statementId: string }>(await post(file));
+    const job = starter.started[0]!.input as unknown as StatementJob;
+    await readStatement({ ...world.remittanceDeps, files, clock: world.clock }, job);
+
+    // Act: one step, two chunks of two lines at once
+    const result = await applyStatementLines({ ...world.remittanceDeps, files }, { ...job, from: 0, to: 4 }, { chunkSize: 2, chunksAtOnce: 2 });
+
+    // Assess: both 40.00 applied to I-1 (one of the two chunks' writes was refused and read I-1 again)
+    expect(result).toMatchObject({ done: true, processed: 4, total: 4 });
+    expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 2_000, paidMinor: 8_000 });
+    expect(world.postings.packs.refused).toBeGreaterThan(0);
+    expect(world.tables.payments.size).toBe(4);
+    expect(await world.remittanceDeps.statements.get(statementId)).toMatchObject({ status: 'completed', processed: 4, counts: { applied: 2, unapplied: 2 }, lastUpload: { newlyRecorded: 4, alreadyRecorded: 0 } });
+    expect(world.cash.progressLog.filter((p) => p.progress.status === 'completed')).toHaveLength(1);
+  });
+
   it('a slice retried after its chunk was written but not counted applies nothing twice and counts each line once', async () => {
     // Prepare: the first attempt of the second slice writes its lines, then dies before counting them
     await post(file);
@@ -340,6 +358,18 @@ describe('ApplyLines in slices (the Map of StatementProcessing)', () => {
     expect(world.postings.packs).toEqual({ written: 0, refused: 1 });
     expect(world.tables.payments.size).toBe(4);
     expect(world.tables.invoices.get('I-1')).toMatchObject({ balanceMinor: 1_000 });
+  });
+
+  it('cuts a statement into slices of whole chunks and at least 10,000 lines, at most four (a smaller statement is one slice)', () => {
+    expect(slicesOf(0)).toEqual([{ from: 0, to: 0 }]);
+    expect(slicesOf(1_000)).toEqual([{ from: 0, to: 1_000 }]);
+    expect(slicesOf(19_999)).toEqual([{ from: 0, to: 19_999 }]);
+    expect(slicesOf(20_000)).toEqual([
+      { from: 0, to: 10_000 },
+      { from: 10_000, to: 20_000 },
+    ]);
+    expect(slicesOf(40_050).map((s) => s.to - s.from)).toEqual([10_100, 10_100, 10_100, 9_750]);
+    expect(slicesOf(100_000)).toHaveLength(4);
   });
 
   it('refuses a slice that names only one end (400 material for the state machine: a definition error)', async () => {
