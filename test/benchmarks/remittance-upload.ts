@@ -14,7 +14,7 @@
  * Usage: npm run bench:remittances -- [--lines 1000,10000] [--customers 100]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -155,10 +155,42 @@ function cpuSecondsOf(pid: number | undefined): number | undefined {
   }
 }
 
-/** CPU seconds of this process (the API, Step Functions and every Lambda run in it) and of DynamoDB Local's Java process. */
+/**
+ * CPU seconds of each thread of the Java process so far, by thread id, with its kind: the JIT
+ * compilers (`C1/C2 CompilerThre`), the garbage collector (`GC Thread`, `G1 ...`) or the rest
+ * (requests, SQLite). Empty where /proc cannot be read.
+ */
+function javaThreadSeconds(pid: number | undefined): Map<string, { kind: 'jit' | 'gc' | 'work'; seconds: number }> {
+  const out = new Map<string, { kind: 'jit' | 'gc' | 'work'; seconds: number }>();
+  if (pid === undefined) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+        out.set(tid, { kind: /Compiler/.test(name) ? 'jit' : /^(GC|G1)/.test(name) ? 'gc' : 'work', seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc here
+  }
+  return out;
+}
+
+/** CPU seconds the Java threads of kind `kind` used between two readings (a thread that ended in between is not counted). */
+function javaSecondsBetween(before: ReturnType<typeof javaThreadSeconds>, after: ReturnType<typeof javaThreadSeconds>, kind: 'jit' | 'gc'): number {
+  let seconds = 0;
+  for (const [tid, thread] of after) if (thread.kind === kind) seconds += thread.seconds - (before.get(tid)?.seconds ?? 0);
+  return seconds;
+}
+
+/** CPU seconds of this process (the API, Step Functions and every Lambda run in it) and of DynamoDB Local's Java process (and its threads by kind). */
 function cpuNow(dynamodbPid: number | undefined) {
   const own = process.cpuUsage();
-  return { node: (own.user + own.system) / 1e6, java: cpuSecondsOf(dynamodbPid) };
+  return { node: (own.user + own.system) / 1e6, java: cpuSecondsOf(dynamodbPid), javaThreads: javaThreadSeconds(dynamodbPid) };
 }
 
 interface Statement {
@@ -243,7 +275,7 @@ async function measure(api: ApiDriver, usage: LocalAws['usage'] | undefined, LIN
         `lines: ${LINES} credit lines over ${CUSTOMERS} customers (load average ${loadBefore} before, ${load()} after; ${cpus().length} CPUs)`,
         `upload URL and PUT to S3: ${putSeconds.toFixed(1)} s; POST /remittances {"uploadId"} answered 202 in ${acceptSeconds.toFixed(2)} s`,
         `processed: ${processSeconds.toFixed(1)} s after the POST, ${(processSeconds - acceptSeconds).toFixed(1)} s after the 202 (${(LINES / processSeconds).toFixed(1)} lines/s), counts ${JSON.stringify(first.response.body.counts)}`,
-        `CPU meanwhile: ${(cpuAfter.node - cpuBefore.node).toFixed(1)} s in this process (API, state machines, every Lambda)${cpuAfter.java !== undefined && cpuBefore.java !== undefined ? `, ${(cpuAfter.java - cpuBefore.java).toFixed(1)} s in DynamoDB Local` : ''}, over ${processSeconds.toFixed(1)} s on ${cpus().length} CPUs`,
+        `CPU meanwhile: ${(cpuAfter.node - cpuBefore.node).toFixed(1)} s in this process (API, state machines, every Lambda)${cpuAfter.java !== undefined && cpuBefore.java !== undefined ? `, ${(cpuAfter.java - cpuBefore.java).toFixed(1)} s in DynamoDB Local (of which ${javaSecondsBetween(cpuBefore.javaThreads, cpuAfter.javaThreads, 'jit').toFixed(1)} s compiling its Java code, ${javaSecondsBetween(cpuBefore.javaThreads, cpuAfter.javaThreads, 'gc').toFixed(1)} s collecting garbage)` : ''}, over ${processSeconds.toFixed(1)} s on ${cpus().length} CPUs`,
         `progress seen meanwhile: ${first.seen.join(', ')}`,
         `per line (the local stack's usage meter, polling included): ${perLine('dynamodbRequests')} DynamoDB calls, ${perLine('readUnits')} RRU, ${perLine('writeUnits')} WRU; ${perLine('lambdaInvocations')} Lambda invocations`,
         ...(profiled ? [`where the time went (calls made in this process from the POST until completed, summed over concurrent calls):\n${profiled}`] : []),
