@@ -17,8 +17,11 @@ interface Field {
 
 /** A field tag: SWIFT's `:NN:`/`:NNa:`, and the two-letter ones some banks add (`:NS:`). */
 const TAG = /^:(\d{2}[A-Z]?|[A-Z]{2}):(.*)$/;
-/** End of a message: `-`, `-}` (SWIFT block 4 end, possibly followed by trailer blocks), `-XXX`. */
-const TERMINATOR = /^-(?:\}.*|[A-Z]{3})?\s*$/;
+/**
+ * End of a message: `-`, `-}` (SWIFT block 4 end, possibly followed by trailer blocks), `-XXX`;
+ * indented (` -`) in some exports (ABN AMRO's Moneyou).
+ */
+const TERMINATOR = /^\s*-(?:\}.*|[A-Z]{3})?\s*$/;
 
 /** True when the content holds MT940 fields (a line starting `:20:` or another `:NN:`/`:NNa:` tag). */
 export function looksLikeMt940(content: string): boolean {
@@ -138,8 +141,14 @@ export class Mt940Reader extends LineStatementReader {
   private readonly identity: string[] = ['mt940'];
   private readonly ids = new LineIds();
   private sequence = 0;
+  /**
+   * A lone `-` met inside a `:86:` text: the message end, unless the next field still belongs to
+   * the statement (Rabobank wraps a `:86:` so that a line holds only `-`): held until the next line.
+   */
+  private heldDash: string | null = null;
 
   protected end(): StreamedStatementFile {
+    this.endHeldDash(null);
     this.finishField();
     this.finishStatement();
     if (this.started === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
@@ -153,6 +162,7 @@ export class Mt940Reader extends LineStatementReader {
     // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
     let text = (raw.includes('\x1a') ? raw.replace(/\x1a/g, '') : raw).trimEnd();
     if (text.trim() === '') return;
+    this.endHeldDash(text);
     if (text.startsWith('{')) {
       // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
       const block4 = text.indexOf('{4:');
@@ -161,9 +171,11 @@ export class Mt940Reader extends LineStatementReader {
       if (text.trim() === '') return;
     }
     if (TERMINATOR.test(text)) {
-      this.finishField();
-      this.closeTransaction();
-      this.finishStatement();
+      if (text.trim() === '-' && this.open?.tag === '86') {
+        this.heldDash = text;
+        return;
+      }
+      this.endMessage();
       return;
     }
     const tag = TAG.exec(text);
@@ -178,6 +190,30 @@ export class Mt940Reader extends LineStatementReader {
       if (this.open.characters > MAX_FIELD_CHARACTERS || this.open.lines.length > MAX_FIELD_LINES) this.tooLong(this.open);
     }
     // Any other text outside a field is a bank header line (ABNANL2A, 940, :940:, 0000 01INGB...).
+  }
+
+  private endMessage(): void {
+    this.finishField();
+    this.closeTransaction();
+    this.finishStatement();
+  }
+
+  /**
+   * The line after a held `-` (null at the end of the file) decides what the `-` was: followed by
+   * a field of the same statement (any tag but `:20:`) it is a line of the `:86:` text; else
+   * (`:20:`, a header block or line, another end, the end of the file) the message end.
+   */
+  private endHeldDash(next: string | null): void {
+    const dash = this.heldDash;
+    if (dash === null) return;
+    this.heldDash = null;
+    const tag = next === null ? undefined : TAG.exec(next)?.[1];
+    if (tag !== undefined && tag !== '20' && this.open) {
+      this.open.lines.push(dash);
+      this.open.characters += dash.length;
+      return;
+    }
+    this.endMessage();
   }
 
   private tooLong(field: Field): never {

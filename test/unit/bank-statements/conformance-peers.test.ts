@@ -299,6 +299,61 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     ]),
   ),
   'mt940-jejik-php/bug-core-5401.txt': jejik({ statements: 1, number: '00111/1', account: 'DE19662800530622160900', opening: ['2021-03-30', 'EUR', 0], lines: 1, first: { amount: 5000, valueDate: '2021-03-31', bookingDate: '2021-03-31', customerReference: null, bankReference: '2109025460313532' } }),
+  // zilverline/mt940 spec/mt940_*_spec.rb (its amounts signed: a debit is negative; its "date" the
+  // value date, "date_accounting" the entry date).
+  // ABN AMRO's Moneyou ends its message with " -" (indented): before the fix the :62F: took the
+  // " -" as its continuation line and the file was refused.
+  'mt940-zilverline/abn/moneyou.txt': zilverline({ statements: 1, lines: 2, opening: 4311971, closing: 4313147, first: { amount: 644, valueDate: '2019-01-01' } }),
+  // Rabobank wraps a :86: so that a line holds only "-", followed by the :62F: of the same
+  // statement: before the fix the "-" ended the message and the file was refused (":62F: comes
+  // before any :20:").
+  'mt940-zilverline/rabobank/dash_as_start_of_line.txt': (file) => {
+    zilverline({ statements: 1, lines: 1, opening: 1000050, closing: 1100050, first: { amount: 100000, valueDate: '2017-06-06' } })(file);
+    const line = file.statements[0]!.lines[0]!;
+    expect([line.endToEndId, line.payerName, line.payerAccount]).toEqual(['3434343434343', 'Delta Lloyd Zorgverzekeringen', 'NL55RABO044444444']);
+    expect(line.remittanceText.endsWith('yyyyyyyyyyyyyy --')).toBe(true);
+    expect(file.warnings).toEqual([]);
+  },
+  'mt940-zilverline/abn/abnamro.txt': zilverline({ statements: 2, lines: 10, opening: 323628, closing: 184975, first: { amount: -900 } }),
+  'mt940-zilverline/abn/abnamro_structured.txt': zilverline({ statements: 2, lines: 10, opening: 1000090, closing: 397690, first: { amount: -510 } }),
+  'mt940-zilverline/ing.txt': zilverline({ statements: 1, lines: 6, opening: 0, closing: 347, first: { amount: -2503 } }),
+  'mt940-zilverline/ing_structured.txt': (file) => {
+    zilverline({ statements: 1, lines: 7, opening: 50000, closing: 40000 })(file);
+    expect(file.statements[0]!.lines[1]).toMatchObject({ direction: 'credit', amountMinor: 30000 });
+  },
+  'mt940-zilverline/ing/mt940_iban.txt': zilverline({ statements: 1, lines: 21 }),
+  'mt940-zilverline/knab/knab.txt': zilverline({ statements: 1, lines: 2, opening: 0, closing: 101000, first: { amount: 100000 } }),
+  'mt940-zilverline/knab/knab_with_iban.txt': zilverline({ statements: 1, lines: 2, opening: 0, closing: 101000, first: { amount: 100000 } }),
+  'mt940-zilverline/knab/knab_two_blocks.txt': (file) => {
+    zilverline({ statements: 2, lines: 3, opening: 0, closing: 106000, first: { amount: 5000 } })(file);
+    expect(file.statements.map((statement) => [statement.lines.length, statement.openingBalanceMinor, statement.closingBalanceMinor])).toEqual([
+      [1, 0, 5000],
+      [2, 5000, 106000],
+    ]);
+  },
+  'mt940-zilverline/knab/knab_sepa_overboeking.txt': zilverline({ statements: 1, lines: 1, opening: 100000, closing: 101000, first: { amount: 1000 } }),
+  'mt940-zilverline/knab/knab_sepa_doorlopend_incasso.txt': zilverline({ statements: 1, lines: 1, opening: 100000, closing: 99000, first: { amount: -1000 } }),
+  'mt940-zilverline/knab/knab_date_and_accounting_date_different_year.txt': zilverline({ statements: 1, lines: 1, first: { amount: 100000, valueDate: '2014-01-01', bookingDate: '2013-12-29' } }),
+  'mt940-zilverline/deutsche_bank.txt': (file) => {
+    zilverline({ statements: 1, lines: 2, first: { amount: 399, valueDate: '2014-03-25', bookingDate: '2014-03-26' } })(file);
+    expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.valueDate, line.payerName, line.payerAccount])).toEqual([
+      [399, '2014-03-25', 'PETRA TESTER', 'DE422938944551657098369'],
+      [1, '2014-03-28', 'PETER TESTER', 'DE04400694620000233025'],
+    ]);
+  },
+  'mt940-zilverline/triodos.txt': zilverline({ statements: 1, lines: 2, opening: 497509, closing: 437079, first: { amount: -1570, valueDate: '2011-01-01' } }),
+  'mt940-zilverline/triodos_iban.txt': zilverline({ statements: 1, lines: 3, opening: 0, closing: 94800, first: { amount: 100000, valueDate: '2013-10-07' } }),
+  'mt940-zilverline/van_lanschot/van_lanschot.txt': (file) => {
+    zilverline({ statements: 3, lines: 4, opening: 505333, closing: 484934, first: { amount: 271676, valueDate: '2014-01-10' } })(file);
+    expect(file.statements.map((statement) => statement.lines.length)).toEqual([1, 2, 1]);
+    const first = file.statements[0]!.lines[0]!;
+    expect([first.endToEndId, first.payerName, first.payerAccount, first.remittanceText]).toEqual(['333333333', 'ABDFGEKSLJFN ASLDJDKE B.V', 'NL81RABO0444444444', '201400-001']);
+  },
+  'mt940-zilverline/rabobank.txt': (file) => {
+    expect(file.statements).toHaveLength(23);
+    expect(file.statements.slice(0, 2).map((statement) => statement.lines.length)).toEqual([1, 0]);
+  },
+  'mt940-zilverline/14aug2014.swi': zilverline({ statements: 1, lines: 2 }),
 };
 
 /**
@@ -338,6 +393,32 @@ function jejik(expected: JejikAssertion): (file: ParsedStatementFile) => void {
   };
 }
 
+/**
+ * zilverline/mt940's tests (spec/mt940_*_spec.rb): statements and lines in the file, the first
+ * statement's opening and the last one's closing balance (signed minor units), and the first
+ * line (signed minor units, value date, entry date).
+ */
+function zilverline(expected: {
+  statements: number;
+  lines: number;
+  opening?: number;
+  closing?: number;
+  first?: { amount: number; valueDate?: string; bookingDate?: string | null };
+}): (file: ParsedStatementFile) => void {
+  return (file) => {
+    expect(file.statements).toHaveLength(expected.statements);
+    expect(file.statements.flatMap((statement) => statement.lines)).toHaveLength(expected.lines);
+    if (expected.opening !== undefined) expect(file.statements[0]!.openingBalanceMinor).toBe(expected.opening);
+    if (expected.closing !== undefined) expect(file.statements.at(-1)!.closingBalanceMinor).toBe(expected.closing);
+    if (expected.first) {
+      const line = file.statements[0]!.lines[0]!;
+      expect((line.direction === 'debit' ? -1 : 1) * line.amountMinor).toBe(expected.first.amount);
+      if (expected.first.valueDate !== undefined) expect(line.valueDate).toBe(expected.first.valueDate);
+      if (expected.first.bookingDate !== undefined) expect(line.bookingDate).toBe(expected.first.bookingDate);
+    }
+  };
+}
+
 function expectStatement(file: ParsedStatementFile, index: number, expected: { start: number; end: number; currency?: string }): void {
   const statement = file.statements[index]!;
   expect([statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual([expected.start, expected.end]);
@@ -351,7 +432,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
