@@ -354,6 +354,46 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect(file.statements.slice(0, 2).map((statement) => statement.lines.length)).toEqual([1, 0]);
   },
   'mt940-zilverline/14aug2014.swi': zilverline({ statements: 1, lines: 2 }),
+  // newinnovations/camt053 doc/: no peer reading; the values are the files' own (checked by hand
+  // and by a separate decimal sum of the entries against OPBD/CLBD).
+  // SNS Bank (NL): two statements whose entries reconcile with their balances.
+  'camt-newinnovations/example-camt053-a.xml': (file) => {
+    expect(file.statements.map((statement) => [statement.account, statement.lines.length, statement.openingBalanceMinor, statement.closingBalanceMinor])).toEqual([
+      ['NL14SNSB0012345678', 7, 20369, 66169],
+      ['NL78SNSB0022446688', 4, 185913, 166087],
+    ]);
+    expect(file.statements[0]!.lines[2]).toMatchObject({ direction: 'credit', amountMinor: 50000, payerName: 'GreatExample BV', payerAccount: 'NL78SNSB0022446688' });
+    expect(file.warnings).toEqual([]);
+  },
+  // Goldman Sachs style USD statement: debit balances, proprietary transaction codes, reversals
+  // (RvslInd true with CdtDbtInd CRDT: a credit that reverses a debit), an entry booked in EUR
+  // (its entries sum to +104.53 USD and -29.06 EUR: not reconciled, with the warning saying why).
+  'camt-newinnovations/example-camt053-b.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect([file.statements.length, statement.account, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual([1, 'DD01100056869', 'USD', -84368620, -84361073]);
+    expect(statement.lines).toHaveLength(19);
+    expect(statement.lines.filter((line) => line.reversal).map((line) => [line.direction, line.amountMinor])).toEqual([
+      ['credit', 1000],
+      ['credit', 1000],
+      ['credit', 1000],
+      ['credit', 2912],
+      ['credit', 1541],
+    ]);
+    expect(statement.lines.filter((line) => line.currency === 'EUR').map((line) => [line.direction, line.amountMinor])).toEqual([['debit', 2906]]);
+    expect(file.warnings.map((warning) => warning.code)).toEqual(['not-reconciled']);
+  },
+  'camt-newinnovations/test-camt053.xml': (file) => {
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.structuredReference, line.payerName])).toEqual([
+      ['debit', 10000, null, null],
+      ['credit', 5000, 'RF123456', 'John Doe'],
+    ]);
+    expect(file.warnings).toEqual([]);
+  },
+  // The same file with a closing balance of 900.00 that the entries do not reach (950.00): read, with the warning.
+  'camt-newinnovations/error-camt053.xml': (file) => {
+    expect([file.statements[0]!.openingBalanceMinor, file.statements[0]!.closingBalanceMinor, file.statements[0]!.lines.length]).toEqual([100000, 90000, 2]);
+    expect(file.warnings.map((warning) => warning.code)).toEqual(['not-reconciled']);
+  },
 };
 
 /**
@@ -432,7 +472,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
