@@ -23,6 +23,10 @@ const TAG = /^:(\d{2}[A-Z]?|[A-Z]{2}):(.*)$/;
  */
 const TERMINATOR = /^\s*-(?:\}.*|[A-Z]{3})?\s*$/;
 
+/** Transmission framing that is no text: SOH, ETX, and the DOS end-of-file mark Ctrl-Z. */
+const FRAMING = /[\x01\x03\x1a]/;
+const FRAMING_ALL = /[\x01\x03\x1a]/g;
+
 /** True when the content holds MT940 fields (a line starting `:20:` or another `:NN:`/`:NNa:` tag). */
 export function looksLikeMt940(content: string): boolean {
   return /^\uFEFF?(?:[^\n]*\n){0,20}?\s*(?:\{1:|:\d{2}[A-Z]?:)/.test(content);
@@ -60,7 +64,7 @@ export function looksLikeMt940(content: string): boolean {
  * - Dialects of `:61:` read: the entry date absent or written as spaces, a funds code, a space
  *   before the amount or the type, `.` as decimal mark, amounts without decimals, three-letter
  *   types followed by a space (`NOV NONREF`), `S` types, no type before `//`. A DOS end-of-file
- *   mark (Ctrl-Z) is no text.
+ *   mark (Ctrl-Z) and SOH/ETX message framing are no text.
  * - A malformed field (an amount, sign, currency or date that cannot be read for certain) rejects
  *   the whole file with a {@link StatementParseError} naming the line.
  */
@@ -159,8 +163,9 @@ export class Mt940Reader extends LineStatementReader {
 
   protected onText(raw: string, line: number): void {
     // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
-    // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
-    let text = (raw.includes('\x1a') ? raw.replace(/\x1a/g, '') : raw).trimEnd();
+    // A DOS end-of-file mark (Ctrl-Z) ends old exports; SOH and ETX frame each message in some
+    // (mBank: SOH on a line before :20:, "-" ETX as the end). They are no text.
+    let text = (FRAMING.test(raw) ? raw.replace(FRAMING_ALL, '') : raw).trimEnd();
     if (text.trim() === '') return;
     this.endHeldDash(text);
     if (text.startsWith('{')) {

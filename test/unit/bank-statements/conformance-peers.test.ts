@@ -394,6 +394,34 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect([file.statements[0]!.openingBalanceMinor, file.statements[0]!.closingBalanceMinor, file.statements[0]!.lines.length]).toEqual([100000, 90000, 2]);
     expect(file.warnings.map((warning) => warning.code)).toEqual(['not-reconciled']);
   },
+  // ksdev-pl/mbank-mt940-parser tests/Mt940ParserTest.php (mBank, Poland; Windows-1250 text, read
+  // as Windows-1252: the Polish letters are wrong, the money exact). Each message is framed by SOH
+  // on a line before :20: and "-" ETX at its end: before the fix the ETX line was no message end
+  // and became text of the last :86: ("...330001\n-\u0003\n794-OP...").
+  'mt940-mbank/MT940_IPH.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect([file.statements.length, statement.account, statement.statementId, statement.currency, statement.openingBalanceMinor]).toEqual([1, 'PL45114011370000310211001001', 'ST100604CYC/1/107/1', 'PLN', 0]);
+    expect(statement.lines).toHaveLength(24);
+    expect(statement.lines[0]).toMatchObject({ direction: 'credit', amountMinor: 697918, valueDate: '2010-06-04', bookingDate: '2010-06-04' });
+    const last = statement.lines[23]!;
+    expect([last.direction, last.amountMinor, last.bankTransactionCode]).toEqual(['debit', 1500, 'NCHG']);
+    expect(last.remittanceText).toMatch(/^794 OP.ATY GRUPOWE; TNR: 154960005384269\.330001\n794-OP.ATY GRUPOWE$/);
+    // The file has no closing balance: an interim report, as the peer reads it (no closingBalance).
+    expect(file.warnings.map((warning) => warning.code)).toEqual(['missing-closing-balance']);
+  },
+  'mt940-mbank/MT940_multiple_accounts.txt': (file) => {
+    expect(file.statements).toHaveLength(8);
+    const [first, , , , , , seventh, eighth] = file.statements;
+    expect([first!.account, first!.statementId!.endsWith('/11/1'), first!.openingBalanceMinor, first!.closingBalanceMinor]).toEqual(['PL46114010100000579009004001', true, 898599577225, 898799903037]);
+    expect(first!.lines[0]).toMatchObject({ direction: 'debit', amountMinor: 662, valueDate: '2007-10-23', bookingDate: '2007-10-23', bankTransactionCode: 'NCHG' });
+    expect(first!.lines[37]).toMatchObject({ direction: 'debit', amountMinor: 12000 });
+    expect([seventh!.account, seventh!.currency, seventh!.openingBalanceMinor, seventh!.closingBalanceMinor]).toEqual(['PL82114010100000579009005002', 'EUR', -95945, -49289]);
+    expect(seventh!.lines[0]).toMatchObject({ direction: 'credit', amountMinor: 221 });
+    expect(seventh!.lines[6]).toMatchObject({ direction: 'debit', amountMinor: 127 });
+    expect([eighth!.account, eighth!.currency, eighth!.openingBalanceMinor, eighth!.closingBalanceMinor, eighth!.lines.length]).toEqual(['PL55114010100000579009005003', 'USD', 14446, 14446, 0]);
+    expect(file.statements.flatMap((statement) => statement.lines).some((line) => /[\x01\x03]/.test(line.remittanceText))).toBe(false);
+    expect(file.warnings).toEqual([]);
+  },
 };
 
 /**
@@ -472,7 +500,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
