@@ -586,7 +586,8 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
  *   writes `>NN`): the lines are joined without separator (the bank wrapped them at a fixed width),
  *   the purpose `?20`-`?29` and `?60`-`?63` likewise; its `SVWZ+` part is the remittance text and
  *   `EREF+` the end-to-end id when the purpose carries SEPA keywords, else the whole purpose is the
- *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`.
+ *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`; Triodos: its
+ *   account `>21` (IBAN) else `>10`, the purpose from `>22` after an IBAN, `>31` (own account) unused.
  * - `/CODE/value` codes (Rabobank, ABN AMRO, ING): `/REMI/` is the remittance text (`USTD//`
  *   removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured reference), `/EREF/` the
  *   end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account (ING: `/CNTP/IBAN/BIC/NAME/`).
@@ -625,7 +626,14 @@ function readSubfields(compact: string, separator: string, freeText: string): Tr
     const code = mark[1]!;
     values.set(code, (values.get(code) ?? '') + compact.slice(3).slice(start, end));
   });
-  const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '60', '61', '62', '63'];
+  // Triodos (`>NN`): `>10` the counterparty's domestic account (zeros: none), `>20` its BIC and
+  // `>21` its IBAN when `>21` is one (the purpose then starts at `>22`), `>31` the account
+  // holder's own account, never the counterparty's.
+  const triodos = separator === '>';
+  const triodosIban = triodos && looksLikeIban(values.get('21') ?? '') ? values.get('21')!.trim() : null;
+  const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '60', '61', '62', '63'].filter(
+    (code) => triodosIban === null || (code !== '20' && code !== '21'),
+  );
   const purpose = purposeCodes.map((code) => values.get(code) ?? '').join('');
   const keywords = [...purpose.matchAll(SEPA_KEYWORD)];
   const sepa = new Map<string, string>();
@@ -643,7 +651,9 @@ function readSubfields(compact: string, separator: string, freeText: string): Tr
     remittanceText: remittance ?? freeText,
     endToEndId: endToEnd(sepa.get('EREF')),
     counterpartyName: name,
-    counterpartyAccount: textOrNull(values.get('38')) ?? textOrNull(values.get('31')),
+    counterpartyAccount: triodos
+      ? (triodosIban ?? (/^0*$/.test((values.get('10') ?? '').trim()) ? null : textOrNull(values.get('10'))))
+      : (textOrNull(values.get('38')) ?? textOrNull(values.get('31'))),
     structuredReferences: [],
   };
 }

@@ -200,6 +200,12 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
       ['TRIODOSBANK/0666666666', 100000, 85000],
       ['TRIODOSBANK/0999999999', 95012, 100914],
     ]);
+    // The peer's Triodos engine: the counterparty account is `>21` when it looks like an IBAN, the
+    // last part (`>31`) the own account. The credits' payers (never 0666666666/0999999999, the holder):
+    expect(file.statements.flatMap((statement) => statement.lines.filter((line) => line.direction === 'credit').map((line) => line.payerAccount))).toEqual([
+      'AA99BBBB0555555555',
+      'AA99BBBB0888888888',
+    ]);
   },
   'mt940-kingsquare/Knab-sample.sta': (file) => {
     expect(file.statements).toHaveLength(1);
@@ -342,7 +348,18 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     ]);
   },
   'mt940-zilverline/triodos.txt': zilverline({ statements: 1, lines: 2, opening: 497509, closing: 437079, first: { amount: -1570, valueDate: '2011-01-01' } }),
-  'mt940-zilverline/triodos_iban.txt': zilverline({ statements: 1, lines: 3, opening: 0, closing: 94800, first: { amount: 100000, valueDate: '2013-10-07' } }),
+  // Triodos `>NN` subfields: `>21` is the counterparty's IBAN (after `>20` its BIC), `>31` the
+  // holder's own account (zilverline, kingsquare and jejik-mt940 all read it so). Before the fix the
+  // credit's payer account was `>31` (0454545454, the statement's own account) and the text began
+  // with the BIC and IBAN.
+  'mt940-zilverline/triodos_iban.txt': (file) => {
+    zilverline({ statements: 1, lines: 3, opening: 0, closing: 94800, first: { amount: 100000, valueDate: '2013-10-07' } })(file);
+    const first = file.statements[0]!.lines[0]!;
+    expect([first.payerAccount, first.remittanceText]).toEqual([
+      'NL12RABO0888888888',
+      'METSELAARBAASIK PAARDENA POSTBUS 969 8888BB UTRETRECHNEDERLAND STORTING AANDELENKAPITAAL ZAAK NR 40000',
+    ]);
+  },
   'mt940-zilverline/van_lanschot/van_lanschot.txt': (file) => {
     zilverline({ statements: 3, lines: 4, opening: 505333, closing: 484934, first: { amount: 271676, valueDate: '2014-01-10' } })(file);
     expect(file.statements.map((statement) => statement.lines.length)).toEqual([1, 2, 1]);
