@@ -586,11 +586,13 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
  *   writes `>NN`): the lines are joined without separator (the bank wrapped them at a fixed width),
  *   the purpose `?20`-`?29` and `?60`-`?63` likewise; its `SVWZ+` part is the remittance text and
  *   `EREF+` the end-to-end id when the purpose carries SEPA keywords, else the whole purpose is the
- *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`; Triodos: its
- *   account `>21` (IBAN) else `>10`, the purpose from `>22` after an IBAN, `>31` (own account) unused.
+ *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`.
+ *   Triodos: the account is `>21` (an IBAN, after `>20` its BIC; the purpose then starts at
+ *   `>22`), else `>10`; `>31` is the holder's own account, never the counterparty's.
  * - `/CODE/value` codes (Rabobank, ABN AMRO, ING): `/REMI/` is the remittance text (`USTD//`
- *   removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured reference), `/EREF/` the
- *   end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account (ING: `/CNTP/IBAN/BIC/NAME/`).
+ *   or an empty type `//` removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured
+ *   reference), `/EREF/` the end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account
+ *   (ING: `/CNTP/IBAN/BIC/NAME/`).
  * - Anything else is free text: the lines joined by `\n`, as the bank wrote them.
  * When a structured layout has no remittance part, the whole text is kept as the remittance text.
  * `NOTPROVIDED` end-to-end ids read as none.
@@ -683,7 +685,8 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
   if (remi !== undefined) {
     const structured = /^STRD\/CUR\/([^/]+)/.exec(remi);
     if (structured) structuredReferences.push(structured[1]!.trim());
-    else remittance = clean(remi.replace(/^USTD\/\//, '')) ?? '';
+    // `USTD//text`, or with the type left empty (`/REMI///text`, ING Inside Business Payments).
+    else remittance = clean(remi.replace(/^(?:USTD)?\/\//, '')) ?? '';
   }
   const creditorReference = clean(values.get('CDTRREF'));
   if (creditorReference) structuredReferences.push(creditorReference);

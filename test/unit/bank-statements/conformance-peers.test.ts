@@ -439,6 +439,41 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect(file.statements.flatMap((statement) => statement.lines).some((line) => /[\x01\x03]/.test(line.remittanceText))).toBe(false);
     expect(file.warnings).toEqual([]);
   },
+  // gingerpayments/python-libmt94x: ING's own example files (Inside Business Payments and Mijn ING
+  // Zakelijk). The peer writes them: its tests tests/test_writer_doc_*.py build each file from
+  // a model whose values are transcribed here (signed minor units, end-to-end ids, counterparties,
+  // remittance). ING's original IBP file writes `/REMI///text` (the type left empty; the peer's
+  // edited copy writes `/REMI/USTD//text`): before the fix the text read "//EV45451...".
+  ...Object.fromEntries(
+    ['mt940-libmt94x/ibp-structured-ing-provided-example.txt', 'mt940-libmt94x/ibp-structured-ing-provided-example-edited.txt'].map((name) => [
+      name,
+      (file: ParsedStatementFile) => {
+        const statement = file.statements[0]!;
+        expect([file.statements.length, statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual([1, '0654321789', 2610, 1952]);
+        expect(statement.lines.map((line) => [(line.direction === 'debit' ? -1 : 1) * line.amountMinor, line.endToEndId, line.remittanceText])).toEqual([
+          [-145, 'EV45451REP170112T1106', 'EV45451REP170112T1106'],
+          [-256, 'EV1551551REP180112T1544', 'EV1551551REP180112T1544'],
+          [-257, null, 'TOTAAL 1 POSTEN'],
+        ]);
+        expect(file.warnings).toEqual([]);
+      },
+    ]),
+  ),
+  'mt940-libmt94x/ibp-unstructured-ing-provided-example.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['NL20INGB0001234567EUR', 0, -9]);
+    expect(statement.lines.map((line) => (line.direction === 'debit' ? -1 : 1) * line.amountMinor)).toEqual([-2, -4, -9, 2, 4]);
+  },
+  'mt940-libmt94x/ming-from-spec.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['NL69INGB0123456789EUR', 66223, 56435]);
+    expect(statement.lines.map((line) => (line.direction === 'debit' ? -1 : 1) * line.amountMinor)).toEqual([156, -157, 157, -114, 145, -1275, 3200, -11900]);
+    const [first, , third, , , , seventh] = statement.lines;
+    expect([first!.endToEndId, first!.payerName, first!.payerAccount, first!.remittanceText.split('\n')[0]]).toEqual(['EV12341REP1231456T1234', 'ING BANK NV INZAKE WEB', 'NL32INGB0000012345', 'EV10001REP1000000T1000']);
+    expect([third!.endToEndId, third!.payerName, third!.payerAccount]).toEqual(['20120123456789', 'J.Janssen', 'NL32INGB0000012345']);
+    expect([seventh!.endToEndId, seventh!.payerName, seventh!.structuredReference]).toEqual(['15814016000676480', 'J.Janssen', '9001123412341234']);
+    expect(file.warnings).toEqual([]);
+  },
 };
 
 /**
@@ -517,7 +552,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
