@@ -474,6 +474,50 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect([seventh!.endToEndId, seventh!.payerName, seventh!.structuredReference]).toEqual(['15814016000676480', 'J.Janssen', '9001123412341234']);
     expect(file.warnings).toEqual([]);
   },
+  // Subite-eu/camt-to-coda example-files/CAMT (anonymised real files; no machine-readable peer
+  // reading: the values are the files' own, summed apart from our reader). Lithuanian central bank
+  // accounts: a camt.053.001.08 whose balances have no CdtDbtInd (read as credits, with a warning;
+  // the entries then reconcile: 21,081,222.58 + 828,531.98 - 0.20 - 5,793.97 = 21,903,960.39).
+  'camt-subite/LT625883379695428516/CAMT_053/2024-03-07.xml': (file) => {
+    expect(file.statements.map((statement) => [statement.account, statement.lines.length, statement.openingBalanceMinor, statement.closingBalanceMinor])).toEqual([
+      ['LT625883379695428516', 3, 2108122258, 2190396039],
+      ['LT414319056143772570', 0, 480155, 480155],
+    ]);
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.bankTransactionCode])).toEqual([
+      ['credit', 82853198, 'ATSISK'],
+      ['debit', 20, 'ATSISK'],
+      ['debit', 579397, 'KLIRNG'],
+    ]);
+    expect(file.warnings.map((warning) => warning.code)).toEqual(Array(4).fill('balance-without-indicator'));
+  },
+  // A camt.052.001.06 of balances only (no entry).
+  'camt-subite/LT809872649478701594/CAMT_052/2024-05-10.xml': (file) => {
+    expect([file.statements.length, file.statements[0]!.account, file.statements[0]!.lines.length]).toEqual([1, 'LT809872649478701594', 0]);
+  },
+  // A camt.054.001.10 whose one entry (194,672.25 DBIT, 41 TxDtls of both directions netting to it)
+  // has Sts INFO: information only, no booking on this account, so no line.
+  'camt-subite/LT809872649478701594/CAMT_054/2024-03-18.xml': (file) => {
+    expect([file.statements.length, file.statements[0]!.account, file.statements[0]!.lines.length]).toEqual([1, 'LT809872649478701594', 0]);
+  },
+  // Belgian camt.053.001.02 statements.
+  'camt-subite/Other/account_statement.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['BE86463768548050', 0, 0]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.endToEndId])).toEqual([
+      ['debit', 78990341, 'E2EXRUHYXKX58020423'],
+      ['debit', 99, 'E2EPPXJNWYI50546873'],
+      ['credit', 78990440, 'E2EAIQSQMYP21018099'],
+    ]);
+    expect([statement.lines[2]!.payerName, statement.lines[2]!.payerAccount]).toEqual(['Theta Solutions', 'BE40933730571463']);
+    expect(file.warnings).toEqual([]);
+  },
+  // 264 entries (3 credits) from 87,539.12 to 41,965.11: reconciles.
+  'camt-subite/Other/BE68793230773034-202412.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect([file.statements.length, statement.account, statement.lines.length, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual([1, 'BE68793230773034', 264, 8753912, 4196511]);
+    expect(statement.lines.filter((line) => line.direction === 'credit')).toHaveLength(3);
+    expect(file.warnings).toEqual([]);
+  },
 };
 
 /**
@@ -552,7 +596,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
