@@ -518,6 +518,62 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect(statement.lines.filter((line) => line.direction === 'credit')).toHaveLength(3);
     expect(file.warnings).toEqual([]);
   },
+  // mjebrahimi/SharpMt940Lib.Core Raptorious.SharpMt940Lib.Tests/FullParseTests.cs and
+  // TransactionTests.cs. Four files start with a UTF-8 byte-order mark (ABN AMRO, ING, SNS); Standard
+  // Bank (South Africa) frames its message with SOH/ETX and marks `DR`/`CR` (D or C, funds code R);
+  // its _GB copies write "." decimals and GBP.
+  'mt940-sharpmt940lib/abnamro.txt': (file) => {
+    expect(file.statements).toHaveLength(4);
+    const [first, second] = file.statements;
+    expect([first!.account, first!.statementId, first!.openingBalanceMinor, first!.closingBalanceMinor]).toEqual(['500950253', 'ABN AMRO BANK NV/17501/1', 1736999, 1715949]);
+    expect(first!.lines.map((line) => [(line.direction === 'debit' ? -1 : 1) * line.amountMinor, line.valueDate, line.bookingDate, line.bankTransactionCode])).toEqual([
+      [-750, '2009-06-23', '2009-06-24', 'N192'],
+      [-20300, '2009-06-23', '2009-06-24', 'N369'],
+    ]);
+    expect(first!.lines[1]!.remittanceText).toBe('BEA               23.06.09/22.22 VILLA DORIA SCHOTEN,PAS590');
+    expect([second!.openingBalanceMinor, second!.closingBalanceMinor, second!.lines.map((line) => [line.direction, line.amountMinor])]).toEqual([1715949, 1613158, [['debit', 102791]]]);
+  },
+  'mt940-sharpmt940lib/ing.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect([file.statements.length, statement.account, statement.statementId, statement.openingBalanceMinor, statement.closingBalanceMinor, statement.lines.length]).toEqual([1, '0000000000', 'MPBZ/100', 0, 347, 6]);
+    expect(statement.lines.slice(0, 2).map((line) => [line.direction, line.amountMinor, line.valueDate, line.bookingDate, line.bankTransactionCode, line.remittanceText])).toEqual([
+      ['credit', 2503, '2010-07-22', null, 'NOV ', '0111111111 ING Bank N.V. inzake TEST\nEJ004GREENP29052010T1137'],
+      ['debit', 303, '2010-07-22', null, 'NOV ', '0111111111 GPSEOUL\nSPOEDBETALING MPBZS1016000047 GPSEOUL'],
+    ]);
+  },
+  'mt940-sharpmt940lib/sns.txt': (file) => expect(file.statements.map((statement) => [statement.account, statement.lines.length, statement.openingBalanceMinor, statement.closingBalanceMinor])).toEqual([['0918829518', 0, 1206229, 1206229]]),
+  'mt940-sharpmt940lib/sns_transactions.txt': (file) => expect(file.statements.map((statement) => statement.lines.length)).toEqual([3]),
+  ...Object.fromEntries(
+    (['', '_GB'] as const).flatMap((suffix) => {
+      const currency = suffix === '' ? 'EUR' : 'GBP';
+      return [
+        [
+          `mt940-sharpmt940lib/StandardBank_transactions${suffix}.txt`,
+          (file: ParsedStatementFile) => {
+            const statement = file.statements[0]!;
+            expect([file.statements.length, statement.account, statement.statementId, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor, statement.lines.length]).toEqual([1, '12345678', '10150126/620/1', currency, 1023543, 2841215, 13]);
+            expect(file.warnings).toEqual([]);
+          },
+        ],
+        [
+          `mt940-sharpmt940lib/StandardBank_few_transactions${suffix}.txt`,
+          (file: ParsedStatementFile) => {
+            const lines = file.statements[0]!.lines;
+            expect(lines.map((line) => [line.direction, line.amountMinor, line.currency, line.valueDate, line.bankTransactionCode])).toEqual([
+              ['debit', 5258, currency, '2015-01-26', 'NTRF'],
+              ['debit', 2531, currency, '2015-01-26', 'NTRF'],
+              ['credit', 1879000, currency, '2015-01-26', 'NTRF'],
+            ]);
+            expect(lines[2]!.accountServicerReference).toBe('ABC12345678HRSXS');
+            if (suffix === '') {
+              expect(lines.map((line) => line.customerReference)).toEqual(['ITM1234567890123', 'ITM1234567890123', 'PON1234567890123']);
+              expect(lines[0]!.remittanceText.startsWith('yyyyyyyyyyyyyyyyy\nBasel\nCHF 50.00   0.950932 on 23/01/2015')).toBe(true);
+            }
+          },
+        ],
+      ];
+    }),
+  ),
 };
 
 /**
@@ -596,7 +652,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
