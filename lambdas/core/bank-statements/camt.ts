@@ -32,7 +32,13 @@ const DOCUMENT_ROOT = /^<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/;
  * content has no `Document` root with a namespace. Used to recognise camt files by content.
  */
 export function camtNamespace(content: string): string | null {
-  const root = DOCUMENT_ROOT.exec(stripProlog(content));
+  const start = stripProlog(content);
+  // SWIFT delivers MX messages in an envelope (`Envelope`, `BizMsgEnvlp`, `DataPDU` ...) holding
+  // the business application header (`AppHdr`) and then the `Document`: that `Document` counts.
+  // A `Document` further in without an `AppHdr` before it is not the message.
+  const header = DOCUMENT_ROOT.test(start) ? null : /<(?:[A-Za-z_][\w.-]*:)?AppHdr[\s>/]/.exec(start);
+  const nested = header ? /<(?:[A-Za-z_][\w.-]*:)?Document[\s>/]/.exec(start.slice(header.index)) : null;
+  const root = DOCUMENT_ROOT.exec(header && nested ? start.slice(header.index + nested.index) : start);
   if (!root) return null;
   const prefix = root[1];
   const attributes = root[2] ?? '';
@@ -60,6 +66,9 @@ function stripProlog(content: string): string {
  * Reads a camt.052, camt.053 or camt.054 file (versions 001.01 to 001.13).
  *
  * What callers may rely on:
+ * - The `Document` is the root element, or comes after the business application header
+ *   (`AppHdr`) inside an envelope (SWIFT's `Envelope`, `BizMsgEnvlp`, `DataPDU` ...): the header
+ *   and anything else in the envelope are passed over.
  * - One {@link AccountStatement} per `Rpt` (camt.052), `Stmt` (camt.053) or `Ntfctn` (camt.054),
  *   in file order. Read with a warning (`warnings`): no `Acct`, an account without id, no `Id`, a
  *   balance without `CdtDbtInd` (read as positive).
@@ -162,6 +171,10 @@ export class CamtReader {
   private doctypeError: StatementParseError | null = null;
   private contentError: StatementParseError | null = null;
   private depth = 0;
+  /** Depth of the `Document` element (1 unless an envelope holds it), 0 before it starts. */
+  private documentDepth = 0;
+  /** Depth of an envelope's business application header (`AppHdr`), 0 when none came. */
+  private appHeaderDepth = 0;
   /** Depth of the element being passed over (its content is not needed), or 0. */
   private skipping = 0;
   private messagePath: string | null = null;
@@ -341,12 +354,22 @@ export class CamtReader {
       return;
     }
     const layout = this.layout;
-    if (depth === 1) return;
-    if (!layout) {
+    if (this.documentDepth === 0) {
+      // The root `Document`, or in an envelope the `Document` after its `AppHdr` (passed over).
+      if (name === 'Document' && (depth === 1 || depth === this.appHeaderDepth)) this.documentDepth = depth;
+      else if (name === 'AppHdr') {
+        this.appHeaderDepth = depth;
+        this.skipping = depth;
+      }
+      return;
+    }
+    // Depths from here on count from the `Document` (1), wherever an envelope put it.
+    const level = depth - this.documentDepth + 1;
+    if (!layout || level <= 1) {
       this.skipping = depth;
       return;
     }
-    if (depth === 2) {
+    if (level === 2) {
       // Version 001.01 names the message element with its version (`BkToCstmrStmtV01`).
       if (this.messagePath === null && (name === layout.message || name === `${layout.message}V01`)) {
         this.messagePath = `Document/${name}`;
@@ -356,7 +379,7 @@ export class CamtReader {
       }
       return;
     }
-    if (depth === 3 && this.messagePath !== null) {
+    if (level === 3 && this.messagePath !== null) {
       if (name === layout.record) {
         this.recordCount++;
         this.entryCounts.push(0);
@@ -370,7 +393,7 @@ export class CamtReader {
       }
       return;
     }
-    if (depth === 4 && this.record) {
+    if (level === 4 && this.record) {
       const record = this.record;
       if (name === 'Ntry') {
         record.entries++;
@@ -424,19 +447,20 @@ export class CamtReader {
       if (depth === this.skipping) this.skipping = 0;
       return;
     }
+    const level = depth - this.documentDepth + 1;
     if (this.capture.length > 0) {
       this.capture.pop();
       if (this.capture.length === 1) {
         const root = this.capture.pop()!;
-        if (depth === 3 && name === 'GrpHdr') {
+        if (level === 3 && name === 'GrpHdr') {
           Object.assign(this.groupHeader, (root['GrpHdr'] as ElementValue[])[0]);
-        } else if (depth === 4 && name === 'Ntry' && this.record && root !== this.record.value) {
+        } else if (level === 4 && name === 'Ntry' && this.record && root !== this.record.value) {
           this.readEntryTree(this.record, (root['Ntry'] as ElementValue[])[0]!);
         }
       }
       return;
     }
-    if (depth === 3 && this.record) {
+    if (level === 3 && this.record) {
       if (!this.contentError) this.takeHeader(this.record);
       this.record = null;
       return;

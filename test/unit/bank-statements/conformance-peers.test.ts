@@ -574,6 +574,33 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
       ];
     }),
   ),
+  // ballerina-platform/module-ballerinax-financial.iso20022-to-swiftmt tests: SWIFT CBPR+ sample
+  // messages, each an `Envelope` holding the business application header (`AppHdr`) and the
+  // `Document`; the peer's tests (usecase_*_test.bal) give the MT940/MT900/MT942 it converts them
+  // to, whose values are asserted here. Before the fix all three were refused: the root element
+  // was not `Document`.
+  'camt-cbpr/c.105.1.1-camt.053-BtoA.xml': (file) => {
+    // :20:100-01 :25:48751258 :60F:D221020GBP10, :61:221020D2450,NTRF :61:221020D10,NTRF :62F:D221020GBP2470,
+    const statement = file.statements[0]!;
+    expect([file.format, file.version, statement.statementId, statement.account, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['camt.053', '001.08', '100-01', '48751258', 'GBP', -1000, -247000]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.valueDate])).toEqual([
+      ['debit', 245000, '2022-10-20'],
+      ['debit', 1000, '2022-10-20'],
+    ]);
+    expect(file.warnings).toEqual([]);
+  },
+  'camt-cbpr/c.54.3.1-camt.054-BtoA.xml': (file) => {
+    // MT900 :25:AWA15457 :32A:200806JPY165486600,
+    const statement = file.statements[0]!;
+    expect([file.format, file.version, statement.account]).toEqual(['camt.054', '001.12', 'AWA15457']);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.currency, line.valueDate, line.endToEndId])).toEqual([['debit', 165486600, 'JPY', '2020-08-06', 'pacs008EndToEndId-001']]);
+  },
+  'camt-cbpr/c.52.1.a-camt.052toCdtr.xml': (file) => {
+    // MT942 :20:100-01 :25:DE8547812 :61:201124C750000,NTRF
+    const statement = file.statements[0]!;
+    expect([file.format, file.version, statement.statementId, statement.account]).toEqual(['camt.052', '001.12', '100-01', 'DE8547812']);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.currency, line.valueDate])).toEqual([['credit', 75000000, 'EUR', '2020-11-24']]);
+  },
 };
 
 /**
@@ -652,7 +679,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
