@@ -588,7 +588,9 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
  *   `EREF+` the end-to-end id when the purpose carries SEPA keywords, else the whole purpose is the
  *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`.
  *   Triodos: the account is `>21` (an IBAN, after `>20` its BIC; the purpose then starts at
- *   `>22`), else `>10`; `>31` is the holder's own account, never the counterparty's.
+ *   `>22`), else `>10`; `>31` is the holder's own account, never the counterparty's. Polish
+ *   banks write `^NN` or `~NN`: the title is `^20`-`^29` (`^62`/`^63` are the counterparty's
+ *   address), runs of padding spaces read as one.
  * - `/CODE/value` codes (Rabobank, ABN AMRO, ING): `/REMI/` is the remittance text (`USTD//`
  *   or an empty type `//` removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured
  *   reference), `/EREF/` the end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account
@@ -600,7 +602,7 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
 export function readTransactionDetails(lines: readonly string[]): TransactionDetails {
   const freeText = lines.join('\n').trim();
   const compact = lines.join('').trim();
-  const subfields = /^(\d{3})([?>])\d{2}/.exec(compact);
+  const subfields = /^(\d{3})([?>^~])\d{2}/.exec(compact);
   if (subfields) return readSubfields(compact, subfields[2]!, freeText);
   if (STARTS_WITH_SLASH_CODE.test(compact)) return readSlashCodes(compact, freeText);
   return {
@@ -633,10 +635,14 @@ function readSubfields(compact: string, separator: string, freeText: string): Tr
   // holder's own account, never the counterparty's.
   const triodos = separator === '>';
   const triodosIban = triodos && looksLikeIban(values.get('21') ?? '') ? values.get('21')!.trim() : null;
-  const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '60', '61', '62', '63'].filter(
+  // Polish banks (`^NN`, `~NN`): `^20`-`^29` the title, `^62`/`^63` the counterparty's address (not
+  // purpose), subfields padded with spaces to a fixed width (runs of spaces read as one).
+  const polish = separator === '^' || separator === '~';
+  const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', ...(polish ? [] : ['60', '61', '62', '63'])].filter(
     (code) => triodosIban === null || (code !== '20' && code !== '21'),
   );
-  const purpose = purposeCodes.map((code) => values.get(code) ?? '').join('');
+  const padding = (text: string): string => (polish ? text.replace(/\s{2,}/g, ' ') : text);
+  const purpose = padding(purposeCodes.map((code) => values.get(code) ?? '').join(''));
   const keywords = [...purpose.matchAll(SEPA_KEYWORD)];
   const sepa = new Map<string, string>();
   if (keywords.length > 0 && keywords[0]!.index === 0) {
@@ -647,7 +653,7 @@ function readSubfields(compact: string, separator: string, freeText: string): Tr
     });
   }
   const remittance = sepa.size > 0 ? (sepa.get('SVWZ') ?? null) : textOrNull(purpose);
-  const name = textOrNull((values.get('32') ?? '') + (values.get('33') ?? ''));
+  const name = textOrNull(padding((values.get('32') ?? '') + (values.get('33') ?? '')));
   return {
     layout: 'subfields',
     remittanceText: remittance ?? freeText,
