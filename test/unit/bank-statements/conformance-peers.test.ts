@@ -601,6 +601,17 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect([file.format, file.version, statement.statementId, statement.account]).toEqual(['camt.052', '001.12', '100-01', 'DE8547812']);
     expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.currency, line.valueDate])).toEqual([['credit', 75000000, 'EUR', '2020-11-24']]);
   },
+  // moov-io/bai2 test/testdata/spec-section3.txt: the BAI2 specification's section 3 example (a 03
+  // with opening ledger 010 and total credits 190 with item count and funds type, a 16 without "/"
+  // whose text starts with a space); trailers add up: 500000 + 70000000 + 1500000.
+  'bai2-moov/spec-section3.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.account, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['0975312468', 'USD', 500000, null]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.bankTransactionCode, line.accountServicerReference, line.remittanceText, line.bookingDate])).toEqual([
+      ['credit', 1500000, '165', 'DD1620', 'DEALER PAYMENTS', '2004-06-20'],
+    ]);
+    expect(file.warnings).toEqual([]);
+  },
 };
 
 /**
