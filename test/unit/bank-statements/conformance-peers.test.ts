@@ -142,6 +142,11 @@ const REFUSED: Record<string, { error: RegExp; reason: string }> = {
     error: /$^/,
     reason: 'unused',
   },
+  'mt940-net/currency-flip.sta': { error: /line 5 \(record :62F:\): closing balance in USD, opening balance in EUR/, reason: 'the closing balance is in another currency than the opening balance' },
+  'mt940-net/no-decimal-amounts.sta': {
+    error: /line 9 \(record :61:\): "2606030603D,50NCOMNONREF" is not a statement line/,
+    reason: 'the amount ",50" has no integer digit, which SWIFT requires (the peer reads 0.50)',
+  },
   'mt940-rs/mt940/special-cases/february_30.sta': { error: /value date "160230" is not a YYMMDD date/, reason: '30 February' },
   'mt940-rs/mt940/special-cases/invalid_statement.sta': { error: /not a bank statement format/, reason: 'no SWIFT field' },
   'mt940-rs/mt942/full/cmxl/mt942_1.sta': { error: /the file is empty/, reason: 'an empty file' },
@@ -612,6 +617,62 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     ]);
     expect(file.warnings).toEqual([]);
   },
+  // IsraelIyonsi/Mt940.NET tests/Mt940.Net.Tests/fixtures (written by the peer for its tests of
+  // dialects) with the values of its Documents/*Tests.cs.
+  'mt940-net/cr-only.sta': (file) => {
+    // CR-only line ends (CrOnlyLineEndingTests).
+    const statement = file.statements[0]!;
+    expect([file.statements.length, statement.statementId, statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual([1, 'CR/1', 'ACC', 1000, 500]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor])).toEqual([['debit', 500]]);
+  },
+  'mt940-net/latin1-characters.sta': (file) => {
+    // An ISO-8859-1 file (EncodingTests).
+    expect(file.encoding).toBe('windows-1252');
+    expect(file.statements[0]!.lines.map((line) => line.remittanceText)).toEqual(['MIETE BÜRO MÜLLER STRAßE 12 CAFÉ LØN']);
+    expect(file.statements[0]!.closingBalanceMinor).toBe(20000);
+  },
+  'mt940-net/year-rollover.sta': (file) => {
+    expect(file.statements.flatMap((statement) => statement.lines.map((line) => [line.valueDate, line.bookingDate]))).toEqual([
+      ['2026-01-02', '2025-12-31'],
+      ['2026-01-02', '2026-01-02'],
+      ['2025-12-31', '2026-01-02'],
+    ]);
+    expect(file.statements.map((statement) => statement.closingBalanceMinor)).toEqual([55000, 12500]);
+  },
+  'mt940-net/reversal-marks.sta': (file) => {
+    // RD (reversal of a debit): a credit; RC: a debit; C with funds code R.
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.customerReference, line.accountServicerReference])).toEqual([
+      ['credit', 5000, null, 'RTN042'],
+      ['debit', 2500, 'REF-889', null],
+      ['credit', 10000, null, null],
+    ]);
+    expect(file.statements[0]!.closingBalanceMinor).toBe(22500);
+  },
+  'mt940-net/block-wrapped.sta': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.statementId, statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['B4G30MS9D00A0009/00135/001', 'NL08INGB0000001234EUR', 250000, 325000]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.customerReference, line.accountServicerReference, line.endToEndId, line.payerName, line.payerAccount])).toEqual([
+      ['credit', 75000, 'EV1234REP', 'INGREF001', 'EV1234REP', 'ACME BV', 'NL91ABNA0417164300'],
+    ]);
+  },
+  'mt940-net/multi-statement.sta': (file) => {
+    expect(file.statements.map((statement) => statement.statementId)).toEqual(['AUG26SEQ0001/00212/001', 'AUG26SEQ0002/00212/002', 'USD26SEPT0003/00090/001']);
+    const first = file.statements[0]!;
+    expect(first.lines.map((line) => (line.direction === 'debit' ? -1 : 1) * line.amountMinor)).toEqual([-120000, 35025]);
+    expect([first.currency, first.closingBalanceMinor, file.statements[1]!.openingBalanceMinor]).toEqual(['GBP', 415025, 415025]);
+  },
+  'mt940-net/mt942-intraday.sta': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor, statement.lines.length]).toEqual(['DE89370400440532013000', null, null, 2]);
+  },
+  'mt940-net/wrapped-61.sta': (file) => {
+    // "//BANKREF999" on the :61:'s second line is supplementary details, not the bank reference (as the peer reads it).
+    expect(file.statements[0]!.lines.map((line) => [line.customerReference, line.accountServicerReference, line.amountMinor])).toEqual([['VERYLONGCUSTREF1', null, 10000]]);
+  },
+  'mt940-net/86-before-61.sta': (file) => {
+    // A :86: before any :61: is the statement's information: the line has no text (as the peer reads it).
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.remittanceText])).toEqual([['debit', 4000, '']]);
+  },
 };
 
 /**
@@ -690,7 +751,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
