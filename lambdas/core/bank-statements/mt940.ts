@@ -19,7 +19,7 @@ interface Field {
 const TAG = /^:(\d{2}[A-Z]?|[A-Z]{2}):(.*)$/;
 /**
  * End of a message: `-`, `-}` (SWIFT block 4 end, possibly followed by trailer blocks), `-XXX`;
- * indented (` -`) in some exports (ABN AMRO's Moneyou).
+ * indented (` -`) in some exports (ABN AMRO's Moneyou), except inside a `:86:` text.
  */
 const TERMINATOR = /^\s*-(?:\}.*|[A-Z]{3})?\s*$/;
 
@@ -175,8 +175,9 @@ export class Mt940Reader extends LineStatementReader {
       text = text.slice(block4 + 3);
       if (text.trim() === '') return;
     }
-    if (TERMINATOR.test(text)) {
-      if (text.trim() === '-' && this.open?.tag === '86') {
+    // Inside a :86: text an indented " -" is a line of the text, not the message end.
+    if (TERMINATOR.test(text) && !(this.open?.tag === '86' && /^\s/.test(text))) {
+      if (text === '-' && this.open?.tag === '86') {
         this.heldDash = text;
         return;
       }

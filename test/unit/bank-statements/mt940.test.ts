@@ -109,6 +109,22 @@ describe('MT940 reader', () => {
     ]);
   });
 
+  it('reads a "-" line inside a :86: as text when a field of the same statement follows, and an indented " -" there as text', () => {
+    const lines = linesOf(
+      statement([':61:2603020302C10,00NTRFNONREF//B-1', ':86:FIRST', ' -', 'THIRD', ':61:2603020302C20,00NTRFNONREF//B-2', ':86:WRAPPED --', '-'].join('\n'), {
+        opening: 'C260301EUR1000,00',
+        closing: 'C260302EUR1030,00',
+      }),
+    );
+    expect(lines.map((line) => [line.lineId, line.remittanceText])).toEqual([
+      ['B-1', 'FIRST\n -\nTHIRD'],
+      ['B-2', 'WRAPPED --\n-'],
+    ]);
+    // The same "-" before the next :20: (or at the end of the file) ends the message.
+    const two = readMt940([statement(':61:2603020302C10,00NTRFNONREF//B-1\n:86:TEXT', { opening: 'C260301EUR1000,00', closing: 'C260302EUR1010,00' }), statement('')].join('\n'));
+    expect(two.statements.map((s) => s.lines.map((line) => line.remittanceText))).toEqual([['TEXT'], []]);
+  });
+
   it('reads the Polish ^NN and ~NN subfields: title ^20-^29, payer ^32+^33 and ^38, the address ^62/^63 left out', () => {
     // The layout of Polish banks' :86: (Pekao, PKO BP, ING Bank Slaski ...): subfields padded with
     // spaces to a fixed width, the counterparty's address in ^62/^63. Written here for the test.
