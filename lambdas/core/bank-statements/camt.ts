@@ -73,7 +73,8 @@ function stripProlog(content: string): string {
  *   in file order. Read with a warning (`warnings`): no `Acct`, an account without id, no `Id`, a
  *   balance without `CdtDbtInd` (read as positive).
  * - Only booked entries (`Sts` `BOOK`, or no status) become lines: pending and information-only
- *   entries have not moved money yet. Entries of amount zero move no money and are left out too.
+ *   entries have not moved money yet (a statement with such entries says how many, as the warning
+ *   `entries-not-booked`). Entries of amount zero move no money and are left out too.
  * - An entry with one `TxDtls` (or none) is one line with the amount the bank booked (`Ntry/Amt`),
  *   even when the transaction states another amount: that is what reached the account.
  * - An entry with several `TxDtls` that all state their amount (`AmtDtls/TxAmt/Amt`, else
@@ -143,6 +144,8 @@ interface OpenRecord {
   readonly path: string;
   entries: number;
   header: StatementHeader | null;
+  /** Entries not booked (`Sts` other than `BOOK`), by status: they give no line. */
+  readonly notBooked: Map<string, number>;
 }
 
 /**
@@ -383,7 +386,7 @@ export class CamtReader {
       if (name === layout.record) {
         this.recordCount++;
         this.entryCounts.push(0);
-        this.record = { value: {}, path: indexed(this.messagePath, layout.record, this.recordCount), entries: 0, header: null };
+        this.record = { value: {}, path: indexed(this.messagePath, layout.record, this.recordCount), entries: 0, header: null, notBooked: new Map() };
       } else if (name === 'GrpHdr' && !this.groupHeaderSeen && !this.contentError) {
         this.groupHeaderSeen = true;
         this.capture.push({});
@@ -461,7 +464,10 @@ export class CamtReader {
       return;
     }
     if (level === 3 && this.record) {
-      if (!this.contentError) this.takeHeader(this.record);
+      if (!this.contentError) {
+        this.takeHeader(this.record);
+        this.warnNotBooked(this.record);
+      }
       this.record = null;
       return;
     }
@@ -480,9 +486,22 @@ export class CamtReader {
     this.identityParts.push(node.text('ElctrncSeqNb') ?? node.text('Id') ?? '');
   }
 
+  /** A statement whose entries were not all booked says so: they moved no money and give no line. */
+  private warnNotBooked(record: OpenRecord): void {
+    if (record.notBooked.size === 0) return;
+    const counts = [...record.notBooked].map(([status, count]) => `${count} with status ${status}`).join(', ');
+    this.warnings.add('entries-not-booked', `entries not booked (${counts}) give no line: pending or information only, they moved no money on the account`, { path: record.path });
+  }
+
   private readEntryTree(record: OpenRecord, tree: ElementValue): void {
     if (this.syntaxError || this.doctypeError) return;
     const entry = new XmlNode(indexed(record.path, 'Ntry', record.entries), tree);
+    const status = entry.text('Sts', 'Cd') ?? entry.text('Sts');
+    if (status !== null && status !== 'BOOK') {
+      const name = status.slice(0, 8);
+      record.notBooked.set(name, (record.notBooked.get(name) ?? 0) + 1);
+      return;
+    }
     const statement = record.header!;
     const statementIndex = this.headers.length - 1;
     for (const { ownAccountServicerReference, entryReference, ...draft } of readEntry(entry, record.entries)) {
@@ -542,9 +561,8 @@ function readRecordHeader(record: XmlNode, warnings: Warnings): StatementHeader 
   return { statementId: record.text('Id'), account: accountId, currency, openingBalanceMinor: opening, closingBalanceMinor: closing };
 }
 
+/** The lines of a booked entry (entries of another status are counted by the reader, not read). */
 function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
-  const status = entry.text('Sts', 'Cd') ?? entry.text('Sts');
-  if (status !== null && status !== 'BOOK') return [];
   const amount = readAmount(entry.required('Amt'));
   if (amount.minor === 0) return [];
   const direction = readIndicator(entry);

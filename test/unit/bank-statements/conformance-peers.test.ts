@@ -503,6 +503,13 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
   // has Sts INFO: information only, no booking on this account, so no line.
   'camt-subite/LT809872649478701594/CAMT_054/2024-03-18.xml': (file) => {
     expect([file.statements.length, file.statements[0]!.account, file.statements[0]!.lines.length]).toEqual([1, 'LT809872649478701594', 0]);
+    // Not silently empty: the statement says why it has no line.
+    expect(file.warnings.map((warning) => [warning.code, warning.message])).toEqual([
+      [
+        'entries-not-booked',
+        'Document/BkToCstmrDbtCdtNtfctn/Ntfctn: entries not booked (1 with status INFO) give no line: pending or information only, they moved no money on the account',
+      ],
+    ]);
   },
   // Belgian camt.053.001.02 statements.
   'camt-subite/Other/account_statement.xml': (file) => {
