@@ -142,6 +142,11 @@ const REFUSED: Record<string, { error: RegExp; reason: string }> = {
     error: /$^/,
     reason: 'unused',
   },
+  'camt-bankstatementparser/camt053_garbled_amount.xml': { error: /Document\/BkToCstmrStmt\/Stmt\/Ntry\/Amt: amount "12\.\.34" is not a decimal number/, reason: 'the peer\'s garbled-amount fixture (the peer refuses it too)' },
+  'camt-bankstatementparser/camt053_no_namespace.xml': {
+    error: /not a camt\.052, camt\.053 or camt\.054 statement \(root namespace missing\)/,
+    reason: 'a Document without namespace: not valid camt (the schema requires it), message type and version cannot be told for certain; the peer reads it',
+  },
   'mt940-net/currency-flip.sta': { error: /line 5 \(record :62F:\): closing balance in USD, opening balance in EUR/, reason: 'the closing balance is in another currency than the opening balance' },
   'mt940-net/no-decimal-amounts.sta': {
     error: /line 9 \(record :61:\): "2606030603D,50NCOMNONREF" is not a statement line/,
@@ -680,6 +685,38 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     // A :86: before any :61: is the statement's information: the line has no text (as the peer reads it).
     expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.remittanceText])).toEqual([['debit', 4000, '']]);
   },
+  // sebastienrousseau/bankstatementparser tests/test_data (test_golden_files.py, test_camt_parser.py).
+  // camt.053.001.02.xml is the ISO 20022 message definition's example statement (SEK).
+  'camt-bankstatementparser/camt.053.001.02.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.statementId, statement.account, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['AAAASESS-FP-STAT001', '50000000054910000003', 'SEK', 50000000, 43567850]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.accountServicerReference])).toEqual([
+      ['credit', 10567850, 'AAAASESS-FP-CN_98765/01'],
+      ['debit', 20000000, 'AAAASESS-FP-ACCR-01'],
+      ['credit', 3000000, 'AAAASESS-FP-CONF-FX'],
+    ]);
+    expect(file.warnings).toEqual([]);
+  },
+  'camt-bankstatementparser/camt053_multicurrency.xml': (file) => {
+    expect(file.statements.map((statement) => [statement.account, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor])).toEqual([
+      ['DE89370400440532013000', 'EUR', 1000000, 1075025],
+      ['US-ACCT-0099', 'USD', 250000, 240001],
+    ]);
+    expect(file.statements.flatMap((statement) => statement.lines.map((line) => [(line.direction === 'debit' ? -1 : 1) * line.amountMinor, line.currency]))).toEqual([
+      [125050, 'EUR'],
+      [-50025, 'EUR'],
+      [-9999, 'USD'],
+    ]);
+  },
+  'camt-bankstatementparser/camt053_duplicate_same_day.xml': (file) => {
+    // Two genuine same-day card payments alike: both read, with distinct line ids.
+    const lines = file.statements[0]!.lines;
+    expect(lines.map((line) => [line.direction, line.amountMinor])).toEqual([
+      ['debit', 450],
+      ['debit', 450],
+    ]);
+    expect(new Set(lines.map((line) => line.lineId)).size).toBe(2);
+  },
 };
 
 /**
@@ -758,7 +795,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net', 'camt-bankstatementparser'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
