@@ -187,8 +187,8 @@ export class Mt940Reader extends LineStatementReader {
     const tag = TAG.exec(text);
     if (tag) {
       this.finishField();
-      // The :61: before is complete unless this is one of its :86: fields.
-      if (tag[1] !== '86') this.closeTransaction();
+      // The :61: before is complete unless this is one of its :86: fields (or a bank's :NS: between them).
+      if (tag[1] !== '86' && tag[1] !== 'NS') this.closeTransaction();
       this.open = { tag: tag[1]!, lines: [tag[2]!], line, characters: tag[2]!.length };
     } else if (this.open) {
       this.open.lines.push(text);
@@ -251,8 +251,13 @@ export class Mt940Reader extends LineStatementReader {
       if (transaction.characters > MAX_FIELD_CHARACTERS || transaction.lines > MAX_FIELD_LINES) this.tooLong(field);
       return;
     }
-    this.closeTransaction();
     const place: Place = { line: field.line, record: `:${field.tag}:` };
+    if (field.tag === 'NS') {
+      // A bank's own field; between a :61: and its :86: it does not end the statement line.
+      this.warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
+      return;
+    }
+    this.closeTransaction();
     switch (field.tag) {
       case '25':
         statement.accountSeen = true;
@@ -292,9 +297,6 @@ export class Mt940Reader extends LineStatementReader {
       case '61':
         if (statement.closing) fail('statement line after the closing balance', place);
         statement.transaction = { field, details: [], entryIndex: ++statement.entries, characters: field.characters, lines: field.lines.length };
-        break;
-      case 'NS':
-        this.warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
         break;
       default:
         // :21:, :13:, :13D:, :64:, :65:, a :86: of the statement itself.
@@ -576,15 +578,15 @@ const SEPA_KEYWORD = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAM
 const SLASH_CODES = [
   'EREF', 'MARF', 'CSID', 'BENM', 'ORDP', 'NAME', 'ID', 'ADDR', 'REMI', 'ISDT', 'RTRN', 'TRTP', 'IBAN', 'BIC',
   'PREF', 'ULTC', 'ULTD', 'ULTB', 'PURP', 'CNTP', 'IREF', 'KREF', 'CDTRREFTP', 'CDTRREF', 'SVCL', 'BUSP', 'RTYP',
-  'OCMT', 'CHGS', 'EXCH', 'INIT', 'FX',
+  'OCMT', 'CHGS', 'EXCH', 'INIT', 'FX', 'BAI', 'ACNO',
 ];
 const SLASH_CODE = new RegExp(`/(${SLASH_CODES.join('|')})/`, 'g');
 const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
 
 /**
  * Reads the `:86:` information of a statement line in the layout it is written in:
- * - `?NN` subfields after a three-digit code (German DFÜ/DK layout, also Polish banks; Triodos
- *   writes `>NN`): the lines are joined without separator (the bank wrapped them at a fixed width),
+ * - `?NN` subfields after a three-digit code (German DFÜ/DK layout, also Polish banks, some of
+ *   which start with the subfields and no code; Triodos writes `>NN`): the lines are joined without separator (the bank wrapped them at a fixed width),
  *   the purpose `?20`-`?29` and `?60`-`?63` likewise; its `SVWZ+` part is the remittance text and
  *   `EREF+` the end-to-end id when the purpose carries SEPA keywords, else the whole purpose is the
  *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`.
@@ -595,7 +597,7 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
  * - `/CODE/value` codes (Rabobank, ABN AMRO, ING): `/REMI/` is the remittance text (`USTD//`
  *   or an empty type `//` removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured
  *   reference), `/EREF/` the end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account
- *   (ING: `/CNTP/IBAN/BIC/NAME/`).
+ *   (ING: `/CNTP/IBAN/BIC/NAME/`; else the name in `/ORDP/` or `/BENM/`, the account in `/ACNO/`).
  * - Anything else is free text: the lines joined by `\n`, as the bank wrote them.
  * When a structured layout has no remittance part, the whole text is kept as the remittance text.
  * `NOTPROVIDED` end-to-end ids read as none.
@@ -603,8 +605,10 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
 export function readTransactionDetails(lines: readonly string[]): TransactionDetails {
   const freeText = lines.join('\n').trim();
   const compact = lines.join('').trim();
-  const subfields = /^(\d{3})([?>^~])\d{2}/.exec(compact);
-  if (subfields) return readSubfields(compact, subfields[2]!, freeText);
+  // The subfields follow a three-digit transaction code, or (some Polish banks: `>20...>31...>32`)
+  // start the text themselves.
+  const subfields = /^(\d{3})?([?>^~])\d{2}/.exec(compact);
+  if (subfields) return readSubfields(compact.slice(subfields[1] ? 3 : 0), subfields[2]!, subfields[1] !== undefined, freeText);
   if (STARTS_WITH_SLASH_CODE.test(compact)) return readSlashCodes(compact, freeText);
   return {
     layout: 'free-text',
@@ -621,24 +625,26 @@ function endToEnd(value: string | null | undefined): string | null {
   return id === null || id.toUpperCase() === 'NOTPROVIDED' ? null : id;
 }
 
-function readSubfields(compact: string, separator: string, freeText: string): TransactionDetails {
+/** `subfields`: the `:86:` text from its first subfield on (after the transaction code, if any). */
+function readSubfields(subfields: string, separator: string, coded: boolean, freeText: string): TransactionDetails {
   const values = new Map<string, string>();
   const pattern = new RegExp(`\\${separator}(\\d{2})`, 'g');
-  const marks = [...compact.slice(3).matchAll(pattern)];
+  const marks = [...subfields.matchAll(pattern)];
   marks.forEach((mark, i) => {
     const start = (mark.index ?? 0) + mark[0].length;
-    const end = marks[i + 1]?.index ?? compact.length - 3;
+    const end = marks[i + 1]?.index ?? subfields.length;
     const code = mark[1]!;
-    values.set(code, (values.get(code) ?? '') + compact.slice(3).slice(start, end));
+    values.set(code, (values.get(code) ?? '') + subfields.slice(start, end));
   });
   // Triodos (`>NN`): `>10` the counterparty's domestic account (zeros: none), `>20` its BIC and
   // `>21` its IBAN when `>21` is one (the purpose then starts at `>22`), `>31` the account
   // holder's own account, never the counterparty's.
-  const triodos = separator === '>';
+  const triodos = separator === '>' && coded;
   const triodosIban = triodos && looksLikeIban(values.get('21') ?? '') ? values.get('21')!.trim() : null;
-  // Polish banks (`^NN`, `~NN`): `^20`-`^29` the title, `^62`/`^63` the counterparty's address (not
-  // purpose), subfields padded with spaces to a fixed width (runs of spaces read as one).
-  const polish = separator === '^' || separator === '~';
+  // Polish banks (`^NN`, `~NN`, or subfields with no code before them): `^20`-`^29` the title,
+  // `^62`/`^63` the counterparty's address (not purpose), subfields padded with spaces to a fixed
+  // width (runs of spaces read as one).
+  const polish = separator === '^' || separator === '~' || !coded;
   const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', ...(polish ? [] : ['60', '61', '62', '63'])].filter(
     (code) => triodosIban === null || (code !== '20' && code !== '21'),
   );
@@ -706,6 +712,15 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
     account ??= textOrNull(iban);
     name ??= textOrNull(cntpName);
   }
+  // ASB (New Zealand) and others name the party in `/ORDP/` or `/BENM/` itself (Rabobank and ING
+  // leave them empty and follow with `/NAME/`), and its account in `/ACNO/`. A value with more
+  // parts (`/ORDP/account/name/.../purpose`, Komercijalna Banka) is no name of its own.
+  const partyName = (code: string): string | null => {
+    const value = clean(values.get(code));
+    return value !== null && !value.includes('/') ? value : null;
+  };
+  name ??= partyName('ORDP') ?? partyName('BENM');
+  account ??= clean(values.get('ACNO'));
   const hasRemittance = remi !== undefined || structuredReferences.length > 0;
   return {
     layout: 'slash-codes',

@@ -139,13 +139,18 @@ describe('MT940 reader', () => {
           '^62UL. DLUGA 1               ^63        00-001 WARSZAWA',
           ':61:2603020302C10,00NTRFNONREF//PL-2',
           ':86:020~00Przelew~20Faktura FV/1~21/2026~32Jan Kowalski~38PL27114020040000300201355387',
+          // Subfields with no transaction code before them: >31 the payer's account, >32 the name.
+          ':61:2603020302C5,00NTRFNONREF//PL-3',
+          ':86:>20Faktura 7/2026>3149105019531000000',
+          '477656534>32BIURO SP Z O O',
         ].join('\n'),
-        { opening: 'C260301PLN1000,00', closing: 'C260302PLN1160,00' },
+        { opening: 'C260301PLN1000,00', closing: 'C260302PLN1165,00' },
       ),
     );
     expect(lines.map((line) => [line.amountMinor, line.remittanceText, line.payerName, line.payerAccount])).toEqual([
       [15000, 'FAKTURA FV/2026/0 0123 ZAPLATA', 'ACME SPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA', 'PL61109010140000071219812874'],
       [1000, 'Faktura FV/1/2026', 'Jan Kowalski', 'PL27114020040000300201355387'],
+      [500, 'Faktura 7/2026', 'BIURO SP Z O O', '49105019531000000477656534'],
     ]);
   });
 
