@@ -713,14 +713,19 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
     name ??= textOrNull(cntpName);
   }
   // ASB (New Zealand) and others name the party in `/ORDP/` or `/BENM/` itself (Rabobank and ING
-  // leave them empty and follow with `/NAME/`), and its account in `/ACNO/`. A value with more
-  // parts (`/ORDP/account/name/.../purpose`, Komercijalna Banka) is no name of its own.
-  const partyName = (code: string): string | null => {
+  // leave them empty and follow with `/NAME/`), and its account in `/ACNO/`; Komercijalna Banka
+  // writes the party's account and then its name as the value's first two parts
+  // (`/ORDP/300000000460495` `/IVOTEHNA DOOEL SKOPJE` `/747//747` `/purpose`).
+  const party = (code: string): { name: string; account: string | null } | null => {
     const value = clean(values.get(code));
-    return value !== null && !value.includes('/') ? value : null;
+    if (value === null) return null;
+    if (!value.includes('/')) return { name: value, account: null };
+    const [first = '', second = ''] = value.split('/').map((part) => part.trim());
+    return /^[A-Z0-9]{6,34}$/.test(first) && second !== '' ? { name: second, account: first } : null;
   };
-  name ??= partyName('ORDP') ?? partyName('BENM');
-  account ??= clean(values.get('ACNO'));
+  const named = party('ORDP') ?? party('BENM');
+  name ??= named?.name ?? null;
+  account ??= clean(values.get('ACNO')) ?? named?.account ?? null;
   const hasRemittance = remi !== undefined || structuredReferences.length > 0;
   return {
     layout: 'slash-codes',

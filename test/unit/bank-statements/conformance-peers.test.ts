@@ -247,6 +247,10 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect(file.statements[0]!.openingBalanceMinor! - file.statements[0]!.closingBalanceMinor!).toBe(-187000);
     expectLine(file, 'first', { direction: 'debit', amountMinor: 8000, bookingDate: '2020-12-01' });
     expectLine(file, 'last', { bookingDate: '2020-12-01' });
+    // The credit's :86: gives the payer's account and name as /ORDP/'s first two parts (the file's own values).
+    expect(file.statements[0]!.lines.filter((line) => line.direction === 'credit').map((line) => [line.amountMinor, line.payerName, line.payerAccount])).toEqual([
+      [225000, 'IVOTEHNA DOOEL SKOPJE', '300000000460495'],
+    ]);
   },
   'mt940-kingsquare/Kbs-sample2.sta': (file) => {
     expect(file.statements).toHaveLength(1);
