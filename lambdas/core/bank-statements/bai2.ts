@@ -40,7 +40,8 @@ const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
  *   and `payerAccount` the ordering party the text labels (`ORIG CO NAME:`, `ORG=`, `B/O:` ...,
  *   see {@link bai2Payer}), else null.
  * - Records: one per line, several on one line each ended by "/", a 16 text wrapped onto a line
- *   without record code and `88:` for `88,` (both with a warning); see {@link Bai2Reader}.
+ *   without record code and `88:` for `88,` (both with a warning); see {@link Bai2Reader}. The 9s
+ *   that fill a blocked file's last block after the 99 file trailer are no record.
  * - Every control total and record count is checked: the account trailer (49) against the sum of
  *   the 03 summary amounts and 16 amounts and the account's records, the group trailer
  *   (98) against its accounts, the file trailer (99) against its groups. A blank control total
@@ -179,8 +180,12 @@ export class Bai2Reader extends LineStatementReader {
    * text line is no record.
    */
   protected onText(raw: string, line: number): void {
-    const text = raw.trimEnd();
+    let text = raw.trimEnd();
     if (text.trim() === '') return;
+    // A blocked file fills its last block after the 99 file trailer with 9s: no record.
+    const trailerSeen = this.state === 'done' || this.open?.code === '99';
+    if (trailerSeen && /^9+$/.test(text)) return;
+    if (/^99,[^/]*\/9+$/.test(text)) text = text.slice(0, text.indexOf('/') + 1);
     if (/^88:/.test(text)) {
       this.recordWarnings.add('continuation-written-88-colon', 'continuation record written "88:" instead of "88,": read as an 88 record', { line, record: '88' });
       this.physicalRecord(`88,${text.slice(3)}`, line);

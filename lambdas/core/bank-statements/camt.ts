@@ -32,7 +32,13 @@ const DOCUMENT_ROOT = /^<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/;
  * content has no `Document` root with a namespace. Used to recognise camt files by content.
  */
 export function camtNamespace(content: string): string | null {
-  const root = DOCUMENT_ROOT.exec(stripProlog(content));
+  const start = stripProlog(content);
+  // SWIFT delivers MX messages in an envelope (`Envelope`, `BizMsgEnvlp`, `DataPDU` ...) holding
+  // the business application header (`AppHdr`) and then the `Document`: that `Document` counts.
+  // A `Document` further in without an `AppHdr` before it is not the message.
+  const header = DOCUMENT_ROOT.test(start) ? null : /<(?:[A-Za-z_][\w.-]*:)?AppHdr[\s>/]/.exec(start);
+  const nested = header ? /<(?:[A-Za-z_][\w.-]*:)?Document[\s>/]/.exec(start.slice(header.index)) : null;
+  const root = DOCUMENT_ROOT.exec(header && nested ? start.slice(header.index + nested.index) : start);
   if (!root) return null;
   const prefix = root[1];
   const attributes = root[2] ?? '';
@@ -60,11 +66,15 @@ function stripProlog(content: string): string {
  * Reads a camt.052, camt.053 or camt.054 file (versions 001.01 to 001.13).
  *
  * What callers may rely on:
+ * - The `Document` is the root element, or comes after the business application header
+ *   (`AppHdr`) inside an envelope (SWIFT's `Envelope`, `BizMsgEnvlp`, `DataPDU` ...): the header
+ *   and anything else in the envelope are passed over.
  * - One {@link AccountStatement} per `Rpt` (camt.052), `Stmt` (camt.053) or `Ntfctn` (camt.054),
  *   in file order. Read with a warning (`warnings`): no `Acct`, an account without id, no `Id`, a
  *   balance without `CdtDbtInd` (read as positive).
  * - Only booked entries (`Sts` `BOOK`, or no status) become lines: pending and information-only
- *   entries have not moved money yet. Entries of amount zero move no money and are left out too.
+ *   entries have not moved money yet (a statement with such entries says how many, as the warning
+ *   `entries-not-booked`). Entries of amount zero move no money and are left out too.
  * - An entry with one `TxDtls` (or none) is one line with the amount the bank booked (`Ntry/Amt`),
  *   even when the transaction states another amount: that is what reached the account.
  * - An entry with several `TxDtls` that all state their amount (`AmtDtls/TxAmt/Amt`, else
@@ -134,6 +144,8 @@ interface OpenRecord {
   readonly path: string;
   entries: number;
   header: StatementHeader | null;
+  /** Entries not booked (`Sts` other than `BOOK`), by status: they give no line. */
+  readonly notBooked: Map<string, number>;
 }
 
 /**
@@ -162,6 +174,10 @@ export class CamtReader {
   private doctypeError: StatementParseError | null = null;
   private contentError: StatementParseError | null = null;
   private depth = 0;
+  /** Depth of the `Document` element (1 unless an envelope holds it), 0 before it starts. */
+  private documentDepth = 0;
+  /** Depth of an envelope's business application header (`AppHdr`), 0 when none came. */
+  private appHeaderDepth = 0;
   /** Depth of the element being passed over (its content is not needed), or 0. */
   private skipping = 0;
   private messagePath: string | null = null;
@@ -341,12 +357,22 @@ export class CamtReader {
       return;
     }
     const layout = this.layout;
-    if (depth === 1) return;
-    if (!layout) {
+    if (this.documentDepth === 0) {
+      // The root `Document`, or in an envelope the `Document` after its `AppHdr` (passed over).
+      if (name === 'Document' && (depth === 1 || depth === this.appHeaderDepth)) this.documentDepth = depth;
+      else if (name === 'AppHdr') {
+        this.appHeaderDepth = depth;
+        this.skipping = depth;
+      }
+      return;
+    }
+    // Depths from here on count from the `Document` (1), wherever an envelope put it.
+    const level = depth - this.documentDepth + 1;
+    if (!layout || level <= 1) {
       this.skipping = depth;
       return;
     }
-    if (depth === 2) {
+    if (level === 2) {
       // Version 001.01 names the message element with its version (`BkToCstmrStmtV01`).
       if (this.messagePath === null && (name === layout.message || name === `${layout.message}V01`)) {
         this.messagePath = `Document/${name}`;
@@ -356,11 +382,11 @@ export class CamtReader {
       }
       return;
     }
-    if (depth === 3 && this.messagePath !== null) {
+    if (level === 3 && this.messagePath !== null) {
       if (name === layout.record) {
         this.recordCount++;
         this.entryCounts.push(0);
-        this.record = { value: {}, path: indexed(this.messagePath, layout.record, this.recordCount), entries: 0, header: null };
+        this.record = { value: {}, path: indexed(this.messagePath, layout.record, this.recordCount), entries: 0, header: null, notBooked: new Map() };
       } else if (name === 'GrpHdr' && !this.groupHeaderSeen && !this.contentError) {
         this.groupHeaderSeen = true;
         this.capture.push({});
@@ -370,7 +396,7 @@ export class CamtReader {
       }
       return;
     }
-    if (depth === 4 && this.record) {
+    if (level === 4 && this.record) {
       const record = this.record;
       if (name === 'Ntry') {
         record.entries++;
@@ -424,20 +450,24 @@ export class CamtReader {
       if (depth === this.skipping) this.skipping = 0;
       return;
     }
+    const level = depth - this.documentDepth + 1;
     if (this.capture.length > 0) {
       this.capture.pop();
       if (this.capture.length === 1) {
         const root = this.capture.pop()!;
-        if (depth === 3 && name === 'GrpHdr') {
+        if (level === 3 && name === 'GrpHdr') {
           Object.assign(this.groupHeader, (root['GrpHdr'] as ElementValue[])[0]);
-        } else if (depth === 4 && name === 'Ntry' && this.record && root !== this.record.value) {
+        } else if (level === 4 && name === 'Ntry' && this.record && root !== this.record.value) {
           this.readEntryTree(this.record, (root['Ntry'] as ElementValue[])[0]!);
         }
       }
       return;
     }
-    if (depth === 3 && this.record) {
-      if (!this.contentError) this.takeHeader(this.record);
+    if (level === 3 && this.record) {
+      if (!this.contentError) {
+        this.takeHeader(this.record);
+        this.warnNotBooked(this.record);
+      }
       this.record = null;
       return;
     }
@@ -456,9 +486,22 @@ export class CamtReader {
     this.identityParts.push(node.text('ElctrncSeqNb') ?? node.text('Id') ?? '');
   }
 
+  /** A statement whose entries were not all booked says so: they moved no money and give no line. */
+  private warnNotBooked(record: OpenRecord): void {
+    if (record.notBooked.size === 0) return;
+    const counts = [...record.notBooked].map(([status, count]) => `${count} with status ${status}`).join(', ');
+    this.warnings.add('entries-not-booked', `entries not booked (${counts}) give no line: pending or information only, they moved no money on the account`, { path: record.path });
+  }
+
   private readEntryTree(record: OpenRecord, tree: ElementValue): void {
     if (this.syntaxError || this.doctypeError) return;
     const entry = new XmlNode(indexed(record.path, 'Ntry', record.entries), tree);
+    const status = entry.text('Sts', 'Cd') ?? entry.text('Sts');
+    if (status !== null && status !== 'BOOK') {
+      const name = status.slice(0, 8);
+      record.notBooked.set(name, (record.notBooked.get(name) ?? 0) + 1);
+      return;
+    }
     const statement = record.header!;
     const statementIndex = this.headers.length - 1;
     for (const { ownAccountServicerReference, entryReference, ...draft } of readEntry(entry, record.entries)) {
@@ -518,9 +561,8 @@ function readRecordHeader(record: XmlNode, warnings: Warnings): StatementHeader 
   return { statementId: record.text('Id'), account: accountId, currency, openingBalanceMinor: opening, closingBalanceMinor: closing };
 }
 
+/** The lines of a booked entry (entries of another status are counted by the reader, not read). */
 function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
-  const status = entry.text('Sts', 'Cd') ?? entry.text('Sts');
-  if (status !== null && status !== 'BOOK') return [];
   const amount = readAmount(entry.required('Amt'));
   if (amount.minor === 0) return [];
   const direction = readIndicator(entry);

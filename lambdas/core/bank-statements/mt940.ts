@@ -17,8 +17,15 @@ interface Field {
 
 /** A field tag: SWIFT's `:NN:`/`:NNa:`, and the two-letter ones some banks add (`:NS:`). */
 const TAG = /^:(\d{2}[A-Z]?|[A-Z]{2}):(.*)$/;
-/** End of a message: `-`, `-}` (SWIFT block 4 end, possibly followed by trailer blocks), `-XXX`. */
-const TERMINATOR = /^-(?:\}.*|[A-Z]{3})?\s*$/;
+/**
+ * End of a message: `-`, `-}` (SWIFT block 4 end, possibly followed by trailer blocks), `-XXX`;
+ * indented (` -`) in some exports (ABN AMRO's Moneyou), except inside a `:86:` text.
+ */
+const TERMINATOR = /^\s*-(?:\}.*|[A-Z]{3})?\s*$/;
+
+/** Transmission framing that is no text: SOH, ETX, and the DOS end-of-file mark Ctrl-Z. */
+const FRAMING = /[\x01\x03\x1a]/;
+const FRAMING_ALL = /[\x01\x03\x1a]/g;
 
 /** True when the content holds MT940 fields (a line starting `:20:` or another `:NN:`/`:NNa:` tag). */
 export function looksLikeMt940(content: string): boolean {
@@ -57,7 +64,7 @@ export function looksLikeMt940(content: string): boolean {
  * - Dialects of `:61:` read: the entry date absent or written as spaces, a funds code, a space
  *   before the amount or the type, `.` as decimal mark, amounts without decimals, three-letter
  *   types followed by a space (`NOV NONREF`), `S` types, no type before `//`. A DOS end-of-file
- *   mark (Ctrl-Z) is no text.
+ *   mark (Ctrl-Z) and SOH/ETX message framing are no text.
  * - A malformed field (an amount, sign, currency or date that cannot be read for certain) rejects
  *   the whole file with a {@link StatementParseError} naming the line.
  */
@@ -138,8 +145,14 @@ export class Mt940Reader extends LineStatementReader {
   private readonly identity: string[] = ['mt940'];
   private readonly ids = new LineIds();
   private sequence = 0;
+  /**
+   * A lone `-` met inside a `:86:` text: the message end, unless the next field still belongs to
+   * the statement (Rabobank wraps a `:86:` so that a line holds only `-`): held until the next line.
+   */
+  private heldDash: string | null = null;
 
   protected end(): StreamedStatementFile {
+    this.endHeldDash(null);
     this.finishField();
     this.finishStatement();
     if (this.started === 0) fail('no MT940 statement: a statement starts with a :20: field', { line: 1 });
@@ -150,9 +163,11 @@ export class Mt940Reader extends LineStatementReader {
 
   protected onText(raw: string, line: number): void {
     // trimEnd, not /\s+$/: that retries from every white space character of a long run (quadratic).
-    // A DOS end-of-file mark (Ctrl-Z) ends old exports; it is no text.
-    let text = (raw.includes('\x1a') ? raw.replace(/\x1a/g, '') : raw).trimEnd();
+    // A DOS end-of-file mark (Ctrl-Z) ends old exports; SOH and ETX frame each message in some
+    // (mBank: SOH on a line before :20:, "-" ETX as the end). They are no text.
+    let text = (FRAMING.test(raw) ? raw.replace(FRAMING_ALL, '') : raw).trimEnd();
     if (text.trim() === '') return;
+    this.endHeldDash(text);
     if (text.startsWith('{')) {
       // SWIFT basic/application/user header blocks; the text block {4: may start on this line.
       const block4 = text.indexOf('{4:');
@@ -160,17 +175,20 @@ export class Mt940Reader extends LineStatementReader {
       text = text.slice(block4 + 3);
       if (text.trim() === '') return;
     }
-    if (TERMINATOR.test(text)) {
-      this.finishField();
-      this.closeTransaction();
-      this.finishStatement();
+    // Inside a :86: text an indented " -" is a line of the text, not the message end.
+    if (TERMINATOR.test(text) && !(this.open?.tag === '86' && /^\s/.test(text))) {
+      if (text === '-' && this.open?.tag === '86') {
+        this.heldDash = text;
+        return;
+      }
+      this.endMessage();
       return;
     }
     const tag = TAG.exec(text);
     if (tag) {
       this.finishField();
-      // The :61: before is complete unless this is one of its :86: fields.
-      if (tag[1] !== '86') this.closeTransaction();
+      // The :61: before is complete unless this is one of its :86: fields (or a bank's :NS: between them).
+      if (tag[1] !== '86' && tag[1] !== 'NS') this.closeTransaction();
       this.open = { tag: tag[1]!, lines: [tag[2]!], line, characters: tag[2]!.length };
     } else if (this.open) {
       this.open.lines.push(text);
@@ -178,6 +196,30 @@ export class Mt940Reader extends LineStatementReader {
       if (this.open.characters > MAX_FIELD_CHARACTERS || this.open.lines.length > MAX_FIELD_LINES) this.tooLong(this.open);
     }
     // Any other text outside a field is a bank header line (ABNANL2A, 940, :940:, 0000 01INGB...).
+  }
+
+  private endMessage(): void {
+    this.finishField();
+    this.closeTransaction();
+    this.finishStatement();
+  }
+
+  /**
+   * The line after a held `-` (null at the end of the file) decides what the `-` was: followed by
+   * a field of the same statement (any tag but `:20:`) it is a line of the `:86:` text; else
+   * (`:20:`, a header block or line, another end, the end of the file) the message end.
+   */
+  private endHeldDash(next: string | null): void {
+    const dash = this.heldDash;
+    if (dash === null) return;
+    this.heldDash = null;
+    const tag = next === null ? undefined : TAG.exec(next)?.[1];
+    if (tag !== undefined && tag !== '20' && this.open) {
+      this.open.lines.push(dash);
+      this.open.characters += dash.length;
+      return;
+    }
+    this.endMessage();
   }
 
   private tooLong(field: Field): never {
@@ -209,8 +251,13 @@ export class Mt940Reader extends LineStatementReader {
       if (transaction.characters > MAX_FIELD_CHARACTERS || transaction.lines > MAX_FIELD_LINES) this.tooLong(field);
       return;
     }
-    this.closeTransaction();
     const place: Place = { line: field.line, record: `:${field.tag}:` };
+    if (field.tag === 'NS') {
+      // A bank's own field; between a :61: and its :86: it does not end the statement line.
+      this.warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
+      return;
+    }
+    this.closeTransaction();
     switch (field.tag) {
       case '25':
         statement.accountSeen = true;
@@ -250,9 +297,6 @@ export class Mt940Reader extends LineStatementReader {
       case '61':
         if (statement.closing) fail('statement line after the closing balance', place);
         statement.transaction = { field, details: [], entryIndex: ++statement.entries, characters: field.characters, lines: field.lines.length };
-        break;
-      case 'NS':
-        this.warnings.add('non-standard-field', `non-standard field :NS: kept as text: "${field.lines.join(' ').slice(0, 80)}"`, place);
         break;
       default:
         // :21:, :13:, :13D:, :64:, :65:, a :86: of the statement itself.
@@ -534,21 +578,26 @@ const SEPA_KEYWORD = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAM
 const SLASH_CODES = [
   'EREF', 'MARF', 'CSID', 'BENM', 'ORDP', 'NAME', 'ID', 'ADDR', 'REMI', 'ISDT', 'RTRN', 'TRTP', 'IBAN', 'BIC',
   'PREF', 'ULTC', 'ULTD', 'ULTB', 'PURP', 'CNTP', 'IREF', 'KREF', 'CDTRREFTP', 'CDTRREF', 'SVCL', 'BUSP', 'RTYP',
-  'OCMT', 'CHGS', 'EXCH', 'INIT', 'FX',
+  'OCMT', 'CHGS', 'EXCH', 'INIT', 'FX', 'BAI', 'ACNO',
 ];
 const SLASH_CODE = new RegExp(`/(${SLASH_CODES.join('|')})/`, 'g');
 const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
 
 /**
  * Reads the `:86:` information of a statement line in the layout it is written in:
- * - `?NN` subfields after a three-digit code (German DFÜ/DK layout, also Polish banks; Triodos
- *   writes `>NN`): the lines are joined without separator (the bank wrapped them at a fixed width),
+ * - `?NN` subfields after a three-digit code (German DFÜ/DK layout, also Polish banks, some of
+ *   which start with the subfields and no code; Triodos writes `>NN`): the lines are joined without separator (the bank wrapped them at a fixed width),
  *   the purpose `?20`-`?29` and `?60`-`?63` likewise; its `SVWZ+` part is the remittance text and
  *   `EREF+` the end-to-end id when the purpose carries SEPA keywords, else the whole purpose is the
  *   remittance text; the counterparty is `?32`+`?33`, its account `?38` (IBAN), else `?31`.
+ *   Triodos: the account is `>21` (an IBAN, after `>20` its BIC; the purpose then starts at
+ *   `>22`), else `>10`; `>31` is the holder's own account, never the counterparty's. Polish
+ *   banks write `^NN` or `~NN`: the title is `^20`-`^29` (`^62`/`^63` are the counterparty's
+ *   address), runs of padding spaces read as one.
  * - `/CODE/value` codes (Rabobank, ABN AMRO, ING): `/REMI/` is the remittance text (`USTD//`
- *   removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured reference), `/EREF/` the
- *   end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account (ING: `/CNTP/IBAN/BIC/NAME/`).
+ *   or an empty type `//` removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured
+ *   reference), `/EREF/` the end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account
+ *   (ING: `/CNTP/IBAN/BIC/NAME/`; else the name in `/ORDP/` or `/BENM/`, the account in `/ACNO/`).
  * - Anything else is free text: the lines joined by `\n`, as the bank wrote them.
  * When a structured layout has no remittance part, the whole text is kept as the remittance text.
  * `NOTPROVIDED` end-to-end ids read as none.
@@ -556,8 +605,10 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
 export function readTransactionDetails(lines: readonly string[]): TransactionDetails {
   const freeText = lines.join('\n').trim();
   const compact = lines.join('').trim();
-  const subfields = /^(\d{3})([?>])\d{2}/.exec(compact);
-  if (subfields) return readSubfields(compact, subfields[2]!, freeText);
+  // The subfields follow a three-digit transaction code, or (some Polish banks: `>20...>31...>32`)
+  // start the text themselves.
+  const subfields = /^(\d{3})?([?>^~])\d{2}/.exec(compact);
+  if (subfields) return readSubfields(compact.slice(subfields[1] ? 3 : 0), subfields[2]!, subfields[1] !== undefined, freeText);
   if (STARTS_WITH_SLASH_CODE.test(compact)) return readSlashCodes(compact, freeText);
   return {
     layout: 'free-text',
@@ -574,18 +625,31 @@ function endToEnd(value: string | null | undefined): string | null {
   return id === null || id.toUpperCase() === 'NOTPROVIDED' ? null : id;
 }
 
-function readSubfields(compact: string, separator: string, freeText: string): TransactionDetails {
+/** `subfields`: the `:86:` text from its first subfield on (after the transaction code, if any). */
+function readSubfields(subfields: string, separator: string, coded: boolean, freeText: string): TransactionDetails {
   const values = new Map<string, string>();
   const pattern = new RegExp(`\\${separator}(\\d{2})`, 'g');
-  const marks = [...compact.slice(3).matchAll(pattern)];
+  const marks = [...subfields.matchAll(pattern)];
   marks.forEach((mark, i) => {
     const start = (mark.index ?? 0) + mark[0].length;
-    const end = marks[i + 1]?.index ?? compact.length - 3;
+    const end = marks[i + 1]?.index ?? subfields.length;
     const code = mark[1]!;
-    values.set(code, (values.get(code) ?? '') + compact.slice(3).slice(start, end));
+    values.set(code, (values.get(code) ?? '') + subfields.slice(start, end));
   });
-  const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '60', '61', '62', '63'];
-  const purpose = purposeCodes.map((code) => values.get(code) ?? '').join('');
+  // Triodos (`>NN`): `>10` the counterparty's domestic account (zeros: none), `>20` its BIC and
+  // `>21` its IBAN when `>21` is one (the purpose then starts at `>22`), `>31` the account
+  // holder's own account, never the counterparty's.
+  const triodos = separator === '>' && coded;
+  const triodosIban = triodos && looksLikeIban(values.get('21') ?? '') ? values.get('21')!.trim() : null;
+  // Polish banks (`^NN`, `~NN`, or subfields with no code before them): `^20`-`^29` the title,
+  // `^62`/`^63` the counterparty's address (not purpose), subfields padded with spaces to a fixed
+  // width (runs of spaces read as one).
+  const polish = separator === '^' || separator === '~' || !coded;
+  const purposeCodes = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', ...(polish ? [] : ['60', '61', '62', '63'])].filter(
+    (code) => triodosIban === null || (code !== '20' && code !== '21'),
+  );
+  const padding = (text: string): string => (polish ? text.replace(/\s{2,}/g, ' ') : text);
+  const purpose = padding(purposeCodes.map((code) => values.get(code) ?? '').join(''));
   const keywords = [...purpose.matchAll(SEPA_KEYWORD)];
   const sepa = new Map<string, string>();
   if (keywords.length > 0 && keywords[0]!.index === 0) {
@@ -596,13 +660,15 @@ function readSubfields(compact: string, separator: string, freeText: string): Tr
     });
   }
   const remittance = sepa.size > 0 ? (sepa.get('SVWZ') ?? null) : textOrNull(purpose);
-  const name = textOrNull((values.get('32') ?? '') + (values.get('33') ?? ''));
+  const name = textOrNull(padding((values.get('32') ?? '') + (values.get('33') ?? '')));
   return {
     layout: 'subfields',
     remittanceText: remittance ?? freeText,
     endToEndId: endToEnd(sepa.get('EREF')),
     counterpartyName: name,
-    counterpartyAccount: textOrNull(values.get('38')) ?? textOrNull(values.get('31')),
+    counterpartyAccount: triodos
+      ? (triodosIban ?? (/^0*$/.test((values.get('10') ?? '').trim()) ? null : textOrNull(values.get('10'))))
+      : (textOrNull(values.get('38')) ?? textOrNull(values.get('31'))),
     structuredReferences: [],
   };
 }
@@ -632,7 +698,8 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
   if (remi !== undefined) {
     const structured = /^STRD\/CUR\/([^/]+)/.exec(remi);
     if (structured) structuredReferences.push(structured[1]!.trim());
-    else remittance = clean(remi.replace(/^USTD\/\//, '')) ?? '';
+    // `USTD//text`, or with the type left empty (`/REMI///text`, ING Inside Business Payments).
+    else remittance = clean(remi.replace(/^(?:USTD)?\/\//, '')) ?? '';
   }
   const creditorReference = clean(values.get('CDTRREF'));
   if (creditorReference) structuredReferences.push(creditorReference);
@@ -645,6 +712,20 @@ function readSlashCodes(compact: string, freeText: string): TransactionDetails {
     account ??= textOrNull(iban);
     name ??= textOrNull(cntpName);
   }
+  // ASB (New Zealand) and others name the party in `/ORDP/` or `/BENM/` itself (Rabobank and ING
+  // leave them empty and follow with `/NAME/`), and its account in `/ACNO/`; Komercijalna Banka
+  // writes the party's account and then its name as the value's first two parts
+  // (`/ORDP/300000000460495` `/IVOTEHNA DOOEL SKOPJE` `/747//747` `/purpose`).
+  const party = (code: string): { name: string; account: string | null } | null => {
+    const value = clean(values.get(code));
+    if (value === null) return null;
+    if (!value.includes('/')) return { name: value, account: null };
+    const [first = '', second = ''] = value.split('/').map((part) => part.trim());
+    return /^[A-Z0-9]{6,34}$/.test(first) && second !== '' ? { name: second, account: first } : null;
+  };
+  const named = party('ORDP') ?? party('BENM');
+  name ??= named?.name ?? null;
+  account ??= clean(values.get('ACNO')) ?? named?.account ?? null;
   const hasRemittance = remi !== undefined || structuredReferences.length > 0;
   return {
     layout: 'slash-codes',

@@ -26,9 +26,9 @@ export interface ReadStatementFileOptions {
 
 /**
  * Reads a bank statement file in any accepted format (see {@link ACCEPTED_FORMATS}). The format
- * is recognised from the content, never from the name: XML whose root `Document` is in a
- * camt.053/camt.054 namespace, a first record `01,` (BAI2), a first line starting `date,` (CSV),
- * SWIFT fields such as `:20:` (MT940).
+ * is recognised from the content, never from the name: XML whose root `Document` (or the
+ * `Document` after an envelope's `AppHdr`) is in a camt.052/camt.053/camt.054 namespace, a first
+ * record `01,` (BAI2), a first line starting `date,` (CSV), SWIFT fields such as `:20:` (MT940).
  *
  * What callers may rely on: the result is complete or there is none. Any file that cannot be
  * read, wholly and exactly, throws a {@link StatementParseError} whose message starts with the

@@ -163,6 +163,21 @@ describe('BAI2 reader', () => {
     expect(file.statements[0]!.lines.map((line) => line.lineId)).toEqual(['R', 'R#2']);
   });
 
+  it('reads a blocked file of 80-character records padded with spaces, its last block filled with 9s after the 99 trailer', () => {
+    const records = bai2(['03,A,USD,010,100,,/', '16,399,100,0,R,,text/'], { account: '49,200,3/', group: '98,200,1,5/', file: '99,200,1,7/' })
+      .replace(',,,2/', ',80,10,2/')
+      .split('\n')
+      .map((record) => record.padEnd(80, ' '));
+    const nines = '9'.repeat(80);
+    for (const content of [[...records, nines, nines, nines].join('\n'), [...records.slice(0, -1), records.at(-1)!.trimEnd() + '9'.repeat(66), nines].join('\r\n')]) {
+      const file = readStatementFile(content, { fileName: 'blocked.bai2' });
+      expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.remittanceText])).toEqual([[100, 'text']]);
+      expect(file.warnings).toEqual([]);
+    }
+    // Only after the file trailer: a line of 9s before it is still no record.
+    expect(() => readStatementFile([...records.slice(0, 3), nines, ...records.slice(3)].join('\n'))).toThrow(/line 4: "9{20}" is not a BAI2 record/);
+  });
+
   describe('rejects a file that cannot be read, naming the line and record', () => {
     const good = ['03,A,USD,/', '16,399,100,,R,,text/'];
     const trailers = { account: '49,100,3/', group: '98,100,1,5/', file: '99,100,1,7/' };

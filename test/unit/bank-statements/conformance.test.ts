@@ -495,8 +495,9 @@ const REFUSED_MT940: Record<string, { error: RegExp; reason: string }> = {
   'self-provided/account_identification.sta': { error: /line 1: no statement has a balance or a statement line/, reason: 'two statements of only :20: and :25:' },
   'self-provided/sparkassen.sta': { error: /line 1: field :61: comes before any :20: field/, reason: 'a :61:/:86: fragment, not a statement' },
   'self-provided/multiline.sta': {
-    error: /line 38: field :61: comes before any :20: field/,
-    reason: 'after the message end "-" comes a :61: of no statement; the peer adds it to the ended statement',
+    error: /line 38 \(record :61:\): statement line after the closing balance/,
+    reason:
+      'after the statement information (:86: after :62F:) and a line "-" comes a :61:: the "-" is read as text of that :86: (a field of the same statement follows), so the :61: follows the closing balance; the peer adds it to the ended statement',
   },
   'self-provided/empty_non_swift.sta': { error: /not a bank statement format/, reason: 'no SWIFT field at all' },
   'self-provided/invalid_statement.sta': { error: /not a bank statement format/, reason: 'no SWIFT field at all' },

@@ -55,6 +55,10 @@ describe('camtNamespace', () => {
     expect(camtNamespace('<ns2:Document xmlns:ns2="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"/>')).toBe('urn:iso:std:iso:20022:tech:xsd:camt.054.001.02');
     // A Document further in is not the root.
     expect(camtNamespace('<Wrapper><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"/></Wrapper>')).toBeNull();
+    // In an envelope, the Document after the business application header (AppHdr) is the message.
+    expect(camtNamespace('<Envelope xmlns="urn:swift:xsd:envelope"><AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02"><x/></AppHdr><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"/></Envelope>')).toBe(
+      'urn:iso:std:iso:20022:tech:xsd:camt.053.001.08',
+    );
     // A doctype with an internal subset is skipped whole (the camt reader then refuses the doctype).
     expect(camtNamespace('<!DOCTYPE Document [<!ENTITY a "aaaa">]>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"/>')).toBe('urn:iso:std:iso:20022:tech:xsd:camt.053.001.02');
   });

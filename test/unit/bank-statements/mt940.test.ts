@@ -109,6 +109,51 @@ describe('MT940 reader', () => {
     ]);
   });
 
+  it('reads a "-" line inside a :86: as text when a field of the same statement follows, and an indented " -" there as text', () => {
+    const lines = linesOf(
+      statement([':61:2603020302C10,00NTRFNONREF//B-1', ':86:FIRST', ' -', 'THIRD', ':61:2603020302C20,00NTRFNONREF//B-2', ':86:WRAPPED --', '-'].join('\n'), {
+        opening: 'C260301EUR1000,00',
+        closing: 'C260302EUR1030,00',
+      }),
+    );
+    expect(lines.map((line) => [line.lineId, line.remittanceText])).toEqual([
+      ['B-1', 'FIRST\n -\nTHIRD'],
+      ['B-2', 'WRAPPED --\n-'],
+    ]);
+    // The same "-" before the next :20: (or at the end of the file) ends the message.
+    const two = readMt940([statement(':61:2603020302C10,00NTRFNONREF//B-1\n:86:TEXT', { opening: 'C260301EUR1000,00', closing: 'C260302EUR1010,00' }), statement('')].join('\n'));
+    expect(two.statements.map((s) => s.lines.map((line) => line.remittanceText))).toEqual([['TEXT'], []]);
+  });
+
+  it('reads the Polish ^NN and ~NN subfields: title ^20-^29, payer ^32+^33 and ^38, the address ^62/^63 left out', () => {
+    // The layout of Polish banks' :86: (Pekao, PKO BP, ING Bank Slaski ...): subfields padded with
+    // spaces to a fixed width, the counterparty's address in ^62/^63. Written here for the test.
+    const lines = linesOf(
+      statement(
+        [
+          ':61:2603020302CN150,00N230NONREF//PL-1',
+          ':86:230^00PRZELEW                    ^34000',
+          '^3012400001^38PL61109010140000071219812874',
+          '^20FAKTURA FV/2026/0      ^21        0123 ZAPLATA',
+          '^32ACME SPOLKA Z OGRANICZONA ^33        ODPOWIEDZIALNOSCIA',
+          '^62UL. DLUGA 1               ^63        00-001 WARSZAWA',
+          ':61:2603020302C10,00NTRFNONREF//PL-2',
+          ':86:020~00Przelew~20Faktura FV/1~21/2026~32Jan Kowalski~38PL27114020040000300201355387',
+          // Subfields with no transaction code before them: >31 the payer's account, >32 the name.
+          ':61:2603020302C5,00NTRFNONREF//PL-3',
+          ':86:>20Faktura 7/2026>3149105019531000000',
+          '477656534>32BIURO SP Z O O',
+        ].join('\n'),
+        { opening: 'C260301PLN1000,00', closing: 'C260302PLN1165,00' },
+      ),
+    );
+    expect(lines.map((line) => [line.amountMinor, line.remittanceText, line.payerName, line.payerAccount])).toEqual([
+      [15000, 'FAKTURA FV/2026/0 0123 ZAPLATA', 'ACME SPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA', 'PL61109010140000071219812874'],
+      [1000, 'Faktura FV/1/2026', 'Jan Kowalski', 'PL27114020040000300201355387'],
+      [500, 'Faktura 7/2026', 'BIURO SP Z O O', '49105019531000000477656534'],
+    ]);
+  });
+
   it('reads the Triodos >20 subfields of the triodos sample as one purpose text', () => {
     const lines = readStatementFile(fs.readFileSync(path.join(samples, 'jejik/triodos.sta'), 'utf8')).statements[0]!.lines;
     expect(lines.map((line) => line.remittanceText)).toEqual(['ALGEMENE TUSSENREKENING KOSTEN VAN 01-10-2010 TOT EN MET 31-12-2010', 'HUUR KANTOOR - FEB 2010']);

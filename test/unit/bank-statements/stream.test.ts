@@ -153,7 +153,7 @@ describe('MT940 and BAI2 are streamed line by line, whatever the chunks', () => 
   });
 
   // Small files with a UTF-8 umlaut (LF and CRLF), a Windows-1252 one, SWIFT blocks, and BAI2 in LF and CRLF.
-  const everyPosition = ['mt940-kingsquare/Kontist-sample.sta', 'mt940-jejik-php/sparkasse.txt', 'mt940/self-provided/raiffeisen-cmi.sta', 'mt940-rs/mt940/special-cases/invalid_utf8.sta', 'bai2/svb_us_example.bai2'];
+  const everyPosition = ['mt940-kingsquare/Kontist-sample.sta', 'mt940-jejik-php/sparkasse.txt', 'mt940/self-provided/raiffeisen-cmi.sta', 'mt940-rs/mt940/special-cases/invalid_utf8.sta', 'bai2/svb_us_example.bai2', 'mt940-zilverline/rabobank/dash_as_start_of_line.txt', 'mt940-zilverline/abn/moneyou.txt'];
   for (const name of everyPosition) {
     for (const ends of ['as written', 'CRLF'] as const) {
       it(`${name} (${ends}) split at every byte into three chunks reads as the whole file`, async () => {
