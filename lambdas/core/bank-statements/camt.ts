@@ -7,6 +7,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { decimalToMinor, fail, LineIds, textOrNull, Warnings, xmlDate, type LineDraft, type Place } from './common';
+import { formatAmount } from '../money/money';
 import { StatementParseError, type AccountStatement, type ParsedStatementFile, type StatementFormat, type StatementLine } from './statement';
 
 const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.001\.(\d{2})$/;
@@ -78,9 +79,13 @@ function stripProlog(content: string): string {
  * - An entry with one `TxDtls` (or none) is one line with the amount the bank booked (`Ntry/Amt`),
  *   even when the transaction states another amount: that is what reached the account.
  * - An entry with several `TxDtls` that all state their amount (`AmtDtls/TxAmt/Amt`, else
- *   `TxDtls/Amt`) is split into one line per transaction, each with its amount and currency; the
- *   booked total stays on `line.entry`. When some transaction has no amount, the money cannot be
- *   split: the entry stays one line carrying every transaction's texts and references.
+ *   `TxDtls/Amt`) in the entry's currency, adding up to the booked amount, is split into one line
+ *   per transaction, each with its amount; the booked total stays on `line.entry`. When some
+ *   transaction has no amount, the money cannot be split: the entry stays one line carrying every
+ *   transaction's texts and references. So does an entry whose transactions state amounts in
+ *   another currency or adding up to another sum (charges taken from a batch, a conversion): the
+ *   cash that arrived is the booked amount, never the transactions' sum; read with the warning
+ *   `batch-not-split` naming both figures.
  * - The direction is the entry's `CdtDbtInd` (a transaction's own indicator is not used: the
  *   entry is what was booked, and batch transactions share its direction).
  * - Amounts are exact minor units; extra decimals must be zeros (`8.850` EUR is 885).
@@ -504,7 +509,7 @@ export class CamtReader {
     }
     const statement = record.header!;
     const statementIndex = this.headers.length - 1;
-    for (const { ownAccountServicerReference, entryReference, ...draft } of readEntry(entry, record.entries)) {
+    for (const { ownAccountServicerReference, entryReference, ...draft } of readEntry(entry, record.entries, this.warnings)) {
       this.sequence++;
       const candidate =
         ownAccountServicerReference ??
@@ -562,7 +567,7 @@ function readRecordHeader(record: XmlNode, warnings: Warnings): StatementHeader 
 }
 
 /** The lines of a booked entry (entries of another status are counted by the reader, not read). */
-function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
+function readEntry(entry: XmlNode, index: number, warnings: Warnings): CamtLineDraft[] {
   const amount = readAmount(entry.required('Amt'));
   if (amount.minor === 0) return [];
   const direction = readIndicator(entry);
@@ -603,8 +608,18 @@ function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
 
   const details = transactions.map(readTransaction);
   const entryPosition = { index, amountMinor: amount.minor, currency: amount.currency };
-  const split = details.length > 1 && details.every((detail) => detail.amount !== null);
-  if (split) {
+  const stated = details.length > 1 && details.every((detail) => detail.amount !== null);
+  const inEntryCurrency = stated && details.every((detail) => detail.amount!.currency === amount.currency);
+  const sum = inEntryCurrency ? details.reduce((total, detail) => total + detail.amount!.minor, 0) : null;
+  if (stated && sum !== amount.minor) {
+    const stating = sum === null ? `in ${[...new Set(details.map((detail) => detail.amount!.currency))].join(', ')}` : `adding up to ${formatAmount({ minor: sum, currency: amount.currency })} ${amount.currency}`;
+    warnings.add(
+      'batch-not-split',
+      `the entry's ${details.length} transactions state amounts ${stating}, the entry booked ${formatAmount(amount)} ${amount.currency}: read as one line of the booked amount`,
+      entry.place(),
+    );
+  }
+  if (stated && sum === amount.minor) {
     const lines: CamtLineDraft[] = [];
     details.forEach((detail, i) => {
       const own = detail.amount!;
@@ -631,7 +646,7 @@ function readEntry(entry: XmlNode, index: number): CamtLineDraft[] {
     return lines;
   }
 
-  // One transaction, or several without amounts of their own: one line with the booked amount.
+  // One transaction, several without amounts of their own, or whose amounts are not the booked one: one line with the booked amount.
   const same = <T>(pick: (detail: TransactionDetail) => T | null): T | null => {
     const values = details.map(pick);
     const first = values[0] ?? null;

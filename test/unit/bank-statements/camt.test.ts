@@ -116,6 +116,51 @@ describe('camt reader', () => {
     });
   });
 
+  it('keeps a batch whose transactions add up to more than was booked (charges taken) as one line of the booked amount, with a warning', () => {
+    const file = readStatementFile(
+      camt053(
+        entry(`<AcctSvcrRef>B-7</AcctSvcrRef><NtryDtls>
+          <Btch><NbOfTxs>2</NbOfTxs></Btch>
+          <TxDtls><Refs><EndToEndId>E-1</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">60.00</Amt></TxAmt></AmtDtls><RmtInf><Ustrd>INV-1</Ustrd></RmtInf></TxDtls>
+          <TxDtls><Refs><EndToEndId>E-2</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">45.00</Amt></TxAmt></AmtDtls><RmtInf><Ustrd>INV-2</Ustrd></RmtInf></TxDtls>
+        </NtryDtls>
+        <Chrgs><TtlChrgsAndTaxAmt Ccy="EUR">5.00</TtlChrgsAndTaxAmt></Chrgs>`),
+      ),
+    );
+    const lines = file.statements[0]!.lines;
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ amountMinor: 10000, currency: 'EUR', remittanceText: 'INV-1 INV-2', endToEndId: null, accountServicerReference: 'B-7', entry: { index: 1, transaction: 1, transactions: 1, amountMinor: 10000, currency: 'EUR' } });
+    const warning = file.warnings.find((w) => w.code === 'batch-not-split');
+    expect(warning?.message).toContain('2 transactions state amounts adding up to 105.00 EUR, the entry booked 100.00 EUR');
+    expect(warning?.location).toEqual({ path: 'Document/BkToCstmrStmt/Stmt/Ntry' });
+  });
+
+  it('keeps a batch whose transactions state amounts in another currency as one line of the booked amount, with a warning', () => {
+    const file = readStatementFile(
+      camt053(
+        entry(`<NtryDtls>
+          <TxDtls><AmtDtls><TxAmt><Amt Ccy="USD">50.00</Amt></TxAmt></AmtDtls></TxDtls>
+          <TxDtls><AmtDtls><TxAmt><Amt Ccy="USD">60.00</Amt></TxAmt></AmtDtls></TxDtls>
+        </NtryDtls>`),
+      ),
+    );
+    expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.currency])).toEqual([[10000, 'EUR']]);
+    expect(file.warnings.find((w) => w.code === 'batch-not-split')?.message).toContain('state amounts in USD, the entry booked 100.00 EUR');
+  });
+
+  it('splits a batch whose transactions add up to exactly the booked amount, without a warning', () => {
+    const file = readStatementFile(
+      camt053(
+        entry(`<NtryDtls>
+          <TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">99.99</Amt></TxAmt></AmtDtls></TxDtls>
+          <TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">0.01</Amt></TxAmt></AmtDtls></TxDtls>
+        </NtryDtls>`),
+      ),
+    );
+    expect(file.statements[0]!.lines.map((line) => line.amountMinor)).toEqual([9999, 1]);
+    expect(file.warnings.map((w) => w.code)).not.toContain('batch-not-split');
+  });
+
   it('reads one transaction with the booked entry amount', () => {
     const file = readCamt(camt053(entry('<NtryDtls><TxDtls><Amt Ccy="EUR">99.00</Amt></TxDtls></NtryDtls>', '100.00')));
     expect(file.statements[0]!.lines[0]!.amountMinor).toBe(10000);
