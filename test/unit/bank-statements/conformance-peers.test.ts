@@ -126,6 +126,11 @@ describe('MT940 samples (webschik/mt940-js readings)', () => {
 
 /** Files refused, with the error naming the place and the reason. */
 const REFUSED: Record<string, { error: RegExp; reason: string }> = {
+  'camt-dvbern/camt054/v00104/invalid/camt_054_Beispiel_NotificationMissing.xml': { error: /not a camt\.052, camt\.053 or camt\.054 statement/, reason: "dvbern/iso20022's invalid fixture: an empty Document without namespace" },
+  'bai2-venturehacks/invalid_checksum_eod.bai2': {
+    error: /line 15 \(record 49\): account control total 8325983 does not match 8325982/,
+    reason: "venturehacks/bai2's invalid-checksum fixture: the account trailer's total is one cent off",
+  },
   'bai2-moov/sample-parseError.txt': { error: /not a bank statement format/, reason: "moov-io/bai2's own parse-error fixture (a 00 record)" },
   'bai2-moov/sample4-continuations-newline-delimited.txt': {
     error: /line 22 \(record 49\): account control total -1260161341762 does not match 7999960/,
@@ -161,6 +166,93 @@ delete REFUSED['mt940-rs/mt940/full/betterplace/sepa_snippet_broken.sta'];
 
 /** Values the peers' own tests assert (file: check). */
 const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
+  // dvbern/iso20022 (PostFinance and SIX camt.054/camt.053 of Swiss ESR/QR payments):
+  // iso20022-ch-impl/src/test/java/ch/dvbern/oss/lib/iso20022/camt05{3,4}/v00104/*Test.java. The peer
+  // keeps only ESR/QR credits ("bookings"); these are its account, dates, amounts, references, payers.
+  'camt-dvbern/camt054/v00104/camt_054_Beispiel_ZA1_ESR_ZE.xml': (file) => {
+    expect(file.statements).toHaveLength(1);
+    expect([file.statements[0]!.statementId, file.statements[0]!.account]).toEqual(['C054.01.00.10-110725163809-01', 'CH160077401231234567']);
+    expect(file.statements[0]!.lines).toHaveLength(1);
+    expect(file.statements[0]!.lines[0]).toMatchObject({
+      direction: 'credit',
+      amountMinor: 394975,
+      currency: 'CHF',
+      bookingDate: '2015-01-07',
+      valueDate: '2015-01-07',
+      structuredReference: '210000000003139471430009017',
+      payerName: 'Pia Rutschmann',
+    });
+  },
+  'camt-dvbern/camt054/v00104/camt_054_Beispiel_NoCrdtBookedNotReversed.xml': (file) => {
+    // The peer finds no credit that is booked and not reversed: the credit is a reversal (RvslInd),
+    // the pending one gives no line, the third entry is booked DBIT (its TxDtls say CRDT).
+    expect(file.statements[0]!.account).toBe('CH160077401231234567');
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.reversal])).toEqual([
+      ['credit', 11100, true],
+      ['debit', 300, false],
+    ]);
+    expect(file.warnings.map((warning) => warning.code)).toContain('entries-not-booked');
+  },
+  'camt-dvbern/camt054/v00104/camt_054_Beispiel_SammelbuchungEs.xml': (file) => {
+    expect([file.statements[0]!.statementId, file.statements[0]!.account]).toEqual(['NtfctnId20170727', 'CH160077401231234567']);
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.bookingDate, line.valueDate])).toEqual([
+      ['credit', 11100, '2017-07-27', '2017-07-27'],
+      ['credit', 200, '2017-07-27', '2017-07-27'],
+    ]);
+  },
+  'camt-dvbern/camt054/v00104/camt.054-ES_P_CH0309000000250090342_38000000_0_2016052723011813.xml': (file) => {
+    // One booked batch of 620.00 CHF (8 transactions that add up to it): split into its 8 credits.
+    expect([file.statements[0]!.statementId, file.statements[0]!.account]).toEqual(['20160527375204000015643', 'CH0309000000250090342']);
+    const lines = file.statements[0]!.lines;
+    expect(lines.map((line) => line.amountMinor)).toEqual([5000, 2000, 10000, 10000, 3000, 5000, 2000, 25000]);
+    expect(lines.every((line) => line.direction === 'credit' && line.bookingDate === '2016-05-27' && line.entry?.amountMinor === 62000)).toBe(true);
+  },
+  'camt-dvbern/camt053/v00104/camt.053_P_CH0309000000250090342_380000000_0_2016053100163801.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.statementId, statement.account, statement.currency]).toEqual(['20160430375204000008574', 'CH0309000000250090342', 'CHF']);
+    expect([statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual([32215216, 32268977]);
+    // The peer's first ESR booking: 10 transactions, booked 2016-05-27, value 2016-05-30.
+    const esr = statement.lines.filter((line) => line.entry?.index === 7);
+    expect(esr).toHaveLength(10);
+    expect(esr.every((line) => line.direction === 'credit' && line.bookingDate === '2016-05-27' && line.valueDate === '2016-05-30' && /^\d{27}$/.test(line.structuredReference ?? ''))).toBe(true);
+    expect(statement.lines).toHaveLength(32);
+    expect(file.warnings).toEqual([]);
+  },
+  'camt-dvbern/camt053/v00104/Business-Sample-camt.053.001.04.xml': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.statementId, statement.currency, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['AAAASESS-FP-STAT001', 'SEK', 50000000, 43567850]);
+    expect(statement.lines).toHaveLength(3);
+  },
+  // venturehacks/bai2 test/tests/bai2.rb: one group, one account, the transactions' type codes
+  // (174 Other Deposit, 195 Incoming Money Transfer: credits), the checksum fixture refused.
+  'bai2-venturehacks/daily.bai2': (file) => {
+    expect(file.statements).toHaveLength(1);
+    expect(file.statements[0]!.account).toBe('1234567890');
+    expect(file.statements[0]!.lines).toHaveLength(1);
+    expect(file.statements[0]!.lines[0]).toMatchObject({ direction: 'credit', amountMinor: 25001, bankTransactionCode: '174', customerReference: '50848' });
+    // The 16 record's text is empty (`50848,/`): its 88 continuation is the text, with no comma before it.
+    expect(file.statements[0]!.lines[0]!.remittanceText).toMatch(/^SAMPLE CONTINUATION TEXT/);
+  },
+  'bai2-venturehacks/daily_with_summary.bai2': (file) => {
+    // Opening and closing ledger (010, 015) are both 0 with a credit of 250.01: read with the warning.
+    expect([file.statements[0]!.openingBalanceMinor, file.statements[0]!.closingBalanceMinor]).toEqual([0, 0]);
+    expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.bankTransactionCode])).toEqual([['credit', 25001, '174']]);
+    expect(file.warnings.map((warning) => warning.code)).toContain('not-reconciled');
+  },
+  ...Object.fromEntries(
+    ['eod.bai2', 'eod_without_as_of_time.bai2', 'eod_with_slash_in_text.bai2'].map((name) => [
+      `bai2-venturehacks/${name}`,
+      (file: ParsedStatementFile) => {
+        expect(file.statements).toHaveLength(1);
+        expect(file.statements[0]!.account).toBe('3333333333');
+        // A Silicon Valley Bank wire: the originator is labelled "ORG:=" (labels end in ":=").
+        expect(file.statements[0]!.lines.map((line) => [line.direction, line.amountMinor, line.currency, line.bookingDate, line.bankTransactionCode, line.payerName])).toEqual([
+          ['credit', 8325982, 'USD', '2010-08-31', '195', 'OPTIONS LINK WIRE CLEARING'],
+        ]);
+        expect(file.statements[0]!.lines[0]!.remittanceText).toContain('OBI:=INVOICE 123456');
+      },
+    ]),
+  ),
   // viafintech/camt_parser spec/lib/camt_parser/: 053/statement_spec.rb, general/entry_spec.rb,
   // transaction_spec.rb, account_spec.rb, account_balance_spec.rb, 052/report_spec.rb, 054/notification_spec.rb
   'camt-viafintech/053/valid_example.xml': (file) => {
@@ -835,7 +927,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net', 'camt-bankstatementparser', 'mt940-centrapay'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net', 'camt-bankstatementparser', 'mt940-centrapay', 'camt-dvbern', 'bai2-venturehacks'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
@@ -868,6 +960,9 @@ describe('samples checked by their balances and the peers\' assertions', () => {
 const COPIES: [string, string][] = [
   ['mt940-rs/mt942/full/jejik/rabobank.sta', 'mt940/jejik/rabobank.sta'],
   ['mt940-rs/mt940/special-cases/overly_long_details.sta', 'mt940/self-provided/overly_long_details.sta'],
+  // dvbern/iso20022: PostFinance's camt.054 in the 2019 version (001.08) and the same in the 2009 one (001.04).
+  ['camt-dvbern/camt054.v00108/200519_camt.054_P_CH2909000000250094239_1111091335_0_2020061900081727_v2019.xml', 'camt-dvbern/camt054/v00104/200519_camt.054_P_CH2909000000250094239_1111091335_0_2020061900081727_v2009.xml'],
+  ['camt-dvbern/camt054.v00108/camt.054_P_CH2909000000250094239_1111111112_0_2022031011011199_v2019.xml', 'camt-dvbern/camt054/v00104/camt.054_P_CH2909000000250094239_1111111112_0_2022031011011199_v2009.xml'],
 ];
 
 describe('copies of compared samples read the same money', () => {
