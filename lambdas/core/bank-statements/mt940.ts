@@ -462,8 +462,9 @@ export interface StatementLineField {
  * `1409010902DR000000000001,62NTRF0000549855700010//025498557/000001` into its parts, as written.
  * `DR`/`CR` are a debit/credit with funds code `R`; a reference for the account owner runs to `//`
  * or for at most 16 characters, text after those 16 characters is supplementary details (old
- * Rabobank layout). Exported for tests and diagnostics; throws a {@link StatementParseError} at
- * `place` when the value is not a statement line.
+ * Rabobank layout); one word longer than 16 characters without `//` is the reference, whole.
+ * Exported for tests and diagnostics; throws a {@link StatementParseError} at `place` when the
+ * value is not a statement line.
  */
 export function parseStatementLineField(lines: readonly string[], place: Place): StatementLineField {
   const first = lines[0] ?? '';
@@ -501,6 +502,11 @@ export function parseStatementLineField(lines: readonly string[], place: Place):
   if (slashes >= 0 && slashes <= 16) {
     customerReference = rest.slice(0, slashes);
     bankReference = textOrNull(rest.slice(slashes + 2));
+  } else if (slashes < 0 && /^\S{17,}\s*$/.test(rest)) {
+    // One word longer than 16 characters: a reference the bank wrote longer than the standard's 16
+    // (German savings banks' FinTS exports: the timestamp `2023-02-09-08.37.18.054696`), not a
+    // reference followed by details; cutting it would leave a piece of it as text.
+    customerReference = rest;
   } else {
     customerReference = rest.slice(0, 16);
     supplementary.push(rest.slice(16));

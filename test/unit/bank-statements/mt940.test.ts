@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readMt940, readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
+import { parseStatementLineField, readMt940, readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
@@ -26,6 +26,16 @@ const errorOf = (action: () => unknown): StatementParseError => {
 };
 
 describe('MT940 reader', () => {
+  it('keeps a :61: reference longer than 16 characters whole when it is one word (FinTS timestamps, IBANs), and still cuts a padded reference before its details', () => {
+    const place = { line: 1, record: ':61:' };
+    expect(parseStatementLineField(['2302090209CR2,00NTRF2023-02-09-08.37.18.054696'], place)).toMatchObject({ customerReference: '2023-02-09-08.37.18.054696', supplementaryDetails: '' });
+    expect(parseStatementLineField(['2001020102D12,50NIDBNL47INGB9999999999'], place)).toMatchObject({ customerReference: 'NL47INGB9999999999', supplementaryDetails: '' });
+    // Old Rabobank layout: a 16-character reference, then the counterparty in the same line.
+    expect(parseStatementLineField(['0801030103D000000000013,60N1020121470966      W.P. Jansen'], place)).toMatchObject({ customerReference: '0121470966', supplementaryDetails: 'W.P. Jansen' });
+    // A "//" after the 16th character: still the 16 characters and the rest as details.
+    expect(parseStatementLineField(['2302090209C2,00NTRFABCDEFGHIJKLMNOPQ//BANK1'], place)).toMatchObject({ customerReference: 'ABCDEFGHIJKLMNOP', bankReference: null });
+  });
+
   it('reads a multi-line :86: as text with its line breaks, skipping empty lines, and joins several :86: fields', () => {
     const lines = linesOf(
       statement(
