@@ -636,11 +636,15 @@ function readSubfields(subfields: string, separator: string, coded: boolean, fre
   const values = new Map<string, string>();
   const pattern = new RegExp(`\\${separator}(\\d{2})`, 'g');
   const marks = [...subfields.matchAll(pattern)];
+  // PKO BP (Poland) writes an empty subfield as "˙" (byte 0xFF in Windows-1250, "ÿ" when read as
+  // Windows-1252): a subfield holding only that mark is empty, not text.
+  const emptyMark = separator === '^' || separator === '~';
   marks.forEach((mark, i) => {
     const start = (mark.index ?? 0) + mark[0].length;
     const end = marks[i + 1]?.index ?? subfields.length;
     const code = mark[1]!;
-    values.set(code, (values.get(code) ?? '') + subfields.slice(start, end));
+    const value = subfields.slice(start, end);
+    values.set(code, (values.get(code) ?? '') + (emptyMark && /^\s*[\u02d9\u00ff]\s*$/.test(value) ? '' : value));
   });
   // Triodos (`>NN`): `>10` the counterparty's domestic account (zeros: none), `>20` its BIC and
   // `>21` its IBAN when `>21` is one (the purpose then starts at `>22`), `>31` the account
