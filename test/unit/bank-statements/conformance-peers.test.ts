@@ -171,6 +171,25 @@ delete REFUSED['mt940-rs/mt940/full/betterplace/sepa_snippet_broken.sta'];
 
 /** Values the peers' own tests assert (file: check). */
 const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
+  // libfintx/libfintx src/libfintx.Tests/FinTS/Camt/Camt052/Camt052ParserTest.cs (it asserts only that
+  // statements are read): HypoVereinsbank camt.052.001.08 and Sparda-Bank camt.052.001.02 (Latin-1
+  // without an XML declaration; 150 entries from the previous day's balance PRCD to the interim ITBD).
+  'camt-libfintx/Camt052_Hypo_Vereinsbank.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect([statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['DE68750200730123456789', 82877, 79733]);
+    expect(statement.lines.map((line) => [line.direction, line.amountMinor, line.bankTransactionCode])).toEqual([['debit', 3144, 'PMNT/CCRD/POSD']]);
+    expect(file.warnings).toEqual([]);
+  },
+  'camt-libfintx/Camt052_Spardabank.txt': (file) => {
+    const statement = file.statements[0]!;
+    expect(file.encoding).toBe('windows-1252');
+    expect([statement.account, statement.openingBalanceMinor, statement.closingBalanceMinor]).toEqual(['DE55120965970123456789', 421811, null]);
+    expect(statement.lines).toHaveLength(150);
+    // The file's interim booked balance (ITBD) 2,427.60 is PRCD 4,218.11 plus the 150 entries.
+    const net = statement.lines.reduce((sum, line) => sum + (line.direction === 'credit' ? line.amountMinor : -line.amountMinor), 0);
+    expect(421811 + net).toBe(242760);
+    expect(statement.lines.find((line) => line.amountMinor === 459300 && line.direction === 'credit')).toMatchObject({ payerName: 'Marie Meier', remittanceText: 'Umbuchung für Bestattungsvorsorge' });
+  },
   // hbci4j/hbci4java src/test/java/org/kapott/hbci4java/sepa/TestCamtParse.java (test004-test007) and
   // swift/TestMT940Parse.java: German FinTS camt.052 (001.02, 001.08) and MT940.
   'hbci4java/test-camt-parse-05200102.xml': (file) => {
@@ -1002,7 +1021,7 @@ function expectLine(file: ParsedStatementFile, which: 'first' | 'last', expected
 }
 
 describe('samples checked by their balances and the peers\' assertions', () => {
-  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net', 'camt-bankstatementparser', 'mt940-centrapay', 'camt-dvbern', 'bai2-venturehacks', 'camt-iso20022js', 'hbci4java'];
+  const folders = ['camt-viafintech', 'mt940-kingsquare', 'mt940-jejik-php', 'bai2-moov', 'mt940-rs', 'mt940/ASNB', 'mt940/citi', 'mt940-zilverline', 'camt-newinnovations', 'mt940-mbank', 'mt940-libmt94x', 'camt-subite', 'mt940-sharpmt940lib', 'camt-cbpr', 'mt940-net', 'camt-bankstatementparser', 'mt940-centrapay', 'camt-dvbern', 'bai2-venturehacks', 'camt-iso20022js', 'hbci4java', 'camt-libfintx'];
   const files = folders.flatMap(walk).filter(isSample).filter((f) => !(f.startsWith('mt940-rs/') && fs.existsSync(path.join(samples, f.replace(/\.sta$/, '.json')))));
   for (const file of files) {
     const refused = REFUSED[file];
