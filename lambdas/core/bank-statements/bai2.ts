@@ -21,6 +21,8 @@ interface LogicalRecord {
   readonly rest: string;
   /** 16 only: where in `rest` a "," was put between a piece ended by "/" and its 88 continuation. */
   readonly joins?: readonly number[];
+  /** 16 only: the last physical piece ended with "/". */
+  readonly endsWithSlash?: boolean;
 }
 
 const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
@@ -100,7 +102,7 @@ class OpenRecord {
     const joined = this.joined + this.bodyOf(this.last, true);
     const record = { code: this.code, line: this.line, physical: this.physical };
     if (this.code !== '16') return { ...record, fields: joined.split(',').map((field) => field.trim()), rest: '' };
-    return { ...record, fields: joined.split(','), rest: joined, joins: this.joins };
+    return { ...record, fields: joined.split(','), rest: joined, joins: this.joins, endsWithSlash: this.last.endsWith('/') };
   }
 
   /**
@@ -540,14 +542,17 @@ function transaction(record: LogicalRecord): {
   // text's start (its own part was empty), a space inside it.
   const head = fields.slice(0, referencesAt + 2).join(',');
   const textStart = head.length + 1;
+  // A piece of text written `TEXT,/` (`16,...,Deposit,/`, `88,SAMPLE CONTINUATION TEXT,/`: banks
+  // end every record with ",/") ends at the comma: the comma is that habit, not text.
+  const piece = (text: string, endedBySlash: boolean): string => (endedBySlash && text.endsWith(',') ? text.slice(0, -1) : text);
   let text = '';
   if (record.rest.length > head.length) {
     let from = textStart;
     for (const at of (record.joins ?? []).filter((join) => join >= textStart)) {
-      text += record.rest.slice(from, at) + (at > textStart ? ' ' : '');
+      text += piece(record.rest.slice(from, at), true) + (at > textStart ? ' ' : '');
       from = at + 1;
     }
-    text += record.rest.slice(from);
+    text += piece(record.rest.slice(from), record.endsWithSlash === true);
   }
   return {
     typeCode,

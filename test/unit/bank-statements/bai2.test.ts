@@ -124,17 +124,18 @@ describe('BAI2 reader', () => {
     expect(statement!.lines[1]!.entry!.index).toBe(2);
   });
 
-  it('continues a 16 text that the record ended with "/" on its 88s: no comma put into the text (venturehacks/bai2 daily.bai2)', () => {
+  it('continues a 16 text that the record ended with "/" on its 88s: no comma put into the text, none kept from a ",/" ending (venturehacks/bai2 daily.bai2)', () => {
     const file = readBai2(
       bai2(
         [
           '03,ACC-1,USD,,,,/',
           // The text field is empty at "/": the 88 is the text (it had read ",SAMPLE CONTINUATION TEXT").
           '16,174,25001,Z,,50848,/',
-          '88,SAMPLE CONTINUATION TEXT',
-          // The text ended by "/" and continued: one space between the pieces (it had read "PAYMENT FROM,ACME CORP").
-          '16,195,10000,Z,BANK-2,,PAYMENT FROM/',
-          '88,ACME CORP/',
+          // Banks end every record ",/": that comma is no text (it had read "SAMPLE CONTINUATION TEXT,").
+          '88,SAMPLE CONTINUATION TEXT,/',
+          // The text ended by "/" and continued: one space between the pieces (it had read "PAYMENT FROM,,ACME CORP,").
+          '16,195,10000,Z,BANK-2,,PAYMENT FROM,/',
+          '88,ACME CORP,/',
           // Fields still open at "/" (the customer reference): the 88 starts the next field, as before.
           '16,195,500,Z,BANK-3/',
           '88,CUST-3,INVOICE 7',

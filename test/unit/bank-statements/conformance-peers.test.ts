@@ -324,8 +324,9 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect(file.statements[0]!.account).toBe('1234567890');
     expect(file.statements[0]!.lines).toHaveLength(1);
     expect(file.statements[0]!.lines[0]).toMatchObject({ direction: 'credit', amountMinor: 25001, bankTransactionCode: '174', customerReference: '50848' });
-    // The 16 record's text is empty (`50848,/`): its 88 continuation is the text, with no comma before it.
-    expect(file.statements[0]!.lines[0]!.remittanceText).toMatch(/^SAMPLE CONTINUATION TEXT/);
+    // The 16 record's text is empty (`50848,/`): its 88 continuation (`SAMPLE CONTINUATION TEXT,/`) is
+    // the text, without the comma the join put before it or the one before its "/".
+    expect(file.statements[0]!.lines[0]!.remittanceText).toBe('SAMPLE CONTINUATION TEXT');
   },
   'bai2-venturehacks/daily_with_summary.bai2': (file) => {
     // Opening and closing ledger (010, 015) are both 0 with a credit of 250.01: read with the warning.
