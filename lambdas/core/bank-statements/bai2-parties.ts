@@ -11,6 +11,8 @@
  * - `ORG=` the originator of a wire (Fedwire/CHIPS tag style: `ORG=/123456789 ACME CORP OGB=...`,
  *   the account after the slash);
  * - `ORIGINATOR:` and `ORIG:` (wire reports: `ORIG:ACME CORP ID:123 SND BK:...`);
+ * - `ORG:=` the originator in Silicon Valley Bank's wire texts, whose labels end in `:=`
+ *   (`SENDER BNK:=ETRADE BANK SENDER ID:=056073573 ORG:=ACME CORP ORG ADDRESS:=... BNF NAME:=...`);
  * - `B/O:` and `BY ORDER OF:` (international and UK transfers).
  *
  * The name runs to the next label: one of the labels these reports put after it (`ORIG ID:`,
@@ -27,7 +29,7 @@ export interface Bai2Party {
 }
 
 /** Labels that introduce the ordering party, longest first where one starts another. */
-const PAYER_LABELS = ['ORIG CO NAME:', 'BY ORDER OF:', 'ORIGINATOR:', 'ORIG:', 'ORG=', 'B/O:'] as const;
+const PAYER_LABELS = ['ORIG CO NAME:', 'BY ORDER OF:', 'ORIGINATOR:', 'ORIG:', 'ORG:=', 'ORG=', 'B/O:'] as const;
 
 /** Labels that follow a name in these reports (two words and more; one-word labels are found by shape). */
 const FOLLOWING_LABELS = [
@@ -45,6 +47,16 @@ const FOLLOWING_LABELS = [
   'CO ID:',
   'BNF BK:',
   'ORIG ADDR:',
+  // Silicon Valley Bank's wire texts (labels ending in ":="; one-word ones are found by shape).
+  'ORG ADDRESS:',
+  'ORG ID:',
+  'SENDER BNK:',
+  'SENDER ID:',
+  'BNF ID:',
+  'BNF NAME:',
+  'BNF ADDRESS:',
+  'REC FI:',
+  'REC ID:',
 ];
 
 const MAX_NAME = 140;

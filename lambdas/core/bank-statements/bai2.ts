@@ -19,6 +19,10 @@ interface LogicalRecord {
   readonly fields: string[];
   /** 16 only: everything after the customer reference, continuations joined by a space. */
   readonly rest: string;
+  /** 16 only: where in `rest` a "," was put between a piece ended by "/" and its 88 continuation. */
+  readonly joins?: readonly number[];
+  /** 16 only: the last physical piece ended with "/". */
+  readonly endsWithSlash?: boolean;
 }
 
 const KNOWN_CODES = new Set(['01', '02', '03', '16', '49', '88', '98', '99']);
@@ -72,6 +76,8 @@ type MutableHeader = { -readonly [K in keyof StatementHeader]: StatementHeader[K
 class OpenRecord {
   physical = 1;
   private joined = '';
+  /** Where a "," was put after a 16 piece ended by "/" (the continuation starts a new field there). */
+  private readonly joins: number[] = [];
 
   constructor(
     readonly code: string,
@@ -86,6 +92,7 @@ class OpenRecord {
 
   /** An 88 continuation: the piece before it is final now. */
   continueWith(piece: string): void {
+    if (this.code === '16' && this.last.endsWith('/')) this.joins.push(this.joined.length + this.last.length - 1);
     this.joined += this.bodyOf(this.last, false);
     this.last = piece;
     this.physical++;
@@ -95,7 +102,7 @@ class OpenRecord {
     const joined = this.joined + this.bodyOf(this.last, true);
     const record = { code: this.code, line: this.line, physical: this.physical };
     if (this.code !== '16') return { ...record, fields: joined.split(',').map((field) => field.trim()), rest: '' };
-    return { ...record, fields: joined.split(','), rest: joined };
+    return { ...record, fields: joined.split(','), rest: joined, joins: this.joins, endsWithSlash: this.last.endsWith('/') };
   }
 
   /**
@@ -529,9 +536,24 @@ function transaction(record: LogicalRecord): {
   const fundsType = (fields[2] ?? '').trim();
   const extra = availability(fundsType, fields, 3, record);
   const referencesAt = 3 + extra.width;
-  // The text is everything after the customer reference, commas included.
+  // The text is everything after the customer reference, commas included. The text is the last
+  // field: an 88 after a piece that already reached it (`...,custref,/` or `...,custref,TEXT/`)
+  // continues the text, so the "," put there as a field separator is not text: none at the
+  // text's start (its own part was empty), a space inside it.
   const head = fields.slice(0, referencesAt + 2).join(',');
-  const text = record.rest.length > head.length ? record.rest.slice(head.length + 1) : '';
+  const textStart = head.length + 1;
+  // A piece of text written `TEXT,/` (`16,...,Deposit,/`, `88,SAMPLE CONTINUATION TEXT,/`: banks
+  // end every record with ",/") ends at the comma: the comma is that habit, not text.
+  const piece = (text: string, endedBySlash: boolean): string => (endedBySlash && text.endsWith(',') ? text.slice(0, -1) : text);
+  let text = '';
+  if (record.rest.length > head.length) {
+    let from = textStart;
+    for (const at of (record.joins ?? []).filter((join) => join >= textStart)) {
+      text += piece(record.rest.slice(from, at), true) + (at > textStart ? ' ' : '');
+      from = at + 1;
+    }
+    text += piece(record.rest.slice(from), record.endsWithSlash === true);
+  }
   return {
     typeCode,
     amount,

@@ -541,6 +541,9 @@ interface CamtLineDraft extends LineDraft {
   readonly entryReference: string | null;
 }
 
+/** BAI balance type codes written as a camt balance's proprietary type, and their ISO codes. */
+const BAI_BALANCE_CODES: Readonly<Record<string, 'OPBD' | 'CLBD'>> = { '010': 'OPBD', '015': 'CLBD' };
+
 /** A statement's header from its elements before the entries, with warnings for what is missing. */
 function readRecordHeader(record: XmlNode, warnings: Warnings): StatementHeader {
   const account = record.child('Acct');
@@ -552,8 +555,9 @@ function readRecordHeader(record: XmlNode, warnings: Warnings): StatementHeader 
   let opening: number | null = null;
   let closing: number | null = null;
   for (const balance of record.children('Bal')) {
-    // Version 001.01 writes the code at Tp/Cd, later versions at Tp/CdOrPrtry/Cd.
-    const code = balance.text('Tp', 'CdOrPrtry', 'Cd') ?? balance.text('Tp', 'Cd');
+    // Version 001.01 writes the code at Tp/Cd, later versions at Tp/CdOrPrtry/Cd. North American
+    // banks (BMO) write the BAI balance code as the proprietary type: 010 opening, 015 closing ledger.
+    const code = balance.text('Tp', 'CdOrPrtry', 'Cd') ?? balance.text('Tp', 'Cd') ?? BAI_BALANCE_CODES[balance.text('Tp', 'CdOrPrtry', 'Prtry') ?? ''] ?? null;
     if (code !== 'OPBD' && code !== 'PRCD' && code !== 'CLBD') continue;
     const amount = readAmount(balance.required('Amt'));
     let sign = 1;

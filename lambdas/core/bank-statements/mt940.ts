@@ -462,8 +462,9 @@ export interface StatementLineField {
  * `1409010902DR000000000001,62NTRF0000549855700010//025498557/000001` into its parts, as written.
  * `DR`/`CR` are a debit/credit with funds code `R`; a reference for the account owner runs to `//`
  * or for at most 16 characters, text after those 16 characters is supplementary details (old
- * Rabobank layout). Exported for tests and diagnostics; throws a {@link StatementParseError} at
- * `place` when the value is not a statement line.
+ * Rabobank layout); one word longer than 16 characters without `//` is the reference, whole.
+ * Exported for tests and diagnostics; throws a {@link StatementParseError} at `place` when the
+ * value is not a statement line.
  */
 export function parseStatementLineField(lines: readonly string[], place: Place): StatementLineField {
   const first = lines[0] ?? '';
@@ -501,6 +502,11 @@ export function parseStatementLineField(lines: readonly string[], place: Place):
   if (slashes >= 0 && slashes <= 16) {
     customerReference = rest.slice(0, slashes);
     bankReference = textOrNull(rest.slice(slashes + 2));
+  } else if (slashes < 0 && /^\S{17,}\s*$/.test(rest)) {
+    // One word longer than 16 characters: a reference the bank wrote longer than the standard's 16
+    // (German savings banks' FinTS exports: the timestamp `2023-02-09-08.37.18.054696`), not a
+    // reference followed by details; cutting it would leave a piece of it as text.
+    customerReference = rest;
   } else {
     customerReference = rest.slice(0, 16);
     supplementary.push(rest.slice(16));
@@ -630,11 +636,15 @@ function readSubfields(subfields: string, separator: string, coded: boolean, fre
   const values = new Map<string, string>();
   const pattern = new RegExp(`\\${separator}(\\d{2})`, 'g');
   const marks = [...subfields.matchAll(pattern)];
+  // PKO BP (Poland) writes an empty subfield as "˙" (byte 0xFF in Windows-1250, "ÿ" when read as
+  // Windows-1252): a subfield holding only that mark is empty, not text.
+  const emptyMark = separator === '^' || separator === '~';
   marks.forEach((mark, i) => {
     const start = (mark.index ?? 0) + mark[0].length;
     const end = marks[i + 1]?.index ?? subfields.length;
     const code = mark[1]!;
-    values.set(code, (values.get(code) ?? '') + subfields.slice(start, end));
+    const value = subfields.slice(start, end);
+    values.set(code, (values.get(code) ?? '') + (emptyMark && /^\s*[\u02d9\u00ff]\s*$/.test(value) ? '' : value));
   });
   // Triodos (`>NN`): `>10` the counterparty's domestic account (zeros: none), `>20` its BIC and
   // `>21` its IBAN when `>21` is one (the purpose then starts at `>22`), `>31` the account

@@ -15,6 +15,13 @@ describe('bai2Payer', () => {
     expect(bai2Payer('WIRE TYPE:WIRE IN DATE:270315 TIME:0912 ET TRN:2027031500123456 ORIG:ACME CORP ID:000123456 SND BK:JPMORGAN CHASE BANK ID:021000021 PMT DET:INV 2027-000001')).toEqual({ name: 'ACME CORP', account: null });
   });
 
+  it('reads Silicon Valley Bank\'s wire originator "ORG:=" up to the next ":=" label (venturehacks/bai2 eod.bai2)', () => {
+    const text = 'FED NO: 20100831L1B77D1CDSDSDJSIO15608310954FT01 SENDER BNK:=ETRADE BANK SENDER ID:=056073573 ORG:=OPTIONS LINK WIRE CLEARING ORG ADDRESS:=1995 SE. 57TH ST. NY, NY 10022 BNF ID:=3300333333 BNF NAME:=YOUR NAME HERE INC';
+    expect(bai2Payer(text)).toEqual({ name: 'OPTIONS LINK WIRE CLEARING', account: null });
+    expect(bai2Payer('ORG:=ACME CORP OBI:=INV 1')).toEqual({ name: 'ACME CORP', account: null });
+    expect(bai2Payer('ORG:= BNF ID:=1')).toBeNull();
+  });
+
   it('reads "by order of" in its two spellings, labels in any case, spaces collapsed', () => {
     expect(bai2Payer('TFR RECEIVED B/O: Dupont  et Fils SARL REF:4711')).toEqual({ name: 'Dupont et Fils SARL', account: null });
     expect(bai2Payer('by order of:Nordic Trading AB')).toEqual({ name: 'Nordic Trading AB', account: null });

@@ -124,6 +124,32 @@ describe('BAI2 reader', () => {
     expect(statement!.lines[1]!.entry!.index).toBe(2);
   });
 
+  it('continues a 16 text that the record ended with "/" on its 88s: no comma put into the text, none kept from a ",/" ending (venturehacks/bai2 daily.bai2)', () => {
+    const file = readBai2(
+      bai2(
+        [
+          '03,ACC-1,USD,,,,/',
+          // The text field is empty at "/": the 88 is the text (it had read ",SAMPLE CONTINUATION TEXT").
+          '16,174,25001,Z,,50848,/',
+          // Banks end every record ",/": that comma is no text (it had read "SAMPLE CONTINUATION TEXT,").
+          '88,SAMPLE CONTINUATION TEXT,/',
+          // The text ended by "/" and continued: one space between the pieces (it had read "PAYMENT FROM,,ACME CORP,").
+          '16,195,10000,Z,BANK-2,,PAYMENT FROM,/',
+          '88,ACME CORP,/',
+          // Fields still open at "/" (the customer reference): the 88 starts the next field, as before.
+          '16,195,500,Z,BANK-3/',
+          '88,CUST-3,INVOICE 7',
+        ],
+        { account: '49,35501,8/', group: '98,35501,1,10/', file: '99,35501,1,12/' },
+      ),
+    );
+    expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.customerReference, line.remittanceText])).toEqual([
+      [25001, '50848', 'SAMPLE CONTINUATION TEXT'],
+      [10000, null, 'PAYMENT FROM ACME CORP'],
+      [500, 'CUST-3', 'INVOICE 7'],
+    ]);
+  });
+
   it('reads amounts as minor units of the currency, whatever its decimals (JPY has none)', () => {
     const file = readBai2(
       bai2(['03,ACC-JPY,JPY,/', '16,399,1500,,R1,,/'], { account: '49,1500,3/', group: '98,1500,1,5/', file: '99,1500,1,7/' }),

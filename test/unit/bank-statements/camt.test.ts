@@ -292,6 +292,18 @@ describe('camt reader', () => {
     expect(file.warnings[2]!.message).toBe('statement S1 of account DE89370400440532013000 does not reconcile: opening balance 1000 + credits - debits = 11000, closing balance 10000 (minor units)');
   });
 
+  it('reads the BAI balance codes 010 and 015 written as proprietary balance types (Bank of Montreal), and no other proprietary code', () => {
+    const balance = (type: string, amount: string, indicator = 'CRDT'): string =>
+      `<Bal><Tp><CdOrPrtry>${type}</CdOrPrtry></Tp><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>${indicator}</CdtDbtInd><Dt><Dt>2026-03-01</Dt></Dt></Bal>`;
+    const bai = balance('<Prtry>015</Prtry>', '150.00') + balance('<Prtry>040</Prtry>', '999.00') + balance('<Prtry>010</Prtry>', '50.00');
+    const file = readStatementFile(camt053(entry(''), '02', bai));
+    expect(file.statements[0]).toMatchObject({ openingBalanceMinor: 5000, closingBalanceMinor: 15000 });
+    expect(file.warnings).toEqual([]);
+    // An ISO code comes first; a proprietary code that is not 010/015 is no opening or closing balance.
+    const iso = readStatementFile(camt053(entry(''), '02', balance('<Cd>OPBD</Cd>', '10.00', 'DBIT') + balance('<Prtry>010</Prtry>', '50.00') + balance('<Prtry>BOOKED</Prtry>', '90.00')));
+    expect(iso.statements[0]).toMatchObject({ openingBalanceMinor: -1000, closingBalanceMinor: null });
+  });
+
   it('reads amounts and dates in the variants the schema allows: "+100.00", ".50", a date with a time zone', () => {
     const file = readStatementFile(camt053(entry('', '+100.00').replace('<Dt>2026-03-02</Dt>', '<Dt>2026-03-02+01:00</Dt>') + entry('', '.50')));
     expect(file.statements[0]!.lines.map((line) => [line.amountMinor, line.bookingDate])).toEqual([

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readMt940, readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
+import { parseStatementLineField, readMt940, readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
 import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError } from '../../../lambdas/core/bank-statements/statement';
 
@@ -26,6 +26,25 @@ const errorOf = (action: () => unknown): StatementParseError => {
 };
 
 describe('MT940 reader', () => {
+  it('reads a PKO BP :86: whose empty ~NN subfields hold only "˙" (0xFF in Windows-1250, "ÿ" in Windows-1252) as empty', () => {
+    const statement = (mark: string) =>
+      [':20:MT940', ':25:/PL61109010140000071219812874', ':28C:7', ':60F:C240301PLN100,00', ':61:2403010301C12,34N152NONREF//7001', ':86:020~00152', '~20ZAPLATA FV 12/2024', `~21${mark}`, `~22${mark}`, '~3010901014', '~32JAN NOWAK', `~33${mark}`, '~38PL27114020040000300201355387', `~60${mark}`, ':62F:C240301PLN112,34', '-'].join('\n');
+    for (const [mark, encoding] of [['˙', 'utf8'], ['ÿ', 'latin1']] as const) {
+      const file = readStatementFile(Buffer.from(statement(mark), encoding));
+      expect(file.statements[0]!.lines[0]).toMatchObject({ remittanceText: 'ZAPLATA FV 12/2024', payerName: 'JAN NOWAK', payerAccount: 'PL27114020040000300201355387' });
+    }
+  });
+
+  it('keeps a :61: reference longer than 16 characters whole when it is one word (FinTS timestamps, IBANs), and still cuts a padded reference before its details', () => {
+    const place = { line: 1, record: ':61:' };
+    expect(parseStatementLineField(['2302090209CR2,00NTRF2023-02-09-08.37.18.054696'], place)).toMatchObject({ customerReference: '2023-02-09-08.37.18.054696', supplementaryDetails: '' });
+    expect(parseStatementLineField(['2001020102D12,50NIDBNL47INGB9999999999'], place)).toMatchObject({ customerReference: 'NL47INGB9999999999', supplementaryDetails: '' });
+    // Old Rabobank layout: a 16-character reference, then the counterparty in the same line.
+    expect(parseStatementLineField(['0801030103D000000000013,60N1020121470966      W.P. Jansen'], place)).toMatchObject({ customerReference: '0121470966', supplementaryDetails: 'W.P. Jansen' });
+    // A "//" after the 16th character: still the 16 characters and the rest as details.
+    expect(parseStatementLineField(['2302090209C2,00NTRFABCDEFGHIJKLMNOPQ//BANK1'], place)).toMatchObject({ customerReference: 'ABCDEFGHIJKLMNOP', bankReference: null });
+  });
+
   it('reads a multi-line :86: as text with its line breaks, skipping empty lines, and joins several :86: fields', () => {
     const lines = linesOf(
       statement(
