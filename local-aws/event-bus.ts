@@ -267,6 +267,20 @@ export class OutboxStreamReader {
     }
   }
 
+  /** How many events of the outbox are not published yet (a consistent scan; tests wait for none). */
+  async unpublished(): Promise<number> {
+    let count = 0;
+    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await this.options.dynamodb.send(
+        new ScanCommand({ TableName: this.options.tableName, FilterExpression: 'attribute_not_exists(publishedAt)', Select: 'COUNT', ExclusiveStartKey: start, ConsistentRead: true }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
   /**
    * Events written but not published when the stack stopped: DynamoDB Local does not keep a stream
    * across restarts as AWS keeps it for 24 hours, so they are handed to the forwarder once at start,

@@ -65,7 +65,16 @@ export interface LocalAws {
   /** What the stack used, counted as AWS bills it (`npm run bench:cost`); state transitions are in the executions' histories. */
   readonly usage: LocalUsage;
   /** The local event bus (what was published, `GET /_local/events`) and the Outbox stream's reader. */
-  readonly events: { readonly bus: LocalEventBus; readonly outboxStream: OutboxStreamReader };
+  readonly events: {
+    readonly bus: LocalEventBus;
+    readonly outboxStream: OutboxStreamReader;
+    /**
+     * Waits until every event written to the outbox so far is published and every rule target it
+     * invoked has finished, and what those targets wrote likewise (tests: the bus alone may be idle
+     * while the forwarder has not read the stream yet). Throws after `timeoutMs` (default 60 s).
+     */
+    settled(timeoutMs?: number): Promise<void>;
+  };
   /** The local payment provider (Stripe's API as the product uses it, the hosted checkout page, signed webhooks). */
   readonly paymentProvider: LocalPaymentProvider;
   /** The process id of DynamoDB Local (Java); every other part runs in this process. */
@@ -332,7 +341,25 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stateMachineArns: Object.fromEntries(machines.map((m) => [m.name, stepFunctions.stateMachineArn(m.name)])),
       faults,
       usage,
-      events: { bus, outboxStream },
+      events: {
+        bus,
+        outboxStream,
+        settled: async (timeoutMs = 60_000) => {
+          const deadline = Date.now() + timeoutMs;
+          for (;;) {
+            await bus.settled();
+            const waiting = await outboxStream.unpublished();
+            if (waiting > 0) {
+              if (Date.now() > deadline) throw new Error(`${waiting} outbox events still unpublished after ${timeoutMs} ms`);
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              continue;
+            }
+            // Published since the bus was last idle: their deliveries are pending now.
+            await bus.settled();
+            if ((await outboxStream.unpublished()) === 0) return;
+          }
+        },
+      },
       paymentProvider,
       dynamodbPid: dynamodb.pid,
       stop: stopAll,

@@ -85,7 +85,7 @@ describe('a storefront subscribed to its events', () => {
 
     // Quiet: nothing more in the stream, on the bus or in delivery.
     await api.waitFor('the deliveries to finish', () => api.op<'getWebhooksWebhookIdDeliveries', { items: { status: string }[] }>('getWebhooksWebhookIdDeliveries', { path: { webhookId } }, { as: 'storefront' }), (r) => r.body.items.length >= expected.length && r.body.items.every((d) => d.status === 'delivered'));
-    await stack.local.events.bus.settled();
+    await stack.local.events.settled();
     await api.waitFor('the outbox stream to be read', async () => stack.local.events.outboxStream.isIdle(), (idle) => idle);
 
     const verifier = new Webhook(secret);

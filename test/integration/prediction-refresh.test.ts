@@ -51,7 +51,7 @@ describe('predictions refreshed on events', () => {
       expect((await api.op('postPayments', { body: { amount: item.total, currency: 'EUR', invoiceIds: [ids.get(item.number)!], valueDate: day(0), providerPaymentId: uniqueId('psp') } })).status).toBe(201);
     }
     // The payments' refreshes found no model yet; the run trains one and predicts every open item.
-    await stack.local.events.bus.settled();
+    await stack.local.events.settled();
     const run = await api.op<'postPredictionsRuns', { predictions: number }>('postPredictionsRuns', { body: { retrain: true } }, { as: 'finance' });
     expect(run.status).toBe(201);
 
@@ -80,14 +80,14 @@ describe('predictions refreshed on events', () => {
     expect(await predictionOf(ids.get(otherCustomers.number)!)).toEqual(otherFromRun);
 
     // A dispute on another open item of the customer.
-    await stack.local.events.bus.settled();
+    await stack.local.events.settled();
     const settledAfterPayment = (await predictionOf(watchedId))!;
     expect((await api.op('postInvoicesInvoiceIdDisputes', { path: { invoiceId: ids.get(disputeNow.number)! }, body: { reason: 'the delivery was incomplete' } }, { as: 'finance' })).status).toBe(201);
     const afterDispute = await api.waitFor('the watched item predicted again after the dispute', () => predictionOf(watchedId), (p) => p !== null && p.refreshedBy === 'DisputeOpened.v1', 60_000);
     expect(Date.parse(afterDispute!.computedAt!)).toBeGreaterThan(Date.parse(settledAfterPayment.computedAt!));
 
     // On the bus: the rule's target was invoked for those events, and each delivery succeeded.
-    await stack.local.events.bus.settled();
+    await stack.local.events.settled();
     const published = await api.get<{ items: { 'detail-type': string; detail: { customerId: string }; targets: { rule: string; ok: boolean | null }[] }[] }>('/_local/events', 'finance');
     const refreshes = published.body.items.filter((e) => e.detail.customerId === customers[0] && e.targets.some((t) => t.rule === 'PaymentPredictionRefresh'));
     expect(refreshes.map((e) => e['detail-type'])).toEqual(expect.arrayContaining(['PaymentReceived.v1', 'PaymentApplied.v1', 'DisputeOpened.v1']));

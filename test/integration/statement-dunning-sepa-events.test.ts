@@ -160,7 +160,7 @@ describe('statement, dunning and SEPA events', () => {
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
 
     // On the bus: each new event once, valid against its schema, with what the change did.
-    await stack.local.events.bus.settled();
+    await stack.local.events.settled();
     await api.waitFor('the outbox stream to be read', async () => stack.local.events.outboxStream.isIdle(), (idle) => idle);
     const ours = (e: BusEvent) => [anna, dora, carla].includes(String(e.customerId)) || e.data.statementId === statementId || e.data.fileId === file.fileId;
     const bus = await api.waitFor(
