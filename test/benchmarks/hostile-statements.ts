@@ -38,6 +38,10 @@ export function hostileStatements(size = HOSTILE_SIZE): Record<string, string> {
     'MT940 :86: field of short lines': `${mt940Head}:86:${'?20abcdefgh\n'.repeat(size / 12)}:62F:C260101EUR1,00\n-`,
     'MT940 one line of a million characters': `${mt940Head}:86:${'x'.repeat(size)}\n:62F:C260101EUR1,00\n-`,
     'BAI2: a 16 record with 88 continuations': `${BAI2_HEAD}16,195,100,Z,B-1,,TEXT\n${'88,x\n'.repeat(size / 5)}49,100,3/\n98,100,1,5/\n99,100,1,7/`,
+    'camt: an AppHdr then "<Document " repeated without ">"': `<Envelope><AppHdr/>${'<Document '.repeat(size / 10)}`,
+    'camt: an AppHdr with a megabyte body before the Document': `<Envelope><AppHdr>${'<a>x</a>'.repeat(size / 8)}</AppHdr><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"/></Envelope>`,
+    'MT940 :NS: fields between a :61: and its :86: (one warning each)': `${mt940Head}${':NS:x\n'.repeat(size / 6)}:86:x\n:62F:C260101EUR1,00\n-`,
+    'MT940 :86: lines of a lone "-" each followed by :86:': `${mt940Head}:86:x\n${'-\n:86:x\n'.repeat(size / 8)}:62F:C260101EUR1,00\n-`,
   };
 }
 

@@ -33,7 +33,9 @@ const DOCUMENT_ROOT = /^<(?:([A-Za-z_][\w.-]*):)?Document(?=[\s>/])([^>]*)>/;
  * content has no `Document` root with a namespace. Used to recognise camt files by content.
  */
 export function camtNamespace(content: string): string | null {
-  const start = stripProlog(content);
+  // Only the head counts (the streaming reader sees no more before deciding): a root start tag
+  // after it is refused by both readers alike.
+  const start = stripProlog(content.replace(/^\s+/, '').slice(0, MAX_CAMT_HEAD));
   // SWIFT delivers MX messages in an envelope (`Envelope`, `BizMsgEnvlp`, `DataPDU` ...) holding
   // the business application header (`AppHdr`) and then the `Document`: that `Document` counts.
   // A `Document` further in without an `AppHdr` before it is not the message.
@@ -47,6 +49,40 @@ export function camtNamespace(content: string): string | null {
     ? new RegExp(`xmlns:${prefix.replace(/[.]/g, '\\.')}\\s*=\\s*["']([^"']*)["']`).exec(attributes)
     : /xmlns\s*=\s*["']([^"']*)["']/.exec(attributes);
   return declaration?.[1] ?? null;
+}
+
+/** Distinct statuses of entries not booked named in the warning `entries-not-booked`; the rest count as "other". */
+const MAX_NOT_BOOKED_STATUSES = 8;
+
+/** How far a camt file's head may run before its `Document` start tag must be complete. */
+export const MAX_CAMT_HEAD = 1 << 20;
+
+/**
+ * Whether a growing head holds a complete `Document` start tag, reading only what each call adds
+ * (a stream may come in tiny chunks: rescanning the head each time is quadratic) and in linear
+ * time (`/<Document[\s>/][^>]*>/` retried `[^>]*` from every `<Document ` of a head without `>`:
+ * minutes for a megabyte). A prefix longer than 255 characters is never taken for one.
+ */
+export class DocumentStartTag {
+  /** The end of the text so far (a start tag may begin in it), until a `Document` start is found. */
+  private tail = '';
+  private started = false;
+  private done = false;
+
+  /** Adds the next piece of the head; true once the head so far holds a complete `Document` start tag. */
+  add(piece: string): boolean {
+    if (this.done) return true;
+    if (this.started) return (this.done = piece.includes('>'));
+    const text = this.tail + piece;
+    const found = /<(?:[A-Za-z_][\w.-]{0,255}:)?Document[\s>/]/.exec(text);
+    if (!found) {
+      this.tail = text.slice(-300);
+      return false;
+    }
+    this.started = true;
+    this.tail = '';
+    return (this.done = text.indexOf('>', found.index + 1) >= 0);
+  }
 }
 
 /** The content from its first element on: without BOM, XML declaration, comments and doctype. */
@@ -173,6 +209,7 @@ export class CamtReader {
   private readonly leading = { lines: 0, done: false };
   private head = '';
   private namespaceChecked = false;
+  private readonly startTag = new DocumentStartTag();
   private layout: (typeof LAYOUT)[keyof typeof LAYOUT] | null = null;
   private version = '';
   private syntaxError: StatementParseError | null = null;
@@ -238,7 +275,7 @@ export class CamtReader {
     if (!this.namespaceChecked) {
       // The root's start tag decides the message type: keep the file's head until it is complete.
       this.head += text;
-      if (this.head.length < 1 << 20 && !/<(?:[A-Za-z_][\w.-]*:)?Document[\s>/][^>]*>/.test(this.head)) return;
+      if (!this.startTag.add(text) && this.head.length < MAX_CAMT_HEAD) return;
       text = this.head;
       this.head = '';
       this.checkNamespace(text);
@@ -503,7 +540,10 @@ export class CamtReader {
     const entry = new XmlNode(indexed(record.path, 'Ntry', record.entries), tree);
     const status = entry.text('Sts', 'Cd') ?? entry.text('Sts');
     if (status !== null && status !== 'BOOK') {
-      const name = status.slice(0, 8);
+      // Counted by status, for the few statuses there are (PDNG, INFO, FUTR); a file writing ever
+      // new ones (a million distinct Sts) is counted under "other" past the first few.
+      const text = status.slice(0, 8);
+      const name = record.notBooked.has(text) || record.notBooked.size < MAX_NOT_BOOKED_STATUSES ? text : 'other';
       record.notBooked.set(name, (record.notBooked.get(name) ?? 0) + 1);
       return;
     }

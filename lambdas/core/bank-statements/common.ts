@@ -22,16 +22,28 @@ export function fail(problem: string, place: Place): never {
  * Collects the warnings of one read (see `ParsedStatementFile.warnings`): deviations that do not
  * touch money, each with its place.
  */
+/** Warnings kept per code: the rest are counted (memory must not grow with the file). */
+export const MAX_WARNINGS_PER_CODE = 100;
+
 export class Warnings {
   private readonly list: StatementWarning[] = [];
+  /** Warnings given per code, kept or not (a file may repeat one per line: a million `:NS:` fields). */
+  private readonly counts = new Map<string, number>();
 
   add(code: string, problem: string, place: Place): void {
+    const count = (this.counts.get(code) ?? 0) + 1;
+    this.counts.set(code, count);
+    if (count > MAX_WARNINGS_PER_CODE) return;
     const location = { ...(place.line !== undefined ? { line: place.line } : {}), ...(place.path !== undefined ? { path: place.path } : {}), ...(place.record !== undefined ? { record: place.record } : {}) };
     this.list.push({ code, message: `${describePlace(place)}: ${problem}`, location });
   }
 
+  /** The warnings kept, then per code given more than {@link MAX_WARNINGS_PER_CODE} times one saying how many more there were. */
   get all(): readonly StatementWarning[] {
-    return [...this.list];
+    const more = [...this.counts]
+      .filter(([, count]) => count > MAX_WARNINGS_PER_CODE)
+      .map(([code, count]) => ({ code, message: `file: ${(count - MAX_WARNINGS_PER_CODE).toLocaleString('en-US')} more warnings ${code} not listed`, location: {} }));
+    return [...this.list, ...more];
   }
 }
 

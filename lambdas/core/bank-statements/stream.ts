@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { Bai2Reader } from './bai2';
-import { CamtReader, type StatementHeader } from './camt';
+import { CamtReader, DocumentStartTag, MAX_CAMT_HEAD, type StatementHeader } from './camt';
 import { Warnings } from './common';
 import { checkCsvHeader, csvRowDraft } from './csv';
 import { Mt940Reader } from './mt940';
@@ -31,7 +31,7 @@ export type StatementLineCallback = (line: StatementLine, statement: StatementHe
 /** The head of the file that recognises its format (see `statementFormatOf`). */
 const HEAD_CHARACTERS = 64 * 1024;
 /** How far a camt file's head may run before its root element's start tag must be complete. */
-const MAX_XML_HEAD = 1 << 20;
+const MAX_XML_HEAD = MAX_CAMT_HEAD;
 
 /**
  * Reads a statement file from its text chunks, handing each line to `onLine` in file order as soon
@@ -53,10 +53,15 @@ export async function readStatementStream(chunks: AsyncIterable<string>, onLine:
   };
   const iterator = chunks[Symbol.asyncIterator]();
   let head = '';
+  const startTag = new DocumentStartTag();
+  let tagComplete = false;
+  /** The head's first character that is not white space (a BOM counts as white space), '' until one came. */
+  let firstCharacter = '';
   let done = false;
   for (;;) {
-    const xml = head.trimStart().startsWith('<');
-    const enough = head.trim() !== '' && head.length >= HEAD_CHARACTERS && (!xml || head.length >= MAX_XML_HEAD || /<(?:[A-Za-z_][\w.-]*:)?Document[\s>/][^>]*>/.test(head));
+    // From the chunks, not the head: trimming the growing head at each of many small chunks is quadratic.
+    const xml = firstCharacter === '<';
+    const enough = firstCharacter !== '' && head.length >= HEAD_CHARACTERS && (!xml || head.length >= MAX_XML_HEAD || tagComplete);
     if (enough) break;
     const next = await iterator.next();
     if (next.done) {
@@ -64,6 +69,8 @@ export async function readStatementStream(chunks: AsyncIterable<string>, onLine:
       break;
     }
     head += next.value;
+    tagComplete = startTag.add(next.value);
+    if (firstCharacter === '') firstCharacter = /\S/.exec(next.value)?.[0] ?? '';
   }
   const rest = async function* (): AsyncGenerator<string> {
     if (head !== '') yield head;

@@ -287,3 +287,51 @@ describe('MT940 and BAI2 lines are handed out while the file is read', () => {
     expect(file.statements[0]).toMatchObject({ currency: 'JPY' });
   });
 });
+
+describe('hostile cases of the envelope, :NS: and status rules read alike streamed and whole', () => {
+  const ns = 'urn:iso:std:iso:20022:tech:xsd:camt.053.001.08';
+  const entry = (status: string): string =>
+    `<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>${status}</Cd></Sts><BookgDt><Dt>2026-01-01</Dt></BookgDt><ValDt><Dt>2026-01-01</Dt></ValDt></Ntry>`;
+  const document = (entries: string): string =>
+    `<Document xmlns="${ns}"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>2026-01-01T00:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>${entries}</Stmt></BkToCstmrStmt></Document>`;
+  const mt940Head = ':20:STMT\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C260101EUR0,00\n:61:2601010101C1,00NTRFNONREF\n';
+  const cases: Record<string, string> = {
+    // Before the fix the whole file was read and the stream refused it (its head stops at 1 MiB).
+    'an AppHdr with a body of more than a megabyte before the Document': `<Envelope><AppHdr>${'<a>x</a>'.repeat(140_000)}</AppHdr>${document(entry('BOOK'))}</Envelope>`,
+    'an AppHdr with a small body before the Document': `<Envelope><AppHdr>${'<a>x</a>'.repeat(1_000)}</AppHdr>${document(entry('BOOK'))}</Envelope>`,
+    'a Document before the AppHdr': `<Envelope>${document(entry('BOOK'))}<AppHdr/></Envelope>`,
+    'a Document named in a comment after the AppHdr, the real one in another namespace': `<Envelope><AppHdr/><!-- <Document xmlns="${ns}"> --><Document xmlns="urn:x"/></Envelope>`,
+    'two thousand entries of distinct statuses': document(Array.from({ length: 2_000 }, (_, i) => entry(`S${i}`)).join('')),
+    'a thousand :NS: fields between a :61: and its :86:': `${mt940Head}${':NS:x\n'.repeat(1_000)}:86:text\n:62F:C260101EUR1,00\n-`,
+  };
+  it.each(Object.keys(cases))('%s', async (name) => {
+    const text = cases[name]!;
+    const expected = wholeReading(text, 'f.xml');
+    for (const size of [7, 1 << 16]) expect(await streamedReading(text, 'f.xml', size, [])).toEqual(expected);
+  }, 60_000);
+
+  it('refuses a megabyte of "<Document " without ">" after an AppHdr, streamed, in linear time (minutes before the fix)', async () => {
+    const text = `<Envelope><AppHdr/>${'<Document '.repeat(100_000)}`;
+    const started = performance.now();
+    const outcome = await streamedReading(text, 'f.xml', 1 << 16, []);
+    expect(outcome).toEqual(wholeReading(text, 'f.xml'));
+    expect(outcome).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('not a camt.052, camt.053 or camt.054') }) });
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('names at most eight statuses of entries not booked and counts the rest as other', () => {
+    const file = readStatementFile(cases['two thousand entries of distinct statuses']!);
+    const warning = file.warnings.find((w) => w.code === 'entries-not-booked')!;
+    expect(warning.message).toContain('1 with status S0, ');
+    expect(warning.message).toContain('1992 with status other');
+    expect(warning.message.length).toBeLessThan(600);
+  });
+
+  it('keeps 100 warnings of one code and says how many more there were', () => {
+    const file = readStatementFile(cases['a thousand :NS: fields between a :61: and its :86:']!);
+    expect(file.warnings.filter((w) => w.code === 'non-standard-field')).toHaveLength(101);
+    expect(file.warnings.at(-1)!.message).toBe('file: 900 more warnings non-standard-field not listed');
+    expect(file.statements[0]!.lines).toHaveLength(1);
+    expect(file.statements[0]!.lines[0]!.amountMinor).toBe(100);
+  });
+});
