@@ -71,6 +71,7 @@ export function hostileStreams(): Record<string, (counter: { characters: number 
     'MT940: an interim report of endless :61: lines before its currency': (counter) => endless(':20:STMT\n:25:DE89370400440532013000\n', ':61:2601010101C1,00NTRFNONREF\n:86:text\n', counter),
     'BAI2: endless 88 continuations of one 16 record': (counter) => endless(`${BAI2_HEAD}16,195,100,Z,B-1,,TEXT\n`, '88,x\n', counter),
     'BAI2: an endless line': (counter) => endless(`${BAI2_HEAD}16,195,100,Z,B-1,,`, 'x', counter),
+    'any format: endless white space before the first character': (counter) => endless('', ' \n', counter),
   };
 }
 

@@ -123,6 +123,9 @@ function dispatch(content: string, warnings: Warnings): ParsedStatementFile {
   }
 }
 
+/** White space a file may start with before its content (the streaming reader holds it while it waits for the first character). */
+export const MAX_LEADING_WHITE_SPACE = 1 << 20;
+
 /**
  * The reader a file's content (or its head: the first 64 KiB are enough for every rule) calls
  * for, recognised from the content alone.
@@ -131,6 +134,10 @@ function dispatch(content: string, warnings: Warnings): ParsedStatementFile {
  */
 export function statementFormatOf(content: string): 'camt' | 'bai2' | 'csv' | 'mt940' {
   const text = content.replace(/^\uFEFF/, '');
+  const leading = text.search(/\S/);
+  if ((leading < 0 ? text.length : leading) > MAX_LEADING_WHITE_SPACE) {
+    throw new StatementParseError(`the file starts with more than ${MAX_LEADING_WHITE_SPACE.toLocaleString('en-US')} characters of white space; expected ${ACCEPTED_FORMATS}`, { line: 1 });
+  }
   if (text.trim() === '') throw new StatementParseError(`the file is empty; expected ${ACCEPTED_FORMATS}`, { line: 1 });
   if (text.trimStart().startsWith('<')) {
     const namespace = camtNamespace(text);

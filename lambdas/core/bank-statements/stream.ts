@@ -11,7 +11,7 @@ import { CamtReader, DocumentStartTag, MAX_CAMT_HEAD, type StatementHeader } fro
 import { Warnings } from './common';
 import { checkCsvHeader, csvRowDraft } from './csv';
 import { Mt940Reader } from './mt940';
-import { shortened, statementFormatOf, StatementTotals } from './read-statement-file';
+import { MAX_LEADING_WHITE_SPACE, shortened, statementFormatOf, StatementTotals } from './read-statement-file';
 import { StatementParseError, type StatementFormat, type StatementLine, type StatementWarning } from './statement';
 
 /** The file without its lines (they went to the callback), as {@link readStatementStream} ends. */
@@ -53,27 +53,44 @@ export async function readStatementStream(chunks: AsyncIterable<string>, onLine:
   };
   const iterator = chunks[Symbol.asyncIterator]();
   let head = '';
+  /** The head as it came: handed to the reader chunk by chunk, so its lines go out as they are read. */
+  const headChunks: string[] = [];
   const startTag = new DocumentStartTag();
   let tagComplete = false;
   /** The head's first character that is not white space (a BOM counts as white space), '' until one came. */
   let firstCharacter = '';
+  /** Where in the head that character is: the format is recognised from what follows it. */
+  let firstAt = 0;
   let done = false;
   for (;;) {
     // From the chunks, not the head: trimming the growing head at each of many small chunks is quadratic.
     const xml = firstCharacter === '<';
-    const enough = firstCharacter !== '' && head.length >= HEAD_CHARACTERS && (!xml || head.length >= MAX_XML_HEAD || tagComplete);
+    // Nothing but white space for more than the file may start with: the format check refuses it, as the whole-file reading does.
+    const content = head.length - firstAt;
+    const enough = (firstCharacter !== '' && content >= HEAD_CHARACTERS && (!xml || content >= MAX_XML_HEAD || tagComplete)) || (firstCharacter === '' ? head.length : firstAt) > MAX_LEADING_WHITE_SPACE;
     if (enough) break;
     const next = await iterator.next();
     if (next.done) {
       done = true;
       break;
     }
+    if (firstCharacter === '') {
+      const first = /\S/.exec(next.value);
+      if (first) {
+        firstCharacter = first[0];
+        firstAt = head.length + first.index;
+      }
+    }
     head += next.value;
+    headChunks.push(next.value);
     tagComplete = startTag.add(next.value);
-    if (firstCharacter === '') firstCharacter = /\S/.exec(next.value)?.[0] ?? '';
   }
   const rest = async function* (): AsyncGenerator<string> {
-    if (head !== '') yield head;
+    for (let i = 0; i < headChunks.length; i++) {
+      const chunk = headChunks[i]!;
+      headChunks[i] = ''; // read once: not kept for the rest of the file
+      yield chunk;
+    }
     if (done) return;
     for (;;) {
       const next = await iterator.next();
@@ -84,6 +101,7 @@ export async function readStatementStream(chunks: AsyncIterable<string>, onLine:
   let format: ReturnType<typeof statementFormatOf>;
   try {
     format = statementFormatOf(head);
+    head = ''; // the chunks in `headChunks` carry it on
     if (format === 'camt') return await readCamtStream(rest(), onLine);
     if (format === 'csv') return await readCsvStream(rest(), onLine);
   } catch (error) {

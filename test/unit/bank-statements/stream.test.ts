@@ -303,6 +303,10 @@ describe('hostile cases of the envelope, :NS: and status rules read alike stream
     'a Document named in a comment after the AppHdr, the real one in another namespace': `<Envelope><AppHdr/><!-- <Document xmlns="${ns}"> --><Document xmlns="urn:x"/></Envelope>`,
     'two thousand entries of distinct statuses': document(Array.from({ length: 2_000 }, (_, i) => entry(`S${i}`)).join('')),
     'a thousand :NS: fields between a :61: and its :86:': `${mt940Head}${':NS:x\n'.repeat(1_000)}:86:text\n:62F:C260101EUR1,00\n-`,
+    // Before the fix the stream held white space without limit, waiting for a first character.
+    'more than a megabyte of white space before a statement': `${' \n'.repeat(600_000)}${mt940Head}:62F:C260101EUR1,00\n-`,
+    'only white space, two megabytes': ' '.repeat(2 << 20),
+    'a megabyte of white space before a statement, just within the limit': `${' \n'.repeat(524_287)}${mt940Head}:62F:C260101EUR1,00\n-`,
   };
   it.each(Object.keys(cases))('%s', async (name) => {
     const text = cases[name]!;
@@ -318,6 +322,13 @@ describe('hostile cases of the envelope, :NS: and status rules read alike stream
     expect(outcome).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('not a camt.052, camt.053 or camt.054') }) });
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 60_000);
+
+  it('refuses a file that starts with more than a megabyte of white space, naming it, and reads one just within', async () => {
+    for (const name of ['more than a megabyte of white space before a statement', 'only white space, two megabytes']) {
+      expect(wholeReading(cases[name]!, 'f.sta')).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('starts with more than 1,048,576 characters of white space') }) });
+    }
+    expect(readStatementFile(cases['a megabyte of white space before a statement, just within the limit']!).statements[0]!.lines).toHaveLength(1);
+  });
 
   it('names at most eight statuses of entries not booked and counts the rest as other', () => {
     const file = readStatementFile(cases['two thousand entries of distinct statuses']!);
