@@ -6,7 +6,7 @@
  * input only has a generous timeout (before the fix the first ones took far longer than a minute).
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_LENGTH, readStatementFile, StatementParseError } from '../../../lambdas/core/bank-statements/read-statement-file';
+import { MAX_LEADING_WHITE_SPACE, MAX_MESSAGE_LENGTH, readStatementFile, StatementParseError } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { readTransactionDetails } from '../../../lambdas/core/bank-statements/mt940';
 import { parseAmount } from '../../../lambdas/core/money/money';
 import { MAX_CONTINUATIONS } from '../../../lambdas/core/bank-statements/bai2';
@@ -74,6 +74,7 @@ describe('endless MT940 and BAI2 streams are refused after a bounded read (issue
     'MT940: an interim report of endless :61: lines before its currency': { message: /^line 200003 \(record :61:\): more than 100,000 statement lines .* before the statement names its currency and account/, atMost: (MAX_WAITING_LINES + 10) * 40 + 200_000 },
     'BAI2: endless 88 continuations of one 16 record': { message: /^line 4 \(record 16\): more than 10,000 continuation records \(88\)/, atMost: (MAX_CONTINUATIONS + 10) * 5 + 200_000 },
     'BAI2: an endless line': { message: /^line 4: the line is longer than 2,097,152 characters/, atMost: MAX_LINE_CHARACTERS + 200_000 },
+    'any format: endless white space before the first character': { message: /^the file starts with more than 1,048,576 characters of white space/, atMost: MAX_LEADING_WHITE_SPACE + 200_000 },
   };
   const streams = hostileStreams();
   it('has a case for every endless stream', () => {
