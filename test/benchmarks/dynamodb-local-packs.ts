@@ -9,31 +9,19 @@
  * Usage: npx tsx test/benchmarks/dynamodb-local-packs.ts [--items 2000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local-aws/dynamodb';
+import { freePort } from '../../local-aws/ports';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '2000' } } });
 const ITEMS = Number(values.items);
 if (!Number.isSafeInteger(ITEMS) || ITEMS < 100 || ITEMS % 100 !== 0) {
   process.stderr.write('--items takes a multiple of 100 from 100\n');
   process.exit(2);
-}
-
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function main(): Promise<void> {
