@@ -3,12 +3,15 @@
  * handling and the upload adapter use it without pulling the XML parser into every function.
  * Pure: no I/O.
  */
+import { isAscii } from 'node:buffer';
 
 /**
  * The text of a statement file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a
  * byte-order mark, else, when the bytes are not valid UTF-8, the encoding an XML declaration
- * names, else Windows-1252 (which reads every ISO-8859-1 text the same, and is what German and
- * Dutch banks' "ANSI" exports are: umlauts arrive intact). Uses the WHATWG decoders Node ships.
+ * names, else the single-byte encoding {@link SingleByteEvidence} finds: Windows-1252 (which reads
+ * every ISO-8859-1 text the same, and is what German and Dutch banks' "ANSI" exports are: umlauts
+ * arrive intact) unless the text reads as Polish, Czech or Hungarian in Windows-1250, ISO-8859-2 or
+ * IBM852. Uses the WHATWG decoders Node ships (IBM852 from its table).
  */
 export function decodeStatementBytes(bytes: Uint8Array): { text: string; encoding: string } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
@@ -17,68 +20,250 @@ export function decodeStatementBytes(bytes: Uint8Array): { text: string; encodin
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
-    const head = new TextDecoder('windows-1252').decode(bytes.subarray(0, 200));
-    const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
-    if (declared) {
-      try {
-        const decoder = new TextDecoder(declared.toLowerCase());
-        if (decoder.encoding !== 'utf-8') return { text: decoder.decode(bytes), encoding: decoder.encoding };
-      } catch {
-        // An encoding name the decoders do not know: fall back to Windows-1252 below.
-      }
+    const declared = declaredEncoding(bytes);
+    if (declared) return { text: isSingleByte(declared) ? decodeSingleByte(bytes, declared) : new TextDecoder(declared).decode(bytes), encoding: declared };
+    const evidence = new SingleByteEvidence();
+    evidence.add(bytes);
+    const encoding = evidence.choose();
+    return { text: decodeSingleByte(bytes, encoding), encoding };
+  }
+}
+
+/** The encoding an XML declaration at the start names, when the decoders know it and it is not UTF-8. */
+function declaredEncoding(bytes: Uint8Array): string | null {
+  const head = decodeSingleByte(bytes.subarray(0, 200), 'windows-1252');
+  const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+  if (!declared) return null;
+  try {
+    const encoding = new TextDecoder(declared.toLowerCase()).encoding;
+    return encoding === 'utf-8' ? null : encoding;
+  } catch {
+    // An encoding name the decoders do not know: the statement's bytes decide below.
+    return null;
+  }
+}
+
+/**
+ * The single-byte encodings a statement that is not UTF-8 may be in, the first the default:
+ * Windows-1252 (Western Europe; reads ISO-8859-1 the same), and for Central Europe Windows-1250,
+ * ISO-8859-2 (Polish banks' MT940 exports) and IBM852, the DOS code page Hungarian and Czech
+ * banking software still writes.
+ */
+export const SINGLE_BYTE_ENCODINGS = ['windows-1252', 'windows-1250', 'iso-8859-2', 'ibm852'] as const;
+export type SingleByteEncoding = (typeof SINGLE_BYTE_ENCODINGS)[number];
+
+function isSingleByte(encoding: string): encoding is SingleByteEncoding {
+  return (SINGLE_BYTE_ENCODINGS as readonly string[]).includes(encoding);
+}
+
+/**
+ * Windows-1252's characters for bytes 0x80-0x9F (the WHATWG Encoding Standard's table; 0xA0-0xFF
+ * are ISO-8859-1's). Not from `TextDecoder`: Node 20.18.3 on (and some 22 releases) decode
+ * Windows-1252 as ISO-8859-1 there (nodejs/node#60888), which made "€" U+0080 and "’" U+0092.
+ */
+const WINDOWS_1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * IBM852's characters for bytes 0x80-0xFF (below they are ASCII). The WHATWG decoders Node ships do
+ * not have it, and iconv-lite, which does, adds about 480 KiB to every function that reads a
+ * request body; this table and Windows-1252's are checked against iconv-lite's in the tests.
+ */
+export const IBM852_HIGH_HALF =
+  'ÇüéâäůćçłëŐőîŹÄĆÉĹĺôöĽľŚśÖÜŤťŁ×čáíóúĄąŽžĘę¬źČş«»░▒▓│┤ÁÂĚŞ╣║╗╝Żż┐└┴┬├─┼Ăă╚╔╩╦╠═╬¤đĐĎËďŇÍÎě┘┌█▄ŢŮ▀ÓßÔŃńňŠšŔÚŕŰýÝţ´\u00ad˝˛ˇ˘§÷¸°¨˙űŘř■\u00a0';
+
+/** The encodings decoded from a table here: bytes 0x80-0xFF. */
+const HIGH_HALVES: Partial<Record<string, string>> = {
+  'windows-1252': WINDOWS_1252_80_9F + String.fromCharCode(...Array.from({ length: 0x60 }, (_, i) => 0xa0 + i)),
+  ibm852: IBM852_HIGH_HALF,
+};
+const codeTables = new Map<string, Uint16Array>();
+
+/**
+ * `bytes` in one of {@link SINGLE_BYTE_ENCODINGS}: every byte one character, so chunks decode
+ * alone. Windows-1252 and IBM852 from their tables, the others with the WHATWG decoders.
+ */
+export function decodeSingleByte(bytes: Uint8Array, encoding: string): string {
+  const highHalf = HIGH_HALVES[encoding];
+  if (highHalf === undefined) return new TextDecoder(encoding).decode(bytes);
+  let codes = codeTables.get(encoding);
+  if (!codes) {
+    codes = Uint16Array.from({ length: 256 }, (_, byte) => (byte < 0x80 ? byte : highHalf.charCodeAt(byte - 0x80)));
+    codeTables.set(encoding, codes);
+  }
+  let text = '';
+  for (let start = 0; start < bytes.length; start += 8192) {
+    const block = bytes.subarray(start, start + 8192);
+    const units = new Uint16Array(block.length);
+    for (let i = 0; i < block.length; i++) units[i] = codes[block[i]!]!;
+    text += String.fromCharCode(...units);
+  }
+  return text;
+}
+
+/** How each encoding reads each byte: 1 a letter, 0 a mark that stands inside words, -1 anything else. */
+let letterTables: Map<SingleByteEncoding, Int8Array> | undefined;
+
+function letterTablesOf(): Map<SingleByteEncoding, Int8Array> {
+  const all = Uint8Array.from({ length: 256 }, (_, byte) => byte);
+  const letter = /^\p{L}$/u;
+  // Spaces, apostrophes, hyphens, dots and accents stand inside words without being letters.
+  const mark = /^[\p{Zs}\p{Pd}\p{Pi}\p{Pf}'.\u00b4\u00ad\u00b7`]$/u;
+  letterTables ??= new Map(
+    SINGLE_BYTE_ENCODINGS.map((encoding) => [encoding, Int8Array.from(decodeSingleByte(all, encoding), (char) => (letter.test(char) ? 1 : mark.test(char) ? 0 : -1))]),
+  );
+  return letterTables;
+}
+
+/** A Central European account or currency in the file's head: Windows-1250 and its kin win a tie. */
+const CENTRAL_EUROPE = /(?<![A-Z0-9])(?:PL|CZ|SK|HU|SI|HR|RO|BA|RS|AL|MK|ME|XK)\d{2}[A-Z0-9]{11,28}(?![A-Z0-9])|:25:\/?\d{26}\b|(?::25:|<BIC(?:FI)?>)[A-Z]{4}(?:PL|CZ|SK|HU|SI|HR|RO)[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b|Ccy="(?:PLN|CZK|HUF|RON|HRK|RSD)"|:6[02][FM]:[CD]\d{6}(?:PLN|CZK|HUF|RON|HRK|RSD)|:25:[^\r\n]*\/(?:PLN|CZK|HUF|RON|HRK|RSD)\b/;
+
+/**
+ * Which single-byte encoding a file that is not UTF-8 is in, from its bytes alone, the same however
+ * the file arrives in chunks: the first {@link SingleByteEvidence.MAX_SAMPLES} bytes of 0x80 and over,
+ * each with its neighbours, and the first 64 KiB. Each encoding scores a point for every such byte
+ * it reads as a letter beside a letter and loses one for a symbol or control there (Polish "OP£ATA"
+ * in Windows-1252, "OPŁATA" in ISO-8859-2; Hungarian "átutalás" in IBM852). Windows-1252 stays unless
+ * another scores at least 2 more, or at least as much when the head names a Central European
+ * account (IBAN, BIC or Polish account number) or currency: Czech "č", "ř" are letters in both.
+ */
+const ASCII_BLOCK = 256;
+
+export class SingleByteEvidence {
+  static readonly MAX_SAMPLES = 4096;
+  static readonly HEAD_BYTES = 65_536;
+  private readonly samples = new Uint8Array(SingleByteEvidence.MAX_SAMPLES * 3);
+  private count = 0;
+  private previous = 0x0a;
+  /** Where the last sample waits for the byte after it, or -1. */
+  private waiting = -1;
+  private readonly head = new Uint8Array(SingleByteEvidence.HEAD_BYTES);
+  private headLength = 0;
+
+  /** True once more bytes change nothing. */
+  get complete(): boolean {
+    return this.count >= SingleByteEvidence.MAX_SAMPLES && this.waiting < 0 && this.headLength >= SingleByteEvidence.HEAD_BYTES;
+  }
+
+  /** The file's first bytes (up to 64 KiB). */
+  get start(): Uint8Array {
+    return this.head.subarray(0, this.headLength);
+  }
+
+  add(chunk: Uint8Array): void {
+    if (this.headLength < SingleByteEvidence.HEAD_BYTES) {
+      const part = chunk.subarray(0, SingleByteEvidence.HEAD_BYTES - this.headLength);
+      this.head.set(part, this.headLength);
+      this.headLength += part.length;
     }
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+    for (let i = 0; i < chunk.length; i++) {
+      // Runs of ASCII (most of any statement) are skipped natively, a block at a time.
+      if (this.waiting < 0 && (i & (ASCII_BLOCK - 1)) === 0 && i + ASCII_BLOCK <= chunk.length && isAscii(chunk.subarray(i, i + ASCII_BLOCK))) {
+        i += ASCII_BLOCK - 1;
+        this.previous = chunk[i]!;
+        continue;
+      }
+      const byte = chunk[i]!;
+      if (this.waiting >= 0) {
+        this.samples[this.waiting + 2] = byte;
+        this.waiting = -1;
+      }
+      if (byte >= 0x80) {
+        if (this.count >= SingleByteEvidence.MAX_SAMPLES) break;
+        this.samples[this.count * 3] = this.previous;
+        this.samples[this.count * 3 + 1] = byte;
+        this.waiting = this.count * 3;
+        this.count++;
+      }
+      this.previous = byte;
+    }
+  }
+
+  /** The encoding the evidence favours (call after the last chunk). */
+  choose(): SingleByteEncoding {
+    if (this.waiting >= 0) {
+      this.samples[this.waiting + 2] = 0x0a;
+      this.waiting = -1;
+    }
+    const scores = new Map<SingleByteEncoding, number>();
+    const tables = letterTablesOf();
+    const western = tables.get('windows-1252')!;
+    for (const [encoding, kinds] of tables) {
+      let score = 0;
+      for (let i = 0; i < this.count; i++) {
+        // A byte Windows-1252 reads as a space or mark (a no-break space, a soft hyphen, a quote) may
+        // well be one in a Western text: no evidence either way.
+        if (western[this.samples[i * 3 + 1]!] === 0) continue;
+        // Only a byte beside a letter counts: there it should be a letter itself.
+        if (kinds[this.samples[i * 3]!] !== 1 && kinds[this.samples[i * 3 + 2]!] !== 1) continue;
+        const kind = kinds[this.samples[i * 3 + 1]!]!;
+        if (kind !== 0) score += kind;
+      }
+      scores.set(encoding, score);
+    }
+    const westernScore = scores.get('windows-1252')!;
+    let best: SingleByteEncoding = 'windows-1250';
+    for (const encoding of SINGLE_BYTE_ENCODINGS.slice(1)) if (scores.get(encoding)! > scores.get(best)!) best = encoding;
+    const centralEurope = CENTRAL_EUROPE.test(decodeSingleByte(this.start, 'windows-1252'));
+    return scores.get(best)! >= westernScore + (centralEurope ? 0 : 2) ? best : 'windows-1252';
   }
 }
 
 /**
  * The encoding {@link decodeStatementBytes} would choose for a file given as a stream of byte
  * chunks, found in one pass without holding the file: a byte-order mark, else UTF-8 when every
- * byte decodes, else the XML declaration's encoding, else Windows-1252. Decode the same stream with
- * `new TextDecoder(encoding)` (which drops a byte-order mark) for the text `decodeStatementBytes` gives.
+ * byte decodes, else the XML declaration's encoding, else the single-byte encoding the evidence
+ * favours (reading on after the first byte that is not UTF-8 only until the evidence is complete).
+ * Decode the same stream with {@link decodeStatementChunks} for the text `decodeStatementBytes` gives.
  */
 export async function statementEncodingOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let head: Uint8Array | null = null;
-  try {
-    for await (const chunk of chunks) {
-      if (head === null) {
-        head = chunk.subarray(0, 200);
-        if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
-        if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-        if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-      }
-      utf8.decode(chunk, { stream: true });
+  const evidence = new SingleByteEvidence();
+  let first = true;
+  let utf8Valid = true;
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return 'utf-8';
+      if (chunk[0] === 0xff && chunk[1] === 0xfe) return 'utf-16le';
+      if (chunk[0] === 0xfe && chunk[1] === 0xff) return 'utf-16be';
     }
-    utf8.decode();
-    return 'utf-8';
-  } catch {
-    const text = new TextDecoder('windows-1252').decode(head ?? new Uint8Array());
-    const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(text)?.[1];
-    if (declared) {
+    if (!evidence.complete) evidence.add(chunk);
+    if (utf8Valid) {
       try {
-        const decoder = new TextDecoder(declared.toLowerCase());
-        if (decoder.encoding !== 'utf-8') return decoder.encoding;
+        utf8.decode(chunk, { stream: true });
       } catch {
-        // An encoding name the decoders do not know: Windows-1252 below.
+        utf8Valid = false;
+        const declared = declaredEncoding(evidence.start);
+        if (declared) return declared;
       }
     }
-    return 'windows-1252';
+    if (!utf8Valid && evidence.complete) break;
   }
+  if (utf8Valid) {
+    try {
+      utf8.decode();
+      return 'utf-8';
+    } catch {
+      const declared = declaredEncoding(evidence.start);
+      if (declared) return declared;
+    }
+  }
+  return evidence.choose();
 }
 
 /**
  * The text of a statement file given as a stream of byte chunks (split anywhere, also inside a
  * character), in the `encoding` {@link statementEncodingOf} found: exactly the text
  * {@link decodeStatementBytes} gives for the whole file, chunk by chunk. A single-byte encoding
- * (Windows-1252) is decoded chunk by chunk with the very call `decodeStatementBytes` makes: Node's
- * streaming decoder reads bytes 0x80-0x9F differently from its one-shot decoder since Node 20.18.3
- * (nodejs/node#60888), and the streamed reading must not differ from the Lambda's whole-file one.
+ * (one of {@link SINGLE_BYTE_ENCODINGS}) is decoded chunk by chunk with the very call
+ * `decodeStatementBytes` makes, so the streamed reading cannot differ from the Lambda's whole-file one.
  */
 export async function* decodeStatementChunks(chunks: AsyncIterable<Uint8Array>, encoding: string): AsyncGenerator<string> {
-  if (encoding === 'windows-1252') {
-    const decoder = new TextDecoder('windows-1252');
-    for await (const chunk of chunks) if (chunk.length > 0) yield decoder.decode(chunk);
+  if (isSingleByte(encoding)) {
+    for await (const chunk of chunks) if (chunk.length > 0) yield decodeSingleByte(chunk, encoding);
     return;
   }
   const decoder = new TextDecoder(encoding);

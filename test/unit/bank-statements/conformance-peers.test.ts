@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decimalToMinor } from '../../../lambdas/core/bank-statements/common';
-import { readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
+import { decodeStatementBytes, readStatementFile } from '../../../lambdas/core/bank-statements/read-statement-file';
 import { StatementParseError, type ParsedStatementFile, type StatementLine } from '../../../lambdas/core/bank-statements/statement';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -1099,7 +1099,7 @@ describe('encodings and line ends: real files re-encoded read the same', () => {
   const files = ['mt940/jejik/ing.sta', 'mt940/self-provided/raiffeisen-cmi.sta', 'mt940/betterplace/with_binary_character.sta', 'camt/camt053.v2.with-party-ids.xml', 'bai2/citi_example.bai2', 'mt940-kingsquare/Spk-sample.sta'];
   for (const file of files) {
     const original = readSample(file);
-    const text = new TextDecoder(original.encoding ?? 'utf-8').decode(bytes(file));
+    const text = decodeStatementBytes(bytes(file)).text;
     const variants: Record<string, Buffer> = {
       'UTF-8 with BOM': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
       'CRLF line ends': Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf8'),
@@ -1114,7 +1114,9 @@ describe('encodings and line ends: real files re-encoded read the same', () => {
       it(`${file} as ${name}`, () => {
         const ours = readStatementFile(variant, { fileName: file });
         expect(ours.statements).toEqual(original.statements);
-        if (name === 'ISO-8859-1' && /[^\x00-\x7f]/.test(text)) expect(ours.encoding).toBe(file.endsWith('.xml') ? 'windows-1252' : 'windows-1252');
+        // A Hungarian account's file (Raiffeisen, HUF): Windows-1250 wins the tie, and reads its letters
+        // (á é í ó ö ü) exactly as ISO-8859-1 does.
+        if (name === 'ISO-8859-1' && /[^\x00-\x7f]/.test(text)) expect(ours.encoding).toBe(file === 'mt940/self-provided/raiffeisen-cmi.sta' ? 'windows-1250' : 'windows-1252');
       });
     }
   }
