@@ -116,6 +116,26 @@ function letterTablesOf(): Map<SingleByteEncoding, Int8Array> {
   return letterTables;
 }
 
+/** The letters beyond ASCII of the languages written in these encodings. */
+const ALPHABETS = [
+  'ąćęłńóśźżĄĆĘŁŃÓŚŹŻ', // Polish
+  'áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ', // Czech
+  'áäčďéíĺľňóôŕšťúýžÁÄČĎÉÍĹĽŇÓÔŔŠŤÚÝŽ', // Slovak
+  'áéíóöőúüűÁÉÍÓÖŐÚÜŰ', // Hungarian
+  'čćđšžČĆĐŠŽ', // Croatian, Slovenian, Bosnian, Serbian
+  'ăâîşţșțĂÂÎŞŢȘȚ', // Romanian
+  'äöüßÄÖÜéÉ', // German (names in Central European files)
+];
+
+/** The largest share of `letters` (counts by byte) that one language's alphabet holds, read in `encoding`. */
+function oneLanguageShare(encoding: SingleByteEncoding, letters: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const count of letters.values()) total += count;
+  if (total === 0) return 0;
+  const read = [...letters].map(([byte, count]) => [decodeSingleByte(Uint8Array.of(byte), encoding), count] as const);
+  return Math.max(...ALPHABETS.map((alphabet) => read.reduce((sum, [char, count]) => sum + (alphabet.includes(char) ? count : 0), 0))) / total;
+}
+
 /** A Central European account or currency in the file's head: Windows-1250 and its kin win a tie. */
 const CENTRAL_EUROPE = /(?<![A-Z0-9])(?:PL|CZ|SK|HU|SI|HR|RO|BA|RS|AL|MK|ME|XK)\d{2}[A-Z0-9]{11,28}(?![A-Z0-9])|:25:\/?\d{26}\b|(?::25:|<BIC(?:FI)?>)[A-Z]{4}(?:PL|CZ|SK|HU|SI|HR|RO)[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b|Ccy="(?:PLN|CZK|HUF|RON|HRK|RSD)"|:6[02][FM]:[CD]\d{6}(?:PLN|CZK|HUF|RON|HRK|RSD)|:25:[^\r\n]*\/(?:PLN|CZK|HUF|RON|HRK|RSD)\b/;
 
@@ -187,24 +207,34 @@ export class SingleByteEvidence {
       this.waiting = -1;
     }
     const scores = new Map<SingleByteEncoding, number>();
+    const consistency = new Map<SingleByteEncoding, number>();
     const tables = letterTablesOf();
     const western = tables.get('windows-1252')!;
     for (const [encoding, kinds] of tables) {
       let score = 0;
+      const letters = new Map<number, number>();
       for (let i = 0; i < this.count; i++) {
+        const byte = this.samples[i * 3 + 1]!;
         // A byte Windows-1252 reads as a space or mark (a no-break space, a soft hyphen, a quote) may
         // well be one in a Western text: no evidence either way.
-        if (western[this.samples[i * 3 + 1]!] === 0) continue;
+        if (western[byte] === 0) continue;
         // Only a byte beside a letter counts: there it should be a letter itself.
         if (kinds[this.samples[i * 3]!] !== 1 && kinds[this.samples[i * 3 + 2]!] !== 1) continue;
-        const kind = kinds[this.samples[i * 3 + 1]!]!;
+        const kind = kinds[byte]!;
         if (kind !== 0) score += kind;
+        if (kind === 1) letters.set(byte, (letters.get(byte) ?? 0) + 1);
       }
       scores.set(encoding, score);
+      consistency.set(encoding, oneLanguageShare(encoding, letters));
     }
     const westernScore = scores.get('windows-1252')!;
+    // Among equal scores, the reading whose letters belong to one language (Czech "š" in ISO-8859-2
+    // is "ą" in Windows-1250: a letter too, but Polish among Czech "ř" and "ě").
     let best: SingleByteEncoding = 'windows-1250';
-    for (const encoding of SINGLE_BYTE_ENCODINGS.slice(1)) if (scores.get(encoding)! > scores.get(best)!) best = encoding;
+    for (const encoding of SINGLE_BYTE_ENCODINGS.slice(2)) {
+      const [score, bestScore] = [scores.get(encoding)!, scores.get(best)!];
+      if (score > bestScore || (score === bestScore && consistency.get(encoding)! > consistency.get(best)!)) best = encoding;
+    }
     const centralEurope = CENTRAL_EUROPE.test(decodeSingleByte(this.start, 'windows-1252'));
     return scores.get(best)! >= westernScore + (centralEurope ? 0 : 2) ? best : 'windows-1252';
   }

@@ -82,6 +82,11 @@ describe('the encoding of a statement that is not UTF-8', () => {
     const czech = 'Úhrada faktury č. 2024013, Dvořák a synové s.r.o., Třeboň, Kůlna';
     const file = readStatementFile(iconv.encode(mt940('CZ6508000000192000145399', 'CZK', czech), 'windows-1250'));
     expect([file.encoding, file.statements[0]!.lines[0]!.remittanceText]).toEqual(['windows-1250', czech]);
+    // Czech in ISO-8859-2 with only lowercase "š" and "ž" to tell: Windows-1250 reads them "ą" and "ľ",
+    // letters too, but Polish and Slovak among Czech ones; ISO-8859-2's reading is all Czech.
+    const lowercase = 'Platba za služby, paní Věra Kašparová, Plzeň, účet č. 123';
+    const iso = readStatementFile(iconv.encode(mt940('CZ6508000000192000145399', 'CZK', lowercase), 'iso-8859-2'));
+    expect([iso.encoding, iso.statements[0]!.lines[0]!.remittanceText]).toEqual(['iso-8859-2', lowercase]);
   });
 
   it('keeps Western text in Windows-1252, with no-break spaces, soft hyphens and quotes inside words', () => {
