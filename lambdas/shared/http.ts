@@ -141,8 +141,9 @@ function parseRequest(event: APIGatewayProxyEvent, rawBodyOnly = false): { reque
   const pathParameters = Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']));
   const query = event.queryStringParameters ?? {};
   refuse([...checkPathParameters(route, pathParameters), ...checkQuery(route, query, event.multiValueQueryStringParameters)]);
-  // A statement file (raw body) may be ISO-8859-1/Windows-1252 or carry a byte-order mark: decoded
-  // as the statement readers decode bytes, so umlauts arrive intact. JSON bodies are UTF-8.
+  // A statement file (raw body) may be in a single-byte encoding (Windows-1252, or Windows-1250,
+  // ISO-8859-2 or IBM852 from Central European banks) or carry a byte-order mark: decoded as the
+  // statement readers decode bytes, so umlauts and Polish letters arrive intact. JSON bodies are UTF-8.
   const rawBody = rawBodyOnly ? decodeStatementBytes(bytes).text : bytes.toString('utf8');
   const headers = headerMap(event);
   let body: unknown;
