@@ -61,6 +61,18 @@ const LEGAL_FORM_SPELLINGS: readonly (readonly [string, string])[] = [
   ['JULKINEN OSAKEYHTIO', 'OYJ'],
   ['SPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA', 'SPZOO'],
   ['SP Z O O', 'SPZOO'],
+  ['SPOLKA JAWNA', 'SPJ'],
+  ['SPOLKA KOMANDYTOWA', 'SPK'],
+  ['SPOLECNOST S RUCENIM OMEZENYM', 'SRO'],
+  ['SPOLOCNOST S RUCENIM OBMEDZENYM', 'SRO'],
+  ['AKCIOVA SPOLECNOST', 'AS'],
+  ['AKCIOVA SPOLOCNOST', 'AS'],
+  ['KORLATOLT FELELOSSEGU TARSASAG', 'KFT'],
+  ['ZARTKORUEN MUKODO RESZVENYTARSASAG', 'ZRT'],
+  ['NYILVANOSAN MUKODO RESZVENYTARSASAG', 'NYRT'],
+  ['DRUSTVO S OGRANICENOM ODGOVORNOSCU', 'DOO'],
+  ['DRUZBA Z OMEJENO ODGOVORNOSTJO', 'DOO'],
+  ['SOCIETATE CU RASPUNDERE LIMITATA', 'SRL'],
   ['A S', 'AS'],
   ['S A', 'SA'],
   ['B V', 'BV'],
@@ -75,6 +87,7 @@ const LEGAL_FORM_SPELLINGS: readonly (readonly [string, string])[] = [
 const LEGAL_FORM_WORDS = new Set([
   'AB', 'AG', 'AS', 'ASA', 'BV', 'CORP', 'EG', 'EK', 'EV', 'GBR', 'GMBH', 'GMBHCOKG', 'INC', 'KG', 'KGAA', 'LLC', 'LLP', 'LTD',
   'NV', 'OHG', 'OY', 'OYJ', 'PLC', 'SA', 'SARL', 'SAS', 'SE', 'SL', 'SPA', 'SPZOO', 'SRL', 'UG', 'CO', 'COMPANY', 'KFT', 'SRO', 'AD',
+  'ZRT', 'NYRT', 'DOO', 'SPJ', 'SPK',
 ]);
 
 /** Words that join names and never distinguish them. */
@@ -190,7 +203,11 @@ function canonicalWord(word: string): string {
 export function normalizeName(name: string): NormalizedName {
   let text = anyAscii(name).toUpperCase();
   // Dotted initials and legal forms written with dots: S.A., S.A.S., G.m.b.H., e.K., N.V.
-  text = text.replace(/\bSP\.?\s*Z\s*O\.?\s*O\b\.?/g, ' SPZOO ');
+  // Polish and Czech short forms written with dots and spaces: Sp. z o.o., spółka z o.o., Sp. j.,
+  // Sp. k., spol. s r.o., s. r. o.
+  text = text.replace(/\bSP(?:OLKA)?\.?\s*Z\s*O\.?\s*O\b\.?/g, ' SPZOO ');
+  text = text.replace(/\bSP\.\s*([JK])\b\.?/g, (_, kind: string) => ` SP${kind} `);
+  text = text.replace(/\b(?:SPOL\.?\s*)?S\.?\s*R\.?\s*O\b\.?/g, ' SRO ');
   text = text.replace(/\b(?:[A-Z]\.\s?)+[A-Z]\b\.?/g, (m) => ` ${m.replace(/[.\s]/g, '')} `);
   text = text.replace(/['\u2019`]/g, '').replace(/&/g, ' AND ').replace(/\+/g, ' AND ');
   const raw = (text.match(/[0-9A-Z]+/g) ?? []).map((w) => foldWord(w));

@@ -17,6 +17,17 @@ describe('name normaliser', () => {
     ['Smith Bros. & Co.', ['SMITH', 'BROTHER'], 'CO'],
     ['Østergaard A/S', ['OSTERGAARD'], 'AS'],
     ['Łódzkie Zakłady Sp. z o.o.', ['LODZKIE', 'ZAKLADY'], 'SPZOO'],
+    // Central European forms, as Polish, Czech, Hungarian and Croatian statements write them.
+    ['GWARANT-CYNKOWANIE SPÓŁKA Z O.O.', ['GWARANT', 'CYNKOWANIE'], 'SPZOO'],
+    ['Kowalski Sp. j.', ['KOWALSKI'], 'SPJ'],
+    ['Nowak Spółka Komandytowa', ['NOWAK'], 'SPK'],
+    ['Novák spol. s r.o.', ['NOVAK'], 'SRO'],
+    ['Novák s. r. o.', ['NOVAK'], 'SRO'],
+    ['NOVÁK SPOLEČNOST S RUČENÍM OMEZENÝM', ['NOVAK'], 'SRO'],
+    ['Kovács Korlátolt Felelősségű Társaság', ['KOVAC'], 'KFT'],
+    ['OTP Zrt.', ['OTP'], 'ZRT'],
+    ['Magyar Telekom Nyilvánosan Működő Részvénytársaság', ['MAGYAR', 'TELEKOM'], 'NYRT'],
+    ['Horvat d.o.o.', ['HORVAT'], 'DOO'],
     ['ООО Ромашка', ['OOO', 'ROMASHKA'], null],
     ['The Coffee House', ['COFFEE', 'HOUSE'], null],
   ])('%s -> %j %s', (name, tokens, legalForm) => {
