@@ -604,7 +604,9 @@ const STARTS_WITH_SLASH_CODE = new RegExp(`^/(${SLASH_CODES.join('|')})/`);
  *   or an empty type `//` removed; a `STRD/CUR/` or `/CDTRREF/` reference is a structured
  *   reference), `/EREF/` the end-to-end id, `/NAME/` the counterparty and `/IBAN/` its account
  *   (ING: `/CNTP/IBAN/BIC/NAME/`; else the name in `/ORDP/` or `/BENM/`, the account in `/ACNO/`).
- * - Anything else is free text: the lines joined by `\n`, as the bank wrote them.
+ * - Anything else is free text: the lines joined by `\n`, as the bank wrote them; when it has mBank's
+ *   labels (`OD:`/`DLA:` the counterparty and its address, `Z RACH.:`/`NA RACH.:` its account), the
+ *   counterparty is read from them.
  * When a structured layout has no remittance part, the whole text is kept as the remittance text.
  * `NOTPROVIDED` end-to-end ids read as none.
  */
@@ -616,14 +618,51 @@ export function readTransactionDetails(lines: readonly string[]): TransactionDet
   const subfields = /^(\d{3})?([?>^~])\d{2}/.exec(compact);
   if (subfields) return readSubfields(compact.slice(subfields[1] ? 3 : 0), subfields[2]!, subfields[1] !== undefined, freeText);
   if (STARTS_WITH_SLASH_CODE.test(compact)) return readSlashCodes(compact, freeText);
+  // mBank wraps its text at spaces (which the lines lost): the labels' values are read with them back.
+  const polish = readPolishLabels(lines.join(' ').trim());
   return {
     layout: 'free-text',
     remittanceText: freeText,
     endToEndId: null,
-    counterpartyName: null,
-    counterpartyAccount: null,
+    counterpartyName: polish.name,
+    counterpartyAccount: polish.account,
     structuredReferences: [],
   };
+}
+
+/** mBank's labels in a free `:86:` text, each ended by "; " or the end: `OD:` / `DLA:` (from / for) and `Z RACH.:` / `NA RACH.:` (from / to account). */
+const POLISH_LABEL = /(?:^|;\s*)(OD|DLA|Z RACH\.|NA RACH\.|TYT\.):\s*/g;
+/** Where a Polish address starts after a name: a street (`UL.`, `AL.`, `PL.`, `OS.`, also glued to the name's last dot) or a postcode (`98-300`). */
+const POLISH_ADDRESS = /(?:^|[\s.,])(?:UL|AL|PL|OS)\.|\s(?:UL|ALEJA|PLAC|OSIEDLE)\s|(?<!\d)\d{2}-\d{3}(?!\d)/i;
+/** A Polish company's legal form: the name ends with it (the address may follow without a street mark). */
+const POLISH_LEGAL_FORM = /SP\.?\s?Z\s?O\.?\s?O\b\.?|SP[ÓO]ŁKA\s+Z\s?O\.?\s?O\b\.?|SPOLKA\s+Z\s?O\.?\s?O\b\.?|SP[ÓO][ŁL]KA\s+AKCYJNA|\bS\.A\.|\bSP\.\s?[JK]\./i;
+
+/**
+ * The counterparty of an mBank-style free text (`911 TRANSAKCJA IPH; ... Z RACH.: <account>; OD:
+ * <name> <address>; TYT.: <title>`): the name from `OD:` (else `DLA:`) up to its address, the
+ * account from `Z RACH.:` (else `NA RACH.:`), when the text has those labels; else none.
+ */
+function readPolishLabels(compact: string): { name: string | null; account: string | null } {
+  const marks = [...compact.matchAll(POLISH_LABEL)];
+  if (marks.length === 0) return { name: null, account: null };
+  const values = new Map<string, string>();
+  marks.forEach((mark, i) => {
+    const start = (mark.index ?? 0) + mark[0].length;
+    const end = marks[i + 1]?.index ?? compact.length;
+    const value = compact.slice(start, end).replace(/;\s*$/, '').replace(/\s{2,}/g, ' ').trim();
+    if (!values.has(mark[1]!)) values.set(mark[1]!, value);
+  });
+  const party = values.get('OD') ?? values.get('DLA');
+  let name: string | null = null;
+  if (party !== undefined) {
+    const legalForm = POLISH_LEGAL_FORM.exec(party);
+    const address = POLISH_ADDRESS.exec(party);
+    // The name runs to the end of its legal form, else to its address (a dot before `UL.` stays).
+    const end = legalForm ? legalForm.index + legalForm[0].length : address ? address.index + (address[0].startsWith('.') ? 1 : 0) : party.length;
+    name = textOrNull(party.slice(0, end).trim());
+  }
+  const account = (values.get('Z RACH.') ?? values.get('NA RACH.'))?.replace(/\s/g, '') ?? '';
+  return { name, account: /^(?:[A-Z]{2})?\d{26}$/.test(account) ? account : null };
 }
 
 function endToEnd(value: string | null | undefined): string | null {

@@ -612,8 +612,8 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect([file.statements[0]!.openingBalanceMinor, file.statements[0]!.closingBalanceMinor, file.statements[0]!.lines.length]).toEqual([100000, 90000, 2]);
     expect(file.warnings.map((warning) => warning.code)).toEqual(['not-reconciled']);
   },
-  // ksdev-pl/mbank-mt940-parser tests/Mt940ParserTest.php (mBank, Poland; Windows-1250 text, read
-  // as Windows-1252: the Polish letters are wrong, the money exact). Each message is framed by SOH
+  // ksdev-pl/mbank-mt940-parser tests/Mt940ParserTest.php (mBank, Poland; ISO-8859-2 text, read as
+  // such since the encoding is chosen from the letters). Each message is framed by SOH
   // on a line before :20: and "-" ETX at its end: before the fix the ETX line was no message end
   // and became text of the last :86: ("...330001\n-\u0003\n794-OP...").
   'mt940-mbank/MT940_IPH.txt': (file) => {
@@ -621,6 +621,10 @@ const PEER_ASSERTIONS: Record<string, (file: ParsedStatementFile) => void> = {
     expect([file.statements.length, statement.account, statement.statementId, statement.currency, statement.openingBalanceMinor]).toEqual([1, 'PL45114011370000310211001001', 'ST100604CYC/1/107/1', 'PLN', 0]);
     expect(statement.lines).toHaveLength(24);
     expect(statement.lines[0]).toMatchObject({ direction: 'credit', amountMinor: 697918, valueDate: '2010-06-04', bookingDate: '2010-06-04' });
+    // ISO-8859-2, and the payer from the labels "Z RACH.:" and "OD:".
+    expect(file.encoding).toBe('iso-8859-2');
+    expect([statement.lines[0]!.payerName, statement.lines[0]!.payerAccount]).toEqual(['GWARANT-CYNKOWANIE SPÓŁKA Z O.O.', '04105014611000002345271577']);
+    expect(statement.lines.map((line) => line.payerName)).toContain('WHIRLPOOL POLSKA SPÓŁKA AKCYJNA');
     const last = statement.lines[23]!;
     expect([last.direction, last.amountMinor, last.bankTransactionCode]).toEqual(['debit', 1500, 'NCHG']);
     expect(last.remittanceText).toMatch(/^794 OP.ATY GRUPOWE; TNR: 154960005384269\.330001\n794-OP.ATY GRUPOWE$/);

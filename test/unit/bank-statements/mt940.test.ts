@@ -242,6 +242,22 @@ describe('MT940 reader', () => {
     expect(readTransactionDetails(['/TRTP/SEPA/NAME/A B']).remittanceText).toBe('/TRTP/SEPA/NAME/A B');
   });
 
+  it('reads the counterparty of mBank\'s labelled free text: the name up to its legal form or address, the account', () => {
+    // As mBank wraps it (at spaces, which the lines lose).
+    const credit = readTransactionDetails(['911 TRANSAKCJA IPH; ID IPH: XX000000000014; Z RACH.:', '04105014611000002345271577; OD: GWARANT-CYNKOWANIE SPÓŁKA Z O.O.', 'UL.CIEPŁOWNICZA 27 98-300 WIELUŃ; TYT.: 210F1163; DATA STEMPLA:', '02.06.2010; TNR: 154961063737599.110001']);
+    expect([credit.layout, credit.counterpartyName, credit.counterpartyAccount]).toEqual(['free-text', 'GWARANT-CYNKOWANIE SPÓŁKA Z O.O.', '04105014611000002345271577']);
+    expect(credit.remittanceText).toContain('TYT.: 210F1163');
+    // A person: the name up to the street; a postcode ends it too.
+    expect(readTransactionDetails(['770 PRZELEW KRAJOWY; Z RACH.: 56114010810000267002001001; OD: JAN NOWAK', 'UL. NIJAKA 1 M 2 31-234 KRAKOW; TYT.: FV 12/2024']).counterpartyName).toBe('JAN NOWAK');
+    expect(readTransactionDetails(['OD: ZAKŁAD USŁUG KOMUNALNYCH W LUB 97-217 LUBOCHNIA 9; TYT.: X']).counterpartyName).toBe('ZAKŁAD USŁUG KOMUNALNYCH W LUB');
+    // A transfer out: "DLA:" (for) and "NA RACH.:" (to account).
+    const debit = readTransactionDetails(['944 IBRE PRZELEW KRAJOWY; NA RACH.: 05109010560001589600256813;', 'DLA: KLINIKA MEDYCZNA PRO MED FIOŁKOWA 14 03-486 WARSZAWA; TYT.:', 'KONSULTACJA MEDYCZNA; TNR: 145411008035693.020001']);
+    expect([debit.counterpartyName, debit.counterpartyAccount]).toEqual(['KLINIKA MEDYCZNA PRO MED FIOŁKOWA 14', '05109010560001589600256813']);
+    // Without the labels, free text names nobody; an account that is not one is none.
+    expect(readTransactionDetails(['PAYMENT FROM A CUSTOMER; REF 12']).counterpartyName).toBeNull();
+    expect(readTransactionDetails(['OD: FIRMA SP. Z O.O.; Z RACH.: 1234']).counterpartyAccount).toBeNull();
+  });
+
   describe('rejects a file that cannot be read, naming the line', () => {
     const cases: [string, string, string][] = [
       ['a malformed statement line', statement(':61:26030C1,00NTRF'), 'line 5 (record :61:): "26030C1,00NTRF" is not a statement line (value date YYMMDD, optional entry date MMDD, C/D/RC/RD, optional funds code, amount, transaction type, reference)'],
