@@ -258,6 +258,13 @@ export interface StatementStore {
   recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>>;
   /** Shows in `statementId` a line another statement recorded before (moves no money). */
   reportLine(statementId: string, result: LineResult): Promise<void>;
+  /** The outcomes shown at these places (line sequences) of a statement, by sequence. */
+  resultsAt(statementId: string, sequences: readonly number[]): Promise<Map<number, LineResult>>;
+  /**
+   * Records `lineKey` as one more identity of a line recorded before (read differently since a
+   * reader changed), unless that key is recorded already: moves no money.
+   */
+  recordAlias(lineKey: string, result: LineResult): Promise<void>;
   /** Saves the progress, with the events it reports (a statement processed) in the same transaction (the outbox). */
   progress(statementId: string, progress: StatementProgress, events?: readonly DomainEvent[]): Promise<void>;
   /**

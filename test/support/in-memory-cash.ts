@@ -198,6 +198,22 @@ export class InMemoryStatementStore implements StatementStore {
     return found;
   }
 
+  async resultsAt(statementId: string, sequences: readonly number[]): Promise<Map<number, LineResult>> {
+    await this.t.tick();
+    const shown = this.resultsOf(statementId);
+    const found = new Map<number, LineResult>();
+    for (const sequence of sequences) {
+      const result = shown.get(sequence);
+      if (result) found.set(sequence, copy(result));
+    }
+    return found;
+  }
+
+  async recordAlias(lineKey: string, result: LineResult): Promise<void> {
+    await this.t.tick();
+    if (!this.cash.statementLines.has(lineKey)) this.cash.statementLines.set(lineKey, copy({ ...result, lineKey }));
+  }
+
   async reportLine(statementId: string, result: LineResult): Promise<void> {
     await this.t.tick();
     this.resultsOf(statementId).set(result.sequence, copy(result));

@@ -33,7 +33,7 @@ const CHUNK_NAMES = { '#applied': 'applied', '#suggested': 'suggested', '#unappl
 const PROGRESS_NAMES = { '#status': 'status', '#processed': 'processed', '#counts': 'counts', '#lastUpload': 'lastUpload', '#error': 'error', '#at': 'at' };
 
 function resultFromItem(item: Record<string, unknown>): LineResult {
-  const { sk: _sk, lineKey, recordedIn, statementId, ...rest } = item;
+  const { sk: _sk, lineKey, recordedIn, statementId, aliasOf: _aliasOf, ...rest } = item;
   return { ...rest, lineKey: String(lineKey), statementId: String(recordedIn ?? statementId) } as unknown as LineResult;
 }
 
@@ -154,6 +154,22 @@ export class DynamoStatementStore implements StatementStore {
   async recordedLines(lineKeys: readonly string[]): Promise<Map<string, LineResult>> {
     const items = await batchGet(this.db, this.required('statementLines'), lineKeys.map((lineKey) => ({ lineKey })));
     return new Map(items.map((item) => [String(item.lineKey), resultFromItem(item)]));
+  }
+
+  async resultsAt(statementId: string, sequences: readonly number[]): Promise<Map<number, LineResult>> {
+    const items = await batchGet(this.db, this.tables.statements, sequences.map((sequence) => ({ statementId, sk: lineSortKey(sequence) })));
+    return new Map(items.map((item) => [Number(item.sequence), resultFromItem(item)]));
+  }
+
+  async recordAlias(lineKey: string, result: LineResult): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.required('statementLines'), Item: { ...result, lineKey, aliasOf: result.lineKey }, ConditionExpression: 'attribute_not_exists(lineKey)' }),
+      );
+    } catch (error) {
+      // Recorded already (by a concurrent upload, or as a line of its own): nothing to add.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 
   async reportLine(statementId: string, result: LineResult): Promise<void> {

@@ -49,6 +49,7 @@ import { resumeSettledInvoices } from '../invoices/settlement';
 import { forEachLimit } from '../kernel/concurrency';
 import type { StatementLine } from '../bank-statements/statement';
 import { statementLookups } from './lookups';
+import { normalizeAccount } from './payer';
 import { normalizeRfReference } from '../references/rf-creditor-reference';
 import { CashApplication } from './matcher';
 import type { AdviceSource, StoredAdvice } from './advice-intake';
@@ -173,7 +174,7 @@ export async function uploadStatement(deps: RemittanceDeps, content: string, opt
     error: null,
     at,
   });
-  const run = new StatementRun(deps, started.statement.statementId, options, { recovering: previous !== undefined && previous.status !== 'completed' });
+  const run = new StatementRun(deps, started.statement.statementId, options, { recovering: previous !== undefined && previous.status !== 'completed', uploadedBefore: started.statement.uploads > 1 });
   let status: StatementStatus = 'completed';
   try {
     const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
@@ -293,6 +294,19 @@ export interface RunStart {
   readonly saved?: Pick<StatementProgress, 'processed' | 'counts' | 'lastUpload'>;
   /** When this run began: a line this statement recorded since then was recorded by this run. */
   readonly runStartedAt?: string;
+  /** An earlier upload of this statement recorded lines: a line read differently since may be one of them (`StatementRun.chunk`). */
+  readonly uploadedBefore?: boolean;
+}
+
+/** Whether the outcome recorded at a line's place of its statement is for that line: the same account, amount, currency and day. */
+function samePlacedLine(result: LineResult, entry: Entry): boolean {
+  const day = (r: { readonly bookingDate: string | null; readonly valueDate: string | null }) => r.bookingDate ?? r.valueDate;
+  return (
+    result.amountMinor === entry.line.amountMinor &&
+    result.currency === entry.line.currency &&
+    day(result) === day(entry.line) &&
+    (result.account === null ? null : normalizeAccount(result.account)) === (entry.account === null ? null : normalizeAccount(entry.account))
+  );
 }
 
 /** One upload's processing of a statement: loads, matches and applies chunk by chunk. */
@@ -356,6 +370,20 @@ export class StatementRun {
       const result = recorded.get(entry.lineKey) ?? recorded.get(entry.legacyKey);
       if (result) earlier.push(await this.recordedBefore(entry, result));
       else fresh.push(entry);
+    }
+    // The same statement uploaded again after a reader changed (it reads a payer or a text it did
+    // not, or decodes letters otherwise): the line's content, and so its key, differs from the one
+    // recorded. The line the earlier upload recorded at the same place, with the same account,
+    // amount, currency and day, is this line: known, and known under its new key from now on.
+    if (fresh.length > 0 && this.start.uploadedBefore) {
+      const placed = await this.deps.statements.resultsAt(this.statementId, fresh.map((e) => e.line.sequence));
+      for (const entry of fresh.splice(0, fresh.length)) {
+        const result = placed.get(entry.line.sequence);
+        if (result && samePlacedLine(result, entry)) {
+          await this.deps.statements.recordAlias(entry.lineKey, result);
+          earlier.push(await this.recordedBefore(entry, result));
+        } else fresh.push(entry);
+      }
     }
     // A line this run applied in an invocation that then crashed may not have resumed the executions
     // of the invoices it settled; one an earlier upload that did not finish applied neither.

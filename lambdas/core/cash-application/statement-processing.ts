@@ -399,7 +399,7 @@ export async function applyStatementLines(given: RemittanceDeps & StatementStepD
   const applyChunk = async (start: number) => {
     const chunkStarted = options.timeLeftMs?.();
     const chunk = entries.slice(start, Math.min(start + size, to));
-    const run = new StatementRun(deps, job.statementId, options, { recovering, runStartedAt: statement.lastUploadAt });
+    const run = new StatementRun(deps, job.statementId, options, { recovering, runStartedAt: statement.lastUploadAt, uploadedBefore: statement.uploads > 1 });
     await run.chunk(chunk);
     applied += run.appliedNow();
     const { counts, lastUpload, at } = run.progress('processing');

@@ -86,6 +86,25 @@ describe('DynamoStatementStore statements and results', () => {
     expect(statement).toEqual(record);
   });
 
+  it('reads the outcomes at places of a statement, and records another key of a recorded line unless it exists', async () => {
+    // Prepare
+    const store = new DynamoStatementStore(client, tables);
+    ddb.on(BatchGetCommand).resolves({ Responses: { Statements: [{ statementId: 'st-1', sk: lineSortKey(2), recordedIn: 'st-1', lineKey: 'k-old', sequence: 2, amountMinor: 100 }] } });
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    const result = { statementId: 'st-1', sequence: 2, lineKey: 'k-old', amountMinor: 100 } as never;
+
+    // Act
+    const placed = await store.resultsAt('st-1', [2, 3]);
+    await store.recordAlias('k-new', result);
+    await store.recordAlias('k-new', result);
+
+    // Assess: consistent reads by place; the alias is a conditional put naming the key it stands for; a second one is no error
+    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input).toEqual({ RequestItems: { Statements: { Keys: [{ statementId: 'st-1', sk: lineSortKey(2) }, { statementId: 'st-1', sk: lineSortKey(3) }], ConsistentRead: true } } });
+    expect([...placed.entries()]).toEqual([[2, { statementId: 'st-1', lineKey: 'k-old', sequence: 2, amountMinor: 100 }]]);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({ TableName: 'StatementLines', Item: { statementId: 'st-1', sequence: 2, lineKey: 'k-new', aliasOf: 'k-old', amountMinor: 100 }, ConditionExpression: 'attribute_not_exists(lineKey)' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+  });
+
   it('saves the progress on the statement record', async () => {
     // Prepare
     const store = new DynamoStatementStore(client, { statements: 'Statements' });

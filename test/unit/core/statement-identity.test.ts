@@ -342,3 +342,51 @@ describe('the identity kept on the statement record', () => {
     expect(other.body.statementId).not.toBe(outcome.body.statementId);
   });
 });
+
+describe('a line read differently after a reader changed', () => {
+  // mBank's MT940 as an earlier reader read it (Polish letters in Windows-1252, no payer) and as the
+  // reader reads it now: the same statement (:20:, :25:, :28C:, balances), the same lines, other
+  // text and payer, so other content keys.
+  const statement = (text: string, lines = 2) =>
+    [
+      ':20:ST260310CYC/1',
+      ':25:PL45114011370000310211001001',
+      ':28C:107/1',
+      ':60F:C260309EUR0,00',
+      ...[1, 2].slice(0, lines).flatMap((n) => [`:61:2603100310C${100 * n},00NTRFNONREF//EL004391-00${n}`, `:86:911 TRANSAKCJA; Z RACH.: 04105014611000002345271577; OD: ${text} SP. Z O.O.; TYT.: ${number(n)}`]),
+      `:62F:C260310EUR${lines === 2 ? 300 : 100},00`,
+      '-',
+    ].join('\n');
+
+  it('is known again at its place in the same statement, and under its new reading from then on', async () => {
+    // Prepare: the statement applied under the earlier reading
+    const first = await uploadStatement(world.remittanceDeps, statement('ZAK£AD US£UG'));
+    const before = snapshot();
+    expect(first.body).toMatchObject({ lastUpload: { newlyRecorded: 2, alreadyRecorded: 0 } });
+    expect(statementLineKeys(readStatementFile(statement('ZAKŁAD USŁUG')).statements)).not.toEqual(statementLineKeys(readStatementFile(statement('ZAK£AD US£UG')).statements));
+
+    // Act: the same statement read the new way, then another export holding its first line
+    const again = await uploadStatement(world.remittanceDeps, statement('ZAKŁAD USŁUG'));
+    const other = await uploadStatement(world.remittanceDeps, statement('ZAKŁAD USŁUG', 1).replace(':28C:107/1', ':28C:108/1'));
+
+    // Assess: nothing applied twice
+    expect(again.body).toMatchObject({ statementId: first.body.statementId, seenBefore: true, lastUpload: { newlyRecorded: 0, alreadyRecorded: 2 } });
+    expect(again.body.lines.map((l) => [l.alreadyRecorded, l.recordedIn, l.paymentId])).toEqual(first.body.lines.map((l) => [true, first.body.statementId, l.paymentId]));
+    expect(other.body).toMatchObject({ seenBefore: false, lastUpload: { newlyRecorded: 0, alreadyRecorded: 1 } });
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('is new when its place holds another amount', async () => {
+    // Prepare
+    await uploadStatement(world.remittanceDeps, statement('ZAK£AD US£UG'));
+    const before = snapshot();
+
+    // Act: the same statement identity (same balances) whose two lines are 150.00 each, read the new way
+    const changed = statement('ZAKŁAD USŁUG').replace('C100,00NTRF', 'C150,00NTRF').replace('C200,00NTRF', 'C150,00NTRF');
+    const again = await uploadStatement(world.remittanceDeps, changed);
+
+    // Assess: the statement is the one seen before, but its places hold other lines: they are new
+    expect(again.body).toMatchObject({ seenBefore: true, lastUpload: { newlyRecorded: 2, alreadyRecorded: 0 } });
+    expect(world.tables.payments.size).toBe(before.payments + 2);
+  });
+});
