@@ -11,7 +11,8 @@ import { Buffer, isAscii } from 'node:buffer';
  * names, else the single-byte encoding {@link SingleByteEvidence} finds: Windows-1252 (which reads
  * every ISO-8859-1 text the same, and is what German and Dutch banks' "ANSI" exports are: umlauts
  * arrive intact) unless the text reads as Polish, Czech or Hungarian in Windows-1250, ISO-8859-2 or
- * IBM852. Uses the WHATWG decoders Node ships (IBM852 from its table).
+ * IBM852. Windows-1252 and IBM852 are decoded from the tables here, the others with the WHATWG
+ * decoders Node ships.
  */
 export function decodeStatementBytes(bytes: Uint8Array): { text: string; encoding: string } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
