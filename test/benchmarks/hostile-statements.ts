@@ -104,6 +104,23 @@ export async function* bigBai2(lines: number): AsyncGenerator<string> {
   yield `${chunk}49,${lines * 100},${records}/\n98,${lines * 100},1,${records + 2}/\n99,${lines * 100},1,${records + 4}/\n`;
 }
 
+/**
+ * Bytes that are not UTF-8, so the single-byte encoding is chosen from them (`decode.ts`): its
+ * evidence is bounded (the first 4,096 non-ASCII bytes, 64 KiB), whatever the size.
+ */
+export function hostileBytes(size = HOSTILE_SIZE): Record<string, Uint8Array> {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % 256;
+  const line = ':61:2603100310C1,00NTRFNONREF\n:86:OD: \xa6WIT US\xa3UG KOMUNALNYCH SP. Z O.O.; TYT.: FV 1\n';
+  const lines = Math.max(1, Math.floor(size / line.length));
+  const mt940 = `:20:X\n:25:PL61109010140000071219812874\n:28C:1/1\n:60F:C260309PLN0,00\n${line.repeat(lines)}:62F:C260310PLN${lines},00\n-\n`;
+  return {
+    'bytes: a megabyte of 0xB9 (not UTF-8; "ą" in Windows-1250)': new Uint8Array(size).fill(0xb9),
+    'bytes: a megabyte of random bytes': Uint8Array.from({ length: size }, random),
+    'bytes: an ISO-8859-2 MT940 of a megabyte': Buffer.from(mt940, 'latin1'),
+  };
+}
+
 /** Amounts in API requests go through the same decimal reading. */
 export function hostileAmounts(size = HOSTILE_SIZE): Record<string, () => unknown> {
   return {
@@ -127,6 +144,7 @@ async function main(): Promise<void> {
     rows.push([name, `${(performance.now() - started).toFixed(1)} ms`, outcome]);
   };
   for (const [name, content] of Object.entries(hostileStatements(size))) time(name, () => readStatementFile(content));
+  for (const [name, bytes] of Object.entries(hostileBytes(size))) time(name, () => readStatementFile(bytes));
   for (const [name, run] of Object.entries(hostileAmounts(size))) time(name, run);
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`hostile inputs of about ${size.toLocaleString('en-US')} characters`);

@@ -13,7 +13,7 @@ import { MAX_CONTINUATIONS } from '../../../lambdas/core/bank-statements/bai2';
 import { MAX_FIELD_LINES, MAX_WAITING_LINES } from '../../../lambdas/core/bank-statements/mt940';
 import { readStatementStream } from '../../../lambdas/core/bank-statements/stream';
 import { MAX_LINE_CHARACTERS } from '../../../lambdas/core/bank-statements/text-lines';
-import { bigBai2, bigMt940, hostileStreams, hostileStatements, HOSTILE_SIZE } from '../../benchmarks/hostile-statements';
+import { bigBai2, bigMt940, hostileBytes, hostileStreams, hostileStatements, HOSTILE_SIZE } from '../../benchmarks/hostile-statements';
 
 const GENEROUS_MS = 20_000;
 const inputs = hostileStatements();
@@ -64,6 +64,29 @@ describe('hostile bank statement files of about 1 MB', () => {
   it('reads an amount with a million decimal zeros exactly, and refuses one that ends in a 1', () => {
     expect(parseAmount(`12.5${'0'.repeat(HOSTILE_SIZE)}`, 'EUR')).toEqual({ minor: 1250, currency: 'EUR' });
     expect(() => parseAmount(`1.${'0'.repeat(HOSTILE_SIZE)}1`, 'EUR')).toThrow('decimals EUR allows');
+  }, GENEROUS_MS);
+});
+
+describe('bytes that are not UTF-8 (the encoding chosen from a bounded sample of them)', () => {
+  const bytes = hostileBytes();
+
+  it('has the three cases', () => {
+    expect(Object.keys(bytes)).toHaveLength(3);
+  });
+
+  it('refuses a megabyte of one non-ASCII byte, and of random bytes, as no statement', () => {
+    for (const name of ['bytes: a megabyte of 0xB9 (not UTF-8; "ą" in Windows-1250)', 'bytes: a megabyte of random bytes']) {
+      expect(() => readStatementFile(bytes[name]!)).toThrow(StatementParseError);
+    }
+  }, GENEROUS_MS);
+
+  it('reads a megabyte of ISO-8859-2 MT940 with its Polish letters and payers', () => {
+    const file = readStatementFile(bytes['bytes: an ISO-8859-2 MT940 of a megabyte']!);
+    expect(file.encoding).toBe('iso-8859-2');
+    const lines = file.statements[0]!.lines;
+    expect(lines.length).toBeGreaterThan(10_000);
+    expect(lines[0]!.payerName).toBe('ŚWIT USŁUG KOMUNALNYCH SP. Z O.O.');
+    expect(file.statements[0]!.closingBalanceMinor).toBe(lines.length * 100);
   }, GENEROUS_MS);
 });
 
